@@ -1,0 +1,1 @@
+//! Settings (work in progress).

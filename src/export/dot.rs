@@ -1,0 +1,10 @@
+//! DOT writer (work in progress).
+use crate::graph::CitationGraph;
+use std::io::{self, Write};
+/// DOT settings.
+#[derive(Clone, Debug, Default)]
+pub struct Options {}
+/// Writes `g` as DOT.
+pub fn write(_g: &CitationGraph, _w: &mut dyn Write, _opts: &Options) -> io::Result<()> {
+    Ok(())
+}

@@ -1,0 +1,7 @@
+//! Exporters: one module per format, each with a plain `write(graph, writer, options)`.
+//!
+//! **Invariant:** output depends only on the graph and options (sorted
+//! iteration, fixed float formatting), and everything from the data is escaped
+//! for the target format.
+pub mod dot;
+pub mod graphml;

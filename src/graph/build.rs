@@ -1,0 +1,177 @@
+//! Builds the [`CitationGraph`] of a [`Corpus`]: one node per work, agent,
+//! venue and subject, and one edge per authorship, citation, venue and
+//! subject link.
+
+use super::{attr, sources_text, Attr, Attrs, CitationGraph, Edge, EdgeKind, Node, NodeKind};
+use crate::model::{AgentKind, Corpus, Identifier, WorkKind};
+
+/// Which parts of the corpus become nodes.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    /// Add venue nodes and `published_in` edges.
+    pub venues: bool,
+    /// Add subject nodes and `about` edges.
+    pub subjects: bool,
+    /// Add agent nodes and `authored` edges.
+    pub agents: bool,
+}
+
+impl Default for BuildOptions {
+    fn default() -> Self {
+        BuildOptions { venues: true, subjects: true, agents: true }
+    }
+}
+
+fn put(attrs: &mut Attrs, key: &str, value: Attr) {
+    attrs.insert(key.to_string(), value);
+}
+
+/// Builds the graph of `corpus`.
+///
+/// Complexity: O(n + m) in corpus entities and edges.
+pub fn build(corpus: &Corpus, opts: &BuildOptions) -> CitationGraph {
+    let mut g = CitationGraph::new();
+    let mut work_ix = Vec::with_capacity(corpus.works.len());
+    for w in &corpus.works {
+        let mut attrs = Attrs::new();
+        if let Some(t) = &w.title {
+            put(&mut attrs, attr::TITLE, Attr::Str(t.value.clone()));
+        }
+        if let Some(y) = &w.year {
+            put(&mut attrs, attr::YEAR, Attr::Int(y.value as i64));
+        }
+        for id in &w.ids {
+            match &id.value {
+                Identifier::Doi(d) if !attrs.contains_key(attr::DOI) => {
+                    put(&mut attrs, attr::DOI, Attr::Str(d.clone()))
+                }
+                Identifier::Pmid(p) if !attrs.contains_key(attr::PMID) => {
+                    put(&mut attrs, attr::PMID, Attr::Str(p.clone()))
+                }
+                _ => {}
+            }
+        }
+        if let Some(v) = w.venue {
+            put(&mut attrs, attr::VENUE, Attr::Str(corpus.venues[v as usize].name.clone()));
+        }
+        if let Some(dt) = &w.doc_type {
+            put(&mut attrs, "doc_type", Attr::Str(dt.value.as_str().to_string()));
+        }
+        if let Some(a) = &w.cited_authors {
+            put(&mut attrs, "cited_authors", Attr::Str(a.clone()));
+        }
+        if let Some(n) = &w.year_note {
+            put(&mut attrs, "year_note", Attr::Str(n.clone()));
+        }
+        if !w.missing.is_empty() {
+            put(&mut attrs, "missing", Attr::Str(w.missing.join(",")));
+        }
+        put(&mut attrs, attr::SOURCES, Attr::Str(sources_text(&w.sources)));
+        let kind = match w.kind {
+            WorkKind::Paper => NodeKind::Paper,
+            WorkKind::CitedWork => NodeKind::CitedWork,
+        };
+        work_ix.push(g.add_node(Node {
+            id: w.id.clone(),
+            kind,
+            label: w.label.clone(),
+            attrs,
+            sources: w.sources.clone(),
+        }));
+    }
+    let mut agent_ix = Vec::with_capacity(corpus.agents.len());
+    if opts.agents {
+        for a in &corpus.agents {
+            let mut attrs = Attrs::new();
+            if let Some(o) = &a.orcid {
+                put(&mut attrs, "orcid", Attr::Str(o.clone()));
+            }
+            put(&mut attrs, attr::SOURCES, Attr::Str(sources_text(&a.sources)));
+            let kind = match a.kind {
+                AgentKind::Person => NodeKind::Person,
+                AgentKind::Organisation => NodeKind::Organisation,
+            };
+            agent_ix.push(g.add_node(Node {
+                id: a.id.clone(),
+                kind,
+                label: a.name.clone(),
+                attrs,
+                sources: a.sources.clone(),
+            }));
+        }
+    }
+    let mut venue_ix = Vec::with_capacity(corpus.venues.len());
+    if opts.venues {
+        for v in &corpus.venues {
+            let mut attrs = Attrs::new();
+            if !v.issn.is_empty() {
+                put(&mut attrs, "issn", Attr::Str(v.issn.join(",")));
+            }
+            put(&mut attrs, attr::SOURCES, Attr::Str(sources_text(&v.sources)));
+            venue_ix.push(g.add_node(Node {
+                id: v.id.clone(),
+                kind: NodeKind::Venue,
+                label: v.name.clone(),
+                attrs,
+                sources: v.sources.clone(),
+            }));
+        }
+    }
+    let mut subject_ix = Vec::with_capacity(corpus.subjects.len());
+    if opts.subjects {
+        for s in &corpus.subjects {
+            let mut attrs = Attrs::new();
+            put(&mut attrs, attr::SOURCES, Attr::Str(sources_text(&s.sources)));
+            subject_ix.push(g.add_node(Node {
+                id: s.id.clone(),
+                kind: NodeKind::Subject,
+                label: s.name.clone(),
+                attrs,
+                sources: s.sources.clone(),
+            }));
+        }
+    }
+    let edge = |kind: EdgeKind, weight: f64, mut attrs: Attrs, sources: &[crate::model::Provenance]| {
+        put(&mut attrs, attr::SOURCES, Attr::Str(sources_text(sources)));
+        Edge { kind, weight, attrs, sources: sources.to_vec() }
+    };
+    if opts.agents {
+        for au in &corpus.authorships {
+            let mut attrs = Attrs::new();
+            put(&mut attrs, attr::POSITION, Attr::Int(au.position as i64));
+            g.add_edge(
+                agent_ix[au.agent as usize],
+                work_ix[au.work as usize],
+                edge(EdgeKind::Authored, 1.0, attrs, &au.sources),
+            );
+        }
+    }
+    for c in &corpus.cites {
+        let mut attrs = Attrs::new();
+        put(&mut attrs, attr::COUNT, Attr::Int(c.count as i64));
+        g.add_edge(
+            work_ix[c.from as usize],
+            work_ix[c.to as usize],
+            edge(EdgeKind::Cites, c.count as f64, attrs, &c.sources),
+        );
+    }
+    if opts.venues {
+        for p in &corpus.published_in {
+            g.add_edge(
+                work_ix[p.work as usize],
+                venue_ix[p.venue as usize],
+                edge(EdgeKind::PublishedIn, 1.0, Attrs::new(), &p.sources),
+            );
+        }
+    }
+    if opts.subjects {
+        for a in &corpus.about {
+            g.add_edge(
+                work_ix[a.work as usize],
+                subject_ix[a.subject as usize],
+                edge(EdgeKind::About, 1.0, Attrs::new(), &a.sources),
+            );
+        }
+    }
+    g
+}

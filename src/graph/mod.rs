@@ -1,0 +1,279 @@
+//! The graph every analysis and export works on: a petgraph [`Graph`] of
+//! [`Node`]s and [`Edge`]s with typed attributes, built from a resolved
+//! [`Corpus`](crate::model::Corpus) by [`build`].
+//!
+//! Nodes and edges are added in a fixed order (works, agents, venues, subjects
+//! by stable id; edges sorted), so node indices, exports and every analysis
+//! that iterates the graph are deterministic.
+//!
+//! **Invariant:** node `id`s are unique and stable across runs; attribute names
+//! listed in [`attr`] never change meaning (scripts rely on them).
+
+mod build;
+
+pub use build::{build, BuildOptions};
+
+use crate::model::Provenance;
+use petgraph::graph::{DiGraph, NodeIndex};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// Attribute names with a fixed meaning in every export (the GraphML contract).
+pub mod attr {
+    /// Node and edge: the kind (`paper`, `cited_work`, `person`, ... / `authored`, `cites`, ...).
+    pub const KIND: &str = "kind";
+    /// Node: short display label.
+    pub const LABEL: &str = "label";
+    /// Node: title of a work.
+    pub const TITLE: &str = "title";
+    /// Node: publication year.
+    pub const YEAR: &str = "year";
+    /// Node: DOI.
+    pub const DOI: &str = "doi";
+    /// Node: PubMed id.
+    pub const PMID: &str = "pmid";
+    /// Node: venue name of a work.
+    pub const VENUE: &str = "venue";
+    /// Edge (`cites`): number of times cited.
+    pub const COUNT: &str = "count";
+    /// Edge (`authored`): 0-based byline position.
+    pub const POSITION: &str = "position";
+    /// Node and edge: the inputs that asserted it (`file:line [record]; ...`).
+    pub const SOURCES: &str = "sources";
+    /// Node: cluster number (1 = largest), added by clustering.
+    pub const CLUSTER: &str = "cluster";
+    /// Node: cluster name, added by clustering.
+    pub const CLUSTER_NAME: &str = "cluster_name";
+    /// Edge: weight in derived networks.
+    pub const WEIGHT: &str = "weight";
+}
+
+/// A typed attribute value.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(untagged)]
+pub enum Attr {
+    /// Text.
+    Str(String),
+    /// Integer.
+    Int(i64),
+    /// Floating point (written with fixed formatting by exporters).
+    Float(f64),
+    /// Boolean.
+    Bool(bool),
+}
+
+impl Attr {
+    /// The GraphML type name (`string`, `long`, `double`, `boolean`).
+    pub fn graphml_type(&self) -> &'static str {
+        match self {
+            Attr::Str(_) => "string",
+            Attr::Int(_) => "long",
+            Attr::Float(_) => "double",
+            Attr::Bool(_) => "boolean",
+        }
+    }
+    /// The value as text, floats with [`format_float`].
+    pub fn to_text(&self) -> String {
+        match self {
+            Attr::Str(s) => s.clone(),
+            Attr::Int(i) => i.to_string(),
+            Attr::Float(f) => format_float(*f),
+            Attr::Bool(b) => b.to_string(),
+        }
+    }
+}
+
+/// Fixed float formatting for every output: up to 6 decimals, trailing zeros
+/// trimmed, `-0` written as `0`, non-finite values as `0`.
+pub fn format_float(f: f64) -> String {
+    if !f.is_finite() {
+        return "0".into();
+    }
+    let s = format!("{f:.6}");
+    let s = s.trim_end_matches('0').trim_end_matches('.');
+    if s == "-0" || s.is_empty() {
+        "0".into()
+    } else {
+        s.to_string()
+    }
+}
+
+/// Attributes keyed by name, iterated in name order.
+pub type Attrs = BTreeMap<String, Attr>;
+
+/// What a node stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NodeKind {
+    /// A work with a record of its own.
+    Paper,
+    /// A work known only from citations.
+    CitedWork,
+    /// A person.
+    Person,
+    /// An organisation.
+    Organisation,
+    /// A journal or other venue.
+    Venue,
+    /// A subject heading or keyword.
+    Subject,
+}
+
+impl NodeKind {
+    /// The `kind` attribute value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NodeKind::Paper => "paper",
+            NodeKind::CitedWork => "cited_work",
+            NodeKind::Person => "person",
+            NodeKind::Organisation => "organisation",
+            NodeKind::Venue => "venue",
+            NodeKind::Subject => "subject",
+        }
+    }
+    /// True for papers and cited works.
+    pub fn is_work(self) -> bool {
+        matches!(self, NodeKind::Paper | NodeKind::CitedWork)
+    }
+}
+
+/// What an edge stands for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum EdgeKind {
+    /// Agent -> work.
+    Authored,
+    /// Work -> work.
+    Cites,
+    /// Work -> venue.
+    PublishedIn,
+    /// Work -> subject.
+    About,
+    /// Work - work, weighted by shared citing works (derived network).
+    Cocitation,
+    /// Work - work, weighted by shared references (derived network).
+    Coupling,
+    /// Person - person, weighted by joint works (derived network).
+    Coauthor,
+    /// Subject - subject, weighted by co-occurrence (derived network).
+    Cooccurrence,
+    /// Work - work, weighted by text similarity (derived network).
+    Similarity,
+    /// Work - work, weighted combination of other kinds (derived network).
+    Hybrid,
+}
+
+impl EdgeKind {
+    /// The `kind` attribute value.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            EdgeKind::Authored => "authored",
+            EdgeKind::Cites => "cites",
+            EdgeKind::PublishedIn => "published_in",
+            EdgeKind::About => "about",
+            EdgeKind::Cocitation => "cocitation",
+            EdgeKind::Coupling => "coupling",
+            EdgeKind::Coauthor => "coauthor",
+            EdgeKind::Cooccurrence => "cooccurrence",
+            EdgeKind::Similarity => "similarity",
+            EdgeKind::Hybrid => "hybrid",
+        }
+    }
+    /// True for the undirected derived network kinds.
+    pub fn is_undirected(self) -> bool {
+        !matches!(self, EdgeKind::Authored | EdgeKind::Cites | EdgeKind::PublishedIn | EdgeKind::About)
+    }
+}
+
+/// A node: stable id, kind, label, typed attributes and sources.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Node {
+    /// Stable id (the corpus id: `W...`, `A...`, `V...`, `S...`).
+    pub id: String,
+    /// What it is.
+    pub kind: NodeKind,
+    /// Display label.
+    pub label: String,
+    /// Attributes other than `kind` and `label` (`title`, `year`, `cluster` ...).
+    pub attrs: Attrs,
+    /// Inputs that asserted it.
+    pub sources: Vec<Provenance>,
+}
+
+/// An edge: kind, weight, attributes and sources.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Edge {
+    /// What it is.
+    pub kind: EdgeKind,
+    /// Weight: the count for `cites`, 1 for other corpus edges, the computed
+    /// weight in derived networks.
+    pub weight: f64,
+    /// Attributes other than `kind` (`count`, `position` ...).
+    pub attrs: Attrs,
+    /// Inputs that asserted it (empty for derived networks).
+    pub sources: Vec<Provenance>,
+}
+
+/// The graph: petgraph storage plus an index from stable id to node.
+#[derive(Clone, Debug, Default)]
+pub struct CitationGraph {
+    /// Nodes and edges. Derived networks are undirected in meaning but stored
+    /// with one directed edge per pair (lower index first).
+    pub graph: DiGraph<Node, Edge>,
+    /// Stable id -> node index.
+    pub index: BTreeMap<String, NodeIndex>,
+}
+
+impl CitationGraph {
+    /// An empty graph.
+    pub fn new() -> Self {
+        Self::default()
+    }
+    /// Adds a node; returns the existing index when a node with this id exists.
+    pub fn add_node(&mut self, node: Node) -> NodeIndex {
+        if let Some(&ix) = self.index.get(&node.id) {
+            return ix;
+        }
+        let id = node.id.clone();
+        let ix = self.graph.add_node(node);
+        self.index.insert(id, ix);
+        ix
+    }
+    /// Adds an edge.
+    pub fn add_edge(&mut self, from: NodeIndex, to: NodeIndex, edge: Edge) {
+        self.graph.add_edge(from, to, edge);
+    }
+    /// The node with stable id `id`.
+    pub fn node(&self, id: &str) -> Option<&Node> {
+        self.index.get(id).map(|&ix| &self.graph[ix])
+    }
+    /// Number of nodes.
+    pub fn node_count(&self) -> usize {
+        self.graph.node_count()
+    }
+    /// Number of edges.
+    pub fn edge_count(&self) -> usize {
+        self.graph.edge_count()
+    }
+    /// Counts nodes per kind, in kind order.
+    pub fn count_nodes(&self) -> BTreeMap<NodeKind, usize> {
+        let mut m = BTreeMap::new();
+        for n in self.graph.node_weights() {
+            *m.entry(n.kind).or_insert(0) += 1;
+        }
+        m
+    }
+    /// Counts edges per kind, in kind order.
+    pub fn count_edges(&self) -> BTreeMap<EdgeKind, usize> {
+        let mut m = BTreeMap::new();
+        for e in self.graph.edge_weights() {
+            *m.entry(e.kind).or_insert(0) += 1;
+        }
+        m
+    }
+}
+
+/// Formats sources as `file:line [record]; ...` for the `sources` attribute.
+pub fn sources_text(sources: &[Provenance]) -> String {
+    sources.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; ")
+}

@@ -1,0 +1,1 @@
+//! Author-year callouts in running text (filled by the seeds reader work).

@@ -1,0 +1,160 @@
+//! Readers: bytes of one input -> [`Parsed`] records and diagnostics.
+//!
+//! [`parse_bytes`] decodes (BOMs, UTF-16, invalid UTF-8 with a warning),
+//! detects the kind of input from its content ([`detect`]) and dispatches to
+//! the module of that [`Format`]. One module per format, each with a plain
+//! `parse(input, text) -> Parsed`.
+//!
+//! **Invariant:** ingest does no IO and never panics: any byte sequence gives a
+//! `Parsed` (possibly empty, with diagnostics).
+
+pub mod callouts;
+pub mod fulltext;
+pub mod listing;
+pub mod page;
+pub mod text;
+
+use crate::model::{Diagnostic, Parsed, Provenance};
+use serde::{Deserialize, Serialize};
+
+/// Reader settings.
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Options {
+    /// Force a format instead of detecting it.
+    pub format: Option<Format>,
+}
+
+/// Every kind of input citemap reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Format {
+    /// An aggregator's JSON record followed by the page text (`000_*` seed).
+    AggregatorPage,
+    /// A scraped abstract or article page: optional title lines, "Abstract", text
+    /// and site boilerplate (`002_*`, `003_*` seeds).
+    AbstractPage,
+    /// A search-results listing of numbered records with citation lines (`004_*`).
+    Listing,
+    /// Full text of an article with author-year callouts (`001_*`).
+    FullText,
+}
+
+impl Format {
+    /// Every format, in detection order.
+    pub const ALL: [Format; 4] =
+        [Format::AggregatorPage, Format::Listing, Format::FullText, Format::AbstractPage];
+
+    /// The name used in reports and `--format`.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::AggregatorPage => "aggregator-page",
+            Format::AbstractPage => "abstract-page",
+            Format::Listing => "listing",
+            Format::FullText => "full-text",
+        }
+    }
+
+    /// The format called `name` (as printed by [`Format::name`]).
+    pub fn from_name(name: &str) -> Option<Format> {
+        Format::ALL.into_iter().find(|f| f.name() == name)
+    }
+}
+
+/// Decodes input bytes to text.
+///
+/// Honours UTF-8 and UTF-16 byte-order marks and BOM-less UTF-16 (many NUL
+/// bytes); anything else is read as UTF-8, replacing invalid sequences, with a
+/// warning naming the first bad line.
+pub fn decode(input: &str, bytes: &[u8]) -> (String, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    if let Some((enc, bom_len)) = encoding_rs::Encoding::for_bom(bytes) {
+        let (text, had_errors) = enc.decode_without_bom_handling(&bytes[bom_len..]);
+        if had_errors {
+            diags.push(Diagnostic::warning(
+                Provenance::new(input, 0, None),
+                format!("invalid {} sequences replaced", enc.name()),
+            ));
+        }
+        return (text.into_owned(), diags);
+    }
+    let sample = &bytes[..bytes.len().min(4096)];
+    let nul_even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+    let nul_odd = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    if sample.len() >= 4 && (nul_odd > sample.len() / 4 || nul_even > sample.len() / 4) {
+        let enc = if nul_odd > nul_even { encoding_rs::UTF_16LE } else { encoding_rs::UTF_16BE };
+        let (text, _) = enc.decode_without_bom_handling(bytes);
+        diags.push(Diagnostic::info(
+            Provenance::new(input, 0, None),
+            format!("read as {} without BOM", enc.name()),
+        ));
+        return (text.into_owned(), diags);
+    }
+    match std::str::from_utf8(bytes) {
+        Ok(s) => (s.to_string(), diags),
+        Err(e) => {
+            let line = bytes[..e.valid_up_to()].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+            diags.push(Diagnostic::warning(
+                Provenance::new(input, line, None),
+                "not valid UTF-8: read with replacement characters",
+            ));
+            (String::from_utf8_lossy(bytes).into_owned(), diags)
+        }
+    }
+}
+
+/// Detects the format of `text` from its content; `None` when nothing fits.
+pub fn detect(text: &str) -> Option<Format> {
+    let head = text.trim_start_matches('\u{feff}').trim_start();
+    if head.is_empty() {
+        return None;
+    }
+    if head.starts_with('{') && page::looks_like_aggregator(head) {
+        return Some(Format::AggregatorPage);
+    }
+    if listing::looks_like_listing(text) {
+        return Some(Format::Listing);
+    }
+    if fulltext::looks_like_full_text(text) {
+        return Some(Format::FullText);
+    }
+    if page::looks_like_abstract_page(text) {
+        return Some(Format::AbstractPage);
+    }
+    None
+}
+
+/// Reads one input already decoded to text, as `format`.
+pub fn parse_str(input: &str, text: &str, format: Format) -> Parsed {
+    match format {
+        Format::AggregatorPage => page::parse_aggregator(input, text),
+        Format::AbstractPage => page::parse(input, text),
+        Format::Listing => listing::parse(input, text),
+        Format::FullText => fulltext::parse(input, text),
+    }
+}
+
+/// Reads one input: decode, detect (unless `opts.format`), parse.
+///
+/// An input of unknown kind gives no records and an error diagnostic.
+pub fn parse_bytes(input: &str, bytes: &[u8], opts: &Options) -> Parsed {
+    read(input, bytes, opts).1
+}
+
+/// Like [`parse_bytes`], also returning the format used (`None`: unknown kind).
+pub fn read(input: &str, bytes: &[u8], opts: &Options) -> (Option<Format>, Parsed) {
+    let (text, mut diags) = decode(input, bytes);
+    let format = opts.format.or_else(|| detect(&text));
+    let mut parsed = match format {
+        Some(f) => parse_str(input, &text, f),
+        None => Parsed {
+            records: Vec::new(),
+            diagnostics: vec![Diagnostic::error(
+                Provenance::new(input, 0, None),
+                "unknown kind of input: skipped",
+            )],
+        },
+    };
+    diags.append(&mut parsed.diagnostics);
+    parsed.diagnostics = diags;
+    (format, parsed)
+}

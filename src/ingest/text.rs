@@ -1,0 +1,1 @@
+//! Text clean-up shared by page readers (filled by the seeds reader work).

@@ -1,0 +1,1 @@
+//! Node positions for pictures: seeded, deterministic force-directed layout.

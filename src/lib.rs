@@ -1,0 +1,38 @@
+//! citemap turns what systematic reviewers collect (database exports, scraped
+//! abstract pages, full texts with author-year citations, citation matrices)
+//! into one graph of papers, people and cited works, with the provenance of
+//! every node, field and edge.
+//!
+//! The pipeline, each stage a module:
+//!
+//! ```text
+//! ingest (bytes -> Records) -> resolve (Records -> Corpus) -> graph (Corpus -> CitationGraph)
+//!   -> analysis (networks, clusters, metrics, overlap) -> layout -> render / export
+//! store (SQLite: inputs, raw text, records) on the side; cli on top.
+//! ```
+//!
+//! ```
+//! use citemap::{ingest, resolve, graph, export};
+//! let text = "Stein et al. (2014) and later work (Braun & Clarke, 2012; NICE, 2014) agree.";
+//! let parsed = ingest::parse_bytes("notes.txt", text.as_bytes(), &ingest::Options::default());
+//! let corpus = resolve::resolve(&parsed.records, &resolve::Options::default());
+//! let g = graph::build(&corpus, &graph::BuildOptions::default());
+//! let mut dot = Vec::new();
+//! export::dot::write(&g, &mut dot, &export::dot::Options::default()).unwrap();
+//! assert!(String::from_utf8(dot).unwrap().contains("Braun & Clarke 2012"));
+//! ```
+#![warn(missing_docs)]
+
+pub mod analysis;
+pub mod config;
+pub mod export;
+pub mod graph;
+pub mod ingest;
+pub mod layout;
+pub mod model;
+pub mod render;
+pub mod resolve;
+pub mod store;
+
+/// The tool version written into every run manifest.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");

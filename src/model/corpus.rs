@@ -1,0 +1,268 @@
+//! What resolution produces: a [`Corpus`] of works, agents (people and
+//! organisations), venues and subjects, with the edges between them, every
+//! field and edge carrying the [`Provenance`]s that asserted it.
+//!
+//! Indices (`work`, `agent` ...) are positions in the corpus vectors, which are
+//! sorted by stable id, so the same inputs always give the same corpus.
+
+use super::{Conflict, Date, Diagnostic, DocType, Identifier, Provenance};
+use serde::{Deserialize, Serialize};
+
+/// A value with the inputs that asserted it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Sourced<T> {
+    /// The value.
+    pub value: T,
+    /// Who asserted it, sorted and deduplicated.
+    pub sources: Vec<Provenance>,
+}
+
+impl<T> Sourced<T> {
+    /// A value asserted by one source.
+    pub fn new(value: T, source: Provenance) -> Self {
+        Sourced { value, sources: vec![source] }
+    }
+    /// Records one more source (keeps the list sorted and unique).
+    pub fn add_source(&mut self, source: Provenance) {
+        if let Err(pos) = self.sources.binary_search(&source) {
+            self.sources.insert(pos, source);
+        }
+    }
+}
+
+/// Whether a work is described by a record of its own or known only from
+/// being cited.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WorkKind {
+    /// A work with a record of its own in some input.
+    Paper,
+    /// A work known only from citations (reference lists or in-text callouts).
+    CitedWork,
+}
+
+impl WorkKind {
+    /// The name used in exports: `paper` or `cited_work`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            WorkKind::Paper => "paper",
+            WorkKind::CitedWork => "cited_work",
+        }
+    }
+}
+
+/// One real work, merged from every record and citation that describes it.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Work {
+    /// Stable id (`W` + 12 hex digits), derived from the work's strongest key.
+    pub id: String,
+    /// Paper or cited work.
+    pub kind: WorkKind,
+    /// Short label for pictures and tables ("O'Leary et al. 2023").
+    pub label: String,
+    /// Main title.
+    pub title: Option<Sourced<String>>,
+    /// Other titles, `(language, title)`.
+    pub alt_titles: Vec<Sourced<(Option<String>, String)>>,
+    /// Identifiers.
+    pub ids: Vec<Sourced<Identifier>>,
+    /// Publication year.
+    pub year: Option<Sourced<i32>>,
+    /// Year suffix from author-year citations ("a" in 2015a).
+    pub year_suffix: String,
+    /// "n.d." / "in press" when cited that way.
+    pub year_note: Option<String>,
+    /// Issue date.
+    pub published: Option<Sourced<Date>>,
+    /// Electronic publication date.
+    pub epublished: Option<Sourced<Date>>,
+    /// Venue index into [`Corpus::venues`].
+    pub venue: Option<u32>,
+    /// Volume.
+    pub volume: Option<Sourced<String>>,
+    /// Issue.
+    pub issue: Option<Sourced<String>>,
+    /// Pages or article number.
+    pub pages: Option<Sourced<String>>,
+    /// Plain-text abstract.
+    pub abstract_text: Option<Sourced<String>>,
+    /// Language.
+    pub language: Option<Sourced<String>>,
+    /// Document type.
+    pub doc_type: Option<Sourced<DocType>>,
+    /// Times cited according to sources (the largest claim).
+    pub times_cited: Option<Sourced<u64>>,
+    /// Keywords (author keywords), deduplicated case-insensitively.
+    pub keywords: Vec<Sourced<String>>,
+    /// Authors as cited when no agent is known ("Hayes et al."): display text.
+    pub cited_authors: Option<String>,
+    /// Fields a reviewer expects that no source gave.
+    pub missing: Vec<String>,
+    /// Every record or citation merged into this work.
+    pub sources: Vec<Provenance>,
+    /// How the work's records were matched (`doi`, `pmid`, `title+year`, `abstract`).
+    pub matched_on: Vec<String>,
+}
+
+/// Person or organisation.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AgentKind {
+    /// A person.
+    Person,
+    /// An organisation (corporate author, agency, society).
+    Organisation,
+}
+
+impl AgentKind {
+    /// The name used in exports: `person` or `organisation`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AgentKind::Person => "person",
+            AgentKind::Organisation => "organisation",
+        }
+    }
+}
+
+/// One real person or organisation.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Agent {
+    /// Stable id (`A` + 12 hex digits).
+    pub id: String,
+    /// Person or organisation.
+    pub kind: AgentKind,
+    /// Display name: the fullest form seen ("Niamh O'Leary", else "N. O'Leary").
+    pub name: String,
+    /// Family name (organisations: the full name).
+    pub family: String,
+    /// Fullest given name seen.
+    pub given: String,
+    /// ORCID when any source gave one.
+    pub orcid: Option<String>,
+    /// Every spelling seen, with its sources.
+    pub variants: Vec<Sourced<String>>,
+    /// Affiliations seen.
+    pub affiliations: Vec<Sourced<String>>,
+    /// Every record that names this agent.
+    pub sources: Vec<Provenance>,
+}
+
+/// A journal, series or proceedings.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Venue {
+    /// Stable id (`V` + 12 hex digits).
+    pub id: String,
+    /// Name as most sources give it.
+    pub name: String,
+    /// Abbreviations seen.
+    pub abbrevs: Vec<String>,
+    /// ISSNs seen.
+    pub issn: Vec<String>,
+    /// Who named it.
+    pub sources: Vec<Provenance>,
+}
+
+/// A subject heading or keyword used as a node.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Subject {
+    /// Stable id (`S` + 12 hex digits).
+    pub id: String,
+    /// Heading as written by the first source (case kept).
+    pub name: String,
+    /// Who assigned it.
+    pub sources: Vec<Provenance>,
+}
+
+/// `agent` is an author of `work` at `position` (0-based byline order).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Authorship {
+    /// Work index.
+    pub work: u32,
+    /// Agent index.
+    pub agent: u32,
+    /// 0-based byline position.
+    pub position: u32,
+    /// Who said so.
+    pub sources: Vec<Provenance>,
+}
+
+/// `from` cites `to`, `count` times (in-text callouts; 1 for a reference-list entry).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Cites {
+    /// Citing work index.
+    pub from: u32,
+    /// Cited work index.
+    pub to: u32,
+    /// Times cited in the citing work: the largest count any one source gives
+    /// (two sources of one paper do not double the count).
+    pub count: u32,
+    /// Every source that asserted the citation.
+    pub sources: Vec<Provenance>,
+}
+
+/// `work` appeared in `venue`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct PublishedIn {
+    /// Work index.
+    pub work: u32,
+    /// Venue index.
+    pub venue: u32,
+    /// Who said so.
+    pub sources: Vec<Provenance>,
+}
+
+/// `work` is about `subject`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct About {
+    /// Work index.
+    pub work: u32,
+    /// Subject index.
+    pub subject: u32,
+    /// Who said so.
+    pub sources: Vec<Provenance>,
+}
+
+/// A disagreement about one work's field, with both sides' sources.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct WorkConflict {
+    /// Work index.
+    pub work: u32,
+    /// The disagreement.
+    pub conflict: Conflict,
+}
+
+/// The resolved corpus: one entry per real work, agent, venue and subject.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Corpus {
+    /// Works (papers and cited works), sorted by id.
+    pub works: Vec<Work>,
+    /// People and organisations, sorted by id.
+    pub agents: Vec<Agent>,
+    /// Venues, sorted by id.
+    pub venues: Vec<Venue>,
+    /// Subjects, sorted by id.
+    pub subjects: Vec<Subject>,
+    /// Authored edges, sorted by (work, position).
+    pub authorships: Vec<Authorship>,
+    /// Cites edges, sorted by (from, to).
+    pub cites: Vec<Cites>,
+    /// Published-in edges, sorted by work.
+    pub published_in: Vec<PublishedIn>,
+    /// About edges, sorted by (work, subject).
+    pub about: Vec<About>,
+    /// Field conflicts between or inside sources.
+    pub conflicts: Vec<WorkConflict>,
+    /// Notes from resolution (ambiguous matches, refused merges).
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+impl Corpus {
+    /// The index of the work with stable id `id`.
+    pub fn work_by_id(&self, id: &str) -> Option<usize> {
+        self.works.binary_search_by(|w| w.id.as_str().cmp(id)).ok()
+    }
+    /// The index of the agent with stable id `id`.
+    pub fn agent_by_id(&self, id: &str) -> Option<usize> {
+        self.agents.binary_search_by(|a| a.id.as_str().cmp(id)).ok()
+    }
+}

@@ -1,0 +1,108 @@
+//! The data model shared by every stage: what a reader produces ([`Record`],
+//! [`Citation`], [`Diagnostic`]) and what resolution produces ([`Corpus`] with its
+//! [`Work`]s, [`Agent`]s, [`Venue`]s, [`Subject`]s and edges).
+//!
+//! Sits at the bottom of the pipeline: `model <- ingest/fetch/resolve <- graph <- ...`.
+//! It does no IO and knows no format.
+//!
+//! **Invariant:** every fact carries at least one [`Provenance`] naming the input
+//! (and line and record where known) that asserted it.
+
+mod corpus;
+pub mod norm;
+mod record;
+
+pub use corpus::*;
+pub use record::*;
+
+use serde::{Deserialize, Serialize};
+
+/// Where a fact came from: the input, the line in it, and the record key.
+///
+/// `input` is the input's label as the user gave it (a path, later an API URL);
+/// `line` is 1-based, 0 when unknown; `record` is the record's key inside the
+/// input (a listing number, a BibTeX key, a WoS UT ...) when the input holds several.
+#[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Provenance {
+    /// Label of the input (path as given on the command line, or an API address).
+    pub input: String,
+    /// 1-based line where the fact (or its record) starts; 0 when unknown.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub line: u32,
+    /// Key of the record inside the input, when the input holds several.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub record: Option<String>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
+}
+
+impl Provenance {
+    /// A provenance for `input` at `line` (0 = unknown) with an optional record key.
+    pub fn new(input: impl Into<String>, line: u32, record: Option<String>) -> Self {
+        Provenance { input: input.into(), line, record }
+    }
+}
+
+impl std::fmt::Display for Provenance {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.input)?;
+        if self.line > 0 {
+            write!(f, ":{}", self.line)?;
+        }
+        if let Some(r) = &self.record {
+            write!(f, " [{r}]")?;
+        }
+        Ok(())
+    }
+}
+
+/// How serious a [`Diagnostic`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Severity {
+    /// Something worth knowing; nothing was lost.
+    Info,
+    /// Something was guessed, repaired or skipped; the rest was kept.
+    Warning,
+    /// An input or record could not be used at all.
+    Error,
+}
+
+/// A located message from a reader or from resolution.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Diagnostic {
+    /// How serious it is.
+    pub severity: Severity,
+    /// Where: input, line and record key.
+    pub at: Provenance,
+    /// Short lowercase message, no trailing dot.
+    pub message: String,
+}
+
+impl Diagnostic {
+    /// A warning at `at`.
+    pub fn warning(at: Provenance, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, at, message: message.into() }
+    }
+    /// An error at `at`.
+    pub fn error(at: Provenance, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Error, at, message: message.into() }
+    }
+    /// An informational note at `at`.
+    pub fn info(at: Provenance, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Info, at, message: message.into() }
+    }
+}
+
+impl std::fmt::Display for Diagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sev = match self.severity {
+            Severity::Info => "note",
+            Severity::Warning => "warning",
+            Severity::Error => "error",
+        };
+        write!(f, "{sev}: {}: {}", self.at, self.message)
+    }
+}

@@ -1,0 +1,295 @@
+//! Normalisers shared by readers and resolution: DOIs, whitespace, accent
+//! folding, personal names, title keys.
+//!
+//! These functions decide what counts as "the same" string everywhere in
+//! citemap, so every comparison goes through them (never an ad-hoc lowercase).
+
+use super::Author;
+use deunicode::deunicode;
+
+/// Collapses every run of Unicode whitespace to one space and trims.
+pub fn squash_ws(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for word in s.split_whitespace() {
+        if !out.is_empty() {
+            out.push(' ');
+        }
+        out.push_str(word);
+    }
+    out
+}
+
+/// Folds to lowercase ASCII (accents removed, curly quotes straightened) and
+/// squashes whitespace: `"N. O’Léary"` -> `"n. o'leary"`.
+pub fn fold(s: &str) -> String {
+    squash_ws(&deunicode(s).to_lowercase())
+}
+
+/// Lowercase ASCII letters and digits only: the key used to compare titles and
+/// abstracts whatever their punctuation, hyphenation or spacing
+/// (`"Parent-\ninfant  Focus groupmethodology"` -> `"parentinfantfocusgroupmethodology"`).
+pub fn alnum_key(s: &str) -> String {
+    deunicode(s).chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect()
+}
+
+/// Title key: [`alnum_key`] of the title with a trailing period and HTML
+/// markup removed. Two titles with the same key are the same title.
+pub fn title_key(title: &str) -> String {
+    alnum_key(&strip_tags(title))
+}
+
+/// Removes HTML/XML tags (`<p>`, `<i>`, `<span class="nocase">`) and decodes the
+/// common entities, leaving plain text.
+pub fn strip_tags(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    let mut in_tag = false;
+    for c in s.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => in_tag = false,
+            _ if !in_tag => out.push(c),
+            _ => {}
+        }
+    }
+    decode_entities(&out)
+}
+
+/// Decodes `&amp; &lt; &gt; &quot; &apos; &#39; &nbsp;` and numeric entities.
+pub fn decode_entities(s: &str) -> String {
+    if !s.contains('&') {
+        return s.to_string();
+    }
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(pos) = rest.find('&') {
+        out.push_str(&rest[..pos]);
+        let tail = &rest[pos..];
+        let end = tail[..tail.len().min(12)].find(';');
+        let decoded = end.and_then(|e| {
+            let name = &tail[1..e];
+            let ch = match name {
+                "amp" => Some('&'),
+                "lt" => Some('<'),
+                "gt" => Some('>'),
+                "quot" => Some('"'),
+                "apos" => Some('\''),
+                "nbsp" => Some(' '),
+                _ if name.starts_with("#x") || name.starts_with("#X") => {
+                    u32::from_str_radix(&name[2..], 16).ok().and_then(char::from_u32)
+                }
+                _ if name.starts_with('#') => name[1..].parse().ok().and_then(char::from_u32),
+                _ => None,
+            };
+            ch.map(|c| (c, e + 1))
+        });
+        match decoded {
+            Some((c, len)) => {
+                out.push(c);
+                rest = &tail[len..];
+            }
+            None => {
+                out.push('&');
+                rest = &tail[1..];
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// Normalises a DOI from any common spelling; `None` when `raw` holds no DOI.
+///
+/// Accepts `https://doi.org/10.x/y`, `http://dx.doi.org/...`, `doi:10.x/y`,
+/// `DOI 10.X/Y`, surrounding brackets and trailing punctuation. The result is
+/// lower-cased (DOIs are case-insensitive) and percent-decoding is not applied.
+pub fn normalize_doi(raw: &str) -> Option<String> {
+    let s = raw.trim();
+    let start = s.find("10.")?;
+    let cand = &s[start..];
+    let end =
+        cand.find(|c: char| c.is_whitespace() || c == '"' || c == '<' || c == '>').unwrap_or(cand.len());
+    let mut doi = cand[..end].to_string();
+    while doi.ends_with(['.', ',', ';', ')', ']', '}']) {
+        // A closing bracket is part of the DOI when it has an opening partner.
+        let last = doi.chars().last().unwrap_or('.');
+        let open = match last {
+            ')' => Some('('),
+            ']' => Some('['),
+            _ => None,
+        };
+        if let Some(o) = open {
+            if doi.matches(o).count() >= doi.matches(last).count() {
+                break;
+            }
+        }
+        doi.pop();
+    }
+    let slash = doi.find('/')?;
+    let prefix = &doi[..slash];
+    let valid_prefix = prefix.len() > 3
+        && prefix[3..].chars().all(|c| c.is_ascii_digit() || c == '.')
+        && prefix[3..].starts_with(|c: char| c.is_ascii_digit());
+    if !valid_prefix || doi.len() <= slash + 1 {
+        return None;
+    }
+    Some(doi.to_lowercase())
+}
+
+/// Normalises an ORCID from a URL or bare form to `0000-0002-1825-0097`;
+/// `None` when it does not hold 16 ORCID characters.
+pub fn normalize_orcid(raw: &str) -> Option<String> {
+    let tail = raw.trim().rsplit('/').next().unwrap_or("");
+    let chars: Vec<char> = tail.chars().filter(|c| c.is_ascii_digit() || *c == 'X' || *c == 'x').collect();
+    if chars.len() != 16 {
+        return None;
+    }
+    let s: String = chars.iter().map(|c| c.to_ascii_uppercase()).collect();
+    Some(format!("{}-{}-{}-{}", &s[0..4], &s[4..8], &s[8..12], &s[12..16]))
+}
+
+const PARTICLES: [&str; 14] =
+    ["van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "ter", "ten"];
+
+fn is_initials_token(t: &str) -> bool {
+    // "N", "N.", "NO", "N.O.", "J-P", "Ch." (short abbreviations)
+    let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
+    if letters.is_empty() {
+        return false;
+    }
+    let all_upper = letters.iter().all(|c| c.is_uppercase());
+    let dotted = t.contains('.');
+    (all_upper && letters.len() <= 3) || (dotted && letters.len() <= 2)
+}
+
+/// Parses a personal name written in any common order into an [`Author`].
+///
+/// Handles "Family, Given", "Given Family", "Family INITIALS" (MEDLINE/WoS
+/// "Johnson S", "OLeary N"), "I. Family", particles ("van der Berg"), and
+/// strips affiliation markers glued to names ("Smith J1,2", "Smith J*").
+pub fn parse_person(raw: &str) -> Author {
+    let cleaned: String = raw
+        .trim()
+        .trim_end_matches(|c: char| c.is_ascii_digit() || c == ',' || c == '*' || c == '†')
+        .replace(['’', '‘', '`'], "'");
+    let name = squash_ws(&cleaned);
+    let mut a = Author { raw: squash_ws(raw), ..Author::default() };
+    if let Some((fam, giv)) = name.split_once(',') {
+        a.family = fam.trim().to_string();
+        a.given = giv.trim().to_string();
+        return a;
+    }
+    let tokens: Vec<&str> = name.split(' ').filter(|t| !t.is_empty()).collect();
+    match tokens.len() {
+        0 => {}
+        1 => a.family = tokens[0].to_string(),
+        _ => {
+            let last = tokens[tokens.len() - 1];
+            let first = tokens[0];
+            if is_initials_token(last) && !is_initials_token(first) {
+                // "Johnson S", "O'Leary NM": family first, initials last.
+                let split = tokens.iter().rposition(|t| !is_initials_token(t)).unwrap_or(0);
+                a.family = tokens[..=split].join(" ");
+                a.given = tokens[split + 1..].join(" ");
+            } else {
+                // "Given [Middle] [particles] Family".
+                let mut fam_start = tokens.len() - 1;
+                while fam_start > 1 && PARTICLES.contains(&tokens[fam_start - 1].to_lowercase().as_str()) {
+                    fam_start -= 1;
+                }
+                a.family = tokens[fam_start..].join(" ");
+                a.given = tokens[..fam_start].join(" ");
+            }
+        }
+    }
+    a
+}
+
+/// Initials of a given-name string: `"Niamh M."` -> `"nm"`, `"N.-M."` -> `"nm"`,
+/// `"NM"` (MEDLINE style) -> `"nm"`.
+pub fn initials(given: &str) -> String {
+    let mut out = String::new();
+    for tok in deunicode(given).split(|c: char| c.is_whitespace() || c == '.' || c == '-') {
+        if tok.is_empty() {
+            continue;
+        }
+        let letters: Vec<char> = tok.chars().filter(|c| c.is_ascii_alphabetic()).collect();
+        if letters.is_empty() {
+            continue;
+        }
+        if letters.len() <= 3 && letters.iter().all(|c| c.is_ascii_uppercase()) {
+            out.extend(letters.iter().map(|c| c.to_ascii_lowercase()));
+        } else {
+            out.push(letters[0].to_ascii_lowercase());
+        }
+    }
+    out
+}
+
+/// Family-name key: folded, letters only (`"O’Leary"` -> `"oleary"`,
+/// `"Müller-Lüdenscheidt"` -> `"mullerludenscheidt"`).
+pub fn family_key(family: &str) -> String {
+    alnum_key(family)
+}
+
+/// True when the given name is only initials (no full given name to compare).
+pub fn given_is_initials(given: &str) -> bool {
+    let toks: Vec<&str> =
+        given.split(|c: char| c.is_whitespace() || c == '-').filter(|t| !t.is_empty()).collect();
+    !toks.is_empty() && toks.iter().all(|t| is_initials_token(t))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn doi_spellings() {
+        assert_eq!(
+            normalize_doi("https://doi.org/10.1017/IPM.2022.11").as_deref(),
+            Some("10.1017/ipm.2022.11")
+        );
+        assert_eq!(
+            normalize_doi("doi:10.1186/s12916-024-03260-y.").as_deref(),
+            Some("10.1186/s12916-024-03260-y")
+        );
+        assert_eq!(
+            normalize_doi("DOI 10.1002/(SICI)1097-0355(199821)19:2<1::AID>3.0.CO;2-X").is_some(),
+            true
+        );
+        assert_eq!(normalize_doi("10.1016/j.x(20)30001-1)").as_deref(), Some("10.1016/j.x(20)30001-1"));
+        assert_eq!(normalize_doi("no doi here"), None);
+        assert_eq!(normalize_doi("10.abc/x"), None);
+    }
+
+    #[test]
+    fn person_orders() {
+        for raw in ["N O'Leary", "O'Leary, N.", "N. O’Leary", "O'Leary N"] {
+            let a = parse_person(raw);
+            assert_eq!(family_key(&a.family), "oleary", "{raw}");
+            assert_eq!(initials(&a.given), "n", "{raw}");
+        }
+        let a = parse_person("Sonia Johnson");
+        assert_eq!((a.family.as_str(), a.given.as_str()), ("Johnson", "Sonia"));
+        let a = parse_person("Johnson S");
+        assert_eq!((a.family.as_str(), a.given.as_str()), ("Johnson", "S"));
+        let a = parse_person("Ludwig van Beethoven");
+        assert_eq!(a.family, "van Beethoven");
+        let a = parse_person("Smith J1,2");
+        assert_eq!((a.family.as_str(), a.given.as_str()), ("Smith", "J"));
+    }
+
+    #[test]
+    fn keys() {
+        assert_eq!(
+            alnum_key("Parent-\ninfant  focus groupmethodology."),
+            "parentinfantfocusgroupmethodology"
+        );
+        assert_eq!(strip_tags("<p><strong>A &amp; B</strong></p>"), "A & B");
+        assert_eq!(initials("N.-M."), "nm");
+        assert_eq!(initials("NM"), "nm");
+        assert_eq!(
+            normalize_orcid("https://orcid.org/0000-0002-1825-009x").as_deref(),
+            Some("0000-0002-1825-009X")
+        );
+    }
+}

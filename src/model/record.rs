@@ -1,0 +1,419 @@
+//! What a reader produces: one [`Record`] per bibliographic record found in an
+//! input, with its [`Citation`]s, plus [`Diagnostic`]s, bundled as [`Parsed`].
+
+use super::{Diagnostic, Provenance};
+use serde::{Deserialize, Serialize};
+
+/// The result of reading one input: the records it holds and what went wrong.
+///
+/// Readers never fail as a whole: a bad record becomes a diagnostic and the
+/// rest of the input is kept (parsing is best-effort).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
+pub struct Parsed {
+    /// Records in input order.
+    pub records: Vec<Record>,
+    /// Located problems, in input order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+/// A persistent identifier of a work, in normalised form.
+///
+/// Construct through [`Identifier::doi`] and friends, which normalise; the
+/// normalised value is what matching compares.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(tag = "scheme", content = "value", rename_all = "lowercase")]
+pub enum Identifier {
+    /// DOI, lower-cased, without resolver prefix (`10.1017/ipm.2022.11`).
+    Doi(String),
+    /// PubMed id, digits only.
+    Pmid(String),
+    /// PubMed Central id, `PMC` plus digits.
+    Pmcid(String),
+    /// OpenAlex work id (`W2741809807`).
+    Openalex(String),
+    /// Semantic Scholar paper id (40 hex digits or `CorpusId:N`).
+    S2(String),
+    /// Web of Science accession number (`WOS:000278542800018`).
+    Wos(String),
+    /// Scopus EID (`2-s2.0-85...`).
+    Eid(String),
+    /// arXiv id.
+    Arxiv(String),
+    /// ISBN (digits and X only).
+    Isbn(String),
+    /// Any other database id: `(database, id)` joined as `db:id`.
+    Other(String),
+}
+
+impl Identifier {
+    /// A DOI from any common spelling (`https://doi.org/...`, `doi:...`,
+    /// upper case, trailing punctuation); `None` when it is not a DOI.
+    pub fn doi(raw: &str) -> Option<Identifier> {
+        crate::model::norm::normalize_doi(raw).map(Identifier::Doi)
+    }
+    /// A PMID from `38418998`, `mdl-38418998`, `PMID: 38418998`; `None` otherwise.
+    pub fn pmid(raw: &str) -> Option<Identifier> {
+        let digits: String = raw
+            .trim()
+            .trim_start_matches(|c: char| !c.is_ascii_digit())
+            .chars()
+            .take_while(|c| c.is_ascii_digit())
+            .collect();
+        let digits = digits.trim_start_matches('0');
+        (!digits.is_empty() && digits.len() <= 9).then(|| Identifier::Pmid(digits.to_string()))
+    }
+    /// The scheme name used in exports and ids (`doi`, `pmid`, ...).
+    pub fn scheme(&self) -> &'static str {
+        match self {
+            Identifier::Doi(_) => "doi",
+            Identifier::Pmid(_) => "pmid",
+            Identifier::Pmcid(_) => "pmcid",
+            Identifier::Openalex(_) => "openalex",
+            Identifier::S2(_) => "s2",
+            Identifier::Wos(_) => "wos",
+            Identifier::Eid(_) => "eid",
+            Identifier::Arxiv(_) => "arxiv",
+            Identifier::Isbn(_) => "isbn",
+            Identifier::Other(_) => "other",
+        }
+    }
+    /// The normalised value.
+    pub fn value(&self) -> &str {
+        match self {
+            Identifier::Doi(v)
+            | Identifier::Pmid(v)
+            | Identifier::Pmcid(v)
+            | Identifier::Openalex(v)
+            | Identifier::S2(v)
+            | Identifier::Wos(v)
+            | Identifier::Eid(v)
+            | Identifier::Arxiv(v)
+            | Identifier::Isbn(v)
+            | Identifier::Other(v) => v,
+        }
+    }
+}
+
+impl std::fmt::Display for Identifier {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}", self.scheme(), self.value())
+    }
+}
+
+/// A calendar date with optional month and day, as sources give them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+pub struct Date {
+    /// Year (may be negative for BCE in CSL-JSON).
+    pub year: i32,
+    /// Month 1-12.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub month: Option<u8>,
+    /// Day 1-31.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub day: Option<u8>,
+}
+
+impl Date {
+    /// A date with only a year.
+    pub fn year(year: i32) -> Date {
+        Date { year, month: None, day: None }
+    }
+}
+
+impl std::fmt::Display for Date {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:04}", self.year)?;
+        if let Some(m) = self.month {
+            write!(f, "-{m:02}")?;
+            if let Some(d) = self.day {
+                write!(f, "-{d:02}")?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The kind of document a record describes, as far as a reviewer cares.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum DocType {
+    /// Primary research article.
+    Article,
+    /// Narrative, scoping or unspecified review.
+    Review,
+    /// Systematic review (including umbrella reviews).
+    SystematicReview,
+    /// Meta-analysis.
+    MetaAnalysis,
+    /// Guideline or policy document.
+    Guideline,
+    /// Book.
+    Book,
+    /// Book chapter.
+    Chapter,
+    /// Report or grey literature.
+    Report,
+    /// Conference paper.
+    Conference,
+    /// Thesis.
+    Thesis,
+    /// Preprint.
+    Preprint,
+    /// Editorial, letter, comment.
+    Editorial,
+    /// Anything else.
+    Other,
+}
+
+impl DocType {
+    /// The lowercase name used in exports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocType::Article => "article",
+            DocType::Review => "review",
+            DocType::SystematicReview => "systematic-review",
+            DocType::MetaAnalysis => "meta-analysis",
+            DocType::Guideline => "guideline",
+            DocType::Book => "book",
+            DocType::Chapter => "chapter",
+            DocType::Report => "report",
+            DocType::Conference => "conference",
+            DocType::Thesis => "thesis",
+            DocType::Preprint => "preprint",
+            DocType::Editorial => "editorial",
+            DocType::Other => "other",
+        }
+    }
+    /// True for every kind of review (used by umbrella mode).
+    pub fn is_review(self) -> bool {
+        matches!(self, DocType::Review | DocType::SystematicReview | DocType::MetaAnalysis)
+    }
+}
+
+/// One author (person or organisation) as a record names them.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Author {
+    /// The name exactly as the source wrote it (after trimming).
+    pub raw: String,
+    /// Family name ("O'Leary"); for organisations the full name.
+    pub family: String,
+    /// Given names as written ("Niamh", "N.", "N O"); empty when unknown.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub given: String,
+    /// True when the author is an organisation ("NICE", "Royal College of Psychiatrists").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub is_org: bool,
+    /// ORCID, normalised to `0000-0000-0000-0000`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub orcid: Option<String>,
+    /// Affiliations as written.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub affiliations: Vec<String>,
+    /// A source-specific author id (OpenAlex A..., Scopus author id, S2 author id).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub source_id: Option<String>,
+}
+
+impl Author {
+    /// A person from a raw name in any common order ("N O'Leary", "O'Leary, N.",
+    /// "Sonia Johnson", "JOHNSON S"); see [`crate::model::norm::parse_person`].
+    pub fn person(raw: &str) -> Author {
+        crate::model::norm::parse_person(raw)
+    }
+    /// An organisation named `name`.
+    pub fn org(name: &str) -> Author {
+        let name = crate::model::norm::squash_ws(name);
+        Author { raw: name.clone(), family: name, is_org: true, ..Author::default() }
+    }
+}
+
+/// A work cited by a record: one entry of a reference list or one distinct
+/// in-text callout (several callouts of the same work are one `Citation` with
+/// `count` > 1).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Citation {
+    /// The reference as written (reference-list entry, or the first callout).
+    pub raw: String,
+    /// Authors as far as known; for a callout "Hayes et al." only the first.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<Author>,
+    /// True when the author list is known to be truncated ("et al.").
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub et_al: bool,
+    /// Publication year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
+    /// Year suffix that tells apart works of one author and year ("a" in 2015a).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub year_suffix: String,
+    /// "n.d." or "in press" when the source gives that instead of a year.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub year_note: Option<String>,
+    /// Title of the cited work.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Venue (journal or book title), possibly abbreviated.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue: Option<String>,
+    /// Volume.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<String>,
+    /// Issue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issue: Option<String>,
+    /// First page or article number.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_page: Option<String>,
+    /// Identifiers given in the reference (DOIs, PMID, OpenAlex id ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ids: Vec<Identifier>,
+    /// How many times the citing record cites it (callouts); 1 for a list entry.
+    pub count: u32,
+    /// Where the citation (or its first callout) is.
+    pub at: Provenance,
+}
+
+/// Two sources (or two fields of one source) that disagree about a fact.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Conflict {
+    /// The field in question (`venue`, `year`, ...).
+    pub field: String,
+    /// Each claimed value with who claims it.
+    pub claims: Vec<Claim>,
+    /// Why they are taken to disagree.
+    pub note: String,
+}
+
+/// One side of a [`Conflict`].
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct Claim {
+    /// The value claimed.
+    pub value: String,
+    /// Who claims it: the input and, in `basis`, how (`journal field`, `DOI prefix 10.1017`).
+    pub at: Provenance,
+    /// How the value was derived.
+    pub basis: String,
+}
+
+/// One bibliographic record read from an input, before resolution.
+///
+/// Every field is optional: readers fill what the source says and list what a
+/// reviewer would expect but the source lacks in `missing`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Record {
+    /// Where the record starts; `at.record` is its key inside the input.
+    pub at: Provenance,
+    /// Name of the detected format or document kind (`ris`, `aggregator-page` ...).
+    pub source_kind: String,
+    /// Main title.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// Other titles (translations, original-language titles), with an ISO 639-1
+    /// language code when known: `(lang, title)`.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub alt_titles: Vec<(Option<String>, String)>,
+    /// Authors in byline order.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub authors: Vec<Author>,
+    /// Persistent identifiers (normalised).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ids: Vec<Identifier>,
+    /// Journal, book series or proceedings title as written.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue: Option<String>,
+    /// Abbreviated venue ("BMC Med").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub venue_abbrev: Option<String>,
+    /// ISSNs of the venue.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub issn: Vec<String>,
+    /// Publisher.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    /// Volume.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub volume: Option<String>,
+    /// Issue.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub issue: Option<String>,
+    /// Pages ("554-560") or article number ("e0267787").
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<String>,
+    /// Publication (issue) date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub published: Option<Date>,
+    /// Electronic publication date.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub epublished: Option<Date>,
+    /// Plain-text abstract; structured sections kept as `LABEL: text` paragraphs
+    /// separated by newlines.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub abstract_text: Option<String>,
+    /// Controlled subject headings (MeSH, Emtree, WoS categories).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub subjects: Vec<String>,
+    /// Author keywords.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub keywords: Vec<String>,
+    /// Language (ISO 639-1 where known, else as written).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
+    /// Document type.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub doc_type: Option<DocType>,
+    /// Times cited according to the source.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub times_cited: Option<u64>,
+    /// Works this record cites (reference list or in-text callouts).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub citations: Vec<Citation>,
+    /// Fields a reviewer expects that the source does not give (`title`, `authors`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub missing: Vec<String>,
+    /// Disagreements found inside this record.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub conflicts: Vec<Conflict>,
+}
+
+impl Record {
+    /// A new empty record at `at`, read as `source_kind`.
+    pub fn new(at: Provenance, source_kind: impl Into<String>) -> Record {
+        Record { at, source_kind: source_kind.into(), ..Record::default() }
+    }
+    /// The publication year: issue date, else e-publication date.
+    pub fn year(&self) -> Option<i32> {
+        self.published.or(self.epublished).map(|d| d.year)
+    }
+    /// The DOI, when the record has one.
+    pub fn doi(&self) -> Option<&str> {
+        self.ids.iter().find_map(|i| match i {
+            Identifier::Doi(d) => Some(d.as_str()),
+            _ => None,
+        })
+    }
+    /// Adds `id` unless an equal one is present.
+    pub fn add_id(&mut self, id: Identifier) {
+        if !self.ids.contains(&id) {
+            self.ids.push(id);
+        }
+    }
+    /// Recomputes `missing` from the fields a reviewer expects (title, authors,
+    /// year, venue, abstract), keeping entries readers added for other fields.
+    pub fn mark_missing(&mut self) {
+        let checks: [(&str, bool); 5] = [
+            ("title", self.title.is_none()),
+            ("authors", self.authors.is_empty()),
+            ("year", self.year().is_none()),
+            ("venue", self.venue.is_none() && self.venue_abbrev.is_none()),
+            ("abstract", self.abstract_text.is_none()),
+        ];
+        for (name, absent) in checks {
+            let present = self.missing.iter().any(|m| m == name);
+            if absent && !present {
+                self.missing.push(name.to_string());
+            } else if !absent && present {
+                self.missing.retain(|m| m != name);
+            }
+        }
+    }
+}

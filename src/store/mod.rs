@@ -1,0 +1,1 @@
+//! The project's embedded store (work in progress).
