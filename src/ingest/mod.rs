@@ -12,6 +12,7 @@ pub mod callouts;
 pub mod fulltext;
 pub mod listing;
 pub mod page;
+pub mod refs;
 pub mod text;
 
 use crate::model::{Diagnostic, Parsed, Provenance};
