@@ -12,10 +12,20 @@
 //! ```
 //!
 //! ```
-//! use citemap::{ingest, resolve, graph, export};
-//! let text = "Stein et al. (2014) and later work (Braun & Clarke, 2012; NICE, 2014) agree.";
-//! let parsed = ingest::parse_bytes("notes.txt", text.as_bytes(), &ingest::Options::default());
-//! let corpus = resolve::resolve(&parsed.records, &resolve::Options::default());
+//! use citemap::model::{Author, Citation, Provenance, Record};
+//! use citemap::{export, graph, resolve};
+//! let mut paper = Record::new(Provenance::new("notes.txt", 1, None), "example");
+//! paper.title = Some("Staff experience of a perinatal network group".into());
+//! paper.authors = vec![Author::person("O'Leary, N."), Author::person("F Wynne")];
+//! paper.citations = vec![Citation {
+//!     raw: "(Braun & Clarke, 2012)".into(),
+//!     authors: vec![Author::person("Braun"), Author::person("Clarke")],
+//!     year: Some(2012),
+//!     count: 1,
+//!     at: Provenance::new("notes.txt", 9, None),
+//!     ..Citation::default()
+//! }];
+//! let corpus = resolve::resolve(&[paper], &resolve::Options::default());
 //! let g = graph::build(&corpus, &graph::BuildOptions::default());
 //! let mut dot = Vec::new();
 //! export::dot::write(&g, &mut dot, &export::dot::Options::default()).unwrap();

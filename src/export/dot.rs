@@ -1,10 +1,123 @@
-//! DOT writer (work in progress).
-use crate::graph::CitationGraph;
+//! DOT (Graphviz) writer of a [`CitationGraph`].
+//!
+//! Our own writer rather than petgraph's `Dot` (whose output "may change") so
+//! that the file is stable: nodes in graph order (sorted by stable id at build
+//! time), edges in insertion order, attributes in name order, floats with
+//! [`format_float`](crate::graph::format_float). Every string is a quoted DOT
+//! string with `"` and `\` escaped and line breaks written as `\n`.
+
+use crate::graph::{Attr, CitationGraph, NodeKind};
+use petgraph::visit::EdgeRef;
 use std::io::{self, Write};
+
 /// DOT settings.
-#[derive(Clone, Debug, Default)]
-pub struct Options {}
-/// Writes `g` as DOT.
-pub fn write(_g: &CitationGraph, _w: &mut dyn Write, _opts: &Options) -> io::Result<()> {
-    Ok(())
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// Graph name.
+    pub name: String,
+    /// Write every attribute (title, doi, sources ...), not only the visual ones.
+    pub all_attributes: bool,
+    /// Layout direction for `dot` (`LR`, `TB`).
+    pub rankdir: String,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options { name: "citemap".into(), all_attributes: true, rankdir: "LR".into() }
+    }
+}
+
+/// Escapes `s` for a quoted DOT string: `\` and `"` escaped, control
+/// characters dropped, line breaks as `\n`.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\n' => out.push_str("\\n"),
+            c if c.is_control() => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn style(kind: NodeKind) -> (&'static str, &'static str) {
+    match kind {
+        NodeKind::Paper => ("box", "#cfe2f3"),
+        NodeKind::CitedWork => ("note", "#fff2cc"),
+        NodeKind::Person => ("ellipse", "#d9ead3"),
+        NodeKind::Organisation => ("hexagon", "#ead1dc"),
+        NodeKind::Venue => ("cylinder", "#eeeeee"),
+        NodeKind::Subject => ("plaintext", "#ffffff"),
+    }
+}
+
+fn attr_text(a: &Attr) -> String {
+    match a {
+        Attr::Str(s) => format!("\"{}\"", escape(s)),
+        other => format!("\"{}\"", other.to_text()),
+    }
+}
+
+fn ident(name: &str) -> String {
+    // Attribute names are ours, but keep them safe identifiers anyway.
+    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect()
+}
+
+/// Writes `g` as a DOT digraph.
+pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result<()> {
+    writeln!(w, "digraph \"{}\" {{", escape(&opts.name))?;
+    writeln!(
+        w,
+        "  graph [rankdir=\"{}\", overlap=false, splines=true, fontname=\"DejaVu Sans\"];",
+        escape(&opts.rankdir)
+    )?;
+    writeln!(w, "  node [style=filled, fontname=\"DejaVu Sans\", fontsize=10];")?;
+    writeln!(w, "  edge [fontname=\"DejaVu Sans\", fontsize=8, color=\"#888888\"];")?;
+    for ix in g.graph.node_indices() {
+        let n = &g.graph[ix];
+        let (shape, fill) = style(n.kind);
+        write!(
+            w,
+            "  \"{}\" [label=\"{}\", kind=\"{}\", shape={shape}, fillcolor=\"{fill}\"",
+            escape(&n.id),
+            escape(&n.label),
+            n.kind.as_str()
+        )?;
+        if opts.all_attributes {
+            for (k, v) in &n.attrs {
+                write!(w, ", {}={}", ident(k), attr_text(v))?;
+            }
+        }
+        writeln!(w, "];")?;
+    }
+    for e in g.graph.edge_references() {
+        let (s, t, ed) = (&g.graph[e.source()], &g.graph[e.target()], e.weight());
+        let arrow = if ed.kind.is_undirected() { ", dir=none" } else { "" };
+        write!(w, "  \"{}\" -> \"{}\" [kind=\"{}\"{arrow}", escape(&s.id), escape(&t.id), ed.kind.as_str())?;
+        if let Some(Attr::Int(c)) = ed.attrs.get(crate::graph::attr::COUNT) {
+            if *c > 1 {
+                write!(w, ", penwidth={}, label=\"{c}\"", 1 + (*c).min(8) / 2)?;
+            }
+        }
+        if opts.all_attributes {
+            for (k, v) in &ed.attrs {
+                write!(w, ", {}={}", ident(k), attr_text(v))?;
+            }
+        }
+        writeln!(w, "];")?;
+    }
+    writeln!(w, "}}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escapes_quotes_backslashes_and_breaks() {
+        assert_eq!(escape("a \"b\" \\c\nd\u{7}"), "a \\\"b\\\" \\\\c\\nd");
+    }
 }

@@ -1,10 +1,146 @@
-//! GraphML writer (work in progress).
-use crate::graph::CitationGraph;
+//! GraphML writer of a [`CitationGraph`], readable by networkx, igraph,
+//! Gephi, Cytoscape and yEd.
+//!
+//! Every attribute gets a typed `<key>` (`string`, `long`, `double`,
+//! `boolean`; a name seen with two types is declared `string`). `kind` and
+//! `label` are declared for all nodes and `kind` for all edges. Node ids are
+//! the stable corpus ids; edge ids are `e` + the edge's position, stable for
+//! the same inputs. Text is XML-escaped and characters XML 1.0 forbids are
+//! dropped, so any title yields a well-formed file.
+
+use crate::graph::{format_float, Attr, CitationGraph};
+use petgraph::visit::EdgeRef;
+use std::collections::BTreeMap;
 use std::io::{self, Write};
+
 /// GraphML settings.
 #[derive(Clone, Debug, Default)]
-pub struct Options {}
+pub struct Options {
+    /// Leave out the `sources` attribute (smaller files for big graphs).
+    pub without_sources: bool,
+}
+
+/// Escapes `s` for XML text and attribute values and drops characters XML 1.0
+/// does not allow.
+pub fn escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            '\t' | '\n' | '\r' => out.push(c),
+            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+fn merge_type(types: &mut BTreeMap<String, &'static str>, name: &str, t: &'static str) {
+    types
+        .entry(name.to_string())
+        .and_modify(|old| {
+            if *old != t {
+                *old = "string";
+            }
+        })
+        .or_insert(t);
+}
+
+fn value_text(a: &Attr) -> String {
+    match a {
+        Attr::Float(f) => format_float(*f),
+        other => other.to_text(),
+    }
+}
+
 /// Writes `g` as GraphML.
-pub fn write(_g: &CitationGraph, _w: &mut dyn Write, _opts: &Options) -> io::Result<()> {
-    Ok(())
+pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result<()> {
+    let keep = |k: &str| !(opts.without_sources && k == crate::graph::attr::SOURCES);
+    let mut node_types: BTreeMap<String, &'static str> = BTreeMap::new();
+    let mut edge_types: BTreeMap<String, &'static str> = BTreeMap::new();
+    node_types.insert("kind".into(), "string");
+    node_types.insert("label".into(), "string");
+    edge_types.insert("kind".into(), "string");
+    edge_types.insert("weight".into(), "double");
+    for n in g.graph.node_weights() {
+        for (k, v) in &n.attrs {
+            if keep(k) {
+                merge_type(&mut node_types, k, v.graphml_type());
+            }
+        }
+    }
+    for e in g.graph.edge_weights() {
+        for (k, v) in &e.attrs {
+            if keep(k) {
+                merge_type(&mut edge_types, k, v.graphml_type());
+            }
+        }
+    }
+    let directed = g.graph.edge_weights().all(|e| !e.kind.is_undirected());
+    writeln!(w, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
+    writeln!(
+        w,
+        r#"<graphml xmlns="http://graphml.graphdrawing.org/xmlns" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://graphml.graphdrawing.org/xmlns http://graphml.graphdrawing.org/xmlns/1.0/graphml.xsd">"#
+    )?;
+    for (k, t) in &node_types {
+        writeln!(w, r#"  <key id="n_{0}" for="node" attr.name="{0}" attr.type="{t}"/>"#, escape(k))?;
+    }
+    for (k, t) in &edge_types {
+        writeln!(w, r#"  <key id="e_{0}" for="edge" attr.name="{0}" attr.type="{t}"/>"#, escape(k))?;
+    }
+    writeln!(
+        w,
+        r#"  <graph id="citemap" edgedefault="{}">"#,
+        if directed { "directed" } else { "undirected" }
+    )?;
+    let data = |w: &mut dyn Write, prefix: &str, k: &str, t: &str, v: &Attr| -> io::Result<()> {
+        let text = if t == "string" { v.to_text() } else { value_text(v) };
+        writeln!(w, r#"      <data key="{prefix}_{}">{}</data>"#, escape(k), escape(&text))
+    };
+    for ix in g.graph.node_indices() {
+        let n = &g.graph[ix];
+        writeln!(w, r#"    <node id="{}">"#, escape(&n.id))?;
+        writeln!(w, r#"      <data key="n_kind">{}</data>"#, n.kind.as_str())?;
+        writeln!(w, r#"      <data key="n_label">{}</data>"#, escape(&n.label))?;
+        for (k, v) in &n.attrs {
+            if keep(k) {
+                data(w, "n", k, node_types[k.as_str()], v)?;
+            }
+        }
+        writeln!(w, "    </node>")?;
+    }
+    for e in g.graph.edge_references() {
+        let ed = e.weight();
+        writeln!(
+            w,
+            r#"    <edge id="e{}" source="{}" target="{}">"#,
+            e.id().index(),
+            escape(&g.graph[e.source()].id),
+            escape(&g.graph[e.target()].id)
+        )?;
+        writeln!(w, r#"      <data key="e_kind">{}</data>"#, ed.kind.as_str())?;
+        writeln!(w, r#"      <data key="e_weight">{}</data>"#, format_float(ed.weight))?;
+        for (k, v) in &ed.attrs {
+            if keep(k) && k != "weight" {
+                data(w, "e", k, edge_types[k.as_str()], v)?;
+            }
+        }
+        writeln!(w, "    </edge>")?;
+    }
+    writeln!(w, "  </graph>")?;
+    writeln!(w, "</graphml>")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::escape;
+
+    #[test]
+    fn escapes_markup_and_drops_forbidden_characters() {
+        assert_eq!(escape("<a href=\"x\">&'\u{1}"), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;");
+    }
 }

@@ -1,10 +1,85 @@
-//! Resolution: records from every input -> one [`Corpus`] (work in progress).
+//! Resolution: the [`Record`]s of every input -> one [`Corpus`] with one work
+//! per real work, one agent per real person or organisation, and every citation
+//! edge kept.
+//!
+//! Steps, each in its own module:
+//! 1. [`works`]: group records that describe the same work (identifiers, then
+//!    normalised title + compatible year + first author, then abstract identity,
+//!    then near-identical titles inside an author-year block). Groups whose
+//!    identifiers conflict are never merged.
+//! 2. [`cited`]: match each citation to a grouped work (identifiers, then first
+//!    author + year + title, then first author + year + venue/volume/page); the
+//!    rest are grouped among themselves into cited works (same first author or
+//!    organisation, same year and suffix, compatible co-authors and titles).
+//!    Ambiguous matches are reported as diagnostics, never guessed.
+//! 3. [`people`]: authors -> agents (ORCID first; family name + compatible
+//!    initials and given names; ambiguity reported).
+//! 4. [`assemble`]: fields merged with their sources, conflicts recorded,
+//!    stable ids, labels, and sorted edges.
+//!
+//! **Invariant:** the corpus depends only on the set of records and the
+//! options, not on the order records arrive in.
+//!
+//! Complexity: near-linear in records and citations; pairwise comparisons
+//! happen only inside small blocks (same first author and year, same family
+//! name and first initial).
+
+mod assemble;
+mod cited;
+mod people;
+pub(crate) mod util;
+mod works;
+
 use crate::model::{Corpus, Record};
 use serde::{Deserialize, Serialize};
-/// Resolution settings.
-#[derive(Clone, Debug, Default, Serialize, Deserialize)]
-pub struct Options {}
+
+/// Resolution settings (all thresholds documented in `config.toml`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Options {
+    /// Smallest title similarity (normalised Levenshtein on title keys, 0-1) for
+    /// two records of the same first author and year to be one work.
+    pub title_similarity: f64,
+    /// Shortest abstract (in letters and digits) that may identify a work on its own.
+    pub min_abstract_len: usize,
+    /// Smallest abstract similarity (0-1) for abstract identity.
+    pub abstract_similarity: f64,
+    /// Shortest title key that may identify a work together with a compatible year.
+    pub min_title_len: usize,
+    /// Largest difference in years still compatible (print vs online-first).
+    pub year_slack: i32,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            title_similarity: 0.92,
+            min_abstract_len: 200,
+            abstract_similarity: 0.95,
+            min_title_len: 20,
+            year_slack: 1,
+        }
+    }
+}
+
 /// Resolves `records` into a corpus.
-pub fn resolve(_records: &[Record], _opts: &Options) -> Corpus {
-    Corpus::default()
+///
+/// # Example
+/// ```
+/// use citemap::model::{Record, Provenance, Identifier};
+/// let mut a = Record::new(Provenance::new("a.ris", 1, None), "ris");
+/// a.title = Some("Peer support for mental health".into());
+/// a.add_id(Identifier::doi("10.1186/S12916-024-03260-Y").unwrap());
+/// let mut b = Record::new(Provenance::new("b.txt", 3, None), "listing");
+/// b.add_id(Identifier::doi("https://doi.org/10.1186/s12916-024-03260-y").unwrap());
+/// let corpus = citemap::resolve::resolve(&[a, b], &Default::default());
+/// assert_eq!(corpus.works.len(), 1);
+/// assert_eq!(corpus.works[0].sources.len(), 2);
+/// ```
+pub fn resolve(records: &[Record], opts: &Options) -> Corpus {
+    let mut diagnostics = Vec::new();
+    let groups = works::group(records, opts, &mut diagnostics);
+    let cited = cited::resolve(records, &groups, opts, &mut diagnostics);
+    let agents = people::resolve(records, &cited, &mut diagnostics);
+    assemble::assemble(records, &groups, &cited, &agents, diagnostics)
 }

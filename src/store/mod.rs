@@ -1,1 +1,283 @@
-//! The project's embedded store (work in progress).
+//! The project's embedded store: one SQLite file (rusqlite, bundled SQLite)
+//! holding every input's raw bytes (zlib-compressed), its content hash, the
+//! format it was read as, the records and diagnostics read from it, and user
+//! tags on works.
+//!
+//! Resolution is recomputed from the stored records on demand, so adding an
+//! input (a file today, an API response later: its label is the request URL
+//! and its raw bytes the response body) never needs a migration of resolved
+//! data, and every fact can be traced to the raw text it came from.
+//!
+//! **Invariants:** an input is identified by the SHA-256 of its bytes, so
+//! ingesting the same content twice changes nothing; every change happens in
+//! one transaction, so a failed ingest leaves the store as it was.
+
+use crate::model::{Diagnostic, Parsed, Record};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use sha2::{Digest, Sha256};
+use std::io::{Read, Write};
+use std::path::Path;
+
+/// The schema version this build writes and reads.
+pub const SCHEMA_VERSION: i64 = 1;
+
+/// What went wrong with the store.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum Error {
+    /// SQLite reported an error.
+    #[error("store: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    /// A stored record could not be decoded.
+    #[error("store: corrupt record: {0}")]
+    Json(#[from] serde_json::Error),
+    /// Compressing or decompressing raw bytes failed.
+    #[error("store: {0}")]
+    Io(#[from] std::io::Error),
+    /// The file was written by another schema version.
+    #[error("store schema version {found} is not supported (this build reads {expected})")]
+    Version {
+        /// Version in the file.
+        found: i64,
+        /// Version this build reads.
+        expected: i64,
+    },
+}
+
+/// One stored input.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Input {
+    /// Row id.
+    pub id: i64,
+    /// Label (path as given when first ingested).
+    pub label: String,
+    /// SHA-256 of the raw bytes, hex.
+    pub sha256: String,
+    /// Size of the raw bytes.
+    pub bytes: u64,
+    /// Format it was read as (`None`: unknown kind).
+    pub format: Option<String>,
+    /// Number of records read from it.
+    pub records: u64,
+}
+
+/// The outcome of adding one input.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Added {
+    /// Stored as a new input with this id.
+    New(i64),
+    /// The same bytes were stored before (under the input with this label).
+    AlreadyStored {
+        /// Its row id.
+        id: i64,
+        /// The label it was stored under.
+        label: String,
+    },
+}
+
+/// An open store.
+pub struct Store {
+    conn: Connection,
+}
+
+/// Hex SHA-256 of `bytes`.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+impl Store {
+    /// Opens (creating when absent) the store at `path`.
+    pub fn open(path: &Path) -> Result<Store, Error> {
+        Self::init(Connection::open(path)?)
+    }
+
+    /// An in-memory store (tests, one-shot runs).
+    pub fn in_memory() -> Result<Store, Error> {
+        Self::init(Connection::open_in_memory()?)
+    }
+
+    fn init(conn: Connection) -> Result<Store, Error> {
+        conn.pragma_update(None, "journal_mode", "WAL")?;
+        conn.pragma_update(None, "foreign_keys", "ON")?;
+        conn.execute_batch(
+            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+             CREATE TABLE IF NOT EXISTS inputs (
+                 id INTEGER PRIMARY KEY,
+                 label TEXT NOT NULL,
+                 sha256 TEXT NOT NULL UNIQUE,
+                 bytes INTEGER NOT NULL,
+                 format TEXT,
+                 raw BLOB NOT NULL);
+             CREATE TABLE IF NOT EXISTS records (
+                 input_id INTEGER NOT NULL REFERENCES inputs(id),
+                 seq INTEGER NOT NULL,
+                 json TEXT NOT NULL,
+                 PRIMARY KEY (input_id, seq));
+             CREATE TABLE IF NOT EXISTS diagnostics (
+                 input_id INTEGER NOT NULL REFERENCES inputs(id),
+                 seq INTEGER NOT NULL,
+                 json TEXT NOT NULL,
+                 PRIMARY KEY (input_id, seq));
+             CREATE TABLE IF NOT EXISTS tags (
+                 tag TEXT NOT NULL,
+                 work TEXT NOT NULL,
+                 PRIMARY KEY (tag, work));",
+        )?;
+        let version: Option<String> = conn
+            .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0))
+            .optional()?;
+        match version {
+            None => {
+                conn.execute(
+                    "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)",
+                    params![SCHEMA_VERSION.to_string()],
+                )?;
+            }
+            Some(v) => {
+                let found = v.parse().unwrap_or(-1);
+                if found != SCHEMA_VERSION {
+                    return Err(Error::Version { found, expected: SCHEMA_VERSION });
+                }
+            }
+        }
+        Ok(Store { conn })
+    }
+
+    /// Starts a transaction: everything added through it is kept only when
+    /// [`Batch::commit`] is called.
+    pub fn batch(&mut self) -> Result<Batch<'_>, Error> {
+        Ok(Batch { tx: self.conn.transaction()? })
+    }
+
+    /// Every stored input, in the order it was added.
+    pub fn inputs(&self) -> Result<Vec<Input>, Error> {
+        let mut st = self.conn.prepare(
+            "SELECT i.id, i.label, i.sha256, i.bytes, i.format,
+                    (SELECT COUNT(*) FROM records r WHERE r.input_id = i.id)
+             FROM inputs i ORDER BY i.id",
+        )?;
+        let rows = st.query_map([], |r| {
+            Ok(Input {
+                id: r.get(0)?,
+                label: r.get(1)?,
+                sha256: r.get(2)?,
+                bytes: r.get::<_, i64>(3)? as u64,
+                format: r.get(4)?,
+                records: r.get::<_, i64>(5)? as u64,
+            })
+        })?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+
+    /// Every stored record, by input then position.
+    pub fn records(&self) -> Result<Vec<Record>, Error> {
+        let mut st = self.conn.prepare("SELECT json FROM records ORDER BY input_id, seq")?;
+        let mut rows = st.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let json: String = r.get(0)?;
+            out.push(serde_json::from_str(&json)?);
+        }
+        Ok(out)
+    }
+
+    /// Every stored diagnostic, by input then position.
+    pub fn diagnostics(&self) -> Result<Vec<Diagnostic>, Error> {
+        let mut st = self.conn.prepare("SELECT json FROM diagnostics ORDER BY input_id, seq")?;
+        let mut rows = st.query([])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let json: String = r.get(0)?;
+            out.push(serde_json::from_str(&json)?);
+        }
+        Ok(out)
+    }
+
+    /// The raw bytes of the input with `label` (the first one stored under it).
+    pub fn raw(&self, label: &str) -> Result<Option<Vec<u8>>, Error> {
+        let blob: Option<Vec<u8>> = self
+            .conn
+            .query_row("SELECT raw FROM inputs WHERE label = ?1 ORDER BY id LIMIT 1", params![label], |r| {
+                r.get(0)
+            })
+            .optional()?;
+        match blob {
+            None => Ok(None),
+            Some(b) => {
+                let mut out = Vec::new();
+                flate2::read::ZlibDecoder::new(&b[..]).read_to_end(&mut out)?;
+                Ok(Some(out))
+            }
+        }
+    }
+
+    /// Work ids carrying `tag`, sorted.
+    pub fn tagged(&self, tag: &str) -> Result<Vec<String>, Error> {
+        let mut st = self.conn.prepare("SELECT work FROM tags WHERE tag = ?1 ORDER BY work")?;
+        let rows = st.query_map(params![tag], |r| r.get(0))?;
+        Ok(rows.collect::<Result<_, _>>()?)
+    }
+}
+
+/// A set of changes made in one transaction.
+pub struct Batch<'a> {
+    tx: Transaction<'a>,
+}
+
+impl Batch<'_> {
+    /// Adds one input with its records and diagnostics, unless the same bytes
+    /// are already stored.
+    pub fn add_input(
+        &mut self,
+        label: &str,
+        raw: &[u8],
+        format: Option<&str>,
+        parsed: &Parsed,
+    ) -> Result<Added, Error> {
+        let sha = sha256_hex(raw);
+        let existing: Option<(i64, String)> = self
+            .tx
+            .query_row("SELECT id, label FROM inputs WHERE sha256 = ?1", params![sha], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        if let Some((id, label)) = existing {
+            return Ok(Added::AlreadyStored { id, label });
+        }
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        z.write_all(raw)?;
+        let compressed = z.finish()?;
+        self.tx.execute(
+            "INSERT INTO inputs (label, sha256, bytes, format, raw) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![label, sha, raw.len() as i64, format, compressed],
+        )?;
+        let id = self.tx.last_insert_rowid();
+        {
+            let mut st = self.tx.prepare("INSERT INTO records (input_id, seq, json) VALUES (?1, ?2, ?3)")?;
+            for (i, r) in parsed.records.iter().enumerate() {
+                st.execute(params![id, i as i64, serde_json::to_string(r)?])?;
+            }
+            let mut st =
+                self.tx.prepare("INSERT INTO diagnostics (input_id, seq, json) VALUES (?1, ?2, ?3)")?;
+            for (i, d) in parsed.diagnostics.iter().enumerate() {
+                st.execute(params![id, i as i64, serde_json::to_string(d)?])?;
+            }
+        }
+        Ok(Added::New(id))
+    }
+
+    /// Tags works (by stable id) with `tag`; returns how many were new.
+    pub fn tag(&mut self, tag: &str, works: &[String]) -> Result<usize, Error> {
+        let mut n = 0;
+        for w in works {
+            n +=
+                self.tx.execute("INSERT OR IGNORE INTO tags (tag, work) VALUES (?1, ?2)", params![tag, w])?;
+        }
+        Ok(n)
+    }
+
+    /// Keeps every change of this batch.
+    pub fn commit(self) -> Result<(), Error> {
+        Ok(self.tx.commit()?)
+    }
+}

@@ -1,0 +1,110 @@
+//! `citemap ingest PATH...`: add documents to the store in one transaction
+//! and report, per file, the format detected, records read, records merged
+//! with other sources, and what was skipped and why.
+
+use super::pipeline::{print_diagnostics, read_inputs};
+use super::Ctx;
+use anyhow::{Context, Result};
+use citemap::resolve;
+use citemap::store::{Added, Store};
+use serde::Serialize;
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Arguments of `ingest`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Files and folders to add (folders recursively).
+    #[arg(required = true)]
+    paths: Vec<PathBuf>,
+}
+
+#[derive(Serialize)]
+struct FileReport<'a> {
+    path: &'a str,
+    format: Option<&'a str>,
+    records: usize,
+    /// Records that resolved into a work other inputs also describe.
+    merged: usize,
+    /// `added`, `already stored` or `skipped`.
+    status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    reason: Option<&'a str>,
+    diagnostics: &'a [citemap::model::Diagnostic],
+}
+
+/// Runs `ingest`.
+pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
+    let inputs = read_inputs(&args.paths, ctx);
+    let path = &ctx.config.store.path;
+    let mut store = Store::open(path).with_context(|| format!("opening the store {}", path.display()))?;
+    let mut statuses = Vec::with_capacity(inputs.len());
+    {
+        let mut batch = store.batch()?;
+        for i in &inputs {
+            let status = match &i.data {
+                Some((bytes, parsed)) if i.report.format.is_some() => {
+                    match batch.add_input(&i.report.path, bytes, i.report.format.as_deref(), parsed)? {
+                        Added::New(_) => "added".to_string(),
+                        Added::AlreadyStored { label, .. } => format!("already stored as {label}"),
+                    }
+                }
+                _ => "skipped".to_string(),
+            };
+            statuses.push(status);
+        }
+        batch.commit().context("saving the store")?;
+    }
+    // Merged: records of each input whose work also has sources from other inputs.
+    let records = store.records()?;
+    let corpus = resolve::resolve(&records, &ctx.config.resolve);
+    let mut merged: BTreeMap<&str, usize> = BTreeMap::new();
+    for w in &corpus.works {
+        let inputs_of: BTreeSet<&str> = w.sources.iter().map(|p| p.input.as_str()).collect();
+        if inputs_of.len() > 1 && w.kind == citemap::model::WorkKind::Paper {
+            for p in &w.sources {
+                *merged.entry(p.input.as_str()).or_insert(0) += 1;
+            }
+        }
+    }
+    let reports: Vec<FileReport> = inputs
+        .iter()
+        .zip(&statuses)
+        .map(|(i, s)| FileReport {
+            path: &i.report.path,
+            format: i.report.format.as_deref(),
+            records: i.report.records,
+            merged: merged.get(i.report.path.as_str()).copied().unwrap_or(0),
+            status: s.clone(),
+            reason: i.report.skipped.as_deref(),
+            diagnostics: &i.report.diagnostics,
+        })
+        .collect();
+    if ctx.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({ "store": path, "files": reports }))?
+        );
+    } else {
+        if !ctx.quiet {
+            print_diagnostics(inputs.iter().flat_map(|i| i.report.diagnostics.iter()));
+        }
+        for r in &reports {
+            match r.reason {
+                Some(why) => println!("{}: skipped: {why}", r.path),
+                None => println!(
+                    "{}: {}, {} record(s), {} merged with other sources, {}",
+                    r.path,
+                    r.format.unwrap_or("?"),
+                    r.records,
+                    r.merged,
+                    r.status
+                ),
+            }
+        }
+        println!("store {}: {} input(s), {} record(s)", path.display(), store.inputs()?.len(), records.len());
+    }
+    let usable = inputs.iter().any(|i| i.report.records > 0);
+    Ok(if usable { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}

@@ -1,0 +1,114 @@
+//! Command-line interface: argument parsing (clap), configuration loading,
+//! one file per subcommand, human and `--json` reports, exit codes.
+//!
+//! Only this layer touches the terminal, knows clap and anyhow, and maps
+//! outcomes to exit codes.
+
+mod export;
+mod files;
+mod ingest;
+mod map;
+mod pipeline;
+mod show;
+
+use anyhow::{Context, Result};
+use citemap::config::Config;
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Turn systematic reviewers' documents and exports into one graph of papers,
+/// people and cited works, with the provenance of every fact.
+#[derive(Parser, Debug)]
+#[command(name = "citemap", version, about, long_about = None)]
+pub struct Cli {
+    /// Configuration file (default: ./config.toml when present, else built-in defaults).
+    #[arg(long, global = true, value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Store file (overrides store.path).
+    #[arg(long, global = true, value_name = "FILE")]
+    store: Option<PathBuf>,
+    /// Print machine-readable JSON on stdout instead of the human report.
+    #[arg(long, global = true)]
+    json: bool,
+    /// Print less on stderr.
+    #[arg(long, short, global = true)]
+    quiet: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+enum Command {
+    /// Read files and folders, resolve them and write the graph with a summary.
+    Map(map::Args),
+    /// Add documents to the project's store.
+    Ingest(ingest::Args),
+    /// Write the graph of what is stored.
+    Export(export::Args),
+    /// Print what is known about a work or person and where each fact came from.
+    Show(show::Args),
+}
+
+/// Global settings every subcommand receives.
+pub struct Ctx {
+    /// Effective configuration (file + flags).
+    pub config: Config,
+    /// The configuration file read, if any.
+    pub config_path: Option<PathBuf>,
+    /// `--json`.
+    pub json: bool,
+    /// `--quiet`.
+    pub quiet: bool,
+}
+
+fn load_config(cli: &Cli) -> Result<(Config, Option<PathBuf>)> {
+    let path = match &cli.config {
+        Some(p) => Some(p.clone()),
+        None => Some(PathBuf::from("config.toml")).filter(|p| p.is_file()),
+    };
+    let mut config = match &path {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
+            Config::from_toml(&text).with_context(|| format!("reading {}", p.display()))?
+        }
+        None => Config::default(),
+    };
+    if let Some(s) = &cli.store {
+        config.store.path = s.clone();
+    }
+    Ok((config, path))
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let (config, config_path) = match load_config(&cli) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            return ExitCode::from(2);
+        }
+    };
+    let ctx = Ctx { config, config_path, json: cli.json, quiet: cli.quiet };
+    let result = match &cli.command {
+        Command::Map(a) => map::run(a, &ctx),
+        Command::Ingest(a) => ingest::run(a, &ctx),
+        Command::Export(a) => export::run(a, &ctx),
+        Command::Show(a) => show::run(a, &ctx),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            // A closed pipe (`citemap ... | head`) is not an error.
+            if e.chain().any(|c| {
+                c.downcast_ref::<std::io::Error>()
+                    .is_some_and(|io| io.kind() == std::io::ErrorKind::BrokenPipe)
+            }) {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

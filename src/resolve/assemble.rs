@@ -1,0 +1,825 @@
+//! Step 4: build the [`Corpus`]: merge each group's fields with their sources,
+//! record conflicts, give every entity a stable id and label, and sort
+//! entities and edges so the corpus is the same whatever the input order.
+
+use super::cited::{Cited, Target};
+use super::people::Agents;
+use super::util::stable_id;
+use super::works::Groups;
+use crate::model::{
+    norm, About, Agent, AgentKind, Authorship, Citation, Cites, Claim, Conflict, Corpus, Diagnostic,
+    Identifier, Provenance, PublishedIn, Record, Sourced, Subject, Venue, Work, WorkConflict, WorkKind,
+};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// Picks the value most sources give (ties: `better`, then first source), and
+/// returns it with the sources of every equivalent value, plus the distinct
+/// alternatives when sources disagree.
+/// A chosen value and the alternatives it was chosen from (when they differ).
+type Choice<T> = (Option<Sourced<T>>, Vec<(T, Vec<Provenance>)>);
+
+fn choose<T: Clone>(
+    claims: Vec<(T, Provenance)>,
+    key: impl Fn(&T) -> String,
+    better: impl Fn(&T) -> i64,
+) -> Choice<T> {
+    let mut by_key: BTreeMap<String, (T, Vec<Provenance>)> = BTreeMap::new();
+    for (v, p) in claims {
+        let k = key(&v);
+        if k.is_empty() {
+            continue;
+        }
+        by_key.entry(k).or_insert_with(|| (v, Vec::new())).1.push(p);
+    }
+    let mut all: Vec<(T, Vec<Provenance>)> = by_key
+        .into_values()
+        .map(|(v, mut ps)| {
+            ps.sort();
+            ps.dedup();
+            (v, ps)
+        })
+        .collect();
+    all.sort_by(|a, b| {
+        b.1.len().cmp(&a.1.len()).then(better(&b.0).cmp(&better(&a.0))).then(a.1[0].cmp(&b.1[0]))
+    });
+    let chosen = all.first().map(|(v, ps)| Sourced { value: v.clone(), sources: ps.clone() });
+    (chosen, if all.len() > 1 { all } else { Vec::new() })
+}
+
+fn conflict_of<T>(
+    field: &str,
+    alts: &[(T, Vec<Provenance>)],
+    show: impl Fn(&T) -> String,
+) -> Option<Conflict> {
+    if alts.len() < 2 {
+        return None;
+    }
+    let claims = alts
+        .iter()
+        .flat_map(|(v, ps)| {
+            let value = show(v);
+            ps.iter().map(move |p| Claim {
+                value: value.clone(),
+                at: p.clone(),
+                basis: format!("{field} field"),
+            })
+        })
+        .collect();
+    Some(Conflict { field: field.to_string(), claims, note: format!("sources give different {field}s") })
+}
+
+fn year_text(year: Option<i32>, suffix: &str, note: Option<&str>) -> String {
+    match (year, note) {
+        (Some(y), _) => format!("{y}{suffix}"),
+        (None, Some(n)) => n.to_string(),
+        (None, None) => "n.d.".to_string(),
+    }
+}
+
+fn byline_text(families: &[String], et_al: bool) -> String {
+    match (families.len(), et_al) {
+        (0, _) => String::new(),
+        (1, false) => families[0].clone(),
+        (2, false) => format!("{} & {}", families[0], families[1]),
+        _ => format!("{} et al.", families[0]),
+    }
+}
+
+fn truncate(s: &str, n: usize) -> String {
+    let s = norm::squash_ws(s);
+    if s.chars().count() <= n {
+        return s;
+    }
+    let cut: String = s.chars().take(n).collect();
+    format!("{}…", cut.trim_end())
+}
+
+struct VenueTable {
+    keys: BTreeMap<String, usize>,
+    names: Vec<Vec<(String, Provenance, bool)>>,
+    issn: Vec<BTreeSet<String>>,
+    /// Slot -> the slot it was folded into (itself when not folded).
+    redirect: Vec<usize>,
+}
+
+impl VenueTable {
+    fn add(
+        &mut self,
+        name: Option<&str>,
+        abbrev: Option<&str>,
+        issn: &[String],
+        at: &Provenance,
+    ) -> Option<usize> {
+        let mut keys: Vec<String> = Vec::new();
+        for n in [name, abbrev].into_iter().flatten() {
+            let k = norm::alnum_key(n);
+            if !k.is_empty() {
+                keys.push(format!("n:{k}"));
+            }
+        }
+        for i in issn {
+            keys.push(format!("i:{}", norm::alnum_key(i)));
+        }
+        if keys.is_empty() {
+            return None;
+        }
+        let existing: BTreeSet<usize> = keys.iter().filter_map(|k| self.keys.get(k).copied()).collect();
+        let idx = match existing.iter().next() {
+            Some(&first) => {
+                // Fold the other matches into the first.
+                for &other in existing.iter().skip(1) {
+                    let moved = std::mem::take(&mut self.names[other]);
+                    self.names[first].extend(moved);
+                    let moved = std::mem::take(&mut self.issn[other]);
+                    self.issn[first].extend(moved);
+                    for v in self.keys.values_mut() {
+                        if *v == other {
+                            *v = first;
+                        }
+                    }
+                    for r in self.redirect.iter_mut() {
+                        if *r == other {
+                            *r = first;
+                        }
+                    }
+                }
+                first
+            }
+            None => {
+                self.names.push(Vec::new());
+                self.issn.push(BTreeSet::new());
+                self.redirect.push(self.names.len() - 1);
+                self.names.len() - 1
+            }
+        };
+        for k in keys {
+            self.keys.insert(k, idx);
+        }
+        if let Some(n) = name {
+            self.names[idx].push((norm::squash_ws(n), at.clone(), false));
+        }
+        if let Some(a) = abbrev {
+            self.names[idx].push((norm::squash_ws(a), at.clone(), true));
+        }
+        self.issn[idx].extend(issn.iter().cloned());
+        Some(idx)
+    }
+}
+
+/// Builds the corpus from the grouping, citation targets and agents.
+pub(crate) fn assemble(
+    records: &[Record],
+    groups: &Groups,
+    cited: &Cited,
+    agents: &Agents,
+    mut diagnostics: Vec<Diagnostic>,
+) -> Corpus {
+    let mut works: Vec<Work> = Vec::new();
+    let mut keys: Vec<String> = Vec::new();
+    let mut work_venue_slot: Vec<Option<usize>> = Vec::new();
+    let mut venues =
+        VenueTable { keys: BTreeMap::new(), names: Vec::new(), issn: Vec::new(), redirect: Vec::new() };
+    let mut conflicts: Vec<(usize, Conflict)> = Vec::new();
+    let mut subjects: BTreeMap<String, (String, Vec<Provenance>)> = BTreeMap::new();
+    let mut about: BTreeMap<(usize, String), Vec<Provenance>> = BTreeMap::new();
+
+    // Papers.
+    for (g, members) in groups.members.iter().enumerate() {
+        let recs: Vec<&Record> = members.iter().map(|&i| &records[i]).collect();
+        let claims = |f: &dyn Fn(&Record) -> Option<String>| -> Vec<(String, Provenance)> {
+            recs.iter().filter_map(|r| f(r).map(|v| (v, r.at.clone()))).collect()
+        };
+        let words = |s: &String| s.split_whitespace().count() as i64;
+        let (title, title_alts) = choose(claims(&|r| r.title.clone()), |t| norm::title_key(t), words);
+        let (abstract_text, _) = choose(claims(&|r| r.abstract_text.clone()), |t| norm::alnum_key(t), words);
+        let (volume, vol_alts) = choose(claims(&|r| r.volume.clone()), |t| norm::alnum_key(t), |_| 0);
+        let (issue, issue_alts) = choose(claims(&|r| r.issue.clone()), |t| norm::alnum_key(t), |_| 0);
+        let (pages, page_alts) = choose(claims(&|r| r.pages.clone()), |t| norm::alnum_key(t), |_| 0);
+        let (language, _) = choose(claims(&|r| r.language.clone()), |t| norm::fold(t), |_| 0);
+        let date_claims = |f: &dyn Fn(&Record) -> Option<crate::model::Date>| {
+            recs.iter().filter_map(|r| f(r).map(|v| (v, r.at.clone()))).collect::<Vec<_>>()
+        };
+        let detail = |d: &crate::model::Date| d.month.is_some() as i64 + d.day.is_some() as i64;
+        let (published, _) = choose(date_claims(&|r| r.published), |d| d.year.to_string(), detail);
+        let (epublished, _) = choose(date_claims(&|r| r.epublished), |d| d.year.to_string(), detail);
+        let year_claims: Vec<(i32, Provenance)> =
+            recs.iter().filter_map(|r| r.published.map(|d| (d.year, r.at.clone()))).collect();
+        let (mut year, year_alts) = choose(year_claims, |y| y.to_string(), |_| 0);
+        if year.is_none() {
+            year = epublished.as_ref().map(|d| Sourced { value: d.value.year, sources: d.sources.clone() });
+        }
+        let doc_claims: Vec<_> = recs.iter().filter_map(|r| r.doc_type.map(|d| (d, r.at.clone()))).collect();
+        let (doc_type, _) = choose(doc_claims, |d| d.as_str().to_string(), |_| 0);
+        let times_cited = recs
+            .iter()
+            .filter_map(|r| r.times_cited.map(|t| (t, r.at.clone())))
+            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+            .map(|(t, p)| Sourced::new(t, p));
+        let mut ids: BTreeMap<Identifier, Vec<Provenance>> = BTreeMap::new();
+        let mut alt_titles: BTreeMap<String, Sourced<(Option<String>, String)>> = BTreeMap::new();
+        let mut keywords: BTreeMap<String, Sourced<String>> = BTreeMap::new();
+        let mut venue_slot = None;
+        for r in &recs {
+            for id in &r.ids {
+                ids.entry(id.clone()).or_default().push(r.at.clone());
+            }
+            for (lang, t) in &r.alt_titles {
+                alt_titles
+                    .entry(norm::fold(t))
+                    .or_insert_with(|| Sourced { value: (lang.clone(), t.clone()), sources: vec![] })
+                    .add_source(r.at.clone());
+            }
+            for k in &r.keywords {
+                keywords
+                    .entry(norm::fold(k))
+                    .or_insert_with(|| Sourced { value: k.clone(), sources: vec![] })
+                    .add_source(r.at.clone());
+            }
+            for s in &r.subjects {
+                let key = norm::fold(s);
+                if key.is_empty() {
+                    continue;
+                }
+                subjects
+                    .entry(key.clone())
+                    .or_insert_with(|| (norm::squash_ws(s), Vec::new()))
+                    .1
+                    .push(r.at.clone());
+                about.entry((works.len(), key)).or_default().push(r.at.clone());
+            }
+            let v = venues.add(r.venue.as_deref(), r.venue_abbrev.as_deref(), &r.issn, &r.at);
+            if venue_slot.is_none() {
+                venue_slot = v;
+            }
+        }
+        // Conflicts between records, and inside records.
+        let wi = works.len();
+        for (field, alts) in
+            [("title", &title_alts), ("volume", &vol_alts), ("issue", &issue_alts), ("pages", &page_alts)]
+        {
+            if let Some(c) = conflict_of(field, alts, |v| v.clone()) {
+                conflicts.push((wi, c));
+            }
+        }
+        if let Some(c) = conflict_of("year", &year_alts, |v| v.to_string()) {
+            conflicts.push((wi, c));
+        }
+        let venue_names: BTreeSet<String> =
+            recs.iter().filter_map(|r| r.venue.as_deref()).map(norm::alnum_key).collect();
+        if venue_names.len() > 1 {
+            let alts: Vec<(String, Vec<Provenance>)> =
+                recs.iter().filter_map(|r| r.venue.clone().map(|v| (v, vec![r.at.clone()]))).collect();
+            if let Some(c) = conflict_of("venue", &alts, |v| v.clone()) {
+                conflicts.push((wi, c));
+            }
+        }
+        for r in &recs {
+            for c in &r.conflicts {
+                conflicts.push((wi, c.clone()));
+            }
+        }
+        let mut missing: Vec<String> = Vec::new();
+        if title.is_none() {
+            missing.push("title".into());
+        }
+        if recs.iter().all(|r| r.authors.is_empty()) {
+            missing.push("authors".into());
+        }
+        if year.is_none() {
+            missing.push("year".into());
+        }
+        if venue_slot.is_none() {
+            missing.push("venue".into());
+        }
+        if abstract_text.is_none() {
+            missing.push("abstract".into());
+        }
+        let ids: Vec<Sourced<Identifier>> = ids
+            .into_iter()
+            .map(|(value, mut sources)| {
+                sources.sort();
+                sources.dedup();
+                Sourced { value, sources }
+            })
+            .collect();
+        let key = paper_key(
+            &ids,
+            title.as_ref().map(|t| t.value.as_str()),
+            year.as_ref().map(|y| y.value),
+            abstract_text.as_ref().map(|a| a.value.as_str()),
+            &recs[0].at,
+        );
+        let mut sources: Vec<Provenance> = recs.iter().map(|r| r.at.clone()).collect();
+        sources.sort();
+        sources.dedup();
+        works.push(Work {
+            id: String::new(),
+            kind: WorkKind::Paper,
+            label: String::new(),
+            title,
+            alt_titles: alt_titles.into_values().collect(),
+            ids,
+            year,
+            year_suffix: String::new(),
+            year_note: None,
+            published,
+            epublished,
+            venue: None,
+            volume,
+            issue,
+            pages,
+            abstract_text,
+            language,
+            doc_type,
+            times_cited,
+            keywords: keywords.into_values().collect(),
+            cited_authors: None,
+            missing,
+            sources,
+            matched_on: groups.matched_on[g].iter().map(|s| s.to_string()).collect(),
+        });
+        keys.push(key);
+        work_venue_slot.push(venue_slot);
+    }
+
+    // Cited-only works.
+    for (gi, members) in cited.groups.iter().enumerate() {
+        let cits: Vec<&Citation> = members.iter().map(|&(r, c)| &records[r].citations[c]).collect();
+        let claims = |f: &dyn Fn(&Citation) -> Option<String>| -> Vec<(String, Provenance)> {
+            cits.iter().filter_map(|c| f(c).map(|v| (v, c.at.clone()))).collect()
+        };
+        let (title, _) = choose(claims(&|c| c.title.clone()), |t| norm::title_key(t), |t| t.len() as i64);
+        let (volume, _) = choose(claims(&|c| c.volume.clone()), |t| norm::alnum_key(t), |_| 0);
+        let (issue, _) = choose(claims(&|c| c.issue.clone()), |t| norm::alnum_key(t), |_| 0);
+        let (pages, _) = choose(claims(&|c| c.first_page.clone()), |t| norm::alnum_key(t), |_| 0);
+        let (year, _) = choose(
+            cits.iter().filter_map(|c| c.year.map(|y| (y, c.at.clone()))).collect(),
+            |y| y.to_string(),
+            |_| 0,
+        );
+        // The fullest author list describes the work best.
+        let best = cits
+            .iter()
+            .max_by(|a, b| {
+                (a.authors.len(), !a.et_al).cmp(&(b.authors.len(), !b.et_al)).then(b.at.cmp(&a.at))
+            })
+            .copied();
+        let families: Vec<String> =
+            best.map(|c| c.authors.iter().map(|a| a.family.clone()).collect()).unwrap_or_default();
+        let et_al = best.is_some_and(|c| c.et_al);
+        let cited_authors = Some(byline_text(&families, et_al)).filter(|s| !s.is_empty());
+        let year_suffix =
+            cits.iter().map(|c| c.year_suffix.clone()).find(|s| !s.is_empty()).unwrap_or_default();
+        let year_note = cits.iter().find_map(|c| c.year_note.clone());
+        let mut ids: BTreeMap<Identifier, Vec<Provenance>> = BTreeMap::new();
+        let mut venue_slot = None;
+        for c in &cits {
+            for id in &c.ids {
+                ids.entry(id.clone()).or_default().push(c.at.clone());
+            }
+            if venue_slot.is_none() {
+                venue_slot = venues.add(c.venue.as_deref(), None, &[], &c.at);
+            }
+        }
+        let ids: Vec<Sourced<Identifier>> = ids
+            .into_iter()
+            .map(|(value, mut sources)| {
+                sources.sort();
+                sources.dedup();
+                Sourced { value, sources }
+            })
+            .collect();
+        let mut sources: Vec<Provenance> = cits.iter().map(|c| c.at.clone()).collect();
+        sources.sort();
+        sources.dedup();
+        let key = match ids.first() {
+            Some(id) => format!("{}", id.value),
+            None => format!(
+                "cited:{}|{}|{}|{}|{}",
+                families.iter().map(|f| norm::family_key(f)).collect::<Vec<_>>().join(","),
+                if et_al { "etal" } else { "" },
+                year_text(year.as_ref().map(|y| y.value), &year_suffix, year_note.as_deref()),
+                title.as_ref().map(|t| norm::title_key(&t.value)).unwrap_or_default(),
+                if families.is_empty() && title.is_none() {
+                    norm::alnum_key(&cits[0].raw)
+                } else {
+                    String::new()
+                },
+            ),
+        };
+        let mut missing = Vec::new();
+        if title.is_none() {
+            missing.push("title".to_string());
+        }
+        let _ = gi;
+        works.push(Work {
+            id: String::new(),
+            kind: WorkKind::CitedWork,
+            label: String::new(),
+            title,
+            alt_titles: Vec::new(),
+            ids,
+            year,
+            year_suffix,
+            year_note,
+            published: None,
+            epublished: None,
+            venue: None,
+            volume,
+            issue,
+            pages,
+            abstract_text: None,
+            language: None,
+            doc_type: None,
+            times_cited: None,
+            keywords: Vec::new(),
+            cited_authors,
+            missing,
+            sources,
+            matched_on: Vec::new(),
+        });
+        keys.push(key);
+        work_venue_slot.push(venue_slot);
+    }
+    let n_papers = groups.members.len();
+    let work_of = |t: Target| match t {
+        Target::Paper(g) => g,
+        Target::Cited(c) => n_papers + c,
+    };
+
+    // Agents.
+    let mut agent_list: Vec<Agent> = Vec::new();
+    let mut agent_keys: Vec<String> = Vec::new();
+    for d in &agents.drafts {
+        let mut variants: BTreeMap<String, Sourced<String>> = BTreeMap::new();
+        let mut affiliations: BTreeMap<String, Sourced<String>> = BTreeMap::new();
+        let mut orcid = None;
+        for (p, a) in &d.names {
+            variants
+                .entry(a.raw.clone())
+                .or_insert_with(|| Sourced { value: a.raw.clone(), sources: vec![] })
+                .add_source(p.clone());
+            for af in &a.affiliations {
+                affiliations
+                    .entry(norm::fold(af))
+                    .or_insert_with(|| Sourced { value: af.clone(), sources: vec![] })
+                    .add_source(p.clone());
+            }
+            if orcid.is_none() {
+                orcid = a.orcid.clone();
+            }
+        }
+        // The fullest name: longest non-initial given name, then longest given.
+        let best = d
+            .names
+            .iter()
+            .max_by(|x, y| {
+                let score = |a: &crate::model::Author| {
+                    (!norm::given_is_initials(&a.given) && !a.given.is_empty(), a.given.len())
+                };
+                score(&x.1).cmp(&score(&y.1)).then(y.0.cmp(&x.0))
+            })
+            .map(|(_, a)| a.clone())
+            .unwrap_or_default();
+        let name = if d.is_org || best.given.is_empty() {
+            best.family.clone()
+        } else {
+            format!("{} {}", best.given, best.family)
+        };
+        let key = if d.is_org {
+            format!("org:{}", norm::alnum_key(&best.family))
+        } else if let Some(o) = &orcid {
+            format!("orcid:{o}")
+        } else {
+            format!(
+                "person:{}|{}|{}",
+                norm::family_key(&best.family),
+                norm::initials(&best.given),
+                norm::fold(&best.given)
+            )
+        };
+        let mut sources: Vec<Provenance> = d.names.iter().map(|(p, _)| p.clone()).collect();
+        sources.sort();
+        sources.dedup();
+        agent_list.push(Agent {
+            id: String::new(),
+            kind: if d.is_org { AgentKind::Organisation } else { AgentKind::Person },
+            name,
+            family: best.family.clone(),
+            given: best.given.clone(),
+            orcid,
+            variants: variants.into_values().collect(),
+            affiliations: affiliations.into_values().collect(),
+            sources,
+        });
+        agent_keys.push(key);
+    }
+
+    // Authorships: the fullest byline of each group sets positions.
+    let mut authorships: BTreeMap<(usize, usize), (u32, Vec<Provenance>)> = BTreeMap::new();
+    for (g, members) in groups.members.iter().enumerate() {
+        let canonical = members
+            .iter()
+            .copied()
+            .max_by(|&a, &b| records[a].authors.len().cmp(&records[b].authors.len()).then(b.cmp(&a)));
+        let mut next_pos = 0u32;
+        if let Some(c) = canonical {
+            for &ag in &agents.record_authors[c] {
+                if ag != usize::MAX && !authorships.contains_key(&(g, ag)) {
+                    authorships.insert((g, ag), (next_pos, Vec::new()));
+                    next_pos += 1;
+                }
+            }
+        }
+        for &ri in members {
+            for &ag in &agents.record_authors[ri] {
+                if ag == usize::MAX {
+                    continue;
+                }
+                let e = authorships.entry((g, ag)).or_insert_with(|| {
+                    next_pos += 1;
+                    (next_pos - 1, Vec::new())
+                });
+                e.1.push(records[ri].at.clone());
+            }
+        }
+    }
+    for (gi, org) in agents.cited_orgs.iter().enumerate() {
+        if let Some(ag) = org {
+            let w = n_papers + gi;
+            let srcs: Vec<Provenance> =
+                cited.groups[gi].iter().map(|&(r, c)| records[r].citations[c].at.clone()).collect();
+            authorships.entry((w, *ag)).or_insert((0, Vec::new())).1.extend(srcs);
+        }
+    }
+
+    // Cites: counts add up inside one record, the largest count wins across
+    // records of one work (two sources of one paper do not double a count).
+    let mut per_record: BTreeMap<(usize, usize, usize), (u32, Vec<Provenance>)> = BTreeMap::new();
+    for (ri, r) in records.iter().enumerate() {
+        let from = groups.record_group[ri];
+        for (ci, c) in r.citations.iter().enumerate() {
+            let to = work_of(cited.targets[ri][ci]);
+            if to == from {
+                diagnostics.push(Diagnostic::info(
+                    c.at.clone(),
+                    format!(
+                        "citation \"{}\" points at the citing work itself: dropped",
+                        norm::squash_ws(&c.raw)
+                    ),
+                ));
+                continue;
+            }
+            let e = per_record.entry((from, to, ri)).or_insert((0, Vec::new()));
+            e.0 += c.count.max(1);
+            e.1.push(c.at.clone());
+        }
+    }
+    let mut cites: BTreeMap<(usize, usize), (u32, Vec<Provenance>)> = BTreeMap::new();
+    for ((from, to, _), (count, srcs)) in per_record {
+        let e = cites.entry((from, to)).or_insert((0, Vec::new()));
+        e.0 = e.0.max(count);
+        e.1.extend(srcs);
+    }
+
+    // Labels.
+    let mut first_authors: BTreeMap<usize, Vec<(u32, usize)>> = BTreeMap::new();
+    for (&(w, ag), (pos, _)) in &authorships {
+        first_authors.entry(w).or_default().push((*pos, ag));
+    }
+    for (wi, w) in works.iter_mut().enumerate() {
+        let year = year_text(w.year.as_ref().map(|y| y.value), &w.year_suffix, w.year_note.as_deref());
+        w.label = match w.kind {
+            WorkKind::CitedWork => match &w.cited_authors {
+                Some(a) => format!("{a} {year}"),
+                None => match &w.title {
+                    Some(t) => format!("{} {year}", truncate(&t.value, 40)),
+                    None => year.clone(),
+                },
+            },
+            WorkKind::Paper => {
+                let mut byline = first_authors.get(&wi).cloned().unwrap_or_default();
+                byline.sort();
+                let fams: Vec<String> = byline.iter().map(|&(_, ag)| agent_list[ag].family.clone()).collect();
+                if !fams.is_empty() {
+                    format!("{} {year}", byline_text(&fams, fams.len() > 2))
+                } else if let Some(t) = &w.title {
+                    format!("{} ({year})", truncate(&t.value, 48))
+                } else {
+                    String::new()
+                }
+            }
+        };
+    }
+
+    // Venues.
+    let mut venue_list: Vec<Venue> = Vec::new();
+    let mut venue_keys: Vec<String> = Vec::new();
+    let mut venue_map: BTreeMap<usize, usize> = BTreeMap::new();
+    for (slot, names) in venues.names.iter().enumerate() {
+        if names.is_empty() {
+            continue;
+        }
+        let full: Vec<(String, Provenance)> =
+            names.iter().filter(|n| !n.2).map(|n| (n.0.clone(), n.1.clone())).collect();
+        let all: Vec<(String, Provenance)> = names.iter().map(|n| (n.0.clone(), n.1.clone())).collect();
+        let (name, _) =
+            choose(if full.is_empty() { all } else { full }, |t| norm::alnum_key(t), |t| t.len() as i64);
+        let Some(name) = name else { continue };
+        let abbrevs: BTreeSet<String> = names.iter().filter(|n| n.2).map(|n| n.0.clone()).collect();
+        let mut sources: Vec<Provenance> = names.iter().map(|n| n.1.clone()).collect();
+        sources.sort();
+        sources.dedup();
+        venue_map.insert(slot, venue_list.len());
+        venue_keys.push(format!("venue:{}", norm::alnum_key(&name.value)));
+        venue_list.push(Venue {
+            id: String::new(),
+            name: name.value,
+            abbrevs: abbrevs.into_iter().collect(),
+            issn: venues.issn[slot].iter().cloned().collect(),
+            sources,
+        });
+    }
+    let work_venues: Vec<Option<usize>> =
+        work_venue_slot.iter().map(|s| s.and_then(|s| venue_map.get(&venues.redirect[s]).copied())).collect();
+
+    // Subjects.
+    let mut subject_list: Vec<Subject> = Vec::new();
+    let mut subject_keys: Vec<String> = Vec::new();
+    let mut subject_index: BTreeMap<String, usize> = BTreeMap::new();
+    for (k, (name, mut srcs)) in subjects {
+        srcs.sort();
+        srcs.dedup();
+        subject_index.insert(k.clone(), subject_list.len());
+        subject_keys.push(format!("subject:{k}"));
+        subject_list.push(Subject { id: String::new(), name, sources: srcs });
+    }
+
+    // Stable ids, sort, and remap.
+    let work_perm = assign_ids(&mut works, &keys, 'W', |w, id| w.id = id, |w| w.sources.first().cloned());
+    let agent_perm =
+        assign_ids(&mut agent_list, &agent_keys, 'A', |a, id| a.id = id, |a| a.sources.first().cloned());
+    let venue_perm =
+        assign_ids(&mut venue_list, &venue_keys, 'V', |v, id| v.id = id, |v| v.sources.first().cloned());
+    let subject_perm =
+        assign_ids(&mut subject_list, &subject_keys, 'S', |s, id| s.id = id, |s| s.sources.first().cloned());
+    for (old, venue) in work_venues.iter().enumerate() {
+        works[work_perm[old]].venue = venue.map(|v| venue_perm[v] as u32);
+    }
+    let mut authorships_out: Vec<Authorship> = authorships
+        .into_iter()
+        .map(|((w, ag), (pos, mut srcs))| {
+            srcs.sort();
+            srcs.dedup();
+            Authorship {
+                work: work_perm[w] as u32,
+                agent: agent_perm[ag] as u32,
+                position: pos,
+                sources: srcs,
+            }
+        })
+        .collect();
+    authorships_out.sort_by_key(|a| (a.work, a.position, a.agent));
+    let mut cites_out: Vec<Cites> = cites
+        .into_iter()
+        .map(|((f, t), (count, mut srcs))| {
+            srcs.sort();
+            srcs.dedup();
+            Cites { from: work_perm[f] as u32, to: work_perm[t] as u32, count, sources: srcs }
+        })
+        .collect();
+    cites_out.sort_by_key(|c| (c.from, c.to));
+    let mut published_in: Vec<PublishedIn> = works
+        .iter()
+        .enumerate()
+        .filter_map(|(wi, w)| {
+            w.venue.map(|v| PublishedIn { work: wi as u32, venue: v, sources: w.sources.clone() })
+        })
+        .collect();
+    published_in.sort_by_key(|p| (p.work, p.venue));
+    let mut about_out: Vec<About> = about
+        .into_iter()
+        .map(|((w, k), mut srcs)| {
+            srcs.sort();
+            srcs.dedup();
+            About {
+                work: work_perm[w] as u32,
+                subject: subject_perm[subject_index[&k]] as u32,
+                sources: srcs,
+            }
+        })
+        .collect();
+    about_out.sort_by_key(|a| (a.work, a.subject));
+    let mut conflicts_out: Vec<WorkConflict> = conflicts
+        .into_iter()
+        .map(|(w, conflict)| WorkConflict { work: work_perm[w] as u32, conflict })
+        .collect();
+    conflicts_out.sort_by(|a, b| a.work.cmp(&b.work).then(a.conflict.cmp(&b.conflict)));
+    conflicts_out.dedup();
+    // Untitled, authorless works without a venue are labelled by where they came from.
+    for w in &mut works {
+        if w.label.is_empty() {
+            let venue = w.venue.map(|v| {
+                venue_list[v as usize]
+                    .abbrevs
+                    .first()
+                    .cloned()
+                    .unwrap_or_else(|| venue_list[v as usize].name.clone())
+            });
+            let year = year_text(w.year.as_ref().map(|y| y.value), "", None);
+            w.label = match venue {
+                Some(v) => {
+                    let vol = w.volume.as_ref().map(|v| format!(";{}", v.value)).unwrap_or_default();
+                    let pg = w.pages.as_ref().map(|p| format!(":{}", p.value)).unwrap_or_default();
+                    format!("{v} {year}{vol}{pg}")
+                }
+                None => {
+                    let from = w
+                        .sources
+                        .first()
+                        .map(|p| {
+                            let base = p.input.rsplit(['/', '\\']).next().unwrap_or(&p.input).to_string();
+                            match &p.record {
+                                Some(r) => format!("{base} #{r}"),
+                                None => base,
+                            }
+                        })
+                        .unwrap_or_default();
+                    format!("Untitled ({from})")
+                }
+            };
+        }
+    }
+    diagnostics.sort();
+    diagnostics.dedup();
+    Corpus {
+        works,
+        agents: agent_list,
+        venues: venue_list,
+        subjects: subject_list,
+        authorships: authorships_out,
+        cites: cites_out,
+        published_in,
+        about: about_out,
+        conflicts: conflicts_out,
+        diagnostics,
+    }
+}
+
+fn paper_key(
+    ids: &[Sourced<Identifier>],
+    title: Option<&str>,
+    year: Option<i32>,
+    abstract_text: Option<&str>,
+    first: &Provenance,
+) -> String {
+    let pick = |scheme: &str| ids.iter().find(|i| i.value.scheme() == scheme).map(|i| i.value.to_string());
+    if let Some(k) = pick("doi").or_else(|| pick("pmid")) {
+        return k;
+    }
+    if let Some(i) = ids.first() {
+        return i.value.to_string();
+    }
+    if let Some(t) = title {
+        return format!("title:{}|{}", norm::title_key(t), year.map(|y| y.to_string()).unwrap_or_default());
+    }
+    if let Some(a) = abstract_text {
+        let k = norm::alnum_key(a);
+        return format!("abstract:{}", &k[..k.len().min(200)]);
+    }
+    format!("record:{}|{}|{}", first.input, first.line, first.record.as_deref().unwrap_or(""))
+}
+
+/// Gives every item the stable id of its key (a suffix tells apart equal keys,
+/// in source order), sorts items by id and returns old index -> new index.
+fn assign_ids<T>(
+    items: &mut Vec<T>,
+    keys: &[String],
+    prefix: char,
+    set: impl Fn(&mut T, String),
+    first_source: impl Fn(&T) -> Option<Provenance>,
+) -> Vec<usize> {
+    let mut order: Vec<usize> = (0..items.len()).collect();
+    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then(first_source(&items[a]).cmp(&first_source(&items[b]))));
+    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
+    let mut ids = vec![String::new(); items.len()];
+    for &i in &order {
+        let n = seen.entry(keys[i].as_str()).or_insert(0);
+        *n += 1;
+        let key = if *n == 1 { keys[i].clone() } else { format!("{}#{}", keys[i], n) };
+        ids[i] = stable_id(prefix, &key);
+    }
+    let mut idx: Vec<usize> = (0..items.len()).collect();
+    idx.sort_by(|&a, &b| ids[a].cmp(&ids[b]));
+    let mut perm = vec![0; items.len()];
+    for (new, &old) in idx.iter().enumerate() {
+        perm[old] = new;
+    }
+    let mut taken: Vec<Option<T>> = std::mem::take(items).into_iter().map(Some).collect();
+    for &old in &idx {
+        let mut it = taken[old].take().expect("each item moved once");
+        set(&mut it, ids[old].clone());
+        items.push(it);
+    }
+    perm
+}

@@ -1,0 +1,343 @@
+//! Step 2: every citation -> a target work.
+//!
+//! A citation matches a grouped record (a paper) by identifier, else by first
+//! author + year + similar title, else by first author + year + volume + first
+//! page, else (author-year callouts, which carry nothing more) by first author +
+//! year + compatible author form when exactly one paper fits. The remaining
+//! citations are grouped into cited works: shared identifiers, then inside a
+//! block of the same first author (or organisation), year (or "n.d.") and year
+//! suffix, citations that are compatible with every member of a group join it.
+//! A citation that fits several papers or groups is reported and kept apart.
+
+use super::util::similarity;
+use super::works::Groups;
+use super::Options;
+use crate::model::{norm, Citation, Diagnostic, Identifier, Record};
+use std::collections::{BTreeMap, HashMap};
+
+/// Where a citation points.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Target {
+    /// A grouped record (work group index).
+    Paper(usize),
+    /// A cited-only work (index into `Cited::groups`).
+    Cited(usize),
+}
+
+/// Citation targets and the cited-only works.
+pub(crate) struct Cited {
+    /// Per record, per citation: the target.
+    pub targets: Vec<Vec<Target>>,
+    /// Cited-only works: their member citations as (record, citation) pairs,
+    /// sorted; groups ordered by their first member.
+    pub groups: Vec<Vec<(usize, usize)>>,
+}
+
+/// How much a citation's author list says about the cited work's authors.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Count {
+    Exactly(usize),
+    AtLeast(usize),
+}
+
+/// An author-year callout carries only authors and a year; its author list is
+/// complete unless it says "et al." (three or more authors in APA and Harvard).
+/// A reference-list entry may list only its first author (WoS), so one author
+/// or "et al." there says "at least".
+fn author_count(c: &Citation) -> Count {
+    let callout = c.title.is_none() && c.venue.is_none() && c.ids.is_empty() && c.volume.is_none();
+    match (callout, c.et_al) {
+        (true, true) => Count::AtLeast(c.authors.len().max(3)),
+        (true, false) => Count::Exactly(c.authors.len()),
+        (false, true) => Count::AtLeast(c.authors.len()),
+        (false, false) if c.authors.len() >= 2 => Count::Exactly(c.authors.len()),
+        (false, false) => Count::AtLeast(c.authors.len()),
+    }
+}
+
+fn counts_compatible(a: Count, b: Count) -> bool {
+    match (a, b) {
+        (Count::Exactly(x), Count::Exactly(y)) => x == y,
+        (Count::Exactly(x), Count::AtLeast(y)) | (Count::AtLeast(y), Count::Exactly(x)) => x >= y,
+        (Count::AtLeast(_), Count::AtLeast(_)) => true,
+    }
+}
+
+fn author_key(a: &crate::model::Author) -> String {
+    norm::family_key(&a.family)
+}
+
+/// The block key of a citation: first author (or organisation), year or note, suffix.
+fn block_key(c: &Citation) -> Option<String> {
+    let first = c.authors.first().map(author_key).filter(|k| !k.is_empty())?;
+    let year = match (c.year, &c.year_note) {
+        (Some(y), _) => y.to_string(),
+        (None, Some(n)) => norm::alnum_key(n),
+        (None, None) => "?".into(),
+    };
+    Some(format!("{first}|{year}|{}", c.year_suffix.to_lowercase()))
+}
+
+/// True when nothing known about `a` and `b` says they are different works.
+fn compatible(a: &Citation, b: &Citation) -> bool {
+    if let (Some(ta), Some(tb)) = (&a.title, &b.title) {
+        if similarity(&norm::title_key(ta), &norm::title_key(tb), 300) < 0.85 {
+            return false;
+        }
+    }
+    let differs = |x: &Option<String>, y: &Option<String>| match (x, y) {
+        (Some(x), Some(y)) => norm::alnum_key(x) != norm::alnum_key(y),
+        _ => false,
+    };
+    if differs(&a.volume, &b.volume) || differs(&a.first_page, &b.first_page) {
+        return false;
+    }
+    if !a.ids.is_empty() && !b.ids.is_empty() {
+        // Both carry identifiers but share none (shared ones were joined already):
+        // different works unless their schemes differ.
+        let same_scheme_conflict =
+            a.ids.iter().any(|x| b.ids.iter().any(|y| x.scheme() == y.scheme() && x != y));
+        if same_scheme_conflict {
+            return false;
+        }
+    }
+    if !counts_compatible(author_count(a), author_count(b)) {
+        return false;
+    }
+    a.authors.iter().zip(&b.authors).all(|(x, y)| author_key(x) == author_key(y))
+}
+
+/// True when a callout's author form fits a record's byline.
+fn form_fits_record(c: &Citation, r: &Record) -> bool {
+    let n = r.authors.len();
+    let fits = match author_count(c) {
+        Count::Exactly(k) => k == n,
+        Count::AtLeast(k) => n >= k,
+    };
+    fits && c.authors.iter().zip(&r.authors).all(|(x, y)| author_key(x) == author_key(y))
+}
+
+/// Resolves every citation of every record.
+pub(crate) fn resolve(
+    records: &[Record],
+    groups: &Groups,
+    opts: &Options,
+    diags: &mut Vec<Diagnostic>,
+) -> Cited {
+    let _ = opts;
+    // Paper indexes: identifier -> groups, (first author, year) -> groups.
+    let mut by_id: HashMap<&Identifier, Vec<usize>> = HashMap::new();
+    let mut by_author_year: BTreeMap<(String, i32), Vec<usize>> = BTreeMap::new();
+    for (i, r) in records.iter().enumerate() {
+        let g = groups.record_group[i];
+        for id in &r.ids {
+            let v = by_id.entry(id).or_default();
+            if !v.contains(&g) {
+                v.push(g);
+            }
+        }
+        if let Some(a) = r.authors.first() {
+            for y in [r.published, r.epublished].into_iter().flatten().map(|d| d.year) {
+                let v = by_author_year.entry((author_key(a), y)).or_default();
+                if !v.contains(&i) {
+                    v.push(i);
+                }
+            }
+        }
+    }
+
+    let mut targets: Vec<Vec<Option<Target>>> =
+        records.iter().map(|r| vec![None; r.citations.len()]).collect();
+    let mut pending: Vec<(usize, usize)> = Vec::new();
+    for (ri, r) in records.iter().enumerate() {
+        let own = groups.record_group[ri];
+        for (ci, c) in r.citations.iter().enumerate() {
+            match match_paper(c, records, groups, &by_id, &by_author_year, own, diags) {
+                Some(g) => targets[ri][ci] = Some(Target::Paper(g)),
+                None => pending.push((ri, ci)),
+            }
+        }
+    }
+
+    // Group the cited-only citations: identifiers first (union-find), then blocks.
+    pending
+        .sort_by(|a, b| records[a.0].citations[a.1].at.cmp(&records[b.0].citations[b.1].at).then(a.cmp(b)));
+    let cit = |(r, c): (usize, usize)| &records[r].citations[c];
+    let mut parent: Vec<usize> = (0..pending.len()).collect();
+    fn find(p: &mut [usize], mut x: usize) -> usize {
+        while p[x] != x {
+            p[x] = p[p[x]];
+            x = p[x];
+        }
+        x
+    }
+    let mut first_with_id: HashMap<&Identifier, usize> = HashMap::new();
+    for (k, &item) in pending.iter().enumerate() {
+        for id in &cit(item).ids {
+            match first_with_id.get(id) {
+                Some(&j) => {
+                    let (a, b) = (find(&mut parent, j), find(&mut parent, k));
+                    if a != b {
+                        parent[a.max(b)] = a.min(b);
+                    }
+                }
+                None => {
+                    first_with_id.insert(id, k);
+                }
+            }
+        }
+    }
+    // Id-joined sets become seeds; then blocks merge sets whose every member is
+    // compatible with every member of the joining set.
+    let mut sets: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for k in 0..pending.len() {
+        let r = find(&mut parent, k);
+        sets.entry(r).or_default().push(k);
+    }
+    let mut blocks: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (&root, members) in &sets {
+        let c = cit(pending[members[0]]);
+        let key = block_key(c).unwrap_or_else(|| match &c.title {
+            Some(t) => format!("title|{}", norm::title_key(t)),
+            None => format!("raw|{}", norm::alnum_key(&c.raw)),
+        });
+        blocks.entry(key).or_default().push(root);
+    }
+    let mut final_groups: Vec<Vec<usize>> = Vec::new();
+    for roots in blocks.values() {
+        // Most informative sets first, so title-less callouts meet full references.
+        let mut roots = roots.clone();
+        let info = |root: &usize| {
+            let c = cit(pending[sets[root][0]]);
+            (c.title.is_none(), c.venue.is_none(), std::cmp::Reverse(c.authors.len()), *root)
+        };
+        roots.sort_by_key(info);
+        let mut block_groups: Vec<Vec<usize>> = Vec::new();
+        for root in roots {
+            let members = &sets[&root];
+            let fits: Vec<usize> = block_groups
+                .iter()
+                .enumerate()
+                .filter(|(_, g)| {
+                    g.iter().all(|&x| members.iter().all(|&y| compatible(cit(pending[x]), cit(pending[y]))))
+                })
+                .map(|(i, _)| i)
+                .collect();
+            match fits.as_slice() {
+                [one] => block_groups[*one].extend(members.iter().copied()),
+                [] => block_groups.push(members.clone()),
+                many => {
+                    let c = cit(pending[members[0]]);
+                    diags.push(Diagnostic::warning(
+                        c.at.clone(),
+                        format!(
+                            "citation \"{}\" fits {} different cited works: kept apart",
+                            norm::squash_ws(&c.raw),
+                            many.len()
+                        ),
+                    ));
+                    block_groups.push(members.clone());
+                }
+            }
+        }
+        final_groups.extend(block_groups);
+    }
+    let mut groups_out: Vec<Vec<(usize, usize)>> = final_groups
+        .into_iter()
+        .map(|g| {
+            let mut v: Vec<(usize, usize)> = g.into_iter().map(|k| pending[k]).collect();
+            v.sort();
+            v
+        })
+        .collect();
+    groups_out.sort();
+    for (gi, g) in groups_out.iter().enumerate() {
+        for &(r, c) in g {
+            targets[r][c] = Some(Target::Cited(gi));
+        }
+    }
+    let targets = targets
+        .into_iter()
+        .map(|v| v.into_iter().map(|t| t.expect("every citation is matched or grouped")).collect())
+        .collect();
+    Cited { targets, groups: groups_out }
+}
+
+fn match_paper(
+    c: &Citation,
+    records: &[Record],
+    groups: &Groups,
+    by_id: &HashMap<&Identifier, Vec<usize>>,
+    by_author_year: &BTreeMap<(String, i32), Vec<usize>>,
+    own: usize,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<usize> {
+    let mut id_hits: Vec<usize> = c.ids.iter().filter_map(|id| by_id.get(id)).flatten().copied().collect();
+    id_hits.sort();
+    id_hits.dedup();
+    match id_hits.as_slice() {
+        [g] => return Some(*g),
+        [] => {}
+        many => {
+            diags.push(Diagnostic::warning(
+                c.at.clone(),
+                format!(
+                    "citation \"{}\" has identifiers of {} different works: not linked",
+                    c.raw,
+                    many.len()
+                ),
+            ));
+            return None;
+        }
+    }
+    let first = c.authors.first().map(author_key).filter(|k| !k.is_empty())?;
+    let year = c.year?;
+    let cands = by_author_year.get(&(first, year))?;
+    let pick = |pred: &dyn Fn(&Record) -> bool| -> Vec<usize> {
+        let mut v: Vec<usize> = cands
+            .iter()
+            .filter(|&&ri| groups.record_group[ri] != own && pred(&records[ri]))
+            .map(|&ri| groups.record_group[ri])
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    let (hits, how) = if let Some(t) = &c.title {
+        let tk = norm::title_key(t);
+        (
+            pick(&|r| {
+                r.title.as_deref().is_some_and(|rt| similarity(&norm::title_key(rt), &tk, 300) >= 0.85)
+            }),
+            "title",
+        )
+    } else if c.volume.is_some() && c.first_page.is_some() {
+        let (v, p) = (c.volume.as_deref().map(norm::alnum_key), c.first_page.as_deref().map(norm::alnum_key));
+        (
+            pick(&|r| {
+                r.volume.as_deref().map(norm::alnum_key) == v
+                    && r.pages.as_deref().and_then(|pg| pg.split(['-', '–']).next()).map(norm::alnum_key) == p
+            }),
+            "volume and page",
+        )
+    } else if c.venue.is_none() {
+        (pick(&|r| form_fits_record(c, r)), "author form")
+    } else {
+        (Vec::new(), "")
+    };
+    match hits.as_slice() {
+        [g] => Some(*g),
+        [] => None,
+        many => {
+            diags.push(Diagnostic::warning(
+                c.at.clone(),
+                format!(
+                    "citation \"{}\" matches {} records by first author, year and {how}: not linked",
+                    norm::squash_ws(&c.raw),
+                    many.len()
+                ),
+            ));
+            None
+        }
+    }
+}

@@ -1,0 +1,210 @@
+//! Step 3: authors -> agents (people and organisations).
+//!
+//! People: the same ORCID is one person and two different ORCIDs are never
+//! one. Otherwise names are blocked by folded family name and first initial
+//! ("N O'Leary", "O'Leary, N." and "N. O’Leary" share a block) and a name joins
+//! the group it is compatible with: initials prefix-compatible ("N" with
+//! "N M", not "N K"), full given names equal when both are known ("Sonia" vs
+//! "Sarah" stay apart). A name that fits several groups (an initial-only "S
+//! Johnson" beside "Sonia" and "Sarah Johnson") is reported and kept apart.
+//!
+//! Organisations are one agent per folded name. Authors of cited-only works
+//! become agents only when they are organisations ("NICE", "HSE"): a surname
+//! from a callout is not enough to identify a person.
+
+use super::cited::Cited;
+use crate::model::{norm, Author, Diagnostic, Provenance, Record};
+use std::collections::{BTreeMap, HashMap};
+
+/// One resolved agent before assembly: its member names with their sources.
+pub(crate) struct AgentDraft {
+    /// True for organisations.
+    pub is_org: bool,
+    /// Every (source, author) naming this agent, sorted by source.
+    pub names: Vec<(Provenance, Author)>,
+}
+
+/// The agents and who points at them.
+pub(crate) struct Agents {
+    /// Per record, per byline position: agent index.
+    pub record_authors: Vec<Vec<usize>>,
+    /// Per cited-only group: organisation agents among its authors (first author only).
+    pub cited_orgs: Vec<Option<usize>>,
+    /// The agents, ordered by first source.
+    pub drafts: Vec<AgentDraft>,
+}
+
+/// An organisation named as an author: source, name, the byline slot
+/// (record, position) or the cited-only group it comes from.
+type OrgMention = (Provenance, Author, Option<(usize, usize)>, Option<usize>);
+
+struct Name<'a> {
+    at: &'a Provenance,
+    author: &'a Author,
+    family: String,
+    initials: String,
+    first_given: Option<String>,
+}
+
+fn name_of<'a>(at: &'a Provenance, author: &'a Author) -> Name<'a> {
+    let given = author.given.trim();
+    let first_token = given.split([' ', '-']).next().unwrap_or("");
+    let first_given =
+        (!given.is_empty() && !norm::given_is_initials(given) && first_token.chars().count() > 1)
+            .then(|| norm::alnum_key(first_token))
+            .filter(|k| k.len() > 1);
+    Name {
+        at,
+        author,
+        family: norm::family_key(&author.family),
+        initials: norm::initials(given),
+        first_given,
+    }
+}
+
+fn compatible(a: &Name, b: &Name) -> bool {
+    if let (Some(x), Some(y)) = (&a.author.orcid, &b.author.orcid) {
+        return x == y;
+    }
+    if !(a.initials.starts_with(&b.initials) || b.initials.starts_with(&a.initials)) {
+        return false;
+    }
+    match (&a.first_given, &b.first_given) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
+    }
+}
+
+/// Resolves the authors of `records` (and organisation authors of cited works).
+pub(crate) fn resolve(records: &[Record], cited: &Cited, diags: &mut Vec<Diagnostic>) -> Agents {
+    let mut record_authors: Vec<Vec<usize>> =
+        records.iter().map(|r| vec![usize::MAX; r.authors.len()]).collect();
+    let mut drafts: Vec<AgentDraft> = Vec::new();
+
+    // Organisations, from records and from cited works.
+    let mut orgs: BTreeMap<String, Vec<OrgMention>> = BTreeMap::new();
+    for (ri, r) in records.iter().enumerate() {
+        for (pos, a) in r.authors.iter().enumerate() {
+            if a.is_org {
+                orgs.entry(norm::alnum_key(&a.family)).or_default().push((
+                    r.at.clone(),
+                    a.clone(),
+                    Some((ri, pos)),
+                    None,
+                ));
+            }
+        }
+    }
+    for (gi, members) in cited.groups.iter().enumerate() {
+        for &(r, c) in members {
+            let cit = &records[r].citations[c];
+            if let Some(a) = cit.authors.first().filter(|a| a.is_org) {
+                orgs.entry(norm::alnum_key(&a.family)).or_default().push((
+                    cit.at.clone(),
+                    a.clone(),
+                    None,
+                    Some(gi),
+                ));
+            }
+        }
+    }
+    let mut cited_orgs = vec![None; cited.groups.len()];
+
+    // People: ORCID sets, then blocks by family name and first initial.
+    let mut names: Vec<Name> = Vec::new();
+    let mut slots: Vec<(usize, usize)> = Vec::new();
+    for (ri, r) in records.iter().enumerate() {
+        for (pos, a) in r.authors.iter().enumerate() {
+            if !a.is_org && !a.family.trim().is_empty() {
+                names.push(name_of(&r.at, a));
+                slots.push((ri, pos));
+            }
+        }
+    }
+    let mut order: Vec<usize> = (0..names.len()).collect();
+    order.sort_by(|&a, &b| names[a].at.cmp(names[b].at).then(slots[a].cmp(&slots[b])));
+    let mut blocks: BTreeMap<(String, String), Vec<Vec<usize>>> = BTreeMap::new();
+    let mut orcid_set: HashMap<String, (String, String, usize)> = HashMap::new();
+    // Most informative names first: ORCID, full given name, longer initials.
+    order.sort_by_key(|&i| {
+        let n = &names[i];
+        (n.author.orcid.is_none(), n.first_given.is_none(), std::cmp::Reverse(n.initials.len()), i)
+    });
+    for &i in &order {
+        let n = &names[i];
+        let first_initial = n.initials.chars().next().map(String::from).unwrap_or_default();
+        let key = (n.family.clone(), first_initial);
+        if let Some(orcid) = &n.author.orcid {
+            if let Some((f, ini, g)) = orcid_set.get(orcid) {
+                if let Some(groups) = blocks.get_mut(&(f.clone(), ini.clone())) {
+                    groups[*g].push(i);
+                    continue;
+                }
+            }
+        }
+        let groups = blocks.entry(key.clone()).or_default();
+        let fits: Vec<usize> = groups
+            .iter()
+            .enumerate()
+            .filter(|(_, g)| g.iter().all(|&m| compatible(&names[m], n)))
+            .map(|(gi, _)| gi)
+            .collect();
+        let gi = match fits.as_slice() {
+            [one] => {
+                groups[*one].push(i);
+                *one
+            }
+            [] => {
+                groups.push(vec![i]);
+                groups.len() - 1
+            }
+            many => {
+                diags.push(Diagnostic::warning(
+                    n.at.clone(),
+                    format!("author \"{}\" fits {} different people: kept apart", n.author.raw, many.len()),
+                ));
+                groups.push(vec![i]);
+                groups.len() - 1
+            }
+        };
+        if let Some(orcid) = &n.author.orcid {
+            orcid_set.entry(orcid.clone()).or_insert((key.0, key.1, gi));
+        }
+    }
+
+    let mut all: Vec<AgentDraft> = Vec::new();
+    let mut people_members: Vec<Vec<usize>> = blocks.into_values().flatten().collect();
+    for m in &mut people_members {
+        m.sort_by(|&a, &b| names[a].at.cmp(names[b].at).then(slots[a].cmp(&slots[b])));
+    }
+    people_members.sort_by(|a, b| names[a[0]].at.cmp(names[b[0]].at).then(slots[a[0]].cmp(&slots[b[0]])));
+    for m in people_members {
+        let idx = all.len();
+        for &i in &m {
+            let (ri, pos) = slots[i];
+            record_authors[ri][pos] = idx;
+        }
+        all.push(AgentDraft {
+            is_org: false,
+            names: m.iter().map(|&i| (names[i].at.clone(), names[i].author.clone())).collect(),
+        });
+    }
+    for (_, mut members) in orgs {
+        members.sort_by(|a, b| a.0.cmp(&b.0));
+        let idx = all.len();
+        for (_, _, slot, cited_group) in &members {
+            if let Some((ri, pos)) = slot {
+                record_authors[*ri][*pos] = idx;
+            }
+            if let Some(g) = cited_group {
+                cited_orgs[*g] = Some(idx);
+            }
+        }
+        all.push(AgentDraft {
+            is_org: true,
+            names: members.into_iter().map(|(p, a, _, _)| (p, a)).collect(),
+        });
+    }
+    drafts.append(&mut all);
+    Agents { record_authors, cited_orgs, drafts }
+}

@@ -1,0 +1,261 @@
+//! Resolution: one work per real work, one agent per real person, no citation
+//! lost or double-counted, provenance on everything, order independence.
+
+use citemap::model::{Author, Citation, Corpus, Date, Identifier, Provenance, Record, WorkKind};
+use citemap::resolve::{resolve, Options};
+
+fn rec(input: &str, line: u32) -> Record {
+    Record::new(Provenance::new(input, line, None), "test")
+}
+
+fn callout(input: &str, line: u32, authors: &[&str], et_al: bool, year: i32, count: u32) -> Citation {
+    Citation {
+        raw: format!("{} {year}", authors.join(" & ")),
+        authors: authors
+            .iter()
+            .map(|a| Author { raw: a.to_string(), family: a.to_string(), ..Author::default() })
+            .collect(),
+        et_al,
+        year: Some(year),
+        count,
+        at: Provenance::new(input, line, None),
+        ..Citation::default()
+    }
+}
+
+fn run(records: &[Record]) -> Corpus {
+    resolve(records, &Options::default())
+}
+
+fn papers(c: &Corpus) -> Vec<&citemap::model::Work> {
+    c.works.iter().filter(|w| w.kind == WorkKind::Paper).collect()
+}
+
+#[test]
+fn doi_spellings_make_one_work_with_both_sources() {
+    let mut a = rec("a.ris", 1);
+    a.title = Some("Peer support for mental health".into());
+    a.add_id(Identifier::doi("10.1186/S12916-024-03260-Y").unwrap());
+    let mut b = rec("b.txt", 7);
+    b.add_id(Identifier::doi("https://doi.org/10.1186/s12916-024-03260-y").unwrap());
+    b.add_id(Identifier::pmid("mdl-38418998").unwrap());
+    let c = run(&[a, b]);
+    assert_eq!(papers(&c).len(), 1);
+    let w = &c.works[0];
+    assert_eq!(w.sources.len(), 2);
+    assert_eq!(w.title.as_ref().unwrap().sources, vec![Provenance::new("a.ris", 1, None)]);
+    assert!(w.ids.iter().any(|i| i.value == Identifier::Pmid("38418998".into())));
+    assert!(w.matched_on.contains(&"doi".to_string()));
+}
+
+#[test]
+fn two_papers_by_one_team_in_one_year_stay_apart() {
+    let team = ["Sonia Johnson", "Brynmor Lloyd-Evans", "Alan Simpson"];
+    let mut a = rec("a.ris", 1);
+    a.title = Some("Community crisis teams for people with complex emotional needs".into());
+    a.published = Some(Date::year(2022));
+    a.authors = team.iter().map(|n| Author::person(n)).collect();
+    let mut b = a.clone();
+    b.at = Provenance::new("a.ris", 40, None);
+    b.title = Some("Peer support workers in acute mental health wards".into());
+    let c = run(&[a, b]);
+    assert_eq!(papers(&c).len(), 2, "same authors and year are not enough to merge");
+    // ... but they share their three authors.
+    assert_eq!(c.agents.len(), 3);
+}
+
+#[test]
+fn conflicting_dois_are_never_merged_even_with_the_same_title() {
+    let mut a = rec("a.ris", 1);
+    a.title = Some("Mental health services during the COVID-19 pandemic".into());
+    a.published = Some(Date::year(2021));
+    a.add_id(Identifier::doi("10.1000/one").unwrap());
+    let mut b = a.clone();
+    b.at = Provenance::new("b.ris", 1, None);
+    b.ids = vec![Identifier::doi("10.1000/two").unwrap()];
+    let c = run(&[a, b]);
+    assert_eq!(papers(&c).len(), 2);
+    assert!(c.diagnostics.iter().any(|d| d.message.contains("dois differ")), "{:?}", c.diagnostics);
+}
+
+#[test]
+fn the_same_abstract_through_a_pdf_is_the_same_work() {
+    let clean = "Objectives: Infant mental health (IMH), an area which focuses on the social and emotional \
+        development of infants in the context of the parent-infant relationship, has become an increasingly \
+        prominent field of both research and clinical practice worldwide. Methods: This study had a qualitative \
+        research design and the data were collected using a focus group methodology.";
+    let pdf = "Objectives Infant mental health (IMH), an area which focuses on the social and emotional \
+        development of infants in the context of the parent-\ninfant relationship, has become an increasingly \
+        prominent field of both research and clinical practice worldwide.\n\nMethodsThis study had a qualitative \
+        research design and the data were collected using a focus groupmethodology.";
+    let mut a = rec("000.txt", 1);
+    a.title = Some("An exploration of staff experience".into());
+    a.abstract_text = Some(clean.into());
+    a.published = Some(Date::year(2023));
+    let mut b = rec("001.txt", 1);
+    b.abstract_text = Some(pdf.into());
+    let c = run(&[a, b]);
+    assert_eq!(papers(&c).len(), 1);
+    assert!(c.works[0].matched_on.contains(&"abstract".to_string()));
+    // A different abstract of the same length does not match.
+    let mut d = rec("002.txt", 1);
+    d.abstract_text = Some(
+        clean.replace("Infant mental health", "Adult psychiatric care").replace("focus group", "survey"),
+    );
+    let mut e = rec("003.txt", 1);
+    e.abstract_text = Some(clean.into());
+    let c = run(&[d, e]);
+    assert_eq!(papers(&c).len(), 2);
+}
+
+#[test]
+fn name_variants_are_one_person_and_different_given_names_are_not() {
+    let mut r = Vec::new();
+    for (i, names) in [
+        vec!["N O'Leary", "Sonia Johnson"],
+        vec!["O'Leary, N.", "Sarah Johnson"],
+        vec!["N. O’Leary", "S Johnson"],
+    ]
+    .iter()
+    .enumerate()
+    {
+        let mut x = rec("a.ris", 1 + 10 * i as u32);
+        x.title = Some(format!("A paper about topic number {i} in perinatal care"));
+        x.authors = names.iter().map(|n| Author::person(n)).collect();
+        r.push(x);
+    }
+    let c = run(&r);
+    let olearys: Vec<_> = c.agents.iter().filter(|a| a.family.contains("Leary")).collect();
+    assert_eq!(olearys.len(), 1, "{olearys:?}");
+    assert_eq!(olearys[0].variants.len(), 3);
+    let johnsons: Vec<_> = c.agents.iter().filter(|a| a.family == "Johnson").collect();
+    assert_eq!(johnsons.len(), 3, "Sonia, Sarah, and the ambiguous S Johnson stay apart");
+    assert!(c.diagnostics.iter().any(|d| d.message.contains("S Johnson") && d.message.contains("fits 2")));
+}
+
+#[test]
+fn orcid_wins_over_names() {
+    let mut a = rec("a.ris", 1);
+    a.title = Some("First paper with a long enough title".into());
+    let mut p = Author::person("J Smith");
+    p.orcid = Some("0000-0001-0000-0001".into());
+    a.authors = vec![p.clone()];
+    let mut b = rec("b.ris", 1);
+    b.title = Some("Second paper with a long enough title".into());
+    let mut q = Author::person("John Smith");
+    q.orcid = Some("0000-0001-0000-0002".into());
+    b.authors = vec![q];
+    let mut d = rec("d.ris", 1);
+    d.title = Some("Third paper with a long enough title".into());
+    let mut s = Author::person("Jonathan A. Smith");
+    s.orcid = p.orcid.clone();
+    d.authors = vec![s];
+    let c = run(&[a, b, d]);
+    assert_eq!(c.agents.len(), 2);
+    let first = c.agents.iter().find(|a| a.orcid.as_deref() == Some("0000-0001-0000-0001")).unwrap();
+    assert_eq!(first.sources.len(), 2);
+}
+
+#[test]
+fn a_callout_cited_in_two_papers_is_one_work_cited_twice() {
+    let mut a = rec("a.txt", 1);
+    a.title = Some("First citing paper about infant mental health".into());
+    a.citations = vec![
+        callout("a.txt", 10, &["Hayes"], true, 2015, 6),
+        callout("a.txt", 12, &["Braun", "Clarke"], false, 2012, 1),
+    ];
+    let mut b = rec("b.txt", 1);
+    b.title = Some("Second citing paper about perinatal services".into());
+    b.citations =
+        vec![callout("b.txt", 5, &["Hayes"], true, 2015, 2), callout("b.txt", 9, &["Braun"], true, 2012, 1)];
+    let c = run(&[a, b]);
+    let cited: Vec<_> = c.works.iter().filter(|w| w.kind == WorkKind::CitedWork).collect();
+    let labels: Vec<&str> = cited.iter().map(|w| w.label.as_str()).collect();
+    assert!(labels.contains(&"Hayes et al. 2015"), "{labels:?}");
+    assert!(labels.contains(&"Braun & Clarke 2012"));
+    assert!(labels.contains(&"Braun et al. 2012"), "two-author and et-al callouts are different works");
+    let hayes = c.works.iter().position(|w| w.label == "Hayes et al. 2015").unwrap() as u32;
+    let edges: Vec<_> = c.cites.iter().filter(|e| e.to == hayes).collect();
+    assert_eq!(edges.len(), 2);
+    let mut counts: Vec<u32> = edges.iter().map(|e| e.count).collect();
+    counts.sort();
+    assert_eq!(counts, vec![2, 6]);
+}
+
+#[test]
+fn year_suffixes_tell_works_apart() {
+    let mut a = rec("a.txt", 1);
+    a.title = Some("A citing paper with two works of one year".into());
+    let mut x = callout("a.txt", 3, &["Smith"], false, 2015, 1);
+    x.year_suffix = "a".into();
+    let mut y = callout("a.txt", 4, &["Smith"], false, 2015, 1);
+    y.year_suffix = "b".into();
+    a.citations = vec![x, y];
+    let c = run(&[a]);
+    assert_eq!(c.works.iter().filter(|w| w.kind == WorkKind::CitedWork).count(), 2);
+    assert_eq!(c.cites.len(), 2);
+}
+
+#[test]
+fn a_citation_with_a_doi_points_at_the_paper_record() {
+    let mut cited = rec("refs.ris", 1);
+    cited.title = Some("Using thematic analysis in psychology".into());
+    cited.add_id(Identifier::doi("10.1191/1478088706qp063oa").unwrap());
+    let mut citing = rec("wos.txt", 1);
+    citing.title = Some("A qualitative study of network groups".into());
+    citing.citations = vec![Citation {
+        raw: "Braun V, 2006, QUAL RES PSYCHOL, V3, P77, DOI 10.1191/1478088706QP063OA".into(),
+        ids: vec![Identifier::doi("10.1191/1478088706QP063OA").unwrap()],
+        year: Some(2006),
+        count: 1,
+        at: Provenance::new("wos.txt", 30, None),
+        ..Citation::default()
+    }];
+    let c = run(&[cited, citing]);
+    assert_eq!(c.works.len(), 2, "no separate cited-work node");
+    assert_eq!(c.cites.len(), 1);
+    assert_eq!(c.works[c.cites[0].to as usize].kind, WorkKind::Paper);
+}
+
+#[test]
+fn two_sources_of_one_paper_do_not_double_its_citations() {
+    let mut wos = rec("wos.txt", 1);
+    wos.title = Some("Staff experience in a perinatal network group".into());
+    wos.add_id(Identifier::doi("10.1017/ipm.2022.11").unwrap());
+    let cite = |input: &str| Citation {
+        raw: "Hayes L, 2015, J INFANT MENT HEALTH, V36, P100".into(),
+        authors: vec![Author::person("Hayes L")],
+        year: Some(2015),
+        venue: Some("J INFANT MENT HEALTH".into()),
+        volume: Some("36".into()),
+        first_page: Some("100".into()),
+        count: 1,
+        at: Provenance::new(input, 20, None),
+        ..Citation::default()
+    };
+    wos.citations = vec![cite("wos.txt")];
+    let mut scopus = wos.clone();
+    scopus.at = Provenance::new("scopus.csv", 2, None);
+    scopus.citations = vec![cite("scopus.csv")];
+    let c = run(&[wos, scopus]);
+    assert_eq!(c.cites.len(), 1);
+    assert_eq!(c.cites[0].count, 1);
+    assert_eq!(c.cites[0].sources.len(), 2);
+}
+
+#[test]
+fn the_corpus_does_not_depend_on_input_order() {
+    let mut rs = Vec::new();
+    for i in 0..6u32 {
+        let mut r = rec(&format!("f{}.txt", i % 3), i + 1);
+        r.title = Some(format!("Paper {} on community mental health care", i % 4));
+        r.published = Some(Date::year(2020 + (i % 2) as i32));
+        r.authors = vec![Author::person(if i % 2 == 0 { "N O'Leary" } else { "O'Leary, Niamh" })];
+        r.citations = vec![callout(&r.at.input.clone(), 50 + i, &["Hayes"], true, 2015, i + 1)];
+        rs.push(r);
+    }
+    let forward = serde_json::to_string(&run(&rs)).unwrap();
+    rs.reverse();
+    let backward = serde_json::to_string(&run(&rs)).unwrap();
+    assert_eq!(forward, backward);
+}
