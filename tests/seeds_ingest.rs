@@ -380,6 +380,14 @@ fn callout_table() {
         ("(van der Berg, 2019)", &["van der Berg 2019 x1"]),
         ("(Smith, 2001, p. 23)", &["Smith 2001 x1"]),
         ("in 2006 (Hayes et al.\n2015)", &["Hayes+ 2015 x1"]),
+        ("(Smith et al., 2015a, b)", &["Smith+ 2015a x1", "Smith+ 2015b x1"]),
+        ("Smith (2015a, b) and Smith (2015b)", &["Smith 2015a x1", "Smith 2015b x2"]),
+        ("(Smith, 2001; 2003)", &["Smith 2001 x1", "Smith 2003 x1"]),
+        ("(Smith, 2001: 23)", &["Smith 2001 x1"]),
+        ("(World Health Organization [WHO], 2020)", &["[World Health Organization] 2020 x1"]),
+        ("according to the World Health Organization (2020)", &["[World Health Organization] 2020 x1"]),
+        ("Fraiberg’s (1980) ghosts", &["Fraiberg 1980 x1"]),
+        ("(Smith et al., 2010; Jones, 2011)", &["Smith+ 2010 x1", "Jones 2011 x1"]),
         // Same first author and year but a different author form: two works.
         ("(Smith 2001) and (Smith et al. 2001)", &["Smith 2001 x1", "Smith+ 2001 x1"]),
     ];
@@ -421,6 +429,41 @@ fn full_text_detection_is_structural() {
     assert_eq!(cited(&r.citations, "Smith", Some(2010)).map(|c| c.count), Some(20));
     // Without headings the same prose is not a full text.
     assert!(!fulltext::looks_like_full_text(&"Smith (2010) showed x. ".repeat(300)));
+}
+
+#[test]
+fn full_text_front_matter_inline_abstract_and_reference_list() {
+    let filler = "The service was evaluated in several regions of the country. ".repeat(30);
+    let text = format!(
+        "Peer support in perinatal mental health: a qualitative study\n\
+         Jane Smith1, Ravi Patel2 and Ann O'Brien1\n\
+         https://doi.org/10.1186/s12888-023-01234-5\n\
+         ABSTRACT Background: Peer support is widely used. Methods: We interviewed 20 mothers.\n\
+         Results: Themes emerged. Conclusions: Peer support helps.\n\n\
+         Introduction\n\nPeer work matters (Smith & Jones, 2010; WHO, 2019). {filler}\n\n\
+         Methods\n\nWe followed Braun and Clarke (2006). {filler}\n\n\
+         Results\n\nAs Smith and Jones (2010) predicted. {filler}\n\n\
+         Discussion\n\nSee (Smith & Jones, 2010). {filler}\n\n\
+         References\n\nSmith, J., & Jones, K. (2010). Peer work. Journal, 1, 1-2.\n\
+         Braun, V., & Clarke, V. (2006). Using thematic analysis. Qual Res Psychol, 3, 77-101.\n"
+    );
+    assert_eq!(ingest::detect(&text), Some(Format::FullText));
+    let p = fulltext::parse("ft.txt", &text);
+    let r = only(&p);
+    assert_eq!(r.title.as_deref(), Some("Peer support in perinatal mental health: a qualitative study"));
+    let fam: Vec<&str> = r.authors.iter().map(|a| a.family.as_str()).collect();
+    assert_eq!(fam, ["Smith", "Patel", "O'Brien"]);
+    assert_eq!(r.doi(), Some("10.1186/s12888-023-01234-5"));
+    let abs = r.abstract_text.as_deref().expect("abstract");
+    let labels: Vec<&str> = abs.lines().map(|l| l.split(':').next().unwrap_or("")).collect();
+    assert_eq!(labels, ["Background", "Methods", "Results", "Conclusions"], "{abs}");
+    // Callouts come from the body only; the reference list is not scanned.
+    let summary: Vec<(String, u32)> = r.citations.iter().map(|c| (c.raw.clone(), c.count)).collect();
+    assert_eq!(cited(&r.citations, "Smith", Some(2010)).map(|c| c.count), Some(3), "{summary:?}");
+    assert_eq!(cited(&r.citations, "Braun", Some(2006)).map(|c| c.count), Some(1), "{summary:?}");
+    assert_eq!(cited(&r.citations, "WHO", Some(2019)).map(|c| c.count), Some(1), "{summary:?}");
+    assert_eq!(r.citations.len(), 3, "{summary:?}");
+    assert!(p.diagnostics.iter().any(|d| d.message.contains("reference list")));
 }
 
 fn truncations(s: &str, samples: usize) -> Vec<String> {

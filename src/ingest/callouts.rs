@@ -436,41 +436,66 @@ fn read_bracket(text: &str, open: usize, content: &str, out: &mut Vec<Callout>) 
         return;
     }
     let base = open + 1;
+    let mut last: Option<(usize, Names)> = None;
     for (seg_off, seg) in split_with_offsets(content, ';') {
-        read_segment(seg, base + seg_off, out);
+        last = read_segment(seg, base + seg_off, last, out);
     }
 }
 
 /// Reads one `;`-separated segment of a parenthetical callout list.
-fn read_segment(seg: &str, seg_offset: usize, out: &mut Vec<Callout>) {
+///
+/// `inherit` is the author of the previous segment, used when this segment
+/// is only years ("(Smith, 2001; 2003)"); returns the last author seen, for
+/// the next segment.
+fn read_segment(
+    seg: &str,
+    seg_offset: usize,
+    inherit: Option<(usize, Names)>,
+    out: &mut Vec<Callout>,
+) -> Option<(usize, Names)> {
     let (lead, seg) = strip_lead_in(seg);
     let seg_offset = seg_offset + lead;
     let mut cur: Option<(usize, Names, bool)> = None;
+    let mut inherit = inherit;
+    let mut last_year: Option<i32> = None;
     for (off, piece) in split_with_offsets(seg, ',') {
         let trimmed = piece.trim();
         let off = seg_offset + off + (piece.len() - piece.trim_start().len());
         if trimmed.is_empty() {
             continue;
         }
-        if let Some(y) = year_token(trimmed) {
+        // "(Smith, 2015a, b)": a bare suffix repeats the year before it.
+        let suffix_only = trimmed.len() == 1 && trimmed.chars().all(|c| c.is_ascii_lowercase());
+        let year = year_token(trimmed)
+            .or_else(|| last_year.filter(|_| suffix_only).map(|y| Year::Year(y, trimmed.to_string())));
+        if let Some(y) = year {
+            if cur.is_none() {
+                cur = inherit.take().map(|(o, n)| (o, n, true));
+            }
             match cur.as_mut() {
                 Some((start, names, had)) => {
                     *had = true;
+                    if let Year::Year(n, _) = y {
+                        last_year = Some(n);
+                    }
                     let raw = format!("{}, {trimmed}", names_text(names));
                     out.push(Callout { offset: *start, raw, names: names.clone(), year: y });
                 }
-                None => return,
+                None => return None,
             }
             continue;
         }
         if let Some((name_part, y, ytext)) = split_trailing_year(trimmed) {
             if let Some(names) = parse_names(name_part) {
+                if let Year::Year(n, _) = y {
+                    last_year = Some(n);
+                }
                 let raw = format!("{} {ytext}", squash(name_part));
                 out.push(Callout { offset: off, raw, names: names.clone(), year: y });
                 cur = Some((off, names, true));
                 continue;
             }
-            return;
+            return None;
         }
         if is_locator(trimmed) {
             continue;
@@ -483,10 +508,14 @@ fn read_segment(seg: &str, seg_offset: usize, out: &mut Vec<Callout>) {
                 names.authors.extend(more.authors);
                 names.et_al = more.et_al;
             }
-            (Some(names), _) => cur = Some((off, names, false)),
-            (None, _) => return,
+            (Some(names), _) => {
+                cur = Some((off, names, false));
+                last_year = None;
+            }
+            (None, _) => return None,
         }
     }
+    cur.filter(|c| c.2).map(|(o, n, _)| (o, n))
 }
 
 fn names_text(n: &Names) -> String {
@@ -539,6 +568,13 @@ fn split_with_offsets(s: &str, sep: char) -> Vec<(usize, &str)> {
 /// A year token: "2014", "2015a", "n.d.", "in press", "forthcoming".
 fn year_token(s: &str) -> Option<Year> {
     let t = s.trim().trim_end_matches(['.', ','].as_slice());
+    // "2001: 23" (year and page).
+    let t = match t.split_once(':') {
+        Some((y, page)) if page.trim().chars().all(|c| c.is_ascii_digit() || c == '-' || c == '–') => {
+            y.trim()
+        }
+        _ => t,
+    };
     let lower = t.to_lowercase();
     match lower.as_str() {
         "n.d" | "nd" | "n. d" | "no date" => return Some(Year::Note("n.d.")),
@@ -559,13 +595,19 @@ fn year_token(s: &str) -> Option<Year> {
 
 /// "(2015)", "(2015a, 2016)", "(n.d.)", "(2015, p. 3)": the years of a narrative callout.
 fn years_only(content: &str) -> Option<Vec<(Year, String)>> {
-    let mut years = Vec::new();
+    let mut years: Vec<(Year, String)> = Vec::new();
     for piece in content.split([',', ';']) {
         let p = piece.trim();
         if p.is_empty() {
             continue;
         }
-        if let Some(y) = year_token(p) {
+        let suffix_of = match years.last() {
+            Some((Year::Year(y, _), _)) if p.len() == 1 && p.chars().all(|c| c.is_ascii_lowercase()) => {
+                Some(Year::Year(*y, p.to_string()))
+            }
+            _ => None,
+        };
+        if let Some(y) = year_token(p).or(suffix_of) {
             years.push((y, p.trim_end_matches(',').to_string()));
         } else if is_locator(p) && !years.is_empty() {
             continue;
@@ -610,7 +652,24 @@ fn is_name_token(t: &str) -> bool {
         && t.chars().count() <= 40
         && t.chars().all(|c| c.is_alphabetic() || matches!(c, '\'' | '’' | '-' | '.'))
         && (t.chars().any(char::is_lowercase) || t.chars().filter(|c| c.is_uppercase()).count() >= 2)
-        && !NOT_NAMES.contains(&t.trim_end_matches('.').to_lowercase().as_str())
+        && !is_excluded_word(t)
+}
+
+/// Statistical abbreviations that look like organisation acronyms.
+const NOT_ACRONYMS: &[&str] =
+    &["SD", "SE", "CI", "OR", "RR", "HR", "IQR", "AOR", "NNT", "BMI", "ICC", "AUC", "N"];
+
+/// True for words never taken as a callout author: sentence words, months,
+/// "Table" ... (an acronym in capitals such as "WHO" is judged only against
+/// statistical abbreviations).
+fn is_excluded_word(t: &str) -> bool {
+    let t = t.trim_end_matches('.');
+    let acronym = t.chars().filter(|c| c.is_alphabetic()).all(char::is_uppercase) && t.chars().count() >= 2;
+    if acronym {
+        NOT_ACRONYMS.contains(&t)
+    } else {
+        NOT_NAMES.contains(&t.to_lowercase().as_str())
+    }
 }
 
 fn is_connective(t: &str) -> bool {
@@ -620,7 +679,11 @@ fn is_connective(t: &str) -> bool {
 /// Parses the author part of a callout: "Stein et al.", "Howard & Khalifeh",
 /// "Smith and Jones", "NICE", "Department of Health", "van der Berg".
 fn parse_names(s: &str) -> Option<Names> {
-    let mut s = squash(s);
+    // "World Health Organization [WHO]": drop the bracketed short form.
+    let mut s = match (s.find('['), s.rfind(']')) {
+        (Some(a), Some(b)) if a < b => squash(&format!("{}{}", &s[..a], &s[b + 1..])),
+        _ => squash(s),
+    };
     let mut et_al = false;
     for tail in [" et al.", " et al", " et. al.", " et al.,", " and colleagues", " and others"] {
         if s.to_lowercase().ends_with(tail) {
@@ -745,7 +808,7 @@ fn names_before(before: &str) -> Option<(usize, Names)> {
     }
     // Drop leading connectives and sentence words ("of Smith", "As Smith").
     while let Some(&(_, t)) = run.last() {
-        if (is_connective(t) && !PARTICLES.contains(&t)) || NOT_NAMES.contains(&t.to_lowercase().as_str()) {
+        if (is_connective(t) && !PARTICLES.contains(&t)) || is_excluded_word(t) {
             run.pop();
         } else {
             break;

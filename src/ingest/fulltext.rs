@@ -11,7 +11,8 @@
 
 use super::callouts;
 use super::text::{
-    dehyphenate_in, guess_language, is_abstract_heading, is_boilerplate_line, structure_abstract,
+    dehyphenate_in, guess_language, is_abstract_heading, is_boilerplate_line, strip_abstract_label,
+    structure_abstract,
 };
 use crate::model::norm::squash_ws;
 use crate::model::{Diagnostic, Parsed, Provenance, Record};
@@ -95,8 +96,19 @@ pub fn parse(input: &str, text: &str) -> Parsed {
     let mut diags = Vec::new();
     let mut rec = Record::new(Provenance::new(input, 1, None), "full-text");
 
-    let abstract_at = lines.iter().position(|l| is_abstract_heading(l));
     let first_heading = lines.iter().position(|l| heading_of(l).is_some_and(|s| s != Section::References));
+    // The abstract starts after an "Abstract" heading line, or at a line that
+    // opens with the label ("ABSTRACT Background: ...") before the first heading.
+    let abstract_at = lines.iter().position(|l| is_abstract_heading(l)).or_else(|| {
+        let limit = first_heading.unwrap_or(lines.len()).min(200);
+        lines.iter().take(limit).position(|l| {
+            let t = l.trim_start();
+            (t.starts_with("Abstract") || t.starts_with("ABSTRACT"))
+                && strip_abstract_label(t).len() < t.len()
+                && t.split_whitespace().count() >= 8
+        })
+    });
+    let abstract_inline = abstract_at.is_some_and(|a| !is_abstract_heading(lines[a]));
     let references_at = lines
         .iter()
         .enumerate()
@@ -116,6 +128,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
 
     // Abstract: from its heading to the first body heading after it.
     if let Some(a) = abstract_at {
+        let first = if abstract_inline { a } else { a + 1 };
         let end = lines
             .iter()
             .enumerate()
@@ -123,7 +136,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
             .find(|(_, l)| heading_of(l).is_some())
             .map_or(lines.len().min(a + 60), |(i, _)| i);
         let paras: Vec<String> = lines
-            .get(a + 1..end)
+            .get(first..end)
             .unwrap_or(&[])
             .split(|l| l.trim().is_empty())
             .filter(|p| !p.is_empty())
@@ -157,6 +170,11 @@ pub fn parse(input: &str, text: &str) -> Parsed {
 /// list of names) from the lines before the abstract; journal headers, DOIs,
 /// licences and boilerplate are skipped.
 fn read_front_matter(lines: &[&str], rec: &mut Record) {
+    for raw in lines {
+        for id in super::page::identifiers_in(raw) {
+            rec.add_id(id);
+        }
+    }
     for raw in lines {
         let line = squash_ws(raw);
         let lower = line.to_lowercase();

@@ -494,8 +494,20 @@ pub fn parse(input: &str, text: &str) -> Parsed {
             (&lines[..0], 0)
         }
     };
+    // Identifiers: DOIs and PMIDs before the abstract, or on "DOI:" lines anywhere.
+    for (i, line) in lines.iter().enumerate() {
+        let labelled = line.trim_start().to_lowercase().starts_with("doi");
+        if i < tail_start || labelled {
+            for id in identifiers_in(line) {
+                rec.add_id(id);
+            }
+        }
+    }
     // Title lines: non-boilerplate lines before the heading.
     for line in head.iter().map(|l| squash_ws(l)).filter(|l| !l.is_empty() && !is_boilerplate_line(l)) {
+        if !identifiers_in(&line).is_empty() || line.contains("http") {
+            continue;
+        }
         let lang = guess_language(&line);
         let cjk = matches!(lang.as_deref(), Some("zh" | "ja" | "ko"));
         if cjk {
@@ -549,6 +561,19 @@ pub fn parse(input: &str, text: &str) -> Parsed {
     ));
     rec.mark_missing();
     Parsed { records: vec![rec], diagnostics: diags }
+}
+
+/// DOIs ("doi:10.1080/...", "https://doi.org/...") and PMIDs ("PMID: 123") in a line.
+pub fn identifiers_in(line: &str) -> Vec<Identifier> {
+    static DOI: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\b10\.\d{4,9}/[^\s\x22<>]+").expect("static regex"));
+    static PMID: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\bPMID\s*[:：]?\s*(\d{1,9})\b").expect("static regex"));
+    let mut ids: Vec<Identifier> = DOI.find_iter(line).filter_map(|m| Identifier::doi(m.as_str())).collect();
+    ids.extend(
+        PMID.captures_iter(line).filter_map(|c| c.get(1)).filter_map(|m| Identifier::pmid(m.as_str())),
+    );
+    ids
 }
 
 /// "Keywords: a; b, c" -> the keywords.

@@ -607,7 +607,11 @@ pub fn section_label_at(s: &str, loose: bool) -> Option<(&'static str, &str)> {
 /// labels are kept as they are. A leading "Abstract"/"ABSTRACT" label is removed.
 pub fn structure_abstract(paras: &[String]) -> String {
     static INLINE: LazyLock<Regex> = LazyLock::new(|| {
-        let mut alts: Vec<String> = SECTION_LABELS.iter().map(|l| regex::escape(&l.to_uppercase())).collect();
+        // Upper-case labels ("METHODS:") and the title-case spelling ("Methods:").
+        let mut alts: Vec<String> = SECTION_LABELS
+            .iter()
+            .flat_map(|l| [regex::escape(&l.to_uppercase()), regex::escape(l)])
+            .collect();
         alts.sort_by_key(|a| std::cmp::Reverse(a.len()));
         Regex::new(&format!(r"(?:^|[.!?)\]]\s*)\b({})\s*:", alts.join("|"))).expect("static regex")
     });
