@@ -125,6 +125,21 @@ fn aggregator_broken_json_still_reads_page_text() {
     assert!(r.abstract_text.as_deref().is_some_and(|a| a.starts_with("Objectives: ")));
 }
 
+#[test]
+fn aggregator_with_entities_before_multibyte_text() {
+    // An '&' followed by CJK text used to slice inside a character.
+    let text = "{\"title\":\"&扩大围产期心理健康 &amp; more\",\"doi\":\"10.3389/fsoc.2023.996585\",\
+                \"TitleCN\":\"扩大围产期\",\"journal\":{\"name\":\"Front Sociol\",\"volume\":\"8\"}}\n引用次数: 3\n";
+    assert_eq!(ingest::detect(text), Some(Format::AggregatorPage));
+    let p = page::parse_aggregator("e.txt", text);
+    let r = only(&p);
+    assert_eq!(r.title.as_deref(), Some("&扩大围产期心理健康 & more"));
+    assert_eq!(r.alt_titles, vec![(Some("zh".to_string()), "扩大围产期".to_string())]);
+    assert_eq!(r.volume.as_deref(), Some("8"));
+    assert_eq!(r.times_cited, Some(3));
+    assert!(r.conflicts.is_empty(), "Frontiers journal with a Frontiers DOI");
+}
+
 fn cited<'a>(cits: &'a [Citation], first: &str, year: Option<i32>) -> Option<&'a Citation> {
     cits.iter().find(|c| c.authors.first().is_some_and(|a| a.family == first) && c.year == year)
 }

@@ -128,6 +128,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
 
     // Abstract: from its heading to the first body heading after it.
     if let Some(a) = abstract_at {
+        let lower = text.to_lowercase();
         let first = if abstract_inline { a } else { a + 1 };
         let end = lines
             .iter()
@@ -140,7 +141,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
             .unwrap_or(&[])
             .split(|l| l.trim().is_empty())
             .filter(|p| !p.is_empty())
-            .map(|p| dehyphenate_in(&p.join("\n"), text))
+            .map(|p| dehyphenate_in(&p.join("\n"), &lower))
             .collect();
         let abs = structure_abstract(&paras);
         rec.abstract_text = Some(abs).filter(|a| !a.is_empty());

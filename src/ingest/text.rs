@@ -13,7 +13,7 @@
 //!
 //! Everything is pure, total (never panics) and linear in the input.
 
-use crate::model::norm::{decode_entities, squash_ws, strip_tags};
+use crate::model::norm::{squash_ws, strip_tags};
 use crate::model::Date;
 use regex::Regex;
 use std::collections::HashSet;
@@ -429,9 +429,9 @@ pub fn html_to_text(html: &str) -> String {
     strip_tags(&marked).lines().map(squash_ws).filter(|l| !l.is_empty()).collect::<Vec<_>>().join("\n")
 }
 
-/// Decodes entities and squashes whitespace of a one-line field.
+/// Removes markup, decodes entities and squashes whitespace of a one-line field.
 pub fn clean_field(s: &str) -> String {
-    squash_ws(&decode_entities(&strip_tags(s)))
+    squash_ws(&strip_tags(s))
 }
 
 /// First halves that form real hyphenated compounds: kept hyphenated when a
@@ -510,13 +510,14 @@ const COMPOUND_FIRSTS: &[&str] = &[
 /// ("self-", "co-", "parent-", "infant-"), in which case the hyphen is kept.
 /// Other line breaks become one space.
 pub fn dehyphenate(text: &str) -> String {
-    dehyphenate_in(text, text)
+    dehyphenate_in(text, &text.to_lowercase())
 }
 
 /// Like [`dehyphenate`], looking for unbroken hyphenated compounds in
-/// `context` (the whole document) rather than in `text` alone.
-pub fn dehyphenate_in(text: &str, context: &str) -> String {
-    let lower = context.to_lowercase();
+/// `lower_context` (the whole document, already lowercased so that callers
+/// de-hyphenating many paragraphs lowercase it once) rather than in `text` alone.
+pub fn dehyphenate_in(text: &str, lower_context: &str) -> String {
+    let lower = lower_context;
     let lines: Vec<&str> = text.lines().map(str::trim).collect();
     let mut out = String::with_capacity(text.len());
     for line in &lines {
@@ -538,7 +539,7 @@ pub fn dehyphenate_in(text: &str, context: &str) -> String {
                     .to_lowercase();
                 let second: String = line.chars().take_while(|c| c.is_alphanumeric()).collect();
                 let compound = format!("{first}-{}", second.to_lowercase());
-                let keep = COMPOUND_FIRSTS.contains(&first.as_str()) || occurs(&lower, &compound);
+                let keep = COMPOUND_FIRSTS.contains(&first.as_str()) || occurs(lower, &compound);
                 if !keep {
                     out.pop();
                 }
