@@ -58,6 +58,9 @@ fn detects_each_kind_from_content() {
         Some(Format::Listing)
     );
     assert_eq!(ingest::detect("just a sentence"), None);
+    // A JSON record without page text is an API response, not an aggregator page.
+    let json_only = seed(SEEDS[0]).lines().next().unwrap_or("").to_string();
+    assert_eq!(ingest::detect(&json_only), None);
 }
 
 #[test]

@@ -22,9 +22,12 @@ use std::sync::LazyLock;
 /// Keys that make a leading JSON object a bibliographic record.
 const RECORD_KEYS: &[&str] = &["title", "doi", "abstract", "authors", "journal", "publicationDate"];
 
-/// True when `text` starts with an aggregator JSON record: a JSON object with
-/// bibliographic keys (title, doi, abstract, authors ...), or a broken one that
-/// still shows such keys in its first 4 KB.
+/// True when `text` is an aggregator page: a JSON object with bibliographic
+/// keys (title, doi, abstract, authors ...) **followed by page text** (a line
+/// that starts with a letter, as JSON lines never do). A broken JSON object
+/// counts when such keys show in its first 4 KB and page text follows.
+///
+/// A JSON document alone (an API response, CSL-JSON) is not a page.
 pub fn looks_like_aggregator(text: &str) -> bool {
     let body = text.trim_start_matches('\u{feff}').trim_start();
     if !body.starts_with('{') {
@@ -32,13 +35,22 @@ pub fn looks_like_aggregator(text: &str) -> bool {
     }
     let mut stream = serde_json::Deserializer::from_str(body).into_iter::<Value>();
     match stream.next() {
-        Some(Ok(Value::Object(m))) => RECORD_KEYS.iter().any(|k| lookup(&m, k).is_some()),
+        Some(Ok(Value::Object(m))) => {
+            let rest = body.get(stream.byte_offset()..).unwrap_or("");
+            RECORD_KEYS.iter().any(|k| lookup(&m, k).is_some()) && has_page_text(rest)
+        }
         Some(Ok(_)) | None => false,
         Some(Err(_)) => {
             let head = prefix_chars(body, 4096);
-            RECORD_KEYS.iter().filter(|k| head.contains(&format!("\"{k}\""))).count() >= 2
+            let keys = RECORD_KEYS.iter().filter(|k| head.contains(&format!("\"{k}\""))).count();
+            keys >= 2 && has_page_text(body.split_once('\n').map_or("", |(_, r)| r))
         }
     }
+}
+
+/// True when `rest` holds a line starting with a letter (page text, not JSON).
+fn has_page_text(rest: &str) -> bool {
+    rest.lines().take(2000).any(|l| l.trim_start().starts_with(char::is_alphabetic))
 }
 
 /// True when `text` looks like an abstract page: an "Abstract" heading (or a
