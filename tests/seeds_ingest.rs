@@ -143,6 +143,39 @@ fn aggregator_with_entities_before_multibyte_text() {
     assert!(r.conflicts.is_empty(), "Frontiers journal with a Frontiers DOI");
 }
 
+#[test]
+fn abstract_page_with_title_byline_journal_and_keywords() {
+    let text = "Skip to main content\n\
+        Maternal mental health peer support: a mixed-methods evaluation\n\
+        Sarah Jones, Michael Brown, Aisling Murphy\n\
+        J Reprod Infant Psychol. 2021 Sep;39(4):345-360. doi: 10.1080/02646838.2021.1234567\n\
+        Abstract\n\
+        Background: Peer support is increasingly offered to mothers in the first year after birth. Aim: To \
+        evaluate a peer support service. Methods: Mixed methods with 120 mothers and 14 peer supporters. \
+        Results: Mothers valued the flexibility. Conclusion: Peer support was acceptable.\n\
+        Keywords: peer support; perinatal depression; mixed methods\n\
+        We use cookies to improve your experience. Accept all cookies\n\
+        © 2021 Informa UK Limited, trading as Taylor & Francis Group\n";
+    assert_eq!(ingest::detect(text), Some(Format::AbstractPage));
+    let p = page::parse("a.txt", text);
+    let r = only(&p);
+    assert_eq!(r.title.as_deref(), Some("Maternal mental health peer support: a mixed-methods evaluation"));
+    let fam: Vec<&str> = r.authors.iter().map(|a| a.family.as_str()).collect();
+    assert_eq!(fam, ["Jones", "Brown", "Murphy"]);
+    assert_eq!(r.doi(), Some("10.1080/02646838.2021.1234567"));
+    assert_eq!(r.venue_abbrev.as_deref(), Some("J Reprod Infant Psychol"));
+    assert_eq!(
+        (r.volume.as_deref(), r.issue.as_deref(), r.pages.as_deref()),
+        (Some("39"), Some("4"), Some("345-360"))
+    );
+    assert_eq!(r.published.map(|d| d.to_string()).as_deref(), Some("2021-09"));
+    assert_eq!(r.keywords, ["peer support", "perinatal depression", "mixed methods"]);
+    let abs = r.abstract_text.as_deref().expect("abstract");
+    assert_eq!(abs.lines().count(), 5, "{abs}");
+    assert!(!abs.contains("cookies") && !abs.contains("Informa"));
+    assert!(r.missing.is_empty(), "{:?}", r.missing);
+}
+
 fn cited<'a>(cits: &'a [Citation], first: &str, year: Option<i32>) -> Option<&'a Citation> {
     cits.iter().find(|c| c.authors.first().is_some_and(|a| a.family == first) && c.year == year)
 }
@@ -338,7 +371,7 @@ fn listing_004() {
 
 #[test]
 fn listing_with_titles_and_bylines() {
-    let text = "Results 1 - 2 of 2\n1.\nA trial of peer support.\nSmith J; Jones K\n\
+    let text = "Results 1 - 2 of 2\n1.\nA trial of peer support.\nSmith J; Jones K.\n\
                 BMC Med ; 22(1): 72, 2024 Feb 29.\nArticle in Spanish | LILACS | ID: lil-123456\n\
                 2.\nSecond paper\nLancet ; 400, 2022.\n";
     assert!(listing::looks_like_listing(text));
@@ -349,6 +382,7 @@ fn listing_with_titles_and_bylines() {
     assert_eq!(r.authors.iter().map(|a| a.family.as_str()).collect::<Vec<_>>(), ["Smith", "Jones"]);
     assert_eq!(r.language.as_deref(), Some("es"));
     assert_eq!(r.ids, vec![Identifier::Other("lilacs:lil-123456".into())]);
+    assert_eq!(r.authors[1].given, "K");
     assert_eq!(p.records[1].volume.as_deref(), Some("400"));
     assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
 }

@@ -122,7 +122,8 @@ fn parse_source_line(line: &str) -> Option<SourceLine> {
         if let Some(rest) = p.strip_prefix("ID:").or_else(|| p.strip_prefix("ID :")) {
             id = Some(rest.trim().to_string());
         } else if db.is_none() && !p.is_empty() {
-            db = Some(p.to_string());
+            // "LILACS, BDENF": the first database names the id.
+            db = p.split(',').next().map(|d| d.trim().to_string());
         }
     }
     Some((kind.trim().to_string(), langs, db, id))
@@ -262,7 +263,7 @@ fn read_record(input: &str, start: usize, number: u32, body: &[&str], diags: &mu
         rec.title = Some(t.trim_end_matches('.').to_string());
     }
     if let Some(b) = pre.next() {
-        rec.authors = super::page::split_author_list(&b);
+        rec.authors = super::page::split_author_list(b.trim_end_matches('.'));
     }
     if !have_citation {
         diags.push(Diagnostic::warning(at.clone(), "listing record without a citation line"));

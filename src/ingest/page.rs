@@ -517,6 +517,9 @@ pub fn parse(input: &str, text: &str) -> Parsed {
     }
     // Title lines: non-boilerplate lines before the heading.
     for line in head.iter().map(|l| squash_ws(l)).filter(|l| !l.is_empty() && !is_boilerplate_line(l)) {
+        if rec.venue_abbrev.is_none() && read_journal_line(&line, &mut rec) {
+            continue;
+        }
         if !identifiers_in(&line).is_empty() || line.contains("http") {
             continue;
         }
@@ -573,6 +576,29 @@ pub fn parse(input: &str, text: &str) -> Parsed {
     ));
     rec.mark_missing();
     Parsed { records: vec![rec], diagnostics: diags }
+}
+
+/// Reads a MEDLINE-style journal line ("J Reprod Infant Psychol. 2021
+/// Sep;39(4):345-360. doi: ...") into venue, date, volume, issue and pages;
+/// false (record untouched) when the line does not have that shape.
+pub fn read_journal_line(line: &str, rec: &mut Record) -> bool {
+    static JOURNAL: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"^(?P<venue>[A-Z][^.;:]{1,120})\.\s*(?P<date>\d{4}(?:\s+[A-Z][a-z]{2}(?:\s+\d{1,2})?)?)\s*;\s*(?P<vol>[^(:;\s]+)?(?:\((?P<iss>[^)]{1,20})\))?(?::\s*(?P<pages>[A-Za-z]?\d[\w–-]*))?",
+        )
+        .expect("static regex")
+    });
+    let Some(c) = JOURNAL.captures(line.trim()) else { return false };
+    let Some(date) = c.name("date").and_then(|d| parse_date(d.as_str())) else { return false };
+    rec.venue_abbrev = c.name("venue").map(|v| v.as_str().trim().to_string());
+    rec.published = Some(date);
+    rec.volume = c.name("vol").map(|v| v.as_str().to_string()).filter(|v| plausible_volume(v));
+    rec.issue = c.name("iss").map(|v| v.as_str().to_string());
+    rec.pages = c.name("pages").map(|v| v.as_str().to_string()).filter(|p| plausible_pages(p));
+    for id in identifiers_in(line) {
+        rec.add_id(id);
+    }
+    true
 }
 
 /// DOIs ("doi:10.1080/...", "https://doi.org/...") and PMIDs ("PMID: 123") in a line.
