@@ -170,8 +170,26 @@ const NOTICE_STARTS: &[&str] = &[
     "aims & scope",
 ];
 
-/// Chinese (and other CJK) site notices, counters and headings: a line that
-/// starts with one of these is never bibliographic text.
+/// Chinese site counters: boilerplate only in counter form ("阅读:1",
+/// "引用次数: 0", "浏览 25"), so that a title starting with the same word
+/// ("阅读障碍儿童...") is kept.
+const CJK_COUNTERS: &[&str] = &[
+    "引用次数",
+    "被引次数",
+    "被引",
+    "阅读",
+    "浏览",
+    "下载",
+    "收藏",
+    "分享",
+    "点赞",
+    "评论",
+    "访问量",
+    "阅读量",
+];
+
+/// Chinese site notices and headings: boilerplate when the line is the
+/// heading alone or the heading followed by a colon ("期刊介绍:", "来源:本站").
 const CJK_NOTICES: &[&str] = &[
     "特别声明",
     "免责声明",
@@ -179,13 +197,6 @@ const CJK_NOTICES: &[&str] = &[
     "声明",
     "期刊介绍",
     "期刊简介",
-    "引用次数",
-    "被引次数",
-    "阅读",
-    "浏览",
-    "下载",
-    "收藏",
-    "分享",
     "相关文章",
     "推荐阅读",
     "相关推荐",
@@ -193,8 +204,24 @@ const CJK_NOTICES: &[&str] = &[
     "联系我们",
     "本站",
     "来源",
-    "关键词",
 ];
+
+/// True for a Chinese counter ("阅读:1") or notice heading ("特别声明", "来源:...").
+fn is_cjk_notice(l: &str) -> bool {
+    let counter = CJK_COUNTERS.iter().any(|p| {
+        l.strip_prefix(p).is_some_and(|rest| {
+            let rest = rest.trim_start_matches([':', '：', ' ']).trim_end_matches(['次', '人']);
+            rest.chars().all(|c| c.is_ascii_digit() || c == ',' || c == ' ')
+        })
+    });
+    let notice = CJK_NOTICES.iter().any(|p| {
+        l.strip_prefix(p).is_some_and(|rest| {
+            let rest = rest.trim();
+            rest.is_empty() || rest.starts_with([':', '：']) || p.starts_with("本站")
+        })
+    });
+    counter || notice
+}
 
 /// Words that mark a numbered line as a legal or site notice, not content.
 const NOTICE_WORDS: &[&str] = &[
@@ -381,7 +408,7 @@ pub fn is_boilerplate_line(line: &str) -> bool {
     if UI_PHRASES.iter().any(|p| lower.contains(p)) || NOTICE_STARTS.iter().any(|p| lower.starts_with(p)) {
         return true;
     }
-    if CJK_NOTICES.iter().any(|p| l.starts_with(p)) || COUNTER.is_match(&lower) {
+    if is_cjk_notice(&l) || COUNTER.is_match(&lower) {
         return true;
     }
     if EMAIL.is_match(&l) {
@@ -773,6 +800,8 @@ mod tests {
             "Your browser doesn't support javascript.",
             "Show: 20 | 50 | 100",
             "阅读:1",
+            "浏览 25",
+            "来源:生知库",
             "引用次数: 0",
             "特别声明",
             "期刊介绍:",
@@ -785,6 +814,7 @@ mod tests {
             assert!(is_boilerplate_line(l), "{l}");
         }
         for l in [
+            "阅读障碍儿童的早期干预",
             "Widening access to perinatal mental health group interventions",
             "BACKGROUND: Perinatal mental health (PMH) difficulties can adversely affect family relationships.",
             "1. Familiarisation with the data",
