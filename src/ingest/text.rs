@@ -646,6 +646,7 @@ pub fn structure_abstract(paras: &[String]) -> String {
     static GLUED: LazyLock<Regex> =
         LazyLock::new(|| Regex::new(r"([a-z]{2,})\.([A-Z][a-z])").expect("static regex"));
     let mut out: Vec<String> = Vec::new();
+    let mut all: Vec<String> = Vec::new();
     for (i, p) in paras.iter().enumerate() {
         let mut p = squash_ws(p);
         if i == 0 {
@@ -669,15 +670,25 @@ pub fn structure_abstract(paras: &[String]) -> String {
         if let Some(piece) = p.get(prev..) {
             pieces.push(piece.trim().to_string());
         }
-        for piece in pieces.into_iter().filter(|x| !x.is_empty()) {
-            let piece = GLUED.replace_all(&piece, "$1. $2").into_owned();
-            match section_label_at(&piece, true) {
-                Some((label, rest)) => {
-                    let head = piece.trim_start().get(..label.len()).unwrap_or(label).to_string();
-                    out.push(format!("{head}: {}", rest.trim()));
-                }
-                None => out.push(piece),
+        all.extend(
+            pieces
+                .into_iter()
+                .filter(|x| !x.is_empty())
+                .map(|x| GLUED.replace_all(&x, "$1. $2").into_owned()),
+        );
+    }
+    // A label without colon ("Objectives Infant ...", "MethodsThis") counts only
+    // when the abstract has at least two labelled sections, so that a plain
+    // abstract opening with "Design Thinking is ..." is left alone.
+    let labelled = all.iter().filter(|p| section_label_at(p, true).is_some()).count();
+    let loose = labelled >= 2;
+    for piece in all {
+        match section_label_at(&piece, loose) {
+            Some((label, rest)) => {
+                let head = piece.trim_start().get(..label.len()).unwrap_or(label).to_string();
+                out.push(format!("{head}: {}", rest.trim()));
             }
+            None => out.push(piece),
         }
     }
     out.join("\n")
@@ -850,6 +861,8 @@ mod tests {
         assert_eq!(structure_abstract(&paras), "BACKGROUND: One.\nMETHODS: Two.\nCONCLUSION: Three.");
         let paras = vec!["Objectives Infant health.".to_string(), "MethodsThis study had.".to_string()];
         assert_eq!(structure_abstract(&paras), "Objectives: Infant health.\nMethods: This study had.");
+        let paras = vec!["Design Thinking is a method. It helps.".to_string()];
+        assert_eq!(structure_abstract(&paras), "Design Thinking is a method. It helps.");
         assert_eq!(guess_language("扩大围产期心理健康小组干预措施的覆盖范围").as_deref(), Some("zh"));
         assert_eq!(guess_language("The aim of the study was to find out.").as_deref(), Some("en"));
     }
