@@ -446,6 +446,9 @@ fn callout_table() {
     for (text, want) in positive {
         assert_eq!(callout_keys(text), *want, "{text}");
     }
+    // Multi-byte whitespace and case-changing letters near callouts.
+    assert_eq!(callout_keys("as\u{3000}Smith\u{3000}(2010) said"), ["Smith 2010 x1"]);
+    assert!(callout_keys("(İİİ et al, 2010) (\u{3000}(2010)").len() <= 1);
     let negative = [
         "range between 22.4–24.4% of maternities (22.4–24.4%)",
         "aged (4–19 months) and (2012-2022)",
@@ -556,8 +559,22 @@ proptest! {
     }
 
     #[test]
-    fn arbitrary_bracket_soup_never_panics(s in "[(){}\\[\\];,.&a-zA-Z0-9 \n:\"’-]{0,300}") {
+    fn arbitrary_bracket_soup_never_panics(s in "[(){}\\[\\];,.&a-zA-Z0-9 \n:\"’\u{3000}İ扩é-]{0,300}") {
         every_reader(&s);
+    }
+
+    #[test]
+    fn callout_like_soup_never_panics(
+        parts in proptest::collection::vec(
+            prop_oneof![
+                Just("("), Just(")"), Just(" et al. "), Just("2015"), Just("2015a"), Just("n.d."), Just(" & "),
+                Just("; "), Just(", "), Just("Smith"), Just("İstanbul"), Just("\u{3000}"), Just("\n"), Just("-\n"),
+                Just("Department of Health"), Just("[WHO]"), Just("p. 3"), Just("扩大"), Just("’s"), Just(" and "),
+            ],
+            0..60,
+        )
+    ) {
+        every_reader(&parts.concat());
     }
 
     #[test]

@@ -686,8 +686,9 @@ fn parse_names(s: &str) -> Option<Names> {
     };
     let mut et_al = false;
     for tail in [" et al.", " et al", " et. al.", " et al.,", " and colleagues", " and others"] {
-        if s.to_lowercase().ends_with(tail) {
-            s.truncate(s.len() - tail.len());
+        let cut = s.len().saturating_sub(tail.len());
+        if s.len() > tail.len() && s.get(cut..).is_some_and(|t| t.eq_ignore_ascii_case(tail)) {
+            s.truncate(cut);
             et_al = true;
             break;
         }
@@ -760,8 +761,11 @@ fn names_before(before: &str) -> Option<(usize, Names)> {
     let mut toks: Vec<(usize, &str)> = Vec::new();
     let mut end = trimmed.len();
     while toks.len() < 12 {
-        let head = &trimmed[..end];
-        let start = head.rfind(char::is_whitespace).map_or(0, |i| i + 1);
+        let Some(head) = trimmed.get(..end) else { break };
+        // Start of the last token: just after the last whitespace character
+        // (which may be several bytes long, e.g. U+3000).
+        let start =
+            head.char_indices().rfind(|(_, c)| c.is_whitespace()).map_or(0, |(i, c)| i + c.len_utf8());
         let tok = &head[start..];
         if tok.is_empty() {
             break;

@@ -104,7 +104,8 @@ fn key_line(json: &str, key: &str, first_line: u32) -> u32 {
     let pat = format!("\"{key}\"");
     json.find(&pat)
         .or_else(|| json.to_lowercase().find(&pat.to_lowercase()))
-        .map_or(first_line, |pos| first_line + newlines(&json[..pos]))
+        .and_then(|pos| json.get(..pos))
+        .map_or(first_line, |before| first_line + newlines(before))
 }
 
 fn newlines(s: &str) -> u32 {
