@@ -174,6 +174,14 @@ fn abstract_page_with_title_byline_journal_and_keywords() {
     assert_eq!(abs.lines().count(), 5, "{abs}");
     assert!(!abs.contains("cookies") && !abs.contains("Informa"));
     assert!(r.missing.is_empty(), "{:?}", r.missing);
+    assert!(r.conflicts.is_empty(), "Taylor & Francis journal with a Taylor & Francis DOI");
+
+    // The same page with a DOI of another publisher: a located venue conflict.
+    let wrong = text.replace("10.1080/02646838.2021.1234567", "10.1016/j.jad.2021.01.001");
+    let p = page::parse("w.txt", &wrong);
+    let c = &only(&p).conflicts[0];
+    assert_eq!((c.claims[0].at.line, c.claims[1].at.line), (4, 4));
+    assert_eq!(c.claims[1].value, "Elsevier");
 }
 
 fn cited<'a>(cits: &'a [Citation], first: &str, year: Option<i32>) -> Option<&'a Citation> {

@@ -394,26 +394,40 @@ fn fill_from_json(
     rec.times_cited =
         text_of(m, &["citationCount", "citedByCount", "cited_by_count"]).and_then(|c| c.parse().ok());
     if let (Some(venue), Some(doi)) = (rec.venue.clone(), rec.doi().map(str::to_string)) {
-        if let Some(note) = venue_conflict(&venue, &doi) {
-            let venue_key = if lookup(m, "journal").is_some() { "journal" } else { "PeriodicalName" };
-            let venue_at = Provenance::new(input, key_line(json, venue_key, first_line), None);
-            let doi_at = Provenance::new(input, key_line(json, "doi", first_line), None);
-            let prefix = doi_prefix(&doi).unwrap_or_default();
-            diags.push(Diagnostic::warning(venue_at.clone(), format!("venue conflict: {note}")));
-            rec.conflicts.push(Conflict {
-                field: "venue".to_string(),
-                claims: vec![
-                    Claim { value: venue, at: venue_at, basis: "journal field".to_string() },
-                    Claim {
-                        value: publisher_of_doi(&doi).unwrap_or_default().to_string(),
-                        at: doi_at,
-                        basis: format!("DOI prefix {prefix}"),
-                    },
-                ],
-                note,
-            });
-        }
+        let venue_key = if lookup(m, "journal").is_some() { "journal" } else { "PeriodicalName" };
+        let venue_at = Provenance::new(input, key_line(json, venue_key, first_line), None);
+        let doi_at = Provenance::new(input, key_line(json, "doi", first_line), None);
+        check_venue(rec, &venue, venue_at, "journal field", &doi, doi_at, diags);
     }
+}
+
+/// Records a `venue` [`Conflict`] (and a warning) when the journal `venue`
+/// (claimed at `venue_at`, on `basis`) and the DOI's registrant (claimed at
+/// `doi_at`) belong to different publishers; see [`venue_conflict`].
+pub fn check_venue(
+    rec: &mut Record,
+    venue: &str,
+    venue_at: Provenance,
+    basis: &str,
+    doi: &str,
+    doi_at: Provenance,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let Some(note) = venue_conflict(venue, doi) else { return };
+    let prefix = doi_prefix(doi).unwrap_or_default();
+    diags.push(Diagnostic::warning(venue_at.clone(), format!("venue conflict: {note}")));
+    rec.conflicts.push(Conflict {
+        field: "venue".to_string(),
+        claims: vec![
+            Claim { value: venue.to_string(), at: venue_at, basis: basis.to_string() },
+            Claim {
+                value: publisher_of_doi(doi).unwrap_or_default().to_string(),
+                at: doi_at,
+                basis: format!("DOI prefix {prefix}"),
+            },
+        ],
+        note,
+    });
 }
 
 /// Reads the page text after the JSON: citation counter, the abstract (a
@@ -508,17 +522,27 @@ pub fn parse(input: &str, text: &str) -> Parsed {
         }
     };
     // Identifiers: DOIs and PMIDs before the abstract, or on "DOI:" lines anywhere.
+    let mut doi_line = 0;
     for (i, line) in lines.iter().enumerate() {
         let labelled = line.trim_start().to_lowercase().starts_with("doi");
         if i < tail_start || labelled {
             for id in identifiers_in(line) {
+                if matches!(id, Identifier::Doi(_)) && doi_line == 0 {
+                    doi_line = u32::try_from(i + 1).unwrap_or(u32::MAX);
+                }
                 rec.add_id(id);
             }
         }
     }
     // Title lines: non-boilerplate lines before the heading.
-    for line in head.iter().map(|l| squash_ws(l)).filter(|l| !l.is_empty() && !is_boilerplate_line(l)) {
+    let mut journal_line = 0;
+    for (i, raw) in head.iter().enumerate() {
+        let line = squash_ws(raw);
+        if line.is_empty() || is_boilerplate_line(&line) {
+            continue;
+        }
         if rec.venue_abbrev.is_none() && read_journal_line(&line, &mut rec) {
+            journal_line = u32::try_from(i + 1).unwrap_or(u32::MAX);
             continue;
         }
         if !identifiers_in(&line).is_empty() || line.contains("http") {
@@ -575,6 +599,11 @@ pub fn parse(input: &str, text: &str) -> Parsed {
         rec.title.as_deref().unwrap_or(""),
         rec.abstract_text.as_deref().unwrap_or("")
     ));
+    if let (Some(venue), Some(doi)) = (rec.venue_abbrev.clone(), rec.doi().map(str::to_string)) {
+        let venue_at = Provenance::new(input, journal_line, None);
+        let doi_at = Provenance::new(input, doi_line, None);
+        check_venue(&mut rec, &venue, venue_at, "journal line", &doi, doi_at, &mut diags);
+    }
     rec.mark_missing();
     Parsed { records: vec![rec], diagnostics: diags }
 }
