@@ -32,6 +32,10 @@ enum Section {
 /// eight words, no final period) whose words, after optional numbering
 /// ("2.", "II."), start with a section name.
 fn heading_of(line: &str) -> Option<Section> {
+    // Headings are short; skip long lines before allocating.
+    if line.len() > 120 || !line.trim_start().starts_with(|c: char| c.is_alphanumeric()) {
+        return None;
+    }
     let t = squash_ws(line);
     let words = t.split(' ').count();
     if t.is_empty() || words > 8 || t.ends_with(['.', ',', ';']) && !t.ends_with("..") {
