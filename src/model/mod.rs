@@ -10,6 +10,7 @@
 
 mod corpus;
 pub mod norm;
+pub mod publishers;
 mod record;
 
 pub use corpus::*;

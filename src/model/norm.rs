@@ -64,7 +64,9 @@ pub fn decode_entities(s: &str) -> String {
     while let Some(pos) = rest.find('&') {
         out.push_str(&rest[..pos]);
         let tail = &rest[pos..];
-        let end = tail[..tail.len().min(12)].find(';');
+        // Look for the closing ';' within 12 bytes, cut at a char boundary.
+        let window = (0..=tail.len().min(12)).rev().find(|&i| tail.is_char_boundary(i)).unwrap_or(0);
+        let end = tail[..window].find(';');
         let decoded = end.and_then(|e| {
             let name = &tail[1..e];
             let ch = match name {
