@@ -306,7 +306,7 @@ fn to_record(
     line: u32,
     ref_line: impl Fn(usize) -> Option<u32>,
 ) -> Record {
-    let id = str_of(v.get("id")).or_else(|| str_of(v.get("citation-key")));
+    let id = str_of(v.get("id")).or_else(|| str_of(v.get("citation-key"))).or_else(|| str_of(v.get("DOI")));
     let key = id.clone().unwrap_or_else(|| format!("#{}", ordinal + 1));
     let mut r = Record::new(Provenance::new(input, line, Some(key.clone())), NAME);
     if let Some(w) = id.as_deref().and_then(|i| i.strip_prefix("https://openalex.org/")) {

@@ -189,7 +189,8 @@ fn to_record(input: &str, raw: &RawRecord, ordinal: usize, diags: &mut Vec<Diagn
             "PG" => r.pages = biblio::normalize_pages(&v),
             "LA" if r.language.is_none() => r.language = biblio::normalize_language(&v),
             "PT" => r.doc_type = biblio::merge_doc_type(r.doc_type, biblio::doc_type_from_name(&v)),
-            "MH" => biblio::push_unique(&mut r.subjects, &v),
+            // "*" marks a major topic; the heading itself is what matches across sources.
+            "MH" => biblio::push_unique(&mut r.subjects, v.trim_start_matches('*')),
             "OT" => biblio::push_unique(&mut r.keywords, &v),
             "PB" => r.publisher = Some(v),
             _ => {}

@@ -227,6 +227,10 @@ fn assign_named_affiliation(authors: &mut [Author], aff: &str) -> bool {
             _ => return false,
         },
     };
+    if !rest.contains(' ') && rest.contains('@') {
+        // "Name: e-mail" is a contact, not an affiliation.
+        return true;
+    }
     let head_person = Author::person(head);
     let key = family_key(&head_person.family);
     if key.is_empty() {
@@ -368,6 +372,12 @@ fn to_record(input: &str, raw: &RawRecord, key: String, diags: &mut Vec<Diagnost
         }
     }
     for f in raw.all(&["C2"]) {
+        if let Some(pmc) =
+            f.first().strip_prefix("PMC").filter(|d| !d.is_empty() && d.bytes().all(|b| b.is_ascii_digit()))
+        {
+            r.add_id(Identifier::Pmcid(format!("PMC{pmc}")));
+            continue;
+        }
         if let Some(id) =
             Identifier::pmid(f.first()).filter(|_| f.first().bytes().all(|b| b.is_ascii_digit()))
         {
@@ -390,7 +400,7 @@ fn to_record(input: &str, raw: &RawRecord, key: String, diags: &mut Vec<Diagnost
         for (_, line) in &f.lines {
             for kw in line.split(';') {
                 if controlled {
-                    biblio::push_unique(&mut r.subjects, kw);
+                    biblio::push_unique(&mut r.subjects, kw.trim().trim_start_matches('*'));
                 } else {
                     biblio::push_unique(&mut r.keywords, kw);
                 }
