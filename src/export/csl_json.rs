@@ -52,7 +52,7 @@ pub fn record_item(r: &Record, id: &str) -> Value {
             .authors
             .iter()
             .map(|a| {
-                if a.is_org || a.given.is_empty() && a.family.contains(' ') {
+                if a.is_org {
                     json!({ "literal": a.family })
                 } else if a.given.is_empty() {
                     json!({ "family": a.family })

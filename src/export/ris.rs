@@ -1,7 +1,7 @@
 //! RIS writer for handing a deduplicated corpus to reference managers and
 //! screening tools (Zotero, EndNote, Rayyan, Covidence).
 //!
-//! One record becomes `TY`, `TI`, one `AU` per author (`Family, Given`),
+//! One record becomes `TY`, `TI`, one `AU` per author (`Family, Given`; organisations as `Name,`),
 //! `T2`/`JO` (venue), `J2` (abbreviation), `PY` and `DA` (`YYYY/MM/DD/`), `ET`
 //! (e-publication date), `VL`, `IS`, `SP`/`EP`, `DO`, `AN` (PMID and WoS UT),
 //! `C2` (PMCID), `SN` (ISSN, ISBN), `PB`, `AB`, `KW` (keywords, then subject
@@ -57,7 +57,10 @@ pub fn record_lines(r: &Record) -> Vec<(&'static str, String)> {
     };
     push("TI", r.title.as_deref());
     for a in &r.authors {
-        let name = if a.is_org || a.given.is_empty() {
+        let name = if a.is_org {
+            // EndNote's marker for a corporate author: a trailing comma.
+            format!("{},", a.family)
+        } else if a.given.is_empty() {
             a.family.clone()
         } else {
             format!("{}, {}", a.family, a.given)

@@ -424,7 +424,9 @@ pub fn looks_like_org(name: &str) -> bool {
     ];
     let lower = name.to_lowercase();
     let words: Vec<&str> = lower.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).collect();
-    words.iter().any(|w| WORDS.contains(w)) || (!name.contains(',') && words.len() > 4)
+    words.iter().any(|w| WORDS.contains(w))
+        || lower.contains("task force")
+        || (!name.contains(',') && words.len() > 4)
 }
 
 #[cfg(test)]

@@ -9,7 +9,7 @@
 //! Dates accept numbers or strings in `date-parts` (`["2011", 5]`), negative
 //! (BCE) years, ranges (the start is used), seasons, empty `date-parts` and
 //! `raw`/`literal` fallbacks. Titles and abstracts lose HTML/JATS markup.
-//! Authors are `{family, given}`, `{literal}`, or openalexPro's `{given: "",
+//! Authors are `{family, given}`, `{literal}` (an organisation), or openalexPro's `{given: "",
 //! family: "Full Name"}` (split with [`crate::model::norm::parse_person`]).
 
 use super::biblio::{self, LineIndex};
@@ -264,10 +264,12 @@ fn to_author(v: &Value) -> Option<Author> {
     let family = str_of(v.get("family")).unwrap_or_default();
     let given = str_of(v.get("given")).unwrap_or_default();
     let mut a = if let Some(lit) = str_of(v.get("literal")) {
-        if biblio::looks_like_org(&lit) || !lit.contains(' ') {
-            Author::org(&lit)
-        } else {
+        // CSL keeps `literal` for names that are not to be split: institutions.
+        // "Family, Given" in a literal is still a person.
+        if lit.contains(',') && !biblio::looks_like_org(&lit) {
             Author::person(&lit)
+        } else {
+            Author::org(&lit)
         }
     } else if given.is_empty() && family.contains(' ') {
         // openalexPro writes the whole name into `family`.

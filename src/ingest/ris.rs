@@ -116,7 +116,7 @@ fn split_records(input: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<Ra
             match tag {
                 "TY" => {
                     if open {
-                        let ordinal = out.len();
+                        let ordinal = out.len().saturating_sub(1);
                         if let Some(r) = out.last_mut() {
                             r.closed = true;
                             diags.push(Diagnostic::warning(
@@ -265,11 +265,13 @@ fn to_record(input: &str, raw: &RawRecord, key: String, diags: &mut Vec<Diagnost
         if name.is_empty() {
             continue;
         }
-        r.authors.push(if biblio::looks_like_org(&name) {
-            Author::org(&name)
-        } else {
-            Author::person(&name)
-        });
+        // EndNote marks corporate authors with a trailing comma ("NICE,").
+        let author = match name.strip_suffix(',') {
+            Some(org) => Author::org(org),
+            None if biblio::looks_like_org(&name) => Author::org(&name),
+            None => Author::person(&name),
+        };
+        r.authors.push(author);
     }
     let affs: Vec<String> = raw.all(&["AD"]).map(|f| f.joined()).filter(|s| !s.is_empty()).collect();
     if r.authors.len() == 1 {
