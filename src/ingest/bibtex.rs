@@ -587,7 +587,8 @@ fn to_record(
     r.publisher = first(&["publisher", "organization", "institution", "school"]);
     r.volume = first(&["volume"]);
     r.issue = first(&["number", "issue"]);
-    r.pages = first(&["pages", "article-number", "eid"]).and_then(|p| biblio::normalize_pages(&p));
+    r.pages =
+        first(&["pages", "article-number", "art_number", "eid"]).and_then(|p| biblio::normalize_pages(&p));
 
     if let Some(f) = e.fields.iter().find(|f| f.name == "author") {
         r.authors = split_names(&f.value).iter().filter_map(|n| to_author(n)).collect();
@@ -600,6 +601,13 @@ fn to_record(
     }
     if let Some(f) = e.fields.iter().find(|f| f.name == "affiliation") {
         attach_wos_affiliations(&mut r.authors, &f.value);
+    }
+    // Scopus lists distinct affiliations without saying whose they are; only
+    // a single author can safely take them all.
+    if let (Some(affs), [only]) = (get("affiliations"), r.authors.as_mut_slice()) {
+        for a in affs.split("; ") {
+            biblio::push_unique(&mut only.affiliations, a);
+        }
     }
 
     let date = first(&["date"]).and_then(|d| biblio::parse_date(&d));
@@ -623,7 +631,7 @@ fn to_record(
             r.add_id(d);
         }
     }
-    if let Some(p) = first(&["pmid"]).and_then(|p| Identifier::pmid(&p)) {
+    if let Some(p) = first(&["pmid", "pubmed_id"]).and_then(|p| Identifier::pmid(&p)) {
         r.add_id(p);
     }
     if let Some(p) = first(&["pmcid"]) {

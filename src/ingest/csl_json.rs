@@ -175,15 +175,12 @@ pub fn parse(input: &str, text: &str) -> Parsed {
         let slice = text.get(s..e).unwrap_or("");
         match serde_json::from_str::<Value>(slice) {
             Ok(v @ Value::Object(_)) => {
-                let rec = to_record(input, &v, i, line, |ref_idx| {
-                    // Line of the `ref_idx`-th Crossref reference.
-                    let rs = object_value(b, s, "reference")?;
-                    if b.get(rs) != Some(&b'[') {
-                        return None;
-                    }
-                    let (items, _) = array_items(b, rs);
-                    items.get(ref_idx).map(|&(p, _)| li.line_of(p))
-                });
+                // Lines of the Crossref `reference` entries, located once per item.
+                let ref_lines: Vec<u32> = object_value(b, s, "reference")
+                    .filter(|&rs| b.get(rs) == Some(&b'['))
+                    .map(|rs| array_items(b, rs).0.iter().map(|&(p, _)| li.line_of(p)).collect())
+                    .unwrap_or_default();
+                let rec = to_record(input, &v, i, line, &ref_lines);
                 parsed.records.push(rec);
             }
             Ok(_) => parsed.diagnostics.push(Diagnostic::warning(
@@ -301,13 +298,7 @@ fn clean_markup(s: &str) -> String {
     squash_ws(&strip_tags(s))
 }
 
-fn to_record(
-    input: &str,
-    v: &Value,
-    ordinal: usize,
-    line: u32,
-    ref_line: impl Fn(usize) -> Option<u32>,
-) -> Record {
+fn to_record(input: &str, v: &Value, ordinal: usize, line: u32, ref_lines: &[u32]) -> Record {
     let id = str_of(v.get("id")).or_else(|| str_of(v.get("citation-key"))).or_else(|| str_of(v.get("DOI")));
     let key = id.clone().unwrap_or_else(|| format!("#{}", ordinal + 1));
     let mut r = Record::new(Provenance::new(input, line, Some(key.clone())), NAME);
@@ -385,7 +376,7 @@ fn to_record(
     r.doc_type = biblio::refine_doc_type(r.doc_type, r.title.as_deref());
     if let Some(refs) = v.get("reference").and_then(Value::as_array) {
         for (i, item) in refs.iter().enumerate() {
-            let at = Provenance::new(input, ref_line(i).unwrap_or(line), Some(key.clone()));
+            let at = Provenance::new(input, ref_lines.get(i).copied().unwrap_or(line), Some(key.clone()));
             if let Some(c) = to_citation(item, at) {
                 r.citations.push(c);
             }

@@ -107,10 +107,17 @@ pub fn parse(text: &str) -> (Element, Option<XmlFault>) {
     reader.config_mut().allow_unmatched_ends = true;
     let mut stack: Vec<Element> = vec![Element::default()];
     let mut fault = None;
+    // Elements nested deeper than MAX_DEPTH are flattened into their ancestor
+    // (text kept, tags dropped) so hostile input cannot overflow the stack in
+    // the recursive walks and drops of the tree.
+    let mut too_deep = 0usize;
     loop {
         let pos = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         match reader.read_event() {
+            Ok(Event::Start(_)) if stack.len() >= MAX_DEPTH => too_deep += 1,
             Ok(Event::Start(s)) => stack.push(element(&s, li.line_of(pos))),
+            Ok(Event::Empty(_)) if stack.len() >= MAX_DEPTH => {}
+            Ok(Event::End(_)) if too_deep > 0 => too_deep -= 1,
             Ok(Event::Empty(s)) => {
                 let e = element(&s, li.line_of(pos));
                 if let Some(top) = stack.last_mut() {
@@ -157,6 +164,9 @@ pub fn parse(text: &str) -> (Element, Option<XmlFault>) {
     (stack.pop().unwrap_or_default(), fault)
 }
 
+/// Deepest element nesting kept as a tree.
+const MAX_DEPTH: usize = 200;
+
 fn close_top(stack: &mut Vec<Element>) {
     if let Some(e) = stack.pop() {
         if let Some(parent) = stack.last_mut() {
@@ -202,6 +212,10 @@ mod tests {
         assert_eq!(a.attr("x"), Some("1"));
         assert_eq!(a.text_at(&["b"]).as_deref(), Some("t&u β"));
         assert_eq!(a.child("b").map(|b| b.line), Some(2));
+        let deep = format!("<a>{}x{}</a>", "<b>".repeat(100_000), "</b>".repeat(100_000));
+        let (root, fault) = parse(&deep);
+        assert!(fault.is_none());
+        assert_eq!(root.text(), "x");
         let (root, fault) = parse("<a><r>1</r><r>2");
         assert!(fault.is_some());
         assert_eq!(root.child("a").map(|a| a.children_named("r").count()), Some(2));
