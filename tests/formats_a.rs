@@ -132,6 +132,10 @@ fn ris_vendor_quirks() {
     assert_eq!(r.authors[0].orcid.as_deref(), Some("0000-0003-1208-2077"));
     assert_eq!(r.venue_abbrev.as_deref(), Some("Clin Psychol Psychother"));
     assert_eq!(r.pages, None, "'No Specified' is not a page range");
+    // PsycINFO cited references, one per M1 line.
+    assert_eq!(p.records.iter().map(|r| r.citations.len()).sum::<usize>(), 122);
+    let c = &p.records[1].citations[0];
+    assert!(c.raw.starts_with("Andres, PG, & Friedman, LS (1999)."), "{}", c.raw);
 
     // Embase: BOM before the first TY, Emtree terms as subjects, named affiliation.
     let (_, p) = fixture("ris/embase_bom.ris");
@@ -142,6 +146,7 @@ fn ris_vendor_quirks() {
     );
     assert!(r.subjects.iter().any(|s| s == "endoscopic ultrasonography"));
     assert!(r.authors[1].affiliations[0].starts_with("Department of Gastroenterology"));
+    assert!(r.citations.is_empty(), "Embase M1 holds e-mail addresses, not references");
 
     // PubMed via EndNote: one KW then untagged MeSH lines; AN is the PMID; ET the e-pub date.
     let (_, p) = fixture("ris/pubmed_via_endnote.ris");

@@ -3,7 +3,8 @@
 //! untagged continuation lines (one `KW` followed by one keyword per line,
 //! Scopus `N1  - References:` with one reference per line), Ovid record-number
 //! lines and tags after `ER`, Scopus `Export Date:` lines, repeated `DO` with
-//! URLs, slash dates (`2019//`) and a missing `ER`.
+//! URLs, slash dates (`2019//`) and a missing `ER`. Reference lists come from
+//! Scopus `N1  - References:` and Ovid PsycINFO `M1` lines.
 //!
 //! An own line parser rather than a crate: the `biblib` RIS reader has no
 //! reference-list field and drops untagged lines, which carry the references
@@ -431,11 +432,35 @@ fn to_record(input: &str, raw: &RawRecord, key: String, diags: &mut Vec<Diagnost
             r.times_cited = biblio::times_cited(first);
         }
     }
+    read_ovid_references(input, &key, raw, &mut r);
     if r.title.is_none() {
         diags.push(Diagnostic::warning(at, "record has no title"));
     }
     r.mark_missing();
     r
+}
+
+/// Ovid PsycINFO puts the cited references in `M1`, one per tag
+/// ("Andres, PG, & Friedman, LS (1999). Epidemiology ..."). Other vendors use
+/// `M1` for e-mail addresses or numbers, so `M1` is read as a reference list
+/// only when a record has at least three and nearly all carry a
+/// parenthesised year.
+fn read_ovid_references(input: &str, key: &str, raw: &RawRecord, r: &mut Record) {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    let re = RE.get_or_init(|| Regex::new(r"\((?:1[5-9]|20)\d{2}[a-z]?\)").expect("static regex"));
+    let m1: Vec<&Field> = raw.all(&["M1"]).collect();
+    let with_year = m1.iter().filter(|f| re.is_match(&f.joined())).count();
+    if m1.len() < 3 || with_year * 10 < m1.len() * 8 {
+        return;
+    }
+    for f in m1 {
+        let text = f.joined();
+        if re.is_match(&text) {
+            let line = f.lines.first().map(|(l, _)| *l).unwrap_or(raw.line);
+            r.citations
+                .push(refs::parse_free_text(&text, Provenance::new(input, line, Some(key.to_string()))));
+        }
+    }
 }
 
 fn scopus_eid(url: &str) -> Option<String> {
