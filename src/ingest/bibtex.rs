@@ -809,6 +809,22 @@ mod tests {
     }
 
     #[test]
+    fn macros_quotes_and_parentheses() {
+        let text = "junk @ e-mail\n@string{jn = \"Journal of \"}\n@comment{ignored}\n@Article( k1 ,\n title = \"A {\\\"U}ber \\& \\emph{B}\",\n journal = jn # {Tests},\n month = mar, year = 1999,\n author = {{Cochrane Collaboration} and van der Berg, Jan and Smith, Jr, John}\n)\n";
+        let p = parse("t.bib", text);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        let r = &p.records[0];
+        assert_eq!(r.at.record.as_deref(), Some("k1"));
+        assert_eq!(r.at.line, 4);
+        assert_eq!(r.title.as_deref(), Some("A Über & B"));
+        assert_eq!(r.venue.as_deref(), Some("Journal of Tests"));
+        assert_eq!(r.published, Some(crate::model::Date { year: 1999, month: Some(3), day: None }));
+        assert!(r.authors[0].is_org);
+        assert_eq!((r.authors[1].family.as_str(), r.authors[1].given.as_str()), ("van der Berg", "Jan"));
+        assert_eq!((r.authors[2].family.as_str(), r.authors[2].given.as_str()), ("Smith", "John Jr"));
+    }
+
+    #[test]
     fn unterminated_entry_keeps_rest() {
         let text = "@article{a,\n title = {One},\n year = {2001\n\n@article{b,\n title = {Two}}\n";
         let p = parse("t.bib", text);

@@ -262,3 +262,23 @@ fn to_record(input: &str, art: &Element, ordinal: usize, diags: &mut Vec<Diagnos
     r.mark_missing();
     r
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn medline_date_book_and_collective() {
+        let text = "<PubmedArticleSet><PubmedArticle><MedlineCitation><PMID>1</PMID><Article>\
+            <Journal><JournalIssue><PubDate><MedlineDate>1998 Dec-1999 Jan</MedlineDate></PubDate></JournalIssue></Journal>\
+            <ArticleTitle>T</ArticleTitle><AuthorList><Author><CollectiveName>NICE Guideline Group</CollectiveName></Author></AuthorList>\
+            <PublicationTypeList><PublicationType>Journal Article</PublicationType><PublicationType>Systematic Review</PublicationType></PublicationTypeList>\
+            </Article></MedlineCitation></PubmedArticle></PubmedArticleSet>";
+        let p = parse("p.xml", text);
+        let r = &p.records[0];
+        assert_eq!(r.published, Some(Date { year: 1998, month: Some(12), day: None }));
+        assert!(r.authors[0].is_org);
+        assert_eq!(r.doc_type, Some(crate::model::DocType::SystematicReview));
+        assert!(sniff(text));
+    }
+}

@@ -502,6 +502,19 @@ mod tests {
     }
 
     #[test]
+    fn continuation_lines_and_loose_lines() {
+        let text = "\u{feff}TY  - JOUR\r\nTI  - A title\r\nKW  - one\r\ntwo\r\nU3  - Cited By :4\r\n\r\nExport Date: 1 May 2022\r\n\r\nReview\r\nAU  - NICE,\r\nER  - \r\n";
+        let p = parse("t.ris", text);
+        assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+        let r = &p.records[0];
+        assert_eq!(r.keywords, vec!["one".to_string(), "two".to_string()]);
+        assert_eq!(r.times_cited, Some(4));
+        assert_eq!(r.doc_type, Some(crate::model::DocType::Review));
+        assert!(r.authors[0].is_org);
+        assert!(sniff(text));
+    }
+
+    #[test]
     fn missing_er_is_kept() {
         let p = parse("t.ris", "TY  - JOUR\nTI  - One\nTY  - JOUR\nTI  - Two\n");
         assert_eq!(p.records.len(), 2);
