@@ -8,12 +8,20 @@
 //! **Invariant:** ingest does no IO and never panics: any byte sequence gives a
 //! `Parsed` (possibly empty, with diagnostics).
 
+pub mod biblio;
+pub mod bibtex;
 pub mod callouts;
+pub mod csl_json;
+pub mod endnote_xml;
 pub mod fulltext;
 pub mod listing;
+pub mod medline;
 pub mod page;
+pub mod pubmed_xml;
 pub mod refs;
+pub mod ris;
 pub mod text;
+pub mod xmltree;
 
 use crate::model::{Diagnostic, Parsed, Provenance};
 use serde::{Deserialize, Serialize};
@@ -38,12 +46,34 @@ pub enum Format {
     Listing,
     /// Full text of an article with author-year callouts (`001_*`).
     FullText,
+    /// RIS tagged export (`TY  - ` ... `ER  -`).
+    Ris,
+    /// BibTeX / BibLaTeX (`@article{key, ...}`).
+    Bibtex,
+    /// MEDLINE / PubMed `.nbib` tagged text (`PMID- `).
+    Medline,
+    /// PubMed XML (`PubmedArticleSet`).
+    PubmedXml,
+    /// EndNote XML (`<xml><records><record>`).
+    EndnoteXml,
+    /// CSL-JSON (array of items or one item).
+    CslJson,
 }
 
 impl Format {
     /// Every format, in detection order.
-    pub const ALL: [Format; 4] =
-        [Format::AggregatorPage, Format::Listing, Format::FullText, Format::AbstractPage];
+    pub const ALL: [Format; 10] = [
+        Format::AggregatorPage,
+        Format::Listing,
+        Format::FullText,
+        Format::AbstractPage,
+        Format::Ris,
+        Format::Bibtex,
+        Format::Medline,
+        Format::PubmedXml,
+        Format::EndnoteXml,
+        Format::CslJson,
+    ];
 
     /// The name used in reports and `--format`.
     pub fn name(self) -> &'static str {
@@ -52,6 +82,12 @@ impl Format {
             Format::AbstractPage => "abstract-page",
             Format::Listing => "listing",
             Format::FullText => "full-text",
+            Format::Ris => "ris",
+            Format::Bibtex => "bibtex",
+            Format::Medline => "medline",
+            Format::PubmedXml => "pubmed-xml",
+            Format::EndnoteXml => "endnote-xml",
+            Format::CslJson => "csl-json",
         }
     }
 
@@ -112,6 +148,24 @@ pub fn detect(text: &str) -> Option<Format> {
     if head.starts_with('{') && page::looks_like_aggregator(head) {
         return Some(Format::AggregatorPage);
     }
+    if ris::sniff(text) {
+        return Some(Format::Ris);
+    }
+    if medline::sniff(text) {
+        return Some(Format::Medline);
+    }
+    if pubmed_xml::sniff(text) {
+        return Some(Format::PubmedXml);
+    }
+    if endnote_xml::sniff(text) {
+        return Some(Format::EndnoteXml);
+    }
+    if csl_json::sniff(text) {
+        return Some(Format::CslJson);
+    }
+    if bibtex::sniff(text) {
+        return Some(Format::Bibtex);
+    }
     if listing::looks_like_listing(text) {
         return Some(Format::Listing);
     }
@@ -131,6 +185,12 @@ pub fn parse_str(input: &str, text: &str, format: Format) -> Parsed {
         Format::AbstractPage => page::parse(input, text),
         Format::Listing => listing::parse(input, text),
         Format::FullText => fulltext::parse(input, text),
+        Format::Ris => ris::parse(input, text),
+        Format::Bibtex => bibtex::parse(input, text),
+        Format::Medline => medline::parse(input, text),
+        Format::PubmedXml => pubmed_xml::parse(input, text),
+        Format::EndnoteXml => endnote_xml::parse(input, text),
+        Format::CslJson => csl_json::parse(input, text),
     }
 }
 

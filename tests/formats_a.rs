@@ -1,0 +1,592 @@
+//! Readers for RIS, BibTeX, MEDLINE, PubMed XML, EndNote XML and CSL-JSON
+//! against the real exports in `../shared/fixtures/formats/`, bad input
+//! (unterminated entries, missing `ER`, broken XML/JSON), the RIS and CSL-JSON
+//! writers (round trip through our own readers) and never-panic properties.
+
+use citemap::export;
+use citemap::ingest::{self, bibtex, csl_json, endnote_xml, medline, pubmed_xml, ris, Format};
+use citemap::model::{Author, Date, DocType, Identifier, Parsed, Record, Severity};
+use proptest::prelude::*;
+
+const FX: &str = "../shared/fixtures/formats";
+const LOCAL: &str = "tests/fixtures/formats_a";
+
+fn load(path: &str) -> (Option<Format>, Parsed) {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("reading {path}: {e}"));
+    ingest::read(path, &bytes, &ingest::Options::default())
+}
+
+fn fixture(rel: &str) -> (Option<Format>, Parsed) {
+    load(&format!("{FX}/{rel}"))
+}
+
+fn has_id(r: &Record, id: &Identifier) -> bool {
+    r.ids.contains(id)
+}
+
+fn family_given(a: &Author) -> (&str, &str) {
+    (a.family.as_str(), a.given.as_str())
+}
+
+/// Every fixture: detected format and record count as listed in PROVENANCE.md.
+#[test]
+fn record_counts_and_detection() {
+    let cases: &[(&str, Format, usize)] = &[
+        ("ris/scopus_with_references.ris", Format::Ris, 6),
+        ("ris/scopus_export_date_quirk.ris", Format::Ris, 7),
+        ("ris/wos_export.ris", Format::Ris, 10),
+        ("ris/ovid_psycinfo.ris", Format::Ris, 6),
+        ("ris/embase_bom.ris", Format::Ris, 6),
+        ("ris/pubmed_via_endnote.ris", Format::Ris, 6),
+        ("ris/rayyan_multiline_kw.ris", Format::Ris, 19),
+        ("ris/ieee_xplore_crlf.ris", Format::Ris, 25),
+        ("bibtex/scopus_export_2023.bib", Format::Bibtex, 24),
+        ("bibtex/wos_export_cited_references.bib", Format::Bibtex, 29),
+        ("bibtex/zotero_bbt_polaritons.bib", Format::Bibtex, 38),
+        ("bibtex/mixed_biblatex_gral.bib", Format::Bibtex, 83),
+        ("medline-nbib/pubmed_mcda_crlf.nbib", Format::Medline, 10),
+        ("medline-nbib/biopython_pubmed_result2.txt", Format::Medline, 4),
+        ("medline-nbib/biopython_pubmed_result3_multiline_mesh.txt", Format::Medline, 1),
+        ("pubmed-xml/pubmed_web_export_10_articles.xml", Format::PubmedXml, 10),
+        ("pubmed-xml/pubmed_29768149_nejm.xml", Format::PubmedXml, 1),
+        ("pubmed-xml/efetch_2_articles_2001.xml", Format::PubmedXml, 2),
+        ("endnote-xml/zotero_tc0_nine_records_no_source_app.xml", Format::EndnoteXml, 9),
+        ("endnote-xml/zotero_tc1_endnote16_single_line.xml", Format::EndnoteXml, 1),
+        ("endnote-xml/zotero_tc2_endnote20_labels.xml", Format::EndnoteXml, 2),
+        ("csl-json/crossref_transform_science.169.3946.635.json", Format::CslJson, 1),
+        ("csl-json/zotero_bbt_pandoc_citation.csl.json", Format::CslJson, 4),
+        ("csl-json/zotero_bbt_date_variants.csl.json", Format::CslJson, 15),
+        ("csl-json/openalexpro_converted_chunk4.json", Format::CslJson, 69),
+    ];
+    for (rel, format, n) in cases {
+        let (f, p) = fixture(rel);
+        assert_eq!(f, Some(*format), "{rel}: detected format");
+        assert_eq!(p.records.len(), *n, "{rel}: record count");
+        assert!(p.diagnostics.iter().all(|d| d.severity != Severity::Error), "{rel}: {:?}", p.diagnostics);
+        for r in &p.records {
+            assert_eq!(r.source_kind, format.name(), "{rel}");
+            assert!(r.at.line > 0 && r.at.record.is_some(), "{rel}: provenance {:?}", r.at);
+            assert!(r.title.is_some(), "{rel}: record at line {} has a title", r.at.line);
+        }
+    }
+    let (f, p) = load("../shared/fixtures/api/pubmed-eutils/efetch_pubmed_29963580_with_references.xml");
+    assert_eq!((f, p.records.len()), (Some(Format::PubmedXml), 1));
+    for format in
+        [Format::Ris, Format::Bibtex, Format::Medline, Format::PubmedXml, Format::EndnoteXml, Format::CslJson]
+    {
+        assert!(Format::ALL.contains(&format));
+        assert_eq!(Format::from_name(format.name()), Some(format));
+    }
+}
+
+#[test]
+fn ris_scopus_references_and_ids() {
+    let (_, p) = fixture("ris/scopus_with_references.ris");
+    let r = &p.records[0];
+    assert_eq!(r.authors.len(), 4);
+    assert_eq!(family_given(&r.authors[0]), ("Labanski", "A."));
+    assert_eq!(r.doi(), Some("10.1016/j.psyneuen.2019.104501"));
+    assert!(has_id(r, &Identifier::Eid("2-s2.0-85074596690".into())));
+    assert_eq!(r.issn, vec!["0306-4530".to_string()]);
+    assert_eq!(r.doc_type, Some(DocType::Review));
+    assert_eq!(r.pages.as_deref(), Some("104501"));
+    assert_eq!(r.keywords.len(), 9);
+    // One reference per untagged line: 6 first lines + 789 continuation lines.
+    let total: usize = p.records.iter().map(|r| r.citations.len()).sum();
+    assert_eq!(total, 795);
+    let c = &r.citations[0];
+    assert!(c.raw.starts_with("Agostini, A., Ballotta, D."), "{}", c.raw);
+    assert!(!c.raw.ends_with(';'));
+    assert_eq!((c.count, c.at.line, c.at.record.as_deref()), (1, 37, Some("#1")));
+    assert_eq!(r.citations[1].at.line, 38);
+    // PubMed ids from C2 and "Cited By" from N1.
+    assert!(p.records.iter().any(|r| has_id(r, &Identifier::Pmid("31421429".into()))));
+    assert_eq!(p.records[4].times_cited, Some(2));
+}
+
+#[test]
+fn ris_vendor_quirks() {
+    // Scopus: untagged "Export Date:" and document type after a blank line.
+    let (_, p) = fixture("ris/scopus_export_date_quirk.ris");
+    assert_eq!(p.records[0].times_cited, Some(9));
+    assert_eq!(p.records[0].title.as_deref().map(|t| t.starts_with("Design and prototyping")), Some(true));
+    assert_eq!(p.records[0].venue_abbrev.as_deref(), Some("Adv. Electr. Electron. Eng."));
+    assert_eq!(p.records[0].doc_type, Some(DocType::Article));
+    assert!(p.records.iter().any(|r| r.doc_type == Some(DocType::Conference)));
+
+    // WoS: accession number, times cited in the core collection, month from DA.
+    let (_, p) = fixture("ris/wos_export.ris");
+    let r = &p.records[0];
+    assert!(has_id(r, &Identifier::Wos("WOS:000444108200009".into())));
+    assert_eq!(r.at.record.as_deref(), Some("WOS:000444108200009"));
+    assert_eq!(r.times_cited, Some(5));
+    assert_eq!(r.published, Some(Date { year: 2018, month: Some(9), day: None }));
+    assert_eq!(r.venue_abbrev.as_deref(), Some("J. Appl. Res. Mem. Cogn."));
+
+    // Ovid: record-number lines, repeated DO with URLs, slash dates, ORCID text, NL after ER.
+    let (_, p) = fixture("ris/ovid_psycinfo.ris");
+    let r = &p.records[0];
+    assert_eq!(r.ids.iter().filter(|i| matches!(i, Identifier::Doi(_))).count(), 1);
+    assert_eq!(r.doi(), Some("10.1002/cpp.2398"));
+    assert_eq!(r.published, Some(Date::year(2019)));
+    assert_eq!(r.authors[0].orcid.as_deref(), Some("0000-0003-1208-2077"));
+    assert_eq!(r.venue_abbrev.as_deref(), Some("Clin Psychol Psychother"));
+    assert_eq!(r.pages, None, "'No Specified' is not a page range");
+    // PsycINFO cited references, one per M1 line.
+    assert_eq!(p.records.iter().map(|r| r.citations.len()).sum::<usize>(), 122);
+    let c = &p.records[1].citations[0];
+    assert!(c.raw.starts_with("Andres, PG, & Friedman, LS (1999)."), "{}", c.raw);
+
+    // Embase: BOM before the first TY, Emtree terms as subjects, named affiliation.
+    let (_, p) = fixture("ris/embase_bom.ris");
+    let r = &p.records[0];
+    assert_eq!(
+        r.title.as_deref(),
+        Some("Duplication cysts: Diagnosis, management, and the role of endoscopic ultrasound")
+    );
+    assert!(r.subjects.iter().any(|s| s == "endoscopic ultrasonography"));
+    assert!(r.authors[1].affiliations[0].starts_with("Department of Gastroenterology"));
+    assert!(r.citations.is_empty(), "Embase M1 holds e-mail addresses, not references");
+
+    // PubMed via EndNote: one KW then untagged MeSH lines; AN is the PMID; ET the e-pub date.
+    let (_, p) = fixture("ris/pubmed_via_endnote.ris");
+    let r = &p.records[0];
+    assert!(has_id(r, &Identifier::Pmid("21553931".into())));
+    assert_eq!(r.subjects.len(), 10);
+    assert_eq!(r.epublished, Some(Date { year: 2011, month: Some(5), day: Some(11) }));
+
+    // Rayyan: one KW continued on untagged lines.
+    let (_, p) = fixture("ris/rayyan_multiline_kw.ris");
+    assert_eq!(p.records[0].keywords.len(), 13);
+    assert_eq!(p.records[0].keywords[12], "Patient Education");
+    assert_eq!(p.records.iter().filter(|r| r.doi().is_some()).count(), 3);
+
+    // IEEE: mixed CRLF/LF (a CR at the start of TY lines), given-first names.
+    let (_, p) = fixture("ris/ieee_xplore_crlf.ris");
+    assert_eq!(family_given(&p.records[0].authors[0]), ("Kalbe", "G."));
+    assert_eq!(p.records.iter().map(|r| r.authors.len()).sum::<usize>(), 163);
+    assert_eq!(p.records.iter().filter(|r| r.abstract_text.is_some()).count(), 25);
+    assert_eq!(p.records[0].published, Some(Date { year: 2019, month: Some(1), day: None }));
+}
+
+#[test]
+fn bibtex_wos_scopus_zotero() {
+    let (_, p) = fixture("bibtex/wos_export_cited_references.bib");
+    let r = &p.records[0];
+    assert_eq!(r.at.record.as_deref(), Some("WOS:000278542800018"));
+    assert_eq!(r.at.line, 2);
+    assert!(has_id(r, &Identifier::Wos("WOS:000278542800018".into())));
+    assert_eq!(family_given(&r.authors[2]), ("Ignacio Pelaez", "Jose"));
+    assert_eq!(r.authors[2].orcid.as_deref(), Some("0000-0002-2606-3849"));
+    assert!(r.authors[1].affiliations[0].starts_with("Natl Technol Univ"));
+    assert_eq!(r.times_cited, Some(29));
+    assert_eq!(r.published, Some(Date { year: 2010, month: Some(7), day: Some(15) }));
+    assert_eq!(r.pages.as_deref(), Some("2959-2975"));
+    assert_eq!(r.citations.len(), 18);
+    assert_eq!(r.citations[1].raw, "[Anonymous], 2005, NEURAL NETWORKS COMP.");
+    assert_eq!(r.citations[1].at.line, 63);
+    let total: usize = p.records.iter().map(|r| r.citations.len()).sum();
+    assert_eq!(total, 1053, "one per Cited-References line");
+
+    let (_, p) = fixture("bibtex/scopus_export_2023.bib");
+    let r = &p.records[0];
+    assert_eq!(r.at.record.as_deref(), Some("Haseli202079"));
+    assert_eq!(r.times_cited, Some(52));
+    assert_eq!(r.pages.as_deref(), Some("79-88"));
+    assert_eq!(r.venue_abbrev.as_deref(), Some("Int. J. Manage. Sci. Eng. Manage."));
+    assert!(has_id(r, &Identifier::Eid("2-s2.0-85083087417".into())));
+    // `type = {Conference paper}` marks 5 entries, 3 of them exported as @ARTICLE.
+    assert_eq!(p.records.iter().filter(|r| r.doc_type == Some(DocType::Conference)).count(), 5);
+
+    let (_, p) = fixture("bibtex/zotero_bbt_polaritons.bib");
+    let r = &p.records[0];
+    assert_eq!(r.authors[0].family, "Aßmann");
+    assert_eq!(r.authors[5].family, "Löffler");
+    assert_eq!(r.authors[4].family, "Rahimi-Iman");
+    assert!(r.abstract_text.as_deref().is_some_and(|a| a.starts_with("Bose–Einstein")));
+    assert!(p
+        .records
+        .iter()
+        .any(|r| r.title.as_deref().is_some_and(|t| t.contains("Negative Bogoliubov Dispersion"))));
+    assert!(p.records.iter().any(|r| r.published.and_then(|d| d.month) == Some(2)), "month = feb macro");
+    assert_eq!(p.records.iter().filter(|r| r.doc_type == Some(DocType::Thesis)).count(), 1);
+}
+
+#[test]
+fn medline_fields() {
+    let (_, p) = fixture("medline-nbib/pubmed_mcda_crlf.nbib");
+    let r = &p.records[0];
+    assert_eq!(r.at.record.as_deref(), Some("36206242"));
+    assert_eq!(family_given(&r.authors[1]), ("Strzałka", "Dominik"));
+    assert_eq!(r.authors[1].orcid.as_deref(), Some("0000-0002-8887-4321"));
+    assert_eq!(r.authors[1].affiliations.len(), 2);
+    assert_eq!(r.doi(), Some("10.1371/journal.pone.0268950"));
+    assert!(has_id(r, &Identifier::Pmcid("PMC9543698".into())));
+    assert_eq!(r.epublished, Some(Date { year: 2022, month: Some(10), day: Some(7) }));
+    assert_eq!((r.venue.as_deref(), r.venue_abbrev.as_deref()), (Some("PloS one"), Some("PLoS One")));
+    assert!(r.subjects.iter().any(|s| s == "Decision Making"));
+    let orcids = p.records.iter().flat_map(|r| &r.authors).filter(|a| a.orcid.is_some()).count();
+    assert_eq!(orcids, 5);
+    assert!(p.records.iter().flat_map(|r| &r.authors).any(|a| a.is_org), "CN collective author");
+
+    let (_, p) = fixture("medline-nbib/biopython_pubmed_result3_multiline_mesh.txt");
+    let r = &p.records[0];
+    assert!(r.subjects.contains(
+        &"High-Intensity Focused Ultrasound Ablation/adverse effects/instrumentation/*methods".to_string()
+    ));
+    let abs = r.abstract_text.as_deref().unwrap_or("");
+    assert!(abs.starts_with("PURPOSE: "));
+    assert!(abs.contains("\nMETHODS: ") && abs.contains("\nCONCLUSIONS: "));
+    assert_eq!(r.published, Some(Date { year: 2012, month: Some(10), day: None }));
+}
+
+#[test]
+fn pubmed_xml_fields_and_references() {
+    let (_, p) = fixture("pubmed-xml/pubmed_29768149_nejm.xml");
+    let r = &p.records[0];
+    assert_eq!(r.authors.len(), 10);
+    assert_eq!(family_given(&r.authors[0]), ("O'Byrne", "Paul M"));
+    assert_eq!(r.doi(), Some("10.1056/nejmoa1715274"));
+    let abs = r.abstract_text.as_deref().unwrap_or("");
+    assert_eq!(abs.lines().count(), 4);
+    assert!(abs.starts_with("BACKGROUND: In patients with mild asthma"));
+    assert!(abs.contains("β 2-agonist"), "entity and <sub> flattened: {abs}");
+    assert_eq!(r.published, Some(Date { year: 2018, month: Some(5), day: Some(17) }));
+    assert!(r.subjects.iter().any(|s| s == "Asthma"));
+
+    let (_, p) = fixture("pubmed-xml/pubmed_web_export_10_articles.xml");
+    assert_eq!(p.records.iter().map(|r| r.authors.len()).sum::<usize>(), 51);
+    assert_eq!(p.records.iter().filter(|r| r.doi().is_none()).count(), 3);
+    assert!(p.records.iter().any(|r| r.doi() == Some("10.1034/j.1601-0825.2002.1o786.x")));
+
+    let (_, p) = load("../shared/fixtures/api/pubmed-eutils/efetch_pubmed_29963580_with_references.xml");
+    let r = &p.records[0];
+    assert_eq!(r.citations.len(), 49);
+    let c = &r.citations[0];
+    assert_eq!(c.raw, "Radiology. 2015 Jan;274(1):250-9");
+    assert!(c.ids.contains(&Identifier::Pmid("25144646".into())));
+    assert_eq!((c.at.line, c.count), (268, 1));
+    assert!(r.authors.iter().any(|a| a.is_org && a.family == "Canadian Respiratory Research Network"));
+    assert_eq!(r.authors[1].orcid.as_deref(), Some("0000-0002-4590-7461"));
+}
+
+#[test]
+fn endnote_xml_fields() {
+    let (_, p) = fixture("endnote-xml/zotero_tc0_nine_records_no_source_app.xml");
+    assert_eq!(p.records[0].doc_type, Some(DocType::Report));
+    assert_eq!(p.records[1].doc_type, Some(DocType::Book));
+    assert!(has_id(&p.records[1], &Identifier::Isbn("0881929115".into())));
+    assert_eq!(family_given(&p.records[1].authors[1]), ("Kingsbury", "Noël"));
+    assert!(p.records.iter().any(|r| r.doc_type == Some(DocType::Chapter)));
+    let (_, p) = fixture("endnote-xml/zotero_tc1_endnote16_single_line.xml");
+    assert_eq!(
+        p.records[0].title.as_deref(),
+        Some("Plain Bold Italics Underline Superscript Subscript SymbolFont CourierNew SmallerSize Size12 TimesNewRoman-Bold-Italics-Underline-Superscript")
+    );
+    let (_, p) = fixture("endnote-xml/zotero_tc2_endnote20_labels.xml");
+    assert_eq!(p.records[1].at.record.as_deref(), Some("2"));
+    assert_eq!(p.records[0].published, Some(Date::year(2021)));
+}
+
+#[test]
+fn csl_json_fields() {
+    let (_, p) = fixture("csl-json/crossref_transform_science.169.3946.635.json");
+    let r = &p.records[0];
+    assert_eq!(r.times_cited, Some(92));
+    assert_eq!(r.published, Some(Date { year: 1970, month: Some(8), day: Some(14) }));
+    assert!(r
+        .abstract_text
+        .as_deref()
+        .is_some_and(|a| a.starts_with("The train of thought") && !a.contains('<')));
+    assert_eq!(r.authors[0].affiliations.len(), 1);
+    assert_eq!(r.citations.len(), 76);
+    assert!(r.citations.iter().all(|c| c.count == 1));
+    let structured = &r.citations[1];
+    assert_eq!(
+        (
+            structured.venue.as_deref(),
+            structured.volume.as_deref(),
+            structured.first_page.as_deref(),
+            structured.year
+        ),
+        (Some("PHILOSOPHICAL TRANSACTIONS"), Some("5"), Some("2020"), Some(1670))
+    );
+    assert_eq!(r.citations[0].raw, "Waller R. Essayes of Natural Experiments (1964).");
+
+    let (_, p) = fixture("csl-json/zotero_bbt_pandoc_citation.csl.json");
+    let r = &p.records[0];
+    assert_eq!(
+        r.title.as_deref(),
+        Some("The physical volcanology of the 1600 eruption of Huaynaputina, southern Peru")
+    );
+    assert_eq!(r.published, Some(Date { year: 2014, month: Some(12), day: Some(31) }), "range start");
+    assert_eq!(r.at.line, 2);
+    assert_eq!(p.records[1].at.line, 54);
+
+    let (_, p) = fixture("csl-json/zotero_bbt_date_variants.csl.json");
+    let by_key = |k: &str| p.records.iter().find(|r| r.at.record.as_deref() == Some(k)).expect("key");
+    assert_eq!(by_key("t5").published, Some(Date::year(-334)));
+    assert_eq!(by_key("t6").published, Some(Date { year: -100, month: Some(7), day: Some(12) }));
+    assert_eq!(by_key("doe10_edtf_2011").published, Some(Date { year: 2011, month: Some(5), day: Some(25) }));
+    assert_eq!(by_key("doe13_season_2017").published, Some(Date::year(2017)));
+
+    let (_, p) = fixture("csl-json/openalexpro_converted_chunk4.json");
+    let r = &p.records[0];
+    assert_eq!(family_given(&r.authors[0]), ("Li", "Dun"));
+    assert!(has_id(r, &Identifier::Openalex("W2478892108".into())));
+    assert_eq!(r.keywords.len(), 14);
+    assert!(p.records.iter().all(|r| r.published.is_none()), "empty date-parts");
+    let orcids = p.records.iter().flat_map(|r| &r.authors).filter(|a| a.orcid.is_some()).count();
+    assert_eq!(orcids, 41);
+    // note = "OA:FALSE; OA_status:closed; Citations:7"
+    assert!(p.records.iter().all(|r| r.times_cited.is_some()));
+    assert!(p.records.iter().any(|r| r.times_cited == Some(7)));
+}
+
+#[test]
+fn bad_input_becomes_located_diagnostics() {
+    let (_, p) = load(&format!("{LOCAL}/wos_unterminated.bib"));
+    assert_eq!(p.records.len(), 2, "entry after the unterminated one is kept");
+    assert_eq!(p.records[0].at.record.as_deref(), Some("WOS:000278542800018"));
+    assert!(p.records[0].title.is_some(), "fields before the fault are kept");
+    assert_eq!(p.records[0].authors.len(), 3);
+    assert!(p.records[1].title.is_some());
+    let d = &p.diagnostics[0];
+    assert_eq!((d.at.line, d.at.record.as_deref()), (2, Some("WOS:000278542800018")));
+    assert!(d.at.input.ends_with("wos_unterminated.bib"));
+
+    let (_, p) = load(&format!("{LOCAL}/scopus_missing_er.ris"));
+    assert_eq!(p.records.len(), 2);
+    let d = &p.diagnostics[0];
+    assert_eq!((d.severity, d.at.line, d.at.record.as_deref()), (Severity::Warning, 1, Some("#1")));
+    assert_eq!(p.records[0].times_cited, Some(9));
+
+    let (_, p) = load(&format!("{LOCAL}/pubmed_truncated.xml"));
+    assert_eq!(p.records.len(), 2, "the complete article and the partial one");
+    assert_eq!(p.records[0].doi(), Some("10.1006/cryo.2001.2328"));
+    assert!(p.diagnostics.iter().any(|d| d.severity == Severity::Error && d.at.line > 0));
+
+    let (_, p) = load(&format!("{LOCAL}/csl_broken_item.json"));
+    assert_eq!(p.records.len(), 3);
+    let d = &p.diagnostics[0];
+    assert_eq!((d.severity, d.at.record.as_deref()), (Severity::Error, Some("#2")));
+    assert!(d.at.line >= 54, "{d}");
+
+    let p = csl_json::parse("x.json", "[{\"id\": \"a\", \"type\": \"book\", \"title\": \"A\"}, {\"id\"");
+    assert_eq!(p.records.len(), 1);
+    assert!(!p.diagnostics.is_empty());
+}
+
+fn sample_record() -> Record {
+    let mut r = Record::new(citemap::model::Provenance::new("corpus", 1, Some("r1".into())), "test");
+    r.title = Some("Peer support for perinatal mental health: a systematic review".into());
+    r.authors = vec![
+        Author {
+            raw: String::new(),
+            family: "O'Leary".into(),
+            given: "Niamh M.".into(),
+            ..Author::default()
+        },
+        Author {
+            raw: String::new(),
+            family: "van der Berg".into(),
+            given: "Jan".into(),
+            ..Author::default()
+        },
+        Author::org("World Health Organization"),
+    ];
+    r.ids = vec![Identifier::Doi("10.1017/ipm.2022.11".into()), Identifier::Pmid("35321777".into())];
+    r.published = Some(Date { year: 2022, month: Some(3), day: Some(24) });
+    r.venue = Some("Irish Journal of Psychological Medicine".into());
+    r.venue_abbrev = Some("Ir J Psychol Med".into());
+    r.volume = Some("41".into());
+    r.issue = Some("2".into());
+    r.pages = Some("554-560".into());
+    r.abstract_text = Some("OBJECTIVES: To map support.\nMETHODS: A search of four databases.".into());
+    r.keywords = vec!["peer support".into(), "perinatal, infant".into(), "mental health".into()];
+    r.language = Some("en".into());
+    r.doc_type = Some(DocType::SystematicReview);
+    r.issn = vec!["0790-9667".into()];
+    r.publisher = Some("Cambridge University Press".into());
+    r
+}
+
+fn assert_round_trip(orig: &Record, back: &Record, what: &str) {
+    assert_eq!(back.title, orig.title, "{what}: title");
+    assert_eq!(back.authors.len(), orig.authors.len(), "{what}: authors");
+    for (a, b) in orig.authors.iter().zip(&back.authors) {
+        assert_eq!(
+            (a.family.as_str(), a.given.as_str(), a.is_org),
+            (b.family.as_str(), b.given.as_str(), b.is_org),
+            "{what}"
+        );
+    }
+    assert_eq!(back.doi(), orig.doi(), "{what}: doi");
+    assert!(back.ids.contains(&Identifier::Pmid("35321777".into())), "{what}: pmid");
+    assert_eq!(back.published, orig.published, "{what}: date");
+    assert_eq!(back.venue, orig.venue, "{what}: venue");
+    assert_eq!(back.venue_abbrev, orig.venue_abbrev, "{what}: abbrev");
+    assert_eq!((&back.volume, &back.issue, &back.pages), (&orig.volume, &orig.issue, &orig.pages), "{what}");
+    assert_eq!(back.abstract_text, orig.abstract_text, "{what}: abstract");
+    assert_eq!(back.keywords, orig.keywords, "{what}: keywords");
+    assert_eq!(back.language, orig.language, "{what}: language");
+    assert_eq!(back.doc_type, orig.doc_type, "{what}: type");
+    assert_eq!(back.issn, orig.issn, "{what}: issn");
+    assert_eq!(back.publisher, orig.publisher, "{what}: publisher");
+}
+
+#[test]
+fn writers_round_trip_through_readers() {
+    let orig = sample_record();
+    let mut buf = Vec::new();
+    export::ris::write(std::slice::from_ref(&orig), &mut buf).expect("write ris");
+    let text = String::from_utf8(buf).expect("utf8");
+    assert_eq!(ingest::detect(&text), Some(Format::Ris));
+    let p = ris::parse("out.ris", &text);
+    assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
+    // RIS keywords are one per KW line, so a keyword holding a comma survives.
+    assert_round_trip(&orig, &p.records[0], "ris");
+
+    let mut buf = Vec::new();
+    export::csl_json::write(&[orig.clone(), orig.clone()], &mut buf).expect("write csl");
+    let text = String::from_utf8(buf).expect("utf8");
+    assert_eq!(ingest::detect(&text), Some(Format::CslJson));
+    let p = csl_json::parse("out.json", &text);
+    assert_eq!(p.records.len(), 2);
+    assert_round_trip(&orig, &p.records[0], "csl-json");
+    assert_eq!(p.records[0].at.record.as_deref(), Some("r1"));
+    assert_eq!(p.records[1].at.record.as_deref(), Some("r1-2"), "ids are unique");
+
+    // Same records, same bytes.
+    let mut again = Vec::new();
+    export::csl_json::write(&[orig.clone(), orig], &mut again).expect("write csl");
+    assert_eq!(String::from_utf8(again).expect("utf8"), text);
+}
+
+#[test]
+fn writers_round_trip_real_records() {
+    // Every record of a real export survives RIS and CSL-JSON writing with its
+    // title, author names, DOI and year.
+    for rel in [
+        "medline-nbib/pubmed_mcda_crlf.nbib",
+        "bibtex/scopus_export_2023.bib",
+        "pubmed-xml/pubmed_web_export_10_articles.xml",
+    ] {
+        let (_, p) = fixture(rel);
+        let mut buf = Vec::new();
+        export::ris::write(&p.records, &mut buf).expect("write");
+        let back = ris::parse("x.ris", &String::from_utf8(buf).expect("utf8"));
+        let mut buf = Vec::new();
+        export::csl_json::write(&p.records, &mut buf).expect("write");
+        let back_csl = csl_json::parse("x.json", &String::from_utf8(buf).expect("utf8"));
+        for back in [back, back_csl] {
+            assert_eq!(back.records.len(), p.records.len(), "{rel}");
+            for (a, b) in p.records.iter().zip(&back.records) {
+                assert_eq!(a.title, b.title, "{rel}");
+                assert_eq!(a.doi(), b.doi(), "{rel}");
+                assert_eq!(a.year(), b.year(), "{rel}");
+                let names = |r: &Record| {
+                    r.authors.iter().map(|x| (x.family.clone(), x.given.clone())).collect::<Vec<_>>()
+                };
+                assert_eq!(names(a), names(b), "{rel}");
+            }
+        }
+    }
+}
+
+type Reader = fn(&str, &str) -> Parsed;
+
+const READERS: [(&str, Reader); 6] = [
+    ("ris", ris::parse),
+    ("bibtex", bibtex::parse),
+    ("medline", medline::parse),
+    ("pubmed-xml", pubmed_xml::parse),
+    ("endnote-xml", endnote_xml::parse),
+    ("csl-json", csl_json::parse),
+];
+
+fn fixture_texts() -> Vec<String> {
+    let dirs = ["ris", "bibtex", "medline-nbib", "pubmed-xml", "endnote-xml", "csl-json"];
+    let mut out = Vec::new();
+    for d in dirs {
+        let mut paths: Vec<_> = std::fs::read_dir(format!("{FX}/{d}"))
+            .expect("fixture dir")
+            .filter_map(Result::ok)
+            .map(|e| e.path())
+            .collect();
+        paths.sort();
+        for p in paths {
+            let bytes = std::fs::read(&p).expect("fixture");
+            // Keep the proptest quick: the first 20 kB of each file.
+            let text = String::from_utf8_lossy(&bytes[..bytes.len().min(20_000)]).into_owned();
+            out.push(text);
+        }
+    }
+    out
+}
+
+#[test]
+fn truncations_of_every_fixture_never_panic() {
+    for text in fixture_texts() {
+        let chars: Vec<(usize, char)> = text.char_indices().collect();
+        let step = (chars.len() / 40).max(1);
+        for (cut, _) in chars.iter().step_by(step) {
+            let t = &text[..*cut];
+            for (name, read) in READERS {
+                let p = read("cut", t);
+                for r in &p.records {
+                    assert_eq!(r.source_kind, name);
+                }
+            }
+            let _ = ingest::detect(t);
+        }
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, .. ProptestConfig::default() })]
+
+    #[test]
+    fn arbitrary_strings_never_panic(s in "\\PC{0,400}") {
+        for (_, read) in READERS {
+            let _ = read("arb", &s);
+        }
+        let _ = ingest::detect(&s);
+    }
+
+    #[test]
+    fn format_shaped_noise_never_panics(
+        parts in proptest::collection::vec(
+            prop_oneof![
+                Just("TY  - JOUR\n".to_string()), Just("ER  -\n".to_string()), Just("PMID- 1\n".to_string()),
+                Just("@article{k,\n".to_string()), Just("title = {".to_string()), Just("}".to_string()),
+                Just("\\\"".to_string()), Just("<PubmedArticle>".to_string()), Just("</".to_string()),
+                Just("<record><titles><title>".to_string()), Just("[{\"type\":\"book\",".to_string()),
+                Just("\"title\": \"x\"}".to_string()), Just("&#x;".to_string()), Just("\r\n".to_string()),
+                "\\PC{0,12}",
+            ],
+            0..40,
+        ),
+        cut in 0usize..2000,
+    ) {
+        let s: String = parts.concat();
+        let end = (0..=cut.min(s.len())).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0);
+        let s = &s[..end];
+        for (_, read) in READERS {
+            let _ = read("noise", s);
+        }
+    }
+
+    #[test]
+    fn random_truncations_of_fixtures_never_panic(idx in 0usize..64, frac in 0.0f64..1.0) {
+        let texts = fixture_texts();
+        let text = &texts[idx % texts.len()];
+        let mut cut = ((text.len() as f64) * frac) as usize;
+        while !text.is_char_boundary(cut) {
+            cut -= 1;
+        }
+        for (_, read) in READERS {
+            let _ = read("cut", &text[..cut]);
+        }
+    }
+}
