@@ -208,7 +208,9 @@ pub fn parse_free_text(raw: &str, at: Provenance) -> Citation {
         let after = work.get(whole.1..).unwrap_or("").trim().trim_start_matches(['.', ',']).trim();
         if after.chars().filter(|c| c.is_alphabetic()).count() < 3 {
             // Scopus current layout: `Authors, Title, Source, vol, issue, pp. x-y, (year)`.
-            parse_scopus_new(before, &mut c);
+            if !parse_nature(before, &mut c) {
+                parse_scopus_new(before, &mut c);
+            }
         } else {
             parse_year_in_middle(before, after, &mut c);
         }
@@ -534,6 +536,111 @@ fn parse_scopus_new(before: &str, c: &mut Citation) {
             c.title = Some(tokens[..n - 1].join(", "));
         }
     }
+}
+
+static NATURE_SOURCE_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(.*?\D)\s+(\d+[A-Za-z]?)(?:\s*\(([^)]{1,20})\))?(?:\s*,\s*([A-Za-z]{0,2}\d+[A-Za-z0-9.]*))?\s*[-–—0-9A-Za-z.]*$")
+        .expect("valid Nature source regex")
+});
+
+/// `P.`, `S. I. A.`, `G.-D.`: leading initials of `tok` and the text after them.
+fn split_leading_initials(tok: &str) -> Option<(String, &str)> {
+    let mut end = 0;
+    let mut inits = Vec::new();
+    for (i, w) in tok.split(' ').scan(0usize, |pos, w| {
+        let start = *pos;
+        *pos += w.len() + 1;
+        Some((start, w))
+    }) {
+        let letters = w.chars().filter(|c| c.is_alphabetic()).count();
+        let dotted = w.ends_with('.')
+            && (1..=2).contains(&letters)
+            && w.chars().all(|c| c.is_uppercase() || c == '.' || c == '-');
+        if !dotted {
+            break;
+        }
+        inits.push(w);
+        end = i + w.len();
+    }
+    if inits.is_empty() {
+        return None;
+    }
+    Some((inits.join(" "), tok.get(end..).unwrap_or("").trim_start()))
+}
+
+/// Nature/Crossref style with the year last: `Chou, P. Y. & Fasman, G. D.
+/// Empirical predictions of protein conformation. Annu. Rev. Biochem. 47,
+/// 251–276` (year already removed). False when `before` does not start with
+/// a `Family, I.` author.
+fn parse_nature(before: &str, c: &mut Citation) -> bool {
+    let tokens: Vec<&str> = before.split(", ").collect();
+    let starts_like_author = tokens.len() >= 2
+        && tokens[0].split(' ').count() <= 3
+        && tokens[0].split(' ').all(is_name_word)
+        && split_leading_initials(tokens[1]).is_some();
+    if !starts_like_author {
+        return false;
+    }
+    let mut i = 0;
+    let mut rest: Option<String> = None;
+    while i + 1 < tokens.len() {
+        let fam = tokens[i].trim().trim_start_matches("& ").trim_start_matches("and ").trim();
+        if !fam.split(' ').all(is_name_word) {
+            break;
+        }
+        let next = tokens[i + 1].trim();
+        let Some((inits, tail)) = split_leading_initials(next) else { break };
+        let after = tail.strip_prefix("& ").or_else(|| tail.strip_prefix("and "));
+        push_author(c, &format!("{fam}, {inits}"));
+        if let Some(b) = after {
+            // "J. & Castro-Hernandez" -> next family in this token; its initials follow.
+            if let Some(n2) = tokens.get(i + 2) {
+                if let Some((inits2, tail2)) = split_leading_initials(n2) {
+                    push_author(c, &format!("{}, {inits2}", b.trim()));
+                    let mut r = tail2.to_string();
+                    for t in tokens.get(i + 3..).unwrap_or(&[]) {
+                        r.push_str(", ");
+                        r.push_str(t);
+                    }
+                    rest = Some(r);
+                }
+            }
+            break;
+        }
+        if !tail.is_empty() {
+            let mut r = tail.to_string();
+            for t in tokens.get(i + 2..).unwrap_or(&[]) {
+                r.push_str(", ");
+                r.push_str(t);
+            }
+            rest = Some(r);
+            break;
+        }
+        i += 2;
+    }
+    let Some(mut rest) = rest else { return !c.authors.is_empty() };
+    if let Some(r) = rest.strip_prefix("et al.") {
+        c.et_al = true;
+        rest = r.trim_start().to_string();
+    }
+    let rest = rest.trim();
+    match sentence_end(rest) {
+        Some(end) => {
+            c.title = Some(rest.get(..end).unwrap_or("").trim().to_string()).filter(|t| !t.is_empty());
+            let src = rest.get(end + 1..).unwrap_or("").trim();
+            match NATURE_SOURCE_RE.captures(src) {
+                Some(cap) => {
+                    c.venue = cap.get(1).map(|m| m.as_str().trim().trim_end_matches(',').to_string());
+                    c.volume = cap.get(2).map(|m| m.as_str().to_string());
+                    c.issue = cap.get(3).map(|m| m.as_str().to_string());
+                    c.first_page = cap.get(4).map(|m| m.as_str().trim_end_matches('.').to_string());
+                }
+                None => c.venue = Some(src.trim_end_matches('.').to_string()).filter(|v| !v.is_empty()),
+            }
+        }
+        None => c.title = Some(rest.to_string()).filter(|t| !t.is_empty()),
+    }
+    true
 }
 
 /// `Smith J, Jones AB. Title. BMJ. 2015;350(2):h100.`
@@ -899,6 +1006,51 @@ mod tests {
                 volume: Some("3"),
                 issue: Some("2"),
                 page: Some("1"),
+                ids: &[],
+            },
+        ];
+        for k in &cases {
+            check(k);
+        }
+    }
+
+    #[test]
+    fn nature_style_year_last() {
+        let cases = [
+            Free {
+                raw: "Chou, P. Y. & Fasman, G. D. Empirical predictions of protein conformation. Annu. Rev. Biochem. 47, 251–276 (1978).",
+                families: &["Chou", "Fasman"],
+                year: Some(1978),
+                suffix: "",
+                title: Some("Empirical predictions of protein conformation"),
+                venue: Some("Annu. Rev. Biochem."),
+                volume: Some("47"),
+                issue: None,
+                page: Some("251"),
+                ids: &[],
+            },
+            Free {
+                raw: "Pasanen, P. et al. A novel α-synuclein mutation A53E associated with atypical multiple system atrophy and Parkinson’s disease-type pathology. Neurobiol. Aging 35, 2180.e1–2180.e5 (2014).",
+                families: &["Pasanen"],
+                year: Some(2014),
+                suffix: "",
+                title: Some("A novel α-synuclein mutation A53E associated with atypical multiple system atrophy and Parkinson’s disease-type pathology"),
+                venue: Some("Neurobiol. Aging"),
+                volume: Some("35"),
+                issue: None,
+                page: Some("2180.e1"),
+                ids: &[],
+            },
+            Free {
+                raw: "González-Hernández, T., Cruz-Muros, I., Afonso-Oramas, D., Salas-Hernandez, J. & Castro-Hernandez, J. Vulnerability of mesostriatal dopaminergic neurons in Parkinson’s disease. Front. Neuroanat. 4, 140 (2010).",
+                families: &["González-Hernández", "Cruz-Muros", "Afonso-Oramas", "Salas-Hernandez", "Castro-Hernandez"],
+                year: Some(2010),
+                suffix: "",
+                title: Some("Vulnerability of mesostriatal dopaminergic neurons in Parkinson’s disease"),
+                venue: Some("Front. Neuroanat."),
+                volume: Some("4"),
+                issue: None,
+                page: Some("140"),
                 ids: &[],
             },
         ];
