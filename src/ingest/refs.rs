@@ -205,20 +205,22 @@ pub fn parse_free_text(raw: &str, at: Provenance) -> Citation {
         c.year = m.get(1).and_then(|y| y.as_str().parse().ok());
         c.year_suffix = m.get(2).map(|s| s.as_str().to_string()).unwrap_or_default();
         let before = work.get(..whole.0).unwrap_or("").trim().trim_end_matches(',').trim();
-        let after = work.get(whole.1..).unwrap_or("").trim().trim_start_matches(['.', ',']).trim();
+        let after_raw = work.get(whole.1..).unwrap_or("").trim_start();
+        let apa = after_raw.starts_with('.');
+        let after = after_raw.trim_start_matches(['.', ',']).trim();
         if after.chars().filter(|c| c.is_alphabetic()).count() < 3 {
             // Scopus current layout: `Authors, Title, Source, vol, issue, pp. x-y, (year)`.
             if !parse_nature(before, &mut c) {
                 parse_scopus_new(before, &mut c);
             }
         } else {
-            parse_year_in_middle(before, after, &mut c);
+            parse_year_in_middle(before, after, apa, &mut c);
         }
     } else if let Some(m) = NOTE_YEAR_RE.find(work) {
         c.year_note = Some(m.as_str().trim_matches(['(', ')']).to_lowercase());
         let before = work.get(..m.start()).unwrap_or("").trim();
         let after = work.get(m.end()..).unwrap_or("").trim().trim_start_matches(['.', ',']).trim();
-        parse_year_in_middle(before, after, &mut c);
+        parse_year_in_middle(before, after, true, &mut c);
     } else if let Some(cap) = VANC_TAIL_RE.captures(work) {
         parse_vancouver(work, &cap, &mut c);
     } else {
@@ -320,7 +322,11 @@ fn take_comma_pairs(tokens: &[&str], c: &mut Citation) -> usize {
 }
 
 /// Authors before the year, title and source after: APA, Harvard, Scopus older layout.
-fn parse_year_in_middle(before: &str, after: &str, c: &mut Citation) {
+///
+/// `apa`: the year is followed by a full stop (`(2006). Title. Venue`), so the
+/// text after it starts with the title; otherwise (Scopus older layout
+/// `(1999) J Comp Phys, 151`) it is the source.
+fn parse_year_in_middle(before: &str, after: &str, apa: bool, c: &mut Citation) {
     let tokens: Vec<&str> = before.split(", ").collect();
     let used = take_comma_pairs(&tokens, c);
     let mut leftover = tokens.get(used..).unwrap_or(&[]).join(", ");
@@ -368,7 +374,7 @@ fn parse_year_in_middle(before: &str, after: &str, c: &mut Citation) {
         }
     }
     // APA: Title. Venue, 3(2), 77–101.  Scopus older: J Comp Phys, 151, p. 283
-    if let Some(end) = sentence_end(after) {
+    if let Some(end) = sentence_end(after).filter(|_| apa) {
         let title = after.get(..end).unwrap_or("").trim();
         let rest = after.get(end + 1..).unwrap_or("").trim();
         if !rest.is_empty() {
@@ -439,7 +445,12 @@ fn parse_source_tail(s: &str, c: &mut Citation) {
     }
     let mut venue_parts: Vec<&str> = Vec::new();
     let mut numbers_started = false;
-    for tok in s.split(',').map(str::trim).filter(|t| !t.is_empty()) {
+    for tok in s.split(',').map(str::trim) {
+        if tok.is_empty() {
+            // Scopus writes an empty field (", , ") for a missing volume: the source ends here.
+            numbers_started |= !venue_parts.is_empty();
+            continue;
+        }
         let tok = tok.trim_end_matches('.').trim();
         if let Some(cap) = VOL_ISSUE_RE.captures(tok) {
             numbers_started = true;
@@ -533,7 +544,7 @@ fn parse_scopus_new(before: &str, c: &mut Citation) {
         1 => c.title = Some(tokens[0].to_string()),
         n => {
             c.venue = Some(tokens[n - 1].to_string());
-            c.title = Some(tokens[..n - 1].join(", "));
+            c.title = Some(tokens[..n - 1].join(", ").trim_end_matches('.').to_string());
         }
     }
 }
@@ -1057,6 +1068,19 @@ mod tests {
         for k in &cases {
             check(k);
         }
+    }
+
+    #[test]
+    fn scopus_older_book_without_volume() {
+        let c = parse_free_text(
+            "Hu, T.C., (1970) Integer Programming and Network Flows., , Reading, MA: Addison Wesley Pub. Co",
+            at(),
+        );
+        assert_eq!(c.authors.len(), 1);
+        assert_eq!(c.year, Some(1970));
+        assert_eq!(c.title, None);
+        assert_eq!(c.venue.as_deref(), Some("Integer Programming and Network Flows"));
+        assert_eq!(c.volume, None);
     }
 
     #[test]
