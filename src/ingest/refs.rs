@@ -342,10 +342,8 @@ fn parse_year_in_middle(before: &str, after: &str, apa: bool, c: &mut Citation) 
     }
     let leftover = leftover.trim().trim_end_matches(['.', ',']).trim().to_string();
     if !leftover.is_empty() {
-        if c.authors.is_empty() && after.chars().any(char::is_alphabetic) && !leftover.contains(' ') {
-            // "NICE (2014) Title..." style organisation author.
-            c.authors.push(Author::org(&leftover));
-        } else if c.authors.is_empty() && looks_like_org(&leftover) {
+        if c.authors.is_empty() && (apa || !leftover.contains(' ') || looks_like_org(&leftover)) {
+            // "NICE (2014) Title…", "Deutsche Welle. (2017a). Title…": an organisation author.
             c.authors.push(Author::org(&leftover));
         } else {
             // Scopus older layout: `Authors, Title (year) Source, vol (issue), pp.`
@@ -1068,6 +1066,34 @@ mod tests {
         for k in &cases {
             check(k);
         }
+    }
+
+    #[test]
+    fn real_crossref_unstructured() {
+        // From ../shared/fixtures/api/crossref/works_query_filter_has-orcid_rows3.json.
+        let c = parse_free_text(
+            "Deutsche Welle. (2017a).German politicians protest against Turkish prime minister's speech in Germany. DW.com. Retrieved fromhttps://www.dw.com/en/german-politicians/a-3757",
+            at(),
+        );
+        assert_eq!(c.year, Some(2017));
+        assert_eq!(c.year_suffix, "a");
+        assert!(c.authors[0].is_org);
+        assert_eq!(c.authors[0].family, "Deutsche Welle");
+        assert_eq!(
+            c.title.as_deref(),
+            Some("German politicians protest against Turkish prime minister's speech in Germany")
+        );
+        // From works_doi_10.1038_srep16696.json.
+        let c = parse_free_text(
+            "Spillantini, M. G. et al. Alpha-synuclein in Lewy bodies. Nature 388, 839–840 (1997).",
+            at(),
+        );
+        assert_eq!(c.authors[0].family, "Spillantini");
+        assert!(c.et_al);
+        assert_eq!(c.title.as_deref(), Some("Alpha-synuclein in Lewy bodies"));
+        assert_eq!(c.venue.as_deref(), Some("Nature"));
+        assert_eq!(c.volume.as_deref(), Some("388"));
+        assert_eq!(c.first_page.as_deref(), Some("839"));
     }
 
     #[test]
