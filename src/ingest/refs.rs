@@ -410,8 +410,9 @@ fn looks_like_org(s: &str) -> bool {
         })
 }
 
-/// Byte offset of the end of the first sentence (the '.', '?' or '!' before
-/// a space and a capital or digit), skipping initials and abbreviations.
+/// Byte offset of the end of the first sentence: the '.' (excluded) or just
+/// after the '?' / '!' (kept) that comes before a space; single-letter
+/// initials ("J.") do not end a sentence. The byte at the offset is '.' or ' '.
 fn sentence_end(s: &str) -> Option<usize> {
     let idx: Vec<(usize, char)> = s.char_indices().collect();
     for (k, &(i, ch)) in idx.iter().enumerate() {
@@ -428,7 +429,8 @@ fn sentence_end(s: &str) -> Option<usize> {
             continue;
         }
         if ch == '?' || ch == '!' {
-            return Some(i + ch.len_utf8() - 1);
+            // Keep the question mark in the title: end after it (the space follows).
+            return Some(i + 1);
         }
         return Some(i);
     }
@@ -447,8 +449,13 @@ fn parse_source_tail(s: &str, c: &mut Citation) {
         if tok.is_empty() {
             // Scopus writes an empty field (", , ") for a missing volume: the source ends here.
             numbers_started |= !venue_parts.is_empty();
+            if let Some(last) = venue_parts.last_mut() {
+                // "Title., , Publisher": the full stop closes the field.
+                *last = last.trim_end_matches('.');
+            }
             continue;
         }
+        let raw_tok = tok;
         let tok = tok.trim_end_matches('.').trim();
         if let Some(cap) = VOL_ISSUE_RE.captures(tok) {
             numbers_started = true;
@@ -482,7 +489,7 @@ fn parse_source_tail(s: &str, c: &mut Citation) {
                 c.issue = Some(tok.to_string());
             }
         } else if !numbers_started {
-            venue_parts.push(tok);
+            venue_parts.push(raw_tok);
         }
     }
     if c.venue.is_none() && !venue_parts.is_empty() {
@@ -1094,6 +1101,14 @@ mod tests {
         assert_eq!(c.venue.as_deref(), Some("Nature"));
         assert_eq!(c.volume.as_deref(), Some("388"));
         assert_eq!(c.first_page.as_deref(), Some("839"));
+    }
+
+    #[test]
+    fn question_titles_keep_their_mark() {
+        let c = parse_free_text("Goldberg, M. S. (2000). Is there a cause-and-effect relationship? Nat. Cell Biol., 2, E115–E119.", at());
+        assert_eq!(c.title.as_deref(), Some("Is there a cause-and-effect relationship?"));
+        assert_eq!(c.venue.as_deref(), Some("Nat. Cell Biol."));
+        assert_eq!(c.first_page.as_deref(), Some("E115"));
     }
 
     #[test]
