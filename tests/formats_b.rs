@@ -471,3 +471,33 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn pretty_printed_json_records_get_their_lines() {
+    // serde_json sorts keys when pretty-printing, so the format is given, not detected.
+    for (dir, file, key, format) in [
+        ("semantic-scholar", "paper_batch_all_fields_with_null.json", "\"paperId\"", Format::SemanticScholar),
+        ("crossref", "works_query_ecology_rows2.json", "\"DOI\"", Format::Crossref),
+        (
+            "openalex",
+            "works_filter_cites_cursor_page1.json",
+            "\"id\": \"https://openalex.org/W",
+            Format::OpenalexJson,
+        ),
+    ] {
+        let raw: serde_json::Value = serde_json::from_slice(&bytes(&format!("{API}/{dir}/{file}"))).unwrap();
+        let pretty = serde_json::to_string_pretty(&raw).unwrap();
+        let p = ingest::parse_bytes(
+            file,
+            pretty.as_bytes(),
+            &Options { format: Some(format), ..Options::default() },
+        );
+        assert!(p.records.len() >= 2, "{file}");
+        let lines: Vec<u32> = p.records.iter().map(|r| r.at.line).collect();
+        assert!(lines.windows(2).all(|w| w[0] < w[1]), "{file}: {lines:?}");
+        for r in &p.records {
+            let text_line = pretty.lines().nth(r.at.line as usize - 1).unwrap();
+            assert!(text_line.contains(key), "{file}: line {} is {text_line}", r.at.line);
+        }
+    }
+}

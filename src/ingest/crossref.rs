@@ -79,7 +79,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
         return parsed;
     };
     match kind {
-        "work" => parsed.records.push(work(input, message, 0)),
+        "work" => parsed.records.push(work(input, message, 0, 1)),
         "work-list" => {
             let items = message.get("items").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
             if items.is_empty() {
@@ -87,8 +87,12 @@ pub fn parse(input: &str, text: &str) -> Parsed {
                     .diagnostics
                     .push(Diagnostic::info(at0, "Crossref work list with no items (end of paging)"));
             }
+            let mut cursor = 0;
             for (n, item) in items.iter().enumerate() {
-                parsed.records.push(work(input, item, n));
+                let line = s(item, "DOI")
+                    .and_then(|d| fieldmap::locate_json_value(text, "DOI", d, &mut cursor))
+                    .unwrap_or(1);
+                parsed.records.push(work(input, item, n, line));
             }
         }
         other => parsed
@@ -130,10 +134,10 @@ fn date(v: &Value, key: &str) -> Option<Date> {
     Some(Date { year, month, day })
 }
 
-fn work(input: &str, m: &Value, n: usize) -> Record {
+fn work(input: &str, m: &Value, n: usize, line: u32) -> Record {
     let doi = s(m, "DOI").and_then(Identifier::doi);
     let key = doi.as_ref().map(|d| d.value().to_string()).unwrap_or_else(|| format!("item {}", n + 1));
-    let at = Provenance::new(input, 1, Some(key.clone()));
+    let at = Provenance::new(input, line, Some(key.clone()));
     let mut r = Record::new(at.clone(), NAME);
     if let Some(d) = doi {
         r.add_id(d);
@@ -182,7 +186,7 @@ fn work(input: &str, m: &Value, n: usize) -> Record {
     r.doc_type = s(m, "type").and_then(fieldmap::doc_type);
     r.times_cited = m.get("is-referenced-by-count").and_then(Value::as_u64);
     for item in m.get("reference").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]) {
-        r.citations.push(reference(item, Provenance::new(input, 1, Some(key.clone()))));
+        r.citations.push(reference(item, Provenance::new(input, line, Some(key.clone()))));
     }
     r.mark_missing();
     r

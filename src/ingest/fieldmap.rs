@@ -99,6 +99,24 @@ pub fn cell(raw: &str) -> Option<&str> {
     (!t.is_empty() && t != "NA" && t != "[No abstract available]").then_some(t)
 }
 
+/// Line (1-based) of the first `"key": "value"` (or `"key":"value"`) in
+/// `text` at or after byte `*cursor`; moves the cursor past it. Gives JSON
+/// records read through `serde_json::Value` the line they start on.
+pub fn locate_json_value(text: &str, key: &str, value: &str, cursor: &mut usize) -> Option<u32> {
+    let rest = text.get(*cursor..)?;
+    let a = rest.find(&format!("\"{key}\": \"{value}\""));
+    let b = rest.find(&format!("\"{key}\":\"{value}\""));
+    let pos = match (a, b) {
+        (Some(x), Some(y)) => x.min(y),
+        (Some(x), None) | (None, Some(x)) => x,
+        (None, None) => return None,
+    };
+    let abs = *cursor + pos;
+    *cursor = abs + 1;
+    let line = text.get(..abs)?.matches('\n').count() + 1;
+    u32::try_from(line).ok()
+}
+
 /// A parsed CSV table: header, rows with their 1-based starting line.
 #[derive(Debug, Default)]
 pub struct Table {

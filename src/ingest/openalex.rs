@@ -473,7 +473,7 @@ fn works_from_values(
         }
         // Locate the work's own `"id": "…"` to give it a line.
         let line = match item.get("id").and_then(|v| v.as_str()) {
-            Some(id) => locate_id(text, id, &mut cursor).unwrap_or(start_line),
+            Some(id) => fieldmap::locate_json_value(text, "id", id, &mut cursor).unwrap_or(start_line),
             None => start_line,
         };
         match Work::deserialize(&item) {
@@ -484,22 +484,6 @@ fn works_from_values(
             )),
         }
     }
-}
-
-/// Line of the first `"id": "<id>"` (or `"id":"<id>"`) at or after `cursor`.
-fn locate_id(text: &str, id: &str, cursor: &mut usize) -> Option<u32> {
-    let rest = text.get(*cursor..)?;
-    let a = rest.find(&format!("\"id\": \"{id}\""));
-    let b = rest.find(&format!("\"id\":\"{id}\""));
-    let pos = match (a, b) {
-        (Some(x), Some(y)) => x.min(y),
-        (Some(x), None) | (None, Some(x)) => x,
-        (None, None) => return None,
-    };
-    let abs = *cursor + pos;
-    *cursor = abs + 1;
-    let line = text.get(..abs)?.matches('\n').count() + 1;
-    u32::try_from(line).ok()
 }
 
 /// Reads OpenAlex JSON Lines from `reader`, one work per line, handing each

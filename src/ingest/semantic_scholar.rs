@@ -51,6 +51,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
     };
     match &v {
         Value::Array(items) => {
+            let mut cursor = 0;
             for (n, item) in items.iter().enumerate() {
                 if item.is_null() {
                     parsed.diagnostics.push(Diagnostic::info(
@@ -58,7 +59,8 @@ pub fn parse(input: &str, text: &str) -> Parsed {
                         "paper not found (null in batch response)",
                     ));
                 } else {
-                    parsed.records.push(paper(input, item, n));
+                    let line = locate(text, item, &mut cursor);
+                    parsed.records.push(paper(input, item, n, line));
                 }
             }
         }
@@ -69,9 +71,9 @@ pub fn parse(input: &str, text: &str) -> Parsed {
                     .diagnostics
                     .push(Diagnostic::error(at0, format!("Semantic Scholar API error response: {msg}")));
             } else if let Some(Value::Array(data)) = obj.get("data") {
-                page(input, data, &mut parsed);
+                page(input, text, data, &mut parsed);
             } else if obj.contains_key("paperId") || obj.contains_key("externalIds") {
-                parsed.records.push(paper(input, &v, 0));
+                parsed.records.push(paper(input, &v, 0, 1));
             } else {
                 parsed
                     .diagnostics
@@ -86,7 +88,8 @@ pub fn parse(input: &str, text: &str) -> Parsed {
 }
 
 /// A `data` page of papers, cited papers or citing papers.
-fn page(input: &str, data: &[Value], parsed: &mut Parsed) {
+fn page(input: &str, text: &str, data: &[Value], parsed: &mut Parsed) {
+    let mut cursor = 0;
     let at0 = Provenance::new(input, 1, None);
     let owner = owner_from_url(input);
     if data.is_empty() {
@@ -115,7 +118,8 @@ fn page(input: &str, data: &[Value], parsed: &mut Parsed) {
                     "reference page without the citing paper (give the request URL as input label to keep the edges): cited papers read as records",
                 ));
                 for (n, item) in items.into_iter().enumerate() {
-                    parsed.records.push(paper(input, item, n));
+                    let line = locate(text, item, &mut cursor);
+                    parsed.records.push(paper(input, item, n, line));
                 }
             }
         }
@@ -127,7 +131,8 @@ fn page(input: &str, data: &[Value], parsed: &mut Parsed) {
             ));
         }
         for (n, item) in data.iter().filter_map(|d| d.get("citingPaper")).enumerate() {
-            let mut r = paper(input, item, n);
+            let line = locate(text, item, &mut cursor);
+            let mut r = paper(input, item, n, line);
             if let Some(ids) = &owner {
                 r.citations.push(Citation {
                     raw: ids.first().map(|i| i.to_string()).unwrap_or_default(),
@@ -141,13 +146,19 @@ fn page(input: &str, data: &[Value], parsed: &mut Parsed) {
         }
     } else if data.iter().any(|d| d.get("paperId").is_some()) {
         for (n, item) in data.iter().enumerate() {
-            parsed.records.push(paper(input, item, n));
+            let line = locate(text, item, &mut cursor);
+            parsed.records.push(paper(input, item, n, line));
         }
     } else {
         parsed
             .diagnostics
             .push(Diagnostic::error(at0, "data page holds no papers (an author list?): skipped"));
     }
+}
+
+/// Line of a paper object's `"paperId"` in `text` (1 when not found).
+fn locate(text: &str, p: &Value, cursor: &mut usize) -> u32 {
+    s(p, "paperId").and_then(|id| fieldmap::locate_json_value(text, "paperId", id, cursor)).unwrap_or(1)
 }
 
 /// The paper named in a request URL `…/paper/<id>/references` or `/citations`.
@@ -237,10 +248,10 @@ fn venue_of(p: &Value) -> Option<String> {
 
 /// A paper object as a record; its `references` as citations; its
 /// `citations` (papers citing it) are not records of their own here.
-fn paper(input: &str, p: &Value, n: usize) -> Record {
+fn paper(input: &str, p: &Value, n: usize, line: u32) -> Record {
     let ids = ids_of(p);
     let key = ids.first().map(|i| i.value().to_string()).unwrap_or_else(|| format!("paper {}", n + 1));
-    let at = Provenance::new(input, 1, Some(key));
+    let at = Provenance::new(input, line, Some(key));
     let mut r = Record::new(at.clone(), NAME);
     r.ids = ids;
     r.title = s(p, "title").map(squash_ws);
