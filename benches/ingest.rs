@@ -11,7 +11,8 @@
 //! and `works.wos.txt` (WoS plain text, [`ingest::wos::read_stream`]) found in
 //! the directory it prints records, citations, seconds, records/s and MB/s
 //! (one core, file read through a 1 MiB `BufReader`, records dropped as they
-//! come). Without `CITEMAP_BENCH_DIR` it prints this usage and exits.
+//! come), by wall clock and per CPU second (the latter is what to compare on
+//! a shared machine). Without `CITEMAP_BENCH_DIR` it prints this usage and exits.
 
 use citemap::ingest;
 use std::io::BufReader;
@@ -24,6 +25,14 @@ type StreamFn = fn(
     &mut dyn FnMut(citemap::model::Record),
     &mut Vec<citemap::model::Diagnostic>,
 ) -> std::io::Result<u64>;
+
+/// CPU time of this process in seconds (Linux `/proc/self/schedstat`), so the
+/// figures stay meaningful on a loaded machine; `None` elsewhere.
+fn cpu_seconds() -> Option<f64> {
+    let s = std::fs::read_to_string("/proc/self/schedstat").ok()?;
+    let ns: f64 = s.split_whitespace().next()?.parse().ok()?;
+    Some(ns / 1e9)
+}
 
 fn run(dir: &Path, file: &str, label: &str, f: StreamFn) {
     let path = dir.join(file);
@@ -42,6 +51,7 @@ fn run(dir: &Path, file: &str, label: &str, f: StreamFn) {
     let mut citations: u64 = 0;
     let mut diags = Vec::new();
     let start = Instant::now();
+    let cpu0 = cpu_seconds();
     let n = match f(
         &path.display().to_string(),
         reader,
@@ -57,12 +67,20 @@ fn run(dir: &Path, file: &str, label: &str, f: StreamFn) {
     let secs = start.elapsed().as_secs_f64().max(1e-9);
     let mb = meta.len() as f64 / 1e6;
     println!(
-        "{label}: {n} records, {citations} citations, {} diagnostics, {:.1} MB in {secs:.2} s: {:.0} records/s, {:.1} MB/s",
+        "{label}: {n} records, {citations} citations, {} diagnostics, {:.1} MB in {secs:.2} s wall: {:.0} records/s, {:.1} MB/s",
         diags.len(),
         mb,
         n as f64 / secs,
         mb / secs
     );
+    if let (Some(a), Some(b)) = (cpu0, cpu_seconds()) {
+        let cpu = (b - a).max(1e-9);
+        println!(
+            "{label}: {cpu:.2} s CPU: {:.0} records/s, {:.1} MB/s per CPU second",
+            n as f64 / cpu,
+            mb / cpu
+        );
+    }
 }
 
 fn main() {

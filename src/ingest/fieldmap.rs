@@ -93,6 +93,19 @@ pub fn month_number(raw: &str) -> Option<u8> {
     names.iter().position(|m| t.starts_with(m)).and_then(|i| u8::try_from(i + 1).ok())
 }
 
+/// Like [`squash_ws`](crate::model::norm::squash_ws) (trim, runs of
+/// whitespace to one space) but borrows when `s` is already clean, which is
+/// the common case in the hot loops of the readers.
+pub fn squash_cow(s: &str) -> std::borrow::Cow<'_, str> {
+    let t = s.trim();
+    let clean = !t.contains("  ") && !t.chars().any(|c| c.is_whitespace() && c != ' ');
+    if clean {
+        std::borrow::Cow::Borrowed(t)
+    } else {
+        std::borrow::Cow::Owned(crate::model::norm::squash_ws(t))
+    }
+}
+
 /// Empty and `NA` cells count as absent.
 pub fn cell(raw: &str) -> Option<&str> {
     let t = raw.trim();

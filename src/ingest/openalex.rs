@@ -10,7 +10,7 @@
 //! diagnostic and no records.
 
 use super::fieldmap;
-use crate::model::norm::{normalize_orcid, squash_ws};
+use crate::model::norm::normalize_orcid;
 use crate::model::{Author, Citation, Date, Diagnostic, Identifier, Parsed, Provenance, Record};
 use serde::de::{Deserializer, MapAccess, Visitor};
 use serde::Deserialize;
@@ -50,144 +50,227 @@ pub fn short_id(id: &str) -> String {
     id.trim().rsplit('/').next().unwrap_or(id).to_string()
 }
 
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct Work {
-    id: Option<String>,
-    doi: Option<String>,
-    title: Option<String>,
-    display_name: Option<String>,
-    publication_year: Option<i32>,
-    publication_date: Option<String>,
-    #[serde(rename = "type")]
-    kind: Option<String>,
-    language: Option<String>,
-    ids: Option<Ids>,
-    primary_location: Option<Location>,
-    host_venue: Option<Source>,
-    authorships: Option<Vec<Authorship>>,
-    biblio: Option<Biblio>,
-    concepts: Option<Vec<Scored>>,
-    topics: Option<Vec<Scored>>,
-    keywords: Option<Vec<Keyword>>,
-    mesh: Option<Vec<Mesh>>,
-    cited_by_count: Option<u64>,
-    referenced_works: Option<Vec<String>>,
-    abstract_inverted_index: Option<InvertedIndex>,
+/// A JSON string borrowed from the input when it has no escapes.
+#[derive(Clone, Debug)]
+struct S<'a>(Cow<'a, str>);
+
+impl<'a> S<'a> {
+    fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for S<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for S<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = S<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(S(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(S(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(S(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V(std::marker::PhantomData))
+    }
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct Ids {
-    doi: Option<String>,
-    pmid: Option<String>,
-    pmcid: Option<String>,
+struct Work<'a> {
+    #[serde(borrow)]
+    id: Option<S<'a>>,
+    #[serde(borrow)]
+    doi: Option<S<'a>>,
+    #[serde(borrow)]
+    title: Option<S<'a>>,
+    #[serde(borrow)]
+    display_name: Option<S<'a>>,
+    publication_year: Option<i32>,
+    #[serde(borrow)]
+    publication_date: Option<S<'a>>,
+    #[serde(rename = "type", borrow)]
+    kind: Option<S<'a>>,
+    #[serde(borrow)]
+    language: Option<S<'a>>,
+    #[serde(borrow)]
+    ids: Option<Ids<'a>>,
+    #[serde(borrow)]
+    primary_location: Option<Location<'a>>,
+    #[serde(borrow)]
+    host_venue: Option<Source<'a>>,
+    #[serde(borrow)]
+    authorships: Option<Vec<Authorship<'a>>>,
+    #[serde(borrow)]
+    biblio: Option<Biblio<'a>>,
+    #[serde(borrow)]
+    concepts: Option<Vec<Scored<'a>>>,
+    #[serde(borrow)]
+    topics: Option<Vec<Scored<'a>>>,
+    #[serde(borrow)]
+    keywords: Option<Vec<Keyword<'a>>>,
+    #[serde(borrow)]
+    mesh: Option<Vec<Mesh<'a>>>,
+    cited_by_count: Option<u64>,
+    #[serde(borrow)]
+    referenced_works: Option<Vec<S<'a>>>,
+    #[serde(borrow)]
+    abstract_inverted_index: Option<InvertedIndex<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Ids<'a> {
+    #[serde(borrow)]
+    doi: Option<S<'a>>,
+    #[serde(borrow)]
+    pmid: Option<S<'a>>,
+    #[serde(borrow)]
+    pmcid: Option<S<'a>>,
     mag: Option<serde_json::Value>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct Location {
-    source: Option<Source>,
+struct Location<'a> {
+    #[serde(borrow)]
+    source: Option<Source<'a>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct Source {
-    display_name: Option<String>,
-    issn_l: Option<String>,
-    issn: Option<Vec<String>>,
-    host_organization_name: Option<String>,
-    publisher: Option<String>,
+struct Source<'a> {
+    #[serde(borrow)]
+    display_name: Option<S<'a>>,
+    #[serde(borrow)]
+    issn_l: Option<S<'a>>,
+    #[serde(borrow)]
+    issn: Option<Vec<S<'a>>>,
+    #[serde(borrow)]
+    host_organization_name: Option<S<'a>>,
+    #[serde(borrow)]
+    publisher: Option<S<'a>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct Authorship {
-    author: Option<AuthorObj>,
-    raw_author_name: Option<String>,
-    institutions: Option<Vec<Institution>>,
-    raw_affiliation_strings: Option<Vec<String>>,
+struct Authorship<'a> {
+    #[serde(borrow)]
+    author: Option<AuthorObj<'a>>,
+    #[serde(borrow)]
+    raw_author_name: Option<S<'a>>,
+    #[serde(borrow)]
+    institutions: Option<Vec<Institution<'a>>>,
+    #[serde(borrow)]
+    raw_affiliation_strings: Option<Vec<S<'a>>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct AuthorObj {
-    id: Option<String>,
-    display_name: Option<String>,
-    orcid: Option<String>,
+struct AuthorObj<'a> {
+    #[serde(borrow)]
+    id: Option<S<'a>>,
+    #[serde(borrow)]
+    display_name: Option<S<'a>>,
+    #[serde(borrow)]
+    orcid: Option<S<'a>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct Institution {
-    display_name: Option<String>,
+struct Institution<'a> {
+    #[serde(borrow)]
+    display_name: Option<S<'a>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct Biblio {
-    volume: Option<String>,
-    issue: Option<String>,
-    first_page: Option<String>,
-    last_page: Option<String>,
+struct Biblio<'a> {
+    #[serde(borrow)]
+    volume: Option<S<'a>>,
+    #[serde(borrow)]
+    issue: Option<S<'a>>,
+    #[serde(borrow)]
+    first_page: Option<S<'a>>,
+    #[serde(borrow)]
+    last_page: Option<S<'a>>,
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct Scored {
-    display_name: Option<String>,
+struct Scored<'a> {
+    #[serde(borrow)]
+    display_name: Option<S<'a>>,
     score: Option<f64>,
 }
 
-#[derive(Deserialize)]
-#[serde(untagged)]
-enum Keyword {
-    Text(String),
-    Obj {
-        #[serde(default)]
-        display_name: Option<String>,
-        #[serde(default)]
-        keyword: Option<String>,
-    },
+/// A keyword: a plain string (older records) or an object with `display_name`
+/// (or `keyword`).
+struct Keyword<'a>(Option<S<'a>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Keyword<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Keyword<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a keyword string or object")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Keyword(Some(S(Cow::Borrowed(v)))))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Keyword(Some(S(Cow::Owned(v.to_string())))))
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(Keyword(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut name = None;
+                while let Some(k) = map.next_key::<S<'a>>()? {
+                    if (k.as_str() == "display_name" || k.as_str() == "keyword") && name.is_none() {
+                        name = map.next_value::<Option<S<'a>>>()?;
+                    } else {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+                Ok(Keyword(name))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
 }
 
 #[derive(Deserialize, Default)]
 #[serde(default)]
-struct Mesh {
-    descriptor_name: Option<String>,
+struct Mesh<'a> {
+    #[serde(borrow)]
+    descriptor_name: Option<S<'a>>,
 }
 
 /// An abstract inverted index read straight into `(position, word)` pairs.
 #[derive(Default)]
-struct InvertedIndex(Vec<(u32, String)>);
+struct InvertedIndex<'a>(Vec<(u32, S<'a>)>);
 
-struct Word<'a>(Cow<'a, str>);
-
-impl<'de> Deserialize<'de> for Word<'de> {
+impl<'de: 'a, 'a> Deserialize<'de> for InvertedIndex<'a> {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = Word<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a word")
-            }
-            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
-                Ok(Word(Cow::Borrowed(v)))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
-                Ok(Word(Cow::Owned(v.to_string())))
-            }
-        }
-        d.deserialize_str(V)
-    }
-}
-
-impl<'de> Deserialize<'de> for InvertedIndex {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct V;
-        impl<'de> Visitor<'de> for V {
-            type Value = InvertedIndex;
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = InvertedIndex<'a>;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("an abstract inverted index")
             }
@@ -196,44 +279,58 @@ impl<'de> Deserialize<'de> for InvertedIndex {
             }
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut out = Vec::new();
-                while let Some(w) = map.next_key::<Word<'de>>()? {
+                while let Some(w) = map.next_key::<S<'a>>()? {
                     let positions: Vec<u32> = map.next_value()?;
                     for p in positions {
                         if out.len() < MAX_ABSTRACT_WORDS {
-                            out.push((p, w.0.to_string()));
+                            out.push((p, w.clone()));
                         }
                     }
                 }
                 Ok(InvertedIndex(out))
             }
         }
-        d.deserialize_any(V)
+        d.deserialize_any(V(std::marker::PhantomData))
     }
 }
 
 /// The plain abstract from an inverted index (words in position order).
-fn abstract_text(idx: InvertedIndex) -> Option<String> {
+fn abstract_text(idx: InvertedIndex<'_>) -> Option<String> {
     let mut pairs = idx.0;
     if pairs.is_empty() {
         return None;
     }
-    pairs.sort_by_key(|(p, _)| *p);
-    let mut s = String::with_capacity(pairs.iter().map(|(_, w)| w.len() + 1).sum());
+    pairs.sort_unstable_by_key(|(p, _)| *p);
+    let mut s = String::with_capacity(pairs.iter().map(|(_, w)| w.as_str().len() + 1).sum());
     for (i, (_, w)) in pairs.iter().enumerate() {
         if i > 0 {
             s.push(' ');
         }
-        s.push_str(w);
+        s.push_str(w.as_str());
     }
     Some(s)
 }
 
-fn nonempty(s: Option<String>) -> Option<String> {
-    s.map(|v| squash_ws(&v)).filter(|v| !v.is_empty())
+/// The string with whitespace squashed; `None` when empty. Allocates once,
+/// and squashes only when needed.
+fn nonempty(s: Option<S<'_>>) -> Option<String> {
+    let s = s?;
+    let t = s.as_str();
+    if t.is_empty() {
+        return None;
+    }
+    match fieldmap::squash_cow(t) {
+        Cow::Borrowed(b) if b.len() == t.len() => Some(s.0.into_owned()),
+        other => Some(other.into_owned()).filter(|v| !v.is_empty()),
+    }
+}
+
+fn opt_str<'b>(s: &'b Option<S<'_>>) -> Option<&'b str> {
+    s.as_ref().map(S::as_str)
 }
 
 /// Turns one deserialised work into a [`Record`].
-fn to_record(w: Work, input: &str, line: u32, n: usize) -> Record {
+fn to_record(w: Work<'_>, input: &str, line: u32, n: usize) -> Record {
     let oa = w.id.as_deref().map(short_id).filter(|s| !s.is_empty());
     let doi = w
         .doi
@@ -253,10 +350,10 @@ fn to_record(w: Work, input: &str, line: u32, n: usize) -> Record {
         r.add_id(d);
     }
     if let Some(ids) = w.ids {
-        if let Some(p) = ids.pmid.as_deref().and_then(Identifier::pmid) {
+        if let Some(p) = opt_str(&ids.pmid).and_then(Identifier::pmid) {
             r.add_id(p);
         }
-        if let Some(p) = ids.pmcid.as_deref() {
+        if let Some(p) = opt_str(&ids.pmcid) {
             let digits: String = p
                 .rsplit('/')
                 .find(|s| !s.is_empty())
@@ -283,8 +380,8 @@ fn to_record(w: Work, input: &str, line: u32, n: usize) -> Record {
         if let Some(raw) = nonempty(a.raw_author_name) {
             au.raw = raw;
         }
-        au.orcid = obj.orcid.as_deref().and_then(normalize_orcid);
-        au.source_id = obj.id.as_deref().map(short_id).filter(|s| !s.is_empty());
+        au.orcid = opt_str(&obj.orcid).and_then(normalize_orcid);
+        au.source_id = opt_str(&obj.id).map(short_id).filter(|s| !s.is_empty());
         for inst in a.institutions.unwrap_or_default() {
             if let Some(name) = nonempty(inst.display_name) {
                 if !au.affiliations.contains(&name) {
@@ -297,7 +394,7 @@ fn to_record(w: Work, input: &str, line: u32, n: usize) -> Record {
                 .raw_affiliation_strings
                 .unwrap_or_default()
                 .into_iter()
-                .filter(|s| !s.trim().is_empty())
+                .filter_map(|s| nonempty(Some(s)))
                 .collect();
         }
         r.authors.push(au);
@@ -309,8 +406,8 @@ fn to_record(w: Work, input: &str, line: u32, n: usize) -> Record {
             r.issn.push(l);
         }
         for i in s.issn.unwrap_or_default() {
-            if !r.issn.contains(&i) {
-                r.issn.push(i);
+            if !r.issn.iter().any(|x| x == i.as_str()) {
+                r.issn.push(i.0.into_owned());
             }
         }
         r.publisher = nonempty(s.host_organization_name).or_else(|| nonempty(s.publisher));
@@ -326,16 +423,12 @@ fn to_record(w: Work, input: &str, line: u32, n: usize) -> Record {
     }
     r.published = w
         .publication_date
-        .as_deref()
-        .and_then(fieldmap::iso_date)
+        .as_ref()
+        .and_then(|d| fieldmap::iso_date(d.as_str()))
         .or_else(|| w.publication_year.map(Date::year));
     r.abstract_text = w.abstract_inverted_index.and_then(abstract_text);
     for k in w.keywords.unwrap_or_default() {
-        let k = match k {
-            Keyword::Text(t) => Some(t),
-            Keyword::Obj { display_name, keyword } => display_name.or(keyword),
-        };
-        if let Some(k) = nonempty(k) {
+        if let Some(k) = nonempty(k.0) {
             if !r.keywords.contains(&k) {
                 r.keywords.push(k);
             }
@@ -358,16 +451,18 @@ fn to_record(w: Work, input: &str, line: u32, n: usize) -> Record {
             }
         }
     }
-    r.language = w.language.as_deref().and_then(fieldmap::language);
-    r.doc_type = w.kind.as_deref().and_then(fieldmap::doc_type);
+    r.language = opt_str(&w.language).and_then(fieldmap::language);
+    r.doc_type = opt_str(&w.kind).and_then(fieldmap::doc_type);
     r.times_cited = w.cited_by_count;
-    for rw in w.referenced_works.unwrap_or_default() {
-        let id = short_id(&rw);
+    let refs = w.referenced_works.unwrap_or_default();
+    r.citations.reserve(refs.len());
+    for rw in refs {
+        let id = short_id(rw.as_str());
         if id.is_empty() {
             continue;
         }
         r.citations.push(Citation {
-            raw: rw,
+            raw: rw.0.into_owned(),
             ids: vec![Identifier::Openalex(id)],
             count: 1,
             at: Provenance::new(input, line, Some(key.clone())),

@@ -55,20 +55,23 @@ static PAGES_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// year, abbreviated source, `V<volume>`, `P<page>` (or an article number),
 /// `DOI <doi>` or `DOI [<doi>, <doi>]`. Any of them may be missing.
 pub fn parse_wos_cr(raw: &str, at: Provenance) -> Citation {
-    let text = squash_ws(raw);
-    let mut c = Citation { raw: text.clone(), count: 1, at, ..Citation::default() };
+    let text = super::fieldmap::squash_cow(raw);
+    let mut c = Citation { raw: text.to_string(), count: 1, at, ..Citation::default() };
     // The DOI part comes last and may hold ", " inside brackets: cut it off first.
-    let mut body = text.as_str();
-    if let Some(pos) = find_ci(body, "DOI ").filter(|&p| p == 0 || body[..p].ends_with(", ")) {
-        let doi_part = &body[pos..];
-        for m in DOI_RE.find_iter(doi_part) {
-            if let Some(id) = Identifier::doi(m.as_str()) {
-                if !c.ids.contains(&id) {
-                    c.ids.push(id);
+    let mut body: &str = &text;
+    let doi_pos = if body.starts_with("DOI ") { Some(0) } else { body.find(", DOI ").map(|p| p + 2) };
+    if let Some(pos) = doi_pos {
+        let doi_part = body.get(pos + 4..).unwrap_or("");
+        for piece in doi_part.split([',', '[', ']', ' ']) {
+            if piece.starts_with("10.") {
+                if let Some(id) = Identifier::doi(piece) {
+                    if !c.ids.contains(&id) {
+                        c.ids.push(id);
+                    }
                 }
             }
         }
-        body = body[..pos].trim_end_matches([',', ' ']);
+        body = body.get(..pos).unwrap_or("").trim_end_matches([',', ' ']);
     }
     let mut fields: Vec<&str> = body.split(", ").map(str::trim).filter(|f| !f.is_empty()).collect();
     // First author, unless the entry starts with the year or is anonymous.
@@ -76,7 +79,7 @@ pub fn parse_wos_cr(raw: &str, at: Provenance) -> Citation {
         if first.eq_ignore_ascii_case("[Anonymous]") || first.eq_ignore_ascii_case("Anonymous") {
             fields.remove(0);
         } else if !is_year(first) && fields.len() > 1 {
-            let a = parse_person(first);
+            let a = wos_author(first);
             if !a.family.is_empty() {
                 c.authors.push(a);
             }
@@ -106,6 +109,24 @@ pub fn parse_wos_cr(raw: &str, at: Provenance) -> Citation {
     c
 }
 
+/// A CR author: `Hayes AJ` directly (the common case), anything else through
+/// [`parse_person`].
+fn wos_author(name: &str) -> Author {
+    if let Some((fam, init)) = name.rsplit_once(' ') {
+        let initials = !init.is_empty() && init.len() <= 3 && init.bytes().all(|b| b.is_ascii_uppercase());
+        let family = !fam.is_empty() && !fam.contains([',', ' ', '.', '[']);
+        if initials && family {
+            return Author {
+                raw: name.to_string(),
+                family: fam.to_string(),
+                given: init.to_string(),
+                ..Author::default()
+            };
+        }
+    }
+    parse_person(name)
+}
+
 /// `V36` -> `36`, `P100` -> `100`, `PE123` -> `E123` (only when followed by a digit-ish value).
 fn wos_numbered(f: &str, tag: char) -> Option<&str> {
     let rest = f.strip_prefix(tag)?;
@@ -119,16 +140,6 @@ fn wos_numbered(f: &str, tag: char) -> Option<&str> {
 
 fn is_year(s: &str) -> bool {
     s.len() == 4 && s.bytes().all(|b| b.is_ascii_digit()) && (s.starts_with('1') || s.starts_with('2'))
-}
-
-/// Case-insensitive ASCII `find` (returns a byte offset on a char boundary).
-fn find_ci(hay: &str, needle: &str) -> Option<usize> {
-    let h = hay.as_bytes();
-    let n = needle.as_bytes();
-    if n.is_empty() || h.len() < n.len() {
-        return None;
-    }
-    (0..=h.len() - n.len()).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n) && hay.is_char_boundary(i))
 }
 
 /// Splits a `; `-joined reference list into entries.

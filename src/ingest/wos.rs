@@ -308,8 +308,10 @@ pub(crate) fn build_record(
     }
 
     // Cited references: one per CR line (plain text) or `; `-joined (tab).
-    for (line, cr) in items(fields, "CR") {
-        let cit = refs::parse_wos_cr(&cr, Provenance::new(input, line, Some(key.clone())));
+    let crs = fields.get("CR").map(Vec::as_slice).unwrap_or(&[]);
+    r.citations.reserve(crs.len());
+    for (line, cr) in crs.iter().filter(|(_, v)| !v.trim().is_empty()) {
+        let cit = refs::parse_wos_cr(cr, Provenance::new(input, *line, Some(key.clone())));
         if !cit.raw.is_empty() {
             r.citations.push(cit);
         }
