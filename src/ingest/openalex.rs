@@ -610,7 +610,12 @@ pub fn read_stream<R: BufRead>(
         if bytes.is_empty() {
             continue;
         }
-        match serde_json::from_slice::<Work>(bytes) {
+        // Validating the line once lets serde_json skip per-string UTF-8 checks.
+        let parsed = match std::str::from_utf8(bytes) {
+            Ok(line) => serde_json::from_str::<Work>(line),
+            Err(_) => serde_json::from_slice::<Work>(bytes),
+        };
+        match parsed {
             Ok(w) => {
                 on_record(to_record(w, input, line_no, usize::try_from(count).unwrap_or(usize::MAX)));
                 count += 1;
