@@ -197,8 +197,10 @@ fn wos_id(ut: String) -> String {
 /// The single value of a tag, wrapped lines joined.
 fn first(fields: &Fields, tag: &str) -> Option<String> {
     let vals = fields.get(tag)?;
-    let joined = vals.iter().map(|(_, v)| v.as_str()).collect::<Vec<_>>().join(" ");
-    let t = squash_ws(&joined);
+    let t = match vals.as_slice() {
+        [(_, one)] => fieldmap::squash_cow(one).into_owned(),
+        many => squash_ws(&many.iter().map(|(_, v)| v.as_str()).collect::<Vec<_>>().join(" ")),
+    };
     (!t.is_empty()).then_some(t)
 }
 
