@@ -11,16 +11,26 @@
 pub mod biblio;
 pub mod bibtex;
 pub mod callouts;
+pub mod compress;
+pub mod crossref;
 pub mod csl_json;
 pub mod endnote_xml;
+pub mod fieldmap;
 pub mod fulltext;
+pub mod lens_csv;
 pub mod listing;
 pub mod medline;
+pub mod openalex;
+pub mod openalex_csv;
 pub mod page;
 pub mod pubmed_xml;
 pub mod refs;
 pub mod ris;
+pub mod scopus_csv;
+pub mod semantic_scholar;
 pub mod text;
+pub mod wos;
+pub mod wos_tab;
 pub mod xmltree;
 
 use crate::model::{Diagnostic, Parsed, Provenance};
@@ -31,7 +41,13 @@ use serde::{Deserialize, Serialize};
 pub struct Options {
     /// Force a format instead of detecting it.
     pub format: Option<Format>,
+    /// Most bytes a gzip input may expand to; `None`: [`DEFAULT_MAX_DECOMPRESSED_BYTES`].
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_decompressed_bytes: Option<u64>,
 }
+
+/// Default bound on decompressed gzip input: 4 GiB.
+pub const DEFAULT_MAX_DECOMPRESSED_BYTES: u64 = 4 << 30;
 
 /// Every kind of input citemap reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -58,11 +74,35 @@ pub enum Format {
     EndnoteXml,
     /// CSL-JSON (array of items or one item).
     CslJson,
+    /// Web of Science tagged plain text (`PT` … `ER`).
+    WosPlain,
+    /// Web of Science tab-delimited export.
+    WosTab,
+    /// Scopus CSV export.
+    ScopusCsv,
+    /// Lens.org scholarly CSV export.
+    LensCsv,
+    /// OpenAlex work JSON, API list page or JSON Lines.
+    OpenalexJson,
+    /// OpenAlex CSV export.
+    OpenalexCsv,
+    /// Crossref REST API work or work list.
+    Crossref,
+    /// Semantic Scholar Graph API paper, batch or page.
+    SemanticScholar,
 }
 
 impl Format {
     /// Every format, in detection order.
-    pub const ALL: [Format; 10] = [
+    pub const ALL: [Format; 18] = [
+        Format::WosPlain,
+        Format::WosTab,
+        Format::ScopusCsv,
+        Format::LensCsv,
+        Format::OpenalexCsv,
+        Format::Crossref,
+        Format::SemanticScholar,
+        Format::OpenalexJson,
         Format::AggregatorPage,
         Format::Listing,
         Format::FullText,
@@ -88,6 +128,14 @@ impl Format {
             Format::PubmedXml => "pubmed-xml",
             Format::EndnoteXml => "endnote-xml",
             Format::CslJson => "csl-json",
+            Format::WosPlain => "wos",
+            Format::WosTab => "wos-tab",
+            Format::ScopusCsv => "scopus-csv",
+            Format::LensCsv => "lens-csv",
+            Format::OpenalexJson => "openalex",
+            Format::OpenalexCsv => "openalex-csv",
+            Format::Crossref => "crossref",
+            Format::SemanticScholar => "semantic-scholar",
         }
     }
 
@@ -145,6 +193,30 @@ pub fn detect(text: &str) -> Option<Format> {
     if head.is_empty() {
         return None;
     }
+    if wos::sniff(text) {
+        return Some(Format::WosPlain);
+    }
+    if wos_tab::sniff(text) {
+        return Some(Format::WosTab);
+    }
+    if scopus_csv::sniff(text) {
+        return Some(Format::ScopusCsv);
+    }
+    if lens_csv::sniff(text) {
+        return Some(Format::LensCsv);
+    }
+    if openalex_csv::sniff(text) {
+        return Some(Format::OpenalexCsv);
+    }
+    if crossref::sniff(text) {
+        return Some(Format::Crossref);
+    }
+    if semantic_scholar::sniff(text) {
+        return Some(Format::SemanticScholar);
+    }
+    if openalex::sniff(text) {
+        return Some(Format::OpenalexJson);
+    }
     if head.starts_with('{') && page::looks_like_aggregator(head) {
         return Some(Format::AggregatorPage);
     }
@@ -191,6 +263,14 @@ pub fn parse_str(input: &str, text: &str, format: Format) -> Parsed {
         Format::PubmedXml => pubmed_xml::parse(input, text),
         Format::EndnoteXml => endnote_xml::parse(input, text),
         Format::CslJson => csl_json::parse(input, text),
+        Format::WosPlain => wos::parse(input, text),
+        Format::WosTab => wos_tab::parse(input, text),
+        Format::ScopusCsv => scopus_csv::parse(input, text),
+        Format::LensCsv => lens_csv::parse(input, text),
+        Format::OpenalexJson => openalex::parse(input, text),
+        Format::OpenalexCsv => openalex_csv::parse(input, text),
+        Format::Crossref => crossref::parse(input, text),
+        Format::SemanticScholar => semantic_scholar::parse(input, text),
     }
 }
 
@@ -203,6 +283,22 @@ pub fn parse_bytes(input: &str, bytes: &[u8], opts: &Options) -> Parsed {
 
 /// Like [`parse_bytes`], also returning the format used (`None`: unknown kind).
 pub fn read(input: &str, bytes: &[u8], opts: &Options) -> (Option<Format>, Parsed) {
+    let unzipped;
+    let bytes = if compress::is_gzip(bytes) {
+        let limit = opts.max_decompressed_bytes.unwrap_or(DEFAULT_MAX_DECOMPRESSED_BYTES);
+        match compress::gunzip_bounded(bytes, limit) {
+            Ok(b) => {
+                unzipped = b;
+                unzipped.as_slice()
+            }
+            Err(e) => {
+                let diag = Diagnostic::error(Provenance::new(input, 0, None), format!("{e}: skipped"));
+                return (None, Parsed { records: Vec::new(), diagnostics: vec![diag] });
+            }
+        }
+    } else {
+        bytes
+    };
     let (text, mut diags) = decode(input, bytes);
     let format = opts.format.or_else(|| detect(&text));
     let mut parsed = match format {

@@ -1,0 +1,219 @@
+//! Field helpers shared by the export and API readers (WoS, Scopus, Lens,
+//! OpenAlex, Crossref, Semantic Scholar): language names, document types,
+//! dates, and a forgiving CSV table reader that keeps line numbers.
+
+use crate::model::{Date, Diagnostic, DocType, Provenance};
+
+/// ISO 639-1 code for a language written as a name ("English") or a code; the
+/// input as written when unknown; `None` when empty.
+pub fn language(raw: &str) -> Option<String> {
+    let t = raw.trim();
+    if t.is_empty() || t.eq_ignore_ascii_case("NA") {
+        return None;
+    }
+    let first = t.split([';', ',']).next().unwrap_or(t).trim();
+    let code = match first.to_ascii_lowercase().as_str() {
+        "english" | "en" | "eng" => "en",
+        "german" | "de" | "ger" | "deu" => "de",
+        "french" | "fr" | "fre" | "fra" => "fr",
+        "spanish" | "es" | "spa" => "es",
+        "portuguese" | "pt" | "por" => "pt",
+        "italian" | "it" | "ita" => "it",
+        "chinese" | "zh" | "chi" | "zho" => "zh",
+        "japanese" | "ja" | "jpn" => "ja",
+        "russian" | "ru" | "rus" => "ru",
+        "dutch" | "nl" | "dut" | "nld" => "nl",
+        "korean" | "ko" | "kor" => "ko",
+        "polish" | "pl" | "pol" => "pl",
+        "turkish" | "tr" | "tur" => "tr",
+        "swedish" | "sv" | "swe" => "sv",
+        "czech" | "cs" | "cze" | "ces" => "cs",
+        _ => return Some(first.to_string()),
+    };
+    Some(code.to_string())
+}
+
+/// A [`DocType`] from the document-type vocabularies of WoS (`Article; Early
+/// Access`, `Review`), Scopus, OpenAlex (`article`, `review`, `paratext`),
+/// Crossref (`journal-article`, `book-chapter`) and Semantic Scholar
+/// (`JournalArticle`, `Review`, `MetaAnalysis`).
+pub fn doc_type(raw: &str) -> Option<DocType> {
+    let t = raw.trim().to_ascii_lowercase();
+    if t.is_empty() {
+        return None;
+    }
+    let has = |s: &str| t.contains(s);
+    Some(if has("systematic") {
+        DocType::SystematicReview
+    } else if has("meta-analysis") || has("metaanalysis") {
+        DocType::MetaAnalysis
+    } else if has("review") && !has("book review") {
+        DocType::Review
+    } else if has("guideline") {
+        DocType::Guideline
+    } else if has("chapter") || has("book-part") || has("book-section") || has("bookchapter") {
+        DocType::Chapter
+    } else if t == "book" || t == "b" || has("monograph") || t.starts_with("book") && !has("review") {
+        DocType::Book
+    } else if has("proceedings") || has("conference") || has("meeting") {
+        DocType::Conference
+    } else if has("dissertation") || has("thesis") {
+        DocType::Thesis
+    } else if has("preprint") || has("posted-content") {
+        DocType::Preprint
+    } else if has("editorial") || has("letter") || has("comment") || has("note") || has("erratum") {
+        DocType::Editorial
+    } else if has("report") || has("standard") {
+        DocType::Report
+    } else if has("article") || t == "j" || has("journal") {
+        DocType::Article
+    } else {
+        DocType::Other
+    })
+}
+
+/// A date from `2017-09-12`, `2017-09`, `2017`, `2017/09/12`.
+pub fn iso_date(raw: &str) -> Option<Date> {
+    let mut parts = raw.trim().split(['-', '/', 'T']);
+    let year: i32 = parts.next()?.trim().parse().ok()?;
+    if !(1000..=2200).contains(&year) {
+        return None;
+    }
+    let month = parts.next().and_then(|m| m.parse::<u8>().ok()).filter(|m| (1..=12).contains(m));
+    let day = month
+        .and(parts.next().and_then(|d| d.get(..2).unwrap_or(d).parse::<u8>().ok()))
+        .filter(|d| (1..=31).contains(d));
+    Some(Date { year, month, day })
+}
+
+/// A month number from an English month name or abbreviation (`FEB`, `June`).
+pub fn month_number(raw: &str) -> Option<u8> {
+    let t = raw.trim().to_ascii_lowercase();
+    let names = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
+    names.iter().position(|m| t.starts_with(m)).and_then(|i| u8::try_from(i + 1).ok())
+}
+
+/// Like [`squash_ws`](crate::model::norm::squash_ws) (trim, runs of
+/// whitespace to one space) but borrows when `s` is already clean, which is
+/// the common case in the hot loops of the readers.
+pub fn squash_cow(s: &str) -> std::borrow::Cow<'_, str> {
+    let t = s.trim();
+    let clean = !t.contains("  ") && !t.chars().any(|c| c.is_whitespace() && c != ' ');
+    if clean {
+        std::borrow::Cow::Borrowed(t)
+    } else {
+        std::borrow::Cow::Owned(crate::model::norm::squash_ws(t))
+    }
+}
+
+/// Empty and `NA` cells count as absent.
+pub fn cell(raw: &str) -> Option<&str> {
+    let t = raw.trim();
+    (!t.is_empty() && t != "NA" && t != "[No abstract available]").then_some(t)
+}
+
+/// Line (1-based) of the first `"key": "value"` (or `"key":"value"`) in
+/// `text` at or after byte `*cursor`; moves the cursor past it. Gives JSON
+/// records read through `serde_json::Value` the line they start on.
+pub fn locate_json_value(text: &str, key: &str, value: &str, cursor: &mut usize) -> Option<u32> {
+    let rest = text.get(*cursor..)?;
+    let a = rest.find(&format!("\"{key}\": \"{value}\""));
+    let b = rest.find(&format!("\"{key}\":\"{value}\""));
+    let pos = match (a, b) {
+        (Some(x), Some(y)) => x.min(y),
+        (Some(x), None) | (None, Some(x)) => x,
+        (None, None) => return None,
+    };
+    let abs = *cursor + pos;
+    *cursor = abs + 1;
+    let line = text.get(..abs)?.matches('\n').count() + 1;
+    u32::try_from(line).ok()
+}
+
+/// A parsed CSV table: header, rows with their 1-based starting line.
+#[derive(Debug, Default)]
+pub struct Table {
+    /// Header cells (trimmed, BOM removed).
+    pub header: Vec<String>,
+    /// Data rows with the line they start on.
+    pub rows: Vec<(u32, Vec<String>)>,
+}
+
+impl Table {
+    /// Index of the column called `name` (exact, then case-insensitive).
+    pub fn col(&self, name: &str) -> Option<usize> {
+        self.header
+            .iter()
+            .position(|h| h == name)
+            .or_else(|| self.header.iter().position(|h| h.eq_ignore_ascii_case(name)))
+    }
+}
+
+/// Reads CSV (RFC 4180 quoting, embedded newlines) into a [`Table`]; rows
+/// that cannot be read become diagnostics, the rest is kept. Rows with a
+/// different number of fields are kept as they are (callers realign them).
+pub fn read_csv(input: &str, text: &str, delimiter: u8, diags: &mut Vec<Diagnostic>) -> Table {
+    let text = text.trim_start_matches('\u{feff}');
+    let mut rdr = csv::ReaderBuilder::new()
+        .delimiter(delimiter)
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(text.as_bytes());
+    let mut table = Table::default();
+    let mut record = csv::StringRecord::new();
+    let mut first = true;
+    loop {
+        let before = u32::try_from(rdr.position().line()).unwrap_or(u32::MAX);
+        match rdr.read_record(&mut record) {
+            Ok(false) => break,
+            Ok(true) => {
+                let line = record.position().and_then(|p| u32::try_from(p.line()).ok()).unwrap_or(before);
+                let cells: Vec<String> = record.iter().map(str::to_string).collect();
+                if first {
+                    table.header = cells.iter().map(|h| h.trim().to_string()).collect();
+                    first = false;
+                } else if cells.iter().any(|c| !c.trim().is_empty()) {
+                    table.rows.push((line.max(1), cells));
+                }
+            }
+            Err(e) => {
+                let line = e.position().and_then(|p| u32::try_from(p.line()).ok()).unwrap_or(before);
+                diags.push(Diagnostic::warning(
+                    Provenance::new(input, line.max(1), None),
+                    format!("unreadable CSV row skipped: {e}"),
+                ));
+                if matches!(e.kind(), csv::ErrorKind::Io(_)) {
+                    break;
+                }
+            }
+        }
+    }
+    table
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn languages_and_types() {
+        assert_eq!(language("English").as_deref(), Some("en"));
+        assert_eq!(language("Klingon").as_deref(), Some("Klingon"));
+        assert_eq!(doc_type("Article; Early Access"), Some(DocType::Article));
+        assert_eq!(doc_type("Review"), Some(DocType::Review));
+        assert_eq!(doc_type("journal-article"), Some(DocType::Article));
+        assert_eq!(doc_type("book-chapter"), Some(DocType::Chapter));
+        assert_eq!(doc_type("paratext"), Some(DocType::Other));
+        assert_eq!(iso_date("2017-09-12"), Some(Date { year: 2017, month: Some(9), day: Some(12) }));
+        assert_eq!(iso_date("x"), None);
+    }
+
+    #[test]
+    fn csv_lines() {
+        let mut d = Vec::new();
+        let t = read_csv("t", "a,b\n1,\"x\ny\"\n2,3\n", b',', &mut d);
+        assert_eq!(t.rows.len(), 2);
+        assert_eq!(t.rows[0].0, 2);
+        assert_eq!(t.rows[1].0, 4);
+    }
+}

@@ -1,0 +1,660 @@
+//! OpenAlex work JSON: a single work (`GET /works/W…`), API list pages
+//! (`{"meta": …, "results": [...]}`), JSON arrays of works, and JSON Lines
+//! (one work per line, as in snapshots and `gen_corpus.py` corpora).
+//!
+//! Works are deserialised into typed structs (only the fields citemap uses;
+//! the rest is skipped without building a `serde_json::Value`), which keeps
+//! JSON Lines reading fast. [`read_stream`] reads JSON Lines from any
+//! [`BufRead`] one line at a time, so a million-work file never sits in
+//! memory. API error bodies (`{"error": …, "message": …}`) give an error
+//! diagnostic and no records.
+
+use super::fieldmap;
+use crate::model::norm::normalize_orcid;
+use crate::model::{Author, Citation, Date, Diagnostic, Identifier, Parsed, Provenance, Record};
+use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::Deserialize;
+use std::borrow::Cow;
+use std::io::BufRead;
+
+/// Format name used in `source_kind`.
+pub const NAME: &str = "openalex";
+
+/// Concepts and topics with a score below this are not kept as subjects.
+pub const SUBJECT_MIN_SCORE: f64 = 0.4;
+
+/// Most abstract words kept from an inverted index (guards against absurd positions).
+const MAX_ABSTRACT_WORDS: usize = 20_000;
+
+/// True when `text` looks like OpenAlex work JSON, a list page or JSON Lines
+/// of works, or an OpenAlex-style error body.
+pub fn sniff(text: &str) -> bool {
+    let head = text.trim_start_matches('\u{feff}').trim_start();
+    if !(head.starts_with('{') || head.starts_with('[')) {
+        return false;
+    }
+    let sample = head.get(..head.len().min(4096)).unwrap_or_else(|| {
+        let mut end = head.len().min(4096);
+        while !head.is_char_boundary(end) {
+            end -= 1;
+        }
+        &head[..end]
+    });
+    sample.contains("openalex.org/W")
+        || sample.contains("\"meta\"") && sample.contains("\"results\"")
+        || (sample.contains("\"error\"") && sample.contains("\"message\"") && !sample.contains("\"status\""))
+}
+
+/// `https://openalex.org/W2741809807` -> `W2741809807` (other strings unchanged).
+pub fn short_id(id: &str) -> String {
+    id.trim().rsplit('/').next().unwrap_or(id).to_string()
+}
+
+/// A JSON string borrowed from the input when it has no escapes.
+#[derive(Clone, Debug)]
+struct S<'a>(Cow<'a, str>);
+
+impl<'a> S<'a> {
+    fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::ops::Deref for S<'_> {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for S<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = S<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(S(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(S(Cow::Owned(v.to_string())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(S(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V(std::marker::PhantomData))
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Work<'a> {
+    #[serde(borrow)]
+    id: Option<S<'a>>,
+    #[serde(borrow)]
+    doi: Option<S<'a>>,
+    #[serde(borrow)]
+    title: Option<S<'a>>,
+    #[serde(borrow)]
+    display_name: Option<S<'a>>,
+    publication_year: Option<i32>,
+    #[serde(borrow)]
+    publication_date: Option<S<'a>>,
+    #[serde(rename = "type", borrow)]
+    kind: Option<S<'a>>,
+    #[serde(borrow)]
+    language: Option<S<'a>>,
+    #[serde(borrow)]
+    ids: Option<Ids<'a>>,
+    #[serde(borrow)]
+    primary_location: Option<Location<'a>>,
+    #[serde(borrow)]
+    host_venue: Option<Source<'a>>,
+    #[serde(borrow)]
+    authorships: Option<Vec<Authorship<'a>>>,
+    #[serde(borrow)]
+    biblio: Option<Biblio<'a>>,
+    #[serde(borrow)]
+    concepts: Option<Vec<Scored<'a>>>,
+    #[serde(borrow)]
+    topics: Option<Vec<Scored<'a>>>,
+    #[serde(borrow)]
+    keywords: Option<Vec<Keyword<'a>>>,
+    #[serde(borrow)]
+    mesh: Option<Vec<Mesh<'a>>>,
+    cited_by_count: Option<u64>,
+    #[serde(borrow)]
+    referenced_works: Option<Vec<S<'a>>>,
+    #[serde(borrow)]
+    abstract_inverted_index: Option<InvertedIndex<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Ids<'a> {
+    #[serde(borrow)]
+    doi: Option<S<'a>>,
+    #[serde(borrow)]
+    pmid: Option<S<'a>>,
+    #[serde(borrow)]
+    pmcid: Option<S<'a>>,
+    mag: Option<serde_json::Value>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Location<'a> {
+    #[serde(borrow)]
+    source: Option<Source<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Source<'a> {
+    #[serde(borrow)]
+    display_name: Option<S<'a>>,
+    #[serde(borrow)]
+    issn_l: Option<S<'a>>,
+    #[serde(borrow)]
+    issn: Option<Vec<S<'a>>>,
+    #[serde(borrow)]
+    host_organization_name: Option<S<'a>>,
+    #[serde(borrow)]
+    publisher: Option<S<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Authorship<'a> {
+    #[serde(borrow)]
+    author: Option<AuthorObj<'a>>,
+    #[serde(borrow)]
+    raw_author_name: Option<S<'a>>,
+    #[serde(borrow)]
+    institutions: Option<Vec<Institution<'a>>>,
+    #[serde(borrow)]
+    raw_affiliation_strings: Option<Vec<S<'a>>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct AuthorObj<'a> {
+    #[serde(borrow)]
+    id: Option<S<'a>>,
+    #[serde(borrow)]
+    display_name: Option<S<'a>>,
+    #[serde(borrow)]
+    orcid: Option<S<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Institution<'a> {
+    #[serde(borrow)]
+    display_name: Option<S<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Biblio<'a> {
+    #[serde(borrow)]
+    volume: Option<S<'a>>,
+    #[serde(borrow)]
+    issue: Option<S<'a>>,
+    #[serde(borrow)]
+    first_page: Option<S<'a>>,
+    #[serde(borrow)]
+    last_page: Option<S<'a>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Scored<'a> {
+    #[serde(borrow)]
+    display_name: Option<S<'a>>,
+    score: Option<f64>,
+}
+
+/// A keyword: a plain string (older records) or an object with `display_name`
+/// (or `keyword`).
+struct Keyword<'a>(Option<S<'a>>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Keyword<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = Keyword<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a keyword string or object")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Keyword(Some(S(Cow::Borrowed(v)))))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Keyword(Some(S(Cow::Owned(v.to_string())))))
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(Keyword(None))
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut name = None;
+                while let Some(k) = map.next_key::<S<'a>>()? {
+                    if (k.as_str() == "display_name" || k.as_str() == "keyword") && name.is_none() {
+                        name = map.next_value::<Option<S<'a>>>()?;
+                    } else {
+                        map.next_value::<serde::de::IgnoredAny>()?;
+                    }
+                }
+                Ok(Keyword(name))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct Mesh<'a> {
+    #[serde(borrow)]
+    descriptor_name: Option<S<'a>>,
+}
+
+/// An abstract inverted index read straight into `(position, word)` pairs.
+#[derive(Default)]
+struct InvertedIndex<'a>(Vec<(u32, S<'a>)>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for InvertedIndex<'a> {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<'a>(std::marker::PhantomData<&'a ()>);
+        impl<'de: 'a, 'a> Visitor<'de> for V<'a> {
+            type Value = InvertedIndex<'a>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an abstract inverted index")
+            }
+            fn visit_unit<E>(self) -> Result<Self::Value, E> {
+                Ok(InvertedIndex::default())
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
+                let mut out = Vec::new();
+                while let Some(w) = map.next_key::<S<'a>>()? {
+                    let positions: Vec<u32> = map.next_value()?;
+                    for p in positions {
+                        if out.len() < MAX_ABSTRACT_WORDS {
+                            out.push((p, w.clone()));
+                        }
+                    }
+                }
+                Ok(InvertedIndex(out))
+            }
+        }
+        d.deserialize_any(V(std::marker::PhantomData))
+    }
+}
+
+/// The plain abstract from an inverted index (words in position order).
+fn abstract_text(idx: InvertedIndex<'_>) -> Option<String> {
+    let mut pairs = idx.0;
+    if pairs.is_empty() {
+        return None;
+    }
+    pairs.sort_unstable_by_key(|(p, _)| *p);
+    let mut s = String::with_capacity(pairs.iter().map(|(_, w)| w.as_str().len() + 1).sum());
+    for (i, (_, w)) in pairs.iter().enumerate() {
+        if i > 0 {
+            s.push(' ');
+        }
+        s.push_str(w.as_str());
+    }
+    Some(s)
+}
+
+/// The string with whitespace squashed; `None` when empty. Allocates once,
+/// and squashes only when needed.
+fn nonempty(s: Option<S<'_>>) -> Option<String> {
+    let s = s?;
+    let t = s.as_str();
+    if t.is_empty() {
+        return None;
+    }
+    match fieldmap::squash_cow(t) {
+        Cow::Borrowed(b) if b.len() == t.len() => Some(s.0.into_owned()),
+        other => Some(other.into_owned()).filter(|v| !v.is_empty()),
+    }
+}
+
+fn opt_str<'b>(s: &'b Option<S<'_>>) -> Option<&'b str> {
+    s.as_ref().map(S::as_str)
+}
+
+/// Turns one deserialised work into a [`Record`].
+fn to_record(w: Work<'_>, input: &str, line: u32, n: usize) -> Record {
+    let oa = w.id.as_deref().map(short_id).filter(|s| !s.is_empty());
+    let doi = w
+        .doi
+        .as_deref()
+        .and_then(Identifier::doi)
+        .or_else(|| w.ids.as_ref().and_then(|i| i.doi.as_deref()).and_then(Identifier::doi));
+    let key = oa
+        .clone()
+        .or_else(|| doi.as_ref().map(|d| d.value().to_string()))
+        .unwrap_or_else(|| format!("work {}", n + 1));
+    let at = Provenance::new(input, line, Some(key.clone()));
+    let mut r = Record::new(at, NAME);
+    if let Some(id) = oa {
+        r.add_id(Identifier::Openalex(id));
+    }
+    if let Some(d) = doi {
+        r.add_id(d);
+    }
+    if let Some(ids) = w.ids {
+        if let Some(p) = opt_str(&ids.pmid).and_then(Identifier::pmid) {
+            r.add_id(p);
+        }
+        if let Some(p) = opt_str(&ids.pmcid) {
+            let digits: String = p
+                .rsplit('/')
+                .find(|s| !s.is_empty())
+                .unwrap_or("")
+                .chars()
+                .filter(char::is_ascii_digit)
+                .collect();
+            if !digits.is_empty() {
+                r.add_id(Identifier::Pmcid(format!("PMC{digits}")));
+            }
+        }
+        match ids.mag {
+            Some(serde_json::Value::String(m)) => r.add_id(Identifier::Other(format!("mag:{m}"))),
+            Some(serde_json::Value::Number(m)) => r.add_id(Identifier::Other(format!("mag:{m}"))),
+            _ => {}
+        }
+    }
+    r.title = nonempty(w.title).or_else(|| nonempty(w.display_name));
+    for a in w.authorships.unwrap_or_default() {
+        let obj = a.author.unwrap_or_default();
+        let shown = nonempty(obj.display_name).or_else(|| nonempty(a.raw_author_name.clone()));
+        let Some(shown) = shown else { continue };
+        let mut au = Author::person(&shown);
+        if let Some(raw) = nonempty(a.raw_author_name) {
+            au.raw = raw;
+        }
+        au.orcid = opt_str(&obj.orcid).and_then(normalize_orcid);
+        au.source_id = opt_str(&obj.id).map(short_id).filter(|s| !s.is_empty());
+        for inst in a.institutions.unwrap_or_default() {
+            if let Some(name) = nonempty(inst.display_name) {
+                if !au.affiliations.contains(&name) {
+                    au.affiliations.push(name);
+                }
+            }
+        }
+        if au.affiliations.is_empty() {
+            au.affiliations = a
+                .raw_affiliation_strings
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|s| nonempty(Some(s)))
+                .collect();
+        }
+        r.authors.push(au);
+    }
+    let source = w.primary_location.and_then(|l| l.source).or(w.host_venue);
+    if let Some(s) = source {
+        r.venue = nonempty(s.display_name);
+        if let Some(l) = nonempty(s.issn_l) {
+            r.issn.push(l);
+        }
+        for i in s.issn.unwrap_or_default() {
+            if !r.issn.iter().any(|x| x == i.as_str()) {
+                r.issn.push(i.0.into_owned());
+            }
+        }
+        r.publisher = nonempty(s.host_organization_name).or_else(|| nonempty(s.publisher));
+    }
+    if let Some(b) = w.biblio {
+        r.volume = nonempty(b.volume);
+        r.issue = nonempty(b.issue);
+        r.pages = match (nonempty(b.first_page), nonempty(b.last_page)) {
+            (Some(f), Some(l)) if f != l => Some(format!("{f}-{l}")),
+            (Some(f), _) => Some(f),
+            _ => None,
+        };
+    }
+    r.published = w
+        .publication_date
+        .as_ref()
+        .and_then(|d| fieldmap::iso_date(d.as_str()))
+        .or_else(|| w.publication_year.map(Date::year));
+    r.abstract_text = w.abstract_inverted_index.and_then(abstract_text);
+    for k in w.keywords.unwrap_or_default() {
+        if let Some(k) = nonempty(k.0) {
+            if !r.keywords.contains(&k) {
+                r.keywords.push(k);
+            }
+        }
+    }
+    let scored = w.topics.unwrap_or_default().into_iter().chain(w.concepts.unwrap_or_default());
+    for s in scored {
+        if s.score.unwrap_or(0.0) >= SUBJECT_MIN_SCORE {
+            if let Some(name) = nonempty(s.display_name) {
+                if !r.subjects.contains(&name) {
+                    r.subjects.push(name);
+                }
+            }
+        }
+    }
+    for m in w.mesh.unwrap_or_default() {
+        if let Some(name) = nonempty(m.descriptor_name) {
+            if !r.subjects.contains(&name) {
+                r.subjects.push(name);
+            }
+        }
+    }
+    r.language = opt_str(&w.language).and_then(fieldmap::language);
+    r.doc_type = opt_str(&w.kind).and_then(fieldmap::doc_type);
+    r.times_cited = w.cited_by_count;
+    let refs = w.referenced_works.unwrap_or_default();
+    r.citations.reserve(refs.len());
+    for rw in refs {
+        let id = short_id(rw.as_str());
+        if id.is_empty() {
+            continue;
+        }
+        r.citations.push(Citation {
+            raw: rw.0.into_owned(),
+            ids: vec![Identifier::Openalex(id)],
+            count: 1,
+            at: Provenance::new(input, line, Some(key.clone())),
+            ..Citation::default()
+        });
+    }
+    r.mark_missing();
+    r
+}
+
+/// Reads OpenAlex JSON of any supported shape held in memory.
+pub fn parse(input: &str, text: &str) -> Parsed {
+    let mut parsed = Parsed::default();
+    let t = text.trim_start_matches('\u{feff}');
+    let body = t.trim_start();
+    let lead = t.get(..t.len() - body.len()).unwrap_or("");
+    let lead_lines = u32::try_from(lead.matches('\n').count()).unwrap_or(0);
+    if is_json_lines(body) {
+        let mut records = Vec::new();
+        let _ = read_stream(input, text.as_bytes(), &mut |r| records.push(r), &mut parsed.diagnostics);
+        parsed.records = records;
+        return parsed;
+    }
+    let value: serde_json::Value = match serde_json::from_str(body) {
+        Ok(v) => v,
+        Err(e) => {
+            parsed.diagnostics.push(Diagnostic::error(
+                Provenance::new(input, u32::try_from(e.line()).unwrap_or(0).saturating_add(lead_lines), None),
+                format!("not valid JSON: {e}"),
+            ));
+            return parsed;
+        }
+    };
+    let start_line = lead_lines + 1;
+    match value {
+        serde_json::Value::Array(items) => works_from_values(input, text, items, start_line, &mut parsed),
+        serde_json::Value::Object(mut obj) => {
+            if let Some(err) = obj.get("error") {
+                let msg = obj.get("message").map(json_text).unwrap_or_default();
+                parsed.diagnostics.push(Diagnostic::error(
+                    Provenance::new(input, start_line, None),
+                    format!(
+                        "OpenAlex API error response: {}{}{}",
+                        json_text(err),
+                        if msg.is_empty() { "" } else { ": " },
+                        msg
+                    ),
+                ));
+            } else if let Some(serde_json::Value::Array(items)) = obj.remove("results") {
+                if items.is_empty() {
+                    parsed.diagnostics.push(Diagnostic::info(
+                        Provenance::new(input, start_line, None),
+                        "OpenAlex list page with no results (end of paging)",
+                    ));
+                }
+                works_from_values(input, text, items, start_line, &mut parsed);
+            } else if obj.contains_key("id") || obj.contains_key("ids") || obj.contains_key("doi") {
+                works_from_values(input, text, vec![serde_json::Value::Object(obj)], start_line, &mut parsed);
+            } else {
+                parsed.diagnostics.push(Diagnostic::error(
+                    Provenance::new(input, start_line, None),
+                    "JSON object is neither an OpenAlex work nor a list page: skipped",
+                ));
+            }
+        }
+        _ => parsed.diagnostics.push(Diagnostic::error(
+            Provenance::new(input, start_line, None),
+            "JSON value is not an OpenAlex work, list page or array: skipped",
+        )),
+    }
+    parsed
+}
+
+fn json_text(v: &serde_json::Value) -> String {
+    match v {
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+/// First line a complete object and more lines follow: JSON Lines.
+fn is_json_lines(body: &str) -> bool {
+    let mut lines = body.lines().map(str::trim).filter(|l| !l.is_empty());
+    let Some(first) = lines.next() else { return false };
+    first.starts_with('{') && first.ends_with('}') && lines.next().is_some_and(|l| l.starts_with('{'))
+}
+
+fn works_from_values(
+    input: &str,
+    text: &str,
+    items: Vec<serde_json::Value>,
+    start_line: u32,
+    parsed: &mut Parsed,
+) {
+    let mut cursor = 0usize;
+    for (n, item) in items.into_iter().enumerate() {
+        if item.is_null() {
+            parsed.diagnostics.push(Diagnostic::info(
+                Provenance::new(input, start_line, Some(format!("item {}", n + 1))),
+                "null work in list (not found)",
+            ));
+            continue;
+        }
+        // Locate the work's own `"id": "…"` to give it a line.
+        let line = match item.get("id").and_then(|v| v.as_str()) {
+            Some(id) => fieldmap::locate_json_value(text, "id", id, &mut cursor).unwrap_or(start_line),
+            None => start_line,
+        };
+        match Work::deserialize(&item) {
+            Ok(w) => parsed.records.push(to_record(w, input, line, n)),
+            Err(e) => parsed.diagnostics.push(Diagnostic::warning(
+                Provenance::new(input, line, Some(format!("item {}", n + 1))),
+                format!("work not readable: {e}"),
+            )),
+        }
+    }
+}
+
+/// Reads OpenAlex JSON Lines from `reader`, one work per line, handing each
+/// record to `on_record`; returns the number of records read.
+///
+/// Blank lines are skipped; a line that is not a readable work becomes a
+/// warning with its line number (and the work id when it can be seen) and
+/// reading goes on with the next line.
+pub fn read_stream<R: BufRead>(
+    input: &str,
+    mut reader: R,
+    on_record: &mut dyn FnMut(Record),
+    diagnostics: &mut Vec<Diagnostic>,
+) -> std::io::Result<u64> {
+    let mut buf = Vec::with_capacity(64 * 1024);
+    let mut line_no: u32 = 0;
+    let mut count: u64 = 0;
+    loop {
+        buf.clear();
+        if reader.read_until(b'\n', &mut buf)? == 0 {
+            break;
+        }
+        line_no = line_no.saturating_add(1);
+        let mut bytes: &[u8] = &buf;
+        if line_no == 1 {
+            bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(bytes);
+        }
+        let bytes = bytes.trim_ascii();
+        if bytes.is_empty() {
+            continue;
+        }
+        // Validating the line once lets serde_json skip per-string UTF-8 checks.
+        let parsed = match std::str::from_utf8(bytes) {
+            Ok(line) => serde_json::from_str::<Work>(line),
+            Err(_) => serde_json::from_slice::<Work>(bytes),
+        };
+        match parsed {
+            Ok(w) => {
+                on_record(to_record(w, input, line_no, usize::try_from(count).unwrap_or(usize::MAX)));
+                count += 1;
+            }
+            Err(e) => {
+                let key = sniff_id(bytes);
+                diagnostics.push(Diagnostic::warning(
+                    Provenance::new(input, line_no, key),
+                    format!("line is not a readable OpenAlex work: {e}"),
+                ));
+            }
+        }
+    }
+    Ok(count)
+}
+
+/// The `W…` id near the start of a broken line, for the diagnostic.
+fn sniff_id(bytes: &[u8]) -> Option<String> {
+    let head = &bytes[..bytes.len().min(512)];
+    let s = String::from_utf8_lossy(head);
+    let pos = s.find("openalex.org/W")? + "openalex.org/".len();
+    let id: String = s.get(pos..)?.chars().take_while(|c| c.is_ascii_alphanumeric()).collect();
+    (id.len() > 1).then_some(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inverted_index_and_jsonl_errors() {
+        let text = "{\"id\":\"https://openalex.org/W1\",\"title\":\"A\",\"abstract_inverted_index\":{\"world\":[1],\"Hello\":[0]},\"referenced_works\":[\"https://openalex.org/W2\"]}\n{broken\n{\"id\":\"https://openalex.org/W3\",\"title\":null,\"display_name\":\"B\"}\n";
+        let p = parse("t.jsonl", text);
+        assert_eq!(p.records.len(), 2);
+        assert_eq!(p.records[0].abstract_text.as_deref(), Some("Hello world"));
+        assert_eq!(p.records[0].citations[0].ids, vec![Identifier::Openalex("W2".into())]);
+        assert_eq!(p.records[1].at.line, 3);
+        assert_eq!(p.records[1].title.as_deref(), Some("B"));
+        assert_eq!(p.diagnostics.len(), 1);
+        assert_eq!(p.diagnostics[0].at.line, 2);
+    }
+}
