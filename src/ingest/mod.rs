@@ -11,6 +11,7 @@
 pub mod callouts;
 pub mod fulltext;
 pub mod listing;
+pub mod matrix;
 pub mod page;
 pub mod refs;
 pub mod text;
