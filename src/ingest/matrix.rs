@@ -17,7 +17,7 @@
 //!
 //! **Invariant:** never panics, whatever the bytes.
 
-use crate::model::norm::{alnum_key, fold, squash_ws};
+use crate::model::norm::{fold, squash_ws};
 use crate::model::{Diagnostic, Provenance};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -181,8 +181,10 @@ pub struct MatrixRow {
 /// Study labels that probably name the same study.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DuplicateGroup {
-    /// `exact` (equal after whitespace, case and punctuation normalisation)
-    /// or `near` (similar spelling, same year: "may be the same").
+    /// `exact` (equal after whitespace, case and punctuation normalisation),
+    /// `near` (similar spelling, same year: "may be the same") or
+    /// `name_variant` (author names that look like misspellings of each
+    /// other, any year: check the spelling).
     pub kind: String,
     /// Row indices into [`CitationMatrix::rows`], ascending.
     pub rows: Vec<usize>,
@@ -414,10 +416,10 @@ fn from_grid(input: &str, grid: Vec<(u32, Vec<String>)>) -> Result<CitationMatri
     for g in &duplicates {
         let line = g.rows.first().and_then(|&i| rows.get(i)).map_or(0, |r| r.line);
         let quoted: Vec<String> = g.labels.iter().map(|l| format!("{l:?}")).collect();
-        let what = if g.kind == "exact" {
-            "probable duplicate study (labels equal after normalisation)"
-        } else {
-            "study labels may name the same study"
+        let what = match g.kind.as_str() {
+            "exact" => "probable duplicate study (labels equal after normalisation)",
+            "near" => "study labels may name the same study",
+            _ => "author names may be spelling variants",
         };
         diagnostics.push(Diagnostic::warning(
             Provenance::new(input, line, None),
@@ -427,10 +429,19 @@ fn from_grid(input: &str, grid: Vec<(u32, Vec<String>)>) -> Result<CitationMatri
     Ok(CitationMatrix { input: input.to_string(), reviews, rows, duplicates, diagnostics })
 }
 
-/// The key under which two study labels count as the same study:
-/// [`alnum_key`] (case, accents, whitespace and punctuation ignored).
+/// The key under which two study labels count as the same study: folded
+/// (case and accents ignored), apostrophes dropped, other punctuation and
+/// whitespace runs collapsed to one space. `Safarinejad  2009` and
+/// `safarinejad 2009` share a key; `Montorsi 2004_1` and `Montorsi 20041` do
+/// not (punctuation separates tokens, it is not deleted).
 pub fn study_key(label: &str) -> String {
-    alnum_key(label)
+    let folded = fold(label);
+    let spaced: String = folded
+        .chars()
+        .filter(|c| *c != '\'')
+        .map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' })
+        .collect();
+    squash_ws(&spaced)
 }
 
 /// Splits a folded label into its letters-only name part and its year token
@@ -450,11 +461,14 @@ fn name_and_year(label: &str) -> (String, String) {
             }
             if year.is_empty() && i - start == 4 {
                 year = chars.get(start..i).map(|s| s.iter().collect()).unwrap_or_default();
-                // A one-letter suffix directly after the year ("2010a").
-                if let Some(&s) = chars.get(i) {
-                    if s.is_ascii_lowercase() && !chars.get(i + 1).is_some_and(|c| c.is_ascii_lowercase()) {
+                // A suffix glued to the year ("2010a", "2005_1", "2005-2")
+                // distinguishes studies of one author and year.
+                while let Some(&s) = chars.get(i) {
+                    if s.is_ascii_alphanumeric() || s == '_' || s == '-' {
                         year.push(s);
                         i += 1;
+                    } else {
+                        break;
                     }
                 }
             }
@@ -544,7 +558,63 @@ pub fn duplicate_studies(labels: &[&str]) -> Vec<DuplicateGroup> {
             out.push(group("near", rows, labels));
         }
     }
+    out.extend(name_variants(labels));
     out.sort_by(|a, b| a.rows.first().cmp(&b.rows.first()).then(a.kind.cmp(&b.kind)));
+    out
+}
+
+/// Groups of labels whose author names are probable misspellings of each
+/// other whatever the year (`Rudio-Aurioles 2012` / `Rubio-Aurioles 2009`):
+/// distinct letter-only names of 6+ letters with normalised
+/// Damerau-Levenshtein similarity >= 0.85. Only names within 2 letters of
+/// length of each other are compared (a longer gap cannot reach 0.85 at
+/// these lengths often enough to matter), after sorting by length.
+fn name_variants(labels: &[&str]) -> Vec<DuplicateGroup> {
+    let mut rows_of: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, l) in labels.iter().enumerate() {
+        let (name, _) = name_and_year(l);
+        let compact: String = name.chars().filter(|c| c.is_ascii_lowercase()).collect();
+        if compact.len() >= 6 {
+            rows_of.entry(compact).or_default().push(i);
+        }
+    }
+    let mut names: Vec<&String> = rows_of.keys().collect();
+    names.sort_by(|a, b| a.len().cmp(&b.len()).then(a.cmp(b)));
+    let mut parent: Vec<usize> = (0..names.len()).collect();
+    fn root(p: &[usize], mut x: usize) -> usize {
+        while let Some(&y) = p.get(x) {
+            if y == x {
+                break;
+            }
+            x = y;
+        }
+        x
+    }
+    for (a, na) in names.iter().enumerate() {
+        for (b, nb) in names.iter().enumerate().skip(a + 1) {
+            if nb.len() > na.len() + 2 {
+                break;
+            }
+            if strsim::normalized_damerau_levenshtein(na, nb) >= 0.85 {
+                let (ra, rb) = (root(&parent, a), root(&parent, b));
+                if let Some(slot) = parent.get_mut(ra.max(rb)) {
+                    *slot = ra.min(rb);
+                }
+            }
+        }
+    }
+    let mut comps: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    for (i, n) in names.iter().enumerate() {
+        comps.entry(root(&parent, i)).or_default().extend(rows_of.get(*n).into_iter().flatten());
+    }
+    let mut out = Vec::new();
+    for (root_ix, mut rows) in comps {
+        let n_names = (0..names.len()).filter(|&i| root(&parent, i) == root_ix).count();
+        if n_names > 1 {
+            rows.sort_unstable();
+            out.push(group("name_variant", rows, labels));
+        }
+    }
     out
 }
 
@@ -583,6 +653,7 @@ mod tests {
         assert_eq!(name_and_year("Saenz de Tejada 2002"), ("saenz de tejada".into(), "2002".into()));
         assert_eq!(name_and_year("2016Alaraudanjoki"), ("alaraudanjoki".into(), "2016".into()));
         assert_eq!(name_and_year("Smith 2010a"), ("smith".into(), "2010a".into()));
+        assert_eq!(name_and_year("Carson 2005_1"), ("carson".into(), "2005_1".into()));
     }
 
     #[test]
