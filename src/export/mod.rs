@@ -5,3 +5,4 @@
 //! for the target format.
 pub mod dot;
 pub mod graphml;
+pub mod overlap;
