@@ -296,3 +296,392 @@ fn all_zero_rows_and_empty_reviews_are_reported_not_counted() {
     // (N - r)/(rc - r) = (3 - 2)/(4 - 2)
     assert_eq!(r.summary.cca, Some(0.5));
 }
+
+// ---------------------------------------------------------------- corpus path
+
+mod corpus_path {
+    use citemap::analysis::overlap::{self, compute, corpus as oc, Amstar};
+    use citemap::model::{Cites, Corpus, DocType, Identifier, Provenance, Sourced, Work, WorkKind};
+
+    fn p(line: u32) -> Provenance {
+        Provenance::new("refs.ris", line, None)
+    }
+
+    fn work(n: u32, label: &str, authors: &str, title: &str, year: i32, doc: Option<DocType>) -> Work {
+        Work {
+            id: format!("W{n:012}"),
+            kind: if doc.is_some() { WorkKind::Paper } else { WorkKind::CitedWork },
+            label: label.into(),
+            title: Some(Sourced::new(title.into(), p(n))),
+            alt_titles: vec![],
+            ids: vec![],
+            year: Some(Sourced::new(year, p(n))),
+            year_suffix: String::new(),
+            year_note: None,
+            published: None,
+            epublished: None,
+            venue: None,
+            volume: None,
+            issue: None,
+            pages: None,
+            abstract_text: None,
+            language: None,
+            doc_type: doc.map(|d| Sourced::new(d, p(n))),
+            times_cited: None,
+            keywords: vec![],
+            cited_authors: Some(authors.into()),
+            missing: vec![],
+            sources: vec![p(n)],
+            matched_on: vec![],
+        }
+    }
+
+    /// Reviews R1..R4 (works 1-4), studies and background papers (10+).
+    fn corpus() -> Corpus {
+        let sr = Some(DocType::SystematicReview);
+        let mut works = vec![
+            work(1, "Adams et al. 2020", "Adams et al.", "Review one", 2020, sr),
+            work(2, "Baker et al. 2021", "Baker et al.", "Review two", 2021, Some(DocType::MetaAnalysis)),
+            work(3, "Clark et al. 2022", "Clark et al.", "Review three", 2022, sr),
+            work(4, "Dunn et al. 2022", "Dunn et al.", "Review four", 2022, sr),
+            work(5, "Eve 2019", "Eve", "A primary trial that is not reviewed", 2019, Some(DocType::Article)),
+            // Two reports of the Alpha trial: same first author, year, title.
+            work(10, "Smith et al. 2010", "Smith et al.", "The Alpha trial.", 2010, None),
+            work(11, "Smith & Brown 2010", "Smith J, Brown K", "The ALPHA trial", 2010, None),
+            work(12, "Jones 2012", "Jones", "Beta cohort", 2012, None),
+            work(13, "Lee 2020", "Lee", "Gamma study", 2020, None),
+            // Kim trial: main paper and follow-up, linked by the inclusion list.
+            work(14, "Kim 2018", "Kim", "Delta trial main results", 2018, None),
+            work(15, "Kim 2019", "Kim", "Delta trial follow-up", 2019, None),
+            // Background papers cited by reviews but not included.
+            work(20, "Higgins 2011", "Higgins", "Cochrane handbook", 2011, None),
+            work(21, "Page 2021", "Page", "PRISMA 2020 statement", 2021, None),
+        ];
+        works[0].ids.push(Sourced::new(Identifier::doi("10.1000/r1").expect("doi"), p(1)));
+        works[1].ids.push(Sourced::new(Identifier::pmid("31234567").expect("pmid"), p(2)));
+        works[5].ids.push(Sourced::new(Identifier::doi("10.1000/alpha").expect("doi"), p(10)));
+        let idx = |n: u32| works.iter().position(|w| w.id == format!("W{n:012}")).expect("work") as u32;
+        let edges = [
+            (1, 10),
+            (1, 12),
+            (1, 20),
+            (2, 11),
+            (2, 12),
+            (2, 13),
+            (2, 20),
+            (2, 21),
+            (3, 13),
+            (3, 14),
+            (3, 15),
+            (3, 21),
+            (4, 20),
+        ];
+        let mut cites: Vec<Cites> = edges
+            .iter()
+            .map(|&(a, b)| Cites { from: idx(a), to: idx(b), count: 1, sources: vec![p(a)] })
+            .collect();
+        cites.sort_by_key(|c| (c.from, c.to));
+        Corpus { works, cites, ..Corpus::default() }
+    }
+
+    const INCLUSION: &str = "review,reference,study,search_date,year,amstar
+doi:10.1000/r1,https://doi.org/10.1000/ALPHA,,2019-06,,High
+10.1000/r1,Beta cohort,,,,
+PMID: 31234567,Smith & Brown 2010,,,,moderate
+31234567,W000000000012,,,,
+31234567,Gamma study,,,,
+W000000000003,W000000000013,,,,Critically low
+W000000000003,W000000000014,KIM-TRIAL,,,
+W000000000003,W000000000015,KIM-TRIAL,,,
+W000000000003,Nonexistent 1999,,,,
+W000000000004,Also nonexistent,,,,
+";
+
+    #[test]
+    fn inclusion_list_narrows_reference_lists_and_collapses_reports() {
+        let c = corpus();
+        let reviews = oc::reviews_by_doc_type(&c);
+        assert_eq!(reviews.len(), 4, "the article is not a review");
+        let list = oc::parse_inclusion_list("incl.csv", INCLUSION);
+        assert!(list.diagnostics.is_empty(), "{:?}", list.diagnostics);
+        let m = oc::from_corpus(&c, &reviews, Some(&list));
+        let r = compute(&m);
+        let labels: Vec<&str> = r.matrix.studies.iter().map(|s| s.label.as_str()).collect();
+        assert_eq!(labels, ["Smith et al. 2010", "Jones 2012", "Lee 2020", "KIM-TRIAL"]);
+        let alpha = &r.matrix.studies[0];
+        assert_eq!(alpha.reports.len(), 2, "two reports of the Alpha trial");
+        assert_eq!(
+            r.matrix.studies[3].reports.iter().map(|x| x.label.as_str()).collect::<Vec<_>>(),
+            ["Kim 2018", "Kim 2019"]
+        );
+        let cells: Vec<String> =
+            r.matrix.cells.iter().map(|row| row.iter().map(|c| c.as_str()).collect::<String>()).collect();
+        assert_eq!(cells, ["110", "110", "011", "001"]);
+        let s = &r.summary;
+        assert_eq!((s.n_reviews, s.n_studies, s.n_inclusions, s.n_missing), (3, 4, 7, 0));
+        assert_eq!(s.cca, Some(3.0 / 8.0));
+        assert_eq!(s.covered_area, Some(7.0 / 12.0));
+        assert_eq!((s.n_single_review_studies, s.n_multi_review_studies), (1, 3));
+        // R4 includes nothing resolvable: reported, not silently dropped.
+        assert_eq!(r.excluded_reviews, ["Dunn et al. 2022"]);
+        assert!(r.diagnostics.iter().any(|d| d.message.contains("Nonexistent 1999") && d.at.line == 10));
+        assert!(r.diagnostics.iter().any(|d| d.message.contains("\"Dunn et al. 2022\" has no resolvable")));
+        let r1 = &r.reviews[0];
+        assert_eq!(
+            (r1.label.as_str(), r1.amstar, r1.year),
+            ("Adams et al. 2020", Some(Amstar::High), Some(2020))
+        );
+        assert_eq!(r1.search_date.map(|d| d.to_string()).as_deref(), Some("2019-06"));
+        assert_eq!(r.reviews[1].amstar, Some(Amstar::Moderate));
+        assert_eq!(r.reviews[2].amstar, Some(Amstar::CriticallyLow));
+        let pair = |a: usize, b: usize| r.pairs.iter().find(|p| p.a == a && p.b == b).expect("pair");
+        assert_eq!(pair(0, 1).cca, Some(2.0 / 3.0));
+        assert_eq!(pair(0, 1).containment_a_in_b, Some(1.0));
+        assert_eq!(pair(0, 2).overlap, 0);
+        assert_eq!(pair(1, 2).cca, Some(1.0 / 4.0));
+    }
+
+    #[test]
+    fn search_dates_give_structural_missingness() {
+        let c = corpus();
+        let list = oc::parse_inclusion_list("incl.csv", INCLUSION);
+        let mut m = oc::from_corpus(&c, &oc::reviews_by_doc_type(&c), Some(&list));
+        // Lee 2020 appeared after R1's search (2019-06): X for R1 only.
+        assert_eq!(m.mark_missing_from_dates(), 1);
+        let r = compute(&m);
+        assert_eq!(r.summary.n_missing, 1);
+        assert_eq!(r.summary.cca, Some(3.0 / 7.0));
+        let p = r.pairs.iter().find(|p| p.a == 0 && p.b == 1).expect("pair");
+        assert_eq!((p.x, p.cca, p.cca_unadjusted), (1, Some(1.0), Some(2.0 / 3.0)));
+    }
+
+    #[test]
+    fn without_a_list_the_whole_reference_list_counts() {
+        let c = corpus();
+        let m = oc::from_corpus(&c, &oc::reviews_by_doc_type(&c), None);
+        let r = compute(&m);
+        let labels: Vec<&str> = r.matrix.studies.iter().map(|s| s.label.as_str()).collect();
+        assert!(labels.contains(&"Higgins 2011") && labels.contains(&"Page 2021"), "{labels:?}");
+        assert_eq!(r.summary.n_reviews, 4);
+        // Kim reports are separate without the list's study label.
+        assert_eq!(r.summary.n_studies, 7);
+    }
+
+    #[test]
+    fn review_list_and_tags_resolve_identifiers() {
+        let c = corpus();
+        let entries = oc::parse_review_list(
+            "# reviews\nhttps://doi.org/10.1000/R1\n\nPMID:31234567 extra\nW000000000003\n10.9999/missing\n",
+        );
+        assert_eq!(entries.len(), 4);
+        let (ids, diags) = oc::resolve_review_list(&c, "reviews.txt", &entries);
+        assert_eq!(ids, [0, 1, 2]);
+        assert_eq!(diags.len(), 1);
+        assert_eq!(diags[0].at.line, 6);
+        let r = compute(&oc::from_corpus(&c, &ids, None));
+        assert_eq!(r.summary.n_reviews, 3);
+    }
+
+    #[test]
+    fn bipartite_graph_has_roles_and_included_edges() {
+        use citemap::graph::{Attr, EdgeKind, NodeKind};
+        let c = corpus();
+        let list = oc::parse_inclusion_list("incl.csv", INCLUSION);
+        let r = compute(&oc::from_corpus(&c, &oc::reviews_by_doc_type(&c), Some(&list)));
+        let g = overlap::bipartite_graph(&r);
+        assert_eq!(g.node_count(), 3 + 4);
+        assert_eq!(g.edge_count(), 7);
+        let review = g.node("W000000000001").expect("review node");
+        assert_eq!(review.kind, NodeKind::Paper);
+        assert_eq!(review.attrs.get("role"), Some(&Attr::Str("review".into())));
+        assert_eq!(review.attrs.get("amstar2"), Some(&Attr::Str("High".into())));
+        let study = g.node("study:W000000000010").expect("alpha study node");
+        assert_eq!(study.attrs.get("role"), Some(&Attr::Str("study".into())));
+        assert_eq!(study.attrs.get("n_reports"), Some(&Attr::Int(2)));
+        assert!(g
+            .graph
+            .edge_weights()
+            .all(|e| e.kind == EdgeKind::Cites && e.attrs.get("included") == Some(&Attr::Bool(true))));
+    }
+}
+
+// ------------------------------------------------------- exports, heatmap, CLI
+
+#[path = "../src/cli/overlap.rs"]
+#[allow(dead_code)]
+mod cli_overlap;
+
+#[test]
+fn cli_writes_every_output_and_the_matrix_reads_back() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let args = cli_overlap::Args {
+        matrix: Some(format!("{DIR}/ccaR_test_6sr_14ps.csv").into()),
+        out: dir.path().to_path_buf(),
+        ..Default::default()
+    };
+    let mut stdout = Vec::new();
+    let report = cli_overlap::run(&args, None, &[], &mut stdout).expect("runs");
+    let stdout = String::from_utf8(stdout).expect("utf8");
+    assert!(stdout.contains("CCA 41.4% (very high)"), "{stdout}");
+    for f in [
+        "matrix.csv",
+        "studies.csv",
+        "reviews.csv",
+        "pairs.csv",
+        "overlap.json",
+        "heatmap.svg",
+        "heatmap.png",
+    ] {
+        assert!(dir.path().join(f).exists(), "{f}");
+    }
+    let back =
+        matrix::parse("matrix.csv", &std::fs::read_to_string(dir.path().join("matrix.csv")).expect("csv"))
+            .expect("reads back");
+    let again = compute(&OverlapMatrix::from_citation_matrix(&back));
+    assert_eq!(again.summary, report.summary);
+    assert_eq!(again.pairs, report.pairs);
+    let pairs = std::fs::read_to_string(dir.path().join("pairs.csv")).expect("pairs");
+    assert!(pairs.contains("Chasan2014,Gilinsky2015,9,20,11,0,0.818182,81.8,very high"), "{pairs}");
+    let reviews = std::fs::read_to_string(dir.path().join("reviews.csv")).expect("reviews");
+    assert!(reviews.contains("Guo2016,review:Guo2016,12,2,2/12,0,,2016,"), "{reviews}");
+    let json: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(dir.path().join("overlap.json")).expect("json"))
+            .expect("parses");
+    assert_eq!(json["summary"]["n_inclusions"], 43);
+    assert!(json["band_source"].as_str().expect("str").contains("Pieper D"));
+    let png = std::fs::read(dir.path().join("heatmap.png")).expect("png");
+    assert!(png.starts_with(b"\x89PNG"));
+    // Same inputs, byte-identical outputs.
+    let dir2 = tempfile::tempdir().expect("tempdir");
+    cli_overlap::run(
+        &cli_overlap::Args { out: dir2.path().to_path_buf(), ..args },
+        None,
+        &[],
+        &mut Vec::new(),
+    )
+    .expect("runs");
+    for f in ["matrix.csv", "pairs.csv", "overlap.json", "heatmap.svg", "heatmap.png"] {
+        assert_eq!(std::fs::read(dir.path().join(f)).ok(), std::fs::read(dir2.path().join(f)).ok(), "{f}");
+    }
+}
+
+#[test]
+fn cli_applies_fields_dates_and_merge_options() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let incl = dir.path().join("incl.csv");
+    std::fs::write(&incl, "review;reference;search_date;amstar\n2016 Madrid;;2013-05;Low\n").expect("write");
+    let plain = dir.path().join("plain.csv");
+    // The toy matrix with blanks as 0: dates must bring back the X cells.
+    let toy = std::fs::read_to_string(format!("{DIR}/ccaR_test4_toy_4sr_12ps.csv")).expect("toy");
+    let zeros: String = toy
+        .lines()
+        .map(|l| {
+            l.split(';').map(|c| if c.is_empty() { "0" } else { c }).collect::<Vec<_>>().join(";") + "\n"
+        })
+        .collect();
+    std::fs::write(&plain, zeros).expect("write");
+    let args = cli_overlap::Args {
+        matrix: Some(plain),
+        include: Some(incl),
+        structural_missing_from_dates: true,
+        out: dir.path().join("out"),
+        ..Default::default()
+    };
+    let r = cli_overlap::run(&args, None, &[], &mut Vec::new()).expect("runs");
+    let madrid = r.reviews.iter().find(|x| x.label == "2016 Madrid").expect("madrid");
+    assert_eq!(madrid.amstar, Some(overlap::Amstar::Low));
+    assert_eq!(madrid.search_date.map(|d| d.to_string()).as_deref(), Some("2013-05"));
+    // Search date 2013-05 instead of year 2016: Starr 2019 and Plant 2020 are
+    // X for Madrid as before (8 cells in total, as in the published toy).
+    assert_eq!(r.summary.n_missing, 8);
+    let svg = std::fs::read_to_string(dir.path().join("out/heatmap.svg")).expect("svg");
+    assert!(svg.contains("search 2013-05; published 2016; AMSTAR 2 Low"), "fields shown on the heatmap");
+    let big = cli_overlap::Args {
+        matrix: Some(format!("{DIR}/ccaR_cca_23sr_339ps.csv").into()),
+        merge_duplicate_studies: true,
+        json: true,
+        out: dir.path().join("big"),
+        ..Default::default()
+    };
+    let mut out = Vec::new();
+    cli_overlap::run(&big, None, &[], &mut out).expect("runs");
+    let json: serde_json::Value = serde_json::from_slice(&out).expect("json on stdout");
+    assert_eq!(json["summary"]["n_inclusions"], 562);
+    assert_eq!(json["summary"]["n_studies"], 338);
+    // Without a matrix and without a corpus the CLI explains what is missing.
+    let none = cli_overlap::Args { out: dir.path().join("none"), ..Default::default() };
+    let e = cli_overlap::run(&none, None, &[], &mut Vec::new()).expect_err("no input");
+    assert!(e.to_string().contains("--matrix"), "{e}");
+}
+
+#[test]
+fn heatmap_escapes_labels_and_shows_diagonal_and_legend() {
+    let m = matrix::parse("m.csv", "Study;A<&>\"B';C\nS1;1;1\nS2;1;0\nS3;0;1\n").expect("ok");
+    let r = compute(&OverlapMatrix::from_citation_matrix(&m));
+    let svg = citemap::render::heatmap::svg(&r, &Default::default());
+    assert!(svg.contains("A&lt;&amp;&gt;&quot;B&#39;"), "{svg}");
+    assert!(!svg.contains("A<&"));
+    assert!(svg.contains(">1/2<"), "diagonal single/total");
+    assert!(svg.contains(">33.3%<"), "pair value printed");
+    for band in ["slight", "moderate", "high", "very high", "J Clin Epidemiol"] {
+        assert!(svg.contains(band), "{band}");
+    }
+    let png = citemap::render::heatmap::png(&r, &Default::default()).expect("valid svg");
+    assert!(png.starts_with(b"\x89PNG"));
+}
+
+// ---------------------------------------------------------------- never panic
+
+mod no_panic {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn fixtures() -> Vec<Vec<u8>> {
+        [
+            "ccaR_test_6sr_14ps.csv",
+            "ccaR_test4_toy_4sr_12ps.csv",
+            "ccaR_data_gerd_X_10sr_66ps.csv",
+            "ccaR_data_gerd_X.xlsx",
+            "ccaR_cca_23sr_339ps.csv",
+        ]
+        .iter()
+        .map(|f| std::fs::read(format!("{DIR}/{f}")).expect("fixture"))
+        .collect()
+    }
+
+    fn exercise(bytes: &[u8]) {
+        if let Ok(m) = matrix::read_bytes("p.csv", bytes) {
+            let mut om = OverlapMatrix::from_citation_matrix(&m);
+            om.merge_exact_duplicates();
+            om.mark_missing_from_dates();
+            let r = compute(&om);
+            let _ = citemap::render::heatmap::svg(&r, &Default::default());
+            let _ = overlap::bipartite_graph(&r);
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(256))]
+        #[test]
+        fn arbitrary_text(s in "[01Xx;,\t\n\" a-z]{0,200}") {
+            exercise(s.as_bytes());
+            let _ = overlap::corpus::parse_inclusion_list("i.csv", &s);
+            let _ = overlap::corpus::parse_review_list(&s);
+        }
+
+        #[test]
+        fn arbitrary_bytes(b in proptest::collection::vec(any::<u8>(), 0..300)) {
+            exercise(&b);
+            let mut zip = b"PK\x03\x04".to_vec();
+            zip.extend(&b);
+            exercise(&zip);
+        }
+
+        #[test]
+        fn truncated_fixtures(which in 0usize..5, cut in 0.0f64..1.0) {
+            let f = &fixtures()[which];
+            let n = (f.len() as f64 * cut) as usize;
+            exercise(&f[..n]);
+        }
+    }
+}

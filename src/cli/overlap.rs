@@ -152,7 +152,12 @@ pub fn write_outputs(report: &OverlapReport, dir: &Path, unadjusted: bool) -> Re
 /// Runs `citemap overlap`: builds the matrix, computes the report, writes the
 /// outputs and prints the JSON report (`--json`) or a short summary with the
 /// diagnostics to `out`.
-pub fn run(args: &Args, corpus: Option<&Corpus>, tagged: &[String], out: &mut dyn Write) -> Result<OverlapReport> {
+pub fn run(
+    args: &Args,
+    corpus: Option<&Corpus>,
+    tagged: &[String],
+    out: &mut dyn Write,
+) -> Result<OverlapReport> {
     let m = build_matrix(args, corpus, tagged)?;
     let report = overlap::compute(&m);
     write_outputs(&report, &args.out, args.unadjusted)?;

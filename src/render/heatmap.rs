@@ -149,13 +149,12 @@ pub fn svg(report: &OverlapReport, opts: &Options) -> String {
         }
     }
     // Cells.
-    for i in 0..c {
+    for (i, ri) in reviews.iter().enumerate() {
         for j in 0..c {
             let x = left + cell * j as f64;
             let y = top + cell * i as f64;
             let (fill, text, text_fill) = if i == j {
-                let r = &reviews[i];
-                ("#d9d9d9".to_string(), format!("{}/{}", r.single, r.size), "#000000")
+                ("#d9d9d9".to_string(), format!("{}/{}", ri.single, ri.size), "#000000")
             } else if i < j {
                 let p = report.pairs.iter().find(|p| p.a == i && p.b == j);
                 let v = p.and_then(|p| if opts.adjusted { p.cca } else { p.cca_unadjusted });
