@@ -84,18 +84,6 @@ pub fn svg(report: &OverlapReport, opts: &Options) -> String {
     let top = title_h + col_label_h;
     let grid = cell * c as f64;
     let legend_h = 120.0;
-    let width = (left + grid + 20.0).max(620.0);
-    let height = top + grid + legend_h;
-    let font = escape(FONT_FAMILY);
-    let mut s = String::new();
-    let _ = write!(
-        s,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0}" height="{h:.0}" viewBox="0 0 {w:.0} {h:.0}" font-family="{font}">
-<rect width="100%" height="100%" fill="#ffffff"/>
-"##,
-        w = width.ceil(),
-        h = height.ceil()
-    );
     let overall = if opts.adjusted { report.summary.cca } else { report.summary.cca_unadjusted };
     let title = opts.title.clone().unwrap_or_else(|| {
         let value = overall.map_or("NA".to_string(), |v| format!("{}%", percent(v)));
@@ -115,6 +103,18 @@ pub fn svg(report: &OverlapReport, opts: &Options) -> String {
             if opts.adjusted { report.summary.n_missing } else { 0 }
         )
     });
+    let width = (left + grid + 20.0).max(620.0).max(text_width(&title, 14.0) + 20.0);
+    let height = top + grid + legend_h;
+    let font = escape(FONT_FAMILY);
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{w:.0}" height="{h:.0}" viewBox="0 0 {w:.0} {h:.0}" font-family="{font}">
+<rect width="100%" height="100%" fill="#ffffff"/>
+"##,
+        w = width.ceil(),
+        h = height.ceil()
+    );
     let _ = writeln!(s, r##"<text x="10" y="22" font-size="14" fill="#000000">{}</text>"##, escape(&title));
     // Column labels, rotated, above the grid.
     for (j, r) in reviews.iter().enumerate() {
