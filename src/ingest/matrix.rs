@@ -462,13 +462,21 @@ fn name_and_year(label: &str) -> (String, String) {
             if year.is_empty() && i - start == 4 {
                 year = chars.get(start..i).map(|s| s.iter().collect()).unwrap_or_default();
                 // A suffix glued to the year ("2010a", "2005_1", "2005-2")
-                // distinguishes studies of one author and year.
-                while let Some(&s) = chars.get(i) {
-                    if s.is_ascii_alphanumeric() || s == '_' || s == '-' {
-                        year.push(s);
+                // distinguishes studies of one author and year; a name glued
+                // to the year ("2016Alaraudanjoki") is not a suffix.
+                let next = chars.get(i).copied();
+                let after = chars.get(i + 1).copied();
+                if next.is_some_and(|c| c.is_ascii_lowercase())
+                    && !after.is_some_and(|c| c.is_ascii_lowercase())
+                {
+                    year.extend(next);
+                    i += 1;
+                } else if matches!(next, Some('_' | '-')) && after.is_some_and(|c| c.is_ascii_digit()) {
+                    year.extend(next);
+                    i += 1;
+                    while let Some(&d) = chars.get(i).filter(|d| d.is_ascii_digit()) {
+                        year.push(d);
                         i += 1;
-                    } else {
-                        break;
                     }
                 }
             }
