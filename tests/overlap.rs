@@ -685,3 +685,35 @@ mod no_panic {
         }
     }
 }
+
+#[test]
+fn bundled_copy_gives_the_published_values() {
+    let path = "tests/fixtures/overlap/ccaR_test_6sr_14ps.csv";
+    let m = matrix::read_bytes(path, &std::fs::read(path).expect("bundled")).expect("reads");
+    let r = compute(&OverlapMatrix::from_citation_matrix(&m));
+    assert_eq!((r.summary.n_inclusions, r.summary.n_studies, r.summary.n_reviews), (43, 14, 6));
+    assert_eq!(percent(r.summary.cca.expect("cca")), "41.4");
+    let pcts: Vec<String> = r.pairs.iter().map(|p| percent(p.cca.expect("cca"))).collect();
+    assert_eq!(
+        pcts,
+        [
+            "81.8", "75.0", "0.0", "30.0", "66.7", "76.9", "0.0", "36.4", "54.5", "0.0", "33.3", "50.0",
+            "0.0", "0.0", "11.1"
+        ]
+    );
+}
+
+#[test]
+fn comma_matrix_with_quotes_and_crlf() {
+    let path = "tests/fixtures/overlap/matrix_comma_crlf.csv";
+    let m = matrix::read_bytes(path, &std::fs::read(path).expect("fixture")).expect("reads");
+    assert_eq!(m.reviews, ["Smith, 2019", "Jones 2020", "Lee 2021"]);
+    assert_eq!(m.rows[0].label, "Alpha, 2010");
+    let lines: Vec<u32> = m.rows.iter().map(|r| r.line).collect();
+    assert_eq!(lines, [2, 3, 4, 5]);
+    let r = compute(&OverlapMatrix::from_citation_matrix(&m));
+    // N = 7, r = 4, c = 3, X = 3: (7 - 4) / (12 - 4 - 3)
+    assert_eq!((r.summary.n_inclusions, r.summary.n_missing), (7, 3));
+    assert_eq!(r.summary.cca, Some(3.0 / 5.0));
+    assert_eq!(r.summary.cca_unadjusted, Some(3.0 / 8.0));
+}

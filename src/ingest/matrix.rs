@@ -251,6 +251,15 @@ pub fn detect_delimiter(text: &str) -> u8 {
 
 /// Reads a text matrix (comma, semicolon or tab separated; detected).
 pub fn parse(input: &str, text: &str) -> Result<CitationMatrix, Error> {
+    // The csv crate's line numbers drift on CRLF input; with plain LF line
+    // ends they are the lines an editor shows.
+    let normalised;
+    let text = if text.contains('\r') {
+        normalised = text.replace("\r\n", "\n").replace('\r', "\n");
+        normalised.as_str()
+    } else {
+        text
+    };
     let delim = detect_delimiter(text);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delim)

@@ -186,6 +186,9 @@ pub fn parse_date(s: &str) -> Option<Date> {
 /// rows become diagnostics.
 pub fn parse_inclusion_list(input: &str, text: &str) -> InclusionList {
     let mut list = InclusionList { input: input.to_string(), ..InclusionList::default() };
+    // LF line ends keep the csv crate's line numbers exact.
+    let text = text.replace("\r\n", "\n").replace('\r', "\n");
+    let text = text.as_str();
     let delim = crate::ingest::matrix::detect_delimiter(text);
     let mut reader = csv::ReaderBuilder::new()
         .delimiter(delim)
