@@ -509,7 +509,7 @@ pub fn from_corpus(corpus: &Corpus, reviews: &[u32], inclusion: Option<&Inclusio
         if reports.len() > 1 {
             let labels: Vec<&str> = reports.iter().map(|r| r.label.as_str()).collect();
             diagnostics.push(Diagnostic::info(
-                Provenance::default(),
+                reports.first().and_then(|r| r.sources.first()).cloned().unwrap_or_default(),
                 format!("study {label:?} has {} reports: {}", reports.len(), labels.join("; ")),
             ));
         }

@@ -394,10 +394,18 @@ impl OverlapMatrix {
             by_key.entry(study_key(&s.label)).or_default().push(i);
         }
         let groups: Vec<Vec<usize>> = by_key.into_values().filter(|g| g.len() > 1).collect();
+        let at = groups
+            .first()
+            .and_then(|g| g.first())
+            .and_then(|&i| self.studies.get(i))
+            .and_then(|s| s.reports.first())
+            .and_then(|r| r.sources.first())
+            .cloned()
+            .unwrap_or_default();
         let removed = self.merge_studies(&groups);
         if removed > 0 {
             self.diagnostics.push(Diagnostic::info(
-                Provenance::default(),
+                at,
                 format!("merged {removed} duplicate study row(s) with equal normalised labels"),
             ));
         }
