@@ -385,7 +385,7 @@ mod corpus_path {
     }
 
     const INCLUSION: &str = "review,reference,study,search_date,year,amstar
-doi:10.1000/r1,https://doi.org/10.1000/ALPHA,,2019-06,,High
+doi:10.1000/r1,https://doi.org/10.1000/ALPHA,ALPHA-TRIAL,2019-06,,High
 10.1000/r1,Beta cohort,,,,
 PMID: 31234567,Smith & Brown 2010,,,,moderate
 31234567,W000000000012,,,,
@@ -407,7 +407,9 @@ W000000000004,Also nonexistent,,,,
         let m = oc::from_corpus(&c, &reviews, Some(&list));
         let r = compute(&m);
         let labels: Vec<&str> = r.matrix.studies.iter().map(|s| s.label.as_str()).collect();
-        assert_eq!(labels, ["Smith et al. 2010", "Jones 2012", "Lee 2020", "KIM-TRIAL"]);
+        assert_eq!(labels, ["ALPHA-TRIAL", "Jones 2012", "Lee 2020", "KIM-TRIAL"]);
+        // Work 10 carries the list's study label, work 11 only the same first
+        // author, year and title: still one study.
         let alpha = &r.matrix.studies[0];
         assert_eq!(alpha.reports.len(), 2, "two reports of the Alpha trial");
         assert_eq!(

@@ -420,31 +420,24 @@ pub fn from_corpus(corpus: &Corpus, reviews: &[u32], inclusion: Option<&Inclusio
     }
     // Reports of one study: union by shared study label or auto key.
     let authors = first_author_keys(corpus);
-    let mut group_key: BTreeMap<u32, String> = BTreeMap::new();
+    // Each work has up to two keys (its inclusion-list study label and its
+    // first author + year + title key); works sharing any key are one study.
+    let mut groups: BTreeMap<String, Vec<u32>> = BTreeMap::new();
     let all_works: BTreeSet<u32> = included.values().flatten().copied().collect();
     for &w in &all_works {
         let Some(work) = corpus.works.get(w as usize) else { continue };
-        let key = if let Some(l) = label_of.get(&w) {
-            format!("label:{}", alnum_key(l))
-        } else {
-            let author = authors
-                .get(&w)
-                .cloned()
-                .or_else(|| work.cited_authors.as_deref().map(cited_first_author))
-                .unwrap_or_default();
-            let title = work.title.as_ref().map(|t| title_key(&t.value)).unwrap_or_default();
-            match work.year.as_ref() {
-                Some(y) if !author.is_empty() && !title.is_empty() => {
-                    format!("auto:{author}|{}|{title}", y.value)
-                }
-                _ => format!("work:{}", work.id),
-            }
-        };
-        group_key.insert(w, key);
-    }
-    let mut groups: BTreeMap<String, Vec<u32>> = BTreeMap::new();
-    for (&w, k) in &group_key {
-        groups.entry(k.clone()).or_default().push(w);
+        if let Some(l) = label_of.get(&w) {
+            groups.entry(format!("label:{}", alnum_key(l))).or_default().push(w);
+        }
+        let author = authors
+            .get(&w)
+            .cloned()
+            .or_else(|| work.cited_authors.as_deref().map(cited_first_author))
+            .unwrap_or_default();
+        let title = work.title.as_ref().map(|t| title_key(&t.value)).unwrap_or_default();
+        if let Some(y) = work.year.as_ref().filter(|_| !author.is_empty() && !title.is_empty()) {
+            groups.entry(format!("auto:{author}|{}|{title}", y.value)).or_default().push(w);
+        }
     }
     let mut parent: BTreeMap<u32, u32> = BTreeMap::new();
     fn root(p: &BTreeMap<u32, u32>, mut x: u32) -> u32 {
