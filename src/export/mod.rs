@@ -6,4 +6,5 @@
 pub mod csl_json;
 pub mod dot;
 pub mod graphml;
+pub mod overlap;
 pub mod ris;

@@ -19,6 +19,7 @@ pub mod fieldmap;
 pub mod fulltext;
 pub mod lens_csv;
 pub mod listing;
+pub mod matrix;
 pub mod medline;
 pub mod openalex;
 pub mod openalex_csv;
