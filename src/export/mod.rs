@@ -5,3 +5,9 @@
 //! for the target format.
 pub mod dot;
 pub mod graphml;
+pub mod csv;
+pub mod gexf;
+pub mod html;
+pub mod json;
+pub mod pajek;
+pub mod vosviewer;
