@@ -40,7 +40,9 @@ fn label_texts(svg: &str) -> Vec<(f32, f32, f32, String)> {
                     e.attributes().flatten().find(|a| a.key.0 == k).map(|a| a.value.parse::<f32>().unwrap())
                 };
                 let halo = e.attributes().flatten().any(|a| a.key.0 == "stroke");
-                cur = (!halo).then(|| (get("x").unwrap(), get("y").unwrap(), get("font-size").unwrap(), String::new()));
+                cur = (!halo).then(|| {
+                    (get("x").unwrap(), get("y").unwrap(), get("font-size").unwrap(), String::new())
+                });
             }
             Event::Text(t) => {
                 if let Some(c) = cur.as_mut() {

@@ -33,7 +33,13 @@ fn declared<'a>(attrs: impl Iterator<Item = &'a Attrs>, skip: &[&str]) -> BTreeM
                 continue;
             }
             let t = v.graphml_type();
-            m.entry(k.clone()).and_modify(|old| if *old != t { *old = "string" }).or_insert(t);
+            m.entry(k.clone())
+                .and_modify(|old| {
+                    if *old != t {
+                        *old = "string"
+                    }
+                })
+                .or_insert(t);
         }
     }
     m
@@ -51,7 +57,11 @@ fn rgb(hex: &str) -> (u8, u8, u8) {
     (c(1), c(3), c(5))
 }
 
-fn write_attvalues(w: &mut dyn Write, attrs: &Attrs, decl: &BTreeMap<String, &'static str>) -> io::Result<()> {
+fn write_attvalues(
+    w: &mut dyn Write,
+    attrs: &Attrs,
+    decl: &BTreeMap<String, &'static str>,
+) -> io::Result<()> {
     let present: Vec<_> = attrs.iter().filter(|(k, _)| decl.contains_key(*k)).collect();
     if present.is_empty() {
         return Ok(());

@@ -93,7 +93,8 @@ pub fn graph_data(g: &CitationGraph, opts: &Options) -> Value {
         .map(|ix| {
             let i = ix.index();
             let node = &gr[ix];
-            let (x, y) = pos.get(i).copied().filter(|(x, y)| x.is_finite() && y.is_finite()).unwrap_or((x0, y0));
+            let (x, y) =
+                pos.get(i).copied().filter(|(x, y)| x.is_finite() && y.is_finite()).unwrap_or((x0, y0));
             let c = cl.get(i).copied().unwrap_or(0);
             let entry = names.entry(c).or_insert_with(|| (String::new(), 0));
             entry.1 += 1;

@@ -3,10 +3,10 @@
 //! **Invariant:** output depends only on the graph and options (sorted
 //! iteration, fixed float formatting), and everything from the data is escaped
 //! for the target format.
-pub mod dot;
-pub mod graphml;
 pub mod csv;
+pub mod dot;
 pub mod gexf;
+pub mod graphml;
 pub mod html;
 pub mod json;
 pub mod pajek;

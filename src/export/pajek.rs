@@ -32,7 +32,18 @@ pub struct Options {
 
 /// A Pajek label: quoted, with `"` as `'` and control characters as spaces.
 pub fn quote(s: &str) -> String {
-    let inner: String = s.chars().map(|c| if c == '"' { '\'' } else if c.is_control() { ' ' } else { c }).collect();
+    let inner: String = s
+        .chars()
+        .map(|c| {
+            if c == '"' {
+                '\''
+            } else if c.is_control() {
+                ' '
+            } else {
+                c
+            }
+        })
+        .collect();
     format!("\"{}\"", inner.trim())
 }
 

@@ -154,9 +154,10 @@ pub fn to_value(g: &CitationGraph, opts: &Options) -> Value {
             json!({"cluster": c, "label": label})
         })
         .collect();
-    let (item, items_t, link, links_t) = opts.terminology.clone().unwrap_or_else(|| {
-        ("item".into(), "items".into(), "link".into(), "links".into())
-    });
+    let (item, items_t, link, links_t) = opts
+        .terminology
+        .clone()
+        .unwrap_or_else(|| ("item".into(), "items".into(), "link".into(), "links".into()));
     json!({
         "network": { "items": items, "links": links, "clusters": clusters },
         "config": {

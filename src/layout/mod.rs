@@ -58,13 +58,7 @@ impl Default for LayoutOptions {
 impl LayoutOptions {
     /// The iteration count used for a graph of `n` nodes.
     pub fn iterations_for(&self, n: usize) -> usize {
-        self.iterations.unwrap_or_else(|| {
-            if n <= 10_000 {
-                300
-            } else {
-                (3_000_000 / n).max(80)
-            }
-        })
+        self.iterations.unwrap_or_else(|| if n <= 10_000 { 300 } else { (3_000_000 / n).max(80) })
     }
 }
 
@@ -99,11 +93,11 @@ pub fn node_weights(graph: &CitationGraph) -> Vec<f64> {
 /// when the heaviest node weighs `max_w` and the graph has `n` nodes.
 ///
 /// Small graphs get large discs, 50,000 nodes get discs of a few pixels; the
-/// heaviest node is about four times the radius of a leaf.
+/// heaviest node has four times the radius of a leaf.
 pub fn relative_radius(w: f64, max_w: f64, n: usize) -> f32 {
     let n = n.max(1) as f32;
-    let r0 = (0.3 / n.sqrt()).clamp(0.0012, 0.0065);
-    let r1 = (r0 * 4.5).min(0.024);
+    let r0 = (0.22 / n.sqrt()).clamp(0.0012, 0.0065);
+    let r1 = (r0 * 4.0).min(0.022);
     let t = if max_w > 0.0 && w > 0.0 { (w / max_w).clamp(0.0, 1.0).sqrt() as f32 } else { 0.0 };
     r0 + (r1 - r0) * t
 }

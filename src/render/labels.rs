@@ -58,10 +58,8 @@ pub struct Placement {
 /// The discs of all requested nodes are obstacles too, so a label never covers
 /// another labelled node. Returned boxes never overlap each other.
 pub fn place_labels(labels: &[LabelRequest], frame: Rect) -> Vec<Option<Placement>> {
-    let discs: Vec<Rect> = labels
-        .iter()
-        .map(|l| Rect { x0: l.x - l.r, y0: l.y - l.r, x1: l.x + l.r, y1: l.y + l.r })
-        .collect();
+    let discs: Vec<Rect> =
+        labels.iter().map(|l| Rect { x0: l.x - l.r, y0: l.y - l.r, x1: l.x + l.r, y1: l.y + l.r }).collect();
     let mut placed: Vec<Rect> = Vec::new();
     labels
         .iter()

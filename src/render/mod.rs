@@ -1,8 +1,8 @@
 //! Pictures: SVG drawing of a laid-out graph and PNG rasterisation with an
 //! embedded font, so a fresh machine renders the same picture.
-pub mod raster;
 pub mod escape;
 pub mod graphviz;
 pub mod labels;
 pub mod metrics;
+pub mod raster;
 pub mod svg;

@@ -123,7 +123,8 @@ fn kind_name(k: NodeKind) -> &'static str {
 pub fn select_edges(graph: &CitationGraph, budget: usize, per_node: usize, cap: usize) -> Vec<EdgeIndex> {
     let g = &graph.graph;
     let weight = |e: EdgeIndex| g.edge_weight(e).map(|w| w.weight).filter(|w| w.is_finite()).unwrap_or(0.0);
-    let by_weight = |a: &EdgeIndex, b: &EdgeIndex| weight(*b).total_cmp(&weight(*a)).then(a.index().cmp(&b.index()));
+    let by_weight =
+        |a: &EdgeIndex, b: &EdgeIndex| weight(*b).total_cmp(&weight(*a)).then(a.index().cmp(&b.index()));
     let mut all: Vec<EdgeIndex> =
         g.edge_references().filter(|e| e.source() != e.target()).map(|e| e.id()).collect();
     if all.len() > budget {
@@ -225,9 +226,13 @@ fn shape(out: &mut String, kind: NodeKind, shapes: bool, x: f32, y: f32, r: f32,
     let stroke = r64_stroke(r);
     let kind = if shapes { kind } else { NodeKind::Paper };
     let _ = match kind {
-        NodeKind::Paper | NodeKind::CitedWork => {
-            writeln!(out, r#"<circle cx="{xs}" cy="{ys}" r="{rs}" fill="{fill}"{stroke}/>"#)
-        }
+        NodeKind::Paper => writeln!(out, r#"<circle cx="{xs}" cy="{ys}" r="{rs}" fill="{fill}"{stroke}/>"#),
+        // Works known only from citations: a pale disc with a solid rim.
+        NodeKind::CitedWork => writeln!(
+            out,
+            r#"<circle cx="{xs}" cy="{ys}" r="{rs}" fill="{fill}" fill-opacity="0.4" stroke="{fill}" stroke-width="{}"/>"#,
+            num((r * 0.25).clamp(0.6, 2.0))
+        ),
         NodeKind::Person | NodeKind::Organisation => {
             let s = r * 0.886;
             writeln!(
@@ -286,7 +291,8 @@ pub fn render_svg(graph: &CitationGraph, positions: &[(f32, f32)], opts: &Render
     let g = &graph.graph;
     let n = g.node_count();
     let (w, h) = (opts.width.clamp(200, 16_384) as f32, opts.height.clamp(150, 16_384) as f32);
-    let pos: Vec<(f32, f32)> = (0..n).map(|i| positions.get(i).copied().unwrap_or((f32::NAN, f32::NAN))).collect();
+    let pos: Vec<(f32, f32)> =
+        (0..n).map(|i| positions.get(i).copied().unwrap_or((f32::NAN, f32::NAN))).collect();
     let cl = clusters(graph);
     let by_cluster = cl.iter().any(|&c| c > 0);
     let entries = if opts.legend { legend_entries(graph, &cl, by_cluster) } else { Vec::new() };
@@ -328,7 +334,9 @@ pub fn render_svg(graph: &CitationGraph, positions: &[(f32, f32)], opts: &Render
         if by_cluster {
             cluster_colour(cl.get(i).copied().unwrap_or(0))
         } else {
-            g.node_weight(petgraph::graph::NodeIndex::new(i)).map(|n| kind_colour(n.kind)).unwrap_or(UNCLUSTERED_COLOUR)
+            g.node_weight(petgraph::graph::NodeIndex::new(i))
+                .map(|n| kind_colour(n.kind))
+                .unwrap_or(UNCLUSTERED_COLOUR)
         }
     };
 
@@ -357,7 +365,8 @@ pub fn render_svg(graph: &CitationGraph, positions: &[(f32, f32)], opts: &Render
         _ => "0.12",
     };
     let stroke_w = if n <= 500 { "1" } else { "0.6" };
-    let _ = writeln!(out, r#"<g id="edges" fill="none" stroke-opacity="{opacity}" stroke-width="{stroke_w}">"#);
+    let _ =
+        writeln!(out, r#"<g id="edges" fill="none" stroke-opacity="{opacity}" stroke-width="{stroke_w}">"#);
     for (stroke, d) in &paths {
         let _ = writeln!(out, r#"<path stroke="{stroke}" d="{d}"/>"#);
     }
@@ -368,19 +377,21 @@ pub fn render_svg(graph: &CitationGraph, positions: &[(f32, f32)], opts: &Render
     order.sort_by(|&a, &b| weights[a].total_cmp(&weights[b]).then(a.cmp(&b)));
     out.push_str("<g id=\"nodes\">\n");
     for &i in &order {
-        let kind = g.node_weight(petgraph::graph::NodeIndex::new(i)).map(|n| n.kind).unwrap_or(NodeKind::Paper);
+        let kind =
+            g.node_weight(petgraph::graph::NodeIndex::new(i)).map(|n| n.kind).unwrap_or(NodeKind::Paper);
         shape(&mut out, kind, opts.shapes, px[i].0, px[i].1, radii[i], colour(i));
     }
     out.push_str("</g>\n");
 
     // Labels for the most important nodes.
     let max_labels = opts.max_labels.unwrap_or(if n <= 80 { n } else { 50 });
-    let degree = |i: usize| g.edges_directed(petgraph::graph::NodeIndex::new(i), petgraph::Direction::Incoming).count()
-        + g.edges_directed(petgraph::graph::NodeIndex::new(i), petgraph::Direction::Outgoing).count();
+    let degree = |i: usize| {
+        g.edges_directed(petgraph::graph::NodeIndex::new(i), petgraph::Direction::Incoming).count()
+            + g.edges_directed(petgraph::graph::NodeIndex::new(i), petgraph::Direction::Outgoing).count()
+    };
     let mut ranked: Vec<usize> = (0..n).collect();
-    ranked.sort_by(|&a, &b| {
-        weights[b].total_cmp(&weights[a]).then(degree(b).cmp(&degree(a))).then(a.cmp(&b))
-    });
+    ranked
+        .sort_by(|&a, &b| weights[b].total_cmp(&weights[a]).then(degree(b).cmp(&degree(a))).then(a.cmp(&b)));
     ranked.truncate(max_labels);
     let base = if opts.label_size.is_finite() { opts.label_size.clamp(4.0, 72.0) } else { 11.0 };
     let texts: Vec<(String, f32)> = ranked

@@ -23,13 +23,41 @@ impl Rng {
 }
 
 const SURNAMES: [&str; 24] = [
-    "Hayes", "O'Leary", "Nguyen", "Müller", "Okafor", "Smith", "García", "Kowalski", "Chen", "Ivanova",
-    "Braun", "Clarke", "Stein", "Tanaka", "Dubois", "Rossi", "Andersen", "Silva", "Khan", "Novak",
-    "Papadopoulos", "Schmidt", "Jensen", "Moreau",
+    "Hayes",
+    "O'Leary",
+    "Nguyen",
+    "Müller",
+    "Okafor",
+    "Smith",
+    "García",
+    "Kowalski",
+    "Chen",
+    "Ivanova",
+    "Braun",
+    "Clarke",
+    "Stein",
+    "Tanaka",
+    "Dubois",
+    "Rossi",
+    "Andersen",
+    "Silva",
+    "Khan",
+    "Novak",
+    "Papadopoulos",
+    "Schmidt",
+    "Jensen",
+    "Moreau",
 ];
 const TOPICS: [&str; 9] = [
-    "depression screening", "exercise therapy", "sleep hygiene", "mindfulness", "digital CBT",
-    "peer support", "nutrition", "pain management", "smoking cessation",
+    "depression screening",
+    "exercise therapy",
+    "sleep hygiene",
+    "mindfulness",
+    "digital CBT",
+    "peer support",
+    "nutrition",
+    "pain management",
+    "smoking cessation",
 ];
 pub const HOSTILE_TITLE: &str = "</script><img src=x onerror=alert(1)> & \"quoted\" 'single'";
 
@@ -49,7 +77,7 @@ pub fn sample(n: usize, k: usize, cites_per_work: usize, seed: u64) -> CitationG
             c += 1;
             r = rng.below(1000);
         }
-        let c = if i < k { (i % k) + 1 } else { k + 1 - c };
+        let c = if i < k { (i % k) + 1 } else { c };
         cluster_of.push(c);
         let year = 1990 + (i * 35 / n.max(1)) as i64;
         let surname = SURNAMES[rng.below(SURNAMES.len())];
