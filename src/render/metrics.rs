@@ -29,30 +29,34 @@ fn table(d: &[u8], tag: &[u8; 4]) -> Option<usize> {
     })
 }
 
-/// Glyph id of code point `c` in a format 4 subtable at `sub`.
-fn glyph_of(d: &[u8], sub: usize, c: u16) -> Option<u16> {
+/// Calls `f(code point, glyph id)` for every code point a format 4 subtable
+/// at `sub` maps, segment by segment (linear in the mapped code points).
+fn each_glyph(d: &[u8], sub: usize, mut f: impl FnMut(u16, u16)) -> Option<()> {
     let seg_x2 = u16_at(d, sub + 6)? as usize;
     let ends = sub + 14;
     let starts = ends + seg_x2 + 2;
     let deltas = starts + seg_x2;
     let ranges = deltas + seg_x2;
     for s in (0..seg_x2).step_by(2) {
-        if u16_at(d, ends + s)? < c {
-            continue;
-        }
-        let start = u16_at(d, starts + s)?;
-        if start > c {
-            return Some(0);
-        }
+        let (start, end) = (u16_at(d, starts + s)?, u16_at(d, ends + s)?);
         let delta = u16_at(d, deltas + s)?;
         let ro = u16_at(d, ranges + s)? as usize;
-        if ro == 0 {
-            return Some(c.wrapping_add(delta));
+        for c in start..=end.max(start) {
+            let g = if ro == 0 {
+                c.wrapping_add(delta)
+            } else {
+                match u16_at(d, ranges + s + ro + 2 * (c - start) as usize) {
+                    Some(0) | None => 0,
+                    Some(g) => g.wrapping_add(delta),
+                }
+            };
+            f(c, g);
+            if c == u16::MAX {
+                break;
+            }
         }
-        let g = u16_at(d, ranges + s + ro + 2 * (c - start) as usize)?;
-        return Some(if g == 0 { 0 } else { g.wrapping_add(delta) });
     }
-    Some(0)
+    Some(())
 }
 
 fn parse(d: &[u8]) -> Option<Face> {
@@ -73,7 +77,9 @@ fn parse(d: &[u8]) -> Option<Face> {
         let off = cmap + u32_at(d, rec + 4)? as usize;
         ((pid == 3 && eid == 1 || pid == 0 && eid == 3) && u16_at(d, off)? == 4).then_some(off)
     })?;
-    let advances = (0..=u16::MAX).map(|c| advance(glyph_of(d, sub, c).unwrap_or(0))).collect();
+    let notdef = advance(0);
+    let mut advances = vec![notdef; 1 << 16];
+    each_glyph(d, sub, |c, g| advances[c as usize] = advance(g))?;
     Some(Face { units_per_em: units_per_em.max(1.0), advances })
 }
 
