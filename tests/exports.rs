@@ -342,3 +342,74 @@ fn html_is_self_contained_and_keeps_hostile_text_as_data() {
     assert_eq!(v["nodes"][0]["attrs"]["title"], graphs::HOSTILE_TITLE);
     assert!(v["nodes"][0]["authors"].as_array().unwrap().iter().any(|a| a == "Hayes, A."));
 }
+
+mod arbitrary_text {
+    use super::*;
+    use citemap::graph::{attr, Attr, Attrs, Edge, EdgeKind, Node, NodeKind};
+    use citemap::render::svg::{render_svg, RenderOptions};
+    use proptest::prelude::*;
+
+    fn graph(labels: &[String]) -> CitationGraph {
+        let mut g = CitationGraph::new();
+        for (i, l) in labels.iter().enumerate() {
+            let mut attrs = Attrs::new();
+            attrs.insert(attr::TITLE.into(), Attr::Str(l.clone()));
+            attrs.insert(attr::CLUSTER_NAME.into(), Attr::Str(l.clone()));
+            attrs.insert(attr::CLUSTER.into(), Attr::Int(i as i64 % 3));
+            g.add_node(Node {
+                id: format!("{l}#{i}"),
+                kind: NodeKind::Paper,
+                label: l.clone(),
+                attrs,
+                sources: vec![],
+            });
+        }
+        for i in 1..labels.len() {
+            let (a, b) = (petgraph::graph::NodeIndex::new(i), petgraph::graph::NodeIndex::new(i - 1));
+            g.add_edge(
+                a,
+                b,
+                Edge { kind: EdgeKind::Cites, weight: 1.0, attrs: Attrs::new(), sources: vec![] },
+            );
+        }
+        g
+    }
+
+    fn well_formed(xml: &str) -> bool {
+        let mut r = quick_xml::Reader::from_str(xml);
+        loop {
+            match r.read_event() {
+                Ok(Event::Eof) => return true,
+                Err(_) => return false,
+                _ => {}
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn any_text_gives_valid_outputs(labels in proptest::collection::vec(any::<String>(), 1..6)) {
+            let g = graph(&labels);
+            let p = layout(&g, &LayoutOptions { iterations: Some(5), ..LayoutOptions::default() });
+            let svg = render_svg(&g, &p, &RenderOptions { title: labels[0].clone(), ..RenderOptions::default() });
+            prop_assert!(well_formed(&svg));
+            let gx = out(|w| gexf::write(&g, w, &gexf::Options { positions: Some(p.clone()), date: None }));
+            prop_assert!(well_formed(&gx));
+            let js = out(|w| json::write(&g, w, &json::Options::default()));
+            prop_assert!(serde_json::from_str::<Value>(&js).is_ok());
+            let vos = out(|w| vosviewer::write(&g, w, &vosviewer::Options::default()));
+            prop_assert!(serde_json::from_str::<Value>(&vos).is_ok());
+            let page = out(|w| html::write(&g, w, &html::Options { positions: Some(p.clone()), ..Default::default() }));
+            let start = page.find(r#"id="graph-data">"#).unwrap() + r#"id="graph-data">"#.len();
+            let end = start + page[start..].find("</script>").unwrap();
+            let v: Value = serde_json::from_str(&page[start..end]).unwrap();
+            prop_assert_eq!(v["nodes"][0]["label"].as_str().unwrap(), labels[0].as_str());
+            let net = out(|w| pajek::write(&g, w, &pajek::Options::default()));
+            prop_assert_eq!(net.lines().count(), 1 + labels.len() + 1 + labels.len() - 1);
+            let csv_text = out(|w| csv_export::write(&g, w, &csv_export::Options::default()));
+            let rows = ::csv::Reader::from_reader(csv_text.as_bytes()).records().count();
+            prop_assert_eq!(rows, labels.len());
+        }
+    }
+}

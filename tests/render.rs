@@ -235,3 +235,34 @@ fn graphviz_renders_dot_text_or_skips() {
         other => panic!("expected a syntax error, got {other:?}"),
     }
 }
+
+/// Prints a fingerprint of a layout when run by `layout_ignores_thread_count`.
+#[test]
+fn layout_fingerprint_helper() {
+    if std::env::var_os("CITEMAP_LAYOUT_FINGERPRINT").is_none() {
+        return;
+    }
+    let g = graphs::sample(400, 5, 2, 17);
+    let p = layout(&g, &LayoutOptions::default());
+    let bits: Vec<String> =
+        p.iter().map(|(x, y)| format!("{:08x}{:08x}", x.to_bits(), y.to_bits())).collect();
+    println!("FINGERPRINT {}", bits.join(""));
+}
+
+#[test]
+fn layout_ignores_thread_count() {
+    let exe = std::env::current_exe().expect("test binary");
+    let run = |threads: &str| {
+        let o = std::process::Command::new(&exe)
+            .args(["--exact", "layout_fingerprint_helper", "--nocapture", "--test-threads=1"])
+            .env("CITEMAP_LAYOUT_FINGERPRINT", "1")
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .expect("runs");
+        let out = String::from_utf8_lossy(&o.stdout).into_owned();
+        let at = out.find("FINGERPRINT ").expect("fingerprint printed") + "FINGERPRINT ".len();
+        out[at..].split_whitespace().next().expect("fingerprint").to_string()
+    };
+    let one = run("1");
+    assert_eq!(one, run("3"), "rayon thread count changes the layout");
+}
