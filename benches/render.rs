@@ -67,6 +67,11 @@ fn main() {
         png.len() / 1024,
         vm_hwm()
     );
+    // Kept for a person to look at.
+    let keep = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/render-test");
+    if std::fs::create_dir_all(&keep).is_ok() {
+        let _ = std::fs::write(keep.join(format!("bench-{}.png", g.node_count())), &png);
+    }
     drop((svg, png, p, g));
 
     let g = graphs::sample(n_export, 20, 3, 3);

@@ -266,3 +266,30 @@ fn layout_ignores_thread_count() {
     let one = run("1");
     assert_eq!(one, run("3"), "rayon thread count changes the layout");
 }
+
+/// Prints how rendering fails when run by `missing_graphviz_is_a_clear_error`.
+#[test]
+fn missing_graphviz_helper() {
+    if std::env::var_os("CITEMAP_NO_GRAPHVIZ").is_none() {
+        return;
+    }
+    match graphviz::render("digraph { a -> b }", graphviz::Engine::Dot, graphviz::OutputFormat::Svg) {
+        Err(e @ graphviz::Error::NotInstalled) => println!("NOTINSTALLED {e}"),
+        other => println!("OTHER {other:?}"),
+    }
+}
+
+#[test]
+fn missing_graphviz_is_a_clear_error() {
+    // Run the helper with an empty PATH so `dot` cannot be found.
+    let exe = std::env::current_exe().expect("test binary");
+    let o = std::process::Command::new(&exe)
+        .args(["--exact", "missing_graphviz_helper", "--nocapture", "--test-threads=1"])
+        .env("CITEMAP_NO_GRAPHVIZ", "1")
+        .env("PATH", "")
+        .output()
+        .expect("runs");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("NOTINSTALLED"), "{out}");
+    assert!(out.contains("apt-get install graphviz") && out.contains("brew install graphviz"), "{out}");
+}
