@@ -205,7 +205,10 @@ const SCRIPT: &str = r##"
   document.title = data.title;
 
   const years = nodes.map((n) => n.year).filter((y) => Number.isInteger(y));
-  const ymin = years.length ? Math.min(...years) : 0, ymax = years.length ? Math.max(...years) : 0;
+  const ymin = years.reduce((a, b) => Math.min(a, b), years.length ? years[0] : 0);
+  const ymax = years.reduce((a, b) => Math.max(a, b), years.length ? years[0] : 0);
+  // Label candidates, biggest first (sorted once, not on every frame).
+  const bySize = nodes.map((n, i) => i).sort((a, b) => nodes[b].r - nodes[a].r || a - b);
   const yFrom = $("year-from"), yTo = $("year-to");
   yFrom.value = ymin; yTo.value = ymax; yFrom.min = yTo.min = ymin; yFrom.max = yTo.max = ymax;
   let range = [ymin, ymax];
@@ -265,7 +268,8 @@ const SCRIPT: &str = r##"
     // Labels of the biggest visible nodes that have room on screen.
     ctx.font = (12 / view.s) + "px 'DejaVu Sans', sans-serif";
     ctx.fillStyle = "#1a1a1a";
-    const order = nodes.map((n, i) => i).filter((i) => visible(nodes[i])).sort((a, b) => nodes[b].r - nodes[a].r || a - b).slice(0, 60);
+    const order = [];
+    for (const i of bySize) { if (order.length >= 60) break; if (visible(nodes[i])) order.push(i); }
     const boxes = [];
     for (const i of order) {
       const n = nodes[i];
