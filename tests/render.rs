@@ -192,6 +192,17 @@ fn big_graph_is_thinned_and_renders() {
     let p = layout(&g, &LayoutOptions { iterations: Some(80), ..LayoutOptions::default() });
     let edges = select_edges(&g, 3000, 3, 40_000);
     assert!(edges.len() < g.edge_count(), "thinned: {} of {}", edges.len(), g.edge_count());
+    // Thinning keeps every connected node attached by at least one edge.
+    let mut touched = vec![false; g.node_count()];
+    for &e in &edges {
+        let (a, b) = g.graph.edge_endpoints(e).unwrap();
+        touched[a.index()] = true;
+        touched[b.index()] = true;
+    }
+    for n in g.graph.node_indices() {
+        let connected = g.graph.neighbors_undirected(n).any(|m| m != n);
+        assert!(!connected || touched[n.index()], "node {} lost all its edges", n.index());
+    }
     let svg = render_svg(&g, &p, &opts());
     assert!(svg.contains(" drawn)"));
     let labels = label_texts(&svg);
