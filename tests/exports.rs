@@ -413,3 +413,43 @@ mod arbitrary_text {
         }
     }
 }
+
+#[test]
+fn json_parallel_edges_make_a_multigraph() {
+    use citemap::graph::{Attrs, Edge, EdgeKind};
+    let (mut g, _) = sample();
+    let (a, b) = (petgraph::graph::NodeIndex::new(1), petgraph::graph::NodeIndex::new(2));
+    for kind in [EdgeKind::Cocitation, EdgeKind::Coupling] {
+        g.add_edge(a, b, Edge { kind, weight: 2.5, attrs: Attrs::new(), sources: vec![] });
+    }
+    let text = out(|w| json::write(&g, w, &json::Options::default()));
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["multigraph"], true);
+    let keys: Vec<u64> = v["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["source"] == "W000000000001" && l["target"] == "W000000000002")
+        .map(|l| l["key"].as_u64().unwrap())
+        .collect();
+    assert_eq!(keys.len(), 2);
+    assert_ne!(keys[0], keys[1]);
+    let simple = out(|w| json::write(&graphs::sample(8, 2, 0, 1), w, &json::Options::default()));
+    assert!(!simple.contains("\"key\""), "no keys in a simple graph");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.json");
+    std::fs::write(&path, &text).unwrap();
+    let script = r#"
+import sys, json
+from networkx.readwrite import json_graph
+d = json.load(open(sys.argv[1]))
+try:
+    g = json_graph.node_link_graph(d, edges="links")
+except TypeError:
+    g = json_graph.node_link_graph(d)
+print(g.is_multigraph(), g.number_of_edges())
+"#;
+    if let Some(o) = python_networkx(script, &path) {
+        assert_eq!(o, format!("True {}", g.edge_count()));
+    }
+}

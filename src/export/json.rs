@@ -64,20 +64,24 @@ pub fn to_value(g: &CitationGraph, opts: &Options) -> Value {
             Value::Object(m)
         })
         .collect();
+    // networkx reads `key` only in multigraphs, so it is written only when
+    // some ordered pair has more than one edge.
     let mut seen: BTreeMap<(usize, usize), usize> = BTreeMap::new();
-    let mut multigraph = false;
+    for e in gr.edge_references() {
+        *seen.entry((e.source().index(), e.target().index())).or_insert(0) += 1;
+    }
+    let multigraph = seen.values().any(|&c| c > 1);
+    seen.clear();
     let mut links: Vec<Value> = Vec::with_capacity(gr.edge_count());
     for e in gr.edge_references() {
-        let (s, t) = (e.source().index(), e.target().index());
-        let key = seen.entry((s, t)).or_insert(0);
-        if *key > 0 {
-            multigraph = true;
-        }
+        let key = seen.entry((e.source().index(), e.target().index())).or_insert(0);
         let w = e.weight();
         let mut m = Map::new();
         m.insert("source".into(), Value::String(gr[e.source()].id.clone()));
         m.insert("target".into(), Value::String(gr[e.target()].id.clone()));
-        m.insert("key".into(), Value::from(*key));
+        if multigraph {
+            m.insert("key".into(), Value::from(*key));
+        }
         m.insert("kind".into(), Value::String(w.kind.as_str().into()));
         m.insert("weight".into(), float_value(w.weight));
         put_attrs(&mut m, &w.attrs);
