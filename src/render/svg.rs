@@ -223,7 +223,7 @@ fn fit_text(text: &str, size: f32, bold: bool, max_w: f32) -> String {
 
 fn shape(out: &mut String, kind: NodeKind, shapes: bool, x: f32, y: f32, r: f32, fill: &str) {
     let (xs, ys, rs) = (num(x), num(y), num(r));
-    let stroke = r64_stroke(r);
+    let stroke = disc_stroke(r);
     let kind = if shapes { kind } else { NodeKind::Paper };
     let _ = match kind {
         NodeKind::Paper => writeln!(out, r#"<circle cx="{xs}" cy="{ys}" r="{rs}" fill="{fill}"{stroke}/>"#),
@@ -275,7 +275,8 @@ fn shape(out: &mut String, kind: NodeKind, shapes: bool, x: f32, y: f32, r: f32,
     };
 }
 
-fn r64_stroke(r: f32) -> &'static str {
+/// A thin white rim separates touching discs; tiny discs go without.
+fn disc_stroke(r: f32) -> &'static str {
     if r >= 2.5 {
         r##" stroke="#ffffff" stroke-width="0.8""##
     } else {
