@@ -40,6 +40,9 @@ pub struct LayoutOptions {
     pub theta: f32,
     /// Push overlapping node discs apart after the force iterations.
     pub prevent_overlap: bool,
+    /// Start each node near its cluster's centre (`cluster` attribute), so
+    /// clusters separate within the few iterations big graphs can afford.
+    pub cluster_start: bool,
 }
 
 impl Default for LayoutOptions {
@@ -51,6 +54,7 @@ impl Default for LayoutOptions {
             scaling_ratio: 10.0,
             theta: 0.5,
             prevent_overlap: true,
+            cluster_start: true,
         }
     }
 }
@@ -131,6 +135,40 @@ pub fn start_position(id: &str, seed: u64, spread: f32) -> (f32, f32) {
     (r * t.cos(), r * t.sin())
 }
 
+/// Start positions of every node: a seeded hash of its id, inside its
+/// cluster's region when `opts.cluster_start` (cluster centres on a sunflower
+/// spiral, largest cluster in the middle, region area proportional to size).
+/// Depends on ids and cluster attributes only, not on node order.
+pub fn start_positions(graph: &CitationGraph, opts: &LayoutOptions, spread: f32) -> Positions {
+    let cl = clusters(graph);
+    let mut sizes: BTreeMap<i64, usize> = BTreeMap::new();
+    for &c in &cl {
+        *sizes.entry(c).or_insert(0) += 1;
+    }
+    let n = cl.len().max(1) as f32;
+    let k = sizes.keys().filter(|&&c| c > 0).count();
+    // Rank of each cluster by number (1 = largest) among the clusters present.
+    let rank: BTreeMap<i64, usize> =
+        sizes.keys().filter(|&&c| c > 0).enumerate().map(|(r, &c)| (c, r)).collect();
+    const GOLDEN_ANGLE: f32 = 2.399_963;
+    graph
+        .graph
+        .node_weights()
+        .zip(&cl)
+        .map(|(node, &c)| match rank.get(&c) {
+            Some(&r) if opts.cluster_start && k > 1 => {
+                let size = sizes.get(&c).copied().unwrap_or(1) as f32;
+                let radius = spread * (size / n).sqrt();
+                let (jx, jy) = start_position(&node.id, opts.seed, radius);
+                let rho = spread * 1.2 * (r as f32 / k as f32).sqrt();
+                let theta = r as f32 * GOLDEN_ANGLE;
+                (rho * theta.cos() + jx, rho * theta.sin() + jy)
+            }
+            _ => start_position(&node.id, opts.seed, spread),
+        })
+        .collect()
+}
+
 /// Lays out `graph`: one position per node index.
 ///
 /// Arguments: the graph (edge direction is ignored; parallel and reciprocal
@@ -174,9 +212,9 @@ pub fn layout(graph: &CitationGraph, opts: &LayoutOptions) -> Positions {
         *pairs.entry((a.min(b), a.max(b))).or_insert(0.0) += w;
     }
     let spread = (n as f32).sqrt() * 10.0;
+    let starts = start_positions(graph, opts, spread);
     let mut data = FA2Data::<f32>::with_capacity(n, pairs.len());
-    for node in g.node_weights() {
-        let (x, y) = start_position(&node.id, opts.seed, spread);
+    for (x, y) in starts {
         data.add_node_with_position(x, y);
     }
     for (&(a, b), &w) in &pairs {
