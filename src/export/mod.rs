@@ -4,7 +4,13 @@
 //! iteration, fixed float formatting), and everything from the data is escaped
 //! for the target format.
 pub mod csl_json;
+pub mod csv;
 pub mod dot;
+pub mod gexf;
 pub mod graphml;
+pub mod html;
+pub mod json;
 pub mod overlap;
+pub mod pajek;
 pub mod ris;
+pub mod vosviewer;

@@ -1,4 +1,9 @@
 //! Pictures: SVG drawing of a laid-out graph and PNG rasterisation with an
 //! embedded font, so a fresh machine renders the same picture.
+pub mod escape;
+pub mod graphviz;
 pub mod heatmap;
+pub mod labels;
+pub mod metrics;
 pub mod raster;
+pub mod svg;

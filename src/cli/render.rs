@@ -1,0 +1,196 @@
+//! `citemap render` and `citemap export`: pictures (built-in SVG/PNG or
+//! Graphviz) and every graph export, written next to each other from one
+//! laid-out graph. Logic only; the clap wiring lives in the CLI's args.
+//!
+//! Formats come from `--format` or the output file's extension: `svg`, `png`,
+//! `pdf` (Graphviz only), `gexf`, `json` (node-link), `vosviewer` (JSON),
+//! `vosviewer-txt` (`<stem>_map.txt` + `<stem>_network.txt`), `pajek`
+//! (`.net` + `.clu`), `csv` (`<stem>_nodes.csv` + `<stem>_edges.csv`),
+//! `html`, `dot`, `graphml`.
+
+use anyhow::{bail, Context, Result};
+use citemap::export::{csv, dot, gexf, graphml, html, json, pajek, vosviewer};
+use citemap::graph::CitationGraph;
+use citemap::layout::{layout, LayoutOptions, Positions};
+use citemap::render::graphviz::{self, Engine, OutputFormat};
+use citemap::render::svg::{self, RenderOptions};
+use std::fs::File;
+use std::io::{BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+/// Arguments of `citemap render` / `citemap export` (the lead derives clap on the CLI side).
+#[derive(Clone, Debug)]
+pub struct RenderArgs {
+    /// Output file (`-o`); sibling files share its stem.
+    pub output: PathBuf,
+    /// Format (`--format`); `None` infers it from the output extension.
+    pub format: Option<String>,
+    /// Picture engine (`--engine builtin|dot|sfdp|neato`, default builtin).
+    pub engine: String,
+    /// Title (`--title`).
+    pub title: Option<String>,
+    /// Date printed on pictures and pages (`--date`; the CLI passes the run date).
+    pub date: Option<String>,
+    /// Picture width in pixels (`--width`, default 1600).
+    pub width: u32,
+    /// Picture height in pixels (`--height`, default 1200).
+    pub height: u32,
+    /// PNG scale factor (`--scale`, default 1).
+    pub scale: f32,
+    /// Most labels (`--labels N`; default: all up to 80 nodes, else 50).
+    pub max_labels: Option<usize>,
+    /// Layout seed (`--seed`, default 42).
+    pub seed: u64,
+    /// Layout iterations (`--iterations`; default by graph size).
+    pub iterations: Option<usize>,
+    /// Leave the legend out (`--no-legend`).
+    pub no_legend: bool,
+}
+
+impl Default for RenderArgs {
+    fn default() -> Self {
+        RenderArgs {
+            output: PathBuf::from("map.svg"),
+            format: None,
+            engine: "builtin".into(),
+            title: None,
+            date: None,
+            width: 1600,
+            height: 1200,
+            scale: 1.0,
+            max_labels: None,
+            seed: 42,
+            iterations: None,
+            no_legend: false,
+        }
+    }
+}
+
+/// The format named by `--format` or the output extension.
+pub fn format_of(args: &RenderArgs) -> Result<String> {
+    if let Some(f) = &args.format {
+        return Ok(f.trim().to_ascii_lowercase());
+    }
+    let ext = args.output.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
+    Ok(match ext.as_str() {
+        "svg" | "png" | "pdf" | "gexf" | "json" | "html" | "csv" | "dot" | "graphml" => ext,
+        "htm" => "html".into(),
+        "net" => "pajek".into(),
+        "gv" => "dot".into(),
+        "txt" => "vosviewer-txt".into(),
+        other => bail!("cannot tell the format from the extension {other:?}; pass --format"),
+    })
+}
+
+fn sibling(path: &Path, suffix: &str) -> PathBuf {
+    let stem = path.file_stem().and_then(|s| s.to_str()).unwrap_or("graph");
+    path.with_file_name(format!("{stem}{suffix}"))
+}
+
+fn write_file(path: &Path, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<PathBuf> {
+    let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
+    let mut w = BufWriter::new(file);
+    f(&mut w).with_context(|| format!("writing {}", path.display()))?;
+    w.flush().with_context(|| format!("writing {}", path.display()))?;
+    Ok(path.to_path_buf())
+}
+
+fn positions(g: &CitationGraph, args: &RenderArgs) -> Positions {
+    layout(g, &LayoutOptions { seed: args.seed, iterations: args.iterations, ..LayoutOptions::default() })
+}
+
+fn dot_text(g: &CitationGraph) -> Result<String> {
+    let mut buf = Vec::new();
+    dot::write(g, &mut buf, &dot::Options::default()).context("writing DOT")?;
+    String::from_utf8(buf).context("DOT is not UTF-8")
+}
+
+/// Writes `graph` in the requested format; returns the files written.
+///
+/// # Errors
+/// Unknown formats or engines, IO failures, and Graphviz problems (with
+/// install instructions when `dot` is missing).
+pub fn run(args: &RenderArgs, graph: &CitationGraph) -> Result<Vec<PathBuf>> {
+    let format = format_of(args)?;
+    let out = &args.output;
+    let title = args.title.clone().unwrap_or_else(|| "Citation map".into());
+    let engine = args.engine.trim().to_ascii_lowercase();
+    if engine != "builtin" && matches!(format.as_str(), "svg" | "png" | "pdf") {
+        let Some(engine) = Engine::parse(&engine) else {
+            bail!("unknown engine {engine:?}; use builtin, dot, sfdp or neato");
+        };
+        let of = match format.as_str() {
+            "svg" => OutputFormat::Svg,
+            "png" => OutputFormat::Png,
+            _ => OutputFormat::Pdf,
+        };
+        let bytes = graphviz::render(&dot_text(graph)?, engine, of)?;
+        return Ok(vec![write_file(out, |w| w.write_all(&bytes))?]);
+    }
+    let ropts = || RenderOptions {
+        width: args.width,
+        height: args.height,
+        title: title.clone(),
+        date: args.date.clone(),
+        max_labels: args.max_labels,
+        legend: !args.no_legend,
+        scale: args.scale,
+        ..RenderOptions::default()
+    };
+    let files = match format.as_str() {
+        "svg" => {
+            let s = svg::render_svg(graph, &positions(graph, args), &ropts());
+            vec![write_file(out, |w| w.write_all(s.as_bytes()))?]
+        }
+        "png" => {
+            let png = svg::render_png(graph, &positions(graph, args), &ropts())?;
+            vec![write_file(out, |w| w.write_all(&png))?]
+        }
+        "pdf" => bail!("PDF needs Graphviz: pass --engine dot, sfdp or neato"),
+        "gexf" => {
+            let o = gexf::Options { positions: Some(positions(graph, args)), date: args.date.clone() };
+            vec![write_file(out, |w| gexf::write(graph, w, &o))?]
+        }
+        "json" => {
+            let o = json::Options { pretty: true, positions: None };
+            vec![write_file(out, |w| json::write(graph, w, &o))?]
+        }
+        "vosviewer" => {
+            let o = vosviewer::Options { positions: Some(positions(graph, args)), terminology: None };
+            vec![write_file(out, |w| vosviewer::write(graph, w, &o))?]
+        }
+        "vosviewer-txt" => {
+            let o = vosviewer::Options { positions: Some(positions(graph, args)), terminology: None };
+            vec![
+                write_file(&sibling(out, "_map.txt"), |w| vosviewer::write_map(graph, w, &o))?,
+                write_file(&sibling(out, "_network.txt"), |w| vosviewer::write_network(graph, w))?,
+            ]
+        }
+        "pajek" => {
+            let o = pajek::Options { positions: Some(positions(graph, args)), ..Default::default() };
+            vec![
+                write_file(&out.with_extension("net"), |w| pajek::write(graph, w, &o))?,
+                write_file(&out.with_extension("clu"), |w| pajek::write_clusters(graph, w))?,
+            ]
+        }
+        "csv" => vec![
+            write_file(&sibling(out, "_nodes.csv"), |w| csv::write_nodes(graph, w, None))?,
+            write_file(&sibling(out, "_edges.csv"), |w| csv::write_edges(graph, w))?,
+        ],
+        "html" => {
+            let o = html::Options {
+                title: title.clone(),
+                date: args.date.clone(),
+                positions: Some(positions(graph, args)),
+                ..Default::default()
+            };
+            vec![write_file(out, |w| html::write(graph, w, &o))?]
+        }
+        "dot" => vec![write_file(out, |w| dot::write(graph, w, &dot::Options::default()))?],
+        "graphml" => vec![write_file(out, |w| graphml::write(graph, w, &graphml::Options::default()))?],
+        other => bail!(
+            "unknown format {other:?}; use svg, png, pdf, gexf, json, vosviewer, vosviewer-txt, pajek, csv, html, dot or graphml"
+        ),
+    };
+    Ok(files)
+}

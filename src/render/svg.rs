@@ -1,0 +1,531 @@
+//! SVG drawing of a laid-out [`CitationGraph`]: nodes coloured by cluster and
+//! sized by citations, light edges behind them (thinned for big graphs),
+//! non-overlapping labels for the most cited nodes, a legend, a title and a
+//! date. [`render_png`] rasterises the same SVG with the embedded font.
+//!
+//! **Invariant:** the SVG depends only on the graph, the positions and the
+//! options (no clock, sorted iteration, coordinates rounded to 0.1 px and
+//! printed with [`format_float`]); everything from the data is XML-escaped.
+
+use super::escape::{truncate, xml};
+use super::labels::{place_labels, LabelRequest, Rect};
+use super::metrics::text_width;
+use super::raster::{self, FONT_FAMILY};
+use crate::graph::{attr, format_float, Attr, CitationGraph, NodeKind};
+use crate::layout::{bounds, clusters, node_weights, relative_radius};
+use petgraph::graph::EdgeIndex;
+use petgraph::visit::EdgeRef;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
+
+/// Paul Tol's "muted" qualitative palette: nine colours distinguishable with
+/// the common colour-vision deficiencies. Cluster `k` (1 = largest) gets
+/// `PALETTE[k - 1]`; clusters past the ninth share [`OTHER_COLOUR`].
+pub const PALETTE: [&str; 9] =
+    ["#332288", "#CC6677", "#117733", "#DDCC77", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499"];
+/// Colour of nodes without a cluster (cluster 0 or absent).
+pub const UNCLUSTERED_COLOUR: &str = "#9E9E9E";
+/// Colour of clusters past the palette.
+pub const OTHER_COLOUR: &str = "#CFCFCF";
+
+/// DejaVu Sans ascent and descent as fractions of the font size.
+const ASCENT: f32 = 0.928;
+const DESCENT: f32 = 0.236;
+
+/// Picture settings.
+#[derive(Clone, Debug)]
+pub struct RenderOptions {
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// Title line.
+    pub title: String,
+    /// Date printed under the title (pass the run date; the clock is never read).
+    pub date: Option<String>,
+    /// Most labels to try; `None`: every node up to 80 nodes, else 50.
+    pub max_labels: Option<usize>,
+    /// Font size of the smallest labels in pixels (the most cited get up to 5 px more).
+    pub label_size: f32,
+    /// Above this many edges, keep only each node's heaviest [`edges_per_node`](Self::edges_per_node).
+    pub edge_budget: usize,
+    /// Edges kept per node when thinning.
+    pub edges_per_node: usize,
+    /// Hard cap on drawn edges (heaviest first), to bound the SVG size.
+    pub max_edges: usize,
+    /// Draw the legend.
+    pub legend: bool,
+    /// Draw node kinds with different shapes (circle for works, square for
+    /// people and organisations, diamond for venues, triangle for subjects).
+    pub shapes: bool,
+    /// PNG scale factor for [`render_png`] (2.0 for print).
+    pub scale: f32,
+}
+
+impl Default for RenderOptions {
+    fn default() -> Self {
+        RenderOptions {
+            width: 1600,
+            height: 1200,
+            title: "Citation map".into(),
+            date: None,
+            max_labels: None,
+            label_size: 11.0,
+            edge_budget: 3000,
+            edges_per_node: 3,
+            max_edges: 40_000,
+            legend: true,
+            shapes: true,
+            scale: 1.0,
+        }
+    }
+}
+
+/// Rounds to 0.1 px and prints with [`format_float`].
+fn num(v: f32) -> String {
+    format_float((v as f64 * 10.0).round() / 10.0)
+}
+
+/// The colour of cluster `c` (0 = unclustered).
+pub fn cluster_colour(c: i64) -> &'static str {
+    match c {
+        c if c >= 1 && c <= PALETTE.len() as i64 => PALETTE[(c - 1) as usize],
+        c if c > PALETTE.len() as i64 => OTHER_COLOUR,
+        _ => UNCLUSTERED_COLOUR,
+    }
+}
+
+fn kind_colour(k: NodeKind) -> &'static str {
+    match k {
+        NodeKind::Paper => PALETTE[0],
+        NodeKind::CitedWork => PALETTE[4],
+        NodeKind::Person => PALETTE[1],
+        NodeKind::Organisation => PALETTE[5],
+        NodeKind::Venue => PALETTE[2],
+        NodeKind::Subject => PALETTE[3],
+    }
+}
+
+fn kind_name(k: NodeKind) -> &'static str {
+    match k {
+        NodeKind::Paper => "paper",
+        NodeKind::CitedWork => "cited work",
+        NodeKind::Person => "person",
+        NodeKind::Organisation => "organisation",
+        NodeKind::Venue => "venue",
+        NodeKind::Subject => "subject",
+    }
+}
+
+/// The edges to draw: all of them up to `budget`; above it, the union of every
+/// node's `per_node` heaviest edges; at most `cap` overall (heaviest first).
+/// Self-loops are skipped. Sorted by weight (descending), then edge index.
+pub fn select_edges(graph: &CitationGraph, budget: usize, per_node: usize, cap: usize) -> Vec<EdgeIndex> {
+    let g = &graph.graph;
+    let weight = |e: EdgeIndex| g.edge_weight(e).map(|w| w.weight).filter(|w| w.is_finite()).unwrap_or(0.0);
+    let by_weight =
+        |a: &EdgeIndex, b: &EdgeIndex| weight(*b).total_cmp(&weight(*a)).then(a.index().cmp(&b.index()));
+    let mut all: Vec<EdgeIndex> =
+        g.edge_references().filter(|e| e.source() != e.target()).map(|e| e.id()).collect();
+    if all.len() > budget {
+        let mut keep = BTreeSet::new();
+        let mut incident: Vec<Vec<EdgeIndex>> = vec![Vec::new(); g.node_count()];
+        for &e in &all {
+            if let Some((a, b)) = g.edge_endpoints(e) {
+                incident[a.index()].push(e);
+                incident[b.index()].push(e);
+            }
+        }
+        for list in &mut incident {
+            list.sort_by(by_weight);
+            keep.extend(list.iter().take(per_node).copied());
+        }
+        all = keep.into_iter().collect();
+    }
+    all.sort_by(by_weight);
+    all.truncate(cap);
+    all
+}
+
+struct Frame {
+    plot: Rect,
+    scale: f32,
+    cx: f32,
+    cy: f32,
+    mx: f32,
+    my: f32,
+}
+
+impl Frame {
+    fn map(&self, (x, y): (f32, f32)) -> (f32, f32) {
+        let (x, y) = if x.is_finite() && y.is_finite() { (x, y) } else { (self.cx, self.cy) };
+        (self.mx + (x - self.cx) * self.scale, self.my + (y - self.cy) * self.scale)
+    }
+}
+
+/// Legend entries: (colour, text).
+fn legend_entries(graph: &CitationGraph, cl: &[i64], by_cluster: bool) -> Vec<(&'static str, String)> {
+    let mut out = Vec::new();
+    if by_cluster {
+        let mut count: BTreeMap<i64, usize> = BTreeMap::new();
+        let mut name: BTreeMap<i64, String> = BTreeMap::new();
+        for (i, n) in graph.graph.node_weights().enumerate() {
+            let c = cl.get(i).copied().unwrap_or(0);
+            *count.entry(c).or_insert(0) += 1;
+            if let Some(Attr::Str(s)) = n.attrs.get(attr::CLUSTER_NAME) {
+                name.entry(c).or_insert_with(|| s.clone());
+            }
+        }
+        let mut others = (0, 0);
+        for (&c, &k) in &count {
+            if c == 0 {
+                continue;
+            }
+            if c as usize > PALETTE.len() {
+                others = (others.0 + 1, others.1 + k);
+                continue;
+            }
+            let label = match name.get(&c) {
+                Some(s) if !s.trim().is_empty() => format!("{c}. {} ({k})", s.trim()),
+                _ => format!("Cluster {c} ({k})"),
+            };
+            out.push((cluster_colour(c), label));
+        }
+        if others.0 > 0 {
+            out.push((OTHER_COLOUR, format!("{} more clusters ({})", others.0, others.1)));
+        }
+        if let Some(k) = count.get(&0) {
+            out.push((UNCLUSTERED_COLOUR, format!("unclustered ({k})")));
+        }
+    } else {
+        for (k, c) in graph.count_nodes() {
+            out.push((kind_colour(k), format!("{} ({c})", kind_name(k))));
+        }
+    }
+    out
+}
+
+/// Cuts `text` (with an ellipsis) until it is at most `max_w` pixels wide.
+fn fit_text(text: &str, size: f32, bold: bool, max_w: f32) -> String {
+    if text_width(text, size, bold) <= max_w {
+        return text.to_string();
+    }
+    let mut n = text.chars().count();
+    while n > 1 {
+        n -= 1;
+        let t = truncate(text, n);
+        if text_width(&t, size, bold) <= max_w {
+            return t;
+        }
+    }
+    String::new()
+}
+
+fn shape(out: &mut String, kind: NodeKind, shapes: bool, x: f32, y: f32, r: f32, fill: &str) {
+    let (xs, ys, rs) = (num(x), num(y), num(r));
+    let stroke = disc_stroke(r);
+    let kind = if shapes { kind } else { NodeKind::Paper };
+    let _ = match kind {
+        NodeKind::Paper => writeln!(out, r#"<circle cx="{xs}" cy="{ys}" r="{rs}" fill="{fill}"{stroke}/>"#),
+        // Works known only from citations: a pale disc with a solid rim.
+        NodeKind::CitedWork => writeln!(
+            out,
+            r#"<circle cx="{xs}" cy="{ys}" r="{rs}" fill="{fill}" fill-opacity="0.4" stroke="{fill}" stroke-width="{}"/>"#,
+            num((r * 0.25).clamp(0.6, 2.0))
+        ),
+        NodeKind::Person | NodeKind::Organisation => {
+            let s = r * 0.886;
+            writeln!(
+                out,
+                r#"<rect x="{}" y="{}" width="{}" height="{}" fill="{fill}"{stroke}/>"#,
+                num(x - s),
+                num(y - s),
+                num(2.0 * s),
+                num(2.0 * s)
+            )
+        }
+        NodeKind::Venue => {
+            let s = r * 1.25;
+            writeln!(
+                out,
+                r#"<path d="M{} {}L{} {}L{} {}L{} {}Z" fill="{fill}"{stroke}/>"#,
+                xs,
+                num(y - s),
+                num(x + s),
+                ys,
+                xs,
+                num(y + s),
+                num(x - s),
+                ys
+            )
+        }
+        NodeKind::Subject => {
+            let s = r * 1.3;
+            writeln!(
+                out,
+                r#"<path d="M{} {}L{} {}L{} {}Z" fill="{fill}"{stroke}/>"#,
+                xs,
+                num(y - s),
+                num(x + s * 0.866),
+                num(y + s * 0.5),
+                num(x - s * 0.866),
+                num(y + s * 0.5)
+            )
+        }
+    };
+}
+
+/// A thin white rim separates touching discs; tiny discs go without.
+fn disc_stroke(r: f32) -> &'static str {
+    if r >= 2.5 {
+        r##" stroke="#ffffff" stroke-width="0.8""##
+    } else {
+        ""
+    }
+}
+
+/// Draws `graph` at `positions` (one per node index, e.g. from
+/// [`layout`](crate::layout::layout); missing entries are drawn at the centre).
+///
+/// Complexity: O(n log n + m log m) plus O(k²) for k ≤ `max_labels` labels.
+pub fn render_svg(graph: &CitationGraph, positions: &[(f32, f32)], opts: &RenderOptions) -> String {
+    let g = &graph.graph;
+    let n = g.node_count();
+    let (w, h) = (opts.width.clamp(200, 16_384) as f32, opts.height.clamp(150, 16_384) as f32);
+    let pos: Vec<(f32, f32)> =
+        (0..n).map(|i| positions.get(i).copied().unwrap_or((f32::NAN, f32::NAN))).collect();
+    let cl = clusters(graph);
+    let by_cluster = cl.iter().any(|&c| c > 0);
+    let entries = if opts.legend { legend_entries(graph, &cl, by_cluster) } else { Vec::new() };
+    let kinds: BTreeSet<NodeKind> = g.node_weights().map(|n| n.kind).collect();
+    let shapes_legend = opts.legend && opts.shapes && kinds.len() > 1 && by_cluster;
+
+    let header = 64.0;
+    let legend_w = if entries.is_empty() { 0.0 } else { (w * 0.22).clamp(150.0, 300.0) };
+    let plot = Rect { x0: 16.0, y0: header, x1: w - legend_w - 16.0, y1: h - 16.0 };
+    let (pw, ph) = ((plot.x1 - plot.x0).max(10.0), (plot.y1 - plot.y0).max(10.0));
+    let side = pw.min(ph);
+
+    let weights = node_weights(graph);
+    let max_w = weights.iter().cloned().fold(0.0, f64::max);
+    let radii: Vec<f32> = weights.iter().map(|&x| relative_radius(x, max_w, n) * side).collect();
+    let max_r = radii.iter().cloned().fold(0.0f32, f32::max);
+
+    let frame = {
+        let (x0, y0, x1, y1) = bounds(&pos).unwrap_or((0.0, 0.0, 0.0, 0.0));
+        let (bw, bh) = (x1 - x0, y1 - y0);
+        let (aw, ah) = ((pw - 2.0 * max_r - 4.0).max(1.0), (ph - 2.0 * max_r - 4.0).max(1.0));
+        let scale = match (bw > 0.0, bh > 0.0) {
+            (true, true) => (aw / bw).min(ah / bh),
+            (true, false) => aw / bw,
+            (false, true) => ah / bh,
+            _ => 1.0,
+        };
+        Frame {
+            plot,
+            scale,
+            cx: (x0 + x1) / 2.0,
+            cy: (y0 + y1) / 2.0,
+            mx: (plot.x0 + plot.x1) / 2.0,
+            my: (plot.y0 + plot.y1) / 2.0,
+        }
+    };
+    let px: Vec<(f32, f32)> = pos.iter().map(|&p| frame.map(p)).collect();
+    let colour = |i: usize| -> &'static str {
+        if by_cluster {
+            cluster_colour(cl.get(i).copied().unwrap_or(0))
+        } else {
+            g.node_weight(petgraph::graph::NodeIndex::new(i))
+                .map(|n| kind_colour(n.kind))
+                .unwrap_or(UNCLUSTERED_COLOUR)
+        }
+    };
+
+    let mut out = String::with_capacity(256 + n * 90);
+    let _ = writeln!(
+        out,
+        r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FONT_FAMILY}">"#
+    );
+    let _ = writeln!(out, r##"<rect width="{w}" height="{h}" fill="#ffffff"/>"##);
+
+    // Edges, grouped into one path per colour so 40,000 edges stay a small file.
+    let edges = select_edges(graph, opts.edge_budget, opts.edges_per_node.max(1), opts.max_edges);
+    let total_edges = g.edge_references().filter(|e| e.source() != e.target()).count();
+    let mut paths: BTreeMap<&'static str, String> = BTreeMap::new();
+    for &e in edges.iter().rev() {
+        let Some((a, b)) = g.edge_endpoints(e) else { continue };
+        let (ca, cb) = (colour(a.index()), colour(b.index()));
+        let stroke = if ca == cb && ca != UNCLUSTERED_COLOUR && ca != OTHER_COLOUR { ca } else { "#8C8C8C" };
+        let (p, q) = (px[a.index()], px[b.index()]);
+        let d = paths.entry(stroke).or_default();
+        let _ = write!(d, "M{} {}L{} {}", num(p.0), num(p.1), num(q.0), num(q.1));
+    }
+    let opacity = match edges.len() {
+        0..=500 => "0.45",
+        501..=5000 => "0.25",
+        _ => "0.12",
+    };
+    let stroke_w = if n <= 500 { "1" } else { "0.6" };
+    let _ =
+        writeln!(out, r#"<g id="edges" fill="none" stroke-opacity="{opacity}" stroke-width="{stroke_w}">"#);
+    for (stroke, d) in &paths {
+        let _ = writeln!(out, r#"<path stroke="{stroke}" d="{d}"/>"#);
+    }
+    out.push_str("</g>\n");
+
+    // Nodes: light first, heavy on top.
+    let mut order: Vec<usize> = (0..n).collect();
+    order.sort_by(|&a, &b| weights[a].total_cmp(&weights[b]).then(a.cmp(&b)));
+    out.push_str("<g id=\"nodes\">\n");
+    for &i in &order {
+        let kind =
+            g.node_weight(petgraph::graph::NodeIndex::new(i)).map(|n| n.kind).unwrap_or(NodeKind::Paper);
+        shape(&mut out, kind, opts.shapes, px[i].0, px[i].1, radii[i], colour(i));
+    }
+    out.push_str("</g>\n");
+
+    // Labels for the most important nodes.
+    let max_labels = opts.max_labels.unwrap_or(if n <= 80 { n } else { 50 });
+    let degree = |i: usize| {
+        g.edges_directed(petgraph::graph::NodeIndex::new(i), petgraph::Direction::Incoming).count()
+            + g.edges_directed(petgraph::graph::NodeIndex::new(i), petgraph::Direction::Outgoing).count()
+    };
+    let mut ranked: Vec<usize> = (0..n).collect();
+    ranked
+        .sort_by(|&a, &b| weights[b].total_cmp(&weights[a]).then(degree(b).cmp(&degree(a))).then(a.cmp(&b)));
+    ranked.truncate(max_labels);
+    let base = if opts.label_size.is_finite() { opts.label_size.clamp(4.0, 72.0) } else { 11.0 };
+    let texts: Vec<(String, f32)> = ranked
+        .iter()
+        .map(|&i| {
+            let node = &g[petgraph::graph::NodeIndex::new(i)];
+            let label = if node.label.trim().is_empty() { &node.id } else { &node.label };
+            let t = if max_w > 0.0 { (weights[i] / max_w).sqrt() as f32 } else { 0.0 };
+            (truncate(label.trim(), 42), base + 5.0 * t)
+        })
+        .collect();
+    let requests: Vec<LabelRequest> = ranked
+        .iter()
+        .zip(&texts)
+        .map(|(&i, (t, size))| LabelRequest {
+            x: px[i].0,
+            y: px[i].1,
+            r: radii[i] * if opts.shapes { 1.3 } else { 1.0 },
+            width: text_width(t, *size, false),
+            height: size * (ASCENT + DESCENT),
+        })
+        .collect();
+    let placed = place_labels(&requests, frame.plot);
+    out.push_str("<g id=\"labels\" fill=\"#1A1A1A\">\n");
+    for ((t, size), p) in texts.iter().zip(&placed) {
+        let Some(p) = p else { continue };
+        let (x, y) = (num(p.rect.x0), num(p.rect.y0 + size * ASCENT));
+        let (t, s) = (xml(t), num(*size));
+        let _ = writeln!(
+            out,
+            r##"<text x="{x}" y="{y}" font-size="{s}" fill="#ffffff" stroke="#ffffff" stroke-width="3" stroke-linejoin="round" stroke-opacity="0.85">{t}</text>"##
+        );
+        let _ = writeln!(out, r#"<text x="{x}" y="{y}" font-size="{s}">{t}</text>"#);
+    }
+    out.push_str("</g>\n");
+
+    // Title and subtitle.
+    let title = fit_text(opts.title.trim(), 22.0, true, w - 32.0);
+    let _ = writeln!(
+        out,
+        r##"<text x="16" y="34" font-size="22" font-weight="bold" fill="#1A1A1A">{}</text>"##,
+        xml(&title)
+    );
+    let mut sub = Vec::new();
+    if let Some(d) = opts.date.as_deref().filter(|d| !d.trim().is_empty()) {
+        sub.push(d.trim().to_string());
+    }
+    sub.push(format!("{n} nodes"));
+    sub.push(if edges.len() < total_edges {
+        format!("{total_edges} edges ({} drawn)", edges.len())
+    } else {
+        format!("{total_edges} edges")
+    });
+    let sub = fit_text(&sub.join(" · "), 13.0, false, w - 32.0);
+    let _ = writeln!(out, r##"<text x="16" y="54" font-size="13" fill="#555555">{}</text>"##, xml(&sub));
+
+    // Legend.
+    if !entries.is_empty() {
+        let x = w - legend_w;
+        let mut y = header + 4.0;
+        let _ = writeln!(
+            out,
+            r##"<text x="{}" y="{}" font-size="14" font-weight="bold" fill="#1A1A1A">{}</text>"##,
+            num(x),
+            num(y + 13.0),
+            if by_cluster { "Clusters" } else { "Node kinds" }
+        );
+        y += 24.0;
+        for (c, text) in &entries {
+            if y + 16.0 > h - 8.0 {
+                break;
+            }
+            let t = fit_text(text, 12.0, false, legend_w - 40.0);
+            let _ = writeln!(
+                out,
+                r##"<circle cx="{}" cy="{}" r="6" fill="{c}"/><text x="{}" y="{}" font-size="12" fill="#1A1A1A">{}</text>"##,
+                num(x + 6.0),
+                num(y + 6.0),
+                num(x + 18.0),
+                num(y + 10.5),
+                xml(&t)
+            );
+            y += 20.0;
+        }
+        if shapes_legend && y + 40.0 < h - 8.0 {
+            y += 10.0;
+            let _ = writeln!(
+                out,
+                r##"<text x="{}" y="{}" font-size="14" font-weight="bold" fill="#1A1A1A">Node kinds</text>"##,
+                num(x),
+                num(y + 13.0)
+            );
+            y += 24.0;
+            for k in &kinds {
+                if y + 16.0 > h - 8.0 {
+                    break;
+                }
+                shape(&mut out, *k, true, x + 6.0, y + 6.0, 5.0, "#666666");
+                let _ = writeln!(
+                    out,
+                    r##"<text x="{}" y="{}" font-size="12" fill="#1A1A1A">{}</text>"##,
+                    num(x + 18.0),
+                    num(y + 10.5),
+                    kind_name(*k)
+                );
+                y += 20.0;
+            }
+        }
+    }
+    out.push_str("</svg>\n");
+    out
+}
+
+/// Draws `graph` as PNG: [`render_svg`] rasterised at `opts.scale` with the embedded font.
+pub fn render_png(
+    graph: &CitationGraph,
+    positions: &[(f32, f32)],
+    opts: &RenderOptions,
+) -> Result<Vec<u8>, raster::Error> {
+    raster::svg_to_png(&render_svg(graph, positions, opts), opts.scale)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn palette_maps_clusters() {
+        assert_eq!(cluster_colour(1), PALETTE[0]);
+        assert_eq!(cluster_colour(0), UNCLUSTERED_COLOUR);
+        assert_eq!(cluster_colour(-3), UNCLUSTERED_COLOUR);
+        assert_eq!(cluster_colour(10), OTHER_COLOUR);
+        assert_eq!(num(1.25), "1.3");
+        assert_eq!(num(-0.01), "0");
+    }
+}

@@ -1,0 +1,455 @@
+//! Exports read back: GEXF (quick-xml, and networkx when importable), CSV
+//! (csv), JSON node-link (serde_json, networkx), Pajek (a small parser),
+//! VOSviewer JSON (schema checks) and map/network files, HTML (embedded data).
+
+#[path = "support/render_graphs.rs"]
+mod graphs;
+
+use citemap::export::{csv as csv_export, gexf, html, json, pajek, vosviewer};
+use citemap::graph::CitationGraph;
+use citemap::layout::{layout, LayoutOptions};
+use quick_xml::events::Event;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet};
+use std::process::Command;
+
+fn sample() -> (CitationGraph, Vec<(f32, f32)>) {
+    let g = graphs::sample(60, 4, 2, 21);
+    let p = layout(&g, &LayoutOptions::default());
+    (g, p)
+}
+
+fn out(f: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> String {
+    let mut v = Vec::new();
+    f(&mut v).expect("writes");
+    String::from_utf8(v).expect("utf-8")
+}
+
+/// Runs `script` with python3 when networkx imports; `None` (and a message) otherwise.
+fn python_networkx(script: &str, file: &std::path::Path) -> Option<String> {
+    let ok = Command::new("python3").args(["-c", "import networkx"]).output().map(|o| o.status.success());
+    if ok.ok() != Some(true) {
+        eprintln!("skipping networkx check: python3 with networkx is not available (pip install networkx)");
+        return None;
+    }
+    let o = Command::new("python3").arg("-c").arg(script).arg(file).output().expect("python3 runs");
+    assert!(o.status.success(), "networkx failed: {}", String::from_utf8_lossy(&o.stderr));
+    Some(String::from_utf8_lossy(&o.stdout).trim().to_string())
+}
+
+#[test]
+fn gexf_reads_back_with_types_colours_positions_and_years() {
+    let (g, p) = sample();
+    let text = out(|w| {
+        gexf::write(&g, w, &gexf::Options { positions: Some(p.clone()), date: Some("2026-11-22".into()) })
+    });
+    assert_eq!(
+        text,
+        out(|w| gexf::write(
+            &g,
+            w,
+            &gexf::Options { positions: Some(p.clone()), date: Some("2026-11-22".into()) }
+        ))
+    );
+    let mut r = quick_xml::Reader::from_str(&text);
+    let (mut nodes, mut edges, mut colours, mut positions, mut starts) = (0, 0, 0, 0, 0);
+    let mut declared: BTreeMap<String, String> = BTreeMap::new();
+    let mut titles: BTreeMap<String, String> = BTreeMap::new();
+    let mut current = String::new();
+    loop {
+        match r.read_event().expect("well-formed GEXF") {
+            Event::Eof => break,
+            Event::Start(e) | Event::Empty(e) => {
+                let attrs: BTreeMap<String, String> = e
+                    .attributes()
+                    .flatten()
+                    .map(|a| {
+                        (
+                            a.key.0.to_string(),
+                            a.normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap().into_owned(),
+                        )
+                    })
+                    .collect();
+                match e.name().0 {
+                    "node" => {
+                        nodes += 1;
+                        current = attrs["id"].clone();
+                        starts += attrs.contains_key("start") as usize;
+                    }
+                    "edge" => edges += 1,
+                    "attribute" => {
+                        declared.insert(attrs["title"].clone(), attrs["type"].clone());
+                    }
+                    "attvalue" if attrs["for"] == "title" => {
+                        titles.insert(current.clone(), attrs["value"].clone());
+                    }
+                    "viz:color" => colours += 1,
+                    "viz:position" => positions += 1,
+                    _ => {}
+                }
+            }
+            _ => {}
+        }
+    }
+    assert_eq!(nodes, g.node_count());
+    assert_eq!(edges, g.edge_count());
+    assert_eq!((colours, positions), (nodes, nodes));
+    assert_eq!(starts, 60, "every work with a year has a start for the timeline");
+    assert_eq!(declared["year"], "long");
+    assert_eq!(declared["cluster"], "long");
+    assert_eq!(declared["pagerank"], "double");
+    assert_eq!(declared["title"], "string");
+    assert_eq!(titles["W000000000000"], graphs::HOSTILE_TITLE, "escaped and read back intact");
+    assert!(text.contains(r#"mode="dynamic" timeformat="integer""#));
+
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.gexf");
+    std::fs::write(&path, &text).unwrap();
+    let script = r#"
+import sys, networkx as nx
+g = nx.read_gexf(sys.argv[1], version="1.3")
+n = g.nodes["W000000000000"]
+print(g.number_of_nodes(), g.number_of_edges(), n["cluster"], n["title"] == "</script><img src=x onerror=alert(1)> & \"quoted\" 'single'", n["start"], "viz" in n)
+"#;
+    if let Some(o) = python_networkx(script, &path) {
+        let cluster = match g.node("W000000000000").unwrap().attrs["cluster"] {
+            citemap::graph::Attr::Int(c) => c,
+            _ => unreachable!(),
+        };
+        assert_eq!(o, format!("{} {} {cluster} True 1990 True", g.node_count(), g.edge_count()));
+    }
+}
+
+#[test]
+fn csv_tables_have_every_attribute_in_name_order() {
+    let (g, p) = sample();
+    let nodes = out(|w| {
+        csv_export::write(
+            &g,
+            w,
+            &csv_export::Options { table: csv_export::Table::Nodes, positions: Some(p.clone()) },
+        )
+    });
+    let mut r = csv::Reader::from_reader(nodes.as_bytes());
+    let header: Vec<String> = r.headers().unwrap().iter().map(String::from).collect();
+    assert_eq!(&header[..5], ["id", "kind", "label", "x", "y"]);
+    let rest = &header[5..];
+    let mut sorted = rest.to_vec();
+    sorted.sort();
+    assert_eq!(rest, sorted.as_slice());
+    for a in ["cluster", "cluster_name", "doi", "pagerank", "sources", "title", "year"] {
+        assert!(rest.iter().any(|h| h == a), "column {a}");
+    }
+    let rows: Vec<csv::StringRecord> = r.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), g.node_count());
+    let title = header.iter().position(|h| h == "title").unwrap();
+    assert_eq!(&rows[0][title], graphs::HOSTILE_TITLE);
+    assert_eq!(&rows[0][0], "W000000000000");
+
+    let edges = out(|w| {
+        csv_export::write(&g, w, &csv_export::Options { table: csv_export::Table::Edges, positions: None })
+    });
+    let mut r = csv::Reader::from_reader(edges.as_bytes());
+    assert_eq!(
+        &r.headers().unwrap().iter().take(4).collect::<Vec<_>>(),
+        &["source", "target", "kind", "weight"]
+    );
+    let rows: Vec<csv::StringRecord> = r.records().map(|r| r.unwrap()).collect();
+    assert_eq!(rows.len(), g.edge_count());
+    assert!(rows.iter().any(|r| &r[2] == "authored"));
+}
+
+#[test]
+fn json_node_link_reads_back() {
+    let (g, p) = sample();
+    let text = out(|w| json::write(&g, w, &json::Options { pretty: false, positions: Some(p.clone()) }));
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["directed"], true);
+    assert_eq!(v["nodes"].as_array().unwrap().len(), g.node_count());
+    assert_eq!(v["links"].as_array().unwrap().len(), g.edge_count());
+    let n0 = &v["nodes"][0];
+    assert_eq!(n0["id"], "W000000000000");
+    assert_eq!(n0["title"], graphs::HOSTILE_TITLE);
+    assert!(n0["year"].is_i64() && n0["pagerank"].is_f64() && n0["x"].is_f64());
+    let ids: BTreeSet<&str> =
+        v["nodes"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap()).collect();
+    for l in v["links"].as_array().unwrap() {
+        assert!(ids.contains(l["source"].as_str().unwrap()) && ids.contains(l["target"].as_str().unwrap()));
+        assert!(l["kind"].is_string() && l["weight"].is_number());
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.json");
+    std::fs::write(&path, &text).unwrap();
+    let script = r#"
+import sys, json, networkx as nx
+from networkx.readwrite import json_graph
+d = json.load(open(sys.argv[1]))
+try:
+    g = json_graph.node_link_graph(d, edges="links")
+except TypeError:
+    g = json_graph.node_link_graph(d)
+print(g.number_of_nodes(), g.number_of_edges(), g.nodes["W000000000000"]["kind"])
+"#;
+    if let Some(o) = python_networkx(script, &path) {
+        assert_eq!(o, format!("{} {} paper", g.node_count(), g.edge_count()));
+    }
+}
+
+/// Pajek vertices (number, label, coordinate count) and (from, to, weight) lines.
+type PajekNet = (Vec<(usize, String, usize)>, Vec<(usize, usize, f64)>, Vec<(usize, usize, f64)>);
+
+/// A small Pajek reader: vertices (number, label, coordinates), arcs, edges.
+fn parse_pajek(text: &str) -> PajekNet {
+    let (mut vertices, mut arcs, mut edges) = (Vec::new(), Vec::new(), Vec::new());
+    let mut section = "";
+    for line in text.lines() {
+        if let Some(rest) = line.strip_prefix('*') {
+            section = if rest.starts_with("Vertices") {
+                "v"
+            } else if rest.starts_with("Arcs") {
+                "a"
+            } else {
+                "e"
+            };
+            continue;
+        }
+        match section {
+            "v" => {
+                let (num, rest) = line.split_once(' ').unwrap();
+                let rest = rest.strip_prefix('"').unwrap();
+                let (label, coords) = rest.split_once('"').unwrap();
+                vertices.push((num.parse().unwrap(), label.to_string(), coords.split_whitespace().count()));
+            }
+            _ => {
+                let f: Vec<&str> = line.split_whitespace().collect();
+                let t = (f[0].parse().unwrap(), f[1].parse().unwrap(), f[2].parse().unwrap());
+                if section == "a" {
+                    arcs.push(t)
+                } else {
+                    edges.push(t)
+                }
+            }
+        }
+    }
+    (vertices, arcs, edges)
+}
+
+#[test]
+fn pajek_net_and_clu_read_back() {
+    let (g, p) = sample();
+    let text =
+        out(|w| pajek::write(&g, w, &pajek::Options { positions: Some(p.clone()), ..Default::default() }));
+    assert!(text.starts_with(&format!("*Vertices {}\n", g.node_count())));
+    let (v, arcs, edges) = parse_pajek(&text);
+    assert_eq!(v.len(), g.node_count());
+    assert!(v.iter().enumerate().all(|(i, (num, _, coords))| *num == i + 1 && *coords == 3));
+    assert_eq!(arcs.len(), g.edge_count());
+    assert!(edges.is_empty());
+    assert!(arcs.iter().all(|&(a, b, w)| a >= 1 && b <= g.node_count() && w > 0.0));
+    assert_eq!(v[0].1, g.graph[petgraph::graph::NodeIndex::new(0)].label);
+    assert_eq!(pajek::quote("a \"b\"\nc"), "\"a 'b' c\"");
+    let clu = out(|w| pajek::write_clusters(&g, w));
+    let lines: Vec<&str> = clu.lines().collect();
+    assert_eq!(lines.len(), g.node_count() + 1);
+    assert!(lines[1..].iter().all(|l| l.parse::<i64>().is_ok()));
+    assert_eq!(*lines.last().unwrap(), "0", "the person node has no cluster");
+}
+
+#[test]
+fn vosviewer_json_follows_the_schema() {
+    let (g, p) = sample();
+    let text = out(|w| {
+        vosviewer::write(&g, w, &vosviewer::Options { positions: Some(p.clone()), terminology: None })
+    });
+    let v: Value = serde_json::from_str(&text).unwrap();
+    let items = v["network"]["items"].as_array().expect("network.items");
+    let links = v["network"]["links"].as_array().expect("network.links");
+    let clusters = v["network"]["clusters"].as_array().expect("network.clusters");
+    assert_eq!(items.len(), g.node_count());
+    let mut ids = BTreeSet::new();
+    let mut used_clusters = BTreeSet::new();
+    for it in items {
+        let id = it["id"].as_u64().expect("integer id");
+        assert!(id >= 1 && ids.insert(id), "unique positive ids");
+        assert!(it["label"].is_string());
+        let (x, y) = (it["x"].as_f64().unwrap(), it["y"].as_f64().unwrap());
+        assert!(x.abs() <= 1.0 && y.abs() <= 1.0);
+        if let Some(c) = it.get("cluster") {
+            let c = c.as_u64().expect("positive integer cluster");
+            assert!(c >= 1);
+            used_clusters.insert(c);
+        }
+        for (_, w) in it["weights"].as_object().expect("weights") {
+            assert!(w.is_number());
+        }
+        assert!(!it["description"].as_str().unwrap().contains("<img"), "description is HTML-escaped");
+    }
+    for l in links {
+        let (s, t) = (l["source_id"].as_u64().unwrap(), l["target_id"].as_u64().unwrap());
+        assert!(ids.contains(&s) && ids.contains(&t) && s < t);
+        assert!(l["strength"].as_f64().unwrap() > 0.0);
+    }
+    let listed: BTreeSet<u64> = clusters.iter().map(|c| c["cluster"].as_u64().unwrap()).collect();
+    assert_eq!(listed, used_clusters);
+    assert!(clusters.iter().all(|c| c["label"].is_string()));
+    assert!(v["config"]["terminology"]["items"].is_string());
+
+    let map = out(|w| {
+        vosviewer::write_map(&g, w, &vosviewer::Options { positions: Some(p.clone()), terminology: None })
+    });
+    let mut lines = map.lines();
+    let header: Vec<&str> = lines.next().unwrap().split('\t').collect();
+    assert_eq!(&header[..5], ["id", "label", "x", "y", "cluster"]);
+    assert!(header.contains(&"weight<Citations>") && header.contains(&"score<Year>"));
+    let rows: Vec<Vec<&str>> = lines.map(|l| l.split('\t').collect()).collect();
+    assert_eq!(rows.len(), g.node_count());
+    assert!(rows.iter().all(|r| r.len() == header.len()));
+    let net = out(|w| vosviewer::write_network(&g, w));
+    assert_eq!(net.lines().count(), links.len());
+    assert!(net.lines().all(|l| l.split('\t').count() == 3));
+}
+
+#[test]
+fn html_is_self_contained_and_keeps_hostile_text_as_data() {
+    let (g, p) = sample();
+    let page = out(|w| {
+        html::write(
+            &g,
+            w,
+            &html::Options {
+                title: "Map <b>".into(),
+                date: Some("2026-11-22".into()),
+                positions: Some(p.clone()),
+                ..Default::default()
+            },
+        )
+    });
+    assert!(!page.contains("<img"), "hostile title never becomes markup");
+    assert!(page.contains("<title>Map &lt;b&gt;</title>"));
+    assert!(
+        !page.contains("<script src")
+            && !page.contains("<link")
+            && !page.contains("http://")
+            && !page.contains("https://")
+    );
+    assert!(!page.contains("innerHTML"));
+    let start = page.find(r#"<script type="application/json" id="graph-data">"#).unwrap();
+    let body = &page[start..];
+    let body = &body[body.find('>').unwrap() + 1..];
+    let data = &body[..body.find("</script>").unwrap()];
+    let v: Value = serde_json::from_str(data).unwrap();
+    assert_eq!(v["nodes"].as_array().unwrap().len(), g.node_count());
+    assert_eq!(v["nodes"][0]["attrs"]["title"], graphs::HOSTILE_TITLE);
+    assert!(v["nodes"][0]["authors"].as_array().unwrap().iter().any(|a| a == "Hayes, A."));
+}
+
+mod arbitrary_text {
+    use super::*;
+    use citemap::graph::{attr, Attr, Attrs, Edge, EdgeKind, Node, NodeKind};
+    use citemap::render::svg::{render_svg, RenderOptions};
+    use proptest::prelude::*;
+
+    fn graph(labels: &[String]) -> CitationGraph {
+        let mut g = CitationGraph::new();
+        for (i, l) in labels.iter().enumerate() {
+            let mut attrs = Attrs::new();
+            attrs.insert(attr::TITLE.into(), Attr::Str(l.clone()));
+            attrs.insert(attr::CLUSTER_NAME.into(), Attr::Str(l.clone()));
+            attrs.insert(attr::CLUSTER.into(), Attr::Int(i as i64 % 3));
+            g.add_node(Node {
+                id: format!("{l}#{i}"),
+                kind: NodeKind::Paper,
+                label: l.clone(),
+                attrs,
+                sources: vec![],
+            });
+        }
+        for i in 1..labels.len() {
+            let (a, b) = (petgraph::graph::NodeIndex::new(i), petgraph::graph::NodeIndex::new(i - 1));
+            g.add_edge(
+                a,
+                b,
+                Edge { kind: EdgeKind::Cites, weight: 1.0, attrs: Attrs::new(), sources: vec![] },
+            );
+        }
+        g
+    }
+
+    fn well_formed(xml: &str) -> bool {
+        let mut r = quick_xml::Reader::from_str(xml);
+        loop {
+            match r.read_event() {
+                Ok(Event::Eof) => return true,
+                Err(_) => return false,
+                _ => {}
+            }
+        }
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(48))]
+        #[test]
+        fn any_text_gives_valid_outputs(labels in proptest::collection::vec(any::<String>(), 1..6)) {
+            let g = graph(&labels);
+            let p = layout(&g, &LayoutOptions { iterations: Some(5), ..LayoutOptions::default() });
+            let svg = render_svg(&g, &p, &RenderOptions { title: labels[0].clone(), ..RenderOptions::default() });
+            prop_assert!(well_formed(&svg));
+            let gx = out(|w| gexf::write(&g, w, &gexf::Options { positions: Some(p.clone()), date: None }));
+            prop_assert!(well_formed(&gx));
+            let js = out(|w| json::write(&g, w, &json::Options::default()));
+            prop_assert!(serde_json::from_str::<Value>(&js).is_ok());
+            let vos = out(|w| vosviewer::write(&g, w, &vosviewer::Options::default()));
+            prop_assert!(serde_json::from_str::<Value>(&vos).is_ok());
+            let page = out(|w| html::write(&g, w, &html::Options { positions: Some(p.clone()), ..Default::default() }));
+            let start = page.find(r#"id="graph-data">"#).unwrap() + r#"id="graph-data">"#.len();
+            let end = start + page[start..].find("</script>").unwrap();
+            let v: Value = serde_json::from_str(&page[start..end]).unwrap();
+            prop_assert_eq!(v["nodes"][0]["label"].as_str().unwrap(), labels[0].as_str());
+            let net = out(|w| pajek::write(&g, w, &pajek::Options::default()));
+            prop_assert_eq!(net.lines().count(), 1 + labels.len() + 1 + labels.len() - 1);
+            let csv_text = out(|w| csv_export::write(&g, w, &csv_export::Options::default()));
+            let rows = ::csv::Reader::from_reader(csv_text.as_bytes()).records().count();
+            prop_assert_eq!(rows, labels.len());
+        }
+    }
+}
+
+#[test]
+fn json_parallel_edges_make_a_multigraph() {
+    use citemap::graph::{Attrs, Edge, EdgeKind};
+    let (mut g, _) = sample();
+    let (a, b) = (petgraph::graph::NodeIndex::new(1), petgraph::graph::NodeIndex::new(2));
+    for kind in [EdgeKind::Cocitation, EdgeKind::Coupling] {
+        g.add_edge(a, b, Edge { kind, weight: 2.5, attrs: Attrs::new(), sources: vec![] });
+    }
+    let text = out(|w| json::write(&g, w, &json::Options::default()));
+    let v: Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(v["multigraph"], true);
+    let keys: Vec<u64> = v["links"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|l| l["source"] == "W000000000001" && l["target"] == "W000000000002")
+        .map(|l| l["key"].as_u64().unwrap())
+        .collect();
+    assert_eq!(keys.len(), 2);
+    assert_ne!(keys[0], keys[1]);
+    let simple = out(|w| json::write(&graphs::sample(8, 2, 0, 1), w, &json::Options::default()));
+    assert!(!simple.contains("\"key\""), "no keys in a simple graph");
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.json");
+    std::fs::write(&path, &text).unwrap();
+    let script = r#"
+import sys, json
+from networkx.readwrite import json_graph
+d = json.load(open(sys.argv[1]))
+try:
+    g = json_graph.node_link_graph(d, edges="links")
+except TypeError:
+    g = json_graph.node_link_graph(d)
+print(g.is_multigraph(), g.number_of_edges())
+"#;
+    if let Some(o) = python_networkx(script, &path) {
+        assert_eq!(o, format!("True {}", g.edge_count()));
+    }
+}

@@ -1,0 +1,306 @@
+//! Layout and picture tests: determinism, frame filling, SVG escaping and
+//! validity, PNG pixels, label placement in real pictures, Graphviz engine.
+
+#[path = "support/render_graphs.rs"]
+mod graphs;
+
+use citemap::graph::{Attrs, CitationGraph, Node, NodeKind};
+use citemap::layout::{bounds, layout, LayoutOptions};
+use citemap::render::graphviz;
+use citemap::render::svg::{render_png, render_svg, select_edges, RenderOptions};
+use quick_xml::events::Event;
+use resvg::tiny_skia;
+
+fn opts() -> RenderOptions {
+    RenderOptions { title: "Test map".into(), date: Some("2026-11-22".into()), ..RenderOptions::default() }
+}
+
+/// Writes a picture under target/render-test/ so a person can look at it.
+fn keep(name: &str, bytes: &[u8]) {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/render-test");
+    std::fs::create_dir_all(&dir).expect("create target/render-test");
+    std::fs::write(dir.join(name), bytes).expect("write picture");
+}
+
+/// Text of the drawn labels (`<g id="labels">`, the fill copies), from the
+/// SVG itself: (x, baseline y, font size, text).
+fn label_texts(svg: &str) -> Vec<(f32, f32, f32, String)> {
+    let mut r = quick_xml::Reader::from_str(svg);
+    let mut in_labels = false;
+    let mut cur: Option<(f32, f32, f32, String)> = None;
+    let mut out = Vec::new();
+    loop {
+        match r.read_event().expect("well-formed svg") {
+            Event::Start(e) if e.name().0 == "g" => {
+                in_labels = e.attributes().flatten().any(|a| a.key.0 == "id" && a.value == "labels");
+            }
+            Event::End(e) if e.name().0 == "g" => in_labels = false,
+            Event::Start(e) if in_labels && e.name().0 == "text" => {
+                let get = |k: &str| {
+                    e.attributes().flatten().find(|a| a.key.0 == k).map(|a| a.value.parse::<f32>().unwrap())
+                };
+                let halo = e.attributes().flatten().any(|a| a.key.0 == "stroke");
+                cur = (!halo).then(|| {
+                    (get("x").unwrap(), get("y").unwrap(), get("font-size").unwrap(), String::new())
+                });
+            }
+            Event::Text(t) => {
+                if let Some(c) = cur.as_mut() {
+                    c.3.push_str(&t.xml10_content());
+                }
+            }
+            Event::GeneralRef(g) => {
+                if let Some(c) = cur.as_mut() {
+                    c.3.push_str(match g.into_inner().as_ref() {
+                        "amp" => "&",
+                        "lt" => "<",
+                        "gt" => ">",
+                        "quot" => "\"",
+                        "apos" => "'",
+                        other => panic!("unexpected entity {other}"),
+                    });
+                }
+            }
+            Event::End(e) if e.name().0 == "text" => out.extend(cur.take()),
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    out
+}
+
+#[test]
+fn layout_is_deterministic_and_independent_of_node_order() {
+    let g = graphs::sample(300, 5, 2, 7);
+    let o = LayoutOptions::default();
+    let a = layout(&g, &o);
+    assert_eq!(a, layout(&g, &o), "same input, same positions");
+    assert_eq!(a.len(), g.node_count());
+    assert!(a.iter().all(|(x, y)| x.is_finite() && y.is_finite()));
+    let other = layout(&g, &LayoutOptions { seed: 9, ..o.clone() });
+    assert_ne!(a, other, "the seed matters");
+    // Start positions hash node ids, so a graph with the nodes in reverse
+    // order starts from the same places (checked with no iterations).
+    let zero = LayoutOptions { iterations: Some(0), prevent_overlap: false, ..o };
+    let mut rev = CitationGraph::new();
+    let nodes: Vec<Node> = g.graph.node_weights().cloned().collect();
+    for n in nodes.into_iter().rev() {
+        rev.add_node(n);
+    }
+    let p = layout(&g, &zero);
+    let q = layout(&rev, &zero);
+    for (i, n) in g.graph.node_weights().enumerate() {
+        assert_eq!(p[i], q[rev.index[&n.id].index()]);
+    }
+}
+
+#[test]
+fn disconnected_components_stay_together() {
+    // Two clusters with no edge between them plus 20 isolated nodes.
+    let mut g = graphs::sample(120, 3, 2, 3);
+    for i in 0..20 {
+        g.add_node(Node {
+            id: format!("X{i}"),
+            kind: NodeKind::CitedWork,
+            label: format!("Isolated {i}"),
+            attrs: Attrs::new(),
+            sources: vec![],
+        });
+    }
+    let p = layout(&g, &LayoutOptions::default());
+    let (x0, y0, x1, y1) = bounds(&p).unwrap();
+    let side = (x1 - x0).max(y1 - y0);
+    // The median distance from the centre is a sizeable part of the extent:
+    // nothing flew off so far that the core shrinks to a dot.
+    let (cx, cy) = ((x0 + x1) / 2.0, (y0 + y1) / 2.0);
+    let mut d: Vec<f32> = p.iter().map(|(x, y)| (x - cx).hypot(y - cy)).collect();
+    d.sort_by(f32::total_cmp);
+    let median = d[d.len() / 2];
+    assert!(median > side * 0.12, "median {median} vs side {side}");
+}
+
+#[test]
+fn svg_is_deterministic_valid_and_escaped() {
+    let g = graphs::sample(50, 4, 2, 11);
+    let p = layout(&g, &LayoutOptions::default());
+    let o = RenderOptions { title: "Review <map> & \"friends\"".into(), ..opts() };
+    let svg = render_svg(&g, &p, &o);
+    assert_eq!(svg, render_svg(&g, &p, &o), "byte-identical");
+    assert!(!svg.contains("<img"), "hostile title never becomes markup");
+    assert!(svg.contains("Review &lt;map&gt; &amp; &quot;friends&quot;"));
+    assert!(svg.contains("2026-11-22"));
+    // Parses as XML all the way through.
+    let mut r = quick_xml::Reader::from_str(&svg);
+    let mut elements = 0;
+    loop {
+        match r.read_event().expect("well-formed") {
+            Event::Eof => break,
+            Event::Start(_) | Event::Empty(_) => elements += 1,
+            _ => {}
+        }
+    }
+    assert!(elements > 100);
+    // Legend shows cluster names.
+    assert!(svg.contains("depression screening"));
+}
+
+#[test]
+fn drawn_labels_do_not_overlap_and_png_has_ink() {
+    let g = graphs::sample(50, 4, 2, 11);
+    let p = layout(&g, &LayoutOptions::default());
+    let svg = render_svg(&g, &p, &opts());
+    let labels = label_texts(&svg);
+    assert!(labels.len() >= 15, "most of 50 nodes labelled: {}", labels.len());
+    let boxes: Vec<(f32, f32, f32, f32)> = labels
+        .iter()
+        .map(|(x, y, s, t)| {
+            let w = citemap::render::metrics::text_width(t, *s, false);
+            (*x, y - s * 0.928, x + w, y + s * 0.236)
+        })
+        .collect();
+    for (i, a) in boxes.iter().enumerate() {
+        for b in &boxes[i + 1..] {
+            let overlap = a.0 < b.2 && b.0 < a.2 && a.1 < b.3 && b.1 < a.3;
+            assert!(!overlap, "labels overlap: {a:?} {b:?}");
+        }
+    }
+    let png = render_png(&g, &p, &opts()).expect("png");
+    keep("sample-50.png", &png);
+    let pix = tiny_skia::Pixmap::decode_png(&png).unwrap();
+    assert_eq!((pix.width(), pix.height()), (1600, 1200));
+    let dark = pix.pixels().iter().filter(|c| c.red() < 90 && c.green() < 90 && c.blue() < 90).count();
+    assert!(dark > 2000, "text drawn: {dark} dark pixels");
+    let coloured = pix.pixels().iter().filter(|c| c.red().abs_diff(c.blue()) > 60).count();
+    assert!(coloured > 2000, "coloured nodes: {coloured}");
+    // The graph fills the frame: ink in all four quadrants of the plot.
+    let (w, h) = (pix.width() as usize, pix.height() as usize);
+    for (qx, qy) in [(0, 0), (1, 0), (0, 1), (1, 1)] {
+        let ink = (0..h / 2)
+            .flat_map(|y| (0..w / 2).map(move |x| (x, y)))
+            .filter(|&(x, y)| {
+                let px = pix.pixels()[(qy * h / 2 + y) * w + qx * w / 2 + x];
+                px.red() < 200 || px.green() < 200 || px.blue() < 200
+            })
+            .count();
+        assert!(ink > 500, "quadrant {qx},{qy} has ink: {ink}");
+    }
+}
+
+#[test]
+fn big_graph_is_thinned_and_renders() {
+    let g = graphs::sample(3000, 12, 6, 5);
+    let p = layout(&g, &LayoutOptions { iterations: Some(80), ..LayoutOptions::default() });
+    let edges = select_edges(&g, 3000, 3, 40_000);
+    assert!(edges.len() < g.edge_count(), "thinned: {} of {}", edges.len(), g.edge_count());
+    // Thinning keeps every connected node attached by at least one edge.
+    let mut touched = vec![false; g.node_count()];
+    for &e in &edges {
+        let (a, b) = g.graph.edge_endpoints(e).unwrap();
+        touched[a.index()] = true;
+        touched[b.index()] = true;
+    }
+    for n in g.graph.node_indices() {
+        let connected = g.graph.neighbors_undirected(n).any(|m| m != n);
+        assert!(!connected || touched[n.index()], "node {} lost all its edges", n.index());
+    }
+    let svg = render_svg(&g, &p, &opts());
+    assert!(svg.contains(" drawn)"));
+    let labels = label_texts(&svg);
+    assert!(labels.len() <= 50 && labels.len() >= 10, "{} labels", labels.len());
+    let png = render_png(&g, &p, &opts()).expect("png");
+    keep("sample-3000.png", &png);
+    assert!(svg.contains("more clusters"), "clusters past the palette are grouped in the legend");
+}
+
+#[test]
+fn empty_and_degenerate_graphs_render() {
+    let g = CitationGraph::new();
+    let svg = render_svg(&g, &[], &opts());
+    assert!(svg.starts_with("<svg"));
+    assert!(render_png(&g, &[], &opts()).is_ok());
+    let g = graphs::sample(1, 1, 0, 1);
+    let p = layout(&g, &LayoutOptions::default());
+    assert!(render_png(&g, &p, &opts()).is_ok());
+    // Missing or non-finite positions do not panic.
+    let g = graphs::sample(10, 2, 1, 1);
+    let svg = render_svg(&g, &[(f32::NAN, 1.0)], &opts());
+    assert!(!svg.contains("NaN"));
+}
+
+#[test]
+fn graphviz_renders_dot_text_or_skips() {
+    if !graphviz::available() {
+        eprintln!("skipping: graphviz `dot` is not installed (apt-get install graphviz)");
+        return;
+    }
+    let dot = "digraph G { \"a <b>\" -> \"c & d\"; \"c & d\" -> e; }";
+    for engine in [graphviz::Engine::Dot, graphviz::Engine::Sfdp, graphviz::Engine::Neato] {
+        let svg = graphviz::render(dot, engine, graphviz::OutputFormat::Svg).expect("renders");
+        let svg = String::from_utf8(svg).unwrap();
+        assert!(svg.contains("<svg") && svg.contains("c &amp; d"), "{engine:?}");
+    }
+    let png = graphviz::render(dot, graphviz::Engine::Dot, graphviz::OutputFormat::Png).unwrap();
+    assert!(png.starts_with(b"\x89PNG"));
+    match graphviz::render("digraph { a -> }", graphviz::Engine::Dot, graphviz::OutputFormat::Svg) {
+        Err(graphviz::Error::Failed(msg)) => assert!(msg.contains("syntax"), "{msg}"),
+        other => panic!("expected a syntax error, got {other:?}"),
+    }
+}
+
+/// Prints a fingerprint of a layout when run by `layout_ignores_thread_count`.
+#[test]
+fn layout_fingerprint_helper() {
+    if std::env::var_os("CITEMAP_LAYOUT_FINGERPRINT").is_none() {
+        return;
+    }
+    let g = graphs::sample(400, 5, 2, 17);
+    let p = layout(&g, &LayoutOptions::default());
+    let bits: Vec<String> =
+        p.iter().map(|(x, y)| format!("{:08x}{:08x}", x.to_bits(), y.to_bits())).collect();
+    println!("FINGERPRINT {}", bits.join(""));
+}
+
+#[test]
+fn layout_ignores_thread_count() {
+    let exe = std::env::current_exe().expect("test binary");
+    let run = |threads: &str| {
+        let o = std::process::Command::new(&exe)
+            .args(["--exact", "layout_fingerprint_helper", "--nocapture", "--test-threads=1"])
+            .env("CITEMAP_LAYOUT_FINGERPRINT", "1")
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .expect("runs");
+        let out = String::from_utf8_lossy(&o.stdout).into_owned();
+        let at = out.find("FINGERPRINT ").expect("fingerprint printed") + "FINGERPRINT ".len();
+        out[at..].split_whitespace().next().expect("fingerprint").to_string()
+    };
+    let one = run("1");
+    assert_eq!(one, run("3"), "rayon thread count changes the layout");
+}
+
+/// Prints how rendering fails when run by `missing_graphviz_is_a_clear_error`.
+#[test]
+fn missing_graphviz_helper() {
+    if std::env::var_os("CITEMAP_NO_GRAPHVIZ").is_none() {
+        return;
+    }
+    match graphviz::render("digraph { a -> b }", graphviz::Engine::Dot, graphviz::OutputFormat::Svg) {
+        Err(e @ graphviz::Error::NotInstalled) => println!("NOTINSTALLED {e}"),
+        other => println!("OTHER {other:?}"),
+    }
+}
+
+#[test]
+fn missing_graphviz_is_a_clear_error() {
+    // Run the helper with an empty PATH so `dot` cannot be found.
+    let exe = std::env::current_exe().expect("test binary");
+    let o = std::process::Command::new(&exe)
+        .args(["--exact", "missing_graphviz_helper", "--nocapture", "--test-threads=1"])
+        .env("CITEMAP_NO_GRAPHVIZ", "1")
+        .env("PATH", "")
+        .output()
+        .expect("runs");
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(out.contains("NOTINSTALLED"), "{out}");
+    assert!(out.contains("apt-get install graphviz") && out.contains("brew install graphviz"), "{out}");
+}
