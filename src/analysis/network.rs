@@ -64,8 +64,10 @@
 //! edges are dropped unless `keep_isolates`; nodes below `min_degree` (one
 //! pass) are dropped; `top_n` keeps the nodes with the largest weighted degree
 //! (ties by id); `largest_component` keeps the largest connected component
-//! (ties by smallest id). Works without a year are excluded when a year range
-//! is set; works without a document type when document types are set.
+//! (ties by smallest id). Papers without a year are excluded when a year range
+//! is set, and papers without a document type when document types are set;
+//! cited-only works of unknown year or type pass (they usually have neither,
+//! and dropping them would empty co-citation and coupling).
 
 use super::text;
 use crate::graph::{attr, sources_text, Attr, Attrs, CitationGraph, Edge, EdgeKind, Node, NodeKind};
@@ -367,15 +369,22 @@ pub fn eligible_works(corpus: &Corpus, f: &Filters) -> Vec<bool> {
             if f.papers_only && w.kind != WorkKind::Paper {
                 return false;
             }
+            // A cited-only work usually lacks year and type: unknown passes
+            // for it, so filtering papers by year keeps what they cite.
+            let cited_only = w.kind == WorkKind::CitedWork;
             if f.year_min.is_some() || f.year_max.is_some() {
-                let Some(y) = w.year.as_ref().map(|y| y.value) else { return false };
-                if f.year_min.is_some_and(|m| y < m) || f.year_max.is_some_and(|m| y > m) {
-                    return false;
+                match w.year.as_ref().map(|y| y.value) {
+                    Some(y) if f.year_min.is_some_and(|m| y < m) || f.year_max.is_some_and(|m| y > m) => {
+                        return false
+                    }
+                    None if !cited_only => return false,
+                    _ => {}
                 }
             }
             if !f.doc_types.is_empty() {
                 match &w.doc_type {
                     Some(dt) if f.doc_types.contains(&dt.value) => {}
+                    None if cited_only => {}
                     _ => return false,
                 }
             }
@@ -562,7 +571,7 @@ fn hybrid(
     };
     let mut seen = std::collections::BTreeSet::new();
     for &(kind, alpha) in &opts.hybrid.components {
-        if !seen.insert(kind) || !(alpha.is_finite() && alpha > 0.0) {
+        if !(seen.insert(kind) && alpha.is_finite() && alpha > 0.0) {
             continue;
         }
         match kind {
