@@ -302,10 +302,15 @@ struct Pair {
 /// Projects a bipartite relation onto its left side: `left_to_mid[a]` lists
 /// the items of `a`, `mid_to_left[m]` the entries sharing item `m` (both
 /// sorted). Each item shared by `k` entries adds 1 (full) or `1/(k-1)`
-/// (fractional) to each pair of them.
+/// (fractional) to each pair of them; pairs lighter than `min_weight` are not kept.
 ///
 /// Complexity: O(sum over items of k^2) time, O(left + output) memory.
-fn project(left_to_mid: &[Vec<u32>], mid_to_left: &[Vec<u32>], counting: Counting) -> Vec<Pair> {
+fn project(
+    left_to_mid: &[Vec<u32>],
+    mid_to_left: &[Vec<u32>],
+    counting: Counting,
+    min_weight: f64,
+) -> Vec<Pair> {
     let n = left_to_mid.len();
     let mut acc = vec![0.0f64; n];
     let mut cnt = vec![0u32; n];
@@ -334,7 +339,11 @@ fn project(left_to_mid: &[Vec<u32>], mid_to_left: &[Vec<u32>], counting: Countin
         touched.sort_unstable();
         for &b in &touched {
             let bi = b as usize;
-            out.push(Pair { a: a as u32, b, weight: acc[bi], count: cnt[bi] });
+            // Dropping light pairs here keeps memory at the size of the
+            // kept output (coupling of 100k works has ~80M pair incidences).
+            if acc[bi] >= min_weight {
+                out.push(Pair { a: a as u32, b, weight: acc[bi], count: cnt[bi] });
+            }
             acc[bi] = 0.0;
             cnt[bi] = 0;
         }
@@ -536,8 +545,8 @@ pub fn build(corpus: &Corpus, opts: &NetworkOptions) -> CitationGraph {
 fn work_projection(corpus: &Corpus, opts: &NetworkOptions, ok: &[bool], kind: NetworkKind) -> Projected {
     let (refs, citers) = citation_lists(corpus, ok);
     match kind {
-        NetworkKind::Cocitation => plain(project(&citers, &refs, opts.counting)),
-        NetworkKind::Coupling => plain(project(&refs, &citers, opts.counting)),
+        NetworkKind::Cocitation => plain(project(&citers, &refs, opts.counting, opts.min_weight)),
+        NetworkKind::Coupling => plain(project(&refs, &citers, opts.counting, opts.min_weight)),
         NetworkKind::Similarity => plain(similarity(corpus, ok, &opts.similarity)),
         _ => hybrid(corpus, opts, ok, &refs, &citers),
     }
@@ -584,7 +593,7 @@ fn hybrid(
             }
             NetworkKind::Coupling | NetworkKind::Cocitation => {
                 let (l2m, m2l) = if kind == NetworkKind::Coupling { (refs, citers) } else { (citers, refs) };
-                for p in project(l2m, m2l, Counting::Full) {
+                for p in project(l2m, m2l, Counting::Full, 0.0) {
                     let ka = l2m[p.a as usize].len() as f64;
                     let kb = l2m[p.b as usize].len() as f64;
                     add(p.a, p.b, kind, alpha, p.count as f64 / (ka * kb).sqrt());
@@ -700,7 +709,7 @@ fn build_coauthor(corpus: &Corpus, opts: &NetworkOptions, ok: &[bool]) -> Citati
         lists(corpus.agents.len(), corpus.authorships.iter().filter(valid).map(|a| (a.agent, a.work)));
     let authors =
         lists(corpus.works.len(), corpus.authorships.iter().filter(valid).map(|a| (a.work, a.agent)));
-    let pairs = project(&works_of, &authors, opts.counting);
+    let pairs = project(&works_of, &authors, opts.counting, opts.min_weight);
     let extra = pairs
         .iter()
         .map(|p| {
@@ -804,7 +813,7 @@ fn build_subject(corpus: &Corpus, opts: &NetworkOptions, ok: &[bool]) -> Citatio
     }
     let terms_of = lists(nodes.len(), pairs_wt.iter().map(|&(t, w)| (rank[t as usize], w)));
     let works_terms = lists(corpus.works.len(), pairs_wt.iter().map(|&(t, w)| (w, rank[t as usize])));
-    let pairs = project(&terms_of, &works_terms, opts.counting);
+    let pairs = project(&terms_of, &works_terms, opts.counting, opts.min_weight);
     let mut slots: Vec<Option<Node>> = vec![None; nodes.len()];
     for (i, n) in nodes.into_iter().enumerate() {
         let r = rank[i] as usize;
