@@ -521,3 +521,24 @@ fn coauthors_path_and_top() {
     let t = query::top(&Corpus::default(), Some(&g), query::TopBy::Betweenness, 1);
     assert_eq!(t[0].id, "N001");
 }
+
+#[test]
+fn hybrid_combines_normalised_components() {
+    let c = refs_corpus();
+    let o = NetworkOptions {
+        kind: NetworkKind::Hybrid,
+        hybrid: network::HybridSpec {
+            components: vec![(NetworkKind::Citation, 1.0), (NetworkKind::Coupling, 2.0)],
+        },
+        ..NetworkOptions::default()
+    };
+    let g = network::build(&c, &o);
+    // P1 and P2 share A and B; P1 has 3 references, P2 has 2: Salton 2/sqrt(6).
+    let salton = 2.0 / 6f64.sqrt();
+    let w = weight(&g, "WP1", "WP2").expect("edge");
+    assert!((w - 2.0 * salton).abs() < 1e-12, "{w}");
+    // P1 cites A: citation component 1, no coupling.
+    assert_eq!(weight(&g, "WP1", "WA"), Some(1.0));
+    let e = g.graph.find_edge(g.index["WP1"], g.index["WP2"]).expect("edge");
+    assert!(matches!(g.graph[e].attrs.get("w_coupling"), Some(Attr::Float(x)) if (x - salton).abs() < 1e-12));
+}
