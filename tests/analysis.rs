@@ -542,3 +542,26 @@ fn hybrid_combines_normalised_components() {
     let e = g.graph.find_edge(g.index["WP1"], g.index["WP2"]).expect("edge");
     assert!(matches!(g.graph[e].attrs.get("w_coupling"), Some(Attr::Float(x)) if (x - salton).abs() < 1e-12));
 }
+
+#[test]
+fn subject_cooccurrence_from_keywords() {
+    let mut c = refs_corpus();
+    let kw = |s: &str| Sourced::new(s.to_string(), prov());
+    let p1 = c.work_by_id("WP1").expect("P1");
+    let p2 = c.work_by_id("WP2").expect("P2");
+    c.works[p1].keywords = vec![kw("Peer support"), kw("Crisis care")];
+    c.works[p2].keywords = vec![kw("peer support"), kw("Crisis Care"), kw("Recovery")];
+    let g = network::build(&c, &opts(NetworkKind::Subject, Counting::Full));
+    assert_eq!(g.node_count(), 3, "keywords merged case-insensitively");
+    let id = |label: &str| {
+        g.graph
+            .node_weights()
+            .find(|n| n.label.eq_ignore_ascii_case(label))
+            .map(|n| n.id.clone())
+            .expect(label)
+    };
+    assert_eq!(weight(&g, &id("peer support"), &id("crisis care")), Some(2.0));
+    assert_eq!(weight(&g, &id("peer support"), &id("recovery")), Some(1.0));
+    assert!(g.graph.edge_weights().all(|e| e.kind == EdgeKind::Cooccurrence));
+    assert!(g.graph.node_weights().all(|n| n.kind == NodeKind::Subject && n.id.starts_with('K')));
+}
