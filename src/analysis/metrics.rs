@@ -232,7 +232,6 @@ pub fn betweenness(adj: &[Vec<usize>], sample: Option<(usize, u64)>) -> Vec<f64>
     let mut sigma = vec![0.0f64; n];
     let mut dist = vec![-1i64; n];
     let mut delta = vec![0.0f64; n];
-    let mut preds: Vec<Vec<usize>> = vec![Vec::new(); n];
     let mut stack: Vec<usize> = Vec::with_capacity(n);
     let mut queue = VecDeque::new();
     for &s in &sources {
@@ -240,7 +239,6 @@ pub fn betweenness(adj: &[Vec<usize>], sample: Option<(usize, u64)>) -> Vec<f64>
             sigma[v] = 0.0;
             dist[v] = -1;
             delta[v] = 0.0;
-            preds[v].clear();
         }
         stack.clear();
         sigma[s] = 1.0;
@@ -255,13 +253,16 @@ pub fn betweenness(adj: &[Vec<usize>], sample: Option<(usize, u64)>) -> Vec<f64>
                 }
                 if dist[w] == dist[v] + 1 {
                     sigma[w] += sigma[v];
-                    preds[w].push(v);
                 }
             }
         }
+        // Predecessors are the neighbours one step closer to the source:
+        // found again from the distances rather than stored per node.
         for &w in stack.iter().rev() {
-            for &v in &preds[w] {
-                delta[v] += sigma[v] / sigma[w] * (1.0 + delta[w]);
+            for &v in &adj[w] {
+                if dist[v] >= 0 && dist[v] + 1 == dist[w] {
+                    delta[v] += sigma[v] / sigma[w] * (1.0 + delta[w]);
+                }
             }
             if w != s {
                 bc[w] += delta[w];
