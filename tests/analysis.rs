@@ -565,3 +565,14 @@ fn subject_cooccurrence_from_keywords() {
     assert!(g.graph.edge_weights().all(|e| e.kind == EdgeKind::Cooccurrence));
     assert!(g.graph.node_weights().all(|n| n.kind == NodeKind::Subject && n.id.starts_with('K')));
 }
+
+proptest::proptest! {
+    #[test]
+    fn lookups_and_text_never_panic(s in "\\PC{0,40}") {
+        let c = coauthor_corpus();
+        let _ = query::find_agent(&c, &s);
+        let _ = query::path(&c, &s, "Sonia Johnson");
+        let _ = citemap::analysis::text::phrases(&s);
+        let _ = citemap::analysis::text::tokens(&s);
+    }
+}

@@ -140,7 +140,8 @@ fn given_matches(query: &str, agent: &str, exact: bool) -> bool {
     }
     let (qi, ai) = (norm::initials(query), norm::initials(agent));
     if qi.is_empty() || ai.is_empty() {
-        return ai.is_empty() && qi.is_empty();
+        // An agent known by family name only fits any given name.
+        return ai.is_empty();
     }
     if !q_init && !a_init {
         return first_given(query) == first_given(agent);

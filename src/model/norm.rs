@@ -64,7 +64,13 @@ pub fn decode_entities(s: &str) -> String {
     while let Some(pos) = rest.find('&') {
         out.push_str(&rest[..pos]);
         let tail = &rest[pos..];
-        let end = tail[..tail.len().min(12)].find(';');
+        // Look for ';' within 12 bytes, cut at a char boundary (found by the
+        // analysis proptest: "& A 0\u{10cc0}\u{1e023}" panicked here).
+        let mut lim = tail.len().min(12);
+        while !tail.is_char_boundary(lim) {
+            lim -= 1;
+        }
+        let end = tail[..lim].find(';');
         let decoded = end.and_then(|e| {
             let name = &tail[1..e];
             let ch = match name {
