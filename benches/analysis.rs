@@ -251,9 +251,11 @@ fn main() {
             p.clusters.iter().filter(|&&c| c == 0).count(),
             p.modularity
         );
-        let m = stage("metrics citation", || {
-            metrics::compute(&cit, &corpus, &metrics::MetricsOptions::default())
-        });
+        stage("pagerank citation", || metrics::pagerank(&cit, 0.85, 100));
+        let mopts = metrics::MetricsOptions { betweenness: false, ..Default::default() };
+        stage("metrics w/o betweenness", || metrics::compute(&cit, &corpus, &mopts));
+        let mopts = metrics::MetricsOptions { samples: 64, ..Default::default() };
+        let m = stage("metrics all (bc k=64)", || metrics::compute(&cit, &corpus, &mopts));
         println!("    betweenness sampled: {}", m.betweenness_sampled);
         let dir = std::path::Path::new(path).parent().unwrap_or(std::path::Path::new("."));
         let edges = cluster::undirected_edges(&cit);

@@ -519,16 +519,30 @@ pub fn build(corpus: &Corpus, opts: &NetworkOptions) -> CitationGraph {
         NetworkKind::Coauthor => build_coauthor(corpus, opts, &ok),
         NetworkKind::Subject => build_subject(corpus, opts, &ok),
         NetworkKind::Citation => {
-            let (refs, _) = citation_lists(corpus, &ok);
-            let mut edges = Vec::new();
-            let mut counts: BTreeMap<(u32, u32), u32> = BTreeMap::new();
+            // `corpus.cites` is sorted by (from, to): repeated pairs are adjacent.
+            let mut edges: Vec<CiteEdge> = Vec::new();
             for c in &corpus.cites {
-                let e = counts.entry((c.from, c.to)).or_insert(0);
-                *e = (*e).max(c.count);
-            }
-            for (a, list) in refs.iter().enumerate() {
-                for &b in list {
-                    edges.push((a as u32, b, counts.get(&(a as u32, b)).copied().unwrap_or(1).max(1)));
+                let valid = c.from != c.to
+                    && ok.get(c.from as usize).copied().unwrap_or(false)
+                    && ok.get(c.to as usize).copied().unwrap_or(false);
+                if !valid {
+                    continue;
+                }
+                match edges.last_mut() {
+                    Some(e) if e.from == c.from && e.to == c.to => {
+                        e.count = e.count.max(c.count);
+                        for p in &c.sources {
+                            if let Err(pos) = e.sources.binary_search(p) {
+                                e.sources.insert(pos, p.clone());
+                            }
+                        }
+                    }
+                    _ => edges.push(CiteEdge {
+                        from: c.from,
+                        to: c.to,
+                        count: c.count.max(1),
+                        sources: c.sources.clone(),
+                    }),
                 }
             }
             finish_citation(corpus, opts, &ok, edges)
@@ -949,11 +963,11 @@ fn finish_citation(
     corpus: &Corpus,
     opts: &NetworkOptions,
     ok: &[bool],
-    mut edges: Vec<(u32, u32, u32)>,
+    mut edges: Vec<CiteEdge>,
 ) -> CitationGraph {
     let n = corpus.works.len();
-    edges.retain(|&(_, _, c)| c as f64 >= opts.min_weight);
-    let und: Vec<(u32, u32, f64)> = edges.iter().map(|&(a, b, c)| (a, b, c as f64)).collect();
+    edges.retain(|e| e.count as f64 >= opts.min_weight);
+    let und: Vec<(u32, u32, f64)> = edges.iter().map(|e| (e.from, e.to, e.count as f64)).collect();
     let ids: Vec<&str> = corpus.works.iter().map(|w| w.id.as_str()).collect();
     let keep = select(n, &und, ok, &ids, &opts.filters);
     let mut g = CitationGraph::new();
@@ -965,25 +979,23 @@ fn finish_citation(
             }
         }
     }
-    let mut sources: BTreeMap<(u32, u32), Vec<crate::model::Provenance>> = BTreeMap::new();
-    for c in &corpus.cites {
-        let s = sources.entry((c.from, c.to)).or_default();
-        for p in &c.sources {
-            if let Err(pos) = s.binary_search(p) {
-                s.insert(pos, p.clone());
-            }
-        }
-    }
-    for (a, b, count) in edges {
-        let (Some(x), Some(y)) = (ix[a as usize], ix[b as usize]) else { continue };
-        let src = sources.remove(&(a, b)).unwrap_or_default();
+    for e in edges {
+        let (Some(x), Some(y)) = (ix[e.from as usize], ix[e.to as usize]) else { continue };
         let mut attrs = Attrs::new();
-        attrs.insert(attr::WEIGHT.into(), Attr::Float(count as f64));
-        attrs.insert(attr::COUNT.into(), Attr::Int(count as i64));
-        attrs.insert(attr::SOURCES.into(), Attr::Str(sources_text(&src)));
-        g.add_edge(x, y, Edge { kind: EdgeKind::Cites, weight: count as f64, attrs, sources: src });
+        attrs.insert(attr::WEIGHT.into(), Attr::Float(e.count as f64));
+        attrs.insert(attr::COUNT.into(), Attr::Int(e.count as i64));
+        attrs.insert(attr::SOURCES.into(), Attr::Str(sources_text(&e.sources)));
+        g.add_edge(x, y, Edge { kind: EdgeKind::Cites, weight: e.count as f64, attrs, sources: e.sources });
     }
     g
+}
+
+/// One direct citation kept for the citation network.
+struct CiteEdge {
+    from: u32,
+    to: u32,
+    count: u32,
+    sources: Vec<crate::model::Provenance>,
 }
 
 /// Disjoint sets with path halving and union by size.
