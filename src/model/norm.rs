@@ -258,10 +258,7 @@ mod tests {
             normalize_doi("doi:10.1186/s12916-024-03260-y.").as_deref(),
             Some("10.1186/s12916-024-03260-y")
         );
-        assert_eq!(
-            normalize_doi("DOI 10.1002/(SICI)1097-0355(199821)19:2<1::AID>3.0.CO;2-X").is_some(),
-            true
-        );
+        assert!(normalize_doi("DOI 10.1002/(SICI)1097-0355(199821)19:2<1::AID>3.0.CO;2-X").is_some());
         assert_eq!(normalize_doi("10.1016/j.x(20)30001-1)").as_deref(), Some("10.1016/j.x(20)30001-1"));
         assert_eq!(normalize_doi("no doi here"), None);
         assert_eq!(normalize_doi("10.abc/x"), None);
