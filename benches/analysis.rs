@@ -16,8 +16,9 @@
 //! the number is the process peak during that stage).
 //!
 //! Stages: load (JSONL -> Corpus), network building (citation, bibliographic
-//! coupling, co-citation, co-authorship), Leiden on the citation network, and
-//! metrics (degrees, PageRank, sampled betweenness, components) on it.
+//! coupling, co-citation, co-authorship), Leiden on the citation network,
+//! cluster naming (titles only here), and metrics (degrees, PageRank, sampled
+//! betweenness, components) on it.
 //! Coupling and co-citation keep pairs of weight 3 or more (full counting):
 //! at 100k works the unfiltered coupling projection has ~80M pair incidences,
 //! and every kept edge costs a few hundred bytes in a `CitationGraph`.
@@ -33,7 +34,7 @@
 //! 0-based node indices, the graph Leiden clustered) and `citemap_modularity.txt`,
 //! for `scripts/leidenalg_compare.py`.
 
-use citemap::analysis::{cluster, metrics, network};
+use citemap::analysis::{cluster, metrics, naming, network};
 use citemap::model::*;
 use serde::Deserialize;
 use std::collections::BTreeMap;
@@ -251,6 +252,12 @@ fn main() {
             p.clusters.iter().filter(|&&c| c == 0).count(),
             p.modularity
         );
+        let names = stage("naming citation", || {
+            naming::summarise(&corpus, &cit, &p, &naming::NamingOptions::default())
+        });
+        for s in names.iter().take(3) {
+            println!("    cluster {} ({} nodes): {}", s.cluster, s.size, s.name);
+        }
         stage("pagerank citation", || metrics::pagerank(&cit, 0.85, 100));
         let mopts = metrics::MetricsOptions { betweenness: false, ..Default::default() };
         stage("metrics w/o betweenness", || metrics::compute(&cit, &corpus, &mopts));
