@@ -576,3 +576,63 @@ proptest::proptest! {
         let _ = citemap::analysis::text::tokens(&s);
     }
 }
+
+/// Naive all-pairs co-citation and coupling, for checking the projection.
+type Weights = Vec<((usize, usize), f64)>;
+
+fn naive(c: &Corpus, fractional: bool) -> (Weights, Weights) {
+    let n = c.works.len();
+    let mut refs = vec![std::collections::BTreeSet::new(); n];
+    let mut citers = vec![std::collections::BTreeSet::new(); n];
+    for x in &c.cites {
+        if x.from != x.to {
+            refs[x.from as usize].insert(x.to as usize);
+            citers[x.to as usize].insert(x.from as usize);
+        }
+    }
+    let w = |k: usize| if fractional { 1.0 / (k as f64 - 1.0) } else { 1.0 };
+    let mut coc = Vec::new();
+    let mut cou = Vec::new();
+    for a in 0..n {
+        for b in a + 1..n {
+            let s: f64 = (0..n)
+                .filter(|m| refs[*m].contains(&a) && refs[*m].contains(&b))
+                .map(|m| w(refs[m].len()))
+                .sum();
+            if s > 0.0 {
+                coc.push(((a, b), s));
+            }
+            let s: f64 = refs[a].intersection(&refs[b]).map(|&r| w(citers[r].len())).sum();
+            if s > 0.0 {
+                cou.push(((a, b), s));
+            }
+        }
+    }
+    (coc, cou)
+}
+
+proptest::proptest! {
+    #[test]
+    fn projections_match_all_pairs(edges in proptest::collection::vec((0usize..9, 0usize..9), 0..40), frac: bool) {
+        let keys: Vec<String> = (0..9).map(|i| format!("{i}")).collect();
+        let mut b = Builder::default();
+        for k in &keys {
+            b = b.work(k, 2020, "t");
+        }
+        for (f, t) in &edges {
+            b.cites.push((keys[*f].clone(), keys[*t].clone()));
+        }
+        let mut c = b.build();
+        c.cites.dedup_by_key(|x| (x.from, x.to));
+        let counting = if frac { Counting::Fractional } else { Counting::Full };
+        let (coc, cou) = naive(&c, frac);
+        for (kind, expect) in [(NetworkKind::Cocitation, coc), (NetworkKind::Coupling, cou)] {
+            let g = network::build(&c, &opts(kind, counting));
+            proptest::prop_assert_eq!(g.edge_count(), expect.len());
+            for ((a, b), w) in expect {
+                let got = weight(&g, &c.works[a].id, &c.works[b].id).unwrap_or(-1.0);
+                proptest::prop_assert!((got - w).abs() < 1e-9, "{:?} {} {}: {} vs {}", kind, a, b, got, w);
+            }
+        }
+    }
+}
