@@ -69,10 +69,9 @@ pub struct Partition {
 }
 
 impl Partition {
-    /// The cluster of node `id`, if the partition covers it.
+    /// The cluster of node `id`, if the partition covers it (a linear scan:
+    /// for many look-ups use [`Partition::by_id`]).
     pub fn cluster_of(&self, id: &str) -> Option<u32> {
-        // `ids` follows graph order, not id order: linear scan is avoided by
-        // callers that hold the index; this is for occasional look-ups.
         self.ids.iter().position(|i| i == id).map(|p| self.clusters[p])
     }
     /// Map from node id to cluster.
