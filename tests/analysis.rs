@@ -636,3 +636,24 @@ proptest::proptest! {
         }
     }
 }
+
+#[test]
+fn leiden_cpm_resolution_controls_granularity() {
+    let mut e = Vec::new();
+    clique(0, 5, &mut e);
+    clique(5, 5, &mut e);
+    e.push((4, 5));
+    let g = graph_of(10, &e);
+    let cpm = |resolution| {
+        cluster::leiden(
+            &g,
+            &ClusterOptions { quality: cluster::Quality::Cpm, resolution, ..Default::default() },
+        )
+    };
+    // Density threshold 0.5: each clique (density 1) is a cluster, the bridge is not worth merging.
+    assert_eq!(cpm(0.5).clusters, vec![1, 1, 1, 1, 1, 2, 2, 2, 2, 2]);
+    // Threshold 0.01: merging everything pays.
+    assert_eq!(cpm(0.01).n_clusters, 1);
+    // Threshold above 1: no pair is dense enough, every node unclustered.
+    assert!(cpm(1.5).clusters.iter().all(|&c| c == 0));
+}
