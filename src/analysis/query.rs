@@ -447,7 +447,8 @@ pub fn path(corpus: &Corpus, a: &str, b: &str) -> Lookup<PathReport> {
     let people = People::new(corpus);
     let from = match find_agent(corpus, a) {
         Lookup::Found { result } => result,
-        other => return other.map(|_| unreachable_report()),
+        Lookup::Ambiguous { query, candidates } => return Lookup::Ambiguous { query, candidates },
+        Lookup::NotFound { query } => return Lookup::NotFound { query },
     };
     find_agent(corpus, b).map(|to| {
         let mut prev: BTreeMap<usize, usize> = BTreeMap::new();
@@ -494,16 +495,6 @@ pub fn path(corpus: &Corpus, a: &str, b: &str) -> Lookup<PathReport> {
             .collect();
         PathReport { from: people.person(corpus, from), to: people.person(corpus, to), steps }
     })
-}
-
-// `path` maps a failed first look-up into the result type; the closure is
-// never called for Ambiguous / NotFound, so any value of the type will do.
-fn unreachable_report() -> PathReport {
-    PathReport {
-        from: PersonRef { id: String::new(), name: String::new(), orcid: None, works: 0 },
-        to: PersonRef { id: String::new(), name: String::new(), orcid: None, works: 0 },
-        steps: Vec::new(),
-    }
 }
 
 /// What [`top`] ranks by.
