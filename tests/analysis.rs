@@ -657,3 +657,12 @@ fn leiden_cpm_resolution_controls_granularity() {
     // Threshold above 1: no pair is dense enough, every node unclustered.
     assert!(cpm(1.5).clusters.iter().all(|&c| c == 0));
 }
+
+#[test]
+fn path_with_an_ambiguous_end_lists_candidates() {
+    let c = coauthor_corpus();
+    assert!(matches!(query::path(&c, "Johnson S", "Anna Smith"), query::Lookup::Ambiguous { .. }));
+    assert!(matches!(query::path(&c, "Anna Smith", "Nobody Z"), query::Lookup::NotFound { .. }));
+    // An agent id picks one of the candidates.
+    assert!(matches!(query::path(&c, "A5", "Anna Smith"), query::Lookup::Found { .. }));
+}
