@@ -1,3 +1,18 @@
 //! Analyses over the graph and corpus: derived networks, clusters, metrics,
 //! co-author queries, umbrella-review overlap.
+//!
+//! - [`network`]: derived networks (citation, co-citation, coupling,
+//!   co-authorship, subject co-occurrence, text similarity, hybrid).
+//! - [`cluster`]: Leiden clustering with stable cluster numbers.
+//! - [`naming`]: readable cluster names and summaries.
+//! - [`metrics`]: citation counts, degrees, PageRank, betweenness, components.
+//! - [`query`]: co-author and author queries with tolerant name look-up.
+//! - [`overlap`]: umbrella-review overlap (citation matrix, CA, CCA).
+
+pub mod cluster;
+pub mod metrics;
+pub mod naming;
+pub mod network;
 pub mod overlap;
+pub mod query;
+pub mod text;

@@ -1,0 +1,408 @@
+//! Readable cluster names and summaries.
+//!
+//! Each cluster's works (a work node is its own work; a person, subject or
+//! venue node brings the works it authored, is about or published) are read
+//! for terms: unigrams, bigrams and trigrams of stemmed content words from
+//! titles, abstracts, subject headings and keywords ([`super::text::phrases`]),
+//! counted once per work.
+//!
+//! Terms are scored by the **log-odds ratio with an informative Dirichlet
+//! prior** (Monroe, Colaresi & Quinn 2008) of the cluster against the rest of
+//! the corpus, as a z-score: frequent-everywhere words score near zero, words
+//! concentrated in the cluster score high. Further rules:
+//!
+//! - a term that occurs in every cluster (with two clusters or more) never
+//!   names one: it does not tell them apart;
+//! - a term must occur in at least two of the cluster's works when the
+//!   cluster has three works or more;
+//! - a shorter term is dropped in favour of a longer phrase containing it when
+//!   the phrase occurs in at least 80% of the works the shorter term occurs in
+//!   (so "complex emotional needs" wins over "emotional needs" and "needs").
+//!
+//! The readable `name` joins the top `name_terms` terms (in their most common
+//! written form) with ", ". The [`ClusterSummary`] also lists main authors,
+//! venues, the year range and the most cited works; it serialises to JSON.
+
+use super::cluster::Partition;
+use super::text;
+use crate::graph::{format_float, CitationGraph};
+use crate::model::{norm, Corpus};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+
+/// Options of [`summarise`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NamingOptions {
+    /// Distinctive terms listed per cluster.
+    pub terms: usize,
+    /// Terms joined into the name.
+    pub name_terms: usize,
+    /// Longest phrase, in words (1-3).
+    pub max_ngram: usize,
+    /// Prior strength: the prior count of a term is this times its corpus count.
+    pub prior: f64,
+    /// Authors, venues and cited works listed per cluster.
+    pub top: usize,
+}
+
+impl Default for NamingOptions {
+    fn default() -> Self {
+        NamingOptions { terms: 10, name_terms: 3, max_ngram: 3, prior: 0.1, top: 5 }
+    }
+}
+
+/// A distinctive term of a cluster.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct TermScore {
+    /// The term as most often written.
+    pub term: String,
+    /// Log-odds z-score against the rest of the corpus.
+    pub score: f64,
+    /// Works of the cluster that contain it.
+    pub works: usize,
+    /// Works of the whole corpus that contain it.
+    pub corpus_works: usize,
+}
+
+/// A name with a count (author, venue).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Counted {
+    /// Stable id.
+    pub id: String,
+    /// Display name.
+    pub name: String,
+    /// Works of the cluster.
+    pub works: usize,
+}
+
+/// A much-cited work of a cluster.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CitedWork {
+    /// Stable id.
+    pub id: String,
+    /// Label.
+    pub label: String,
+    /// The larger of times cited and in-corpus citations.
+    pub citations: u64,
+}
+
+/// What a cluster is about.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct ClusterSummary {
+    /// Cluster number (1 = largest).
+    pub cluster: u32,
+    /// Readable name: the top terms.
+    pub name: String,
+    /// Nodes in the cluster.
+    pub size: usize,
+    /// Distinct works behind the nodes.
+    pub n_works: usize,
+    /// Most distinctive terms, best first.
+    pub terms: Vec<TermScore>,
+    /// Most frequent authors.
+    pub authors: Vec<Counted>,
+    /// Most frequent venues.
+    pub venues: Vec<Counted>,
+    /// Earliest year.
+    pub year_min: Option<i32>,
+    /// Latest year.
+    pub year_max: Option<i32>,
+    /// Most cited works.
+    pub most_cited: Vec<CitedWork>,
+}
+
+/// Term keys (stemmed n-grams) per work, plus the written forms seen.
+struct TermIndex {
+    /// Term id -> key.
+    keys: Vec<String>,
+    /// Term id -> written form -> count.
+    surface: Vec<BTreeMap<String, u32>>,
+    /// Sorted term ids per work.
+    by_work: Vec<Vec<u32>>,
+    /// Works per term.
+    df: Vec<u32>,
+}
+
+fn index_terms(corpus: &Corpus, works: &[bool], max_ngram: usize) -> TermIndex {
+    let subjects_of = text::subjects_by_work(corpus);
+    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut idx = TermIndex { keys: Vec::new(), surface: Vec::new(), by_work: Vec::new(), df: Vec::new() };
+    for (w, &wanted) in works.iter().enumerate() {
+        let mut set = BTreeSet::new();
+        if wanted {
+            for t in text::work_texts(corpus, w, &subjects_of) {
+                for run in text::phrases(&t) {
+                    let stems: Vec<String> = run.iter().map(|x| text::stem(x)).collect();
+                    for len in 1..=max_ngram.clamp(1, 3) {
+                        for start in 0..stems.len().saturating_sub(len - 1) {
+                            let (Some(k), Some(s)) =
+                                (stems.get(start..start + len), run.get(start..start + len))
+                            else {
+                                continue;
+                            };
+                            let key = k.join(" ");
+                            let next = idx.keys.len() as u32;
+                            let id = *ids.entry(key.clone()).or_insert_with(|| {
+                                idx.keys.push(key);
+                                idx.surface.push(BTreeMap::new());
+                                idx.df.push(0);
+                                next
+                            });
+                            *idx.surface[id as usize].entry(s.join(" ")).or_insert(0) += 1;
+                            set.insert(id);
+                        }
+                    }
+                }
+            }
+        }
+        for &t in &set {
+            idx.df[t as usize] += 1;
+        }
+        idx.by_work.push(set.into_iter().collect());
+    }
+    idx
+}
+
+/// Works behind each node of `graph` (work nodes, authors, subjects, venues).
+fn works_of_nodes(corpus: &Corpus, graph: &CitationGraph) -> Vec<Vec<u32>> {
+    let mut by_agent: HashMap<&str, Vec<u32>> = HashMap::new();
+    for a in &corpus.authorships {
+        if let Some(ag) = corpus.agents.get(a.agent as usize) {
+            by_agent.entry(ag.id.as_str()).or_default().push(a.work);
+        }
+    }
+    let mut by_subject: HashMap<&str, Vec<u32>> = HashMap::new();
+    for a in &corpus.about {
+        if let Some(s) = corpus.subjects.get(a.subject as usize) {
+            by_subject.entry(s.id.as_str()).or_default().push(a.work);
+        }
+    }
+    let mut by_venue: HashMap<&str, Vec<u32>> = HashMap::new();
+    for p in &corpus.published_in {
+        if let Some(v) = corpus.venues.get(p.venue as usize) {
+            by_venue.entry(v.id.as_str()).or_default().push(p.work);
+        }
+    }
+    graph
+        .graph
+        .node_weights()
+        .map(|n| {
+            if let Some(w) = corpus.work_by_id(&n.id) {
+                return vec![w as u32];
+            }
+            let id = n.id.as_str();
+            let mut v = by_agent
+                .get(id)
+                .or_else(|| by_subject.get(id))
+                .or_else(|| by_venue.get(id))
+                .cloned()
+                .unwrap_or_default();
+            v.sort_unstable();
+            v.dedup();
+            v
+        })
+        .collect()
+}
+
+/// Summarises every cluster 1..=n of `partition` (computed on `graph`).
+///
+/// Complexity: linear in the text of the corpus (n-grams per work) plus the
+/// terms of each cluster.
+pub fn summarise(
+    corpus: &Corpus,
+    graph: &CitationGraph,
+    partition: &Partition,
+    opts: &NamingOptions,
+) -> Vec<ClusterSummary> {
+    let node_works = works_of_nodes(corpus, graph);
+    let members = partition.members();
+    let mut cluster_works: Vec<Vec<u32>> = Vec::with_capacity(members.len());
+    for m in &members {
+        let mut ws: Vec<u32> =
+            m.iter().flat_map(|&i| node_works.get(i).cloned().unwrap_or_default()).collect();
+        ws.sort_unstable();
+        ws.dedup();
+        cluster_works.push(ws);
+    }
+    let all = vec![true; corpus.works.len()];
+    let idx = index_terms(corpus, &all, opts.max_ngram);
+    let total_df: f64 = idx.df.iter().map(|&d| d as f64).sum();
+    // Clusters each term occurs in, for the "in every cluster" rule.
+    let mut n_clusters_with = vec![0u32; idx.keys.len()];
+    let per_cluster: Vec<BTreeMap<u32, u32>> = cluster_works
+        .iter()
+        .map(|ws| {
+            let mut m: BTreeMap<u32, u32> = BTreeMap::new();
+            for &w in ws {
+                for &t in idx.by_work.get(w as usize).map_or(&[][..], Vec::as_slice) {
+                    *m.entry(t).or_insert(0) += 1;
+                }
+            }
+            for &t in m.keys() {
+                n_clusters_with[t as usize] += 1;
+            }
+            m
+        })
+        .collect();
+    let local = super::network::local_citations(corpus);
+    let n_clusters = members.len();
+    let mut out = Vec::with_capacity(n_clusters);
+    for (c, counts) in per_cluster.iter().enumerate() {
+        let ws = &cluster_works[c];
+        let terms = score_terms(&idx, counts, ws.len(), total_df, &n_clusters_with, n_clusters, opts);
+        let mut name =
+            terms.iter().take(opts.name_terms).map(|t| t.term.clone()).collect::<Vec<_>>().join(", ");
+        let most_cited = most_cited(corpus, ws, &local, opts.top);
+        if name.is_empty() {
+            name = most_cited.first().map_or_else(|| format!("cluster {}", c + 1), |w| w.label.clone());
+        }
+        let years: Vec<i32> =
+            ws.iter().filter_map(|&w| corpus.works.get(w as usize)?.year.as_ref().map(|y| y.value)).collect();
+        out.push(ClusterSummary {
+            cluster: c as u32 + 1,
+            name,
+            size: members[c].len(),
+            n_works: ws.len(),
+            terms,
+            authors: top_authors(corpus, ws, opts.top),
+            venues: top_venues(corpus, ws, opts.top),
+            year_min: years.iter().copied().min(),
+            year_max: years.iter().copied().max(),
+            most_cited,
+        });
+    }
+    out
+}
+
+/// Cluster number -> name, for [`super::cluster::annotate`].
+pub fn names(summaries: &[ClusterSummary]) -> BTreeMap<u32, String> {
+    summaries.iter().map(|s| (s.cluster, s.name.clone())).collect()
+}
+
+fn score_terms(
+    idx: &TermIndex,
+    counts: &BTreeMap<u32, u32>,
+    n_works: usize,
+    total_df: f64,
+    n_clusters_with: &[u32],
+    n_clusters: usize,
+    opts: &NamingOptions,
+) -> Vec<TermScore> {
+    let n_c: f64 = counts.values().map(|&v| v as f64).sum();
+    let n_r = (total_df - n_c).max(0.0);
+    let alpha0 = opts.prior * total_df;
+    let min_support = if n_works >= 3 { 2 } else { 1 };
+    // Longest-phrase support of each shorter term.
+    let mut sup: HashMap<String, u32> = HashMap::new();
+    for (&t, &y) in counts {
+        let key = &idx.keys[t as usize];
+        let toks: Vec<&str> = key.split(' ').collect();
+        if toks.len() < 2 {
+            continue;
+        }
+        for len in 1..toks.len() {
+            for start in 0..=toks.len() - len {
+                let Some(sub) = toks.get(start..start + len) else { continue };
+                let e = sup.entry(sub.join(" ")).or_insert(0);
+                *e = (*e).max(y);
+            }
+        }
+    }
+    let mut scored: Vec<TermScore> = Vec::new();
+    for (&t, &y) in counts {
+        let ti = t as usize;
+        if y < min_support || (n_clusters >= 2 && n_clusters_with[ti] as usize >= n_clusters) {
+            continue;
+        }
+        let key = idx.keys[ti].as_str();
+        if sup.get(key).is_some_and(|&s| s as f64 >= 0.8 * y as f64) {
+            continue;
+        }
+        let df = idx.df[ti] as f64;
+        let alpha = opts.prior * df;
+        let yc = y as f64;
+        let yr = (df - yc).max(0.0);
+        let odds_c = (yc + alpha) / (n_c + alpha0 - yc - alpha).max(1e-9);
+        let odds_r = (yr + alpha) / (n_r + alpha0 - yr - alpha).max(1e-9);
+        let delta = odds_c.ln() - odds_r.ln();
+        let var = 1.0 / (yc + alpha) + 1.0 / (yr + alpha).max(1e-9);
+        let z = delta / var.sqrt();
+        if !(z.is_finite() && z > 0.0) {
+            continue;
+        }
+        let term = idx.surface[ti]
+            .iter()
+            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .map_or_else(|| key.to_string(), |(s, _)| s.clone());
+        // Round so the order does not hinge on the last bits of a float.
+        let score: f64 = format_float(z).parse().unwrap_or(z);
+        scored.push(TermScore { term, score, works: y as usize, corpus_works: idx.df[ti] as usize });
+    }
+    scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.term.cmp(&b.term)));
+    scored.truncate(opts.terms);
+    scored
+}
+
+fn most_cited(corpus: &Corpus, ws: &[u32], local: &[u64], top: usize) -> Vec<CitedWork> {
+    let mut v: Vec<CitedWork> = ws
+        .iter()
+        .filter_map(|&w| {
+            let work = corpus.works.get(w as usize)?;
+            let global = work.times_cited.as_ref().map_or(0, |t| t.value);
+            let c = global.max(local.get(w as usize).copied().unwrap_or(0));
+            Some(CitedWork { id: work.id.clone(), label: work.label.clone(), citations: c })
+        })
+        .filter(|c| c.citations > 0)
+        .collect();
+    v.sort_by(|a, b| b.citations.cmp(&a.citations).then(a.id.cmp(&b.id)));
+    v.truncate(top);
+    v
+}
+
+fn rank_counted(
+    counts: BTreeMap<usize, usize>,
+    name: impl Fn(usize) -> (String, String),
+    top: usize,
+) -> Vec<Counted> {
+    let mut v: Vec<Counted> = counts
+        .into_iter()
+        .map(|(i, n)| {
+            let (id, nm) = name(i);
+            Counted { id, name: nm, works: n }
+        })
+        .collect();
+    v.sort_by(|a, b| {
+        b.works.cmp(&a.works).then(norm::fold(&a.name).cmp(&norm::fold(&b.name))).then(a.id.cmp(&b.id))
+    });
+    v.truncate(top);
+    v
+}
+
+fn top_authors(corpus: &Corpus, ws: &[u32], top: usize) -> Vec<Counted> {
+    let set: BTreeSet<u32> = ws.iter().copied().collect();
+    let pairs: BTreeSet<(u32, u32)> =
+        corpus.authorships.iter().filter(|a| set.contains(&a.work)).map(|a| (a.agent, a.work)).collect();
+    let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
+    for (a, _) in pairs {
+        *counts.entry(a as usize).or_insert(0) += 1;
+    }
+    rank_counted(
+        counts,
+        |i| corpus.agents.get(i).map_or_else(Default::default, |a| (a.id.clone(), a.name.clone())),
+        top,
+    )
+}
+
+fn top_venues(corpus: &Corpus, ws: &[u32], top: usize) -> Vec<Counted> {
+    let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
+    for &w in ws {
+        if let Some(v) = corpus.works.get(w as usize).and_then(|w| w.venue) {
+            *counts.entry(v as usize).or_insert(0) += 1;
+        }
+    }
+    rank_counted(
+        counts,
+        |i| corpus.venues.get(i).map_or_else(Default::default, |v| (v.id.clone(), v.name.clone())),
+        top,
+    )
+}

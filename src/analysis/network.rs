@@ -1,0 +1,1028 @@
+//! Derived networks over a [`Corpus`]: direct citation, co-citation,
+//! bibliographic coupling, co-authorship, subject co-occurrence, text
+//! similarity and weighted hybrids of the work networks.
+//!
+//! [`build`] returns a [`CitationGraph`] whose nodes follow the conventions of
+//! [`crate::graph::build`] (same ids, kinds, labels and `title`, `year`, `doi`,
+//! `pmid`, `venue`, `doc_type`, `sources` attributes) and whose edges carry the
+//! network's [`EdgeKind`], `weight` and the `weight` attribute. Derived networks
+//! are undirected: one edge per pair, lower node index first. Direct citation
+//! keeps the citing -> cited direction.
+//!
+//! # Counting
+//!
+//! Projections are computed from the bipartite lists, never by comparing all
+//! pairs of works: co-citation from each citing work's reference list,
+//! coupling from each cited work's list of citers, co-authorship from each
+//! work's byline, co-occurrence from each work's subjects and keywords. A row
+//! at a time is accumulated in a dense scratch array, so the cost is the number
+//! of pair incidences (sum of `k(k-1)/2` over the lists) and memory is the
+//! output.
+//!
+//! - **Full counting**: each shared item adds 1 (the edge weight is the
+//!   number of shared citing works / references / joint works).
+//! - **Fractional counting** (Perianes-Rodriguez, van Eck & Waltman 2016): an
+//!   item shared by a list of `k` entries adds `1/(k-1)` to each of its pairs,
+//!   so every entry receives a total of 1 from each list it is in, and a
+//!   200-reference review or a 40-author consortium paper does not dominate.
+//!   The `count` edge attribute keeps the full count in both modes.
+//!
+//! # Text similarity
+//!
+//! TF-IDF cosine over the stemmed content words of titles, abstracts, subject
+//! headings and keywords (see [`super::text`]): term weight `(1 + ln tf) *
+//! ln(N / df)`, vectors L2-normalised. Terms in a single work cannot link two
+//! works and are dropped; terms in more than `max_df_ratio` of the works or in
+//! more than `max_df` works are pruned as too common. Scores are accumulated
+//! through an inverted index, and each work keeps its `top_k` most similar
+//! works (score at least `min_score`); an edge exists when either end keeps it.
+//!
+//! # Hybrid
+//!
+//! A weighted sum over works of normalised component weights: citation 1 for a
+//! citation in either direction, coupling and co-citation as Salton cosines
+//! (`shared / sqrt(k_a k_b)`), similarity as its cosine. Each component weight
+//! is also written as an edge attribute `w_<kind>`.
+//!
+//! # The default network ([`default_kind`])
+//!
+//! Let `papers` be the works with a record of their own and `with_refs` those
+//! of them with at least one outgoing citation.
+//!
+//! - no paper has references: **text similarity** alone (a seed listing of
+//!   titles and abstracts links its works only through their text);
+//! - at least 90% of papers have references: **hybrid citation 1 + coupling 1**;
+//! - otherwise: **hybrid citation 1 + coupling 1 + similarity 1**, so works
+//!   without reference lists are placed by their text while the rest are
+//!   placed by citations too.
+//!
+//! # Filters
+//!
+//! Applied in this order: work filters (year range, document types, minimum
+//! citations, papers only) choose the works that take part; the network is
+//! computed over them; edges below `min_weight` are dropped; nodes without
+//! edges are dropped unless `keep_isolates`; nodes below `min_degree` (one
+//! pass) are dropped; `top_n` keeps the nodes with the largest weighted degree
+//! (ties by id); `largest_component` keeps the largest connected component
+//! (ties by smallest id). Papers without a year are excluded when a year range
+//! is set, and papers without a document type when document types are set;
+//! cited-only works of unknown year or type pass (they usually have neither,
+//! and dropping them would empty co-citation and coupling).
+
+use super::text;
+use crate::graph::{attr, sources_text, Attr, Attrs, CitationGraph, Edge, EdgeKind, Node, NodeKind};
+use crate::model::{norm, AgentKind, Corpus, DocType, Identifier, WorkKind};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, HashMap};
+
+/// Which network [`build`] computes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum NetworkKind {
+    /// Work -> work direct citations (directed).
+    Citation,
+    /// Works linked by the works that cite both.
+    Cocitation,
+    /// Works linked by the references they share (bibliographic coupling).
+    Coupling,
+    /// People linked by joint works.
+    Coauthor,
+    /// Subjects and keywords linked by the works that carry both.
+    Subject,
+    /// Works linked by TF-IDF cosine similarity of their text.
+    Similarity,
+    /// Works linked by a weighted combination of the kinds in [`HybridSpec`].
+    Hybrid,
+}
+
+impl NetworkKind {
+    /// Lowercase name (`citation`, `cocitation`, ...), as used on the command line.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            NetworkKind::Citation => "citation",
+            NetworkKind::Cocitation => "cocitation",
+            NetworkKind::Coupling => "coupling",
+            NetworkKind::Coauthor => "coauthor",
+            NetworkKind::Subject => "subject",
+            NetworkKind::Similarity => "similarity",
+            NetworkKind::Hybrid => "hybrid",
+        }
+    }
+    /// Parses the lowercase name (also accepts `co-citation`, `bibcoupling`,
+    /// `co-author`, `cooccurrence`, `text`).
+    pub fn parse(s: &str) -> Option<NetworkKind> {
+        Some(match norm::alnum_key(s).as_str() {
+            "citation" | "direct" | "cites" => NetworkKind::Citation,
+            "cocitation" => NetworkKind::Cocitation,
+            "coupling" | "bibcoupling" | "bibliographiccoupling" => NetworkKind::Coupling,
+            "coauthor" | "coauthorship" => NetworkKind::Coauthor,
+            "subject" | "subjects" | "cooccurrence" | "keyword" | "keywords" => NetworkKind::Subject,
+            "similarity" | "text" | "textsimilarity" => NetworkKind::Similarity,
+            "hybrid" => NetworkKind::Hybrid,
+            _ => return None,
+        })
+    }
+    /// The edge kind the network produces.
+    pub fn edge_kind(self) -> EdgeKind {
+        match self {
+            NetworkKind::Citation => EdgeKind::Cites,
+            NetworkKind::Cocitation => EdgeKind::Cocitation,
+            NetworkKind::Coupling => EdgeKind::Coupling,
+            NetworkKind::Coauthor => EdgeKind::Coauthor,
+            NetworkKind::Subject => EdgeKind::Cooccurrence,
+            NetworkKind::Similarity => EdgeKind::Similarity,
+            NetworkKind::Hybrid => EdgeKind::Hybrid,
+        }
+    }
+}
+
+/// How shared items are counted (see the module documentation).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Counting {
+    /// Each shared item adds 1.
+    #[default]
+    Full,
+    /// An item in a list of `k` adds `1/(k-1)` to each pair.
+    Fractional,
+}
+
+/// Components of a hybrid network and their weights.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct HybridSpec {
+    /// `(kind, weight)`; kinds other than citation, coupling, co-citation and
+    /// similarity are ignored (they are not work networks).
+    pub components: Vec<(NetworkKind, f64)>,
+}
+
+impl Default for HybridSpec {
+    fn default() -> Self {
+        HybridSpec { components: vec![(NetworkKind::Citation, 1.0), (NetworkKind::Coupling, 1.0)] }
+    }
+}
+
+/// Text similarity settings (see the module documentation).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct SimilarityOptions {
+    /// Most similar works kept per work.
+    pub top_k: usize,
+    /// Smallest cosine kept.
+    pub min_score: f64,
+    /// Terms in more than this share of works are pruned.
+    pub max_df_ratio: f64,
+    /// Terms in more than this many works are pruned (bounds the cost on big corpora).
+    pub max_df: usize,
+}
+
+impl Default for SimilarityOptions {
+    fn default() -> Self {
+        SimilarityOptions { top_k: 10, min_score: 0.05, max_df_ratio: 0.5, max_df: 2000 }
+    }
+}
+
+/// Which works (and so which people and subjects) take part.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct Filters {
+    /// Earliest publication year (inclusive).
+    pub year_min: Option<i32>,
+    /// Latest publication year (inclusive).
+    pub year_max: Option<i32>,
+    /// Document types kept (empty: all).
+    pub doc_types: Vec<DocType>,
+    /// Minimum citations: the larger of times cited and in-corpus citations.
+    pub min_citations: Option<u64>,
+    /// Only works with a record of their own (no cited-only works).
+    pub papers_only: bool,
+    /// Minimum number of edges of a node.
+    pub min_degree: usize,
+    /// Keep only the largest connected component.
+    pub largest_component: bool,
+    /// Keep the N nodes with the largest weighted degree.
+    pub top_n: Option<usize>,
+    /// Keep nodes without edges.
+    pub keep_isolates: bool,
+}
+
+/// Options of [`build`].
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct NetworkOptions {
+    /// Which network.
+    pub kind: NetworkKind,
+    /// Full or fractional counting.
+    pub counting: Counting,
+    /// Edges lighter than this are dropped.
+    pub min_weight: f64,
+    /// Node filters.
+    pub filters: Filters,
+    /// Hybrid components (for [`NetworkKind::Hybrid`]).
+    pub hybrid: HybridSpec,
+    /// Text similarity settings.
+    pub similarity: SimilarityOptions,
+    /// Co-authorship: include organisations (corporate authors) as nodes.
+    pub organisations: bool,
+}
+
+impl Default for NetworkOptions {
+    fn default() -> Self {
+        NetworkOptions {
+            kind: NetworkKind::Citation,
+            counting: Counting::Full,
+            min_weight: 0.0,
+            filters: Filters::default(),
+            hybrid: HybridSpec::default(),
+            similarity: SimilarityOptions::default(),
+            organisations: false,
+        }
+    }
+}
+
+/// What [`default_kind`] chose and why.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DefaultNetwork {
+    /// The network kind ([`NetworkKind::Hybrid`] or [`NetworkKind::Similarity`]).
+    pub kind: NetworkKind,
+    /// The hybrid components (one component when `kind` is not hybrid).
+    pub hybrid: HybridSpec,
+    /// One sentence for the run report.
+    pub reason: String,
+}
+
+/// The network that suits what `corpus` contains (rule in the module documentation).
+pub fn default_kind(corpus: &Corpus) -> DefaultNetwork {
+    let mut has_refs = vec![false; corpus.works.len()];
+    for c in &corpus.cites {
+        if let Some(h) = has_refs.get_mut(c.from as usize) {
+            *h = true;
+        }
+    }
+    let papers = corpus.works.iter().filter(|w| w.kind == WorkKind::Paper).count();
+    let with_refs =
+        corpus.works.iter().zip(&has_refs).filter(|(w, &h)| w.kind == WorkKind::Paper && h).count();
+    let share = if papers == 0 { 0.0 } else { with_refs as f64 / papers as f64 };
+    if with_refs == 0 {
+        DefaultNetwork {
+            kind: NetworkKind::Similarity,
+            hybrid: HybridSpec { components: vec![(NetworkKind::Similarity, 1.0)] },
+            reason: format!("no paper of {papers} has a reference list: works linked by text similarity"),
+        }
+    } else if share >= 0.9 {
+        DefaultNetwork {
+            kind: NetworkKind::Hybrid,
+            hybrid: HybridSpec::default(),
+            reason: format!(
+                "{with_refs} of {papers} papers have reference lists: citation + bibliographic coupling"
+            ),
+        }
+    } else {
+        DefaultNetwork {
+            kind: NetworkKind::Hybrid,
+            hybrid: HybridSpec {
+                components: vec![
+                    (NetworkKind::Citation, 1.0),
+                    (NetworkKind::Coupling, 1.0),
+                    (NetworkKind::Similarity, 1.0),
+                ],
+            },
+            reason: format!(
+                "only {with_refs} of {papers} papers have reference lists: citation + coupling + text similarity"
+            ),
+        }
+    }
+}
+
+/// One projected pair: `(a, b)` with `a < b`, weight and full count.
+#[derive(Clone, Copy, Debug)]
+struct Pair {
+    a: u32,
+    b: u32,
+    weight: f64,
+    count: u32,
+}
+
+/// Projects a bipartite relation onto its left side: `left_to_mid[a]` lists
+/// the items of `a`, `mid_to_left[m]` the entries sharing item `m` (both
+/// sorted). Each item shared by `k` entries adds 1 (full) or `1/(k-1)`
+/// (fractional) to each pair of them; pairs lighter than `min_weight` are not kept.
+///
+/// Complexity: O(sum over items of k^2) time, O(left + output) memory.
+fn project(
+    left_to_mid: &[Vec<u32>],
+    mid_to_left: &[Vec<u32>],
+    counting: Counting,
+    min_weight: f64,
+) -> Vec<Pair> {
+    let n = left_to_mid.len();
+    let mut acc = vec![0.0f64; n];
+    let mut cnt = vec![0u32; n];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut out = Vec::new();
+    for (a, mids) in left_to_mid.iter().enumerate() {
+        for &m in mids {
+            let Some(list) = mid_to_left.get(m as usize) else { continue };
+            if list.len() < 2 {
+                continue;
+            }
+            let w = match counting {
+                Counting::Full => 1.0,
+                Counting::Fractional => 1.0 / (list.len() - 1) as f64,
+            };
+            let start = list.partition_point(|&b| b as usize <= a);
+            for &b in &list[start..] {
+                let bi = b as usize;
+                if cnt[bi] == 0 {
+                    touched.push(b);
+                }
+                acc[bi] += w;
+                cnt[bi] += 1;
+            }
+        }
+        touched.sort_unstable();
+        for &b in &touched {
+            let bi = b as usize;
+            // Dropping light pairs here keeps memory at the size of the
+            // kept output (coupling of 100k works has ~80M pair incidences).
+            if acc[bi] >= min_weight {
+                out.push(Pair { a: a as u32, b, weight: acc[bi], count: cnt[bi] });
+            }
+            acc[bi] = 0.0;
+            cnt[bi] = 0;
+        }
+        touched.clear();
+    }
+    out
+}
+
+/// Sorted, deduplicated adjacency lists of a relation given as pairs.
+fn lists(n: usize, pairs: impl Iterator<Item = (u32, u32)>) -> Vec<Vec<u32>> {
+    let mut out = vec![Vec::new(); n];
+    for (a, b) in pairs {
+        if let Some(v) = out.get_mut(a as usize) {
+            v.push(b);
+        }
+    }
+    for v in &mut out {
+        v.sort_unstable();
+        v.dedup();
+    }
+    out
+}
+
+/// Which works take part under `f`.
+pub fn eligible_works(corpus: &Corpus, f: &Filters) -> Vec<bool> {
+    let local = local_citations(corpus);
+    corpus
+        .works
+        .iter()
+        .enumerate()
+        .map(|(i, w)| {
+            if f.papers_only && w.kind != WorkKind::Paper {
+                return false;
+            }
+            // A cited-only work usually lacks year and type: unknown passes
+            // for it, so filtering papers by year keeps what they cite.
+            let cited_only = w.kind == WorkKind::CitedWork;
+            if f.year_min.is_some() || f.year_max.is_some() {
+                match w.year.as_ref().map(|y| y.value) {
+                    Some(y) if f.year_min.is_some_and(|m| y < m) || f.year_max.is_some_and(|m| y > m) => {
+                        return false
+                    }
+                    None if !cited_only => return false,
+                    _ => {}
+                }
+            }
+            if !f.doc_types.is_empty() {
+                match &w.doc_type {
+                    Some(dt) if f.doc_types.contains(&dt.value) => {}
+                    None if cited_only => {}
+                    _ => return false,
+                }
+            }
+            if let Some(min) = f.min_citations {
+                let global = w.times_cited.as_ref().map_or(0, |t| t.value);
+                if global.max(local.get(i).copied().unwrap_or(0)) < min {
+                    return false;
+                }
+            }
+            true
+        })
+        .collect()
+}
+
+/// In-corpus citation counts: the number of distinct citing works per work.
+pub fn local_citations(corpus: &Corpus) -> Vec<u64> {
+    let mut out = vec![0u64; corpus.works.len()];
+    let mut last: Option<(u32, u32)> = None;
+    for c in &corpus.cites {
+        if c.from == c.to || last == Some((c.from, c.to)) {
+            continue;
+        }
+        last = Some((c.from, c.to));
+        if let Some(n) = out.get_mut(c.to as usize) {
+            *n += 1;
+        }
+    }
+    out
+}
+
+/// Reference lists and citer lists restricted to eligible works (self-citations dropped).
+fn citation_lists(corpus: &Corpus, ok: &[bool]) -> (Vec<Vec<u32>>, Vec<Vec<u32>>) {
+    let n = corpus.works.len();
+    let valid = |c: &&crate::model::Cites| {
+        c.from != c.to
+            && ok.get(c.from as usize).copied().unwrap_or(false)
+            && ok.get(c.to as usize).copied().unwrap_or(false)
+    };
+    let refs = lists(n, corpus.cites.iter().filter(valid).map(|c| (c.from, c.to)));
+    let citers = lists(n, corpus.cites.iter().filter(valid).map(|c| (c.to, c.from)));
+    (refs, citers)
+}
+
+/// An undirected edge list over entity indices, with extra attributes per edge.
+struct Projected {
+    pairs: Vec<Pair>,
+    extra: Vec<Attrs>,
+}
+
+/// Node of work `i`, with the attributes [`crate::graph::build`] gives it.
+pub fn work_node(corpus: &Corpus, i: usize) -> Option<Node> {
+    let w = corpus.works.get(i)?;
+    let mut attrs = Attrs::new();
+    let mut put = |k: &str, v: Attr| {
+        attrs.insert(k.to_string(), v);
+    };
+    if let Some(t) = &w.title {
+        put(attr::TITLE, Attr::Str(t.value.clone()));
+    }
+    if let Some(y) = &w.year {
+        put(attr::YEAR, Attr::Int(y.value as i64));
+    }
+    let mut doi = None;
+    let mut pmid = None;
+    for id in &w.ids {
+        match &id.value {
+            Identifier::Doi(d) if doi.is_none() => doi = Some(d.clone()),
+            Identifier::Pmid(p) if pmid.is_none() => pmid = Some(p.clone()),
+            _ => {}
+        }
+    }
+    if let Some(d) = doi {
+        put(attr::DOI, Attr::Str(d));
+    }
+    if let Some(p) = pmid {
+        put(attr::PMID, Attr::Str(p));
+    }
+    if let Some(v) = w.venue.and_then(|v| corpus.venues.get(v as usize)) {
+        put(attr::VENUE, Attr::Str(v.name.clone()));
+    }
+    if let Some(dt) = &w.doc_type {
+        put("doc_type", Attr::Str(dt.value.as_str().to_string()));
+    }
+    if let Some(a) = &w.cited_authors {
+        put("cited_authors", Attr::Str(a.clone()));
+    }
+    if let Some(n) = &w.year_note {
+        put("year_note", Attr::Str(n.clone()));
+    }
+    if !w.missing.is_empty() {
+        put("missing", Attr::Str(w.missing.join(",")));
+    }
+    put(attr::SOURCES, Attr::Str(sources_text(&w.sources)));
+    let kind = match w.kind {
+        WorkKind::Paper => NodeKind::Paper,
+        WorkKind::CitedWork => NodeKind::CitedWork,
+    };
+    Some(Node { id: w.id.clone(), kind, label: w.label.clone(), attrs, sources: w.sources.clone() })
+}
+
+/// Node of agent `i`, with the attributes [`crate::graph::build`] gives it.
+pub fn agent_node(corpus: &Corpus, i: usize) -> Option<Node> {
+    let a = corpus.agents.get(i)?;
+    let mut attrs = Attrs::new();
+    if let Some(o) = &a.orcid {
+        attrs.insert("orcid".into(), Attr::Str(o.clone()));
+    }
+    attrs.insert(attr::SOURCES.into(), Attr::Str(sources_text(&a.sources)));
+    let kind = match a.kind {
+        AgentKind::Person => NodeKind::Person,
+        AgentKind::Organisation => NodeKind::Organisation,
+    };
+    Some(Node { id: a.id.clone(), kind, label: a.name.clone(), attrs, sources: a.sources.clone() })
+}
+
+/// Builds the network `opts.kind` of `corpus` (see the module documentation).
+///
+/// Complexity: linear in the corpus plus the pair incidences of the chosen
+/// projection (text similarity: bounded by the pruned postings lists).
+pub fn build(corpus: &Corpus, opts: &NetworkOptions) -> CitationGraph {
+    let ok = eligible_works(corpus, &opts.filters);
+    match opts.kind {
+        NetworkKind::Coauthor => build_coauthor(corpus, opts, &ok),
+        NetworkKind::Subject => build_subject(corpus, opts, &ok),
+        NetworkKind::Citation => {
+            // `corpus.cites` is sorted by (from, to): repeated pairs are adjacent.
+            let mut edges: Vec<CiteEdge> = Vec::new();
+            for c in &corpus.cites {
+                let valid = c.from != c.to
+                    && ok.get(c.from as usize).copied().unwrap_or(false)
+                    && ok.get(c.to as usize).copied().unwrap_or(false);
+                if !valid {
+                    continue;
+                }
+                match edges.last_mut() {
+                    Some(e) if e.from == c.from && e.to == c.to => {
+                        e.count = e.count.max(c.count);
+                        for p in &c.sources {
+                            if let Err(pos) = e.sources.binary_search(p) {
+                                e.sources.insert(pos, p.clone());
+                            }
+                        }
+                    }
+                    _ => edges.push(CiteEdge {
+                        from: c.from,
+                        to: c.to,
+                        count: c.count.max(1),
+                        sources: c.sources.clone(),
+                    }),
+                }
+            }
+            finish_citation(corpus, opts, &ok, edges)
+        }
+        kind => {
+            let p = work_projection(corpus, opts, &ok, kind);
+            let nodes: Vec<Option<Node>> =
+                (0..corpus.works.len()).map(|i| ok[i].then(|| work_node(corpus, i)).flatten()).collect();
+            assemble(nodes, p, opts)
+        }
+    }
+}
+
+fn work_projection(corpus: &Corpus, opts: &NetworkOptions, ok: &[bool], kind: NetworkKind) -> Projected {
+    let (refs, citers) = citation_lists(corpus, ok);
+    match kind {
+        NetworkKind::Cocitation => plain(project(&citers, &refs, opts.counting, opts.min_weight)),
+        NetworkKind::Coupling => plain(project(&refs, &citers, opts.counting, opts.min_weight)),
+        NetworkKind::Similarity => plain(similarity(corpus, ok, &opts.similarity)),
+        _ => hybrid(corpus, opts, ok, &refs, &citers),
+    }
+}
+
+fn plain(pairs: Vec<Pair>) -> Projected {
+    let extra = vec![Attrs::new(); pairs.len()];
+    Projected { pairs, extra }
+}
+
+/// The weighted combination of normalised component networks.
+fn hybrid(
+    corpus: &Corpus,
+    opts: &NetworkOptions,
+    ok: &[bool],
+    refs: &[Vec<u32>],
+    citers: &[Vec<u32>],
+) -> Projected {
+    let mut sum: BTreeMap<(u32, u32), (f64, Attrs)> = BTreeMap::new();
+    let mut add = |a: u32, b: u32, kind: NetworkKind, alpha: f64, s: f64| {
+        let key = (a.min(b), a.max(b));
+        let e = sum.entry(key).or_insert_with(|| (0.0, Attrs::new()));
+        let name = format!("w_{}", kind.as_str());
+        let prev = match e.1.get(&name) {
+            Some(Attr::Float(f)) => *f,
+            _ => 0.0,
+        };
+        let new = prev.max(s);
+        e.1.insert(name, Attr::Float(new));
+        e.0 += alpha * (new - prev);
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    for &(kind, alpha) in &opts.hybrid.components {
+        if !(seen.insert(kind) && alpha.is_finite() && alpha > 0.0) {
+            continue;
+        }
+        match kind {
+            NetworkKind::Citation => {
+                for (a, list) in refs.iter().enumerate() {
+                    for &b in list {
+                        add(a as u32, b, kind, alpha, 1.0);
+                    }
+                }
+            }
+            NetworkKind::Coupling | NetworkKind::Cocitation => {
+                let (l2m, m2l) = if kind == NetworkKind::Coupling { (refs, citers) } else { (citers, refs) };
+                for p in project(l2m, m2l, Counting::Full, 0.0) {
+                    let ka = l2m[p.a as usize].len() as f64;
+                    let kb = l2m[p.b as usize].len() as f64;
+                    add(p.a, p.b, kind, alpha, p.count as f64 / (ka * kb).sqrt());
+                }
+            }
+            NetworkKind::Similarity => {
+                for p in similarity(corpus, ok, &opts.similarity) {
+                    add(p.a, p.b, kind, alpha, p.weight);
+                }
+            }
+            _ => {}
+        }
+    }
+    let mut pairs = Vec::with_capacity(sum.len());
+    let mut extra = Vec::with_capacity(sum.len());
+    for ((a, b), (w, attrs)) in sum {
+        pairs.push(Pair { a, b, weight: w, count: 0 });
+        extra.push(attrs);
+    }
+    Projected { pairs, extra }
+}
+
+/// TF-IDF cosine top-k similarity over eligible works (module documentation).
+fn similarity(corpus: &Corpus, ok: &[bool], o: &SimilarityOptions) -> Vec<Pair> {
+    let subjects_of = text::subjects_by_work(corpus);
+    // Term ids in first-seen order over works in id order: deterministic.
+    let mut vocab: HashMap<String, u32> = HashMap::new();
+    let mut docs: Vec<Vec<(u32, u32)>> = Vec::with_capacity(corpus.works.len());
+    for (w, &eligible) in ok.iter().enumerate() {
+        let mut tf: BTreeMap<u32, u32> = BTreeMap::new();
+        if eligible {
+            for t in text::work_texts(corpus, w, &subjects_of) {
+                for tok in text::tokens(&t) {
+                    let next = vocab.len() as u32;
+                    let id = *vocab.entry(tok).or_insert(next);
+                    *tf.entry(id).or_insert(0) += 1;
+                }
+            }
+        }
+        docs.push(tf.into_iter().collect());
+    }
+    let n_docs = docs.iter().filter(|d| !d.is_empty()).count();
+    if n_docs < 2 {
+        return Vec::new();
+    }
+    let mut df = vec![0usize; vocab.len()];
+    for d in &docs {
+        for &(t, _) in d {
+            df[t as usize] += 1;
+        }
+    }
+    let cap = ((o.max_df_ratio * n_docs as f64).floor() as usize).min(o.max_df).max(2);
+    let keep = |t: u32| (2..=cap).contains(&df[t as usize]);
+    // Weighted, normalised vectors and the inverted index.
+    let mut vecs: Vec<Vec<(u32, f64)>> = Vec::with_capacity(docs.len());
+    let mut postings: Vec<Vec<(u32, f64)>> = vec![Vec::new(); vocab.len()];
+    for (w, d) in docs.iter().enumerate() {
+        let mut v: Vec<(u32, f64)> = d
+            .iter()
+            .filter(|(t, _)| keep(*t))
+            .map(|&(t, tf)| (t, (1.0 + (tf as f64).ln()) * (n_docs as f64 / df[t as usize] as f64).ln()))
+            .collect();
+        let norm = v.iter().map(|(_, x)| x * x).sum::<f64>().sqrt();
+        if norm > 0.0 {
+            for (t, x) in &mut v {
+                *x /= norm;
+                postings[*t as usize].push((w as u32, *x));
+            }
+        } else {
+            v.clear();
+        }
+        vecs.push(v);
+    }
+    let n = docs.len();
+    let mut acc = vec![0.0f64; n];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut chosen: BTreeMap<(u32, u32), f64> = BTreeMap::new();
+    for (a, v) in vecs.iter().enumerate() {
+        for &(t, x) in v {
+            for &(b, y) in &postings[t as usize] {
+                if b as usize == a {
+                    continue;
+                }
+                if acc[b as usize] == 0.0 {
+                    touched.push(b);
+                }
+                acc[b as usize] += x * y;
+            }
+        }
+        let mut scored: Vec<(u32, f64)> = touched.iter().map(|&b| (b, acc[b as usize])).collect();
+        for &b in &touched {
+            acc[b as usize] = 0.0;
+        }
+        touched.clear();
+        scored.retain(|&(_, s)| s >= o.min_score);
+        scored.sort_by(|x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+        scored.truncate(o.top_k);
+        for (b, s) in scored {
+            let key = ((a as u32).min(b), (a as u32).max(b));
+            chosen.insert(key, s);
+        }
+    }
+    chosen.into_iter().map(|((a, b), s)| Pair { a, b, weight: s, count: 0 }).collect()
+}
+
+fn build_coauthor(corpus: &Corpus, opts: &NetworkOptions, ok: &[bool]) -> CitationGraph {
+    let is_node =
+        |a: usize| corpus.agents.get(a).is_some_and(|ag| ag.kind == AgentKind::Person || opts.organisations);
+    let valid = |au: &&crate::model::Authorship| {
+        ok.get(au.work as usize).copied().unwrap_or(false) && is_node(au.agent as usize)
+    };
+    let works_of =
+        lists(corpus.agents.len(), corpus.authorships.iter().filter(valid).map(|a| (a.agent, a.work)));
+    let authors =
+        lists(corpus.works.len(), corpus.authorships.iter().filter(valid).map(|a| (a.work, a.agent)));
+    let pairs = project(&works_of, &authors, opts.counting, opts.min_weight);
+    let extra = pairs
+        .iter()
+        .map(|p| {
+            let mut m = Attrs::new();
+            m.insert("works".into(), Attr::Int(p.count as i64));
+            m
+        })
+        .collect();
+    let nodes: Vec<Option<Node>> = (0..corpus.agents.len())
+        .map(|i| {
+            if !is_node(i) || works_of[i].is_empty() {
+                return None;
+            }
+            let mut n = agent_node(corpus, i)?;
+            n.attrs.insert("works".into(), Attr::Int(works_of[i].len() as i64));
+            Some(n)
+        })
+        .collect();
+    assemble(nodes, Projected { pairs, extra }, opts)
+}
+
+/// Stable id of a keyword node that matches no subject heading.
+fn keyword_id(key: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let digest = Sha256::digest(format!("keyword:{key}").as_bytes());
+    let hex: String = digest.iter().take(6).map(|b| format!("{b:02x}")).collect();
+    format!("K{hex}")
+}
+
+fn build_subject(corpus: &Corpus, opts: &NetworkOptions, ok: &[bool]) -> CitationGraph {
+    // Subject headings first, then keywords; a keyword that folds to a
+    // heading's name is that heading.
+    let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
+    let mut nodes: Vec<Node> = Vec::new();
+    for s in &corpus.subjects {
+        let mut attrs = Attrs::new();
+        attrs.insert(attr::SOURCES.into(), Attr::Str(sources_text(&s.sources)));
+        attrs.insert("field".into(), Attr::Str("subject".into()));
+        by_key.entry(norm::fold(&s.name)).or_insert(nodes.len());
+        nodes.push(Node {
+            id: s.id.clone(),
+            kind: NodeKind::Subject,
+            label: s.name.clone(),
+            attrs,
+            sources: s.sources.clone(),
+        });
+    }
+    let mut pairs_wt: Vec<(u32, u32)> = Vec::new();
+    for a in &corpus.about {
+        if ok.get(a.work as usize).copied().unwrap_or(false) {
+            let key = corpus.subjects.get(a.subject as usize).map(|s| norm::fold(&s.name));
+            if let Some(&ix) = key.and_then(|k| by_key.get(&k)) {
+                pairs_wt.push((ix as u32, a.work));
+            }
+        }
+    }
+    for (w, work) in corpus.works.iter().enumerate() {
+        if !ok[w] {
+            continue;
+        }
+        for k in &work.keywords {
+            let key = norm::fold(&k.value);
+            if key.is_empty() {
+                continue;
+            }
+            let ix = match by_key.get(&key) {
+                Some(&ix) => {
+                    for s in &k.sources {
+                        if let Err(pos) = nodes[ix].sources.binary_search(s) {
+                            nodes[ix].sources.insert(pos, s.clone());
+                        }
+                    }
+                    ix
+                }
+                None => {
+                    let mut attrs = Attrs::new();
+                    attrs.insert("field".into(), Attr::Str("keyword".into()));
+                    by_key.insert(key.clone(), nodes.len());
+                    nodes.push(Node {
+                        id: keyword_id(&key),
+                        kind: NodeKind::Subject,
+                        label: k.value.clone(),
+                        attrs,
+                        sources: k.sources.clone(),
+                    });
+                    nodes.len() - 1
+                }
+            };
+            pairs_wt.push((ix as u32, w as u32));
+        }
+    }
+    for n in &mut nodes {
+        n.attrs.insert(attr::SOURCES.into(), Attr::Str(sources_text(&n.sources)));
+    }
+    // Node order by id, so the output does not depend on where a keyword was first seen.
+    let mut order: Vec<usize> = (0..nodes.len()).collect();
+    order.sort_by(|&x, &y| nodes[x].id.cmp(&nodes[y].id));
+    let mut rank = vec![0u32; nodes.len()];
+    for (r, &i) in order.iter().enumerate() {
+        rank[i] = r as u32;
+    }
+    let terms_of = lists(nodes.len(), pairs_wt.iter().map(|&(t, w)| (rank[t as usize], w)));
+    let works_terms = lists(corpus.works.len(), pairs_wt.iter().map(|&(t, w)| (w, rank[t as usize])));
+    let pairs = project(&terms_of, &works_terms, opts.counting, opts.min_weight);
+    let mut slots: Vec<Option<Node>> = vec![None; nodes.len()];
+    for (i, n) in nodes.into_iter().enumerate() {
+        let r = rank[i] as usize;
+        if !terms_of[r].is_empty() {
+            let mut n = n;
+            n.attrs.insert("works".into(), Attr::Int(terms_of[r].len() as i64));
+            slots[r] = Some(n);
+        }
+    }
+    let extra = pairs
+        .iter()
+        .map(|p| {
+            let mut m = Attrs::new();
+            m.insert(attr::COUNT.into(), Attr::Int(p.count as i64));
+            m
+        })
+        .collect();
+    assemble(slots, Projected { pairs, extra }, opts)
+}
+
+/// Node selection after projection: min weight, isolates, min degree, top N,
+/// largest component (in that order). Returns the kept flags.
+fn select(n: usize, edges: &[(u32, u32, f64)], present: &[bool], ids: &[&str], f: &Filters) -> Vec<bool> {
+    let mut keep: Vec<bool> = present.to_vec();
+    let degree = |keep: &[bool]| {
+        let mut deg = vec![0usize; n];
+        let mut wdeg = vec![0.0f64; n];
+        for &(a, b, w) in edges {
+            if keep[a as usize] && keep[b as usize] {
+                deg[a as usize] += 1;
+                deg[b as usize] += 1;
+                wdeg[a as usize] += w;
+                wdeg[b as usize] += w;
+            }
+        }
+        (deg, wdeg)
+    };
+    let (deg, _) = degree(&keep);
+    for i in 0..n {
+        if keep[i] && ((!f.keep_isolates && deg[i] == 0) || deg[i] < f.min_degree) {
+            keep[i] = false;
+        }
+    }
+    if let Some(top) = f.top_n {
+        let (_, wdeg) = degree(&keep);
+        let mut cand: Vec<usize> = (0..n).filter(|&i| keep[i]).collect();
+        cand.sort_by(|&x, &y| wdeg[y].total_cmp(&wdeg[x]).then(ids[x].cmp(ids[y])));
+        for &i in cand.iter().skip(top) {
+            keep[i] = false;
+        }
+    }
+    if f.largest_component {
+        let mut uf = UnionFind::new(n);
+        for &(a, b, _) in edges {
+            if keep[a as usize] && keep[b as usize] {
+                uf.union(a as usize, b as usize);
+            }
+        }
+        let mut size: HashMap<usize, (usize, &str)> = HashMap::new();
+        for i in (0..n).filter(|&i| keep[i]) {
+            let r = uf.find(i);
+            let e = size.entry(r).or_insert((0, ids[i]));
+            e.0 += 1;
+            if ids[i] < e.1 {
+                e.1 = ids[i];
+            }
+        }
+        let best = size.iter().max_by(|x, y| x.1 .0.cmp(&y.1 .0).then(y.1 .1.cmp(x.1 .1))).map(|(&r, _)| r);
+        if let Some(best) = best {
+            for (i, k) in keep.iter_mut().enumerate() {
+                if *k && uf.find(i) != best {
+                    *k = false;
+                }
+            }
+        }
+    }
+    keep
+}
+
+/// Builds the output graph from entity nodes and undirected pairs.
+fn assemble(nodes: Vec<Option<Node>>, p: Projected, opts: &NetworkOptions) -> CitationGraph {
+    let n = nodes.len();
+    let kept_edges: Vec<usize> = (0..p.pairs.len())
+        .filter(|&i| {
+            let e = p.pairs[i];
+            e.weight.is_finite()
+                && e.weight > 0.0
+                && e.weight >= opts.min_weight
+                && nodes.get(e.a as usize).is_some_and(Option::is_some)
+                && nodes.get(e.b as usize).is_some_and(Option::is_some)
+        })
+        .collect();
+    let edges: Vec<(u32, u32, f64)> =
+        kept_edges.iter().map(|&i| (p.pairs[i].a, p.pairs[i].b, p.pairs[i].weight)).collect();
+    let present: Vec<bool> = nodes.iter().map(Option::is_some).collect();
+    let ids: Vec<&str> = nodes.iter().map(|n| n.as_ref().map_or("", |n| n.id.as_str())).collect();
+    let keep = select(n, &edges, &present, &ids, &opts.filters);
+    let mut g = CitationGraph::new();
+    let mut ix = vec![None; n];
+    let mut order: Vec<usize> = (0..n).filter(|&i| keep[i]).collect();
+    order.sort_by(|&x, &y| ids[x].cmp(ids[y]));
+    let mut nodes = nodes;
+    for i in order {
+        if let Some(node) = nodes[i].take() {
+            ix[i] = Some(g.add_node(node));
+        }
+    }
+    let kind = opts.kind.edge_kind();
+    let mut out: Vec<(petgraph::graph::NodeIndex, petgraph::graph::NodeIndex, Edge)> = Vec::new();
+    let mut extra = p.extra;
+    for &e in &kept_edges {
+        let pair = p.pairs[e];
+        let (Some(a), Some(b)) = (ix[pair.a as usize], ix[pair.b as usize]) else { continue };
+        let (a, b) = if a <= b { (a, b) } else { (b, a) };
+        let mut attrs = std::mem::take(&mut extra[e]);
+        attrs.insert(attr::WEIGHT.into(), Attr::Float(pair.weight));
+        if pair.count > 0 && kind != EdgeKind::Coauthor && kind != EdgeKind::Cooccurrence {
+            attrs.insert(attr::COUNT.into(), Attr::Int(pair.count as i64));
+        }
+        out.push((a, b, Edge { kind, weight: pair.weight, attrs, sources: Vec::new() }));
+    }
+    out.sort_by_key(|(a, b, _)| (*a, *b));
+    for (a, b, e) in out {
+        g.add_edge(a, b, e);
+    }
+    g
+}
+
+/// The directed citation network: edges citing -> cited weighted by the
+/// citation `count` (as in [`crate::graph::build`]), node selection on the
+/// undirected view.
+fn finish_citation(
+    corpus: &Corpus,
+    opts: &NetworkOptions,
+    ok: &[bool],
+    mut edges: Vec<CiteEdge>,
+) -> CitationGraph {
+    let n = corpus.works.len();
+    edges.retain(|e| e.count as f64 >= opts.min_weight);
+    let und: Vec<(u32, u32, f64)> = edges.iter().map(|e| (e.from, e.to, e.count as f64)).collect();
+    let ids: Vec<&str> = corpus.works.iter().map(|w| w.id.as_str()).collect();
+    let keep = select(n, &und, ok, &ids, &opts.filters);
+    let mut g = CitationGraph::new();
+    let mut ix = vec![None; n];
+    for i in 0..n {
+        if keep[i] {
+            if let Some(node) = work_node(corpus, i) {
+                ix[i] = Some(g.add_node(node));
+            }
+        }
+    }
+    for e in edges {
+        let (Some(x), Some(y)) = (ix[e.from as usize], ix[e.to as usize]) else { continue };
+        let mut attrs = Attrs::new();
+        attrs.insert(attr::WEIGHT.into(), Attr::Float(e.count as f64));
+        attrs.insert(attr::COUNT.into(), Attr::Int(e.count as i64));
+        attrs.insert(attr::SOURCES.into(), Attr::Str(sources_text(&e.sources)));
+        g.add_edge(x, y, Edge { kind: EdgeKind::Cites, weight: e.count as f64, attrs, sources: e.sources });
+    }
+    g
+}
+
+/// One direct citation kept for the citation network.
+struct CiteEdge {
+    from: u32,
+    to: u32,
+    count: u32,
+    sources: Vec<crate::model::Provenance>,
+}
+
+/// Disjoint sets with path halving and union by size.
+#[derive(Clone, Debug)]
+pub(crate) struct UnionFind {
+    parent: Vec<usize>,
+    size: Vec<usize>,
+}
+
+impl UnionFind {
+    pub(crate) fn new(n: usize) -> Self {
+        UnionFind { parent: (0..n).collect(), size: vec![1; n] }
+    }
+    pub(crate) fn find(&mut self, mut x: usize) -> usize {
+        while self.parent[x] != x {
+            self.parent[x] = self.parent[self.parent[x]];
+            x = self.parent[x];
+        }
+        x
+    }
+    pub(crate) fn union(&mut self, a: usize, b: usize) {
+        let (ra, rb) = (self.find(a), self.find(b));
+        if ra == rb {
+            return;
+        }
+        let (big, small) = if self.size[ra] >= self.size[rb] { (ra, rb) } else { (rb, ra) };
+        self.parent[small] = big;
+        self.size[big] += self.size[small];
+    }
+}
