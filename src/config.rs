@@ -90,13 +90,13 @@ impl GraphConfig {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct MapConfig {
-    /// Files written next to `summary.json`: any of `dot`, `graphml`.
+    /// Files written next to `summary.json`: any of `dot`, `graphml` (graph.*), `svg`, `png` (map.*).
     pub formats: Vec<String>,
 }
 
 impl Default for MapConfig {
     fn default() -> Self {
-        MapConfig { formats: vec!["dot".into(), "graphml".into()] }
+        MapConfig { formats: vec!["dot".into(), "graphml".into(), "svg".into(), "png".into()] }
     }
 }
 

@@ -1,44 +1,63 @@
-//! `citemap export --format FORMAT --out FILE`: write the graph of what is
-//! stored.
+//! `citemap export --format FORMAT --out FILE`: write what is stored.
+//!
+//! Graph formats (dot, graphml, gexf, vosviewer, vosviewer-txt, pajek, csv,
+//! json, html, svg, png) write the full graph with clusters and metrics;
+//! record formats (ris, csl-json) write the deduplicated corpus for reference
+//! managers and screening tools.
 
+use super::analyse::{analyse, default_cluster_args};
+use super::commands::{load_corpus, run_date};
 use super::files::write_atomic;
+use super::network::NetworkArgs;
+use super::render::RenderArgs;
 use super::Ctx;
-use anyhow::{bail, Context, Result};
-use citemap::store::Store;
-use citemap::{export, graph, resolve};
+use anyhow::Result;
+use citemap::export;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Arguments of `export`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Output format: dot, graphml.
+    /// dot, graphml, gexf, vosviewer, vosviewer-txt, pajek, csv, json, html, svg, png, ris, csl-json.
     #[arg(long, short)]
     format: String,
-    /// Output file.
+    /// Output file (some formats write sibling files with the same stem).
     #[arg(long, short, value_name = "FILE")]
     out: PathBuf,
+    /// ris / csl-json: also write the cited works that have no record of their own.
+    #[arg(long)]
+    with_cited: bool,
 }
 
 /// Runs `export`.
 pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
-    let path = &ctx.config.store.path;
-    if !path.exists() {
-        bail!("no store at {} (run `citemap ingest PATH...` first)", path.display());
-    }
-    let store = Store::open(path).with_context(|| format!("opening the store {}", path.display()))?;
-    let records = store.records()?;
-    let corpus = resolve::resolve(&records, &ctx.config.resolve);
-    let g = graph::build(&corpus, &ctx.config.graph.build_options());
-    match args.format.as_str() {
-        "dot" => write_atomic(&args.out, |w| export::dot::write(&g, w, &export::dot::Options::default()))?,
-        "graphml" => {
-            write_atomic(&args.out, |w| export::graphml::write(&g, w, &export::graphml::Options::default()))?
+    let (_, corpus) = load_corpus(ctx)?;
+    let written: Vec<PathBuf> = match args.format.as_str() {
+        "ris" | "csl-json" => {
+            let records = export::records::from_corpus(&corpus, args.with_cited);
+            if args.format == "ris" {
+                write_atomic(&args.out, |w| export::ris::write(&records, w))?;
+            } else {
+                write_atomic(&args.out, |w| export::csl_json::write(&records, w))?;
+            }
+            vec![args.out.clone()]
         }
-        other => bail!("unknown export format {other:?} (expected dot, graphml)"),
-    }
+        _ => {
+            let an = analyse(&corpus, &ctx.config, &NetworkArgs::default(), &default_cluster_args())?;
+            let ra = RenderArgs {
+                output: args.out.clone(),
+                format: Some(args.format.clone()),
+                date: Some(run_date()),
+                ..RenderArgs::default()
+            };
+            super::render::run(&ra, &an.graph)?
+        }
+    };
     if !ctx.quiet && !ctx.json {
-        eprintln!("wrote {} ({} nodes, {} edges)", args.out.display(), g.node_count(), g.edge_count());
+        for f in written {
+            eprintln!("wrote {}", f.display());
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

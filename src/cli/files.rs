@@ -69,6 +69,12 @@ pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::R
         fill(&mut w).with_context(|| format!("writing {}", path.display()))?;
         w.flush().with_context(|| format!("writing {}", path.display()))?;
     }
+    // Temporary files are created private (0600); outputs are ordinary files.
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(fs::Permissions::from_mode(0o644)).ok();
+    }
     tmp.as_file().sync_all().ok();
     tmp.persist(path).with_context(|| format!("renaming into {}", path.display()))?;
     Ok(())

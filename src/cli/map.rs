@@ -2,11 +2,13 @@
 //! resolves, builds the graph and writes `graph.dot`, `graph.graphml` and
 //! `summary.json` (counts, warnings, conflicts, inputs, settings, version).
 
+use super::analyse::{analyse, default_cluster_args};
 use super::files::write_atomic;
+use super::network::NetworkArgs;
 use super::pipeline::{print_diagnostics, read_inputs, InputReport};
 use super::Ctx;
 use anyhow::{bail, Result};
-use citemap::graph::{self, CitationGraph};
+use citemap::graph::CitationGraph;
 use citemap::model::{Corpus, Diagnostic, Record, Severity};
 use citemap::{export, resolve};
 use serde::Serialize;
@@ -23,9 +25,11 @@ pub struct Args {
     /// Output folder.
     #[arg(long, short, value_name = "DIR")]
     out: PathBuf,
-    /// Graph formats to write (overrides map.formats): dot, graphml.
+    /// Files to write (overrides map.formats): dot, graphml, svg, png.
     #[arg(long, value_delimiter = ',')]
     format: Vec<String>,
+    #[command(flatten)]
+    picture: super::commands::PictureArgs,
 }
 
 /// Counts in the summary.
@@ -65,7 +69,20 @@ struct Summary<'a> {
     conflicts: Vec<ConflictReport<'a>>,
     warnings: Vec<&'a Diagnostic>,
     skipped: Vec<BTreeMap<&'static str, String>>,
+    network: String,
+    modularity: String,
+    clusters: Vec<ClusterLine>,
+    picture_date: Option<String>,
     outputs: Vec<String>,
+}
+
+/// One cluster in the summary.
+#[derive(Serialize)]
+struct ClusterLine {
+    cluster: u32,
+    name: String,
+    size: usize,
+    members: Vec<String>,
 }
 
 /// Counts the corpus and graph.
@@ -89,24 +106,41 @@ pub fn counts(records: usize, corpus: &Corpus, g: &CitationGraph) -> Counts {
 pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
     let formats = if args.format.is_empty() { ctx.config.map.formats.clone() } else { args.format.clone() };
     for f in &formats {
-        if !matches!(f.as_str(), "dot" | "graphml") {
-            bail!("unknown map format {f:?} (expected dot, graphml)");
+        if !matches!(f.as_str(), "dot" | "graphml" | "svg" | "png") {
+            bail!("unknown map format {f:?} (expected dot, graphml, svg, png)");
         }
     }
     let inputs = read_inputs(&args.paths, ctx);
     let records: Vec<Record> =
         inputs.iter().filter_map(|i| i.data.as_ref()).flat_map(|(_, p)| p.records.iter().cloned()).collect();
     let corpus = resolve::resolve(&records, &ctx.config.resolve);
-    let g = graph::build(&corpus, &ctx.config.graph.build_options());
+    let an = analyse(&corpus, &ctx.config, &NetworkArgs::default(), &default_cluster_args())?;
+    let g = &an.graph;
 
     let mut outputs = Vec::new();
+    let mut picture_date = None;
     for f in &formats {
-        let name = format!("graph.{f}");
+        let name = match f.as_str() {
+            "dot" | "graphml" => format!("graph.{f}"),
+            _ => format!("map.{f}"),
+        };
         let path = args.out.join(&name);
         match f.as_str() {
-            "dot" => write_atomic(&path, |w| export::dot::write(&g, w, &export::dot::Options::default()))?,
+            "dot" => write_atomic(&path, |w| export::dot::write(g, w, &export::dot::Options::default()))?,
+            "graphml" => {
+                write_atomic(&path, |w| export::graphml::write(g, w, &export::graphml::Options::default()))?
+            }
             _ => {
-                write_atomic(&path, |w| export::graphml::write(&g, w, &export::graphml::Options::default()))?
+                let mut ra = args.picture.render_args(path.clone(), Some(f.clone()));
+                if ra.title.is_none() {
+                    ra.title = Some(format!(
+                        "citemap: {} works in {} clusters",
+                        an.network.node_count(),
+                        an.clusters.summaries.len()
+                    ));
+                }
+                picture_date = ra.date.clone();
+                super::render::run(&ra, &an.network)?;
             }
         }
         outputs.push(name);
@@ -143,10 +177,30 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
         config_file: ctx.config_path.as_ref().map(|p| p.to_string_lossy().replace('\\', "/")),
         settings: &ctx.config,
         inputs: inputs.iter().map(|i| &i.report).collect(),
-        counts: counts(records.len(), &corpus, &g),
+        counts: counts(records.len(), &corpus, g),
         conflicts,
         warnings,
         skipped,
+        network: an.network_note.clone(),
+        modularity: citemap::graph::format_float(an.clusters.partition.modularity),
+        clusters: an
+            .clusters
+            .summaries
+            .iter()
+            .map(|c| ClusterLine {
+                cluster: c.cluster,
+                name: c.name.clone(),
+                size: c.size,
+                members: an
+                    .network
+                    .graph
+                    .node_weights()
+                    .filter(|n| matches!(n.attrs.get("cluster"), Some(citemap::graph::Attr::Int(k)) if *k == c.cluster as i64))
+                    .map(|n| n.label.clone())
+                    .collect(),
+            })
+            .collect(),
+        picture_date,
         outputs,
     };
     let json = serde_json::to_string_pretty(&summary)?;
@@ -180,6 +234,10 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
             if let Some(why) = &i.report.skipped {
                 println!("skipped {}: {why}", i.report.path);
             }
+        }
+        println!("network: {}", an.network_note);
+        for c in &summary.clusters {
+            println!("cluster {}: {} ({} works)", c.cluster, c.name, c.size);
         }
         if !corpus.conflicts.is_empty() {
             println!("{} conflict(s) between sources, listed in summary.json", corpus.conflicts.len());

@@ -4,11 +4,18 @@
 //! Only this layer touches the terminal, knows clap and anyhow, and maps
 //! outcomes to exit codes.
 
+mod analyse;
+mod clusters;
+mod commands;
 mod export;
 mod files;
 mod ingest;
 mod map;
+mod network;
+mod overlap;
 mod pipeline;
+mod query;
+mod render;
 mod show;
 
 use anyhow::{Context, Result};
@@ -48,6 +55,18 @@ enum Command {
     Export(export::Args),
     /// Print what is known about a work or person and where each fact came from.
     Show(show::Args),
+    /// Draw the clustered map of what is stored (PNG, SVG; Graphviz engines).
+    Render(commands::RenderCmd),
+    /// Build a derived network (citation, co-citation, coupling, co-author, ...).
+    Network(commands::NetworkCmd),
+    /// Find and name Leiden clusters.
+    Clusters(commands::ClustersCmd),
+    /// Co-author questions and rankings.
+    Query(commands::QueryCmd),
+    /// Umbrella-review overlap: citation matrix, CA, CCA, heatmap.
+    Overlap(commands::OverlapCmd),
+    /// Tag works (e.g. `citemap tag review WORK...`).
+    Tag(commands::TagCmd),
 }
 
 /// Global settings every subcommand receives.
@@ -96,6 +115,12 @@ pub fn main() -> ExitCode {
         Command::Ingest(a) => ingest::run(a, &ctx),
         Command::Export(a) => export::run(a, &ctx),
         Command::Show(a) => show::run(a, &ctx),
+        Command::Render(a) => commands::render(a, &ctx),
+        Command::Network(a) => commands::network(a, &ctx),
+        Command::Clusters(a) => commands::clusters(a, &ctx),
+        Command::Query(a) => commands::query(a, &ctx),
+        Command::Overlap(a) => commands::overlap(a, &ctx),
+        Command::Tag(a) => commands::tag(a, &ctx),
     };
     match result {
         Ok(code) => code,

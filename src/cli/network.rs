@@ -8,7 +8,7 @@ use citemap::model::{Corpus, DocType};
 use std::io::Write;
 
 /// Arguments of `citemap network`.
-#[derive(Clone, Debug, Default, clap::Args)]
+#[derive(Clone, Debug, clap::Args)]
 pub struct NetworkArgs {
     /// citation, cocitation, coupling, coauthor, subject, similarity, hybrid
     /// (default: chosen from what the corpus contains).
@@ -50,6 +50,27 @@ pub struct NetworkArgs {
     /// Text similarity: neighbours kept per work.
     #[arg(long, default_value_t = 10)]
     pub similar_top_k: usize,
+}
+
+impl Default for NetworkArgs {
+    /// The same defaults as the command line.
+    fn default() -> Self {
+        NetworkArgs {
+            kind: None,
+            fractional: false,
+            min_weight: 0.0,
+            year_from: None,
+            year_to: None,
+            doc_types: Vec::new(),
+            min_citations: None,
+            min_degree: 0,
+            largest_component: false,
+            top: None,
+            keep_isolates: false,
+            hybrid: Vec::new(),
+            similar_top_k: 10,
+        }
+    }
 }
 
 fn parse_doc_type(s: &str) -> Option<DocType> {

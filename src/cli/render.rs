@@ -14,8 +14,7 @@ use citemap::graph::CitationGraph;
 use citemap::layout::{layout, LayoutOptions, Positions};
 use citemap::render::graphviz::{self, Engine, OutputFormat};
 use citemap::render::svg::{self, RenderOptions};
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `citemap render` / `citemap export` (the lead derives clap on the CLI side).
@@ -88,10 +87,7 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
 }
 
 fn write_file(path: &Path, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<PathBuf> {
-    let file = File::create(path).with_context(|| format!("creating {}", path.display()))?;
-    let mut w = BufWriter::new(file);
-    f(&mut w).with_context(|| format!("writing {}", path.display()))?;
-    w.flush().with_context(|| format!("writing {}", path.display()))?;
+    super::files::write_atomic(path, f)?;
     Ok(path.to_path_buf())
 }
 

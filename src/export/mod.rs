@@ -12,5 +12,6 @@ pub mod html;
 pub mod json;
 pub mod overlap;
 pub mod pajek;
+pub mod records;
 pub mod ris;
 pub mod vosviewer;

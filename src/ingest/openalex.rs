@@ -40,7 +40,11 @@ pub fn sniff(text: &str) -> bool {
         }
         &head[..end]
     });
-    sample.contains("openalex.org/W")
+    // CSL-JSON converted from OpenAlex keeps OpenAlex ids but has CSL keys
+    // (`issued`, `container-title`) and no `authorships`.
+    let csl = (sample.contains("\"issued\"") || sample.contains("\"container-title\""))
+        && !sample.contains("\"authorships\"");
+    !csl && sample.contains("openalex.org/W")
         || sample.contains("\"meta\"") && sample.contains("\"results\"")
         || (sample.contains("\"error\"") && sample.contains("\"message\"") && !sample.contains("\"status\""))
 }

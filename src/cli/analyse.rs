@@ -1,0 +1,54 @@
+//! The analysis every graph output shares: the default derived network of the
+//! corpus, its Leiden clusters with names, and metrics, written as node
+//! attributes (`cluster`, `cluster_name`, `pagerank` ...) on both the network
+//! and the full graph of works, people, venues and subjects.
+
+use super::clusters::{self, Clusters, ClustersArgs};
+use super::network::{self, NetworkArgs};
+use anyhow::Result;
+use citemap::analysis::metrics;
+use citemap::config::Config;
+use citemap::graph::{self, CitationGraph};
+use citemap::model::Corpus;
+
+/// The analysed graphs.
+pub struct Analysed {
+    /// The full graph (works, agents, venues, subjects) with clusters and metrics.
+    pub graph: CitationGraph,
+    /// The derived network the clusters were found in.
+    pub network: CitationGraph,
+    /// Partition and cluster summaries.
+    pub clusters: Clusters,
+    /// What the network is and why (e.g. the default rule applied).
+    pub network_note: String,
+}
+
+/// Default clustering settings.
+pub fn default_cluster_args() -> ClustersArgs {
+    ClustersArgs {
+        quality: "modularity".into(),
+        resolution: 1.0,
+        seed: 42,
+        iterations: 50,
+        name_terms: 3,
+        json: false,
+    }
+}
+
+/// Builds the network (`net`), clusters it (`cl`) and computes metrics.
+pub fn analyse(corpus: &Corpus, config: &Config, net: &NetworkArgs, cl: &ClustersArgs) -> Result<Analysed> {
+    let mut note = Vec::new();
+    let mut network = network::run(net, corpus, &mut note)?;
+    let mut graph = graph::build(corpus, &config.graph.build_options());
+    let clusters = clusters::run(cl, corpus, &mut network, Some(&mut graph), &mut std::io::sink())?;
+    let m = metrics::compute(&graph, corpus, &metrics::MetricsOptions::default());
+    metrics::annotate(&mut graph, &m);
+    let mn = metrics::compute(&network, corpus, &metrics::MetricsOptions::default());
+    metrics::annotate(&mut network, &mn);
+    Ok(Analysed {
+        graph,
+        network,
+        clusters,
+        network_note: String::from_utf8_lossy(&note).trim().replace('\n', "; "),
+    })
+}

@@ -1,0 +1,320 @@
+//! The clap wiring of the analysis, picture, query, overlap and tag
+//! subcommands over their logic files (`network`, `clusters`, `query`,
+//! `render`, `overlap`), all working on the resolved corpus of the store.
+
+use super::analyse::{analyse, default_cluster_args};
+use super::clusters::ClustersArgs;
+use super::network::NetworkArgs;
+use super::render::RenderArgs;
+use super::{query as q, Ctx};
+use anyhow::{bail, Context, Result};
+use citemap::model::Corpus;
+use citemap::resolve;
+use citemap::store::Store;
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Opens the store and resolves its records.
+pub fn load_corpus(ctx: &Ctx) -> Result<(Store, Corpus)> {
+    let path = &ctx.config.store.path;
+    if !path.exists() {
+        bail!("no store at {} (run `citemap ingest PATH...` first)", path.display());
+    }
+    let store = Store::open(path).with_context(|| format!("opening the store {}", path.display()))?;
+    let corpus = resolve::resolve(&store.records()?, &ctx.config.resolve);
+    Ok((store, corpus))
+}
+
+/// The picture options shared by `render` and `map`.
+#[derive(clap::Args, Debug, Clone)]
+pub struct PictureArgs {
+    /// Picture engine: builtin (no dependency), or Graphviz dot, sfdp, neato.
+    #[arg(long, default_value = "builtin")]
+    pub engine: String,
+    /// Title printed on the picture.
+    #[arg(long)]
+    pub title: Option<String>,
+    /// Date printed on the picture (default: SOURCE_DATE_EPOCH, else today, UTC).
+    #[arg(long)]
+    pub date: Option<String>,
+    /// Width in pixels.
+    #[arg(long, default_value_t = 1600)]
+    pub width: u32,
+    /// Height in pixels.
+    #[arg(long, default_value_t = 1200)]
+    pub height: u32,
+    /// PNG scale factor.
+    #[arg(long, default_value_t = 1.0)]
+    pub scale: f32,
+    /// Most node labels drawn.
+    #[arg(long)]
+    pub labels: Option<usize>,
+    /// Layout seed.
+    #[arg(long, default_value_t = 42)]
+    pub layout_seed: u64,
+    /// Layout iterations (default by graph size).
+    #[arg(long)]
+    pub iterations: Option<usize>,
+    /// Leave out the legend.
+    #[arg(long)]
+    pub no_legend: bool,
+}
+
+/// Today's date (UTC) as YYYY-MM-DD, or the one SOURCE_DATE_EPOCH names.
+pub fn run_date() -> String {
+    let secs = std::env::var("SOURCE_DATE_EPOCH")
+        .ok()
+        .and_then(|s| s.trim().parse::<i64>().ok())
+        .unwrap_or_else(|| {
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_secs() as i64)
+                .unwrap_or(0)
+        });
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = secs.div_euclid(86_400) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+impl PictureArgs {
+    /// The render arguments for `output` in `format`.
+    pub fn render_args(&self, output: PathBuf, format: Option<String>) -> RenderArgs {
+        RenderArgs {
+            output,
+            format,
+            engine: self.engine.clone(),
+            title: self.title.clone(),
+            date: Some(self.date.clone().unwrap_or_else(run_date)),
+            width: self.width,
+            height: self.height,
+            scale: self.scale,
+            max_labels: self.labels,
+            seed: self.layout_seed,
+            iterations: self.iterations,
+            no_legend: self.no_legend,
+        }
+    }
+}
+
+/// `citemap render`.
+#[derive(clap::Args, Debug)]
+pub struct RenderCmd {
+    /// Output file; the format comes from --format or its extension.
+    #[arg(long, short)]
+    out: PathBuf,
+    /// png, svg, pdf (Graphviz), or any export format.
+    #[arg(long, short)]
+    format: Option<String>,
+    /// Draw the full graph (people, venues, subjects too) instead of the clustered network.
+    #[arg(long)]
+    full: bool,
+    #[command(flatten)]
+    picture: PictureArgs,
+    #[command(flatten)]
+    network: NetworkArgs,
+}
+
+/// Runs `render`.
+pub fn render(a: &RenderCmd, ctx: &Ctx) -> Result<ExitCode> {
+    let (_, corpus) = load_corpus(ctx)?;
+    let an = analyse(&corpus, &ctx.config, &a.network, &default_cluster_args())?;
+    let g = if a.full { &an.graph } else { &an.network };
+    let files = super::render::run(&a.picture.render_args(a.out.clone(), a.format.clone()), g)?;
+    if !ctx.quiet {
+        for f in files {
+            eprintln!("wrote {}", f.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `citemap network`.
+#[derive(clap::Args, Debug)]
+pub struct NetworkCmd {
+    #[command(flatten)]
+    network: NetworkArgs,
+    /// Write the network to this file (format from --format or the extension).
+    #[arg(long, short)]
+    out: Option<PathBuf>,
+    /// Output format (dot, graphml, gexf, csv, json, vosviewer, pajek, html, svg, png).
+    #[arg(long, short)]
+    format: Option<String>,
+}
+
+/// Runs `network`.
+pub fn network(a: &NetworkCmd, ctx: &Ctx) -> Result<ExitCode> {
+    let (_, corpus) = load_corpus(ctx)?;
+    let mut stdout = std::io::stdout().lock();
+    let mut g = super::network::run(&a.network, &corpus, &mut stdout)?;
+    let m = citemap::analysis::metrics::compute(&g, &corpus, &Default::default());
+    citemap::analysis::metrics::annotate(&mut g, &m);
+    if let Some(out) = &a.out {
+        let args = RenderArgs {
+            output: out.clone(),
+            format: a.format.clone(),
+            date: Some(run_date()),
+            ..RenderArgs::default()
+        };
+        for f in super::render::run(&args, &g)? {
+            writeln!(stdout, "wrote {}", f.display())?;
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `citemap clusters`.
+#[derive(clap::Args, Debug)]
+pub struct ClustersCmd {
+    #[command(flatten)]
+    clusters: ClustersArgs,
+    #[command(flatten)]
+    network: NetworkArgs,
+}
+
+/// Runs `clusters`.
+pub fn clusters(a: &ClustersCmd, ctx: &Ctx) -> Result<ExitCode> {
+    let (_, corpus) = load_corpus(ctx)?;
+    let mut args = a.clusters.clone();
+    args.json |= ctx.json;
+    let mut net = super::network::run(&a.network, &corpus, &mut std::io::sink())?;
+    super::clusters::run(&args, &corpus, &mut net, None, &mut std::io::stdout().lock())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `citemap query`.
+#[derive(clap::Args, Debug)]
+pub struct QueryCmd {
+    #[command(subcommand)]
+    what: QueryWhat,
+}
+
+#[derive(clap::Subcommand, Debug)]
+enum QueryWhat {
+    /// A person's collaborators with joint works (`--depth 2`: theirs too).
+    Coauthors(q::CoauthorsArgs),
+    /// A person's works, clusters, years and cited works shared with others.
+    Author(q::AuthorArgs),
+    /// The shortest co-authorship chain between two people.
+    Path(q::PathArgs),
+    /// The central people or works.
+    Top(q::TopArgs),
+}
+
+/// Runs `query`.
+pub fn query(a: &QueryCmd, ctx: &Ctx) -> Result<ExitCode> {
+    let (_, corpus) = load_corpus(ctx)?;
+    let mut out = std::io::stdout().lock();
+    match &a.what {
+        QueryWhat::Coauthors(x) => {
+            let mut x = x.clone();
+            x.json |= ctx.json;
+            q::coauthors(&x, &corpus, &mut out)?
+        }
+        QueryWhat::Author(x) => {
+            let mut x = x.clone();
+            x.json |= ctx.json;
+            let an = analyse(&corpus, &ctx.config, &NetworkArgs::default(), &default_cluster_args())?;
+            q::author(&x, &corpus, Some(&an.graph), &mut out)?
+        }
+        QueryWhat::Path(x) => {
+            let mut x = x.clone();
+            x.json |= ctx.json;
+            q::path(&x, &corpus, &mut out)?
+        }
+        QueryWhat::Top(x) => {
+            let mut x = x.clone();
+            x.json |= ctx.json;
+            let an = analyse(&corpus, &ctx.config, &NetworkArgs::default(), &default_cluster_args())?;
+            q::top(&x, &corpus, Some(&an.graph), &mut out)?
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `citemap overlap`.
+#[derive(clap::Args, Debug)]
+pub struct OverlapCmd {
+    /// Citation matrix (csv, tsv or xlsx; studies in rows, reviews in columns) instead of the store.
+    #[arg(long)]
+    matrix: Option<PathBuf>,
+    /// File of review identifiers (DOI, PMID or work id, one per line).
+    #[arg(long)]
+    reviews: Option<PathBuf>,
+    /// Inclusion list CSV (review, reference, study, search_date, year, amstar).
+    #[arg(long)]
+    include: Option<PathBuf>,
+    /// Mark studies published after a review's search date (else year) as structurally missing.
+    #[arg(long)]
+    structural_missing_from_dates: bool,
+    /// Merge studies whose labels are equal after whitespace, case and punctuation normalisation.
+    #[arg(long)]
+    merge_duplicate_studies: bool,
+    /// Heatmap counts structurally missing cells as 0.
+    #[arg(long)]
+    unadjusted: bool,
+    /// Output folder.
+    #[arg(long, short)]
+    out: PathBuf,
+}
+
+/// Runs `overlap`.
+pub fn overlap(a: &OverlapCmd, ctx: &Ctx) -> Result<ExitCode> {
+    let args = super::overlap::Args {
+        matrix: a.matrix.clone(),
+        reviews: a.reviews.clone(),
+        include: a.include.clone(),
+        structural_missing_from_dates: a.structural_missing_from_dates,
+        merge_duplicate_studies: a.merge_duplicate_studies,
+        unadjusted: a.unadjusted,
+        out: a.out.clone(),
+        json: ctx.json,
+    };
+    let (corpus, tagged) = if a.matrix.is_some() {
+        (None, Vec::new())
+    } else {
+        let (store, corpus) = load_corpus(ctx)?;
+        let tagged = store.tagged("review")?;
+        (Some(corpus), tagged)
+    };
+    super::overlap::run(&args, corpus.as_ref(), &tagged, &mut std::io::stdout().lock())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `citemap tag TAG WORK...`.
+#[derive(clap::Args, Debug)]
+pub struct TagCmd {
+    /// The tag (`review` marks reviews for `overlap`).
+    tag: String,
+    /// Works: stable id, DOI, PMID or title words (must match one work).
+    #[arg(required = true)]
+    works: Vec<String>,
+}
+
+/// Runs `tag`.
+pub fn tag(a: &TagCmd, ctx: &Ctx) -> Result<ExitCode> {
+    let (mut store, corpus) = load_corpus(ctx)?;
+    let mut ids = Vec::new();
+    for w in &a.works {
+        match super::show::find_works(&corpus, w).as_slice() {
+            [one] => ids.push(corpus.works[*one].id.clone()),
+            [] => bail!("no work matches {w:?}"),
+            many => bail!("{w:?} matches {} works; give an id (citemap show work {w:?})", many.len()),
+        }
+    }
+    let mut batch = store.batch()?;
+    let n = batch.tag(&a.tag, &ids)?;
+    batch.commit()?;
+    if !ctx.quiet {
+        eprintln!("tagged {n} new work(s) as {:?}", a.tag);
+    }
+    Ok(ExitCode::SUCCESS)
+}
