@@ -322,3 +322,34 @@ fn bad_inputs_are_reported_and_the_rest_is_read() {
     let o = citemap(&["map", dir.join("short.txt").to_str().unwrap(), "--out", out.to_str().unwrap()], None);
     assert_eq!(o.status.code(), Some(1));
 }
+
+#[test]
+fn default_clusters_separate_the_seed_topics() {
+    let tmp = tempfile::tempdir().unwrap();
+    map_into(tmp.path(), &["--format", "graphml"]);
+    let nodes = graphml_nodes(&tmp.path().join("graph.graphml"));
+    let cluster_of = |pred: &dyn Fn(&std::collections::BTreeMap<String, String>) -> bool| -> String {
+        let n = nodes.iter().find(|(_, m)| pred(m)).expect("node present");
+        n.1["cluster"].clone()
+    };
+    let by_pmid = |p: &'static str| cluster_of(&move |m| m.get("pmid").map(String::as_str) == Some(p));
+    // The four complex-emotional-needs records of the listing form one cluster ...
+    let cen: Vec<String> =
+        ["35511900", "35090418", "35081929", "33914750"].into_iter().map(by_pmid).collect();
+    assert!(cen.iter().all(|c| c == &cen[0] && c != "0"), "{cen:?}");
+    // ... apart from its two COVID-19 records.
+    for covid in ["35267053", "32857218"] {
+        assert_ne!(by_pmid(covid), cen[0], "COVID-19 record {covid} clustered with the CEN series");
+    }
+    // The perinatal and infant mental health documents group together.
+    let oleary = cluster_of(&|m| m.get("doi").map(String::as_str) == Some("10.1017/ipm.2022.11"));
+    let bare = cluster_of(&|m| m.get("sources").is_some_and(|s| s.contains("002_192a91306f4091c8.txt")));
+    let bilingual =
+        cluster_of(&|m| m.get("title").is_some_and(|t| t.starts_with("Widening access to perinatal")));
+    assert_eq!((&oleary, &bare), (&bilingual, &bilingual));
+    assert_ne!(oleary, cen[0]);
+    // The CEN cluster's name says what it is about.
+    let name = &nodes.iter().find(|(_, m)| m.get("pmid").map(String::as_str) == Some("35511900")).unwrap().1
+        ["cluster_name"];
+    assert!(name.contains("complex emotional needs"), "{name}");
+}

@@ -45,11 +45,23 @@ pub struct ClusterOptions {
     pub seed: u64,
     /// Maximum Leiden iterations (local moving, refinement, aggregation).
     pub iterations: usize,
+    /// Cluster pendant nodes (exactly one neighbour, which has others) with
+    /// their neighbour instead of passing them to Leiden. A work cited once
+    /// and known only from that citation carries no evidence of its own; left
+    /// in, a star of such leaves inflates the total weight and, through the
+    /// resolution limit of modularity, merges the small clusters elsewhere.
+    pub attach_leaves: bool,
 }
 
 impl Default for ClusterOptions {
     fn default() -> Self {
-        ClusterOptions { quality: Quality::Modularity, resolution: 1.0, seed: 42, iterations: 50 }
+        ClusterOptions {
+            quality: Quality::Modularity,
+            resolution: 1.0,
+            seed: 42,
+            iterations: 50,
+            attach_leaves: true,
+        }
     }
 }
 
@@ -165,13 +177,63 @@ pub fn leiden(graph: &CitationGraph, opts: &ClusterOptions) -> Partition {
     let n = graph.node_count();
     let ids: Vec<String> = graph.graph.node_weights().map(|n| n.id.clone()).collect();
     let edges = undirected_edges(graph);
-    let raw = run_engine(n, &edges, opts).unwrap_or_else(|| components(n, &edges));
+    let raw = if opts.attach_leaves {
+        leiden_with_leaves(n, &edges, opts)
+    } else {
+        engine_or_components(n, &edges, opts)
+    };
     let (clusters, n_clusters) = renumber(&ids, &raw);
     let quality = match opts.quality {
         Quality::Modularity => modularity(n, &edges, &raw, opts.resolution),
         Quality::Cpm => cpm(&edges, &raw, opts.resolution),
     };
     Partition { ids, clusters, n_clusters, modularity: modularity(n, &edges, &raw, 1.0), quality }
+}
+
+fn engine_or_components(n: usize, edges: &[(usize, usize, f64)], opts: &ClusterOptions) -> Vec<usize> {
+    run_engine(n, edges, opts).unwrap_or_else(|| components(n, edges))
+}
+
+/// Leiden on the graph without its pendant nodes, each of which then joins
+/// its neighbour's cluster (see [`ClusterOptions::attach_leaves`]).
+fn leiden_with_leaves(n: usize, edges: &[(usize, usize, f64)], opts: &ClusterOptions) -> Vec<usize> {
+    let mut neighbours: Vec<Vec<usize>> = vec![Vec::new(); n];
+    for &(a, b, _) in edges {
+        if a != b && a < n && b < n {
+            neighbours[a].push(b);
+            neighbours[b].push(a);
+        }
+    }
+    for v in &mut neighbours {
+        v.sort_unstable();
+        v.dedup();
+    }
+    let leaf_of: Vec<Option<usize>> = (0..n)
+        .map(|i| match neighbours[i].as_slice() {
+            [only] if neighbours[*only].len() > 1 => Some(*only),
+            _ => None,
+        })
+        .collect();
+    let core: Vec<usize> = (0..n).filter(|&i| leaf_of[i].is_none()).collect();
+    if core.len() == n {
+        return engine_or_components(n, edges, opts);
+    }
+    let mut pos = vec![usize::MAX; n];
+    for (k, &i) in core.iter().enumerate() {
+        pos[i] = k;
+    }
+    let core_edges: Vec<(usize, usize, f64)> = edges
+        .iter()
+        .filter(|&&(a, b, _)| a < n && b < n && pos[a] != usize::MAX && pos[b] != usize::MAX)
+        .map(|&(a, b, w)| (pos[a], pos[b], w))
+        .collect();
+    let core_raw = engine_or_components(core.len(), &core_edges, opts);
+    (0..n)
+        .map(|i| match leaf_of[i] {
+            Some(nb) => core_raw[pos[nb]],
+            None => core_raw[pos[i]],
+        })
+        .collect()
 }
 
 /// CPM quality `sum_c [ w_c - gamma * n_c (n_c - 1) / 2 ]`.

@@ -339,6 +339,20 @@ fn score_terms(
         scored.push(TermScore { term, score, works: y as usize, corpus_works: idx.df[ti] as usize });
     }
     scored.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.term.cmp(&b.term)));
+    // Scores within 0.05 of the best remaining one are statistically the
+    // same; among those the longer phrase is the more specific name
+    // ("complex emotional needs" before "good"), then the higher score.
+    let words = |t: &TermScore| t.term.split(' ').count();
+    let mut pool: Vec<TermScore> = scored.into_iter().take(opts.terms.max(1) * 8).collect();
+    let mut scored = Vec::with_capacity(opts.terms);
+    while scored.len() < opts.terms && !pool.is_empty() {
+        let top = pool[0].score;
+        let pick = (0..pool.len())
+            .filter(|&i| pool[i].score >= top - 0.05)
+            .max_by(|&i, &j| words(&pool[i]).cmp(&words(&pool[j])).then(j.cmp(&i)))
+            .unwrap_or(0);
+        scored.push(pool.remove(pick));
+    }
     scored.truncate(opts.terms);
     scored
 }

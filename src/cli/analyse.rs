@@ -30,6 +30,7 @@ pub fn default_cluster_args() -> ClustersArgs {
         resolution: 1.0,
         seed: 42,
         iterations: 50,
+        keep_leaves: false,
         name_terms: 3,
         json: false,
     }

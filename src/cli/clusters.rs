@@ -23,6 +23,9 @@ pub struct ClustersArgs {
     /// Maximum Leiden iterations.
     #[arg(long, default_value_t = 50)]
     pub iterations: usize,
+    /// Pass pendant nodes (one neighbour) to Leiden instead of attaching them to their neighbour.
+    #[arg(long)]
+    pub keep_leaves: bool,
     /// Terms in each cluster name.
     #[arg(long, default_value_t = 3)]
     pub name_terms: usize,
@@ -53,8 +56,13 @@ pub fn run(
         "cpm" => Quality::Cpm,
         q => bail!("unknown quality {q:?} (modularity or cpm)"),
     };
-    let opts =
-        ClusterOptions { quality, resolution: args.resolution, seed: args.seed, iterations: args.iterations };
+    let opts = ClusterOptions {
+        quality,
+        resolution: args.resolution,
+        seed: args.seed,
+        iterations: args.iterations,
+        attach_leaves: !args.keep_leaves,
+    };
     let partition = cluster::leiden(network, &opts);
     let nopts = NamingOptions { name_terms: args.name_terms, ..NamingOptions::default() };
     let summaries = naming::summarise(corpus, network, &partition, &nopts);
