@@ -285,7 +285,28 @@ pub fn overlap(a: &OverlapCmd, ctx: &Ctx) -> Result<ExitCode> {
         let tagged = store.tagged("review")?;
         (Some(corpus), tagged)
     };
-    super::overlap::run(&args, corpus.as_ref(), &tagged, &mut std::io::stdout().lock())?;
+    let report = super::overlap::run(&args, corpus.as_ref(), &tagged, &mut std::io::stdout().lock())?;
+    // The review <-> study graph as a picture, reviews and studies coloured apart.
+    let mut g = citemap::analysis::overlap::bipartite_graph(&report);
+    for n in g.graph.node_weights_mut() {
+        let review = matches!(n.attrs.get("role"), Some(citemap::graph::Attr::Str(r)) if r == "review");
+        n.attrs.insert("cluster".into(), citemap::graph::Attr::Int(if review { 1 } else { 2 }));
+        let name = if review { "reviews" } else { "primary studies" };
+        n.attrs.insert("cluster_name".into(), citemap::graph::Attr::Str(name.into()));
+    }
+    for ext in ["svg", "png"] {
+        let ra = RenderArgs {
+            output: a.out.join(format!("review_study.{ext}")),
+            format: Some(ext.into()),
+            title: Some(format!(
+                "{} reviews and their {} primary studies",
+                report.summary.n_reviews, report.summary.n_studies
+            )),
+            date: Some(run_date()),
+            ..RenderArgs::default()
+        };
+        super::render::run(&ra, &g)?;
+    }
     Ok(ExitCode::SUCCESS)
 }
 

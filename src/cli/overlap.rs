@@ -12,8 +12,7 @@ use citemap::export;
 use citemap::ingest::matrix;
 use citemap::model::{Corpus, Severity};
 use citemap::render::heatmap;
-use std::fs::File;
-use std::io::{BufWriter, Write};
+use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// Arguments of `citemap overlap`.
@@ -50,9 +49,20 @@ fn text(path: &Path) -> Result<String> {
     Ok(String::from_utf8_lossy(&read(path)?).into_owned())
 }
 
-fn create(dir: &Path, name: &str) -> Result<BufWriter<File>> {
+/// Writes `bytes` to `dir/name` through a temporary file renamed into place,
+/// so a failed run never leaves a half-written output.
+fn save(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
     let path = dir.join(name);
-    Ok(BufWriter::new(File::create(&path).with_context(|| format!("creating {}", path.display()))?))
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("creating a file in {}", dir.display()))?;
+    tmp.write_all(bytes).with_context(|| format!("writing {}", path.display()))?;
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        tmp.as_file().set_permissions(std::fs::Permissions::from_mode(0o644)).ok();
+    }
+    tmp.persist(&path).with_context(|| format!("renaming into {}", path.display()))?;
+    Ok(())
 }
 
 /// Builds the matrix the arguments ask for.
@@ -131,21 +141,21 @@ pub fn write_outputs(report: &OverlapReport, dir: &Path, unadjusted: bool) -> Re
         ("overlap.json", export::overlap::write_json),
     ];
     for (name, write) in tables {
-        let mut w = create(dir, name)?;
-        write(report, &mut w).with_context(|| format!("writing {name}"))?;
-        w.flush()?;
+        let mut buf = Vec::new();
+        write(report, &mut buf).with_context(|| format!("writing {name}"))?;
+        save(dir, name, &buf)?;
     }
     let opts = heatmap::Options { adjusted: !unadjusted, ..heatmap::Options::default() };
-    std::fs::write(dir.join("heatmap.svg"), heatmap::svg(report, &opts)).context("writing heatmap.svg")?;
-    std::fs::write(dir.join("heatmap.png"), heatmap::png(report, &opts)?).context("writing heatmap.png")?;
+    save(dir, "heatmap.svg", heatmap::svg(report, &opts).as_bytes())?;
+    save(dir, "heatmap.png", &heatmap::png(report, &opts)?)?;
     let g = overlap::bipartite_graph(report);
-    let mut w = create(dir, "review_study.dot")?;
-    export::dot::write(&g, &mut w, &export::dot::Options::default()).context("writing review_study.dot")?;
-    w.flush()?;
-    let mut w = create(dir, "review_study.graphml")?;
-    export::graphml::write(&g, &mut w, &export::graphml::Options::default())
+    let mut buf = Vec::new();
+    export::dot::write(&g, &mut buf, &export::dot::Options::default()).context("writing review_study.dot")?;
+    save(dir, "review_study.dot", &buf)?;
+    let mut buf = Vec::new();
+    export::graphml::write(&g, &mut buf, &export::graphml::Options::default())
         .context("writing review_study.graphml")?;
-    w.flush()?;
+    save(dir, "review_study.graphml", &buf)?;
     Ok(())
 }
 
