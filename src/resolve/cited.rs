@@ -107,6 +107,21 @@ fn compatible(a: &Citation, b: &Citation) -> bool {
     a.authors.iter().zip(&b.authors).all(|(x, y)| author_key(x) == author_key(y))
 }
 
+/// True when `abbrev` is `full` or an abbreviation of it word by word
+/// ("ANN CLIN MATER" of "Annals of Clinical Materials"), ignoring small words.
+pub(crate) fn venue_abbreviates(abbrev: &str, full: &str) -> bool {
+    const SMALL: [&str; 8] = ["of", "and", "the", "for", "in", "on", "a", "an"];
+    let words = |s: &str| -> Vec<String> {
+        norm::fold(s)
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty() && !SMALL.contains(w))
+            .map(str::to_string)
+            .collect()
+    };
+    let (a, f) = (words(abbrev), words(full));
+    !a.is_empty() && a.len() == f.len() && a.iter().zip(&f).all(|(x, y)| y.starts_with(x.as_str()))
+}
+
 /// True when a callout's author form fits a record's byline.
 fn form_fits_record(c: &Citation, r: &Record) -> bool {
     let n = r.authors.len();
@@ -242,6 +257,98 @@ pub(crate) fn resolve(
         }
         final_groups.extend(block_groups);
     }
+    // Citations with no author ("[Anonymous]" in WoS) cannot be blocked by
+    // author: join them to the one group citing the same year, volume and
+    // first page, when exactly one does.
+    let vpy = |g: &Vec<usize>| -> Option<(i32, String, String)> {
+        g.iter().find_map(|&k| {
+            let c = cit(pending[k]);
+            match (c.year, &c.volume, &c.first_page) {
+                (Some(y), Some(v), Some(p)) => Some((y, norm::alnum_key(v), norm::alnum_key(p))),
+                _ => None,
+            }
+        })
+    };
+    let mut by_vpy: BTreeMap<(i32, String, String), Vec<usize>> = BTreeMap::new();
+    for (gi, g) in final_groups.iter().enumerate() {
+        let authored = g.iter().any(|&k| !cit(pending[k]).authors.is_empty());
+        if let (true, Some(key)) = (authored, vpy(g)) {
+            by_vpy.entry(key).or_default().push(gi);
+        }
+    }
+    let mut absorbed = vec![false; final_groups.len()];
+    for gi in 0..final_groups.len() {
+        let anonymous = final_groups[gi].iter().all(|&k| cit(pending[k]).authors.is_empty());
+        if !anonymous {
+            continue;
+        }
+        if let Some(key) = vpy(&final_groups[gi]) {
+            if let Some([target]) = by_vpy.get(&key).map(Vec::as_slice) {
+                let moved = std::mem::take(&mut final_groups[gi]);
+                final_groups[*target].extend(moved);
+                absorbed[gi] = true;
+            }
+        }
+    }
+    // An anonymous citation with only a year and a venue (WoS "[Anonymous],
+    // 1981, ANN CLIN MATER") joins the one group cited by the same citing
+    // work with that year and a venue it abbreviates.
+    let citing = |g: &Vec<usize>| -> Vec<usize> {
+        let mut v: Vec<usize> = g.iter().map(|&k| groups.record_group[pending[k].0]).collect();
+        v.sort_unstable();
+        v.dedup();
+        v
+    };
+    let mut by_citing_year: BTreeMap<(usize, i32), Vec<usize>> = BTreeMap::new();
+    for (gi, g) in final_groups.iter().enumerate() {
+        if absorbed[gi] || g.iter().all(|&k| cit(pending[k]).authors.is_empty()) {
+            continue;
+        }
+        if let Some(y) = g.iter().find_map(|&k| cit(pending[k]).year) {
+            for w in citing(g) {
+                by_citing_year.entry((w, y)).or_default().push(gi);
+            }
+        }
+    }
+    for gi in 0..final_groups.len() {
+        let g = &final_groups[gi];
+        if absorbed[gi] || g.is_empty() || !g.iter().all(|&k| cit(pending[k]).authors.is_empty()) {
+            continue;
+        }
+        let first = cit(pending[g[0]]);
+        let (Some(year), Some(venue)) = (first.year, first.venue.as_deref()) else { continue };
+        let mut hits: Vec<usize> = citing(g)
+            .into_iter()
+            .filter_map(|w| by_citing_year.get(&(w, year)))
+            .flatten()
+            .copied()
+            .filter(|&t| {
+                final_groups[t]
+                    .iter()
+                    .any(|&k| cit(pending[k]).venue.as_deref().is_some_and(|v| venue_abbreviates(venue, v)))
+            })
+            .collect();
+        hits.sort_unstable();
+        hits.dedup();
+        match hits.as_slice() {
+            [target] => {
+                let moved = std::mem::take(&mut final_groups[gi]);
+                final_groups[*target].extend(moved);
+                absorbed[gi] = true;
+            }
+            [] => {}
+            many => diags.push(Diagnostic::warning(
+                first.at.clone(),
+                format!(
+                    "anonymous citation \"{}\" fits {} works cited with that year and venue: kept apart",
+                    norm::squash_ws(&first.raw),
+                    many.len()
+                ),
+            )),
+        }
+    }
+    let final_groups: Vec<Vec<usize>> =
+        final_groups.into_iter().zip(absorbed).filter(|(g, a)| !a && !g.is_empty()).map(|(g, _)| g).collect();
     let mut groups_out: Vec<Vec<(usize, usize)>> = final_groups
         .into_iter()
         .map(|g| {
