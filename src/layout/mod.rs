@@ -102,7 +102,10 @@ pub fn relative_radius(w: f64, max_w: f64, n: usize) -> f32 {
     let n = n.max(1) as f32;
     let r0 = (0.22 / n.sqrt()).clamp(0.0012, 0.0065);
     let r1 = (r0 * 4.0).min(0.022);
-    let t = if max_w > 0.0 && w > 0.0 { (w / max_w).clamp(0.0, 1.0).sqrt() as f32 } else { 0.0 };
+    // Sizes are relative to the most cited node, but never to fewer than 8
+    // citations: in a small corpus a work cited once is not drawn at full size.
+    let max_w = max_w.max(8.0);
+    let t = if w > 0.0 { (w / max_w).clamp(0.0, 1.0).sqrt() as f32 } else { 0.0 };
     r0 + (r1 - r0) * t
 }
 
