@@ -101,6 +101,21 @@ fn load_config(cli: &Cli) -> Result<(Config, Option<PathBuf>)> {
 
 /// Runs the command line; returns the process exit code.
 pub fn main() -> ExitCode {
+    // `citemap ... | head`: `println!` panics when stdout's reader has gone;
+    // that is not an error, so leave quietly with success.
+    let default_hook = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        let msg = info
+            .payload()
+            .downcast_ref::<String>()
+            .map(String::as_str)
+            .or_else(|| info.payload().downcast_ref::<&str>().copied())
+            .unwrap_or("");
+        if msg.contains("failed printing to stdout") && msg.contains("Broken pipe") {
+            std::process::exit(0);
+        }
+        default_hook(info);
+    }));
     let cli = Cli::parse();
     let (config, config_path) = match load_config(&cli) {
         Ok(c) => c,
