@@ -206,6 +206,40 @@ fn legend_entries(graph: &CitationGraph, cl: &[i64], by_cluster: bool) -> Vec<(&
 }
 
 /// Cuts `text` (with an ellipsis) until it is at most `max_w` pixels wide.
+/// Breaks `text` at spaces into at most `max_lines` lines of width `max_w`;
+/// the last line is shortened with an ellipsis when the text does not fit.
+fn wrap_text(text: &str, size: f32, max_w: f32, max_lines: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut current = String::new();
+    let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
+    let mut i = 0;
+    while i < words.len() {
+        let candidate =
+            if current.is_empty() { words[i].to_string() } else { format!("{current} {}", words[i]) };
+        if text_width(&candidate, size, false) <= max_w || current.is_empty() {
+            current = candidate;
+            i += 1;
+        } else {
+            lines.push(std::mem::take(&mut current));
+            if lines.len() == max_lines - 1 {
+                break;
+            }
+        }
+    }
+    let rest: Vec<&str> = words[i..].to_vec();
+    let last = if rest.is_empty() {
+        current
+    } else if current.is_empty() {
+        rest.join(" ")
+    } else {
+        format!("{current} {}", rest.join(" "))
+    };
+    if !last.is_empty() {
+        lines.push(fit_text(&last, size, false, max_w));
+    }
+    lines
+}
+
 fn fit_text(text: &str, size: f32, bold: bool, max_w: f32) -> String {
     if text_width(text, size, bold) <= max_w {
         return text.to_string();
@@ -465,17 +499,19 @@ pub fn render_svg(graph: &CitationGraph, positions: &[(f32, f32)], opts: &Render
             if y + 16.0 > h - 8.0 {
                 break;
             }
-            let t = fit_text(text, 12.0, false, legend_w - 40.0);
-            let _ = writeln!(
-                out,
-                r##"<circle cx="{}" cy="{}" r="6" fill="{c}"/><text x="{}" y="{}" font-size="12" fill="#1A1A1A">{}</text>"##,
-                num(x + 6.0),
-                num(y + 6.0),
-                num(x + 18.0),
-                num(y + 10.5),
-                xml(&t)
-            );
-            y += 20.0;
+            let lines = wrap_text(text, 12.0, legend_w - 40.0, 3);
+            let _ =
+                writeln!(out, r##"<circle cx="{}" cy="{}" r="6" fill="{c}"/>"##, num(x + 6.0), num(y + 6.0));
+            for (i, t) in lines.iter().enumerate() {
+                let _ = writeln!(
+                    out,
+                    r##"<text x="{}" y="{}" font-size="12" fill="#1A1A1A">{}</text>"##,
+                    num(x + 18.0),
+                    num(y + 10.5 + 15.0 * i as f32),
+                    xml(t)
+                );
+            }
+            y += 20.0 + 15.0 * (lines.len().max(1) - 1) as f32;
         }
         if shapes_legend && y + 40.0 < h - 8.0 {
             y += 10.0;
