@@ -235,7 +235,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
                 println!("skipped {}: {why}", i.report.path);
             }
         }
-        println!("network: {}", an.network_note);
+        println!("{}", an.network_note);
         for c in &summary.clusters {
             println!("cluster {}: {} ({} works)", c.cluster, c.name, c.size);
         }
