@@ -353,3 +353,45 @@ fn default_clusters_separate_the_seed_topics() {
         ["cluster_name"];
     assert!(name.contains("complex emotional needs"), "{name}");
 }
+
+#[test]
+fn the_seed_picture_gives_each_cluster_its_own_area() {
+    // The committed picture (kept current by the test above): the centres of
+    // the node discs, grouped by fill colour (one colour per cluster).
+    let svg = std::fs::read_to_string("graphs/seeds/map.svg").expect("graphs/seeds/map.svg");
+    let nodes =
+        svg.split("<g id=\"nodes\">").nth(1).and_then(|s| s.split("</g>").next()).expect("node group");
+    let attr = |el: &str, k: &str| -> Option<String> {
+        let start = el.find(&format!(" {k}=\""))? + k.len() + 3;
+        Some(el[start..].split('"').next()?.to_string())
+    };
+    let mut groups: std::collections::BTreeMap<String, Vec<(f64, f64)>> = Default::default();
+    for el in nodes.split("<circle").skip(1) {
+        let (Some(x), Some(y), Some(fill)) = (attr(el, "cx"), attr(el, "cy"), attr(el, "fill")) else {
+            continue;
+        };
+        groups.entry(fill).or_default().push((x.parse().unwrap(), y.parse().unwrap()));
+    }
+    assert_eq!(groups.len(), 3, "three cluster colours: {:?}", groups.keys());
+    let mean = |a: &[(f64, f64)], b: &[(f64, f64)]| {
+        let d: Vec<f64> = a
+            .iter()
+            .flat_map(|p| b.iter().map(move |q| (p.0 - q.0).hypot(p.1 - q.1)))
+            .filter(|&d| d > 0.0)
+            .collect();
+        d.iter().sum::<f64>() / d.len().max(1) as f64
+    };
+    let g: Vec<(&String, &Vec<(f64, f64)>)> = groups.iter().collect();
+    for i in 0..g.len() {
+        for j in i + 1..g.len() {
+            let inside = mean(g[i].1, g[i].1).max(mean(g[j].1, g[j].1));
+            let between = mean(g[i].1, g[j].1);
+            assert!(
+                between > 1.4 * inside,
+                "clusters {} and {} overlap in the picture: {between:.0} px apart on average, {inside:.0} px inside",
+                g[i].0,
+                g[j].0
+            );
+        }
+    }
+}

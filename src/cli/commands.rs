@@ -56,6 +56,10 @@ pub struct PictureArgs {
     /// Layout iterations (default by graph size).
     #[arg(long)]
     pub iterations: Option<usize>,
+    /// How much harder edges inside a cluster pull than edges between
+    /// clusters in the layout (1 ignores clusters).
+    #[arg(long, default_value_t = 9.0)]
+    pub cluster_separation: f32,
     /// Leave out the legend.
     #[arg(long)]
     pub no_legend: bool,
@@ -100,6 +104,7 @@ impl PictureArgs {
             max_labels: self.labels,
             seed: self.layout_seed,
             iterations: self.iterations,
+            cluster_separation: self.cluster_separation,
             no_legend: self.no_legend,
         }
     }

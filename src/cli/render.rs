@@ -42,6 +42,8 @@ pub struct RenderArgs {
     pub seed: u64,
     /// Layout iterations (`--iterations`; default by graph size).
     pub iterations: Option<usize>,
+    /// Pull of edges inside a cluster over edges between clusters (`--cluster-separation`, default 9).
+    pub cluster_separation: f32,
     /// Leave the legend out (`--no-legend`).
     pub no_legend: bool,
 }
@@ -60,6 +62,7 @@ impl Default for RenderArgs {
             max_labels: None,
             seed: 42,
             iterations: None,
+            cluster_separation: LayoutOptions::default().cluster_separation,
             no_legend: false,
         }
     }
@@ -92,7 +95,15 @@ fn write_file(path: &Path, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>
 }
 
 fn positions(g: &CitationGraph, args: &RenderArgs) -> Positions {
-    layout(g, &LayoutOptions { seed: args.seed, iterations: args.iterations, ..LayoutOptions::default() })
+    layout(
+        g,
+        &LayoutOptions {
+            seed: args.seed,
+            iterations: args.iterations,
+            cluster_separation: args.cluster_separation,
+            ..LayoutOptions::default()
+        },
+    )
 }
 
 fn dot_text(g: &CitationGraph) -> Result<String> {

@@ -8,7 +8,7 @@
 //! printed with [`format_float`]); everything from the data is XML-escaped.
 
 use super::escape::{truncate, xml};
-use super::labels::{place_labels, LabelRequest, Rect};
+use super::labels::{place_labels_avoiding, LabelRequest, Rect};
 use super::metrics::text_width;
 use super::raster::{self, FONT_FAMILY};
 use crate::graph::{attr, format_float, Attr, CitationGraph, NodeKind};
@@ -17,6 +17,13 @@ use petgraph::graph::EdgeIndex;
 use petgraph::visit::EdgeRef;
 use std::collections::{BTreeMap, BTreeSet};
 use std::fmt::Write as _;
+
+/// Up to this many nodes, labels keep clear of every node, not only labelled ones.
+const LABEL_CLEAR_MAX_NODES: usize = 5_000;
+
+/// The most important labels, which may cover unlabelled nodes when nothing
+/// else fits (see [`place_labels_avoiding`]).
+const ESSENTIAL_LABELS: usize = 12;
 
 /// Paul Tol's "muted" qualitative palette: nine colours distinguishable with
 /// the common colour-vision deficiencies. Cluster `k` (1 = largest) gets
@@ -425,16 +432,21 @@ pub fn render_svg(graph: &CitationGraph, positions: &[(f32, f32)], opts: &Render
             + g.edges_directed(petgraph::graph::NodeIndex::new(i), petgraph::Direction::Outgoing).count()
     };
     let mut ranked: Vec<usize> = (0..n).collect();
-    ranked
-        .sort_by(|&a, &b| weights[b].total_cmp(&weights[a]).then(degree(b).cmp(&degree(a))).then(a.cmp(&b)));
+    // Importance: citations received plus edges in the drawn network, so the
+    // corpus papers (many references, few citations) rank with the most cited works.
+    let score: Vec<f64> = (0..n).map(|i| weights[i] + degree(i) as f64).collect();
+    ranked.sort_by(|&a, &b| {
+        score[b].total_cmp(&score[a]).then(weights[b].total_cmp(&weights[a])).then(a.cmp(&b))
+    });
     ranked.truncate(max_labels);
+    let max_score = score.iter().cloned().fold(0.0, f64::max);
     let base = if opts.label_size.is_finite() { opts.label_size.clamp(4.0, 72.0) } else { 11.0 };
     let texts: Vec<(String, f32)> = ranked
         .iter()
         .map(|&i| {
             let node = &g[petgraph::graph::NodeIndex::new(i)];
             let label = if node.label.trim().is_empty() { &node.id } else { &node.label };
-            let t = if max_w > 0.0 { (weights[i] / max_w).sqrt() as f32 } else { 0.0 };
+            let t = if max_score > 0.0 { (score[i] / max_score).sqrt() as f32 } else { 0.0 };
             (truncate(label.trim(), 42), base + 5.0 * t)
         })
         .collect();
@@ -449,7 +461,23 @@ pub fn render_svg(graph: &CitationGraph, positions: &[(f32, f32)], opts: &Render
             height: size * (ASCENT + DESCENT),
         })
         .collect();
-    let placed = place_labels(&requests, frame.plot);
+    // Up to a few thousand nodes a label never covers another node's disc; in
+    // denser pictures that would drop nearly every label, so there only
+    // labelled nodes are kept clear (the white halo keeps the text readable).
+    let obstacles: Vec<Rect> = if n <= LABEL_CLEAR_MAX_NODES {
+        let labelled: BTreeSet<usize> = ranked.iter().copied().collect();
+        let grow = if opts.shapes { 1.3 } else { 1.0 };
+        (0..n)
+            .filter(|i| !labelled.contains(i))
+            .map(|i| {
+                let (x, y, r) = (px[i].0, px[i].1, radii[i] * grow);
+                Rect { x0: x - r, y0: y - r, x1: x + r, y1: y + r }
+            })
+            .collect()
+    } else {
+        Vec::new()
+    };
+    let placed = place_labels_avoiding(&requests, &obstacles, ESSENTIAL_LABELS, frame.plot);
     out.push_str("<g id=\"labels\" fill=\"#1A1A1A\">\n");
     for ((t, size), p) in texts.iter().zip(&placed) {
         let Some(p) = p else { continue };
