@@ -259,3 +259,86 @@ fn the_corpus_does_not_depend_on_input_order() {
     let backward = serde_json::to_string(&run(&rs)).unwrap();
     assert_eq!(forward, backward);
 }
+
+/// A reference-list entry: first author, year, venue, and optionally a title.
+fn entry(
+    input: &str,
+    line: u32,
+    author: Option<&str>,
+    year: i32,
+    venue: &str,
+    title: Option<&str>,
+) -> Citation {
+    Citation {
+        raw: format!("{}, {year}, {venue}", author.unwrap_or("[Anonymous]")),
+        authors: author
+            .map(|a| vec![Author { raw: a.to_string(), family: a.to_string(), ..Author::default() }])
+            .unwrap_or_default(),
+        year: Some(year),
+        venue: Some(venue.to_string()),
+        title: title.map(str::to_string),
+        count: 1,
+        at: Provenance::new(input, line, None),
+        ..Citation::default()
+    }
+}
+
+/// The same paper exported twice: a WoS-like list with an anonymous second
+/// entry, and a Scopus-like list where `scopus_order` gives the entries.
+fn anonymous_case(scopus_order: &[usize]) -> Corpus {
+    let doi = Identifier::doi("10.1000/anon.1").unwrap();
+    let mut wos = rec("x.wos.txt", 1);
+    wos.title = Some("Reference lists of two exports of one paper".into());
+    wos.add_id(doi.clone());
+    wos.citations = vec![
+        entry("x.wos.txt", 2, Some("Selworth"), 2013, "PUBLIC URBAN LETT", None),
+        entry("x.wos.txt", 3, None, 2017, "INT J EDUC SOFTW", None),
+        entry("x.wos.txt", 4, Some("Yorquist"), 2014, "ECON AGR LETT", None),
+        entry("x.wos.txt", 5, Some("Zanis"), 2017, "INT J EDUC SOFTW", None),
+    ];
+    let mut scopus = rec("x.ris", 1);
+    scopus.title = wos.title.clone();
+    scopus.add_id(doi);
+    let refs = [
+        entry("x.ris", 9, Some("Selworth"), 2013, "Public Urban Lett", Some("Chronic pain in mouse models")),
+        entry(
+            "x.ris",
+            9,
+            Some("Kelson"),
+            2017,
+            "Int J Educ Softw",
+            Some("Recommender systems in inpatients"),
+        ),
+        entry("x.ris", 9, Some("Yorquist"), 2014, "Econ Agr Lett", Some("Autism in university students")),
+        entry("x.ris", 9, Some("Zanis"), 2017, "Int J Educ Softw", Some("Recommender systems in refugees")),
+    ];
+    scopus.citations = scopus_order.iter().map(|&i| refs[i].clone()).collect();
+    run(&[wos, scopus])
+}
+
+fn anonymous_target(c: &Corpus) -> String {
+    let e = c
+        .cites
+        .iter()
+        .find(|e| e.sources.iter().any(|p| p.input == "x.wos.txt" && p.line == 3))
+        .expect("the anonymous entry is an edge");
+    c.works[e.to as usize].label.clone()
+}
+
+#[test]
+fn an_anonymous_reference_joins_the_entry_at_its_place_in_the_other_list() {
+    let c = anonymous_case(&[0, 1, 2, 3]);
+    assert!(anonymous_target(&c).starts_with("Kelson"), "{}", anonymous_target(&c));
+    assert_eq!(c.cites.len(), 4, "four references, each once");
+}
+
+#[test]
+fn an_anonymous_reference_without_order_evidence_is_reported_not_guessed() {
+    // Scopus lists the references in another order: nothing says which 2017
+    // Int J Educ Softw paper the anonymous WoS entry is.
+    let c = anonymous_case(&[3, 2, 0, 1]);
+    let t = anonymous_target(&c);
+    assert!(!t.starts_with("Kelson") && !t.starts_with("Zanis"), "guessed {t}");
+    assert_eq!(c.cites.len(), 5, "kept apart: one more edge than references");
+    assert!(c.diagnostics.iter().any(|d| d.message.contains("kept apart")), "{:?}", c.diagnostics);
+}

@@ -310,6 +310,21 @@ pub(crate) fn resolve(
             }
         }
     }
+    // Where each citation went so far: a record's work group, or a group of
+    // cited-only citations (kept current as anonymous citations move).
+    let mut slot: HashMap<(usize, usize), (bool, usize)> = HashMap::new();
+    for (ri, row) in targets.iter().enumerate() {
+        for (ci, t) in row.iter().enumerate() {
+            if let Some(Target::Paper(g)) = t {
+                slot.insert((ri, ci), (true, *g));
+            }
+        }
+    }
+    for (gi, g) in final_groups.iter().enumerate() {
+        for &k in g {
+            slot.insert(pending[k], (false, gi));
+        }
+    }
     for gi in 0..final_groups.len() {
         let g = &final_groups[gi];
         if absorbed[gi] || g.is_empty() || !g.iter().all(|&k| cit(pending[k]).authors.is_empty()) {
@@ -330,10 +345,50 @@ pub(crate) fn resolve(
             .collect();
         hits.sort_unstable();
         hits.dedup();
+        // Several candidates: the reference lists of the same citing work in
+        // two exports usually keep the article's order, so a candidate whose
+        // entry has the same neighbours in its list as the anonymous entry has
+        // in its own is the same reference.
+        if hits.len() > 1 {
+            let (ar, ac) = pending[g[0]];
+            let by_order: Vec<usize> = hits
+                .iter()
+                .copied()
+                .filter(|&t| {
+                    final_groups[t].iter().any(|&k| {
+                        let (r, c) = pending[k];
+                        r != ar
+                            && groups.record_group[r] == groups.record_group[ar]
+                            && same_neighbours(
+                                &slot,
+                                (ar, ac),
+                                (r, c),
+                                records[ar].citations.len(),
+                                records[r].citations.len(),
+                            )
+                    })
+                })
+                .collect();
+            if let [t] = by_order.as_slice() {
+                diags.push(Diagnostic::info(
+                    first.at.clone(),
+                    format!(
+                        "anonymous citation \"{}\" fits {} works cited with that year and venue: joined to the one at the same place in the other export's reference list",
+                        norm::squash_ws(&first.raw),
+                        hits.len()
+                    ),
+                ));
+                hits = vec![*t];
+            }
+        }
         match hits.as_slice() {
             [target] => {
+                let target = *target;
                 let moved = std::mem::take(&mut final_groups[gi]);
-                final_groups[*target].extend(moved);
+                for &k in &moved {
+                    slot.insert(pending[k], (false, target));
+                }
+                final_groups[target].extend(moved);
                 absorbed[gi] = true;
             }
             [] => {}
@@ -447,4 +502,30 @@ fn match_paper(
             None
         }
     }
+}
+
+/// True when citation `a` (entry `a.1` of a list of `len_a`) and citation `b`
+/// (entry `b.1` of a list of `len_b`) have the same neighbours: on each side
+/// either both lists end there or both neighbours went to the same place
+/// (`slot`), with at least one side a shared neighbour.
+fn same_neighbours(
+    slot: &HashMap<(usize, usize), (bool, usize)>,
+    a: (usize, usize),
+    b: (usize, usize),
+    len_a: usize,
+    len_b: usize,
+) -> bool {
+    let side = |da: Option<usize>, db: Option<usize>| -> Option<bool> {
+        match (da, db) {
+            (None, None) => Some(false),
+            (Some(x), Some(y)) => match (slot.get(&(a.0, x)), slot.get(&(b.0, y))) {
+                (Some(p), Some(q)) if p == q => Some(true),
+                _ => None,
+            },
+            _ => None,
+        }
+    };
+    let before = side(a.1.checked_sub(1), b.1.checked_sub(1));
+    let after = side((a.1 + 1 < len_a).then_some(a.1 + 1), (b.1 + 1 < len_b).then_some(b.1 + 1));
+    matches!((before, after), (Some(x), Some(y)) if x || y)
 }
