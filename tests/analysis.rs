@@ -666,3 +666,75 @@ fn path_with_an_ambiguous_end_lists_candidates() {
     // An agent id picks one of the candidates.
     assert!(matches!(query::path(&c, "A5", "Anna Smith"), query::Lookup::Found { .. }));
 }
+
+#[test]
+fn max_neighbours_keeps_each_nodes_strongest_ties() {
+    // Twelve papers: H shares 1..12 references with P1..P12 (so H's coupling
+    // weights to them all differ), and each Pi shares one reference with
+    // P(i+1). Every pair with shared references couples.
+    let mut b = Builder::default().work("H", 2020, "hub");
+    let mut hub_refs = Vec::new();
+    for r in 0..12 {
+        b = b.cited(&format!("R{r:02}"));
+        hub_refs.push(format!("R{r:02}"));
+    }
+    let hub: Vec<&str> = hub_refs.iter().map(String::as_str).collect();
+    b = b.cites("H", &hub);
+    for i in 1..=12 {
+        let p = format!("P{i:02}");
+        b = b.work(&p, 2020, "paper").cited(&format!("S{i:02}"));
+        let mut refs: Vec<String> = hub_refs[..i].to_vec();
+        refs.push(format!("S{i:02}"));
+        if i > 1 {
+            refs.push(format!("S{:02}", i - 1));
+        }
+        let r: Vec<&str> = refs.iter().map(String::as_str).collect();
+        b = b.cites(&p, &r);
+    }
+    let c = b.build();
+    let all = network::build(&c, &opts(NetworkKind::Coupling, Counting::Full));
+    let k = 3;
+    let few = network::build(
+        &c,
+        &NetworkOptions { max_neighbours: Some(k), ..opts(NetworkKind::Coupling, Counting::Full) },
+    );
+    assert!(few.graph.edge_count() < all.graph.edge_count());
+    // The hub keeps its three strongest partners (P12, P11, P10) ...
+    for p in ["P12", "P11", "P10"] {
+        assert_eq!(weight(&few, "WH", &format!("W{p}")), weight(&all, "WH", &format!("W{p}")), "{p}");
+    }
+    // ... every kept edge is among the k heaviest of one of its ends, and
+    // every node keeps min(k, degree) of its edges.
+    // Undirected edges are stored once, lower index first: look both ways.
+    let incident = |g: &CitationGraph, v: petgraph::graph::NodeIndex| -> Vec<f64> {
+        use petgraph::Direction::{Incoming, Outgoing};
+        g.graph
+            .edges_directed(v, Outgoing)
+            .chain(g.graph.edges_directed(v, Incoming))
+            .map(|e| e.weight().weight)
+            .collect()
+    };
+    let top = |g: &CitationGraph, v: petgraph::graph::NodeIndex| -> Vec<f64> {
+        let mut w = incident(g, v);
+        w.sort_by(|a, b| b.total_cmp(a));
+        w
+    };
+    use petgraph::visit::EdgeRef;
+    for e in few.graph.edge_references() {
+        let (a, b) = (&few.graph[e.source()].id, &few.graph[e.target()].id);
+        let (fa, fb) = (all.index[a], all.index[b]);
+        let kth = |v| top(&all, v).get(k - 1).copied().unwrap_or(0.0);
+        assert!(
+            e.weight().weight >= kth(fa) || e.weight().weight >= kth(fb),
+            "{a}-{b} kept without being strong"
+        );
+    }
+    for (id, &v) in &all.index {
+        let kept = few.index.get(id).map_or(0, |&u| incident(&few, u).len());
+        assert!(
+            kept >= top(&all, v).len().min(k),
+            "{id} lost its strongest ties: kept {kept} of {:?}",
+            top(&all, v)
+        );
+    }
+}

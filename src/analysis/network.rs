@@ -60,7 +60,10 @@
 //!
 //! Applied in this order: work filters (year range, document types, minimum
 //! citations, papers only) choose the works that take part; the network is
-//! computed over them; edges below `min_weight` are dropped; nodes without
+//! computed over them; edges below `min_weight` are dropped; with
+//! `max_neighbours = k` each node keeps its `k` heaviest edges (an edge stays
+//! when either end keeps it, ties by pair order), the usual k-nearest-neighbour
+//! sparsification that keeps every node's strongest ties; nodes without
 //! edges are dropped unless `keep_isolates`; nodes below `min_degree` (one
 //! pass) are dropped; `top_n` keeps the nodes with the largest weighted degree
 //! (ties by id); `largest_component` keeps the largest connected component
@@ -220,6 +223,12 @@ pub struct NetworkOptions {
     pub similarity: SimilarityOptions,
     /// Co-authorship: include organisations (corporate authors) as nodes.
     pub organisations: bool,
+    /// Undirected networks: each node keeps its `k` heaviest edges and an
+    /// edge stays when either end keeps it (`None` keeps all). Bounds the
+    /// coupling and co-citation networks of big corpora to at most `k` edges
+    /// per node while every node keeps its strongest ties.
+    #[serde(default)]
+    pub max_neighbours: Option<usize>,
 }
 
 impl Default for NetworkOptions {
@@ -232,6 +241,7 @@ impl Default for NetworkOptions {
             hybrid: HybridSpec::default(),
             similarity: SimilarityOptions::default(),
             organisations: false,
+            max_neighbours: None,
         }
     }
 }
@@ -437,10 +447,52 @@ fn citation_lists(corpus: &Corpus, ok: &[bool]) -> (Vec<Vec<u32>>, Vec<Vec<u32>>
     (refs, citers)
 }
 
-/// An undirected edge list over entity indices, with extra attributes per edge.
+/// An undirected edge list over entity indices, with what each edge carries
+/// beyond its weight.
 struct Projected {
     pairs: Vec<Pair>,
-    extra: Vec<Attrs>,
+    extra: Extra,
+}
+
+/// The hybrid components, in the order of [`Extra::Components`] slots.
+const COMPONENTS: [NetworkKind; 4] =
+    [NetworkKind::Citation, NetworkKind::Coupling, NetworkKind::Cocitation, NetworkKind::Similarity];
+
+/// Per-edge attributes of a projection, kept compact (a few bytes per pair)
+/// and turned into [`Attrs`] only for the edges that make it into the graph.
+enum Extra {
+    /// Nothing beyond `weight` (and `count` when the pair has one).
+    None,
+    /// A `works` attribute with the pair's count (co-authorship).
+    Works,
+    /// A `count` attribute with the pair's count (co-occurrence).
+    Count,
+    /// Hybrid component weights per pair, `NaN` for absent components
+    /// (slots follow [`COMPONENTS`]), written as `w_<kind>` attributes.
+    Components(Vec<[f64; 4]>),
+}
+
+impl Extra {
+    fn attrs(&self, e: usize, pair: &Pair) -> Attrs {
+        let mut m = Attrs::new();
+        match self {
+            Extra::None => {}
+            Extra::Works => {
+                m.insert("works".into(), Attr::Int(pair.count as i64));
+            }
+            Extra::Count => {
+                m.insert(attr::COUNT.into(), Attr::Int(pair.count as i64));
+            }
+            Extra::Components(c) => {
+                for (kind, &w) in COMPONENTS.iter().zip(c.get(e).into_iter().flatten()) {
+                    if !w.is_nan() {
+                        m.insert(format!("w_{}", kind.as_str()), Attr::Float(w));
+                    }
+                }
+            }
+        }
+        m
+    }
 }
 
 /// Node of work `i`, with the attributes [`crate::graph::build`] gives it.
@@ -567,9 +619,11 @@ fn work_projection(corpus: &Corpus, opts: &NetworkOptions, ok: &[bool], kind: Ne
 }
 
 fn plain(pairs: Vec<Pair>) -> Projected {
-    let extra = vec![Attrs::new(); pairs.len()];
-    Projected { pairs, extra }
+    Projected { pairs, extra: Extra::None }
 }
+
+/// A hybrid pair's total weight and its component weights (slots of [`COMPONENTS`]).
+type Summed = (f64, [f64; 4]);
 
 /// The weighted combination of normalised component networks.
 fn hybrid(
@@ -579,17 +633,16 @@ fn hybrid(
     refs: &[Vec<u32>],
     citers: &[Vec<u32>],
 ) -> Projected {
-    let mut sum: BTreeMap<(u32, u32), (f64, Attrs)> = BTreeMap::new();
+    // Hashed while accumulating, sorted once at the end: the order of the
+    // output never depends on the hash.
+    let mut sum: HashMap<(u32, u32), Summed> = HashMap::new();
     let mut add = |a: u32, b: u32, kind: NetworkKind, alpha: f64, s: f64| {
+        let Some(slot) = COMPONENTS.iter().position(|&k| k == kind) else { return };
         let key = (a.min(b), a.max(b));
-        let e = sum.entry(key).or_insert_with(|| (0.0, Attrs::new()));
-        let name = format!("w_{}", kind.as_str());
-        let prev = match e.1.get(&name) {
-            Some(Attr::Float(f)) => *f,
-            _ => 0.0,
-        };
+        let e = sum.entry(key).or_insert((0.0, [f64::NAN; 4]));
+        let prev = if e.1[slot].is_nan() { 0.0 } else { e.1[slot] };
         let new = prev.max(s);
-        e.1.insert(name, Attr::Float(new));
+        e.1[slot] = new;
         e.0 += alpha * (new - prev);
     };
     let mut seen = std::collections::BTreeSet::new();
@@ -621,13 +674,15 @@ fn hybrid(
             _ => {}
         }
     }
+    let mut sum: Vec<((u32, u32), Summed)> = sum.into_iter().collect();
+    sum.sort_unstable_by_key(|&(k, _)| k);
     let mut pairs = Vec::with_capacity(sum.len());
     let mut extra = Vec::with_capacity(sum.len());
-    for ((a, b), (w, attrs)) in sum {
+    for ((a, b), (w, c)) in sum {
         pairs.push(Pair { a, b, weight: w, count: 0 });
-        extra.push(attrs);
+        extra.push(c);
     }
-    Projected { pairs, extra }
+    Projected { pairs, extra: Extra::Components(extra) }
 }
 
 /// TF-IDF cosine top-k similarity over eligible works (module documentation).
@@ -724,14 +779,7 @@ fn build_coauthor(corpus: &Corpus, opts: &NetworkOptions, ok: &[bool]) -> Citati
     let authors =
         lists(corpus.works.len(), corpus.authorships.iter().filter(valid).map(|a| (a.work, a.agent)));
     let pairs = project(&works_of, &authors, opts.counting, opts.min_weight);
-    let extra = pairs
-        .iter()
-        .map(|p| {
-            let mut m = Attrs::new();
-            m.insert("works".into(), Attr::Int(p.count as i64));
-            m
-        })
-        .collect();
+    let extra = Extra::Works;
     let nodes: Vec<Option<Node>> = (0..corpus.agents.len())
         .map(|i| {
             if !is_node(i) || works_of[i].is_empty() {
@@ -837,14 +885,7 @@ fn build_subject(corpus: &Corpus, opts: &NetworkOptions, ok: &[bool]) -> Citatio
             slots[r] = Some(n);
         }
     }
-    let extra = pairs
-        .iter()
-        .map(|p| {
-            let mut m = Attrs::new();
-            m.insert(attr::COUNT.into(), Attr::Int(p.count as i64));
-            m
-        })
-        .collect();
+    let extra = Extra::Count;
     assemble(slots, Projected { pairs, extra }, opts)
 }
 
@@ -907,10 +948,53 @@ fn select(n: usize, edges: &[(u32, u32, f64)], present: &[bool], ids: &[&str], f
     keep
 }
 
+/// The edges of `edges` (indices into `pairs`) that are among the `k`
+/// heaviest of at least one of their ends, in the given order. Ties are broken
+/// by the position in `pairs`, so the choice is deterministic. O(E log E).
+fn strongest_per_node(n: usize, pairs: &[Pair], edges: &[usize], k: usize) -> Vec<usize> {
+    // Incident edges per node, in compressed rows.
+    let mut start = vec![0usize; n + 1];
+    for &e in edges {
+        let p = pairs[e];
+        for v in [p.a as usize, p.b as usize] {
+            if v < n {
+                start[v + 1] += 1;
+            }
+        }
+    }
+    for i in 0..n {
+        start[i + 1] += start[i];
+    }
+    let mut fill = start.clone();
+    let mut inc = vec![0usize; start[n]];
+    for (slot, &e) in edges.iter().enumerate() {
+        let p = pairs[e];
+        for v in [p.a as usize, p.b as usize] {
+            if v < n {
+                inc[fill[v]] = slot;
+                fill[v] += 1;
+            }
+        }
+    }
+    let mut keep = vec![false; edges.len()];
+    for v in 0..n {
+        let row = &mut inc[start[v]..start[v + 1]];
+        if row.len() > k {
+            row.sort_unstable_by(|&x, &y| {
+                pairs[edges[y]].weight.total_cmp(&pairs[edges[x]].weight).then(x.cmp(&y))
+            });
+        }
+        for &slot in row.iter().take(k) {
+            keep[slot] = true;
+        }
+    }
+    edges.iter().zip(keep).filter(|(_, k)| *k).map(|(&e, _)| e).collect()
+}
+
 /// Builds the output graph from entity nodes and undirected pairs.
 fn assemble(nodes: Vec<Option<Node>>, p: Projected, opts: &NetworkOptions) -> CitationGraph {
     let n = nodes.len();
-    let kept_edges: Vec<usize> = (0..p.pairs.len())
+    let mut kept_edges: Vec<usize> = (0..p.pairs.len())
         .filter(|&i| {
             let e = p.pairs[i];
             e.weight.is_finite()
@@ -920,6 +1004,9 @@ fn assemble(nodes: Vec<Option<Node>>, p: Projected, opts: &NetworkOptions) -> Ci
                 && nodes.get(e.b as usize).is_some_and(Option::is_some)
         })
         .collect();
+    if let Some(k) = opts.max_neighbours {
+        kept_edges = strongest_per_node(n, &p.pairs, &kept_edges, k);
+    }
     let edges: Vec<(u32, u32, f64)> =
         kept_edges.iter().map(|&i| (p.pairs[i].a, p.pairs[i].b, p.pairs[i].weight)).collect();
     let present: Vec<bool> = nodes.iter().map(Option::is_some).collect();
@@ -937,12 +1024,11 @@ fn assemble(nodes: Vec<Option<Node>>, p: Projected, opts: &NetworkOptions) -> Ci
     }
     let kind = opts.kind.edge_kind();
     let mut out: Vec<(petgraph::graph::NodeIndex, petgraph::graph::NodeIndex, Edge)> = Vec::new();
-    let mut extra = p.extra;
     for &e in &kept_edges {
         let pair = p.pairs[e];
         let (Some(a), Some(b)) = (ix[pair.a as usize], ix[pair.b as usize]) else { continue };
         let (a, b) = if a <= b { (a, b) } else { (b, a) };
-        let mut attrs = std::mem::take(&mut extra[e]);
+        let mut attrs = p.extra.attrs(e, &pair);
         attrs.insert(attr::WEIGHT.into(), Attr::Float(pair.weight));
         if pair.count > 0 && kind != EdgeKind::Coauthor && kind != EdgeKind::Cooccurrence {
             attrs.insert(attr::COUNT.into(), Attr::Int(pair.count as i64));

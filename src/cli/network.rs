@@ -50,6 +50,11 @@ pub struct NetworkArgs {
     /// Text similarity: neighbours kept per work.
     #[arg(long, default_value_t = 10)]
     pub similar_top_k: usize,
+    /// Each node keeps its N heaviest edges (an edge stays when either end
+    /// keeps it); bounds coupling and co-citation networks of big corpora.
+    /// 0 keeps every edge.
+    #[arg(long, default_value_t = 30)]
+    pub max_neighbours: usize,
 }
 
 impl Default for NetworkArgs {
@@ -69,6 +74,7 @@ impl Default for NetworkArgs {
             keep_isolates: false,
             hybrid: Vec::new(),
             similar_top_k: 10,
+            max_neighbours: 30,
         }
     }
 }
@@ -122,6 +128,7 @@ pub fn options(args: &NetworkArgs, corpus: &Corpus) -> Result<(NetworkOptions, O
         keep_isolates: args.keep_isolates,
     };
     o.similarity.top_k = args.similar_top_k;
+    o.max_neighbours = (args.max_neighbours > 0).then_some(args.max_neighbours);
     Ok((o, note))
 }
 
