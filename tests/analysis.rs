@@ -738,3 +738,17 @@ fn max_neighbours_keeps_each_nodes_strongest_ties() {
         );
     }
 }
+
+#[test]
+fn min_cited_by_leaves_out_cited_works_of_one_paper_only() {
+    // P1 cites A B C; P2 cites A B; P3 cites B C D: D is cited once.
+    let c = refs_corpus();
+    let mut o = opts(NetworkKind::Citation, Counting::Full);
+    o.filters.min_cited_by = Some(2);
+    let g = network::build(&c, &o);
+    assert!(g.node("WD").is_none(), "D is cited by one paper only");
+    for id in ["WA", "WB", "WC", "WP1", "WP2", "WP3"] {
+        assert!(g.node(id).is_some(), "{id} kept: papers are never filtered by it");
+    }
+    assert_eq!(g.edge_count(), 7, "only the edge to D went");
+}

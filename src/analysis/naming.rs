@@ -245,6 +245,7 @@ pub fn summarise(
         })
         .collect();
     let local = super::network::local_citations(corpus);
+    let by_work = agents_by_work(corpus);
     let n_clusters = members.len();
     let mut out = Vec::with_capacity(n_clusters);
     for (c, counts) in per_cluster.iter().enumerate() {
@@ -264,7 +265,7 @@ pub fn summarise(
             size: members[c].len(),
             n_works: ws.len(),
             terms,
-            authors: top_authors(corpus, ws, opts.top),
+            authors: top_authors(corpus, &by_work, ws, opts.top),
             venues: top_venues(corpus, ws, opts.top),
             year_min: years.iter().copied().min(),
             year_max: years.iter().copied().max(),
@@ -392,13 +393,27 @@ fn rank_counted(
     v
 }
 
-fn top_authors(corpus: &Corpus, ws: &[u32], top: usize) -> Vec<Counted> {
-    let set: BTreeSet<u32> = ws.iter().copied().collect();
-    let pairs: BTreeSet<(u32, u32)> =
-        corpus.authorships.iter().filter(|a| set.contains(&a.work)).map(|a| (a.agent, a.work)).collect();
+/// Agents of each work (by work index), each agent once per work.
+fn agents_by_work(corpus: &Corpus) -> Vec<Vec<u32>> {
+    let mut v: Vec<Vec<u32>> = vec![Vec::new(); corpus.works.len()];
+    for a in &corpus.authorships {
+        if let Some(list) = v.get_mut(a.work as usize) {
+            list.push(a.agent);
+        }
+    }
+    for list in &mut v {
+        list.sort_unstable();
+        list.dedup();
+    }
+    v
+}
+
+fn top_authors(corpus: &Corpus, by_work: &[Vec<u32>], ws: &[u32], top: usize) -> Vec<Counted> {
     let mut counts: BTreeMap<usize, usize> = BTreeMap::new();
-    for (a, _) in pairs {
-        *counts.entry(a as usize).or_insert(0) += 1;
+    for &w in ws {
+        for &a in by_work.get(w as usize).map_or(&[][..], Vec::as_slice) {
+            *counts.entry(a as usize).or_insert(0) += 1;
+        }
     }
     rank_counted(
         counts,

@@ -56,6 +56,9 @@
 //!   without reference lists are placed by their text while the rest are
 //!   placed by citations too.
 //!
+//! Above [`BIG_CORPUS_PAPERS`] papers, cited-only works cited by a single
+//! paper are left out (`min_cited_by = 2`).
+//!
 //! # Filters
 //!
 //! Applied in this order: work filters (year range, document types, minimum
@@ -194,6 +197,10 @@ pub struct Filters {
     pub doc_types: Vec<DocType>,
     /// Minimum citations: the larger of times cited and in-corpus citations.
     pub min_citations: Option<u64>,
+    /// Cited-only works (no record of their own) need at least this many
+    /// citing works in the corpus; records are not affected.
+    #[serde(default)]
+    pub min_cited_by: Option<u64>,
     /// Only works with a record of their own (no cited-only works).
     pub papers_only: bool,
     /// Minimum number of edges of a node.
@@ -255,7 +262,15 @@ pub struct DefaultNetwork {
     pub hybrid: HybridSpec,
     /// One sentence for the run report.
     pub reason: String,
+    /// Cited-only works cited by fewer corpus papers are left out
+    /// ([`Filters::min_cited_by`]): 2 above [`BIG_CORPUS_PAPERS`] papers.
+    pub min_cited_by: Option<u64>,
 }
+
+/// Above this many papers the default network leaves out cited-only works
+/// cited by a single paper: they are leaves that add nothing to coupling or
+/// clusters, and in a big corpus they are most of the nodes.
+pub const BIG_CORPUS_PAPERS: usize = 2_000;
 
 /// The network that suits what `corpus` contains (rule in the module documentation).
 pub fn default_kind(corpus: &Corpus) -> DefaultNetwork {
@@ -269,11 +284,24 @@ pub fn default_kind(corpus: &Corpus) -> DefaultNetwork {
     let with_refs =
         corpus.works.iter().zip(&has_refs).filter(|(w, &h)| w.kind == WorkKind::Paper && h).count();
     let share = if papers == 0 { 0.0 } else { with_refs as f64 / papers as f64 };
+    let min_cited_by = (papers > BIG_CORPUS_PAPERS).then_some(2);
+    let mut d = default_kind_for(papers, with_refs, share);
+    d.min_cited_by = min_cited_by;
+    if min_cited_by.is_some() {
+        d.reason.push_str(&format!(
+            "; cited works cited by one paper only left out (over {BIG_CORPUS_PAPERS} papers)"
+        ));
+    }
+    d
+}
+
+fn default_kind_for(papers: usize, with_refs: usize, share: f64) -> DefaultNetwork {
     if with_refs == 0 {
         DefaultNetwork {
             kind: NetworkKind::Similarity,
             hybrid: HybridSpec { components: vec![(NetworkKind::Similarity, 1.0)] },
             reason: format!("no paper of {papers} has a reference list: works linked by text similarity"),
+            min_cited_by: None,
         }
     } else if share >= 0.9 {
         DefaultNetwork {
@@ -282,6 +310,7 @@ pub fn default_kind(corpus: &Corpus) -> DefaultNetwork {
             reason: format!(
                 "{with_refs} of {papers} papers have reference lists: citation + bibliographic coupling"
             ),
+            min_cited_by: None,
         }
     } else {
         DefaultNetwork {
@@ -296,6 +325,7 @@ pub fn default_kind(corpus: &Corpus) -> DefaultNetwork {
             reason: format!(
                 "only {with_refs} of {papers} papers have reference lists: citation + coupling + text similarity"
             ),
+            min_cited_by: None,
         }
     }
 }
@@ -410,6 +440,11 @@ pub fn eligible_works(corpus: &Corpus, f: &Filters) -> Vec<bool> {
             if let Some(min) = f.min_citations {
                 let global = w.times_cited.as_ref().map_or(0, |t| t.value);
                 if global.max(local.get(i).copied().unwrap_or(0)) < min {
+                    return false;
+                }
+            }
+            if let Some(min) = f.min_cited_by {
+                if cited_only && local.get(i).copied().unwrap_or(0) < min {
                     return false;
                 }
             }

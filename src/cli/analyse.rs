@@ -5,6 +5,7 @@
 
 use super::clusters::{self, Clusters, ClustersArgs};
 use super::network::{self, NetworkArgs};
+use super::progress;
 use anyhow::Result;
 use citemap::analysis::metrics;
 use citemap::config::Config;
@@ -39,9 +40,17 @@ pub fn default_cluster_args() -> ClustersArgs {
 /// Builds the network (`net`), clusters it (`cl`) and computes metrics.
 pub fn analyse(corpus: &Corpus, config: &Config, net: &NetworkArgs, cl: &ClustersArgs) -> Result<Analysed> {
     let mut note = Vec::new();
+    progress::step(format_args!("building the network of {} works", corpus.works.len()));
     let mut network = network::run(net, corpus, &mut note)?;
+    progress::step("building the full graph");
     let mut graph = graph::build(corpus, &config.graph.build_options());
+    progress::step(format_args!(
+        "clustering {} nodes, {} edges",
+        network.graph.node_count(),
+        network.graph.edge_count()
+    ));
     let clusters = clusters::run(cl, corpus, &mut network, Some(&mut graph), &mut std::io::sink())?;
+    progress::step("metrics");
     let m = metrics::compute(&graph, corpus, &metrics::MetricsOptions::default());
     metrics::annotate(&mut graph, &m);
     let mn = metrics::compute(&network, corpus, &metrics::MetricsOptions::default());

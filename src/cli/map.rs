@@ -113,18 +113,21 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
     let inputs = read_inputs(&args.paths, ctx);
     let records: Vec<Record> =
         inputs.iter().filter_map(|i| i.data.as_ref()).flat_map(|(_, p)| p.records.iter().cloned()).collect();
+    super::progress::step(format_args!("resolving {} records", records.len()));
     let corpus = resolve::resolve(&records, &ctx.config.resolve);
     let an = analyse(&corpus, &ctx.config, &NetworkArgs::default(), &default_cluster_args())?;
     let g = &an.graph;
 
     let mut outputs = Vec::new();
     let mut picture_date = None;
+    let mut laid_out = None;
     for f in &formats {
         let name = match f.as_str() {
             "dot" | "graphml" => format!("graph.{f}"),
             _ => format!("map.{f}"),
         };
         let path = args.out.join(&name);
+        super::progress::step(format_args!("writing {name}"));
         match f.as_str() {
             "dot" => write_atomic(&path, |w| export::dot::write(g, w, &export::dot::Options::default()))?,
             "graphml" => {
@@ -140,7 +143,10 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
                     ));
                 }
                 picture_date = ra.date.clone();
-                super::render::run(&ra, &an.network)?;
+                if laid_out.is_none() && ra.engine.trim().eq_ignore_ascii_case("builtin") {
+                    laid_out = Some(super::render::positions(&an.network, &ra));
+                }
+                super::render::run_at(&ra, &an.network, laid_out.as_ref())?;
             }
         }
         outputs.push(name);
@@ -170,6 +176,13 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
             ConflictReport { work: &w.id, label: &w.label, conflict: &c.conflict }
         })
         .collect();
+    // Member labels per cluster, gathered in one pass over the network.
+    let mut members: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    for n in an.network.graph.node_weights() {
+        if let Some(citemap::graph::Attr::Int(k)) = n.attrs.get("cluster") {
+            members.entry(*k).or_default().push(n.label.clone());
+        }
+    }
     let summary = Summary {
         tool: "citemap",
         version: citemap::VERSION,
@@ -191,13 +204,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
                 cluster: c.cluster,
                 name: c.name.clone(),
                 size: c.size,
-                members: an
-                    .network
-                    .graph
-                    .node_weights()
-                    .filter(|n| matches!(n.attrs.get("cluster"), Some(citemap::graph::Attr::Int(k)) if *k == c.cluster as i64))
-                    .map(|n| n.label.clone())
-                    .collect(),
+                members: members.remove(&(c.cluster as i64)).unwrap_or_default(),
             })
             .collect(),
         picture_date,

@@ -14,6 +14,7 @@ mod map;
 mod network;
 mod overlap;
 mod pipeline;
+mod progress;
 mod query;
 mod render;
 mod show;
@@ -124,6 +125,7 @@ pub fn main() -> ExitCode {
             return ExitCode::from(2);
         }
     };
+    progress::init(!cli.quiet && !cli.json);
     let ctx = Ctx { config, config_path, json: cli.json, quiet: cli.quiet };
     let result = match &cli.command {
         Command::Map(a) => map::run(a, &ctx),

@@ -32,6 +32,10 @@ pub struct NetworkArgs {
     /// Minimum citations (times cited or in-corpus, the larger).
     #[arg(long)]
     pub min_citations: Option<u64>,
+    /// Cited-only works need this many citing papers (default: 2 above 2,000
+    /// papers when the network kind is chosen automatically, else 1).
+    #[arg(long)]
+    pub min_cited_by: Option<u64>,
     /// Minimum node degree.
     #[arg(long, default_value_t = 0)]
     pub min_degree: usize,
@@ -68,6 +72,7 @@ impl Default for NetworkArgs {
             year_to: None,
             doc_types: Vec::new(),
             min_citations: None,
+            min_cited_by: None,
             min_degree: 0,
             largest_component: false,
             top: None,
@@ -87,6 +92,7 @@ fn parse_doc_type(s: &str) -> Option<DocType> {
 pub fn options(args: &NetworkArgs, corpus: &Corpus) -> Result<(NetworkOptions, Option<String>)> {
     let mut o = NetworkOptions::default();
     let mut note = None;
+    let mut min_cited_by = None;
     match &args.kind {
         Some(k) => {
             let Some(kind) = NetworkKind::parse(k) else { bail!("unknown network kind {k:?}") };
@@ -96,6 +102,7 @@ pub fn options(args: &NetworkArgs, corpus: &Corpus) -> Result<(NetworkOptions, O
             let d = network::default_kind(corpus);
             o.kind = d.kind;
             o.hybrid = d.hybrid;
+            min_cited_by = d.min_cited_by;
             note = Some(d.reason);
         }
     }
@@ -121,6 +128,7 @@ pub fn options(args: &NetworkArgs, corpus: &Corpus) -> Result<(NetworkOptions, O
         year_max: args.year_to,
         doc_types,
         min_citations: args.min_citations,
+        min_cited_by: args.min_cited_by.or(min_cited_by),
         papers_only: false,
         min_degree: args.min_degree,
         largest_component: args.largest_component,

@@ -94,7 +94,9 @@ fn write_file(path: &Path, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>
     Ok(path.to_path_buf())
 }
 
-fn positions(g: &CitationGraph, args: &RenderArgs) -> Positions {
+/// The layout of `g` for these arguments.
+pub fn positions(g: &CitationGraph, args: &RenderArgs) -> Positions {
+    super::progress::step(format_args!("laying out {} nodes", g.graph.node_count()));
     layout(
         g,
         &LayoutOptions {
@@ -118,6 +120,20 @@ fn dot_text(g: &CitationGraph) -> Result<String> {
 /// Unknown formats or engines, IO failures, and Graphviz problems (with
 /// install instructions when `dot` is missing).
 pub fn run(args: &RenderArgs, graph: &CitationGraph) -> Result<Vec<PathBuf>> {
+    run_at(args, graph, None)
+}
+
+/// Like [`run`], with the layout already computed (`map` draws the SVG and
+/// the PNG from one layout).
+pub fn run_at(
+    args: &RenderArgs,
+    graph: &CitationGraph,
+    laid_out: Option<&Positions>,
+) -> Result<Vec<PathBuf>> {
+    let positions = |g: &CitationGraph, a: &RenderArgs| match laid_out {
+        Some(p) if p.len() == g.graph.node_count() => p.clone(),
+        _ => positions(g, a),
+    };
     let format = format_of(args)?;
     let out = &args.output;
     let title = args.title.clone().unwrap_or_else(|| "Citation map".into());
