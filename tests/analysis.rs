@@ -752,3 +752,70 @@ fn min_cited_by_leaves_out_cited_works_of_one_paper_only() {
     }
     assert_eq!(g.edge_count(), 7, "only the edge to D went");
 }
+
+/// The edges `(id, id, weight)` of an undirected network, lower id first, sorted.
+fn edge_set(g: &CitationGraph) -> Vec<(String, String, f64)> {
+    use petgraph::visit::EdgeRef;
+    let mut v: Vec<(String, String, f64)> = g
+        .graph
+        .edge_references()
+        .map(|e| {
+            let (a, b) = (g.graph[e.source()].id.clone(), g.graph[e.target()].id.clone());
+            let (a, b) = if a <= b { (a, b) } else { (b, a) };
+            (a, b, e.weight().weight)
+        })
+        .collect();
+    v.sort_by(|x, y| (&x.0, &x.1).cmp(&(&y.0, &y.1)));
+    v
+}
+
+/// Union over nodes of each node's `k` heaviest edges (ties: smaller other id).
+fn expected_top_k(all: &[(String, String, f64)], k: usize) -> Vec<(String, String, f64)> {
+    let mut by_node: std::collections::BTreeMap<&str, Vec<(f64, &str, usize)>> = Default::default();
+    for (i, (a, b, w)) in all.iter().enumerate() {
+        by_node.entry(a).or_default().push((*w, b, i));
+        by_node.entry(b).or_default().push((*w, a, i));
+    }
+    let mut keep = std::collections::BTreeSet::new();
+    for list in by_node.values_mut() {
+        list.sort_by(|x, y| y.0.total_cmp(&x.0).then(x.1.cmp(y.1)));
+        keep.extend(list.iter().take(k).map(|x| x.2));
+    }
+    keep.into_iter().map(|i| all[i].clone()).collect()
+}
+
+#[test]
+fn neighbour_limited_rows_equal_the_full_network_pruned() {
+    // A corpus with many overlapping reference lists: 40 papers citing
+    // windows of 60 cited works, so coupling and co-citation are dense.
+    let mut b = Builder::default();
+    for r in 0..60 {
+        b = b.cited(&format!("R{r:02}"));
+    }
+    for p in 0..40 {
+        let key = format!("P{p:02}");
+        let refs: Vec<String> = (0..12).map(|j| format!("R{:02}", (p * 7 + j * j) % 60)).collect();
+        let r: Vec<&str> = refs.iter().map(String::as_str).collect();
+        b = b.work(&key, 2000 + p, "paper").cites(&key, &r);
+    }
+    let c = b.build();
+    let hybrid =
+        |kind| NetworkOptions { kind, hybrid: network::HybridSpec::default(), ..opts(kind, Counting::Full) };
+    for (name, o) in [
+        ("coupling full", opts(NetworkKind::Coupling, Counting::Full)),
+        ("coupling fractional", opts(NetworkKind::Coupling, Counting::Fractional)),
+        ("co-citation", opts(NetworkKind::Cocitation, Counting::Full)),
+        ("hybrid", hybrid(NetworkKind::Hybrid)),
+    ] {
+        let all = edge_set(&network::build(&c, &o));
+        for k in [1, 3, 8] {
+            let few = edge_set(&network::build(&c, &NetworkOptions { max_neighbours: Some(k), ..o.clone() }));
+            let want = expected_top_k(&all, k);
+            assert_eq!(few.len(), want.len(), "{name}, k = {k}");
+            for (x, y) in few.iter().zip(&want) {
+                assert_eq!((&x.0, &x.1), (&y.0, &y.1), "{name}, k = {k}");
+                assert!((x.2 - y.2).abs() < 1e-12, "{name}, k = {k}: {} vs {}", x.2, y.2);
+            }
+        }
+    }
+}

@@ -392,6 +392,76 @@ fn project(
     out
 }
 
+/// Like [`project`], keeping only each entity's `k` heaviest pairs (ties by
+/// the other entity's index): row `a` is computed over every partner `b`, so
+/// every pair is seen from both ends and kept when either end keeps it. The
+/// result equals `project` followed by [`strongest_per_node`], in O(n k)
+/// memory and twice the pair incidences of time.
+fn project_rows(
+    left_to_mid: &[Vec<u32>],
+    mid_to_left: &[Vec<u32>],
+    counting: Counting,
+    min_weight: f64,
+    k: usize,
+) -> Vec<Pair> {
+    let n = left_to_mid.len();
+    let mut acc = vec![0.0f64; n];
+    let mut cnt = vec![0u32; n];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut out = Vec::new();
+    for (a, mids) in left_to_mid.iter().enumerate() {
+        for &m in mids {
+            let Some(list) = mid_to_left.get(m as usize) else { continue };
+            if list.len() < 2 {
+                continue;
+            }
+            let w = match counting {
+                Counting::Full => 1.0,
+                Counting::Fractional => 1.0 / (list.len() - 1) as f64,
+            };
+            for &b in list {
+                let bi = b as usize;
+                if bi == a || bi >= n {
+                    continue;
+                }
+                if cnt[bi] == 0 {
+                    touched.push(b);
+                }
+                acc[bi] += w;
+                cnt[bi] += 1;
+            }
+        }
+        let mut cand: Vec<u32> = touched
+            .iter()
+            .copied()
+            .filter(|&b| acc[b as usize] > 0.0 && acc[b as usize] >= min_weight)
+            .collect();
+        top_k_by(&mut cand, k, |b| acc[b as usize]);
+        for &b in &cand {
+            let (x, y) = if (a as u32) < b { (a as u32, b) } else { (b, a as u32) };
+            out.push(Pair { a: x, b: y, weight: acc[b as usize], count: cnt[b as usize] });
+        }
+        for &b in &touched {
+            acc[b as usize] = 0.0;
+            cnt[b as usize] = 0;
+        }
+        touched.clear();
+    }
+    out.sort_unstable_by_key(|p| (p.a, p.b));
+    out.dedup_by_key(|p| (p.a, p.b));
+    out
+}
+
+/// Keeps the `k` entries of `v` with the largest `weight` (ties: smaller
+/// index first), sorted by index.
+fn top_k_by(v: &mut Vec<u32>, k: usize, weight: impl Fn(u32) -> f64) {
+    if v.len() > k {
+        v.sort_unstable_by(|&x, &y| weight(y).total_cmp(&weight(x)).then(x.cmp(&y)));
+        v.truncate(k);
+    }
+    v.sort_unstable();
+}
+
 /// Sorted, deduplicated adjacency lists of a relation given as pairs.
 fn lists(n: usize, pairs: impl Iterator<Item = (u32, u32)>) -> Vec<Vec<u32>> {
     let mut out = vec![Vec::new(); n];
@@ -645,16 +715,158 @@ pub fn build(corpus: &Corpus, opts: &NetworkOptions) -> CitationGraph {
 
 fn work_projection(corpus: &Corpus, opts: &NetworkOptions, ok: &[bool], kind: NetworkKind) -> Projected {
     let (refs, citers) = citation_lists(corpus, ok);
+    // With a neighbour limit, each node's full row is computed and only its
+    // strongest `k` pairs kept, so memory is O(n k) instead of the number of
+    // pairs (tens of millions for the coupling of 100k works).
+    let k = opts.max_neighbours;
     match kind {
-        NetworkKind::Cocitation => plain(project(&citers, &refs, opts.counting, opts.min_weight)),
-        NetworkKind::Coupling => plain(project(&refs, &citers, opts.counting, opts.min_weight)),
+        NetworkKind::Cocitation => plain(match k {
+            Some(k) => project_rows(&citers, &refs, opts.counting, opts.min_weight, k),
+            None => project(&citers, &refs, opts.counting, opts.min_weight),
+        }),
+        NetworkKind::Coupling => plain(match k {
+            Some(k) => project_rows(&refs, &citers, opts.counting, opts.min_weight, k),
+            None => project(&refs, &citers, opts.counting, opts.min_weight),
+        }),
         NetworkKind::Similarity => plain(similarity(corpus, ok, &opts.similarity)),
-        _ => hybrid(corpus, opts, ok, &refs, &citers),
+        _ => match k {
+            Some(k) => hybrid_rows(corpus, opts, ok, &refs, &citers, k),
+            None => hybrid(corpus, opts, ok, &refs, &citers),
+        },
     }
 }
 
 fn plain(pairs: Vec<Pair>) -> Projected {
     Projected { pairs, extra: Extra::None }
+}
+
+/// [`hybrid`] with each work keeping only its `k` heaviest pairs, computed a
+/// row at a time (see [`project_rows`]): for work `a`, every partner's
+/// component weights are accumulated in scratch arrays, summed, and the `k`
+/// heaviest kept. Pairs kept from both ends are merged. Same weights as
+/// [`hybrid`] followed by [`strongest_per_node`], in O(n k) memory.
+fn hybrid_rows(
+    corpus: &Corpus,
+    opts: &NetworkOptions,
+    ok: &[bool],
+    refs: &[Vec<u32>],
+    citers: &[Vec<u32>],
+    k: usize,
+) -> Projected {
+    let n = refs.len();
+    let mut alpha = [0.0f64; 4];
+    let mut seen = std::collections::BTreeSet::new();
+    for &(kind, a) in &opts.hybrid.components {
+        if let Some(slot) = COMPONENTS.iter().position(|&c| c == kind) {
+            if seen.insert(kind) && a.is_finite() && a > 0.0 {
+                alpha[slot] = a;
+            }
+        }
+    }
+    // Similarity pairs as adjacency lists (they are already top-k per work).
+    let mut sim: Vec<Vec<(u32, f64)>> = vec![Vec::new(); if alpha[3] > 0.0 { n } else { 0 }];
+    if alpha[3] > 0.0 {
+        for p in similarity(corpus, ok, &opts.similarity) {
+            if let (Some(_), Some(_)) = (sim.get(p.a as usize), sim.get(p.b as usize)) {
+                sim[p.a as usize].push((p.b, p.weight));
+                sim[p.b as usize].push((p.a, p.weight));
+            }
+        }
+    }
+    let mut comp = vec![[f64::NAN; 4]; n];
+    let mut shared = vec![[0u32; 2]; n];
+    let mut touched: Vec<u32> = Vec::new();
+    let mut out: Vec<((u32, u32), Summed)> = Vec::new();
+    let mut mark = vec![false; n];
+    let touch = |b: u32, touched: &mut Vec<u32>, mark: &mut [bool]| {
+        if !mark[b as usize] {
+            mark[b as usize] = true;
+            touched.push(b);
+        }
+    };
+    for a in 0..n {
+        let a32 = a as u32;
+        if alpha[0] > 0.0 {
+            for &b in refs[a].iter().chain(&citers[a]) {
+                if b != a32 && (b as usize) < n {
+                    touch(b, &mut touched, &mut mark);
+                    comp[b as usize][0] = 1.0;
+                }
+            }
+        }
+        // Coupling counts shared references, co-citation shared citers.
+        for (slot, (mine, theirs)) in [(1usize, (refs, citers)), (2, (citers, refs))] {
+            if alpha[slot] <= 0.0 {
+                continue;
+            }
+            for &m in &mine[a] {
+                let Some(list) = theirs.get(m as usize) else { continue };
+                if list.len() < 2 {
+                    continue;
+                }
+                for &b in list {
+                    if b != a32 && (b as usize) < n {
+                        touch(b, &mut touched, &mut mark);
+                        shared[b as usize][slot - 1] += 1;
+                    }
+                }
+            }
+        }
+        if alpha[3] > 0.0 {
+            for &(b, w) in &sim[a] {
+                if b != a32 && (b as usize) < n {
+                    touch(b, &mut touched, &mut mark);
+                    let c = &mut comp[b as usize][3];
+                    *c = if c.is_nan() { w } else { c.max(w) };
+                }
+            }
+        }
+        // Finish the row: Salton cosines, then the weighted sum in slot order.
+        let total = |b: u32, comp: &[[f64; 4]]| -> f64 {
+            (0..4)
+                .filter(|&i| alpha[i] > 0.0 && !comp[b as usize][i].is_nan())
+                .map(|i| alpha[i] * comp[b as usize][i])
+                .sum()
+        };
+        for &b in &touched {
+            let bi = b as usize;
+            for (slot, lists) in [(1usize, refs), (2, citers)] {
+                let c = shared[bi][slot - 1];
+                if c > 0 {
+                    let (ka, kb) = (lists[a].len() as f64, lists[bi].len() as f64);
+                    comp[bi][slot] = c as f64 / (ka * kb).sqrt();
+                }
+            }
+        }
+        let mut cand: Vec<u32> = touched
+            .iter()
+            .copied()
+            .filter(|&b| {
+                let t = total(b, &comp);
+                t.is_finite() && t > 0.0 && t >= opts.min_weight
+            })
+            .collect();
+        top_k_by(&mut cand, k, |b| total(b, &comp));
+        for &b in &cand {
+            let key = if a32 < b { (a32, b) } else { (b, a32) };
+            out.push((key, (total(b, &comp), comp[b as usize])));
+        }
+        for &b in &touched {
+            comp[b as usize] = [f64::NAN; 4];
+            shared[b as usize] = [0, 0];
+            mark[b as usize] = false;
+        }
+        touched.clear();
+    }
+    out.sort_unstable_by_key(|x| x.0);
+    out.dedup_by(|x, y| x.0 == y.0);
+    let mut pairs = Vec::with_capacity(out.len());
+    let mut extra = Vec::with_capacity(out.len());
+    for ((a, b), (w, c)) in out {
+        pairs.push(Pair { a, b, weight: w, count: 0 });
+        extra.push(c);
+    }
+    Projected { pairs, extra: Extra::Components(extra) }
 }
 
 /// A hybrid pair's total weight and its component weights (slots of [`COMPONENTS`]).
