@@ -13,6 +13,9 @@ mod build;
 
 pub use build::{build, BuildOptions};
 
+mod attrs;
+pub use attrs::Attrs;
+
 use crate::model::Provenance;
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::{Deserialize, Serialize};
@@ -97,9 +100,6 @@ pub fn format_float(f: f64) -> String {
         s.to_string()
     }
 }
-
-/// Attributes keyed by name, iterated in name order.
-pub type Attrs = BTreeMap<String, Attr>;
 
 /// What a node stands for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
