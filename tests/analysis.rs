@@ -819,3 +819,35 @@ fn neighbour_limited_rows_equal_the_full_network_pruned() {
         }
     }
 }
+
+#[test]
+fn betweenness_is_the_same_on_any_number_of_threads() {
+    // A ring of 40 cliques of 6: many shortest paths of equal length.
+    let mut edges = Vec::new();
+    for c in 0..40 {
+        clique(c * 6, 6, &mut edges);
+        edges.push((c * 6, ((c + 1) % 40) * 6 + 1));
+    }
+    let n = 240;
+    let mut adj = vec![Vec::new(); n];
+    for &(a, b) in &edges {
+        adj[a].push(b);
+        adj[b].push(a);
+    }
+    for l in &mut adj {
+        l.sort_unstable();
+        l.dedup();
+    }
+    let on = |threads: usize, sample: Option<(usize, u64)>| {
+        let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().expect("pool");
+        pool.install(|| metrics::betweenness(&adj, sample))
+    };
+    for sample in [None, Some((50, 7))] {
+        let one: Vec<u64> = on(1, sample).iter().map(|x| x.to_bits()).collect();
+        let four: Vec<u64> = on(4, sample).iter().map(|x| x.to_bits()).collect();
+        assert_eq!(one, four, "{sample:?}");
+    }
+    // Symmetric ring: every clique's bridge ends carry the same load.
+    let bc = on(3, None);
+    assert!((bc[0] - bc[6]).abs() < 1e-9 && bc[0] > bc[2]);
+}

@@ -213,7 +213,6 @@ fn undirected_adjacency(graph: &CitationGraph) -> Vec<Vec<usize>> {
 /// uses `k` distinct random sources and scales by `n / k`.
 pub fn betweenness(adj: &[Vec<usize>], sample: Option<(usize, u64)>) -> Vec<f64> {
     let n = adj.len();
-    let mut bc = vec![0.0; n];
     let sources: Vec<usize> = match sample {
         Some((k, seed)) if k < n => {
             // Partial Fisher-Yates: the first k of a seeded shuffle.
@@ -229,12 +228,36 @@ pub fn betweenness(adj: &[Vec<usize>], sample: Option<(usize, u64)>) -> Vec<f64>
         }
         _ => (0..n).collect(),
     };
+    // Sources run in fixed chunks on the rayon pool; the chunks' sums are
+    // added in chunk order, so the result does not depend on the thread count.
+    const CHUNK: usize = 8;
+    let threads = rayon::current_num_threads().max(1);
+    let mut bc = vec![0.0f64; n];
+    for group in sources.chunks(CHUNK * threads * 2) {
+        use rayon::prelude::*;
+        let partials: Vec<Vec<f64>> = group.par_chunks(CHUNK).map(|chunk| brandes(adj, chunk)).collect();
+        for p in partials {
+            for (b, x) in bc.iter_mut().zip(p) {
+                *b += x;
+            }
+        }
+    }
+    // Undirected: each pair was counted from both ends.
+    let scale = if sources.len() < n && !sources.is_empty() { n as f64 / sources.len() as f64 } else { 1.0 };
+    bc.iter_mut().for_each(|x| *x *= scale / 2.0);
+    bc
+}
+
+/// Dependencies accumulated from `sources` (Brandes 2001, unweighted).
+fn brandes(adj: &[Vec<usize>], sources: &[usize]) -> Vec<f64> {
+    let n = adj.len();
+    let mut bc = vec![0.0f64; n];
     let mut sigma = vec![0.0f64; n];
     let mut dist = vec![-1i64; n];
     let mut delta = vec![0.0f64; n];
     let mut stack: Vec<usize> = Vec::with_capacity(n);
     let mut queue = VecDeque::new();
-    for &s in &sources {
+    for &s in sources {
         for &v in &stack {
             sigma[v] = 0.0;
             dist[v] = -1;
@@ -269,9 +292,6 @@ pub fn betweenness(adj: &[Vec<usize>], sample: Option<(usize, u64)>) -> Vec<f64>
             }
         }
     }
-    // Undirected: each pair was counted from both ends.
-    let scale = if sources.len() < n && !sources.is_empty() { n as f64 / sources.len() as f64 } else { 1.0 };
-    bc.iter_mut().for_each(|x| *x *= scale / 2.0);
     bc
 }
 
