@@ -220,7 +220,19 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
         println!("{json}");
     } else {
         if !ctx.quiet {
-            print_diagnostics(summary.warnings.iter().copied());
+            // A big corpus can have thousands of warnings: the first ones on
+            // the terminal, all of them in summary.json.
+            const SHOWN: usize = 50;
+            let loud: Vec<&Diagnostic> =
+                summary.warnings.iter().copied().filter(|d| d.severity >= Severity::Warning).collect();
+            print_diagnostics(loud.iter().copied().take(SHOWN));
+            if loud.len() > SHOWN {
+                eprintln!(
+                    "... and {} more warnings in {}",
+                    loud.len() - SHOWN,
+                    args.out.join("summary.json").display()
+                );
+            }
         }
         let c = &summary.counts;
         println!(
