@@ -49,7 +49,8 @@ impl Default for StoreConfig {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
 pub struct IngestConfig {
-    /// Largest input file read, in bytes; bigger files are skipped with an error.
+    /// Largest input read whole, in bytes; bigger ones are skipped with an
+    /// error. OpenAlex JSON Lines and WoS plain text stream and have no limit.
     pub max_file_bytes: u64,
     /// Skip hidden files and folders (names starting with `.`) when walking folders.
     pub skip_hidden: bool,

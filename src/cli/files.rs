@@ -1,9 +1,9 @@
-//! File-system helpers for the CLI: walking inputs in a stable order, reading
-//! with a size bound, and atomic writes (temporary file + rename).
+//! File-system helpers for the CLI: walking inputs in a stable order and
+//! atomic writes (temporary file + rename).
 
 use anyhow::{Context, Result};
 use std::fs;
-use std::io::{BufWriter, Read, Write};
+use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
 
 /// One input found on disk, or why it could not be used.
@@ -44,17 +44,6 @@ fn walk(p: &Path, skip_hidden: bool, out: &mut Vec<Found>, top: bool) {
         },
         Ok(_) => out.push(Found::File(p.to_path_buf())),
     }
-}
-
-/// Reads a file of at most `limit` bytes.
-pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, String> {
-    let f = fs::File::open(path).map_err(|e| e.to_string())?;
-    let mut buf = Vec::new();
-    f.take(limit + 1).read_to_end(&mut buf).map_err(|e| e.to_string())?;
-    if buf.len() as u64 > limit {
-        return Err(format!("larger than the {limit}-byte limit (ingest.max_file_bytes)"));
-    }
-    Ok(buf)
 }
 
 /// Writes a file atomically: the content goes to a temporary file in the

@@ -6,7 +6,7 @@ use super::pipeline::{print_diagnostics, read_inputs};
 use super::Ctx;
 use anyhow::{Context, Result};
 use citemap::resolve;
-use citemap::store::{Added, Store};
+use citemap::store::Store;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -36,26 +36,16 @@ struct FileReport<'a> {
 
 /// Runs `ingest`.
 pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
-    let inputs = read_inputs(&args.paths, ctx);
     let path = &ctx.config.store.path;
     let mut store = Store::open(path).with_context(|| format!("opening the store {}", path.display()))?;
-    let mut statuses = Vec::with_capacity(inputs.len());
-    {
+    let inputs = {
         let mut batch = store.batch()?;
-        for i in &inputs {
-            let status = match &i.data {
-                Some((bytes, parsed)) if i.report.format.is_some() => {
-                    match batch.add_input(&i.report.path, bytes, i.report.format.as_deref(), parsed)? {
-                        Added::New(_) => "added".to_string(),
-                        Added::AlreadyStored { label, .. } => format!("already stored as {label}"),
-                    }
-                }
-                _ => "skipped".to_string(),
-            };
-            statuses.push(status);
-        }
+        let inputs = read_inputs(&args.paths, ctx, Some(&mut batch))?;
         batch.commit().context("saving the store")?;
-    }
+        inputs
+    };
+    let statuses: Vec<String> =
+        inputs.iter().map(|i| i.status.clone().unwrap_or_else(|| "skipped".to_string())).collect();
     // Merged: records of each input whose work also has sources from other inputs.
     let records = store.records()?;
     let corpus = resolve::resolve(&records, &ctx.config.resolve);

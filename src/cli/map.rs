@@ -110,9 +110,9 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
             bail!("unknown map format {f:?} (expected dot, graphml, svg, png)");
         }
     }
-    let inputs = read_inputs(&args.paths, ctx);
+    let mut inputs = read_inputs(&args.paths, ctx, None)?;
     let records: Vec<Record> =
-        inputs.iter().filter_map(|i| i.data.as_ref()).flat_map(|(_, p)| p.records.iter().cloned()).collect();
+        inputs.iter_mut().filter_map(|i| i.parsed.take()).flat_map(|p| p.records).collect();
     super::progress::step(format_args!("resolving {} records", records.len()));
     let corpus = resolve::resolve(&records, &ctx.config.resolve);
     let an = analyse(&corpus, &ctx.config, &NetworkArgs::default(), &default_cluster_args())?;

@@ -1,11 +1,15 @@
-//! The steps `map` and `ingest` share: find the input files, read each one
-//! (bounded), detect and parse it, and report per file.
+//! The steps `map` and `ingest` share: find the input files, stream each one
+//! through its reader (and, for `ingest`, into the store), and report per file.
 
 use super::files::{self, Found};
 use super::Ctx;
+use anyhow::Result;
 use citemap::ingest;
 use citemap::model::{Diagnostic, Parsed, Provenance, Severity};
+use citemap::store::{Added, Batch};
 use serde::Serialize;
+use sha2::{Digest, Sha256};
+use std::io::Read;
 use std::path::PathBuf;
 
 /// What happened to one input.
@@ -29,91 +33,169 @@ pub struct InputReport {
     pub diagnostics: Vec<Diagnostic>,
 }
 
-/// One read input: its report and, when readable, its bytes and records.
+/// One read input: its report, its records when readable, and what the
+/// store did with it when one was given.
 pub struct ReadInput {
     /// The report.
     pub report: InputReport,
-    /// Raw bytes and parse result.
-    pub data: Option<(Vec<u8>, Parsed)>,
+    /// Parse result (`None`: the file could not be read, or it went into the
+    /// store, which then holds the records).
+    pub parsed: Option<Parsed>,
+    /// `added`, `already stored as LABEL` or `skipped` (with a store).
+    pub status: Option<String>,
 }
 
 fn label(p: &std::path::Path) -> String {
     p.to_string_lossy().replace('\\', "/")
 }
 
-/// Reads every file under `paths`.
-pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx) -> Vec<ReadInput> {
+/// A reader that shows every byte it reads to `sink` (hashing, spooling into
+/// the store) before handing it on.
+struct Tee<'a, R> {
+    inner: R,
+    sink: &'a mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+}
+
+impl<R: Read> Read for Tee<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        (self.sink)(&buf[..n])?;
+        Ok(n)
+    }
+}
+
+fn unreadable(path: String, why: String) -> ReadInput {
+    ReadInput {
+        report: InputReport {
+            diagnostics: vec![Diagnostic::error(
+                Provenance::new(&path, 0, None),
+                format!("cannot read: {why}"),
+            )],
+            path,
+            sha256: None,
+            bytes: 0,
+            format: None,
+            records: 0,
+            skipped: Some(format!("cannot read: {why}")),
+        },
+        parsed: None,
+        status: Some("skipped".to_string()),
+    }
+}
+
+/// Reads every file under `paths`, one at a time, streaming each through its
+/// reader (see [`ingest::read_from`]). With `batch`, each readable input's
+/// raw bytes are spooled into the store as they are read and kept with its
+/// records; the bytes are never held whole in memory.
+pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut batch: Option<&mut Batch>) -> Result<Vec<ReadInput>> {
     let found = files::collect(paths, ctx.config.ingest.skip_hidden);
     let total = found.len();
     let mut out = Vec::with_capacity(total);
     for (i, f) in found.into_iter().enumerate() {
-        match f {
+        let p = match f {
             Found::Unreadable(p, why) => {
-                let path = label(&p);
-                out.push(ReadInput {
-                    report: InputReport {
-                        diagnostics: vec![Diagnostic::error(
-                            Provenance::new(&path, 0, None),
-                            format!("cannot read: {why}"),
-                        )],
-                        path,
-                        sha256: None,
-                        bytes: 0,
-                        format: None,
-                        records: 0,
-                        skipped: Some(format!("cannot read: {why}")),
-                    },
-                    data: None,
-                });
+                out.push(unreadable(label(&p), why));
+                continue;
             }
-            Found::File(p) => {
-                let path = label(&p);
-                if !ctx.quiet && total > 1 && !ctx.json {
-                    eprintln!("[{}/{total}] reading {path}", i + 1);
-                }
-                match files::read_bounded(&p, ctx.config.ingest.max_file_bytes) {
-                    Err(why) => out.push(ReadInput {
-                        report: InputReport {
-                            diagnostics: vec![Diagnostic::error(
-                                Provenance::new(&path, 0, None),
-                                format!("cannot read: {why}"),
-                            )],
-                            path,
-                            sha256: None,
-                            bytes: 0,
-                            format: None,
-                            records: 0,
-                            skipped: Some(format!("cannot read: {why}")),
-                        },
-                        data: None,
-                    }),
-                    Ok(bytes) => {
-                        let (format, parsed) = ingest::read(&path, &bytes, &ingest::Options::default());
-                        let skipped = if format.is_none() {
-                            Some("unknown kind of input".to_string())
-                        } else if parsed.records.is_empty() {
-                            Some("no records found".to_string())
-                        } else {
-                            None
-                        };
-                        out.push(ReadInput {
-                            report: InputReport {
-                                path,
-                                sha256: Some(citemap::store::sha256_hex(&bytes)),
-                                bytes: bytes.len() as u64,
-                                format: format.map(|f| f.name().to_string()),
-                                records: parsed.records.len(),
-                                skipped,
-                                diagnostics: parsed.diagnostics.clone(),
-                            },
-                            data: Some((bytes, parsed)),
-                        });
+            Found::File(p) => p,
+        };
+        let path = label(&p);
+        if !ctx.quiet && total > 1 && !ctx.json {
+            eprintln!("[{}/{total}] reading {path}", i + 1);
+        }
+        let file = match std::fs::File::open(&p) {
+            Ok(f) => f,
+            Err(e) => {
+                out.push(unreadable(path, e.to_string()));
+                continue;
+            }
+        };
+        let mut spool = match batch.as_deref_mut() {
+            Some(b) => Some(b.spool()?),
+            None => None,
+        };
+        let mut hash = Sha256::new();
+        let mut bytes = 0u64;
+        let read = {
+            let mut sink = |data: &[u8]| -> std::io::Result<()> {
+                bytes += data.len() as u64;
+                match spool.as_mut() {
+                    Some(s) => s.write(data).map_err(std::io::Error::other),
+                    None => {
+                        hash.update(data);
+                        Ok(())
                     }
                 }
+            };
+            let mut tee = Tee { inner: file, sink: &mut sink };
+            ingest::read_from(&path, &mut tee, &ingest::Options::default(), ctx.config.ingest.max_file_bytes)
+                .and_then(|r| {
+                    // The hash covers the whole file, also what the reader did not need.
+                    if r.0.is_some() {
+                        std::io::copy(&mut tee, &mut std::io::sink())?;
+                    }
+                    Ok(r)
+                })
+        };
+        let (format, parsed) = match read {
+            Ok(r) => r,
+            Err(e) => {
+                if let Some(s) = spool {
+                    s.abandon()?;
+                }
+                out.push(unreadable(path, e.to_string()));
+                continue;
             }
-        }
+        };
+        let (status, sha) = match spool {
+            Some(s) if format.is_some() => {
+                let (added, sha) = s.finish(&path, format.map(|f| f.name()), &parsed)?;
+                let status = match added {
+                    Added::New(_) => "added".to_string(),
+                    Added::AlreadyStored { label, .. } => format!("already stored as {label}"),
+                };
+                (Some(status), sha)
+            }
+            Some(s) => {
+                s.abandon()?;
+                (Some("skipped".to_string()), hex(&hash.finalize()))
+            }
+            None => (None, hex(&hash.finalize())),
+        };
+        let skipped = if format.is_none() {
+            Some(
+                parsed
+                    .diagnostics
+                    .iter()
+                    .find(|d| d.severity == Severity::Error)
+                    .map_or_else(|| "unknown kind of input".to_string(), |d| d.message.clone()),
+            )
+        } else if parsed.records.is_empty() {
+            Some("no records found".to_string())
+        } else {
+            None
+        };
+        // An input of unknown kind is not read to its end: no hash then.
+        let sha256 = format.is_some().then_some(sha);
+        out.push(ReadInput {
+            report: InputReport {
+                path,
+                sha256,
+                bytes,
+                format: format.map(|f| f.name().to_string()),
+                records: parsed.records.len(),
+                skipped,
+                diagnostics: parsed.diagnostics.clone(),
+            },
+            parsed: status.is_none().then_some(parsed),
+            status,
+        });
     }
-    out
+    Ok(out)
+}
+
+fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 /// Prints diagnostics of at least warning severity to stderr.

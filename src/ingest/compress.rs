@@ -21,6 +21,37 @@ pub fn gunzip_bounded(bytes: &[u8], limit: u64) -> Result<Vec<u8>, String> {
     Ok(out)
 }
 
+/// A reader that counts the bytes read through it.
+pub struct Counted<R> {
+    inner: R,
+    count: u64,
+}
+
+impl<R: Read> Counted<R> {
+    /// Wraps `inner`.
+    pub fn new(inner: R) -> Self {
+        Counted { inner, count: 0 }
+    }
+    /// Bytes read so far.
+    pub fn count(&self) -> u64 {
+        self.count
+    }
+    /// True when `e` is how a gzip decoder reports corrupt or truncated data
+    /// (rather than a failure of the reader underneath).
+    pub fn is_inner_error(&self, e: &std::io::Error) -> bool {
+        use std::io::ErrorKind::*;
+        matches!(e.kind(), InvalidData | InvalidInput | UnexpectedEof)
+    }
+}
+
+impl<R: Read> Read for Counted<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        self.count += n as u64;
+        Ok(n)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

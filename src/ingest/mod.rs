@@ -5,8 +5,13 @@
 //! the module of that [`Format`]. One module per format, each with a plain
 //! `parse(input, text) -> Parsed`.
 //!
-//! **Invariant:** ingest does no IO and never panics: any byte sequence gives a
-//! `Parsed` (possibly empty, with diagnostics).
+//! [`read_from`] does the same from any [`Read`]: OpenAlex JSON Lines and Web
+//! of Science plain text are parsed as they stream in (a million-work file
+//! never sits in memory as text); other kinds are read whole, within a bound.
+//!
+//! **Invariant:** ingest opens no files and never panics: any byte sequence
+//! gives a `Parsed` (possibly empty, with diagnostics); the only IO is reading
+//! from a reader the caller passes in.
 
 pub mod biblio;
 pub mod bibtex;
@@ -36,6 +41,7 @@ pub mod xmltree;
 
 use crate::model::{Diagnostic, Parsed, Provenance};
 use serde::{Deserialize, Serialize};
+use std::io::{BufReader, Read};
 
 /// Reader settings.
 #[derive(Clone, Debug, Default, Serialize, Deserialize)]
@@ -315,4 +321,112 @@ pub fn read(input: &str, bytes: &[u8], opts: &Options) -> (Option<Format>, Parse
     diags.append(&mut parsed.diagnostics);
     parsed.diagnostics = diags;
     (format, parsed)
+}
+
+/// How much of a stream [`read_from`] looks at to detect its kind.
+pub const SNIFF_BYTES: usize = 64 * 1024;
+
+/// Reads up to `limit` bytes from `r` (fewer only at the end of input).
+fn read_prefix(r: &mut dyn Read, limit: usize) -> std::io::Result<Vec<u8>> {
+    let mut buf = Vec::with_capacity(limit.min(SNIFF_BYTES));
+    r.take(limit as u64).read_to_end(&mut buf)?;
+    Ok(buf)
+}
+
+/// Like [`read`], from a stream.
+///
+/// The first [`SNIFF_BYTES`] decide the kind. OpenAlex JSON Lines and Web of
+/// Science plain text are then parsed record by record as the bytes arrive;
+/// any other kind is read whole and handed to [`read`], and then must not be
+/// longer than `max_whole_bytes` (an error diagnostic, no records, when it
+/// is). Gzip input is decompressed on the fly, bounded by
+/// `opts.max_decompressed_bytes`. Gives exactly the records [`read`] gives on
+/// the same bytes.
+///
+/// Errors only when `reader` fails; bad content gives diagnostics.
+pub fn read_from(
+    input: &str,
+    reader: &mut dyn Read,
+    opts: &Options,
+    max_whole_bytes: u64,
+) -> std::io::Result<(Option<Format>, Parsed)> {
+    let head = read_prefix(reader, SNIFF_BYTES)?;
+    if compress::is_gzip(&head) {
+        let limit = opts.max_decompressed_bytes.unwrap_or(DEFAULT_MAX_DECOMPRESSED_BYTES);
+        let raw = std::io::Cursor::new(head).chain(reader);
+        let mut counted = compress::Counted::new(flate2::read::MultiGzDecoder::new(raw).take(limit + 1));
+        let out = read_plain(input, &mut counted, opts, max_whole_bytes);
+        let (format, mut parsed) = match out {
+            Ok(v) => v,
+            Err(e) if counted.is_inner_error(&e) => {
+                let diag = Diagnostic::error(
+                    Provenance::new(input, 0, None),
+                    format!("gzip data is corrupt: {e}: skipped"),
+                );
+                return Ok((None, Parsed { records: Vec::new(), diagnostics: vec![diag] }));
+            }
+            Err(e) => return Err(e),
+        };
+        if counted.count() > limit {
+            parsed.records.clear();
+            parsed.diagnostics.push(Diagnostic::error(
+                Provenance::new(input, 0, None),
+                format!("gzip data expands beyond the limit of {limit} bytes: skipped"),
+            ));
+            return Ok((None, parsed));
+        }
+        return Ok((format, parsed));
+    }
+    read_plain(input, &mut std::io::Cursor::new(head).chain(reader), opts, max_whole_bytes)
+}
+
+/// [`read_from`] after decompression.
+fn read_plain(
+    input: &str,
+    reader: &mut dyn Read,
+    opts: &Options,
+    max_whole_bytes: u64,
+) -> std::io::Result<(Option<Format>, Parsed)> {
+    let head = read_prefix(reader, SNIFF_BYTES)?;
+    let utf16 = encoding_rs::Encoding::for_bom(&head).is_some_and(|(enc, _)| enc != encoding_rs::UTF_8);
+    let streamed = if utf16 || head.len() < SNIFF_BYTES {
+        None
+    } else {
+        let (text, _) = decode(input, &head);
+        match opts.format.or_else(|| detect(&text)) {
+            Some(Format::WosPlain) => Some(Format::WosPlain),
+            Some(Format::OpenalexJson)
+                if openalex::is_json_lines(text.trim_start_matches('\u{feff}').trim_start()) =>
+            {
+                Some(Format::OpenalexJson)
+            }
+            _ => None,
+        }
+    };
+    let mut whole = std::io::Cursor::new(head).chain(reader);
+    if let Some(format) = streamed {
+        let mut parsed = Parsed::default();
+        let buffered = BufReader::with_capacity(256 * 1024, whole);
+        let mut records = Vec::new();
+        let mut push = |r| records.push(r);
+        match format {
+            Format::WosPlain => wos::read_stream(input, buffered, &mut push, &mut parsed.diagnostics)?,
+            _ => openalex::read_stream(input, buffered, &mut push, &mut parsed.diagnostics)?,
+        };
+        parsed.records = records;
+        return Ok((Some(format), parsed));
+    }
+    let mut bytes = Vec::new();
+    whole.by_ref().take(max_whole_bytes.saturating_add(1)).read_to_end(&mut bytes)?;
+    if bytes.len() as u64 > max_whole_bytes {
+        let diag = Diagnostic::error(
+            Provenance::new(input, 0, None),
+            format!(
+                "larger than the {max_whole_bytes}-byte limit for inputs read whole \
+                 (only OpenAlex JSON Lines and WoS plain text stream): skipped"
+            ),
+        );
+        return Ok((None, Parsed { records: Vec::new(), diagnostics: vec![diag] }));
+    }
+    Ok(read(input, &bytes, opts))
 }

@@ -548,7 +548,7 @@ fn json_text(v: &serde_json::Value) -> String {
 }
 
 /// First line a complete object and more lines follow: JSON Lines.
-fn is_json_lines(body: &str) -> bool {
+pub(crate) fn is_json_lines(body: &str) -> bool {
     let mut lines = body.lines().map(str::trim).filter(|l| !l.is_empty());
     let Some(first) = lines.next() else { return false };
     first.starts_with('{') && first.ends_with('}') && lines.next().is_some_and(|l| l.starts_with('{'))
@@ -600,6 +600,7 @@ pub fn read_stream<R: BufRead>(
     let mut buf = Vec::with_capacity(64 * 1024);
     let mut line_no: u32 = 0;
     let mut count: u64 = 0;
+    let mut bad_utf8_reported = false;
     loop {
         buf.clear();
         if reader.read_until(b'\n', &mut buf)? == 0 {
@@ -615,10 +616,22 @@ pub fn read_stream<R: BufRead>(
             continue;
         }
         // Validating the line once lets serde_json skip per-string UTF-8 checks.
-        let parsed = match std::str::from_utf8(bytes) {
-            Ok(line) => serde_json::from_str::<Work>(line),
-            Err(_) => serde_json::from_slice::<Work>(bytes),
+        let lossy;
+        let line = match std::str::from_utf8(bytes) {
+            Ok(line) => line,
+            Err(_) => {
+                if !bad_utf8_reported {
+                    diagnostics.push(Diagnostic::warning(
+                        Provenance::new(input, line_no, None),
+                        "not valid UTF-8: read with replacement characters",
+                    ));
+                    bad_utf8_reported = true;
+                }
+                lossy = String::from_utf8_lossy(bytes);
+                &*lossy
+            }
         };
+        let parsed = serde_json::from_str::<Work>(line);
         match parsed {
             Ok(w) => {
                 on_record(to_record(w, input, line_no, usize::try_from(count).unwrap_or(usize::MAX)));

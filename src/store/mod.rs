@@ -1,5 +1,7 @@
 //! The project's embedded store: one SQLite file (rusqlite, bundled SQLite)
-//! holding every input's raw bytes (zlib-compressed), its content hash, the
+//! holding every input's raw bytes (zlib-compressed in chunks of
+//! [`RAW_CHUNK_BYTES`], so an input of any size streams in through a
+//! [`RawSpool`] without being held in memory), its content hash, the
 //! format it was read as, the records and diagnostics read from it, and user
 //! tags on works.
 //!
@@ -18,8 +20,12 @@ use sha2::{Digest, Sha256};
 use std::io::{Read, Write};
 use std::path::Path;
 
-/// The schema version this build writes and reads.
-pub const SCHEMA_VERSION: i64 = 1;
+/// The schema version this build writes and reads. Version 1 (raw bytes in
+/// one blob per input) is upgraded in place when opened.
+pub const SCHEMA_VERSION: i64 = 2;
+
+/// Raw bytes per stored chunk (each chunk is its own zlib stream).
+pub const RAW_CHUNK_BYTES: usize = 8 << 20;
 
 /// What went wrong with the store.
 #[derive(Debug, thiserror::Error)]
@@ -121,7 +127,12 @@ impl Store {
              CREATE TABLE IF NOT EXISTS tags (
                  tag TEXT NOT NULL,
                  work TEXT NOT NULL,
-                 PRIMARY KEY (tag, work));",
+                 PRIMARY KEY (tag, work));
+             CREATE TABLE IF NOT EXISTS raw_chunks (
+                 input_id INTEGER NOT NULL REFERENCES inputs(id),
+                 seq INTEGER NOT NULL,
+                 data BLOB NOT NULL,
+                 PRIMARY KEY (input_id, seq));",
         )?;
         let version: Option<String> = conn
             .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0))
@@ -135,7 +146,18 @@ impl Store {
             }
             Some(v) => {
                 let found = v.parse().unwrap_or(-1);
-                if found != SCHEMA_VERSION {
+                if found == 1 {
+                    // Version 1 kept each input's raw bytes as one zlib blob
+                    // in `inputs.raw`: that blob becomes chunk 0.
+                    let tx = conn.unchecked_transaction()?;
+                    tx.execute_batch(
+                        "INSERT OR IGNORE INTO raw_chunks (input_id, seq, data)
+                             SELECT id, 0, raw FROM inputs WHERE length(raw) > 0;
+                         UPDATE inputs SET raw = x'';
+                         UPDATE meta SET value = '2' WHERE key = 'schema_version';",
+                    )?;
+                    tx.commit()?;
+                } else if found != SCHEMA_VERSION {
                     return Err(Error::Version { found, expected: SCHEMA_VERSION });
                 }
             }
@@ -195,20 +217,21 @@ impl Store {
 
     /// The raw bytes of the input with `label` (the first one stored under it).
     pub fn raw(&self, label: &str) -> Result<Option<Vec<u8>>, Error> {
-        let blob: Option<Vec<u8>> = self
+        let id: Option<i64> = self
             .conn
-            .query_row("SELECT raw FROM inputs WHERE label = ?1 ORDER BY id LIMIT 1", params![label], |r| {
+            .query_row("SELECT id FROM inputs WHERE label = ?1 ORDER BY id LIMIT 1", params![label], |r| {
                 r.get(0)
             })
             .optional()?;
-        match blob {
-            None => Ok(None),
-            Some(b) => {
-                let mut out = Vec::new();
-                flate2::read::ZlibDecoder::new(&b[..]).read_to_end(&mut out)?;
-                Ok(Some(out))
-            }
+        let Some(id) = id else { return Ok(None) };
+        let mut st = self.conn.prepare("SELECT data FROM raw_chunks WHERE input_id = ?1 ORDER BY seq")?;
+        let mut rows = st.query(params![id])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let blob: Vec<u8> = r.get(0)?;
+            flate2::read::ZlibDecoder::new(&blob[..]).read_to_end(&mut out)?;
         }
+        Ok(Some(out))
     }
 
     /// Work ids carrying `tag`, sorted.
@@ -234,36 +257,23 @@ impl Batch<'_> {
         format: Option<&str>,
         parsed: &Parsed,
     ) -> Result<Added, Error> {
-        let sha = sha256_hex(raw);
-        let existing: Option<(i64, String)> = self
-            .tx
-            .query_row("SELECT id, label FROM inputs WHERE sha256 = ?1", params![sha], |r| {
-                Ok((r.get(0)?, r.get(1)?))
-            })
-            .optional()?;
-        if let Some((id, label)) = existing {
-            return Ok(Added::AlreadyStored { id, label });
-        }
-        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
-        z.write_all(raw)?;
-        let compressed = z.finish()?;
+        let mut spool = self.spool()?;
+        spool.write(raw)?;
+        Ok(spool.finish(label, format, parsed)?.0)
+    }
+
+    /// Starts storing one input whose bytes arrive in pieces: feed them to
+    /// [`RawSpool::write`] as they are read, then call [`RawSpool::finish`]
+    /// (or [`RawSpool::abandon`]). Only one chunk of raw bytes is held in
+    /// memory at a time.
+    pub fn spool(&mut self) -> Result<RawSpool<'_>, Error> {
         self.tx.execute(
-            "INSERT INTO inputs (label, sha256, bytes, format, raw) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![label, sha, raw.len() as i64, format, compressed],
+            "INSERT INTO inputs (label, sha256, bytes, format, raw)
+             VALUES ('', 'pending:' || (SELECT COALESCE(MAX(id), 0) + 1 FROM inputs), 0, NULL, x'')",
+            [],
         )?;
         let id = self.tx.last_insert_rowid();
-        {
-            let mut st = self.tx.prepare("INSERT INTO records (input_id, seq, json) VALUES (?1, ?2, ?3)")?;
-            for (i, r) in parsed.records.iter().enumerate() {
-                st.execute(params![id, i as i64, serde_json::to_string(r)?])?;
-            }
-            let mut st =
-                self.tx.prepare("INSERT INTO diagnostics (input_id, seq, json) VALUES (?1, ?2, ?3)")?;
-            for (i, d) in parsed.diagnostics.iter().enumerate() {
-                st.execute(params![id, i as i64, serde_json::to_string(d)?])?;
-            }
-        }
-        Ok(Added::New(id))
+        Ok(RawSpool { tx: &self.tx, id, hash: Sha256::new(), bytes: 0, buf: Vec::new(), seq: 0 })
     }
 
     /// Tags works (by stable id) with `tag`; returns how many were new.
@@ -279,5 +289,104 @@ impl Batch<'_> {
     /// Keeps every change of this batch.
     pub fn commit(self) -> Result<(), Error> {
         Ok(self.tx.commit()?)
+    }
+}
+
+/// One input being stored as its bytes arrive (see [`Batch::spool`]).
+pub struct RawSpool<'a> {
+    tx: &'a Transaction<'a>,
+    id: i64,
+    hash: Sha256,
+    bytes: u64,
+    buf: Vec<u8>,
+    seq: i64,
+}
+
+impl RawSpool<'_> {
+    /// Adds the next bytes of the input.
+    pub fn write(&mut self, mut data: &[u8]) -> Result<(), Error> {
+        self.hash.update(data);
+        self.bytes += data.len() as u64;
+        while !data.is_empty() {
+            let room = RAW_CHUNK_BYTES - self.buf.len();
+            let (now, later) = data.split_at(room.min(data.len()));
+            self.buf.extend_from_slice(now);
+            data = later;
+            if self.buf.len() == RAW_CHUNK_BYTES {
+                self.flush()?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Bytes written so far.
+    pub fn len(&self) -> u64 {
+        self.bytes
+    }
+
+    /// True when nothing was written.
+    pub fn is_empty(&self) -> bool {
+        self.bytes == 0
+    }
+
+    fn flush(&mut self) -> Result<(), Error> {
+        if self.buf.is_empty() {
+            return Ok(());
+        }
+        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+        z.write_all(&self.buf)?;
+        let compressed = z.finish()?;
+        self.tx.execute(
+            "INSERT INTO raw_chunks (input_id, seq, data) VALUES (?1, ?2, ?3)",
+            params![self.id, self.seq, compressed],
+        )?;
+        self.seq += 1;
+        self.buf.clear();
+        Ok(())
+    }
+
+    /// Removes what was spooled (the input is not kept).
+    pub fn abandon(self) -> Result<(), Error> {
+        self.tx.execute("DELETE FROM raw_chunks WHERE input_id = ?1", params![self.id])?;
+        self.tx.execute("DELETE FROM inputs WHERE id = ?1", params![self.id])?;
+        Ok(())
+    }
+
+    /// Stores the input under `label` with its records and diagnostics, unless
+    /// the same bytes are already stored (then what was spooled is removed).
+    /// Returns the outcome and the hex SHA-256 of the bytes.
+    pub fn finish(
+        mut self,
+        label: &str,
+        format: Option<&str>,
+        parsed: &Parsed,
+    ) -> Result<(Added, String), Error> {
+        let sha: String =
+            std::mem::take(&mut self.hash).finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let existing: Option<(i64, String)> = self
+            .tx
+            .query_row("SELECT id, label FROM inputs WHERE sha256 = ?1", params![sha], |r| {
+                Ok((r.get(0)?, r.get(1)?))
+            })
+            .optional()?;
+        if let Some((id, label)) = existing {
+            self.abandon()?;
+            return Ok((Added::AlreadyStored { id, label }, sha));
+        }
+        self.flush()?;
+        let id = self.id;
+        self.tx.execute(
+            "UPDATE inputs SET label = ?2, sha256 = ?3, bytes = ?4, format = ?5 WHERE id = ?1",
+            params![id, label, sha, self.bytes as i64, format],
+        )?;
+        let mut st = self.tx.prepare("INSERT INTO records (input_id, seq, json) VALUES (?1, ?2, ?3)")?;
+        for (i, r) in parsed.records.iter().enumerate() {
+            st.execute(params![id, i as i64, serde_json::to_string(r)?])?;
+        }
+        let mut st = self.tx.prepare("INSERT INTO diagnostics (input_id, seq, json) VALUES (?1, ?2, ?3)")?;
+        for (i, d) in parsed.diagnostics.iter().enumerate() {
+            st.execute(params![id, i as i64, serde_json::to_string(d)?])?;
+        }
+        Ok((Added::New(id), sha))
     }
 }
