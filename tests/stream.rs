@@ -176,7 +176,7 @@ fn the_store_spools_raw_bytes_in_chunks_and_keeps_one_copy() {
         spool.write(piece).unwrap();
     }
     assert_eq!(spool.len(), data.len() as u64);
-    let (added, sha) = spool.finish("big.bin", Some("ris"), &parsed).unwrap();
+    let (added, sha) = spool.finish("big.bin", Some("ris"), &parsed.diagnostics).unwrap();
     assert!(matches!(added, Added::New(_)));
     assert_eq!(sha, store::sha256_hex(&data));
     // The same bytes again: nothing new, and nothing of the second copy left.

@@ -41,20 +41,30 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
     let inputs = {
         let mut batch = store.batch()?;
         let inputs = read_inputs(&args.paths, ctx, Some(&mut batch))?;
+        super::progress::step("saving the store");
         batch.commit().context("saving the store")?;
         inputs
     };
     let statuses: Vec<String> =
         inputs.iter().map(|i| i.status.clone().unwrap_or_else(|| "skipped".to_string())).collect();
-    // Merged: records of each input whose work also has sources from other inputs.
-    let records = store.records()?;
-    let corpus = resolve::resolve(&records, &ctx.config.resolve);
+    // Merged: records of each input whose work also has sources from other
+    // inputs (none when the store holds one input: no resolution needed).
+    let stored = store.inputs()?;
+    let stored_inputs = stored.len();
+    let stored_records: u64 = stored.iter().map(|i| i.records).sum();
     let mut merged: BTreeMap<&str, usize> = BTreeMap::new();
-    for w in &corpus.works {
-        let inputs_of: BTreeSet<&str> = w.sources.iter().map(|p| p.input.as_str()).collect();
-        if inputs_of.len() > 1 && w.kind == citemap::model::WorkKind::Paper {
-            for p in &w.sources {
-                *merged.entry(p.input.as_str()).or_insert(0) += 1;
+    let records;
+    let corpus;
+    if stored_inputs > 1 {
+        records = store.records()?;
+        super::progress::step(format_args!("resolving {} records to count merges", records.len()));
+        corpus = resolve::resolve(&records, &ctx.config.resolve);
+        for w in &corpus.works {
+            let inputs_of: BTreeSet<&str> = w.sources.iter().map(|p| p.input.as_str()).collect();
+            if inputs_of.len() > 1 && w.kind == citemap::model::WorkKind::Paper {
+                for p in &w.sources {
+                    *merged.entry(p.input.as_str()).or_insert(0) += 1;
+                }
             }
         }
     }
@@ -93,7 +103,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
                 ),
             }
         }
-        println!("store {}: {} input(s), {} record(s)", path.display(), store.inputs()?.len(), records.len());
+        println!("store {}: {stored_inputs} input(s), {stored_records} record(s)", path.display());
     }
     let usable = inputs.iter().any(|i| i.report.records > 0);
     Ok(if usable { ExitCode::SUCCESS } else { ExitCode::FAILURE })

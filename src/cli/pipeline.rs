@@ -5,10 +5,11 @@ use super::files::{self, Found};
 use super::Ctx;
 use anyhow::Result;
 use citemap::ingest;
-use citemap::model::{Diagnostic, Parsed, Provenance, Severity};
+use citemap::model::{Diagnostic, Parsed, Provenance, Record, Severity};
 use citemap::store::{Added, Batch};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
+use std::cell::RefCell;
 use std::io::Read;
 use std::path::PathBuf;
 
@@ -84,9 +85,9 @@ fn unreadable(path: String, why: String) -> ReadInput {
 }
 
 /// Reads every file under `paths`, one at a time, streaming each through its
-/// reader (see [`ingest::read_from`]). With `batch`, each readable input's
-/// raw bytes are spooled into the store as they are read and kept with its
-/// records; the bytes are never held whole in memory.
+/// reader (see [`ingest::read_each`]). With `batch`, each readable input's raw
+/// bytes and records go into the store as they are read, so a streamed input
+/// is held in memory neither as text nor as records.
 pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut batch: Option<&mut Batch>) -> Result<Vec<ReadInput>> {
     let found = files::collect(paths, ctx.config.ingest.skip_hidden);
     let total = found.len();
@@ -110,16 +111,20 @@ pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut batch: Option<&mut Batch>) 
                 continue;
             }
         };
-        let mut spool = match batch.as_deref_mut() {
+        let spool = RefCell::new(match batch.as_deref_mut() {
             Some(b) => Some(b.spool()?),
             None => None,
-        };
+        });
         let mut hash = Sha256::new();
         let mut bytes = 0u64;
+        // Without a store the records are kept; with one they go straight in.
+        let mut records = Vec::new();
+        let mut n_records = 0usize;
+        let mut store_error = None;
         let read = {
             let mut sink = |data: &[u8]| -> std::io::Result<()> {
                 bytes += data.len() as u64;
-                match spool.as_mut() {
+                match spool.borrow_mut().as_mut() {
                     Some(s) => s.write(data).map_err(std::io::Error::other),
                     None => {
                         hash.update(data);
@@ -127,17 +132,34 @@ pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut batch: Option<&mut Batch>) 
                     }
                 }
             };
+            let mut on_record = |r: Record| {
+                n_records += 1;
+                match spool.borrow_mut().as_mut() {
+                    Some(s) => {
+                        if let Err(e) = s.add_record(&r) {
+                            store_error.get_or_insert(e);
+                        }
+                    }
+                    None => records.push(r),
+                }
+            };
             let mut tee = Tee { inner: file, sink: &mut sink };
-            ingest::read_from(&path, &mut tee, &ingest::Options::default(), ctx.config.ingest.max_file_bytes)
-                .and_then(|r| {
+            let limit = ctx.config.ingest.max_file_bytes;
+            ingest::read_each(&path, &mut tee, &ingest::Options::default(), limit, &mut on_record).and_then(
+                |r| {
                     // The hash covers the whole file, also what the reader did not need.
                     if r.0.is_some() {
                         std::io::copy(&mut tee, &mut std::io::sink())?;
                     }
                     Ok(r)
-                })
+                },
+            )
         };
-        let (format, parsed) = match read {
+        let spool = spool.into_inner();
+        if let Some(e) = store_error {
+            return Err(e.into());
+        }
+        let (format, diagnostics) = match read {
             Ok(r) => r,
             Err(e) => {
                 if let Some(s) = spool {
@@ -147,9 +169,14 @@ pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut batch: Option<&mut Batch>) 
                 continue;
             }
         };
+        if format.is_none() {
+            records.clear();
+            n_records = 0;
+        }
+        super::progress::step(format_args!("{path}: {n_records} records read"));
         let (status, sha) = match spool {
             Some(s) if format.is_some() => {
-                let (added, sha) = s.finish(&path, format.map(|f| f.name()), &parsed)?;
+                let (added, sha) = s.finish(&path, format.map(|f| f.name()), &diagnostics)?;
                 let status = match added {
                     Added::New(_) => "added".to_string(),
                     Added::AlreadyStored { label, .. } => format!("already stored as {label}"),
@@ -164,13 +191,12 @@ pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut batch: Option<&mut Batch>) 
         };
         let skipped = if format.is_none() {
             Some(
-                parsed
-                    .diagnostics
+                diagnostics
                     .iter()
                     .find(|d| d.severity == Severity::Error)
                     .map_or_else(|| "unknown kind of input".to_string(), |d| d.message.clone()),
             )
-        } else if parsed.records.is_empty() {
+        } else if n_records == 0 {
             Some("no records found".to_string())
         } else {
             None
@@ -183,11 +209,11 @@ pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut batch: Option<&mut Batch>) 
                 sha256,
                 bytes,
                 format: format.map(|f| f.name().to_string()),
-                records: parsed.records.len(),
+                records: n_records,
                 skipped,
-                diagnostics: parsed.diagnostics.clone(),
+                diagnostics: diagnostics.clone(),
             },
-            parsed: status.is_none().then_some(parsed),
+            parsed: status.is_none().then_some(Parsed { records, diagnostics }),
             status,
         });
     }

@@ -39,7 +39,7 @@ pub mod wos;
 pub mod wos_tab;
 pub mod xmltree;
 
-use crate::model::{Diagnostic, Parsed, Provenance};
+use crate::model::{Diagnostic, Parsed, Provenance, Record};
 use serde::{Deserialize, Serialize};
 use std::io::{BufReader, Read};
 
@@ -350,43 +350,65 @@ pub fn read_from(
     opts: &Options,
     max_whole_bytes: u64,
 ) -> std::io::Result<(Option<Format>, Parsed)> {
+    let mut records = Vec::new();
+    let (format, diagnostics) = read_each(input, reader, opts, max_whole_bytes, &mut |r| records.push(r))?;
+    if format.is_none() {
+        records.clear();
+    }
+    Ok((format, Parsed { records, diagnostics }))
+}
+
+/// [`read_from`] handing each record to `on_record` as soon as it is read,
+/// so a streamed input is never held in memory, neither as text nor as
+/// records. Returns the format and the diagnostics.
+///
+/// When the format comes back `None` (unknown kind, or gzip data beyond its
+/// bound found only after some records were handed out), the input must be
+/// treated as skipped and the records already received discarded.
+pub fn read_each(
+    input: &str,
+    reader: &mut dyn Read,
+    opts: &Options,
+    max_whole_bytes: u64,
+    on_record: &mut dyn FnMut(Record),
+) -> std::io::Result<(Option<Format>, Vec<Diagnostic>)> {
     let head = read_prefix(reader, SNIFF_BYTES)?;
     if compress::is_gzip(&head) {
         let limit = opts.max_decompressed_bytes.unwrap_or(DEFAULT_MAX_DECOMPRESSED_BYTES);
         let raw = std::io::Cursor::new(head).chain(reader);
         let mut counted = compress::Counted::new(flate2::read::MultiGzDecoder::new(raw).take(limit + 1));
-        let out = read_plain(input, &mut counted, opts, max_whole_bytes);
-        let (format, mut parsed) = match out {
-            Ok(v) => v,
-            Err(e) if counted.is_inner_error(&e) => {
-                let diag = Diagnostic::error(
-                    Provenance::new(input, 0, None),
-                    format!("gzip data is corrupt: {e}: skipped"),
-                );
-                return Ok((None, Parsed { records: Vec::new(), diagnostics: vec![diag] }));
-            }
-            Err(e) => return Err(e),
-        };
+        let (format, mut diagnostics) =
+            match read_plain(input, &mut counted, opts, max_whole_bytes, on_record) {
+                Ok(v) => v,
+                Err(e) if counted.is_inner_error(&e) => {
+                    let diag = Diagnostic::error(
+                        Provenance::new(input, 0, None),
+                        format!("gzip data is corrupt: {e}: skipped"),
+                    );
+                    return Ok((None, vec![diag]));
+                }
+                Err(e) => return Err(e),
+            };
         if counted.count() > limit {
-            parsed.records.clear();
-            parsed.diagnostics.push(Diagnostic::error(
+            diagnostics.push(Diagnostic::error(
                 Provenance::new(input, 0, None),
                 format!("gzip data expands beyond the limit of {limit} bytes: skipped"),
             ));
-            return Ok((None, parsed));
+            return Ok((None, diagnostics));
         }
-        return Ok((format, parsed));
+        return Ok((format, diagnostics));
     }
-    read_plain(input, &mut std::io::Cursor::new(head).chain(reader), opts, max_whole_bytes)
+    read_plain(input, &mut std::io::Cursor::new(head).chain(reader), opts, max_whole_bytes, on_record)
 }
 
-/// [`read_from`] after decompression.
+/// [`read_each`] after decompression.
 fn read_plain(
     input: &str,
     reader: &mut dyn Read,
     opts: &Options,
     max_whole_bytes: u64,
-) -> std::io::Result<(Option<Format>, Parsed)> {
+    on_record: &mut dyn FnMut(Record),
+) -> std::io::Result<(Option<Format>, Vec<Diagnostic>)> {
     let head = read_prefix(reader, SNIFF_BYTES)?;
     let utf16 = encoding_rs::Encoding::for_bom(&head).is_some_and(|(enc, _)| enc != encoding_rs::UTF_8);
     let streamed = if utf16 || head.len() < SNIFF_BYTES {
@@ -405,16 +427,13 @@ fn read_plain(
     };
     let mut whole = std::io::Cursor::new(head).chain(reader);
     if let Some(format) = streamed {
-        let mut parsed = Parsed::default();
+        let mut diagnostics = Vec::new();
         let buffered = BufReader::with_capacity(256 * 1024, whole);
-        let mut records = Vec::new();
-        let mut push = |r| records.push(r);
         match format {
-            Format::WosPlain => wos::read_stream(input, buffered, &mut push, &mut parsed.diagnostics)?,
-            _ => openalex::read_stream(input, buffered, &mut push, &mut parsed.diagnostics)?,
+            Format::WosPlain => wos::read_stream(input, buffered, on_record, &mut diagnostics)?,
+            _ => openalex::read_stream(input, buffered, on_record, &mut diagnostics)?,
         };
-        parsed.records = records;
-        return Ok((Some(format), parsed));
+        return Ok((Some(format), diagnostics));
     }
     let mut bytes = Vec::new();
     whole.by_ref().take(max_whole_bytes.saturating_add(1)).read_to_end(&mut bytes)?;
@@ -426,7 +445,12 @@ fn read_plain(
                  (only OpenAlex JSON Lines and WoS plain text stream): skipped"
             ),
         );
-        return Ok((None, Parsed { records: Vec::new(), diagnostics: vec![diag] }));
+        return Ok((None, vec![diag]));
     }
-    Ok(read(input, &bytes, opts))
+    let (format, parsed) = read(input, &bytes, opts);
+    drop(bytes);
+    for r in parsed.records {
+        on_record(r);
+    }
+    Ok((format, parsed.diagnostics))
 }

@@ -259,13 +259,16 @@ impl Batch<'_> {
     ) -> Result<Added, Error> {
         let mut spool = self.spool()?;
         spool.write(raw)?;
-        Ok(spool.finish(label, format, parsed)?.0)
+        for r in &parsed.records {
+            spool.add_record(r)?;
+        }
+        Ok(spool.finish(label, format, &parsed.diagnostics)?.0)
     }
 
-    /// Starts storing one input whose bytes arrive in pieces: feed them to
-    /// [`RawSpool::write`] as they are read, then call [`RawSpool::finish`]
-    /// (or [`RawSpool::abandon`]). Only one chunk of raw bytes is held in
-    /// memory at a time.
+    /// Starts storing one input whose bytes and records arrive in pieces: feed
+    /// them to [`RawSpool::write`] and [`RawSpool::add_record`] as they are
+    /// read, then call [`RawSpool::finish`] (or [`RawSpool::abandon`]). Only
+    /// one chunk of raw bytes is held in memory at a time.
     pub fn spool(&mut self) -> Result<RawSpool<'_>, Error> {
         self.tx.execute(
             "INSERT INTO inputs (label, sha256, bytes, format, raw)
@@ -273,7 +276,7 @@ impl Batch<'_> {
             [],
         )?;
         let id = self.tx.last_insert_rowid();
-        Ok(RawSpool { tx: &self.tx, id, hash: Sha256::new(), bytes: 0, buf: Vec::new(), seq: 0 })
+        Ok(RawSpool { tx: &self.tx, id, hash: Sha256::new(), bytes: 0, buf: Vec::new(), seq: 0, records: 0 })
     }
 
     /// Tags works (by stable id) with `tag`; returns how many were new.
@@ -300,6 +303,7 @@ pub struct RawSpool<'a> {
     bytes: u64,
     buf: Vec<u8>,
     seq: i64,
+    records: i64,
 }
 
 impl RawSpool<'_> {
@@ -317,6 +321,20 @@ impl RawSpool<'_> {
             }
         }
         Ok(())
+    }
+
+    /// Adds the next record read from the input.
+    pub fn add_record(&mut self, r: &Record) -> Result<(), Error> {
+        let mut st =
+            self.tx.prepare_cached("INSERT INTO records (input_id, seq, json) VALUES (?1, ?2, ?3)")?;
+        st.execute(params![self.id, self.records, serde_json::to_string(r)?])?;
+        self.records += 1;
+        Ok(())
+    }
+
+    /// Records added so far.
+    pub fn records(&self) -> u64 {
+        self.records as u64
     }
 
     /// Bytes written so far.
@@ -348,18 +366,19 @@ impl RawSpool<'_> {
     /// Removes what was spooled (the input is not kept).
     pub fn abandon(self) -> Result<(), Error> {
         self.tx.execute("DELETE FROM raw_chunks WHERE input_id = ?1", params![self.id])?;
+        self.tx.execute("DELETE FROM records WHERE input_id = ?1", params![self.id])?;
         self.tx.execute("DELETE FROM inputs WHERE id = ?1", params![self.id])?;
         Ok(())
     }
 
-    /// Stores the input under `label` with its records and diagnostics, unless
-    /// the same bytes are already stored (then what was spooled is removed).
-    /// Returns the outcome and the hex SHA-256 of the bytes.
+    /// Stores the input under `label` with its records and `diagnostics`,
+    /// unless the same bytes are already stored (then what was spooled is
+    /// removed). Returns the outcome and the hex SHA-256 of the bytes.
     pub fn finish(
         mut self,
         label: &str,
         format: Option<&str>,
-        parsed: &Parsed,
+        diagnostics: &[Diagnostic],
     ) -> Result<(Added, String), Error> {
         let sha: String =
             std::mem::take(&mut self.hash).finalize().iter().map(|b| format!("{b:02x}")).collect();
@@ -379,12 +398,8 @@ impl RawSpool<'_> {
             "UPDATE inputs SET label = ?2, sha256 = ?3, bytes = ?4, format = ?5 WHERE id = ?1",
             params![id, label, sha, self.bytes as i64, format],
         )?;
-        let mut st = self.tx.prepare("INSERT INTO records (input_id, seq, json) VALUES (?1, ?2, ?3)")?;
-        for (i, r) in parsed.records.iter().enumerate() {
-            st.execute(params![id, i as i64, serde_json::to_string(r)?])?;
-        }
         let mut st = self.tx.prepare("INSERT INTO diagnostics (input_id, seq, json) VALUES (?1, ?2, ?3)")?;
-        for (i, d) in parsed.diagnostics.iter().enumerate() {
+        for (i, d) in diagnostics.iter().enumerate() {
             st.execute(params![id, i as i64, serde_json::to_string(d)?])?;
         }
         Ok((Added::New(id), sha))
