@@ -1,30 +1,25 @@
-//! Throughput of the streaming readers on a synthetic corpus.
+//! Throughput and peak memory of the readers on a synthetic corpus, through
+//! the path `citemap ingest` and `map` use ([`ingest::read_each`]).
 //!
 //! Generate a corpus with the shared generator, then run the bench on it:
 //!
 //! ```text
-//! python3 ../shared/bench/gen_corpus.py --n 100000 --seed 42 --formats jsonl,wos --out /tmp/c100k
+//! python3 ../shared/bench/gen_corpus.py --n 100000 --seed 42 --formats jsonl,ris,wos --out /tmp/c100k
 //! CITEMAP_BENCH_DIR=/tmp/c100k cargo bench --bench ingest
 //! ```
 //!
-//! For each of `works.jsonl` (OpenAlex JSON Lines, [`ingest::openalex::read_stream`])
-//! and `works.wos.txt` (WoS plain text, [`ingest::wos::read_stream`]) found in
-//! the directory it prints records, citations, seconds, records/s and MB/s
-//! (one core, file read through a 1 MiB `BufReader`, records dropped as they
-//! come), by wall clock and per CPU second (the latter is what to compare on
-//! a shared machine). Without `CITEMAP_BENCH_DIR` it prints this usage and exits.
+//! For each of `works.jsonl` (OpenAlex JSON Lines, streamed), `works.wos.txt`
+//! (WoS plain text, streamed) and `works.ris` (RIS, read whole) found in the
+//! directory it prints records, citations, seconds, records/s, MB/s (wall
+//! clock and per CPU second; the latter is what to compare on a shared
+//! machine) and the peak resident memory. Each file is read in a child
+//! process of its own, so each peak belongs to one format. Records are
+//! dropped as they come, as `ingest` does after storing them. Without
+//! `CITEMAP_BENCH_DIR` it prints this usage and exits.
 
 use citemap::ingest;
-use std::io::BufReader;
 use std::path::Path;
 use std::time::Instant;
-
-type StreamFn = fn(
-    &str,
-    BufReader<std::fs::File>,
-    &mut dyn FnMut(citemap::model::Record),
-    &mut Vec<citemap::model::Diagnostic>,
-) -> std::io::Result<u64>;
 
 /// CPU time of this process in seconds (Linux `/proc/self/schedstat`), so the
 /// figures stay meaningful on a loaded machine; `None` elsewhere.
@@ -34,31 +29,37 @@ fn cpu_seconds() -> Option<f64> {
     Some(ns / 1e9)
 }
 
-fn run(dir: &Path, file: &str, label: &str, f: StreamFn) {
-    let path = dir.join(file);
-    let Ok(meta) = std::fs::metadata(&path) else {
+/// Peak resident memory of this process in MB (Linux `VmHWM`).
+fn peak_mb() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kb: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kb / 1024.0)
+}
+
+fn run(path: &Path, label: &str) {
+    let Ok(meta) = std::fs::metadata(path) else {
         println!("{label}: {} not found, skipped", path.display());
         return;
     };
-    let file = match std::fs::File::open(&path) {
+    let mut file = match std::fs::File::open(path) {
         Ok(f) => f,
         Err(e) => {
             println!("{label}: cannot open {}: {e}", path.display());
             return;
         }
     };
-    let reader = BufReader::with_capacity(1 << 20, file);
     let mut citations: u64 = 0;
-    let mut diags = Vec::new();
+    let mut n: u64 = 0;
     let start = Instant::now();
     let cpu0 = cpu_seconds();
-    let n = match f(
-        &path.display().to_string(),
-        reader,
-        &mut |r| citations += r.citations.len() as u64,
-        &mut diags,
-    ) {
-        Ok(n) => n,
+    let name = path.display().to_string();
+    let opts = ingest::Options::default();
+    let diags = match ingest::read_each(&name, &mut file, &opts, u64::MAX, &mut |r| {
+        n += 1;
+        citations += r.citations.len() as u64;
+    }) {
+        Ok((_, d)) => d,
         Err(e) => {
             println!("{label}: read error: {e}");
             return;
@@ -81,14 +82,36 @@ fn run(dir: &Path, file: &str, label: &str, f: StreamFn) {
             mb / cpu
         );
     }
+    if let Some(p) = peak_mb() {
+        println!("{label}: peak memory {p:.0} MB");
+    }
 }
+
+const FILES: [(&str, &str); 3] =
+    [("works.jsonl", "openalex jsonl"), ("works.wos.txt", "wos plain text"), ("works.ris", "ris")];
 
 fn main() {
     let Some(dir) = std::env::var_os("CITEMAP_BENCH_DIR") else {
-        println!("set CITEMAP_BENCH_DIR to a directory written by ../shared/bench/gen_corpus.py (works.jsonl, works.wos.txt)");
+        println!("set CITEMAP_BENCH_DIR to a directory written by ../shared/bench/gen_corpus.py (works.jsonl, works.wos.txt, works.ris)");
         return;
     };
     let dir = Path::new(&dir);
-    run(dir, "works.jsonl", "openalex jsonl", ingest::openalex::read_stream);
-    run(dir, "works.wos.txt", "wos plain text", ingest::wos::read_stream);
+    if let Some(one) = std::env::var_os("CITEMAP_BENCH_ONE") {
+        let one = one.to_string_lossy().into_owned();
+        let label = FILES.iter().find(|(f, _)| *f == one).map_or(one.as_str(), |(_, l)| l);
+        run(&dir.join(&one), label);
+        return;
+    }
+    let Ok(me) = std::env::current_exe() else {
+        println!("cannot find the bench executable to run each format on its own");
+        return;
+    };
+    for (file, _) in FILES {
+        // cargo bench passes `--bench`; the child needs no arguments.
+        match std::process::Command::new(&me).env("CITEMAP_BENCH_ONE", file).status() {
+            Ok(s) if s.success() => {}
+            Ok(s) => println!("{file}: bench child failed: {s}"),
+            Err(e) => println!("{file}: cannot run the bench child: {e}"),
+        }
+    }
 }

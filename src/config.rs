@@ -50,7 +50,7 @@ impl Default for StoreConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct IngestConfig {
     /// Largest input read whole, in bytes; bigger ones are skipped with an
-    /// error. OpenAlex JSON Lines and WoS plain text stream and have no limit.
+    /// error. OpenAlex JSON Lines, WoS plain text and RIS stream: no limit.
     pub max_file_bytes: u64,
     /// Skip hidden files and folders (names starting with `.`) when walking folders.
     pub skip_hidden: bool,

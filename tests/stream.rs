@@ -115,13 +115,34 @@ fn read_from_gives_what_read_gives_on_every_fixture() {
     }
 }
 
+/// RIS of more than `min` bytes: every RIS fixture (Scopus references, Ovid
+/// tags after ER, CRLF, BOMs) one after the other, then a record without ER.
+fn big_ris(min: usize) -> Vec<u8> {
+    let mut files = Vec::new();
+    files_under(Path::new("../shared/fixtures/formats/ris"), &mut files);
+    let mut out = Vec::new();
+    while out.len() < min {
+        for f in &files {
+            let data = std::fs::read(f).unwrap();
+            let data = data.strip_prefix(b"\xef\xbb\xbf".as_slice()).unwrap_or(&data);
+            out.extend_from_slice(data);
+            out.extend_from_slice(b"\n");
+        }
+    }
+    out.extend_from_slice(b"TY  - JOUR\r\nTI  - A record without its end\r\n");
+    out
+}
+
 #[test]
-fn big_json_lines_and_wos_stream_past_the_whole_input_limit() {
+fn big_json_lines_wos_and_ris_stream_past_the_whole_input_limit() {
     let jsonl = big_jsonl(300_000);
     let wos = big_wos(300_000);
-    for (name, data, format) in
-        [("big.jsonl", &jsonl, Format::OpenalexJson), ("big.txt", &wos, Format::WosPlain)]
-    {
+    let ris = big_ris(300_000);
+    for (name, data, format) in [
+        ("big.jsonl", &jsonl, Format::OpenalexJson),
+        ("big.txt", &wos, Format::WosPlain),
+        ("big.ris", &ris, Format::Ris),
+    ] {
         let whole = ingest::read(name, data, &Options::default());
         assert_eq!(whole.0, Some(format));
         assert!(whole.1.records.len() > 50, "{name}: {}", whole.1.records.len());
@@ -151,17 +172,20 @@ fn big_json_lines_and_wos_stream_past_the_whole_input_limit() {
     let w = from("big.txt", &wos, 8192, 100_000).1;
     assert_eq!(w.records.last().and_then(|r| r.title.as_deref()), Some("A record without its end"));
     assert!(w.diagnostics.iter().any(|d| d.message.contains("no ER")));
+    let r = from("big.ris", &ris, 8192, 100_000).1;
+    assert_eq!(r.records.last().and_then(|r| r.title.as_deref()), Some("A record without its end"));
+    assert!(r.diagnostics.iter().any(|d| d.message.contains("no ER")));
 }
 
 #[test]
 fn other_kinds_over_the_whole_input_limit_are_skipped_with_a_reason() {
-    let ris = std::fs::read("../shared/fixtures/formats/ris/scopus_with_references.ris").unwrap();
-    let (f, p) = from("refs.ris", &ris, 1000, 100);
+    let bib = std::fs::read("../shared/fixtures/formats/bibtex/mixed_biblatex_gral.bib").unwrap();
+    let (f, p) = from("refs.bib", &bib, 1000, 100);
     assert_eq!(f, None);
     assert!(p.records.is_empty());
     let e = p.diagnostics.iter().find(|d| d.severity == Severity::Error).unwrap();
     assert!(e.message.contains("100-byte limit"), "{}", e.message);
-    assert_eq!(e.at.input, "refs.ris");
+    assert_eq!(e.at.input, "refs.bib");
 }
 
 #[test]

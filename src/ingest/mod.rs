@@ -5,9 +5,10 @@
 //! the module of that [`Format`]. One module per format, each with a plain
 //! `parse(input, text) -> Parsed`.
 //!
-//! [`read_from`] does the same from any [`Read`]: OpenAlex JSON Lines and Web
-//! of Science plain text are parsed as they stream in (a million-work file
-//! never sits in memory as text); other kinds are read whole, within a bound.
+//! [`read_from`] does the same from any [`Read`]: OpenAlex JSON Lines, Web of
+//! Science plain text and RIS are parsed as they stream in (a million-work
+//! file never sits in memory as text); other kinds are read whole, within a
+//! bound.
 //!
 //! **Invariant:** ingest opens no files and never panics: any byte sequence
 //! gives a `Parsed` (possibly empty, with diagnostics); the only IO is reading
@@ -335,8 +336,9 @@ fn read_prefix(r: &mut dyn Read, limit: usize) -> std::io::Result<Vec<u8>> {
 
 /// Like [`read`], from a stream.
 ///
-/// The first [`SNIFF_BYTES`] decide the kind. OpenAlex JSON Lines and Web of
-/// Science plain text are then parsed record by record as the bytes arrive;
+/// The first [`SNIFF_BYTES`] decide the kind. OpenAlex JSON Lines, Web of
+/// Science plain text and RIS are then parsed record by record as the bytes
+/// arrive;
 /// any other kind is read whole and handed to [`read`], and then must not be
 /// longer than `max_whole_bytes` (an error diagnostic, no records, when it
 /// is). Gzip input is decompressed on the fly, bounded by
@@ -410,13 +412,15 @@ fn read_plain(
     on_record: &mut dyn FnMut(Record),
 ) -> std::io::Result<(Option<Format>, Vec<Diagnostic>)> {
     let head = read_prefix(reader, SNIFF_BYTES)?;
-    let utf16 = encoding_rs::Encoding::for_bom(&head).is_some_and(|(enc, _)| enc != encoding_rs::UTF_8);
+    // UTF-16 (with or without a BOM: NUL bytes) is decoded whole.
+    let utf16 = encoding_rs::Encoding::for_bom(&head).is_some_and(|(enc, _)| enc != encoding_rs::UTF_8)
+        || head.contains(&0);
     let streamed = if utf16 || head.len() < SNIFF_BYTES {
         None
     } else {
         let (text, _) = decode(input, &head);
         match opts.format.or_else(|| detect(&text)) {
-            Some(Format::WosPlain) => Some(Format::WosPlain),
+            Some(f @ (Format::WosPlain | Format::Ris)) => Some(f),
             Some(Format::OpenalexJson)
                 if openalex::is_json_lines(text.trim_start_matches('\u{feff}').trim_start()) =>
             {
@@ -431,6 +435,7 @@ fn read_plain(
         let buffered = BufReader::with_capacity(256 * 1024, whole);
         match format {
             Format::WosPlain => wos::read_stream(input, buffered, on_record, &mut diagnostics)?,
+            Format::Ris => ris::read_stream(input, buffered, on_record, &mut diagnostics)?,
             _ => openalex::read_stream(input, buffered, on_record, &mut diagnostics)?,
         };
         return Ok((Some(format), diagnostics));
@@ -442,7 +447,7 @@ fn read_plain(
             Provenance::new(input, 0, None),
             format!(
                 "larger than the {max_whole_bytes}-byte limit for inputs read whole \
-                 (only OpenAlex JSON Lines and WoS plain text stream): skipped"
+                 (only OpenAlex JSON Lines, WoS plain text and RIS stream): skipped"
             ),
         );
         return Ok((None, vec![diag]));

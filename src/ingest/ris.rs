@@ -104,104 +104,183 @@ fn record_number_line(line: &str) -> bool {
     t.ends_with('.') && t.len() > 1 && t.trim_end_matches('.').bytes().all(|b| b.is_ascii_digit())
 }
 
-fn split_records(input: &str, text: &str, diags: &mut Vec<Diagnostic>) -> Vec<RawRecord> {
-    let mut out: Vec<RawRecord> = Vec::new();
-    let mut after_blank = false;
-    for (no, line) in lines(text) {
+/// Splits lines into records as they come. A record is complete only when
+/// the next `TY` (or the end of input) arrives, since tags after `ER` still
+/// belong to it (Ovid writes `NL` there).
+#[derive(Default)]
+struct Splitter {
+    current: Option<RawRecord>,
+    /// Records started so far (the current one included).
+    started: usize,
+    after_blank: bool,
+}
+
+impl Splitter {
+    fn line(
+        &mut self,
+        input: &str,
+        no: u32,
+        line: &str,
+        diags: &mut Vec<Diagnostic>,
+        done: &mut dyn FnMut(RawRecord, usize, &mut Vec<Diagnostic>),
+    ) {
         if line.trim().is_empty() {
-            after_blank = true;
-            continue;
+            self.after_blank = true;
+            return;
         }
-        let open = out.last().is_some_and(|r| !r.closed);
+        let open = self.current.as_ref().is_some_and(|r| !r.closed);
         if let Some((tag, value)) = tag_line(line) {
             match tag {
                 "TY" => {
-                    if open {
-                        let ordinal = out.len().saturating_sub(1);
-                        if let Some(r) = out.last_mut() {
+                    if let Some(mut r) = self.current.take() {
+                        let ordinal = self.started - 1;
+                        if open {
                             r.closed = true;
                             diags.push(Diagnostic::warning(
-                                Provenance::new(input, r.line, Some(raw_key(r, ordinal))),
+                                Provenance::new(input, r.line, Some(raw_key(&r, ordinal))),
                                 format!("record has no ER before the next TY at line {no}: kept"),
                             ));
                         }
+                        done(r, ordinal, diags);
                     }
-                    out.push(RawRecord { line: no, ..RawRecord::default() });
-                    if let Some(r) = out.last_mut() {
-                        r.fields.push(Field { tag: tag.to_string(), lines: vec![(no, value.to_string())] });
-                    }
+                    let mut r = RawRecord { line: no, ..RawRecord::default() };
+                    r.fields.push(Field { tag: tag.to_string(), lines: vec![(no, value.to_string())] });
+                    self.current = Some(r);
+                    self.started += 1;
                 }
                 "ER" => {
-                    if let Some(r) = out.last_mut() {
+                    if let Some(r) = self.current.as_mut() {
                         r.closed = true;
                     }
                 }
                 _ => {
-                    if out.is_empty() {
+                    let r = self.current.get_or_insert_with(|| {
                         diags.push(Diagnostic::warning(
                             Provenance::new(input, no, None),
                             "tagged line before the first TY: started a record here",
                         ));
-                        out.push(RawRecord { line: no, ..RawRecord::default() });
+                        RawRecord { line: no, ..RawRecord::default() }
+                    });
+                    if self.started == 0 {
+                        self.started = 1;
                     }
                     // Tags after ER and before the next TY (Ovid puts `NL` there)
                     // belong to the record just closed.
-                    if let Some(r) = out.last_mut() {
-                        r.fields.push(Field { tag: tag.to_string(), lines: vec![(no, value.to_string())] });
-                    }
+                    r.fields.push(Field { tag: tag.to_string(), lines: vec![(no, value.to_string())] });
                 }
             }
-            after_blank = false;
-            continue;
+            self.after_blank = false;
+            return;
         }
         // Untagged line.
         if !open {
             // Ovid record numbers ("1.") and "Link to the Ovid Full Text" lines
             // sit between records; a line right after a tag written after ER
             // continues that tag.
-            let junk = after_blank || record_number_line(line) || line.starts_with("Link to the Ovid");
-            if let Some(f) = out.last_mut().and_then(|r| r.fields.last_mut()).filter(|_| !junk) {
+            let junk = self.after_blank || record_number_line(line) || line.starts_with("Link to the Ovid");
+            if let Some(f) = self.current.as_mut().and_then(|r| r.fields.last_mut()).filter(|_| !junk) {
                 f.lines.push((no, line.to_string()));
             }
-            after_blank = false;
-            continue;
+            self.after_blank = false;
+            return;
         }
-        if let Some(r) = out.last_mut() {
+        if let Some(r) = self.current.as_mut() {
             let prose = r.fields.last().is_some_and(|f| matches!(f.tag.as_str(), "AB" | "N2" | "N1" | "KW"));
-            if after_blank && !prose {
+            if self.after_blank && !prose {
                 r.loose.push(line.trim().to_string());
             } else if let Some(f) = r.fields.last_mut() {
                 f.lines.push((no, line.to_string()));
             }
         }
-        after_blank = false;
+        self.after_blank = false;
     }
-    if let Some(r) = out.last() {
-        if !r.closed {
-            let key = raw_key(r, out.len() - 1);
-            diags.push(Diagnostic::warning(
-                Provenance::new(input, r.line, Some(key)),
-                "last record has no ER: kept",
-            ));
+
+    fn finish(
+        mut self,
+        input: &str,
+        diags: &mut Vec<Diagnostic>,
+        done: &mut dyn FnMut(RawRecord, usize, &mut Vec<Diagnostic>),
+    ) {
+        if let Some(r) = self.current.take() {
+            let ordinal = self.started - 1;
+            if !r.closed {
+                diags.push(Diagnostic::warning(
+                    Provenance::new(input, r.line, Some(raw_key(&r, ordinal))),
+                    "last record has no ER: kept",
+                ));
+            }
+            done(r, ordinal, diags);
         }
     }
-    out
 }
 
 fn raw_key(r: &RawRecord, ordinal: usize) -> String {
     r.first(&["AN", "ID"]).unwrap_or_else(|| format!("#{}", ordinal + 1))
 }
 
-/// Reads a RIS file. `input` is the label used in provenance.
+/// Reads a RIS file held in memory. `input` is the label used in provenance.
 pub fn parse(input: &str, text: &str) -> Parsed {
     let mut diagnostics = Vec::new();
-    let raws = split_records(input, text, &mut diagnostics);
-    let mut records = Vec::with_capacity(raws.len());
-    for (i, raw) in raws.iter().enumerate() {
-        let key = raw_key(raw, i);
-        records.push(to_record(input, raw, key, &mut diagnostics));
+    let mut records = Vec::new();
+    let mut done = |raw: RawRecord, ordinal: usize, diags: &mut Vec<Diagnostic>| {
+        let key = raw_key(&raw, ordinal);
+        records.push(to_record(input, &raw, key, diags));
+    };
+    let mut splitter = Splitter::default();
+    for (no, line) in lines(text) {
+        splitter.line(input, no, line, &mut diagnostics, &mut done);
     }
+    splitter.finish(input, &mut diagnostics, &mut done);
     Parsed { records, diagnostics }
+}
+
+/// Reads RIS record by record from `reader`, handing each record to
+/// `on_record` as soon as the next `TY` (or the end) shows it complete;
+/// returns the number of records. Memory use is bounded by the largest
+/// record. Gives the records [`parse`] gives on the same text.
+pub fn read_stream<R: std::io::BufRead>(
+    input: &str,
+    mut reader: R,
+    on_record: &mut dyn FnMut(Record),
+    diagnostics: &mut Vec<Diagnostic>,
+) -> std::io::Result<u64> {
+    let mut count = 0u64;
+    let mut done = |raw: RawRecord, ordinal: usize, diags: &mut Vec<Diagnostic>| {
+        let key = raw_key(&raw, ordinal);
+        on_record(to_record(input, &raw, key, diags));
+        count += 1;
+    };
+    let mut splitter = Splitter::default();
+    let mut buf = Vec::new();
+    let mut no: u32 = 0;
+    let mut bad_utf8_reported = false;
+    loop {
+        buf.clear();
+        if reader.read_until(b'\n', &mut buf)? == 0 {
+            break;
+        }
+        no = no.saturating_add(1);
+        let text = match std::str::from_utf8(&buf) {
+            Ok(s) => std::borrow::Cow::Borrowed(s),
+            Err(_) => {
+                if !bad_utf8_reported {
+                    diagnostics.push(Diagnostic::warning(
+                        Provenance::new(input, no, None),
+                        "not valid UTF-8: read with replacement characters",
+                    ));
+                    bad_utf8_reported = true;
+                }
+                String::from_utf8_lossy(&buf)
+            }
+        };
+        let mut line = text.strip_suffix('\n').unwrap_or(&text);
+        if no == 1 {
+            line = line.trim_start_matches('\u{feff}');
+        }
+        splitter.line(input, no, line.trim_matches('\r'), diagnostics, &mut done);
+    }
+    splitter.finish(input, diagnostics, &mut done);
+    Ok(count)
 }
 
 fn ovid_orcids(text: &str) -> Vec<(String, String)> {
