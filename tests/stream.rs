@@ -278,4 +278,19 @@ fn ingest_streams_a_gzipped_json_lines_file_into_the_store() {
     assert_eq!(s.records().unwrap().len(), expected);
     assert_eq!(s.raw("works.jsonl.gz").unwrap(), Some(std::fs::read(&path).unwrap()));
     assert_eq!(s.inputs().unwrap()[0].sha256, store::sha256_hex(&std::fs::read(&path).unwrap()));
+    drop(s);
+    // The same bytes under another name: recognised by their hash, not read again.
+    std::fs::copy(&path, tmp.path().join("again.jsonl.gz")).unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_citemap"))
+        .args(["--json", "ingest", "again.jsonl.gz"])
+        .current_dir(tmp.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let file = &report["files"][0];
+    assert_eq!(file["status"], "already stored as works.jsonl.gz", "{file}");
+    assert_eq!(file["records"].as_u64(), Some(expected as u64), "{file}");
+    assert_eq!(file["format"], "openalex", "{file}");
+    assert_eq!(Store::open(&tmp.path().join("citemap.db")).unwrap().inputs().unwrap().len(), 1);
 }

@@ -111,6 +111,34 @@ pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut batch: Option<&mut Batch>) 
                 continue;
             }
         };
+        // With a store, a file whose bytes are stored already is not parsed
+        // again: one pass to hash it is much cheaper than reading it.
+        if let Some(b) = batch.as_deref() {
+            let sha = match hash_file(&p) {
+                Ok(sha) => sha,
+                Err(e) => {
+                    out.push(unreadable(path, e.to_string()));
+                    continue;
+                }
+            };
+            if let Some(stored) = b.input_by_sha(&sha)? {
+                super::progress::step(format_args!("{path}: already stored as {}", stored.label));
+                out.push(ReadInput {
+                    report: InputReport {
+                        path,
+                        sha256: Some(sha),
+                        bytes: stored.bytes,
+                        format: stored.format,
+                        records: usize::try_from(stored.records).unwrap_or(usize::MAX),
+                        skipped: None,
+                        diagnostics: Vec::new(),
+                    },
+                    parsed: None,
+                    status: Some(format!("already stored as {}", stored.label)),
+                });
+                continue;
+            }
+        }
         let spool = RefCell::new(match batch.as_deref_mut() {
             Some(b) => Some(b.spool()?),
             None => None,
@@ -218,6 +246,18 @@ pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut batch: Option<&mut Batch>) 
         });
     }
     Ok(out)
+}
+
+/// Hex SHA-256 of a file's bytes, read in a stream.
+fn hash_file(p: &std::path::Path) -> std::io::Result<String> {
+    let mut hash = Sha256::new();
+    let mut sink = |data: &[u8]| -> std::io::Result<()> {
+        hash.update(data);
+        Ok(())
+    };
+    let mut tee = Tee { inner: std::fs::File::open(p)?, sink: &mut sink };
+    std::io::copy(&mut tee, &mut std::io::sink())?;
+    Ok(hex(&hash.finalize()))
 }
 
 fn hex(digest: &[u8]) -> String {

@@ -265,6 +265,29 @@ impl Batch<'_> {
         Ok(spool.finish(label, format, &parsed.diagnostics)?.0)
     }
 
+    /// The stored input whose bytes have this hex SHA-256, if any.
+    pub fn input_by_sha(&self, sha256: &str) -> Result<Option<Input>, Error> {
+        Ok(self
+            .tx
+            .query_row(
+                "SELECT i.id, i.label, i.sha256, i.bytes, i.format,
+                        (SELECT COUNT(*) FROM records r WHERE r.input_id = i.id)
+                 FROM inputs i WHERE i.sha256 = ?1",
+                params![sha256],
+                |r| {
+                    Ok(Input {
+                        id: r.get(0)?,
+                        label: r.get(1)?,
+                        sha256: r.get(2)?,
+                        bytes: r.get::<_, i64>(3)? as u64,
+                        format: r.get(4)?,
+                        records: r.get::<_, i64>(5)? as u64,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
     /// Starts storing one input whose bytes and records arrive in pieces: feed
     /// them to [`RawSpool::write`] and [`RawSpool::add_record`] as they are
     /// read, then call [`RawSpool::finish`] (or [`RawSpool::abandon`]). Only
