@@ -807,6 +807,7 @@ fn attach_wos_affiliations(r: &mut Record, raw: &str) {
             None => r.add_affiliation(address),
         }
     }
+    r.drop_tied_affiliations();
 }
 
 /// The person author that `Gomez-Ruiz, JA` abbreviates: same family name (or

@@ -254,6 +254,7 @@ pub(crate) fn build_record(
     if let Some(rp) = first(fields, "RP") {
         attach_reprint_addresses(&mut r, &rp);
     }
+    r.drop_tied_affiliations();
 
     r.title = first(fields, "TI");
     r.venue = first(fields, "SO");

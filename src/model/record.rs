@@ -405,6 +405,15 @@ impl Record {
             self.affiliations.push(a);
         }
     }
+    /// Drops record-level affiliations that an author of the record also has
+    /// (case and a final full stop ignored): a source that gives an address
+    /// both bare and with its author has tied it after all.
+    pub fn drop_tied_affiliations(&mut self) {
+        let key = |s: &str| crate::model::norm::fold(s.trim().trim_end_matches('.'));
+        let tied: Vec<String> =
+            self.authors.iter().flat_map(|a| a.affiliations.iter()).map(|s| key(s)).collect();
+        self.affiliations.retain(|s| !tied.contains(&key(s)));
+    }
     /// Adds `id` unless an equal one is present.
     pub fn add_id(&mut self, id: Identifier) {
         if !self.ids.contains(&id) {
