@@ -93,6 +93,7 @@ fn empty_work(id: String, kind: WorkKind, label: String, at: &Provenance) -> Wor
         doc_type: None,
         times_cited: None,
         keywords: vec![],
+        affiliations: vec![],
         cited_authors: None,
         missing: vec![],
         sources: vec![at.clone()],

@@ -70,6 +70,7 @@ impl Builder {
                 doc_type: paper.then(|| Sourced::new(DocType::Article, prov())),
                 times_cited: None,
                 keywords: vec![],
+                affiliations: vec![],
                 cited_authors: None,
                 missing: vec![],
                 sources: vec![prov()],

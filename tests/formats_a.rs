@@ -408,6 +408,10 @@ fn sample_record() -> Record {
     r.doc_type = Some(DocType::SystematicReview);
     r.issn = vec!["0790-9667".into()];
     r.publisher = Some("Cambridge University Press".into());
+    r.affiliations = vec![
+        "School of Nursing, Midwifery and Health Systems, University College Dublin, Dublin, Ireland".into(),
+        "Department of Psychiatry, University of Oxford, Oxford, UK".into(),
+    ];
     r
 }
 
@@ -446,6 +450,10 @@ fn writers_round_trip_through_readers() {
     assert!(p.diagnostics.is_empty(), "{:?}", p.diagnostics);
     // RIS keywords are one per KW line, so a keyword holding a comma survives.
     assert_round_trip(&orig, &p.records[0], "ris");
+    // Record-level affiliations go out as `AD` lines and come back as the record's.
+    assert_eq!(text.matches("\nAD  - ").count(), 2, "{text}");
+    assert_eq!(p.records[0].affiliations, orig.affiliations, "ris: affiliations");
+    assert!(p.records[0].authors.iter().all(|a| a.affiliations.is_empty()));
 
     let mut buf = Vec::new();
     export::csl_json::write(&[orig.clone(), orig.clone()], &mut buf).expect("write csl");
@@ -589,4 +597,115 @@ proptest! {
             let _ = read("cut", &text[..cut]);
         }
     }
+}
+
+/// The record (by key) of a parsed fixture.
+fn record<'a>(p: &'a Parsed, key: &str) -> &'a Record {
+    p.records.iter().find(|r| r.at.record.as_deref() == Some(key)).unwrap_or_else(|| panic!("record {key}"))
+}
+
+#[test]
+fn ris_affiliations_not_tied_to_an_author_are_kept() {
+    // Scopus: `AD` lines without names, four authors.
+    let (_, p) = fixture("ris/scopus_with_references.ris");
+    let r = &p.records[0];
+    assert_eq!(r.authors.len(), 4);
+    assert_eq!(
+        r.affiliations,
+        vec![
+            "Institute of Medical Psychology and Behavioral Immunobiology, University Hospital Essen, University of Duisburg-Essen, Essen, Germany",
+            "Chair for Integrative Medicine, University of Duisburg-Essen, Essen, Germany",
+            "Clinic for Internal and Integrative Medicine, Klinikum Bamberg, Bamberg, Germany",
+        ]
+    );
+    assert!(r.authors.iter().all(|a| a.affiliations.is_empty()));
+    // A single author still takes the `AD`.
+    assert_eq!(p.records[1].authors.len(), 1);
+    assert!(p.records[1].affiliations.is_empty());
+    assert_eq!(
+        p.records[1].authors[0].affiliations,
+        vec!["Office Uno Column, 419-2, Yota, Onoe-Cho, Kakogawa, Hyogo, Japan"]
+    );
+
+    // Web of Science RIS.
+    let (_, p) = fixture("ris/wos_export.ris");
+    let r = record(&p, "WOS:000444108200009");
+    assert!(r.affiliations.contains(&"CUNY, Grad Ctr, New York, NY USA".to_string()), "{:?}", r.affiliations);
+    assert_eq!(r.affiliations.len(), 3);
+
+    // PubMed via EndNote: the address keeps its e-mail as written.
+    let (_, p) = fixture("ris/pubmed_via_endnote.ris");
+    let r = record(&p, "21553931");
+    assert_eq!(
+        r.affiliations,
+        vec!["Central Laboratory of German Pharmacists, Eschborn, Germany. m.tawab@zentrallabor.com"]
+    );
+
+    // Embase names the author in `AD`: it stays on that author, not the record.
+    let (_, p) = fixture("ris/embase_bom.ris");
+    let r = &p.records[0];
+    assert!(r.affiliations.is_empty(), "{:?}", r.affiliations);
+    let adler = r.authors.iter().find(|a| a.family == "Adler").expect("Adler");
+    assert!(adler.affiliations[0]
+        .starts_with("Department of Gastroenterology and Hepatology, University of Utah"));
+}
+
+#[test]
+fn bibtex_affiliations_not_tied_to_an_author_are_kept() {
+    // Scopus `affiliations` does not say whose: with several authors, the record's.
+    let (_, p) = fixture("bibtex/scopus_export_2023.bib");
+    let r = record(&p, "Haseli202079");
+    assert_eq!(r.authors.len(), 3);
+    assert_eq!(
+        r.affiliations,
+        vec![
+            "Department of Management, School of Industrial Engineering and Management, Shahrood University of Technology, Shahrood, Iran",
+            "Department of Mathematics, Kishore Bharati Bhagini Nivedita College, Kolkata, India",
+        ]
+    );
+    let single = record(&p, "Entani2019");
+    assert!(single.affiliations.is_empty());
+    assert_eq!(
+        single.authors[0].affiliations,
+        vec!["Graduate School of Applied Informatics, University of Hyogo, Kobe, Japan"]
+    );
+
+    // WoS `Affiliation`: bare address lines are the record's, unless the
+    // corresponding-author line ties the same address to its author.
+    let (_, p) = fixture("bibtex/wos_export_cited_references.bib");
+    let r = record(&p, "WOS:000241142000007");
+    assert!(
+        r.affiliations
+            .contains(&"Natl Taipei Univ Technol, Dept Business Management, Taipei 106, Taiwan.".to_string()),
+        "{:?}",
+        r.affiliations
+    );
+    let cy = "Chung Yuan Christian Univ, Dept Business Adm, Chungli 320, Taiwan.";
+    assert!(!r.affiliations.iter().any(|a| a == cy));
+    let hu = r.authors.iter().find(|a| a.family == "Hu").expect("Hu");
+    assert_eq!(hu.affiliations, vec![cy]);
+    // Lines that name their authors stay on them ("Antonio Gomez-Ruiz, Jose").
+    let r = record(&p, "WOS:000278542800018");
+    assert!(r.authors.iter().all(|a| !a.affiliations.is_empty()));
+    assert!(!r.affiliations.iter().any(|a| a.contains("Dept Comp Sci")), "{:?}", r.affiliations);
+}
+
+#[test]
+fn medline_affiliation_before_the_authors_is_kept() {
+    // Older MEDLINE: one `AD` before the `FAU`/`AU` lines.
+    let (_, p) = fixture("medline-nbib/biopython_pubmed_result2.txt");
+    let r = record(&p, "16403221");
+    assert_eq!(
+        r.affiliations,
+        vec!["Bioinformatics, Institute of Cell and Molecular Science, School of Medicine and Dentistry, Queen Mary, University of London, London EC1 6BQ, UK. j.a.casbon@qmul.ac.uk"]
+    );
+    assert!(r.authors.iter().all(|a| a.affiliations.is_empty()));
+    // Modern MEDLINE: `AD` after each author stays per author.
+    let (_, p) = fixture("medline-nbib/pubmed_mcda_crlf.nbib");
+    assert!(p.records.iter().all(|r| r.affiliations.is_empty()));
+    let r = record(&p, "32338143");
+    assert_eq!(
+        r.authors[0].affiliations,
+        vec!["Telfer School of Management, University of Ottawa, Ottawa, ON, Canada."]
+    );
 }

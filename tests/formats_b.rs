@@ -501,3 +501,91 @@ fn pretty_printed_json_records_get_their_lines() {
         }
     }
 }
+
+fn keyed<'a>(p: &'a Parsed, key: &str) -> &'a citemap::model::Record {
+    p.records.iter().find(|r| r.at.record.as_deref() == Some(key)).unwrap_or_else(|| panic!("record {key}"))
+}
+
+#[test]
+fn wos_plain_affiliations_not_tied_to_an_author_are_kept() {
+    // Old export: `C1` addresses without `[names]`, two authors.
+    let (_, p) = read(&format!("{FMT}/wos-plaintext/wos_savedrecs_32_records.txt"));
+    let r = keyed(&p, "WOS:A1977DW70300003");
+    assert_eq!(r.authors.len(), 2);
+    assert_eq!(
+        r.affiliations,
+        vec![
+            "OAK RIDGE NATL LAB,OAK RIDGE,TN 37830",
+            "BORIS KIDRIC INST,ION PHYS LAB,YU-11000 BELGRADE,YUGOSLAVIA"
+        ]
+    );
+    // `RP` names its author: the reprint address goes to that author; the
+    // bare `C1` address stays the record's.
+    let (_, p) = read(&format!("{FMT}/wos-plaintext/wos_rispy_example.txt"));
+    let r = keyed(&p, "WOS:000221807500019");
+    assert_eq!(
+        r.affiliations,
+        vec!["Northwestern Univ, Dept Biochem Mol Biol & Cell Biol, Evanston, IL 60208 USA"]
+    );
+    let loach = r.authors.iter().find(|a| a.family == "Loach").expect("Loach");
+    assert_eq!(
+        loach.affiliations,
+        vec!["Northwestern Univ, Dept Biochem Mol Biol & Cell Biol, Hogan Hall,Room 2-100, Evanston, IL 60208 USA"]
+    );
+    // `[names]` addresses stay on their authors only.
+    let (_, p) = read(&format!("{FMT}/wos-plaintext/wos_sample_bibliometrix.txt"));
+    assert!(p.records.iter().all(|r| r.affiliations.is_empty()), "bracketed C1 and RP are all tied");
+}
+
+#[test]
+fn wos_tab_affiliations_not_tied_to_an_author_are_kept() {
+    let (_, p8) = read(&format!("{FMT}/wos-tab-delimited/wos_tab_delimited_win_utf8.txt"));
+    let (_, p16) = read(&format!("{FMT}/wos-tab-delimited/wos_tab_delimited_win_utf16le_crlf.txt"));
+    // "Univ Michigan, …; Stanford Univ, …" is two addresses, not one.
+    let r = &p8.records[0];
+    assert_eq!(
+        r.affiliations,
+        vec!["Univ Michigan, Dept Sociol, Ann Arbor, MI 48104 USA", "Stanford Univ, Stanford, CA 94305 USA"]
+    );
+    let owen = &r.authors[0];
+    assert_eq!(
+        owen.affiliations,
+        vec!["Univ Michigan, Dept Sociol, 1225 S Univ Ave, Ann Arbor, MI 48104 USA"],
+        "RP"
+    );
+    // Bracketed C1 is still split per address and tied to its authors.
+    let r = keyed(&p8, "WOS:000285831700110");
+    assert!(r.affiliations.is_empty(), "{:?}", r.affiliations);
+    let wu = r.authors.iter().find(|a| a.family == "Wu").expect("Wu");
+    assert_eq!(wu.affiliations[0], "Ontario Inst Canc Res Informat & Biocomp, Toronto, ON M5G 0A3, Canada");
+    for (a, b) in p8.records.iter().zip(&p16.records) {
+        assert_eq!(a.affiliations, b.affiliations);
+    }
+}
+
+#[test]
+fn scopus_affiliations_column() {
+    let path = format!("{FMT}/scopus-csv/scopus_sample_with_references.csv");
+    let text = String::from_utf8(bytes(&path)).expect("utf8");
+    let hunan = "Department of Clinical Medicine, Hunan Normal University Health Science Center, Hunan, Changsha, China";
+    // As exported: every `Affiliations` entry is some author's ("Liu F., …"
+    // beside the full name "Liu, Fengyuan"), so none is the record's alone.
+    let p = ingest::read(&path, text.as_bytes(), &Options::default()).1;
+    let r = &p.records[0];
+    assert_eq!(r.authors[0].affiliations, vec![hunan]);
+    assert!(p.records.iter().all(|r| r.affiliations.is_empty()));
+    // Without `Authors with affiliations` the same list is kept on the record.
+    let header = "\"Authors with affiliations\"";
+    assert!(text.contains(header));
+    let cut = text.replacen(header, "\"Something else\"", 1);
+    let p = ingest::read(&path, cut.as_bytes(), &Options::default()).1;
+    let r = &p.records[0];
+    assert!(r.authors.iter().all(|a| a.affiliations.is_empty()));
+    assert_eq!(
+        r.affiliations,
+        vec![
+            hunan,
+            "Department of Surgery, Department of Clinical Medicine, Hunan Normal University Health Science Center, Hunan, Changsha, China"
+        ]
+    );
+}

@@ -329,6 +329,7 @@ mod corpus_path {
             doc_type: doc.map(|d| Sourced::new(d, p(n))),
             times_cited: None,
             keywords: vec![],
+            affiliations: vec![],
             cited_authors: Some(authors.into()),
             missing: vec![],
             sources: vec![p(n)],

@@ -342,3 +342,73 @@ fn an_anonymous_reference_without_order_evidence_is_reported_not_guessed() {
     assert_eq!(c.cites.len(), 5, "kept apart: one more edge than references");
     assert!(c.diagnostics.iter().any(|d| d.message.contains("kept apart")), "{:?}", c.diagnostics);
 }
+
+#[test]
+fn record_level_affiliations_reach_the_work_with_their_sources() {
+    let mut a = rec("a.ris", 1);
+    a.title = Some("Peer support for mental health".into());
+    a.add_id(Identifier::doi("10.1186/s12916-024-03260-y").unwrap());
+    a.authors = vec![Author::person("Sonia Johnson"), Author::person("Alan Simpson")];
+    a.add_affiliation("Division of Psychiatry, University College London, London, UK");
+    a.add_affiliation("King's College London, London, UK");
+    let mut b = rec("b.bib", 9);
+    b.add_id(Identifier::doi("10.1186/s12916-024-03260-y").unwrap());
+    b.add_affiliation("DIVISION OF PSYCHIATRY, University College London, London, UK");
+    let c = run(&[b, a]);
+    let w = papers(&c)[0];
+    let got: Vec<(&str, Vec<Provenance>)> =
+        w.affiliations.iter().map(|s| (s.value.as_str(), s.sources.clone())).collect();
+    assert_eq!(got.len(), 2, "{got:?}");
+    let ucl = got.iter().find(|(v, _)| v.to_lowercase().starts_with("division of psychiatry")).expect("UCL");
+    assert_eq!(ucl.1, vec![Provenance::new("a.ris", 1, None), Provenance::new("b.bib", 9, None)]);
+    let kcl = got.iter().find(|(v, _)| v.starts_with("King's")).expect("KCL");
+    assert_eq!(kcl.1, vec![Provenance::new("a.ris", 1, None)]);
+    // Not moved onto the agents: those keep per-author affiliations only.
+    assert!(c.agents.iter().all(|ag| ag.affiliations.is_empty()));
+    // Same corpus whatever the input order.
+    let mut a2 = rec("a.ris", 1);
+    a2.title = Some("Peer support for mental health".into());
+    a2.add_id(Identifier::doi("10.1186/s12916-024-03260-y").unwrap());
+    a2.authors = vec![Author::person("Sonia Johnson"), Author::person("Alan Simpson")];
+    a2.add_affiliation("Division of Psychiatry, University College London, London, UK");
+    a2.add_affiliation("King's College London, London, UK");
+    let mut b2 = rec("b.bib", 9);
+    b2.add_id(Identifier::doi("10.1186/s12916-024-03260-y").unwrap());
+    b2.add_affiliation("DIVISION OF PSYCHIATRY, University College London, London, UK");
+    assert_eq!(run(&[a2, b2]).works, c.works);
+}
+
+#[test]
+fn show_work_prints_record_level_affiliations_from_a_real_export() {
+    let tmp = tempfile::tempdir().unwrap();
+    let ris = std::fs::canonicalize("../shared/fixtures/formats/ris/scopus_with_references.ris").unwrap();
+    let bin = env!("CARGO_BIN_EXE_citemap");
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(bin)
+            .args(args)
+            .current_dir(tmp.path())
+            .output()
+            .expect("citemap runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8_lossy(&o.stdout).into_owned()
+    };
+    run(&["-q", "ingest", ris.to_str().unwrap()]);
+    let text = run(&["show", "work", "10.1016/j.psyneuen.2019.104501"]);
+    assert!(
+        text.contains(
+            "  affiliation: Chair for Integrative Medicine, University of Duisburg-Essen, Essen, Germany ["
+        ),
+        "{text}"
+    );
+    assert!(text.contains("scopus_with_references.ris:1"), "{text}");
+    let json: serde_json::Value =
+        serde_json::from_str(&run(&["--json", "show", "work", "10.1016/j.psyneuen.2019.104501"])).unwrap();
+    let affs = json["work"]["affiliations"].as_array().expect("affiliations in JSON");
+    assert_eq!(affs.len(), 3);
+    // RIS export of the stored corpus writes them back as `AD`.
+    let out = tmp.path().join("out.ris");
+    run(&["-q", "export", "--format", "ris", "--out", out.to_str().unwrap()]);
+    let back = std::fs::read_to_string(&out).unwrap();
+    assert!(back
+        .contains("AD  - Clinic for Internal and Integrative Medicine, Klinikum Bamberg, Bamberg, Germany"));
+}

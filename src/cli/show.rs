@@ -221,6 +221,10 @@ fn show_work(c: &Corpus, i: usize, json: bool) -> Result<()> {
         let ag = &c.agents[a.agent as usize];
         println!("  author {}: {} ({}) {}", a.position + 1, ag.name, ag.id, src(&a.sources));
     }
+    // Affiliations the records give for the work, not for one author.
+    for af in &w.affiliations {
+        println!("  affiliation: {} {}", af.value, src(&af.sources));
+    }
     for e in &cites {
         println!(
             "  cites: {} ({}) x{} {}",

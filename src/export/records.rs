@@ -59,6 +59,7 @@ pub fn from_corpus(corpus: &Corpus, include_cited: bool) -> Vec<Record> {
             r.epublished = w.epublished.as_ref().map(|d| d.value);
             r.abstract_text = w.abstract_text.as_ref().map(|a| a.value.clone());
             r.keywords = w.keywords.iter().map(|k| k.value.clone()).collect();
+            r.affiliations = w.affiliations.iter().map(|a| a.value.clone()).collect();
             r.subjects = corpus
                 .about
                 .iter()

@@ -2,6 +2,8 @@
 //! screening tools (Zotero, EndNote, Rayyan, Covidence).
 //!
 //! One record becomes `TY`, `TI`, one `AU` per author (`Family, Given`; organisations as `Name,`),
+//! one `AD` per record-level affiliation ([`Record::affiliations`]; our
+//! reader gives them back to the record, or to the author when there is one),
 //! `T2`/`JO` (venue), `J2` (abbreviation), `PY` and `DA` (`YYYY/MM/DD/`), `ET`
 //! (e-publication date), `VL`, `IS`, `SP`/`EP`, `DO`, `AN` (PMID and WoS UT),
 //! `C2` (PMCID), `SN` (ISSN, ISBN), `PB`, `AB`, `KW` (keywords, then subject
@@ -66,6 +68,9 @@ pub fn record_lines(r: &Record) -> Vec<(&'static str, String)> {
             format!("{}, {}", a.family, a.given)
         };
         push("AU", Some(&name));
+    }
+    for af in &r.affiliations {
+        push("AD", Some(af));
     }
     push("T2", r.venue.as_deref());
     push("JO", r.venue.as_deref());

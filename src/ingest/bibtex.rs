@@ -16,7 +16,10 @@
 //!   and key, keeps the fields read before the fault and resumes at the next
 //!   line starting with `@`;
 //! - converts LaTeX (`{\"o}`, `A{\ss}mann`, `\&`, `\textendash{}`, `{[}`,
-//!   `--`, case-protecting braces) to plain Unicode text ([`latex_to_text`]).
+//!   `--`, case-protecting braces) to plain Unicode text ([`latex_to_text`]);
+//! - ties Web of Science `Affiliation` lines to the authors they name and keeps
+//!   the others, and Scopus' `affiliations` list (whose owners it does not
+//!   say) unless there is a single author, in [`Record::affiliations`].
 
 use super::biblio::{self, LineIndex};
 use super::refs;
@@ -600,13 +603,16 @@ fn to_record(
         );
     }
     if let Some(f) = e.fields.iter().find(|f| f.name == "affiliation") {
-        attach_wos_affiliations(&mut r.authors, &f.value);
+        attach_wos_affiliations(&mut r, &f.value);
     }
     // Scopus lists distinct affiliations without saying whose they are; only
-    // a single author can safely take them all.
-    if let (Some(affs), [only]) = (get("affiliations"), r.authors.as_mut_slice()) {
+    // a single author can safely take them all, else they are the record's.
+    if let Some(affs) = get("affiliations") {
         for a in affs.split("; ") {
-            biblio::push_unique(&mut only.affiliations, a);
+            match r.authors.as_mut_slice() {
+                [only] => biblio::push_unique(&mut only.affiliations, a),
+                _ => r.add_affiliation(a),
+            }
         }
     }
 
@@ -754,17 +760,21 @@ fn attach_orcids(authors: &mut [Author], raw: &str) {
     }
 }
 
-/// WoS `Affiliation`: one line per address, `Name; Name, Address.`; the
-/// corresponding-author line is skipped (it repeats an address).
-fn attach_wos_affiliations(authors: &mut [Author], raw: &str) {
-    for line in raw.split('\n') {
-        let line = latex_to_text(line);
-        if line.is_empty() || line.contains("(Corresponding Author)") {
+/// WoS `Affiliation`: one line per address, `Name; Name, Address.`. The
+/// corresponding-author line (`Hu, YC (Corresponding Author), Address.`) goes
+/// to the author it names; a line that names no author of the record (older
+/// exports give bare addresses) goes to [`Record::affiliations`].
+fn attach_wos_affiliations(r: &mut Record, raw: &str) {
+    const MARK: &str = "(Corresponding Author)";
+    let lines: Vec<String> =
+        raw.split('\n').map(|l| latex_to_text(l).trim().to_string()).filter(|l| !l.is_empty()).collect();
+    for line in &lines {
+        if line.contains(MARK) {
             continue;
         }
         let mut end = 0;
         let mut matched = Vec::new();
-        for (i, a) in authors.iter().enumerate() {
+        for (i, a) in r.authors.iter().enumerate() {
             let full = format!("{}, {}", a.family, a.given);
             if let Some(p) = line.find(&full) {
                 end = end.max(p + full.len());
@@ -775,12 +785,46 @@ fn attach_wos_affiliations(authors: &mut [Author], raw: &str) {
         if address.is_empty() {
             continue;
         }
+        if matched.is_empty() {
+            r.add_affiliation(address);
+        }
         for i in matched {
-            if let Some(a) = authors.get_mut(i) {
+            if let Some(a) = r.authors.get_mut(i) {
                 biblio::push_unique(&mut a.affiliations, address);
             }
         }
     }
+    // Corresponding-author lines last: they mostly repeat an address above.
+    for line in &lines {
+        let Some(i) = line.find(MARK) else { continue };
+        let name = line.get(..i).unwrap_or("").trim();
+        let address = line.get(i + MARK.len()..).unwrap_or("").trim_start_matches([',', ' ']).trim();
+        if address.is_empty() {
+            continue;
+        }
+        match author_by_short_name(&mut r.authors, name) {
+            Some(a) => biblio::push_unique(&mut a.affiliations, address),
+            None => r.add_affiliation(address),
+        }
+    }
+    r.drop_tied_affiliations();
+}
+
+/// The person author that `Gomez-Ruiz, JA` abbreviates: same family name (or
+/// one ending in it: "Antonio Gomez-Ruiz") and first initial.
+fn author_by_short_name<'a>(authors: &'a mut [Author], name: &str) -> Option<&'a mut Author> {
+    let who = Author::person(name);
+    let fk = family_key(&who.family);
+    if fk.is_empty() {
+        return None;
+    }
+    let initial = |g: &str| g.chars().next().map(|c| c.to_lowercase().to_string()).unwrap_or_default();
+    let gi = initial(&who.given);
+    authors.iter_mut().find(|a| {
+        let k = family_key(&a.family);
+        let same = k == fk || (fk.len() >= 4 && k.ends_with(&fk));
+        !a.is_org && same && (gi.is_empty() || initial(&a.given) == gi)
+    })
 }
 
 #[cfg(test)]

@@ -8,7 +8,8 @@
 //! Author handling follows the MEDLINE conventions: `FAU` starts an author and
 //! the following `AU`, `AUID` (ORCID) and `AD` lines belong to it; old exports
 //! without `FAU` start an author at each `AU`; `CN` is a collective
-//! (organisation) author in byline order.
+//! (organisation) author in byline order. An `AD` before any author (older
+//! exports) is kept in [`Record::affiliations`].
 
 use super::biblio::{self, lines};
 use crate::model::norm::{normalize_orcid, squash_ws};
@@ -154,11 +155,11 @@ fn to_record(input: &str, raw: &RawRecord, ordinal: usize, diags: &mut Vec<Diagn
                     }
                 }
             }
-            "AD" => {
-                if let Some(a) = r.authors.last_mut() {
-                    biblio::push_unique(&mut a.affiliations, &v);
-                }
-            }
+            "AD" => match r.authors.last_mut() {
+                Some(a) => biblio::push_unique(&mut a.affiliations, &v),
+                // Older MEDLINE gives one AD before the authors: the record's.
+                None => r.add_affiliation(&v),
+            },
             "LID" | "AID" if v.ends_with("[doi]") => {
                 if let Some(id) = Identifier::doi(v.trim_end_matches("[doi]")) {
                     r.add_id(id);

@@ -4,7 +4,10 @@
 //! Scopus `N1  - References:` with one reference per line), Ovid record-number
 //! lines and tags after `ER`, Scopus `Export Date:` lines, repeated `DO` with
 //! URLs, slash dates (`2019//`) and a missing `ER`. Reference lists come from
-//! Scopus `N1  - References:` and Ovid PsycINFO `M1` lines.
+//! Scopus `N1  - References:` and Ovid PsycINFO `M1` lines. An `AD` address
+//! goes to the author it names (Embase `D.G. Adler, ...`, Ovid `Name: ...`) or
+//! to the only author; any other (Scopus, WoS, PubMed via EndNote) is kept in
+//! [`Record::affiliations`].
 //!
 //! An own line parser rather than a crate: the `biblib` RIS reader has no
 //! reference-list field and drops untagged lines, which carry the references
@@ -359,8 +362,12 @@ fn to_record(input: &str, raw: &RawRecord, key: String, diags: &mut Vec<Diagnost
             biblio::push_unique(&mut r.authors[0].affiliations, a);
         }
     } else {
+        // Scopus, WoS and PubMed-derived exports list addresses without
+        // saying whose they are: those belong to the record as a whole.
         for a in &affs {
-            assign_named_affiliation(&mut r.authors, a);
+            if !assign_named_affiliation(&mut r.authors, a) {
+                r.add_affiliation(a);
+            }
         }
     }
     for f in raw.all(&["AI", "OI"]) {

@@ -6,7 +6,9 @@
 //! header (an unlabelled column before `References`, seen in real exports) are
 //! realigned by finding which column holds the reference list or the EID,
 //! with a warning. `References` is split into entries and each entry parsed by
-//! [`refs::parse_free_text`].
+//! [`refs::parse_free_text`]. `Authors with affiliations` gives each author's
+//! affiliations; entries of `Affiliations` that no author has are kept in
+//! [`Record::affiliations`].
 
 use super::fieldmap::{self, cell, Table};
 use super::refs;
@@ -100,6 +102,14 @@ pub fn parse(input: &str, text: &str) -> Parsed {
                 }
             }
         }
+        // `Affiliations` lists the record's distinct affiliations; those that no
+        // author's "with affiliations" entry contains are the record's own.
+        for aff in get("Affiliations").map(|s| s.split("; ").collect::<Vec<_>>()).unwrap_or_default() {
+            let aff = aff.trim();
+            if !r.authors.iter().any(|a| a.affiliations.iter().any(|x| x.contains(aff))) {
+                r.add_affiliation(aff);
+            }
+        }
         r.title = get("Title").map(squash_ws);
         r.venue = get("Source title").map(str::to_string);
         r.venue_abbrev = get("Abbreviated Source Title").map(str::to_string);
@@ -162,18 +172,30 @@ fn eid_from_link(link: &str) -> Option<String> {
 
 /// The affiliation part of an "Authors with affiliations" entry.
 fn strip_author_prefix(entry: &str, a: &Author) -> Option<String> {
+    use crate::model::norm::family_key;
     let e = entry.trim();
-    let rest = if let Some(r) = e.strip_prefix(a.raw.as_str()) {
+    let rest = if let Some(r) = e.strip_prefix(a.raw.as_str()).filter(|_| !a.raw.is_empty()) {
         r
     } else {
-        // Older layout "Phillips, J.C., Beckman Institute": skip "Family, Initials,".
         let mut it = e.splitn(3, ", ");
-        let fam = it.next()?;
-        if crate::model::norm::family_key(fam) != crate::model::norm::family_key(&a.family) {
-            return None;
+        let head = it.next()?;
+        if family_key(head) == family_key(&a.family) {
+            // Older layout "Phillips, J.C., Beckman Institute": skip "Family, Initials,".
+            let _initials = it.next()?;
+            it.next()?
+        } else {
+            // Current layout "Liu F., Department ..." beside full names "Liu, Fengyuan":
+            // same family name and first initial.
+            let short = Author::person(head);
+            let initial = |g: &str| g.chars().next().map(|c| c.to_lowercase().to_string());
+            if family_key(&short.family).is_empty()
+                || family_key(&short.family) != family_key(&a.family)
+                || initial(&short.given) != initial(&a.given)
+            {
+                return None;
+            }
+            e.get(head.len()..)?
         }
-        let _initials = it.next()?;
-        it.next()?
     };
     let aff = rest.trim_start_matches([',', ' ']).trim();
     (!aff.is_empty()).then(|| aff.to_string())

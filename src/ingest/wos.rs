@@ -7,6 +7,11 @@
 //! one value per line. [`read_stream`] reads records one at a time from any
 //! [`BufRead`]; [`parse`] is the in-memory form. The record builder is shared
 //! with the tab-delimited reader ([`super::wos_tab`]).
+//!
+//! Affiliations: a `C1` address with its authors in brackets and an `RP`
+//! (reprint/corresponding author) address go to those authors; a `C1` address
+//! without names goes to a sole author, else to [`Record::affiliations`], as
+//! does an address whose names match no author.
 
 use super::fieldmap;
 use super::refs;
@@ -245,7 +250,11 @@ pub(crate) fn build_record(
     if let Some(oi) = first(fields, "OI") {
         attach_orcids(&mut r.authors, &oi);
     }
-    attach_affiliations(&mut r.authors, &items(fields, "C1"));
+    attach_affiliations(&mut r, &items(fields, "C1"));
+    if let Some(rp) = first(fields, "RP") {
+        attach_reprint_addresses(&mut r, &rp);
+    }
+    r.drop_tied_affiliations();
 
     r.title = first(fields, "TI");
     r.venue = first(fields, "SO");
@@ -361,8 +370,9 @@ fn attach_orcids(authors: &mut [Author], oi: &str) {
 }
 
 /// `C1` entries `[Toh, Ming Liang; Lee, K] Univ …` -> affiliations of those
-/// authors; an address without names goes to a sole author.
-fn attach_affiliations(authors: &mut [Author], c1: &[(u32, String)]) {
+/// authors; an address without names goes to a sole author, else (like a
+/// bracketed one whose names match no author) to the record as a whole.
+fn attach_affiliations(r: &mut Record, c1: &[(u32, String)]) {
     for (_, entry) in c1 {
         let entry = entry.trim();
         if let Some(rest) = entry.strip_prefix('[') {
@@ -371,24 +381,80 @@ fn attach_affiliations(authors: &mut [Author], c1: &[(u32, String)]) {
             if addr.is_empty() {
                 continue;
             }
+            let mut tied = false;
             for name in names.split(';') {
                 let who = Author::person(name);
                 let fk = family_key(&who.family);
                 let given = who.given.to_lowercase();
-                if let Some(a) = authors
+                if let Some(a) = r
+                    .authors
                     .iter_mut()
                     .find(|a| family_key(&a.family) == fk && a.given.to_lowercase() == given)
                 {
+                    tied = true;
                     if !a.affiliations.contains(&addr) {
                         a.affiliations.push(addr.clone());
                     }
                 }
             }
-        } else if authors.len() == 1 {
-            let addr = entry.trim_end_matches('.').to_string();
-            if !authors[0].affiliations.contains(&addr) {
-                authors[0].affiliations.push(addr);
+            if !tied {
+                r.add_affiliation(&addr);
             }
+        } else {
+            let addr = entry.trim_end_matches('.').to_string();
+            match r.authors.as_mut_slice() {
+                [only] => {
+                    if !addr.is_empty() && !only.affiliations.contains(&addr) {
+                        only.affiliations.push(addr);
+                    }
+                }
+                _ => r.add_affiliation(&addr),
+            }
+        }
+    }
+}
+
+/// `RP Loach, PA (reprint author), Northwestern Univ, …` (newer exports say
+/// "corresponding author" and join several with `; `) -> the address goes to
+/// the author named (family name and first initial), else to the record.
+fn attach_reprint_addresses(r: &mut Record, rp: &str) {
+    const MARKS: [&str; 2] = ["(reprint author)", "(corresponding author)"];
+    let mark_at = |s: &str| MARKS.iter().find_map(|m| s.find(m).map(|i| (i, m.len())));
+    // Re-join pieces of one address that itself contains "; ".
+    let mut entries: Vec<String> = Vec::new();
+    for part in rp.split("; ") {
+        match entries.last_mut() {
+            Some(last) if mark_at(part).is_none() => {
+                last.push_str("; ");
+                last.push_str(part);
+            }
+            _ => entries.push(part.to_string()),
+        }
+    }
+    for entry in &entries {
+        let (name, addr) = match mark_at(entry) {
+            Some((i, len)) => (entry.get(..i).unwrap_or(""), entry.get(i + len..).unwrap_or("")),
+            None => ("", entry.as_str()),
+        };
+        let addr = addr.trim().trim_start_matches(',').trim().trim_end_matches('.').trim();
+        if addr.is_empty() {
+            continue;
+        }
+        let who = Author::person(name.trim());
+        let fk = family_key(&who.family);
+        let initial = |g: &str| g.chars().next().map(|c| c.to_lowercase().to_string()).unwrap_or_default();
+        let gi = initial(&who.given);
+        let author = r
+            .authors
+            .iter_mut()
+            .find(|a| !fk.is_empty() && !a.is_org && family_key(&a.family) == fk && initial(&a.given) == gi);
+        match author {
+            Some(a) => {
+                if !a.affiliations.iter().any(|x| x == addr) {
+                    a.affiliations.push(addr.to_string());
+                }
+            }
+            None => r.add_affiliation(addr),
         }
     }
 }

@@ -87,11 +87,12 @@ fn split_cell(tag: &str, value: &str) -> Vec<String> {
             value.split("; ").map(str::trim).filter(|s| !s.is_empty()).map(str::to_string).collect()
         }
         "C1" => {
-            // "[A; B] Addr 1; [C] Addr 2": split before each '['.
+            // "[A; B] Addr 1; [C] Addr 2" or "Addr 1; Addr 2": split on each
+            // "; " outside the brackets.
             let mut out = Vec::new();
             let mut cur = String::new();
             for part in value.split("; ") {
-                if part.starts_with('[') && !cur.is_empty() && !open_bracket(&cur) {
+                if !cur.is_empty() && !open_bracket(&cur) {
                     out.push(std::mem::take(&mut cur));
                 }
                 if !cur.is_empty() {

@@ -94,6 +94,11 @@ pub struct Work {
     pub times_cited: Option<Sourced<u64>>,
     /// Keywords (author keywords), deduplicated case-insensitively.
     pub keywords: Vec<Sourced<String>>,
+    /// Affiliations the records give for the work as a whole, not tied to one
+    /// author ([`crate::model::Record::affiliations`]), deduplicated
+    /// case-insensitively. Per-author affiliations are on the [`Agent`]s.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub affiliations: Vec<Sourced<String>>,
     /// Authors as cited when no agent is known ("Hayes et al."): display text.
     pub cited_authors: Option<String>,
     /// Fields a reviewer expects that no source gave.

@@ -315,6 +315,12 @@ pub struct Record {
     /// Authors in byline order.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub authors: Vec<Author>,
+    /// Affiliations the source gives for the record as a whole, not tied to
+    /// one author (RIS `AD`, Scopus `Affiliations`, WoS `C1` without names and
+    /// `RP`), as written, de-duplicated, in source order. Affiliations a source
+    /// ties to an author are in that [`Author::affiliations`] instead.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub affiliations: Vec<String>,
     /// Persistent identifiers (normalised).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub ids: Vec<Identifier>,
@@ -390,6 +396,23 @@ impl Record {
             Identifier::Doi(d) => Some(d.as_str()),
             _ => None,
         })
+    }
+    /// Adds a record-level affiliation (trimmed, whitespace squashed) unless it
+    /// is empty or already present.
+    pub fn add_affiliation(&mut self, affiliation: &str) {
+        let a = crate::model::norm::squash_ws(affiliation);
+        if !a.is_empty() && !self.affiliations.contains(&a) {
+            self.affiliations.push(a);
+        }
+    }
+    /// Drops record-level affiliations that an author of the record also has
+    /// (case and a final full stop ignored): a source that gives an address
+    /// both bare and with its author has tied it after all.
+    pub fn drop_tied_affiliations(&mut self) {
+        let key = |s: &str| crate::model::norm::fold(s.trim().trim_end_matches('.'));
+        let tied: Vec<String> =
+            self.authors.iter().flat_map(|a| a.affiliations.iter()).map(|s| key(s)).collect();
+        self.affiliations.retain(|s| !tied.contains(&key(s)));
     }
     /// Adds `id` unless an equal one is present.
     pub fn add_id(&mut self, id: Identifier) {

@@ -218,8 +218,16 @@ pub(crate) fn assemble(
         let mut ids: BTreeMap<Identifier, Vec<Provenance>> = BTreeMap::new();
         let mut alt_titles: BTreeMap<String, Sourced<(Option<String>, String)>> = BTreeMap::new();
         let mut keywords: BTreeMap<String, Sourced<String>> = BTreeMap::new();
+        // Record-level affiliations, keyed like keywords and agent affiliations.
+        let mut affiliations: BTreeMap<String, Sourced<String>> = BTreeMap::new();
         let mut venue_slot = None;
         for r in &recs {
+            for af in &r.affiliations {
+                affiliations
+                    .entry(norm::fold(af))
+                    .or_insert_with(|| Sourced { value: af.clone(), sources: vec![] })
+                    .add_source(r.at.clone());
+            }
             for id in &r.ids {
                 ids.entry(id.clone()).or_default().push(r.at.clone());
             }
@@ -333,6 +341,7 @@ pub(crate) fn assemble(
             doc_type,
             times_cited,
             keywords: keywords.into_values().collect(),
+            affiliations: affiliations.into_values().collect(),
             cited_authors: None,
             missing,
             sources,
@@ -433,6 +442,7 @@ pub(crate) fn assemble(
             doc_type: None,
             times_cited: None,
             keywords: Vec::new(),
+            affiliations: Vec::new(),
             cited_authors,
             missing,
             sources,
