@@ -294,3 +294,27 @@ fn ingest_streams_a_gzipped_json_lines_file_into_the_store() {
     assert_eq!(file["format"], "openalex", "{file}");
     assert_eq!(Store::open(&tmp.path().join("citemap.db")).unwrap().inputs().unwrap().len(), 1);
 }
+
+proptest::proptest! {
+    #![proptest_config(proptest::prelude::ProptestConfig::with_cases(24))]
+    /// Arbitrary bytes after a head that makes the input stream: no panic, and
+    /// the same records as the in-memory reader.
+    #[test]
+    fn streaming_readers_agree_with_read_on_arbitrary_tails(
+        kind in 0usize..3,
+        tail in proptest::collection::vec(proptest::prelude::any::<u8>(), 0..4096),
+        cut in 0usize..70_000,
+    ) {
+        let mut data = match kind {
+            0 => big_jsonl(70_000),
+            1 => big_wos(70_000),
+            _ => big_ris(70_000),
+        };
+        data.truncate(cut.max(66_000));
+        data.extend_from_slice(&tail);
+        let whole = ingest::read("t", &data, &Options::default());
+        let streamed = from("t", &data, 777, u64::MAX);
+        proptest::prop_assert_eq!(whole.0, streamed.0);
+        proptest::prop_assert!(whole.1.records == streamed.1.records);
+    }
+}
