@@ -345,15 +345,21 @@ fn an_anonymous_reference_without_order_evidence_is_reported_not_guessed() {
 
 #[test]
 fn record_level_affiliations_reach_the_work_with_their_sources() {
-    let mut a = rec("a.ris", 1);
-    a.title = Some("Peer support for mental health".into());
-    a.add_id(Identifier::doi("10.1186/s12916-024-03260-y").unwrap());
-    a.authors = vec![Author::person("Sonia Johnson"), Author::person("Alan Simpson")];
-    a.add_affiliation("Division of Psychiatry, University College London, London, UK");
-    a.add_affiliation("King's College London, London, UK");
-    let mut b = rec("b.bib", 9);
-    b.add_id(Identifier::doi("10.1186/s12916-024-03260-y").unwrap());
-    b.add_affiliation("DIVISION OF PSYCHIATRY, University College London, London, UK");
+    // One paper from two inputs: the RIS record with two affiliations, the
+    // BibTeX record with one of them in other letter case.
+    let records = || {
+        let mut a = rec("a.ris", 1);
+        a.title = Some("Peer support for mental health".into());
+        a.add_id(Identifier::doi("10.1186/s12916-024-03260-y").unwrap());
+        a.authors = vec![Author::person("Sonia Johnson"), Author::person("Alan Simpson")];
+        a.add_affiliation("Division of Psychiatry, University College London, London, UK");
+        a.add_affiliation("King's College London, London, UK");
+        let mut b = rec("b.bib", 9);
+        b.add_id(Identifier::doi("10.1186/s12916-024-03260-y").unwrap());
+        b.add_affiliation("DIVISION OF PSYCHIATRY, University College London, London, UK");
+        (a, b)
+    };
+    let (a, b) = records();
     let c = run(&[b, a]);
     let w = papers(&c)[0];
     let got: Vec<(&str, Vec<Provenance>)> =
@@ -366,16 +372,8 @@ fn record_level_affiliations_reach_the_work_with_their_sources() {
     // Not moved onto the agents: those keep per-author affiliations only.
     assert!(c.agents.iter().all(|ag| ag.affiliations.is_empty()));
     // Same corpus whatever the input order.
-    let mut a2 = rec("a.ris", 1);
-    a2.title = Some("Peer support for mental health".into());
-    a2.add_id(Identifier::doi("10.1186/s12916-024-03260-y").unwrap());
-    a2.authors = vec![Author::person("Sonia Johnson"), Author::person("Alan Simpson")];
-    a2.add_affiliation("Division of Psychiatry, University College London, London, UK");
-    a2.add_affiliation("King's College London, London, UK");
-    let mut b2 = rec("b.bib", 9);
-    b2.add_id(Identifier::doi("10.1186/s12916-024-03260-y").unwrap());
-    b2.add_affiliation("DIVISION OF PSYCHIATRY, University College London, London, UK");
-    assert_eq!(run(&[a2, b2]).works, c.works);
+    let (a, b) = records();
+    assert_eq!(run(&[a, b]).works, c.works);
 }
 
 #[test]

@@ -255,6 +255,18 @@ fn a_version_1_store_is_upgraded_in_place() {
     assert_eq!(Store::open(&db).unwrap().raw("a.ris").unwrap().as_deref(), Some(&raw[..]));
 }
 
+/// `citemap --json ingest FILE` run in `dir`: the report of that file.
+fn ingest_json(dir: &Path, file: &str) -> serde_json::Value {
+    let o = Command::new(env!("CARGO_BIN_EXE_citemap"))
+        .args(["--json", "ingest", file])
+        .current_dir(dir)
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let mut report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    report["files"][0].take()
+}
+
 #[test]
 fn ingest_streams_a_gzipped_json_lines_file_into_the_store() {
     let tmp = tempfile::tempdir().unwrap();
@@ -263,14 +275,7 @@ fn ingest_streams_a_gzipped_json_lines_file_into_the_store() {
     std::fs::write(&path, gz(&data)).unwrap();
     // Inputs read whole may have 100 KB: this one streams, so it is read.
     std::fs::write(tmp.path().join("config.toml"), "[ingest]\nmax_file_bytes = 100000\n").unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_citemap"))
-        .args(["--json", "ingest", "works.jsonl.gz"])
-        .current_dir(tmp.path())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let file = &report["files"][0];
+    let file = ingest_json(tmp.path(), "works.jsonl.gz");
     let expected = ingest::read("works.jsonl.gz", &data, &Options::default()).1.records.len();
     assert_eq!(file["records"].as_u64(), Some(expected as u64), "{file}");
     assert_eq!(file["status"], "added");
@@ -281,14 +286,7 @@ fn ingest_streams_a_gzipped_json_lines_file_into_the_store() {
     drop(s);
     // The same bytes under another name: recognised by their hash, not read again.
     std::fs::copy(&path, tmp.path().join("again.jsonl.gz")).unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_citemap"))
-        .args(["--json", "ingest", "again.jsonl.gz"])
-        .current_dir(tmp.path())
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    let file = &report["files"][0];
+    let file = ingest_json(tmp.path(), "again.jsonl.gz");
     assert_eq!(file["status"], "already stored as works.jsonl.gz", "{file}");
     assert_eq!(file["records"].as_u64(), Some(expected as u64), "{file}");
     assert_eq!(file["format"], "openalex", "{file}");

@@ -6,7 +6,7 @@ use super::Ctx;
 use anyhow::Result;
 use citemap::ingest;
 use citemap::model::{Diagnostic, Parsed, Provenance, Record, Severity};
-use citemap::store::{Added, Batch};
+use citemap::store::{self, Added, Batch};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::cell::RefCell;
@@ -113,6 +113,7 @@ pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut batch: Option<&mut Batch>) 
         };
         // With a store, a file whose bytes are stored already is not parsed
         // again: one pass to hash it is much cheaper than reading it.
+        let mut known_sha = None;
         if let Some(b) = batch.as_deref() {
             let sha = match hash_file(&p) {
                 Ok(sha) => sha,
@@ -138,6 +139,7 @@ pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut batch: Option<&mut Batch>) 
                 });
                 continue;
             }
+            known_sha = Some(sha);
         }
         let spool = RefCell::new(match batch.as_deref_mut() {
             Some(b) => Some(b.spool()?),
@@ -202,20 +204,23 @@ pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut batch: Option<&mut Batch>) 
             n_records = 0;
         }
         super::progress::step(format_args!("{path}: {n_records} records read"));
-        let (status, sha) = match spool {
+        // The hash of the whole file: from the store (which hashed it before
+        // and while spooling) or from the sink, which saw every byte only when
+        // the input was read to its end (its kind was known).
+        let (status, sha256) = match spool {
             Some(s) if format.is_some() => {
                 let (added, sha) = s.finish(&path, format.map(|f| f.name()), &diagnostics)?;
                 let status = match added {
                     Added::New(_) => "added".to_string(),
                     Added::AlreadyStored { label, .. } => format!("already stored as {label}"),
                 };
-                (Some(status), sha)
+                (Some(status), Some(sha))
             }
             Some(s) => {
                 s.abandon()?;
-                (Some("skipped".to_string()), hex(&hash.finalize()))
+                (Some("skipped".to_string()), known_sha)
             }
-            None => (None, hex(&hash.finalize())),
+            None => (None, format.is_some().then(|| store::hex(&hash.finalize()))),
         };
         let skipped = if format.is_none() {
             Some(
@@ -229,8 +234,6 @@ pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut batch: Option<&mut Batch>) 
         } else {
             None
         };
-        // An input of unknown kind is not read to its end: no hash then.
-        let sha256 = format.is_some().then_some(sha);
         out.push(ReadInput {
             report: InputReport {
                 path,
@@ -257,11 +260,7 @@ fn hash_file(p: &std::path::Path) -> std::io::Result<String> {
     };
     let mut tee = Tee { inner: std::fs::File::open(p)?, sink: &mut sink };
     std::io::copy(&mut tee, &mut std::io::sink())?;
-    Ok(hex(&hash.finalize()))
-}
-
-fn hex(digest: &[u8]) -> String {
-    digest.iter().map(|b| format!("{b:02x}")).collect()
+    Ok(store::hex(&hash.finalize()))
 }
 
 /// Prints diagnostics of at least warning severity to stderr.

@@ -1,13 +1,48 @@
 //! Helpers shared by the bibliographic export readers (RIS, BibTeX, MEDLINE,
 //! PubMed XML, EndNote XML, CSL-JSON): line numbers from byte offsets, loose
 //! date parsing, document-type and language names, times-cited notes,
-//! ISSN/ISBN clean-up and structured-abstract layout.
+//! ISSN/ISBN clean-up, structured-abstract layout, and the lossy UTF-8 line
+//! decoding of the streaming readers ([`Utf8Lines`]).
 //!
 //! Everything here is pure and total: any string gives an answer (often `None`).
 
-use crate::model::{Date, DocType};
+use crate::model::{Date, Diagnostic, DocType, Provenance};
 use regex::Regex;
+use std::borrow::Cow;
 use std::sync::OnceLock;
+
+/// Lines of a streamed input as text: invalid UTF-8 is replaced, with one
+/// warning per input naming the first bad line (what [`super::decode`] does
+/// for an input held whole).
+#[derive(Debug, Default)]
+pub struct Utf8Lines {
+    warned: bool,
+}
+
+impl Utf8Lines {
+    /// `bytes` of line `line` of `input` as text.
+    pub fn text<'a>(
+        &mut self,
+        bytes: &'a [u8],
+        input: &str,
+        line: u32,
+        diags: &mut Vec<Diagnostic>,
+    ) -> Cow<'a, str> {
+        match std::str::from_utf8(bytes) {
+            Ok(s) => Cow::Borrowed(s),
+            Err(_) => {
+                if !self.warned {
+                    diags.push(Diagnostic::warning(
+                        Provenance::new(input, line, None),
+                        "not valid UTF-8: read with replacement characters",
+                    ));
+                    self.warned = true;
+                }
+                String::from_utf8_lossy(bytes)
+            }
+        }
+    }
+}
 
 /// Byte offset -> 1-based line number, by binary search over line starts.
 #[derive(Clone, Debug)]

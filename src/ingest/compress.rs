@@ -36,12 +36,13 @@ impl<R: Read> Counted<R> {
     pub fn count(&self) -> u64 {
         self.count
     }
-    /// True when `e` is how a gzip decoder reports corrupt or truncated data
-    /// (rather than a failure of the reader underneath).
-    pub fn is_inner_error(&self, e: &std::io::Error) -> bool {
-        use std::io::ErrorKind::*;
-        matches!(e.kind(), InvalidData | InvalidInput | UnexpectedEof)
-    }
+}
+
+/// True when `e` is how a gzip decoder reports corrupt or truncated data
+/// (rather than a failure of the reader underneath).
+pub fn is_corrupt_data(e: &std::io::Error) -> bool {
+    use std::io::ErrorKind::*;
+    matches!(e.kind(), InvalidData | InvalidInput | UnexpectedEof)
 }
 
 impl<R: Read> Read for Counted<R> {

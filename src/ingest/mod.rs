@@ -382,7 +382,7 @@ pub fn read_each(
         let (format, mut diagnostics) =
             match read_plain(input, &mut counted, opts, max_whole_bytes, on_record) {
                 Ok(v) => v,
-                Err(e) if counted.is_inner_error(&e) => {
+                Err(e) if compress::is_corrupt_data(&e) => {
                     let diag = Diagnostic::error(
                         Provenance::new(input, 0, None),
                         format!("gzip data is corrupt: {e}: skipped"),

@@ -600,7 +600,7 @@ pub fn read_stream<R: BufRead>(
     let mut buf = Vec::with_capacity(64 * 1024);
     let mut line_no: u32 = 0;
     let mut count: u64 = 0;
-    let mut bad_utf8_reported = false;
+    let mut utf8 = super::biblio::Utf8Lines::default();
     loop {
         buf.clear();
         if reader.read_until(b'\n', &mut buf)? == 0 {
@@ -616,22 +616,8 @@ pub fn read_stream<R: BufRead>(
             continue;
         }
         // Validating the line once lets serde_json skip per-string UTF-8 checks.
-        let lossy;
-        let line = match std::str::from_utf8(bytes) {
-            Ok(line) => line,
-            Err(_) => {
-                if !bad_utf8_reported {
-                    diagnostics.push(Diagnostic::warning(
-                        Provenance::new(input, line_no, None),
-                        "not valid UTF-8: read with replacement characters",
-                    ));
-                    bad_utf8_reported = true;
-                }
-                lossy = String::from_utf8_lossy(bytes);
-                &*lossy
-            }
-        };
-        let parsed = serde_json::from_str::<Work>(line);
+        let line = utf8.text(bytes, input, line_no, diagnostics);
+        let parsed = serde_json::from_str::<Work>(&line);
         match parsed {
             Ok(w) => {
                 on_record(to_record(w, input, line_no, usize::try_from(count).unwrap_or(usize::MAX)));

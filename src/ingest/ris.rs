@@ -256,26 +256,14 @@ pub fn read_stream<R: std::io::BufRead>(
     let mut splitter = Splitter::default();
     let mut buf = Vec::new();
     let mut no: u32 = 0;
-    let mut bad_utf8_reported = false;
+    let mut utf8 = super::biblio::Utf8Lines::default();
     loop {
         buf.clear();
         if reader.read_until(b'\n', &mut buf)? == 0 {
             break;
         }
         no = no.saturating_add(1);
-        let text = match std::str::from_utf8(&buf) {
-            Ok(s) => std::borrow::Cow::Borrowed(s),
-            Err(_) => {
-                if !bad_utf8_reported {
-                    diagnostics.push(Diagnostic::warning(
-                        Provenance::new(input, no, None),
-                        "not valid UTF-8: read with replacement characters",
-                    ));
-                    bad_utf8_reported = true;
-                }
-                String::from_utf8_lossy(&buf)
-            }
-        };
+        let text = utf8.text(&buf, input, no, diagnostics);
         let mut line = text.strip_suffix('\n').unwrap_or(&text);
         if no == 1 {
             line = line.trim_start_matches('\u{feff}');

@@ -65,26 +65,14 @@ pub fn read_stream<R: BufRead>(
     let mut count: u64 = 0;
     let mut current: Option<(u32, Fields)> = None;
     let mut last_tag = String::new();
-    let mut bad_utf8_reported = false;
+    let mut utf8 = super::biblio::Utf8Lines::default();
     loop {
         buf.clear();
         if reader.read_until(b'\n', &mut buf)? == 0 {
             break;
         }
         line_no = line_no.saturating_add(1);
-        let text = match std::str::from_utf8(&buf) {
-            Ok(s) => std::borrow::Cow::Borrowed(s),
-            Err(_) => {
-                if !bad_utf8_reported {
-                    diagnostics.push(Diagnostic::warning(
-                        Provenance::new(input, line_no, None),
-                        "not valid UTF-8: read with replacement characters",
-                    ));
-                    bad_utf8_reported = true;
-                }
-                String::from_utf8_lossy(&buf)
-            }
-        };
+        let text = utf8.text(&buf, input, line_no, diagnostics);
         let mut line = text.trim_end_matches(['\n', '\r']);
         if line_no == 1 {
             line = line.trim_start_matches('\u{feff}');

@@ -81,6 +81,23 @@ pub enum Added {
     },
 }
 
+/// Selects the columns [`input_row`] reads, from `inputs i`.
+const INPUT_SELECT: &str = "SELECT i.id, i.label, i.sha256, i.bytes, i.format,
+        (SELECT COUNT(*) FROM records r WHERE r.input_id = i.id)
+     FROM inputs i";
+
+/// One row of [`INPUT_SELECT`].
+fn input_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Input> {
+    Ok(Input {
+        id: r.get(0)?,
+        label: r.get(1)?,
+        sha256: r.get(2)?,
+        bytes: r.get::<_, i64>(3)? as u64,
+        format: r.get(4)?,
+        records: r.get::<_, i64>(5)? as u64,
+    })
+}
+
 /// An open store.
 pub struct Store {
     conn: Connection,
@@ -88,7 +105,12 @@ pub struct Store {
 
 /// Hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+    hex(&Sha256::digest(bytes))
+}
+
+/// Lower-case hex of `digest` (as written for SHA-256 in the store).
+pub fn hex(digest: &[u8]) -> String {
+    digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 impl Store {
@@ -173,21 +195,8 @@ impl Store {
 
     /// Every stored input, in the order it was added.
     pub fn inputs(&self) -> Result<Vec<Input>, Error> {
-        let mut st = self.conn.prepare(
-            "SELECT i.id, i.label, i.sha256, i.bytes, i.format,
-                    (SELECT COUNT(*) FROM records r WHERE r.input_id = i.id)
-             FROM inputs i ORDER BY i.id",
-        )?;
-        let rows = st.query_map([], |r| {
-            Ok(Input {
-                id: r.get(0)?,
-                label: r.get(1)?,
-                sha256: r.get(2)?,
-                bytes: r.get::<_, i64>(3)? as u64,
-                format: r.get(4)?,
-                records: r.get::<_, i64>(5)? as u64,
-            })
-        })?;
+        let mut st = self.conn.prepare(&format!("{INPUT_SELECT} ORDER BY i.id"))?;
+        let rows = st.query_map([], input_row)?;
         Ok(rows.collect::<Result<_, _>>()?)
     }
 
@@ -269,22 +278,7 @@ impl Batch<'_> {
     pub fn input_by_sha(&self, sha256: &str) -> Result<Option<Input>, Error> {
         Ok(self
             .tx
-            .query_row(
-                "SELECT i.id, i.label, i.sha256, i.bytes, i.format,
-                        (SELECT COUNT(*) FROM records r WHERE r.input_id = i.id)
-                 FROM inputs i WHERE i.sha256 = ?1",
-                params![sha256],
-                |r| {
-                    Ok(Input {
-                        id: r.get(0)?,
-                        label: r.get(1)?,
-                        sha256: r.get(2)?,
-                        bytes: r.get::<_, i64>(3)? as u64,
-                        format: r.get(4)?,
-                        records: r.get::<_, i64>(5)? as u64,
-                    })
-                },
-            )
+            .query_row(&format!("{INPUT_SELECT} WHERE i.sha256 = ?1"), params![sha256], input_row)
             .optional()?)
     }
 
@@ -403,8 +397,7 @@ impl RawSpool<'_> {
         format: Option<&str>,
         diagnostics: &[Diagnostic],
     ) -> Result<(Added, String), Error> {
-        let sha: String =
-            std::mem::take(&mut self.hash).finalize().iter().map(|b| format!("{b:02x}")).collect();
+        let sha = hex(&std::mem::take(&mut self.hash).finalize());
         let existing: Option<(i64, String)> = self
             .tx
             .query_row("SELECT id, label FROM inputs WHERE sha256 = ?1", params![sha], |r| {
