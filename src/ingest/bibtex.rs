@@ -196,13 +196,27 @@ fn entry_body(
             }
             _ => {}
         }
-        let name = sc.ident().to_ascii_lowercase();
+        let mut name = sc.ident().to_ascii_lowercase();
         if name.is_empty() {
             return Err(sc.fault("expected a field name"));
         }
-        sc.skip_ws();
-        if sc.peek() != Some(b'=') {
-            return Err(sc.fault(format!("expected = after field {name}")));
+        // Field names as the grammar reads them: any run of name characters
+        // up to `=`, so WoS's `Early Access Date = {...}` is one field
+        // (`early-access-date`), not the end of the entry.
+        loop {
+            sc.skip_ws();
+            match sc.peek() {
+                Some(b'=') => break,
+                Some(b) if !b"{}(),#\"".contains(&b) => {
+                    let word = sc.ident().to_ascii_lowercase();
+                    if word.is_empty() {
+                        return Err(sc.fault(format!("expected = after field {name}")));
+                    }
+                    name.push('-');
+                    name.push_str(&word);
+                }
+                _ => return Err(sc.fault(format!("expected = after field {name}"))),
+            }
         }
         sc.pos += 1;
         sc.skip_ws();
@@ -737,6 +751,7 @@ fn to_record(
     if r.title.is_none() {
         diags.push(Diagnostic::warning(at, "entry has no title"));
     }
+    diags.extend(super::fieldmap::book_isbn_only(&mut r));
     r.mark_missing();
     r
 }

@@ -180,7 +180,8 @@ pub fn parse(input: &str, text: &str) -> Parsed {
                     .filter(|&rs| b.get(rs) == Some(&b'['))
                     .map(|rs| array_items(b, rs).0.iter().map(|&(p, _)| li.line_of(p)).collect())
                     .unwrap_or_default();
-                let rec = to_record(input, &v, i, line, &ref_lines);
+                let mut rec = to_record(input, &v, i, line, &ref_lines);
+                parsed.diagnostics.extend(super::fieldmap::book_isbn_only(&mut rec));
                 parsed.records.push(rec);
             }
             Ok(_) => parsed.diagnostics.push(Diagnostic::warning(

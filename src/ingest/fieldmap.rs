@@ -72,6 +72,36 @@ pub fn doc_type(raw: &str) -> Option<DocType> {
     })
 }
 
+/// An ISBN identifies a book. A chapter, a conference paper or an article in
+/// a book carries its container's ISBN, which every other part of that book
+/// shares: it is not the part's identifier and would merge a book with its
+/// chapters. For such records the ISBN ids are taken out of `ids` and an info
+/// diagnostic says so (nothing leaves without a word).
+pub fn book_isbn_only(r: &mut crate::model::Record) -> Option<Diagnostic> {
+    use crate::model::Identifier;
+    let part = matches!(
+        r.doc_type,
+        Some(DocType::Chapter | DocType::Conference | DocType::Article | DocType::Review | DocType::Editorial)
+    );
+    if !part || !r.ids.iter().any(|i| matches!(i, Identifier::Isbn(_))) {
+        return None;
+    }
+    let isbns: Vec<String> = r
+        .ids
+        .iter()
+        .filter_map(|i| if let Identifier::Isbn(v) = i { Some(v.clone()) } else { None })
+        .collect();
+    r.ids.retain(|i| !matches!(i, Identifier::Isbn(_)));
+    Some(Diagnostic::info(
+        r.at.clone(),
+        format!(
+            "ISBN {} is the containing book's, not this {}'s: not used as its identifier",
+            isbns.join(", "),
+            r.doc_type.map_or("part", DocType::as_str)
+        ),
+    ))
+}
+
 /// A date from `2017-09-12`, `2017-09`, `2017`, `2017/09/12`.
 pub fn iso_date(raw: &str) -> Option<Date> {
     let mut parts = raw.trim().split(['-', '/', 'T']);

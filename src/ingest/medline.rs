@@ -204,6 +204,7 @@ fn to_record(input: &str, raw: &RawRecord, ordinal: usize, diags: &mut Vec<Diagn
     if r.title.is_none() {
         diags.push(Diagnostic::warning(at, "record has no title"));
     }
+    diags.extend(super::fieldmap::book_isbn_only(&mut r));
     r.mark_missing();
     r
 }

@@ -62,18 +62,14 @@ pub fn parse_wos_cr(raw: &str, at: Provenance) -> Citation {
     let doi_pos = if body.starts_with("DOI ") { Some(0) } else { body.find(", DOI ").map(|p| p + 2) };
     if let Some(pos) = doi_pos {
         let doi_part = body.get(pos + 4..).unwrap_or("");
-        for piece in doi_part.split([',', '[', ']', ' ']) {
-            if piece.starts_with("10.") {
-                if let Some(id) = Identifier::doi(piece) {
-                    if !c.ids.contains(&id) {
-                        c.ids.push(id);
-                    }
-                }
+        for id in wos_dois(doi_part) {
+            if !c.ids.contains(&id) {
+                c.ids.push(id);
             }
         }
         body = body.get(..pos).unwrap_or("").trim_end_matches([',', ' ']);
     }
-    let mut fields: Vec<&str> = body.split(", ").map(str::trim).filter(|f| !f.is_empty()).collect();
+    let mut fields: Vec<&str> = split_outside_brackets(body).into_iter().filter(|f| !f.is_empty()).collect();
     // First author, unless the entry starts with the year or is anonymous.
     if let Some(first) = fields.first().copied() {
         if first.eq_ignore_ascii_case("[Anonymous]") || first.eq_ignore_ascii_case("Anonymous") {
@@ -101,7 +97,7 @@ pub fn parse_wos_cr(raw: &str, at: Provenance) -> Citation {
         } else if f.starts_with("UNSP ") || f.starts_with("PII ") || f.starts_with("CP") && f.len() < 6 {
             continue;
         } else if c.venue.is_none() && !f.is_empty() {
-            c.venue = Some(f.to_string());
+            c.venue = Some(bracketed_venue(f));
         } else if c.year.is_none() && is_year(f) {
             c.year = f.parse().ok();
         }
@@ -109,9 +105,118 @@ pub fn parse_wos_cr(raw: &str, at: Provenance) -> Citation {
     c
 }
 
-/// A CR author: `Hayes AJ` directly (the common case), anything else through
-/// [`parse_person`].
+/// The DOIs of a CR `DOI` part: one DOI (`10.2193/0022-541X(2004)068[0457:ADOSAH]2.0.CO;2`,
+/// brackets and all), or a list `[10.1/a, 10.1/b]`. A list is told from a SICI
+/// DOI by its opening bracket coming before the `10.`; each piece must be a
+/// valid DOI, so a DOI cut short by the export (unbalanced bracket) is not
+/// taken for another paper's.
+fn wos_dois(part: &str) -> Vec<Identifier> {
+    let part = part.trim().trim_start_matches("DOI ").trim();
+    let pieces: Vec<&str> = match part.strip_prefix('[') {
+        Some(inner) => {
+            let inner = inner.strip_suffix(']').unwrap_or(inner);
+            // Split on ", " (DOIs hold no spaces) at bracket depth 0.
+            let mut out = Vec::new();
+            let (mut depth, mut start) = (0i32, 0usize);
+            let bytes = inner.as_bytes();
+            for (i, &b) in bytes.iter().enumerate() {
+                match b {
+                    b'[' | b'(' => depth += 1,
+                    b']' | b')' => depth -= 1,
+                    b',' if depth <= 0 => {
+                        out.push(inner.get(start..i).unwrap_or(""));
+                        start = i + 1;
+                    }
+                    _ => {}
+                }
+            }
+            out.push(inner.get(start..).unwrap_or(""));
+            out
+        }
+        None => part.split(", ").collect(),
+    };
+    pieces
+        .into_iter()
+        .map(str::trim)
+        .filter(|p| p.starts_with("10.") || p.to_ascii_lowercase().contains("doi.org/10."))
+        .filter_map(Identifier::doi)
+        .collect()
+}
+
+/// Splits CR fields on `, ` outside square brackets: WoS writes CJK names
+/// and venues with their romanisation in brackets (`[张铁民 Zhang Tiemin],
+/// 2015, [农业机械学报, Transactions of the CSAM], V46`).
+fn split_outside_brackets(s: &str) -> Vec<&str> {
+    let mut out = Vec::new();
+    let (mut depth, mut start) = (0i32, 0usize);
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        match bytes[i] {
+            b'[' => depth += 1,
+            b']' => depth = (depth - 1).max(0),
+            b',' if depth == 0 && bytes.get(i + 1) == Some(&b' ') => {
+                out.push(s.get(start..i).unwrap_or("").trim());
+                start = i + 2;
+                i += 1;
+            }
+            _ => {}
+        }
+        i += 1;
+    }
+    out.push(s.get(start..).unwrap_or("").trim());
+    // An unclosed bracket would swallow the rest: fall back to plain splitting.
+    if depth > 0 {
+        return s.split(", ").map(str::trim).collect();
+    }
+    out
+}
+
+fn is_cjk(c: char) -> bool {
+    matches!(u32::from(c), 0x3040..=0x30ff | 0x3400..=0x4dbf | 0x4e00..=0x9fff | 0xac00..=0xd7af | 0xf900..=0xfaff | 0x20000..=0x2ffff)
+}
+
+/// A bracketed CR venue `[农业机械学报, Transactions of …]` -> its first
+/// (original-script) part; anything else as written.
+fn bracketed_venue(f: &str) -> String {
+    match f.strip_prefix('[').and_then(|x| x.strip_suffix(']')) {
+        Some(inner) => {
+            let first = inner.split(", ").next().unwrap_or(inner).trim();
+            if first.is_empty() { inner.trim() } else { first }.to_string()
+        }
+        None => f.to_string(),
+    }
+}
+
+/// A CR author: `Hayes AJ` directly (the common case), `[张铁民 Zhang Tiemin]`
+/// (original script, then the romanised family and given name), anything else
+/// through [`parse_person`].
 fn wos_author(name: &str) -> Author {
+    // `*EUR NETW CANC REG`, `*WHO`: WoS marks organisations with a star.
+    if let Some(org) = name.strip_prefix('*') {
+        if !org.trim().is_empty() {
+            return Author::org(org.trim());
+        }
+    }
+    if let Some(inner) = name.strip_prefix('[').and_then(|x| x.strip_suffix(']')) {
+        let inner = inner.trim();
+        let (native, latin): (Vec<&str>, Vec<&str>) = inner.split_whitespace().partition(|w| w.chars().any(is_cjk));
+        if !latin.is_empty() {
+            let mut a = Author {
+                raw: inner.to_string(),
+                family: latin[0].trim_end_matches(',').to_string(),
+                given: latin[1..].join(" "),
+                ..Author::default()
+            };
+            if a.family.is_empty() {
+                a.family = native.join(" ");
+            }
+            return a;
+        }
+        if !native.is_empty() {
+            return Author { raw: inner.to_string(), family: native.join(""), ..Author::default() };
+        }
+    }
     if let Some((fam, init)) = name.rsplit_once(' ') {
         let initials = !init.is_empty() && init.len() <= 3 && init.bytes().all(|b| b.is_ascii_uppercase());
         let family = !fam.is_empty() && !fam.contains([',', ' ', '.', '[']);

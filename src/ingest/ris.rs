@@ -510,6 +510,7 @@ fn to_record(input: &str, raw: &RawRecord, key: String, diags: &mut Vec<Diagnost
     if r.title.is_none() {
         diags.push(Diagnostic::warning(at, "record has no title"));
     }
+    diags.extend(super::fieldmap::book_isbn_only(&mut r));
     r.mark_missing();
     r
 }

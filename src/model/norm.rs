@@ -126,15 +126,40 @@ pub fn normalize_doi(raw: &str) -> Option<String> {
         }
         doi.pop();
     }
-    let slash = doi.find('/')?;
-    let prefix = &doi[..slash];
-    let valid_prefix = prefix.len() > 3
-        && prefix[3..].chars().all(|c| c.is_ascii_digit() || c == '.')
-        && prefix[3..].starts_with(|c: char| c.is_ascii_digit());
-    if !valid_prefix || doi.len() <= slash + 1 {
-        return None;
-    }
-    Some(doi.to_lowercase())
+    is_valid_doi(&doi).then(|| doi.to_lowercase())
+}
+
+/// True when `doi` (bare, `10.` first) is a syntactically valid DOI: a
+/// registrant prefix `10.NNNN` (4 to 9 digits, optional `.sub` parts), a
+/// slash, and a non-empty suffix of printable characters without spaces and
+/// with balanced brackets. Every character the DOI handbook allows in a
+/// suffix is kept, including SICI brackets and semicolons
+/// (`10.2193/0022-541X(2004)068[0457:ADOSAH]2.0.CO;2`).
+pub fn is_valid_doi(doi: &str) -> bool {
+    let Some((prefix, suffix)) = doi.split_once('/') else { return false };
+    let Some(reg) = prefix.strip_prefix("10.") else { return false };
+    let head = reg.split('.').next().unwrap_or("");
+    let prefix_ok = (4..=9).contains(&head.len())
+        && reg.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
+    let balanced = |o: char, c: char| {
+        let mut depth = 0i32;
+        for ch in suffix.chars() {
+            if ch == o {
+                depth += 1;
+            } else if ch == c {
+                depth -= 1;
+                if depth < 0 {
+                    return false;
+                }
+            }
+        }
+        depth == 0
+    };
+    prefix_ok
+        && !suffix.is_empty()
+        && !suffix.chars().any(|c| c.is_whitespace() || c.is_control() || matches!(c, '"' | '<' | '>'))
+        && balanced('(', ')')
+        && balanced('[', ']')
 }
 
 /// Normalises an ORCID from a URL or bare form to `0000-0002-1825-0097`;

@@ -101,10 +101,80 @@ fn compatible(a: &Citation, b: &Citation) -> bool {
             return false;
         }
     }
+    if differs(&a.issue, &b.issue) {
+        return false;
+    }
+    if let (Some(va), Some(vb)) = (&a.venue, &b.venue) {
+        if !venues_agree(va, vb) {
+            return false;
+        }
+    }
     if !counts_compatible(author_count(a), author_count(b)) {
         return false;
     }
-    a.authors.iter().zip(&b.authors).all(|(x, y)| author_key(x) == author_key(y))
+    if !a.authors.iter().zip(&b.authors).all(|(x, y)| author_key(x) == author_key(y) && initials_agree(x, y)) {
+        return false;
+    }
+    // Without a year ("n.d.", or none given) author and year say nothing:
+    // something positive (a title, a venue, or the same text) must agree.
+    if a.year.is_none() || b.year.is_none() {
+        let agree = matches!((&a.title, &b.title), (Some(_), Some(_)))
+            || matches!((&a.venue, &b.venue), (Some(_), Some(_)))
+            || raw_key(a) == raw_key(b);
+        if !agree {
+            return false;
+        }
+    }
+    true
+}
+
+/// The reference text without identifiers and punctuation, for comparing
+/// two bare references.
+fn raw_key(c: &Citation) -> String {
+    norm::alnum_key(&c.raw)
+}
+
+/// First initials agree when both names give one (`Smith J` vs `Smith K`
+/// are two people).
+fn initials_agree(a: &crate::model::Author, b: &crate::model::Author) -> bool {
+    if a.is_org || b.is_org {
+        return a.is_org == b.is_org || a.given.is_empty() || b.given.is_empty();
+    }
+    let first = |g: &str| norm::fold(g).chars().find(|c| c.is_ascii_alphabetic());
+    match (first(&a.given), first(&b.given)) {
+        (Some(x), Some(y)) => x == y,
+        _ => true,
+    }
+}
+
+/// True when two venue strings can name the same source: equal, or every
+/// significant word of the shorter one starts a distinct word of the longer
+/// one, in any order (`J INFANT MENT HEALTH` ~ `Infant Mental Health
+/// Journal`; `EUR NETW CANC REG` vs `INT ASS CANC REG` disagree).
+pub(crate) fn venues_agree(a: &str, b: &str) -> bool {
+    const SMALL: [&str; 12] = ["of", "and", "the", "for", "in", "on", "a", "an", "de", "la", "und", "der"];
+    let words = |s: &str| -> Vec<String> {
+        norm::fold(s)
+            .split(|c: char| !c.is_ascii_alphanumeric())
+            .filter(|w| !w.is_empty() && !SMALL.contains(w))
+            .map(str::to_string)
+            .collect()
+    };
+    let (wa, wb) = (words(a), words(b));
+    if wa.is_empty() || wb.is_empty() {
+        return norm::alnum_key(a) == norm::alnum_key(b);
+    }
+    let (short, long) = if wa.len() <= wb.len() { (&wa, &wb) } else { (&wb, &wa) };
+    let mut used = vec![false; long.len()];
+    for w in short {
+        let hit = long.iter().enumerate().position(|(i, l)| !used[i] && l.starts_with(w.as_str()));
+        match hit {
+            Some(i) => used[i] = true,
+            None => return false,
+        }
+    }
+    // A much longer venue that only shares a few words is another source.
+    long.len() <= short.len() * 2 + 1
 }
 
 /// True when `abbrev` is `full` or an abbreviation of it word by word
@@ -142,10 +212,14 @@ pub(crate) fn resolve(
     let _ = opts;
     // Paper indexes: identifier -> groups, (first author, year) -> groups.
     let mut by_id: HashMap<&Identifier, Vec<usize>> = HashMap::new();
+    let mut by_isbn: HashMap<&Identifier, Vec<usize>> = HashMap::new();
     let mut by_author_year: BTreeMap<(String, i32), Vec<usize>> = BTreeMap::new();
     for (i, r) in records.iter().enumerate() {
         let g = groups.record_group[i];
-        for id in &r.ids {
+        for id in r.ids.iter().filter(|id| matches!(id, Identifier::Isbn(_))) {
+            by_isbn.entry(id).or_default().push(i);
+        }
+        for id in r.ids.iter().filter(|id| !matches!(id, Identifier::Isbn(_))) {
             let v = by_id.entry(id).or_default();
             if !v.contains(&g) {
                 v.push(g);
@@ -167,7 +241,7 @@ pub(crate) fn resolve(
     for (ri, r) in records.iter().enumerate() {
         let own = groups.record_group[ri];
         for (ci, c) in r.citations.iter().enumerate() {
-            match match_paper(c, records, groups, &by_id, &by_author_year, own, diags) {
+            match match_paper(c, records, groups, &by_id, &by_isbn, &by_author_year, own, diags) {
                 Some(g) => targets[ri][ci] = Some(Target::Paper(g)),
                 None => pending.push((ri, ci)),
             }
@@ -188,7 +262,9 @@ pub(crate) fn resolve(
     }
     let mut first_with_id: HashMap<&Identifier, usize> = HashMap::new();
     for (k, &item) in pending.iter().enumerate() {
-        for id in &cit(item).ids {
+        // An ISBN names a book, and every chapter of it too: it is weak and
+        // joins only through the compatibility checks of the blocks below.
+        for id in cit(item).ids.iter().filter(|i| !matches!(i, Identifier::Isbn(_))) {
             match first_with_id.get(id) {
                 Some(&j) => {
                     let (a, b) = (find(&mut parent, j), find(&mut parent, k));
@@ -430,11 +506,35 @@ fn match_paper(
     records: &[Record],
     groups: &Groups,
     by_id: &HashMap<&Identifier, Vec<usize>>,
+    by_isbn: &HashMap<&Identifier, Vec<usize>>,
     by_author_year: &BTreeMap<(String, i32), Vec<usize>>,
     own: usize,
     diags: &mut Vec<Diagnostic>,
 ) -> Option<usize> {
-    let mut id_hits: Vec<usize> = c.ids.iter().filter_map(|id| by_id.get(id)).flatten().copied().collect();
+    let strong = |id: &&Identifier| !matches!(id, Identifier::Isbn(_));
+    let mut id_hits: Vec<usize> =
+        c.ids.iter().filter(strong).filter_map(|id| by_id.get(id)).flatten().copied().collect();
+    if id_hits.is_empty() {
+        // An ISBN is the book's: it links a citation only to a book record
+        // (not a chapter or paper in it), and only when the titles agree.
+        let tk = c.title.as_deref().map(norm::title_key);
+        id_hits = c
+            .ids
+            .iter()
+            .filter(|id| matches!(id, Identifier::Isbn(_)))
+            .filter_map(|id| by_isbn.get(id))
+            .flatten()
+            .filter(|&&ri| {
+                let r = &records[ri];
+                matches!(r.doc_type, None | Some(crate::model::DocType::Book))
+                    && match (&tk, r.title.as_deref()) {
+                        (Some(t), Some(rt)) => similarity(&norm::title_key(rt), t, 300) >= 0.85,
+                        _ => true,
+                    }
+            })
+            .map(|&ri| groups.record_group[ri])
+            .collect();
+    }
     id_hits.sort();
     id_hits.dedup();
     match id_hits.as_slice() {
