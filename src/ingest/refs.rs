@@ -137,7 +137,7 @@ fn wos_dois(part: &str) -> Vec<Identifier> {
     };
     pieces
         .into_iter()
-        .map(str::trim)
+        .map(|p| p.trim().trim_start_matches("DOI ").trim())
         .filter(|p| p.starts_with("10.") || p.to_ascii_lowercase().contains("doi.org/10."))
         .filter_map(Identifier::doi)
         .collect()
@@ -963,6 +963,30 @@ mod tests {
             assert_eq!(c.ids, want, "{}", k.raw);
             assert_eq!(c.count, 1);
         }
+    }
+
+    #[test]
+    fn wos_cr_sici_doi_and_cjk_names() {
+        let c = parse_wos_cr(
+            "Sauer JR, 2004, J WILDLIFE MANAGE, V68, P457, DOI 10.2193/0022-541X(2004)068[0457:ADOSAH]2.0.CO;2",
+            at(),
+        );
+        assert_eq!(c.ids, vec![doi("10.2193/0022-541x(2004)068[0457:adosah]2.0.co;2")]);
+        let c = parse_wos_cr("Li X, 2020, J X, V1, DOI [10.2193/0022-541X(2004)068[0457:A]2.0.CO;2, 10.1/b]", at());
+        assert_eq!(c.ids, vec![doi("10.2193/0022-541x(2004)068[0457:a]2.0.co;2"), doi("10.1/b")]);
+        // Cut short by the export: an unbalanced bracket is no DOI.
+        let c = parse_wos_cr("Li X, 2020, J X, V1, DOI 10.2193/0022-541X(2004)068[0457", at());
+        assert!(c.ids.is_empty());
+        let c = parse_wos_cr("[张铁民 Zhang Tiemin], 2015, [农业机械学报, Transactions of the CSAM], V46, P1", at());
+        assert_eq!(c.authors[0].family, "Zhang");
+        assert_eq!(c.authors[0].given, "Tiemin");
+        assert_eq!(c.authors[0].raw, "张铁民 Zhang Tiemin");
+        assert_eq!(c.venue.as_deref(), Some("农业机械学报"));
+        assert_eq!(c.year, Some(2015));
+        assert_eq!(c.volume.as_deref(), Some("46"));
+        let c = parse_wos_cr("*EUR NETW CANC REG, 2006, EUR CANC REG BAS POP", at());
+        assert!(c.authors[0].is_org);
+        assert_eq!(c.authors[0].family, "EUR NETW CANC REG");
     }
 
     #[test]

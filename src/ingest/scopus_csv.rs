@@ -18,21 +18,217 @@ use crate::model::{Author, Date, Diagnostic, Identifier, Parsed, Provenance, Rec
 /// Format name used in `source_kind`.
 pub const NAME: &str = "scopus-csv";
 
-/// True when the header line is a Scopus CSV header.
+/// The English column names this reader uses, each with the names Scopus
+/// gives it in its localised interfaces (Chinese simplified and traditional,
+/// Japanese, Korean, Spanish, Portuguese, German, French, Italian, Russian).
+/// Names are compared by [`header_key`], so case, accents, spaces and
+/// punctuation do not matter.
+const COLUMNS: &[(&str, &[&str])] = &[
+    ("Authors", &["作者", "著者", "저자", "Autores", "Autor(es)", "Autoren", "Auteurs", "Autori", "Авторы"]),
+    (
+        "Author full names",
+        &["作者全名", "作者全稱", "著者フルネーム", "저자 전체 이름", "Nombres completos de los autores", "Nombres completos del autor", "Nomes completos dos autores", "Vollständige Autorennamen", "Noms complets des auteurs", "Nomi completi degli autori", "Полные имена авторов"],
+    ),
+    (
+        "Author(s) ID",
+        &["作者 ID", "作者ID", "著者 ID", "著者ID", "저자 ID", "ID de autor(es)", "ID de los autores", "ID do(s) autor(es)", "ID dos autores", "Autor(en)-ID", "Autoren-ID", "ID d'auteur(s)", "Identifiant(s) de l'auteur", "ID autore/i", "ID автора(ов)"],
+    ),
+    (
+        "Title",
+        &["文献标题", "文獻標題", "标题", "標題", "タイトル", "文献タイトル", "제목", "문헌 제목", "Título", "Título del documento", "Título do documento", "Titel", "Dokumenttitel", "Titre", "Titre du document", "Titolo", "Название"],
+    ),
+    ("Year", &["年份", "年", "出版年", "연도", "Año", "Ano", "Jahr", "Année", "Anno", "Год"]),
+    (
+        "Source title",
+        &["来源出版物名称", "來源出版物名稱", "出典タイトル", "資料タイトル", "출처 제목", "Título de la fuente", "Título del origen", "Título da fonte", "Título da origem", "Quellentitel", "Titel der Quelle", "Titre de la source", "Titolo della fonte", "Название источника"],
+    ),
+    ("Volume", &["卷", "巻", "권", "Volumen", "Band", "Volume", "Том"]),
+    ("Issue", &["期", "号", "호", "Número", "Edição", "Ausgabe", "Heft", "Numéro", "Fascicolo", "Выпуск"]),
+    (
+        "Art. No.",
+        &["论文编号", "論文編號", "文章编号", "文献编号", "論文番号", "記事番号", "논문 번호", "Nº de artículo", "N.º de artículo", "Número de artículo", "Nº do artigo", "Número do artigo", "Artikelnummer", "Artikelnr.", "N° d'article", "Numéro d'article", "Numero articolo", "Номер статьи"],
+    ),
+    (
+        "Page start",
+        &["起始页码", "起始頁碼", "開始ページ", "시작 페이지", "Página inicial", "Página de inicio", "Anfangsseite", "Startseite", "Erste Seite", "Page de début", "Première page", "Pagina iniziale", "Начальная страница"],
+    ),
+    (
+        "Page end",
+        &["结束页码", "結束頁碼", "終了ページ", "끝 페이지", "Página final", "Página de fin", "Endseite", "Letzte Seite", "Page de fin", "Dernière page", "Pagina finale", "Конечная страница"],
+    ),
+    (
+        "Cited by",
+        &["施引文献", "施引文獻", "引用次数", "被引用数", "被引用文献", "인용 횟수", "Citado por", "Citado por (número)", "Zitiert von", "Zitiert durch", "Cité par", "Citato da", "Цитировано"],
+    ),
+    ("Link", &["链接", "連結", "リンク", "링크", "Enlace", "Vínculo", "Link", "Lien", "Collegamento", "Ссылка"]),
+    (
+        "Affiliations",
+        &["归属机构", "歸屬機構", "所属機関", "소속", "소속 기관", "Afiliaciones", "Afiliações", "Zugehörigkeiten", "Affiliationen", "Affiliations", "Affiliazioni", "Аффилиации"],
+    ),
+    (
+        "Authors with affiliations",
+        &["带归属机构的作者", "帶歸屬機構的作者", "所属機関付き著者", "著者と所属機関", "소속 기관이 있는 저자", "Autores con afiliaciones", "Autores com afiliações", "Autoren mit Zugehörigkeiten", "Autoren mit Affiliationen", "Auteurs avec affiliations", "Autori con affiliazioni", "Авторы с аффилиациями"],
+    ),
+    ("Abstract", &["摘要", "抄録", "要旨", "초록", "Resumen", "Resumo", "Zusammenfassung", "Kurzfassung", "Abstrakt", "Résumé", "Riassunto", "Аннотация"]),
+    (
+        "Author Keywords",
+        &["作者关键字", "作者關鍵字", "作者关键词", "著者キーワード", "저자 키워드", "Palabras clave del autor", "Palavras-chave do autor", "Schlüsselwörter des Autors", "Autorenschlüsselwörter", "Autor-Schlüsselwörter", "Mots-clés de l'auteur", "Mots-clés des auteurs", "Parole chiave dell'autore", "Ключевые слова автора"],
+    ),
+    (
+        "Index Keywords",
+        &["索引关键字", "索引關鍵字", "索引关键词", "索引キーワード", "색인 키워드", "Palabras clave indexadas", "Palabras clave del índice", "Palavras-chave indexadas", "Palavras-chave de indexação", "Indexschlüsselwörter", "Index-Schlüsselwörter", "Mots-clés indexés", "Mots-clés d'indexation", "Parole chiave indicizzate", "Ключевые слова указателя"],
+    ),
+    (
+        "References",
+        &["参考文献", "參考文獻", "참고문헌", "참고 문헌", "Referencias", "Referências", "Literaturhinweise", "Referenzen", "Literaturverzeichnis", "Références", "Riferimenti", "Riferimenti bibliografici", "Библиографические ссылки", "Ссылки на литературу"],
+    ),
+    ("Publisher", &["出版商", "出版社", "출판사", "Editorial", "Editora", "Editor", "Verlag", "Herausgeber", "Éditeur", "Editore", "Издатель"]),
+    (
+        "Language of Original Document",
+        &["原始文献语言", "原始文獻語言", "原文の言語", "원본 문서 언어", "Idioma del documento original", "Idioma do documento original", "Sprache des Originaldokuments", "Langue du document original", "Lingua del documento originale", "Язык оригинального документа"],
+    ),
+    (
+        "Abbreviated Source Title",
+        &["来源出版物名称缩写", "來源出版物名稱縮寫", "出典タイトルの略称", "略称出典タイトル", "약어 출처 제목", "Título abreviado de la fuente", "Título de la fuente abreviado", "Título abreviado da fonte", "Abgekürzter Quellentitel", "Titre abrégé de la source", "Titolo abbreviato della fonte", "Сокращенное название источника"],
+    ),
+    (
+        "Document Type",
+        &["文献类型", "文獻類型", "ドキュメントタイプ", "文献タイプ", "문서 유형", "Tipo de documento", "Dokumenttyp", "Type de document", "Tipo di documento", "Тип документа"],
+    ),
+    ("PubMed ID", &["PubMed ID", "PubMed-ID", "ID de PubMed", "ID do PubMed", "Identifiant PubMed", "PubMed 标识", "PubMed 標識"]),
+];
+
+/// A header name folded for comparison: letters and digits of any script,
+/// lower-cased, everything else dropped (`"Título de la fuente"` ->
+/// `"títulodelafuente"`, `"作者 ID"` -> `"作者id"`).
+fn header_key(h: &str) -> String {
+    h.trim()
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
+/// The English column name for a header cell in any of Scopus's languages.
+fn canonical(h: &str) -> Option<&'static str> {
+    let k = header_key(h);
+    if k.is_empty() {
+        return None;
+    }
+    COLUMNS.iter().find_map(|(en, names)| {
+        (header_key(en) == k || names.iter().any(|n| header_key(n) == k)).then_some(*en)
+    })
+}
+
+/// Column names a Scopus CSV carries in every language (`EID`, `DOI`,
+/// `ISSN`, `ISBN`, `CODEN`).
+fn is_universal(h: &str) -> bool {
+    matches!(header_key(h).as_str(), "eid" | "doi" | "issn" | "isbn" | "coden" | "pubmedid")
+}
+
+/// True for a Scopus CSV: a CSV header whose cells name the Scopus
+/// columns in any of its interface languages (title, source title and EID or
+/// article number), or, whatever the header says, a CSV of ten columns or
+/// more whose first rows hold Scopus EIDs (`2-s2.0-…`) or record links.
 pub fn sniff(text: &str) -> bool {
-    let first = text.trim_start_matches('\u{feff}').lines().next().unwrap_or("");
-    first.contains("Source title")
-        && (first.contains("EID") || first.contains("Art. No."))
-        && first.contains("Title")
+    let text = text.trim_start_matches('\u{feff}');
+    let first = text.lines().next().unwrap_or("");
+    let cells = split_header(first);
+    if cells.len() < 5 {
+        return false;
+    }
+    let names: Vec<Option<&str>> = cells.iter().map(|c| canonical(c)).collect();
+    let has = |n: &str| names.contains(&Some(n));
+    let eid = cells.iter().any(|c| header_key(c) == "eid");
+    if has("Title") && has("Source title") && (eid || has("Art. No.")) {
+        return true;
+    }
+    // By content: the first rows (64 KiB at most) hold EIDs or Scopus links.
+    let head = text.get(..text.len().min(65_536)).unwrap_or_else(|| {
+        let mut end = text.len().min(65_536);
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        &text[..end]
+    });
+    cells.len() >= 10
+        && (eid || names.iter().flatten().count() >= 4)
+        && (head.contains(",\"2-s2.0-") || head.contains("scopus.com/inward/record.uri"))
+}
+
+/// Header cells of a CSV first line (quotes removed; no embedded newlines
+/// in Scopus headers).
+fn split_header(line: &str) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    for c in line.trim_end_matches('\r').chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ',' if !quoted => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+/// Replaces localised header names by the English ones this reader uses;
+/// columns still unnamed are found by their content (EIDs, Scopus links,
+/// DOIs, reference lists).
+fn localise(table: &mut Table) {
+    for h in &mut table.header {
+        if let Some(en) = canonical(h) {
+            if en != h.as_str() {
+                *h = en.to_string();
+            }
+        } else if is_universal(h) {
+            let k = header_key(h);
+            *h = match k.as_str() {
+                "eid" => "EID".into(),
+                "doi" => "DOI".into(),
+                "pubmedid" => "PubMed ID".into(),
+                _ => h.trim().to_string(),
+            };
+        }
+    }
+    let sample: Vec<&Vec<String>> = table.rows.iter().take(50).map(|(_, r)| r).collect();
+    if sample.is_empty() {
+        return;
+    }
+    let share = |i: usize, pred: &dyn Fn(&str) -> bool| {
+        let vals: Vec<&str> = sample.iter().filter_map(|r| r.get(i)).map(|v| v.trim()).filter(|v| !v.is_empty()).collect();
+        !vals.is_empty() && vals.iter().filter(|v| pred(v)).count() * 10 >= vals.len() * 9
+    };
+    let content: [(&str, &dyn Fn(&str) -> bool); 4] = [
+        ("EID", &|v: &str| v.starts_with("2-s2.0-")),
+        ("Link", &|v: &str| v.contains("scopus.com/")),
+        ("DOI", &|v: &str| v.starts_with("10.") && crate::model::norm::is_valid_doi(v)),
+        ("References", &|v: &str| looks_like_refs(v) && v.matches("; ").count() >= 2),
+    ];
+    for (name, pred) in content {
+        if table.col(name).is_some() {
+            continue;
+        }
+        let unnamed: Vec<usize> = (0..table.header.len())
+            .filter(|&i| canonical(&table.header[i]).is_none() && !is_universal(&table.header[i]))
+            .filter(|&i| share(i, pred))
+            .collect();
+        if let [i] = unnamed.as_slice() {
+            table.header[*i] = name.to_string();
+        }
+    }
 }
 
 /// Reads a Scopus CSV export.
 pub fn parse(input: &str, text: &str) -> Parsed {
     let mut parsed = Parsed::default();
-    let table = fieldmap::read_csv(input, text, b',', &mut parsed.diagnostics);
+    let mut table = fieldmap::read_csv(input, text, b',', &mut parsed.diagnostics);
     if table.header.is_empty() {
         return parsed;
     }
+    localise(&mut table);
     let refs_col = table.col("References");
     let eid_col = table.col("EID");
     for (n, (line, row)) in table.rows.iter().enumerate() {
@@ -242,4 +438,41 @@ fn alignment(
         }
     }
     (0, None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const ZH: &str = "\u{feff}作者,作者 ID,文献标题,年份,来源出版物名称,卷,期,论文编号,起始页码,结束页码,页码计数,施引文献,DOI,链接,摘要,作者关键字,索引关键字,参考文献,文献类型,出版阶段,开放获取,来源出版物,EID\n\
+\"Zhang T., Li M.\",\"57190000001;57190000002\",\"Soil moisture sensing\",2015,\"Transactions of the CSAM\",\"46\",\"3\",,\"1\",\"9\",9,3,10.6041/j.issn.1000-1298.2015.03.001,https://www.scopus.com/inward/record.uri?eid=2-s2.0-84900000001&partnerID=40,\"Abstract.\",\"soil; sensing\",,\"Smith J., Moisture, Soil Sci, 12, pp. 1-5, (2010); Brown K., Sensors, Sens Rev, 3, pp. 9-12, (2012)\",Article,Final,,Scopus,2-s2.0-84900000001\n";
+
+    #[test]
+    fn chinese_headers() {
+        assert!(sniff(ZH));
+        assert_eq!(crate::ingest::detect(ZH), Some(crate::ingest::Format::ScopusCsv));
+        let p = parse("zh.csv", ZH);
+        assert_eq!(p.records.len(), 1);
+        let r = &p.records[0];
+        assert_eq!(r.title.as_deref(), Some("Soil moisture sensing"));
+        assert_eq!(r.venue.as_deref(), Some("Transactions of the CSAM"));
+        assert_eq!(r.published.map(|d| d.year), Some(2015));
+        assert_eq!(r.citations.len(), 2);
+        assert_eq!(r.authors.len(), 2);
+        assert!(r.ids.contains(&Identifier::Eid("2-s2.0-84900000001".into())));
+    }
+
+    #[test]
+    fn unknown_language_found_by_content() {
+        // Header names in no known language: EID, link, DOI and references are
+        // told by their values.
+        let text = "a,b,c,d,e,f,g,h,i,j,k\n\
+x,y,2019,z,1,2,10.1000/abc,https://www.scopus.com/inward/record.uri?eid=2-s2.0-1,\"Smith J., T, S, 1, pp. 1-2, (2010); Doe A., U, V, 2, pp. 3-4, (2011); Roe B., W, X, 3, pp. 5-6, (2012)\",Article,2-s2.0-1\n";
+        let mut t = fieldmap::read_csv("t", text, b',', &mut Vec::new());
+        localise(&mut t);
+        assert_eq!(t.col("EID"), Some(10));
+        assert_eq!(t.col("DOI"), Some(6));
+        assert_eq!(t.col("References"), Some(8));
+        assert_eq!(t.col("Link"), Some(7));
+    }
 }

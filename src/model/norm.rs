@@ -130,7 +130,7 @@ pub fn normalize_doi(raw: &str) -> Option<String> {
 }
 
 /// True when `doi` (bare, `10.` first) is a syntactically valid DOI: a
-/// registrant prefix `10.NNNN` (4 to 9 digits, optional `.sub` parts), a
+/// registrant prefix `10.NNNN` (up to 9 digits; registered ones have 4 or more, optional `.sub` parts), a
 /// slash, and a non-empty suffix of printable characters without spaces and
 /// with balanced brackets. Every character the DOI handbook allows in a
 /// suffix is kept, including SICI brackets and semicolons
@@ -139,7 +139,7 @@ pub fn is_valid_doi(doi: &str) -> bool {
     let Some((prefix, suffix)) = doi.split_once('/') else { return false };
     let Some(reg) = prefix.strip_prefix("10.") else { return false };
     let head = reg.split('.').next().unwrap_or("");
-    let prefix_ok = (4..=9).contains(&head.len())
+    let prefix_ok = (1..=9).contains(&head.len())
         && reg.split('.').all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()));
     let balanced = |o: char, c: char| {
         let mut depth = 0i32;
