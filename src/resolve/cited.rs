@@ -78,10 +78,61 @@ fn block_key(c: &Citation) -> Option<String> {
     Some(format!("{first}|{year}|{}", c.year_suffix.to_lowercase()))
 }
 
+/// True when two titles can be one work's: similar keys, or one key holding
+/// the other (a reference parsed with its authors glued to the title).
+fn titles_agree(a: &str, b: &str) -> bool {
+    let (ka, kb) = (norm::title_key(a), norm::title_key(b));
+    if similarity(&ka, &kb, 300) >= 0.85 {
+        return true;
+    }
+    let (short, long) = if ka.len() <= kb.len() { (&ka, &kb) } else { (&kb, &ka) };
+    short.len() >= 25 && long.contains(short.as_str())
+}
+
+/// True when two citations that share an identifier still describe
+/// different works: different titles and different first authors (a
+/// source that put one paper's DOI on another reference).
+fn id_contradicted(a: &Citation, b: &Citation) -> bool {
+    let titles_differ = matches!((&a.title, &b.title), (Some(x), Some(y)) if !titles_agree(x, y));
+    let authors_differ = match (a.authors.first(), b.authors.first()) {
+        (Some(x), Some(y)) => author_key(x) != author_key(y),
+        _ => false,
+    };
+    titles_differ && authors_differ
+}
+
+/// True when the bibliographic fields of `a` and `b` (title, volume, issue,
+/// first page, identifiers, venue) leave room for one work; authors and
+/// year are not looked at.
+fn fields_agree(a: &Citation, b: &Citation, with_venue: bool) -> bool {
+    if let (Some(ta), Some(tb)) = (&a.title, &b.title) {
+        if !titles_agree(ta, tb) {
+            return false;
+        }
+    }
+    let differs = |x: &Option<String>, y: &Option<String>| match (x, y) {
+        (Some(x), Some(y)) => norm::alnum_key(x) != norm::alnum_key(y),
+        _ => false,
+    };
+    if differs(&a.volume, &b.volume) || differs(&a.first_page, &b.first_page) || differs(&a.issue, &b.issue) {
+        return false;
+    }
+    let same_scheme_conflict = a.ids.iter().any(|x| {
+        !matches!(x, Identifier::Isbn(_)) && b.ids.iter().any(|y| x.scheme() == y.scheme() && x != y)
+    }) && !a.ids.iter().any(|x| b.ids.contains(x));
+    if same_scheme_conflict {
+        return false;
+    }
+    match (&a.venue, &b.venue) {
+        (Some(va), Some(vb)) if with_venue => venues_agree(va, vb),
+        _ => true,
+    }
+}
+
 /// True when nothing known about `a` and `b` says they are different works.
 fn compatible(a: &Citation, b: &Citation) -> bool {
     if let (Some(ta), Some(tb)) = (&a.title, &b.title) {
-        if similarity(&norm::title_key(ta), &norm::title_key(tb), 300) < 0.85 {
+        if !titles_agree(ta, tb) {
             return false;
         }
     }
@@ -266,6 +317,17 @@ pub(crate) fn resolve(
         // joins only through the compatibility checks of the blocks below.
         for id in cit(item).ids.iter().filter(|i| !matches!(i, Identifier::Isbn(_))) {
             match first_with_id.get(id) {
+                Some(&j) if id_contradicted(cit(pending[j]), cit(item)) => {
+                    let c = cit(item);
+                    diags.push(Diagnostic::warning(
+                        c.at.clone(),
+                        format!(
+                            "citation \"{}\" shares {id} with \"{}\" but not its title or first author: kept apart",
+                            norm::squash_ws(&c.raw),
+                            norm::squash_ws(&cit(pending[j]).raw)
+                        ),
+                    ));
+                }
                 Some(&j) => {
                     let (a, b) = (find(&mut parent, j), find(&mut parent, k));
                     if a != b {
@@ -360,6 +422,12 @@ pub(crate) fn resolve(
         }
         if let Some(key) = vpy(&final_groups[gi]) {
             if let Some([target]) = by_vpy.get(&key).map(Vec::as_slice) {
+                let agree = final_groups[gi].iter().all(|&x| {
+                    final_groups[*target].iter().all(|&y| fields_agree(cit(pending[x]), cit(pending[y]), true))
+                });
+                if !agree {
+                    continue;
+                }
                 let moved = std::mem::take(&mut final_groups[gi]);
                 final_groups[*target].extend(moved);
                 absorbed[gi] = true;
@@ -417,6 +485,10 @@ pub(crate) fn resolve(
                 final_groups[t]
                     .iter()
                     .any(|&k| cit(pending[k]).venue.as_deref().is_some_and(|v| venue_abbreviates(venue, v)))
+                    && g.iter().all(|&x| {
+                        // The venue matched by abbreviation above.
+                        final_groups[t].iter().all(|&y| fields_agree(cit(pending[x]), cit(pending[y]), false))
+                    })
             })
             .collect();
         hits.sort_unstable();

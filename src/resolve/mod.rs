@@ -62,6 +62,24 @@ impl Default for Options {
     }
 }
 
+/// Where every citation went, as groups of `(record, citation)` indices:
+/// one group per paper or cited work that citations point to, in a stable
+/// order. For audits of citation grouping (tests/exports_wild.rs checks that
+/// no group joins citations that disagree on DOI or title).
+pub fn citation_groups(records: &[Record], opts: &Options) -> Vec<Vec<(usize, usize)>> {
+    let mut diagnostics = Vec::new();
+    let groups = works::group(records, opts, &mut diagnostics);
+    let cited = cited::resolve(records, &groups, opts, &mut diagnostics);
+    let mut by_target: std::collections::BTreeMap<cited::Target, Vec<(usize, usize)>> =
+        std::collections::BTreeMap::new();
+    for (ri, row) in cited.targets.iter().enumerate() {
+        for (ci, t) in row.iter().enumerate() {
+            by_target.entry(*t).or_default().push((ri, ci));
+        }
+    }
+    by_target.into_values().collect()
+}
+
 /// Resolves `records` into a corpus.
 ///
 /// # Example

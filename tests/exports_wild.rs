@@ -1,0 +1,334 @@
+//! Real export files from public repositories (`tests/fixtures/exports-wild/`,
+//! see its PROVENANCE.md): every record read, every reference kept, and no
+//! cited work that joins citations disagreeing on DOI or title.
+//!
+//! The expected counts are taken from the files by simple format-specific
+//! counts written here, independently of the readers: `PT ` lines (WoS plain
+//! text), data lines (WoS tab-delimited), CSV rows (csv crate), `@type{`
+//! lines (BibTeX), `ER  -` lines (RIS), `PMID-` lines (MEDLINE),
+//! `<PubmedArticle>` elements (PubMed XML); references as `CR` lines, `CR`
+//! cells, `Cited-References` lines, Scopus `References` entries,
+//! `<Reference>` elements.
+
+use citemap::ingest::{self, Options};
+use citemap::model::{norm, Identifier, Parsed, Record};
+use std::collections::BTreeSet;
+use std::fmt::Write as _;
+
+const DIR: &str = "tests/fixtures/exports-wild";
+
+/// What a file holds, counted without the readers.
+#[derive(Debug, Default)]
+struct Expected {
+    records: usize,
+    refs: usize,
+}
+
+fn is_tag_line(l: &str) -> Option<&str> {
+    let b = l.as_bytes();
+    (b.len() >= 3
+        && b[0].is_ascii_uppercase()
+        && (b[1].is_ascii_uppercase() || b[1].is_ascii_digit())
+        && (b[2] == b' ' || l.len() == 2))
+        .then(|| &l[..2])
+}
+
+fn count_wos_plain(text: &str) -> Expected {
+    let mut e = Expected::default();
+    let mut in_cr = false;
+    for l in text.lines() {
+        let l = l.trim_start_matches('\u{feff}').trim_end_matches('\r');
+        if l.starts_with("PT ") {
+            e.records += 1;
+        }
+        if let Some(tag) = is_tag_line(l) {
+            in_cr = tag == "CR";
+            if in_cr {
+                e.refs += 1;
+            }
+        } else if in_cr && l.starts_with(' ') && !l.trim().is_empty() {
+            e.refs += 1;
+        } else if l.trim().is_empty() {
+            in_cr = false;
+        }
+    }
+    e
+}
+
+fn count_wos_tab(text: &str) -> Expected {
+    let mut lines = text.lines();
+    let header: Vec<&str> = lines.next().unwrap_or("").trim_start_matches('\u{feff}').split('\t').collect();
+    let cr = header.iter().position(|h| h.trim() == "CR");
+    let mut e = Expected::default();
+    for l in lines.filter(|l| !l.trim().is_empty()) {
+        e.records += 1;
+        if let Some(v) = cr.and_then(|i| l.split('\t').nth(i)) {
+            e.refs += v.split("; ").filter(|s| !s.trim().is_empty()).count();
+        }
+    }
+    e
+}
+
+/// Scopus `References` entries: `; `-separated pieces that are more than a
+/// name (Scopus's current layout also puts `; ` between the authors of one
+/// entry, and those pieces hold no comma).
+fn scopus_entries(cell: &str) -> usize {
+    cell.split("; ").filter(|p| p.contains(',') || p.chars().count() > 40).count()
+}
+
+fn count_csv(text: &str) -> Expected {
+    let mut rdr = csv::ReaderBuilder::new()
+        .flexible(true)
+        .has_headers(true)
+        .from_reader(text.trim_start_matches('\u{feff}').as_bytes());
+    let header = rdr.headers().cloned().unwrap_or_default();
+    let lens = header.iter().any(|h| h == "Lens ID");
+    let refs = header.iter().position(|h| h == "References");
+    let mut e = Expected::default();
+    for row in rdr.records().flatten() {
+        if row.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        e.records += 1;
+        // Rows with an unlabelled extra column: the reference list is the
+        // longest cell at or after the References column.
+        if let Some(i) = refs {
+            let cell = (i..row.len()).filter_map(|k| row.get(k)).max_by_key(|c| c.len()).unwrap_or("");
+            let cell = if row.len() == header.len() { row.get(i).unwrap_or("") } else { cell };
+            e.refs += if lens {
+                cell.split(';').filter(|s| !s.trim().is_empty()).count()
+            } else {
+                scopus_entries(cell)
+            };
+        }
+    }
+    e
+}
+
+fn count_bib(text: &str) -> Expected {
+    let mut e = Expected::default();
+    let mut in_cr = false;
+    for l in text.lines() {
+        let t = l.trim_start();
+        if let Some(rest) = t.strip_prefix('@') {
+            let kind: String = rest.chars().take_while(|c| c.is_ascii_alphabetic()).collect();
+            let after = rest[kind.len()..].trim_start();
+            let k = kind.to_ascii_lowercase();
+            if !kind.is_empty()
+                && (after.starts_with('{') || after.starts_with('('))
+                && !matches!(k.as_str(), "comment" | "string" | "preamble")
+            {
+                e.records += 1;
+            }
+        }
+        let lower = t.to_ascii_lowercase();
+        let closes = |x: &str| x.trim_end().ends_with("},") || x.trim_end().ends_with('}');
+        if in_cr {
+            if !t.trim().is_empty() {
+                e.refs += 1;
+            }
+            in_cr = !closes(t);
+        } else if lower.starts_with("cited-references") && t.contains('=') {
+            let first = t.split_once('{').map_or("", |x| x.1);
+            if !first.trim().trim_end_matches(',').trim_end_matches('}').trim().is_empty() {
+                e.refs += 1;
+            }
+            in_cr = !closes(first);
+        } else if lower.starts_with("references") && t.contains('=') {
+            let v = t.split_once('{').map_or("", |x| x.1);
+            let v = v.trim_end().trim_end_matches(',').trim_end_matches('}');
+            e.refs += scopus_entries(v);
+        }
+    }
+    e
+}
+
+fn count_ris(text: &str) -> Expected {
+    let mut e = Expected::default();
+    for l in text.lines() {
+        let l = l.trim_start_matches('\u{feff}');
+        if l.starts_with("ER  -") {
+            e.records += 1;
+        } else if l.starts_with("CR  - ") {
+            e.refs += 1;
+        } else if let Some(r) = l.strip_prefix("N1  - References: ") {
+            e.refs += scopus_entries(r);
+        }
+    }
+    e
+}
+
+fn count_medline(text: &str) -> Expected {
+    Expected { records: text.lines().filter(|l| l.starts_with("PMID-")).count(), refs: 0 }
+}
+
+fn count_pubmed_xml(text: &str) -> Expected {
+    Expected {
+        records: text.matches("<PubmedArticle>").count() + text.matches("<PubmedBookArticle>").count(),
+        refs: text.matches("<Reference>").count(),
+    }
+}
+
+fn expected(name: &str, text: &str) -> Expected {
+    let ext = name.rsplit('.').next().unwrap_or("");
+    match ext {
+        "csv" => count_csv(text),
+        "bib" => count_bib(text),
+        "ris" => count_ris(text),
+        "nbib" => count_medline(text),
+        "xml" => count_pubmed_xml(text),
+        _ if name.starts_with("wostab-") => count_wos_tab(text),
+        _ => count_wos_plain(text),
+    }
+}
+
+/// Cited-work groups whose members disagree on DOI or on title.
+fn wrong_merges(records: &[Record]) -> Vec<String> {
+    let groups = citemap::resolve::citation_groups(records, &Default::default());
+    let mut out = Vec::new();
+    for g in groups.iter().filter(|g| g.len() > 1) {
+        let cits: Vec<_> = g.iter().map(|&(r, c)| &records[r].citations[c]).collect();
+        // Two members disagree on DOI when each gives DOIs and they share
+        // none (WoS lists a reference's alternative DOIs in one `DOI [a, b]`).
+        let doi_sets: Vec<BTreeSet<&str>> = cits
+            .iter()
+            .map(|c| {
+                c.ids.iter().filter_map(|i| if let Identifier::Doi(d) = i { Some(d.as_str()) } else { None }).collect()
+            })
+            .filter(|s: &BTreeSet<&str>| !s.is_empty())
+            .collect();
+        let disjoint = doi_sets.iter().enumerate().any(|(i, a)| doi_sets[i + 1..].iter().any(|b| a.is_disjoint(b)));
+        if disjoint {
+            out.push(format!("DOIs {doi_sets:?} in one group: {:?}", cits.iter().map(|c| &c.raw).collect::<Vec<_>>()));
+            continue;
+        }
+        let titles: Vec<(String, BTreeSet<String>)> = cits
+            .iter()
+            .filter_map(|c| c.title.as_deref())
+            .map(|t| {
+                let words = norm::fold(t)
+                    .split(|c: char| !c.is_ascii_alphanumeric())
+                    .filter(|w| w.len() > 1)
+                    .map(str::to_string)
+                    .collect();
+                (norm::title_key(t), words)
+            })
+            .collect();
+        'pairs: for (i, (ka, a)) in titles.iter().enumerate() {
+            for (kb, b) in &titles[i + 1..] {
+                if strsim::normalized_levenshtein(ka, kb) >= 0.8 {
+                    continue;
+                }
+                // Titles agree when most words of the shorter are in the
+                // other (a reference parsed with its authors still in front
+                // of the title holds the other's words and more).
+                let shared = a.intersection(b).count();
+                let short = a.len().min(b.len()).max(1);
+                if shared * 10 < short * 8 {
+                    out.push(format!(
+                        "titles {ka:?} / {kb:?} in one group: {:?}",
+                        cits.iter().map(|c| &c.raw).collect::<Vec<_>>()
+                    ));
+                    break 'pairs;
+                }
+            }
+        }
+    }
+    out
+}
+
+struct Figures {
+    name: String,
+    format: String,
+    records_expected: usize,
+    records_read: usize,
+    refs_expected: usize,
+    refs_read: usize,
+    wrong: Vec<String>,
+}
+
+fn measure(name: &str) -> Figures {
+    let path = format!("{DIR}/{name}");
+    let bytes = std::fs::read(&path).unwrap_or_else(|e| panic!("read {path}: {e}"));
+    let text = String::from_utf8_lossy(&bytes);
+    let want = expected(name, &text);
+    let (format, parsed): (_, Parsed) = ingest::read(name, &bytes, &Options::default());
+    let refs_read = parsed.records.iter().map(|r| r.citations.len()).sum();
+    Figures {
+        name: name.to_string(),
+        format: format.map_or("none".into(), |f| format!("{f:?}")),
+        records_expected: want.records,
+        records_read: parsed.records.len(),
+        refs_expected: want.refs,
+        refs_read,
+        wrong: wrong_merges(&parsed.records),
+    }
+}
+
+fn fixtures() -> Vec<String> {
+    let mut v: Vec<String> = std::fs::read_dir(DIR)
+        .expect("exports-wild fixtures")
+        .filter_map(|e| e.ok())
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n != "PROVENANCE.md")
+        .collect();
+    v.sort();
+    v
+}
+
+#[test]
+fn every_file_is_listed_in_provenance() {
+    let prov = std::fs::read_to_string(format!("{DIR}/PROVENANCE.md")).expect("PROVENANCE.md");
+    let files = fixtures();
+    assert!(files.len() >= 30, "only {} fixtures", files.len());
+    for f in files {
+        assert!(prov.contains(&format!("| {f} |")), "{f} has no provenance row");
+    }
+}
+
+#[test]
+fn records_references_and_no_wrong_merges() {
+    let mut report = String::new();
+    let mut failures = Vec::new();
+    let (mut rec_e, mut rec_r, mut ref_e, mut ref_r, mut wrong) = (0, 0, 0, 0, 0);
+    for name in fixtures() {
+        let f = measure(&name);
+        let _ = writeln!(
+            report,
+            "{:<36} {:<14} records {:>4}/{:<4} refs {:>6}/{:<6} wrong merges {}",
+            f.name,
+            f.format,
+            f.records_read,
+            f.records_expected,
+            f.refs_read,
+            f.refs_expected,
+            f.wrong.len()
+        );
+        rec_e += f.records_expected;
+        rec_r += f.records_read.min(f.records_expected);
+        ref_e += f.refs_expected;
+        ref_r += f.refs_read.min(f.refs_expected);
+        wrong += f.wrong.len();
+        if f.format == "none" {
+            failures.push(format!("{}: format not detected", f.name));
+        }
+        if f.records_read != f.records_expected {
+            failures.push(format!("{}: {} records read, {} in the file", f.name, f.records_read, f.records_expected));
+        }
+        if (f.refs_read as f64) < 0.99 * f.refs_expected as f64 {
+            failures.push(format!("{}: {} references kept of {}", f.name, f.refs_read, f.refs_expected));
+        }
+        for w in f.wrong.iter().take(3) {
+            failures.push(format!("{}: wrong merge: {w}", f.name));
+        }
+    }
+    let pct = |a: usize, b: usize| if b == 0 { 100.0 } else { 100.0 * a as f64 / b as f64 };
+    let _ = writeln!(
+        report,
+        "TOTAL record recall {rec_r}/{rec_e} ({:.2}%), reference recall {ref_r}/{ref_e} ({:.2}%), wrong merges {wrong}",
+        pct(rec_r, rec_e),
+        pct(ref_r, ref_e)
+    );
+    eprintln!("{report}");
+    assert!(failures.is_empty(), "{}\n{report}", failures.join("\n"));
+}
