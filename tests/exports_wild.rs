@@ -145,14 +145,23 @@ fn count_bib(text: &str) -> Expected {
 
 fn count_ris(text: &str) -> Expected {
     let mut e = Expected::default();
+    let mut in_refs = false;
     for l in text.lines() {
-        let l = l.trim_start_matches('\u{feff}');
+        let l = l.trim_start_matches('\u{feff}').trim_end_matches('\r');
+        let tagged = l.len() >= 6 && l.as_bytes()[2..6] == *b"  - " || l.starts_with("ER  -");
+        if tagged {
+            in_refs = false;
+        }
         if l.starts_with("ER  -") {
             e.records += 1;
         } else if l.starts_with("CR  - ") {
             e.refs += 1;
         } else if let Some(r) = l.strip_prefix("N1  - References: ") {
-            e.refs += scopus_entries(r);
+            // Scopus RIS: one reference per line from `References:` on.
+            e.refs += usize::from(!r.trim().is_empty());
+            in_refs = true;
+        } else if in_refs && !l.trim().is_empty() {
+            e.refs += 1;
         }
     }
     e
