@@ -341,3 +341,56 @@ fn records_references_and_no_wrong_merges() {
     eprintln!("{report}");
     assert!(failures.is_empty(), "{}\n{report}", failures.join("\n"));
 }
+
+/// The cited-work groups of a small WoS file, as sorted raw-reference lists.
+fn groups_of(text: &str) -> Vec<Vec<String>> {
+    let (_, p) = ingest::read("t.txt", text.as_bytes(), &Options::default());
+    let mut out: Vec<Vec<String>> = citemap::resolve::citation_groups(&p.records, &Default::default())
+        .into_iter()
+        .map(|g| {
+            let mut v: Vec<String> = g.iter().map(|&(r, c)| p.records[r].citations[c].raw.clone()).collect();
+            v.sort();
+            v
+        })
+        .collect();
+    out.sort();
+    out
+}
+
+fn wos_record(ut: &str, refs: &[&str]) -> String {
+    let mut s = format!("PT J\nAU Roe, B\nTI Paper {ut}\nSO J TEST\nPY 2020\nCR {}\n", refs[0]);
+    for r in &refs[1..] {
+        s.push_str(&format!("   {r}\n"));
+    }
+    s.push_str(&format!("UT WOS:{ut}\nER\n\n"));
+    s
+}
+
+#[test]
+fn never_two_cited_works_made_one() {
+    let refs_a = [
+        "Hegel GWF, PHENOMENOLOGY SPIRIT",
+        "Hegel GWF, PHILOS RIGHT",
+        "Hegel GWF, SCI LOGIC",
+        "Hegel GWF, LECT PHILOS HIST",
+        "Hegel GWF, AESTHETICS",
+        "Hegel GWF, ENCY LOGIC",
+        "Hegel GWF, EARLY THEOLOGICAL WRIT",
+        "Wittgenstein L, 1969, CERTAINTY",
+        "Wittgenstein L, 1969, BLUE BROWN BOOKS",
+        "*EUR NETW CANC REG, 2006, CANC INC EUR",
+        "*INT ASS CANC REG, 2006, CANC INC EUR",
+        "Sauer JR, 2004, J WILDLIFE MANAGE, V68, DOI 10.2193/0022-541X(2004)068[0457:ADOSAH]2.0.CO;2",
+        "Sauer JR, 2004, J WILDLIFE MANAGE, V68, DOI 10.2193/0022-541X(2004)068[0469:BBSAOT]2.0.CO;2",
+        "Smith J, 2001, J X, V1, P2",
+        "Smith K, 2001, J X, V1, P2",
+    ];
+    // The same references cited by a second paper join the first's.
+    let refs_b = ["Hegel GWF, PHILOS RIGHT", "Wittgenstein L, 1969, CERTAINTY", "Smith J, 2001, J X, V1, P2"];
+    let text = format!("FN Clarivate Analytics Web of Science\nVR 1.0\n{}{}EF\n", wos_record("1", &refs_a), wos_record("2", &refs_b));
+    let groups = groups_of(&text);
+    assert_eq!(groups.len(), refs_a.len(), "{groups:#?}");
+    for r in refs_b {
+        assert!(groups.iter().any(|g| g.len() == 2 && g[0] == r), "{r} not joined: {groups:#?}");
+    }
+}

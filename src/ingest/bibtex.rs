@@ -894,4 +894,28 @@ mod tests {
         assert_eq!(p.diagnostics[0].at.line, 1);
         assert_eq!(p.diagnostics[0].at.record.as_deref(), Some("a"));
     }
+
+    #[test]
+    fn field_names_with_spaces_do_not_end_the_entry() {
+        let text = "@article{ WOS:000001,\nAuthor = {Li, X.},\nTitle = {One},\nEarly Access Date = {MAR 2021},\n\
+Year = {2021},\nCited-References = {Smith J, 2001, J X, V1, P2.\n   Doe A, 2002, J Y, V3, P4.},\nISBN = {978-0-306-40615-7},\n}\n";
+        let p = parse("t.bib", text);
+        assert_eq!(p.records.len(), 1);
+        let r = &p.records[0];
+        assert_eq!(r.title.as_deref(), Some("One"));
+        assert_eq!(r.citations.len(), 2);
+        assert_eq!(r.published.map(|d| d.year), Some(2021));
+        assert!(p.diagnostics.iter().all(|d| d.severity != crate::model::Severity::Error), "{:?}", p.diagnostics);
+    }
+
+    #[test]
+    fn chapter_isbn_is_the_books() {
+        let text = "@incollection{c, title = {A chapter}, booktitle = {The book}, isbn = {978-0-306-40615-7}}\n\
+@book{b, title = {The book}, isbn = {978-0-306-40615-7}}\n";
+        let p = parse("t.bib", text);
+        let isbn = |r: &Record| r.ids.iter().any(|i| matches!(i, Identifier::Isbn(_)));
+        assert!(!isbn(&p.records[0]));
+        assert!(isbn(&p.records[1]));
+        assert!(p.diagnostics.iter().any(|d| d.message.contains("containing book")));
+    }
 }

@@ -246,7 +246,7 @@ fn to_record(input: &str, art: &Element, ordinal: usize, diags: &mut Vec<Diagnos
                 text
             };
             let mut c =
-                refs::parse_free_text(&raw, Provenance::new(input, reference.line, Some(key.clone())));
+                refs::parse_pubmed_citation(&raw, Provenance::new(input, reference.line, Some(key.clone())));
             for id in ids {
                 if !c.ids.contains(&id) {
                     c.ids.push(id);

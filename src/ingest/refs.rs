@@ -278,6 +278,41 @@ pub fn split_reference_list(cell: &str) -> Vec<String> {
     out
 }
 
+static PUBMED_SHORT_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"^([A-Z][^.;:]{0,99}?)\.\s+((?:1[5-9]|20)\d\d)(?:\s+[A-Z][a-z]{2}(?:\s*-\s*[A-Z][a-z]{2})?(?:\s+\d{1,2})?)?\s*(?:;\s*([0-9A-Za-z]+)?\s*(?:\(([^)]{1,20})\))?\s*(?::\s*([A-Za-z]*\d+[A-Za-z0-9]*)[^;]*)?)?\s*\.?\s*$",
+    )
+    .expect("valid PubMed citation regex")
+});
+
+/// Parses a PubMed `<Citation>` string. PubMed often gives only the source
+/// part of a reference, `Biochem J. 1987 Mar 1;242(2):385-92`: journal
+/// abbreviation, date, volume, issue and pages, no authors and no title.
+/// That form becomes a citation with a venue (never an author called
+/// "Biochem"); anything else is read by [`parse_free_text`].
+pub fn parse_pubmed_citation(raw: &str, at: Provenance) -> Citation {
+    let mut c = parse_free_text(raw, at);
+    let work = DOI_PART_RE.replace_all(&c.raw, "");
+    let work = PMID_RE.replace_all(&work, "");
+    let work = PMCID_RE.replace_all(&work, "");
+    let work = URL_RE.replace_all(&work, "");
+    let work = work.trim().trim_end_matches(['.', ',', ';', ' ']);
+    if let Some(m) = PUBMED_SHORT_RE.captures(work) {
+        let get = |i: usize| m.get(i).map(|g| g.as_str().trim().to_string()).filter(|s| !s.is_empty());
+        c.authors.clear();
+        c.et_al = false;
+        c.title = None;
+        c.venue = get(1);
+        c.year = get(2).and_then(|y| y.parse().ok());
+        c.year_suffix.clear();
+        c.year_note = None;
+        c.volume = get(3);
+        c.issue = get(4);
+        c.first_page = get(5);
+    }
+    c
+}
+
 /// Parses one free-text reference (Scopus, APA, Vancouver, Harvard).
 ///
 /// Extracts DOIs, PMIDs and PMCIDs anywhere in the string, the year (with
@@ -987,6 +1022,25 @@ mod tests {
         let c = parse_wos_cr("*EUR NETW CANC REG, 2006, EUR CANC REG BAS POP", at());
         assert!(c.authors[0].is_org);
         assert_eq!(c.authors[0].family, "EUR NETW CANC REG");
+    }
+
+    #[test]
+    fn pubmed_citation_strings() {
+        let c = parse_pubmed_citation("Biochem J. 1987 Mar 1;242(2):385-92.", at());
+        assert!(c.authors.is_empty());
+        assert_eq!(c.venue.as_deref(), Some("Biochem J"));
+        assert_eq!(c.year, Some(1987));
+        assert_eq!(c.volume.as_deref(), Some("242"));
+        assert_eq!(c.issue.as_deref(), Some("2"));
+        assert_eq!(c.first_page.as_deref(), Some("385"));
+        let c = parse_pubmed_citation("Health Technol Assess. 2006 Oct;10(36):iii-iv, xi-xiii, 1-154", at());
+        assert_eq!(c.venue.as_deref(), Some("Health Technol Assess"));
+        assert_eq!(c.volume.as_deref(), Some("10"));
+        let c = parse_pubmed_citation("Syst Rev. 2015 Mar 28;4:36", at());
+        assert_eq!((c.venue.as_deref(), c.year, c.volume.as_deref(), c.first_page.as_deref()), (Some("Syst Rev"), Some(2015), Some("4"), Some("36")));
+        // A full reference still has its authors.
+        let c = parse_pubmed_citation("Smith J, Jones AB. Effect of tea on sleep. BMJ. 2015;350:h100.", at());
+        assert_eq!(c.authors.len(), 2);
     }
 
     #[test]
