@@ -48,6 +48,14 @@ pub fn build(corpus: &Corpus, opts: &BuildOptions) -> CitationGraph {
                 Identifier::Pmid(p) if !attrs.contains_key(attr::PMID) => {
                     put(&mut attrs, attr::PMID, Attr::Str(p.clone()))
                 }
+                // The ids OpenAlex and Lens give cited works, so a cited
+                // work that has only those is still findable.
+                Identifier::Openalex(o) if !attrs.contains_key("openalex") => {
+                    put(&mut attrs, "openalex", Attr::Str(o.clone()))
+                }
+                Identifier::Other(o) if o.starts_with("lens:") && !attrs.contains_key("lens") => {
+                    put(&mut attrs, "lens", Attr::Str(o.trim_start_matches("lens:").to_string()))
+                }
                 _ => {}
             }
         }

@@ -7,7 +7,8 @@
 //! the input label is the request URL (`…/paper/<id>/references?…`) that
 //! paper is taken from it, so the edges are kept. Otherwise the listed papers
 //! are read as records and a note says the edges need the URL. Error bodies
-//! (`{"error": …}`) give an error diagnostic.
+//! (`{"error": …}`) give an error diagnostic. A paper's inline `citations`
+//! (the papers citing it) become records of their own, each citing it.
 
 use super::fieldmap;
 use crate::model::norm::squash_ws;
@@ -60,7 +61,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
                     ));
                 } else {
                     let line = locate(text, item, &mut cursor);
-                    parsed.records.push(paper(input, item, n, line));
+                    push_paper(input, item, n, line, &mut parsed);
                 }
             }
         }
@@ -73,7 +74,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
             } else if let Some(Value::Array(data)) = obj.get("data") {
                 page(input, text, data, &mut parsed);
             } else if obj.contains_key("paperId") || obj.contains_key("externalIds") {
-                parsed.records.push(paper(input, &v, 0, 1));
+                push_paper(input, &v, 0, 1, &mut parsed);
             } else {
                 parsed
                     .diagnostics
@@ -147,7 +148,7 @@ fn page(input: &str, text: &str, data: &[Value], parsed: &mut Parsed) {
     } else if data.iter().any(|d| d.get("paperId").is_some()) {
         for (n, item) in data.iter().enumerate() {
             let line = locate(text, item, &mut cursor);
-            parsed.records.push(paper(input, item, n, line));
+            push_paper(input, item, n, line, parsed);
         }
     } else {
         parsed
@@ -246,8 +247,55 @@ fn venue_of(p: &Value) -> Option<String> {
         .map(str::to_string)
 }
 
-/// A paper object as a record; its `references` as citations; its
-/// `citations` (papers citing it) are not records of their own here.
+/// A paper object as a record, and each paper in its inline `citations`
+/// (papers citing it) as a record of its own that cites it, so those
+/// citing edges are kept.
+fn push_paper(input: &str, p: &Value, n: usize, line: u32, parsed: &mut Parsed) {
+    let r = paper(input, p, n, line);
+    let citing: &[Value] = p.get("citations").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
+    let mut skipped = 0usize;
+    let mut extra = Vec::new();
+    for (k, item) in citing.iter().enumerate() {
+        if item.is_null() || !item.is_object() {
+            skipped += 1;
+            continue;
+        }
+        let mut c = paper(input, item, k, line);
+        if c.ids.is_empty() && c.title.is_none() {
+            skipped += 1;
+            continue;
+        }
+        c.at.record = Some(format!(
+            "{} cites {}",
+            c.at.record.clone().unwrap_or_default(),
+            r.at.record.clone().unwrap_or_default()
+        ));
+        c.citations.push(Citation {
+            raw: r.title.clone().or_else(|| r.ids.first().map(ToString::to_string)).unwrap_or_default(),
+            authors: r.authors.clone(),
+            year: r.published.map(|d| d.year),
+            title: r.title.clone(),
+            venue: r.venue.clone(),
+            volume: r.volume.clone(),
+            ids: r.ids.clone(),
+            count: 1,
+            at: c.at.clone(),
+            ..Citation::default()
+        });
+        extra.push(c);
+    }
+    if skipped > 0 {
+        parsed.diagnostics.push(Diagnostic::warning(
+            r.at.clone(),
+            format!("{skipped} of {} citing papers have no id and no title: skipped", citing.len()),
+        ));
+    }
+    parsed.records.push(r);
+    parsed.records.extend(extra);
+}
+
+/// A paper object as a record; its `references` as citations (its inline
+/// `citations` are read by [`push_paper`]).
 fn paper(input: &str, p: &Value, n: usize, line: u32) -> Record {
     let ids = ids_of(p);
     let key = ids.first().map(|i| i.value().to_string()).unwrap_or_else(|| format!("paper {}", n + 1));
@@ -314,5 +362,25 @@ fn citation(p: &Value, at: Provenance) -> Citation {
         count: 1,
         at,
         ..Citation::default()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn inline_citations_become_citing_records() {
+        let text = r#"{"paperId": "aaa", "externalIds": {"DOI": "10.1/a"}, "title": "Cited paper", "year": 2019,
+            "citations": [{"paperId": "bbb", "title": "First citing", "year": 2021},
+                          {"paperId": "ccc", "externalIds": {"DOI": "10.1/c"}, "title": "Second citing"},
+                          {"paperId": null, "title": null}]}"#;
+        let p = parse("s2.json", text);
+        assert_eq!(p.records.len(), 3);
+        for r in &p.records[1..] {
+            assert_eq!(r.citations.len(), 1);
+            assert!(r.citations[0].ids.contains(&Identifier::Doi("10.1/a".into())));
+        }
+        assert!(p.diagnostics.iter().any(|d| d.message.contains("1 of 3 citing papers")));
     }
 }
