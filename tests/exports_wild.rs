@@ -394,3 +394,28 @@ fn never_two_cited_works_made_one() {
         assert!(groups.iter().any(|g| g.len() == 2 && g[0] == r), "{r} not joined: {groups:#?}");
     }
 }
+
+#[test]
+fn cited_work_ids_reach_graphml() {
+    let name = "lens-bibliometrix-sample.csv";
+    let bytes = std::fs::read(format!("{DIR}/{name}")).expect("fixture");
+    let (_, p) = ingest::read(name, &bytes, &Options::default());
+    let corpus = citemap::resolve::resolve(&p.records, &Default::default());
+    let g = citemap::graph::build(&corpus, &Default::default());
+    let mut out = Vec::new();
+    citemap::export::graphml::write(&g, &mut out, &Default::default()).expect("write");
+    let xml = String::from_utf8(out).expect("utf-8");
+    assert!(xml.contains("attr.name=\"lens\""), "no lens key");
+    // Every Lens reference id of the export is on a node.
+    let lens_refs: BTreeSet<String> = p
+        .records
+        .iter()
+        .flat_map(|r| r.citations.iter())
+        .flat_map(|c| c.ids.iter())
+        .filter_map(|i| if let Identifier::Other(v) = i { v.strip_prefix("lens:").map(str::to_string) } else { None })
+        .collect();
+    assert!(!lens_refs.is_empty());
+    for id in &lens_refs {
+        assert!(xml.contains(&format!(">{id}</data>")), "lens id {id} not in the GraphML");
+    }
+}

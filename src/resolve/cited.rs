@@ -217,15 +217,42 @@ pub(crate) fn venues_agree(a: &str, b: &str) -> bool {
     }
     let (short, long) = if wa.len() <= wb.len() { (&wa, &wb) } else { (&wb, &wa) };
     let mut used = vec![false; long.len()];
+    let mut matched = 0usize;
     for w in short {
-        let hit = long.iter().enumerate().position(|(i, l)| !used[i] && l.starts_with(w.as_str()));
+        let numeric = w.bytes().all(|b| b.is_ascii_digit());
+        let hit = long.iter().enumerate().position(|(i, l)| !used[i] && l.starts_with(w.as_str())).or_else(|| {
+            // `natl` of `national`, `intl` of `international`: same first
+            // letter, the letters in order.
+            (!numeric && w.len() >= 3)
+                .then(|| long.iter().enumerate().position(|(i, l)| !used[i] && abbreviates(w, l)))
+                .flatten()
+        });
         match hit {
-            Some(i) => used[i] = true,
-            None => return false,
+            Some(i) => {
+                used[i] = true;
+                matched += 1;
+            }
+            // Numbers (report, meeting, volume numbers) must all be there.
+            None if numeric => return false,
+            None => {}
         }
     }
-    // A much longer venue that only shares a few words is another source.
-    long.len() <= short.len() * 2 + 1
+    // Every word of a short venue, four in five of a long one (`USA` of
+    // `United States of America` is no prefix); a much longer venue that
+    // only shares a few words is another source.
+    let enough = if short.len() < 4 { matched == short.len() } else { matched * 5 >= short.len() * 4 };
+    enough && long.len() <= short.len() * 2 + 1
+}
+
+/// True when `w` is `l` with letters left out: same first letter, the rest
+/// of `w` in order inside `l`.
+fn abbreviates(w: &str, l: &str) -> bool {
+    let mut lc = l.chars();
+    let mut wc = w.chars();
+    if wc.next() != lc.next() {
+        return false;
+    }
+    wc.all(|c| lc.any(|x| x == c))
 }
 
 /// True when `abbrev` is `full` or an abbreviation of it word by word
@@ -700,4 +727,20 @@ fn same_neighbours(
     let before = side(a.1.checked_sub(1), b.1.checked_sub(1));
     let after = side((a.1 + 1 < len_a).then_some(a.1 + 1), (b.1 + 1 < len_b).then_some(b.1 + 1));
     matches!((before, after), (Some(x), Some(y)) if x || y)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn venues() {
+        assert!(venues_agree("J INFANT MENT HEALTH", "Infant Mental Health Journal"));
+        assert!(venues_agree("PROC NATL ACAD SCI USA", "Proceedings of the National Academy of Sciences of the United States of America"));
+        assert!(venues_agree("Proc. Natl. Acad. Sci. U.S.A.", "PROC NATL ACAD SCI USA"));
+        assert!(!venues_agree("EUR NETW CANC REG", "INT ASS CANC REG"));
+        assert!(!venues_agree("PHENOMENOLOGY SPIRIT", "PHILOS RIGHT"));
+        assert!(!venues_agree("REP 3 M EXP COMM", "REP 4 M EXP COMM"));
+        assert!(!venues_agree("J X", "J Y"));
+    }
 }
