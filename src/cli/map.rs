@@ -36,6 +36,11 @@ pub struct Args {
 #[derive(Serialize)]
 pub struct Counts {
     records: usize,
+    /// References all records carry (reference-list entries and callouts).
+    references: usize,
+    /// Citation edges in the graph: references after two exports of one
+    /// paper and repeated entries are joined.
+    citation_edges: usize,
     works: usize,
     papers: usize,
     cited_works: usize,
@@ -86,10 +91,12 @@ struct ClusterLine {
 }
 
 /// Counts the corpus and graph.
-pub fn counts(records: usize, corpus: &Corpus, g: &CitationGraph) -> Counts {
+pub fn counts(records: &[Record], corpus: &Corpus, g: &CitationGraph) -> Counts {
     use citemap::model::{AgentKind, WorkKind};
     Counts {
-        records,
+        records: records.len(),
+        references: records.iter().map(|r| r.citations.len()).sum(),
+        citation_edges: corpus.cites.len(),
         works: corpus.works.len(),
         papers: corpus.works.iter().filter(|w| w.kind == WorkKind::Paper).count(),
         cited_works: corpus.works.iter().filter(|w| w.kind == WorkKind::CitedWork).count(),
@@ -190,7 +197,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
         config_file: ctx.config_path.as_ref().map(|p| p.to_string_lossy().replace('\\', "/")),
         settings: &ctx.config,
         inputs: inputs.iter().map(|i| &i.report).collect(),
-        counts: counts(records.len(), &corpus, g),
+        counts: counts(&records, &corpus, g),
         conflicts,
         warnings,
         skipped,

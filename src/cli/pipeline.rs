@@ -27,6 +27,8 @@ pub struct InputReport {
     pub format: Option<String>,
     /// Records read.
     pub records: usize,
+    /// References (citations) those records carry.
+    pub references: usize,
     /// Why the input gave nothing, when it did not.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub skipped: Option<String>,
@@ -77,6 +79,7 @@ fn unreadable(path: String, why: String) -> ReadInput {
             bytes: 0,
             format: None,
             records: 0,
+            references: 0,
             skipped: Some(format!("cannot read: {why}")),
         },
         parsed: None,
@@ -131,6 +134,7 @@ pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut batch: Option<&mut Batch>) 
                         bytes: stored.bytes,
                         format: stored.format,
                         records: usize::try_from(stored.records).unwrap_or(usize::MAX),
+                        references: 0,
                         skipped: None,
                         diagnostics: Vec::new(),
                     },
@@ -150,6 +154,7 @@ pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut batch: Option<&mut Batch>) 
         // Without a store the records are kept; with one they go straight in.
         let mut records = Vec::new();
         let mut n_records = 0usize;
+        let mut n_references = 0usize;
         let mut store_error = None;
         let read = {
             let mut sink = |data: &[u8]| -> std::io::Result<()> {
@@ -164,6 +169,7 @@ pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut batch: Option<&mut Batch>) 
             };
             let mut on_record = |r: Record| {
                 n_records += 1;
+                n_references += r.citations.len();
                 match spool.borrow_mut().as_mut() {
                     Some(s) => {
                         if let Err(e) = s.add_record(&r) {
@@ -241,6 +247,7 @@ pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut batch: Option<&mut Batch>) 
                 bytes,
                 format: format.map(|f| f.name().to_string()),
                 records: n_records,
+                references: if format.is_none() { 0 } else { n_references },
                 skipped,
                 diagnostics: diagnostics.clone(),
             },
