@@ -14,18 +14,163 @@ use crate::model::{Diagnostic, Parsed, Provenance};
 /// Format name used in `source_kind`.
 pub const NAME: &str = "wos-tab";
 
-/// True when the first line is a WoS tab-delimited header.
+/// WoS field tags with the column names WoS gives them in its spreadsheet
+/// exports (Excel, saved as CSV or tab-delimited text), in English and in
+/// the Chinese, Japanese, Korean, Spanish, Portuguese, German and French
+/// interfaces. Compared through [`header_key`].
+const NAMES: &[(&str, &[&str])] = &[
+    ("PT", &["Publication Type", "出版物类型", "出版物類型", "出版物タイプ", "출판물 유형", "Tipo de publicación", "Tipo de publicação", "Publikationstyp", "Type de publication"]),
+    ("AU", &["Authors", "作者", "著者", "저자", "Autores", "Autoren", "Auteurs"]),
+    ("AF", &["Author Full Names", "作者全名", "著者フルネーム", "저자 전체 이름", "Nombres completos de autores", "Nomes completos dos autores", "Vollständige Autorennamen", "Noms complets des auteurs"]),
+    ("BA", &["Book Authors", "书籍作者", "書籍作者"]),
+    ("BE", &["Book Editors", "书籍编辑"]),
+    ("GP", &["Group Authors", "Book Group Authors", "团体作者", "書籍团体作者"]),
+    ("TI", &["Article Title", "Document Title", "文献标题", "文獻標題", "論文タイトル", "문헌 제목", "Título del artículo", "Título do artigo", "Titel des Artikels", "Artikeltitel", "Titre de l'article"]),
+    ("SO", &["Source Title", "来源出版物名称", "來源出版物名稱", "出典タイトル", "출처 제목", "Título de la fuente", "Título da fonte", "Quellentitel", "Titre de la source"]),
+    ("SE", &["Book Series Title", "丛书标题"]),
+    ("LA", &["Language", "语种", "语言", "言語", "언어", "Idioma", "Sprache", "Langue"]),
+    ("DT", &["Document Type", "文献类型", "文獻類型", "ドキュメントタイプ", "문서 유형", "Tipo de documento", "Dokumenttyp", "Type de document"]),
+    ("DE", &["Author Keywords", "作者关键词", "著者キーワード", "저자 키워드", "Palabras clave del autor", "Palavras-chave do autor", "Autorenschlüsselwörter", "Mots-clés de l'auteur"]),
+    ("ID", &["Keywords Plus", "Keywords Plus®", "扩展关键词", "KeyWords Plus"]),
+    ("AB", &["Abstract", "摘要", "抄録", "초록", "Resumen", "Resumo", "Zusammenfassung", "Résumé"]),
+    ("C1", &["Addresses", "地址", "所在地", "주소", "Direcciones", "Endereços", "Adressen", "Adresses"]),
+    ("RP", &["Reprint Addresses", "通讯作者地址", "別刷請求先住所"]),
+    ("EM", &["Email Addresses", "电子邮件地址"]),
+    ("RI", &["Researcher Ids", "ResearcherID"]),
+    ("OI", &["ORCIDs", "ORCID"]),
+    ("CR", &["Cited References", "引用的参考文献", "引用的參考文獻", "引用文献", "인용 참고 문헌", "Referencias citadas", "Referências citadas", "Zitierte Literatur", "Références citées"]),
+    ("NR", &["Cited Reference Count", "引用的参考文献数", "引用文献数", "Número de referencias citadas"]),
+    ("TC", &["Times Cited, WoS Core", "Times Cited, WoS Core Collection", "Web of Science 核心合集的被引频次", "被引频次", "被引用数"]),
+    ("Z9", &["Times Cited, All Databases", "被引频次合计"]),
+    ("PU", &["Publisher", "出版商", "出版社", "Editorial", "Editora", "Verlag", "Éditeur"]),
+    ("SN", &["ISSN"]),
+    ("EI", &["eISSN"]),
+    ("BN", &["ISBN"]),
+    ("J9", &["Journal Abbreviation", "29-Character Source Abbreviation", "期刊缩写"]),
+    ("JI", &["Journal ISO Abbreviation", "ISO Source Abbreviation", "ISO 来源出版物缩写"]),
+    ("PD", &["Publication Date", "出版日期", "出版年月"]),
+    ("PY", &["Publication Year", "出版年", "出版年份", "発行年", "출판 연도", "Año de publicación", "Ano de publicação", "Erscheinungsjahr", "Année de publication"]),
+    ("VL", &["Volume", "卷", "巻", "권", "Volumen", "Band"]),
+    ("IS", &["Issue", "期", "号", "호", "Número", "Edição", "Heft", "Numéro"]),
+    ("BP", &["Start Page", "Beginning Page", "起始页", "開始ページ", "시작 페이지", "Página inicial", "Anfangsseite", "Page de début"]),
+    ("EP", &["End Page", "Ending Page", "结束页", "終了ページ", "끝 페이지", "Página final", "Endseite", "Page de fin"]),
+    ("AR", &["Article Number", "文献号", "論文番号", "Número de artículo", "Número do artigo", "Artikelnummer", "Numéro d'article"]),
+    ("DI", &["DOI"]),
+    ("EA", &["Early Access Date", "在线发表日期", "早期访问日期"]),
+    ("WC", &["WoS Categories", "Web of Science Categories", "Web of Science 类别"]),
+    ("SC", &["Research Areas", "研究方向"]),
+    ("PM", &["Pubmed Id", "PubMed ID"]),
+    ("UT", &["UT (Unique WOS ID)", "UT (Unique ID)", "Accession Number", "入藏号", "入藏號", "アクセッション番号", "UT (ID exclusivo de WOS)", "UT (ID único do WOS)"]),
+];
+
+/// Letters and digits of any script, lower-cased.
+fn header_key(h: &str) -> String {
+    h.trim().trim_start_matches('\u{feff}').chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+}
+
+/// The WoS tag for a header cell: a tag itself (`TI`) or a column name in
+/// any of the languages of [`NAMES`].
+fn tag_of(h: &str) -> Option<&'static str> {
+    let t = h.trim().trim_start_matches('\u{feff}').trim_matches('"');
+    if let Some((tag, _)) = NAMES.iter().find(|(tag, _)| *tag == t) {
+        return Some(tag);
+    }
+    let k = header_key(t);
+    if k.is_empty() {
+        return None;
+    }
+    NAMES.iter().find(|(_, names)| names.iter().any(|n| header_key(n) == k)).map(|(tag, _)| *tag)
+}
+
+/// The delimiter of a spreadsheet-style WoS header line (tab or comma) when
+/// its cells name WoS fields: an accession-number column (by name) and a
+/// title, source or cited-references column, eight known columns at least,
+/// and no Scopus `EID`.
+fn named_header(first: &str) -> Option<u8> {
+    for delim in [b'\t', b','] {
+        let cells = split_header(first, delim as char);
+        let tags: Vec<&str> = cells.iter().filter_map(|c| tag_of(c)).collect();
+        let has = |t: &str| tags.contains(&t);
+        let eid = cells.iter().any(|c| header_key(c) == "eid");
+        if !eid && tags.len() >= 8 && has("UT") && (has("TI") || has("CR") || has("SO")) {
+            return Some(delim);
+        }
+    }
+    None
+}
+
+fn split_header(line: &str, delim: char) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    for c in line.trim_end_matches('\r').chars() {
+        match c {
+            '"' => quoted = !quoted,
+            c if c == delim && !quoted => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
+/// True when the first line is a WoS tab-delimited header (tags), or the
+/// header of a WoS spreadsheet export with full column names in any of the
+/// interface languages.
 pub fn sniff(text: &str) -> bool {
     let head = text.trim_start_matches('\u{feff}');
     let first = head.lines().next().unwrap_or("");
     let tags: Vec<&str> = first.trim_end_matches('\r').split('\t').collect();
-    tags.first() == Some(&"PT") && tags.contains(&"UT") && tags.contains(&"TI") && tags.contains(&"AU")
+    (tags.first() == Some(&"PT") && tags.contains(&"UT") && tags.contains(&"TI") && tags.contains(&"AU"))
+        || named_header(first).is_some()
+}
+
+/// Reads a WoS spreadsheet export with named columns (CSV or quoted tab).
+fn parse_named(input: &str, text: &str, delim: u8) -> Parsed {
+    let mut parsed = Parsed::default();
+    let table = super::fieldmap::read_csv(input, text, delim, &mut parsed.diagnostics);
+    let tags: Vec<Option<&str>> = table.header.iter().map(|h| tag_of(h)).collect();
+    let unknown: Vec<&str> =
+        table.header.iter().zip(&tags).filter(|(h, t)| t.is_none() && !h.is_empty()).map(|(h, _)| h.as_str()).collect();
+    if !unknown.is_empty() {
+        parsed.diagnostics.push(Diagnostic::info(
+            Provenance::new(input, 1, None),
+            format!("columns not read: {}", unknown.join(", ")),
+        ));
+    }
+    for (n, (line, row)) in table.rows.iter().enumerate() {
+        let mut fields = Fields::new();
+        for (cell, tag) in row.iter().zip(&tags) {
+            let (Some(tag), value) = (tag, cell.trim()) else { continue };
+            if value.is_empty() {
+                continue;
+            }
+            let vals = split_cell(tag, value).into_iter().map(|v| (*line, v));
+            fields.entry((*tag).to_string()).or_default().extend(vals);
+        }
+        if row.len() != table.header.len() {
+            let key = super::wos::record_key(&fields, n as u64);
+            parsed.diagnostics.push(Diagnostic::warning(
+                Provenance::new(input, *line, Some(key)),
+                format!("row has {} fields for {} columns: read by position", row.len(), table.header.len()),
+            ));
+        }
+        let rec = build_record(input, *line, &fields, n as u64 + 1, NAME, &mut parsed.diagnostics);
+        parsed.records.push(rec);
+    }
+    parsed
 }
 
 /// Reads a whole tab-delimited export.
 pub fn parse(input: &str, text: &str) -> Parsed {
-    let mut parsed = Parsed::default();
     let text = text.trim_start_matches('\u{feff}');
+    let first = text.lines().next().unwrap_or("");
+    if !first.starts_with("PT\t") {
+        if let Some(delim) = named_header(first) {
+            return parse_named(input, text, delim);
+        }
+    }
+    let mut parsed = Parsed::default();
     let mut lines = text.split('\n').enumerate();
     let header: Vec<String> = match lines.next() {
         Some((_, h)) => h.trim_end_matches('\r').split('\t').map(|t| t.trim().to_string()).collect(),
@@ -111,4 +256,29 @@ fn split_cell(tag: &str, value: &str) -> Vec<String> {
 
 fn open_bracket(s: &str) -> bool {
     s.matches('[').count() > s.matches(']').count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn spreadsheet_headers_in_english_and_chinese() {
+        let en = "Publication Type,Authors,Author Full Names,Article Title,Source Title,Language,Document Type,Cited References,Cited Reference Count,Publication Year,Volume,Start Page,DOI,UT (Unique WOS ID)\n\
+J,\"Li, X; Roe, B\",\"Li, Xia; Roe, Bo\",Soil moisture sensing,J SOIL SCI,English,Article,\"Smith J, 2001, J X, V1, P2; [张铁民 Zhang Tiemin], 2015, [农业机械学报, Trans CSAM], V46, P1\",2,2020,12,100,10.1/abc,WOS:000123456700001\n";
+        let zh = "出版物类型\t作者\t文献标题\t来源出版物名称\t文献类型\t引用的参考文献\t出版年\t卷\tDOI\t入藏号\n\
+J\tLi, X; Roe, B\t土壤水分传感\t农业机械学报\t Article\tSmith J, 2001, J X, V1, P2\t2020\t12\t10.1/abc\tWOS:000123456700001\n";
+        for text in [en, zh] {
+            assert!(sniff(text), "{text}");
+            assert_eq!(crate::ingest::detect(text), Some(crate::ingest::Format::WosTab));
+            let p = parse("t", text);
+            assert_eq!(p.records.len(), 1);
+            let r = &p.records[0];
+            assert!(r.title.is_some());
+            assert_eq!(r.authors.len(), 2);
+            assert_eq!(r.published.map(|d| d.year), Some(2020));
+            assert!(!r.citations.is_empty());
+            assert!(r.ids.contains(&crate::model::Identifier::Wos("WOS:000123456700001".into())), "{:?}", r.ids);
+        }
+    }
 }
