@@ -5,7 +5,8 @@
 //! The expected counts are taken from the files by simple format-specific
 //! counts written here, independently of the readers: `PT ` lines (WoS plain
 //! text), data lines (WoS tab-delimited), CSV rows (csv crate), `@type{`
-//! lines (BibTeX), `ER  -` lines (RIS), `PMID-` lines (MEDLINE),
+//! lines (BibTeX), `ER  -` lines (RIS), `PMID-` lines (MEDLINE), array items
+//! (CSL-JSON),
 //! `<PubmedArticle>` elements (PubMed XML); references as `CR` lines, `CR`
 //! cells, `Cited-References` lines, Scopus `References` entries,
 //! `<Reference>` elements.
@@ -178,9 +179,20 @@ fn count_pubmed_xml(text: &str) -> Expected {
     }
 }
 
+/// CSL-JSON: items of the top-level array; Crossref-style `reference` lists.
+fn count_json(text: &str) -> Expected {
+    let v: serde_json::Value = serde_json::from_str(text.trim_start_matches('\u{feff}')).unwrap_or_default();
+    let items = v.as_array().cloned().unwrap_or_default();
+    Expected {
+        records: items.len(),
+        refs: items.iter().filter_map(|i| i.get("reference")).filter_map(|r| r.as_array()).map(Vec::len).sum(),
+    }
+}
+
 fn expected(name: &str, text: &str) -> Expected {
     let ext = name.rsplit('.').next().unwrap_or("");
     match ext {
+        "json" => count_json(text),
         "csv" => count_csv(text),
         "bib" => count_bib(text),
         "ris" => count_ris(text),
