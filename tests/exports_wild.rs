@@ -185,7 +185,12 @@ fn count_json(text: &str) -> Expected {
     let items = v.as_array().cloned().unwrap_or_default();
     Expected {
         records: items.len(),
-        refs: items.iter().filter_map(|i| i.get("reference")).filter_map(|r| r.as_array()).map(Vec::len).sum(),
+        refs: items
+            .iter()
+            .filter_map(|i| i.get("reference"))
+            .filter_map(|r| r.as_array())
+            .map(Vec::len)
+            .sum(),
     }
 }
 
@@ -214,13 +219,20 @@ fn wrong_merges(records: &[Record]) -> Vec<String> {
         let doi_sets: Vec<BTreeSet<&str>> = cits
             .iter()
             .map(|c| {
-                c.ids.iter().filter_map(|i| if let Identifier::Doi(d) = i { Some(d.as_str()) } else { None }).collect()
+                c.ids
+                    .iter()
+                    .filter_map(|i| if let Identifier::Doi(d) = i { Some(d.as_str()) } else { None })
+                    .collect()
             })
             .filter(|s: &BTreeSet<&str>| !s.is_empty())
             .collect();
-        let disjoint = doi_sets.iter().enumerate().any(|(i, a)| doi_sets[i + 1..].iter().any(|b| a.is_disjoint(b)));
+        let disjoint =
+            doi_sets.iter().enumerate().any(|(i, a)| doi_sets[i + 1..].iter().any(|b| a.is_disjoint(b)));
         if disjoint {
-            out.push(format!("DOIs {doi_sets:?} in one group: {:?}", cits.iter().map(|c| &c.raw).collect::<Vec<_>>()));
+            out.push(format!(
+                "DOIs {doi_sets:?} in one group: {:?}",
+                cits.iter().map(|c| &c.raw).collect::<Vec<_>>()
+            ));
             continue;
         }
         let titles: Vec<(String, BTreeSet<String>)> = cits
@@ -334,7 +346,10 @@ fn records_references_and_no_wrong_merges() {
             failures.push(format!("{}: format not detected", f.name));
         }
         if f.records_read != f.records_expected {
-            failures.push(format!("{}: {} records read, {} in the file", f.name, f.records_read, f.records_expected));
+            failures.push(format!(
+                "{}: {} records read, {} in the file",
+                f.name, f.records_read, f.records_expected
+            ));
         }
         if (f.refs_read as f64) < 0.99 * f.refs_expected as f64 {
             failures.push(format!("{}: {} references kept of {}", f.name, f.refs_read, f.refs_expected));
@@ -399,7 +414,11 @@ fn never_two_cited_works_made_one() {
     ];
     // The same references cited by a second paper join the first's.
     let refs_b = ["Hegel GWF, PHILOS RIGHT", "Wittgenstein L, 1969, CERTAINTY", "Smith J, 2001, J X, V1, P2"];
-    let text = format!("FN Clarivate Analytics Web of Science\nVR 1.0\n{}{}EF\n", wos_record("1", &refs_a), wos_record("2", &refs_b));
+    let text = format!(
+        "FN Clarivate Analytics Web of Science\nVR 1.0\n{}{}EF\n",
+        wos_record("1", &refs_a),
+        wos_record("2", &refs_b)
+    );
     let groups = groups_of(&text);
     assert_eq!(groups.len(), refs_a.len(), "{groups:#?}");
     for r in refs_b {
@@ -424,7 +443,13 @@ fn cited_work_ids_reach_graphml() {
         .iter()
         .flat_map(|r| r.citations.iter())
         .flat_map(|c| c.ids.iter())
-        .filter_map(|i| if let Identifier::Other(v) = i { v.strip_prefix("lens:").map(str::to_string) } else { None })
+        .filter_map(|i| {
+            if let Identifier::Other(v) = i {
+                v.strip_prefix("lens:").map(str::to_string)
+            } else {
+                None
+            }
+        })
         .collect();
     assert!(!lens_refs.is_empty());
     for id in &lens_refs {

@@ -905,12 +905,17 @@ Year = {2021},\nCited-References = {Smith J, 2001, J X, V1, P2.\n   Doe A, 2002,
         assert_eq!(r.title.as_deref(), Some("One"));
         assert_eq!(r.citations.len(), 2);
         assert_eq!(r.published.map(|d| d.year), Some(2021));
-        assert!(p.diagnostics.iter().all(|d| d.severity != crate::model::Severity::Error), "{:?}", p.diagnostics);
+        assert!(
+            p.diagnostics.iter().all(|d| d.severity != crate::model::Severity::Error),
+            "{:?}",
+            p.diagnostics
+        );
     }
 
     #[test]
     fn chapter_isbn_is_the_books() {
-        let text = "@incollection{c, title = {A chapter}, booktitle = {The book}, isbn = {978-0-306-40615-7}}\n\
+        let text =
+            "@incollection{c, title = {A chapter}, booktitle = {The book}, isbn = {978-0-306-40615-7}}\n\
 @book{b, title = {The book}, isbn = {978-0-306-40615-7}}\n";
         let p = parse("t.bib", text);
         let isbn = |r: &Record| r.ids.iter().any(|i| matches!(i, Identifier::Isbn(_)));

@@ -81,7 +81,9 @@ pub fn book_isbn_only(r: &mut crate::model::Record) -> Option<Diagnostic> {
     use crate::model::Identifier;
     let part = matches!(
         r.doc_type,
-        Some(DocType::Chapter | DocType::Conference | DocType::Article | DocType::Review | DocType::Editorial)
+        Some(
+            DocType::Chapter | DocType::Conference | DocType::Article | DocType::Review | DocType::Editorial
+        )
     );
     if !part || !r.ids.iter().any(|i| matches!(i, Identifier::Isbn(_))) {
         return None;

@@ -200,7 +200,8 @@ fn wos_author(name: &str) -> Author {
     }
     if let Some(inner) = name.strip_prefix('[').and_then(|x| x.strip_suffix(']')) {
         let inner = inner.trim();
-        let (native, latin): (Vec<&str>, Vec<&str>) = inner.split_whitespace().partition(|w| w.chars().any(is_cjk));
+        let (native, latin): (Vec<&str>, Vec<&str>) =
+            inner.split_whitespace().partition(|w| w.chars().any(is_cjk));
         if !latin.is_empty() {
             let mut a = Author {
                 raw: inner.to_string(),
@@ -1007,12 +1008,18 @@ mod tests {
             at(),
         );
         assert_eq!(c.ids, vec![doi("10.2193/0022-541x(2004)068[0457:adosah]2.0.co;2")]);
-        let c = parse_wos_cr("Li X, 2020, J X, V1, DOI [10.2193/0022-541X(2004)068[0457:A]2.0.CO;2, 10.1/b]", at());
+        let c = parse_wos_cr(
+            "Li X, 2020, J X, V1, DOI [10.2193/0022-541X(2004)068[0457:A]2.0.CO;2, 10.1/b]",
+            at(),
+        );
         assert_eq!(c.ids, vec![doi("10.2193/0022-541x(2004)068[0457:a]2.0.co;2"), doi("10.1/b")]);
         // Cut short by the export: an unbalanced bracket is no DOI.
         let c = parse_wos_cr("Li X, 2020, J X, V1, DOI 10.2193/0022-541X(2004)068[0457", at());
         assert!(c.ids.is_empty());
-        let c = parse_wos_cr("[张铁民 Zhang Tiemin], 2015, [农业机械学报, Transactions of the CSAM], V46, P1", at());
+        let c = parse_wos_cr(
+            "[张铁民 Zhang Tiemin], 2015, [农业机械学报, Transactions of the CSAM], V46, P1",
+            at(),
+        );
         assert_eq!(c.authors[0].family, "Zhang");
         assert_eq!(c.authors[0].given, "Tiemin");
         assert_eq!(c.authors[0].raw, "张铁民 Zhang Tiemin");
@@ -1037,7 +1044,10 @@ mod tests {
         assert_eq!(c.venue.as_deref(), Some("Health Technol Assess"));
         assert_eq!(c.volume.as_deref(), Some("10"));
         let c = parse_pubmed_citation("Syst Rev. 2015 Mar 28;4:36", at());
-        assert_eq!((c.venue.as_deref(), c.year, c.volume.as_deref(), c.first_page.as_deref()), (Some("Syst Rev"), Some(2015), Some("4"), Some("36")));
+        assert_eq!(
+            (c.venue.as_deref(), c.year, c.volume.as_deref(), c.first_page.as_deref()),
+            (Some("Syst Rev"), Some(2015), Some("4"), Some("36"))
+        );
         // A full reference still has its authors.
         let c = parse_pubmed_citation("Smith J, Jones AB. Effect of tea on sleep. BMJ. 2015;350:h100.", at());
         assert_eq!(c.authors.len(), 2);

@@ -19,18 +19,95 @@ pub const NAME: &str = "wos-tab";
 /// the Chinese, Japanese, Korean, Spanish, Portuguese, German and French
 /// interfaces. Compared through [`header_key`].
 const NAMES: &[(&str, &[&str])] = &[
-    ("PT", &["Publication Type", "出版物类型", "出版物類型", "出版物タイプ", "출판물 유형", "Tipo de publicación", "Tipo de publicação", "Publikationstyp", "Type de publication"]),
+    (
+        "PT",
+        &[
+            "Publication Type",
+            "出版物类型",
+            "出版物類型",
+            "出版物タイプ",
+            "출판물 유형",
+            "Tipo de publicación",
+            "Tipo de publicação",
+            "Publikationstyp",
+            "Type de publication",
+        ],
+    ),
     ("AU", &["Authors", "作者", "著者", "저자", "Autores", "Autoren", "Auteurs"]),
-    ("AF", &["Author Full Names", "作者全名", "著者フルネーム", "저자 전체 이름", "Nombres completos de autores", "Nomes completos dos autores", "Vollständige Autorennamen", "Noms complets des auteurs"]),
+    (
+        "AF",
+        &[
+            "Author Full Names",
+            "作者全名",
+            "著者フルネーム",
+            "저자 전체 이름",
+            "Nombres completos de autores",
+            "Nomes completos dos autores",
+            "Vollständige Autorennamen",
+            "Noms complets des auteurs",
+        ],
+    ),
     ("BA", &["Book Authors", "书籍作者", "書籍作者"]),
     ("BE", &["Book Editors", "书籍编辑"]),
     ("GP", &["Group Authors", "Book Group Authors", "团体作者", "書籍团体作者"]),
-    ("TI", &["Article Title", "Document Title", "文献标题", "文獻標題", "論文タイトル", "문헌 제목", "Título del artículo", "Título do artigo", "Titel des Artikels", "Artikeltitel", "Titre de l'article"]),
-    ("SO", &["Source Title", "来源出版物名称", "來源出版物名稱", "出典タイトル", "출처 제목", "Título de la fuente", "Título da fonte", "Quellentitel", "Titre de la source"]),
+    (
+        "TI",
+        &[
+            "Article Title",
+            "Document Title",
+            "文献标题",
+            "文獻標題",
+            "論文タイトル",
+            "문헌 제목",
+            "Título del artículo",
+            "Título do artigo",
+            "Titel des Artikels",
+            "Artikeltitel",
+            "Titre de l'article",
+        ],
+    ),
+    (
+        "SO",
+        &[
+            "Source Title",
+            "来源出版物名称",
+            "來源出版物名稱",
+            "出典タイトル",
+            "출처 제목",
+            "Título de la fuente",
+            "Título da fonte",
+            "Quellentitel",
+            "Titre de la source",
+        ],
+    ),
     ("SE", &["Book Series Title", "丛书标题"]),
     ("LA", &["Language", "语种", "语言", "言語", "언어", "Idioma", "Sprache", "Langue"]),
-    ("DT", &["Document Type", "文献类型", "文獻類型", "ドキュメントタイプ", "문서 유형", "Tipo de documento", "Dokumenttyp", "Type de document"]),
-    ("DE", &["Author Keywords", "作者关键词", "著者キーワード", "저자 키워드", "Palabras clave del autor", "Palavras-chave do autor", "Autorenschlüsselwörter", "Mots-clés de l'auteur"]),
+    (
+        "DT",
+        &[
+            "Document Type",
+            "文献类型",
+            "文獻類型",
+            "ドキュメントタイプ",
+            "문서 유형",
+            "Tipo de documento",
+            "Dokumenttyp",
+            "Type de document",
+        ],
+    ),
+    (
+        "DE",
+        &[
+            "Author Keywords",
+            "作者关键词",
+            "著者キーワード",
+            "저자 키워드",
+            "Palabras clave del autor",
+            "Palavras-chave do autor",
+            "Autorenschlüsselwörter",
+            "Mots-clés de l'auteur",
+        ],
+    ),
     ("ID", &["Keywords Plus", "Keywords Plus®", "扩展关键词", "KeyWords Plus"]),
     ("AB", &["Abstract", "摘要", "抄録", "초록", "Resumen", "Resumo", "Zusammenfassung", "Résumé"]),
     ("C1", &["Addresses", "地址", "所在地", "주소", "Direcciones", "Endereços", "Adressen", "Adresses"]),
@@ -38,9 +115,31 @@ const NAMES: &[(&str, &[&str])] = &[
     ("EM", &["Email Addresses", "电子邮件地址"]),
     ("RI", &["Researcher Ids", "ResearcherID"]),
     ("OI", &["ORCIDs", "ORCID"]),
-    ("CR", &["Cited References", "引用的参考文献", "引用的參考文獻", "引用文献", "인용 참고 문헌", "Referencias citadas", "Referências citadas", "Zitierte Literatur", "Références citées"]),
+    (
+        "CR",
+        &[
+            "Cited References",
+            "引用的参考文献",
+            "引用的參考文獻",
+            "引用文献",
+            "인용 참고 문헌",
+            "Referencias citadas",
+            "Referências citadas",
+            "Zitierte Literatur",
+            "Références citées",
+        ],
+    ),
     ("NR", &["Cited Reference Count", "引用的参考文献数", "引用文献数", "Número de referencias citadas"]),
-    ("TC", &["Times Cited, WoS Core", "Times Cited, WoS Core Collection", "Web of Science 核心合集的被引频次", "被引频次", "被引用数"]),
+    (
+        "TC",
+        &[
+            "Times Cited, WoS Core",
+            "Times Cited, WoS Core Collection",
+            "Web of Science 核心合集的被引频次",
+            "被引频次",
+            "被引用数",
+        ],
+    ),
     ("Z9", &["Times Cited, All Databases", "被引频次合计"]),
     ("PU", &["Publisher", "出版商", "出版社", "Editorial", "Editora", "Verlag", "Éditeur"]),
     ("SN", &["ISSN"]),
@@ -49,23 +148,88 @@ const NAMES: &[(&str, &[&str])] = &[
     ("J9", &["Journal Abbreviation", "29-Character Source Abbreviation", "期刊缩写"]),
     ("JI", &["Journal ISO Abbreviation", "ISO Source Abbreviation", "ISO 来源出版物缩写"]),
     ("PD", &["Publication Date", "出版日期", "出版年月"]),
-    ("PY", &["Publication Year", "出版年", "出版年份", "発行年", "출판 연도", "Año de publicación", "Ano de publicação", "Erscheinungsjahr", "Année de publication"]),
+    (
+        "PY",
+        &[
+            "Publication Year",
+            "出版年",
+            "出版年份",
+            "発行年",
+            "출판 연도",
+            "Año de publicación",
+            "Ano de publicação",
+            "Erscheinungsjahr",
+            "Année de publication",
+        ],
+    ),
     ("VL", &["Volume", "卷", "巻", "권", "Volumen", "Band"]),
     ("IS", &["Issue", "期", "号", "호", "Número", "Edição", "Heft", "Numéro"]),
-    ("BP", &["Start Page", "Beginning Page", "起始页", "開始ページ", "시작 페이지", "Página inicial", "Anfangsseite", "Page de début"]),
-    ("EP", &["End Page", "Ending Page", "结束页", "終了ページ", "끝 페이지", "Página final", "Endseite", "Page de fin"]),
-    ("AR", &["Article Number", "文献号", "論文番号", "Número de artículo", "Número do artigo", "Artikelnummer", "Numéro d'article"]),
+    (
+        "BP",
+        &[
+            "Start Page",
+            "Beginning Page",
+            "起始页",
+            "開始ページ",
+            "시작 페이지",
+            "Página inicial",
+            "Anfangsseite",
+            "Page de début",
+        ],
+    ),
+    (
+        "EP",
+        &[
+            "End Page",
+            "Ending Page",
+            "结束页",
+            "終了ページ",
+            "끝 페이지",
+            "Página final",
+            "Endseite",
+            "Page de fin",
+        ],
+    ),
+    (
+        "AR",
+        &[
+            "Article Number",
+            "文献号",
+            "論文番号",
+            "Número de artículo",
+            "Número do artigo",
+            "Artikelnummer",
+            "Numéro d'article",
+        ],
+    ),
     ("DI", &["DOI"]),
     ("EA", &["Early Access Date", "在线发表日期", "早期访问日期"]),
     ("WC", &["WoS Categories", "Web of Science Categories", "Web of Science 类别"]),
     ("SC", &["Research Areas", "研究方向"]),
     ("PM", &["Pubmed Id", "PubMed ID"]),
-    ("UT", &["UT (Unique WOS ID)", "UT (Unique ID)", "Accession Number", "入藏号", "入藏號", "アクセッション番号", "UT (ID exclusivo de WOS)", "UT (ID único do WOS)"]),
+    (
+        "UT",
+        &[
+            "UT (Unique WOS ID)",
+            "UT (Unique ID)",
+            "Accession Number",
+            "入藏号",
+            "入藏號",
+            "アクセッション番号",
+            "UT (ID exclusivo de WOS)",
+            "UT (ID único do WOS)",
+        ],
+    ),
 ];
 
 /// Letters and digits of any script, lower-cased.
 fn header_key(h: &str) -> String {
-    h.trim().trim_start_matches('\u{feff}').chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
+    h.trim()
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// The WoS tag for a header cell: a tag itself (`TI`) or a column name in
@@ -130,8 +294,13 @@ fn parse_named(input: &str, text: &str, delim: u8) -> Parsed {
     let mut parsed = Parsed::default();
     let table = super::fieldmap::read_csv(input, text, delim, &mut parsed.diagnostics);
     let tags: Vec<Option<&str>> = table.header.iter().map(|h| tag_of(h)).collect();
-    let unknown: Vec<&str> =
-        table.header.iter().zip(&tags).filter(|(h, t)| t.is_none() && !h.is_empty()).map(|(h, _)| h.as_str()).collect();
+    let unknown: Vec<&str> = table
+        .header
+        .iter()
+        .zip(&tags)
+        .filter(|(h, t)| t.is_none() && !h.is_empty())
+        .map(|(h, _)| h.as_str())
+        .collect();
     if !unknown.is_empty() {
         parsed.diagnostics.push(Diagnostic::info(
             Provenance::new(input, 1, None),
@@ -278,7 +447,11 @@ J\tLi, X; Roe, B\t土壤水分传感\t农业机械学报\t Article\tSmith J, 200
             assert_eq!(r.authors.len(), 2);
             assert_eq!(r.published.map(|d| d.year), Some(2020));
             assert!(!r.citations.is_empty());
-            assert!(r.ids.contains(&crate::model::Identifier::Wos("WOS:000123456700001".into())), "{:?}", r.ids);
+            assert!(
+                r.ids.contains(&crate::model::Identifier::Wos("WOS:000123456700001".into())),
+                "{:?}",
+                r.ids
+            );
         }
     }
 }

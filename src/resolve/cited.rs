@@ -15,6 +15,9 @@ use super::Options;
 use crate::model::{norm, Citation, Diagnostic, Identifier, Record};
 use std::collections::{BTreeMap, HashMap};
 
+/// Identifier -> record or group indexes.
+type IdIndex<'a> = HashMap<&'a Identifier, Vec<usize>>;
+
 /// Where a citation points.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Target {
@@ -163,7 +166,8 @@ fn compatible(a: &Citation, b: &Citation) -> bool {
     if !counts_compatible(author_count(a), author_count(b)) {
         return false;
     }
-    if !a.authors.iter().zip(&b.authors).all(|(x, y)| author_key(x) == author_key(y) && initials_agree(x, y)) {
+    if !a.authors.iter().zip(&b.authors).all(|(x, y)| author_key(x) == author_key(y) && initials_agree(x, y))
+    {
         return false;
     }
     // Without a year ("n.d.", or none given) author and year say nothing:
@@ -220,13 +224,14 @@ pub(crate) fn venues_agree(a: &str, b: &str) -> bool {
     let mut matched = 0usize;
     for w in short {
         let numeric = w.bytes().all(|b| b.is_ascii_digit());
-        let hit = long.iter().enumerate().position(|(i, l)| !used[i] && l.starts_with(w.as_str())).or_else(|| {
-            // `natl` of `national`, `intl` of `international`: same first
-            // letter, the letters in order.
-            (!numeric && w.len() >= 3)
-                .then(|| long.iter().enumerate().position(|(i, l)| !used[i] && abbreviates(w, l)))
-                .flatten()
-        });
+        let hit =
+            long.iter().enumerate().position(|(i, l)| !used[i] && l.starts_with(w.as_str())).or_else(|| {
+                // `natl` of `national`, `intl` of `international`: same first
+                // letter, the letters in order.
+                (!numeric && w.len() >= 3)
+                    .then(|| long.iter().enumerate().position(|(i, l)| !used[i] && abbreviates(w, l)))
+                    .flatten()
+            });
         match hit {
             Some(i) => {
                 used[i] = true;
@@ -319,7 +324,7 @@ pub(crate) fn resolve(
     for (ri, r) in records.iter().enumerate() {
         let own = groups.record_group[ri];
         for (ci, c) in r.citations.iter().enumerate() {
-            match match_paper(c, records, groups, &by_id, &by_isbn, &by_author_year, own, diags) {
+            match match_paper(c, records, groups, (&by_id, &by_isbn), &by_author_year, own, diags) {
                 Some(g) => targets[ri][ci] = Some(Target::Paper(g)),
                 None => pending.push((ri, ci)),
             }
@@ -450,7 +455,9 @@ pub(crate) fn resolve(
         if let Some(key) = vpy(&final_groups[gi]) {
             if let Some([target]) = by_vpy.get(&key).map(Vec::as_slice) {
                 let agree = final_groups[gi].iter().all(|&x| {
-                    final_groups[*target].iter().all(|&y| fields_agree(cit(pending[x]), cit(pending[y]), true))
+                    final_groups[*target]
+                        .iter()
+                        .all(|&y| fields_agree(cit(pending[x]), cit(pending[y]), true))
                 });
                 if !agree {
                     continue;
@@ -604,8 +611,7 @@ fn match_paper(
     c: &Citation,
     records: &[Record],
     groups: &Groups,
-    by_id: &HashMap<&Identifier, Vec<usize>>,
-    by_isbn: &HashMap<&Identifier, Vec<usize>>,
+    (by_id, by_isbn): (&IdIndex<'_>, &IdIndex<'_>),
     by_author_year: &BTreeMap<(String, i32), Vec<usize>>,
     own: usize,
     diags: &mut Vec<Diagnostic>,
@@ -736,7 +742,10 @@ mod tests {
     #[test]
     fn venues() {
         assert!(venues_agree("J INFANT MENT HEALTH", "Infant Mental Health Journal"));
-        assert!(venues_agree("PROC NATL ACAD SCI USA", "Proceedings of the National Academy of Sciences of the United States of America"));
+        assert!(venues_agree(
+            "PROC NATL ACAD SCI USA",
+            "Proceedings of the National Academy of Sciences of the United States of America"
+        ));
         assert!(venues_agree("Proc. Natl. Acad. Sci. U.S.A.", "PROC NATL ACAD SCI USA"));
         assert!(!venues_agree("EUR NETW CANC REG", "INT ASS CANC REG"));
         assert!(!venues_agree("PHENOMENOLOGY SPIRIT", "PHILOS RIGHT"));
