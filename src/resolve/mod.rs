@@ -27,6 +27,7 @@
 mod assemble;
 mod cited;
 mod people;
+mod report;
 pub(crate) mod util;
 mod works;
 
