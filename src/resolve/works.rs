@@ -132,13 +132,31 @@ fn features(r: &Record) -> Features {
         internal,
         title: r.title.as_deref().map(norm::title_match_key).unwrap_or_default(),
         years,
-        first_author: r.authors.first().map(|a| norm::family_key(&a.family)).unwrap_or_default(),
+        first_author: r.authors.first().map(|a| author_key(&a.family)).unwrap_or_default(),
         abstract_key: r.abstract_text.as_deref().map(norm::alnum_key).unwrap_or_default(),
         venues,
         volume: r.volume.as_deref().map(norm::alnum_key).unwrap_or_default(),
         first_page,
         preprint,
     }
+}
+
+/// A first author's family-name key without generational suffixes
+/// (`"Carmone Jr."` -> `"carmone"`).
+fn author_key(family: &str) -> String {
+    let folded = norm::fold(family);
+    let toks: Vec<&str> = folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty()).collect();
+    let keep = toks.iter().rposition(|t| !matches!(*t, "jr" | "sr" | "ii" | "iii" | "iv" | "junior" | "senior"));
+    match keep {
+        Some(k) => toks[..=k].concat(),
+        None => toks.concat(),
+    }
+}
+
+/// Two first-author keys name the same person: equal, or one ends with the
+/// other (a given name glued on by a reader: `"antoniogomezruiz"`, `"gomezruiz"`).
+fn same_author(a: &str, b: &str) -> bool {
+    !a.is_empty() && !b.is_empty() && (a == b || (a.len().min(b.len()) >= 4 && (a.ends_with(b) || b.ends_with(a))))
 }
 
 /// The key under which two source-internal ids can conflict: the scheme, and
@@ -247,7 +265,7 @@ impl Uf {
 }
 
 fn authors_compatible(a: &Features, b: &Features) -> bool {
-    a.first_author.is_empty() || b.first_author.is_empty() || a.first_author == b.first_author
+    a.first_author.is_empty() || b.first_author.is_empty() || same_author(&a.first_author, &b.first_author)
 }
 
 fn venues_shared(a: &Features, b: &Features) -> bool {
@@ -275,7 +293,7 @@ fn same_place(a: &Features, b: &Features) -> Option<bool> {
 /// With volume and first page both equal a looser title suffices (typos,
 /// punctuation, subtitles differ between databases; the place does not).
 fn strong_match(a: &Features, b: &Features, title_sim: f64, opts: &Options) -> bool {
-    if a.first_author.is_empty() || a.first_author != b.first_author {
+    if !same_author(&a.first_author, &b.first_author) {
         return false;
     }
     if a.years.is_empty() || b.years.is_empty() || !years_compatible(&a.years, &b.years, opts.year_slack) {
