@@ -279,3 +279,141 @@ fn real_duplicate_pairs_across_databases_merge_without_their_ids() {
     assert_eq!(false_merges, 0);
     assert!(sens >= 0.99, "sensitivity {sens}");
 }
+
+// ---- identifier precedence, versions, the report through the binary --------
+
+fn article(input: &str, line: u32, title: &str, ids: &[Identifier]) -> Record {
+    use citemap::model::{Author, Date, Provenance};
+    let mut r = Record::new(Provenance::new(input, line, None), "test");
+    r.title = Some(title.into());
+    r.authors = vec![Author::person("Hayes, Anne J."), Author::person("Okafor, C.")];
+    r.published = Some(Date::year(2021));
+    r.venue = Some("Infant Mental Health Journal".into());
+    r.volume = Some("42".into());
+    r.pages = Some("100-112".into());
+    for id in ids {
+        r.add_id(id.clone());
+    }
+    r
+}
+
+fn papers(c: &Corpus) -> usize {
+    c.works.iter().filter(|w| w.kind == WorkKind::Paper).count()
+}
+
+const TITLE: &str = "Parent-infant psychotherapy for mothers with depression: a randomized controlled trial";
+
+#[test]
+fn two_openalex_ids_with_one_doi_are_one_work() {
+    let a = article("oa.jsonl", 1, TITLE, &[Identifier::Openalex("W1".into()), Identifier::doi("10.1/abc").unwrap()]);
+    let b = article("oa.jsonl", 2, TITLE, &[Identifier::Openalex("W2".into()), Identifier::doi("10.1/ABC").unwrap()]);
+    let c = resolve(&[a, b], &Options::default());
+    assert_eq!(papers(&c), 1);
+    assert_eq!(c.dedup.by_rule["doi"].within, 1);
+}
+
+#[test]
+fn two_openalex_ids_without_doi_merge_on_a_strong_match_only() {
+    let typo = "Parent-infant psychotherapy for mothers with depression: a randomzied controlled trial";
+    let a = article("oa.jsonl", 1, TITLE, &[Identifier::Openalex("W1".into())]);
+    let b = article("oa.jsonl", 2, typo, &[Identifier::Openalex("W2".into())]);
+    let c = resolve(&[a.clone(), b.clone()], &Options::default());
+    assert_eq!(papers(&c), 1, "title, year, first author and venue agree: {:?}", c.diagnostics);
+    assert!(c.dedup.pairs[0].strong);
+    // Without a venue the match is weak, and the two OpenAlex ids keep the records apart.
+    let (mut a2, mut b2) = (a, b);
+    a2.venue = None;
+    b2.venue = None;
+    let c = resolve(&[a2, b2], &Options::default());
+    assert_eq!(papers(&c), 2);
+    assert!(c.diagnostics.iter().any(|d| d.message.contains("openalex ids differ")), "{:?}", c.diagnostics);
+}
+
+#[test]
+fn a_contradicting_page_stops_a_strong_match() {
+    let a = article("oa.jsonl", 1, TITLE, &[Identifier::Openalex("W1".into())]);
+    let mut b = article("oa.jsonl", 2, TITLE, &[Identifier::Openalex("W2".into())]);
+    b.pages = Some("300-310".into());
+    let c = resolve(&[a, b], &Options::default());
+    assert_eq!(papers(&c), 2);
+}
+
+#[test]
+fn two_dois_never_merge_and_a_preprint_becomes_a_linked_version() {
+    let mut pre = article("biorxiv.ris", 1, TITLE, &[Identifier::doi("10.1101/2020.03.12.988865").unwrap()]);
+    pre.published = Some(citemap::model::Date::year(2020));
+    pre.venue = Some("bioRxiv".into());
+    pre.volume = None;
+    pre.pages = None;
+    let art = article("scopus.ris", 1, TITLE, &[Identifier::doi("10.1002/imhj.21900").unwrap()]);
+    let other = article("scopus.ris", 2, TITLE, &[Identifier::doi("10.1002/imhj.99999").unwrap()]);
+    let c = resolve(&[pre, art, other], &Options::default());
+    assert_eq!(papers(&c), 3, "different DOIs never merge");
+    assert_eq!(c.versions.len(), 1, "{:?}", c.versions);
+    let v = &c.versions[0];
+    let doi_of = |w: u32| c.works[w as usize].ids.iter().map(|i| i.value.to_string()).collect::<Vec<_>>().join(" ");
+    assert!(doi_of(v.from).contains("10.1101/2020.03.12.988865"));
+    assert!(doi_of(v.to).starts_with("doi:10.1002/imhj.21900"), "{}", doi_of(v.to));
+    assert!(v.basis.contains("preprint DOI"));
+    assert_eq!(c.dedup.versions, 1);
+    assert!(c.dedup.refused >= 1);
+    // The graph carries it as a directed `version_of` edge with its basis, also in GraphML.
+    let g = citemap::graph::build(&c, &Default::default());
+    assert_eq!(g.count_edges().get(&citemap::graph::EdgeKind::VersionOf), Some(&1));
+    let mut out = Vec::new();
+    citemap::export::graphml::write(&g, &mut out, &Default::default()).expect("graphml");
+    let xml = String::from_utf8(out).expect("utf-8");
+    assert!(xml.contains(">version_of<"), "kind attribute");
+    assert!(xml.contains("attr.name=\"basis\""), "basis key");
+}
+
+#[test]
+fn chapters_sharing_a_book_isbn_stay_apart_and_books_merge_on_it() {
+    use citemap::model::DocType;
+    let isbn = Identifier::Isbn("9780198520115".into());
+    let mut a = article("a.ris", 1, "Attachment across the life course: theory", &[isbn.clone()]);
+    let mut b = article("a.ris", 2, "Measuring maternal sensitivity in the first year", &[isbn.clone()]);
+    a.doc_type = Some(DocType::Chapter);
+    b.doc_type = Some(DocType::Chapter);
+    b.authors = vec![citemap::model::Author::person("Nkosi, T.")];
+    let c = resolve(&[a.clone(), b.clone()], &Options::default());
+    assert_eq!(papers(&c), 2, "an ISBN does not identify a chapter");
+    a.doc_type = Some(DocType::Book);
+    b.doc_type = Some(DocType::Book);
+    let c = resolve(&[a, b], &Options::default());
+    assert_eq!(papers(&c), 1, "it identifies a book");
+    assert_eq!(c.dedup.by_rule["isbn"].within, 1);
+}
+
+#[test]
+fn dedup_report_writes_prisma_numbers_and_reviewer_pairs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let pairs = dir.path().join("pairs.csv");
+    let out = Command::new(env!("CARGO_BIN_EXE_citemap"))
+        .args([
+            "--json",
+            "dedup-report",
+            "../shared/fixtures/formats/bibtex/scopus_export_2023.bib",
+            "../shared/fixtures/formats/bibtex/wos_export_cited_references.bib",
+            "--pairs",
+        ])
+        .arg(&pairs)
+        .output()
+        .expect("citemap runs");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let v: Value = serde_json::from_slice(&out.stdout).expect("JSON report");
+    let identified = v["prisma"]["records_identified"].as_object().expect("per input");
+    assert_eq!(identified.len(), 2);
+    let total = v["prisma"]["records_identified_total"].as_u64().expect("total");
+    let removed = v["prisma"]["duplicates_removed"].as_u64().expect("removed");
+    assert_eq!(total - removed, v["prisma"]["records_screened"].as_u64().expect("screened"));
+    assert!(removed >= 18, "the Scopus and WoS exports share 18 DOIs: {v}");
+    assert_eq!(v["removed_across"].as_u64(), Some(removed));
+    let mut rd = csv::Reader::from_path(&pairs).expect("pairs CSV");
+    let headers = rd.headers().expect("header").clone();
+    assert_eq!(&headers[0], "rule");
+    assert!(headers.iter().any(|h| h == "removed_title"));
+    let rows: Vec<csv::StringRecord> = rd.records().map(|r| r.expect("row")).collect();
+    assert_eq!(rows.len() as u64, removed);
+    assert!(rows.iter().all(|r| &r[2] == "across" && r[3] != r[9]));
+}
