@@ -38,7 +38,11 @@ fn generate(dir: &Path, n: usize, seed: u64, formats: &str) -> Truth {
     assert!(out.status.success(), "dedup_truth.py: {}", String::from_utf8_lossy(&out.stderr));
     let v: Value = serde_json::from_slice(&out.stdout).expect("truth JSON");
     let map = |k: &str| -> HashMap<String, u64> {
-        v[k].as_object().expect("object").iter().map(|(k, v)| (k.clone(), v.as_u64().expect("count"))).collect()
+        v[k].as_object()
+            .expect("object")
+            .iter()
+            .map(|(k, v)| (k.clone(), v.as_u64().expect("count")))
+            .collect()
     };
     Truth { records: map("records"), cited_by: map("cited_by") }
 }
@@ -142,7 +146,12 @@ fn a_generated_openalex_corpus_has_one_node_per_work_and_true_citation_counts() 
         }
     }
     assert!(checked >= truth.cited_by.len(), "checked {checked} works of {}", truth.cited_by.len());
-    assert!(wrong.is_empty(), "{} works with wrong citation counts, e.g. {:?}", wrong.len(), &wrong[..wrong.len().min(5)]);
+    assert!(
+        wrong.is_empty(),
+        "{} works with wrong citation counts, e.g. {:?}",
+        wrong.len(),
+        &wrong[..wrong.len().min(5)]
+    );
 
     // The report counts what happened.
     let r = &c.dedup;
@@ -172,8 +181,14 @@ fn three_exports_of_one_generated_corpus_merge_to_the_distinct_works() {
     let (by_truth, _) = papers_by_truth(&c, &truth);
     let papers: Vec<_> = c.works.iter().filter(|w| w.kind == WorkKind::Paper).collect();
     // A RIS or WoS record left out of its work would be a paper without an OpenAlex id.
-    let orphans: Vec<_> = papers.iter().filter(|w| openalex_ids(&w.ids).is_empty()).map(|w| &w.sources).collect();
-    assert!(orphans.is_empty(), "{} records merged with no OpenAlex record: {:?}", orphans.len(), &orphans[..orphans.len().min(3)]);
+    let orphans: Vec<_> =
+        papers.iter().filter(|w| openalex_ids(&w.ids).is_empty()).map(|w| &w.sources).collect();
+    assert!(
+        orphans.is_empty(),
+        "{} records merged with no OpenAlex record: {:?}",
+        orphans.len(),
+        &orphans[..orphans.len().min(3)]
+    );
     assert_eq!(by_truth.len(), n);
     assert_eq!(papers.len(), n, "papers = distinct works");
     // A RIS or WoS record merged into the wrong work would contradict its volume, pages or year.
@@ -259,7 +274,16 @@ fn real_duplicate_pairs_across_databases_merge_without_their_ids() {
         if work(a) != work(b) {
             let show = |i: usize| {
                 let r = &records[i];
-                format!("{} | {:?} | {:?} | {:?} | {:?} {:?} | {:?}", r.at, r.title, r.year(), r.authors.first().map(|a| &a.family), r.volume, r.pages, r.venue)
+                format!(
+                    "{} | {:?} | {:?} | {:?} | {:?} {:?} | {:?}",
+                    r.at,
+                    r.title,
+                    r.year(),
+                    r.authors.first().map(|a| &a.family),
+                    r.volume,
+                    r.pages,
+                    r.venue
+                )
             };
             eprintln!("MISSED\n  {}\n  {}", show(a), show(b));
         }
@@ -305,8 +329,18 @@ const TITLE: &str = "Parent-infant psychotherapy for mothers with depression: a 
 
 #[test]
 fn two_openalex_ids_with_one_doi_are_one_work() {
-    let a = article("oa.jsonl", 1, TITLE, &[Identifier::Openalex("W1".into()), Identifier::doi("10.1/abc").unwrap()]);
-    let b = article("oa.jsonl", 2, TITLE, &[Identifier::Openalex("W2".into()), Identifier::doi("10.1/ABC").unwrap()]);
+    let a = article(
+        "oa.jsonl",
+        1,
+        TITLE,
+        &[Identifier::Openalex("W1".into()), Identifier::doi("10.1/abc").unwrap()],
+    );
+    let b = article(
+        "oa.jsonl",
+        2,
+        TITLE,
+        &[Identifier::Openalex("W2".into()), Identifier::doi("10.1/ABC").unwrap()],
+    );
     let c = resolve(&[a, b], &Options::default());
     assert_eq!(papers(&c), 1);
     assert_eq!(c.dedup.by_rule["doi"].within, 1);
@@ -351,7 +385,8 @@ fn two_dois_never_merge_and_a_preprint_becomes_a_linked_version() {
     assert_eq!(papers(&c), 3, "different DOIs never merge");
     assert_eq!(c.versions.len(), 1, "{:?}", c.versions);
     let v = &c.versions[0];
-    let doi_of = |w: u32| c.works[w as usize].ids.iter().map(|i| i.value.to_string()).collect::<Vec<_>>().join(" ");
+    let doi_of =
+        |w: u32| c.works[w as usize].ids.iter().map(|i| i.value.to_string()).collect::<Vec<_>>().join(" ");
     assert!(doi_of(v.from).contains("10.1101/2020.03.12.988865"));
     assert!(doi_of(v.to).starts_with("doi:10.1002/imhj.21900"), "{}", doi_of(v.to));
     assert!(v.basis.contains("preprint DOI"));

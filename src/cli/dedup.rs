@@ -7,9 +7,10 @@
 use super::files::write_atomic;
 use super::pipeline::{print_diagnostics, read_inputs};
 use super::Ctx;
-use anyhow::Result;
+use anyhow::{bail, Context, Result};
 use citemap::model::{DedupPair, DedupReport, PairSide, Record};
 use citemap::resolve;
+use citemap::store::Store;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -26,18 +27,25 @@ pub struct Args {
 
 /// Runs `dedup-report`.
 pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
-    let report = if args.paths.is_empty() {
-        super::commands::load_corpus(ctx)?.1.dedup
+    let records: Vec<Record> = if args.paths.is_empty() {
+        let path = &ctx.config.store.path;
+        if !path.exists() {
+            bail!("no store at {} (run `citemap ingest PATH...` first, or name files)", path.display());
+        }
+        Store::open(path).with_context(|| format!("opening the store {}", path.display()))?.records()?
     } else {
         let mut inputs = read_inputs(&args.paths, ctx, None)?;
         if !ctx.quiet && !ctx.json {
             print_diagnostics(inputs.iter().flat_map(|i| i.report.diagnostics.iter()));
         }
-        let records: Vec<Record> =
-            inputs.iter_mut().filter_map(|i| i.parsed.take()).flat_map(|p| p.records).collect();
-        super::progress::step(format_args!("resolving {} records", records.len()));
-        resolve::resolve(&records, &ctx.config.resolve).dedup
+        inputs.iter_mut().filter_map(|i| i.parsed.take()).flat_map(|p| p.records).collect()
     };
+    super::progress::step(format_args!("deduplicating {} records", records.len()));
+    let (report, diagnostics) = resolve::deduplicate(&records, &ctx.config.resolve);
+    super::progress::step(format_args!("{} works", report.works));
+    if !ctx.quiet && !ctx.json {
+        print_diagnostics(diagnostics.iter());
+    }
     if let Some(path) = &args.pairs {
         write_atomic(path, |w| write_pairs(&report.pairs, w))?;
     }

@@ -188,7 +188,11 @@ impl EdgeKind {
     pub fn is_undirected(self) -> bool {
         !matches!(
             self,
-            EdgeKind::Authored | EdgeKind::Cites | EdgeKind::PublishedIn | EdgeKind::About | EdgeKind::VersionOf
+            EdgeKind::Authored
+                | EdgeKind::Cites
+                | EdgeKind::PublishedIn
+                | EdgeKind::About
+                | EdgeKind::VersionOf
         )
     }
 }

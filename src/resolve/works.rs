@@ -26,7 +26,9 @@
 
 use super::util::{similarity, years_compatible};
 use super::Options;
-use crate::model::{norm, DedupPair, Diagnostic, DocType, IdStrength, Identifier, MatchRule, PairSide, Record};
+use crate::model::{
+    norm, DedupPair, Diagnostic, DocType, IdStrength, Identifier, MatchRule, PairSide, Record,
+};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// DOI prefixes of preprint servers (arXiv, bioRxiv/medRxiv, OSF and its
@@ -34,8 +36,17 @@ use std::collections::{BTreeMap, BTreeSet, HashMap};
 /// Authorea). bioRxiv shares 10.1101 with Cold Spring Harbor journals, so
 /// there only date-shaped suffixes (`2020.03.12.988865`) count.
 const PREPRINT_DOI_PREFIXES: [&str; 11] = [
-    "10.48550/", "10.1101/", "10.31219/", "10.31234/", "10.31235/", "10.21203/", "10.2139/",
-    "10.20944/", "10.26434/", "10.36227/", "10.22541/",
+    "10.48550/",
+    "10.1101/",
+    "10.31219/",
+    "10.31234/",
+    "10.31235/",
+    "10.21203/",
+    "10.2139/",
+    "10.20944/",
+    "10.26434/",
+    "10.36227/",
+    "10.22541/",
 ];
 
 /// True when `doi` (normalised) belongs to a preprint server.
@@ -145,8 +156,10 @@ fn features(r: &Record) -> Features {
 /// (`"Carmone Jr."` -> `"carmone"`).
 fn author_key(family: &str) -> String {
     let folded = norm::fold(family);
-    let toks: Vec<&str> = folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty()).collect();
-    let keep = toks.iter().rposition(|t| !matches!(*t, "jr" | "sr" | "ii" | "iii" | "iv" | "junior" | "senior"));
+    let toks: Vec<&str> =
+        folded.split(|c: char| !c.is_ascii_alphanumeric()).filter(|t| !t.is_empty()).collect();
+    let keep =
+        toks.iter().rposition(|t| !matches!(*t, "jr" | "sr" | "ii" | "iii" | "iv" | "junior" | "senior"));
     match keep {
         Some(k) => toks[..=k].concat(),
         None => toks.concat(),
@@ -156,7 +169,9 @@ fn author_key(family: &str) -> String {
 /// Two first-author keys name the same person: equal, or one ends with the
 /// other (a given name glued on by a reader: `"antoniogomezruiz"`, `"gomezruiz"`).
 fn same_author(a: &str, b: &str) -> bool {
-    !a.is_empty() && !b.is_empty() && (a == b || (a.len().min(b.len()) >= 4 && (a.ends_with(b) || b.ends_with(a))))
+    !a.is_empty()
+        && !b.is_empty()
+        && (a == b || (a.len().min(b.len()) >= 4 && (a.ends_with(b) || b.ends_with(a))))
 }
 
 /// The key under which two source-internal ids can conflict: the scheme, and
@@ -197,7 +212,10 @@ struct Uf {
     merges: Vec<Merge>,
 }
 
-fn disjoint_scheme<K: Clone + Ord>(a: &BTreeMap<K, BTreeSet<String>>, b: &BTreeMap<K, BTreeSet<String>>) -> Option<K> {
+fn disjoint_scheme<K: Clone + Ord>(
+    a: &BTreeMap<K, BTreeSet<String>>,
+    b: &BTreeMap<K, BTreeSet<String>>,
+) -> Option<K> {
     a.iter().find(|(k, set)| b.get(*k).is_some_and(|other| set.is_disjoint(other))).map(|(k, _)| k.clone())
 }
 
@@ -218,7 +236,13 @@ impl Uf {
             }
             internal.push(m);
         }
-        Uf { parent: (0..n).collect(), registry, internal, rules: vec![BTreeSet::new(); n], merges: Vec::new() }
+        Uf {
+            parent: (0..n).collect(),
+            registry,
+            internal,
+            rules: vec![BTreeSet::new(); n],
+            merges: Vec::new(),
+        }
     }
 
     fn find(&mut self, mut x: usize) -> usize {
@@ -402,12 +426,17 @@ impl Grouper<'_> {
             if !years_compatible(&fa.years, &fb.years, self.opts.year_slack) || !authors_compatible(fa, fb) {
                 continue;
             }
-            let title_sim =
-                if fa.title.is_empty() || fb.title.is_empty() { 1.0 } else { similarity(&fa.title, &fb.title, 300) };
+            let title_sim = if fa.title.is_empty() || fb.title.is_empty() {
+                1.0
+            } else {
+                similarity(&fa.title, &fb.title, 300)
+            };
             if title_sim >= 0.8
                 && similarity(&fa.abstract_key, &fb.abstract_key, 4000) >= self.opts.abstract_similarity
             {
-                let strong = !fa.title.is_empty() && !fb.title.is_empty() && strong_match(fa, fb, title_sim, self.opts);
+                let strong = !fa.title.is_empty()
+                    && !fb.title.is_empty()
+                    && strong_match(fa, fb, title_sim, self.opts);
                 self.merge(a, b, MatchRule::Abstract, strong);
             }
         }
@@ -433,7 +462,11 @@ impl Grouper<'_> {
     /// Preprints: a preprint whose title and first author match a
     /// non-preprint record of the same or one of the next two years, in
     /// another group, is linked to it as an earlier version.
-    fn versions(&mut self, order: &[usize], blocks: &BTreeMap<(String, i32), Vec<usize>>) -> Vec<(usize, usize, String)> {
+    fn versions(
+        &mut self,
+        order: &[usize],
+        blocks: &BTreeMap<(String, i32), Vec<usize>>,
+    ) -> Vec<(usize, usize, String)> {
         let mut out: BTreeMap<(usize, usize), String> = BTreeMap::new();
         for &p in order {
             let fp = &self.feats[p];
