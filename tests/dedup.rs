@@ -406,8 +406,9 @@ fn two_dois_never_merge_and_a_preprint_becomes_a_linked_version() {
 fn chapters_sharing_a_book_isbn_stay_apart_and_books_merge_on_it() {
     use citemap::model::DocType;
     let isbn = Identifier::Isbn("9780198520115".into());
-    let mut a = article("a.ris", 1, "Attachment across the life course: theory", &[isbn.clone()]);
-    let mut b = article("a.ris", 2, "Measuring maternal sensitivity in the first year", &[isbn.clone()]);
+    let mut a = article("a.ris", 1, "Attachment across the life course: theory", std::slice::from_ref(&isbn));
+    let mut b =
+        article("a.ris", 2, "Measuring maternal sensitivity in the first year", std::slice::from_ref(&isbn));
     a.doc_type = Some(DocType::Chapter);
     b.doc_type = Some(DocType::Chapter);
     b.authors = vec![citemap::model::Author::person("Nkosi, T.")];

@@ -392,7 +392,7 @@ impl Grouper<'_> {
                 blocks.entry(self.feats[i].title.as_str()).or_default().push(i);
             }
         }
-        let pairs = block_pairs(blocks.values());
+        let pairs = block_pairs(&self.feats, blocks.values());
         for (a, b) in pairs {
             if self.uf.same(a, b) {
                 continue;
@@ -417,7 +417,7 @@ impl Grouper<'_> {
             blocks.entry((0, &key[..48])).or_default().push(i);
             blocks.entry((1, &key[key.len() - 48..])).or_default().push(i);
         }
-        let pairs = block_pairs(blocks.values());
+        let pairs = block_pairs(&self.feats, blocks.values());
         for (a, b) in pairs {
             if self.uf.same(a, b) {
                 continue;
@@ -445,7 +445,7 @@ impl Grouper<'_> {
     /// Rule 4: near-identical titles in one first-author + year block (typos,
     /// punctuation, a record exported twice).
     fn by_similar_title(&mut self, blocks: &BTreeMap<(String, i32), Vec<usize>>) {
-        let pairs = block_pairs(blocks.values());
+        let pairs = block_pairs(&self.feats, blocks.values());
         for (a, b) in pairs {
             if self.uf.same(a, b) {
                 continue;
@@ -505,13 +505,41 @@ impl Grouper<'_> {
     }
 }
 
-/// Every pair inside each block, in block order (earlier member first).
-fn block_pairs<'b>(blocks: impl Iterator<Item = &'b Vec<usize>>) -> Vec<(usize, usize)> {
+/// Largest block compared all pairs against all; larger blocks (a title like
+/// "Letter to the editor" shared by thousands of records) are compared by
+/// sorted neighbourhood instead: sorted by first author, year and place, each
+/// record against the next [`WINDOW`] ones, so no block costs more than
+/// linear time.
+const FULL_BLOCK: usize = 64;
+/// Neighbours compared in an oversized block.
+const WINDOW: usize = 32;
+
+/// The candidate pairs inside each block, earlier member first.
+fn block_pairs<'b>(feats: &[Features], blocks: impl Iterator<Item = &'b Vec<usize>>) -> Vec<(usize, usize)> {
     let mut pairs = Vec::new();
     for members in blocks {
-        for (k, &a) in members.iter().enumerate() {
-            for &b in &members[k + 1..] {
-                pairs.push((a, b));
+        if members.len() <= FULL_BLOCK {
+            for (k, &a) in members.iter().enumerate() {
+                for &b in &members[k + 1..] {
+                    pairs.push((a, b));
+                }
+            }
+            continue;
+        }
+        let mut sorted: Vec<(usize, usize)> = members.iter().copied().enumerate().collect();
+        sorted.sort_by(|&(ka, a), &(kb, b)| {
+            let (fa, fb) = (&feats[a], &feats[b]);
+            (&fa.first_author, &fa.years, &fa.volume, &fa.first_page, ka).cmp(&(
+                &fb.first_author,
+                &fb.years,
+                &fb.volume,
+                &fb.first_page,
+                kb,
+            ))
+        });
+        for (k, &(ka, a)) in sorted.iter().enumerate() {
+            for &(kb, b) in sorted.iter().skip(k + 1).take(WINDOW) {
+                pairs.push(if ka < kb { (a, b) } else { (b, a) });
             }
         }
     }
@@ -591,6 +619,29 @@ pub(crate) fn pair_of(records: &[Record], m: &Merge) -> DedupPair {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_oversized_title_block_finds_its_duplicate_without_all_pairs() {
+        use crate::model::{Author, Date, Provenance};
+        let mk = |line: u32, family: &str| {
+            let mut r = Record::new(Provenance::new("x.ris", line, None), "test");
+            r.title = Some("Letter to the editor on depression screening".into());
+            r.authors = vec![Author::person(&format!("{family}, A."))];
+            r.published = Some(Date::year(2000 + (line % 20) as i32));
+            r.venue = Some("BMJ".into());
+            r.pages = Some(format!("{line}"));
+            r
+        };
+        let mut records: Vec<Record> = (0..300).map(|i| mk(i, &format!("Author{}", i % 150))).collect();
+        let mut dup = mk(17, "Author17");
+        dup.at = Provenance::new("y.ris", 1, None);
+        records.push(dup);
+        let mut diags = Vec::new();
+        let g = group(&records, &Options::default(), &mut diags);
+        assert_eq!(g.members.len(), 300, "only the duplicate merges");
+        assert_eq!(g.merges.len(), 1);
+        assert_eq!(g.record_group[17], g.record_group[300]);
+    }
 
     #[test]
     fn preprint_dois_are_told_from_journal_dois_sharing_a_prefix() {
