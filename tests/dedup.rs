@@ -453,3 +453,32 @@ fn dedup_report_writes_prisma_numbers_and_reviewer_pairs() {
     assert_eq!(rows.len() as u64, removed);
     assert!(rows.iter().all(|r| &r[2] == "across" && r[3] != r[9]));
 }
+
+#[test]
+fn dedup_report_reads_the_store_and_map_summary_has_the_dedup_section() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("c.db");
+    let scopus = "../shared/fixtures/formats/bibtex/scopus_export_2023.bib";
+    let wos = "../shared/fixtures/formats/bibtex/wos_export_cited_references.bib";
+    let run = |args: &[&str]| {
+        let out = Command::new(env!("CARGO_BIN_EXE_citemap"))
+            .arg("--store")
+            .arg(&store)
+            .args(args)
+            .output()
+            .expect("citemap runs");
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        out.stdout
+    };
+    run(&["--quiet", "ingest", scopus, wos]);
+    let from_store: Value = serde_json::from_slice(&run(&["--json", "dedup-report"])).expect("JSON");
+    let from_files: Value = serde_json::from_slice(&run(&["--json", "dedup-report", scopus, wos])).expect("JSON");
+    assert_eq!(from_store["prisma"], from_files["prisma"]);
+    assert_eq!(from_store["by_rule"], from_files["by_rule"]);
+    let out = dir.path().join("map");
+    run(&["--quiet", "map", scopus, wos, "--out", out.to_str().expect("utf-8"), "--format", "dot"]);
+    let summary: Value =
+        serde_json::from_slice(&std::fs::read(out.join("summary.json")).expect("summary")).expect("JSON");
+    assert_eq!(summary["dedup"]["prisma"], from_files["prisma"]);
+    assert_eq!(summary["dedup"]["works"], summary["counts"]["papers"]);
+}
