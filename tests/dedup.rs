@@ -472,7 +472,8 @@ fn dedup_report_reads_the_store_and_map_summary_has_the_dedup_section() {
     };
     run(&["--quiet", "ingest", scopus, wos]);
     let from_store: Value = serde_json::from_slice(&run(&["--json", "dedup-report"])).expect("JSON");
-    let from_files: Value = serde_json::from_slice(&run(&["--json", "dedup-report", scopus, wos])).expect("JSON");
+    let from_files: Value =
+        serde_json::from_slice(&run(&["--json", "dedup-report", scopus, wos])).expect("JSON");
     assert_eq!(from_store["prisma"], from_files["prisma"]);
     assert_eq!(from_store["by_rule"], from_files["by_rule"]);
     let out = dir.path().join("map");
@@ -481,4 +482,17 @@ fn dedup_report_reads_the_store_and_map_summary_has_the_dedup_section() {
         serde_json::from_slice(&std::fs::read(out.join("summary.json")).expect("summary")).expect("JSON");
     assert_eq!(summary["dedup"]["prisma"], from_files["prisma"]);
     assert_eq!(summary["dedup"]["works"], summary["counts"]["papers"]);
+}
+
+#[test]
+fn a_preprint_without_ids_is_linked_to_its_article_not_merged() {
+    use citemap::model::DocType;
+    let mut pre = article("psyarxiv.ris", 1, TITLE, &[]);
+    pre.doc_type = Some(DocType::Preprint);
+    pre.published = Some(citemap::model::Date::year(2020));
+    let art = article("scopus.ris", 1, TITLE, &[Identifier::doi("10.1002/imhj.21900").unwrap()]);
+    let c = resolve(&[pre, art], &Options::default());
+    assert_eq!(papers(&c), 2);
+    assert_eq!(c.versions.len(), 1);
+    assert!(c.versions[0].basis.contains("preprint record"), "{:?}", c.versions);
 }

@@ -15,6 +15,10 @@
 //! first author and venue, no contradicting volume or first page) overrides
 //! them, because databases hold duplicate records of one work under two ids.
 //!
+//! A preprint (typed so, or with a preprint server's DOI, or an arXiv id and no
+//! DOI) and an article are never merged by title or abstract: the preprint is
+//! linked to the article it became as a version instead.
+//!
 //! Every merge is kept as a [`DedupPair`] (one per union, so the pairs of a
 //! work form a tree and the number of pairs is records minus works) for the
 //! deduplication report.
@@ -127,9 +131,12 @@ fn features(r: &Record) -> Features {
         .collect();
     venues.sort();
     venues.dedup();
+    // A preprint: typed so, or with a preprint server's DOI, or with an arXiv
+    // id and no DOI (a journal record that lists its arXiv eprint is the article).
+    let has_doi = r.ids.iter().any(|i| matches!(i, Identifier::Doi(_)));
     let preprint = r.doc_type == Some(DocType::Preprint)
         || r.ids.iter().any(|i| match i {
-            Identifier::Arxiv(_) => true,
+            Identifier::Arxiv(_) => !has_doi,
             Identifier::Doi(d) => is_preprint_doi(d),
             _ => false,
         });
@@ -394,7 +401,8 @@ impl Grouper<'_> {
         }
         let pairs = block_pairs(&self.feats, blocks.values());
         for (a, b) in pairs {
-            if self.uf.same(a, b) {
+            // A preprint and an article are two works (linked later as versions).
+            if self.uf.same(a, b) || self.feats[a].preprint != self.feats[b].preprint {
                 continue;
             }
             let (fa, fb) = (&self.feats[a], &self.feats[b]);
@@ -419,7 +427,8 @@ impl Grouper<'_> {
         }
         let pairs = block_pairs(&self.feats, blocks.values());
         for (a, b) in pairs {
-            if self.uf.same(a, b) {
+            // A preprint and an article are two works (linked later as versions).
+            if self.uf.same(a, b) || self.feats[a].preprint != self.feats[b].preprint {
                 continue;
             }
             let (fa, fb) = (&self.feats[a], &self.feats[b]);
@@ -447,7 +456,8 @@ impl Grouper<'_> {
     fn by_similar_title(&mut self, blocks: &BTreeMap<(String, i32), Vec<usize>>) {
         let pairs = block_pairs(&self.feats, blocks.values());
         for (a, b) in pairs {
-            if self.uf.same(a, b) {
+            // A preprint and an article are two works (linked later as versions).
+            if self.uf.same(a, b) || self.feats[a].preprint != self.feats[b].preprint {
                 continue;
             }
             let (fa, fb) = (&self.feats[a], &self.feats[b]);
