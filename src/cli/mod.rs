@@ -7,6 +7,7 @@
 mod analyse;
 mod clusters;
 mod commands;
+mod dedup;
 mod export;
 mod files;
 mod ingest;
@@ -68,6 +69,8 @@ enum Command {
     Overlap(commands::OverlapCmd),
     /// Tag works (e.g. `citemap tag review WORK...`).
     Tag(commands::TagCmd),
+    /// Deduplication report: records per input, duplicates removed by rule, PRISMA numbers.
+    DedupReport(dedup::Args),
 }
 
 /// Global settings every subcommand receives.
@@ -138,6 +141,7 @@ pub fn main() -> ExitCode {
         Command::Query(a) => commands::query(a, &ctx),
         Command::Overlap(a) => commands::overlap(a, &ctx),
         Command::Tag(a) => commands::tag(a, &ctx),
+        Command::DedupReport(a) => dedup::run(a, &ctx),
     };
     match result {
         Ok(code) => code,

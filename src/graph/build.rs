@@ -1,6 +1,6 @@
 //! Builds the [`CitationGraph`] of a [`Corpus`]: one node per work, agent,
-//! venue and subject, and one edge per authorship, citation, venue and
-//! subject link.
+//! venue and subject, and one edge per authorship, citation, version
+//! (`version_of`: preprint -> article), venue and subject link.
 
 use super::{attr, sources_text, Attr, Attrs, CitationGraph, Edge, EdgeKind, Node, NodeKind};
 use crate::model::{AgentKind, Corpus, Identifier, WorkKind};
@@ -161,6 +161,15 @@ pub fn build(corpus: &Corpus, opts: &BuildOptions) -> CitationGraph {
             work_ix[c.from as usize],
             work_ix[c.to as usize],
             edge(EdgeKind::Cites, c.count as f64, attrs, &c.sources),
+        );
+    }
+    for v in &corpus.versions {
+        let mut attrs = Attrs::new();
+        put(&mut attrs, attr::BASIS, Attr::Str(v.basis.clone()));
+        g.add_edge(
+            work_ix[v.from as usize],
+            work_ix[v.to as usize],
+            edge(EdgeKind::VersionOf, 1.0, attrs, &v.sources),
         );
     }
     if opts.venues {

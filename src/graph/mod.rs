@@ -41,6 +41,8 @@ pub mod attr {
     pub const COUNT: &str = "count";
     /// Edge (`authored`): 0-based byline position.
     pub const POSITION: &str = "position";
+    /// Edge (`version_of`): why the two works are taken to be versions of one another.
+    pub const BASIS: &str = "basis";
     /// Node and edge: the inputs that asserted it (`file:line [record]; ...`).
     pub const SOURCES: &str = "sources";
     /// Node: cluster number (1 = largest), added by clustering.
@@ -149,6 +151,8 @@ pub enum EdgeKind {
     PublishedIn,
     /// Work -> subject.
     About,
+    /// Work -> work: an earlier version (preprint) -> the article it became.
+    VersionOf,
     /// Work - work, weighted by shared citing works (derived network).
     Cocitation,
     /// Work - work, weighted by shared references (derived network).
@@ -171,6 +175,7 @@ impl EdgeKind {
             EdgeKind::Cites => "cites",
             EdgeKind::PublishedIn => "published_in",
             EdgeKind::About => "about",
+            EdgeKind::VersionOf => "version_of",
             EdgeKind::Cocitation => "cocitation",
             EdgeKind::Coupling => "coupling",
             EdgeKind::Coauthor => "coauthor",
@@ -181,7 +186,14 @@ impl EdgeKind {
     }
     /// True for the undirected derived network kinds.
     pub fn is_undirected(self) -> bool {
-        !matches!(self, EdgeKind::Authored | EdgeKind::Cites | EdgeKind::PublishedIn | EdgeKind::About)
+        !matches!(
+            self,
+            EdgeKind::Authored
+                | EdgeKind::Cites
+                | EdgeKind::PublishedIn
+                | EdgeKind::About
+                | EdgeKind::VersionOf
+        )
     }
 }
 

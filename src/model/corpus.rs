@@ -5,7 +5,7 @@
 //! Indices (`work`, `agent` ...) are positions in the corpus vectors, which are
 //! sorted by stable id, so the same inputs always give the same corpus.
 
-use super::{Conflict, Date, Diagnostic, DocType, Identifier, Provenance};
+use super::{Conflict, Date, DedupReport, Diagnostic, DocType, Identifier, Provenance};
 use serde::{Deserialize, Serialize};
 
 /// A value with the inputs that asserted it.
@@ -227,6 +227,22 @@ pub struct About {
     pub sources: Vec<Provenance>,
 }
 
+/// `from` is an earlier version of `to`: a preprint and the article it became.
+///
+/// The two keep their own nodes because their registry ids differ (a preprint
+/// DOI and a journal DOI never merge); this edge links them instead.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct VersionOf {
+    /// The earlier version (preprint) work index.
+    pub from: u32,
+    /// The version of record (published article) work index.
+    pub to: u32,
+    /// Why they are taken to be versions (`same title and first author, preprint DOI 10.1101`).
+    pub basis: String,
+    /// The records of both sides.
+    pub sources: Vec<Provenance>,
+}
+
 /// A disagreement about one work's field, with both sides' sources.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct WorkConflict {
@@ -259,6 +275,12 @@ pub struct Corpus {
     pub conflicts: Vec<WorkConflict>,
     /// Notes from resolution (ambiguous matches, refused merges).
     pub diagnostics: Vec<Diagnostic>,
+    /// Version-of edges (preprint -> article), sorted by (from, to).
+    #[serde(default)]
+    pub versions: Vec<VersionOf>,
+    /// What deduplication did: records per input, duplicates removed by rule.
+    #[serde(default)]
+    pub dedup: DedupReport,
 }
 
 impl Corpus {

@@ -9,11 +9,13 @@
 //! (and line and record where known) that asserted it.
 
 mod corpus;
+mod dedup;
 pub mod norm;
 pub mod publishers;
 mod record;
 
 pub use corpus::*;
+pub use dedup::*;
 pub use record::*;
 
 use serde::{Deserialize, Serialize};

@@ -38,6 +38,12 @@ pub fn title_key(title: &str) -> String {
     alnum_key(&strip_tags(title))
 }
 
+/// Title key for deduplication: [`title_key`] with `&` read as "and", so
+/// "Sleep & mood" and "Sleep and mood" give one key.
+pub fn title_match_key(title: &str) -> String {
+    alnum_key(&strip_tags(title).replace('&', " and "))
+}
+
 /// Removes HTML/XML tags (`<p>`, `<i>`, `<span class="nocase">`) and decodes the
 /// common entities, leaving plain text.
 pub fn strip_tags(s: &str) -> String {

@@ -62,6 +62,22 @@ impl Identifier {
         let digits = digits.trim_start_matches('0');
         (!digits.is_empty() && digits.len() <= 9).then(|| Identifier::Pmid(digits.to_string()))
     }
+    /// How much the identifier's scheme can be trusted to tell works apart;
+    /// see [`IdStrength`].
+    pub fn strength(&self) -> IdStrength {
+        match self {
+            Identifier::Doi(_)
+            | Identifier::Pmid(_)
+            | Identifier::Pmcid(_)
+            | Identifier::Arxiv(_)
+            | Identifier::Isbn(_) => IdStrength::Registry,
+            Identifier::Openalex(_)
+            | Identifier::S2(_)
+            | Identifier::Wos(_)
+            | Identifier::Eid(_)
+            | Identifier::Other(_) => IdStrength::SourceInternal,
+        }
+    }
     /// The scheme name used in exports and ids (`doi`, `pmid`, ...).
     pub fn scheme(&self) -> &'static str {
         match self {
@@ -92,6 +108,25 @@ impl Identifier {
             | Identifier::Other(v) => v,
         }
     }
+}
+
+/// Identifier precedence: how strongly an identifier scheme decides whether
+/// two records are one work (documented in ARCHITECTURE.md, "Identifier
+/// precedence").
+///
+/// Registry ids are issued once per work by an outside registry (DOI, PMID,
+/// PMCID, arXiv; ISBN for books only): a shared one merges, two different ones
+/// of one scheme never merge. Source-internal ids (OpenAlex W, Semantic
+/// Scholar, WoS UT, Scopus EID, Lens and other database ids) name one record in
+/// one database, which may hold two records of one work: a shared one merges,
+/// but two different ones only stop a merge that rests on weak evidence.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum IdStrength {
+    /// Issued by a registry for the work itself.
+    Registry,
+    /// A database's own record id.
+    SourceInternal,
 }
 
 impl std::fmt::Display for Identifier {

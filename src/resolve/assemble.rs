@@ -8,7 +8,8 @@ use super::util::stable_id;
 use super::works::Groups;
 use crate::model::{
     norm, About, Agent, AgentKind, Authorship, Citation, Cites, Claim, Conflict, Corpus, Diagnostic,
-    Identifier, Provenance, PublishedIn, Record, Sourced, Subject, Venue, Work, WorkConflict, WorkKind,
+    Identifier, Provenance, PublishedIn, Record, Sourced, Subject, Venue, VersionOf, Work, WorkConflict,
+    WorkKind,
 };
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -760,9 +761,25 @@ pub(crate) fn assemble(
             };
         }
     }
+    // Versions (preprint -> article), between paper groups.
+    let mut versions: Vec<VersionOf> = groups
+        .versions
+        .iter()
+        .map(|(p, a, basis)| {
+            let mut sources =
+                vec![records[groups.members[*p][0]].at.clone(), records[groups.members[*a][0]].at.clone()];
+            sources.sort();
+            sources.dedup();
+            VersionOf { from: work_perm[*p] as u32, to: work_perm[*a] as u32, basis: basis.clone(), sources }
+        })
+        .collect();
+    versions.sort_by_key(|v| (v.from, v.to));
+    versions.dedup_by_key(|v| (v.from, v.to));
     diagnostics.sort();
     diagnostics.dedup();
     Corpus {
+        versions,
+        dedup: super::report::report(records, groups),
         works,
         agents: agent_list,
         venues: venue_list,

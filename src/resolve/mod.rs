@@ -5,8 +5,10 @@
 //! Steps, each in its own module:
 //! 1. [`works`]: group records that describe the same work (identifiers, then
 //!    normalised title + compatible year + first author, then abstract identity,
-//!    then near-identical titles inside an author-year block). Groups whose
-//!    identifiers conflict are never merged.
+//!    then near-identical titles inside an author-year block). Two different
+//!    registry ids (DOI, PMID, ...) never merge; two different source-internal
+//!    ids (OpenAlex W, WoS UT, ...) stop only weak matches. Preprints are linked
+//!    to their articles as versions; [`report`] counts what was merged and why.
 //! 2. [`cited`]: match each citation to a grouped work (identifiers, then first
 //!    author + year + title, then first author + year + venue/volume/page); the
 //!    rest are grouped among themselves into cited works (same first author or
@@ -27,10 +29,11 @@
 mod assemble;
 mod cited;
 mod people;
+mod report;
 pub(crate) mod util;
 mod works;
 
-use crate::model::{Corpus, Record};
+use crate::model::{Corpus, DedupReport, Diagnostic, Record};
 use serde::{Deserialize, Serialize};
 
 /// Resolution settings (all thresholds documented in `config.toml`).
@@ -78,6 +81,18 @@ pub fn citation_groups(records: &[Record], opts: &Options) -> Vec<Vec<(usize, us
         }
     }
     by_target.into_values().collect()
+}
+
+/// Runs only the deduplication step: which records are one work, by which
+/// rule, and the report of it (the same report [`resolve`] puts in
+/// [`Corpus::dedup`]), with the refused merges as diagnostics. Cheaper than a
+/// full resolution: citations, people and fields are not resolved.
+pub fn deduplicate(records: &[Record], opts: &Options) -> (DedupReport, Vec<Diagnostic>) {
+    let mut diagnostics = Vec::new();
+    let groups = works::group(records, opts, &mut diagnostics);
+    diagnostics.sort();
+    diagnostics.dedup();
+    (report::report(records, &groups), diagnostics)
 }
 
 /// Resolves `records` into a corpus.
