@@ -106,6 +106,7 @@ impl PictureArgs {
             iterations: self.iterations,
             cluster_separation: self.cluster_separation,
             no_legend: self.no_legend,
+            raw_csv: false,
         }
     }
 }
@@ -217,7 +218,8 @@ enum QueryWhat {
 /// Runs `query`.
 pub fn query(a: &QueryCmd, ctx: &Ctx) -> Result<ExitCode> {
     let (_, corpus) = load_corpus(ctx)?;
-    let mut out = std::io::stdout().lock();
+    // Names and titles are record text: no control character reaches the terminal.
+    let mut out = citemap::text_safety::SafeWriter::new(std::io::stdout().lock());
     match &a.what {
         QueryWhat::Coauthors(x) => {
             let mut x = x.clone();

@@ -28,6 +28,10 @@ pub struct Args {
     /// ris / csl-json: also write the cited works that have no record of their own.
     #[arg(long)]
     with_cited: bool,
+    /// csv: write cells as they are, without the leading `'` that keeps a
+    /// spreadsheet from running a cell starting with = + - @ as a formula.
+    #[arg(long)]
+    raw_csv: bool,
 }
 
 /// Runs `export`.
@@ -49,6 +53,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
                 output: args.out.clone(),
                 format: Some(args.format.clone()),
                 date: Some(run_date()),
+                raw_csv: args.raw_csv,
                 ..RenderArgs::default()
             };
             super::render::run(&ra, &an.graph)?

@@ -267,7 +267,8 @@ fn hash_file(p: &std::path::Path) -> std::io::Result<String> {
 pub fn print_diagnostics<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) {
     for d in diags {
         if d.severity >= Severity::Warning {
-            eprintln!("{d}");
+            // Messages quote input text: sanitised for the terminal.
+            eprintln!("{}", citemap::text_safety::strip_controls(&d.to_string()));
         }
     }
 }
