@@ -37,11 +37,17 @@ pub struct Config {
 pub struct StoreConfig {
     /// Path of the SQLite file, relative to the working directory.
     pub path: PathBuf,
+    /// Seconds a command waits for another citemap writing to the same store
+    /// before giving up.
+    pub busy_timeout_secs: u64,
 }
 
 impl Default for StoreConfig {
     fn default() -> Self {
-        StoreConfig { path: PathBuf::from("citemap.db") }
+        StoreConfig {
+            path: PathBuf::from("citemap.db"),
+            busy_timeout_secs: crate::store::DEFAULT_BUSY_TIMEOUT.as_secs(),
+        }
     }
 }
 

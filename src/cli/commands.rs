@@ -15,13 +15,34 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Opens (creating) the store with the configured busy timeout.
+pub fn open_store(ctx: &Ctx) -> Result<Store> {
+    let path = &ctx.config.store.path;
+    let mut store = Store::open(path).with_context(|| format!("opening the store {}", path.display()))?;
+    store.set_busy_timeout(std::time::Duration::from_secs(ctx.config.store.busy_timeout_secs))?;
+    Ok(store)
+}
+
+/// Starts a write transaction, saying so on stderr when it has to wait for
+/// another citemap writing to the same store.
+pub fn write_batch<'s>(store: &'s mut Store, ctx: &Ctx) -> Result<citemap::store::Batch<'s>> {
+    let path = ctx.config.store.path.display().to_string();
+    let quiet = ctx.quiet;
+    let batch = store.batch_waiting(&mut || {
+        if !quiet {
+            eprintln!("waiting for another citemap on {path}");
+        }
+    });
+    batch.with_context(|| format!("writing to the store {path}"))
+}
+
 /// Opens the store and resolves its records.
 pub fn load_corpus(ctx: &Ctx) -> Result<(Store, Corpus)> {
     let path = &ctx.config.store.path;
     if !path.exists() {
         bail!("no store at {} (run `citemap ingest PATH...` first)", path.display());
     }
-    let store = Store::open(path).with_context(|| format!("opening the store {}", path.display()))?;
+    let store = open_store(ctx)?;
     let corpus = resolve::resolve(&store.records()?, &ctx.config.resolve);
     Ok((store, corpus))
 }
@@ -338,7 +359,7 @@ pub fn tag(a: &TagCmd, ctx: &Ctx) -> Result<ExitCode> {
             many => bail!("{w:?} matches {} works; give an id (citemap show work {w:?})", many.len()),
         }
     }
-    let mut batch = store.batch()?;
+    let mut batch = write_batch(&mut store, ctx)?;
     let n = batch.tag(&a.tag, &ids)?;
     batch.commit()?;
     if !ctx.quiet {
