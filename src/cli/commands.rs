@@ -155,7 +155,8 @@ pub fn render(a: &RenderCmd, ctx: &Ctx) -> Result<ExitCode> {
     let (_, corpus) = load_corpus(ctx)?;
     let an = analyse(&corpus, &ctx.config, &a.network, &default_cluster_args())?;
     let g = if a.full { &an.graph } else { &an.network };
-    let files = super::render::run(&a.picture.render_args(a.out.clone(), a.format.clone()), g)?;
+    let ra = a.picture.render_args(a.out.clone(), a.format.clone());
+    let files = super::files::output_set(|| super::render::run(&ra, g))?;
     if !ctx.quiet {
         for f in files {
             eprintln!("wrote {}", f.display());
@@ -191,7 +192,7 @@ pub fn network(a: &NetworkCmd, ctx: &Ctx) -> Result<ExitCode> {
             date: Some(run_date()),
             ..RenderArgs::default()
         };
-        for f in super::render::run(&args, &g)? {
+        for f in super::files::output_set(|| super::render::run(&args, &g))? {
             writeln!(stdout, "wrote {}", f.display())?;
         }
     }
@@ -313,7 +314,29 @@ pub fn overlap(a: &OverlapCmd, ctx: &Ctx) -> Result<ExitCode> {
         let tagged = store.tagged("review")?;
         (Some(corpus), tagged)
     };
-    let report = super::overlap::run(&args, corpus.as_ref(), &tagged, &mut std::io::stdout().lock())?;
+    // Tables, heatmaps and pictures are replaced together or not at all.
+    super::files::check_out_dir(&a.out)?;
+    super::files::output_set(|| write_overlap(a, &args, corpus.as_ref(), &tagged))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Computes and writes every output of `overlap`.
+fn write_overlap(
+    a: &OverlapCmd,
+    args: &super::overlap::Args,
+    corpus: Option<&Corpus>,
+    tagged: &[String],
+) -> Result<()> {
+    let report = super::files::staged_dir(&a.out, |tmp| {
+        let args = super::overlap::Args { out: tmp.to_path_buf(), ..args.clone() };
+        let mut said = Vec::new();
+        let report = super::overlap::run(&args, corpus, tagged, &mut said)?;
+        // The report names the folder the files end up in, not the staging one.
+        let said = String::from_utf8_lossy(&said)
+            .replace(&tmp.display().to_string(), &a.out.display().to_string());
+        std::io::stdout().lock().write_all(said.as_bytes())?;
+        Ok(report)
+    })?;
     // The review <-> study graph as a picture, reviews and studies coloured apart.
     let mut g = citemap::analysis::overlap::bipartite_graph(&report);
     for n in g.graph.node_weights_mut() {
@@ -335,7 +358,7 @@ pub fn overlap(a: &OverlapCmd, ctx: &Ctx) -> Result<ExitCode> {
         };
         super::render::run(&ra, &g)?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// `citemap tag TAG WORK...`.

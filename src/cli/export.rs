@@ -11,7 +11,7 @@ use super::files::write_atomic;
 use super::network::NetworkArgs;
 use super::render::RenderArgs;
 use super::Ctx;
-use anyhow::Result;
+use anyhow::{bail, Result};
 use citemap::export;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -37,7 +37,22 @@ pub struct Args {
 /// Runs `export`.
 pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
     let (_, corpus) = load_corpus(ctx)?;
-    let written: Vec<PathBuf> = match args.format.as_str() {
+    if corpus.works.is_empty() {
+        bail!("the store holds no records: nothing written, {} left as it was", args.out.display());
+    }
+    // Every file of the format (pajek: .net + .clu) is replaced together or not at all.
+    let written = super::files::output_set(|| write(args, ctx, &corpus))?;
+    if !ctx.quiet && !ctx.json {
+        for f in written {
+            eprintln!("wrote {}", f.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the export; returns the files written.
+fn write(args: &Args, ctx: &Ctx, corpus: &citemap::model::Corpus) -> Result<Vec<PathBuf>> {
+    Ok(match args.format.as_str() {
         "ris" | "csl-json" => {
             let records = export::records::from_corpus(&corpus, args.with_cited);
             if args.format == "ris" {
@@ -58,11 +73,5 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
             };
             super::render::run(&ra, &an.graph)?
         }
-    };
-    if !ctx.quiet && !ctx.json {
-        for f in written {
-            eprintln!("wrote {}", f.display());
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+    })
 }

@@ -1,11 +1,14 @@
-//! File-system helpers for the CLI: walking inputs in a stable order and
-//! atomic writes (temporary file + rename).
+//! File-system helpers for the CLI: walking inputs in a stable order (each
+//! real path once, special files reported), atomic writes (temporary file +
+//! rename) and output sets renamed into place together ([`output_set`]).
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
+use std::cell::RefCell;
 use std::collections::HashSet;
 use std::fs;
 use std::io::{BufWriter, Write};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// One input found on disk, or why it could not be used.
 pub enum Found {
@@ -105,9 +108,130 @@ fn walk(p: &Path, skip_hidden: bool, out: &mut Vec<Found>, seen: &mut HashSet<Pa
     }
 }
 
+/// `--force`: outputs may replace symbolic links (the file they point to
+/// is written) and write into device files.
+static FORCE: AtomicBool = AtomicBool::new(false);
+
+/// Sets `--force` for this run.
+pub fn set_force(force: bool) {
+    FORCE.store(force, Ordering::Relaxed);
+}
+
+thread_local! {
+    /// The files written inside [`output_set`], waiting to be renamed into place.
+    static STAGED: RefCell<Option<Vec<(tempfile::TempPath, PathBuf)>>> = const { RefCell::new(None) };
+}
+
+/// Runs `write`, which writes a command's outputs with [`write_atomic`], as
+/// one set: every file goes to a temporary file beside its destination and
+/// all are renamed into place only when `write` succeeded, so a failure
+/// (full disk, bad input, interruption) leaves every previous output as it
+/// was, never a mix of old and new files.
+pub fn output_set<T>(write: impl FnOnce() -> Result<T>) -> Result<T> {
+    let outer = STAGED.with(|s| s.borrow_mut().replace(Vec::new()));
+    let result = write();
+    let staged = STAGED.with(|s| std::mem::replace(&mut *s.borrow_mut(), outer)).unwrap_or_default();
+    // On failure the temporary files are removed as `staged` drops.
+    let value = result?;
+    for (tmp, dest) in staged {
+        tmp.persist(&dest).map_err(|e| e.error).with_context(|| format!("renaming into {}", dest.display()))?;
+    }
+    Ok(value)
+}
+
+/// Runs `write` on a temporary folder beside `dir` (for writers that take a
+/// folder, like `overlap`'s), then moves every file it wrote into `dir`
+/// (created when absent) as part of the current [`output_set`]. When `write`
+/// fails, `dir` is untouched and the temporary folder removed.
+pub fn staged_dir<T>(dir: &Path, write: impl FnOnce(&Path) -> Result<T>) -> Result<T> {
+    let parent = dir.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    let tmp = tempfile::Builder::new()
+        .prefix(".citemap-tmp-")
+        .tempdir_in(parent)
+        .with_context(|| format!("creating a folder in {}", parent.display()))?;
+    let value = write(tmp.path())?;
+    let mut names: Vec<PathBuf> =
+        fs::read_dir(tmp.path())?.filter_map(|e| e.ok().map(|e| e.path())).filter(|p| p.is_file()).collect();
+    names.sort();
+    for p in names {
+        let Some(name) = p.file_name() else { continue };
+        write_atomic(&dir.join(name), |w| std::io::copy(&mut fs::File::open(&p)?, w).map(|_| ()))?;
+    }
+    Ok(value)
+}
+
+/// Why `path` must not be replaced by an output, when it must not: a
+/// symbolic link or a special file (device, pipe), unless `--force`.
+fn refuse(path: &Path) -> Option<&'static str> {
+    let m = fs::symlink_metadata(path).ok()?;
+    if m.file_type().is_symlink() {
+        Some("a symbolic link")
+    } else if m.is_file() || m.is_dir() {
+        None
+    } else {
+        Some("not a regular file (a device or a pipe)")
+    }
+}
+
+/// Refuses an output folder that is a symbolic link or not a folder, unless `--force`.
+pub fn check_out_dir(dir: &Path) -> Result<()> {
+    match refuse(dir) {
+        Some(why) if !FORCE.load(Ordering::Relaxed) => {
+            bail!("refusing to write into {}: it is {why} (pass --force to write there)", dir.display())
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Where the symbolic link `path` leads, followed to its end (also when the
+/// last target does not exist yet); `path` itself when it is no link.
+fn link_target(path: &Path) -> PathBuf {
+    let mut p = path.to_path_buf();
+    // 40 hops, as the kernel allows: a loop gives up rather than spinning.
+    for _ in 0..40 {
+        match fs::read_link(&p) {
+            Ok(t) => p = p.parent().map_or(t.clone(), |d| d.join(&t)),
+            Err(_) => break,
+        }
+    }
+    p
+}
+
 /// Writes a file atomically: the content goes to a temporary file in the
-/// same folder, which is renamed over `path` only when complete.
+/// same folder, which is renamed over `path` only when complete (inside
+/// [`output_set`], when the whole set is complete).
+///
+/// `-` is standard output. A symbolic link or a device at `path` is refused
+/// unless `--force` (then the link's target is written, and a device is
+/// written into).
 pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<()> {
+    if path.as_os_str() == "-" {
+        let mut out = std::io::stdout().lock();
+        fill(&mut out).context("writing to standard output")?;
+        return out.flush().context("writing to standard output");
+    }
+    let resolved;
+    let path = match refuse(path) {
+        None => path,
+        Some(why) if !FORCE.load(Ordering::Relaxed) => {
+            bail!("refusing to replace {}: it is {why} (pass --force to write to it)", path.display())
+        }
+        Some(_) => {
+            resolved = link_target(path);
+            if refuse(&resolved).is_some() {
+                // A device or pipe: written into, never replaced.
+                let f = fs::OpenOptions::new()
+                    .write(true)
+                    .open(&resolved)
+                    .with_context(|| format!("opening {}", resolved.display()))?;
+                let mut w = BufWriter::new(f);
+                fill(&mut w).with_context(|| format!("writing {}", resolved.display()))?;
+                return w.flush().with_context(|| format!("writing {}", resolved.display()));
+            }
+            &resolved
+        }
+    };
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     let tmp = tempfile::NamedTempFile::new_in(dir)
@@ -123,7 +247,17 @@ pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::R
         use std::os::unix::fs::PermissionsExt;
         tmp.as_file().set_permissions(fs::Permissions::from_mode(0o644)).ok();
     }
-    tmp.as_file().sync_all().ok();
-    tmp.persist(path).with_context(|| format!("renaming into {}", path.display()))?;
+    tmp.as_file().sync_all().with_context(|| format!("writing {}", path.display()))?;
+    let tmp = tmp.into_temp_path();
+    let tmp = STAGED.with(|s| match s.borrow_mut().as_mut() {
+        Some(staged) => {
+            staged.push((tmp, path.to_path_buf()));
+            None
+        }
+        None => Some(tmp),
+    });
+    if let Some(tmp) = tmp {
+        tmp.persist(path).map_err(|e| e.error).with_context(|| format!("renaming into {}", path.display()))?;
+    }
     Ok(())
 }

@@ -139,6 +139,9 @@ pub fn run_at(
     };
     let format = format_of(args)?;
     let out = &args.output;
+    if out.as_os_str() == "-" && matches!(format.as_str(), "vosviewer-txt" | "pajek" | "csv") {
+        bail!("{format} writes two files: give --out a file name, not -");
+    }
     let title = args.title.clone().unwrap_or_else(|| "Citation map".into());
     let engine = args.engine.trim().to_ascii_lowercase();
     if engine != "builtin" && matches!(format.as_str(), "svg" | "png" | "pdf") {
