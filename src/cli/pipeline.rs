@@ -197,7 +197,7 @@ pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut batch: Option<&mut Batch>) 
             };
             let mut tee = Tee { inner: file, sink: &mut sink };
             let limit = ctx.config.ingest.max_file_bytes;
-            ingest::read_each(&path, &mut tee, &ingest::Options::default(), limit, &mut on_record).and_then(
+            ingest::read_each(&path, &mut tee, &ctx.config.ingest.options(), limit, &mut on_record).and_then(
                 |r| {
                     // The hash covers the whole file, also what the reader did not need.
                     if r.0.is_some() {
