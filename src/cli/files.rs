@@ -198,6 +198,25 @@ fn link_target(path: &Path) -> PathBuf {
     p
 }
 
+/// How the temporary files of outputs are named: `.citemap-tmp-PID-XXXXXX`.
+const TMP_PREFIX: &str = ".citemap-tmp-";
+
+/// Removes temporary files that a killed citemap left in `dir` (their
+/// process is gone), so an interruption leaves nothing behind for long.
+fn remove_stale(dir: &Path) {
+    let Ok(entries) = fs::read_dir(dir) else { return };
+    for e in entries.flatten() {
+        let name = e.file_name();
+        let Some(rest) = name.to_str().and_then(|n| n.strip_prefix(TMP_PREFIX)) else { continue };
+        let Some(pid) = rest.split('-').next().and_then(|p| p.parse::<u32>().ok()) else { continue };
+        // Linux tells whether the process lives; elsewhere nothing is removed.
+        let proc = Path::new("/proc");
+        if proc.is_dir() && pid != std::process::id() && !proc.join(pid.to_string()).exists() {
+            fs::remove_file(e.path()).ok();
+        }
+    }
+}
+
 /// Writes a file atomically: the content goes to a temporary file in the
 /// same folder, which is renamed over `path` only when complete (inside
 /// [`output_set`], when the whole set is complete).
@@ -234,7 +253,10 @@ pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::R
     };
     let dir = path.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
-    let tmp = tempfile::NamedTempFile::new_in(dir)
+    remove_stale(dir);
+    let tmp = tempfile::Builder::new()
+        .prefix(&format!("{TMP_PREFIX}{}-", std::process::id()))
+        .tempfile_in(dir)
         .with_context(|| format!("creating a file in {}", dir.display()))?;
     {
         let mut w = BufWriter::new(tmp.as_file());

@@ -448,7 +448,12 @@ pub fn unknown_reason(bytes: &[u8], text: &str) -> String {
         return match serde_json::from_str::<serde::de::IgnoredAny>(head) {
             Err(e) if e.is_eof() => format!("JSON cut short: it ends at line {} inside a value", e.line()),
             Err(e) => format!("broken JSON at line {}, column {}: {e}", e.line(), e.column()),
-            Ok(_) => format!("JSON that no reader knows (starts {})", first_line(head)),
+            Ok(_) => match json_depth(head) {
+                d if d > JSON_MAX_DEPTH => format!(
+                    "JSON nested {d} levels deep, deeper than the {JSON_MAX_DEPTH} levels its readers accept"
+                ),
+                _ => format!("JSON that no reader knows (starts {})", first_line(head)),
+            },
         };
     }
     if head.starts_with('<') {
@@ -457,6 +462,36 @@ pub fn unknown_reason(bytes: &[u8], text: &str) -> String {
         }
     }
     format!("no reader recognises its text; first line: {}", first_line(head))
+}
+
+/// Deepest nesting the JSON readers accept (serde_json's recursion limit).
+const JSON_MAX_DEPTH: usize = 128;
+
+/// The deepest nesting of arrays and objects in JSON `text` (one pass,
+/// strings skipped).
+fn json_depth(text: &str) -> usize {
+    let (mut depth, mut max, mut in_str, mut escaped) = (0usize, 0usize, false, false);
+    for b in text.bytes() {
+        if in_str {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
 }
 
 /// The first line of `text`, quoted and cut to 80 characters.
