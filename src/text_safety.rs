@@ -72,8 +72,11 @@ impl<W: Write> Write for SafeWriter<W> {
         match std::str::from_utf8(buf) {
             Ok(s) => self.inner.write_all(strip_controls(s).as_bytes())?,
             Err(_) => {
-                let kept: Vec<u8> =
-                    buf.iter().copied().filter(|&b| !(b.is_ascii_control() && b != b'\n' && b != b'\t')).collect();
+                let kept: Vec<u8> = buf
+                    .iter()
+                    .copied()
+                    .filter(|&b| !(b.is_ascii_control() && b != b'\n' && b != b'\t'))
+                    .collect();
                 self.inner.write_all(&kept)?;
             }
         }
@@ -107,7 +110,7 @@ mod tests {
     #[test]
     fn safe_writer_filters() {
         let mut out = Vec::new();
-        write!(SafeWriter::new(&mut out), "x\u{1b}]0;t\u{7}y\n").expect("write to Vec");
+        writeln!(SafeWriter::new(&mut out), "x\u{1b}]0;t\u{7}y").expect("write to Vec");
         SafeWriter::new(&mut out).write_all(&[b'a', 0xff, 0x1b, b'b']).expect("write to Vec");
         assert_eq!(out, b"x]0;ty\na\xffb");
     }

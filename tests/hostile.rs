@@ -40,7 +40,8 @@ unsafe impl GlobalAlloc for Peak {
         let p = unsafe { System.realloc(ptr, layout, new_size) };
         if !p.is_null() {
             if new_size >= layout.size() {
-                let now = LIVE.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size - layout.size();
+                let now =
+                    LIVE.fetch_add(new_size - layout.size(), Ordering::Relaxed) + new_size - layout.size();
                 PEAK.fetch_max(now, Ordering::Relaxed);
             } else {
                 LIVE.fetch_sub(layout.size() - new_size, Ordering::Relaxed);
@@ -127,7 +128,8 @@ fn text(o: &Output) -> String {
 
 /// The `--json` report of an ingest: (path, records, status) per file.
 fn ingest_report(o: &Output) -> Vec<(String, u64, String)> {
-    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|_| panic!("json: {}", text(o)));
+    let v: serde_json::Value =
+        serde_json::from_slice(&o.stdout).unwrap_or_else(|_| panic!("json: {}", text(o)));
     v["files"]
         .as_array()
         .expect("files")
@@ -142,7 +144,11 @@ fn ingest_report(o: &Output) -> Vec<(String, u64, String)> {
         .collect()
 }
 
-fn read_each(name: &str, bytes: &[u8], opts: &Options) -> (Option<ingest::Format>, Vec<Record>, Vec<Diagnostic>) {
+fn read_each(
+    name: &str,
+    bytes: &[u8],
+    opts: &Options,
+) -> (Option<ingest::Format>, Vec<Record>, Vec<Diagnostic>) {
     let mut records = Vec::new();
     let (f, d) =
         ingest::read_each(name, &mut &bytes[..], opts, u64::MAX, &mut |r| records.push(r)).expect("reads");
@@ -305,7 +311,8 @@ fn one_huge_ris_title_is_cut_with_a_warning_naming_file_line_and_record() {
         assert!(big.title.as_ref().is_some_and(|t| t.len() <= 64 << 10), "title cut to the field bound");
         let line = diags.iter().find(|d| d.message.contains("ingest.max_line_bytes")).expect("line warning");
         assert_eq!((line.at.input.as_str(), line.at.line), ("huge.ris", 16));
-        let field = diags.iter().find(|d| d.message.contains("ingest.max_field_bytes")).expect("field warning");
+        let field =
+            diags.iter().find(|d| d.message.contains("ingest.max_field_bytes")).expect("field warning");
         assert!(field.message.starts_with("record 3: title is"), "{}", field.message);
         assert_eq!(field.at.line, 15);
         assert!(records.len() >= 5);
@@ -319,7 +326,8 @@ fn a_record_over_the_record_bound_is_dropped_with_a_warning() {
     let kw: String = (0..200).map(|i| format!("KW  - keyword number {i} {}\n", "x".repeat(500))).collect();
     text.push_str(&format!("TY  - JOUR\nTI  - Many keywords\n{kw}ER  - \n\n"));
     text.push_str(&ris(1, "last"));
-    let opts = Options { limits: Limits { max_record_bytes: 50_000, ..Limits::default() }, ..Options::default() };
+    let opts =
+        Options { limits: Limits { max_record_bytes: 50_000, ..Limits::default() }, ..Options::default() };
     let (_, records, diags) = read_each("kw.ris", text.as_bytes(), &opts);
     assert_eq!(records.len(), 2, "the big record dropped, the rest kept");
     let d = diags.iter().find(|d| d.message.contains("ingest.max_record_bytes")).expect("warning");
@@ -360,7 +368,11 @@ fn xml_nested_deeper_than_200_levels_is_reported() {
         "]".repeat(1000)
     );
     let (_, p) = ingest::read("deep.json", json.as_bytes(), &Options::default());
-    assert!(p.diagnostics.iter().any(|d| d.message.contains("nested 1002 levels deep")), "{:?}", p.diagnostics);
+    assert!(
+        p.diagnostics.iter().any(|d| d.message.contains("nested 1002 levels deep")),
+        "{:?}",
+        p.diagnostics
+    );
 }
 
 // ------------------------------------------------------- 3. truncation visible
@@ -407,7 +419,11 @@ fn unknown_kind_of_input_says_empty_binary_cut_json_at_line_or_unknown_xml_root(
         ("blank", b"  \n\n ", "only blank space"),
         ("binary", &[0x89, b'P', b'N', b'G', 0, 0, 0, 0x0d, 1, 2, 3, 0, 0, 0, 4, 5], "binary data"),
         ("cut json", b"{\n  \"a\": [1,\n 2,\n", "JSON cut short: it ends at line 4"),
-        ("xml", b"<?xml version=\"1.0\"?>\n<!-- c -->\n<rss version=\"2.0\"><channel/></rss>", "root element <rss>"),
+        (
+            "xml",
+            b"<?xml version=\"1.0\"?>\n<!-- c -->\n<rss version=\"2.0\"><channel/></rss>",
+            "root element <rss>",
+        ),
         ("text", b"hello there\nsecond line\n", "first line: \"hello there\""),
     ];
     for (name, bytes, want) in cases {
@@ -508,7 +524,11 @@ fn two_concurrent_ingests_on_one_store_both_succeed_and_leave_no_wal() {
     let b = finish(second, 120);
     assert!(a.status.success(), "first: {}", text(&a));
     assert!(b.status.success(), "second: {}", text(&b));
-    assert!(String::from_utf8_lossy(&b.stderr).contains("waiting for another citemap on s.db"), "{}", text(&b));
+    assert!(
+        String::from_utf8_lossy(&b.stderr).contains("waiting for another citemap on s.db"),
+        "{}",
+        text(&b)
+    );
     assert_eq!(ingest_report(&a)[0].1, 5);
     assert_eq!(ingest_report(&b)[0].1, 6);
     let store = citemap::store::Store::open(&t.path().join("s.db")).expect("opens");
@@ -597,7 +617,8 @@ fn dot_strings_stay_below_graphviz_limit_with_the_full_text_in_graphml_and_pajek
     assert!(!net.contains("\\\""), "no label ends in a backslash: {net}");
     let script = "import networkx as nx, sys; g = nx.read_pajek(sys.argv[1]); print(g.number_of_nodes())";
     if Command::new("python3").args(["-c", "import networkx"]).output().is_ok_and(|o| o.status.success()) {
-        let o = Command::new("python3").args(["-c", script]).arg(t.path().join("g.net")).output().expect("py");
+        let o =
+            Command::new("python3").args(["-c", script]).arg(t.path().join("g.net")).output().expect("py");
         assert!(o.status.success(), "networkx: {}", String::from_utf8_lossy(&o.stderr));
     }
 }
@@ -634,7 +655,9 @@ fn interrupted_ingest_and_map_on_a_size_limited_disk_leave_store_and_outputs_as_
             format!(
                 "TY  - JOUR\nTI  - Study {i} {:x}\nAB  - {}\nAU  - Writer{i}, Z\nPY  - 2019\nER  - \n\n",
                 i * 7919,
-                (0..40).map(|k| format!("{:08x}", (i as u64 * 2_654_435_761 + k * 40_503) % 4_294_967_291)).collect::<String>()
+                (0..40)
+                    .map(|k| format!("{:08x}", (i as u64 * 2_654_435_761 + k * 40_503) % 4_294_967_291))
+                    .collect::<String>()
             )
         })
         .collect();
@@ -649,7 +672,8 @@ fn interrupted_ingest_and_map_on_a_size_limited_disk_leave_store_and_outputs_as_
     };
     let limit_kib = (std::fs::metadata(t.path().join("s.db")).expect("db").len() / 1024) + 256;
     for ignore_signal in [true, false] {
-        let o = run_limited(t.path(), limit_kib, ignore_signal, &["-q", "--store", "s.db", "ingest", "big.ris"]);
+        let o =
+            run_limited(t.path(), limit_kib, ignore_signal, &["-q", "--store", "s.db", "ingest", "big.ris"]);
         assert!(!o.status.success(), "the limit interrupts the ingest: {}", text(&o));
         let s = citemap::store::Store::open(&t.path().join("s.db")).expect("the store still opens");
         assert_eq!((s.inputs().expect("inputs"), s.records().expect("records").len()), store_before);

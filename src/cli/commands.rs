@@ -332,8 +332,8 @@ fn write_overlap(
         let mut said = Vec::new();
         let report = super::overlap::run(&args, corpus, tagged, &mut said)?;
         // The report names the folder the files end up in, not the staging one.
-        let said = String::from_utf8_lossy(&said)
-            .replace(&tmp.display().to_string(), &a.out.display().to_string());
+        let said =
+            String::from_utf8_lossy(&said).replace(&tmp.display().to_string(), &a.out.display().to_string());
         std::io::stdout().lock().write_all(said.as_bytes())?;
         Ok(report)
     })?;

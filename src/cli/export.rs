@@ -54,7 +54,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
 fn write(args: &Args, ctx: &Ctx, corpus: &citemap::model::Corpus) -> Result<Vec<PathBuf>> {
     Ok(match args.format.as_str() {
         "ris" | "csl-json" => {
-            let records = export::records::from_corpus(&corpus, args.with_cited);
+            let records = export::records::from_corpus(corpus, args.with_cited);
             if args.format == "ris" {
                 write_atomic(&args.out, |w| export::ris::write(&records, w))?;
             } else {
@@ -63,7 +63,7 @@ fn write(args: &Args, ctx: &Ctx, corpus: &citemap::model::Corpus) -> Result<Vec<
             vec![args.out.clone()]
         }
         _ => {
-            let an = analyse(&corpus, &ctx.config, &NetworkArgs::default(), &default_cluster_args())?;
+            let an = analyse(corpus, &ctx.config, &NetworkArgs::default(), &default_cluster_args())?;
             let ra = RenderArgs {
                 output: args.out.clone(),
                 format: Some(args.format.clone()),

@@ -134,7 +134,9 @@ pub fn output_set<T>(write: impl FnOnce() -> Result<T>) -> Result<T> {
     // On failure the temporary files are removed as `staged` drops.
     let value = result?;
     for (tmp, dest) in staged {
-        tmp.persist(&dest).map_err(|e| e.error).with_context(|| format!("renaming into {}", dest.display()))?;
+        tmp.persist(&dest)
+            .map_err(|e| e.error)
+            .with_context(|| format!("renaming into {}", dest.display()))?;
     }
     Ok(value)
 }
@@ -279,7 +281,9 @@ pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::R
         None => Some(tmp),
     });
     if let Some(tmp) = tmp {
-        tmp.persist(path).map_err(|e| e.error).with_context(|| format!("renaming into {}", path.display()))?;
+        tmp.persist(path)
+            .map_err(|e| e.error)
+            .with_context(|| format!("renaming into {}", path.display()))?;
     }
     Ok(())
 }

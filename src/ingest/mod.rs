@@ -608,7 +608,6 @@ fn read_unbounded(
         let mut counted = compress::Counted::new((&mut tolerant).take(limit + 1));
         let (format, mut diagnostics) = read_plain(input, &mut counted, opts, max_whole_bytes, on_record)?;
         let expanded = counted.count();
-        drop(counted);
         if expanded > limit {
             diagnostics.push(Diagnostic::error(
                 Provenance::new(input, 0, None),
