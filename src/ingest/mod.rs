@@ -371,28 +371,18 @@ fn gzip_cut(input: &str, e: &str, good: u64) -> Diagnostic {
     )
 }
 
-/// Formats whose readers say themselves when the input ends inside a record
-/// (RIS and WoS: "no ER"; BibTeX: unterminated value; JSON and XML: broken).
-fn reports_own_cut(f: Format) -> bool {
-    matches!(
-        f,
-        Format::Ris
-            | Format::WosPlain
-            | Format::Bibtex
-            | Format::PubmedXml
-            | Format::EndnoteXml
-            | Format::CslJson
-            | Format::OpenalexJson
-            | Format::Crossref
-            | Format::SemanticScholar
-            | Format::AggregatorPage
-    )
+/// Line-based exports whose files always end with a line break, so one
+/// that does not was cut (the readers of RIS and WoS say "no ER" themselves,
+/// BibTeX an unterminated value, JSON and XML a broken document; scraped
+/// pages often lack the final line break, so it says nothing about them).
+fn cut_shows_at_the_end(f: Format) -> bool {
+    matches!(f, Format::Medline | Format::WosTab | Format::ScopusCsv | Format::LensCsv | Format::OpenalexCsv)
 }
 
 /// A warning when a line-based input stops in the middle of a line (a cut
 /// file: the last record is kept, but may miss its end).
 fn ends_inside_record(input: &str, text: &str, f: Format, records: &[Record]) -> Option<Diagnostic> {
-    if reports_own_cut(f) || text.is_empty() || text.ends_with('\n') || text.ends_with('\r') {
+    if !cut_shows_at_the_end(f) || text.is_empty() || text.ends_with('\n') || text.ends_with('\r') {
         return None;
     }
     let last = records.last()?;
