@@ -65,7 +65,8 @@ def run(name, data, tmp):
 
 
 def main():
-    tried = hangs = aborts = silent = 0
+    tried = hangs = aborts = 0
+    silent = {}
     with tempfile.TemporaryDirectory() as tmp:
         cases = []
         for p in files():
@@ -91,9 +92,11 @@ def main():
                 print(status, name, len(data))
             if check_silent and report and report["records"] > 0:
                 if not any(d["severity"] in ("warning", "error") for d in report["diagnostics"]):
-                    silent += 1
-                    print("silent cut:", name, len(data))
-    print(f"inputs tried {tried}, hangs {hangs}, aborts {aborts}, mid-line cuts read without a warning {silent}")
+                    kind = report.get("format") or "?"
+                    silent[kind] = silent.get(kind, 0) + 1
+                    print("silent cut:", kind, name, len(data))
+    print(f"inputs tried {tried}, hangs {hangs}, aborts {aborts}")
+    print("mid-line cuts read without a warning, by kind:", silent or "none")
 
 
 if __name__ == "__main__":

@@ -392,6 +392,12 @@ fn truncated_medline_keeps_its_last_record_with_input_ends_inside_record_n() {
     assert!(has(&p.diagnostics, Severity::Warning, "input ends inside record 3"), "{:?}", p.diagnostics);
     let (_, whole) = ingest::read("whole.nbib", text.as_bytes(), &Options::default());
     assert!(!has(&whole.diagnostics, Severity::Warning, "input ends inside"));
+    // BibTeX cut right after an entry's type.
+    let bib = "@article{a,\n title = {One},\n year = {2001}\n}\n\n@ar";
+    let (_, p) = ingest::read("cut.bib", bib.as_bytes(), &Options::default());
+    assert_eq!(p.records.len(), 1);
+    let d = p.diagnostics.iter().find(|d| d.message.contains("input ends inside record 2")).expect("warned");
+    assert_eq!(d.at.line, 6);
 }
 
 #[test]

@@ -382,6 +382,21 @@ fn cut_shows_at_the_end(f: Format) -> bool {
 /// A warning when a line-based input stops in the middle of a line (a cut
 /// file: the last record is kept, but may miss its end).
 fn ends_inside_record(input: &str, text: &str, f: Format, records: &[Record]) -> Option<Diagnostic> {
+    // BibTeX: an entry cut right after its `@type` has no body to complain about.
+    if f == Format::Bibtex {
+        let tail = &text[text.rfind('}').map_or(0, |i| i + 1)..];
+        // An `@` opening a line (not one inside a trailing comment or address).
+        let at = tail
+            .match_indices('@')
+            .map(|(i, _)| i)
+            .find(|&i| tail[..i].rsplit('\n').next().is_some_and(|before| before.trim().is_empty()))?;
+        let line = text.len() - tail.len() + at;
+        let line = text.as_bytes()[..line].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+        return Some(Diagnostic::warning(
+            Provenance::new(input, line, None),
+            format!("input ends inside record {}: {:?} has no body", records.len() + 1, tail[at..].trim()),
+        ));
+    }
     if !cut_shows_at_the_end(f) || text.is_empty() || text.ends_with('\n') || text.ends_with('\r') {
         return None;
     }
