@@ -386,10 +386,17 @@ fn ends_inside_record(input: &str, text: &str, f: Format, records: &[Record]) ->
     if f == Format::Bibtex {
         let tail = &text[text.rfind('}').map_or(0, |i| i + 1)..];
         // An `@` opening a line (not one inside a trailing comment or address).
-        let at = tail
-            .match_indices('@')
-            .map(|(i, _)| i)
-            .find(|&i| tail[..i].rsplit('\n').next().is_some_and(|before| before.trim().is_empty()))?;
+        let mut offset = 0;
+        let mut found = None;
+        for l in tail.split_inclusive('\n') {
+            let body = l.trim_start();
+            if body.starts_with('@') {
+                found = Some(offset + l.len() - body.len());
+                break;
+            }
+            offset += l.len();
+        }
+        let at = found?;
         let line = text.len() - tail.len() + at;
         let line = text.as_bytes()[..line].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
         return Some(Diagnostic::warning(
