@@ -37,11 +37,17 @@ pub struct Config {
 pub struct StoreConfig {
     /// Path of the SQLite file, relative to the working directory.
     pub path: PathBuf,
+    /// Seconds a command waits for another citemap writing to the same store
+    /// before giving up.
+    pub busy_timeout_secs: u64,
 }
 
 impl Default for StoreConfig {
     fn default() -> Self {
-        StoreConfig { path: PathBuf::from("citemap.db") }
+        StoreConfig {
+            path: PathBuf::from("citemap.db"),
+            busy_timeout_secs: crate::store::DEFAULT_BUSY_TIMEOUT.as_secs(),
+        }
     }
 }
 
@@ -54,11 +60,44 @@ pub struct IngestConfig {
     pub max_file_bytes: u64,
     /// Skip hidden files and folders (names starting with `.`) when walking folders.
     pub skip_hidden: bool,
+    /// Most bytes a gzip input may expand to, counted as it streams; beyond
+    /// it the input is skipped with an error.
+    pub max_decompressed_bytes: u64,
+    /// Longest line of a line-based input; the rest of a longer line is
+    /// dropped with a warning.
+    pub max_line_bytes: u64,
+    /// Longest text field of a record; longer ones are cut with a warning.
+    pub max_field_bytes: u64,
+    /// Most text one record may hold; a bigger record is dropped with a warning.
+    pub max_record_bytes: u64,
 }
 
 impl Default for IngestConfig {
     fn default() -> Self {
-        IngestConfig { max_file_bytes: 8 << 30, skip_hidden: true }
+        let limits = crate::ingest::Limits::default();
+        IngestConfig {
+            max_file_bytes: 8 << 30,
+            skip_hidden: true,
+            max_decompressed_bytes: crate::ingest::DEFAULT_MAX_DECOMPRESSED_BYTES,
+            max_line_bytes: limits.max_line_bytes,
+            max_field_bytes: limits.max_field_bytes,
+            max_record_bytes: limits.max_record_bytes,
+        }
+    }
+}
+
+impl IngestConfig {
+    /// The reader options these settings give.
+    pub fn options(&self) -> crate::ingest::Options {
+        crate::ingest::Options {
+            format: None,
+            max_decompressed_bytes: Some(self.max_decompressed_bytes),
+            limits: crate::ingest::Limits {
+                max_line_bytes: self.max_line_bytes,
+                max_field_bytes: self.max_field_bytes,
+                max_record_bytes: self.max_record_bytes,
+            },
+        }
     }
 }
 

@@ -43,6 +43,7 @@ pub mod model;
 pub mod render;
 pub mod resolve;
 pub mod store;
+pub mod text_safety;
 
 /// The tool version written into every run manifest.
 pub const VERSION: &str = env!("CARGO_PKG_VERSION");

@@ -127,10 +127,10 @@ proptest! {
         let cut = ((bytes.len() as f64) * frac) as usize;
         run_bytes(&bytes[..cut]);
         run_all_readers(&String::from_utf8_lossy(&bytes[..cut]));
-        // A gzip stream cut short: an error diagnostic and no records.
+        // A gzip stream cut short: an error diagnostic, and the records
+        // read before the cut kept (issue 15).
         let gz = gzip(bytes);
         let (_, p) = ingest::read("cut.gz", &gz[..gz.len() / 2], &Options::default());
-        prop_assert!(p.records.is_empty());
         prop_assert!(p.diagnostics.iter().any(|d| d.severity == Severity::Error));
     }
 }

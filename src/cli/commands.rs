@@ -15,13 +15,34 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
+/// Opens (creating) the store with the configured busy timeout.
+pub fn open_store(ctx: &Ctx) -> Result<Store> {
+    let path = &ctx.config.store.path;
+    let mut store = Store::open(path).with_context(|| format!("opening the store {}", path.display()))?;
+    store.set_busy_timeout(std::time::Duration::from_secs(ctx.config.store.busy_timeout_secs))?;
+    Ok(store)
+}
+
+/// Starts a write transaction, saying so on stderr when it has to wait for
+/// another citemap writing to the same store.
+pub fn write_batch<'s>(store: &'s mut Store, ctx: &Ctx) -> Result<citemap::store::Batch<'s>> {
+    let path = ctx.config.store.path.display().to_string();
+    let quiet = ctx.quiet;
+    let batch = store.batch_waiting(&mut || {
+        if !quiet {
+            eprintln!("waiting for another citemap on {path}");
+        }
+    });
+    batch.with_context(|| format!("writing to the store {path}"))
+}
+
 /// Opens the store and resolves its records.
 pub fn load_corpus(ctx: &Ctx) -> Result<(Store, Corpus)> {
     let path = &ctx.config.store.path;
     if !path.exists() {
         bail!("no store at {} (run `citemap ingest PATH...` first)", path.display());
     }
-    let store = Store::open(path).with_context(|| format!("opening the store {}", path.display()))?;
+    let store = open_store(ctx)?;
     let corpus = resolve::resolve(&store.records()?, &ctx.config.resolve);
     Ok((store, corpus))
 }
@@ -106,6 +127,7 @@ impl PictureArgs {
             iterations: self.iterations,
             cluster_separation: self.cluster_separation,
             no_legend: self.no_legend,
+            raw_csv: false,
         }
     }
 }
@@ -133,7 +155,8 @@ pub fn render(a: &RenderCmd, ctx: &Ctx) -> Result<ExitCode> {
     let (_, corpus) = load_corpus(ctx)?;
     let an = analyse(&corpus, &ctx.config, &a.network, &default_cluster_args())?;
     let g = if a.full { &an.graph } else { &an.network };
-    let files = super::render::run(&a.picture.render_args(a.out.clone(), a.format.clone()), g)?;
+    let ra = a.picture.render_args(a.out.clone(), a.format.clone());
+    let files = super::files::output_set(|| super::render::run(&ra, g))?;
     if !ctx.quiet {
         for f in files {
             eprintln!("wrote {}", f.display());
@@ -169,7 +192,7 @@ pub fn network(a: &NetworkCmd, ctx: &Ctx) -> Result<ExitCode> {
             date: Some(run_date()),
             ..RenderArgs::default()
         };
-        for f in super::render::run(&args, &g)? {
+        for f in super::files::output_set(|| super::render::run(&args, &g))? {
             writeln!(stdout, "wrote {}", f.display())?;
         }
     }
@@ -217,7 +240,8 @@ enum QueryWhat {
 /// Runs `query`.
 pub fn query(a: &QueryCmd, ctx: &Ctx) -> Result<ExitCode> {
     let (_, corpus) = load_corpus(ctx)?;
-    let mut out = std::io::stdout().lock();
+    // Names and titles are record text: no control character reaches the terminal.
+    let mut out = citemap::text_safety::SafeWriter::new(std::io::stdout().lock());
     match &a.what {
         QueryWhat::Coauthors(x) => {
             let mut x = x.clone();
@@ -290,7 +314,29 @@ pub fn overlap(a: &OverlapCmd, ctx: &Ctx) -> Result<ExitCode> {
         let tagged = store.tagged("review")?;
         (Some(corpus), tagged)
     };
-    let report = super::overlap::run(&args, corpus.as_ref(), &tagged, &mut std::io::stdout().lock())?;
+    // Tables, heatmaps and pictures are replaced together or not at all.
+    super::files::check_out_dir(&a.out)?;
+    super::files::output_set(|| write_overlap(a, &args, corpus.as_ref(), &tagged))?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Computes and writes every output of `overlap`.
+fn write_overlap(
+    a: &OverlapCmd,
+    args: &super::overlap::Args,
+    corpus: Option<&Corpus>,
+    tagged: &[String],
+) -> Result<()> {
+    let report = super::files::staged_dir(&a.out, |tmp| {
+        let args = super::overlap::Args { out: tmp.to_path_buf(), ..args.clone() };
+        let mut said = Vec::new();
+        let report = super::overlap::run(&args, corpus, tagged, &mut said)?;
+        // The report names the folder the files end up in, not the staging one.
+        let said =
+            String::from_utf8_lossy(&said).replace(&tmp.display().to_string(), &a.out.display().to_string());
+        std::io::stdout().lock().write_all(said.as_bytes())?;
+        Ok(report)
+    })?;
     // The review <-> study graph as a picture, reviews and studies coloured apart.
     let mut g = citemap::analysis::overlap::bipartite_graph(&report);
     for n in g.graph.node_weights_mut() {
@@ -312,7 +358,7 @@ pub fn overlap(a: &OverlapCmd, ctx: &Ctx) -> Result<ExitCode> {
         };
         super::render::run(&ra, &g)?;
     }
-    Ok(ExitCode::SUCCESS)
+    Ok(())
 }
 
 /// `citemap tag TAG WORK...`.
@@ -336,7 +382,7 @@ pub fn tag(a: &TagCmd, ctx: &Ctx) -> Result<ExitCode> {
             many => bail!("{w:?} matches {} works; give an id (citemap show work {w:?})", many.len()),
         }
     }
-    let mut batch = store.batch()?;
+    let mut batch = write_batch(&mut store, ctx)?;
     let n = batch.tag(&a.tag, &ids)?;
     batch.commit()?;
     if !ctx.quiet {

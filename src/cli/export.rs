@@ -11,7 +11,7 @@ use super::files::write_atomic;
 use super::network::NetworkArgs;
 use super::render::RenderArgs;
 use super::Ctx;
-use anyhow::Result;
+use anyhow::{bail, Result};
 use citemap::export;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -28,14 +28,33 @@ pub struct Args {
     /// ris / csl-json: also write the cited works that have no record of their own.
     #[arg(long)]
     with_cited: bool,
+    /// csv: write cells as they are, without the leading `'` that keeps a
+    /// spreadsheet from running a cell starting with = + - @ as a formula.
+    #[arg(long)]
+    raw_csv: bool,
 }
 
 /// Runs `export`.
 pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
     let (_, corpus) = load_corpus(ctx)?;
-    let written: Vec<PathBuf> = match args.format.as_str() {
+    if corpus.works.is_empty() {
+        bail!("the store holds no records: nothing written, {} left as it was", args.out.display());
+    }
+    // Every file of the format (pajek: .net + .clu) is replaced together or not at all.
+    let written = super::files::output_set(|| write(args, ctx, &corpus))?;
+    if !ctx.quiet && !ctx.json {
+        for f in written {
+            eprintln!("wrote {}", f.display());
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the export; returns the files written.
+fn write(args: &Args, ctx: &Ctx, corpus: &citemap::model::Corpus) -> Result<Vec<PathBuf>> {
+    Ok(match args.format.as_str() {
         "ris" | "csl-json" => {
-            let records = export::records::from_corpus(&corpus, args.with_cited);
+            let records = export::records::from_corpus(corpus, args.with_cited);
             if args.format == "ris" {
                 write_atomic(&args.out, |w| export::ris::write(&records, w))?;
             } else {
@@ -44,20 +63,15 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
             vec![args.out.clone()]
         }
         _ => {
-            let an = analyse(&corpus, &ctx.config, &NetworkArgs::default(), &default_cluster_args())?;
+            let an = analyse(corpus, &ctx.config, &NetworkArgs::default(), &default_cluster_args())?;
             let ra = RenderArgs {
                 output: args.out.clone(),
                 format: Some(args.format.clone()),
                 date: Some(run_date()),
+                raw_csv: args.raw_csv,
                 ..RenderArgs::default()
             };
             super::render::run(&ra, &an.graph)?
         }
-    };
-    if !ctx.quiet && !ctx.json {
-        for f in written {
-            eprintln!("wrote {}", f.display());
-        }
-    }
-    Ok(ExitCode::SUCCESS)
+    })
 }

@@ -6,7 +6,6 @@ use super::pipeline::{print_diagnostics, read_inputs};
 use super::Ctx;
 use anyhow::{Context, Result};
 use citemap::resolve;
-use citemap::store::Store;
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -37,9 +36,9 @@ struct FileReport<'a> {
 /// Runs `ingest`.
 pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
     let path = &ctx.config.store.path;
-    let mut store = Store::open(path).with_context(|| format!("opening the store {}", path.display()))?;
+    let mut store = super::commands::open_store(ctx)?;
     let inputs = {
-        let mut batch = store.batch()?;
+        let mut batch = super::commands::write_batch(&mut store, ctx)?;
         let inputs = read_inputs(&args.paths, ctx, Some(&mut batch))?;
         super::progress::step("saving the store");
         batch.commit().context("saving the store")?;

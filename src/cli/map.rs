@@ -118,11 +118,32 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
             bail!("unknown map format {f:?} (expected dot, graphml, svg, png)");
         }
     }
+    super::files::check_out_dir(&args.out)?;
     let mut inputs = read_inputs(&args.paths, ctx, None)?;
     let records: Vec<Record> =
         inputs.iter_mut().filter_map(|i| i.parsed.take()).flat_map(|p| p.records).collect();
+    if records.is_empty() {
+        // A run that read nothing (a typo in a path) leaves the previous
+        // outputs as they were.
+        if !ctx.quiet {
+            print_diagnostics(inputs.iter().flat_map(|i| i.report.diagnostics.iter()));
+        }
+        bail!("no records read from the inputs: nothing written, {} left as it was", args.out.display());
+    }
+    super::files::output_set(|| write_map(args, ctx, &inputs, &records, formats))
+}
+
+/// Resolves `records`, writes every output of `map` (inside one output set)
+/// and reports.
+fn write_map(
+    args: &Args,
+    ctx: &Ctx,
+    inputs: &[super::pipeline::ReadInput],
+    records: &[Record],
+    formats: Vec<String>,
+) -> Result<ExitCode> {
     super::progress::step(format_args!("resolving {} records", records.len()));
-    let corpus = resolve::resolve(&records, &ctx.config.resolve);
+    let corpus = resolve::resolve(records, &ctx.config.resolve);
     let an = analyse(&corpus, &ctx.config, &NetworkArgs::default(), &default_cluster_args())?;
     let g = &an.graph;
 
@@ -258,7 +279,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
         );
         let edges: Vec<String> = c.edges.iter().map(|(k, v)| format!("{v} {k}")).collect();
         println!("edges: {}", edges.join(", "));
-        for i in &inputs {
+        for i in inputs {
             if let Some(why) = &i.report.skipped {
                 println!("skipped {}: {why}", i.report.path);
             }
@@ -280,5 +301,5 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
                 .join(", ")
         );
     }
-    Ok(if records.is_empty() { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+    Ok(ExitCode::SUCCESS)
 }

@@ -43,6 +43,9 @@ pub struct Cli {
     /// Print less on stderr.
     #[arg(long, short, global = true)]
     quiet: bool,
+    /// Let outputs replace symbolic links (their target is written) and write into device files.
+    #[arg(long, global = true)]
+    force: bool,
     #[command(subcommand)]
     command: Command,
 }
@@ -129,6 +132,7 @@ pub fn main() -> ExitCode {
         }
     };
     progress::init(!cli.quiet && !cli.json);
+    files::set_force(cli.force);
     let ctx = Ctx { config, config_path, json: cli.json, quiet: cli.quiet };
     let result = match &cli.command {
         Command::Map(a) => map::run(a, &ctx),
@@ -153,7 +157,8 @@ pub fn main() -> ExitCode {
             }) {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("error: {e:#}");
+            // Messages may quote input text: sanitised for the terminal.
+            eprintln!("error: {}", citemap::text_safety::strip_controls(&format!("{e:#}")));
             ExitCode::FAILURE
         }
     }

@@ -96,17 +96,39 @@ pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut batch: Option<&mut Batch>) 
     let total = found.len();
     let mut out = Vec::with_capacity(total);
     for (i, f) in found.into_iter().enumerate() {
-        let p = match f {
+        let (p, path) = match f {
             Found::Unreadable(p, why) => {
                 out.push(unreadable(label(&p), why));
                 continue;
             }
-            Found::File(p) => p,
+            Found::Special(p, kind) => {
+                out.push(special(label(&p), kind));
+                continue;
+            }
+            Found::File(p) => {
+                let path = label(&p);
+                (p, path)
+            }
+            Found::Stdin => (PathBuf::from("-"), "-".to_string()),
         };
-        let path = label(&p);
         if !ctx.quiet && total > 1 && !ctx.json {
-            eprintln!("[{}/{total}] reading {path}", i + 1);
+            eprintln!("[{}/{total}] reading {}", i + 1, citemap::text_safety::strip_controls(&path));
         }
+        // Standard input, a named pipe or a device can be read only once:
+        // spooled into a temporary file, which is then hashed and read like
+        // any file (and removed when done).
+        let spooled = if path == "-" || files::is_stream(&p) {
+            match spool_stream(&p) {
+                Ok(t) => Some(t),
+                Err(e) => {
+                    out.push(unreadable(path, e.to_string()));
+                    continue;
+                }
+            }
+        } else {
+            None
+        };
+        let p = spooled.as_ref().map_or(p, |t| t.path().to_path_buf());
         let file = match std::fs::File::open(&p) {
             Ok(f) => f,
             Err(e) => {
@@ -181,7 +203,7 @@ pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut batch: Option<&mut Batch>) 
             };
             let mut tee = Tee { inner: file, sink: &mut sink };
             let limit = ctx.config.ingest.max_file_bytes;
-            ingest::read_each(&path, &mut tee, &ingest::Options::default(), limit, &mut on_record).and_then(
+            ingest::read_each(&path, &mut tee, &ctx.config.ingest.options(), limit, &mut on_record).and_then(
                 |r| {
                     // The hash covers the whole file, also what the reader did not need.
                     if r.0.is_some() {
@@ -258,6 +280,36 @@ pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut batch: Option<&mut Batch>) 
     Ok(out)
 }
 
+/// A special file met while walking a folder: reported with a warning.
+fn special(path: String, kind: &str) -> ReadInput {
+    let why = format!("{kind} inside a folder: not read (name it explicitly to read it)");
+    ReadInput {
+        report: InputReport {
+            diagnostics: vec![Diagnostic::warning(Provenance::new(&path, 0, None), why.clone())],
+            path,
+            sha256: None,
+            bytes: 0,
+            format: None,
+            records: 0,
+            skipped: Some(why),
+        },
+        parsed: None,
+        status: Some("skipped".to_string()),
+    }
+}
+
+/// Copies standard input (`-`) or the pipe or device `p` into a temporary
+/// file, reading it exactly once.
+fn spool_stream(p: &std::path::Path) -> std::io::Result<tempfile::NamedTempFile> {
+    let mut tmp = tempfile::NamedTempFile::new()?;
+    if p.as_os_str() == "-" {
+        std::io::copy(&mut std::io::stdin().lock(), tmp.as_file_mut())?;
+    } else {
+        std::io::copy(&mut std::fs::File::open(p)?, tmp.as_file_mut())?;
+    }
+    Ok(tmp)
+}
+
 /// Hex SHA-256 of a file's bytes, read in a stream.
 fn hash_file(p: &std::path::Path) -> std::io::Result<String> {
     let mut hash = Sha256::new();
@@ -274,7 +326,8 @@ fn hash_file(p: &std::path::Path) -> std::io::Result<String> {
 pub fn print_diagnostics<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) {
     for d in diags {
         if d.severity >= Severity::Warning {
-            eprintln!("{d}");
+            // Messages quote input text: sanitised for the terminal.
+            eprintln!("{}", citemap::text_safety::strip_controls(&d.to_string()));
         }
     }
 }

@@ -46,6 +46,8 @@ pub struct RenderArgs {
     pub cluster_separation: f32,
     /// Leave the legend out (`--no-legend`).
     pub no_legend: bool,
+    /// CSV cells as they are, without the formula guard (`--raw-csv`).
+    pub raw_csv: bool,
 }
 
 impl Default for RenderArgs {
@@ -64,6 +66,7 @@ impl Default for RenderArgs {
             iterations: None,
             cluster_separation: LayoutOptions::default().cluster_separation,
             no_legend: false,
+            raw_csv: false,
         }
     }
 }
@@ -136,6 +139,9 @@ pub fn run_at(
     };
     let format = format_of(args)?;
     let out = &args.output;
+    if out.as_os_str() == "-" && matches!(format.as_str(), "vosviewer-txt" | "pajek" | "csv") {
+        bail!("{format} writes two files: give --out a file name, not -");
+    }
     let title = args.title.clone().unwrap_or_else(|| "Citation map".into());
     let engine = args.engine.trim().to_ascii_lowercase();
     if engine != "builtin" && matches!(format.as_str(), "svg" | "png" | "pdf") {
@@ -197,8 +203,8 @@ pub fn run_at(
             ]
         }
         "csv" => vec![
-            write_file(&sibling(out, "_nodes.csv"), |w| csv::write_nodes(graph, w, None))?,
-            write_file(&sibling(out, "_edges.csv"), |w| csv::write_edges(graph, w))?,
+            write_file(&sibling(out, "_nodes.csv"), |w| csv::write_nodes_with(graph, w, None, args.raw_csv))?,
+            write_file(&sibling(out, "_edges.csv"), |w| csv::write_edges_with(graph, w, args.raw_csv))?,
         ],
         "html" => {
             let o = html::Options {

@@ -8,6 +8,20 @@ use citemap::resolve;
 use citemap::store::Store;
 use std::process::ExitCode;
 
+// Everything `show` prints is record text: it goes to the terminal through
+// the shared sanitiser, so an author name holding ESC or BEL can neither
+// clear the screen nor retitle the terminal.
+macro_rules! println {
+    ($($arg:tt)*) => {
+        ::std::println!("{}", citemap::text_safety::strip_controls(&format!($($arg)*)))
+    };
+}
+macro_rules! eprintln {
+    ($($arg:tt)*) => {
+        ::std::eprintln!("{}", citemap::text_safety::strip_controls(&format!($($arg)*)))
+    };
+}
+
 /// What to show.
 #[derive(clap::ValueEnum, Clone, Copy, Debug)]
 enum What {

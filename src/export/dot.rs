@@ -4,7 +4,8 @@
 //! that the file is stable: nodes in graph order (sorted by stable id at build
 //! time), edges in insertion order, attributes in name order, floats with
 //! [`format_float`](crate::graph::format_float). Every string is a quoted DOT
-//! string with `"` and `\` escaped and line breaks written as `\n`.
+//! string with `"` and `\` escaped and line breaks written as `\n`, cut below
+//! Graphviz's 16,384-character limit on one string ([`MAX_STRING_BYTES`]).
 
 use crate::graph::{Attr, CitationGraph, NodeKind};
 use petgraph::visit::EdgeRef;
@@ -27,16 +28,32 @@ impl Default for Options {
     }
 }
 
+/// Longest escaped string [`escape`] writes, in bytes. Graphviz's scanner
+/// rejects a quoted string longer than 16,384 characters ("syntax error ...
+/// string too long"); a longer value is cut below this bound and ends in
+/// `…`. GraphML keeps the full text.
+pub const MAX_STRING_BYTES: usize = 16_000;
+
 /// Escapes `s` for a quoted DOT string: `\` and `"` escaped, control
-/// characters dropped, line breaks as `\n`.
+/// characters dropped, line breaks as `\n`, and the result cut to at most
+/// [`MAX_STRING_BYTES`] (never inside an escape or a character).
 pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len() + 2);
-    for c in s.chars() {
+    let mut out = String::with_capacity(s.len().min(MAX_STRING_BYTES) + 2);
+    for c in crate::text_safety::strip_controls(s).chars() {
+        let piece_len = match c {
+            '"' | '\\' | '\n' => 2,
+            '\t' => 0,
+            c => c.len_utf8(),
+        };
+        if out.len() + piece_len > MAX_STRING_BYTES - '…'.len_utf8() {
+            out.push('…');
+            break;
+        }
         match c {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' => out.push_str("\\n"),
-            c if c.is_control() => {}
+            '\t' => {}
             c => out.push(c),
         }
     }
@@ -119,5 +136,14 @@ mod tests {
     #[test]
     fn escapes_quotes_backslashes_and_breaks() {
         assert_eq!(escape("a \"b\" \\c\nd\u{7}"), "a \\\"b\\\" \\\\c\\nd");
+    }
+
+    #[test]
+    fn long_strings_cut_below_graphviz_limit() {
+        let long = "\\".repeat(40_000);
+        let e = escape(&long);
+        assert!(e.len() <= super::MAX_STRING_BYTES, "{}", e.len());
+        assert!(e.ends_with("\\\\…"), "cut between escapes");
+        assert_eq!(escape(&"é".repeat(5)), "ééééé");
     }
 }

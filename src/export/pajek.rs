@@ -2,7 +2,8 @@
 //! networkx `read_pajek`, igraph).
 //!
 //! Vertices are numbered 1..n in node order with a quoted label (Pajek has no
-//! escape for `"`, so quotes become `'` and line breaks and tabs become spaces).
+//! escape for `"`, so quotes become `'`, backslashes `/`, line breaks and tabs
+//! spaces, and other control characters are dropped).
 //! Directed edge kinds go under `*Arcs`, the derived undirected networks under
 //! `*Edges`, each with its weight.
 
@@ -30,18 +31,17 @@ pub struct Options {
     pub positions: Option<Vec<(f32, f32)>>,
 }
 
-/// A Pajek label: quoted, with `"` as `'` and control characters as spaces.
+/// A Pajek label: quoted, with `"` as `'`, line breaks and tabs as spaces,
+/// other control characters dropped, and a backslash as `/`: networkx reads
+/// labels with `shlex`, where a backslash escapes the next character (a label
+/// ending in one swallows its closing quote), and Pajek itself has no escape.
 pub fn quote(s: &str) -> String {
-    let inner: String = s
+    let inner: String = crate::text_safety::strip_controls(&s.replace(['\n', '\t'], " "))
         .chars()
-        .map(|c| {
-            if c == '"' {
-                '\''
-            } else if c.is_control() {
-                ' '
-            } else {
-                c
-            }
+        .map(|c| match c {
+            '"' => '\'',
+            '\\' => '/',
+            c => c,
         })
         .collect();
     format!("\"{}\"", inner.trim())

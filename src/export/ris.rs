@@ -150,6 +150,8 @@ pub fn record_lines(r: &Record) -> Vec<(&'static str, String)> {
 pub fn write(records: &[Record], w: &mut dyn Write) -> io::Result<()> {
     for r in records {
         for (tag, value) in record_lines(r) {
+            // No control byte (NUL, ESC, a stray line break) reaches the file.
+            let value = crate::text_safety::strip_controls(&value).replace('\n', " ");
             if value.is_empty() {
                 writeln!(w, "{tag}  -")?;
             } else {

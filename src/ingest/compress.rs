@@ -1,5 +1,7 @@
 //! Gzip input with a bound on the decompressed size (a small `.gz` can expand
-//! to gigabytes: a "zip bomb" must give an error, not exhaust memory).
+//! to gigabytes: a "zip bomb" must give an error, not exhaust memory), read
+//! as a stream and counted as it expands; data cut short ends the input
+//! where the cut is ([`CutTolerant`]), so the records before it are kept.
 
 use flate2::read::MultiGzDecoder;
 use std::io::Read;
@@ -19,6 +21,52 @@ pub fn gunzip_bounded(bytes: &[u8], limit: u64) -> Result<Vec<u8>, String> {
         return Err(format!("gzip data expands beyond the limit of {limit} bytes"));
     }
     Ok(out)
+}
+
+/// Like [`gunzip_bounded`], but data cut short or corrupt is not an error:
+/// what decompressed before the fault comes back with the fault's message
+/// (a truncated `.gz` still gives its first records). Errs only beyond `limit`.
+pub fn gunzip_lenient(bytes: &[u8], limit: u64) -> Result<(Vec<u8>, Option<String>), String> {
+    let mut out = Vec::new();
+    let mut dec = CutTolerant::new(MultiGzDecoder::new(bytes)).take(limit.saturating_add(1));
+    // CutTolerant turns corrupt data into the end of input.
+    dec.read_to_end(&mut out).map_err(|e| format!("gzip data is corrupt: {e}"))?;
+    if out.len() as u64 > limit {
+        return Err(format!("gzip data expands beyond the limit of {limit} bytes"));
+    }
+    let fault = dec.into_inner().fault;
+    Ok((out, fault))
+}
+
+/// A reader over a decompressor that ends the input where the compressed
+/// data is cut short or corrupt, keeping the fault's message in `fault`,
+/// so everything before the cut is still read.
+pub struct CutTolerant<R> {
+    inner: R,
+    /// What was wrong with the data, once found.
+    pub fault: Option<String>,
+}
+
+impl<R: Read> CutTolerant<R> {
+    /// Wraps `inner`.
+    pub fn new(inner: R) -> Self {
+        CutTolerant { inner, fault: None }
+    }
+}
+
+impl<R: Read> Read for CutTolerant<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.fault.is_some() {
+            return Ok(0);
+        }
+        match self.inner.read(buf) {
+            Err(e) if is_corrupt_data(&e) => {
+                self.fault = Some(e.to_string());
+                Ok(0)
+            }
+            other => other,
+        }
+    }
 }
 
 /// A reader that counts the bytes read through it.
@@ -76,5 +124,17 @@ mod tests {
         two.extend_from_slice(&gz(b"bc"));
         assert_eq!(gunzip_bounded(&two, 1 << 20).expect("two members").len(), 10_002);
         assert!(gunzip_bounded(&z[..z.len() / 2], 1 << 20).is_err());
+    }
+
+    #[test]
+    fn a_cut_gzip_gives_what_came_before_the_cut() {
+        let data: Vec<u8> = (0..200_000u32).flat_map(|i| i.to_le_bytes()).collect();
+        let z = gz(&data);
+        let (got, fault) = gunzip_lenient(&z[..z.len() / 2], 1 << 30).expect("within the bound");
+        assert!(fault.is_some());
+        assert!(!got.is_empty() && got.len() < data.len());
+        assert_eq!(&data[..got.len()], &got[..]);
+        assert_eq!(gunzip_lenient(&z, 1 << 30).expect("whole"), (data, None));
+        assert!(gunzip_lenient(&z, 1000).is_err());
     }
 }

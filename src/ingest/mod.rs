@@ -40,7 +40,7 @@ pub mod wos;
 pub mod wos_tab;
 pub mod xmltree;
 
-use crate::model::{Diagnostic, Parsed, Provenance, Record};
+use crate::model::{Author, Diagnostic, Parsed, Provenance, Record};
 use serde::{Deserialize, Serialize};
 use std::io::{BufReader, Read};
 
@@ -52,10 +52,41 @@ pub struct Options {
     /// Most bytes a gzip input may expand to; `None`: [`DEFAULT_MAX_DECOMPRESSED_BYTES`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_decompressed_bytes: Option<u64>,
+    /// Bounds on one line, one field and one record ([`read_each`] applies them).
+    #[serde(default)]
+    pub limits: Limits,
 }
 
 /// Default bound on decompressed gzip input: 4 GiB.
 pub const DEFAULT_MAX_DECOMPRESSED_BYTES: u64 = 4 << 30;
+
+/// Size bounds applied while reading, so one hostile line, field or record
+/// costs at most its bound in memory. Excess is cut, or the record dropped,
+/// each time with a warning naming the file, the line and the record.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Limits {
+    /// Longest line of a line-based input (RIS, MEDLINE, WoS, CSV, BibTeX,
+    /// pages), in bytes; the rest of a longer line is dropped. JSON and XML
+    /// inputs are not cut by lines (one line can hold a whole API response).
+    pub max_line_bytes: u64,
+    /// Longest text field of a record (title, abstract, a name ...); longer
+    /// ones are cut.
+    pub max_field_bytes: u64,
+    /// Most text one record may hold in all its fields together; a bigger
+    /// record is dropped.
+    pub max_record_bytes: u64,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits { max_line_bytes: 16 << 20, max_field_bytes: 1 << 20, max_record_bytes: 16 << 20 }
+    }
+}
+
+/// Longest person or organisation name kept, in bytes: a longer "name" is
+/// not one (and names are compared pairwise during resolution).
+pub const MAX_NAME_BYTES: usize = 1000;
 
 /// Every kind of input citemap reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
@@ -292,11 +323,13 @@ pub fn parse_bytes(input: &str, bytes: &[u8], opts: &Options) -> Parsed {
 /// Like [`parse_bytes`], also returning the format used (`None`: unknown kind).
 pub fn read(input: &str, bytes: &[u8], opts: &Options) -> (Option<Format>, Parsed) {
     let unzipped;
+    let mut cut = None;
     let bytes = if compress::is_gzip(bytes) {
         let limit = opts.max_decompressed_bytes.unwrap_or(DEFAULT_MAX_DECOMPRESSED_BYTES);
-        match compress::gunzip_bounded(bytes, limit) {
-            Ok(b) => {
+        match compress::gunzip_lenient(bytes, limit) {
+            Ok((b, fault)) => {
                 unzipped = b;
+                cut = fault.map(|e| gzip_cut(input, &e, unzipped.len() as u64));
                 unzipped.as_slice()
             }
             Err(e) => {
@@ -315,13 +348,191 @@ pub fn read(input: &str, bytes: &[u8], opts: &Options) -> (Option<Format>, Parse
             records: Vec::new(),
             diagnostics: vec![Diagnostic::error(
                 Provenance::new(input, 0, None),
-                "unknown kind of input: skipped",
+                format!("unknown kind of input: {}: skipped", unknown_reason(bytes, &text)),
             )],
         },
     };
+    if let Some(f) = format {
+        if let Some(d) = ends_inside_record(input, &text, f, &parsed.records) {
+            parsed.diagnostics.push(d);
+        }
+    }
     diags.append(&mut parsed.diagnostics);
+    diags.extend(cut);
     parsed.diagnostics = diags;
     (format, parsed)
+}
+
+/// The error for gzip data cut short or corrupt after `good` decompressed bytes.
+fn gzip_cut(input: &str, e: &str, good: u64) -> Diagnostic {
+    Diagnostic::error(
+        Provenance::new(input, 0, None),
+        format!("gzip data is cut short or corrupt after {good} bytes ({e}): the records before it are kept"),
+    )
+}
+
+/// Line-based exports whose files always end with a line break, so one
+/// that does not was cut (the readers of RIS and WoS say "no ER" themselves,
+/// BibTeX an unterminated value, JSON and XML a broken document; scraped
+/// pages often lack the final line break, so it says nothing about them).
+fn cut_shows_at_the_end(f: Format) -> bool {
+    matches!(f, Format::Medline | Format::WosTab | Format::ScopusCsv | Format::LensCsv | Format::OpenalexCsv)
+}
+
+/// A warning when a line-based input stops in the middle of a line (a cut
+/// file: the last record is kept, but may miss its end).
+fn ends_inside_record(input: &str, text: &str, f: Format, records: &[Record]) -> Option<Diagnostic> {
+    // BibTeX: an entry cut right after its `@type` has no body to complain about.
+    if f == Format::Bibtex {
+        let tail = &text[text.rfind('}').map_or(0, |i| i + 1)..];
+        // An `@` opening a line (not one inside a trailing comment or address).
+        let mut offset = 0;
+        let mut found = None;
+        for l in tail.split_inclusive('\n') {
+            let body = l.trim_start();
+            if body.starts_with('@') {
+                found = Some(offset + l.len() - body.len());
+                break;
+            }
+            offset += l.len();
+        }
+        let at = found?;
+        let line = text.len() - tail.len() + at;
+        let line = text.as_bytes()[..line].iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+        return Some(Diagnostic::warning(
+            Provenance::new(input, line, None),
+            format!("input ends inside record {}: {:?} has no body", records.len() + 1, tail[at..].trim()),
+        ));
+    }
+    if !cut_shows_at_the_end(f) || text.is_empty() || text.ends_with('\n') || text.ends_with('\r') {
+        return None;
+    }
+    let last = records.last()?;
+    let line = text.bytes().filter(|&b| b == b'\n').count() as u32 + 1;
+    Some(Diagnostic::warning(
+        Provenance::new(input, line, last.at.record.clone()),
+        format!(
+            "input ends inside record {} (no line break after its last line: the file may be cut); kept as read",
+            records.len()
+        ),
+    ))
+}
+
+/// Share of the first bytes that are control bytes no text has (other than
+/// tab, line breaks, form feed and escape), in percent; `None` for UTF-16.
+fn binary_share(bytes: &[u8]) -> Option<usize> {
+    let sample = &bytes[..bytes.len().min(SNIFF_BYTES)];
+    if sample.is_empty() || encoding_rs::Encoding::for_bom(sample).is_some() {
+        return None;
+    }
+    let nul_even = sample.iter().step_by(2).filter(|&&b| b == 0).count();
+    let nul_odd = sample.iter().skip(1).step_by(2).filter(|&&b| b == 0).count();
+    let half = sample.len() / 2;
+    // UTF-16 without a BOM: NULs on one side only.
+    if (nul_even > half / 2 && nul_odd < half / 16) || (nul_odd > half / 2 && nul_even < half / 16) {
+        return None;
+    }
+    let bad = sample
+        .iter()
+        .filter(|&&b| (b < 0x20 && !matches!(b, b'\t' | b'\n' | b'\r' | 0x0c | 0x1b)) || b == 0x7f)
+        .count();
+    Some(bad * 100 / sample.len())
+}
+
+/// Above this share of control bytes (percent) an input is binary data, not text.
+const BINARY_PERCENT: usize = 5;
+
+/// Why no reader took `text` (decoded from `bytes`): empty, binary, JSON cut
+/// or broken at a line, an XML root no reader knows, or the first line.
+pub fn unknown_reason(bytes: &[u8], text: &str) -> String {
+    let head = text.trim_start_matches('\u{feff}').trim_start();
+    if bytes.is_empty() {
+        return "the input is empty".into();
+    }
+    if head.is_empty() {
+        return "the input holds only blank space".into();
+    }
+    if let Some(p) = binary_share(bytes).filter(|&p| p > BINARY_PERCENT) {
+        let first: Vec<String> = bytes.iter().take(8).map(|b| format!("{b:02x}")).collect();
+        return format!("binary data, not text ({p}% control bytes; starts {})", first.join(" "));
+    }
+    if head.starts_with('{') || head.starts_with('[') {
+        return match serde_json::from_str::<serde::de::IgnoredAny>(head) {
+            Err(e) if e.is_eof() => format!("JSON cut short: it ends at line {} inside a value", e.line()),
+            Err(e) => format!("broken JSON at line {}, column {}: {e}", e.line(), e.column()),
+            Ok(_) => match json_depth(head) {
+                d if d > JSON_MAX_DEPTH => format!(
+                    "JSON nested {d} levels deep, deeper than the {JSON_MAX_DEPTH} levels its readers accept"
+                ),
+                _ => format!("JSON that no reader knows (starts {})", first_line(head)),
+            },
+        };
+    }
+    if head.starts_with('<') {
+        if let Some(root) = xml_root(head) {
+            return format!("XML whose root element <{root}> no reader knows");
+        }
+    }
+    format!("no reader recognises its text; first line: {}", first_line(head))
+}
+
+/// Deepest nesting the JSON readers accept (serde_json's recursion limit).
+const JSON_MAX_DEPTH: usize = 128;
+
+/// The deepest nesting of arrays and objects in JSON `text` (one pass,
+/// strings skipped).
+fn json_depth(text: &str) -> usize {
+    let (mut depth, mut max, mut in_str, mut escaped) = (0usize, 0usize, false, false);
+    for b in text.bytes() {
+        if in_str {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_str = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_str = true,
+            b'[' | b'{' => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
+/// The first line of `text`, quoted and cut to 80 characters.
+fn first_line(text: &str) -> String {
+    let line = text.lines().next().unwrap_or("").trim();
+    let cut: String = line.chars().take(80).collect();
+    let more = if cut.len() < line.len() { "..." } else { "" };
+    format!("{:?}", format!("{cut}{more}"))
+}
+
+/// The name of the first element of an XML text (after the declaration,
+/// comments and the doctype).
+fn xml_root(text: &str) -> Option<String> {
+    let mut rest = text;
+    loop {
+        rest = rest.trim_start();
+        if let Some(r) = rest.strip_prefix("<?") {
+            rest = r.split_once("?>")?.1;
+        } else if let Some(r) = rest.strip_prefix("<!--") {
+            rest = r.split_once("-->")?.1;
+        } else if let Some(r) = rest.strip_prefix("<!") {
+            rest = r.split_once('>')?.1;
+        } else {
+            let r = rest.strip_prefix('<')?;
+            let name: String =
+                r.chars().take_while(|c| !c.is_whitespace() && !matches!(c, '>' | '/')).take(60).collect();
+            return (!name.is_empty()).then_some(name);
+        }
+    }
 }
 
 /// How much of a stream [`read_from`] looks at to detect its kind.
@@ -364,6 +575,10 @@ pub fn read_from(
 /// so a streamed input is never held in memory, neither as text nor as
 /// records. Returns the format and the diagnostics.
 ///
+/// `opts.limits` bound what one line, one field and one record may hold
+/// (cut, or the record dropped, with a warning); gzip data is counted as it
+/// expands, and a cut `.gz` gives the records before the cut plus an error.
+///
 /// When the format comes back `None` (unknown kind, or gzip data beyond its
 /// bound found only after some records were handed out), the input must be
 /// treated as skipped and the records already received discarded.
@@ -374,33 +589,65 @@ pub fn read_each(
     max_whole_bytes: u64,
     on_record: &mut dyn FnMut(Record),
 ) -> std::io::Result<(Option<Format>, Vec<Diagnostic>)> {
+    let limits = opts.limits;
+    let mut capped = Vec::new();
+    let mut n = 0usize;
+    let mut bounded = |mut r: Record| {
+        n += 1;
+        if cap_record(&mut r, n, &limits, &mut capped) {
+            on_record(r);
+        }
+    };
+    let (format, mut diagnostics) = read_unbounded(input, reader, opts, max_whole_bytes, &mut bounded)?;
+    diagnostics.append(&mut capped);
+    Ok((format, diagnostics))
+}
+
+/// [`read_each`] before the field and record bounds.
+fn read_unbounded(
+    input: &str,
+    reader: &mut dyn Read,
+    opts: &Options,
+    max_whole_bytes: u64,
+    on_record: &mut dyn FnMut(Record),
+) -> std::io::Result<(Option<Format>, Vec<Diagnostic>)> {
     let head = read_prefix(reader, SNIFF_BYTES)?;
     if compress::is_gzip(&head) {
         let limit = opts.max_decompressed_bytes.unwrap_or(DEFAULT_MAX_DECOMPRESSED_BYTES);
         let raw = std::io::Cursor::new(head).chain(reader);
-        let mut counted = compress::Counted::new(flate2::read::MultiGzDecoder::new(raw).take(limit + 1));
-        let (format, mut diagnostics) =
-            match read_plain(input, &mut counted, opts, max_whole_bytes, on_record) {
-                Ok(v) => v,
-                Err(e) if compress::is_corrupt_data(&e) => {
-                    let diag = Diagnostic::error(
-                        Provenance::new(input, 0, None),
-                        format!("gzip data is corrupt: {e}: skipped"),
-                    );
-                    return Ok((None, vec![diag]));
-                }
-                Err(e) => return Err(e),
-            };
-        if counted.count() > limit {
+        // Cut or corrupt data ends the input there: the records before it are kept.
+        let mut tolerant = compress::CutTolerant::new(flate2::read::MultiGzDecoder::new(raw));
+        let mut counted = compress::Counted::new((&mut tolerant).take(limit + 1));
+        let (format, mut diagnostics) = read_plain(input, &mut counted, opts, max_whole_bytes, on_record)?;
+        let expanded = counted.count();
+        if expanded > limit {
             diagnostics.push(Diagnostic::error(
                 Provenance::new(input, 0, None),
                 format!("gzip data expands beyond the limit of {limit} bytes: skipped"),
             ));
             return Ok((None, diagnostics));
         }
+        if let Some(e) = tolerant.fault {
+            diagnostics.push(gzip_cut(input, &e, expanded));
+        }
         return Ok((format, diagnostics));
     }
     read_plain(input, &mut std::io::Cursor::new(head).chain(reader), opts, max_whole_bytes, on_record)
+}
+
+/// True for the kinds read as one JSON or XML document, which are never cut
+/// by lines.
+fn is_document(f: Format) -> bool {
+    matches!(
+        f,
+        Format::PubmedXml
+            | Format::EndnoteXml
+            | Format::CslJson
+            | Format::OpenalexJson
+            | Format::Crossref
+            | Format::SemanticScholar
+            | Format::AggregatorPage
+    )
 }
 
 /// [`read_each`] after decompression.
@@ -412,36 +659,61 @@ fn read_plain(
     on_record: &mut dyn FnMut(Record),
 ) -> std::io::Result<(Option<Format>, Vec<Diagnostic>)> {
     let head = read_prefix(reader, SNIFF_BYTES)?;
+    // Binary data (a zip bomb of zeros, an image) is not read further.
+    if opts.format.is_none() {
+        if let Some(p) = binary_share(&head).filter(|&p| p > BINARY_PERCENT) {
+            let first: Vec<String> = head.iter().take(8).map(|b| format!("{b:02x}")).collect();
+            let diag = Diagnostic::error(
+                Provenance::new(input, 0, None),
+                format!(
+                    "unknown kind of input: binary data, not text ({p}% control bytes; starts {}): skipped",
+                    first.join(" ")
+                ),
+            );
+            return Ok((None, vec![diag]));
+        }
+    }
     // UTF-16 (with or without a BOM: NUL bytes) is decoded whole.
     let utf16 = encoding_rs::Encoding::for_bom(&head).is_some_and(|(enc, _)| enc != encoding_rs::UTF_8)
         || head.contains(&0);
-    let streamed = if utf16 || head.len() < SNIFF_BYTES {
+    let detected = if utf16 {
         None
     } else {
         let (text, _) = decode(input, &head);
-        match opts.format.or_else(|| detect(&text)) {
-            Some(f @ (Format::WosPlain | Format::Ris)) => Some(f),
-            Some(Format::OpenalexJson)
-                if openalex::is_json_lines(text.trim_start_matches('\u{feff}').trim_start()) =>
-            {
-                Some(Format::OpenalexJson)
-            }
-            _ => None,
-        }
+        opts.format.or_else(|| detect(&text)).map(|f| {
+            let lines = f == Format::OpenalexJson
+                && openalex::is_json_lines(text.trim_start_matches('\u{feff}').trim_start());
+            (f, lines)
+        })
     };
-    let mut whole = std::io::Cursor::new(head).chain(reader);
+    let streamed = match detected {
+        _ if head.len() < SNIFF_BYTES => None,
+        Some((f @ (Format::WosPlain | Format::Ris), _)) => Some(f),
+        Some((Format::OpenalexJson, true)) => Some(Format::OpenalexJson),
+        _ => None,
+    };
+    // Lines are bounded for line-based kinds (and JSON Lines), not for JSON
+    // or XML documents, whose one line may be a whole API response.
+    let cap = match detected {
+        Some((f, lines)) => !is_document(f) || lines,
+        None => false,
+    };
+    let whole = std::io::Cursor::new(head).chain(reader);
+    let max_line = if cap { opts.limits.max_line_bytes } else { u64::MAX };
+    let mut whole = LineCap::new(whole, max_line);
     if let Some(format) = streamed {
         let mut diagnostics = Vec::new();
-        let buffered = BufReader::with_capacity(256 * 1024, whole);
+        let buffered = BufReader::with_capacity(256 * 1024, &mut whole);
         match format {
             Format::WosPlain => wos::read_stream(input, buffered, on_record, &mut diagnostics)?,
             Format::Ris => ris::read_stream(input, buffered, on_record, &mut diagnostics)?,
             _ => openalex::read_stream(input, buffered, on_record, &mut diagnostics)?,
         };
+        diagnostics.extend(whole.diagnostics(input));
         return Ok((Some(format), diagnostics));
     }
     let mut bytes = Vec::new();
-    whole.by_ref().take(max_whole_bytes.saturating_add(1)).read_to_end(&mut bytes)?;
+    (&mut whole).take(max_whole_bytes.saturating_add(1)).read_to_end(&mut bytes)?;
     if bytes.len() as u64 > max_whole_bytes {
         let diag = Diagnostic::error(
             Provenance::new(input, 0, None),
@@ -452,10 +724,189 @@ fn read_plain(
         );
         return Ok((None, vec![diag]));
     }
-    let (format, parsed) = read(input, &bytes, opts);
+    let (format, mut parsed) = read(input, &bytes, opts);
     drop(bytes);
     for r in parsed.records {
         on_record(r);
     }
+    parsed.diagnostics.extend(whole.diagnostics(input));
     Ok((format, parsed.diagnostics))
+}
+
+/// A reader that cuts every line longer than `max` bytes (the rest of the
+/// line is dropped), noting which lines were cut.
+struct LineCap<R> {
+    inner: R,
+    max: u64,
+    line: u32,
+    len: u64,
+    cut: Vec<(u32, u64)>,
+    n_cut: usize,
+}
+
+/// Cut lines reported one by one; the rest are counted.
+const CUT_LINES_SHOWN: usize = 20;
+
+impl<R: Read> LineCap<R> {
+    fn new(inner: R, max: u64) -> Self {
+        LineCap { inner, max, line: 1, len: 0, cut: Vec::new(), n_cut: 0 }
+    }
+
+    fn end_line(&mut self) {
+        if self.len > self.max {
+            self.n_cut += 1;
+            if self.cut.len() < CUT_LINES_SHOWN {
+                self.cut.push((self.line, self.len));
+            }
+        }
+        self.line = self.line.saturating_add(1);
+        self.len = 0;
+    }
+
+    /// Warnings for the lines cut so far.
+    fn diagnostics(&mut self, input: &str) -> Vec<Diagnostic> {
+        self.end_line();
+        let mut out: Vec<Diagnostic> = self
+            .cut
+            .iter()
+            .map(|&(line, len)| {
+                Diagnostic::warning(
+                    Provenance::new(input, line, None),
+                    format!(
+                        "line is {len} bytes long: cut to its first {} bytes (ingest.max_line_bytes)",
+                        self.max
+                    ),
+                )
+            })
+            .collect();
+        if self.n_cut > self.cut.len() {
+            out.push(Diagnostic::warning(
+                Provenance::new(input, 0, None),
+                format!("{} more lines cut to {} bytes", self.n_cut - self.cut.len(), self.max),
+            ));
+        }
+        self.cut.clear();
+        self.n_cut = 0;
+        out
+    }
+}
+
+impl<R: Read> Read for LineCap<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.max == u64::MAX {
+            return self.inner.read(buf);
+        }
+        loop {
+            let n = self.inner.read(buf)?;
+            if n == 0 {
+                return Ok(0);
+            }
+            let mut kept = 0;
+            for i in 0..n {
+                let b = buf[i];
+                if b == b'\n' {
+                    self.end_line();
+                } else {
+                    self.len += 1;
+                    if self.len > self.max {
+                        continue;
+                    }
+                }
+                buf[kept] = b;
+                kept += 1;
+            }
+            if kept > 0 {
+                return Ok(kept);
+            }
+        }
+    }
+}
+
+/// Calls `f` on every text field of `r` with the field's name.
+fn each_text(r: &mut Record, f: &mut dyn FnMut(&'static str, &mut String)) {
+    fn opt(name: &'static str, v: &mut Option<String>, f: &mut dyn FnMut(&'static str, &mut String)) {
+        if let Some(s) = v {
+            f(name, s);
+        }
+    }
+    fn author(name: &'static str, a: &mut Author, f: &mut dyn FnMut(&'static str, &mut String)) {
+        f(name, &mut a.raw);
+        f(name, &mut a.family);
+        f(name, &mut a.given);
+        for s in &mut a.affiliations {
+            f("affiliation", s);
+        }
+    }
+    opt("title", &mut r.title, f);
+    for (_, t) in &mut r.alt_titles {
+        f("title", t);
+    }
+    for a in &mut r.authors {
+        author("author name", a, f);
+    }
+    for s in &mut r.affiliations {
+        f("affiliation", s);
+    }
+    opt("venue", &mut r.venue, f);
+    opt("venue", &mut r.venue_abbrev, f);
+    opt("publisher", &mut r.publisher, f);
+    opt("volume", &mut r.volume, f);
+    opt("issue", &mut r.issue, f);
+    opt("pages", &mut r.pages, f);
+    opt("abstract", &mut r.abstract_text, f);
+    opt("language", &mut r.language, f);
+    for s in r.subjects.iter_mut().chain(r.keywords.iter_mut()) {
+        f("subject", s);
+    }
+    for c in &mut r.citations {
+        f("reference", &mut c.raw);
+        opt("reference title", &mut c.title, f);
+        opt("reference venue", &mut c.venue, f);
+        for a in &mut c.authors {
+            author("cited author name", a, f);
+        }
+    }
+}
+
+/// Cuts `s` to at most `max` bytes, at a character boundary.
+fn cut_to(s: &mut String, max: usize) {
+    let mut end = max.min(s.len());
+    while !s.is_char_boundary(end) {
+        end -= 1;
+    }
+    s.truncate(end);
+}
+
+/// Applies `limits` to record number `n` (1-based): fields over the bound
+/// are cut, a record over its bound is refused (`false`), each with a warning.
+fn cap_record(r: &mut Record, n: usize, limits: &Limits, diags: &mut Vec<Diagnostic>) -> bool {
+    let field_max = usize::try_from(limits.max_field_bytes).unwrap_or(usize::MAX);
+    let mut total = 0u64;
+    let mut cuts: Vec<(&'static str, usize, usize)> = Vec::new();
+    each_text(r, &mut |name, s| {
+        let max = if name.ends_with("author name") { field_max.min(MAX_NAME_BYTES) } else { field_max };
+        if s.len() > max {
+            cuts.push((name, s.len(), max));
+            cut_to(s, max);
+        }
+        total += s.len() as u64;
+    });
+    let at = || Provenance::new(&r.at.input, r.at.line, r.at.record.clone());
+    for (name, len, max) in cuts {
+        diags.push(Diagnostic::warning(
+            at(),
+            format!("record {n}: {name} is {len} bytes long: cut to its first {max} bytes (ingest.max_field_bytes)"),
+        ));
+    }
+    if total > limits.max_record_bytes {
+        diags.push(Diagnostic::warning(
+            at(),
+            format!(
+                "record {n} holds {total} bytes of text, more than the {}-byte limit (ingest.max_record_bytes): dropped",
+                limits.max_record_bytes
+            ),
+        ));
+        return false;
+    }
+    true
 }

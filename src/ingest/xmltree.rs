@@ -111,10 +111,14 @@ pub fn parse(text: &str) -> (Element, Option<XmlFault>) {
     // (text kept, tags dropped) so hostile input cannot overflow the stack in
     // the recursive walks and drops of the tree.
     let mut too_deep = 0usize;
+    let mut deep_at = None;
     loop {
         let pos = usize::try_from(reader.buffer_position()).unwrap_or(usize::MAX);
         match reader.read_event() {
-            Ok(Event::Start(_)) if stack.len() >= MAX_DEPTH => too_deep += 1,
+            Ok(Event::Start(_)) if stack.len() >= MAX_DEPTH => {
+                too_deep += 1;
+                deep_at.get_or_insert(li.line_of(pos));
+            }
             Ok(Event::Start(s)) => stack.push(element(&s, li.line_of(pos))),
             Ok(Event::Empty(_)) if stack.len() >= MAX_DEPTH => {}
             Ok(Event::End(_)) if too_deep > 0 => too_deep -= 1,
@@ -156,6 +160,12 @@ pub fn parse(text: &str) -> (Element, Option<XmlFault>) {
         fault = Some(XmlFault {
             line: li.line_of(text.len()),
             message: format!("document ends inside <{open}>"),
+        });
+    }
+    if let (None, Some(line)) = (&fault, deep_at) {
+        fault = Some(XmlFault {
+            line,
+            message: format!("elements nested deeper than {MAX_DEPTH} levels: their tags dropped, text kept"),
         });
     }
     while stack.len() > 1 {
@@ -214,7 +224,8 @@ mod tests {
         assert_eq!(a.child("b").map(|b| b.line), Some(2));
         let deep = format!("<a>{}x{}</a>", "<b>".repeat(100_000), "</b>".repeat(100_000));
         let (root, fault) = parse(&deep);
-        assert!(fault.is_none());
+        // Flattened, with a diagnostic (issue 15).
+        assert!(fault.is_some_and(|f| f.message.contains("nested deeper than 200")));
         assert_eq!(root.text(), "x");
         let (root, fault) = parse("<a><r>1</r><r>2");
         assert!(fault.is_some());

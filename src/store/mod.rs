@@ -19,6 +19,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
 use std::io::{Read, Write};
 use std::path::Path;
+use std::time::Duration;
 
 /// The schema version this build writes and reads. Version 1 (raw bytes in
 /// one blob per input) is upgraded in place when opened.
@@ -40,6 +41,12 @@ pub enum Error {
     /// Compressing or decompressing raw bytes failed.
     #[error("store: {0}")]
     Io(#[from] std::io::Error),
+    /// Another process held the store's write lock for the whole busy timeout.
+    #[error("store: another citemap kept the store busy for {waited} s (store.busy_timeout_secs)")]
+    Busy {
+        /// Seconds waited.
+        waited: u64,
+    },
     /// The file was written by another schema version.
     #[error("store schema version {found} is not supported (this build reads {expected})")]
     Version {
@@ -101,7 +108,12 @@ fn input_row(r: &rusqlite::Row<'_>) -> rusqlite::Result<Input> {
 /// An open store.
 pub struct Store {
     conn: Connection,
+    busy_timeout: Duration,
 }
+
+/// How long a command waits, by default, for another one that holds the
+/// store's write lock (ten minutes: an ingest of a big export takes that).
+pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(600);
 
 /// Hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
@@ -114,9 +126,20 @@ pub fn hex(digest: &[u8]) -> String {
 }
 
 impl Store {
-    /// Opens (creating when absent) the store at `path`.
+    /// Opens (creating when absent) the store at `path`, waiting up to
+    /// [`DEFAULT_BUSY_TIMEOUT`] when another process holds its lock.
     pub fn open(path: &Path) -> Result<Store, Error> {
-        Self::init(Connection::open(path)?)
+        let conn = Connection::open(path)?;
+        conn.busy_timeout(DEFAULT_BUSY_TIMEOUT)?;
+        Self::init(conn)
+    }
+
+    /// Sets how long a statement or [`Store::batch_waiting`] waits for
+    /// another process's lock before failing with "database is locked".
+    pub fn set_busy_timeout(&mut self, timeout: Duration) -> Result<(), Error> {
+        self.conn.busy_timeout(timeout)?;
+        self.busy_timeout = timeout;
+        Ok(())
     }
 
     /// An in-memory store (tests, one-shot runs).
@@ -184,13 +207,44 @@ impl Store {
                 }
             }
         }
-        Ok(Store { conn })
+        Ok(Store { conn, busy_timeout: DEFAULT_BUSY_TIMEOUT })
     }
 
     /// Starts a transaction: everything added through it is kept only when
-    /// [`Batch::commit`] is called.
+    /// [`Batch::commit`] is called. Waits its turn when another process is
+    /// writing (see [`Store::batch_waiting`]).
     pub fn batch(&mut self) -> Result<Batch<'_>, Error> {
-        Ok(Batch { tx: self.conn.transaction()? })
+        self.batch_waiting(&mut || {})
+    }
+
+    /// [`Store::batch`], calling `on_wait` once when another process holds
+    /// the write lock, before waiting (up to the busy timeout) for it.
+    ///
+    /// The transaction takes the write lock at once (`BEGIN IMMEDIATE`), so
+    /// two writers go in turns instead of the second failing half-way when
+    /// it first writes; readers never wait (WAL).
+    pub fn batch_waiting(&mut self, on_wait: &mut dyn FnMut()) -> Result<Batch<'_>, Error> {
+        use rusqlite::TransactionBehavior::Immediate;
+        self.conn.busy_timeout(Duration::ZERO)?;
+        let busy = match self.conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;") {
+            Ok(()) => false,
+            Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::DatabaseBusy => true,
+            Err(e) => {
+                self.conn.busy_timeout(self.busy_timeout)?;
+                return Err(e.into());
+            }
+        };
+        self.conn.busy_timeout(self.busy_timeout)?;
+        if busy {
+            on_wait();
+        }
+        let tx = self.conn.transaction_with_behavior(Immediate).map_err(|e| match e {
+            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseBusy => {
+                Error::Busy { waited: self.busy_timeout.as_secs() }
+            }
+            e => e.into(),
+        })?;
+        Ok(Batch { tx })
     }
 
     /// Every stored input, in the order it was added.
