@@ -291,6 +291,7 @@ fn special(path: String, kind: &str) -> ReadInput {
             bytes: 0,
             format: None,
             records: 0,
+            references: 0,
             skipped: Some(why),
         },
         parsed: None,
