@@ -143,6 +143,12 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
                     ));
                 }
                 picture_date = ra.date.clone();
+                if ra.view == citemap::render::svg::View::Timeline {
+                    // The historiograph draws citations, which the full graph keeps.
+                    super::render::run_at(&ra, g, None)?;
+                    outputs.push(name);
+                    continue;
+                }
                 if laid_out.is_none() && ra.engine.trim().eq_ignore_ascii_case("builtin") {
                     laid_out = Some(super::render::positions(&an.network, &ra));
                 }

@@ -148,8 +148,19 @@ pub fn record_lines(r: &Record) -> Vec<(&'static str, String)> {
 
 /// Writes `records` as RIS, in the order given, one blank line after each `ER`.
 pub fn write(records: &[Record], w: &mut dyn Write) -> io::Result<()> {
-    for r in records {
-        for (tag, value) in record_lines(r) {
+    write_noted(records, &[], w)
+}
+
+/// Like [`write`], with `notes[i]` (when given) as the `N1` of record `i`
+/// (e.g. which papers cited a reference: [`super::records::notes`]).
+pub fn write_noted(records: &[Record], notes: &[Option<String>], w: &mut dyn Write) -> io::Result<()> {
+    for (i, r) in records.iter().enumerate() {
+        let mut lines = record_lines(r);
+        if let Some(n) = notes.get(i).and_then(|n| n.as_deref()).filter(|n| !n.trim().is_empty()) {
+            let at = lines.len().saturating_sub(1);
+            lines.insert(at, ("N1", one_line(n)));
+        }
+        for (tag, value) in lines {
             if value.is_empty() {
                 writeln!(w, "{tag}  -")?;
             } else {
