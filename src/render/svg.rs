@@ -647,7 +647,9 @@ pub fn render_svg(graph: &CitationGraph, positions: &[(f32, f32)], opts: &Render
         sub.push(d.trim().to_string());
     }
     sub.push(format!("{n} nodes"));
-    sub.push(if edges.len() < total_edges {
+    sub.push(if density {
+        format!("{total_edges} edges (density view)")
+    } else if edges.len() < total_edges {
         format!("{total_edges} edges ({} drawn)", edges.len())
     } else {
         format!("{total_edges} edges")
@@ -781,8 +783,8 @@ fn colour_bar(out: &mut String, x: f32, y: f32, width: f32, heading: &str, low: 
 /// The density view's layer: a Gaussian kernel density of the node
 /// positions (weight: the node's radius, so much-cited works count more;
 /// bandwidth 3.5% of the plot's shorter side) on a grid of about 90 cells
-/// across the shorter side, drawn on the sequential scale; cells below 3% of
-/// the peak stay blank.
+/// across the shorter side, drawn on the sequential scale and fading out
+/// towards low density; cells below 3% of the peak stay blank.
 ///
 /// Complexity: O(n k²) for k = the kernel's reach in cells (about 19).
 fn density_layer(out: &mut String, px: &[(f32, f32)], radii: &[f32], plot: Rect, side: f32) {
@@ -818,7 +820,7 @@ fn density_layer(out: &mut String, px: &[(f32, f32)], radii: &[f32], plot: Rect,
     if peak <= 0.0 {
         return;
     }
-    out.push_str("<g id=\"density\">\n");
+    out.push_str("<g id=\"density\" shape-rendering=\"crispEdges\">\n");
     for r in 0..rows {
         for c in 0..cols {
             let v = grid[r * cols + c] / peak;
@@ -833,7 +835,7 @@ fn density_layer(out: &mut String, px: &[(f32, f32)], radii: &[f32], plot: Rect,
                 num(cell + 0.4),
                 num(cell + 0.4),
                 sequential_colour(v),
-                format_float(((0.35 + 0.65 * v) * 100.0).round() / 100.0)
+                format_float(((1.6 * v).min(1.0) * 100.0).round() / 100.0)
             );
         }
     }

@@ -105,7 +105,7 @@ pub fn render_timeline_svg(graph: &CitationGraph, opts: &RenderOptions) -> Strin
         }
     };
     let tallest = columns.values().map(Vec::len).max().unwrap_or(1).max(1) as f32;
-    let step = ((plot.y1 - plot.y0) / tallest).min(60.0);
+    let step = ((plot.y1 - plot.y0) / tallest).min(110.0);
     let mut pos: BTreeMap<usize, (f32, f32)> = BTreeMap::new();
     for (&y, col) in &columns {
         let top = (plot.y0 + plot.y1) / 2.0 - step * (col.len() as f32 - 1.0) / 2.0;

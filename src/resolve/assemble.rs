@@ -86,11 +86,13 @@ fn byline_text(families: &[String], et_al: bool) -> String {
 }
 
 /// Names written all in capitals (WoS: "COSTADEBEAUREGARD", "O'LEARY") in
-/// title case for labels; mixed-case names and short all-capital acronyms
-/// of organisations ("NICE", "HSE", up to 4 letters) are kept as written.
+/// title case for labels; mixed-case names and acronyms of organisations
+/// (every run of letters at most 4 long: "NICE", "HSE", "MI-AIMH") are kept
+/// as written.
 pub(crate) fn readable_name(name: &str) -> String {
     let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
-    if letters.len() <= 4 || letters.iter().any(|c| c.is_lowercase()) {
+    let longest_run = name.split(|c: char| !c.is_alphabetic()).map(|r| r.chars().count()).max().unwrap_or(0);
+    if longest_run <= 4 || letters.iter().any(|c| c.is_lowercase()) {
         return name.to_string();
     }
     let mut out = String::with_capacity(name.len());
@@ -880,4 +882,30 @@ fn assign_ids<T>(
         items.push(it);
     }
     perm
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::{abstract_label, readable_name};
+
+    #[test]
+    fn capital_names_read_as_names_and_acronyms_stay() {
+        assert_eq!(readable_name("COSTADEBEAUREGARD"), "Costadebeauregard");
+        assert_eq!(readable_name("O'LEARY"), "O'Leary");
+        assert_eq!(readable_name("SMITH-JONES"), "Smith-Jones");
+        assert_eq!(readable_name("van der Berg"), "van der Berg");
+        for kept in ["NICE", "HSE", "MI-AIMH", "McDonald"] {
+            assert_eq!(readable_name(kept), kept);
+        }
+    }
+
+    #[test]
+    fn untitled_works_are_named_by_their_abstract() {
+        assert_eq!(
+            abstract_label("ABSTRACT We examined interprofessional working in a newly implemented team")
+                .as_deref(),
+            Some("We examined interprofessional working in a n…")
+        );
+        assert_eq!(abstract_label("BACKGROUND: short"), None);
+    }
 }
