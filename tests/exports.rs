@@ -455,3 +455,197 @@ print(g.is_multigraph(), g.number_of_edges())
         assert_eq!(o, format!("True {}", g.edge_count()));
     }
 }
+
+/// Runs the citemap binary; panics with its stderr when it fails.
+fn cli(args: &[&str]) -> String {
+    let o = Command::new(env!("CARGO_BIN_EXE_citemap"))
+        .args(args)
+        .env("SOURCE_DATE_EPOCH", "1795000000")
+        .output()
+        .expect("citemap runs");
+    assert!(o.status.success(), "citemap {args:?} failed: {}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+/// Runs `script` (argv[1] = `file`) with python3, networkx and igraph.
+fn python(script: &str, file: &std::path::Path) -> String {
+    let o = Command::new("python3").arg("-c").arg(script).arg(file).output().expect("python3 runs");
+    assert!(o.status.success(), "python failed: {}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+#[test]
+fn exports_of_a_real_corpus_are_the_map_and_open_in_their_tools() {
+    // Public WoS exports with reference lists (../shared/fixtures, see its PROVENANCE.md).
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let store = store.to_str().unwrap();
+    let fixtures = "../shared/fixtures/formats/wos-plaintext";
+    cli(&["--quiet", "--store", store, "ingest", &format!("{fixtures}/wos_savedrecs_32_records.txt")]);
+    let path = |f: &str| dir.path().join(f);
+    let p = |f: &str| path(f).to_str().unwrap().to_string();
+    for (format, file) in [
+        ("json", "map.json"),
+        ("pajek", "map.net"),
+        ("gexf", "map.gexf"),
+        ("graphml", "map.graphml"),
+        ("vosviewer", "map_vos.json"),
+    ] {
+        cli(&["--quiet", "--store", store, "export", "--format", format, "--out", &p(file)]);
+    }
+    cli(&[
+        "--quiet",
+        "--store",
+        store,
+        "export",
+        "--format",
+        "json",
+        "--graph",
+        "full",
+        "--out",
+        &p("full.json"),
+    ]);
+    let map: Value = serde_json::from_str(&std::fs::read_to_string(path("map.json")).unwrap()).unwrap();
+    let full: Value = serde_json::from_str(&std::fs::read_to_string(path("full.json")).unwrap()).unwrap();
+    let kinds = |v: &Value| -> BTreeSet<String> {
+        v["nodes"].as_array().unwrap().iter().map(|n| n["kind"].as_str().unwrap().to_string()).collect()
+    };
+    let n = map["nodes"].as_array().unwrap().len();
+    assert!(n > 50, "a real map: {n} works");
+    assert!(
+        kinds(&map).iter().all(|k| k == "paper" || k == "cited_work"),
+        "the map holds works: {:?}",
+        kinds(&map)
+    );
+    assert!(
+        kinds(&full).contains("person") && full["nodes"].as_array().unwrap().len() > n,
+        "--graph full adds people"
+    );
+    for node in map["nodes"].as_array().unwrap() {
+        assert!(
+            node["cluster"].is_i64() && node["cluster_name"].is_string(),
+            "every work has its cluster: {node}"
+        );
+        assert!(node["x"].is_number() || node.get("x").is_none());
+    }
+
+    // networkx with its defaults reads node-link JSON ("edges"), GEXF, GraphML and Pajek.
+    let nx = r#"
+import sys, json, networkx as nx
+from networkx.readwrite import json_graph
+base = sys.argv[1]
+g = json_graph.node_link_graph(json.load(open(base + "/map.json")))
+x = nx.read_gexf(base + "/map.gexf")
+m = nx.read_graphml(base + "/map.graphml")
+p = nx.read_pajek(base + "/map.net")
+print(g.number_of_nodes(), x.number_of_nodes(), m.number_of_nodes(), p.number_of_nodes())
+"#;
+    let counts = python(nx, dir.path());
+    assert_eq!(counts, format!("{n} {n} {n} {n}"), "networkx keeps every node of every export");
+    let ig = r#"
+import sys, igraph
+base = sys.argv[1]
+g = igraph.Graph.Read_GraphML(base + "/map.graphml")
+p = igraph.Graph.Read_Pajek(base + "/map.net")
+print(g.vcount(), p.vcount(), len(set(p.vs["id"])) if "id" in p.vs.attributes() else p.vcount())
+"#;
+    assert_eq!(python(ig, dir.path()), format!("{n} {n} {n}"), "igraph reads GraphML and Pajek");
+
+    let gexf = std::fs::read_to_string(path("map.gexf")).unwrap();
+    assert!(!gexf.contains("schemaLocation"), "no schemaLocation the GEXF 1.3 RelaxNG schema rejects");
+    let vos: Value = serde_json::from_str(&std::fs::read_to_string(path("map_vos.json")).unwrap()).unwrap();
+    let items = vos["network"]["items"].as_array().unwrap();
+    assert_eq!(items.len(), n);
+    assert!(
+        items.iter().all(|i| i["cluster"].as_u64().is_some_and(|c| c >= 1)),
+        "every VOSviewer item has a cluster"
+    );
+}
+
+#[test]
+fn pajek_labels_are_unique_when_display_labels_repeat() {
+    let (mut g, p) = sample();
+    for ix in g.graph.node_indices().take(5).collect::<Vec<_>>() {
+        g.graph[ix].label = "n.d.".into();
+    }
+    let text =
+        out(|w| pajek::write(&g, w, &pajek::Options { positions: Some(p.clone()), ..Default::default() }));
+    let (v, _, _) = parse_pajek(&text);
+    let labels: BTreeSet<&str> = v.iter().map(|x| x.1.as_str()).collect();
+    assert_eq!(labels.len(), v.len(), "every vertex label is unique");
+    assert!(v[0].1.starts_with("n.d. [W"), "a repeated label names its node: {}", v[0].1);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.net");
+    std::fs::write(&path, &text).unwrap();
+    let o = python_networkx(
+        "import sys, networkx as nx\nprint(nx.read_pajek(sys.argv[1]).number_of_nodes())",
+        &path,
+    );
+    assert_eq!(o.as_deref(), Some(g.node_count().to_string().as_str()));
+}
+
+#[test]
+fn ris_and_csl_json_give_cited_authors_notes_and_keywords_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let store = store.to_str().unwrap();
+    let input = "../shared/fixtures/formats/wos-plaintext/wos_savedrecs_32_records.txt";
+    cli(&["--quiet", "--store", store, "ingest", input]);
+    let ris = dir.path().join("out.ris");
+    let csl = dir.path().join("out.json");
+    cli(&[
+        "--quiet",
+        "--store",
+        store,
+        "export",
+        "--format",
+        "ris",
+        "--with-cited",
+        "--out",
+        ris.to_str().unwrap(),
+    ]);
+    cli(&[
+        "--quiet",
+        "--store",
+        store,
+        "export",
+        "--format",
+        "csl-json",
+        "--with-cited",
+        "--out",
+        csl.to_str().unwrap(),
+    ]);
+    let text = std::fs::read_to_string(&ris).unwrap();
+    assert!(!text.contains("et, al") && !text.contains("AU  - et al"), "no author called 'et al.'");
+    assert!(text.lines().any(|l| l.starts_with("N1  - Cited by: ")), "cited works name their citing papers");
+    let items: Value = serde_json::from_str(&std::fs::read_to_string(&csl).unwrap()).unwrap();
+    for it in items.as_array().unwrap() {
+        for a in it["author"].as_array().map_or(&[][..], Vec::as_slice) {
+            let all = a.to_string();
+            assert!(!all.contains("et al") && !all.contains("al."), "author entry {all}");
+        }
+    }
+    assert!(items
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["note"].as_str().is_some_and(|n| n.starts_with("Cited by: "))));
+
+    // Export -> ingest: the same papers with the same keywords.
+    let kw = |records: &[citemap::model::Record]| -> BTreeSet<String> {
+        records.iter().flat_map(|r| r.keywords.iter().map(|k| k.to_lowercase())).collect()
+    };
+    let opts = citemap::ingest::Options::default();
+    let original = citemap::ingest::parse_bytes(input, &std::fs::read(input).unwrap(), &opts);
+    let papers_only = dir.path().join("papers.ris");
+    cli(&["--quiet", "--store", store, "export", "--format", "ris", "--out", papers_only.to_str().unwrap()]);
+    let back = citemap::ingest::parse_bytes("papers.ris", &std::fs::read(&papers_only).unwrap(), &opts);
+    assert_eq!(back.records.len(), original.records.len(), "every paper comes back");
+    let (before, after) = (kw(&original.records), kw(&back.records));
+    assert!(!before.is_empty(), "the fixture has keywords");
+    assert!(
+        before.is_subset(&after),
+        "keywords lost: {:?}",
+        before.difference(&after).take(5).collect::<Vec<_>>()
+    );
+}
