@@ -649,3 +649,52 @@ fn ris_and_csl_json_give_cited_authors_notes_and_keywords_back() {
         before.difference(&after).take(5).collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn a_thesaurus_merges_terms_and_venues_before_naming_and_is_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let thesaurus = dir.path().join("thesaurus.txt");
+    std::fs::write(&thesaurus, "label\treplace by\ncovid\tcoronavirus\npandemic\t\nPLoS One\tPLOS ONE\n")
+        .unwrap();
+    let out = dir.path().join("out");
+    cli(&[
+        "--quiet",
+        "map",
+        "../shared/seeds",
+        "--format",
+        "graphml",
+        "--date",
+        "2026-11-22",
+        "--thesaurus",
+        thesaurus.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let t = &summary["thesaurus"];
+    assert_eq!(t["entries"], 3, "{t}");
+    assert!(t["terms"].as_u64().unwrap() > 0 && t["venues"].as_u64().unwrap() >= 1, "{t}");
+    let names: Vec<&str> =
+        summary["clusters"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert!(names.iter().all(|n| !n.contains("covid") && !n.contains("pandemic")), "{names:?}");
+    let graphml = std::fs::read_to_string(out.join("graph.graphml")).unwrap();
+    assert!(graphml.contains(">PLOS ONE<") && !graphml.contains(">PLoS One<"));
+    // Without the option nothing changes and nothing is listed.
+    let plain = dir.path().join("plain");
+    cli(&[
+        "--quiet",
+        "map",
+        "../shared/seeds",
+        "--format",
+        "graphml",
+        "--date",
+        "2026-11-22",
+        "--out",
+        plain.to_str().unwrap(),
+    ]);
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(plain.join("summary.json")).unwrap()).unwrap();
+    assert!(summary.get("thesaurus").is_none());
+    assert!(summary["clusters"].to_string().contains("covid"));
+}

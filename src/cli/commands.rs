@@ -141,6 +141,10 @@ pub struct RenderCmd {
     /// Draw the full graph (people, venues, subjects too) instead of the clustered network.
     #[arg(long)]
     full: bool,
+    /// VOSviewer thesaurus file (label<TAB>replace by) applied to terms,
+    /// names and venues before networks and cluster names.
+    #[arg(long, value_name = "FILE")]
+    thesaurus: Option<PathBuf>,
     #[command(flatten)]
     picture: PictureArgs,
     #[command(flatten)]
@@ -149,7 +153,8 @@ pub struct RenderCmd {
 
 /// Runs `render`.
 pub fn render(a: &RenderCmd, ctx: &Ctx) -> Result<ExitCode> {
-    let (_, corpus) = load_corpus(ctx)?;
+    let (_, mut corpus) = load_corpus(ctx)?;
+    super::analyse::apply_thesaurus(a.thesaurus.as_deref(), &mut corpus)?;
     let an = analyse(&corpus, &ctx.config, &a.network, &default_cluster_args())?;
     // The historiograph needs the citations themselves, which the full graph keeps.
     let g = if a.full || a.picture.view == citemap::render::svg::View::Timeline {

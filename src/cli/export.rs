@@ -36,6 +36,10 @@ pub struct Args {
     /// or `full` (the typed graph of works, people, venues and subjects).
     #[arg(long, value_enum, default_value_t = GraphChoice::Map)]
     graph: GraphChoice,
+    /// Graph formats: VOSviewer thesaurus file (label<TAB>replace by) applied
+    /// to terms, names and venues before networks and cluster names.
+    #[arg(long, value_name = "FILE")]
+    thesaurus: Option<PathBuf>,
 }
 
 /// Which graph a graph export writes.
@@ -62,6 +66,8 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
             vec![args.out.clone()]
         }
         _ => {
+            let mut corpus = corpus;
+            super::analyse::apply_thesaurus(args.thesaurus.as_deref(), &mut corpus)?;
             let an = analyse(&corpus, &ctx.config, &NetworkArgs::default(), &default_cluster_args())?;
             let (g, what) = match args.graph {
                 GraphChoice::Map => (&an.network, "works"),

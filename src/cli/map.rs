@@ -28,6 +28,10 @@ pub struct Args {
     /// Files to write (overrides map.formats): dot, graphml, svg, png.
     #[arg(long, value_delimiter = ',')]
     format: Vec<String>,
+    /// VOSviewer thesaurus file (label<TAB>replace by) applied to terms,
+    /// names and venues before networks and cluster names.
+    #[arg(long, value_name = "FILE")]
+    thesaurus: Option<PathBuf>,
     #[command(flatten)]
     picture: super::commands::PictureArgs,
 }
@@ -74,6 +78,8 @@ struct Summary<'a> {
     clusters: Vec<ClusterLine>,
     picture_date: Option<String>,
     outputs: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    thesaurus: Option<super::analyse::ThesaurusReport>,
 }
 
 /// One cluster in the summary.
@@ -114,7 +120,8 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
     let records: Vec<Record> =
         inputs.iter_mut().filter_map(|i| i.parsed.take()).flat_map(|p| p.records).collect();
     super::progress::step(format_args!("resolving {} records", records.len()));
-    let corpus = resolve::resolve(&records, &ctx.config.resolve);
+    let mut corpus = resolve::resolve(&records, &ctx.config.resolve);
+    let thesaurus = super::analyse::apply_thesaurus(args.thesaurus.as_deref(), &mut corpus)?;
     let an = analyse(&corpus, &ctx.config, &NetworkArgs::default(), &default_cluster_args())?;
     let g = &an.graph;
 
@@ -215,6 +222,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
             .collect(),
         picture_date,
         outputs,
+        thesaurus,
     };
     let json = serde_json::to_string_pretty(&summary)?;
     write_atomic(&args.out.join("summary.json"), |w| {
