@@ -612,3 +612,36 @@ fn each_cluster_of_a_real_map_is_one_contiguous_region() {
     }
     assert!(checked >= 2, "several clusters checked ({checked})");
 }
+
+#[test]
+fn committed_seed_views_are_current() {
+    // graphs/seeds-views/<view>.png: the seeds drawn in each view by the real
+    // `map` command with the committed date; regenerate with
+    // `citemap map ../shared/seeds --format png --view V --date 2026-11-22 --out DIR`
+    // and copy DIR/map.png to graphs/seeds-views/V.png.
+    for view in ["timeline", "overlay-year", "density"] {
+        let dir = tempfile::tempdir().unwrap();
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_citemap"))
+            .args([
+                "--quiet",
+                "map",
+                "../shared/seeds",
+                "--format",
+                "png",
+                "--view",
+                view,
+                "--date",
+                "2026-11-22",
+                "--out",
+            ])
+            .arg(dir.path())
+            .output()
+            .expect("citemap runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let new = std::fs::read(dir.path().join("map.png")).unwrap();
+        let old = std::fs::read(format!("graphs/seeds-views/{view}.png")).unwrap_or_default();
+        assert!(new == old, "graphs/seeds-views/{view}.png is stale");
+        let pix = tiny_skia::Pixmap::decode_png(&new).unwrap();
+        assert_eq!((pix.width(), pix.height()), (1600, 1200));
+    }
+}

@@ -180,6 +180,13 @@ pub fn sequential_colour(t: f64) -> String {
     format!("#{:02X}{:02X}{:02X}", mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
 }
 
+/// `#rrggbb` at opacity `a` over white, as an opaque colour.
+fn on_white(hex: &str, a: f64) -> String {
+    let ch = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("ff"), 16).unwrap_or(255) as f64;
+    let mix = |c: f64| (255.0 + (c - 255.0) * a.clamp(0.0, 1.0)).round() as u8;
+    format!("#{:02X}{:02X}{:02X}", mix(ch(1)), mix(ch(3)), mix(ch(5)))
+}
+
 /// Each node's year: its own `year`, else the mean year of its neighbours
 /// that have one (people, venues, subjects in the full graph), else `None`.
 pub fn node_years(graph: &CitationGraph) -> Vec<Option<f64>> {
@@ -511,7 +518,10 @@ pub fn render_svg(graph: &CitationGraph, positions: &[(f32, f32)], opts: &Render
     }
     let density = opts.view == View::Density;
     if density {
-        density_layer(&mut out, &px, &radii, frame.plot, side);
+        // Over the whole drawing area (not only the node frame), so the
+        // density around nodes near the edge fades out instead of being cut.
+        let area = Rect { x0: 0.0, y0: header - 8.0, x1: w - legend_w, y1: h };
+        density_layer(&mut out, &px, &radii, area, side);
     }
 
     // Edges, grouped into one path per colour so 40,000 edges stay a small file.
@@ -783,8 +793,8 @@ fn colour_bar(out: &mut String, x: f32, y: f32, width: f32, heading: &str, low: 
 /// The density view's layer: a Gaussian kernel density of the node
 /// positions (weight: the node's radius, so much-cited works count more;
 /// bandwidth 3.5% of the plot's shorter side) on a grid of about 90 cells
-/// across the shorter side, drawn on the sequential scale and fading out
-/// towards low density; cells below 3% of the peak stay blank.
+/// across the shorter side, drawn on the sequential scale and fading into
+/// white towards low density; cells below 3% of the peak stay blank.
 ///
 /// Complexity: O(n k²) for k = the kernel's reach in cells (about 19).
 fn density_layer(out: &mut String, px: &[(f32, f32)], radii: &[f32], plot: Rect, side: f32) {
@@ -827,15 +837,16 @@ fn density_layer(out: &mut String, px: &[(f32, f32)], radii: &[f32], plot: Rect,
             if v < 0.03 {
                 continue;
             }
+            // Opaque colours (the scale blended with white), so the slightly
+            // overlapping cells leave no seams.
             let _ = writeln!(
                 out,
-                r#"<rect x="{}" y="{}" width="{}" height="{}" fill="{}" fill-opacity="{}"/>"#,
+                r#"<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>"#,
                 num(plot.x0 + c as f32 * cell),
                 num(plot.y0 + r as f32 * cell),
                 num(cell + 0.4),
                 num(cell + 0.4),
-                sequential_colour(v),
-                format_float(((1.6 * v).min(1.0) * 100.0).round() / 100.0)
+                on_white(&sequential_colour(v), (1.6 * v).min(1.0))
             );
         }
     }

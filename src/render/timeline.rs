@@ -39,6 +39,17 @@ fn int_attr(n: &crate::graph::Node, key: &str) -> Option<i64> {
     }
 }
 
+/// `text` shortened (with an ellipsis) until it is at most `max_w` pixels wide.
+fn fit(text: &str, size: f32, max_w: f32) -> String {
+    let mut n = text.chars().count();
+    let mut t = text.to_string();
+    while n > 1 && text_width(&t, size, false) > max_w {
+        n -= 1;
+        t = truncate(text, n);
+    }
+    t
+}
+
 /// The works the historiograph shows, as node indices, best first.
 pub fn select_works(graph: &CitationGraph, max_works: usize) -> Vec<usize> {
     let g = &graph.graph;
@@ -280,7 +291,7 @@ pub fn render_timeline_svg(graph: &CitationGraph, opts: &RenderOptions) -> Strin
                 num(y + 6.0),
                 num(x + 18.0),
                 num(y + 10.5),
-                xml(&truncate(&format!("{name} ({k})"), 40))
+                xml(&fit(&format!("{name} ({k})"), 12.0, legend_w - 24.0))
             );
             y += 20.0;
         }
