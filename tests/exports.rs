@@ -648,6 +648,23 @@ fn ris_and_csl_json_give_cited_authors_notes_and_keywords_back() {
         "keywords lost: {:?}",
         before.difference(&after).take(5).collect::<Vec<_>>()
     );
+
+    // A Scopus export (two proceedings volumes share a title, told apart by
+    // their EIDs) gives back as many works after RIS -> ingest.
+    let works = |store: &str| -> usize {
+        cli(&["--quiet", "--store", store, "export", "--format", "csl-json", "--out", csl.to_str().unwrap()]);
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(&csl).unwrap()).unwrap();
+        v.as_array().unwrap().len()
+    };
+    let scopus = dir.path().join("scopus.db");
+    let again = dir.path().join("again.db");
+    let (scopus, again) = (scopus.to_str().unwrap(), again.to_str().unwrap());
+    let fixture = "../shared/fixtures/formats/scopus-csv/scopus_2021_bom_58_records.csv";
+    cli(&["--quiet", "--store", scopus, "ingest", fixture]);
+    let ris2 = dir.path().join("scopus.ris");
+    cli(&["--quiet", "--store", scopus, "export", "--format", "ris", "--out", ris2.to_str().unwrap()]);
+    cli(&["--quiet", "--store", again, "ingest", ris2.to_str().unwrap()]);
+    assert_eq!(works(again), works(scopus), "RIS round trip keeps every work apart");
 }
 
 #[test]
