@@ -210,8 +210,11 @@ const SCRIPT: &str = r##"
   const years = paperYears.length ? paperYears : nodes.map((n) => n.year).filter((y) => Number.isInteger(y));
   const ymin = years.reduce((a, b) => Math.min(a, b), years.length ? years[0] : 0);
   const ymax = years.reduce((a, b) => Math.max(a, b), years.length ? years[0] : 0);
-  // Label candidates, biggest first (sorted once, not on every frame).
-  const bySize = nodes.map((n, i) => i).sort((a, b) => nodes[b].r - nodes[a].r || a - b);
+  // Label candidates, most important first (sorted once, not on every
+  // frame): size (citations) plus links, so a corpus paper with many
+  // references but few citations (the centre of a star) is labelled too.
+  const score = nodes.map((n, i) => n.r + 2 * Math.sqrt(neighbours[i].length));
+  const bySize = nodes.map((n, i) => i).sort((a, b) => score[b] - score[a] || a - b);
   const yFrom = $("year-from"), yTo = $("year-to");
   yFrom.value = ymin; yTo.value = ymax; yFrom.min = yTo.min = ymin; yFrom.max = yTo.max = ymax;
   let range = [ymin, ymax];
