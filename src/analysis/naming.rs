@@ -280,8 +280,21 @@ pub fn summarise(
 /// inside "complex emotional needs"; a phrase replaces the shorter terms
 /// it contains at the place of the first of them.
 pub fn name_from_terms(terms: &[TermScore], n: usize) -> String {
-    let stems =
-        |t: &str| -> Vec<String> { t.split_whitespace().map(|w| text::stem(&w.to_lowercase())).collect() };
+    // The corpus stemmer leaves words of four letters alone ("nets"); for
+    // this comparison a plural -s is dropped too, so "petri net" is inside
+    // "petri nets".
+    let fold = |w: &str| {
+        let s = text::stem(&w.to_lowercase());
+        match s.strip_suffix('s') {
+            Some(base)
+                if base.len() >= 2 && !s.ends_with("ss") && !s.ends_with("us") && !s.ends_with("is") =>
+            {
+                base.to_string()
+            }
+            _ => s,
+        }
+    };
+    let stems = |t: &str| -> Vec<String> { t.split_whitespace().map(fold).collect() };
     let inside = |small: &[String], big: &[String]| {
         !small.is_empty() && small.len() <= big.len() && big.windows(small.len()).any(|w| w == small)
     };
@@ -477,6 +490,8 @@ mod tests {
         assert_eq!(name_from_terms(&terms, 3), "gut microbiota, diet, fibre");
         let terms = [t("complex emotional needs"), t("need"), t("community services"), t("services")];
         assert_eq!(name_from_terms(&terms, 3), "complex emotional needs, community services");
+        let terms = [t("petri nets"), t("petri net"), t("systems"), t("modelling")];
+        assert_eq!(name_from_terms(&terms, 3), "petri nets, systems, modelling");
         let terms = [t("covid"), t("pandemic"), t("policy")];
         assert_eq!(name_from_terms(&terms, 2), "covid, pandemic");
     }
