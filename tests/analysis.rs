@@ -852,3 +852,15 @@ fn betweenness_is_the_same_on_any_number_of_threads() {
     let bc = on(3, None);
     assert!((bc[0] - bc[6]).abs() < 1e-9 && bc[0] > bc[2]);
 }
+
+#[test]
+fn top_by_works_ranks_people_and_organisations_apart() {
+    let mut c = coauthor_corpus();
+    // Make "Johnson, Sonia" (2 works) an organisation: it must leave the
+    // people's ranking and head its own.
+    let org = c.agents.iter().position(|a| a.id == "A1").expect("A1");
+    c.agents[org].kind = citemap::model::AgentKind::Organisation;
+    let t = query::top(&c, None, query::TopBy::Works, 2);
+    let rows: Vec<(usize, &str, &str)> = t.iter().map(|e| (e.rank, e.id.as_str(), e.kind.as_str())).collect();
+    assert_eq!(rows, vec![(1, "A2", "person"), (2, "A3", "person"), (1, "A1", "organisation")]);
+}

@@ -25,13 +25,15 @@ fn out(f: impl FnOnce(&mut Vec<u8>) -> std::io::Result<()>) -> String {
     String::from_utf8(v).expect("utf-8")
 }
 
-/// Runs `script` with python3 when networkx imports; `None` (and a message) otherwise.
+/// Runs `script` with python3 and networkx (installed by `.ci/run`); a
+/// missing networkx fails the test rather than skipping the check.
 fn python_networkx(script: &str, file: &std::path::Path) -> Option<String> {
     let ok = Command::new("python3").args(["-c", "import networkx"]).output().map(|o| o.status.success());
-    if ok.ok() != Some(true) {
-        eprintln!("skipping networkx check: python3 with networkx is not available (pip install networkx)");
-        return None;
-    }
+    assert_eq!(
+        ok.ok(),
+        Some(true),
+        "python3 with networkx is needed (pip install networkx; .ci/run installs it)"
+    );
     let o = Command::new("python3").arg("-c").arg(script).arg(file).output().expect("python3 runs");
     assert!(o.status.success(), "networkx failed: {}", String::from_utf8_lossy(&o.stderr));
     Some(String::from_utf8_lossy(&o.stdout).trim().to_string())
@@ -166,14 +168,14 @@ fn json_node_link_reads_back() {
     let v: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["directed"], true);
     assert_eq!(v["nodes"].as_array().unwrap().len(), g.node_count());
-    assert_eq!(v["links"].as_array().unwrap().len(), g.edge_count());
+    assert_eq!(v["edges"].as_array().unwrap().len(), g.edge_count());
     let n0 = &v["nodes"][0];
     assert_eq!(n0["id"], "W000000000000");
     assert_eq!(n0["title"], graphs::HOSTILE_TITLE);
     assert!(n0["year"].is_i64() && n0["pagerank"].is_f64() && n0["x"].is_f64());
     let ids: BTreeSet<&str> =
         v["nodes"].as_array().unwrap().iter().map(|n| n["id"].as_str().unwrap()).collect();
-    for l in v["links"].as_array().unwrap() {
+    for l in v["edges"].as_array().unwrap() {
         assert!(ids.contains(l["source"].as_str().unwrap()) && ids.contains(l["target"].as_str().unwrap()));
         assert!(l["kind"].is_string() && l["weight"].is_number());
     }
@@ -185,9 +187,9 @@ import sys, json, networkx as nx
 from networkx.readwrite import json_graph
 d = json.load(open(sys.argv[1]))
 try:
-    g = json_graph.node_link_graph(d, edges="links")
+    g = json_graph.node_link_graph(d, edges="edges")
 except TypeError:
-    g = json_graph.node_link_graph(d)
+    g = json_graph.node_link_graph(d, link="edges")
 print(g.number_of_nodes(), g.number_of_edges(), g.nodes["W000000000000"]["kind"])
 "#;
     if let Some(o) = python_networkx(script, &path) {
@@ -425,7 +427,7 @@ fn json_parallel_edges_make_a_multigraph() {
     let text = out(|w| json::write(&g, w, &json::Options::default()));
     let v: Value = serde_json::from_str(&text).unwrap();
     assert_eq!(v["multigraph"], true);
-    let keys: Vec<u64> = v["links"]
+    let keys: Vec<u64> = v["edges"]
         .as_array()
         .unwrap()
         .iter()
@@ -444,12 +446,272 @@ import sys, json
 from networkx.readwrite import json_graph
 d = json.load(open(sys.argv[1]))
 try:
-    g = json_graph.node_link_graph(d, edges="links")
+    g = json_graph.node_link_graph(d, edges="edges")
 except TypeError:
-    g = json_graph.node_link_graph(d)
+    g = json_graph.node_link_graph(d, link="edges")
 print(g.is_multigraph(), g.number_of_edges())
 "#;
     if let Some(o) = python_networkx(script, &path) {
         assert_eq!(o, format!("True {}", g.edge_count()));
     }
+}
+
+/// Runs the citemap binary; panics with its stderr when it fails.
+fn cli(args: &[&str]) -> String {
+    let o = Command::new(env!("CARGO_BIN_EXE_citemap"))
+        .args(args)
+        .env("SOURCE_DATE_EPOCH", "1795000000")
+        .output()
+        .expect("citemap runs");
+    assert!(o.status.success(), "citemap {args:?} failed: {}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).to_string()
+}
+
+/// Runs `script` (argv[1] = `file`) with python3, networkx and igraph.
+fn python(script: &str, file: &std::path::Path) -> String {
+    let o = Command::new("python3").arg("-c").arg(script).arg(file).output().expect("python3 runs");
+    assert!(o.status.success(), "python failed: {}", String::from_utf8_lossy(&o.stderr));
+    String::from_utf8_lossy(&o.stdout).trim().to_string()
+}
+
+#[test]
+fn exports_of_a_real_corpus_are_the_map_and_open_in_their_tools() {
+    // Public WoS exports with reference lists (../shared/fixtures, see its PROVENANCE.md).
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let store = store.to_str().unwrap();
+    let fixtures = "../shared/fixtures/formats/wos-plaintext";
+    cli(&["--quiet", "--store", store, "ingest", &format!("{fixtures}/wos_savedrecs_32_records.txt")]);
+    let path = |f: &str| dir.path().join(f);
+    let p = |f: &str| path(f).to_str().unwrap().to_string();
+    for (format, file) in [
+        ("json", "map.json"),
+        ("pajek", "map.net"),
+        ("gexf", "map.gexf"),
+        ("graphml", "map.graphml"),
+        ("vosviewer", "map_vos.json"),
+    ] {
+        cli(&["--quiet", "--store", store, "export", "--format", format, "--out", &p(file)]);
+    }
+    cli(&[
+        "--quiet",
+        "--store",
+        store,
+        "export",
+        "--format",
+        "json",
+        "--graph",
+        "full",
+        "--out",
+        &p("full.json"),
+    ]);
+    let map: Value = serde_json::from_str(&std::fs::read_to_string(path("map.json")).unwrap()).unwrap();
+    let full: Value = serde_json::from_str(&std::fs::read_to_string(path("full.json")).unwrap()).unwrap();
+    let kinds = |v: &Value| -> BTreeSet<String> {
+        v["nodes"].as_array().unwrap().iter().map(|n| n["kind"].as_str().unwrap().to_string()).collect()
+    };
+    let n = map["nodes"].as_array().unwrap().len();
+    assert!(n > 50, "a real map: {n} works");
+    assert!(
+        kinds(&map).iter().all(|k| k == "paper" || k == "cited_work"),
+        "the map holds works: {:?}",
+        kinds(&map)
+    );
+    assert!(
+        kinds(&full).contains("person") && full["nodes"].as_array().unwrap().len() > n,
+        "--graph full adds people"
+    );
+    for node in map["nodes"].as_array().unwrap() {
+        assert!(
+            node["cluster"].is_i64() && node["cluster_name"].is_string(),
+            "every work has its cluster: {node}"
+        );
+        assert!(node["x"].is_number() || node.get("x").is_none());
+    }
+
+    // networkx with its defaults reads node-link JSON ("edges"), GEXF, GraphML and Pajek.
+    let nx = r#"
+import sys, json, networkx as nx
+from networkx.readwrite import json_graph
+base = sys.argv[1]
+g = json_graph.node_link_graph(json.load(open(base + "/map.json")))
+x = nx.read_gexf(base + "/map.gexf")
+m = nx.read_graphml(base + "/map.graphml")
+p = nx.read_pajek(base + "/map.net")
+print(g.number_of_nodes(), x.number_of_nodes(), m.number_of_nodes(), p.number_of_nodes())
+"#;
+    let counts = python(nx, dir.path());
+    assert_eq!(counts, format!("{n} {n} {n} {n}"), "networkx keeps every node of every export");
+    let ig = r#"
+import sys, igraph
+base = sys.argv[1]
+g = igraph.Graph.Read_GraphML(base + "/map.graphml")
+p = igraph.Graph.Read_Pajek(base + "/map.net")
+print(g.vcount(), p.vcount(), len(set(p.vs["id"])) if "id" in p.vs.attributes() else p.vcount())
+"#;
+    assert_eq!(python(ig, dir.path()), format!("{n} {n} {n}"), "igraph reads GraphML and Pajek");
+
+    let gexf = std::fs::read_to_string(path("map.gexf")).unwrap();
+    assert!(!gexf.contains("schemaLocation"), "no schemaLocation the GEXF 1.3 RelaxNG schema rejects");
+    let vos: Value = serde_json::from_str(&std::fs::read_to_string(path("map_vos.json")).unwrap()).unwrap();
+    let items = vos["network"]["items"].as_array().unwrap();
+    assert_eq!(items.len(), n);
+    assert!(
+        items.iter().all(|i| i["cluster"].as_u64().is_some_and(|c| c >= 1)),
+        "every VOSviewer item has a cluster"
+    );
+}
+
+#[test]
+fn pajek_labels_are_unique_when_display_labels_repeat() {
+    let (mut g, p) = sample();
+    for ix in g.graph.node_indices().take(5).collect::<Vec<_>>() {
+        g.graph[ix].label = "n.d.".into();
+    }
+    let text =
+        out(|w| pajek::write(&g, w, &pajek::Options { positions: Some(p.clone()), ..Default::default() }));
+    let (v, _, _) = parse_pajek(&text);
+    let labels: BTreeSet<&str> = v.iter().map(|x| x.1.as_str()).collect();
+    assert_eq!(labels.len(), v.len(), "every vertex label is unique");
+    assert!(v[0].1.starts_with("n.d. [W"), "a repeated label names its node: {}", v[0].1);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("g.net");
+    std::fs::write(&path, &text).unwrap();
+    let o = python_networkx(
+        "import sys, networkx as nx\nprint(nx.read_pajek(sys.argv[1]).number_of_nodes())",
+        &path,
+    );
+    assert_eq!(o.as_deref(), Some(g.node_count().to_string().as_str()));
+}
+
+#[test]
+fn ris_and_csl_json_give_cited_authors_notes_and_keywords_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let store = store.to_str().unwrap();
+    let input = "../shared/fixtures/formats/wos-plaintext/wos_savedrecs_32_records.txt";
+    cli(&["--quiet", "--store", store, "ingest", input]);
+    let ris = dir.path().join("out.ris");
+    let csl = dir.path().join("out.json");
+    cli(&[
+        "--quiet",
+        "--store",
+        store,
+        "export",
+        "--format",
+        "ris",
+        "--with-cited",
+        "--out",
+        ris.to_str().unwrap(),
+    ]);
+    cli(&[
+        "--quiet",
+        "--store",
+        store,
+        "export",
+        "--format",
+        "csl-json",
+        "--with-cited",
+        "--out",
+        csl.to_str().unwrap(),
+    ]);
+    let text = std::fs::read_to_string(&ris).unwrap();
+    assert!(!text.contains("et, al") && !text.contains("AU  - et al"), "no author called 'et al.'");
+    assert!(text.lines().any(|l| l.starts_with("N1  - Cited by: ")), "cited works name their citing papers");
+    let items: Value = serde_json::from_str(&std::fs::read_to_string(&csl).unwrap()).unwrap();
+    for it in items.as_array().unwrap() {
+        for a in it["author"].as_array().map_or(&[][..], Vec::as_slice) {
+            let all = a.to_string();
+            assert!(!all.contains("et al") && !all.contains("al."), "author entry {all}");
+        }
+    }
+    assert!(items
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|i| i["note"].as_str().is_some_and(|n| n.starts_with("Cited by: "))));
+
+    // Export -> ingest: the same papers with the same keywords.
+    let kw = |records: &[citemap::model::Record]| -> BTreeSet<String> {
+        records.iter().flat_map(|r| r.keywords.iter().map(|k| k.to_lowercase())).collect()
+    };
+    let opts = citemap::ingest::Options::default();
+    let original = citemap::ingest::parse_bytes(input, &std::fs::read(input).unwrap(), &opts);
+    let papers_only = dir.path().join("papers.ris");
+    cli(&["--quiet", "--store", store, "export", "--format", "ris", "--out", papers_only.to_str().unwrap()]);
+    let back = citemap::ingest::parse_bytes("papers.ris", &std::fs::read(&papers_only).unwrap(), &opts);
+    assert_eq!(back.records.len(), original.records.len(), "every paper comes back");
+    let (before, after) = (kw(&original.records), kw(&back.records));
+    assert!(!before.is_empty(), "the fixture has keywords");
+    assert!(
+        before.is_subset(&after),
+        "keywords lost: {:?}",
+        before.difference(&after).take(5).collect::<Vec<_>>()
+    );
+
+    // A Scopus export (two proceedings volumes share a title, told apart by
+    // their EIDs) gives back as many works after RIS -> ingest.
+    let works = |store: &str| -> usize {
+        cli(&["--quiet", "--store", store, "export", "--format", "csl-json", "--out", csl.to_str().unwrap()]);
+        let v: Value = serde_json::from_str(&std::fs::read_to_string(&csl).unwrap()).unwrap();
+        v.as_array().unwrap().len()
+    };
+    let scopus = dir.path().join("scopus.db");
+    let again = dir.path().join("again.db");
+    let (scopus, again) = (scopus.to_str().unwrap(), again.to_str().unwrap());
+    let fixture = "../shared/fixtures/formats/scopus-csv/scopus_2021_bom_58_records.csv";
+    cli(&["--quiet", "--store", scopus, "ingest", fixture]);
+    let ris2 = dir.path().join("scopus.ris");
+    cli(&["--quiet", "--store", scopus, "export", "--format", "ris", "--out", ris2.to_str().unwrap()]);
+    cli(&["--quiet", "--store", again, "ingest", ris2.to_str().unwrap()]);
+    assert_eq!(works(again), works(scopus), "RIS round trip keeps every work apart");
+}
+
+#[test]
+fn a_thesaurus_merges_terms_and_venues_before_naming_and_is_listed() {
+    let dir = tempfile::tempdir().unwrap();
+    let thesaurus = dir.path().join("thesaurus.txt");
+    std::fs::write(&thesaurus, "label\treplace by\ncovid\tcoronavirus\npandemic\t\nPLoS One\tPLOS ONE\n")
+        .unwrap();
+    let out = dir.path().join("out");
+    cli(&[
+        "--quiet",
+        "map",
+        "../shared/seeds",
+        "--format",
+        "graphml",
+        "--date",
+        "2026-11-22",
+        "--thesaurus",
+        thesaurus.to_str().unwrap(),
+        "--out",
+        out.to_str().unwrap(),
+    ]);
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    let t = &summary["thesaurus"];
+    assert_eq!(t["entries"], 3, "{t}");
+    assert!(t["terms"].as_u64().unwrap() > 0 && t["venues"].as_u64().unwrap() >= 1, "{t}");
+    let names: Vec<&str> =
+        summary["clusters"].as_array().unwrap().iter().map(|c| c["name"].as_str().unwrap()).collect();
+    assert!(names.iter().all(|n| !n.contains("covid") && !n.contains("pandemic")), "{names:?}");
+    let graphml = std::fs::read_to_string(out.join("graph.graphml")).unwrap();
+    assert!(graphml.contains(">PLOS ONE<") && !graphml.contains(">PLoS One<"));
+    // Without the option nothing changes and nothing is listed.
+    let plain = dir.path().join("plain");
+    cli(&[
+        "--quiet",
+        "map",
+        "../shared/seeds",
+        "--format",
+        "graphml",
+        "--date",
+        "2026-11-22",
+        "--out",
+        plain.to_str().unwrap(),
+    ]);
+    let summary: Value =
+        serde_json::from_str(&std::fs::read_to_string(plain.join("summary.json")).unwrap()).unwrap();
+    assert!(summary.get("thesaurus").is_none());
+    assert!(summary["clusters"].to_string().contains("covid"));
 }

@@ -209,7 +209,8 @@ fn big_graph_is_thinned_and_renders() {
     assert!(labels.len() <= 50 && labels.len() >= 10, "{} labels", labels.len());
     let png = render_png(&g, &p, &opts()).expect("png");
     keep("sample-3000.png", &png);
-    assert!(svg.contains("more clusters"), "clusters past the palette are grouped in the legend");
+    assert!(!svg.contains("more clusters"), "twelve clusters fit the palette: none grouped as other");
+    assert!(svg.contains(">12. "), "the twelfth cluster has its own legend line");
 }
 
 #[test]
@@ -378,4 +379,269 @@ fn each_cluster_gets_its_own_area_despite_crossing_edges() {
     );
     let plain = worst_separation(&plain, &cl);
     assert!(plain < 1.2, "without the option the clusters mix ({plain}), so the test measures the option");
+}
+
+/// (cx, cy, fill) of the node discs of a built-in SVG (`<g id="nodes">`).
+fn node_discs(svg: &str) -> Vec<(f64, f64, String)> {
+    let nodes =
+        svg.split("<g id=\"nodes\">").nth(1).and_then(|s| s.split("</g>").next()).expect("node group");
+    let attr = |el: &str, k: &str| -> Option<String> {
+        let start = el.find(&format!(" {k}=\""))? + k.len() + 3;
+        Some(el[start..].split('"').next()?.to_string())
+    };
+    nodes
+        .split("<circle")
+        .skip(1)
+        .filter_map(|el| {
+            Some((attr(el, "cx")?.parse().ok()?, attr(el, "cy")?.parse().ok()?, attr(el, "fill")?))
+        })
+        .collect()
+}
+
+#[test]
+fn every_cluster_up_to_thirty_has_its_own_colour_then_one_other() {
+    use citemap::render::svg::{cluster_colour, OTHER_COLOUR, PALETTE};
+    let g = graphs::sample(320, 32, 2, 5);
+    let p = layout(&g, &LayoutOptions::default());
+    let svg = render_svg(&g, &p, &RenderOptions { height: 1800, ..opts() });
+    let cl = citemap::layout::clusters(&g);
+    let discs = node_discs(&svg);
+    assert!(discs.len() >= 320, "every work is a disc");
+    for (i, &c) in cl.iter().enumerate().filter(|&(_, &c)| c > 0) {
+        let fill = cluster_colour(c);
+        assert!(discs.iter().any(|d| d.2 == fill), "cluster {c} of node {i} drawn in {fill}");
+    }
+    let drawn: std::collections::BTreeSet<&str> = discs.iter().map(|d| d.2.as_str()).collect();
+    for c in 1..=30 {
+        assert!(drawn.contains(PALETTE[c - 1]), "cluster {c} has its colour");
+    }
+    assert_eq!(PALETTE.iter().collect::<std::collections::BTreeSet<_>>().len(), 30, "30 distinct colours");
+    assert!(drawn.contains(OTHER_COLOUR), "clusters 31 and 32 share the other colour");
+    assert!(svg.contains("2 more clusters"), "the legend names the other rule");
+}
+
+#[test]
+fn overlay_year_colours_by_year_and_density_draws_a_density() {
+    use citemap::render::svg::{sequential_colour, View};
+    let g = graphs::sample(60, 4, 2, 21);
+    let p = layout(&g, &LayoutOptions::default());
+    let svg = render_svg(&g, &p, &RenderOptions { view: View::OverlayYear, ..opts() });
+    let discs = node_discs(&svg);
+    let fills: std::collections::BTreeSet<&str> = discs.iter().map(|d| d.2.as_str()).collect();
+    assert!(fills.contains(sequential_colour(0.0).as_str()), "the oldest works take the start of the scale");
+    assert!(fills.contains(sequential_colour(1.0).as_str()), "the newest works take its end");
+    assert!(fills.len() > 8, "years spread over the scale: {fills:?}");
+    assert!(svg.contains("Publication year") && svg.contains(">1990<"), "legend shows the year range");
+    keep(
+        "overlay-year.png",
+        &render_png(&g, &p, &RenderOptions { view: View::OverlayYear, ..opts() }).unwrap(),
+    );
+
+    let dens = render_svg(&g, &p, &RenderOptions { view: View::Density, ..opts() });
+    let cells = dens
+        .split("<g id=\"density\" shape-rendering=\"crispEdges\">")
+        .nth(1)
+        .and_then(|s| s.split("</g>").next())
+        .expect("density");
+    assert!(cells.matches("<rect").count() > 200, "a density surface is drawn");
+    assert!(cells.contains(&sequential_colour(1.0)), "its peak takes the top colour");
+    assert!(!dens.contains("<path stroke="), "no edges in the density view");
+    assert!(!label_texts(&dens).is_empty(), "labels stay");
+    keep("density.png", &render_png(&g, &p, &RenderOptions { view: View::Density, ..opts() }).unwrap());
+}
+
+#[test]
+fn timeline_puts_years_in_order_and_draws_citation_arrows() {
+    use citemap::render::svg::View;
+    use citemap::render::timeline::select_works;
+    let g = graphs::sample(120, 4, 3, 9);
+    let o = RenderOptions { view: View::Timeline, max_labels: Some(30), ..opts() };
+    let svg = render_svg(&g, &[], &o);
+    let chosen = select_works(&g, 30);
+    let discs = node_discs(&svg);
+    assert_eq!(discs.len(), chosen.len());
+    // x grows with the year: discs at the same x share a year.
+    let year = |i: usize| match g.graph[petgraph::graph::NodeIndex::new(i)].attrs.get("year") {
+        Some(citemap::graph::Attr::Int(y)) => *y,
+        _ => panic!("chosen works have years"),
+    };
+    let mut years: Vec<i64> = chosen.iter().map(|&i| year(i)).collect();
+    years.sort();
+    years.dedup();
+    let mut xs: Vec<f64> = discs.iter().map(|d| d.0).collect();
+    xs.sort_by(f64::total_cmp);
+    xs.dedup();
+    assert_eq!(xs.len(), years.len(), "one column per year");
+    let arrows = svg.matches("marker-end=\"url(#arrow)\"").count();
+    let expected = g
+        .graph
+        .edge_indices()
+        .filter(|&e| g.graph[e].kind == citemap::graph::EdgeKind::Cites)
+        .filter_map(|e| g.graph.edge_endpoints(e))
+        .filter(|(a, b)| a != b && chosen.contains(&a.index()) && chosen.contains(&b.index()))
+        .collect::<std::collections::BTreeSet<_>>()
+        .len();
+    assert!(expected > 0 && arrows == expected, "{arrows} arrows for {expected} citations among the works");
+    assert!(svg.contains(&format!(">{}<", years[0])), "year axis");
+    let png = render_png(&g, &[], &o).expect("renders");
+    keep("timeline.png", &png);
+}
+
+#[test]
+fn transparent_background_and_dpi() {
+    use citemap::render::raster::with_dpi;
+    let g = graphs::sample(30, 3, 2, 3);
+    let p = layout(&g, &LayoutOptions::default());
+    let svg = render_svg(&g, &p, &RenderOptions { transparent: true, ..opts() });
+    assert!(!svg.contains(r##"<rect width="1600" height="1200" fill="#ffffff"/>"##), "no background");
+    assert!(render_svg(&g, &p, &opts()).contains(r##"<rect width="1600" height="1200" fill="#ffffff"/>"##));
+    let png = render_png(&g, &p, &RenderOptions { transparent: true, scale: 2.0, ..opts() }).unwrap();
+    let pix = tiny_skia::Pixmap::decode_png(&png).unwrap();
+    assert_eq!((pix.width(), pix.height()), (3200, 2400), "scale 2 doubles the pixels");
+    assert_eq!(pix.pixel(1, pix.height() - 2).unwrap().alpha(), 0, "the corner is transparent");
+    let opaque = render_png(&g, &p, &opts()).unwrap();
+    let pix = tiny_skia::Pixmap::decode_png(&opaque).unwrap();
+    assert_eq!(pix.pixel(1, pix.height() - 2).unwrap().alpha(), 255, "default background is white");
+    let tagged = with_dpi(opaque.clone(), 300.0);
+    let at = tagged.windows(4).position(|w| w == b"pHYs").expect("pHYs chunk");
+    let ppm = u32::from_be_bytes(tagged[at + 4..at + 8].try_into().unwrap());
+    assert_eq!(ppm, 11811, "300 dpi = 11811 pixels per metre");
+    let back = tiny_skia::Pixmap::decode_png(&tagged).expect("still a valid PNG (CRC checked)");
+    assert_eq!(back.width(), 1600);
+}
+
+/// Largest share of a colour's discs in one blob: discs are joined when
+/// their centres are closer than `reach` (single linkage).
+fn largest_blob_share(points: &[(f64, f64)], reach: f64) -> f64 {
+    let n = points.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn find(p: &mut [usize], mut i: usize) -> usize {
+        while p[i] != i {
+            p[i] = p[p[i]];
+            i = p[i];
+        }
+        i
+    }
+    // Grid of cells of side `reach`: only neighbouring cells are compared.
+    let mut cells: std::collections::HashMap<(i64, i64), Vec<usize>> = Default::default();
+    for (i, p) in points.iter().enumerate() {
+        cells.entry(((p.0 / reach).floor() as i64, (p.1 / reach).floor() as i64)).or_default().push(i);
+    }
+    for (&(cx, cy), members) in &cells {
+        for dx in -1..=1 {
+            for dy in -1..=1 {
+                let Some(other) = cells.get(&(cx + dx, cy + dy)) else { continue };
+                for &a in members {
+                    for &b in other {
+                        let (p, q) = (points[a], points[b]);
+                        if (p.0 - q.0).hypot(p.1 - q.1) <= reach {
+                            let (ra, rb) = (find(&mut parent, a), find(&mut parent, b));
+                            parent[ra] = rb;
+                        }
+                    }
+                }
+            }
+        }
+    }
+    let mut size: std::collections::HashMap<usize, usize> = Default::default();
+    for i in 0..n {
+        *size.entry(find(&mut parent, i)).or_insert(0) += 1;
+    }
+    size.values().copied().max().unwrap_or(0) as f64 / n.max(1) as f64
+}
+
+#[test]
+fn each_cluster_of_a_real_map_is_one_contiguous_region() {
+    // Public WoS and Scopus exports with reference lists (../shared/fixtures,
+    // provenance in its PROVENANCE.md) through the real `map` command.
+    let fixtures = std::path::Path::new("../shared/fixtures/formats");
+    let inputs = [
+        fixtures.join("wos-plaintext/wos_savedrecs_32_records.txt"),
+        fixtures.join("wos-plaintext/wos_sample_bibliometrix.txt"),
+        fixtures.join("scopus-csv/scopus_sample_with_references.csv"),
+    ];
+    let dir = tempfile::tempdir().unwrap();
+    let o = std::process::Command::new(env!("CARGO_BIN_EXE_citemap"))
+        .args(["--quiet", "map", "--format", "svg", "--date", "2026-11-22"])
+        .args(inputs.iter().map(|p| p.to_string_lossy().to_string()))
+        .arg("--out")
+        .arg(dir.path())
+        .output()
+        .expect("citemap runs");
+    assert!(o.status.success(), "map failed: {}", String::from_utf8_lossy(&o.stderr));
+    let svg = std::fs::read_to_string(dir.path().join("map.svg")).unwrap();
+    keep("fixtures-map.svg", svg.as_bytes());
+    let discs = node_discs(&svg);
+    assert!(discs.len() > 100, "a real map: {} nodes", discs.len());
+    // Reach: twice the median distance to the nearest disc (a neighbour one
+    // disc away; a blob cannot hop over another cluster).
+    let mut nearest: Vec<f64> = discs
+        .iter()
+        .enumerate()
+        .map(|(i, p)| {
+            discs
+                .iter()
+                .enumerate()
+                .filter(|&(j, _)| j != i)
+                .map(|(_, q)| (p.0 - q.0).hypot(p.1 - q.1))
+                .fold(f64::INFINITY, f64::min)
+        })
+        .collect();
+    nearest.sort_by(f64::total_cmp);
+    let reach = 2.0 * nearest[nearest.len() / 2].max(1.0);
+    let mut by_fill: std::collections::BTreeMap<&str, Vec<(f64, f64)>> = Default::default();
+    for d in &discs {
+        by_fill.entry(d.2.as_str()).or_default().push((d.0, d.1));
+    }
+    let mut checked = 0;
+    for (fill, pts) in &by_fill {
+        if pts.len() < 10
+            || *fill == citemap::render::svg::OTHER_COLOUR
+            || *fill == citemap::render::svg::UNCLUSTERED_COLOUR
+        {
+            continue;
+        }
+        let share = largest_blob_share(pts, reach);
+        assert!(
+            share >= 0.9,
+            "cluster drawn in {fill} is split: its largest blob holds {:.0}% of {} nodes",
+            share * 100.0,
+            pts.len()
+        );
+        checked += 1;
+    }
+    assert!(checked >= 2, "several clusters checked ({checked})");
+}
+
+#[test]
+fn committed_seed_views_are_current() {
+    // graphs/seeds-views/<view>.png: the seeds drawn in each view by the real
+    // `map` command with the committed date; regenerate with
+    // `citemap map ../shared/seeds --format png --view V --date 2026-11-22 --out DIR`
+    // and copy DIR/map.png to graphs/seeds-views/V.png.
+    for view in ["timeline", "overlay-year", "density"] {
+        let dir = tempfile::tempdir().unwrap();
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_citemap"))
+            .args([
+                "--quiet",
+                "map",
+                "../shared/seeds",
+                "--format",
+                "png",
+                "--view",
+                view,
+                "--date",
+                "2026-11-22",
+                "--out",
+            ])
+            .arg(dir.path())
+            .output()
+            .expect("citemap runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+        let new = std::fs::read(dir.path().join("map.png")).unwrap();
+        let old = std::fs::read(format!("graphs/seeds-views/{view}.png")).unwrap_or_default();
+        assert!(new == old, "graphs/seeds-views/{view}.png is stale");
+        let pix = tiny_skia::Pixmap::decode_png(&new).unwrap();
+        assert_eq!((pix.width(), pix.height()), (1600, 1200));
+    }
 }

@@ -8,6 +8,7 @@
 //! - [`metrics`]: citation counts, degrees, PageRank, betweenness, components.
 //! - [`query`]: co-author and author queries with tolerant name look-up.
 //! - [`overlap`]: umbrella-review overlap (citation matrix, CA, CCA).
+//! - [`thesaurus`]: VOSviewer thesaurus files merging term, name and venue variants.
 
 pub mod cluster;
 pub mod metrics;
@@ -16,3 +17,4 @@ pub mod network;
 pub mod overlap;
 pub mod query;
 pub mod text;
+pub mod thesaurus;

@@ -251,8 +251,7 @@ pub fn summarise(
     for (c, counts) in per_cluster.iter().enumerate() {
         let ws = &cluster_works[c];
         let terms = score_terms(&idx, counts, ws.len(), total_df, &n_clusters_with, n_clusters, opts);
-        let mut name =
-            terms.iter().take(opts.name_terms).map(|t| t.term.clone()).collect::<Vec<_>>().join(", ");
+        let mut name = name_from_terms(&terms, opts.name_terms);
         let most_cited = most_cited(corpus, ws, &local, opts.top);
         if name.is_empty() {
             name = most_cited.first().map_or_else(|| format!("cluster {}", c + 1), |w| w.label.clone());
@@ -273,6 +272,47 @@ pub fn summarise(
         });
     }
     out
+}
+
+/// The name: the best `n` terms, no term shown beside a phrase containing
+/// it ("gut, microbiota, gut microbiota" is named "gut microbiota" plus the
+/// next terms). Terms are compared by their stemmed words, so "need" is
+/// inside "complex emotional needs"; a phrase replaces the shorter terms
+/// it contains at the place of the first of them.
+pub fn name_from_terms(terms: &[TermScore], n: usize) -> String {
+    // The corpus stemmer leaves words of four letters alone ("nets"); for
+    // this comparison a plural -s is dropped too, so "petri net" is inside
+    // "petri nets".
+    let fold = |w: &str| {
+        let s = text::stem(&w.to_lowercase());
+        match s.strip_suffix('s') {
+            Some(base)
+                if base.len() >= 2 && !s.ends_with("ss") && !s.ends_with("us") && !s.ends_with("is") =>
+            {
+                base.to_string()
+            }
+            _ => s,
+        }
+    };
+    let stems = |t: &str| -> Vec<String> { t.split_whitespace().map(fold).collect() };
+    let inside = |small: &[String], big: &[String]| {
+        !small.is_empty() && small.len() <= big.len() && big.windows(small.len()).any(|w| w == small)
+    };
+    let mut chosen: Vec<(Vec<String>, &str)> = Vec::new();
+    for t in terms {
+        if chosen.len() >= n.max(1) {
+            break;
+        }
+        let s = stems(&t.term);
+        if chosen.iter().any(|(c, _)| inside(&s, c)) {
+            continue;
+        }
+        let at = chosen.iter().position(|(c, _)| inside(c, &s));
+        chosen.retain(|(c, _)| !inside(c, &s));
+        let at = at.unwrap_or(chosen.len()).min(chosen.len());
+        chosen.insert(at, (s, t.term.as_str()));
+    }
+    chosen.iter().map(|(_, t)| *t).collect::<Vec<_>>().join(", ")
 }
 
 /// Cluster number -> name, for [`super::cluster::annotate`].
@@ -434,4 +474,25 @@ fn top_venues(corpus: &Corpus, ws: &[u32], top: usize) -> Vec<Counted> {
         |i| corpus.venues.get(i).map_or_else(Default::default, |v| (v.id.clone(), v.name.clone())),
         top,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t(term: &str) -> TermScore {
+        TermScore { term: term.into(), score: 1.0, works: 1, corpus_works: 1 }
+    }
+
+    #[test]
+    fn names_never_repeat_a_term_inside_a_phrase() {
+        let terms = [t("gut"), t("microbiota"), t("gut microbiota"), t("diet"), t("fibre")];
+        assert_eq!(name_from_terms(&terms, 3), "gut microbiota, diet, fibre");
+        let terms = [t("complex emotional needs"), t("need"), t("community services"), t("services")];
+        assert_eq!(name_from_terms(&terms, 3), "complex emotional needs, community services");
+        let terms = [t("petri nets"), t("petri net"), t("systems"), t("modelling")];
+        assert_eq!(name_from_terms(&terms, 3), "petri nets, systems, modelling");
+        let terms = [t("covid"), t("pandemic"), t("policy")];
+        assert_eq!(name_from_terms(&terms, 2), "covid, pandemic");
+    }
 }

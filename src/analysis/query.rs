@@ -599,6 +599,23 @@ pub fn top(corpus: &Corpus, graph: Option<&CitationGraph>, by: TopBy, n: usize) 
         }
     }
     rows.sort_by(|a, b| b.0.total_cmp(&a.0).then(a.1.cmp(&b.1)));
+    if by == TopBy::Works {
+        // People and organisations are ranked apart: a consortium or a
+        // ministry with many works is not a prolific author. Each kind gets
+        // its own top `n` and its own ranks, people first.
+        let mut out = Vec::with_capacity(2 * n);
+        for kind in ["person", "organisation"] {
+            let of_kind = rows.iter().filter(|r| r.3 == kind).take(n);
+            out.extend(of_kind.enumerate().map(|(i, (value, id, label, kind))| TopEntry {
+                rank: i + 1,
+                id: id.clone(),
+                label: label.clone(),
+                kind: kind.clone(),
+                value: *value,
+            }));
+        }
+        return out;
+    }
     rows.truncate(n);
     rows.into_iter()
         .enumerate()

@@ -62,3 +62,29 @@ pub fn analyse(corpus: &Corpus, config: &Config, net: &NetworkArgs, cl: &Cluster
         network_note: String::from_utf8_lossy(&note).trim().replace('\n', "; "),
     })
 }
+
+/// The thesaurus of `--thesaurus FILE` applied to `corpus` (before networks
+/// and naming); `None` without the option. Bad lines are warned about.
+pub fn apply_thesaurus(
+    path: Option<&std::path::Path>,
+    corpus: &mut Corpus,
+) -> Result<Option<ThesaurusReport>> {
+    let Some(path) = path else { return Ok(None) };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("reading the thesaurus {}: {e}", path.display()))?;
+    let file = path.to_string_lossy().replace('\\', "/");
+    let (t, diagnostics) = citemap::analysis::thesaurus::Thesaurus::parse(&file, &text);
+    super::pipeline::print_diagnostics(&diagnostics);
+    let applied = t.apply(corpus);
+    Ok(Some(ThesaurusReport { file, applied }))
+}
+
+/// The thesaurus as listed in `summary.json`.
+#[derive(serde::Serialize, Debug, Clone)]
+pub struct ThesaurusReport {
+    /// The file given.
+    pub file: String,
+    /// What it changed.
+    #[serde(flatten)]
+    pub applied: citemap::analysis::thesaurus::Applied,
+}

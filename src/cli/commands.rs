@@ -84,6 +84,22 @@ pub struct PictureArgs {
     /// Leave out the legend.
     #[arg(long)]
     pub no_legend: bool,
+    /// What the picture shows: clusters, overlay-year (colour by publication
+    /// year), density (kernel density of the layout), timeline (historiograph
+    /// of the most cited works).
+    #[arg(long, default_value = "clusters", value_parser = parse_view)]
+    pub view: citemap::render::svg::View,
+    /// PNG resolution in dots per inch (sets the scale to DPI/96 and records it in the file).
+    #[arg(long)]
+    pub dpi: Option<f32>,
+    /// Transparent background (no white rectangle; PNG with alpha).
+    #[arg(long)]
+    pub transparent: bool,
+}
+
+fn parse_view(s: &str) -> Result<citemap::render::svg::View, String> {
+    citemap::render::svg::View::parse(s)
+        .ok_or_else(|| format!("unknown view {s:?}; use clusters, overlay-year, density or timeline"))
 }
 
 /// Today's date (UTC) as YYYY-MM-DD, or the one SOURCE_DATE_EPOCH names.
@@ -128,6 +144,9 @@ impl PictureArgs {
             cluster_separation: self.cluster_separation,
             no_legend: self.no_legend,
             raw_csv: false,
+            view: self.view,
+            dpi: self.dpi,
+            transparent: self.transparent,
         }
     }
 }
@@ -144,6 +163,10 @@ pub struct RenderCmd {
     /// Draw the full graph (people, venues, subjects too) instead of the clustered network.
     #[arg(long)]
     full: bool,
+    /// VOSviewer thesaurus file (label<TAB>replace by) applied to terms,
+    /// names and venues before networks and cluster names.
+    #[arg(long, value_name = "FILE")]
+    thesaurus: Option<PathBuf>,
     #[command(flatten)]
     picture: PictureArgs,
     #[command(flatten)]
@@ -152,9 +175,15 @@ pub struct RenderCmd {
 
 /// Runs `render`.
 pub fn render(a: &RenderCmd, ctx: &Ctx) -> Result<ExitCode> {
-    let (_, corpus) = load_corpus(ctx)?;
+    let (_, mut corpus) = load_corpus(ctx)?;
+    super::analyse::apply_thesaurus(a.thesaurus.as_deref(), &mut corpus)?;
     let an = analyse(&corpus, &ctx.config, &a.network, &default_cluster_args())?;
-    let g = if a.full { &an.graph } else { &an.network };
+    // The historiograph needs the citations themselves, which the full graph keeps.
+    let g = if a.full || a.picture.view == citemap::render::svg::View::Timeline {
+        &an.graph
+    } else {
+        &an.network
+    };
     let ra = a.picture.render_args(a.out.clone(), a.format.clone());
     let files = super::files::output_set(|| super::render::run(&ra, g))?;
     if !ctx.quiet {

@@ -1,9 +1,13 @@
 //! `citemap export --format FORMAT --out FILE`: write what is stored.
 //!
 //! Graph formats (dot, graphml, gexf, vosviewer, vosviewer-txt, pajek, csv,
-//! json, html, svg, png) write the full graph with clusters and metrics;
-//! record formats (ris, csl-json) write the deduplicated corpus for reference
-//! managers and screening tools.
+//! json, html, svg, png) write what `map` draws by default: the network of
+//! works with their clusters, cluster names, sizes (citations), positions
+//! and metrics, so every tool opens the same map. `--graph full` writes the
+//! typed graph instead (works, people, organisations, venues, subjects and
+//! every edge kind). Record formats (ris, csl-json) write the deduplicated
+//! corpus for reference managers and screening tools; with `--with-cited`,
+//! each cited-only work names the papers it was cited by (`N1` / `note`).
 
 use super::analyse::{analyse, default_cluster_args};
 use super::commands::{load_corpus, run_date};
@@ -32,11 +36,31 @@ pub struct Args {
     /// spreadsheet from running a cell starting with = + - @ as a formula.
     #[arg(long)]
     raw_csv: bool,
+    /// Graph formats: `map` (the clustered network of works that `map` draws)
+    /// or `full` (the typed graph of works, people, venues and subjects).
+    #[arg(long, value_enum, default_value_t = GraphChoice::Map)]
+    graph: GraphChoice,
+    /// Graph formats: VOSviewer thesaurus file (label<TAB>replace by) applied
+    /// to terms, names and venues before networks and cluster names.
+    #[arg(long, value_name = "FILE")]
+    thesaurus: Option<PathBuf>,
+}
+
+/// Which graph a graph export writes.
+#[derive(clap::ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum GraphChoice {
+    /// The clustered network of works (what `map` draws).
+    Map,
+    /// The typed graph: works, people, organisations, venues, subjects.
+    Full,
 }
 
 /// Runs `export`.
 pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
-    let (_, corpus) = load_corpus(ctx)?;
+    let (_, mut corpus) = load_corpus(ctx)?;
+    if !matches!(args.format.as_str(), "ris" | "csl-json") {
+        super::analyse::apply_thesaurus(args.thesaurus.as_deref(), &mut corpus)?;
+    }
     if corpus.works.is_empty() {
         bail!("the store holds no records: nothing written, {} left as it was", args.out.display());
     }
@@ -55,23 +79,33 @@ fn write(args: &Args, ctx: &Ctx, corpus: &citemap::model::Corpus) -> Result<Vec<
     Ok(match args.format.as_str() {
         "ris" | "csl-json" => {
             let records = export::records::from_corpus(corpus, args.with_cited);
+            let notes = export::records::notes(corpus, args.with_cited);
             if args.format == "ris" {
-                write_atomic(&args.out, |w| export::ris::write(&records, w))?;
+                write_atomic(&args.out, |w| export::ris::write_noted(&records, &notes, w))?;
             } else {
-                write_atomic(&args.out, |w| export::csl_json::write(&records, w))?;
+                write_atomic(&args.out, |w| export::csl_json::write_noted(&records, &notes, w))?;
             }
             vec![args.out.clone()]
         }
         _ => {
             let an = analyse(corpus, &ctx.config, &NetworkArgs::default(), &default_cluster_args())?;
+            let (g, what) = match args.graph {
+                GraphChoice::Map => (&an.network, "works"),
+                GraphChoice::Full => (&an.graph, "nodes"),
+            };
             let ra = RenderArgs {
                 output: args.out.clone(),
                 format: Some(args.format.clone()),
+                title: Some(format!(
+                    "citemap: {} {what} in {} clusters",
+                    g.graph.node_count(),
+                    an.clusters.summaries.len()
+                )),
                 date: Some(run_date()),
                 raw_csv: args.raw_csv,
                 ..RenderArgs::default()
             };
-            super::render::run(&ra, &an.graph)?
+            super::render::run(&ra, g)?
         }
     })
 }

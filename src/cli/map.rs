@@ -28,6 +28,10 @@ pub struct Args {
     /// Files to write (overrides map.formats): dot, graphml, svg, png.
     #[arg(long, value_delimiter = ',')]
     format: Vec<String>,
+    /// VOSviewer thesaurus file (label<TAB>replace by) applied to terms,
+    /// names and venues before networks and cluster names.
+    #[arg(long, value_name = "FILE")]
+    thesaurus: Option<PathBuf>,
     #[command(flatten)]
     picture: super::commands::PictureArgs,
 }
@@ -80,6 +84,8 @@ struct Summary<'a> {
     clusters: Vec<ClusterLine>,
     picture_date: Option<String>,
     outputs: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    thesaurus: Option<super::analyse::ThesaurusReport>,
 }
 
 /// One cluster in the summary.
@@ -143,7 +149,8 @@ fn write_map(
     formats: Vec<String>,
 ) -> Result<ExitCode> {
     super::progress::step(format_args!("resolving {} records", records.len()));
-    let corpus = resolve::resolve(records, &ctx.config.resolve);
+    let mut corpus = resolve::resolve(records, &ctx.config.resolve);
+    let thesaurus = super::analyse::apply_thesaurus(args.thesaurus.as_deref(), &mut corpus)?;
     let an = analyse(&corpus, &ctx.config, &NetworkArgs::default(), &default_cluster_args())?;
     let g = &an.graph;
 
@@ -172,6 +179,12 @@ fn write_map(
                     ));
                 }
                 picture_date = ra.date.clone();
+                if ra.view == citemap::render::svg::View::Timeline {
+                    // The historiograph draws citations, which the full graph keeps.
+                    super::render::run_at(&ra, g, None)?;
+                    outputs.push(name);
+                    continue;
+                }
                 if laid_out.is_none() && ra.engine.trim().eq_ignore_ascii_case("builtin") {
                     laid_out = Some(super::render::positions(&an.network, &ra));
                 }
@@ -239,6 +252,7 @@ fn write_map(
             .collect(),
         picture_date,
         outputs,
+        thesaurus,
     };
     let json = serde_json::to_string_pretty(&summary)?;
     write_atomic(&args.out.join("summary.json"), |w| {

@@ -89,6 +89,19 @@ fn check<T>(r: &Lookup<T>, out: &mut dyn Write) -> Result<bool> {
     }
 }
 
+/// Works listed per row of a table before "+N more".
+const SHOWN_WORKS: usize = 3;
+
+/// The first `shown` labels joined with "; ", then "+N more" when there are more.
+pub fn works_cell<'a>(labels: impl ExactSizeIterator<Item = &'a str>, shown: usize) -> String {
+    let total = labels.len();
+    let mut cell: Vec<String> = labels.take(shown).map(str::to_string).collect();
+    if total > shown {
+        cell.push(format!("+{} more", total - shown));
+    }
+    cell.join("; ")
+}
+
 fn who(p: &PersonRef) -> String {
     format!("{} ({}, {} works)", p.name, p.id, p.works)
 }
@@ -104,18 +117,18 @@ pub fn coauthors(args: &CoauthorsArgs, corpus: &Corpus, out: &mut dyn Write) -> 
     }
     if let Lookup::Found { result } = r {
         writeln!(out, "{}: {} collaborators", who(&result.person), result.collaborators.len())?;
-        writeln!(out, "{:>5}  {:>5}  {:<30}  {:<20}  works", "depth", "joint", "name", "via")?;
+        // The id column tells apart two people (or two spellings) with one name.
+        writeln!(out, "{:>5}  {:>5}  {:<14}  {:<30}  {:<20}  works", "depth", "joint", "id", "name", "via")?;
         for c in &result.collaborators {
-            let works: Vec<&str> = c.works.iter().take(3).map(|w| w.label.as_str()).collect();
-            let via = c.via.as_ref().map_or("", |v| v.name.as_str());
             writeln!(
                 out,
-                "{:>5}  {:>5}  {:<30}  {:<20}  {}",
+                "{:>5}  {:>5}  {:<14}  {:<30}  {:<20}  {}",
                 c.depth,
                 c.joint_works,
+                c.person.id,
                 c.person.name,
-                via,
-                works.join("; ")
+                c.via.as_ref().map_or("", |v| v.name.as_str()),
+                works_cell(c.works.iter().map(|w| w.label.as_str()), SHOWN_WORKS)
             )?;
         }
     }
@@ -207,4 +220,15 @@ pub fn top(
         )?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::works_cell;
+
+    #[test]
+    fn long_work_lists_say_how_many_more() {
+        assert_eq!(works_cell(["a", "b"].into_iter(), 3), "a; b");
+        assert_eq!(works_cell(["a", "b", "c", "d", "e"].into_iter(), 3), "a; b; c; +2 more");
+    }
 }

@@ -13,7 +13,8 @@ use citemap::export::{csv, dot, gexf, graphml, html, json, pajek, vosviewer};
 use citemap::graph::CitationGraph;
 use citemap::layout::{layout, LayoutOptions, Positions};
 use citemap::render::graphviz::{self, Engine, OutputFormat};
-use citemap::render::svg::{self, RenderOptions};
+use citemap::render::raster;
+use citemap::render::svg::{self, RenderOptions, View};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -48,6 +49,12 @@ pub struct RenderArgs {
     pub no_legend: bool,
     /// CSV cells as they are, without the formula guard (`--raw-csv`).
     pub raw_csv: bool,
+    /// What pictures show (`--view`).
+    pub view: View,
+    /// PNG resolution (`--dpi`; overrides the scale with DPI/96).
+    pub dpi: Option<f32>,
+    /// Transparent background (`--transparent`).
+    pub transparent: bool,
 }
 
 impl Default for RenderArgs {
@@ -67,6 +74,9 @@ impl Default for RenderArgs {
             cluster_separation: LayoutOptions::default().cluster_separation,
             no_legend: false,
             raw_csv: false,
+            view: View::Clusters,
+            dpi: None,
+            transparent: false,
         }
     }
 }
@@ -163,16 +173,23 @@ pub fn run_at(
         date: args.date.clone(),
         max_labels: args.max_labels,
         legend: !args.no_legend,
-        scale: args.scale,
+        scale: args.dpi.filter(|d| d.is_finite() && *d > 0.0).map_or(args.scale, |d| d / 96.0),
+        view: args.view,
+        transparent: args.transparent,
         ..RenderOptions::default()
     };
     let files = match format.as_str() {
         "svg" => {
-            let s = svg::render_svg(graph, &positions(graph, args), &ropts());
+            let o = ropts();
+            let positions = if o.view == View::Timeline { Vec::new() } else { positions(graph, args) };
+            let s = svg::render_svg(graph, &positions, &o);
             vec![write_file(out, |w| w.write_all(s.as_bytes()))?]
         }
         "png" => {
-            let png = svg::render_png(graph, &positions(graph, args), &ropts())?;
+            let o = ropts();
+            let positions = if o.view == View::Timeline { Vec::new() } else { positions(graph, args) };
+            let png = svg::render_png(graph, &positions, &o)?;
+            let png = raster::with_dpi(png, svg::dpi_of_scale(o.scale));
             vec![write_file(out, |w| w.write_all(&png))?]
         }
         "pdf" => bail!("PDF needs Graphviz: pass --engine dot, sfdp or neato"),

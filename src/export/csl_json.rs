@@ -106,6 +106,11 @@ pub fn record_item(r: &Record, id: &str) -> Value {
 /// (`at.record`), made unique with a `-2`, `-3` ... suffix, or `item-N` when a
 /// record has no key.
 pub fn write(records: &[Record], w: &mut dyn Write) -> io::Result<()> {
+    write_noted(records, &[], w)
+}
+
+/// Like [`write`], with `notes[i]` (when given) as the `note` of item `i`.
+pub fn write_noted(records: &[Record], notes: &[Option<String>], w: &mut dyn Write) -> io::Result<()> {
     let mut used = BTreeSet::new();
     let mut items = Vec::with_capacity(records.len());
     for (i, r) in records.iter().enumerate() {
@@ -117,7 +122,11 @@ pub fn write(records: &[Record], w: &mut dyn Write) -> io::Result<()> {
             n += 1;
         }
         used.insert(id.clone());
-        items.push(record_item(r, &id));
+        let mut item = record_item(r, &id);
+        if let (Some(Some(n)), Value::Object(m)) = (notes.get(i), &mut item) {
+            m.insert("note".into(), json!(n));
+        }
+        items.push(item);
     }
     serde_json::to_writer_pretty(&mut *w, &Value::Array(items)).map_err(io::Error::other)?;
     writeln!(w)

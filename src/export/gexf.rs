@@ -85,10 +85,7 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
     let dynamic = gr.node_weights().any(|n| matches!(n.attrs.get(attr::YEAR), Some(Attr::Int(_))));
 
     writeln!(w, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
-    writeln!(
-        w,
-        r#"<gexf xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3/viz" xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance" xsi:schemaLocation="http://gexf.net/1.3 http://gexf.net/1.3/gexf.xsd" version="1.3">"#
-    )?;
+    writeln!(w, r#"<gexf xmlns="http://gexf.net/1.3" xmlns:viz="http://gexf.net/1.3/viz" version="1.3">"#)?;
     match opts.date.as_deref().filter(|d| !d.trim().is_empty()) {
         Some(d) => writeln!(w, "  <meta lastmodifieddate=\"{}\">", xml(d.trim()))?,
         None => writeln!(w, "  <meta>")?,

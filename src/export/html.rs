@@ -204,15 +204,22 @@ const SCRIPT: &str = r##"
   $("subtitle").textContent = [data.date, nodes.length + " nodes", edges.length + " links"].filter(Boolean).join(" \u00b7 ");
   document.title = data.title;
 
-  const years = nodes.map((n) => n.year).filter((y) => Number.isInteger(y));
+  // The filter spans the corpus papers' years (cited works reach back to
+  // antiquity); with the bounds at their defaults, older and newer works stay shown.
+  const paperYears = nodes.filter((n) => n.kind === "paper").map((n) => n.year).filter((y) => Number.isInteger(y));
+  const years = paperYears.length ? paperYears : nodes.map((n) => n.year).filter((y) => Number.isInteger(y));
   const ymin = years.reduce((a, b) => Math.min(a, b), years.length ? years[0] : 0);
   const ymax = years.reduce((a, b) => Math.max(a, b), years.length ? years[0] : 0);
-  // Label candidates, biggest first (sorted once, not on every frame).
-  const bySize = nodes.map((n, i) => i).sort((a, b) => nodes[b].r - nodes[a].r || a - b);
+  // Label candidates, most important first (sorted once, not on every
+  // frame): size (citations) plus links, so a corpus paper with many
+  // references but few citations (the centre of a star) is labelled too.
+  const score = nodes.map((n, i) => n.r + 2 * Math.sqrt(neighbours[i].length));
+  const bySize = nodes.map((n, i) => i).sort((a, b) => score[b] - score[a] || a - b);
   const yFrom = $("year-from"), yTo = $("year-to");
   yFrom.value = ymin; yTo.value = ymax; yFrom.min = yTo.min = ymin; yFrom.max = yTo.max = ymax;
   let range = [ymin, ymax];
-  const visible = (n) => n.year === undefined || !years.length || (n.year >= range[0] && n.year <= range[1]);
+  const visible = (n) => n.year === undefined || !years.length ||
+    ((n.year >= range[0] || range[0] <= ymin) && (n.year <= range[1] || range[1] >= ymax));
 
   for (const c of data.clusters) {
     const li = document.createElement("li");
@@ -274,7 +281,11 @@ const SCRIPT: &str = r##"
     for (const i of order) {
       const n = nodes[i];
       const w = ctx.measureText(n.label).width, h = 14 / view.s;
-      const b = [n.x + n.r + 2 / view.s, n.y - h / 2, n.x + n.r + 2 / view.s + w, n.y + h / 2];
+      // Right of the node, or left of it when the canvas (beside the panel) ends first.
+      const right = (canvas.clientWidth - view.x) / view.s - 4 / view.s;
+      let b = [n.x + n.r + 2 / view.s, n.y - h / 2, n.x + n.r + 2 / view.s + w, n.y + h / 2];
+      if (b[2] > right) b = [n.x - n.r - 2 / view.s - w, b[1], n.x - n.r - 2 / view.s, b[3]];
+      if (b[0] < -view.x / view.s || b[2] > right) continue;
       if (boxes.some((o) => b[0] < o[2] && o[0] < b[2] && b[1] < o[3] && o[1] < b[3])) continue;
       boxes.push(b);
       ctx.fillText(n.label, b[0], n.y + 4 / view.s);
@@ -397,7 +408,7 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
 <header>
 <h1 id="title">{title}</h1>
 <span id="subtitle"></span>
-<input id="search" type="search" placeholder="Search title or author" aria-label="Search title or author">
+<input id="search" type="search" placeholder="Search title, author or DOI" aria-label="Search title, author or DOI">
 <label>Years <input id="year-from" type="number" aria-label="From year"> to <input id="year-to" type="number" aria-label="To year"></label>
 <span id="status"></span>
 </header>

@@ -1,6 +1,7 @@
-//! JSON node-link writer, readable by networkx's `node_link_graph`
-//! (`{"directed", "multigraph", "graph", "nodes": [{id, kind, label, ...}],
-//! "links": [{source, target, kind, weight, ...}]}`).
+//! JSON node-link writer, readable by networkx's `node_link_graph` with its
+//! defaults from networkx 3.4 on (`{"directed", "multigraph", "graph",
+//! "nodes": [{id, kind, label, ...}], "edges": [{source, target, kind,
+//! weight, ...}]}`; networkx before 3.4 reads it with `link="edges"`).
 //!
 //! Attributes keep their types (strings, integers, numbers, booleans); floats
 //! go through [`format_float`], so output is byte-stable.
@@ -93,7 +94,7 @@ pub fn to_value(g: &CitationGraph, opts: &Options) -> Value {
     doc.insert("multigraph".into(), Value::Bool(multigraph));
     doc.insert("graph".into(), Value::Object(Map::new()));
     doc.insert("nodes".into(), Value::Array(nodes));
-    doc.insert("links".into(), Value::Array(links));
+    doc.insert("edges".into(), Value::Array(links));
     Value::Object(doc)
 }
 

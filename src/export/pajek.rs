@@ -4,12 +4,16 @@
 //! Vertices are numbered 1..n in node order with a quoted label (Pajek has no
 //! escape for `"`, so quotes become `'`, backslashes `/`, line breaks and tabs
 //! spaces, and other control characters are dropped).
+//! Labels are unique: readers such as networkx's `read_pajek` key vertices by
+//! label, so a label shared by several nodes ("n.d.", "Smith et al. 2019")
+//! gets the node id appended (`"Smith et al. 2019 [W1a2b…]"`) on every one of them.
 //! Directed edge kinds go under `*Arcs`, the derived undirected networks under
 //! `*Edges`, each with its weight.
 
 use crate::graph::{attr, format_float, Attr, CitationGraph};
 use crate::layout::bounds;
 use petgraph::visit::EdgeRef;
+use std::collections::HashMap;
 use std::io::{self, Write};
 
 /// What a vertex label shows.
@@ -52,13 +56,26 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
     let gr = &g.graph;
     writeln!(w, "*Vertices {}", gr.node_count())?;
     let b = opts.positions.as_deref().and_then(bounds);
+    let texts: Vec<String> = gr
+        .node_weights()
+        .map(|n| match opts.label {
+            VertexLabel::Label if !n.label.trim().is_empty() => quote(&n.label),
+            _ => quote(&n.id),
+        })
+        .collect();
+    let mut seen: HashMap<&str, usize> = HashMap::with_capacity(texts.len());
+    for t in &texts {
+        *seen.entry(t.as_str()).or_insert(0) += 1;
+    }
     for ix in gr.node_indices() {
         let n = &gr[ix];
-        let text = match opts.label {
-            VertexLabel::Label if !n.label.trim().is_empty() => &n.label,
-            _ => &n.id,
-        };
-        write!(w, "{} {}", ix.index() + 1, quote(text))?;
+        let text = &texts[ix.index()];
+        if seen.get(text.as_str()).copied().unwrap_or(0) > 1 && text != &quote(&n.id) {
+            let inner = &text[1..text.len() - 1];
+            write!(w, "{} {}", ix.index() + 1, quote(&format!("{inner} [{}]", n.id)))?;
+        } else {
+            write!(w, "{} {text}", ix.index() + 1)?;
+        }
         if let (Some(p), Some((x0, y0, x1, y1))) = (opts.positions.as_ref(), b) {
             let (x, y) = p.get(ix.index()).copied().unwrap_or((x0, y0));
             let side = (x1 - x0).max(y1 - y0).max(f32::MIN_POSITIVE);

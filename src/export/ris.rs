@@ -6,7 +6,7 @@
 //! reader gives them back to the record, or to the author when there is one),
 //! `T2`/`JO` (venue), `J2` (abbreviation), `PY` and `DA` (`YYYY/MM/DD/`), `ET`
 //! (e-publication date), `VL`, `IS`, `SP`/`EP`, `DO`, `AN` (PMID and WoS UT),
-//! `C2` (PMCID), `SN` (ISSN, ISBN), `PB`, `AB`, `KW` (keywords, then subject
+//! `C2` (PMCID), `UR` (Scopus record URL carrying the EID), `SN` (ISSN, ISBN), `PB`, `AB`, `KW` (keywords, then subject
 //! headings), `LA`, `M3` (specific document type) and `ER`. Values are written
 //! on one line (newlines become spaces) so no reader mistakes them for tags.
 //! The mapping of one record is [`record_lines`], so callers with other
@@ -104,6 +104,10 @@ pub fn record_lines(r: &Record) -> Vec<(&'static str, String)> {
             Identifier::Wos(w) => wos = wos.or(Some(w.as_str())),
             Identifier::Pmcid(p) => push("C2", Some(p)),
             Identifier::Isbn(i) => push("SN", Some(i)),
+            // Scopus's own RIS form, which readers (ours too) take the EID from.
+            Identifier::Eid(e) => {
+                push("UR", Some(&format!("https://www.scopus.com/inward/record.uri?eid={e}")))
+            }
             _ => {}
         }
     }
@@ -148,8 +152,19 @@ pub fn record_lines(r: &Record) -> Vec<(&'static str, String)> {
 
 /// Writes `records` as RIS, in the order given, one blank line after each `ER`.
 pub fn write(records: &[Record], w: &mut dyn Write) -> io::Result<()> {
-    for r in records {
-        for (tag, value) in record_lines(r) {
+    write_noted(records, &[], w)
+}
+
+/// Like [`write`], with `notes[i]` (when given) as the `N1` of record `i`
+/// (e.g. which papers cited a reference: [`super::records::notes`]).
+pub fn write_noted(records: &[Record], notes: &[Option<String>], w: &mut dyn Write) -> io::Result<()> {
+    for (i, r) in records.iter().enumerate() {
+        let mut lines = record_lines(r);
+        if let Some(n) = notes.get(i).and_then(|n| n.as_deref()).filter(|n| !n.trim().is_empty()) {
+            let at = lines.len().saturating_sub(1);
+            lines.insert(at, ("N1", one_line(n)));
+        }
+        for (tag, value) in lines {
             // No control byte (NUL, ESC, a stray line break) reaches the file.
             let value = crate::text_safety::strip_controls(&value).replace('\n', " ");
             if value.is_empty() {

@@ -146,8 +146,10 @@ pub fn start_position(id: &str, seed: u64, spread: f32) -> (f32, f32) {
 }
 
 /// Start positions of every node: a seeded hash of its id, inside its
-/// cluster's region when `opts.cluster_start` (cluster centres on a sunflower
-/// spiral, largest cluster in the middle, region area proportional to size).
+/// cluster's region when `opts.cluster_start` (region area proportional to
+/// size; the largest cluster in the middle, the others at golden-angle steps
+/// just outside the clusters before them, so no cluster starts inside
+/// another's region and none is split by a neighbour from the first step).
 /// Depends on ids and cluster attributes only, not on node order.
 pub fn start_positions(graph: &CitationGraph, opts: &LayoutOptions, spread: f32) -> Positions {
     let cl = clusters(graph);
@@ -161,6 +163,19 @@ pub fn start_positions(graph: &CitationGraph, opts: &LayoutOptions, spread: f32)
     let rank: BTreeMap<i64, usize> =
         sizes.keys().filter(|&&c| c > 0).enumerate().map(|(r, &c)| (c, r)).collect();
     const GOLDEN_ANGLE: f32 = 2.399_963;
+    // Distance of each cluster's centre from the middle: the radius of the
+    // disc holding every cluster before it, plus its own radius.
+    let mut before = 0.0f32;
+    let centre_distance: BTreeMap<i64, f32> = sizes
+        .iter()
+        .filter(|(&c, _)| c > 0)
+        .map(|(&c, &size)| {
+            let own = (size as f32 / n).sqrt();
+            let rho = if before == 0.0 { 0.0 } else { spread * ((before / n).sqrt() + own) };
+            before += size as f32;
+            (c, rho)
+        })
+        .collect();
     graph
         .graph
         .node_weights()
@@ -170,7 +185,7 @@ pub fn start_positions(graph: &CitationGraph, opts: &LayoutOptions, spread: f32)
                 let size = sizes.get(&c).copied().unwrap_or(1) as f32;
                 let radius = spread * (size / n).sqrt();
                 let (jx, jy) = start_position(&node.id, opts.seed, radius);
-                let rho = spread * 1.2 * (r as f32 / k as f32).sqrt();
+                let rho = centre_distance.get(&c).copied().unwrap_or(0.0);
                 let theta = r as f32 * GOLDEN_ANGLE;
                 (rho * theta.cos() + jx, rho * theta.sin() + jy)
             }
@@ -267,9 +282,127 @@ pub fn layout(graph: &CitationGraph, opts: &LayoutOptions) -> Positions {
         let w = node_weights(graph);
         let max_w = w.iter().cloned().fold(0.0, f64::max);
         let rel: Vec<f32> = w.iter().map(|&x| relative_radius(x, max_w, n)).collect();
+        if opts.cluster_start && sep > 1.0 {
+            pack_clusters(&mut pos, &cl, &rel);
+        }
         remove_overlaps(&mut pos, &rel, 40);
     }
     pos
+}
+
+/// Most clusters [`pack_clusters`] separates (pairwise, so bounded).
+const PACK_MAX_CLUSTERS: usize = 400;
+
+/// Makes each cluster one region: every cluster (of 2 nodes or more) gets a
+/// disc at the median of its members' positions, sized to hold its node
+/// discs; the cluster discs are pushed apart until none overlaps another, and
+/// each cluster's nodes are drawn into its disc (shrunk towards the centre so
+/// that 90% of them fit, the rest clamped to the rim), keeping their
+/// arrangement. A cluster that the forces left in pieces (a paper and its
+/// reference list far from the rest) is so joined again. Unclustered nodes
+/// stay. Clusters past [`PACK_MAX_CLUSTERS`] (tiny ones) are left as they are.
+///
+/// Complexity: O(n log n + c² · passes) for c ≤ 400 clusters.
+fn pack_clusters(pos: &mut [(f32, f32)], cl: &[i64], rel_radius: &[f32]) {
+    let Some((x0, y0, x1, y1)) = bounds(pos) else { return };
+    let side = (x1 - x0).max(y1 - y0);
+    if !(side.is_finite() && side > 0.0) {
+        return;
+    }
+    let mut members: BTreeMap<i64, Vec<usize>> = BTreeMap::new();
+    for (i, &c) in cl.iter().enumerate() {
+        if c > 0 && i < pos.len() && i < rel_radius.len() && pos[i].0.is_finite() && pos[i].1.is_finite() {
+            members.entry(c).or_default().push(i);
+        }
+    }
+    members.retain(|_, m| m.len() >= 2);
+    if members.len() < 2 || members.len() > PACK_MAX_CLUSTERS {
+        return;
+    }
+    let median = |v: &mut Vec<f32>| -> f32 {
+        v.sort_by(f32::total_cmp);
+        v.get(v.len() / 2).copied().unwrap_or(0.0)
+    };
+    // Centre and radius of each cluster: its node discs (with the overlap
+    // pass's margin) at a packing density of 0.6.
+    let mut discs: Vec<(f32, f32, f32)> = members
+        .values()
+        .map(|list| {
+            let area: f32 = list.iter().map(|&i| (rel_radius[i].max(0.0) * side * 1.15).powi(2)).sum();
+            let r = (area / 0.6).sqrt();
+            let cx = median(&mut list.iter().map(|&i| pos[i].0).collect());
+            let cy = median(&mut list.iter().map(|&i| pos[i].1).collect());
+            (cx, cy, r)
+        })
+        .collect();
+    let old: Vec<(f32, f32)> = discs.iter().map(|d| (d.0, d.1)).collect();
+    // Drawn in, clusters take less room than the forces gave them: bring the
+    // centres together (about their mean) until the closest pair touches, so
+    // the picture is not mostly gaps. Unclustered nodes move with them.
+    let mut contraction = 0.0f32;
+    for a in 0..discs.len() {
+        for b in a + 1..discs.len() {
+            let d = (discs[b].0 - discs[a].0).hypot(discs[b].1 - discs[a].1);
+            let need = (discs[a].2 + discs[b].2) * 1.02;
+            contraction = contraction.max(if d > 1e-6 { need / d } else { 1.0 });
+        }
+    }
+    let (mx, my) = (
+        discs.iter().map(|d| d.0).sum::<f32>() / discs.len() as f32,
+        discs.iter().map(|d| d.1).sum::<f32>() / discs.len() as f32,
+    );
+    if contraction > 0.0 && contraction < 1.0 {
+        for d in &mut discs {
+            d.0 = mx + (d.0 - mx) * contraction;
+            d.1 = my + (d.1 - my) * contraction;
+        }
+        for (i, &c) in cl.iter().enumerate() {
+            if let (true, Some(p)) = (c <= 0 || !members.contains_key(&c), pos.get_mut(i)) {
+                *p = (mx + (p.0 - mx) * contraction, my + (p.1 - my) * contraction);
+            }
+        }
+    }
+    for _ in 0..200 {
+        let mut moved = false;
+        for a in 0..discs.len() {
+            for b in a + 1..discs.len() {
+                let (dx, dy) = (discs[b].0 - discs[a].0, discs[b].1 - discs[a].1);
+                let d = dx.hypot(dy);
+                let need = (discs[a].2 + discs[b].2) * 1.02;
+                if d >= need {
+                    continue;
+                }
+                moved = true;
+                // Push apart along the line between them, the smaller disc more.
+                let (ux, uy) = if d > 1e-6 { (dx / d, dy / d) } else { (1.0, 0.0) };
+                let push = need - d;
+                let (ra, rb) = (discs[a].2.powi(2), discs[b].2.powi(2));
+                let share_a = rb / (ra + rb).max(1e-12);
+                discs[a].0 -= ux * push * share_a;
+                discs[a].1 -= uy * push * share_a;
+                discs[b].0 += ux * push * (1.0 - share_a);
+                discs[b].1 += uy * push * (1.0 - share_a);
+            }
+        }
+        if !moved {
+            break;
+        }
+    }
+    for ((list, &(cx, cy, r)), &(ox, oy)) in members.values().zip(&discs).zip(&old) {
+        let mut d: Vec<f32> = list.iter().map(|&i| (pos[i].0 - ox).hypot(pos[i].1 - oy)).collect();
+        d.sort_by(f32::total_cmp);
+        let q90 = d.get(d.len() * 9 / 10).copied().unwrap_or(0.0);
+        let scale = if q90 > 0.0 { (r / q90).min(1.0) } else { 1.0 };
+        for &i in list {
+            let (mut vx, mut vy) = ((pos[i].0 - ox) * scale, (pos[i].1 - oy) * scale);
+            let len = vx.hypot(vy);
+            if len > r && len > 0.0 {
+                vx *= r / len;
+                vy *= r / len;
+            }
+            pos[i] = (cx + vx, cy + vy);
+        }
+    }
 }
 
 /// Axis-aligned bounds `(min_x, min_y, max_x, max_y)` of finite positions.

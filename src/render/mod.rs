@@ -1,5 +1,6 @@
-//! Pictures: SVG drawing of a laid-out graph and PNG rasterisation with an
-//! embedded font, so a fresh machine renders the same picture.
+//! Pictures: SVG drawing of a laid-out graph (cluster, year-overlay and
+//! density views), the historiograph (`timeline`), and PNG rasterisation with
+//! an embedded font, so a fresh machine renders the same picture.
 pub mod escape;
 pub mod graphviz;
 pub mod heatmap;
@@ -7,3 +8,4 @@ pub mod labels;
 pub mod metrics;
 pub mod raster;
 pub mod svg;
+pub mod timeline;

@@ -63,6 +63,33 @@ pub fn svg_to_png(svg: &str, scale: f32) -> Result<Vec<u8>, Error> {
     pixmap.encode_png().map_err(|e| Error::Png(e.to_string()))
 }
 
+/// Records `dpi` in a PNG (a `pHYs` chunk right after `IHDR`, pixels per
+/// metre), so layout programs place the picture at its print size. Bytes
+/// that are not a PNG with an `IHDR` first are returned unchanged.
+pub fn with_dpi(png: Vec<u8>, dpi: f32) -> Vec<u8> {
+    const SIG: usize = 8;
+    // Signature, then IHDR: length (4) + "IHDR" (4) + 13 bytes + CRC (4).
+    let ihdr_end = SIG + 4 + 4 + 13 + 4;
+    if !(dpi.is_finite() && dpi > 0.0) || png.len() < ihdr_end || png.get(SIG + 4..SIG + 8) != Some(b"IHDR") {
+        return png;
+    }
+    let ppm = (dpi as f64 / 0.0254).round().clamp(1.0, u32::MAX as f64) as u32;
+    let mut body = Vec::with_capacity(13);
+    body.extend_from_slice(b"pHYs");
+    body.extend_from_slice(&ppm.to_be_bytes());
+    body.extend_from_slice(&ppm.to_be_bytes());
+    body.push(1); // unit: metre
+    let mut crc = flate2::Crc::new();
+    crc.update(&body);
+    let mut out = Vec::with_capacity(png.len() + 21);
+    out.extend_from_slice(&png[..ihdr_end]);
+    out.extend_from_slice(&9u32.to_be_bytes());
+    out.extend_from_slice(&body);
+    out.extend_from_slice(&crc.sum().to_be_bytes());
+    out.extend_from_slice(&png[ihdr_end..]);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

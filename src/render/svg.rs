@@ -25,11 +25,19 @@ const LABEL_CLEAR_MAX_NODES: usize = 5_000;
 /// else fits (see [`place_labels_avoiding`]).
 const ESSENTIAL_LABELS: usize = 12;
 
-/// Paul Tol's "muted" qualitative palette: nine colours distinguishable with
-/// the common colour-vision deficiencies. Cluster `k` (1 = largest) gets
-/// `PALETTE[k - 1]`; clusters past the ninth share [`OTHER_COLOUR`].
-pub const PALETTE: [&str; 9] =
-    ["#332288", "#CC6677", "#117733", "#DDCC77", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499"];
+/// Cluster colours, distinguishable up to 30 clusters: Paul Tol's "muted"
+/// qualitative palette (nine colours that stay apart under the common
+/// colour-vision deficiencies) for the largest clusters, then 21 colours
+/// chosen greedily to stay at least 22 CIELAB ΔE from every colour before
+/// them and from the two greys. Cluster `k` (1 = largest) gets
+/// `PALETTE[k - 1]`; the "other" rule: clusters past the 30th share
+/// [`OTHER_COLOUR`] and one legend line ("N more clusters").
+pub const PALETTE: [&str; 30] = [
+    "#332288", "#CC6677", "#117733", "#DDCC77", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499",
+    "#00EE00", "#EE0000", "#0000EE", "#EE00EE", "#EE8800", "#004466", "#0088EE", "#44EE88", "#664422",
+    "#880000", "#EECC00", "#88CC22", "#CCAAEE", "#EE0066", "#8844EE", "#EE00AA", "#EE6644", "#EEAA88",
+    "#224422", "#00EECC", "#88CC88",
+];
 /// Colour of nodes without a cluster (cluster 0 or absent).
 pub const UNCLUSTERED_COLOUR: &str = "#9E9E9E";
 /// Colour of clusters past the palette.
@@ -65,8 +73,52 @@ pub struct RenderOptions {
     /// Draw node kinds with different shapes (circle for works, square for
     /// people and organisations, diamond for venues, triangle for subjects).
     pub shapes: bool,
-    /// PNG scale factor for [`render_png`] (2.0 for print).
+    /// PNG scale factor for [`render_png`] (2.0 for print; `--dpi N` is N / 96).
     pub scale: f32,
+    /// What the picture shows (clusters, year overlay, density).
+    pub view: View,
+    /// Leave the background transparent (PNG alpha, no white SVG rectangle).
+    pub transparent: bool,
+}
+
+/// What a map picture shows.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum View {
+    /// Nodes coloured by cluster (VOSviewer's network view).
+    #[default]
+    Clusters,
+    /// Nodes coloured by publication year on a sequential scale (VOSviewer's
+    /// overlay view); nodes without a year take the mean year of their
+    /// neighbours, else grey.
+    OverlayYear,
+    /// A kernel density estimate of the layout, weighted by node size, with
+    /// labels and no edges (VOSviewer's density view).
+    Density,
+    /// The historiograph: the most cited works by year, citation arrows
+    /// between them ([`super::timeline`]).
+    Timeline,
+}
+
+impl View {
+    /// Parses `clusters`, `overlay-year`, `density`, `timeline`.
+    pub fn parse(s: &str) -> Option<View> {
+        Some(match s.trim().to_ascii_lowercase().as_str() {
+            "clusters" | "network" => View::Clusters,
+            "overlay-year" | "overlay" | "year" => View::OverlayYear,
+            "density" => View::Density,
+            "timeline" | "historiograph" => View::Timeline,
+            _ => return None,
+        })
+    }
+    /// The name `parse` reads.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            View::Clusters => "clusters",
+            View::OverlayYear => "overlay-year",
+            View::Density => "density",
+            View::Timeline => "timeline",
+        }
+    }
 }
 
 impl Default for RenderOptions {
@@ -84,6 +136,8 @@ impl Default for RenderOptions {
             legend: true,
             shapes: true,
             scale: 1.0,
+            view: View::Clusters,
+            transparent: false,
         }
     }
 }
@@ -100,6 +154,64 @@ pub fn cluster_colour(c: i64) -> &'static str {
         c if c > PALETTE.len() as i64 => OTHER_COLOUR,
         _ => UNCLUSTERED_COLOUR,
     }
+}
+
+/// Viridis at nine stops (dark blue, old -> yellow, recent), for the year overlay.
+const SEQUENTIAL: [(u8, u8, u8); 9] = [
+    (68, 1, 84),
+    (71, 44, 122),
+    (59, 81, 139),
+    (44, 113, 142),
+    (33, 144, 141),
+    (39, 173, 129),
+    (92, 200, 99),
+    (170, 220, 50),
+    (253, 231, 37),
+];
+
+/// The sequential colour at `t` in [0, 1] as `#rrggbb`.
+pub fn sequential_colour(t: f64) -> String {
+    let t = if t.is_finite() { t.clamp(0.0, 1.0) } else { 0.0 };
+    let x = t * (SEQUENTIAL.len() - 1) as f64;
+    let i = (x.floor() as usize).min(SEQUENTIAL.len() - 2);
+    let f = x - i as f64;
+    let (a, b) = (SEQUENTIAL[i], SEQUENTIAL[i + 1]);
+    let mix = |p: u8, q: u8| (p as f64 + (q as f64 - p as f64) * f).round().clamp(0.0, 255.0) as u8;
+    format!("#{:02X}{:02X}{:02X}", mix(a.0, b.0), mix(a.1, b.1), mix(a.2, b.2))
+}
+
+/// `#rrggbb` at opacity `a` over white, as an opaque colour.
+fn on_white(hex: &str, a: f64) -> String {
+    let ch = |i: usize| u8::from_str_radix(hex.get(i..i + 2).unwrap_or("ff"), 16).unwrap_or(255) as f64;
+    let mix = |c: f64| (255.0 + (c - 255.0) * a.clamp(0.0, 1.0)).round() as u8;
+    format!("#{:02X}{:02X}{:02X}", mix(ch(1)), mix(ch(3)), mix(ch(5)))
+}
+
+/// Each node's year: its own `year`, else the mean year of its neighbours
+/// that have one (people, venues, subjects in the full graph), else `None`.
+pub fn node_years(graph: &CitationGraph) -> Vec<Option<f64>> {
+    let g = &graph.graph;
+    let own: Vec<Option<f64>> = g
+        .node_weights()
+        .map(|n| match n.attrs.get(attr::YEAR) {
+            Some(Attr::Int(y)) => Some(*y as f64),
+            Some(Attr::Float(y)) if y.is_finite() => Some(*y),
+            _ => None,
+        })
+        .collect();
+    let mut sum = vec![(0.0f64, 0usize); own.len()];
+    for e in g.edge_references() {
+        let (a, b) = (e.source().index(), e.target().index());
+        if let Some(y) = own[b] {
+            sum[a].0 += y;
+            sum[a].1 += 1;
+        }
+        if let Some(y) = own[a] {
+            sum[b].0 += y;
+            sum[b].1 += 1;
+        }
+    }
+    own.iter().zip(&sum).map(|(o, &(s, k))| o.or((k > 0).then(|| s / k as f64))).collect()
 }
 
 fn kind_colour(k: NodeKind) -> &'static str {
@@ -330,6 +442,9 @@ fn disc_stroke(r: f32) -> &'static str {
 ///
 /// Complexity: O(n log n + m log m) plus O(k²) for k ≤ `max_labels` labels.
 pub fn render_svg(graph: &CitationGraph, positions: &[(f32, f32)], opts: &RenderOptions) -> String {
+    if opts.view == View::Timeline {
+        return super::timeline::render_timeline_svg(graph, opts);
+    }
     let g = &graph.graph;
     let n = g.node_count();
     let (w, h) = (opts.width.clamp(200, 16_384) as f32, opts.height.clamp(150, 16_384) as f32);
@@ -372,31 +487,60 @@ pub fn render_svg(graph: &CitationGraph, positions: &[(f32, f32)], opts: &Render
         }
     };
     let px: Vec<(f32, f32)> = pos.iter().map(|&p| frame.map(p)).collect();
-    let colour = |i: usize| -> &'static str {
-        if by_cluster {
-            cluster_colour(cl.get(i).copied().unwrap_or(0))
-        } else {
-            g.node_weight(petgraph::graph::NodeIndex::new(i))
+    let years = if opts.view == View::OverlayYear { node_years(graph) } else { Vec::new() };
+    let year_range = years.iter().flatten().fold(None, |r: Option<(f64, f64)>, &y| match r {
+        None => Some((y, y)),
+        Some((a, b)) => Some((a.min(y), b.max(y))),
+    });
+    let colours: Vec<String> = (0..n)
+        .map(|i| match (opts.view, year_range) {
+            (View::OverlayYear, Some((y0, y1))) => match years.get(i).copied().flatten() {
+                Some(y) => sequential_colour(if y1 > y0 { (y - y0) / (y1 - y0) } else { 1.0 }),
+                None => UNCLUSTERED_COLOUR.to_string(),
+            },
+            _ if by_cluster => cluster_colour(cl.get(i).copied().unwrap_or(0)).to_string(),
+            _ => g
+                .node_weight(petgraph::graph::NodeIndex::new(i))
                 .map(|n| kind_colour(n.kind))
                 .unwrap_or(UNCLUSTERED_COLOUR)
-        }
-    };
+                .to_string(),
+        })
+        .collect();
+    let colour = |i: usize| -> &str { colours.get(i).map_or(UNCLUSTERED_COLOUR, String::as_str) };
 
     let mut out = String::with_capacity(256 + n * 90);
     let _ = writeln!(
         out,
         r#"<svg xmlns="http://www.w3.org/2000/svg" width="{w}" height="{h}" viewBox="0 0 {w} {h}" font-family="{FONT_FAMILY}">"#
     );
-    let _ = writeln!(out, r##"<rect width="{w}" height="{h}" fill="#ffffff"/>"##);
+    if !opts.transparent {
+        let _ = writeln!(out, r##"<rect width="{w}" height="{h}" fill="#ffffff"/>"##);
+    }
+    let density = opts.view == View::Density;
+    if density {
+        // Over the whole drawing area (not only the node frame), so the
+        // density around nodes near the edge fades out instead of being cut.
+        let area = Rect { x0: 0.0, y0: header - 8.0, x1: w - legend_w, y1: h };
+        density_layer(&mut out, &px, &radii, area, side);
+    }
 
     // Edges, grouped into one path per colour so 40,000 edges stay a small file.
-    let edges = select_edges(graph, opts.edge_budget, opts.edges_per_node.max(1), opts.max_edges);
+    let edges = if density {
+        Vec::new()
+    } else {
+        select_edges(graph, opts.edge_budget, opts.edges_per_node.max(1), opts.max_edges)
+    };
     let total_edges = g.edge_references().filter(|e| e.source() != e.target()).count();
-    let mut paths: BTreeMap<&'static str, String> = BTreeMap::new();
+    let mut paths: BTreeMap<&str, String> = BTreeMap::new();
     for &e in edges.iter().rev() {
         let Some((a, b)) = g.edge_endpoints(e) else { continue };
         let (ca, cb) = (colour(a.index()), colour(b.index()));
-        let stroke = if ca == cb && ca != UNCLUSTERED_COLOUR && ca != OTHER_COLOUR { ca } else { "#8C8C8C" };
+        let stroke =
+            if opts.view == View::Clusters && ca == cb && ca != UNCLUSTERED_COLOUR && ca != OTHER_COLOUR {
+                ca
+            } else {
+                "#8C8C8C"
+            };
         let (p, q) = (px[a.index()], px[b.index()]);
         let d = paths.entry(stroke).or_default();
         let _ = write!(d, "M{} {}L{} {}", num(p.0), num(p.1), num(q.0), num(q.1));
@@ -419,6 +563,16 @@ pub fn render_svg(graph: &CitationGraph, positions: &[(f32, f32)], opts: &Render
     order.sort_by(|&a, &b| weights[a].total_cmp(&weights[b]).then(a.cmp(&b)));
     out.push_str("<g id=\"nodes\">\n");
     for &i in &order {
+        if density {
+            // The density is the picture; a dot marks where each work is.
+            let _ = writeln!(
+                out,
+                r##"<circle cx="{}" cy="{}" r="1.2" fill="#1A1A1A" fill-opacity="0.35"/>"##,
+                num(px[i].0),
+                num(px[i].1)
+            );
+            continue;
+        }
         let kind =
             g.node_weight(petgraph::graph::NodeIndex::new(i)).map(|n| n.kind).unwrap_or(NodeKind::Paper);
         shape(&mut out, kind, opts.shapes, px[i].0, px[i].1, radii[i], colour(i));
@@ -464,7 +618,7 @@ pub fn render_svg(graph: &CitationGraph, positions: &[(f32, f32)], opts: &Render
     // Up to a few thousand nodes a label never covers another node's disc; in
     // denser pictures that would drop nearly every label, so there only
     // labelled nodes are kept clear (the white halo keeps the text readable).
-    let obstacles: Vec<Rect> = if n <= LABEL_CLEAR_MAX_NODES {
+    let obstacles: Vec<Rect> = if n <= LABEL_CLEAR_MAX_NODES && !density {
         let labelled: BTreeSet<usize> = ranked.iter().copied().collect();
         let grow = if opts.shapes { 1.3 } else { 1.0 };
         (0..n)
@@ -503,7 +657,9 @@ pub fn render_svg(graph: &CitationGraph, positions: &[(f32, f32)], opts: &Render
         sub.push(d.trim().to_string());
     }
     sub.push(format!("{n} nodes"));
-    sub.push(if edges.len() < total_edges {
+    sub.push(if density {
+        format!("{total_edges} edges (density view)")
+    } else if edges.len() < total_edges {
         format!("{total_edges} edges ({} drawn)", edges.len())
     } else {
         format!("{total_edges} edges")
@@ -512,7 +668,33 @@ pub fn render_svg(graph: &CitationGraph, positions: &[(f32, f32)], opts: &Render
     let _ = writeln!(out, r##"<text x="16" y="54" font-size="13" fill="#555555">{}</text>"##, xml(&sub));
 
     // Legend.
-    if !entries.is_empty() {
+    if opts.legend && (opts.view == View::OverlayYear || density) {
+        let x = w - legend_w;
+        let y = header + 4.0;
+        let (heading, low, high) = match (opts.view, year_range) {
+            (View::OverlayYear, Some((y0, y1))) => {
+                ("Publication year", format!("{}", y0.round() as i64), format!("{}", y1.round() as i64))
+            }
+            (View::OverlayYear, None) => ("Publication year", "no years".to_string(), String::new()),
+            _ => ("Density", "low".to_string(), "high".to_string()),
+        };
+        colour_bar(&mut out, x, y, legend_w - 24.0, heading, &low, &high);
+        let unknown = colours.iter().filter(|c| c.as_str() == UNCLUSTERED_COLOUR).count();
+        if opts.view == View::OverlayYear && unknown > 0 {
+            let _ = writeln!(
+                out,
+                r##"<circle cx="{}" cy="{}" r="6" fill="{UNCLUSTERED_COLOUR}"/>"##,
+                num(x + 6.0),
+                num(y + 74.0)
+            );
+            let _ = writeln!(
+                out,
+                r##"<text x="{}" y="{}" font-size="12" fill="#1A1A1A">no year ({unknown})</text>"##,
+                num(x + 18.0),
+                num(y + 78.5)
+            );
+        }
+    } else if !entries.is_empty() {
         let x = w - legend_w;
         let mut y = header + 4.0;
         let _ = writeln!(
@@ -570,6 +752,107 @@ pub fn render_svg(graph: &CitationGraph, positions: &[(f32, f32)], opts: &Render
     out
 }
 
+/// A horizontal colour bar of the sequential scale with a heading and the
+/// values at both ends.
+fn colour_bar(out: &mut String, x: f32, y: f32, width: f32, heading: &str, low: &str, high: &str) {
+    let _ = writeln!(
+        out,
+        r##"<text x="{}" y="{}" font-size="14" font-weight="bold" fill="#1A1A1A">{}</text>"##,
+        num(x),
+        num(y + 13.0),
+        xml(heading)
+    );
+    let steps = 24;
+    let sw = width / steps as f32;
+    for k in 0..steps {
+        let _ = writeln!(
+            out,
+            r#"<rect x="{}" y="{}" width="{}" height="14" fill="{}"/>"#,
+            num(x + k as f32 * sw),
+            num(y + 24.0),
+            num(sw + 0.5),
+            sequential_colour(k as f64 / (steps - 1) as f64)
+        );
+    }
+    let _ = writeln!(
+        out,
+        r##"<text x="{}" y="{}" font-size="12" fill="#1A1A1A">{}</text>"##,
+        num(x),
+        num(y + 54.0),
+        xml(low)
+    );
+    let _ = writeln!(
+        out,
+        r##"<text x="{}" y="{}" font-size="12" fill="#1A1A1A" text-anchor="end">{}</text>"##,
+        num(x + width),
+        num(y + 54.0),
+        xml(high)
+    );
+}
+
+/// The density view's layer: a Gaussian kernel density of the node
+/// positions (weight: the node's radius, so much-cited works count more;
+/// bandwidth 3.5% of the plot's shorter side) on a grid of about 90 cells
+/// across the shorter side, drawn on the sequential scale and fading into
+/// white towards low density; cells below 3% of the peak stay blank.
+///
+/// Complexity: O(n k²) for k = the kernel's reach in cells (about 19).
+fn density_layer(out: &mut String, px: &[(f32, f32)], radii: &[f32], plot: Rect, side: f32) {
+    let cell = (side / 90.0).max(3.0);
+    let cols = (((plot.x1 - plot.x0) / cell).ceil() as usize).clamp(1, 2000);
+    let rows = (((plot.y1 - plot.y0) / cell).ceil() as usize).clamp(1, 2000);
+    let sigma = side * 0.035;
+    let reach = (3.0 * sigma / cell).ceil() as i64;
+    let mut grid = vec![0.0f64; cols * rows];
+    for (i, &(x, y)) in px.iter().enumerate() {
+        if !(x.is_finite() && y.is_finite()) {
+            continue;
+        }
+        let wgt = radii.get(i).copied().unwrap_or(1.0).max(0.1) as f64;
+        let (cx, cy) = (((x - plot.x0) / cell) as i64, ((y - plot.y0) / cell) as i64);
+        for dy in -reach..=reach {
+            let r = cy + dy;
+            if r < 0 || r >= rows as i64 {
+                continue;
+            }
+            for dx in -reach..=reach {
+                let c = cx + dx;
+                if c < 0 || c >= cols as i64 {
+                    continue;
+                }
+                let (gx, gy) = (plot.x0 + (c as f32 + 0.5) * cell - x, plot.y0 + (r as f32 + 0.5) * cell - y);
+                let d2 = (gx * gx + gy * gy) as f64;
+                grid[r as usize * cols + c as usize] += wgt * (-d2 / (2.0 * (sigma as f64).powi(2))).exp();
+            }
+        }
+    }
+    let peak = grid.iter().cloned().fold(0.0, f64::max);
+    if peak <= 0.0 {
+        return;
+    }
+    out.push_str("<g id=\"density\" shape-rendering=\"crispEdges\">\n");
+    for r in 0..rows {
+        for c in 0..cols {
+            let v = grid[r * cols + c] / peak;
+            if v < 0.03 {
+                continue;
+            }
+            // Opaque colours (the scale blended with white), so the slightly
+            // overlapping cells leave no seams.
+            let _ = writeln!(
+                out,
+                r#"<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>"#,
+                num(plot.x0 + c as f32 * cell),
+                num(plot.y0 + r as f32 * cell),
+                num(cell + 0.4),
+                num(cell + 0.4),
+                on_white(&sequential_colour(v), (1.6 * v).min(1.0))
+            );
+        }
+    }
+    out.push_str("</g>\n");
+}
+
 /// Draws `graph` as PNG: [`render_svg`] rasterised at `opts.scale` with the embedded font.
 pub fn render_png(
     graph: &CitationGraph,
@@ -577,6 +860,11 @@ pub fn render_png(
     opts: &RenderOptions,
 ) -> Result<Vec<u8>, raster::Error> {
     raster::svg_to_png(&render_svg(graph, positions, opts), opts.scale)
+}
+
+/// Dots per inch of a picture drawn at `scale` (CSS pixels are 1/96 inch).
+pub fn dpi_of_scale(scale: f32) -> f32 {
+    96.0 * scale
 }
 
 #[cfg(test)]
@@ -588,7 +876,12 @@ mod tests {
         assert_eq!(cluster_colour(1), PALETTE[0]);
         assert_eq!(cluster_colour(0), UNCLUSTERED_COLOUR);
         assert_eq!(cluster_colour(-3), UNCLUSTERED_COLOUR);
-        assert_eq!(cluster_colour(10), OTHER_COLOUR);
+        assert_eq!(cluster_colour(10), PALETTE[9]);
+        assert_eq!(cluster_colour(30), PALETTE[29]);
+        assert_eq!(cluster_colour(31), OTHER_COLOUR);
+        let distinct: BTreeSet<&str> = PALETTE.iter().copied().collect();
+        assert_eq!(distinct.len(), PALETTE.len());
+        assert!(!distinct.contains(OTHER_COLOUR) && !distinct.contains(UNCLUSTERED_COLOUR));
         assert_eq!(num(1.25), "1.3");
         assert_eq!(num(-0.01), "0");
     }

@@ -80,10 +80,56 @@ fn year_text(year: Option<i32>, suffix: &str, note: Option<&str>) -> String {
 fn byline_text(families: &[String], et_al: bool) -> String {
     match (families.len(), et_al) {
         (0, _) => String::new(),
-        (1, false) => families[0].clone(),
-        (2, false) => format!("{} & {}", families[0], families[1]),
-        _ => format!("{} et al.", families[0]),
+        (1, false) => readable_name(&families[0]),
+        (2, false) => format!("{} & {}", readable_name(&families[0]), readable_name(&families[1])),
+        _ => format!("{} et al.", readable_name(&families[0])),
     }
+}
+
+/// Names written all in capitals (WoS: "COSTADEBEAUREGARD", "O'LEARY") in
+/// title case for labels; mixed-case names and acronyms of organisations
+/// (every run of letters at most 4 long: "NICE", "HSE", "MI-AIMH") are kept
+/// as written.
+pub(crate) fn readable_name(name: &str) -> String {
+    let letters: Vec<char> = name.chars().filter(|c| c.is_alphabetic()).collect();
+    let longest_run = name.split(|c: char| !c.is_alphabetic()).map(|r| r.chars().count()).max().unwrap_or(0);
+    if longest_run <= 4 || letters.iter().any(|c| c.is_lowercase()) {
+        return name.to_string();
+    }
+    let mut out = String::with_capacity(name.len());
+    let mut start = true;
+    for c in name.chars() {
+        if c.is_alphabetic() {
+            if start {
+                out.push(c);
+            } else {
+                out.extend(c.to_lowercase());
+            }
+            start = false;
+        } else {
+            out.push(c);
+            start = matches!(c, ' ' | '-' | '\'' | '\u{2019}' | '.');
+        }
+    }
+    out
+}
+
+/// A label from the first words of an abstract, for works known only by
+/// their abstract: a leading heading ("ABSTRACT", "BACKGROUND:") is skipped.
+fn abstract_label(text: &str) -> Option<String> {
+    let mut words: Vec<&str> = text.split_whitespace().collect();
+    while let Some(w) = words.first() {
+        let bare = w.trim_end_matches(':');
+        if bare.len() >= 3 && bare.chars().all(|c| c.is_uppercase()) {
+            words.remove(0);
+        } else {
+            break;
+        }
+    }
+    if words.len() < 3 {
+        return None;
+    }
+    Some(truncate(&words.iter().take(12).copied().collect::<Vec<_>>().join(" "), 44))
 }
 
 fn truncate(s: &str, n: usize) -> String {
@@ -602,7 +648,7 @@ pub(crate) fn assemble(
         let year = year_text(w.year.as_ref().map(|y| y.value), &w.year_suffix, w.year_note.as_deref());
         w.label = match w.kind {
             WorkKind::CitedWork => match &w.cited_authors {
-                Some(a) => format!("{a} {year}"),
+                Some(a) => format!("{} {year}", readable_name(a)),
                 None => match &w.title {
                     Some(t) => format!("{} {year}", truncate(&t.value, 40)),
                     None => year.clone(),
@@ -727,7 +773,7 @@ pub(crate) fn assemble(
         .collect();
     conflicts_out.sort_by(|a, b| a.work.cmp(&b.work).then(a.conflict.cmp(&b.conflict)));
     conflicts_out.dedup();
-    // Untitled, authorless works without a venue are labelled by where they came from.
+    // Untitled, authorless works: another title, venue and year, the abstract, or the input.
     for w in &mut works {
         if w.label.is_empty() {
             let venue = w.venue.map(|v| {
@@ -738,13 +784,17 @@ pub(crate) fn assemble(
                     .unwrap_or_else(|| venue_list[v as usize].name.clone())
             });
             let year = year_text(w.year.as_ref().map(|y| y.value), "", None);
-            w.label = match venue {
-                Some(v) => {
-                    let vol = w.volume.as_ref().map(|v| format!(";{}", v.value)).unwrap_or_default();
-                    let pg = w.pages.as_ref().map(|p| format!(":{}", p.value)).unwrap_or_default();
-                    format!("{v} {year}{vol}{pg}")
-                }
-                None => {
+            // A title in another language, then venue and year, then the
+            // opening words of the abstract; the input file only when the
+            // work has nothing else.
+            let alt = w.alt_titles.first().map(|t| truncate(&t.value.1, 48));
+            let opening = w.abstract_text.as_ref().and_then(|a| abstract_label(&a.value));
+            w.label = match (alt, venue, opening) {
+                (Some(t), _, _) => format!("{t} ({year})"),
+                (None, Some(v), _) => format!("{v} {year}"),
+                (None, None, Some(t)) if w.year.is_some() => format!("{t} ({year})"),
+                (None, None, Some(t)) => t,
+                (None, None, None) => {
                     let from = w
                         .sources
                         .first()
@@ -849,4 +899,30 @@ fn assign_ids<T>(
         items.push(it);
     }
     perm
+}
+
+#[cfg(test)]
+mod label_tests {
+    use super::{abstract_label, readable_name};
+
+    #[test]
+    fn capital_names_read_as_names_and_acronyms_stay() {
+        assert_eq!(readable_name("COSTADEBEAUREGARD"), "Costadebeauregard");
+        assert_eq!(readable_name("O'LEARY"), "O'Leary");
+        assert_eq!(readable_name("SMITH-JONES"), "Smith-Jones");
+        assert_eq!(readable_name("van der Berg"), "van der Berg");
+        for kept in ["NICE", "HSE", "MI-AIMH", "McDonald"] {
+            assert_eq!(readable_name(kept), kept);
+        }
+    }
+
+    #[test]
+    fn untitled_works_are_named_by_their_abstract() {
+        assert_eq!(
+            abstract_label("ABSTRACT We examined interprofessional working in a newly implemented team")
+                .as_deref(),
+            Some("We examined interprofessional working in a n…")
+        );
+        assert_eq!(abstract_label("BACKGROUND: short"), None);
+    }
 }
