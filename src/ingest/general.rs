@@ -744,6 +744,16 @@ fn is_furniture(l: &str) -> bool {
         "nihpa author manuscripts",
         ". author manuscript",
         "published in final edited form",
+        "published online",
+        "published:",
+        "received:",
+        "received ",
+        "pages ",
+        "orcid icon",
+        "crossref citations",
+        "nenhum resultado",
+        "no results",
+        "recently published",
     ];
     STARTS.iter().any(|s| lower.starts_with(s))
 }
@@ -797,7 +807,11 @@ fn clean_name(raw: &str) -> (String, Option<String>) {
     let s: String = s
         .split(' ')
         .map(|w| {
-            let t = w.trim_end_matches(|c: char| c.is_ascii_digit() || c == ',');
+            let t = if w.chars().any(|c| c.is_ascii_digit()) {
+                w.trim_end_matches(|c: char| c.is_ascii_digit() || c == ',')
+            } else {
+                w
+            };
             if t.chars().any(char::is_alphabetic) {
                 t
             } else {
@@ -835,7 +849,7 @@ fn is_person_name(s: &str) -> bool {
         if PARTICLES.contains(&lower.as_str()) {
             continue;
         }
-        if NOT_NAME_WORDS.contains(&bare) {
+        if bare.chars().count() > 1 && NOT_NAME_WORDS.contains(&bare) {
             return false;
         }
         let first = t.chars().next().unwrap_or(' ');
@@ -905,9 +919,13 @@ fn parse_byline(line: &str) -> Option<Vec<Author>> {
         let pairs_ok = cleaned.chunks(2).all(|c| {
             let fam_words = c[0].split_whitespace().filter(|w| !PARTICLES.contains(&w.to_lowercase().as_str())).count();
             let giv_ok = !c[1].is_empty() && c[1].split_whitespace().count() <= 4;
-            fam_words == 1 && giv_ok && is_person_name(&format!("{}, {}", c[0], c[1]))
+            let initials_only = norm::given_is_initials(&c[1]);
+            (fam_words == 1 || fam_words <= 3 && initials_only) && giv_ok && is_person_name(&format!("{}, {}", c[0], c[1]))
         });
-        let single = cleaned.iter().step_by(2).all(|f| !f.contains(' ') || f.split(' ').count() == 2 && PARTICLES.contains(&f.split(' ').next().unwrap_or("").to_lowercase().as_str()));
+        let single = cleaned.iter().step_by(2).zip(cleaned.iter().skip(1).step_by(2)).all(|(f, g)| {
+            let words = f.split(' ').filter(|w| !PARTICLES.contains(&w.to_lowercase().as_str())).count();
+            words == 1 || norm::given_is_initials(g) && words <= 3
+        });
         let given_like = cleaned.iter().skip(1).step_by(2).all(|g| {
             g.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_uppercase))
         });
@@ -924,7 +942,8 @@ fn parse_byline(line: &str) -> Option<Vec<Author>> {
     let authors: Vec<Author> = parts.iter().filter_map(|p| person(p)).collect();
     let names = authors.len();
     let et_al = parts.iter().filter(|p| p.trim_end_matches('.').eq_ignore_ascii_case("et al")).count();
-    if names == 0 || (names + et_al) * 10 < parts.len() * 8 {
+    let last_ok = parts.last().is_some_and(|p| person(p).is_some() || p.trim_end_matches('.').eq_ignore_ascii_case("et al"));
+    if names == 0 || (names + et_al) * 10 < parts.len() * 9 || !last_ok {
         return None;
     }
     Some(authors)
@@ -1099,6 +1118,8 @@ fn list_items<'a>(lines: &[&'a Line<'a>], start: usize) -> Vec<(u32, String)> {
             items.push((l.no, body));
         } else if is_reference_heading(&t) || is_furniture(&t) {
             continue;
+        } else if t.split_whitespace().count() >= 6 && is_whole_citation(&t) {
+            items.push((l.no, t));
         } else if let Some(last) = items.last_mut() {
             if last.1.len() < 600 && !t.starts_with("..") {
                 last.1.push(' ');
@@ -1109,6 +1130,13 @@ fn list_items<'a>(lines: &[&'a Line<'a>], start: usize) -> Vec<(u32, String)> {
         }
     }
     items
+}
+
+/// True when an unnumbered line is a whole reference on its own (authors,
+/// title, a year and a source), not the continuation of the one above.
+fn is_whole_citation(t: &str) -> bool {
+    let c = refs::parse_free_text(t, Provenance::default());
+    c.year.is_some() && c.title.is_some() && (!c.authors.is_empty() || c.venue.is_some())
 }
 
 /// A citation string is usable as a record: authors or a title, and a year.
@@ -1172,7 +1200,7 @@ fn read_listing(input: &str, lines: &[&Line<'_>], truncated: bool) -> Option<Vec
             if i > 0 {
                 let prev = squash_ws(lines[i - 1].text);
                 let prev_is_cite = n > 0 && short[n - 1] == i - 1;
-                if !prev_is_cite && title_like(&prev) > 0 && !is_furniture(&prev) {
+                if !prev_is_cite && title_like(&prev) > 0 && !is_furniture(&prev) && prev.split_whitespace().count() >= 5 {
                     rec.title = Some(prev.trim_end_matches('.').trim().to_string());
                     found.add("title", "line above short citation", 0.75);
                 }
@@ -1189,6 +1217,9 @@ fn read_listing(input: &str, lines: &[&Line<'_>], truncated: bool) -> Option<Vec
     let mut blocks: Vec<(usize, usize)> = Vec::new();
     for i in 1..lines.len() {
         let t = squash_ws(lines[i].text);
+        if ITEM_RE.is_match(&t) || ITEM_RE.is_match(lines[i - 1].text) {
+            continue;
+        }
         let labelled = AUTHOR_LABEL.is_match(&t) && t.contains(',');
         let Some(names) = parse_byline(&t) else { continue };
         if names.len() < 2 && !labelled {
@@ -1238,16 +1269,20 @@ fn read_listing(input: &str, lines: &[&Line<'_>], truncated: bool) -> Option<Vec
         }
         return Some(out);
     }
-    // 3. A numbered/bulleted list of citation strings with no page record above it.
-    let first_item = lines.iter().position(|l| ITEM_RE.is_match(l.text))?;
-    let head_has_record = lines.iter().take(first_item).any(|l| {
+    // 3. A list of citation strings (numbered, bulleted, or one per line under
+    // a reference heading) with no page record above it.
+    let heading = lines.iter().position(|l| is_reference_heading(l.text));
+    let numbered = lines.iter().position(|l| ITEM_RE.is_match(l.text));
+    let first_item = match (heading, numbered) {
+        (Some(h), _) => h + 1,
+        (None, Some(n)) => n,
+        (None, None) => return None,
+    };
+    let head_end = heading.unwrap_or(first_item);
+    let head_has_record = lines.iter().take(head_end).any(|l| {
         let t = squash_ws(l.text);
-        !is_furniture(&t) && !is_reference_heading(&t) && title_like(&t) >= 3
+        !is_furniture(&t) && title_like(&t) >= 3 && !usable(&refs::parse_free_text(&t, Provenance::default()))
     });
-    let ref_heading = lines.iter().take(first_item + 1).any(|l| is_reference_heading(l.text));
-    if head_has_record && !ref_heading {
-        return None;
-    }
     if head_has_record {
         return None;
     }
@@ -1334,8 +1369,50 @@ fn valid_isbn(raw: &str) -> Option<String> {
 }
 
 /// How much a line looks like a title (0: not at all).
+/// Words that mark an affiliation line.
+const AFFILIATION_WORDS: &[&str] = &[
+    "university", "universidad", "universidade", "université", "universität", "universitat", "università",
+    "department", "departamento", "département", "hospital", "institute", "instituto", "institut", "school",
+    "college", "centre", "center", "centro", "faculty", "facultad", "faculdade", "laboratory", "clinic", "practice",
+    "pct", "nhs", "ministry", "foundation", "fundación", "unidad", "escuela", "servicio", "universiteit",
+    "hôpital", "klinik", "zentrum",
+];
+
+/// True when `t` reads as an affiliation ("Harbourside Family Practice, North Somerset PCT, Bristol, UK").
+fn looks_like_affiliation(t: &str) -> bool {
+    let lower = t.to_lowercase();
+    let words: Vec<&str> = lower.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).collect();
+    let inst = words.iter().any(|w| AFFILIATION_WORDS.contains(w));
+    inst && (t.contains(',') || t.starts_with(|c: char| c.is_ascii_digit()))
+}
+
+/// Field labels that start a catalogue or metadata line ("Vydáno v:Nature …").
+const FIELD_LABELS: &[&str] = &[
+    "published in", "vydáno v", "vydáno", "hlavní autoři", "main authors", "format", "language", "jazyk", "subjects",
+    "témata", "médium", "publicado", "publicado en", "idioma", "lenguaje", "materias", "formato", "autores principales",
+    "issn", "isbn", "doi", "pmid", "pmcid", "copyright", "license", "licence", "type", "editor", "received", "accepted",
+    "enviado", "aceptado", "revisado", "publisher", "journal", "authors", "author", "affiliation", "affiliations",
+    "correspondence", "citation", "keywords", "online access", "tags", "saved in", "uloženo v",
+];
+
+fn is_label_line(t: &str) -> bool {
+    let Some((head, rest)) = t.split_once([':', '：']) else { return false };
+    let head_l = head.trim().to_lowercase();
+    if FIELD_LABELS.contains(&head_l.as_str()) {
+        return true;
+    }
+    // A label glued to its value ("Vydáno v:Nature"), short.
+    head.split_whitespace().count() <= 3 && rest.starts_with(|c: char| c.is_alphabetic()) && !head.trim().is_empty()
+}
+
 fn title_like(t: &str) -> i32 {
     let t = t.trim();
+    if ISO_DATE.is_match(t) || looks_like_affiliation(t) || is_label_line(t) || DOI_RE.is_match(t) {
+        return 0;
+    }
+    if t.ends_with("...") || t.ends_with('…') {
+        return 0;
+    }
     if t.is_empty() || is_furniture(t) || URL_RE.is_match(t) && t.split_whitespace().count() < 3 {
         return 0;
     }
@@ -1370,8 +1447,11 @@ fn title_like(t: &str) -> i32 {
         score += 1;
     }
     // Prose sentences end with a full stop and run long.
-    if t.ends_with('.') && words > 22 {
+    if t.ends_with('.') && words > 22 && !t.contains(':') && !t.contains('(') {
         score -= 2;
+    }
+    if words >= 8 {
+        score += 1;
     }
     if lower.starts_with("the purpose") || lower.starts_with("this ") || lower.starts_with("we ") {
         score -= 2;
@@ -1477,7 +1557,7 @@ fn read_page(input: &str, lines: &[&Line<'_>], _text: &str, truncated: bool) -> 
         found.add("authors", rule, conf);
     }
     if let Some(c) = &own {
-        if rec.authors.is_empty() && !c.authors.is_empty() {
+        if rec.authors.len() < c.authors.len() && c.authors.len() >= 2 {
             rec.authors = c.authors.clone();
             found.add("authors", "page citation string", 0.8);
         } else if !c.authors.is_empty() {
@@ -1707,7 +1787,7 @@ static ABSTRACT_INLINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:ABSTRACT|Abstract|Summary|SUMMARY|RÉSUMÉ|Résumé|RESUMEN|Resumen|RESUMO|Resumo|Zusammenfassung|摘要|摘\s要)\s*[:：.]\s*(.{20,})$").expect("static regex")
 });
 static ISO_DATE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^((?:19|20)\d\d-\d\d-\d\d)\b").expect("static regex"));
+    LazyLock::new(|| Regex::new(r"^((?:19|20)\d\d-\d\d-\d\d)").expect("static regex"));
 
 fn guess_latin_language(s: &str) -> Option<String> {
     let words: Vec<String> = s.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
@@ -1750,10 +1830,18 @@ fn find_title(texts: &[String], abs_start: Option<usize>, ref_start: usize, own:
     for i in 0..search_end {
         let t = &texts[i];
         let base = title_like(t);
-        if base == 0 || parse_byline(t).is_some() && !has_cjk(t) {
+        if base == 0 || parse_byline(t).is_some_and(|a| a.len() >= 2 || !has_cjk(t)) {
+            continue;
+        }
+        // The value under a field label ("Publisher" / "Springer …") is not a title.
+        if i > 0 && FIELD_LABELS.contains(&lower_trim(&texts[i - 1]).as_str()) {
             continue;
         }
         let mut score = base * 2;
+        // A MEDLINE-style citation block: journal line, then the title.
+        if i > 0 && venue_line(&texts[i - 1]).is_some() {
+            score += 3;
+        }
         let mut cand = t.clone();
         // A title broken over two lines: the next line continues in lower case.
         if let Some(next) = texts.get(i + 1) {
@@ -1966,6 +2054,13 @@ mod tests {
         assert_eq!(fam(&parse_byline("Main Authors: Williams, Christopher, McClay, Carrie-Anne").unwrap_or_default()), ["Williams", "McClay"]);
         assert!(parse_byline("Department of Medicine, University of Florence, Italy").is_none());
         assert!(parse_byline("The results show that the proportion of Catholics, rurality and economic situation").is_none());
+    }
+
+    #[test]
+    fn more_bylines() {
+        assert_eq!(parse_byline("Li Zhuoying, Shen Qiuming, Tuo Jiayi, Tang Dandan").map(|a| a.len()), Some(4));
+        assert_eq!(parse_byline("I.M. Barrio1, P. Simón-Lorda2, M. Melguizo3, A. Molina4").map(|a| a.len()), Some(4));
+        assert_eq!(parse_byline("曹新阳,汪洋,徐志杰,许岩丽*").map(|a| a.len()), Some(4));
     }
 
     #[test]
