@@ -801,7 +801,7 @@ fn clean_name(raw: &str) -> (String, Option<String>) {
         .replace("&#x;", " ")
         .replace("ORCID Icon", " ")
         .replace("Email symbol", " ");
-    let s = squash_ws(&s);
+    let s = HONORIFIC.replace_all(&squash_ws(&s), "").to_string();
     let s = s.trim_matches(|c: char| c.is_ascii_digit() || c == ',' || c == ' ' || c == ';' || c == '(' || c == ')');
     // Superscript-like digits glued to the end of a word ("Mejia1", "Dani116").
     let s: String = s
@@ -939,14 +939,88 @@ fn parse_byline(line: &str) -> Option<Vec<Author>> {
             }
         }
     }
-    let authors: Vec<Author> = parts.iter().filter_map(|p| person(p)).collect();
-    let names = authors.len();
+    let mut authors: Vec<Author> = Vec::new();
+    let mut names = 0;
+    for p in &parts {
+        if let Some(a) = person(p) {
+            authors.push(a);
+            names += 1;
+        } else if ORG_AUTHOR.is_match(p.trim()) && p.split_whitespace().count() <= 8 {
+            authors.push(Author::org(p.trim()));
+            names += 1;
+        } else if let Some((a, b)) = split_glued(&clean_name(p).0) {
+            authors.push(a);
+            authors.push(b);
+            names += 1;
+        }
+    }
     let et_al = parts.iter().filter(|p| p.trim_end_matches('.').eq_ignore_ascii_case("et al")).count();
-    let last_ok = parts.last().is_some_and(|p| person(p).is_some() || p.trim_end_matches('.').eq_ignore_ascii_case("et al"));
+    let last_ok = parts.last().is_some_and(|p| {
+        person(p).is_some() || p.trim_end_matches('.').eq_ignore_ascii_case("et al") || ORG_AUTHOR.is_match(p.trim())
+    });
+    if authors.iter().all(|a| a.is_org) {
+        return None;
+    }
     if names == 0 || (names + et_al) * 10 < parts.len() * 9 || !last_ok {
         return None;
     }
     Some(authors)
+}
+
+static HONORIFIC: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^(?:(?:Dr|Dra|Prof|Profa|Mr|Mrs|Ms|Mg|Lic|Ing|PD|Priv\.-Doz)\.?\s+)+").expect("static regex")
+});
+
+/// Organisation authors ("CSAW study group", "the Romio feasibility study group").
+static ORG_AUTHOR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:group|consortium|collaboration|collaborators|investigators|committee|network|working party|task force)$").expect("static regex")
+});
+
+/// Two names glued without a separator ("Marcus JepsonKerry Avery").
+fn split_glued(part: &str) -> Option<(Author, Author)> {
+    let chars: Vec<(usize, char)> = part.char_indices().collect();
+    for w in chars.windows(2) {
+        let ((_, a), (i, b)) = (w[0], w[1]);
+        if a.is_lowercase() && b.is_uppercase() {
+            let (x, y) = (part.get(..i)?, part.get(i..)?);
+            if let (Some(p), Some(q)) = (person(x), person(y)) {
+                return Some((p, q));
+            }
+        }
+    }
+    None
+}
+
+/// Names doubled and glued by a page's markup ("Pan ChenPan Chen1,2†Yuan Feng…"):
+/// the chunks between affiliation marks, each written twice, read once.
+fn doubled_byline(line: &str) -> Option<Vec<Author>> {
+    static MARKS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[\d,†*‡;]+").expect("static regex"));
+    let mut out: Vec<Author> = Vec::new();
+    let mut chunks = 0;
+    for chunk in MARKS.split(line) {
+        let c = squash_ws(chunk);
+        if c.is_empty() {
+            continue;
+        }
+        chunks += 1;
+        let chars: Vec<char> = c.chars().collect();
+        let mut name = None;
+        for k in 2..chars.len().saturating_sub(1) {
+            let a: String = chars[..k].iter().collect();
+            let b: String = chars[k..].iter().collect();
+            if a.trim() == b.trim() {
+                name = Some(a.trim().to_string());
+                break;
+            }
+        }
+        let name = name.unwrap_or(c);
+        if let Some(a) = person(&name) {
+            if out.last().is_none_or(|l| l.raw != a.raw) {
+                out.push(a);
+            }
+        }
+    }
+    (out.len() >= 3 && out.len() * 10 >= chunks * 6).then_some(out)
 }
 
 static AND_RE: LazyLock<Regex> =
@@ -1552,12 +1626,14 @@ fn read_page(input: &str, lines: &[&Line<'_>], _text: &str, truncated: bool) -> 
     let title_idx = head.title.as_ref().map(|h| h.3);
 
     // Authors.
+    let mut author_conf = 0.0;
     if let Some((authors, rule, conf)) = find_authors(&texts, title_idx, abs_start, ref_start) {
         rec.authors = authors;
         found.add("authors", rule, conf);
+        author_conf = conf;
     }
     if let Some(c) = &own {
-        if rec.authors.len() < c.authors.len() && c.authors.len() >= 2 {
+        if rec.authors.len() < c.authors.len() && c.authors.len() >= 2 || author_conf < 0.8 && !c.authors.is_empty() {
             rec.authors = c.authors.clone();
             found.add("authors", "page citation string", 0.8);
         } else if !c.authors.is_empty() {
@@ -1946,7 +2022,20 @@ fn find_authors(texts: &[String], title_idx: Option<usize>, abs_start: Option<us
             }
         }
     }
+    // A label alone on its line ("Authors"), the names on the next.
+    for (i, t) in texts.iter().enumerate().take(ref_start.min(80)) {
+        if matches!(lower_trim(t).as_str(), "authors" | "author" | "author(s)" | "autores" | "auteurs" | "autoren" | "作者") {
+            if let Some(a) = texts.get(i + 1).and_then(|n| parse_byline(n)).filter(|a| !a.is_empty()) {
+                return Some((a, "author label line", 0.9));
+            }
+        }
+    }
     let start = title_idx.map_or(0, |t| t + 1);
+    for t in texts.iter().take(end.min(start + 4)).skip(start) {
+        if let Some(a) = doubled_byline(t) {
+            return Some((a, "doubled names in author markup", 0.75));
+        }
+    }
     // A byline within a few lines below the title.
     for t in texts.iter().take(end.min(start + 4)).skip(start) {
         if let Some(a) = parse_byline(t).filter(|a| a.len() >= 2) {
@@ -2004,7 +2093,7 @@ fn single_name_line(t: &str) -> Option<Author> {
         return None;
     }
     let (clean, _) = clean_name(t);
-    if clean.split_whitespace().count() < 2 && !has_cjk(&clean) {
+    if clean.split_whitespace().count() < 2 || has_cjk(&clean) {
         return None;
     }
     person(t)
