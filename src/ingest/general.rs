@@ -775,7 +775,7 @@ const NOT_NAME_WORDS: &[&str] = &[
     "medicine", "medical", "clinical", "public", "national", "programme", "program", "trust", "group", "practice",
     "team", "division", "section", "sciences", "science", "studies", "education", "management", "policy",
     "systems", "system", "data", "analysis", "evaluation", "protocol", "randomized", "randomised", "controlled",
-    "et", "al", "al.", "y", "und", "der", "die", "das", "los", "las", "el", "les", "des", "du", "pour", "para",
+    "et", "al", "al.", "y", "und", "der", "die", "das", "pour", "para",
     "por", "con", "sobre", "como", "what", "how", "why", "when", "use", "using", "new", "ltd", "inc", "gmbh",
     "press", "springer", "elsevier", "wiley", "cambridge", "oxford", "copyright", "license", "licence",
 ];
@@ -997,6 +997,7 @@ fn doubled_byline(line: &str) -> Option<Vec<Author>> {
     static MARKS: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"[\d,†*‡;]+").expect("static regex"));
     let mut out: Vec<Author> = Vec::new();
     let mut chunks = 0;
+    let mut doubled = 0;
     for chunk in MARKS.split(line) {
         let c = squash_ws(chunk);
         if c.is_empty() {
@@ -1010,6 +1011,7 @@ fn doubled_byline(line: &str) -> Option<Vec<Author>> {
             let b: String = chars[k..].iter().collect();
             if a.trim() == b.trim() {
                 name = Some(a.trim().to_string());
+                doubled += 1;
                 break;
             }
         }
@@ -1020,11 +1022,11 @@ fn doubled_byline(line: &str) -> Option<Vec<Author>> {
             }
         }
     }
-    (out.len() >= 3 && out.len() * 10 >= chunks * 6).then_some(out)
+    (out.len() >= 3 && out.len() * 10 >= chunks * 6 && doubled * 2 >= out.len()).then_some(out)
 }
 
 static AND_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i),?\s+(?:and|&|y|e|et|und|og|och)\s+").expect("static regex"));
+    LazyLock::new(|| Regex::new(r",?\s+(?:and|And|AND|&|y|e|et|und|og|och)\s+").expect("static regex"));
 
 // ---------------------------------------------------------------------------
 // Venue, year, volume
