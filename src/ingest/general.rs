@@ -1220,10 +1220,61 @@ fn usable(c: &Citation) -> bool {
     (c.year.is_some() || c.year_note.is_some()) && (c.title.is_some() || !c.authors.is_empty())
 }
 
+/// Words that make the first sentence of a reference an organisation author.
+const ORG_WORDS: &[&str] = &[
+    "association", "organization", "organisation", "institute", "society", "council", "college", "agency",
+    "department", "ministry", "committee", "foundation", "improvement", "group", "centre", "center", "board",
+    "commission", "network", "alliance", "collaboration", "consortium", "office", "service",
+];
+
+/// "American Psychiatric Association. Diagnostic and statistical manual …":
+/// a reference led by an organisation, read by the free-text parser as a title.
+fn fix_org_led(c: &mut Citation) {
+    if !c.authors.is_empty() {
+        return;
+    }
+    let raw = c.raw.clone();
+    let Some((first, rest)) = raw.split_once(". ") else { return };
+    let words: Vec<&str> = first.split_whitespace().collect();
+    let org = words.len() <= 8
+        && words.iter().all(|w| w.starts_with(|ch: char| ch.is_uppercase()) || matches!(*w, "of" | "for" | "and" | "on" | "the"))
+        && words.iter().any(|w| ORG_WORDS.contains(&w.to_lowercase().as_str()));
+    if !org {
+        return;
+    }
+    c.authors = vec![Author::org(first.trim())];
+    let title_end = rest.find(". ").or_else(|| rest.find(" [")).unwrap_or(rest.len());
+    let title = rest.get(..title_end).unwrap_or("").trim().trim_end_matches('.').to_string();
+    if !title.is_empty() {
+        c.title = Some(title);
+    }
+}
+
+/// True when the text was cut inside the title (nothing follows it).
+fn title_cut(c: &Citation) -> bool {
+    c.title.as_deref().is_some_and(|t| {
+        let raw = c.raw.trim_end();
+        raw.ends_with(t.trim_end_matches('.')) || c.raw.find(t).is_some_and(|p| c.raw.get(p + t.len()..).is_some_and(|r| r.trim().len() < 2))
+    })
+}
+
 fn record_from_citation(input: &str, c: &Citation, line: u32, key: String, rule: &'static str) -> Record {
     let mut rec = Record::new(Provenance::new(input, line, Some(key.clone())), KIND);
     let mut found = Found::default();
-    rec.title = c.title.clone().map(|t| t.trim_end_matches('.').to_string());
+    let mut c = c.clone();
+    fix_org_led(&mut c);
+    // "Carney RM, Freedland KE. Depression and …" read without a year: the
+    // last author taken for the title.
+    if let Some(t) = c.title.clone().filter(|t| person(t).is_some() && t.split_whitespace().count() <= 3) {
+        if let Some(after) = c.raw.split_once(&format!("{t}. ")).map(|(_, r)| r.to_string()) {
+            if let Some(a) = person(&t) {
+                c.authors.push(a);
+            }
+            let end = after.find(". ").unwrap_or(after.len());
+            c.title = Some(after.get(..end).unwrap_or("").trim().to_string()).filter(|x| !x.is_empty());
+        }
+    }
+    rec.title = c.title.clone().map(|t| t.trim_end_matches('.').to_string()).filter(|t| !t.eq_ignore_ascii_case("et al"));
     if rec.title.is_some() {
         found.add("title", rule, 0.8);
     }
@@ -1376,7 +1427,7 @@ fn read_listing(input: &str, lines: &[&Line<'_>], truncated: bool) -> Option<Vec
         .filter(|(_, (_, c))| usable(c) || !c.authors.is_empty())
         .map(|(i, (no, c))| {
             let mut c = c.clone();
-            if truncated && i + 1 == n && c.venue.is_none() && c.year.is_none() {
+            if truncated && i + 1 == n && title_cut(&c) {
                 c.title = None;
             }
             record_from_citation(input, &c, *no, (i + 1).to_string(), "citation string in list")
@@ -1486,7 +1537,10 @@ fn title_like(t: &str) -> i32 {
     if ISO_DATE.is_match(t) || looks_like_affiliation(t) || is_label_line(t) || DOI_RE.is_match(t) {
         return 0;
     }
-    if t.ends_with("...") || t.ends_with('…') {
+    if t.ends_with("...") || t.ends_with('…') || t.matches([':', '：']).count() >= 2 {
+        return 0;
+    }
+    if AFTER_ABSTRACT.contains(&lower_trim(t).as_str()) {
         return 0;
     }
     if t.is_empty() || is_furniture(t) || URL_RE.is_match(t) && t.split_whitespace().count() < 3 {
@@ -1617,7 +1671,12 @@ fn read_page(input: &str, lines: &[&Line<'_>], _text: &str, truncated: bool) -> 
     }
 
     // Title.
-    let head = find_title(&texts, abs_start, ref_start, own.as_ref());
+    let title_texts: Vec<String> = if truncated {
+        texts.iter().take(texts.len().saturating_sub(1)).cloned().collect()
+    } else {
+        texts.clone()
+    };
+    let head = find_title(&title_texts, abs_start, ref_start.min(title_texts.len()), own.as_ref());
     if let Some((t, rule, conf, _)) = &head.title {
         rec.title = Some(t.clone());
         found.add("title", rule, *conf);
@@ -1908,12 +1967,23 @@ fn find_title(texts: &[String], abs_start: Option<usize>, ref_start: usize, own:
     for i in 0..search_end {
         let t = &texts[i];
         let base = title_like(t);
-        if base == 0 || parse_byline(t).is_some_and(|a| a.len() >= 2 || !has_cjk(t)) {
+        let byline = parse_byline(t).is_some_and(|a| {
+            a.len() >= 2 || !has_cjk(t) && t.split_whitespace().count() <= 3 && !t.starts_with(|c: char| c.is_ascii_digit())
+        });
+        if base == 0 || byline {
             continue;
         }
         // The value under a field label ("Publisher" / "Springer …") is not a title.
         if i > 0 && FIELD_LABELS.contains(&lower_trim(&texts[i - 1]).as_str()) {
             continue;
+        }
+        // The content under a section label ("Key PointsQuestion" / "Which …?").
+        if i > 0 {
+            let prev = texts[i - 1].to_lowercase();
+            let short = prev.split_whitespace().count() <= 4;
+            if short && ["question", "findings", "meaning", "importance", "objective", "background", "methods", "results", "conclusions", "purpose"].iter().any(|l| prev.trim_end_matches([':', '.']).ends_with(l)) {
+                continue;
+            }
         }
         let mut score = base * 2;
         // A MEDLINE-style citation block: journal line, then the title.
@@ -1935,6 +2005,15 @@ fn find_title(texts: &[String], abs_start: Option<usize>, ref_start: usize, own:
         if let Some(o) = &own_title {
             if norm::title_key(o) == norm::title_key(&cand) {
                 score += 8;
+            }
+        }
+        // "Title - Other title - Site": the first part when it stands elsewhere too.
+        if let Some((first, _)) = cand.split_once(" - ") {
+            let first = first.trim();
+            let whole_elsewhere = texts.iter().enumerate().any(|(j, x)| j != i && x.contains(cand.as_str()));
+            if !whole_elsewhere && first.split_whitespace().count() >= 3 && texts.iter().enumerate().any(|(j, x)| j != i && x.contains(first)) {
+                cand = first.to_string();
+                score += 2;
             }
         }
         // Repeated lines are headings of the page (title repeated in a breadcrumb or header).
