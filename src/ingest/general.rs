@@ -1510,7 +1510,9 @@ fn looks_like_affiliation(t: &str) -> bool {
     let lower = t.to_lowercase();
     let words: Vec<&str> = lower.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).collect();
     let inst = words.iter().any(|w| AFFILIATION_WORDS.contains(w));
-    inst && (t.contains(',') || t.starts_with(|c: char| c.is_ascii_digit()))
+    let proper_phrase = words.first().is_some_and(|w| AFFILIATION_WORDS.contains(w))
+        && t.split_whitespace().all(|w| w.starts_with(|c: char| c.is_uppercase()) || PARTICLES.contains(&w) || matches!(w, "of" | "for" | "and" | "&"));
+    inst && (t.contains(',') || t.starts_with(|c: char| c.is_ascii_digit())) || proper_phrase
 }
 
 /// Field labels that start a catalogue or metadata line ("Vydáno v:Nature …").
@@ -1560,8 +1562,17 @@ fn title_like(t: &str) -> i32 {
     if first.is_lowercase() || matches!(first, '(' | '[' | ',' | ';' | ':' | '*' | '©' | '@' | '{' | '<' | '|' | '…' | '.') {
         return 0;
     }
+    if t.split_whitespace().count() <= 4 {
+        let chars: Vec<char> = t.chars().collect();
+        if chars.windows(2).any(|w| w[0].is_lowercase() && w[1].is_uppercase()) && !t.contains("Mc") && !t.contains("Mac") {
+            return 0;
+        }
+    }
+    if t.starts_with('《') && t.ends_with('》') {
+        return 0;
+    }
     if has_cjk(t) {
-        let n = t.chars().filter(|c| super::text::is_cjk(*c)).count();
+        let n = t.chars().filter(|c| c.is_alphabetic() && super::text::is_cjk(*c)).count();
         return if (8..=80).contains(&n) && !t.contains('。') { 3 } else { 0 };
     }
     let words = t.split_whitespace().count();
@@ -1671,12 +1682,7 @@ fn read_page(input: &str, lines: &[&Line<'_>], _text: &str, truncated: bool) -> 
     }
 
     // Title.
-    let title_texts: Vec<String> = if truncated {
-        texts.iter().take(texts.len().saturating_sub(1)).cloned().collect()
-    } else {
-        texts.clone()
-    };
-    let head = find_title(&title_texts, abs_start, ref_start.min(title_texts.len()), own.as_ref());
+    let head = find_title(&texts, abs_start, ref_start, own.as_ref(), truncated);
     if let Some((t, rule, conf, _)) = &head.title {
         rec.title = Some(t.clone());
         found.add("title", rule, *conf);
@@ -1945,7 +1951,7 @@ fn guess_latin_language(s: &str) -> Option<String> {
 
 /// Finds the title: a labelled title, the page's own citation title, or the
 /// best heading-like line before the abstract (best right above the byline).
-fn find_title(texts: &[String], abs_start: Option<usize>, ref_start: usize, own: Option<&Citation>) -> Head {
+fn find_title(texts: &[String], abs_start: Option<usize>, ref_start: usize, own: Option<&Citation>, truncated: bool) -> Head {
     let mut head = Head { title: None, alt: Vec::new() };
     for (i, t) in texts.iter().enumerate().take(ref_start.min(80)) {
         if let Some(c) = TITLE_LABEL.captures(t) {
@@ -1966,6 +1972,10 @@ fn find_title(texts: &[String], abs_start: Option<usize>, ref_start: usize, own:
     let mut best: Option<(i32, usize, String)> = None;
     for i in 0..search_end {
         let t = &texts[i];
+        if truncated && i + 1 == texts.len() {
+            // The last line of a cut text is unfinished.
+            continue;
+        }
         let base = title_like(t);
         let byline = parse_byline(t).is_some_and(|a| {
             a.len() >= 2 || !has_cjk(t) && t.split_whitespace().count() <= 3 && !t.starts_with(|c: char| c.is_ascii_digit())
@@ -2072,8 +2082,32 @@ fn find_title(texts: &[String], abs_start: Option<usize>, ref_start: usize, own:
     head
 }
 
+/// "Struggles of Struggles of managerial being and managerial being and
+/// becoming becoming" (two-column PDF headers read twice) -> read once.
+fn undouble_words(t: &str) -> Option<String> {
+    let words: Vec<&str> = t.split_whitespace().collect();
+    let mut out: Vec<&str> = Vec::new();
+    let mut i = 0;
+    let mut doubled = 0;
+    while i < words.len() {
+        let mut step = None;
+        for k in 1..=8 {
+            if i + 2 * k <= words.len() && words[i..i + k] == words[i + k..i + 2 * k] {
+                step = Some(k);
+                break;
+            }
+        }
+        let k = step?;
+        out.extend_from_slice(&words[i..i + k]);
+        i += 2 * k;
+        doubled += 1;
+    }
+    (doubled >= 2).then(|| out.join(" "))
+}
+
 fn clean_title(t: &str) -> String {
     let t = squash_ws(t);
+    let t = undouble_words(&t).unwrap_or(t);
     let t = t.trim_end_matches(['*', '†']).trim();
     // Footnote digits glued to the end ("se contraponen?1", "SciELO.*").
     let t = t.trim_end_matches(|c: char| c.is_ascii_digit()).trim_end_matches('*');
