@@ -97,6 +97,12 @@ pub fn parse(input: &str, text: &str) -> Parsed {
     parsed
 }
 
+/// True when `text` is a JSON document cut before its end.
+pub fn is_cut_json(text: &str) -> bool {
+    let t = text.trim_start_matches('\u{feff}').trim_start();
+    t.starts_with(['{', '[']) && loose_json::parse(t).truncated
+}
+
 /// A rough measure of how much a reading found: used to rank this reader
 /// against the seed-layout readers on the same text.
 pub fn evidence(parsed: &Parsed) -> u32 {

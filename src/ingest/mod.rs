@@ -293,11 +293,12 @@ pub fn choose(input: &str, text: &str) -> Option<(Format, Parsed)> {
     }
     let page_like = matches!(first, Format::AbstractPage | Format::Listing | Format::FullText);
     let claimed = parse_str(input, text, first);
-    if !page_like && !claimed.records.is_empty() {
+    if !page_like && !(claimed.records.is_empty() && general::is_cut_json(text)) {
         return Some((first, claimed));
     }
-    // A seed-layout reader, or a structured reader that found no record:
-    // the reading with more evidence wins, the claiming reader on a tie.
+    // A seed-layout reader, or a JSON reader that found nothing in a document
+    // cut mid-way: the reading with more evidence wins, the claiming reader
+    // on a tie.
     let general = general::parse(input, text);
     if general::evidence(&general) > general::evidence(&claimed) {
         return Some((Format::Page, general));
