@@ -984,6 +984,9 @@ static ORG_AUTHOR: LazyLock<Regex> = LazyLock::new(|| {
 
 /// Two names glued without a separator ("Marcus JepsonKerry Avery").
 fn split_glued(part: &str) -> Option<(Author, Author)> {
+    if part.len() > 80 {
+        return None;
+    }
     let chars: Vec<(usize, char)> = part.char_indices().collect();
     for w in chars.windows(2) {
         let ((_, a), (i, b)) = (w[0], w[1]);
@@ -1006,7 +1009,7 @@ fn doubled_byline(line: &str) -> Option<Vec<Author>> {
     let mut doubled = 0;
     for chunk in MARKS.split(line) {
         let c = squash_ws(chunk);
-        if c.is_empty() {
+        if c.is_empty() || c.len() > 120 {
             continue;
         }
         chunks += 1;

@@ -291,9 +291,15 @@ pub fn choose(input: &str, text: &str) -> Option<(Format, Parsed)> {
     if first == Format::Page {
         return Some((first, general::parse(input, text)));
     }
-    let page_like = matches!(first, Format::AbstractPage | Format::Listing | Format::FullText);
     let claimed = parse_str(input, text, first);
-    if !page_like && !(claimed.records.is_empty() && general::is_cut_json(text)) {
+    // Full text with callouts and numbered listings are read whole by their
+    // own readers; an abstract-page reading competes with the general reader.
+    let competes = match first {
+        Format::AbstractPage => true,
+        Format::Listing | Format::FullText => claimed.records.is_empty(),
+        _ => claimed.records.is_empty() && general::is_cut_json(text),
+    };
+    if !competes {
         return Some((first, claimed));
     }
     // A seed-layout reader, or a JSON reader that found nothing in a document
