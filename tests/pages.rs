@@ -331,3 +331,34 @@ fn people_resolve_across_name_forms() {
     }
     assert!(failures.is_empty(), "{failures:#?}");
 }
+
+fn record(input: &str, title: &str, year: i32, authors: &[&str]) -> Record {
+    let mut r = Record::new(citemap::model::Provenance::new(input, 1, None), "page");
+    r.title = Some(title.into());
+    r.published = Some(citemap::model::Date::year(year));
+    r.authors = authors.iter().map(|a| Author::person(a)).collect();
+    r
+}
+
+fn agents_named(corpus: &Corpus, family_word: &str) -> usize {
+    corpus.agents.iter().filter(|a| norm::family_key(&a.family).ends_with(family_word)).count()
+}
+
+#[test]
+fn compound_surnames_join_only_with_shared_coauthors() {
+    // One person under three name forms, always beside Sonia Johnson.
+    let records = vec![
+        record("a.txt", "Crisis teams in England: a national survey", 2021, &["Sheridan Rains, L.", "Johnson, S."]),
+        record("b.txt", "Acute care alternatives for mental health crises", 2022, &["Luke Sheridan Rains", "Sonia Johnson"]),
+        record("c.txt", "Loneliness and psychosis: a systematic review", 2023, &["Rains LS", "Johnson S"]),
+    ];
+    let corpus = citemap::resolve::resolve(&records, &Default::default());
+    assert_eq!(agents_named(&corpus, "rains"), 1, "{:#?}", corpus.agents);
+    // The same name forms with no co-author in common stay apart.
+    let records = vec![
+        record("a.txt", "Crisis teams in England: a national survey", 2021, &["Sheridan Rains, L.", "Johnson, S."]),
+        record("d.txt", "Soil carbon in upland pastures", 2022, &["Luke Sheridan Rains", "Maria Okafor"]),
+    ];
+    let corpus = citemap::resolve::resolve(&records, &Default::default());
+    assert_eq!(agents_named(&corpus, "rains"), 2, "{:#?}", corpus.agents);
+}
