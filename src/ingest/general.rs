@@ -427,14 +427,14 @@ fn record_from_object(input: &str, m: &Map<String, Value>, line: u32, key: Optio
     rec.mark_missing();
     rec.at = at;
     if let Some(d) = found.note(input, line, key) {
-        // Stored by the caller.
-        rec.missing.retain(|_| true);
         PENDING_NOTE.with(|p| p.borrow_mut().push(d));
     }
     rec
 }
 
 thread_local! {
+    /// The per-record "which rule found which field" notes of the reading in
+    /// progress on this thread, handed to the caller's diagnostics by [`take_notes`].
     static PENDING_NOTE: std::cell::RefCell<Vec<Diagnostic>> = const { std::cell::RefCell::new(Vec::new()) };
 }
 
@@ -1639,6 +1639,14 @@ fn read_page(input: &str, lines: &[&Line<'_>], _text: &str, truncated: bool) -> 
         if ITEM_RE.is_match(t) && refs::parse_free_text(t, Provenance::default()).year.is_some() && i > 3 {
             continue;
         }
+        // "PMID:" on one line, the number on the next.
+        let joined;
+        let t = if matches!(lower_trim(t).as_str(), "pmid" | "pmcid" | "doi") {
+            joined = format!("{t} {}", texts.get(i + 1).map_or("", String::as_str));
+            &joined
+        } else {
+            t
+        };
         for id in ids_in_line(t) {
             if matches!(id, Identifier::Doi(_)) {
                 if rec.doi().is_some() {
