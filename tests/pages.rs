@@ -148,7 +148,8 @@ fn measure(exp: &Value, got: &BTreeMap<String, Vec<Record>>) -> (BTreeMap<&'stat
         }
         scores.entry("doi").or_default().add(&d_exp, &d_found);
         // PMIDs.
-        let p_exp: BTreeSet<String> = erecs.iter().filter_map(|er| er["pmid"].as_str()).map(String::from).collect();
+        let p_exp: BTreeSet<String> =
+            erecs.iter().filter_map(|er| er["pmid"].as_str()).map(String::from).collect();
         let p_found: BTreeSet<String> = recs
             .iter()
             .flat_map(|r| r.ids.iter())
@@ -165,9 +166,20 @@ fn measure(exp: &Value, got: &BTreeMap<String, Vec<Record>>) -> (BTreeMap<&'stat
             if let Some(any) = er["authors_any"].as_array() {
                 let options: Vec<BTreeSet<String>> = any
                     .iter()
-                    .map(|l| l.as_array().into_iter().flatten().filter_map(|x| x.as_str()).map(expected_author_key).collect())
+                    .map(|l| {
+                        l.as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(|x| x.as_str())
+                            .map(expected_author_key)
+                            .collect()
+                    })
                     .collect();
-                let best = options.iter().max_by_key(|o| o.intersection(&a_found).count()).cloned().unwrap_or_default();
+                let best = options
+                    .iter()
+                    .max_by_key(|o| o.intersection(&a_found).count())
+                    .cloned()
+                    .unwrap_or_default();
                 a_exp.extend(best);
             }
             for a in er["authors"].as_array().into_iter().flatten().filter_map(|x| x.as_str()) {
@@ -179,7 +191,8 @@ fn measure(exp: &Value, got: &BTreeMap<String, Vec<Record>>) -> (BTreeMap<&'stat
         }
         scores.entry("authors").or_default().add(&a_exp, &a_found);
         // Years.
-        let y_exp: BTreeSet<String> = erecs.iter().filter_map(|er| er["year"].as_i64()).map(|y| y.to_string()).collect();
+        let y_exp: BTreeSet<String> =
+            erecs.iter().filter_map(|er| er["year"].as_i64()).map(|y| y.to_string()).collect();
         let y_found: BTreeSet<String> = recs.iter().filter_map(Record::year).map(|y| y.to_string()).collect();
         scores.entry("year").or_default().add(&y_exp, &y_found);
         // Cited works: (first author's family or DOI, year), reported only.
@@ -189,9 +202,16 @@ fn measure(exp: &Value, got: &BTreeMap<String, Vec<Record>>) -> (BTreeMap<&'stat
             .flatten()
             .map(|c| format!("{}", c["year"].as_i64().unwrap_or(0)))
             .collect();
-        let c_found: BTreeSet<String> =
-            recs.iter().flat_map(|r| r.citations.iter()).filter_map(|c| c.year).map(|y| y.to_string()).collect();
-        scores.entry("cited years").or_default().add(&c_exp, &c_found.intersection(&c_exp).cloned().collect());
+        let c_found: BTreeSet<String> = recs
+            .iter()
+            .flat_map(|r| r.citations.iter())
+            .filter_map(|c| c.year)
+            .map(|y| y.to_string())
+            .collect();
+        scores
+            .entry("cited years")
+            .or_default()
+            .add(&c_exp, &c_found.intersection(&c_exp).cloned().collect());
     }
     (scores, misses)
 }
@@ -199,7 +219,8 @@ fn measure(exp: &Value, got: &BTreeMap<String, Vec<Record>>) -> (BTreeMap<&'stat
 /// Work index of the record from `file` whose title is `title`.
 fn work_of(corpus: &Corpus, got: &BTreeMap<String, Vec<Record>>, file: &str, title: &str) -> Option<usize> {
     let key = title_key(title);
-    let rec = got.get(file)?.iter().find(|r| r.title.as_deref().map(title_key).as_deref() == Some(key.as_str()))?;
+    let rec =
+        got.get(file)?.iter().find(|r| r.title.as_deref().map(title_key).as_deref() == Some(key.as_str()))?;
     corpus.works.iter().position(|w| w.sources.contains(&rec.at))
 }
 
@@ -212,7 +233,15 @@ fn development_set_figures() {
     let (scores, misses) = measure(&exp, &got);
     println!("field        precision  recall  F1");
     for (field, s) in &scores {
-        println!("{field:<12} {:>9.3} {:>7.3} {:>6.3}   (tp {} fp {} fn {})", s.precision(), s.recall(), s.f1(), s.tp, s.fp, s.fn_);
+        println!(
+            "{field:<12} {:>9.3} {:>7.3} {:>6.3}   (tp {} fp {} fn {})",
+            s.precision(),
+            s.recall(),
+            s.f1(),
+            s.tp,
+            s.fp,
+            s.fn_
+        );
     }
     for m in &misses {
         println!("  {m}");
@@ -305,7 +334,10 @@ fn people_resolve_across_name_forms() {
     }
     // Co-author queries: the collaborators of Carlo Dani under every spelling.
     let dani = corpus.agents.iter().position(|a| norm::family_key(&a.family) == "dani");
-    let known = exp["files"]["003_scribd_trials_pdf.txt"]["records"][0]["authors"].as_array().cloned().unwrap_or_default();
+    let known = exp["files"]["003_scribd_trials_pdf.txt"]["records"][0]["authors"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
     if let Some(d) = dani {
         let works: BTreeSet<u32> =
             corpus.authorships.iter().filter(|x| x.agent as usize == d).map(|x| x.work).collect();
@@ -348,15 +380,30 @@ fn agents_named(corpus: &Corpus, family_word: &str) -> usize {
 fn compound_surnames_join_only_with_shared_coauthors() {
     // One person under three name forms, always beside Sonia Johnson.
     let records = vec![
-        record("a.txt", "Crisis teams in England: a national survey", 2021, &["Sheridan Rains, L.", "Johnson, S."]),
-        record("b.txt", "Acute care alternatives for mental health crises", 2022, &["Luke Sheridan Rains", "Sonia Johnson"]),
+        record(
+            "a.txt",
+            "Crisis teams in England: a national survey",
+            2021,
+            &["Sheridan Rains, L.", "Johnson, S."],
+        ),
+        record(
+            "b.txt",
+            "Acute care alternatives for mental health crises",
+            2022,
+            &["Luke Sheridan Rains", "Sonia Johnson"],
+        ),
         record("c.txt", "Loneliness and psychosis: a systematic review", 2023, &["Rains LS", "Johnson S"]),
     ];
     let corpus = citemap::resolve::resolve(&records, &Default::default());
     assert_eq!(agents_named(&corpus, "rains"), 1, "{:#?}", corpus.agents);
     // The same name forms with no co-author in common stay apart.
     let records = vec![
-        record("a.txt", "Crisis teams in England: a national survey", 2021, &["Sheridan Rains, L.", "Johnson, S."]),
+        record(
+            "a.txt",
+            "Crisis teams in England: a national survey",
+            2021,
+            &["Sheridan Rains, L.", "Johnson, S."],
+        ),
         record("d.txt", "Soil carbon in upland pastures", 2022, &["Luke Sheridan Rains", "Maria Okafor"]),
     ];
     let corpus = citemap::resolve::resolve(&records, &Default::default());

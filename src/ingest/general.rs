@@ -72,7 +72,10 @@ impl Found {
         }
         let parts: Vec<String> =
             self.items.iter().map(|f| format!("{} by {} ({:.2})", f.field, f.rule, f.conf.0)).collect();
-        Some(Diagnostic::info(Provenance::new(input, line, key), format!("page reader: {}", parts.join("; "))))
+        Some(Diagnostic::info(
+            Provenance::new(input, line, key),
+            format!("page reader: {}", parts.join("; ")),
+        ))
     }
 }
 
@@ -137,7 +140,8 @@ pub fn evidence(parsed: &Parsed) -> u32 {
 // JSON
 
 const TITLE_KEYS: &[&str] = &["title", "display_name", "articleTitle", "article_title", "dc:title", "name"];
-const AUTHOR_KEYS: &[&str] = &["authors", "author", "authorships", "creators", "creator", "contributors", "AuthorList"];
+const AUTHOR_KEYS: &[&str] =
+    &["authors", "author", "authorships", "creators", "creator", "contributors", "AuthorList"];
 const VENUE_KEYS: &[&str] = &[
     "journal",
     "journalTitle",
@@ -223,12 +227,16 @@ fn is_record_object(m: &Map<String, Value>) -> bool {
 
 fn year_of(v: &Value) -> Option<i32> {
     match v {
-        Value::Number(n) => n.as_i64().and_then(|y| i32::try_from(y).ok()).filter(|y| (1000..=2999).contains(y)),
-        Value::String(s) => parse_date(s).map(|d| d.year).or_else(|| {
-            YEAR_RE.captures(s).and_then(|c| c.get(1)).and_then(|m| m.as_str().parse().ok())
-        }),
+        Value::Number(n) => {
+            n.as_i64().and_then(|y| i32::try_from(y).ok()).filter(|y| (1000..=2999).contains(y))
+        }
+        Value::String(s) => parse_date(s)
+            .map(|d| d.year)
+            .or_else(|| YEAR_RE.captures(s).and_then(|c| c.get(1)).and_then(|m| m.as_str().parse().ok())),
         Value::Array(a) => a.iter().find_map(year_of),
-        Value::Object(o) => ["date-parts", "date_parts", "year", "Year", "date"].iter().find_map(|k| get(o, k).and_then(year_of)),
+        Value::Object(o) => ["date-parts", "date_parts", "year", "Year", "date"]
+            .iter()
+            .find_map(|k| get(o, k).and_then(year_of)),
         _ => None,
     }
 }
@@ -243,22 +251,26 @@ fn json_author(v: &Value) -> Option<Author> {
             if let Some(Value::Object(inner)) = get(o, "author") {
                 let mut a = json_author(&Value::Object(inner.clone()))?;
                 if a.orcid.is_none() {
-                    a.orcid = get(o, "orcid").and_then(|x| text_value(x, 0)).and_then(|x| norm::normalize_orcid(&x));
+                    a.orcid = get(o, "orcid")
+                        .and_then(|x| text_value(x, 0))
+                        .and_then(|x| norm::normalize_orcid(&x));
                 }
                 return Some(a);
             }
-            let mut a = if let Some(name) = ["name", "display_name", "fullName", "full_name", "literal", "raw_author_name"]
-                .iter()
-                .find_map(|k| get(o, k).and_then(|x| text_value(x, 0)))
+            let mut a = if let Some(name) =
+                ["name", "display_name", "fullName", "full_name", "literal", "raw_author_name"]
+                    .iter()
+                    .find_map(|k| get(o, k).and_then(|x| text_value(x, 0)))
             {
                 Author::person(&name)
             } else {
                 let fam = ["family", "lastName", "last_name", "LastName", "surname", "family_name"]
                     .iter()
                     .find_map(|k| get(o, k).and_then(|x| text_value(x, 0)))?;
-                let giv = ["given", "firstName", "first_name", "ForeName", "given_name", "forename", "Initials"]
-                    .iter()
-                    .find_map(|k| get(o, k).and_then(|x| text_value(x, 0)));
+                let giv =
+                    ["given", "firstName", "first_name", "ForeName", "given_name", "forename", "Initials"]
+                        .iter()
+                        .find_map(|k| get(o, k).and_then(|x| text_value(x, 0)));
                 match giv {
                     Some(g) => Author::person(&format!("{fam}, {g}")),
                     None => Author::person(&fam),
@@ -290,7 +302,9 @@ fn json_citation(v: &Value, at: &Provenance) -> Option<Citation> {
             (s.len() > 8).then(|| refs::parse_free_text(&s, at.clone()))
         }
         Value::Object(o) => {
-            let raw = ["unstructured", "citation", "raw", "text", "reference"].iter().find_map(|k| get(o, k).and_then(|x| text_value(x, 0)));
+            let raw = ["unstructured", "citation", "raw", "text", "reference"]
+                .iter()
+                .find_map(|k| get(o, k).and_then(|x| text_value(x, 0)));
             let mut c = match raw {
                 Some(r) => refs::parse_free_text(&r, at.clone()),
                 None => Citation { count: 1, at: at.clone(), ..Citation::default() },
@@ -301,7 +315,9 @@ fn json_citation(v: &Value, at: &Provenance) -> Option<Citation> {
                 }
             }
             if c.title.is_none() {
-                c.title = ["article-title", "title", "volume-title"].iter().find_map(|k| get(o, k).and_then(|x| text_value(x, 0)));
+                c.title = ["article-title", "title", "volume-title"]
+                    .iter()
+                    .find_map(|k| get(o, k).and_then(|x| text_value(x, 0)));
             }
             if c.year.is_none() {
                 c.year = ["year", "publication_year"].iter().find_map(|k| get(o, k).and_then(year_of));
@@ -314,7 +330,8 @@ fn json_citation(v: &Value, at: &Provenance) -> Option<Citation> {
             if c.raw.is_empty() {
                 c.raw = c.title.clone().unwrap_or_default();
             }
-            (!c.ids.is_empty() || c.title.is_some() || (c.year.is_some() && !c.authors.is_empty())).then_some(c)
+            (!c.ids.is_empty() || c.title.is_some() || (c.year.is_some() && !c.authors.is_empty()))
+                .then_some(c)
         }
         _ => None,
     }
@@ -341,7 +358,9 @@ fn record_from_object(input: &str, m: &Map<String, Value>, line: u32, key: Optio
                 let id = match k.to_lowercase().as_str() {
                     "doi" => Identifier::doi(&s),
                     "pmid" | "pubmed" => Identifier::pmid(&s),
-                    "pmcid" | "pubmedcentral" => PMCID_RE.find(&s).map(|m| Identifier::Pmcid(m.as_str().to_uppercase())),
+                    "pmcid" | "pubmedcentral" => {
+                        PMCID_RE.find(&s).map(|m| Identifier::Pmcid(m.as_str().to_uppercase()))
+                    }
                     "arxiv" => Some(Identifier::Arxiv(s.clone())),
                     _ => None,
                 };
@@ -351,7 +370,9 @@ fn record_from_object(input: &str, m: &Map<String, Value>, line: u32, key: Optio
             }
         }
     }
-    if let Some(p) = ["pmid", "PMID", "pubmed_id"].iter().find_map(|k| get(m, k).and_then(|v| text_value(v, 0))) {
+    if let Some(p) =
+        ["pmid", "PMID", "pubmed_id"].iter().find_map(|k| get(m, k).and_then(|v| text_value(v, 0)))
+    {
         if let Some(id) = Identifier::pmid(&p) {
             rec.add_id(id);
             found.add("pmid", "json pmid key", 0.95);
@@ -385,9 +406,9 @@ fn record_from_object(input: &str, m: &Map<String, Value>, line: u32, key: Optio
     }
     for k in VENUE_KEYS {
         let v = match get(m, k) {
-            Some(Value::Object(o)) if *k == "primary_location" || *k == "host_venue" => {
-                get(o, "source").and_then(|s| text_value(s, 0)).or_else(|| text_value(&Value::Object(o.clone()), 0))
-            }
+            Some(Value::Object(o)) if *k == "primary_location" || *k == "host_venue" => get(o, "source")
+                .and_then(|s| text_value(s, 0))
+                .or_else(|| text_value(&Value::Object(o.clone()), 0)),
             Some(v) => text_value(v, 0),
             None => None,
         };
@@ -397,7 +418,10 @@ fn record_from_object(input: &str, m: &Map<String, Value>, line: u32, key: Optio
             break;
         }
     }
-    if let Some(a) = ["abstract", "abstractText", "abstract_text", "description"].iter().find_map(|k| get(m, k).and_then(|v| text_value(v, 0))) {
+    if let Some(a) = ["abstract", "abstractText", "abstract_text", "description"]
+        .iter()
+        .find_map(|k| get(m, k).and_then(|v| text_value(v, 0)))
+    {
         rec.abstract_text = Some(a);
         found.add("abstract", "json abstract key", 0.9);
     }
@@ -502,15 +526,18 @@ fn newlines(s: &str) -> u32 {
 // ---------------------------------------------------------------------------
 // Text: patterns
 
-static DOI_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\b10\.\d{4,9}/[^\s\x22<>\]\[]+").expect("static regex"));
+static DOI_RE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"\b10\.\d{4,9}/[^\s\x22<>\]\[]+").expect("static regex"));
 static PMID_RE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:\bPMID\s*[:：]?\s*|pubmed/|Pubmed ID\s*)(\d{1,9})\b").expect("static regex")
 });
 static PMCID_RE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"\bPMC\d{4,9}\b").expect("static regex"));
 static ARXIV_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)\barXiv:\s?(\d{4}\.\d{4,5})(?:v\d+)?").expect("static regex"));
-static ISBN_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)(?:^|[^-\w])ISBN(?:-1[03])?(?:\s*\([^)]*\))?\s*[:：]?\s*([0-9][0-9\- ]{8,16}[0-9Xx])").expect("static regex"));
+static ISBN_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:^|[^-\w])ISBN(?:-1[03])?(?:\s*\([^)]*\))?\s*[:：]?\s*([0-9][0-9\- ]{8,16}[0-9Xx])")
+        .expect("static regex")
+});
 static ORCID_RE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"\b(\d{4}-\d{4}-\d{4}-\d{3}[\dX])\b").expect("static regex"));
 static OPENALEX_RE: LazyLock<Regex> =
@@ -770,26 +797,154 @@ fn is_furniture(l: &str) -> bool {
 /// Words that never appear in a person's name but often in affiliations,
 /// venues and headings.
 const NOT_NAME_WORDS: &[&str] = &[
-    "university", "universidad", "universidade", "université", "universität", "universitat", "department",
-    "departamento", "hospital", "institute", "instituto", "institut", "school", "college", "centre", "center",
-    "faculty", "facultad", "laboratory", "unit", "research", "abstract", "introduction", "journal", "review",
-    "study", "trial", "the", "of", "and", "for", "in", "with", "on", "from", "to", "a", "an", "is", "are", "was",
-    "were", "this", "that", "these", "we", "our", "results", "methods", "background", "conclusion", "conclusions",
-    "objective", "objectives", "keywords", "published", "received", "accepted", "doi", "pmid", "vol", "issue",
-    "pages", "press", "online", "article", "open", "access", "correspondence", "email", "e-mail", "editor",
-    "ministry", "foundation", "fundación", "council", "society", "association", "services", "service", "health",
-    "medicine", "medical", "clinical", "public", "national", "programme", "program", "trust", "group", "practice",
-    "team", "division", "section", "sciences", "science", "studies", "education", "management", "policy",
-    "systems", "system", "data", "analysis", "evaluation", "protocol", "randomized", "randomised", "controlled",
-    "et", "al", "al.", "y", "und", "der", "die", "das", "pour", "para",
-    "por", "con", "sobre", "como", "what", "how", "why", "when", "use", "using", "new", "ltd", "inc", "gmbh",
-    "press", "springer", "elsevier", "wiley", "cambridge", "oxford", "copyright", "license", "licence",
+    "university",
+    "universidad",
+    "universidade",
+    "université",
+    "universität",
+    "universitat",
+    "department",
+    "departamento",
+    "hospital",
+    "institute",
+    "instituto",
+    "institut",
+    "school",
+    "college",
+    "centre",
+    "center",
+    "faculty",
+    "facultad",
+    "laboratory",
+    "unit",
+    "research",
+    "abstract",
+    "introduction",
+    "journal",
+    "review",
+    "study",
+    "trial",
+    "the",
+    "of",
+    "and",
+    "for",
+    "in",
+    "with",
+    "on",
+    "from",
+    "to",
+    "a",
+    "an",
+    "is",
+    "are",
+    "was",
+    "were",
+    "this",
+    "that",
+    "these",
+    "we",
+    "our",
+    "results",
+    "methods",
+    "background",
+    "conclusion",
+    "conclusions",
+    "objective",
+    "objectives",
+    "keywords",
+    "published",
+    "received",
+    "accepted",
+    "doi",
+    "pmid",
+    "vol",
+    "issue",
+    "pages",
+    "press",
+    "online",
+    "article",
+    "open",
+    "access",
+    "correspondence",
+    "email",
+    "e-mail",
+    "editor",
+    "ministry",
+    "foundation",
+    "fundación",
+    "council",
+    "society",
+    "association",
+    "services",
+    "service",
+    "health",
+    "medicine",
+    "medical",
+    "clinical",
+    "public",
+    "national",
+    "programme",
+    "program",
+    "trust",
+    "group",
+    "practice",
+    "team",
+    "division",
+    "section",
+    "sciences",
+    "science",
+    "studies",
+    "education",
+    "management",
+    "policy",
+    "systems",
+    "system",
+    "data",
+    "analysis",
+    "evaluation",
+    "protocol",
+    "randomized",
+    "randomised",
+    "controlled",
+    "et",
+    "al",
+    "al.",
+    "y",
+    "und",
+    "der",
+    "die",
+    "das",
+    "pour",
+    "para",
+    "por",
+    "con",
+    "sobre",
+    "como",
+    "what",
+    "how",
+    "why",
+    "when",
+    "use",
+    "using",
+    "new",
+    "ltd",
+    "inc",
+    "gmbh",
+    "press",
+    "springer",
+    "elsevier",
+    "wiley",
+    "cambridge",
+    "oxford",
+    "copyright",
+    "license",
+    "licence",
 ];
 
 /// Name particles that may stand lower-case inside a name.
 const PARTICLES: &[&str] = &[
-    "van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "ter", "ten", "dos", "das",
-    "do", "e", "y", "bin", "ibn", "al", "el", "mac", "st.",
+    "van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "ter", "ten", "dos",
+    "das", "do", "e", "y", "bin", "ibn", "al", "el", "mac", "st.",
 ];
 
 fn has_cjk(s: &str) -> bool {
@@ -808,7 +963,9 @@ fn clean_name(raw: &str) -> (String, Option<String>) {
         .replace("ORCID Icon", " ")
         .replace("Email symbol", " ");
     let s = HONORIFIC.replace_all(&squash_ws(&s), "").to_string();
-    let s = s.trim_matches(|c: char| c.is_ascii_digit() || c == ',' || c == ' ' || c == ';' || c == '(' || c == ')');
+    let s = s.trim_matches(|c: char| {
+        c.is_ascii_digit() || c == ',' || c == ' ' || c == ';' || c == '(' || c == ')'
+    });
     // Superscript-like digits glued to the end of a word ("Mejia1", "Dani116").
     let s: String = s
         .split(' ')
@@ -833,12 +990,19 @@ fn clean_name(raw: &str) -> (String, Option<String>) {
 /// True when `s` (cleaned) looks like one person's name in any common form.
 fn is_person_name(s: &str) -> bool {
     let s = s.trim();
-    if s.is_empty() || s.chars().count() > 60 || s.chars().any(|c| c.is_ascii_digit() || matches!(c, '@' | '/' | ':' | '(' | ')' | '[' | ']' | '?' | '!' | '|' | '=' | '{' | '}')) {
+    if s.is_empty()
+        || s.chars().count() > 60
+        || s.chars().any(|c| {
+            c.is_ascii_digit()
+                || matches!(c, '@' | '/' | ':' | '(' | ')' | '[' | ']' | '?' | '!' | '|' | '=' | '{' | '}')
+        })
+    {
         return false;
     }
     if has_cjk(s) {
         let letters: Vec<char> = s.chars().filter(|c| !c.is_whitespace()).collect();
-        return (2..=4).contains(&letters.len()) && letters.iter().all(|c| super::text::is_cjk(*c) || *c == '·');
+        return (2..=4).contains(&letters.len())
+            && letters.iter().all(|c| super::text::is_cjk(*c) || *c == '·');
     }
     let (fam, giv) = match s.split_once(',') {
         Some((f, g)) => (f.trim(), g.trim()),
@@ -859,13 +1023,10 @@ fn is_person_name(s: &str) -> bool {
             return false;
         }
         let first = t.chars().next().unwrap_or(' ');
-        if first.is_uppercase() {
-            capital += 1;
-        } else if !first.is_alphabetic() && first != '\'' {
-            return false;
-        } else {
+        if !first.is_uppercase() {
             return false;
         }
+        capital += 1;
         if t.chars().filter(|c| c.is_alphabetic()).count() > 20 {
             return false;
         }
@@ -875,7 +1036,12 @@ fn is_person_name(s: &str) -> bool {
         for w in chars.windows(2) {
             if w[0].is_lowercase() && w[1].is_uppercase() {
                 let prefix: String = chars.iter().take_while(|c| **c != w[1]).collect();
-                if !(prefix.ends_with("Mc") || prefix.ends_with("Mac") || prefix.ends_with("De") || prefix.ends_with("La") || prefix.ends_with("Di")) {
+                if !(prefix.ends_with("Mc")
+                    || prefix.ends_with("Mac")
+                    || prefix.ends_with("De")
+                    || prefix.ends_with("La")
+                    || prefix.ends_with("Di"))
+                {
                     return false;
                 }
             }
@@ -923,18 +1089,23 @@ fn parse_byline(line: &str) -> Option<Vec<Author>> {
     // "Family, Given, Family, Given": pair the parts up.
     if sep == ',' && cleaned.len() >= 2 && cleaned.len() % 2 == 0 {
         let pairs_ok = cleaned.chunks(2).all(|c| {
-            let fam_words = c[0].split_whitespace().filter(|w| !PARTICLES.contains(&w.to_lowercase().as_str())).count();
+            let fam_words =
+                c[0].split_whitespace().filter(|w| !PARTICLES.contains(&w.to_lowercase().as_str())).count();
             let giv_ok = !c[1].is_empty() && c[1].split_whitespace().count() <= 4;
             let initials_only = norm::given_is_initials(&c[1]);
-            (fam_words == 1 || fam_words <= 3 && initials_only) && giv_ok && is_person_name(&format!("{}, {}", c[0], c[1]))
+            (fam_words == 1 || fam_words <= 3 && initials_only)
+                && giv_ok
+                && is_person_name(&format!("{}, {}", c[0], c[1]))
         });
         let single = cleaned.iter().step_by(2).zip(cleaned.iter().skip(1).step_by(2)).all(|(f, g)| {
             let words = f.split(' ').filter(|w| !PARTICLES.contains(&w.to_lowercase().as_str())).count();
             words == 1 || norm::given_is_initials(g) && words <= 3
         });
-        let given_like = cleaned.iter().skip(1).step_by(2).all(|g| {
-            g.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_uppercase))
-        });
+        let given_like = cleaned
+            .iter()
+            .skip(1)
+            .step_by(2)
+            .all(|g| g.split_whitespace().all(|w| w.chars().next().is_some_and(char::is_uppercase)));
         if pairs_ok && single && given_like {
             let out: Vec<Author> = parts
                 .chunks(2)
@@ -962,7 +1133,9 @@ fn parse_byline(line: &str) -> Option<Vec<Author>> {
     }
     let et_al = parts.iter().filter(|p| p.trim_end_matches('.').eq_ignore_ascii_case("et al")).count();
     let last_ok = parts.last().is_some_and(|p| {
-        person(p).is_some() || p.trim_end_matches('.').eq_ignore_ascii_case("et al") || ORG_AUTHOR.is_match(p.trim())
+        person(p).is_some()
+            || p.trim_end_matches('.').eq_ignore_ascii_case("et al")
+            || ORG_AUTHOR.is_match(p.trim())
     });
     if authors.iter().all(|a| a.is_org) {
         return None;
@@ -1058,7 +1231,8 @@ static V_SEMI: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 static V_YEAR_FIRST: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"^(?P<year>(?:19|20)\d\d),\s+(?P<venue>[^,\d]{2,80}),\s*(?:№|No\.?|Vol\.?)\s*(?P<vol>\d+)").expect("static regex")
+    Regex::new(r"^(?P<year>(?:19|20)\d\d),\s+(?P<venue>[^,\d]{2,80}),\s*(?:№|No\.?|Vol\.?)\s*(?P<vol>\d+)")
+        .expect("static regex")
 });
 static V_SHORT_CITE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?P<author>[\p{Lu}][\p{L}.' -]{1,40}?)\s+et al\.?,?\s*\(?(?P<year>(?:19|20)\d\d)\)?[.,]?\s*(?P<venue>[^\d].{1,80}?)?\.?\s*$").expect("static regex")
@@ -1087,37 +1261,103 @@ fn venue_line(line: &str) -> Option<VenueLine> {
     if l.chars().count() > 200 {
         return None;
     }
-    let take = |c: &regex::Captures<'_>, k: &str| c.name(k).map(|m| m.as_str().trim().to_string()).filter(|s| !s.is_empty());
+    let take = |c: &regex::Captures<'_>, k: &str| {
+        c.name(k).map(|m| m.as_str().trim().to_string()).filter(|s| !s.is_empty())
+    };
     let year = |c: &regex::Captures<'_>| -> Option<i32> {
         let y: i32 = c.name("year")?.as_str().parse().ok()?;
-        Some(if y < 100 { if y > 40 { 1900 + y } else { 2000 + y } } else { y })
+        Some(if y < 100 {
+            if y > 40 {
+                1900 + y
+            } else {
+                2000 + y
+            }
+        } else {
+            y
+        })
     };
     if let Some(c) = V_IRIS.captures(&l) {
-        return Some(VenueLine { venue: take(&c, "venue"), year: year(&c)?, volume: take(&c, "vol"), issue: None, pages: take(&c, "pages"), rule: "repository citation line" });
+        return Some(VenueLine {
+            venue: take(&c, "venue"),
+            year: year(&c)?,
+            volume: take(&c, "vol"),
+            issue: None,
+            pages: take(&c, "pages"),
+            rule: "repository citation line",
+        });
     }
     if let Some(c) = V_PUBMED.captures(&l) {
-        return Some(VenueLine { venue: take(&c, "venue"), year: year(&c)?, volume: take(&c, "vol"), issue: take(&c, "iss"), pages: take(&c, "pages"), rule: "journal line (MEDLINE style)" });
+        return Some(VenueLine {
+            venue: take(&c, "venue"),
+            year: year(&c)?,
+            volume: take(&c, "vol"),
+            issue: take(&c, "iss"),
+            pages: take(&c, "pages"),
+            rule: "journal line (MEDLINE style)",
+        });
     }
     if let Some(c) = V_BMC.captures(&l) {
-        return Some(VenueLine { venue: take(&c, "venue"), year: year(&c)?, volume: take(&c, "vol"), issue: None, pages: take(&c, "pages"), rule: "running head" });
+        return Some(VenueLine {
+            venue: take(&c, "venue"),
+            year: year(&c)?,
+            volume: take(&c, "vol"),
+            issue: None,
+            pages: take(&c, "pages"),
+            rule: "running head",
+        });
     }
     if let Some(c) = V_VOLNO.captures(&l) {
-        return Some(VenueLine { venue: take(&c, "venue"), year: year(&c)?, volume: take(&c, "vol"), issue: take(&c, "iss"), pages: None, rule: "journal line (vol. no.)" });
+        return Some(VenueLine {
+            venue: take(&c, "venue"),
+            year: year(&c)?,
+            volume: take(&c, "vol"),
+            issue: take(&c, "iss"),
+            pages: None,
+            rule: "journal line (vol. no.)",
+        });
     }
     if let Some(c) = V_YEAR_FIRST.captures(&l) {
-        return Some(VenueLine { venue: take(&c, "venue"), year: year(&c)?, volume: None, issue: take(&c, "vol"), pages: None, rule: "year, journal, number" });
+        return Some(VenueLine {
+            venue: take(&c, "venue"),
+            year: year(&c)?,
+            volume: None,
+            issue: take(&c, "vol"),
+            pages: None,
+            rule: "year, journal, number",
+        });
     }
     if let Some(c) = V_HEFT.captures(&l) {
-        return Some(VenueLine { venue: take(&c, "venue"), year: year(&c)?, volume: None, issue: take(&c, "iss"), pages: None, rule: "journal issue line" });
+        return Some(VenueLine {
+            venue: take(&c, "venue"),
+            year: year(&c)?,
+            volume: None,
+            issue: take(&c, "iss"),
+            pages: None,
+            rule: "journal issue line",
+        });
     }
     if let Some(c) = V_TRAILING_DATE.captures(&l) {
-        return Some(VenueLine { venue: take(&c, "venue"), year: year(&c)?, volume: None, issue: None, pages: None, rule: "journal and date" });
+        return Some(VenueLine {
+            venue: take(&c, "venue"),
+            year: year(&c)?,
+            volume: None,
+            issue: None,
+            pages: None,
+            rule: "journal and date",
+        });
     }
     if has_cjk(&l) {
         if let Some(c) = V_CJK.captures(&l) {
             let iss = take(&c, "iss").or_else(|| take(&c, "iss2"));
             if iss.is_some() || c.name("pages").is_some() {
-                return Some(VenueLine { venue: take(&c, "venue"), year: year(&c)?, volume: take(&c, "vol"), issue: iss, pages: take(&c, "pages"), rule: "journal line (CJK)" });
+                return Some(VenueLine {
+                    venue: take(&c, "venue"),
+                    year: year(&c)?,
+                    volume: take(&c, "vol"),
+                    issue: iss,
+                    pages: take(&c, "pages"),
+                    rule: "journal line (CJK)",
+                });
             }
         }
     }
@@ -1125,9 +1365,20 @@ fn venue_line(line: &str) -> Option<VenueLine> {
         let venue = take(&c, "venue")?;
         let words = venue.split_whitespace().count();
         let has_detail = c.name("vol").is_some() || c.name("pages").is_some();
-        if has_detail && words <= 10 && !venue.to_lowercase().contains("published") && venue.chars().next().is_some_and(char::is_alphabetic) {
+        if has_detail
+            && words <= 10
+            && !venue.to_lowercase().contains("published")
+            && venue.chars().next().is_some_and(char::is_alphabetic)
+        {
             let venue = venue.trim_end_matches([' ', '-', '.', ',']).to_string();
-            return Some(VenueLine { venue: Some(venue), year: year(&c)?, volume: take(&c, "vol"), issue: take(&c, "iss"), pages: take(&c, "pages"), rule: "journal line" });
+            return Some(VenueLine {
+                venue: Some(venue),
+                year: year(&c)?,
+                volume: take(&c, "vol"),
+                issue: take(&c, "iss"),
+                pages: take(&c, "pages"),
+                rule: "journal line",
+            });
         }
     }
     None
@@ -1137,8 +1388,9 @@ fn venue_line(line: &str) -> Option<VenueLine> {
 static DATE_LABEL: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)(?:published(?: online)?(?: by [^:]{1,60})?|publicado|publié|veröffentlicht|date of publication|publication date|vydáno)\s*[:：]?\s*(?:\d{1,2}[\s.-]+)?(?:[A-Za-z]{3,9}\.?[\s.-]+)?(?:\d{1,2},?\s+)?((?:19|20)\d\d)").expect("static regex")
 });
-static DATE_DMY: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)publicado\s*[:：]\s*\d{1,2}-\d{1,2}-((?:19|20)\d\d)").expect("static regex"));
+static DATE_DMY: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)publicado\s*[:：]\s*\d{1,2}-\d{1,2}-((?:19|20)\d\d)").expect("static regex")
+});
 
 // ---------------------------------------------------------------------------
 // Text reading
@@ -1150,8 +1402,11 @@ struct Line<'a> {
 
 fn read_text(input: &str, text: &str, parsed: &mut Parsed) {
     let cleaned = text.replace("\\r\\n", "\n").replace("&#x;", " ");
-    let all: Vec<Line<'_>> =
-        cleaned.lines().enumerate().map(|(i, t)| Line { no: u32::try_from(i + 1).unwrap_or(u32::MAX), text: t }).collect();
+    let all: Vec<Line<'_>> = cleaned
+        .lines()
+        .enumerate()
+        .map(|(i, t)| Line { no: u32::try_from(i + 1).unwrap_or(u32::MAX), text: t })
+        .collect();
     let truncated = looks_truncated(text);
     if truncated {
         parsed.diagnostics.push(Diagnostic::warning(
@@ -1182,8 +1437,9 @@ fn looks_truncated(text: &str) -> bool {
 }
 
 /// Numbered or bulleted items: "1. ", "[1]", "  • ", "- ".
-static ITEM_RE: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"^\s*(?:(\d{1,4})[.)]\s+|\[(\d{1,4})\]\s*|[•·▪◦‣–-]\s+)(.*)$").expect("static regex"));
+static ITEM_RE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"^\s*(?:(\d{1,4})[.)]\s+|\[(\d{1,4})\]\s*|[•·▪◦‣–-]\s+)(.*)$").expect("static regex")
+});
 
 /// A reference list of items after `start`, each item possibly continued on
 /// following lines; lines that start new items end the previous one.
@@ -1231,9 +1487,30 @@ fn usable(c: &Citation) -> bool {
 
 /// Words that make the first sentence of a reference an organisation author.
 const ORG_WORDS: &[&str] = &[
-    "association", "organization", "organisation", "institute", "society", "council", "college", "agency",
-    "department", "ministry", "committee", "foundation", "improvement", "group", "centre", "center", "board",
-    "commission", "network", "alliance", "collaboration", "consortium", "office", "service",
+    "association",
+    "organization",
+    "organisation",
+    "institute",
+    "society",
+    "council",
+    "college",
+    "agency",
+    "department",
+    "ministry",
+    "committee",
+    "foundation",
+    "improvement",
+    "group",
+    "centre",
+    "center",
+    "board",
+    "commission",
+    "network",
+    "alliance",
+    "collaboration",
+    "consortium",
+    "office",
+    "service",
 ];
 
 /// "American Psychiatric Association. Diagnostic and statistical manual …":
@@ -1246,7 +1523,9 @@ fn fix_org_led(c: &mut Citation) {
     let Some((first, rest)) = raw.split_once(". ") else { return };
     let words: Vec<&str> = first.split_whitespace().collect();
     let org = words.len() <= 8
-        && words.iter().all(|w| w.starts_with(|ch: char| ch.is_uppercase()) || matches!(*w, "of" | "for" | "and" | "on" | "the"))
+        && words.iter().all(|w| {
+            w.starts_with(|ch: char| ch.is_uppercase()) || matches!(*w, "of" | "for" | "and" | "on" | "the")
+        })
         && words.iter().any(|w| ORG_WORDS.contains(&w.to_lowercase().as_str()));
     if !org {
         return;
@@ -1263,7 +1542,8 @@ fn fix_org_led(c: &mut Citation) {
 fn title_cut(c: &Citation) -> bool {
     c.title.as_deref().is_some_and(|t| {
         let raw = c.raw.trim_end();
-        raw.ends_with(t.trim_end_matches('.')) || c.raw.find(t).is_some_and(|p| c.raw.get(p + t.len()..).is_some_and(|r| r.trim().len() < 2))
+        raw.ends_with(t.trim_end_matches('.'))
+            || c.raw.find(t).is_some_and(|p| c.raw.get(p + t.len()..).is_some_and(|r| r.trim().len() < 2))
     })
 }
 
@@ -1283,7 +1563,11 @@ fn record_from_citation(input: &str, c: &Citation, line: u32, key: String, rule:
             c.title = Some(after.get(..end).unwrap_or("").trim().to_string()).filter(|x| !x.is_empty());
         }
     }
-    rec.title = c.title.clone().map(|t| t.trim_end_matches('.').to_string()).filter(|t| !t.eq_ignore_ascii_case("et al"));
+    rec.title = c
+        .title
+        .clone()
+        .map(|t| t.trim_end_matches('.').to_string())
+        .filter(|t| !t.eq_ignore_ascii_case("et al"));
     if rec.title.is_some() {
         found.add("title", rule, 0.8);
     }
@@ -1315,7 +1599,8 @@ fn record_from_citation(input: &str, c: &Citation, line: u32, key: String, rule:
 /// lines.
 fn read_listing(input: &str, lines: &[&Line<'_>], truncated: bool) -> Option<Vec<Record>> {
     // 1. Short citation lines, each perhaps under its title line.
-    let short: Vec<usize> = (0..lines.len()).filter(|&i| V_SHORT_CITE.is_match(&squash_ws(lines[i].text))).collect();
+    let short: Vec<usize> =
+        (0..lines.len()).filter(|&i| V_SHORT_CITE.is_match(&squash_ws(lines[i].text))).collect();
     if short.len() >= 3 {
         let mut out = Vec::new();
         for (n, &i) in short.iter().enumerate() {
@@ -1336,7 +1621,11 @@ fn read_listing(input: &str, lines: &[&Line<'_>], truncated: bool) -> Option<Vec
             if i > 0 {
                 let prev = squash_ws(lines[i - 1].text);
                 let prev_is_cite = n > 0 && short[n - 1] == i - 1;
-                if !prev_is_cite && title_like(&prev) > 0 && !is_furniture(&prev) && prev.split_whitespace().count() >= 5 {
+                if !prev_is_cite
+                    && title_like(&prev) > 0
+                    && !is_furniture(&prev)
+                    && prev.split_whitespace().count() >= 5
+                {
                     rec.title = Some(prev.trim_end_matches('.').trim().to_string());
                     found.add("title", "line above short citation", 0.75);
                 }
@@ -1391,7 +1680,9 @@ fn read_listing(input: &str, lines: &[&Line<'_>], truncated: bool) -> Option<Vec
                         rec.published = Some(crate::model::Date::year(v.year));
                         rec.venue = v.venue;
                         found.add("year", v.rule, 0.8);
-                    } else if let Some(y) = SUBMITTED.captures(&t).and_then(|c| c.get(1)).and_then(|m| m.as_str().parse().ok()) {
+                    } else if let Some(y) =
+                        SUBMITTED.captures(&t).and_then(|c| c.get(1)).and_then(|m| m.as_str().parse().ok())
+                    {
                         rec.published = Some(crate::model::Date::year(y));
                         found.add("year", "submitted date", 0.7);
                     }
@@ -1423,8 +1714,10 @@ fn read_listing(input: &str, lines: &[&Line<'_>], truncated: bool) -> Option<Vec
         return None;
     }
     let items = list_items(lines, first_item);
-    let cites: Vec<(u32, Citation)> =
-        items.iter().map(|(no, t)| (*no, refs::parse_free_text(t, Provenance::new(input, *no, None)))).collect();
+    let cites: Vec<(u32, Citation)> = items
+        .iter()
+        .map(|(no, t)| (*no, refs::parse_free_text(t, Provenance::new(input, *no, None))))
+        .collect();
     let good = cites.iter().filter(|(_, c)| usable(c)).count();
     if good < 2 || good * 10 < cites.len() * 6 {
         return None;
@@ -1445,8 +1738,9 @@ fn read_listing(input: &str, lines: &[&Line<'_>], truncated: bool) -> Option<Vec
     Some(out)
 }
 
-static SUBMITTED: LazyLock<Regex> =
-    LazyLock::new(|| Regex::new(r"(?i)^submitted\s+\d{1,2}\s+[A-Za-z]+,?\s+((?:19|20)\d\d)").expect("static regex"));
+static SUBMITTED: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^submitted\s+\d{1,2}\s+[A-Za-z]+,?\s+((?:19|20)\d\d)").expect("static regex")
+});
 
 /// Identifiers written in one line (outside reference lists).
 fn ids_in_line(t: &str) -> Vec<Identifier> {
@@ -1489,14 +1783,26 @@ fn ids_in_line(t: &str) -> Vec<Identifier> {
 }
 
 fn valid_isbn(raw: &str) -> Option<String> {
-    let d: String = raw.chars().filter(|c| c.is_ascii_digit() || *c == 'X' || *c == 'x').collect::<String>().to_uppercase();
+    let d: String = raw
+        .chars()
+        .filter(|c| c.is_ascii_digit() || *c == 'X' || *c == 'x')
+        .collect::<String>()
+        .to_uppercase();
     let ok = match d.len() {
         10 => {
-            let sum: u32 = d.chars().enumerate().map(|(i, c)| (10 - i as u32) * if c == 'X' { 10 } else { c.to_digit(10).unwrap_or(0) }).sum();
+            let sum: u32 = d
+                .chars()
+                .enumerate()
+                .map(|(i, c)| (10 - i as u32) * if c == 'X' { 10 } else { c.to_digit(10).unwrap_or(0) })
+                .sum();
             sum % 11 == 0
         }
         13 => {
-            let sum: u32 = d.chars().enumerate().map(|(i, c)| c.to_digit(10).unwrap_or(0) * if i % 2 == 0 { 1 } else { 3 }).sum();
+            let sum: u32 = d
+                .chars()
+                .enumerate()
+                .map(|(i, c)| c.to_digit(10).unwrap_or(0) * if i % 2 == 0 { 1 } else { 3 })
+                .sum();
             sum % 10 == 0
         }
         _ => false,
@@ -1507,11 +1813,43 @@ fn valid_isbn(raw: &str) -> Option<String> {
 /// How much a line looks like a title (0: not at all).
 /// Words that mark an affiliation line.
 const AFFILIATION_WORDS: &[&str] = &[
-    "university", "universidad", "universidade", "université", "universität", "universitat", "università",
-    "department", "departamento", "département", "hospital", "institute", "instituto", "institut", "school",
-    "college", "centre", "center", "centro", "faculty", "facultad", "faculdade", "laboratory", "clinic", "practice",
-    "pct", "nhs", "ministry", "foundation", "fundación", "unidad", "escuela", "servicio", "universiteit",
-    "hôpital", "klinik", "zentrum",
+    "university",
+    "universidad",
+    "universidade",
+    "université",
+    "universität",
+    "universitat",
+    "università",
+    "department",
+    "departamento",
+    "département",
+    "hospital",
+    "institute",
+    "instituto",
+    "institut",
+    "school",
+    "college",
+    "centre",
+    "center",
+    "centro",
+    "faculty",
+    "facultad",
+    "faculdade",
+    "laboratory",
+    "clinic",
+    "practice",
+    "pct",
+    "nhs",
+    "ministry",
+    "foundation",
+    "fundación",
+    "unidad",
+    "escuela",
+    "servicio",
+    "universiteit",
+    "hôpital",
+    "klinik",
+    "zentrum",
 ];
 
 /// True when `t` reads as an affiliation ("Harbourside Family Practice, North Somerset PCT, Bristol, UK").
@@ -1520,17 +1858,62 @@ fn looks_like_affiliation(t: &str) -> bool {
     let words: Vec<&str> = lower.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).collect();
     let inst = words.iter().any(|w| AFFILIATION_WORDS.contains(w));
     let proper_phrase = words.first().is_some_and(|w| AFFILIATION_WORDS.contains(w))
-        && t.split_whitespace().all(|w| w.starts_with(|c: char| c.is_uppercase()) || PARTICLES.contains(&w) || matches!(w, "of" | "for" | "and" | "&"));
+        && t.split_whitespace().all(|w| {
+            w.starts_with(|c: char| c.is_uppercase())
+                || PARTICLES.contains(&w)
+                || matches!(w, "of" | "for" | "and" | "&")
+        });
     inst && (t.contains(',') || t.starts_with(|c: char| c.is_ascii_digit())) || proper_phrase
 }
 
 /// Field labels that start a catalogue or metadata line ("Vydáno v:Nature …").
 const FIELD_LABELS: &[&str] = &[
-    "published in", "vydáno v", "vydáno", "hlavní autoři", "main authors", "format", "language", "jazyk", "subjects",
-    "témata", "médium", "publicado", "publicado en", "idioma", "lenguaje", "materias", "formato", "autores principales",
-    "issn", "isbn", "doi", "pmid", "pmcid", "copyright", "license", "licence", "type", "editor", "received", "accepted",
-    "enviado", "aceptado", "revisado", "publisher", "journal", "authors", "author", "affiliation", "affiliations",
-    "correspondence", "citation", "keywords", "online access", "tags", "saved in", "uloženo v",
+    "published in",
+    "vydáno v",
+    "vydáno",
+    "hlavní autoři",
+    "main authors",
+    "format",
+    "language",
+    "jazyk",
+    "subjects",
+    "témata",
+    "médium",
+    "publicado",
+    "publicado en",
+    "idioma",
+    "lenguaje",
+    "materias",
+    "formato",
+    "autores principales",
+    "issn",
+    "isbn",
+    "doi",
+    "pmid",
+    "pmcid",
+    "copyright",
+    "license",
+    "licence",
+    "type",
+    "editor",
+    "received",
+    "accepted",
+    "enviado",
+    "aceptado",
+    "revisado",
+    "publisher",
+    "journal",
+    "authors",
+    "author",
+    "affiliation",
+    "affiliations",
+    "correspondence",
+    "citation",
+    "keywords",
+    "online access",
+    "tags",
+    "saved in",
+    "uloženo v",
 ];
 
 fn is_label_line(t: &str) -> bool {
@@ -1540,7 +1923,9 @@ fn is_label_line(t: &str) -> bool {
         return true;
     }
     // A label glued to its value ("Vydáno v:Nature"), short.
-    head.split_whitespace().count() <= 3 && rest.starts_with(|c: char| c.is_alphabetic()) && !head.trim().is_empty()
+    head.split_whitespace().count() <= 3
+        && rest.starts_with(|c: char| c.is_alphabetic())
+        && !head.trim().is_empty()
 }
 
 fn title_like(t: &str) -> i32 {
@@ -1568,12 +1953,17 @@ fn title_like(t: &str) -> i32 {
         return 0;
     }
     let first = t.chars().next().unwrap_or(' ');
-    if first.is_lowercase() || matches!(first, '(' | '[' | ',' | ';' | ':' | '*' | '©' | '@' | '{' | '<' | '|' | '…' | '.') {
+    if first.is_lowercase()
+        || matches!(first, '(' | '[' | ',' | ';' | ':' | '*' | '©' | '@' | '{' | '<' | '|' | '…' | '.')
+    {
         return 0;
     }
     if t.split_whitespace().count() <= 4 {
         let chars: Vec<char> = t.chars().collect();
-        if chars.windows(2).any(|w| w[0].is_lowercase() && w[1].is_uppercase()) && !t.contains("Mc") && !t.contains("Mac") {
+        if chars.windows(2).any(|w| w[0].is_lowercase() && w[1].is_uppercase())
+            && !t.contains("Mc")
+            && !t.contains("Mac")
+        {
             return 0;
         }
     }
@@ -1717,7 +2107,9 @@ fn read_page(input: &str, lines: &[&Line<'_>], _text: &str, truncated: bool) -> 
         author_conf = conf;
     }
     if let Some(c) = &own {
-        if rec.authors.len() < c.authors.len() && c.authors.len() >= 2 || author_conf < 0.8 && !c.authors.is_empty() {
+        if rec.authors.len() < c.authors.len() && c.authors.len() >= 2
+            || author_conf < 0.8 && !c.authors.is_empty()
+        {
             rec.authors = c.authors.clone();
             found.add("authors", "page citation string", 0.8);
         } else if !c.authors.is_empty() {
@@ -1774,7 +2166,11 @@ fn read_page(input: &str, lines: &[&Line<'_>], _text: &str, truncated: bool) -> 
                         found.add("venue", "published-in label", 0.8);
                     }
                     if rec.published.is_none() {
-                        if let Some(y) = YEAR_RE.captures(next).and_then(|c| c.get(1)).and_then(|m| m.as_str().parse().ok()) {
+                        if let Some(y) = YEAR_RE
+                            .captures(next)
+                            .and_then(|c| c.get(1))
+                            .and_then(|m| m.as_str().parse().ok())
+                        {
                             rec.published = Some(crate::model::Date::year(y));
                             found.add("year", "published-in label", 0.8);
                         }
@@ -1811,7 +2207,8 @@ fn read_page(input: &str, lines: &[&Line<'_>], _text: &str, truncated: bool) -> 
     if rec.published.is_none() {
         // A date or year right beside the byline ("2022-10-14 23:44曹新阳…", "F. Mosca;\n2013").
         for t in texts.iter().take(limit.min(12)) {
-            if let Some(d) = ISO_DATE.captures(t).and_then(|c| c.get(1)).and_then(|m| parse_date(m.as_str())) {
+            if let Some(d) = ISO_DATE.captures(t).and_then(|c| c.get(1)).and_then(|m| parse_date(m.as_str()))
+            {
                 rec.published = Some(crate::model::Date::year(d.year));
                 found.add("year", "date in page head", 0.6);
                 break;
@@ -1828,7 +2225,11 @@ fn read_page(input: &str, lines: &[&Line<'_>], _text: &str, truncated: bool) -> 
             paras.push(rest);
         }
         for t in texts.iter().skip(a + 1) {
-            if is_reference_heading(t) || AFTER_ABSTRACT.contains(&lower_trim(t).as_str()) || KEYWORD_LABEL.is_match(t) || is_abstract_heading_line(t) && !paras.is_empty() {
+            if is_reference_heading(t)
+                || AFTER_ABSTRACT.contains(&lower_trim(t).as_str())
+                || KEYWORD_LABEL.is_match(t)
+                || is_abstract_heading_line(t) && !paras.is_empty()
+            {
                 break;
             }
             if is_furniture(t) {
@@ -1842,7 +2243,7 @@ fn read_page(input: &str, lines: &[&Line<'_>], _text: &str, truncated: bool) -> 
         if truncated {
             if let Some(last) = paras.last_mut() {
                 // Keep complete sentences only.
-                match last.char_indices().filter(|(_, c)| matches!(c, '.' | '!' | '?' | '。')).last() {
+                match last.char_indices().rfind(|(_, c)| matches!(c, '.' | '!' | '?' | '。')) {
                     Some((p, c)) => last.truncate(p + c.len_utf8()),
                     None => {
                         paras.pop();
@@ -1854,7 +2255,8 @@ fn read_page(input: &str, lines: &[&Line<'_>], _text: &str, truncated: bool) -> 
         let mut joined: Vec<String> = Vec::new();
         let mut pending: Option<String> = None;
         for p in paras {
-            let bare = SECTION_LABELS.iter().any(|l| p.trim_end_matches([':', '.', '：']).eq_ignore_ascii_case(l));
+            let bare =
+                SECTION_LABELS.iter().any(|l| p.trim_end_matches([':', '.', '：']).eq_ignore_ascii_case(l));
             if bare {
                 if let Some(h) = pending.take() {
                     joined.push(h);
@@ -1868,7 +2270,9 @@ fn read_page(input: &str, lines: &[&Line<'_>], _text: &str, truncated: bool) -> 
             }
         }
         let text = structure_abstract(&joined);
-        if text.split_whitespace().count() >= 8 || text.chars().filter(|c| super::text::is_cjk(*c)).count() >= 30 {
+        if text.split_whitespace().count() >= 8
+            || text.chars().filter(|c| super::text::is_cjk(*c)).count() >= 30
+        {
             rec.abstract_text = Some(text);
             found.add("abstract", "abstract heading", 0.85);
         }
@@ -1878,7 +2282,13 @@ fn read_page(input: &str, lines: &[&Line<'_>], _text: &str, truncated: bool) -> 
     for t in texts.iter().take(limit) {
         if let Some(c) = KEYWORD_LABEL.captures(t) {
             let rest = c.get(1).map_or("", |m| m.as_str());
-            let sep: &[char] = if rest.contains(';') { &[';'] } else if rest.contains(" - ") { &['-'] } else { &[','] };
+            let sep: &[char] = if rest.contains(';') {
+                &[';']
+            } else if rest.contains(" - ") {
+                &['-']
+            } else {
+                &[',']
+            };
             rec.keywords = rest
                 .split(sep)
                 .map(|k| squash_ws(k).trim_end_matches('.').trim().to_string())
@@ -1892,7 +2302,8 @@ fn read_page(input: &str, lines: &[&Line<'_>], _text: &str, truncated: bool) -> 
     }
 
     // Language.
-    let sample = format!("{} {}", rec.title.as_deref().unwrap_or(""), rec.abstract_text.as_deref().unwrap_or(""));
+    let sample =
+        format!("{} {}", rec.title.as_deref().unwrap_or(""), rec.abstract_text.as_deref().unwrap_or(""));
     rec.language = guess_language(&sample).or_else(|| guess_latin_language(&sample));
     if rec.language.is_some() {
         found.add("language", "letters and common words", 0.6);
@@ -1950,7 +2361,8 @@ static ISO_DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^((?:19|20)\d\d-\d\d-\d\d)").expect("static regex"));
 
 fn guess_latin_language(s: &str) -> Option<String> {
-    let words: Vec<String> = s.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
+    let words: Vec<String> =
+        s.split(|c: char| !c.is_alphabetic()).filter(|w| !w.is_empty()).map(str::to_lowercase).collect();
     if words.len() < 5 {
         return None;
     }
@@ -1968,7 +2380,13 @@ fn guess_latin_language(s: &str) -> Option<String> {
 
 /// Finds the title: a labelled title, the page's own citation title, or the
 /// best heading-like line before the abstract (best right above the byline).
-fn find_title(texts: &[String], abs_start: Option<usize>, ref_start: usize, own: Option<&Citation>, truncated: bool) -> Head {
+fn find_title(
+    texts: &[String],
+    abs_start: Option<usize>,
+    ref_start: usize,
+    own: Option<&Citation>,
+    truncated: bool,
+) -> Head {
     let mut head = Head { title: None, alt: Vec::new() };
     for (i, t) in texts.iter().enumerate().take(ref_start.min(80)) {
         if let Some(c) = TITLE_LABEL.captures(t) {
@@ -1995,7 +2413,10 @@ fn find_title(texts: &[String], abs_start: Option<usize>, ref_start: usize, own:
         }
         let base = title_like(t);
         let byline = parse_byline(t).is_some_and(|a| {
-            a.len() >= 2 || !has_cjk(t) && t.split_whitespace().count() <= 3 && !t.starts_with(|c: char| c.is_ascii_digit())
+            a.len() >= 2
+                || !has_cjk(t)
+                    && t.split_whitespace().count() <= 3
+                    && !t.starts_with(|c: char| c.is_ascii_digit())
         });
         if base == 0 || byline {
             continue;
@@ -2008,7 +2429,22 @@ fn find_title(texts: &[String], abs_start: Option<usize>, ref_start: usize, own:
         if i > 0 {
             let prev = texts[i - 1].to_lowercase();
             let short = prev.split_whitespace().count() <= 4;
-            if short && ["question", "findings", "meaning", "importance", "objective", "background", "methods", "results", "conclusions", "purpose"].iter().any(|l| prev.trim_end_matches([':', '.']).ends_with(l)) {
+            if short
+                && [
+                    "question",
+                    "findings",
+                    "meaning",
+                    "importance",
+                    "objective",
+                    "background",
+                    "methods",
+                    "results",
+                    "conclusions",
+                    "purpose",
+                ]
+                .iter()
+                .any(|l| prev.trim_end_matches([':', '.']).ends_with(l))
+            {
                 continue;
             }
         }
@@ -2020,12 +2456,19 @@ fn find_title(texts: &[String], abs_start: Option<usize>, ref_start: usize, own:
         let mut cand = t.clone();
         // A title broken over two lines: the next line continues in lower case.
         if let Some(next) = texts.get(i + 1) {
-            if next.starts_with(|c: char| c.is_lowercase()) && !t.ends_with(['.', ':', '?']) && next.split_whitespace().count() <= 20 {
+            if next.starts_with(|c: char| c.is_lowercase())
+                && !t.ends_with(['.', ':', '?'])
+                && next.split_whitespace().count() <= 20
+            {
                 cand = format!("{t} {next}");
             }
         }
         // Above an author line.
-        let below = texts.iter().skip(i + 1).take(3).position(|n| parse_byline(n).is_some_and(|a| !a.is_empty()) || numbered_author(n).is_some());
+        let below = texts
+            .iter()
+            .skip(i + 1)
+            .take(3)
+            .position(|n| parse_byline(n).is_some_and(|a| !a.is_empty()) || numbered_author(n).is_some());
         if let Some(p) = below {
             score += 6 - p as i32;
         }
@@ -2038,7 +2481,10 @@ fn find_title(texts: &[String], abs_start: Option<usize>, ref_start: usize, own:
         if let Some((first, _)) = cand.split_once(" - ") {
             let first = first.trim();
             let whole_elsewhere = texts.iter().enumerate().any(|(j, x)| j != i && x.contains(cand.as_str()));
-            if !whole_elsewhere && first.split_whitespace().count() >= 3 && texts.iter().enumerate().any(|(j, x)| j != i && x.contains(first)) {
+            if !whole_elsewhere
+                && first.split_whitespace().count() >= 3
+                && texts.iter().enumerate().any(|(j, x)| j != i && x.contains(first))
+            {
                 cand = first.to_string();
                 score += 2;
             }
@@ -2063,14 +2509,9 @@ fn find_title(texts: &[String], abs_start: Option<usize>, ref_start: usize, own:
         if let Some(a) = abs_start {
             for i in a + 1..ref_start.min(texts.len()).min(a + 60) {
                 let t = &texts[i];
-                if i > 0 && texts[i - 1].to_lowercase().ends_with("free full text") || texts[i - 1].to_lowercase().ends_with("full text") {
-                    if title_like(t) >= 2 {
-                        best = Some((20, i, t.clone()));
-                        break;
-                    }
-                }
-                if t.to_lowercase().ends_with("free full text") {
-                    continue;
+                if texts[i - 1].to_lowercase().ends_with("full text") && title_like(t) >= 2 {
+                    best = Some((20, i, t.clone()));
+                    break;
                 }
             }
         }
@@ -2082,7 +2523,11 @@ fn find_title(texts: &[String], abs_start: Option<usize>, ref_start: usize, own:
             head.title = Some((clean_title(&cand), rule, conf, i));
             // A second heading right below in another language is an alternative title.
             if let Some(next) = texts.get(i + 1) {
-                if title_like(next) >= 2 && guess_latin_language(next) != guess_latin_language(&cand) && parse_byline(next).is_none() && next.split_whitespace().count() >= 3 {
+                if title_like(next) >= 2
+                    && guess_latin_language(next) != guess_latin_language(&cand)
+                    && parse_byline(next).is_none()
+                    && next.split_whitespace().count() >= 3
+                {
                     head.alt.push(clean_title(next));
                 }
             }
@@ -2134,7 +2579,8 @@ fn clean_title(t: &str) -> String {
 
 /// "1. Rob Kok1,2," -> the name.
 fn numbered_author(t: &str) -> Option<Author> {
-    static NUM: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\d{1,3}\.\s+(.+?),?$").expect("static regex"));
+    static NUM: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"^\d{1,3}\.\s+(.+?),?$").expect("static regex"));
     let c = NUM.captures(t)?;
     let body = c.get(1)?.as_str();
     if body.starts_with(|ch: char| ch.is_ascii_digit()) {
@@ -2144,8 +2590,14 @@ fn numbered_author(t: &str) -> Option<Author> {
 }
 
 /// Finds the author line(s) near the title.
-fn find_authors(texts: &[String], title_idx: Option<usize>, abs_start: Option<usize>, ref_start: usize) -> Option<(Vec<Author>, &'static str, f32)> {
-    let end = ref_start.min(texts.len()).min(abs_start.map_or(usize::MAX, |a| a.max(title_idx.unwrap_or(0) + 1)));
+fn find_authors(
+    texts: &[String],
+    title_idx: Option<usize>,
+    abs_start: Option<usize>,
+    ref_start: usize,
+) -> Option<(Vec<Author>, &'static str, f32)> {
+    let end =
+        ref_start.min(texts.len()).min(abs_start.map_or(usize::MAX, |a| a.max(title_idx.unwrap_or(0) + 1)));
     // Labelled author lists anywhere in the head.
     for t in texts.iter().take(ref_start.min(80)) {
         if AUTHOR_LABEL.is_match(t) {
@@ -2156,7 +2608,10 @@ fn find_authors(texts: &[String], title_idx: Option<usize>, abs_start: Option<us
     }
     // A label alone on its line ("Authors"), the names on the next.
     for (i, t) in texts.iter().enumerate().take(ref_start.min(80)) {
-        if matches!(lower_trim(t).as_str(), "authors" | "author" | "author(s)" | "autores" | "auteurs" | "autoren" | "作者") {
+        if matches!(
+            lower_trim(t).as_str(),
+            "authors" | "author" | "author(s)" | "autores" | "auteurs" | "autoren" | "作者"
+        ) {
             if let Some(a) = texts.get(i + 1).and_then(|n| parse_byline(n)).filter(|a| !a.is_empty()) {
                 return Some((a, "author label line", 0.9));
             }
@@ -2179,7 +2634,8 @@ fn find_authors(texts: &[String], title_idx: Option<usize>, abs_start: Option<us
     if !numbered.is_empty() {
         return Some((numbered, "numbered author lines", 0.85));
     }
-    let numbered: Vec<Author> = texts.iter().skip(start + 1).take(40).map_while(|t| numbered_author(t)).collect();
+    let numbered: Vec<Author> =
+        texts.iter().skip(start + 1).take(40).map_while(|t| numbered_author(t)).collect();
     if numbered.len() >= 2 {
         return Some((numbered, "numbered author lines", 0.8));
     }
@@ -2195,7 +2651,11 @@ fn find_authors(texts: &[String], title_idx: Option<usize>, abs_start: Option<us
         if let Some(a) = single_name_line(t) {
             let mut a = a;
             if let Some(next) = texts.get(i + 1) {
-                if let Some(o) = ORCID_RE.captures(next).and_then(|c| c.get(1)).and_then(|m| norm::normalize_orcid(m.as_str())) {
+                if let Some(o) = ORCID_RE
+                    .captures(next)
+                    .and_then(|c| c.get(1))
+                    .and_then(|m| norm::normalize_orcid(m.as_str()))
+                {
                     if next.split_whitespace().count() <= 3 {
                         a.orcid = Some(o);
                     }
@@ -2251,9 +2711,24 @@ impl SchemeField for Identifier {
 
 /// Every field this reader can fill, for reports.
 pub fn fields() -> BTreeSet<&'static str> {
-    ["title", "authors", "doi", "pmid", "pmcid", "arxiv", "isbn", "year", "venue", "abstract", "keywords", "language", "citations", "callouts"]
-        .into_iter()
-        .collect()
+    [
+        "title",
+        "authors",
+        "doi",
+        "pmid",
+        "pmcid",
+        "arxiv",
+        "isbn",
+        "year",
+        "venue",
+        "abstract",
+        "keywords",
+        "language",
+        "citations",
+        "callouts",
+    ]
+    .into_iter()
+    .collect()
 }
 
 #[cfg(test)]
@@ -2268,25 +2743,50 @@ mod tests {
     fn bylines_in_common_forms() {
         assert_eq!(fam(&parse_byline("N O'Leary, F Wynne").unwrap_or_default()), ["O'Leary", "Wynne"]);
         assert_eq!(fam(&parse_byline("O'Leary N, Wynne F").unwrap_or_default()), ["O'Leary", "Wynne"]);
-        assert_eq!(fam(&parse_byline("Sheridan Rains, L., Johnson, S.").unwrap_or_default()), ["Sheridan Rains", "Johnson"]);
-        assert_eq!(fam(&parse_byline("Luke Sheridan Rains and Sonia Johnson").unwrap_or_default()), ["Rains", "Johnson"]);
-        assert_eq!(fam(&parse_byline("Carlo Dani116*, Gianluca Lista2 and Giovanni Vento15").unwrap_or_default()), ["Dani", "Lista", "Vento"]);
-        assert_eq!(fam(&parse_byline("Dani, Carlo, Lista, Gianluca, Del Vecchio, Antonio").unwrap_or_default()), ["Dani", "Lista", "Del Vecchio"]);
-        assert_eq!(fam(&parse_byline("Main Authors: Williams, Christopher, McClay, Carrie-Anne").unwrap_or_default()), ["Williams", "McClay"]);
+        assert_eq!(
+            fam(&parse_byline("Sheridan Rains, L., Johnson, S.").unwrap_or_default()),
+            ["Sheridan Rains", "Johnson"]
+        );
+        assert_eq!(
+            fam(&parse_byline("Luke Sheridan Rains and Sonia Johnson").unwrap_or_default()),
+            ["Rains", "Johnson"]
+        );
+        assert_eq!(
+            fam(&parse_byline("Carlo Dani116*, Gianluca Lista2 and Giovanni Vento15").unwrap_or_default()),
+            ["Dani", "Lista", "Vento"]
+        );
+        assert_eq!(
+            fam(&parse_byline("Dani, Carlo, Lista, Gianluca, Del Vecchio, Antonio").unwrap_or_default()),
+            ["Dani", "Lista", "Del Vecchio"]
+        );
+        assert_eq!(
+            fam(&parse_byline("Main Authors: Williams, Christopher, McClay, Carrie-Anne").unwrap_or_default()),
+            ["Williams", "McClay"]
+        );
         assert!(parse_byline("Department of Medicine, University of Florence, Italy").is_none());
-        assert!(parse_byline("The results show that the proportion of Catholics, rurality and economic situation").is_none());
+        assert!(parse_byline(
+            "The results show that the proportion of Catholics, rurality and economic situation"
+        )
+        .is_none());
     }
 
     #[test]
     fn more_bylines() {
-        assert_eq!(parse_byline("Li Zhuoying, Shen Qiuming, Tuo Jiayi, Tang Dandan").map(|a| a.len()), Some(4));
-        assert_eq!(parse_byline("I.M. Barrio1, P. Simón-Lorda2, M. Melguizo3, A. Molina4").map(|a| a.len()), Some(4));
+        assert_eq!(
+            parse_byline("Li Zhuoying, Shen Qiuming, Tuo Jiayi, Tang Dandan").map(|a| a.len()),
+            Some(4)
+        );
+        assert_eq!(
+            parse_byline("I.M. Barrio1, P. Simón-Lorda2, M. Melguizo3, A. Molina4").map(|a| a.len()),
+            Some(4)
+        );
         assert_eq!(parse_byline("曹新阳,汪洋,徐志杰,许岩丽*").map(|a| a.len()), Some(4));
     }
 
     #[test]
     fn venue_lines() {
-        let v = venue_line("Trials. 2013 Mar 8;14:67. doi: 10.1186/1745-6215-14-67.").map(|v| (v.venue, v.year));
+        let v =
+            venue_line("Trials. 2013 Mar 8;14:67. doi: 10.1186/1745-6215-14-67.").map(|v| (v.venue, v.year));
         assert_eq!(v, Some((Some("Trials".into()), 2013)));
         let v = venue_line("Medwave 2019;19(11):e7748 doi: 10.5867/medwave.2019.11.7748").map(|v| v.year);
         assert_eq!(v, Some(2019));
@@ -2297,7 +2797,10 @@ mod tests {
 
     #[test]
     fn json_of_any_shape() {
-        let p = parse("t", r#"{"results": [{"title": "A", "doi": "10.1/x", "authors": [{"given": "N", "family": "O'Leary"}]}, {"title": "B", "year": 2020, "journal": "J"}]}"#);
+        let p = parse(
+            "t",
+            r#"{"results": [{"title": "A", "doi": "10.1/x", "authors": [{"given": "N", "family": "O'Leary"}]}, {"title": "B", "year": 2020, "journal": "J"}]}"#,
+        );
         assert_eq!(p.records.len(), 2);
         assert_eq!(p.records[0].authors[0].family, "O'Leary");
         assert_eq!(p.records[1].year(), Some(2020));

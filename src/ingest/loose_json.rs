@@ -82,11 +82,17 @@ impl Reader<'_> {
                     let code = u32::from_str_radix(&hex, 16).ok();
                     // Surrogate pairs: read the low half when it follows.
                     let ch = match code {
-                        Some(hi @ 0xD800..=0xDBFF) if self.s.get(self.pos..).is_some_and(|r| r.starts_with("\\u")) => {
+                        Some(hi @ 0xD800..=0xDBFF)
+                            if self.s.get(self.pos..).is_some_and(|r| r.starts_with("\\u")) =>
+                        {
                             self.pos += 2;
                             let lo: String = (0..4).filter_map(|_| self.bump()).collect();
                             let lo = u32::from_str_radix(&lo, 16).ok();
-                            lo.and_then(|lo| char::from_u32(0x10000 + ((hi - 0xD800) << 10) + (lo.wrapping_sub(0xDC00) & 0x3FF)))
+                            lo.and_then(|lo| {
+                                char::from_u32(
+                                    0x10000 + ((hi - 0xD800) << 10) + (lo.wrapping_sub(0xDC00) & 0x3FF),
+                                )
+                            })
                         }
                         Some(c) => char::from_u32(c),
                         None => None,
@@ -150,7 +156,9 @@ impl Reader<'_> {
             "null" => Value::Null,
             t => match t.parse::<i64>() {
                 Ok(n) => Value::Number(n.into()),
-                Err(_) => t.parse::<f64>().ok().and_then(Number::from_f64).map_or(Value::String(tok), Value::Number),
+                Err(_) => {
+                    t.parse::<f64>().ok().and_then(Number::from_f64).map_or(Value::String(tok), Value::Number)
+                }
             },
         })
     }

@@ -108,7 +108,12 @@ fn same_compound(long: &Name, short: &Name) -> bool {
 /// group that reads the first family word as a given name ("Luke Sheridan
 /// Rains", "Rains LS") when they share an ORCID or a co-author; surname and
 /// initials alone never join them.
-fn bridge_compound_surnames(groups: &mut Vec<Vec<usize>>, names: &[Name], slots: &[(usize, usize)], records: &[Record]) {
+fn bridge_compound_surnames(
+    groups: &mut Vec<Vec<usize>>,
+    names: &[Name],
+    slots: &[(usize, usize)],
+    records: &[Record],
+) {
     let coauthors = |g: &[usize]| -> std::collections::BTreeSet<String> {
         let mut out = std::collections::BTreeSet::new();
         for &i in g {
@@ -137,15 +142,21 @@ fn bridge_compound_surnames(groups: &mut Vec<Vec<usize>>, names: &[Name], slots:
         }
         let Some(cands) = by_family.get(&words[1]) else { continue };
         let mine = coauthors(&groups[gi]);
-        let orcids: Vec<&String> = groups[gi].iter().filter_map(|&i| names[i].author.orcid.as_ref()).collect();
+        let orcids: Vec<&String> =
+            groups[gi].iter().filter_map(|&i| names[i].author.orcid.as_ref()).collect();
         let fits: Vec<usize> = cands
             .iter()
             .copied()
             .filter(|&cj| cj != gi && into[cj].is_none())
-            .filter(|&cj| groups[cj].iter().all(|&m| groups[gi].iter().all(|&n| same_compound(&names[n], &names[m]))))
+            .filter(|&cj| {
+                groups[cj].iter().all(|&m| groups[gi].iter().all(|&n| same_compound(&names[n], &names[m])))
+            })
             .filter(|&cj| {
                 let theirs = coauthors(&groups[cj]);
-                let shared_orcid = groups[cj].iter().filter_map(|&i| names[i].author.orcid.as_ref()).any(|o| orcids.contains(&o));
+                let shared_orcid = groups[cj]
+                    .iter()
+                    .filter_map(|&i| names[i].author.orcid.as_ref())
+                    .any(|o| orcids.contains(&o));
                 shared_orcid || !mine.is_disjoint(&theirs)
             })
             .collect();
