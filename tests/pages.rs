@@ -409,3 +409,19 @@ fn compound_surnames_join_only_with_shared_coauthors() {
     let corpus = citemap::resolve::resolve(&records, &Default::default());
     assert_eq!(agents_named(&corpus, "rains"), 2, "{:#?}", corpus.agents);
 }
+
+#[test]
+fn publisher_reference_markup_in_callouts() {
+    let text = "Risk rises (Varese et al., Reference Varese, Smeets, Drukker and Bentall2012b) and falls \
+                (Howes, McCutcheon, Owen, & Murray, Reference Howes, McCutcheon, Owen and Murray2017).";
+    let cites = ingest::callouts::extract("t", text, 0);
+    let got: Vec<(String, Option<i32>, String)> =
+        cites.iter().map(|c| (c.authors[0].family.clone(), c.year, c.year_suffix.clone())).collect();
+    assert_eq!(
+        got,
+        vec![
+            ("Varese".to_string(), Some(2012), "b".to_string()),
+            ("Howes".to_string(), Some(2017), String::new())
+        ]
+    );
+}
