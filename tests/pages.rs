@@ -194,6 +194,9 @@ fn measure(exp: &Value, got: &BTreeMap<String, Vec<Record>>) -> (BTreeMap<&'stat
         let y_exp: BTreeSet<String> =
             erecs.iter().filter_map(|er| er["year"].as_i64()).map(|y| y.to_string()).collect();
         let y_found: BTreeSet<String> = recs.iter().filter_map(Record::year).map(|y| y.to_string()).collect();
+        for y in y_exp.symmetric_difference(&y_found) {
+            misses.push(format!("{name}: year {y} {}", if y_exp.contains(y) { "missed" } else { "extra" }));
+        }
         scores.entry("year").or_default().add(&y_exp, &y_found);
         // Cited works: (first author's family or DOI, year), reported only.
         let c_exp: BTreeSet<String> = e["cited"]

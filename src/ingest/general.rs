@@ -1258,9 +1258,10 @@ static V_IRIS: LazyLock<Regex> = LazyLock::new(|| {
 
 fn venue_line(line: &str) -> Option<VenueLine> {
     let l = squash_ws(line);
-    if l.chars().count() > 200 {
-        return None;
-    }
+    let l = match l.char_indices().nth(200) {
+        Some((cut, _)) => l.get(..cut).unwrap_or("").to_string(),
+        None => l,
+    };
     let take = |c: &regex::Captures<'_>, k: &str| {
         c.name(k).map(|m| m.as_str().trim().to_string()).filter(|s| !s.is_empty())
     };
@@ -1730,6 +1731,11 @@ fn read_listing(input: &str, lines: &[&Line<'_>], truncated: bool) -> Option<Vec
         .map(|(i, (no, c))| {
             let mut c = c.clone();
             if truncated && i + 1 == n && title_cut(&c) {
+                if let (Some(t), Some(y)) = (&c.title, c.year) {
+                    if t.contains(&y.to_string()) {
+                        c.year = None;
+                    }
+                }
                 c.title = None;
             }
             record_from_citation(input, &c, *no, (i + 1).to_string(), "citation string in list")
@@ -2205,6 +2211,25 @@ fn read_page(input: &str, lines: &[&Line<'_>], _text: &str, truncated: bool) -> 
         }
     }
     if rec.published.is_none() {
+        // Catalogue labels ("Vydáno: London … 24.08.2023", "Publicado: BioMed Central 2013"),
+        // a CJK year ("2017年第11期"), a year alone on its line, a copyright year.
+        let rules: [(&Regex, &'static str, f32); 4] = [
+            (&LABELLED_YEAR, "publication label", 0.7),
+            (&CJK_YEAR, "year in CJK issue line", 0.7),
+            (&LONE_YEAR, "year alone on a line", 0.6),
+            (&COPYRIGHT_YEAR, "copyright year", 0.5),
+        ];
+        'rules: for (re, rule, conf) in rules {
+            for t in texts.iter().take(limit.min(60)) {
+                if let Some(y) = re.captures(t).and_then(|c| c.get(1)).and_then(|m| m.as_str().parse().ok()) {
+                    rec.published = Some(crate::model::Date::year(y));
+                    found.add("year", rule, conf);
+                    break 'rules;
+                }
+            }
+        }
+    }
+    if rec.published.is_none() {
         // A date or year right beside the byline ("2022-10-14 23:44曹新阳…", "F. Mosca;\n2013").
         for t in texts.iter().take(limit.min(12)) {
             if let Some(d) = ISO_DATE.captures(t).and_then(|c| c.get(1)).and_then(|m| parse_date(m.as_str()))
@@ -2357,6 +2382,14 @@ fn read_page(input: &str, lines: &[&Line<'_>], _text: &str, truncated: bool) -> 
 static ABSTRACT_INLINE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"^(?:ABSTRACT|Abstract|Summary|SUMMARY|RÉSUMÉ|Résumé|RESUMEN|Resumen|RESUMO|Resumo|Zusammenfassung|摘要|摘\s要)\s*[:：.]\s*(.{20,})$").expect("static regex")
 });
+static LABELLED_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)^(?:vydáno|publicado|published|erschienen|année|year|año|jahr|publication year|date of publication)\s*[:：].{0,80}?\b((?:19|20)\d\d)\b").expect("static regex")
+});
+static CJK_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"^((?:19|20)\d\d)\s*年\s*(?:第|\d)").expect("static regex"));
+static LONE_YEAR: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^((?:19|20)\d\d)$").expect("static regex"));
+static COPYRIGHT_YEAR: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"©\s*((?:19|20)\d\d)\b").expect("static regex"));
 static ISO_DATE: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"^((?:19|20)\d\d-\d\d-\d\d)").expect("static regex"));
 
