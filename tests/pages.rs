@@ -428,3 +428,18 @@ fn publisher_reference_markup_in_callouts() {
         ]
     );
 }
+
+#[test]
+fn an_aggregator_record_cut_mid_string_is_read_up_to_the_cut() {
+    let seed = std::fs::read_to_string("../shared/seeds/000_703e079d1e7fe50e.txt")
+        .or_else(|_| std::fs::read_to_string("tests/fixtures/seeds/000_703e079d1e7fe50e.txt"))
+        .expect("seed 000");
+    let json = seed.lines().next().unwrap_or("");
+    let cut = &json[..json.char_indices().nth(json.chars().count() * 2 / 3).map_or(json.len(), |(i, _)| i)];
+    let (format, parsed) = ingest::read("cut.json", cut.as_bytes(), &Options::default());
+    assert!(format.is_some());
+    assert_eq!(parsed.records.len(), 1, "{:#?}", parsed.diagnostics);
+    let r = &parsed.records[0];
+    assert!(r.title.is_some() && r.doi().is_some() && !r.authors.is_empty(), "{r:#?}");
+    assert!(parsed.diagnostics.iter().any(|d| d.message.contains("mid-way")), "{:#?}", parsed.diagnostics);
+}
