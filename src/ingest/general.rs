@@ -2008,7 +2008,7 @@ fn title_like(t: &str) -> i32 {
 /// The page's own citation string ("Citation", "Cite this article", "Citar como:",
 /// "/ C. Dani, G. Lista ... - In: TRIALS").
 static OWN_CITATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^(?:cite (?:this article )?as|citation|citar como|como citar|cómo citar|pour citer|zitierweise|how to cite(?: this article)?)\s*[:：]?\s*(.*)$").expect("static regex")
+    Regex::new(r"(?i)^(?:cite (?:this article )?as|cite this article|cite this|citation|citar como|como citar|cómo citar|pour citer|zitierweise|how to cite(?: this article)?)\s*[:：]?\s*(.*)$").expect("static regex")
 });
 
 struct Head {
@@ -2841,6 +2841,23 @@ mod tests {
         assert_eq!(p.records.len(), 1);
         assert!(p.records[0].abstract_text.is_none());
         assert!(p.diagnostics.iter().any(|d| d.message.contains("JSON ends mid-way")));
+    }
+
+    #[test]
+    fn a_medline_style_page() {
+        let page = "Review\nJ Reprod Infant Psychol. 2021 Sep;39(4):345-360. doi: 10.1080/02646838.2020.1814225.\n\
+                    Peer support for parents: a scoping review\nNiamh O'Leary 1, Fiona Wynne 2, Paula Moore 1\n\
+                    Affiliations\nPMID: 32892642\nAbstract\nBackground: Parents value support from peers. \
+                    Methods: We searched five databases. Results: Twelve studies were included. \
+                    Conclusions: Peer support helps.\nKeywords: peer support; parents.\n";
+        let p = parse("t", page);
+        let r = &p.records[0];
+        assert_eq!(r.title.as_deref(), Some("Peer support for parents: a scoping review"));
+        assert_eq!(fam(&r.authors), ["O'Leary", "Wynne", "Moore"]);
+        assert_eq!(r.doi(), Some("10.1080/02646838.2020.1814225"));
+        assert_eq!(r.year(), Some(2021));
+        assert_eq!(r.keywords, ["peer support", "parents"]);
+        assert!(r.abstract_text.as_deref().is_some_and(|a| a.contains("Methods: We searched")), "{r:#?}");
     }
 
     #[test]
