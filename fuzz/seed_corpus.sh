@@ -45,6 +45,7 @@ seed aggregator_page "$seeds"/000_*
 seed abstract_page "$seeds"/002_* "$seeds"/003_*
 seed listing "$seeds"/004_*
 seed fulltext "$seeds"/001_*
+seed general_page "$own"/pages/*.txt "$seeds"/00*
 seed callouts "$seeds"/001_* "$seeds"/003_*
 seed refs "$seeds"/001_* "$seeds"/004_* "$fmt"/wos-plaintext/*
 seed matrix "$own"/overlap/*.csv "$shared"/fixtures/umbrella/*.csv "$shared"/fixtures/umbrella/*.xlsx

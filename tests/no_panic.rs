@@ -20,6 +20,9 @@ fn run_all_readers(text: &str) {
         check(&p);
     }
     let _ = ingest::detect(text);
+    let _ = ingest::rank(text);
+    let _ = ingest::loose_json::parse(text);
+    check(&ingest::general::parse("p", text));
     let _ = ingest::callouts::extract("p", text, 0);
     let at = Provenance::new("p", 1, None);
     let _ = ingest::refs::parse_wos_cr(text, at.clone());
@@ -63,7 +66,7 @@ fn fixture_files() -> Vec<Vec<u8>> {
         ds.sort();
         dirs.extend(ds);
     }
-    for own in ["formats_a", "formats_b", "merge", "overlap"] {
+    for own in ["formats_a", "formats_b", "merge", "overlap", "pages"] {
         dirs.push(format!("tests/fixtures/{own}"));
     }
     let mut out = Vec::new();
@@ -85,7 +88,7 @@ fn fixture_files() -> Vec<Vec<u8>> {
 
 #[test]
 fn every_format_has_a_reader_here() {
-    assert_eq!(Format::ALL.len(), 18);
+    assert_eq!(Format::ALL.len(), 19);
 }
 
 #[test]
@@ -182,6 +185,17 @@ fn adversarial_repetitions_never_panic() {
         "A and ",
         "\n   Smith, J",
         "A, B., 2001, T; ",
+        "“",
+        "{“a”:",
+        "[{\"title\":\"T\",",
+        "Authors: Ann Bo, ",
+        "1. ",
+        "• Smith J. Title. J. 2001;1:2.\n",
+        "Ann BoAnn Bo1,2†",
+        "Title\nAnn Bo, Cy Do\n",
+        "References\n",
+        "摘要",
+        "PMID:",
     ];
     for t in tokens {
         let s = t.repeat(16_000 / t.len());

@@ -312,6 +312,22 @@ const LEAD_INS: &[&str] = &[
     "and",
 ];
 
+/// Publisher readers (Cambridge Core and others) write each callout with a
+/// hidden link label: "(Varese et al., Reference Varese, Smeets and
+/// Bentall2012b)". The label ("Reference" up to the year) is removed, which
+/// leaves the callout as printed: "(Varese et al., 2012b)". Line breaks are
+/// never removed, so line numbers stay right.
+pub fn strip_reference_markup(text: &str) -> std::borrow::Cow<'_, str> {
+    static MARKUP: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+        regex::Regex::new(r",?\s*Reference\s+[^();\n]{1,300}?((?:1[5-9]|20)\d\d[a-z]?)\b")
+            .expect("static regex")
+    });
+    if !text.contains("Reference ") {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    MARKUP.replace_all(text, ", $1")
+}
+
 /// Extracts author-year callouts from `text`.
 ///
 /// # Arguments
@@ -329,7 +345,8 @@ const LEAD_INS: &[&str] = &[
 /// # Complexity
 /// Linear in `text.len()`.
 pub fn extract(input: &str, text: &str, line_offset: u32) -> Vec<Citation> {
-    let joined = Joined::new(text);
+    let unmarked = strip_reference_markup(text);
+    let joined = Joined::new(&unmarked);
     let mut found: Vec<Callout> = Vec::new();
     let bytes = joined.text.as_bytes();
     let mut open: Option<usize> = None;

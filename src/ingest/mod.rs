@@ -23,8 +23,10 @@ pub mod csl_json;
 pub mod endnote_xml;
 pub mod fieldmap;
 pub mod fulltext;
+pub mod general;
 pub mod lens_csv;
 pub mod listing;
+pub mod loose_json;
 pub mod matrix;
 pub mod medline;
 pub mod openalex;
@@ -129,11 +131,14 @@ pub enum Format {
     Crossref,
     /// Semantic Scholar Graph API paper, batch or page.
     SemanticScholar,
+    /// Any other page, record or JSON, read field by field by the general
+    /// page reader ([`general`]) when no structured format fits.
+    Page,
 }
 
 impl Format {
     /// Every format, in detection order.
-    pub const ALL: [Format; 18] = [
+    pub const ALL: [Format; 19] = [
         Format::WosPlain,
         Format::WosTab,
         Format::ScopusCsv,
@@ -152,6 +157,7 @@ impl Format {
         Format::PubmedXml,
         Format::EndnoteXml,
         Format::CslJson,
+        Format::Page,
     ];
 
     /// The name used in reports and `--format`.
@@ -175,6 +181,7 @@ impl Format {
             Format::OpenalexCsv => "openalex-csv",
             Format::Crossref => "crossref",
             Format::SemanticScholar => "semantic-scholar",
+            Format::Page => "page",
         }
     }
 
@@ -226,7 +233,9 @@ pub fn decode(input: &str, bytes: &[u8]) -> (String, Vec<Diagnostic>) {
     }
 }
 
-/// Detects the format of `text` from its content; `None` when nothing fits.
+/// Detects the structured format of `text` from its content; `None` when
+/// no structured format fits (then [`choose`] hands the text to the general
+/// page reader).
 pub fn detect(text: &str) -> Option<Format> {
     let head = text.trim_start_matches('\u{feff}').trim_start();
     if head.is_empty() {
@@ -289,6 +298,51 @@ pub fn detect(text: &str) -> Option<Format> {
     None
 }
 
+/// The readers that claim `text`, best first: structured exports by their
+/// sniffers (an export always wins), then the seed-layout page readers, then
+/// the general page reader, which takes any text that is not blank.
+pub fn rank(text: &str) -> Vec<Format> {
+    let mut out = Vec::new();
+    if let Some(f) = detect(text) {
+        out.push(f);
+    }
+    if !text.trim().is_empty() && !out.contains(&Format::Page) {
+        out.push(Format::Page);
+    }
+    out
+}
+
+/// Reads `text` with the best reader for it: a structured export as that
+/// format; a page claimed by a seed-layout reader with that reader unless the
+/// general page reader finds clearly more (by [`general::evidence`]); any
+/// other text with the general page reader. `None` only for blank text.
+pub fn choose(input: &str, text: &str) -> Option<(Format, Parsed)> {
+    let ranked = rank(text);
+    let first = *ranked.first()?;
+    if first == Format::Page {
+        return Some((first, general::parse(input, text)));
+    }
+    let claimed = parse_str(input, text, first);
+    // Full text with callouts and numbered listings are read whole by their
+    // own readers; an abstract-page reading competes with the general reader.
+    let competes = match first {
+        Format::AbstractPage => true,
+        Format::Listing | Format::FullText => claimed.records.is_empty(),
+        _ => claimed.records.is_empty() && general::is_cut_json(text),
+    };
+    if !competes {
+        return Some((first, claimed));
+    }
+    // A seed-layout reader, or a JSON reader that found nothing in a document
+    // cut mid-way: the reading with more evidence wins, the claiming reader
+    // on a tie.
+    let general = general::parse(input, text);
+    if general::evidence(&general) > general::evidence(&claimed) {
+        return Some((Format::Page, general));
+    }
+    Some((first, claimed))
+}
+
 /// Reads one input already decoded to text, as `format`.
 pub fn parse_str(input: &str, text: &str, format: Format) -> Parsed {
     match format {
@@ -310,6 +364,7 @@ pub fn parse_str(input: &str, text: &str, format: Format) -> Parsed {
         Format::OpenalexCsv => openalex_csv::parse(input, text),
         Format::Crossref => crossref::parse(input, text),
         Format::SemanticScholar => semantic_scholar::parse(input, text),
+        Format::Page => general::parse(input, text),
     }
 }
 
@@ -341,16 +396,22 @@ pub fn read(input: &str, bytes: &[u8], opts: &Options) -> (Option<Format>, Parse
         bytes
     };
     let (text, mut diags) = decode(input, bytes);
-    let format = opts.format.or_else(|| detect(&text));
-    let mut parsed = match format {
-        Some(f) => parse_str(input, &text, f),
-        None => Parsed {
-            records: Vec::new(),
-            diagnostics: vec![Diagnostic::error(
-                Provenance::new(input, 0, None),
-                format!("unknown kind of input: {}: skipped", unknown_reason(bytes, &text)),
-            )],
-        },
+    let chosen = match opts.format {
+        Some(f) => Some((f, parse_str(input, &text, f))),
+        None => choose(input, &text),
+    };
+    let (format, mut parsed) = match chosen {
+        Some((f, p)) => (Some(f), p),
+        None => (
+            None,
+            Parsed {
+                records: Vec::new(),
+                diagnostics: vec![Diagnostic::error(
+                    Provenance::new(input, 0, None),
+                    format!("unknown kind of input: {}: skipped", unknown_reason(bytes, &text)),
+                )],
+            },
+        ),
     };
     if let Some(f) = format {
         if let Some(d) = ends_inside_record(input, &text, f, &parsed.records) {

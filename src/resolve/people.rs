@@ -75,6 +75,104 @@ fn compatible(a: &Name, b: &Name) -> bool {
     }
 }
 
+/// Family-name words that count (particles do not): `"Sheridan Rains"` -> 2.
+fn family_words(family: &str) -> Vec<String> {
+    const PARTICLES: [&str; 14] =
+        ["van", "von", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "ter", "ten"];
+    family
+        .split_whitespace()
+        .filter(|w| !PARTICLES.contains(&w.to_lowercase().as_str()))
+        .map(norm::alnum_key)
+        .filter(|w| !w.is_empty())
+        .collect()
+}
+
+/// True when `short` (family = the last word of `long`'s family) is the same
+/// name read with the first family word as a given name: "Luke Sheridan
+/// Rains" or "Rains LS" for "Sheridan Rains, L.".
+fn same_compound(long: &Name, short: &Name) -> bool {
+    let words = family_words(&long.author.family);
+    let [first, .., last] = words.as_slice() else { return false };
+    if words.len() != 2 || &short.family != last {
+        return false;
+    }
+    let given_words: Vec<String> = short.author.given.split_whitespace().map(norm::alnum_key).collect();
+    let full = given_words.last().is_some_and(|g| g == first);
+    let lead = first.chars().next().unwrap_or(' ');
+    let by_initials = short.initials.ends_with(lead) && short.initials.len() == long.initials.len() + 1;
+    let prefix = short.initials.starts_with(&long.initials) || long.initials.is_empty();
+    (full || by_initials) && prefix
+}
+
+/// Joins a group named with a two-word family ("Sheridan Rains, L.") to the
+/// group that reads the first family word as a given name ("Luke Sheridan
+/// Rains", "Rains LS") when they share an ORCID or a co-author; surname and
+/// initials alone never join them.
+fn bridge_compound_surnames(
+    groups: &mut Vec<Vec<usize>>,
+    names: &[Name],
+    slots: &[(usize, usize)],
+    records: &[Record],
+) {
+    let coauthors = |g: &[usize]| -> std::collections::BTreeSet<String> {
+        let mut out = std::collections::BTreeSet::new();
+        for &i in g {
+            let (ri, pos) = slots[i];
+            for (p, a) in records[ri].authors.iter().enumerate() {
+                if p != pos && !a.is_org {
+                    let ini = norm::initials(&a.given).chars().next().map(String::from).unwrap_or_default();
+                    out.insert(format!("{}|{ini}", norm::family_key(&a.family)));
+                }
+            }
+        }
+        out
+    };
+    let mut by_family: HashMap<String, Vec<usize>> = HashMap::new();
+    for (gi, g) in groups.iter().enumerate() {
+        if let Some(&first) = g.first() {
+            by_family.entry(names[first].family.clone()).or_default().push(gi);
+        }
+    }
+    let mut into: Vec<Option<usize>> = vec![None; groups.len()];
+    for gi in 0..groups.len() {
+        let Some(&lead) = groups[gi].first() else { continue };
+        let words = family_words(&names[lead].author.family);
+        if words.len() != 2 {
+            continue;
+        }
+        let Some(cands) = by_family.get(&words[1]) else { continue };
+        let mine = coauthors(&groups[gi]);
+        let orcids: Vec<&String> =
+            groups[gi].iter().filter_map(|&i| names[i].author.orcid.as_ref()).collect();
+        let fits: Vec<usize> = cands
+            .iter()
+            .copied()
+            .filter(|&cj| cj != gi && into[cj].is_none())
+            .filter(|&cj| {
+                groups[cj].iter().all(|&m| groups[gi].iter().all(|&n| same_compound(&names[n], &names[m])))
+            })
+            .filter(|&cj| {
+                let theirs = coauthors(&groups[cj]);
+                let shared_orcid = groups[cj]
+                    .iter()
+                    .filter_map(|&i| names[i].author.orcid.as_ref())
+                    .any(|o| orcids.contains(&o));
+                shared_orcid || !mine.is_disjoint(&theirs)
+            })
+            .collect();
+        if let [one] = fits.as_slice() {
+            into[gi] = Some(*one);
+        }
+    }
+    for gi in 0..groups.len() {
+        if let Some(target) = into[gi] {
+            let moved = std::mem::take(&mut groups[gi]);
+            groups[target].extend(moved);
+        }
+    }
+    groups.retain(|g| !g.is_empty());
+}
+
 /// Resolves the authors of `records` (and organisation authors of cited works).
 pub(crate) fn resolve(records: &[Record], cited: &Cited, diags: &mut Vec<Diagnostic>) -> Agents {
     let mut record_authors: Vec<Vec<usize>> =
@@ -174,6 +272,7 @@ pub(crate) fn resolve(records: &[Record], cited: &Cited, diags: &mut Vec<Diagnos
 
     let mut all: Vec<AgentDraft> = Vec::new();
     let mut people_members: Vec<Vec<usize>> = blocks.into_values().flatten().collect();
+    bridge_compound_surnames(&mut people_members, &names, &slots, records);
     for m in &mut people_members {
         m.sort_by(|&a, &b| names[a].at.cmp(names[b].at).then(slots[a].cmp(&slots[b])));
     }
