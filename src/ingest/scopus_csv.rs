@@ -452,7 +452,7 @@ type ValueTest = fn(&str) -> bool;
 
 /// Replaces localised header names by the English ones this reader uses;
 /// columns still unnamed are found by their content (EIDs, Scopus links,
-/// DOIs, reference lists).
+/// DOIs, reference lists, years), when exactly one column fits.
 fn localise(table: &mut Table) {
     for h in &mut table.header {
         if let Some(en) = canonical(h) {
@@ -478,8 +478,9 @@ fn localise(table: &mut Table) {
             sample.iter().filter_map(|r| r.get(i)).map(|v| v.trim()).filter(|v| !v.is_empty()).collect();
         !vals.is_empty() && vals.iter().filter(|v| pred(v)).count() * 10 >= vals.len() * 9
     };
-    let content: [(&str, ValueTest); 4] = [
+    let content: [(&str, ValueTest); 5] = [
         ("EID", |v: &str| v.starts_with("2-s2.0-")),
+        ("Year", |v: &str| v.len() == 4 && v.parse::<u16>().is_ok_and(|y| (1800..=2100).contains(&y))),
         ("Link", |v: &str| v.contains("scopus.com/")),
         ("DOI", |v: &str| v.starts_with("10.") && crate::model::norm::is_valid_doi(v)),
         ("References", |v: &str| looks_like_refs(v) && v.matches("; ").count() >= 2),
@@ -751,5 +752,6 @@ x,y,2019,z,1,2,10.1000/abc,https://www.scopus.com/inward/record.uri?eid=2-s2.0-1
         assert_eq!(t.col("DOI"), Some(6));
         assert_eq!(t.col("References"), Some(8));
         assert_eq!(t.col("Link"), Some(7));
+        assert_eq!(t.col("Year"), Some(2));
     }
 }
