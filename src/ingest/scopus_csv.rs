@@ -389,10 +389,21 @@ fn canonical(h: &str) -> Option<&'static str> {
     if k.is_empty() {
         return None;
     }
-    COLUMNS.iter().find_map(|(en, names)| {
-        (header_key(en) == k || names.iter().any(|n| header_key(n) == k)).then_some(*en)
-    })
+    COLUMN_KEYS.get(&k).copied()
 }
+
+/// [`COLUMNS`] by [`header_key`], built once.
+static COLUMN_KEYS: std::sync::LazyLock<std::collections::HashMap<String, &'static str>> =
+    std::sync::LazyLock::new(|| {
+        let mut m = std::collections::HashMap::new();
+        for (en, names) in COLUMNS {
+            m.entry(header_key(en)).or_insert(*en);
+            for n in *names {
+                m.entry(header_key(n)).or_insert(*en);
+            }
+        }
+        m
+    });
 
 /// Column names a Scopus CSV carries in every language (`EID`, `DOI`,
 /// `ISSN`, `ISBN`, `CODEN`).
