@@ -389,10 +389,21 @@ fn canonical(h: &str) -> Option<&'static str> {
     if k.is_empty() {
         return None;
     }
-    COLUMNS.iter().find_map(|(en, names)| {
-        (header_key(en) == k || names.iter().any(|n| header_key(n) == k)).then_some(*en)
-    })
+    COLUMN_KEYS.get(&k).copied()
 }
+
+/// [`COLUMNS`] by [`header_key`], built once.
+static COLUMN_KEYS: std::sync::LazyLock<std::collections::HashMap<String, &'static str>> =
+    std::sync::LazyLock::new(|| {
+        let mut m = std::collections::HashMap::new();
+        for (en, names) in COLUMNS {
+            m.entry(header_key(en)).or_insert(*en);
+            for n in *names {
+                m.entry(header_key(n)).or_insert(*en);
+            }
+        }
+        m
+    });
 
 /// Column names a Scopus CSV carries in every language (`EID`, `DOI`,
 /// `ISSN`, `ISBN`, `CODEN`).
@@ -452,7 +463,7 @@ type ValueTest = fn(&str) -> bool;
 
 /// Replaces localised header names by the English ones this reader uses;
 /// columns still unnamed are found by their content (EIDs, Scopus links,
-/// DOIs, reference lists).
+/// DOIs, reference lists, years), when exactly one column fits.
 fn localise(table: &mut Table) {
     for h in &mut table.header {
         if let Some(en) = canonical(h) {
@@ -478,8 +489,9 @@ fn localise(table: &mut Table) {
             sample.iter().filter_map(|r| r.get(i)).map(|v| v.trim()).filter(|v| !v.is_empty()).collect();
         !vals.is_empty() && vals.iter().filter(|v| pred(v)).count() * 10 >= vals.len() * 9
     };
-    let content: [(&str, ValueTest); 4] = [
+    let content: [(&str, ValueTest); 5] = [
         ("EID", |v: &str| v.starts_with("2-s2.0-")),
+        ("Year", |v: &str| v.len() == 4 && v.parse::<u16>().is_ok_and(|y| (1800..=2100).contains(&y))),
         ("Link", |v: &str| v.contains("scopus.com/")),
         ("DOI", |v: &str| v.starts_with("10.") && crate::model::norm::is_valid_doi(v)),
         ("References", |v: &str| looks_like_refs(v) && v.matches("; ").count() >= 2),
@@ -751,5 +763,6 @@ x,y,2019,z,1,2,10.1000/abc,https://www.scopus.com/inward/record.uri?eid=2-s2.0-1
         assert_eq!(t.col("DOI"), Some(6));
         assert_eq!(t.col("References"), Some(8));
         assert_eq!(t.col("Link"), Some(7));
+        assert_eq!(t.col("Year"), Some(2));
     }
 }

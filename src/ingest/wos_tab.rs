@@ -243,24 +243,63 @@ fn tag_of(h: &str) -> Option<&'static str> {
     if k.is_empty() {
         return None;
     }
-    NAMES.iter().find(|(_, names)| names.iter().any(|n| header_key(n) == k)).map(|(tag, _)| *tag)
+    NAME_KEYS.get(&k).copied()
 }
+
+/// [`NAMES`] by [`header_key`], built once.
+static NAME_KEYS: std::sync::LazyLock<std::collections::HashMap<String, &'static str>> =
+    std::sync::LazyLock::new(|| {
+        let mut m = std::collections::HashMap::new();
+        for (tag, names) in NAMES {
+            for n in *names {
+                m.entry(header_key(n)).or_insert(*tag);
+            }
+        }
+        m
+    });
 
 /// The delimiter of a spreadsheet-style WoS header line (tab or comma) when
 /// its cells name WoS fields: an accession-number column (by name) and a
 /// title, source or cited-references column, eight known columns at least,
 /// and no Scopus `EID`.
-fn named_header(first: &str) -> Option<u8> {
+///
+/// By content as well: when the rows hold WoS accession numbers
+/// (`WOS:000…`), four known columns besides are enough.
+fn named_header(text: &str) -> Option<u8> {
+    let first = text.lines().next().unwrap_or("");
+    let mut end = text.len().min(65_536);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    let head = text.get(..end).unwrap_or("");
     for delim in [b'\t', b','] {
         let cells = split_header(first, delim as char);
         let tags: Vec<&str> = cells.iter().filter_map(|c| tag_of(c)).collect();
         let has = |t: &str| tags.contains(&t);
         let eid = cells.iter().any(|c| header_key(c) == "eid");
-        if !eid && tags.len() >= 8 && has("UT") && (has("TI") || has("CR") || has("SO")) {
+        let accession = head.contains(&format!("{}WOS:", delim as char)) || head.contains("\nWOS:");
+        let known = (tags.len() >= 8 && has("UT")) || (tags.len() >= 4 && accession);
+        if !eid && known && (has("TI") || has("CR") || has("SO")) {
             return Some(delim);
         }
     }
     None
+}
+
+/// The column whose values are WoS accession numbers, when no header names it.
+fn accession_column(table: &super::fieldmap::Table) -> Option<usize> {
+    let n = table.header.len();
+    (0..n).find(|&i| {
+        let vals: Vec<&str> = table
+            .rows
+            .iter()
+            .take(20)
+            .filter_map(|(_, r)| r.get(i))
+            .map(|v| v.trim())
+            .filter(|v| !v.is_empty())
+            .collect();
+        !vals.is_empty() && vals.iter().all(|v| v.starts_with("WOS:"))
+    })
 }
 
 fn split_header(line: &str, delim: char) -> Vec<String> {
@@ -286,14 +325,19 @@ pub fn sniff(text: &str) -> bool {
     let first = head.lines().next().unwrap_or("");
     let tags: Vec<&str> = first.trim_end_matches('\r').split('\t').collect();
     (tags.first() == Some(&"PT") && tags.contains(&"UT") && tags.contains(&"TI") && tags.contains(&"AU"))
-        || named_header(first).is_some()
+        || named_header(head).is_some()
 }
 
 /// Reads a WoS spreadsheet export with named columns (CSV or quoted tab).
 fn parse_named(input: &str, text: &str, delim: u8) -> Parsed {
     let mut parsed = Parsed::default();
     let table = super::fieldmap::read_csv(input, text, delim, &mut parsed.diagnostics);
-    let tags: Vec<Option<&str>> = table.header.iter().map(|h| tag_of(h)).collect();
+    let mut tags: Vec<Option<&str>> = table.header.iter().map(|h| tag_of(h)).collect();
+    if !tags.contains(&Some("UT")) {
+        if let Some(i) = accession_column(&table) {
+            tags[i] = Some("UT");
+        }
+    }
     let unknown: Vec<&str> = table
         .header
         .iter()
@@ -335,7 +379,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
     let text = text.trim_start_matches('\u{feff}');
     let first = text.lines().next().unwrap_or("");
     if !first.starts_with("PT\t") {
-        if let Some(delim) = named_header(first) {
+        if let Some(delim) = named_header(text) {
             return parse_named(input, text, delim);
         }
     }

@@ -216,7 +216,9 @@ pub(crate) fn venues_agree(a: &str, b: &str) -> bool {
             .collect()
     };
     let (wa, wb) = (words(a), words(b));
-    if wa.is_empty() || wb.is_empty() {
+    // Word matching is quadratic in the words: beyond a venue's length only
+    // the same letters count.
+    if wa.is_empty() || wb.is_empty() || wa.len() > 40 || wb.len() > 40 {
         return norm::alnum_key(a) == norm::alnum_key(b);
     }
     let (short, long) = if wa.len() <= wb.len() { (&wa, &wb) } else { (&wb, &wa) };
