@@ -676,6 +676,8 @@ fn interrupted_ingest_and_map_on_a_size_limited_disk_leave_store_and_outputs_as_
         let s = citemap::store::Store::open(&t.path().join("s.db")).expect("opens");
         (s.inputs().expect("inputs"), s.records().expect("records").len())
     };
+    std::fs::write(t.path().join("before.ris"), b"kept as it was\n").expect("write");
+    assert!(run(t.path(), &["-q", "--store", "e.db", "ingest", "big.ris"]).status.success());
     let limit_kib = (std::fs::metadata(t.path().join("s.db")).expect("db").len() / 1024) + 256;
     for ignore_signal in [true, false] {
         let o =
@@ -684,6 +686,15 @@ fn interrupted_ingest_and_map_on_a_size_limited_disk_leave_store_and_outputs_as_
         let s = citemap::store::Store::open(&t.path().join("s.db")).expect("the store still opens");
         assert_eq!((s.inputs().expect("inputs"), s.records().expect("records").len()), store_before);
         drop(s);
+        // An export bigger than the limit leaves the previous file.
+        let o = run_limited(
+            t.path(),
+            256,
+            ignore_signal,
+            &["-q", "--store", "e.db", "export", "-f", "ris", "--out", "before.ris"],
+        );
+        assert!(!o.status.success(), "the limit interrupts the export: {}", text(&o));
+        assert_eq!(std::fs::read(t.path().join("before.ris")).expect("read"), b"kept as it was\n");
         let o = run_limited(
             t.path(),
             64,

@@ -91,7 +91,10 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
         }
         for r in &reports {
             match r.reason {
-                Some(why) => println!("{}: skipped: {why}", r.path),
+                Some(why) => println!(
+                    "{}",
+                    citemap::text_safety::strip_controls(&format!("{}: skipped: {why}", r.path))
+                ),
                 None => println!(
                     "{}: {}, {} record(s), {} merged with other sources, {}",
                     r.path,

@@ -272,7 +272,8 @@ fn write_map(
         println!("edges: {}", edges.join(", "));
         for i in inputs {
             if let Some(why) = &i.report.skipped {
-                println!("skipped {}: {why}", i.report.path);
+                let line = format!("skipped {}: {why}", i.report.path);
+                println!("{}", citemap::text_safety::strip_controls(&line));
             }
         }
         println!("{}", an.network_note);
