@@ -52,6 +52,10 @@ pub struct Options {
     /// Most bytes a gzip input may expand to; `None`: [`DEFAULT_MAX_DECOMPRESSED_BYTES`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_decompressed_bytes: Option<u64>,
+    /// Most times gzip data may expand its compressed size; `None`:
+    /// [`DEFAULT_MAX_GZIP_RATIO`]; 0: no bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_gzip_ratio: Option<u64>,
     /// Bounds on one line, one field and one record ([`read_each`] applies them).
     #[serde(default)]
     pub limits: Limits,
@@ -59,6 +63,10 @@ pub struct Options {
 
 /// Default bound on decompressed gzip input: 4 GiB.
 pub const DEFAULT_MAX_DECOMPRESSED_BYTES: u64 = 4 << 30;
+
+/// Default bound on how many times gzip data may expand (bibliographic
+/// exports compress 3 to 20 times; a zip bomb hundreds of times).
+pub const DEFAULT_MAX_GZIP_RATIO: u64 = 100;
 
 /// Size bounds applied while reading, so one hostile line, field or record
 /// costs at most its bound in memory. Excess is cut, or the record dropped,
@@ -614,12 +622,26 @@ fn read_unbounded(
     let head = read_prefix(reader, SNIFF_BYTES)?;
     if compress::is_gzip(&head) {
         let limit = opts.max_decompressed_bytes.unwrap_or(DEFAULT_MAX_DECOMPRESSED_BYTES);
+        let ratio = opts.max_gzip_ratio.unwrap_or(DEFAULT_MAX_GZIP_RATIO);
         let raw = std::io::Cursor::new(head).chain(reader);
         // Cut or corrupt data ends the input there: the records before it are kept.
-        let mut tolerant = compress::CutTolerant::new(flate2::read::MultiGzDecoder::new(raw));
+        let mut tolerant = compress::CutTolerant::new(compress::RatioGuard::new(raw, ratio));
         let mut counted = compress::Counted::new((&mut tolerant).take(limit + 1));
         let (format, mut diagnostics) = read_plain(input, &mut counted, opts, max_whole_bytes, on_record)?;
         let expanded = counted.count();
+        let guard = tolerant.get_ref();
+        if guard.tripped {
+            diagnostics.push(Diagnostic::error(
+                Provenance::new(input, 0, None),
+                format!(
+                    "gzip data expands more than {ratio} times ({} compressed bytes gave {}): \
+                     a zip bomb? skipped (ingest.max_gzip_ratio)",
+                    guard.compressed(),
+                    guard.expanded()
+                ),
+            ));
+            return Ok((None, diagnostics));
+        }
         if expanded > limit {
             diagnostics.push(Diagnostic::error(
                 Provenance::new(input, 0, None),
