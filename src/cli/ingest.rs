@@ -14,7 +14,7 @@ use std::process::ExitCode;
 /// Arguments of `ingest`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Files and folders to add (folders recursively).
+    /// Files and folders to add (folders recursively; `-` reads standard input).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
 }

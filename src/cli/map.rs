@@ -19,7 +19,7 @@ use std::process::ExitCode;
 /// Arguments of `map`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Files and folders to read (folders recursively).
+    /// Files and folders to read (folders recursively; `-` reads standard input).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Output folder.
