@@ -417,6 +417,13 @@ fn truncated_medline_keeps_its_last_record_with_input_ends_inside_record_n() {
     assert!(has(&p.diagnostics, Severity::Warning, "input ends inside record 3"), "{:?}", p.diagnostics);
     let (_, whole) = ingest::read("whole.nbib", text.as_bytes(), &Options::default());
     assert!(!has(&whole.diagnostics, Severity::Warning, "input ends inside"));
+    // A scraped abstract page cut mid-sentence (seed 003, cut at 608 bytes).
+    let page = std::fs::read("../shared/seeds/003_ae60668fb8a411d6.txt").expect("seed 003");
+    let (f, p) = ingest::read("cut003.txt", &page[..608], &Options::default());
+    assert_eq!(f, Some(ingest::Format::AbstractPage));
+    assert!(has(&p.diagnostics, Severity::Warning, "input ends inside record 1"), "{:?}", p.diagnostics);
+    let (_, whole) = ingest::read("003.txt", &page, &Options::default());
+    assert!(!has(&whole.diagnostics, Severity::Warning, "input ends inside"), "the whole page is not cut");
     // BibTeX cut right after an entry's type.
     let bib = "@article{a,\n title = {One},\n year = {2001}\n}\n\n@ar";
     let (_, p) = ingest::read("cut.bib", bib.as_bytes(), &Options::default());

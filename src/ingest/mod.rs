@@ -412,7 +412,32 @@ fn ends_inside_record(input: &str, text: &str, f: Format, records: &[Record]) ->
             format!("input ends inside record {}: {:?} has no body", records.len() + 1, tail[at..].trim()),
         ));
     }
-    if !cut_shows_at_the_end(f) || text.is_empty() || text.ends_with('\n') || text.ends_with('\r') {
+    if text.is_empty() || text.ends_with('\n') || text.ends_with('\r') {
+        return None;
+    }
+    // Scraped pages often lack the final line break, but end a sentence.
+    let page = matches!(f, Format::AbstractPage | Format::FullText);
+    let mid_sentence = !text.trim_end().ends_with(|c: char| {
+        matches!(
+            c,
+            '.' | '!'
+                | '?'
+                | ')'
+                | ']'
+                | '"'
+                | '\''
+                | '”'
+                | '’'
+                | '»'
+                | '…'
+                | '。'
+                | '！'
+                | '？'
+                | ':'
+                | '>'
+        )
+    });
+    if !(cut_shows_at_the_end(f) || (page && mid_sentence)) {
         return None;
     }
     let last = records.last()?;
