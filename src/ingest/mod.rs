@@ -848,6 +848,23 @@ impl<R: Read> Read for LineCap<R> {
             if n == 0 {
                 return Ok(0);
             }
+            // Fast path (nearly always): no line of this chunk goes past the
+            // bound, so the bytes pass untouched and only lines are counted.
+            let chunk = &buf[..n];
+            match chunk.iter().position(|&b| b == b'\n') {
+                Some(first) if self.len + first as u64 <= self.max && n as u64 <= self.max => {
+                    let last = chunk.iter().rposition(|&b| b == b'\n').unwrap_or(first);
+                    let lines = chunk.iter().filter(|&&b| b == b'\n').count();
+                    self.line = self.line.saturating_add(u32::try_from(lines).unwrap_or(u32::MAX));
+                    self.len = (n - 1 - last) as u64;
+                    return Ok(n);
+                }
+                None if self.len + n as u64 <= self.max => {
+                    self.len += n as u64;
+                    return Ok(n);
+                }
+                _ => {}
+            }
             let mut kept = 0;
             for i in 0..n {
                 let b = buf[i];
