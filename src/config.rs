@@ -63,6 +63,10 @@ pub struct IngestConfig {
     /// Most bytes a gzip input may expand to, counted as it streams; beyond
     /// it the input is skipped with an error.
     pub max_decompressed_bytes: u64,
+    /// Most times a gzip input may expand its compressed size (checked after
+    /// its first 8 MiB; 0: no bound); beyond it the input is skipped as a
+    /// zip bomb.
+    pub max_gzip_ratio: u64,
     /// Longest line of a line-based input; the rest of a longer line is
     /// dropped with a warning.
     pub max_line_bytes: u64,
@@ -79,6 +83,7 @@ impl Default for IngestConfig {
             max_file_bytes: 8 << 30,
             skip_hidden: true,
             max_decompressed_bytes: crate::ingest::DEFAULT_MAX_DECOMPRESSED_BYTES,
+            max_gzip_ratio: crate::ingest::DEFAULT_MAX_GZIP_RATIO,
             max_line_bytes: limits.max_line_bytes,
             max_field_bytes: limits.max_field_bytes,
             max_record_bytes: limits.max_record_bytes,
@@ -92,6 +97,7 @@ impl IngestConfig {
         crate::ingest::Options {
             format: None,
             max_decompressed_bytes: Some(self.max_decompressed_bytes),
+            max_gzip_ratio: Some(self.max_gzip_ratio),
             limits: crate::ingest::Limits {
                 max_line_bytes: self.max_line_bytes,
                 max_field_bytes: self.max_field_bytes,

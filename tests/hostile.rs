@@ -275,7 +275,8 @@ fn gzip_bomb_of_ris_text_stops_at_a_small_configured_bound_with_memory_below_it(
     let _turn = in_process();
     // 1 GiB of RIS from a ~2 MB file; a bound of 8 MiB.
     let b = bomb(ris(9000, "bomb").as_bytes(), 1 << 30 >> 20);
-    let opts = Options { max_decompressed_bytes: Some(8 << 20), ..Options::default() };
+    let opts =
+        Options { max_decompressed_bytes: Some(8 << 20), max_gzip_ratio: Some(0), ..Options::default() };
     // The records handed out are counted and dropped, as `ingest` does
     // (they go to the store): what is measured is the reader's own memory.
     let mut n = 0usize;
@@ -286,6 +287,30 @@ fn gzip_bomb_of_ris_text_stops_at_a_small_configured_bound_with_memory_below_it(
     assert!(n > 10_000, "records streamed before the bound: {n}");
     assert!(has(&diags, Severity::Error, "beyond the limit of 8388608 bytes"), "{diags:?}");
     assert!(peak < 8 << 20, "peak {peak} bytes");
+}
+
+#[test]
+fn gzip_bomb_expanding_hundreds_of_times_is_stopped_by_the_ratio_bound_under_defaults() {
+    let _turn = in_process();
+    // 64 MiB of one repeated record per member, 160 members: 10 GiB from ~36 MB.
+    let rec = "TY  - JOUR\nTI  - Study of bombs in care\nAU  - Author, Ann\nPY  - 2020\nER  - \n\n";
+    let member = gz(rec.repeat((64 << 20) / rec.len()).as_bytes());
+    let b = member.repeat(160);
+    let mut n = 0usize;
+    let ((f, diags), peak) = peak_during(|| {
+        ingest::read_each("bomb.ris.gz", &mut &b[..], &Options::default(), u64::MAX, &mut |_| n += 1)
+            .expect("reads")
+    });
+    assert_eq!(f, None, "skipped");
+    assert!(has(&diags, Severity::Error, "a zip bomb? skipped (ingest.max_gzip_ratio)"), "{diags:?}");
+    // Stopped just past the 8 MiB where the ratio is first checked.
+    assert!(n < 200_000, "{n} records read before the stop");
+    assert!(peak < 16 << 20, "peak {peak} bytes");
+    // Ordinary gzip (RIS compresses ~10 times) is not touched by the bound.
+    let plain = ris(100_000, "ordinary");
+    let (f, records, diags) = read_each("ok.ris.gz", &gz(plain.as_bytes()), &Options::default());
+    assert_eq!(f, Some(ingest::Format::Ris), "{diags:?}");
+    assert_eq!(records.len(), 100_000);
 }
 
 #[test]
@@ -392,6 +417,13 @@ fn truncated_medline_keeps_its_last_record_with_input_ends_inside_record_n() {
     assert!(has(&p.diagnostics, Severity::Warning, "input ends inside record 3"), "{:?}", p.diagnostics);
     let (_, whole) = ingest::read("whole.nbib", text.as_bytes(), &Options::default());
     assert!(!has(&whole.diagnostics, Severity::Warning, "input ends inside"));
+    // A scraped abstract page cut mid-sentence (seed 003, cut at 608 bytes).
+    let page = std::fs::read("../shared/seeds/003_ae60668fb8a411d6.txt").expect("seed 003");
+    let (f, p) = ingest::read("cut003.txt", &page[..608], &Options::default());
+    assert_eq!(f, Some(ingest::Format::AbstractPage));
+    assert!(has(&p.diagnostics, Severity::Warning, "input ends inside record 1"), "{:?}", p.diagnostics);
+    let (_, whole) = ingest::read("003.txt", &page, &Options::default());
+    assert!(!has(&whole.diagnostics, Severity::Warning, "input ends inside"), "the whole page is not cut");
     // BibTeX cut right after an entry's type.
     let bib = "@article{a,\n title = {One},\n year = {2001}\n}\n\n@ar";
     let (_, p) = ingest::read("cut.bib", bib.as_bytes(), &Options::default());
@@ -676,6 +708,8 @@ fn interrupted_ingest_and_map_on_a_size_limited_disk_leave_store_and_outputs_as_
         let s = citemap::store::Store::open(&t.path().join("s.db")).expect("opens");
         (s.inputs().expect("inputs"), s.records().expect("records").len())
     };
+    std::fs::write(t.path().join("before.ris"), b"kept as it was\n").expect("write");
+    assert!(run(t.path(), &["-q", "--store", "e.db", "ingest", "big.ris"]).status.success());
     let limit_kib = (std::fs::metadata(t.path().join("s.db")).expect("db").len() / 1024) + 256;
     for ignore_signal in [true, false] {
         let o =
@@ -684,6 +718,15 @@ fn interrupted_ingest_and_map_on_a_size_limited_disk_leave_store_and_outputs_as_
         let s = citemap::store::Store::open(&t.path().join("s.db")).expect("the store still opens");
         assert_eq!((s.inputs().expect("inputs"), s.records().expect("records").len()), store_before);
         drop(s);
+        // An export bigger than the limit leaves the previous file.
+        let o = run_limited(
+            t.path(),
+            256,
+            ignore_signal,
+            &["-q", "--store", "e.db", "export", "-f", "ris", "--out", "before.ris"],
+        );
+        assert!(!o.status.success(), "the limit interrupts the export: {}", text(&o));
+        assert_eq!(std::fs::read(t.path().join("before.ris")).expect("read"), b"kept as it was\n");
         let o = run_limited(
             t.path(),
             64,

@@ -26,7 +26,8 @@ pub struct Args {
     /// dot, graphml, gexf, vosviewer, vosviewer-txt, pajek, csv, json, html, svg, png, ris, csl-json.
     #[arg(long, short)]
     format: String,
-    /// Output file (some formats write sibling files with the same stem).
+    /// Output file (some formats write sibling files with the same stem; `-`:
+    /// standard output, for formats that write one file).
     #[arg(long, short, value_name = "FILE")]
     out: PathBuf,
     /// ris / csl-json: also write the cited works that have no record of their own.

@@ -148,8 +148,9 @@ pub fn output_set<T>(write: impl FnOnce() -> Result<T>) -> Result<T> {
 pub fn staged_dir<T>(dir: &Path, write: impl FnOnce(&Path) -> Result<T>) -> Result<T> {
     let parent = dir.parent().filter(|d| !d.as_os_str().is_empty()).unwrap_or(Path::new("."));
     fs::create_dir_all(parent).with_context(|| format!("creating {}", parent.display()))?;
+    remove_stale(parent);
     let tmp = tempfile::Builder::new()
-        .prefix(".citemap-tmp-")
+        .prefix(&format!("{TMP_PREFIX}{}-", std::process::id()))
         .tempdir_in(parent)
         .with_context(|| format!("creating a folder in {}", parent.display()))?;
     let value = write(tmp.path())?;
@@ -203,8 +204,8 @@ fn link_target(path: &Path) -> PathBuf {
 /// How the temporary files of outputs are named: `.citemap-tmp-PID-XXXXXX`.
 const TMP_PREFIX: &str = ".citemap-tmp-";
 
-/// Removes temporary files that a killed citemap left in `dir` (their
-/// process is gone), so an interruption leaves nothing behind for long.
+/// Removes temporary files and folders that a killed citemap left in `dir`
+/// (their process is gone), so an interruption leaves nothing behind for long.
 fn remove_stale(dir: &Path) {
     let Ok(entries) = fs::read_dir(dir) else { return };
     for e in entries.flatten() {
@@ -214,7 +215,11 @@ fn remove_stale(dir: &Path) {
         // Linux tells whether the process lives; elsewhere nothing is removed.
         let proc = Path::new("/proc");
         if proc.is_dir() && pid != std::process::id() && !proc.join(pid.to_string()).exists() {
-            fs::remove_file(e.path()).ok();
+            if e.file_type().is_ok_and(|t| t.is_dir()) {
+                fs::remove_dir_all(e.path()).ok();
+            } else {
+                fs::remove_file(e.path()).ok();
+            }
         }
     }
 }

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 /// Arguments of `ingest`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Files and folders to add (folders recursively).
+    /// Files and folders to add (folders recursively; `-` reads standard input).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
 }
@@ -91,7 +91,10 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
         }
         for r in &reports {
             match r.reason {
-                Some(why) => println!("{}: skipped: {why}", r.path),
+                Some(why) => println!(
+                    "{}",
+                    citemap::text_safety::strip_controls(&format!("{}: skipped: {why}", r.path))
+                ),
                 None => println!(
                     "{}: {}, {} record(s), {} merged with other sources, {}",
                     r.path,

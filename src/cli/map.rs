@@ -19,7 +19,7 @@ use std::process::ExitCode;
 /// Arguments of `map`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Files and folders to read (folders recursively).
+    /// Files and folders to read (folders recursively; `-` reads standard input).
     #[arg(required = true)]
     paths: Vec<PathBuf>,
     /// Output folder.
@@ -295,7 +295,8 @@ fn write_map(
         println!("edges: {}", edges.join(", "));
         for i in inputs {
             if let Some(why) = &i.report.skipped {
-                println!("skipped {}: {why}", i.report.path);
+                let line = format!("skipped {}: {why}", i.report.path);
+                println!("{}", citemap::text_safety::strip_controls(&line));
             }
         }
         println!("{}", an.network_note);

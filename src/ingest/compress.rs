@@ -52,6 +52,10 @@ impl<R: Read> CutTolerant<R> {
     pub fn new(inner: R) -> Self {
         CutTolerant { inner, fault: None }
     }
+    /// The wrapped reader.
+    pub fn get_ref(&self) -> &R {
+        &self.inner
+    }
 }
 
 impl<R: Read> Read for CutTolerant<R> {
@@ -66,6 +70,55 @@ impl<R: Read> Read for CutTolerant<R> {
             }
             other => other,
         }
+    }
+}
+
+/// Decompressed bytes after which [`RatioGuard`] starts to compare: small
+/// inputs may expand a lot (a page of blank space) without harm.
+pub const RATIO_CHECK_AFTER: u64 = 8 << 20;
+
+/// A gzip decoder that ends its input once the data has expanded more than
+/// `ratio` times its compressed size (after [`RATIO_CHECK_AFTER`] bytes):
+/// exports compress 3 to 20 times, a "zip bomb" hundreds or thousands of
+/// times, and is stopped before its expansion fills memory or disk.
+pub struct RatioGuard<R: Read> {
+    inner: MultiGzDecoder<Counted<R>>,
+    ratio: u64,
+    out: u64,
+    /// Set when the guard ended the input.
+    pub tripped: bool,
+}
+
+impl<R: Read> RatioGuard<R> {
+    /// Decompresses `raw`, allowing `ratio` times expansion (0: no bound).
+    pub fn new(raw: R, ratio: u64) -> Self {
+        RatioGuard { inner: MultiGzDecoder::new(Counted::new(raw)), ratio, out: 0, tripped: false }
+    }
+    /// Compressed bytes read so far.
+    pub fn compressed(&self) -> u64 {
+        self.inner.get_ref().count()
+    }
+    /// Decompressed bytes handed out so far.
+    pub fn expanded(&self) -> u64 {
+        self.out
+    }
+}
+
+impl<R: Read> Read for RatioGuard<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        if self.tripped {
+            return Ok(0);
+        }
+        let n = self.inner.read(buf)?;
+        self.out += n as u64;
+        if self.ratio > 0
+            && self.out > RATIO_CHECK_AFTER
+            && self.out / self.inner.get_ref().count().max(1) > self.ratio
+        {
+            self.tripped = true;
+            return Ok(0);
+        }
+        Ok(n)
     }
 }
 

@@ -54,6 +54,10 @@ pub struct Options {
     /// Most bytes a gzip input may expand to; `None`: [`DEFAULT_MAX_DECOMPRESSED_BYTES`].
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_decompressed_bytes: Option<u64>,
+    /// Most times gzip data may expand its compressed size; `None`:
+    /// [`DEFAULT_MAX_GZIP_RATIO`]; 0: no bound.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_gzip_ratio: Option<u64>,
     /// Bounds on one line, one field and one record ([`read_each`] applies them).
     #[serde(default)]
     pub limits: Limits,
@@ -61,6 +65,10 @@ pub struct Options {
 
 /// Default bound on decompressed gzip input: 4 GiB.
 pub const DEFAULT_MAX_DECOMPRESSED_BYTES: u64 = 4 << 30;
+
+/// Default bound on how many times gzip data may expand (bibliographic
+/// exports compress 3 to 20 times; a zip bomb hundreds of times).
+pub const DEFAULT_MAX_GZIP_RATIO: u64 = 100;
 
 /// Size bounds applied while reading, so one hostile line, field or record
 /// costs at most its bound in memory. Excess is cut, or the record dropped,
@@ -465,7 +473,32 @@ fn ends_inside_record(input: &str, text: &str, f: Format, records: &[Record]) ->
             format!("input ends inside record {}: {:?} has no body", records.len() + 1, tail[at..].trim()),
         ));
     }
-    if !cut_shows_at_the_end(f) || text.is_empty() || text.ends_with('\n') || text.ends_with('\r') {
+    if text.is_empty() || text.ends_with('\n') || text.ends_with('\r') {
+        return None;
+    }
+    // Scraped pages often lack the final line break, but end a sentence.
+    let page = matches!(f, Format::AbstractPage | Format::FullText);
+    let mid_sentence = !text.trim_end().ends_with(|c: char| {
+        matches!(
+            c,
+            '.' | '!'
+                | '?'
+                | ')'
+                | ']'
+                | '"'
+                | '\''
+                | '”'
+                | '’'
+                | '»'
+                | '…'
+                | '。'
+                | '！'
+                | '？'
+                | ':'
+                | '>'
+        )
+    });
+    if !(cut_shows_at_the_end(f) || (page && mid_sentence)) {
         return None;
     }
     let last = records.last()?;
@@ -675,12 +708,26 @@ fn read_unbounded(
     let head = read_prefix(reader, SNIFF_BYTES)?;
     if compress::is_gzip(&head) {
         let limit = opts.max_decompressed_bytes.unwrap_or(DEFAULT_MAX_DECOMPRESSED_BYTES);
+        let ratio = opts.max_gzip_ratio.unwrap_or(DEFAULT_MAX_GZIP_RATIO);
         let raw = std::io::Cursor::new(head).chain(reader);
         // Cut or corrupt data ends the input there: the records before it are kept.
-        let mut tolerant = compress::CutTolerant::new(flate2::read::MultiGzDecoder::new(raw));
+        let mut tolerant = compress::CutTolerant::new(compress::RatioGuard::new(raw, ratio));
         let mut counted = compress::Counted::new((&mut tolerant).take(limit + 1));
         let (format, mut diagnostics) = read_plain(input, &mut counted, opts, max_whole_bytes, on_record)?;
         let expanded = counted.count();
+        let guard = tolerant.get_ref();
+        if guard.tripped {
+            diagnostics.push(Diagnostic::error(
+                Provenance::new(input, 0, None),
+                format!(
+                    "gzip data expands more than {ratio} times ({} compressed bytes gave {}): \
+                     a zip bomb? skipped (ingest.max_gzip_ratio)",
+                    guard.compressed(),
+                    guard.expanded()
+                ),
+            ));
+            return Ok((None, diagnostics));
+        }
         if expanded > limit {
             diagnostics.push(Diagnostic::error(
                 Provenance::new(input, 0, None),
@@ -861,6 +908,23 @@ impl<R: Read> Read for LineCap<R> {
             let n = self.inner.read(buf)?;
             if n == 0 {
                 return Ok(0);
+            }
+            // Fast path (nearly always): no line of this chunk goes past the
+            // bound, so the bytes pass untouched and only lines are counted.
+            let chunk = &buf[..n];
+            match chunk.iter().position(|&b| b == b'\n') {
+                Some(first) if self.len + first as u64 <= self.max && n as u64 <= self.max => {
+                    let last = chunk.iter().rposition(|&b| b == b'\n').unwrap_or(first);
+                    let lines = chunk.iter().filter(|&&b| b == b'\n').count();
+                    self.line = self.line.saturating_add(u32::try_from(lines).unwrap_or(u32::MAX));
+                    self.len = (n - 1 - last) as u64;
+                    return Ok(n);
+                }
+                None if self.len + n as u64 <= self.max => {
+                    self.len += n as u64;
+                    return Ok(n);
+                }
+                _ => {}
             }
             let mut kept = 0;
             for i in 0..n {
