@@ -30,6 +30,12 @@ pub struct Args {
     format: Vec<String>,
     #[command(flatten)]
     picture: super::commands::PictureArgs,
+    /// First look up what the works miss at OpenAlex, PubMed and Crossref
+    /// (answers cached in the store; see `citemap enrich`).
+    #[arg(long)]
+    online: bool,
+    #[command(flatten)]
+    cache: super::enrich::CacheArgs,
 }
 
 /// Counts in the summary.
@@ -111,8 +117,15 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
         }
     }
     let mut inputs = read_inputs(&args.paths, ctx, None)?;
-    let records: Vec<Record> =
+    let mut records: Vec<Record> =
         inputs.iter_mut().filter_map(|i| i.parsed.take()).flat_map(|p| p.records).collect();
+    if args.online {
+        let (fetched, report) = super::enrich::online_records(&records, ctx, &args.cache)?;
+        if !ctx.quiet && !ctx.json {
+            super::enrich::print_report(&report);
+        }
+        records.extend(fetched);
+    }
     super::progress::step(format_args!("resolving {} records", records.len()));
     let corpus = resolve::resolve(&records, &ctx.config.resolve);
     let an = analyse(&corpus, &ctx.config, &NetworkArgs::default(), &default_cluster_args())?;

@@ -5,8 +5,10 @@
 //! outcomes to exit codes.
 
 mod analyse;
+mod chase;
 mod clusters;
 mod commands;
+mod enrich;
 mod export;
 mod files;
 mod ingest;
@@ -68,6 +70,10 @@ enum Command {
     Overlap(commands::OverlapCmd),
     /// Tag works (e.g. `citemap tag review WORK...`).
     Tag(commands::TagCmd),
+    /// Fill missing fields of stored works from OpenAlex, PubMed and Crossref (online).
+    Enrich(enrich::Args),
+    /// Citation chasing from seed works, backward and forward (online).
+    Chase(chase::Args),
 }
 
 /// Global settings every subcommand receives.
@@ -138,6 +144,8 @@ pub fn main() -> ExitCode {
         Command::Query(a) => commands::query(a, &ctx),
         Command::Overlap(a) => commands::overlap(a, &ctx),
         Command::Tag(a) => commands::tag(a, &ctx),
+        Command::Enrich(a) => enrich::run(a, &ctx),
+        Command::Chase(a) => chase::run(a, &ctx),
     };
     match result {
         Ok(code) => code,
