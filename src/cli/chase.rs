@@ -137,8 +137,20 @@ fn write_ris(w: &mut dyn Write, cands: &[Candidate]) -> std::io::Result<()> {
             }
         }
         ris_line(w, "N1", &format!("citemap chase rank {}; depth {}", n + 1, c.depth))?;
-        ris_line(w, "N1", &format!("found_by: {}", c.found_by.iter().cloned().collect::<Vec<_>>().join(", ")))?;
-        ris_line(w, "N1", &format!("links to {} seed(s): {}", c.seeds.len(), c.seeds.iter().cloned().collect::<Vec<_>>().join("; ")))?;
+        ris_line(
+            w,
+            "N1",
+            &format!("found_by: {}", c.found_by.iter().cloned().collect::<Vec<_>>().join(", ")),
+        )?;
+        ris_line(
+            w,
+            "N1",
+            &format!(
+                "links to {} seed(s): {}",
+                c.seeds.len(),
+                c.seeds.iter().cloned().collect::<Vec<_>>().join("; ")
+            ),
+        )?;
         ris_line(w, "ER", "")?;
         writeln!(w)?;
     }
@@ -163,11 +175,15 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
             for id in tagged {
                 let Some(n) = corpus.work_by_id(&id) else { continue };
                 let w = &corpus.works[n];
-                seeds.push(Seed { label: w.label.clone(), ids: w.ids.iter().map(|s| s.value.clone()).collect() });
+                seeds.push(Seed {
+                    label: w.label.clone(),
+                    ids: w.ids.iter().map(|s| s.value.clone()).collect(),
+                });
             }
         }
         (None, Some(file)) => {
-            let text = std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
+            let text =
+                std::fs::read_to_string(file).with_context(|| format!("reading {}", file.display()))?;
             for (n, line) in text.lines().enumerate() {
                 let t = line.trim();
                 if t.is_empty() || t.starts_with('#') {
@@ -175,7 +191,11 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
                 }
                 match parse_seed(t) {
                     Some(id) => seeds.push(Seed { label: t.to_string(), ids: vec![id] }),
-                    None => eprintln!("warning: {}:{}: not a DOI, PMID or OpenAlex id: {t:?}", file.display(), n + 1),
+                    None => eprintln!(
+                        "warning: {}:{}: not a DOI, PMID or OpenAlex id: {t:?}",
+                        file.display(),
+                        n + 1
+                    ),
                 }
             }
         }

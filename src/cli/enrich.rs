@@ -33,7 +33,9 @@ impl CacheArgs {
     /// The session policy.
     pub fn policy(&self) -> Result<CachePolicy> {
         let max_age = match &self.max_age {
-            Some(a) => Some(fetch::parse_age(a).with_context(|| format!("--max-age {a:?}: expected e.g. 30d, 12h"))?),
+            Some(a) => Some(
+                fetch::parse_age(a).with_context(|| format!("--max-age {a:?}: expected e.g. 30d, 12h"))?,
+            ),
             None => None,
         };
         Ok(CachePolicy { offline: self.offline, refresh: self.refresh, max_age })
@@ -49,6 +51,9 @@ pub struct Args {
     /// Look up every work with a DOI or PMID, not only those missing fields.
     #[arg(long)]
     all: bool,
+    /// Also look up cited works (reference-list entries) with a DOI or PMID.
+    #[arg(long)]
+    cited: bool,
     #[command(flatten)]
     cache: CacheArgs,
 }
@@ -65,8 +70,9 @@ pub fn services(names: &[String]) -> Result<Vec<Service>> {
         .collect()
 }
 
-/// The identifiers of the works that need looking up (all with `all`).
-pub fn targets(corpus: &Corpus, all: bool) -> Vec<Vec<Identifier>> {
+/// The identifiers of the papers (with `cited`, also cited works) that need
+/// looking up (all of them with `all`).
+pub fn targets(corpus: &Corpus, all: bool, cited: bool) -> Vec<Vec<Identifier>> {
     let with_authors: HashSet<u32> = corpus.authorships.iter().map(|a| a.work).collect();
     let mut out = Vec::new();
     for (n, w) in corpus.works.iter().enumerate() {
@@ -76,7 +82,7 @@ pub fn targets(corpus: &Corpus, all: bool) -> Vec<Vec<Identifier>> {
             .map(|s| s.value.clone())
             .filter(|i| matches!(i, Identifier::Doi(_) | Identifier::Pmid(_)))
             .collect();
-        if ids.is_empty() {
+        if ids.is_empty() || w.kind == WorkKind::CitedWork && !cited {
             continue;
         }
         let lacking = w.title.is_none()
@@ -84,7 +90,7 @@ pub fn targets(corpus: &Corpus, all: bool) -> Vec<Vec<Identifier>> {
             || w.venue.is_none()
             || w.abstract_text.is_none()
             || !with_authors.contains(&(n as u32));
-        if all || lacking || w.kind == WorkKind::CitedWork && w.title.is_none() {
+        if all || lacking {
             out.push(ids);
         }
     }
@@ -117,7 +123,7 @@ pub fn print_report(report: &Report) {
 /// returns the records of every answer (for `map --online`).
 pub fn online_records(records: &[Record], ctx: &Ctx, cache: &CacheArgs) -> Result<(Vec<Record>, Report)> {
     let corpus = citemap::resolve::resolve(records, &ctx.config.resolve);
-    let works = targets(&corpus, false);
+    let works = targets(&corpus, false, false);
     let path = &ctx.config.store.path;
     let mut store = Store::open(path).with_context(|| format!("opening the store {}", path.display()))?;
     let policy = cache.policy()?;
@@ -151,7 +157,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
     let policy = args.cache.policy()?;
     let mut store = Store::open(path).with_context(|| format!("opening the store {}", path.display()))?;
     let corpus = citemap::resolve::resolve(&store.records()?, &ctx.config.resolve);
-    let works = targets(&corpus, args.all);
+    let works = targets(&corpus, args.all, args.cited);
     super::progress::step(format_args!("enriching {} of {} works", works.len(), corpus.works.len()));
     let client = client(&ctx.config, &policy)?;
     let mut session = Session::new(client, &mut store, policy);

@@ -123,12 +123,8 @@ pub struct Chased {
 }
 
 fn title_key(title: Option<&str>, year: Option<i32>) -> String {
-    let t: String = title
-        .unwrap_or("")
-        .chars()
-        .flat_map(char::to_lowercase)
-        .filter(|c| c.is_alphanumeric())
-        .collect();
+    let t: String =
+        title.unwrap_or("").chars().flat_map(char::to_lowercase).filter(|c| c.is_alphanumeric()).collect();
     format!("title:{t}|{}", year.map(|y| y.to_string()).unwrap_or_default())
 }
 
@@ -362,7 +358,12 @@ pub fn chase(
                         .or_else(|| pmid.map(|p| semantic_scholar::spec("pmid", p)))
                         .flatten();
                     if let Some(spec) = spec {
-                        plan.push((n, vec![dir], semantic_scholar::links(cfg, &spec, back), Reader::SemanticScholar));
+                        plan.push((
+                            n,
+                            vec![dir],
+                            semantic_scholar::links(cfg, &spec, back),
+                            Reader::SemanticScholar,
+                        ));
                     }
                 }
             }

@@ -68,9 +68,7 @@ pub fn enrich(
         // Only the DOIs OpenAlex did not find (all of them when it was not asked).
         let keys: Vec<String> = dois
             .iter()
-            .filter(|k| {
-                !matches!(out.states.get(&(Service::Openalex, (*k).clone())), Some(KeyState::Found))
-            })
+            .filter(|k| !matches!(out.states.get(&(Service::Openalex, (*k).clone())), Some(KeyState::Found)))
             .cloned()
             .collect();
         let make = |_: &str, values: &[String]| values.first().map(|d| crossref::work(cfg, d));

@@ -123,7 +123,8 @@ impl Client {
     /// or `cfg.mailto`, each key from the config or its environment variable.
     pub fn new(cfg: &FetchConfig) -> Result<Client, Error> {
         let env = |k: &str| std::env::var(k).ok().map(|v| v.trim().to_string()).filter(|v| !v.is_empty());
-        let mailto = env("CITEMAP_MAILTO").or_else(|| Some(cfg.mailto.trim().to_string()).filter(|m| !m.is_empty()));
+        let mailto =
+            env("CITEMAP_MAILTO").or_else(|| Some(cfg.mailto.trim().to_string()).filter(|m| !m.is_empty()));
         let keys = Service::ALL.map(|s| {
             let k = s.settings(cfg).api_key.trim();
             if k.is_empty() {
@@ -318,16 +319,16 @@ impl Client {
                 }
             }
         }
-        Outcome::Failed {
-            reason: last.0,
-            detail: format!("{} (after {} retries)", last.1, cfg.max_retries),
-        }
+        Outcome::Failed { reason: last.0, detail: format!("{} (after {} retries)", last.1, cfg.max_retries) }
     }
 
     async fn attempt(&self, req: &Request) -> Attempt {
         let lim = &self.inner.limits[req.service.index()];
         let Ok(_permit) = lim.sem.acquire().await else {
-            return Attempt::Done(Outcome::Failed { reason: FailReason::Other, detail: "limiter closed".into() });
+            return Attempt::Done(Outcome::Failed {
+                reason: FailReason::Other,
+                detail: "limiter closed".into(),
+            });
         };
         let wait = {
             let mut b = lim.bucket.lock().unwrap_or_else(|p| p.into_inner());
@@ -558,11 +559,17 @@ fn check_body(kind: BodyKind, content_type: &str, body: &[u8]) -> Result<(), (Fa
         h.starts_with(b"<!doctype html") || h.starts_with(b"<html")
     };
     if content_type.contains("html") || looks_html {
-        return Err((FailReason::WrongContentType, format!("HTML ({content_type}) where {kind:?} was expected")));
+        return Err((
+            FailReason::WrongContentType,
+            format!("HTML ({content_type}) where {kind:?} was expected"),
+        ));
     }
     match kind {
         BodyKind::Json => {
-            if !content_type.is_empty() && !content_type.contains("json") && !content_type.contains("text/plain") {
+            if !content_type.is_empty()
+                && !content_type.contains("json")
+                && !content_type.contains("text/plain")
+            {
                 return Err((FailReason::WrongContentType, format!("content type {content_type}, not JSON")));
             }
             match serde_json::from_slice::<serde::de::IgnoredAny>(body) {
@@ -572,7 +579,10 @@ fn check_body(kind: BodyKind, content_type: &str, body: &[u8]) -> Result<(), (Fa
             }
         }
         BodyKind::Xml => {
-            if !content_type.is_empty() && !content_type.contains("xml") && !content_type.contains("text/plain") {
+            if !content_type.is_empty()
+                && !content_type.contains("xml")
+                && !content_type.contains("text/plain")
+            {
                 return Err((FailReason::WrongContentType, format!("content type {content_type}, not XML")));
             }
             check_xml(body)
@@ -634,13 +644,22 @@ mod tests {
     #[test]
     fn bodies_are_checked() {
         assert!(check_body(BodyKind::Json, "application/json", b"{\"a\": [1]}").is_ok());
-        assert_eq!(check_body(BodyKind::Json, "application/json", b"{\"a\": [1").unwrap_err().0, FailReason::Truncated);
+        assert_eq!(
+            check_body(BodyKind::Json, "application/json", b"{\"a\": [1").unwrap_err().0,
+            FailReason::Truncated
+        );
         assert_eq!(
             check_body(BodyKind::Json, "text/html", b"<html><body>hi</body></html>").unwrap_err().0,
             FailReason::WrongContentType
         );
-        assert_eq!(check_body(BodyKind::Json, "", b"<!DOCTYPE html><html>").unwrap_err().0, FailReason::WrongContentType);
+        assert_eq!(
+            check_body(BodyKind::Json, "", b"<!DOCTYPE html><html>").unwrap_err().0,
+            FailReason::WrongContentType
+        );
         assert!(check_body(BodyKind::Xml, "text/xml", b"<?xml version=\"1.0\"?><a><b/></a>").is_ok());
-        assert_eq!(check_body(BodyKind::Xml, "text/xml", b"<a><b>text</b>").unwrap_err().0, FailReason::Truncated);
+        assert_eq!(
+            check_body(BodyKind::Xml, "text/xml", b"<a><b>text</b>").unwrap_err().0,
+            FailReason::Truncated
+        );
     }
 }

@@ -20,7 +20,6 @@
 //! (404, `null` in a batch, absent from a batch answer), or the request
 //! *failed* (with a [`FailReason`]).
 
-pub mod session;
 pub mod chase;
 pub mod crossref;
 pub mod enrich;
@@ -29,6 +28,7 @@ pub mod openalex;
 pub mod opencitations;
 pub mod pubmed;
 pub mod semantic_scholar;
+pub mod session;
 
 use crate::config::{FetchConfig, ServiceConfig};
 use serde::Serialize;
@@ -53,8 +53,13 @@ pub enum Service {
 
 impl Service {
     /// Every service.
-    pub const ALL: [Service; 5] =
-        [Service::Openalex, Service::Crossref, Service::Pubmed, Service::SemanticScholar, Service::Opencitations];
+    pub const ALL: [Service; 5] = [
+        Service::Openalex,
+        Service::Crossref,
+        Service::Pubmed,
+        Service::SemanticScholar,
+        Service::Opencitations,
+    ];
 
     /// Name used in settings, reports and the store.
     pub fn name(self) -> &'static str {
@@ -187,7 +192,8 @@ impl FailReason {
 pub fn encode(s: &str, keep_slash: bool) -> String {
     let mut out = String::with_capacity(s.len());
     for b in s.bytes() {
-        let plain = b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || keep_slash && b == b'/';
+        let plain =
+            b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') || keep_slash && b == b'/';
         if plain {
             out.push(b as char);
         } else {

@@ -78,7 +78,10 @@ mod tests {
     fn cursor_is_replaced_and_the_end_detected() {
         let l = "http://x/works?filter=cites:W1&per_page=100&cursor=*";
         let body = r#"{"meta":{"next_cursor":"Ils+/="},"results":[{"id":"W2"}]}"#;
-        assert_eq!(next_page(l, body).unwrap(), "http://x/works?filter=cites:W1&per_page=100&cursor=Ils%2B%2F%3D");
+        assert_eq!(
+            next_page(l, body).unwrap(),
+            "http://x/works?filter=cites:W1&per_page=100&cursor=Ils%2B%2F%3D"
+        );
         assert_eq!(next_page(l, r#"{"meta":{"next_cursor":null},"results":[]}"#), None);
         assert_eq!(next_page(l, r#"{"meta":{"next_cursor":"abc"},"results":[]}"#), None);
     }

@@ -56,9 +56,10 @@ pub fn parse(input: &str, text: &str) -> Parsed {
         }
     };
     let Some(rows) = v.as_array() else {
-        parsed
-            .diagnostics
-            .push(Diagnostic::error(Provenance::new(input, 1, None), "OpenCitations body is not a list of rows"));
+        parsed.diagnostics.push(Diagnostic::error(
+            Provenance::new(input, 1, None),
+            "OpenCitations body is not a list of rows",
+        ));
         return parsed;
     };
     let mut index: std::collections::HashMap<String, usize> = std::collections::HashMap::new();

@@ -24,7 +24,8 @@ pub fn efetch(cfg: &FetchConfig, pmids: &[String]) -> Request {
 
 /// The elink neighbour request for one PMID (references and citing works).
 pub fn elink(cfg: &FetchConfig, pmid: &str) -> Request {
-    let label = format!("{}/elink.fcgi?dbfrom=pubmed&db=pubmed&cmd=neighbor&id={pmid}", base(cfg, Service::Pubmed));
+    let label =
+        format!("{}/elink.fcgi?dbfrom=pubmed&db=pubmed&cmd=neighbor&id={pmid}", base(cfg, Service::Pubmed));
     Request::get(Service::Pubmed, label, BodyKind::Xml)
 }
 
@@ -75,9 +76,10 @@ pub fn parse_elink(input: &str, text: &str) -> Parsed {
                     (Some("IdList"), Some("Id")) => from = Some(value),
                     (Some("LinkSetDb"), Some("LinkName")) => link_name = value,
                     (Some("Link"), Some("Id")) => ids.push(value),
-                    (_, Some("ERROR")) => parsed
-                        .diagnostics
-                        .push(Diagnostic::error(Provenance::new(input, 0, None), format!("elink error: {value}"))),
+                    (_, Some("ERROR")) => parsed.diagnostics.push(Diagnostic::error(
+                        Provenance::new(input, 0, None),
+                        format!("elink error: {value}"),
+                    )),
                     _ => {}
                 }
             }

@@ -445,7 +445,12 @@ impl<'a> Session<'a> {
                                         merge_page(&mut results[i], &state, first);
                                         results[i].records.extend(records.iter().cloned());
                                         if let Some(l) = &next_label {
-                                            next.push((i, Request { label: l.clone(), ..req.clone() }, reader, false));
+                                            next.push((
+                                                i,
+                                                Request { label: l.clone(), ..req.clone() },
+                                                reader,
+                                                false,
+                                            ));
                                         }
                                     }
                                 }
@@ -481,8 +486,21 @@ fn merge_page(list: &mut ListResult, page: &KeyState, first: bool) {
     };
 }
 
-fn fail(report: &mut Report, service: Service, label: &str, keys: &[String], reason: FailReason, detail: String) -> KeyState {
-    report.failures.push(Failure { service, url: label.to_string(), keys: keys.to_vec(), reason, detail: detail.clone() });
+fn fail(
+    report: &mut Report,
+    service: Service,
+    label: &str,
+    keys: &[String],
+    reason: FailReason,
+    detail: String,
+) -> KeyState {
+    report.failures.push(Failure {
+        service,
+        url: label.to_string(),
+        keys: keys.to_vec(),
+        reason,
+        detail: detail.clone(),
+    });
     KeyState::Failed { reason, detail }
 }
 
@@ -558,7 +576,8 @@ fn record_page(
         Outcome::Body { status, body } => {
             let (text, _) = crate::ingest::decode(&req.label, &body);
             let parsed = reader.parse(&req.label, &text);
-            let listed = parsed.records.iter().any(|r| !r.citations.is_empty()) || parsed.records.len() > 1
+            let listed = parsed.records.iter().any(|r| !r.citations.is_empty())
+                || parsed.records.len() > 1
                 || parsed.records.iter().any(|r| r.title.is_some());
             let state = if listed { KeyState::Found } else { KeyState::Empty };
             let outcome = if listed { "found" } else { "empty" };
@@ -576,7 +595,14 @@ fn record_page(
             (state, parsed.records, next)
         }
         Outcome::Missing { status } => {
-            store.save_response(service.name(), &req.label, status, now, None, &[(req.label.clone(), "missing")])?;
+            store.save_response(
+                service.name(),
+                &req.label,
+                status,
+                now,
+                None,
+                &[(req.label.clone(), "missing")],
+            )?;
             report.services.entry(service).or_default().fetched += 1;
             report.count(service, &KeyState::Missing, false);
             (KeyState::Missing, Vec::new(), None)

@@ -104,7 +104,8 @@ impl Store {
 
     /// The raw bytes of input `id`.
     pub fn raw_by_id(&self, id: i64) -> Result<Vec<u8>, Error> {
-        let mut st = self.conn.prepare_cached("SELECT data FROM raw_chunks WHERE input_id = ?1 ORDER BY seq")?;
+        let mut st =
+            self.conn.prepare_cached("SELECT data FROM raw_chunks WHERE input_id = ?1 ORDER BY seq")?;
         let mut rows = st.query(params![id])?;
         let mut out = Vec::new();
         while let Some(r) = rows.next()? {
