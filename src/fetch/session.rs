@@ -201,6 +201,9 @@ pub struct ListResult {
     pub records: Vec<Record>,
 }
 
+/// A progress callback.
+type Progress<'a> = Box<dyn FnMut(&str) + 'a>;
+
 /// A fetching session over a store.
 pub struct Session<'a> {
     client: Option<Client>,
@@ -209,8 +212,8 @@ pub struct Session<'a> {
     now: i64,
     /// What was done so far.
     pub report: Report,
-    /// Progress callback (done, total) per round.
-    progress: Option<Box<dyn FnMut(&str) + 'a>>,
+    /// Progress callback, called with a line after each answer.
+    progress: Option<Progress<'a>>,
 }
 
 fn fresh(policy: &CachePolicy, now: i64, fetched_at: i64) -> bool {
