@@ -295,3 +295,23 @@ fn offline_without_answers_names_what_is_missing() {
         .unwrap()
         .ends_with("/oc/references/doi:10.1108/jd-12-2013-0166"));
 }
+
+#[test]
+fn map_online_draws_the_looked_up_titles() {
+    let srv = Server::start(Duration::ZERO, handler);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &srv.base);
+    std::fs::write(dir.path().join("gaps.ris"), "TY  - JOUR\nDO  - 10.7717/peerj.4375\nER  - \n").unwrap();
+    let (code, _, err) = citemap(dir.path(), &["map", "gaps.ris", "--out", "m", "--format", "dot", "--online"]);
+    assert_eq!(code, 0, "{err}");
+    let dot = std::fs::read_to_string(dir.path().join("m/graph.dot")).unwrap();
+    assert!(dot.contains("The state of OA"), "title from OpenAlex in the graph");
+    let asked = srv.count();
+    assert!(asked >= 1);
+    // The same map offline the next day: the same graph from the store.
+    let (code, _, err) =
+        citemap(dir.path(), &["map", "gaps.ris", "--out", "m2", "--format", "dot", "--online", "--offline"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("m2/graph.dot")).unwrap(), dot);
+    assert_eq!(srv.count(), asked);
+}
