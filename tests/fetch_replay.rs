@@ -42,6 +42,10 @@ fn handler(s: &Seen) -> Reply {
                 ),
             );
         }
+        if query.contains("filter=openalex:") {
+            // The recorded batch of exactly the two chase seeds.
+            return Reply::json(200, fixture("openalex/works_filter_openalex_cursor_page1.json"));
+        }
         if query.contains("filter=cites:") {
             return if query.contains("cursor=*") {
                 Reply::json(200, fixture("openalex/works_filter_cites_cursor_page1.json"))
@@ -250,6 +254,8 @@ fn chase_merges_four_services_ranks_and_replays_offline() {
     assert!(csv.contains("Glove: Global Vectors for Word Representation"), "a cited work from OpenAlex");
     let ris = std::fs::read_to_string(dir.path().join("c1/candidates.ris")).unwrap();
     assert_eq!(ris.matches("\nER  - ").count() + usize::from(ris.starts_with("ER")), csv.lines().count() - 1);
+    // The OpenAlex-only seeds were looked up, and their DOIs asked elsewhere.
+    assert!(srv.seen().iter().any(|s| s.target.starts_with("/oc/citations/doi:10.1145/3383583.3398584")));
     // Paging went to the end: OpenAlex's extra empty page, S2's last pages.
     assert!(srv.seen().iter().any(|s| s.target.contains("filter=cites:") && !s.target.contains("cursor=*")));
     assert!(srv.seen().iter().any(|s| s.target.contains("/references?") && s.target.contains("offset=50")));
@@ -302,7 +308,8 @@ fn map_online_draws_the_looked_up_titles() {
     let dir = tempfile::tempdir().unwrap();
     write_config(dir.path(), &srv.base);
     std::fs::write(dir.path().join("gaps.ris"), "TY  - JOUR\nDO  - 10.7717/peerj.4375\nER  - \n").unwrap();
-    let (code, _, err) = citemap(dir.path(), &["map", "gaps.ris", "--out", "m", "--format", "dot", "--online"]);
+    let (code, _, err) =
+        citemap(dir.path(), &["map", "gaps.ris", "--out", "m", "--format", "dot", "--online"]);
     assert_eq!(code, 0, "{err}");
     let dot = std::fs::read_to_string(dir.path().join("m/graph.dot")).unwrap();
     assert!(dot.contains("The state of OA"), "title from OpenAlex in the graph");

@@ -17,7 +17,9 @@
 //! (`known`) are not candidates. Ranking: depth, then the number of seeds a
 //! candidate links to (co-citation for backward, coupling for forward),
 //! then the number of service/direction pairs that found it, then its key.
-//! `--depth 2` chases the best `max` candidates of level 1 in turn.
+//! `--depth 2` chases the best `max` candidates of level 1 in turn. At the
+//! end, candidates known only by an identifier are described from OpenAlex
+//! batch look-ups (title, year, first author, venue).
 
 use super::session::{Error, KeyState, ListResult, Reader, Session};
 use super::{openalex, opencitations, pubmed, semantic_scholar, Request, Service};
@@ -286,13 +288,17 @@ fn merge(sightings: Vec<Sighting>, depth: u32, into: &mut Vec<Candidate>, exclud
 fn complete_seeds(session: &mut Session<'_>, cfg: &FetchConfig, seeds: &mut [Seed]) -> Result<(), Error> {
     let mut keys = Vec::new();
     for s in seeds.iter() {
-        if s.ids.iter().any(|i| matches!(i, Identifier::Openalex(_))) {
-            continue;
-        }
-        if let Some(d) = first(&s.ids, |i| if let Identifier::Doi(d) = i { Some(d) } else { None }) {
-            keys.push(format!("doi:{d}"));
-        } else if let Some(p) = first(&s.ids, |i| if let Identifier::Pmid(p) = i { Some(p) } else { None }) {
-            keys.push(format!("pmid:{p}"));
+        let w = first(&s.ids, |i| if let Identifier::Openalex(w) = i { Some(w) } else { None });
+        let doi = first(&s.ids, |i| if let Identifier::Doi(d) = i { Some(d) } else { None });
+        let pmid = first(&s.ids, |i| if let Identifier::Pmid(p) = i { Some(p) } else { None });
+        match (w, doi, pmid) {
+            // Known at OpenAlex with a DOI: nothing to learn.
+            (Some(_), Some(_), _) => {}
+            // An OpenAlex id alone: learn its DOI and PMID for the other services.
+            (Some(w), None, _) => keys.push(format!("openalex:{w}")),
+            (None, Some(d), _) => keys.push(format!("doi:{d}")),
+            (None, None, Some(p)) => keys.push(format!("pmid:{p}")),
+            (None, None, None) => {}
         }
     }
     if keys.is_empty() {
@@ -427,10 +433,51 @@ pub fn chase(
             break;
         }
     }
+    if want(Service::Openalex) {
+        describe(session, cfg, &mut out.candidates)?;
+    }
     for c in &mut out.candidates {
         c.ids.sort();
     }
     Ok(out)
+}
+
+/// Fills title, year, first author, venue and identifiers of candidates
+/// known only by id (OpenCitations, PubMed elink give no metadata) from
+/// OpenAlex batch look-ups by DOI (cached like every answer).
+fn describe(session: &mut Session<'_>, cfg: &FetchConfig, cands: &mut [Candidate]) -> Result<(), Error> {
+    let keys: Vec<String> = cands
+        .iter()
+        .filter(|c| c.title.is_none())
+        .filter_map(|c| {
+            first(&c.ids, |i| if let Identifier::Doi(d) = i { Some(d) } else { None })
+                .map(|d| format!("doi:{d}"))
+                .or_else(|| {
+                    first(&c.ids, |i| if let Identifier::Pmid(p) = i { Some(p) } else { None })
+                        .map(|p| format!("pmid:{p}"))
+                })
+        })
+        .collect();
+    if keys.is_empty() {
+        return Ok(());
+    }
+    let make = |scheme: &str, values: &[String]| openalex::lookup(cfg, scheme, values);
+    let found = session.lookup(Service::Openalex, Reader::Openalex, &keys, openalex::BATCH, &make)?;
+    for c in cands.iter_mut().filter(|c| c.title.is_none()) {
+        let rec = c.ids.iter().find_map(|i| found.get(&i.to_string())).and_then(|r| r.records.first());
+        if let Some(r) = rec {
+            c.title = r.title.clone();
+            c.year = c.year.or(r.year());
+            c.first_author = c.first_author.take().or_else(|| r.authors.first().map(|a| a.raw.clone()));
+            c.venue = c.venue.take().or_else(|| r.venue.clone());
+            for id in &r.ids {
+                if !c.ids.contains(id) {
+                    c.ids.push(id.clone());
+                }
+            }
+        }
+    }
+    Ok(())
 }
 
 fn level_cands_ranked(mut c: Vec<Candidate>, max: usize) -> Vec<Candidate> {
