@@ -109,6 +109,12 @@ fn handler(s: &Seen) -> Reply {
             _ => Reply::json(200, fixture("semantic-scholar/paper_citations_offset1800_last.json")),
         };
     }
+    if path == "/s2/paper/batch" {
+        assert_eq!(s.method, "POST");
+        let body: serde_json::Value = serde_json::from_slice(&s.body).unwrap();
+        assert!(body["ids"].as_array().unwrap().iter().all(|i| i.as_str().unwrap().starts_with("DOI:")));
+        return Reply::json(200, fixture("semantic-scholar/paper_batch_all_fields_with_null.json"));
+    }
     if path.starts_with("/s2/") {
         return Reply::json(404, fixture("semantic-scholar/paper_not_found_404.json"));
     }
@@ -321,4 +327,28 @@ fn map_online_draws_the_looked_up_titles() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(std::fs::read_to_string(dir.path().join("m2/graph.dot")).unwrap(), dot);
     assert_eq!(srv.count(), asked);
+}
+
+#[test]
+fn semantic_scholar_batch_posts_the_ids_and_keeps_nulls_missing() {
+    let srv = Server::start(Duration::ZERO, handler);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &srv.base);
+    std::fs::write(
+        dir.path().join("s2.ris"),
+        "TY  - JOUR\nDO  - 10.2139/ssrn.288970\nER  - \n\nTY  - JOUR\nDO  - 10.1257/rct.1355\nER  - \n\nTY  - JOUR\nDO  - 10.5555/none.2\nER  - \n",
+    )
+    .unwrap();
+    assert_eq!(citemap(dir.path(), &["ingest", "s2.ris"]).0, 0);
+    let (code, out, err) = citemap(dir.path(), &["--json", "enrich", "--services", "semantic_scholar"]);
+    assert_eq!(code, 0, "{err}");
+    let s2 = &json(&out)["report"]["services"]["semantic_scholar"];
+    assert_eq!(s2["requests"], 1, "{out}");
+    assert_eq!(s2["found"], 2, "{out}");
+    assert_eq!(s2["missing"], 1, "{out}");
+    // The batch label keeps the ids after '#', which is never sent.
+    assert!(srv.seen().iter().all(|s| !s.target.contains('#')));
+    let (_, out, _) = citemap(dir.path(), &["--json", "enrich", "--services", "semantic_scholar"]);
+    assert_eq!(json(&out)["requests"], 0);
+    check_store(&dir.path().join("s.db"));
 }

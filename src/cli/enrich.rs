@@ -45,7 +45,7 @@ impl CacheArgs {
 /// Arguments of `enrich`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// Services to ask, comma-separated: openalex, pubmed, crossref.
+    /// Services to ask, comma-separated: openalex, pubmed, crossref, semantic_scholar.
     #[arg(long, value_delimiter = ',', default_value = "openalex,pubmed,crossref")]
     services: Vec<String>,
     /// Look up every work with a DOI or PMID, not only those missing fields.

@@ -1,10 +1,11 @@
 //! Filling gaps by identifier: OpenAlex batch look-ups (`filter=doi:a|b|…`,
-//! `pmid:`), PubMed `efetch` of up to 200 PMIDs, then Crossref by DOI for
-//! the DOIs OpenAlex does not have. What comes back is stored as inputs by
+//! `pmid:`), PubMed `efetch` of up to 200 PMIDs, Semantic Scholar batches of
+//! 500 (when asked for), then Crossref by DOI for the DOIs OpenAlex does not
+//! have. What comes back is stored as inputs by
 //! the [`Session`], so resolution merges it with everything else.
 
 use super::session::{Error, KeyState, Reader, Session};
-use super::{crossref, openalex, pubmed, Service};
+use super::{crossref, openalex, pubmed, semantic_scholar, Service};
 use crate::config::FetchConfig;
 use crate::model::Identifier;
 use std::collections::{BTreeMap, BTreeSet};
@@ -62,6 +63,24 @@ pub fn enrich(
         let make = |_: &str, values: &[String]| Some(pubmed::efetch(cfg, values));
         for (k, r) in session.lookup(Service::Pubmed, Reader::PubmedXml, &keys, pubmed::BATCH, &make)? {
             out.states.insert((Service::Pubmed, k), r.state);
+        }
+    }
+    if want(Service::SemanticScholar) {
+        let keys: Vec<String> = dois.iter().chain(pmids_without_doi.iter()).cloned().collect();
+        let make = |scheme: &str, values: &[String]| {
+            let specs: Vec<String> =
+                values.iter().filter_map(|v| semantic_scholar::spec(scheme, v)).collect();
+            (!specs.is_empty()).then(|| semantic_scholar::batch(cfg, &specs))
+        };
+        let got = session.lookup(
+            Service::SemanticScholar,
+            Reader::SemanticScholar,
+            &keys,
+            semantic_scholar::BATCH,
+            &make,
+        )?;
+        for (k, r) in got {
+            out.states.insert((Service::SemanticScholar, k), r.state);
         }
     }
     if want(Service::Crossref) {

@@ -1,4 +1,6 @@
-//! Semantic Scholar requests: a paper's references and citations
+//! Semantic Scholar requests: batch look-ups (`POST /paper/batch`, at most
+//! [`BATCH`] ids; the answer is aligned with the ids, `null` for unknown
+//! ones), and a paper's references and citations
 //! (`/paper/DOI:…/references`, `/citations`, paged with `offset`/`limit`,
 //! the last page has no `next`). Bodies are read by
 //! [`crate::ingest::semantic_scholar`], which takes the paper from the
@@ -12,6 +14,25 @@ pub const LIMIT: usize = 1000;
 
 /// Fields asked for on each linked paper.
 pub const FIELDS: &str = "externalIds,title,year,authors,venue";
+
+/// Most ids in one batch look-up.
+pub const BATCH: usize = 500;
+
+/// Fields asked for in batch look-ups.
+pub const BATCH_FIELDS: &str = "externalIds,title,year,authors,venue,journal,abstract,publicationDate";
+
+/// One batch look-up of paper specs (`DOI:…`, `PMID:…`). The ids travel in
+/// the POST body; the label carries them after `#` (never sent) so that
+/// each batch has its own label in the store.
+pub fn batch(cfg: &FetchConfig, specs: &[String]) -> Request {
+    let label = format!(
+        "{}/paper/batch?fields={BATCH_FIELDS}#ids={}",
+        base(cfg, Service::SemanticScholar),
+        specs.join(",")
+    );
+    let body = serde_json::json!({ "ids": specs }).to_string();
+    Request { service: Service::SemanticScholar, label, post: Some(body), kind: BodyKind::Json }
+}
 
 /// The paper spec for an identifier key (`doi:…` → `DOI:…`).
 pub fn spec(scheme: &str, value: &str) -> Option<String> {
