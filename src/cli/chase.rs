@@ -7,7 +7,7 @@
 //! join the graph and a rerun (or `--offline`) asks nothing.
 //! Exit code 3 when some lists could not be fetched.
 
-use super::enrich::{client, print_report, services, CacheArgs};
+use super::enrich::{client, print_report, progress_line, services, CacheArgs};
 use super::files::write_atomic;
 use super::Ctx;
 use anyhow::{bail, Context, Result};
@@ -223,13 +223,10 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
     let mut session = Session::new(client, &mut store, policy);
     let chatty = !ctx.quiet && !ctx.json;
     if chatty {
-        session.on_progress(|line| eprint!("\r{line}        "));
+        session.on_progress(progress_line());
     }
     let seed_count = seeds.len();
     let result = chase::chase(&mut session, &ctx.config.fetch, seeds, &known, &opts)?;
-    if chatty {
-        eprintln!();
-    }
     let report = session.report.clone();
     drop(session);
     std::fs::create_dir_all(&args.out).with_context(|| format!("creating {}", args.out.display()))?;

@@ -105,6 +105,23 @@ pub fn client(config: &Config, policy: &CachePolicy) -> Result<Option<Client>> {
     Ok(Some(Client::new(&config.fetch)?))
 }
 
+/// A progress line on stderr: answers, rate and ETA for the current round.
+pub fn progress_line() -> impl FnMut(Service, usize, usize) {
+    let mut start = std::time::Instant::now();
+    move |service, done, total| {
+        if done <= 1 {
+            start = std::time::Instant::now();
+        }
+        let secs = start.elapsed().as_secs_f64().max(1e-3);
+        let rate = done as f64 / secs;
+        let eta = if rate > 0.0 { total.saturating_sub(done) as f64 / rate } else { 0.0 };
+        eprint!("\r{service}: {done}/{total} answers, {rate:.1}/s, ETA {eta:.0} s    ");
+        if done == total {
+            eprintln!();
+        }
+    }
+}
+
 /// Prints the report (stderr, human form).
 pub fn print_report(report: &Report) {
     for (s, r) in &report.services {
@@ -163,12 +180,9 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
     let mut session = Session::new(client, &mut store, policy);
     let chatty = !ctx.quiet && !ctx.json;
     if chatty {
-        session.on_progress(|line| eprint!("\r{line}        "));
+        session.on_progress(progress_line());
     }
     fetch::enrich::enrich(&mut session, &ctx.config.fetch, &works, &services)?;
-    if chatty {
-        eprintln!();
-    }
     let report = session.report.clone();
     drop(session);
     if ctx.json {

@@ -201,8 +201,8 @@ pub struct ListResult {
     pub records: Vec<Record>,
 }
 
-/// A progress callback.
-type Progress<'a> = Box<dyn FnMut(&str) + 'a>;
+/// A progress callback: service, answers so far, answers expected this round.
+type Progress<'a> = Box<dyn FnMut(Service, usize, usize) + 'a>;
 
 /// A fetching session over a store.
 pub struct Session<'a> {
@@ -212,7 +212,7 @@ pub struct Session<'a> {
     now: i64,
     /// What was done so far.
     pub report: Report,
-    /// Progress callback, called with a line after each answer.
+    /// Progress callback, called after each answer.
     progress: Option<Progress<'a>>,
 }
 
@@ -230,8 +230,8 @@ impl<'a> Session<'a> {
         Session { client, store, policy, now: super::now_secs(), report: Report::default(), progress: None }
     }
 
-    /// Calls `f` with a progress line after each answer.
-    pub fn on_progress(&mut self, f: impl FnMut(&str) + 'a) {
+    /// Calls `f(service, done, total)` after each answer.
+    pub fn on_progress(&mut self, f: impl FnMut(Service, usize, usize) + 'a) {
         self.progress = Some(Box::new(f));
     }
 
@@ -359,7 +359,7 @@ impl<'a> Session<'a> {
                 }
             }
             if let Some(p) = progress.as_mut() {
-                p(&format!("{service}: {done}/{total} requests"));
+                p(service, done, total);
             }
         })?;
         self.count_sent(before);
@@ -462,7 +462,7 @@ impl<'a> Session<'a> {
                                 }
                             }
                             if let Some(p) = progress.as_mut() {
-                                p(&format!("{}: {done}/{total} list pages", req.service));
+                                p(req.service, done, total);
                             }
                         })?;
                         self.count_sent(before);
