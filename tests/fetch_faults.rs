@@ -396,3 +396,36 @@ fn advertised_lower_limits_take_over() {
     // After the first answer, requests are ~200 ms apart.
     assert!(at[3] - at[1] >= Duration::from_millis(350), "{:?}", at[3] - at[1]);
 }
+
+#[test]
+fn a_failed_refresh_loses_nothing_already_stored() {
+    // First answer whole, every later one cut short.
+    let srv = Server::start(Duration::ZERO, |s| {
+        let body = fixture("crossref/works_doi_10.1371_journal.pone.0033693.json");
+        if s.nth == 0 {
+            Reply::json(200, body)
+        } else {
+            let half = body.len() / 2;
+            Reply::Cut { body, send: half }
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let cfg = config(&srv.base);
+    let (states, _) = crossref_lookup(&cfg, &db, &[PONE], CachePolicy::default());
+    assert_eq!(states[&format!("doi:{PONE}")], KeyState::Found);
+    let before = Store::open(&db).unwrap().records().unwrap().len();
+    let (states, report) =
+        crossref_lookup(&cfg, &db, &[PONE], CachePolicy { refresh: true, ..Default::default() });
+    assert_eq!(failed_reason(&states[&format!("doi:{PONE}")]), Some(FailReason::Truncated));
+    assert_eq!(report.failures[0].keys, vec![format!("doi:{PONE}")]);
+    let st = Store::open(&db).unwrap();
+    assert_eq!(st.records().unwrap().len(), before);
+    assert_eq!(st.response("crossref", &format!("doi:{PONE}")).unwrap().unwrap().outcome, "found");
+    drop(st);
+    check_store(&db);
+    // And the stored answer still serves an offline run.
+    let (states, _) =
+        crossref_lookup(&cfg, &db, &[PONE], CachePolicy { offline: true, ..Default::default() });
+    assert_eq!(states[&format!("doi:{PONE}")], KeyState::Found);
+}

@@ -333,7 +333,9 @@ impl<'a> Session<'a> {
                         requests.push(req);
                     }
                     None => {
+                        // The service cannot be asked about this scheme.
                         for key in chunk_keys {
+                            self.report.count(service, &KeyState::Missing, false);
                             out.insert(key, KeyResult { state: KeyState::Missing, records: Vec::new() });
                         }
                     }
