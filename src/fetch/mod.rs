@@ -8,6 +8,9 @@
 //! (`mailto`, `User-Agent`, NCBI `tool`/`email`), API keys, `Retry-After`,
 //! exponential backoff with jitter and a cap, timeouts, and checks that a
 //! body is whole and of the expected type before it is accepted as data.
+//! [`session`] puts the store's response cache in front of it (offline,
+//! refresh, max age, resume); [`enrich`] (look-ups by identifier) and
+//! [`chase`] (citation chasing) are the two jobs built on a session.
 //!
 //! Every request has a **label**: its address without secrets or contact
 //! details. The label is what the store keeps (as the input's label, so
