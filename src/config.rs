@@ -109,6 +109,8 @@ impl Default for MapConfig {
 pub struct FetchConfig {
     /// Contact address sent as `mailto` (OpenAlex, Crossref polite pool), in
     /// the `User-Agent` and as NCBI `email`; `CITEMAP_MAILTO` overrides it.
+    /// Never written out (summaries print the settings).
+    #[serde(skip_serializing)]
     pub mailto: String,
     /// Product part of the `User-Agent` (the contact address is appended).
     pub user_agent: String,
@@ -148,7 +150,7 @@ impl Default for FetchConfig {
         };
         FetchConfig {
             mailto: String::new(),
-            user_agent: "citemap/0.1 (https://github.com/citemap/citemap)".into(),
+            user_agent: "citemap/0.1 (systematic-review citation mapper)".into(),
             timeout_secs: 60.0,
             connect_timeout_secs: 10.0,
             max_retries: 4,
@@ -177,7 +179,8 @@ pub struct ServiceConfig {
     /// Most requests in flight at once.
     pub concurrency: u32,
     /// API key; empty: taken from the service's environment variable. Never
-    /// stored, logged or printed.
+    /// stored, logged or printed (not even in the settings `summary.json` lists).
+    #[serde(skip_serializing)]
     pub api_key: String,
 }
 

@@ -429,3 +429,22 @@ fn a_failed_refresh_loses_nothing_already_stored() {
         crossref_lookup(&cfg, &db, &[PONE], CachePolicy { offline: true, ..Default::default() });
     assert_eq!(states[&format!("doi:{PONE}")], KeyState::Found);
 }
+
+#[test]
+fn settings_never_print_keys_or_the_contact_address() {
+    let mut c = citemap::config::Config::default();
+    c.fetch.mailto = "me@example.org".into();
+    c.fetch.openalex.api_key = "SECRETKEY123".into();
+    let json = serde_json::to_string(&c).unwrap();
+    let toml = toml::to_string(&c).unwrap();
+    for text in [json, toml] {
+        assert!(!text.contains("SECRETKEY123") && !text.contains("me@example.org"), "{text}");
+    }
+    // They are still read from a configuration file.
+    let parsed = citemap::config::Config::from_toml(
+        "[fetch]\nmailto = \"a@b.org\"\n[fetch.pubmed]\napi_key = \"K\"\n",
+    )
+    .unwrap();
+    assert_eq!(parsed.fetch.mailto, "a@b.org");
+    assert_eq!(parsed.fetch.pubmed.api_key, "K");
+}

@@ -352,3 +352,39 @@ fn semantic_scholar_batch_posts_the_ids_and_keeps_nulls_missing() {
     assert_eq!(json(&out)["requests"], 0);
     check_store(&dir.path().join("s.db"));
 }
+
+#[test]
+fn depth_two_chases_the_best_candidates_bounded_by_max() {
+    let srv = Server::start(Duration::ZERO, handler);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &srv.base);
+    std::fs::write(dir.path().join("seeds.txt"), "10.1108/jd-12-2013-0166\n").unwrap();
+    let (code, out, err) = citemap(
+        dir.path(),
+        &[
+            "--json",
+            "chase",
+            "--backward",
+            "--depth",
+            "2",
+            "--max",
+            "5",
+            "--services",
+            "opencitations",
+            "--seeds",
+            "seeds.txt",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let r = json(&out);
+    assert_eq!(r["candidates"], 5, "{out}");
+    // Level 1: the seed's references; level 2: those of the 5 best candidates.
+    let asked: Vec<String> = srv
+        .seen()
+        .iter()
+        .filter(|s| s.target.starts_with("/oc/references/"))
+        .map(|s| s.target.clone())
+        .collect();
+    assert_eq!(asked.len(), 6, "{asked:?}");
+    assert!(srv.seen().iter().all(|s| !s.target.starts_with("/oc/citations/")), "backward only");
+}
