@@ -448,3 +448,28 @@ fn settings_never_print_keys_or_the_contact_address() {
     assert_eq!(parsed.fetch.mailto, "a@b.org");
     assert_eq!(parsed.fetch.pubmed.api_key, "K");
 }
+
+#[test]
+fn a_second_run_asks_only_what_the_first_could_not_get() {
+    // Run 1: one DOI keeps failing. Run 2 (server recovered): only that one is asked.
+    let srv = Server::start(Duration::ZERO, |s| {
+        if s.target.contains("r2") && s.nth < 3 {
+            Reply::json(503, "{}")
+        } else {
+            pone()
+        }
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let cfg = config(&srv.base);
+    let dois = ["10.1/r1", "10.1/r2", "10.1/r3"];
+    let (states, _) = crossref_lookup(&cfg, &db, &dois, CachePolicy::default());
+    assert_eq!(failed_reason(&states["doi:10.1/r2"]), Some(FailReason::ServerError));
+    assert_eq!(srv.count(), 5);
+    let (states, report) = crossref_lookup(&cfg, &db, &dois, CachePolicy::default());
+    assert_eq!(states["doi:10.1/r2"], KeyState::Missing);
+    assert_eq!(report.services[&Service::Crossref].from_cache, 2);
+    assert_eq!(report.services[&Service::Crossref].requests, 1);
+    assert_eq!(srv.count(), 6);
+    check_store(&db);
+}
