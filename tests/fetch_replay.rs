@@ -58,6 +58,9 @@ fn handler(s: &Seen) -> Reply {
         }
         return empty_openalex_page();
     }
+    if path == "/crossref/works" && query.contains("query.bibliographic=") {
+        return Reply::json(200, fixture("crossref/works_query_ecology_rows2.json"));
+    }
     if let Some(doi) = path.strip_prefix("/crossref/works/") {
         return match doi {
             "10.1371/journal.pone.0033693" => {
@@ -387,4 +390,55 @@ fn depth_two_chases_the_best_candidates_bounded_by_max() {
         .collect();
     assert_eq!(asked.len(), 6, "{asked:?}");
     assert!(srv.seen().iter().all(|s| !s.target.starts_with("/oc/citations/")), "backward only");
+}
+
+#[test]
+fn search_accepts_only_above_the_threshold_and_lists_the_rest() {
+    let srv = Server::start(Duration::ZERO, handler);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &srv.base);
+    std::fs::write(
+        dir.path().join("noid.ris"),
+        "TY  - JOUR\nTI  - Chemical ecology\nAU  - Kessler, Andre\nPY  - 2012\nER  - \n\nTY  - JOUR\nTI  - Ecology of urban foxes\nAU  - Smith, J\nPY  - 2019\nER  - \n",
+    )
+    .unwrap();
+    assert_eq!(citemap(dir.path(), &["ingest", "noid.ris"]).0, 0);
+    let (code, out, err) = citemap(dir.path(), &["--json", "enrich", "--search", "--services", "crossref"]);
+    assert_eq!(code, 0, "{err}");
+    let r = json(&out);
+    let s = r["search"].as_array().unwrap();
+    assert_eq!(s.len(), 2, "{out}");
+    let chem = s.iter().find(|x| x["work"].as_str().unwrap().starts_with("Kessler")).unwrap();
+    let fox = s.iter().find(|x| x["work"].as_str().unwrap().starts_with("Smith")).unwrap();
+    assert!(fox["search"]["accepted"].is_null());
+    assert_eq!(fox["search"]["candidates"].as_array().unwrap().len(), 2, "listed, not merged");
+    let acc = s.iter().filter(|x| !x["search"]["accepted"].is_null()).count();
+    assert_eq!(acc, 1, "{out}");
+    assert_eq!(chem["search"]["accepted"]["doi"], "10.1093/obo/9780199830060-0023", "{out}");
+    // The work now carries the DOI, with the search as its source.
+    let store = citemap::store::Store::open(&dir.path().join("s.db")).unwrap();
+    let corpus = citemap::resolve::resolve(&store.records().unwrap(), &Default::default());
+    let w = corpus
+        .works
+        .iter()
+        .find(|w| w.title.as_ref().is_some_and(|t| t.value.eq_ignore_ascii_case("chemical ecology")))
+        .unwrap();
+    let doi = w
+        .ids
+        .iter()
+        .find(|i| i.value.to_string() == "doi:10.1093/obo/9780199830060-0023")
+        .expect("doi merged");
+    assert!(doi.sources.iter().any(|p| p.input.contains("query.bibliographic=")));
+    // Nothing else from the answer became a work.
+    assert!(!corpus
+        .works
+        .iter()
+        .any(|w| w.title.as_ref().is_some_and(|t| t.value == "Communicating Ecology")));
+    let n = store.records().unwrap().len();
+    drop(store);
+    // A rerun asks nothing and adds nothing.
+    let (_, out, _) = citemap(dir.path(), &["--json", "enrich", "--search", "--services", "crossref"]);
+    assert_eq!(json(&out)["requests"], 0);
+    assert_eq!(citemap::store::Store::open(&dir.path().join("s.db")).unwrap().records().unwrap().len(), n);
+    check_store(&dir.path().join("s.db"));
 }

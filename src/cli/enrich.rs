@@ -54,6 +54,10 @@ pub struct Args {
     /// Also look up cited works (reference-list entries) with a DOI or PMID.
     #[arg(long)]
     cited: bool,
+    /// Also search Crossref for papers with a title but no DOI or PMID
+    /// (accepted only above the score threshold; candidates listed otherwise).
+    #[arg(long)]
+    search: bool,
     #[command(flatten)]
     cache: CacheArgs,
 }
@@ -93,6 +97,31 @@ pub fn targets(corpus: &Corpus, all: bool, cited: bool) -> Vec<Vec<Identifier>> 
         if all || lacking {
             out.push(ids);
         }
+    }
+    out
+}
+
+/// Papers with a title but no DOI or PMID: what a bibliographic search can find.
+pub fn search_targets(corpus: &Corpus) -> Vec<(String, fetch::search::Target)> {
+    let mut out = Vec::new();
+    let first_author: std::collections::HashMap<u32, u32> =
+        corpus.authorships.iter().filter(|a| a.position == 0).map(|a| (a.work, a.agent)).collect();
+    for (n, w) in corpus.works.iter().enumerate() {
+        if w.kind != WorkKind::Paper
+            || w.ids.iter().any(|i| matches!(i.value, Identifier::Doi(_) | Identifier::Pmid(_)))
+        {
+            continue;
+        }
+        let Some(title) = &w.title else { continue };
+        let author = first_author.get(&(n as u32)).map(|&a| corpus.agents[a as usize].family.clone());
+        out.push((
+            w.label.clone(),
+            fetch::search::Target {
+                title: title.value.clone(),
+                first_author: author,
+                year: w.year.as_ref().map(|y| y.value),
+            },
+        ));
     }
     out
 }
@@ -183,6 +212,14 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
         session.on_progress(progress_line());
     }
     fetch::enrich::enrich(&mut session, &ctx.config.fetch, &works, &services)?;
+    let mut searched = Vec::new();
+    if args.search {
+        let targets = search_targets(&corpus);
+        let plain: Vec<fetch::search::Target> = targets.iter().map(|(_, t)| t.clone()).collect();
+        for s in fetch::search::search(&mut session, &ctx.config.fetch, &plain)? {
+            searched.push(serde_json::json!({ "work": targets[s.target].0, "search": s }));
+        }
+    }
     let report = session.report.clone();
     drop(session);
     if ctx.json {
@@ -194,10 +231,20 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
                 "works_asked": works.len(),
                 "requests": report.requests(),
                 "report": report,
+                "search": searched,
             }))?
         );
     } else if !ctx.quiet {
         eprintln!("{} of {} works looked up", works.len(), corpus.works.len());
+        for s in &searched {
+            let acc = &s["search"]["accepted"];
+            if acc.is_null() {
+                let n = s["search"]["candidates"].as_array().map_or(0, Vec::len);
+                eprintln!("search: {}: no candidate accepted ({n} listed in --json)", s["work"]);
+            } else {
+                eprintln!("search: {}: accepted {} (score {})", s["work"], acc["doi"], acc["score"]);
+            }
+        }
         print_report(&report);
     }
     Ok(if report.failed() > 0 { ExitCode::from(3) } else { ExitCode::SUCCESS })

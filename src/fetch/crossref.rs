@@ -1,6 +1,7 @@
 //! Crossref requests: one work by DOI (`/works/{doi}`, with its deposited
 //! reference list). A 404 ("Resource not found.", plain text) means Crossref
 //! does not have the DOI. Bodies are read by [`crate::ingest::crossref`].
+//! Bibliographic search is in [`super::search`].
 
 use super::{base, encode, BodyKind, Request, Service};
 use crate::config::FetchConfig;

@@ -30,6 +30,7 @@ pub mod http;
 pub mod openalex;
 pub mod opencitations;
 pub mod pubmed;
+pub mod search;
 pub mod semantic_scholar;
 pub mod session;
 

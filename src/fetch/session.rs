@@ -56,6 +56,9 @@ pub enum Reader {
     SemanticScholar,
     /// [`super::opencitations::parse`].
     Opencitations,
+    /// A Crossref search answer: kept raw, no records until
+    /// [`super::search`] accepts one.
+    CrossrefSearch,
 }
 
 impl Reader {
@@ -68,6 +71,7 @@ impl Reader {
             Reader::PubmedElink => super::pubmed::ELINK,
             Reader::SemanticScholar => crate::ingest::semantic_scholar::NAME,
             Reader::Opencitations => super::opencitations::NAME,
+            Reader::CrossrefSearch => "crossref-search",
         }
     }
 
@@ -80,6 +84,7 @@ impl Reader {
             Reader::PubmedElink => super::pubmed::parse_elink(label, text),
             Reader::SemanticScholar => crate::ingest::semantic_scholar::parse(label, text),
             Reader::Opencitations => super::opencitations::parse(label, text),
+            Reader::CrossrefSearch => Parsed::default(),
         }
     }
 
@@ -233,6 +238,11 @@ impl<'a> Session<'a> {
     /// Calls `f(service, done, total)` after each answer.
     pub fn on_progress(&mut self, f: impl FnMut(Service, usize, usize) + 'a) {
         self.progress = Some(Box::new(f));
+    }
+
+    /// The store behind the session.
+    pub fn store(&mut self) -> &mut Store {
+        self.store
     }
 
     fn client(&self) -> Option<&Client> {

@@ -115,6 +115,25 @@ impl Store {
         Ok(out)
     }
 
+    /// Adds `records` to input `id` unless it has records already (so a
+    /// rerun adds nothing); returns how many were added.
+    pub fn add_records(&mut self, id: i64, records: &[Record]) -> Result<usize, Error> {
+        let tx = self.conn.transaction()?;
+        let n: i64 =
+            tx.query_row("SELECT COUNT(*) FROM records WHERE input_id = ?1", params![id], |r| r.get(0))?;
+        if n > 0 {
+            return Ok(0);
+        }
+        for (i, r) in records.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO records (input_id, seq, json) VALUES (?1, ?2, ?3)",
+                params![id, i as i64, serde_json::to_string(r)?],
+            )?;
+        }
+        tx.commit()?;
+        Ok(records.len())
+    }
+
     /// Stores one answer in one transaction: the body (when given) as an
     /// input with its records, and a response row per `(key, outcome)`,
     /// replacing older rows for those keys. Returns the input id.
