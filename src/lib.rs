@@ -36,6 +36,7 @@
 pub mod analysis;
 pub mod config;
 pub mod export;
+pub mod fetch;
 pub mod graph;
 pub mod ingest;
 pub mod layout;

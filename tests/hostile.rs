@@ -603,14 +603,14 @@ fn no_controls(bytes: &[u8]) -> bool {
 fn csv_cells_starting_with_formula_characters_get_a_quote_unless_raw_csv() {
     let t = tempfile::tempdir().expect("tempdir");
     hostile_store(t.path());
-    let o = run(t.path(), &["-q", "--store", "s.db", "export", "-f", "csv", "--out", "g.csv"]);
+    let o = run(t.path(), &["-q", "--store", "s.db", "export", "-f", "csv", "--graph", "full", "--out", "g.csv"]);
     assert!(o.status.success(), "{}", text(&o));
     let nodes = std::fs::read(t.path().join("g_nodes.csv")).expect("nodes");
     assert!(no_controls(&nodes), "control bytes in CSV");
     let s = String::from_utf8_lossy(&nodes);
     assert!(s.contains("\"'=HYPERLINK("), "{s}");
     assert!(!s.contains(",=") && !s.contains(",\"=") && !s.contains(",@") && !s.contains(",-M"), "{s}");
-    let o = run(t.path(), &["-q", "--store", "s.db", "export", "-f", "csv", "--out", "raw.csv", "--raw-csv"]);
+    let o = run(t.path(), &["-q", "--store", "s.db", "export", "-f", "csv", "--graph", "full", "--out", "raw.csv", "--raw-csv"]);
     assert!(o.status.success());
     let raw = std::fs::read_to_string(t.path().join("raw_nodes.csv")).expect("raw");
     assert!(raw.contains("\"=HYPERLINK(") && !raw.contains("'=HYPERLINK"), "{raw}");
@@ -638,7 +638,7 @@ fn dot_strings_stay_below_graphviz_limit_with_the_full_text_in_graphml_and_pajek
     let t = tempfile::tempdir().expect("tempdir");
     hostile_store(t.path());
     for (f, out) in [("dot", "g.dot"), ("graphml", "g.graphml"), ("pajek", "g.net")] {
-        let o = run(t.path(), &["-q", "--store", "s.db", "export", "-f", f, "--out", out]);
+        let o = run(t.path(), &["-q", "--store", "s.db", "export", "-f", f, "--graph", "full", "--out", out]);
         assert!(o.status.success(), "{f}: {}", text(&o));
     }
     let dot = std::fs::read_to_string(t.path().join("g.dot")).expect("dot");

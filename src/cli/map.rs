@@ -34,6 +34,12 @@ pub struct Args {
     thesaurus: Option<PathBuf>,
     #[command(flatten)]
     picture: super::commands::PictureArgs,
+    /// First look up what the works miss at OpenAlex, PubMed and Crossref
+    /// (answers cached in the store; see `citemap enrich`).
+    #[arg(long)]
+    online: bool,
+    #[command(flatten)]
+    cache: super::enrich::CacheArgs,
 }
 
 /// Counts in the summary.
@@ -126,8 +132,15 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
     }
     super::files::check_out_dir(&args.out)?;
     let mut inputs = read_inputs(&args.paths, ctx, None)?;
-    let records: Vec<Record> =
+    let mut records: Vec<Record> =
         inputs.iter_mut().filter_map(|i| i.parsed.take()).flat_map(|p| p.records).collect();
+    if args.online {
+        let (fetched, report) = super::enrich::online_records(&records, ctx, &args.cache)?;
+        if !ctx.quiet && !ctx.json {
+            super::enrich::print_report(&report);
+        }
+        records.extend(fetched);
+    }
     if records.is_empty() {
         // A run that read nothing (a typo in a path) leaves the previous
         // outputs as they were.

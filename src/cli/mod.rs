@@ -5,9 +5,11 @@
 //! outcomes to exit codes.
 
 mod analyse;
+mod chase;
 mod clusters;
 mod commands;
 mod dedup;
+mod enrich;
 mod export;
 mod files;
 mod ingest;
@@ -74,6 +76,10 @@ enum Command {
     Tag(commands::TagCmd),
     /// Deduplication report: records per input, duplicates removed by rule, PRISMA numbers.
     DedupReport(dedup::Args),
+    /// Fill missing fields of stored works from OpenAlex, PubMed and Crossref (online).
+    Enrich(enrich::Args),
+    /// Citation chasing from seed works, backward and forward (online).
+    Chase(chase::Args),
 }
 
 /// Global settings every subcommand receives.
@@ -146,6 +152,8 @@ pub fn main() -> ExitCode {
         Command::Overlap(a) => commands::overlap(a, &ctx),
         Command::Tag(a) => commands::tag(a, &ctx),
         Command::DedupReport(a) => dedup::run(a, &ctx),
+        Command::Enrich(a) => enrich::run(a, &ctx),
+        Command::Chase(a) => chase::run(a, &ctx),
     };
     match result {
         Ok(code) => code,

@@ -406,7 +406,14 @@ pub fn read(input: &str, bytes: &[u8], opts: &Options) -> (Option<Format>, Parse
     let (text, mut diags) = decode(input, bytes);
     let chosen = match opts.format {
         Some(f) => Some((f, parse_str(input, &text, f))),
-        None => choose(input, &text),
+        // The general page reader is the fallback for text: binary data is
+        // not given to it, and a reading that found nothing at all gives way
+        // to the specific reason (empty, binary, cut or too deep JSON, an
+        // unknown XML root, the first line) in the error below.
+        None => choose(input, &text).filter(|(f, p)| {
+            *f != Format::Page
+                || (!p.records.is_empty() && binary_share(bytes).is_none_or(|b| b <= BINARY_PERCENT))
+        }),
     };
     let (format, mut parsed) = match chosen {
         Some((f, p)) => (Some(f), p),

@@ -14,6 +14,10 @@
 //! ingesting the same content twice changes nothing; every change happens in
 //! one transaction, so a failed ingest leaves the store as it was.
 
+mod responses;
+
+pub use responses::{Body, Response};
+
 use crate::model::{Diagnostic, Parsed, Record};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use sha2::{Digest, Sha256};
@@ -179,6 +183,7 @@ impl Store {
                  data BLOB NOT NULL,
                  PRIMARY KEY (input_id, seq));",
         )?;
+        responses::create(&conn)?;
         let version: Option<String> = conn
             .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0))
             .optional()?;

@@ -1,0 +1,251 @@
+//! `citemap enrich`: look up the works of the store that miss fields
+//! (title, authors, year, venue, abstract) by their DOI or PMID at OpenAlex
+//! (batches of 50), PubMed (efetch, 200 at a time) and Crossref (DOIs
+//! OpenAlex lacks). Answers are cached in the store as inputs, so the next
+//! resolution merges them and a rerun asks nothing. Also the online step of
+//! `map --online` ([`online_records`]). Exit code 3 when some items failed.
+
+use super::Ctx;
+use anyhow::{bail, Context, Result};
+use citemap::config::Config;
+use citemap::fetch::session::{CachePolicy, Report, Session};
+use citemap::fetch::{self, Client, Service};
+use citemap::model::{Corpus, Identifier, Record, WorkKind};
+use citemap::store::Store;
+use std::collections::HashSet;
+use std::process::ExitCode;
+
+/// How the response cache is used (shared by `enrich`, `chase`, `map --online`).
+#[derive(clap::Args, Debug, Clone, Default)]
+pub struct CacheArgs {
+    /// Send nothing: use only stored answers and report what is missing.
+    #[arg(long)]
+    pub offline: bool,
+    /// Ask again even when an answer is stored.
+    #[arg(long, conflicts_with = "offline")]
+    pub refresh: bool,
+    /// Ask again when the stored answer is older than this (30d, 12h, 90m).
+    #[arg(long, value_name = "AGE")]
+    pub max_age: Option<String>,
+}
+
+impl CacheArgs {
+    /// The session policy.
+    pub fn policy(&self) -> Result<CachePolicy> {
+        let max_age = match &self.max_age {
+            Some(a) => Some(
+                fetch::parse_age(a).with_context(|| format!("--max-age {a:?}: expected e.g. 30d, 12h"))?,
+            ),
+            None => None,
+        };
+        Ok(CachePolicy { offline: self.offline, refresh: self.refresh, max_age })
+    }
+}
+
+/// Arguments of `enrich`.
+#[derive(clap::Args, Debug)]
+pub struct Args {
+    /// Services to ask, comma-separated: openalex, pubmed, crossref, semantic_scholar.
+    #[arg(long, value_delimiter = ',', default_value = "openalex,pubmed,crossref")]
+    services: Vec<String>,
+    /// Look up every work with a DOI or PMID, not only those missing fields.
+    #[arg(long)]
+    all: bool,
+    /// Also look up cited works (reference-list entries) with a DOI or PMID.
+    #[arg(long)]
+    cited: bool,
+    /// Also search Crossref for papers with a title but no DOI or PMID
+    /// (accepted only above the score threshold; candidates listed otherwise).
+    #[arg(long)]
+    search: bool,
+    #[command(flatten)]
+    cache: CacheArgs,
+}
+
+/// Parses service names.
+pub fn services(names: &[String]) -> Result<Vec<Service>> {
+    names
+        .iter()
+        .map(|n| {
+            Service::from_name(n.trim()).with_context(|| {
+                format!("unknown service {n:?} (openalex, crossref, pubmed, semantic_scholar, opencitations)")
+            })
+        })
+        .collect()
+}
+
+/// The identifiers of the papers (with `cited`, also cited works) that need
+/// looking up (all of them with `all`).
+pub fn targets(corpus: &Corpus, all: bool, cited: bool) -> Vec<Vec<Identifier>> {
+    let with_authors: HashSet<u32> = corpus.authorships.iter().map(|a| a.work).collect();
+    let mut out = Vec::new();
+    for (n, w) in corpus.works.iter().enumerate() {
+        let ids: Vec<Identifier> = w
+            .ids
+            .iter()
+            .map(|s| s.value.clone())
+            .filter(|i| matches!(i, Identifier::Doi(_) | Identifier::Pmid(_)))
+            .collect();
+        if ids.is_empty() || w.kind == WorkKind::CitedWork && !cited {
+            continue;
+        }
+        let lacking = w.title.is_none()
+            || w.year.is_none()
+            || w.venue.is_none()
+            || w.abstract_text.is_none()
+            || !with_authors.contains(&(n as u32));
+        if all || lacking {
+            out.push(ids);
+        }
+    }
+    out
+}
+
+/// Papers with a title but no DOI or PMID: what a bibliographic search can find.
+pub fn search_targets(corpus: &Corpus) -> Vec<(String, fetch::search::Target)> {
+    let mut out = Vec::new();
+    let first_author: std::collections::HashMap<u32, u32> =
+        corpus.authorships.iter().filter(|a| a.position == 0).map(|a| (a.work, a.agent)).collect();
+    for (n, w) in corpus.works.iter().enumerate() {
+        if w.kind != WorkKind::Paper
+            || w.ids.iter().any(|i| matches!(i.value, Identifier::Doi(_) | Identifier::Pmid(_)))
+        {
+            continue;
+        }
+        let Some(title) = &w.title else { continue };
+        let author = first_author.get(&(n as u32)).map(|&a| corpus.agents[a as usize].family.clone());
+        out.push((
+            w.label.clone(),
+            fetch::search::Target {
+                title: title.value.clone(),
+                first_author: author,
+                year: w.year.as_ref().map(|y| y.value),
+            },
+        ));
+    }
+    out
+}
+
+/// A client unless offline.
+pub fn client(config: &Config, policy: &CachePolicy) -> Result<Option<Client>> {
+    if policy.offline {
+        return Ok(None);
+    }
+    Ok(Some(Client::new(&config.fetch)?))
+}
+
+/// A progress line on stderr: answers, rate and ETA for the current round.
+pub fn progress_line() -> impl FnMut(Service, usize, usize) {
+    let mut start = std::time::Instant::now();
+    move |service, done, total| {
+        if done <= 1 {
+            start = std::time::Instant::now();
+        }
+        let secs = start.elapsed().as_secs_f64().max(1e-3);
+        let rate = done as f64 / secs;
+        let eta = if rate > 0.0 { total.saturating_sub(done) as f64 / rate } else { 0.0 };
+        eprint!("\r{service}: {done}/{total} answers, {rate:.1}/s, ETA {eta:.0} s    ");
+        if done == total {
+            eprintln!();
+        }
+    }
+}
+
+/// Prints the report (stderr, human form).
+pub fn print_report(report: &Report) {
+    for (s, r) in &report.services {
+        let failed: u64 = r.failed.values().sum();
+        eprintln!(
+            "{s}: {} asked, {} from the store, {} fetched in {} request(s); {} found, {} empty, {} missing, {failed} failed",
+            r.requested, r.from_cache, r.fetched, r.requests, r.found, r.empty, r.missing
+        );
+    }
+    for f in &report.failures {
+        eprintln!("failed ({}): {} {} [{}]", f.reason.name(), f.service, f.keys.join(" "), f.detail);
+    }
+}
+
+/// Looks up what `records` miss, with the configured store as cache, and
+/// returns the records of every answer (for `map --online`).
+pub fn online_records(records: &[Record], ctx: &Ctx, cache: &CacheArgs) -> Result<(Vec<Record>, Report)> {
+    let corpus = citemap::resolve::resolve(records, &ctx.config.resolve);
+    let works = targets(&corpus, false, false);
+    let path = &ctx.config.store.path;
+    let mut store = Store::open(path).with_context(|| format!("opening the store {}", path.display()))?;
+    let policy = cache.policy()?;
+    let client = client(&ctx.config, &policy)?;
+    let mut session = Session::new(client, &mut store, policy);
+    let services = [Service::Openalex, Service::Pubmed, Service::Crossref];
+    let got = fetch::enrich::enrich(&mut session, &ctx.config.fetch, &works, &services)?;
+    let report = session.report.clone();
+    drop(session);
+    let mut out = Vec::new();
+    let mut inputs = HashSet::new();
+    for ((service, key), _) in got.states {
+        if let Some(r) = store.response(service.name(), &key)? {
+            if let Some(id) = r.input_id {
+                if inputs.insert(id) {
+                    out.extend(store.input_records(id)?);
+                }
+            }
+        }
+    }
+    Ok((out, report))
+}
+
+/// Runs `enrich`.
+pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
+    let path = &ctx.config.store.path;
+    if !path.exists() {
+        bail!("no store at {} (run `citemap ingest PATH...` first)", path.display());
+    }
+    let services = services(&args.services)?;
+    let policy = args.cache.policy()?;
+    let mut store = Store::open(path).with_context(|| format!("opening the store {}", path.display()))?;
+    let corpus = citemap::resolve::resolve(&store.records()?, &ctx.config.resolve);
+    let works = targets(&corpus, args.all, args.cited);
+    super::progress::step(format_args!("enriching {} of {} works", works.len(), corpus.works.len()));
+    let client = client(&ctx.config, &policy)?;
+    let mut session = Session::new(client, &mut store, policy);
+    let chatty = !ctx.quiet && !ctx.json;
+    if chatty {
+        session.on_progress(progress_line());
+    }
+    fetch::enrich::enrich(&mut session, &ctx.config.fetch, &works, &services)?;
+    let mut searched = Vec::new();
+    if args.search {
+        let targets = search_targets(&corpus);
+        let plain: Vec<fetch::search::Target> = targets.iter().map(|(_, t)| t.clone()).collect();
+        for s in fetch::search::search(&mut session, &ctx.config.fetch, &plain)? {
+            searched.push(serde_json::json!({ "work": targets[s.target].0, "search": s }));
+        }
+    }
+    let report = session.report.clone();
+    drop(session);
+    if ctx.json {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&serde_json::json!({
+                "command": "enrich",
+                "works": corpus.works.len(),
+                "works_asked": works.len(),
+                "requests": report.requests(),
+                "report": report,
+                "search": searched,
+            }))?
+        );
+    } else if !ctx.quiet {
+        eprintln!("{} of {} works looked up", works.len(), corpus.works.len());
+        for s in &searched {
+            let acc = &s["search"]["accepted"];
+            if acc.is_null() {
+                let n = s["search"]["candidates"].as_array().map_or(0, Vec::len);
+                eprintln!("search: {}: no candidate accepted ({n} listed in --json)", s["work"]);
+            } else {
+                eprintln!("search: {}: accepted {} (score {})", s["work"], acc["doi"], acc["score"]);
+            }
+        }
+        print_report(&report);
+    }
+    Ok(if report.failed() > 0 { ExitCode::from(3) } else { ExitCode::SUCCESS })
+}

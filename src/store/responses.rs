@@ -1,0 +1,169 @@
+//! The response cache of the online layer: for each (service, key) asked
+//! (`doi:10.…` for a look-up, `cites:W…` for a citation list, the request
+//! address for one page of a list) the request label, HTTP status, outcome
+//! (`found`, `empty` or `missing`; failures are never cached), fetch time and
+//! the input holding the body. Bodies are ordinary inputs (label = request
+//! address without secrets, raw = body, format = the reader used), so the
+//! records read from them take part in resolution like any file's.
+//!
+//! The table is created when absent, so a store of schema version 2 gains it
+//! in place; builds without it ignore it.
+
+use super::{Added, Error, Store};
+use crate::model::{Parsed, Record};
+use rusqlite::{params, Connection, OptionalExtension};
+use std::io::Read;
+
+/// Creates the `responses` table when absent.
+pub(super) fn create(conn: &Connection) -> Result<(), Error> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS responses (
+             service TEXT NOT NULL,
+             key TEXT NOT NULL,
+             url TEXT NOT NULL,
+             status INTEGER NOT NULL,
+             outcome TEXT NOT NULL,
+             fetched_at INTEGER NOT NULL,
+             input_id INTEGER REFERENCES inputs(id),
+             PRIMARY KEY (service, key));",
+    )?;
+    Ok(())
+}
+
+/// One cached answer.
+#[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Response {
+    /// Service name.
+    pub service: String,
+    /// What was asked (`doi:10.…`, `cites:W…`, or a page address).
+    pub key: String,
+    /// Request label (address without secrets).
+    pub url: String,
+    /// HTTP status.
+    pub status: u16,
+    /// `found`, `empty` or `missing`.
+    pub outcome: String,
+    /// Seconds since 1970 when it was fetched.
+    pub fetched_at: i64,
+    /// The input holding the body (none for `missing`).
+    pub input_id: Option<i64>,
+}
+
+/// A body to keep with its responses.
+pub struct Body<'a> {
+    /// Request label.
+    pub label: &'a str,
+    /// The raw body.
+    pub raw: &'a [u8],
+    /// Reader name (`openalex`, `crossref`, ...).
+    pub format: &'a str,
+    /// What the reader made of it.
+    pub parsed: &'a Parsed,
+}
+
+impl Store {
+    /// The cached answer for `key` at `service`, if any.
+    pub fn response(&self, service: &str, key: &str) -> Result<Option<Response>, Error> {
+        Ok(self
+            .conn
+            .query_row(
+                "SELECT service, key, url, status, outcome, fetched_at, input_id
+                 FROM responses WHERE service = ?1 AND key = ?2",
+                params![service, key],
+                |r| {
+                    Ok(Response {
+                        service: r.get(0)?,
+                        key: r.get(1)?,
+                        url: r.get(2)?,
+                        status: r.get::<_, i64>(3)? as u16,
+                        outcome: r.get(4)?,
+                        fetched_at: r.get(5)?,
+                        input_id: r.get(6)?,
+                    })
+                },
+            )
+            .optional()?)
+    }
+
+    /// Number of cached answers.
+    pub fn response_count(&self) -> Result<u64, Error> {
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM responses", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+
+    /// The records stored for input `id`, in order.
+    pub fn input_records(&self, id: i64) -> Result<Vec<Record>, Error> {
+        let mut st = self.conn.prepare_cached("SELECT json FROM records WHERE input_id = ?1 ORDER BY seq")?;
+        let mut rows = st.query(params![id])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let json: String = r.get(0)?;
+            out.push(serde_json::from_str(&json)?);
+        }
+        Ok(out)
+    }
+
+    /// The raw bytes of input `id`.
+    pub fn raw_by_id(&self, id: i64) -> Result<Vec<u8>, Error> {
+        let mut st =
+            self.conn.prepare_cached("SELECT data FROM raw_chunks WHERE input_id = ?1 ORDER BY seq")?;
+        let mut rows = st.query(params![id])?;
+        let mut out = Vec::new();
+        while let Some(r) = rows.next()? {
+            let blob: Vec<u8> = r.get(0)?;
+            flate2::read::ZlibDecoder::new(&blob[..]).read_to_end(&mut out)?;
+        }
+        Ok(out)
+    }
+
+    /// Adds `records` to input `id` unless it has records already (so a
+    /// rerun adds nothing); returns how many were added.
+    pub fn add_records(&mut self, id: i64, records: &[Record]) -> Result<usize, Error> {
+        let tx = self.conn.transaction()?;
+        let n: i64 =
+            tx.query_row("SELECT COUNT(*) FROM records WHERE input_id = ?1", params![id], |r| r.get(0))?;
+        if n > 0 {
+            return Ok(0);
+        }
+        for (i, r) in records.iter().enumerate() {
+            tx.execute(
+                "INSERT INTO records (input_id, seq, json) VALUES (?1, ?2, ?3)",
+                params![id, i as i64, serde_json::to_string(r)?],
+            )?;
+        }
+        tx.commit()?;
+        Ok(records.len())
+    }
+
+    /// Stores one answer in one transaction: the body (when given) as an
+    /// input with its records, and a response row per `(key, outcome)`,
+    /// replacing older rows for those keys. Returns the input id.
+    pub fn save_response(
+        &mut self,
+        service: &str,
+        url: &str,
+        status: u16,
+        fetched_at: i64,
+        body: Option<Body<'_>>,
+        keys: &[(String, &str)],
+    ) -> Result<Option<i64>, Error> {
+        let mut batch = self.batch()?;
+        let input_id = match body {
+            Some(b) => Some(match batch.add_input(b.label, b.raw, Some(b.format), b.parsed)? {
+                Added::New(id) => id,
+                Added::AlreadyStored { id, .. } => id,
+            }),
+            None => None,
+        };
+        {
+            let mut st = batch.tx.prepare_cached(
+                "INSERT OR REPLACE INTO responses (service, key, url, status, outcome, fetched_at, input_id)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            )?;
+            for (key, outcome) in keys {
+                st.execute(params![service, key, url, status as i64, outcome, fetched_at, input_id])?;
+            }
+        }
+        batch.commit()?;
+        Ok(input_id)
+    }
+}

@@ -1,0 +1,444 @@
+//! The online commands end to end: the `citemap` binary with every service's
+//! base URL pointed at a local server on 127.0.0.1 that replays the real
+//! recorded bodies in `../shared/fixtures/api/` (OpenAlex, Crossref, PubMed
+//! E-utilities, Semantic Scholar, OpenCitations; see PROVENANCE.md there).
+//! OpenAlex batch answers are list envelopes around the recorded work bodies.
+
+mod fetch_server;
+
+use fetch_server::{check_store, fixture, Reply, Seen, Server};
+use std::path::Path;
+use std::process::Command;
+use std::time::Duration;
+
+fn text(path: &str) -> String {
+    String::from_utf8(fixture(path)).unwrap()
+}
+
+fn empty_openalex_page() -> Reply {
+    Reply::json(200, fixture("openalex/works_filter_openalex_cursor_page2_last.json"))
+}
+
+/// The replaying server.
+fn handler(s: &Seen) -> Reply {
+    let t = s.target.as_str();
+    let (path, query) = t.split_once('?').unwrap_or((t, ""));
+    if let Some(rest) = path.strip_prefix("/openalex/works") {
+        assert!(rest.is_empty(), "singleton OpenAlex calls are not used: {t}");
+        if query.contains("filter=doi:") {
+            // A batch look-up: the recorded works whose DOI was asked.
+            let works = [
+                ("10.7717/peerj.4375", "openalex/work_W2741809807_peerj.json"),
+                ("10.1038/35002501", "openalex/work_W2162348455.json"),
+            ];
+            let hits: Vec<String> =
+                works.iter().filter(|(doi, _)| query.contains(doi)).map(|(_, f)| text(f)).collect();
+            return Reply::json(
+                200,
+                format!(
+                    "{{\"meta\":{{\"count\":{},\"page\":1,\"per_page\":50}},\"results\":[{}],\"group_by\":[]}}",
+                    hits.len(),
+                    hits.join(",")
+                ),
+            );
+        }
+        if query.contains("filter=openalex:") {
+            // The recorded batch of exactly the two chase seeds.
+            return Reply::json(200, fixture("openalex/works_filter_openalex_cursor_page1.json"));
+        }
+        if query.contains("filter=cites:") {
+            return if query.contains("cursor=*") {
+                Reply::json(200, fixture("openalex/works_filter_cites_cursor_page1.json"))
+            } else {
+                empty_openalex_page()
+            };
+        }
+        if query.contains("filter=cited_by:") {
+            return Reply::json(200, fixture("openalex/works_filter_cited_by_perpage1.json"));
+        }
+        return empty_openalex_page();
+    }
+    if path == "/crossref/works" && query.contains("query.bibliographic=") {
+        return Reply::json(200, fixture("crossref/works_query_ecology_rows2.json"));
+    }
+    if let Some(doi) = path.strip_prefix("/crossref/works/") {
+        return match doi {
+            "10.1371/journal.pone.0033693" => {
+                Reply::json(200, fixture("crossref/works_doi_10.1371_journal.pone.0033693.json"))
+            }
+            "10.1038/srep16696" => Reply::json(200, fixture("crossref/works_doi_10.1038_srep16696.json")),
+            _ => Reply::typed(404, "text/plain", fixture("crossref/works_doi_not_found_404.txt")),
+        };
+    }
+    if path == "/pubmed/efetch.fcgi" {
+        assert!(query.contains("tool=citemap"), "NCBI tool parameter: {t}");
+        return if query.contains("29963580") {
+            Reply::typed(200, "text/xml", fixture("pubmed-eutils/efetch_pubmed_29963580_with_references.xml"))
+        } else {
+            Reply::typed(200, "text/xml", "<?xml version=\"1.0\"?>\n<PubmedArticleSet></PubmedArticleSet>\n")
+        };
+    }
+    if path == "/pubmed/elink.fcgi" {
+        return if query.contains("id=9298984") {
+            Reply::typed(200, "text/xml", fixture("pubmed-eutils/elink_pubmed_neighbor_citedin_refs.xml"))
+        } else {
+            Reply::typed(200, "text/xml", "<?xml version=\"1.0\"?><eLinkResult></eLinkResult>")
+        };
+    }
+    if let Some(rest) = path.strip_prefix("/oc/") {
+        return match rest {
+            "references/doi:10.1108/jd-12-2013-0166" => {
+                Reply::json(200, fixture("opencitations/coci_v1_references_10.1108_jd-12-2013-0166.json"))
+            }
+            "citations/doi:10.1108/jd-12-2013-0166" => {
+                Reply::json(200, fixture("opencitations/coci_v1_citations_10.1108_jd-12-2013-0166.json"))
+            }
+            // OpenCitations answers an unknown DOI with an empty list.
+            _ => Reply::json(200, "[]"),
+        };
+    }
+    if let Some(rest) = path.strip_prefix("/s2/paper/DOI:10.2139/ssrn.2250500/") {
+        let first = query.contains("offset=0");
+        return match (rest, first) {
+            ("references", true) => {
+                Reply::json(200, fixture("semantic-scholar/paper_references_offset0_limit50.json"))
+            }
+            ("references", false) => {
+                Reply::json(200, fixture("semantic-scholar/paper_references_offset50_last.json"))
+            }
+            ("citations", true) => {
+                Reply::json(200, fixture("semantic-scholar/paper_citations_offset0_limit100.json"))
+            }
+            _ => Reply::json(200, fixture("semantic-scholar/paper_citations_offset1800_last.json")),
+        };
+    }
+    if path == "/s2/paper/batch" {
+        assert_eq!(s.method, "POST");
+        let body: serde_json::Value = serde_json::from_slice(&s.body).unwrap();
+        assert!(body["ids"].as_array().unwrap().iter().all(|i| i.as_str().unwrap().starts_with("DOI:")));
+        return Reply::json(200, fixture("semantic-scholar/paper_batch_all_fields_with_null.json"));
+    }
+    if path.starts_with("/s2/") {
+        return Reply::json(404, fixture("semantic-scholar/paper_not_found_404.json"));
+    }
+    Reply::typed(500, "text/plain", format!("no route for {t}"))
+}
+
+fn write_config(dir: &Path, base: &str) -> std::path::PathBuf {
+    let mut cfg =
+        String::from("[fetch]\nbackoff_ms = 10\nbackoff_cap_ms = 50\nmax_retries = 1\ntimeout_secs = 10.0\n");
+    for (name, prefix) in [
+        ("openalex", "openalex"),
+        ("crossref", "crossref"),
+        ("pubmed", "pubmed"),
+        ("semantic_scholar", "s2"),
+        ("opencitations", "oc"),
+    ] {
+        cfg.push_str(&format!(
+            "[fetch.{name}]\nbase_url = \"{base}/{prefix}\"\nrate = 100.0\nconcurrency = 3\n"
+        ));
+    }
+    let p = dir.join("config.toml");
+    std::fs::write(&p, cfg).unwrap();
+    p
+}
+
+fn citemap(dir: &Path, args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(env!("CARGO_BIN_EXE_citemap"))
+        .current_dir(dir)
+        .args(["--config", "config.toml", "--store", "s.db"])
+        .args(args)
+        .env_remove("OPENALEX_API_KEY")
+        .env_remove("NCBI_API_KEY")
+        .env_remove("S2_API_KEY")
+        .env_remove("CITEMAP_MAILTO")
+        .output()
+        .unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+fn json(s: &str) -> serde_json::Value {
+    serde_json::from_str(s).unwrap_or_else(|e| panic!("{e}: {s}"))
+}
+
+#[test]
+fn enrich_fills_gaps_from_three_services_then_asks_nothing() {
+    let srv = Server::start(Duration::ZERO, handler);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &srv.base);
+    std::fs::write(
+        dir.path().join("gaps.ris"),
+        "TY  - JOUR\nDO  - 10.7717/peerj.4375\nER  - \n\nTY  - JOUR\nDO  - 10.1371/journal.pone.0033693\nER  - \n\nTY  - JOUR\nAN  - 29963580\nER  - \n\nTY  - JOUR\nDO  - 10.5555/unknown.1\nER  - \n",
+    )
+    .unwrap();
+    let (code, _, err) = citemap(dir.path(), &["ingest", "gaps.ris"]);
+    assert_eq!(code, 0, "{err}");
+
+    let (code, out, err) = citemap(dir.path(), &["--json", "enrich"]);
+    assert_eq!(code, 0, "{err}");
+    let r = json(&out);
+    assert_eq!(r["works_asked"], 4, "{out}");
+    let oa = &r["report"]["services"]["openalex"];
+    // Three DOIs in one batch + one PMID batch.
+    assert_eq!(oa["requests"], 2, "{out}");
+    assert_eq!(oa["found"], 1, "{out}");
+    assert_eq!(oa["missing"], 3, "{out}");
+    let cr = &r["report"]["services"]["crossref"];
+    // Crossref is asked only for the two DOIs OpenAlex lacks.
+    assert_eq!(cr["requested"], 2, "{out}");
+    assert_eq!(cr["found"], 1, "{out}");
+    assert_eq!(cr["missing"], 1, "{out}");
+    assert_eq!(r["report"]["services"]["pubmed"]["found"], 1, "{out}");
+    assert_eq!(r["requests"], 5, "{out}");
+    assert_eq!(srv.count(), 5);
+    check_store(&dir.path().join("s.db"));
+
+    // The answers now resolve with the ingested records.
+    let store = citemap::store::Store::open(&dir.path().join("s.db")).unwrap();
+    let corpus = citemap::resolve::resolve(&store.records().unwrap(), &Default::default());
+    let title_of = |doi: &str| {
+        corpus
+            .works
+            .iter()
+            .find(|w| w.ids.iter().any(|i| i.value.to_string() == format!("doi:{doi}")))
+            .and_then(|w| w.title.as_ref())
+            .map(|t| (t.value.clone(), t.sources.iter().map(|p| p.input.clone()).collect::<Vec<_>>()))
+    };
+    let (t, src) = title_of("10.7717/peerj.4375").expect("peerj title");
+    assert!(t.starts_with("The state of OA"), "{t}");
+    assert!(
+        src.iter().any(|s| s.starts_with(&format!("{}/openalex/works?filter=doi:", srv.base))),
+        "{src:?}"
+    );
+    let (_, src) = title_of("10.1371/journal.pone.0033693").expect("pone title");
+    assert!(src.iter().any(|s| s.ends_with("/crossref/works/10.1371/journal.pone.0033693")), "{src:?}");
+    drop(store);
+
+    // A rerun asks nothing; offline too.
+    let (code, out, err) = citemap(dir.path(), &["--json", "enrich"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json(&out)["requests"], 0, "{out}");
+    let (code, out, _) = citemap(dir.path(), &["--json", "enrich", "--offline"]);
+    assert_eq!(code, 0);
+    assert_eq!(json(&out)["requests"], 0);
+    assert_eq!(srv.count(), 5, "nothing fetched twice");
+    check_store(&dir.path().join("s.db"));
+}
+
+#[test]
+fn chase_merges_four_services_ranks_and_replays_offline() {
+    let srv = Server::start(Duration::ZERO, handler);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &srv.base);
+    std::fs::write(
+        dir.path().join("seeds.txt"),
+        "# included studies\nW3046863325\nhttps://openalex.org/W3045921891\n10.1108/jd-12-2013-0166\npmid:9298984\nhttps://doi.org/10.2139/ssrn.2250500\n",
+    )
+    .unwrap();
+    let (code, out, err) = citemap(dir.path(), &["--json", "chase", "--seeds", "seeds.txt", "--out", "c1"]);
+    assert_eq!(code, 0, "{err}\n{out}");
+    let r = json(&out);
+    let found_by = &r["found_by"];
+    for k in [
+        "backward:opencitations",
+        "forward:opencitations",
+        "backward:semantic_scholar",
+        "forward:semantic_scholar",
+        "backward:openalex",
+        "forward:openalex",
+        "backward:pubmed",
+        "forward:pubmed",
+    ] {
+        assert!(found_by[k].as_u64().unwrap_or(0) > 0, "{k} found nothing: {out}");
+    }
+    // OpenCitations: 37 references + 20 citing works of the jd paper.
+    assert!(r["candidates"].as_u64().unwrap() > 200, "{out}");
+    let csv = std::fs::read_to_string(dir.path().join("c1/candidates.csv")).unwrap();
+    assert!(csv.lines().next().unwrap().starts_with("rank,doi,pmid,openalex,title"));
+    assert!(csv.contains("10.1001/jama.295.1.90"), "a reference from OpenCitations");
+    assert!(csv.contains("Glove: Global Vectors for Word Representation"), "a cited work from OpenAlex");
+    let ris = std::fs::read_to_string(dir.path().join("c1/candidates.ris")).unwrap();
+    assert_eq!(ris.matches("\nER  - ").count() + usize::from(ris.starts_with("ER")), csv.lines().count() - 1);
+    // The OpenAlex-only seeds were looked up, and their DOIs asked elsewhere.
+    assert!(srv.seen().iter().any(|s| s.target.starts_with("/oc/citations/doi:10.1145/3383583.3398584")));
+    // Paging went to the end: OpenAlex's extra empty page, S2's last pages.
+    assert!(srv.seen().iter().any(|s| s.target.contains("filter=cites:") && !s.target.contains("cursor=*")));
+    assert!(srv.seen().iter().any(|s| s.target.contains("/references?") && s.target.contains("offset=50")));
+    // The seed jd paper is not its own candidate; seeds are never candidates.
+    let own: Vec<&str> =
+        csv.lines().filter(|l| l.split(',').nth(1) == Some("10.1108/jd-12-2013-0166")).collect();
+    assert!(own.is_empty(), "{own:?}");
+    // Every OpenCitations reference of the seed links back to it.
+    let jama = csv.lines().find(|l| l.contains(",10.1001/jama.295.1.90,")).unwrap();
+    assert!(
+        jama.contains("backward:opencitations") && jama.contains(",1,10.1108/jd-12-2013-0166,"),
+        "{jama}"
+    );
+    let n = srv.count();
+    check_store(&dir.path().join("s.db"));
+
+    // Rerun: same candidates, nothing asked. Offline: the same again.
+    let (code, out, _) = citemap(dir.path(), &["--json", "chase", "--seeds", "seeds.txt", "--out", "c2"]);
+    assert_eq!(code, 0);
+    assert_eq!(json(&out)["requests"], 0);
+    let (code, _, _) = citemap(dir.path(), &["chase", "--offline", "--seeds", "seeds.txt", "--out", "c3"]);
+    assert_eq!(code, 0);
+    assert_eq!(srv.count(), n);
+    for d in ["c2", "c3"] {
+        assert_eq!(std::fs::read_to_string(dir.path().join(d).join("candidates.csv")).unwrap(), csv);
+    }
+}
+
+#[test]
+fn offline_without_answers_names_what_is_missing() {
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), "http://127.0.0.1:9");
+    std::fs::write(dir.path().join("seeds.txt"), "10.1108/jd-12-2013-0166\n").unwrap();
+    let (code, out, _) = citemap(
+        dir.path(),
+        &["--json", "chase", "--offline", "--services", "opencitations", "--seeds", "seeds.txt"],
+    );
+    assert_eq!(code, 3);
+    let r = json(&out);
+    assert_eq!(r["report"]["failures"][0]["reason"], "offline", "{out}");
+    assert!(r["report"]["failures"][0]["url"]
+        .as_str()
+        .unwrap()
+        .ends_with("/oc/references/doi:10.1108/jd-12-2013-0166"));
+}
+
+#[test]
+fn map_online_draws_the_looked_up_titles() {
+    let srv = Server::start(Duration::ZERO, handler);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &srv.base);
+    std::fs::write(dir.path().join("gaps.ris"), "TY  - JOUR\nDO  - 10.7717/peerj.4375\nER  - \n").unwrap();
+    let (code, _, err) =
+        citemap(dir.path(), &["map", "gaps.ris", "--out", "m", "--format", "dot", "--online"]);
+    assert_eq!(code, 0, "{err}");
+    let dot = std::fs::read_to_string(dir.path().join("m/graph.dot")).unwrap();
+    assert!(dot.contains("The state of OA"), "title from OpenAlex in the graph");
+    let asked = srv.count();
+    assert!(asked >= 1);
+    // The same map offline the next day: the same graph from the store.
+    let (code, _, err) =
+        citemap(dir.path(), &["map", "gaps.ris", "--out", "m2", "--format", "dot", "--online", "--offline"]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(std::fs::read_to_string(dir.path().join("m2/graph.dot")).unwrap(), dot);
+    assert_eq!(srv.count(), asked);
+}
+
+#[test]
+fn semantic_scholar_batch_posts_the_ids_and_keeps_nulls_missing() {
+    let srv = Server::start(Duration::ZERO, handler);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &srv.base);
+    std::fs::write(
+        dir.path().join("s2.ris"),
+        "TY  - JOUR\nDO  - 10.2139/ssrn.288970\nER  - \n\nTY  - JOUR\nDO  - 10.1257/rct.1355\nER  - \n\nTY  - JOUR\nDO  - 10.5555/none.2\nER  - \n",
+    )
+    .unwrap();
+    assert_eq!(citemap(dir.path(), &["ingest", "s2.ris"]).0, 0);
+    let (code, out, err) = citemap(dir.path(), &["--json", "enrich", "--services", "semantic_scholar"]);
+    assert_eq!(code, 0, "{err}");
+    let s2 = &json(&out)["report"]["services"]["semantic_scholar"];
+    assert_eq!(s2["requests"], 1, "{out}");
+    assert_eq!(s2["found"], 2, "{out}");
+    assert_eq!(s2["missing"], 1, "{out}");
+    // The batch label keeps the ids after '#', which is never sent.
+    assert!(srv.seen().iter().all(|s| !s.target.contains('#')));
+    let (_, out, _) = citemap(dir.path(), &["--json", "enrich", "--services", "semantic_scholar"]);
+    assert_eq!(json(&out)["requests"], 0);
+    check_store(&dir.path().join("s.db"));
+}
+
+#[test]
+fn depth_two_chases_the_best_candidates_bounded_by_max() {
+    let srv = Server::start(Duration::ZERO, handler);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &srv.base);
+    std::fs::write(dir.path().join("seeds.txt"), "10.1108/jd-12-2013-0166\n").unwrap();
+    let (code, out, err) = citemap(
+        dir.path(),
+        &[
+            "--json",
+            "chase",
+            "--backward",
+            "--depth",
+            "2",
+            "--max",
+            "5",
+            "--services",
+            "opencitations",
+            "--seeds",
+            "seeds.txt",
+        ],
+    );
+    assert_eq!(code, 0, "{err}");
+    let r = json(&out);
+    assert_eq!(r["candidates"], 5, "{out}");
+    // Level 1: the seed's references; level 2: those of the 5 best candidates.
+    let asked: Vec<String> = srv
+        .seen()
+        .iter()
+        .filter(|s| s.target.starts_with("/oc/references/"))
+        .map(|s| s.target.clone())
+        .collect();
+    assert_eq!(asked.len(), 6, "{asked:?}");
+    assert!(srv.seen().iter().all(|s| !s.target.starts_with("/oc/citations/")), "backward only");
+}
+
+#[test]
+fn search_accepts_only_above_the_threshold_and_lists_the_rest() {
+    let srv = Server::start(Duration::ZERO, handler);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &srv.base);
+    std::fs::write(
+        dir.path().join("noid.ris"),
+        "TY  - JOUR\nTI  - Chemical ecology\nAU  - Kessler, Andre\nPY  - 2012\nER  - \n\nTY  - JOUR\nTI  - Ecology of urban foxes\nAU  - Smith, J\nPY  - 2019\nER  - \n",
+    )
+    .unwrap();
+    assert_eq!(citemap(dir.path(), &["ingest", "noid.ris"]).0, 0);
+    let (code, out, err) = citemap(dir.path(), &["--json", "enrich", "--search", "--services", "crossref"]);
+    assert_eq!(code, 0, "{err}");
+    let r = json(&out);
+    let s = r["search"].as_array().unwrap();
+    assert_eq!(s.len(), 2, "{out}");
+    let chem = s.iter().find(|x| x["work"].as_str().unwrap().starts_with("Kessler")).unwrap();
+    let fox = s.iter().find(|x| x["work"].as_str().unwrap().starts_with("Smith")).unwrap();
+    assert!(fox["search"]["accepted"].is_null());
+    assert_eq!(fox["search"]["candidates"].as_array().unwrap().len(), 2, "listed, not merged");
+    let acc = s.iter().filter(|x| !x["search"]["accepted"].is_null()).count();
+    assert_eq!(acc, 1, "{out}");
+    assert_eq!(chem["search"]["accepted"]["doi"], "10.1093/obo/9780199830060-0023", "{out}");
+    // The work now carries the DOI, with the search as its source.
+    let store = citemap::store::Store::open(&dir.path().join("s.db")).unwrap();
+    let corpus = citemap::resolve::resolve(&store.records().unwrap(), &Default::default());
+    let w = corpus
+        .works
+        .iter()
+        .find(|w| w.title.as_ref().is_some_and(|t| t.value.eq_ignore_ascii_case("chemical ecology")))
+        .unwrap();
+    let doi = w
+        .ids
+        .iter()
+        .find(|i| i.value.to_string() == "doi:10.1093/obo/9780199830060-0023")
+        .expect("doi merged");
+    assert!(doi.sources.iter().any(|p| p.input.contains("query.bibliographic=")));
+    // Nothing else from the answer became a work.
+    assert!(!corpus
+        .works
+        .iter()
+        .any(|w| w.title.as_ref().is_some_and(|t| t.value == "Communicating Ecology")));
+    let n = store.records().unwrap().len();
+    drop(store);
+    // A rerun asks nothing and adds nothing.
+    let (_, out, _) = citemap(dir.path(), &["--json", "enrich", "--search", "--services", "crossref"]);
+    assert_eq!(json(&out)["requests"], 0);
+    assert_eq!(citemap::store::Store::open(&dir.path().join("s.db")).unwrap().records().unwrap().len(), n);
+    check_store(&dir.path().join("s.db"));
+}
