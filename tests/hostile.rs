@@ -361,6 +361,23 @@ fn a_record_over_the_record_bound_is_dropped_with_a_warning() {
 }
 
 #[test]
+fn read_and_the_stream_agree_on_a_name_over_the_bound_at_the_end() {
+    let _turn = in_process();
+    // Streamed (big enough) RIS whose last author runs into 3000 bytes with no line break.
+    let mut text = ris(700, "agree");
+    text.push_str("TY  - JOUR\nTI  - Last\nAU  - ");
+    text.push_str(&"z".repeat(3000));
+    assert!(text.len() > ingest::SNIFF_BYTES);
+    let whole = ingest::read("t.ris", text.as_bytes(), &Options::default());
+    let streamed =
+        ingest::read_from("t.ris", &mut text.as_bytes(), &Options::default(), u64::MAX).expect("reads");
+    assert_eq!(whole.0, streamed.0);
+    assert!(whole.1.records == streamed.1.records);
+    let last = whole.1.records.last().expect("records");
+    assert!(last.authors[0].raw.len() <= ingest::MAX_NAME_BYTES);
+}
+
+#[test]
 fn a_100000_character_name_is_cut_so_map_stays_linear() {
     let _turn = in_process();
     let name = "Q".repeat(100_000);

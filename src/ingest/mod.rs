@@ -433,6 +433,15 @@ pub fn read(input: &str, bytes: &[u8], opts: &Options) -> (Option<Format>, Parse
             parsed.diagnostics.push(d);
         }
     }
+    // The field and record bounds, as `read_each` applies them, so both
+    // give the same records.
+    let mut n = 0usize;
+    let mut capped = Vec::new();
+    parsed.records.retain_mut(|r| {
+        n += 1;
+        cap_record(r, n, &opts.limits, &mut capped)
+    });
+    parsed.diagnostics.append(&mut capped);
     diags.append(&mut parsed.diagnostics);
     diags.extend(cut);
     parsed.diagnostics = diags;
@@ -654,8 +663,10 @@ fn read_prefix(r: &mut dyn Read, limit: usize) -> std::io::Result<Vec<u8>> {
 /// any other kind is read whole and handed to [`read`], and then must not be
 /// longer than `max_whole_bytes` (an error diagnostic, no records, when it
 /// is). Gzip input is decompressed on the fly, bounded by
-/// `opts.max_decompressed_bytes`. Gives exactly the records [`read`] gives on
-/// the same bytes.
+/// `opts.max_decompressed_bytes` and `opts.max_gzip_ratio`. Gives exactly
+/// the records [`read`] gives on the same bytes (both apply the field and
+/// record bounds of `opts.limits`; lines longer than
+/// `opts.limits.max_line_bytes` are cut only here, as they stream).
 ///
 /// Errors only when `reader` fails; bad content gives diagnostics.
 pub fn read_from(

@@ -498,4 +498,16 @@ J\tLi, X; Roe, B\t土壤水分传感\t农业机械学报\t Article\tSmith J, 200
             );
         }
     }
+
+    #[test]
+    fn accession_column_found_by_content() {
+        // The accession-number column's name is in no known language.
+        let text = "Tipo,Authors,Article Title,Source Title,DOI,Numero di accesso\n\
+J,\"Li, X; Roe, B\",Soil moisture,J SOIL SCI,10.1/abc,WOS:000123456700001\n";
+        assert!(sniff(text));
+        let p = parse("t", text);
+        assert_eq!(p.records.len(), 1);
+        assert!(p.records[0].ids.contains(&crate::model::Identifier::Wos("WOS:000123456700001".into())));
+        assert!(p.diagnostics.iter().any(|d| d.message.starts_with("columns not read")));
+    }
 }
