@@ -407,12 +407,16 @@ pub fn read(input: &str, bytes: &[u8], opts: &Options) -> (Option<Format>, Parse
     let chosen = match opts.format {
         Some(f) => Some((f, parse_str(input, &text, f))),
         // The general page reader is the fallback for text: binary data is
-        // not given to it, and a reading that found nothing at all gives way
-        // to the specific reason (empty, binary, cut or too deep JSON, an
-        // unknown XML root, the first line) in the error below.
+        // not given to it, and JSON or XML in which it found nothing gives
+        // way to the specific reason (cut or too deep JSON, an unknown XML
+        // root) in the error below. Plain text it finds nothing in stays its
+        // own, with its warning saying why.
         None => choose(input, &text).filter(|(f, p)| {
+            let head = text.trim_start_matches('\u{feff}').trim_start();
+            let markup = head.starts_with(['{', '[', '<']);
             *f != Format::Page
-                || (!p.records.is_empty() && binary_share(bytes).is_none_or(|b| b <= BINARY_PERCENT))
+                || ((!p.records.is_empty() || !markup)
+                    && binary_share(bytes).is_none_or(|b| b <= BINARY_PERCENT))
         }),
     };
     let (format, mut parsed) = match chosen {
