@@ -13,8 +13,10 @@
 //! the result does not depend on the number of rayon threads.
 
 mod overlap;
+pub mod select;
 
 pub use overlap::remove_overlaps;
+pub use select::{induced_subgraph, select_drawn};
 
 use crate::graph::{attr, Attr, CitationGraph, EdgeKind};
 use fa2::{FA2Data, FA2Settings};

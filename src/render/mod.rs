@@ -5,5 +5,6 @@ pub mod graphviz;
 pub mod heatmap;
 pub mod labels;
 pub mod metrics;
+pub mod overview;
 pub mod raster;
 pub mod svg;
