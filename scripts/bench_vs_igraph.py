@@ -181,17 +181,17 @@ def pipeline(jsonl, out_dir):
 # ----------------------------------------------------------------- driver
 
 
-def citemap_stages(stderr):
-    """Stage durations from citemap's progress lines `[  12.3 s, 1.2 GB] what`."""
-    marks = []
+def citemap_stages(stderr, wall):
+    """Stage durations from citemap's progress lines `[  12.3 s, 1.2 GB] what`:
+    each line starts a step, which lasts until the next line (the first step,
+    reading, from the start; the last one until the process ends)."""
+    marks = [(0.0, "start (reading the input)")]
     for line in stderr.splitlines():
         m = re.match(r"\[\s*([0-9.]+) s(?:,\s*([0-9.]+) GB)?\] (.*)", line)
         if m:
             marks.append((float(m.group(1)), m.group(3)))
-    out = []
-    for (t0, what), (t1, _) in zip(marks, marks[1:]):
-        out.append((what, t1 - t0))
-    return marks, out
+    ends = [t for t, _ in marks[1:]] + [max(wall, marks[-1][0])]
+    return [(what, t1 - t0) for (t0, what), t1 in zip(marks, ends)]
 
 
 def main():
@@ -225,7 +225,7 @@ def main():
     if ccode != 0:
         sys.stderr.write(cerr)
         sys.exit(f"citemap failed ({ccode})")
-    marks, stages = citemap_stages(cerr)
+    stages = citemap_stages(cerr, cw)
     summary = json.load(open(os.path.join(d, "citemap-out", "summary.json")))
     print(f"\ncitemap map: {cw:.1f} s wall, peak {cpeak / 1e9:.2f} GB, modularity {summary['modularity']}")
     for what, secs in stages:
