@@ -65,7 +65,7 @@ struct Summary<'a> {
     version: &'static str,
     command: &'static str,
     config_file: Option<String>,
-    settings: serde_json::Value,
+    settings: SettingsView<'a>,
     inputs: Vec<&'a InputReport>,
     counts: Counts,
     conflicts: Vec<ConflictReport<'a>>,
@@ -95,21 +95,41 @@ struct Drawn {
 /// The settings as written in the summary: settings added for big corpora
 /// (`map.max_drawn`, `[metrics]`) appear only when they differ from their
 /// defaults, so a run with default settings gives the summary it gave before
-/// they existed.
-fn settings_view(config: &citemap::config::Config) -> Result<serde_json::Value> {
+/// they existed. Fields in the order of [`Config`](citemap::config::Config).
+#[derive(Serialize)]
+struct SettingsView<'a> {
+    store: &'a citemap::config::StoreConfig,
+    ingest: &'a citemap::config::IngestConfig,
+    resolve: &'a citemap::resolve::Options,
+    graph: &'a citemap::config::GraphConfig,
+    map: MapView<'a>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metrics: Option<&'a citemap::analysis::metrics::MetricsOptions>,
+}
+
+/// `[map]` in the summary (see [`SettingsView`]).
+#[derive(Serialize)]
+struct MapView<'a> {
+    formats: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_drawn: Option<usize>,
+}
+
+fn settings_view(config: &citemap::config::Config) -> SettingsView<'_> {
     let defaults = citemap::config::Config::default();
-    let mut v = serde_json::to_value(config)?;
-    if let Some(o) = v.as_object_mut() {
-        if config.metrics == defaults.metrics {
-            o.remove("metrics");
-        }
-        if config.map.max_drawn == defaults.map.max_drawn {
-            if let Some(m) = o.get_mut("map").and_then(|m| m.as_object_mut()) {
-                m.remove("max_drawn");
-            }
-        }
+    // Destructured so that a new setting cannot be forgotten here.
+    let citemap::config::Config { store, ingest, resolve, graph, map, metrics } = config;
+    SettingsView {
+        store,
+        ingest,
+        resolve,
+        graph,
+        map: MapView {
+            formats: &map.formats,
+            max_drawn: (map.max_drawn != defaults.map.max_drawn).then_some(map.max_drawn),
+        },
+        metrics: (*metrics != defaults.metrics).then_some(metrics),
     }
-    Ok(v)
 }
 
 /// One cluster in the summary.
@@ -266,7 +286,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
         version: citemap::VERSION,
         command: "map",
         config_file: ctx.config_path.as_ref().map(|p| p.to_string_lossy().replace('\\', "/")),
-        settings: settings_view(&ctx.config)?,
+        settings: settings_view(&ctx.config),
         inputs: inputs.iter().map(|i| &i.report).collect(),
         counts: counts(records.len(), &corpus, g),
         conflicts,
