@@ -104,6 +104,16 @@ fn sampled_betweenness_is_deterministic_on_any_thread_count_and_close_to_exact()
 }
 
 #[test]
+fn sample_size_follows_the_budget() {
+    assert_eq!(metrics::sample_size(256, 2_000_000_000, 100_000), 256);
+    // 16M adjacency entries: 2e9 / 32M = 62 sources.
+    assert_eq!(metrics::sample_size(256, 2_000_000_000, 16_000_000), 62);
+    assert_eq!(metrics::sample_size(256, 1, 16_000_000), 32);
+    assert_eq!(metrics::sample_size(10, 1, 16_000_000), 10);
+    assert_eq!(metrics::sample_size(0, 1, 0), 1);
+}
+
+#[test]
 fn error_bound_shrinks_with_the_sample() {
     let (a, _) = metrics::sampled_error_bound(100_000, 256, 0.95);
     let (b, _) = metrics::sampled_error_bound(100_000, 1024, 0.95);

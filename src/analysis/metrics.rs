@@ -9,8 +9,9 @@
 //!   count in both directions; `cites` and other corpus edges in their direction.
 //! - **Betweenness**: Brandes (2001) on the undirected, unweighted view (hops),
 //!   each pair counted once, on a CSR adjacency. [`Betweenness::Auto`] is exact
-//!   up to `exact_limit` nodes; above, `samples` distinct source nodes are
-//!   drawn with the seed (a partial Fisher-Yates shuffle, so the sample does not
+//!   up to `exact_limit` nodes; above, `samples` distinct source nodes (fewer
+//!   on graphs so big that they would take more than `sample_budget` edge
+//!   visits, never under 32) are drawn with the seed (a partial Fisher-Yates shuffle, so the sample does not
 //!   depend on the thread count) and the sum is scaled by `n / samples`. The
 //!   [`BetweennessInfo`] of a sampled run carries a Hoeffding error bound (see
 //!   [`sampled_error_bound`]). `Off` leaves the attribute out.
@@ -53,6 +54,9 @@ pub struct MetricsOptions {
     pub exact_limit: usize,
     /// Sampled source nodes when sampling.
     pub samples: usize,
+    /// Most edge visits a sample may take (two per adjacency entry and
+    /// source): bigger graphs get fewer sources, never under 32.
+    pub sample_budget: u64,
     /// Seed of the sample.
     pub seed: u64,
 }
@@ -65,6 +69,7 @@ impl Default for MetricsOptions {
             betweenness: Betweenness::Auto,
             exact_limit: 5000,
             samples: 256,
+            sample_budget: 1_000_000_000,
             seed: 42,
         }
     }
@@ -216,7 +221,8 @@ pub fn compute(graph: &CitationGraph, corpus: &Corpus, opts: &MetricsOptions) ->
         Betweenness::Exact => Some(None),
         Betweenness::Auto if n <= opts.exact_limit => Some(None),
         Betweenness::Auto | Betweenness::Sampled => {
-            Some((opts.samples < n).then_some((opts.samples.max(1), opts.seed)))
+            let k = sample_size(opts.samples, opts.sample_budget, adj.targets.len());
+            Some((k < n).then_some((k, opts.seed)))
         }
     };
     m.betweenness_info = match sample {
@@ -248,6 +254,15 @@ pub fn compute(graph: &CitationGraph, corpus: &Corpus, opts: &MetricsOptions) ->
     };
     m.component = components(graph, &adj);
     m
+}
+
+/// Sources of a sample: `samples`, fewer when `samples` sources would take
+/// more than `budget` edge visits on `arcs` adjacency entries (two visits
+/// each per source), never under 32 (nor under 1).
+pub fn sample_size(samples: usize, budget: u64, arcs: usize) -> usize {
+    let per_source = 2 * arcs.max(1) as u64;
+    let affordable = usize::try_from(budget / per_source).unwrap_or(usize::MAX);
+    samples.min(affordable.max(32)).max(1)
 }
 
 /// Confidence of the error bound written for a sampled betweenness.
