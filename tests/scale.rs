@@ -219,3 +219,39 @@ fn generated_corpus_graph_is_unchanged_and_big_pictures_draw_a_selection() {
     let clusters = s["clusters"].as_array().unwrap().len();
     assert_eq!(overview.matches("<circle").count(), clusters.min(60));
 }
+
+#[test]
+fn coupling_rows_give_the_same_network_on_any_thread_count() {
+    use citemap::analysis::network::{self, NetworkKind, NetworkOptions};
+    let tmp = tempfile::tempdir().unwrap();
+    let gen = Command::new("python3")
+        .arg(std::fs::canonicalize("../shared/bench/gen_corpus.py").expect("../shared/bench/gen_corpus.py"))
+        .args(["--n", "300", "--seed", "3", "--formats", "jsonl", "--out"])
+        .arg(tmp.path())
+        .output()
+        .expect("python3 runs");
+    assert!(gen.status.success(), "{}", String::from_utf8_lossy(&gen.stderr));
+    let bytes = std::fs::read(tmp.path().join("works.jsonl")).unwrap();
+    let (_, parsed) = citemap::ingest::read("works.jsonl", &bytes, &Default::default());
+    let corpus = citemap::resolve::resolve(&parsed.records, &Default::default());
+    // More than one block of 2,048 rows.
+    assert!(corpus.works.len() > 4096, "{}", corpus.works.len());
+    for kind in [NetworkKind::Coupling, NetworkKind::Cocitation] {
+        let opts = NetworkOptions { kind, max_neighbours: Some(5), ..Default::default() };
+        let edges = |threads: usize| {
+            let g = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| network::build(&corpus, &opts));
+            let mut out = Vec::new();
+            citemap::export::graphml::write(&g, &mut out, &Default::default()).unwrap();
+            (g.edge_count(), out)
+        };
+        let one = edges(1);
+        assert!(one.0 > 500, "{kind:?}: {} edges", one.0);
+        for threads in [2, 4] {
+            assert!(edges(threads) == one, "{kind:?} differs on {threads} threads");
+        }
+    }
+}
