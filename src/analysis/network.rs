@@ -417,8 +417,9 @@ fn project_rows(
             || (vec![0.0f64; n], vec![0u32; n], Vec::<u32>::new()),
             |(acc, cnt, touched), block| {
                 let mut out = Vec::new();
-                for a in block * ROWS..((block + 1) * ROWS).min(n) {
-                    for &m in &left_to_mid[a] {
+                let first = block * ROWS;
+                for (a, mids) in left_to_mid.iter().enumerate().skip(first).take(ROWS) {
+                    for &m in mids {
                         let Some(list) = mid_to_left.get(m as usize) else { continue };
                         if list.len() < 2 {
                             continue;
