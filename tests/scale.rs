@@ -175,7 +175,10 @@ fn sha(path: &std::path::Path) -> String {
 /// `graph.dot` and `graph.graphml` of `gen_corpus.py --n 300 --seed 7`,
 /// mapped as `works.jsonl` from its own folder, as written by citemap before
 /// the scaling work (commit 80a35c0). Its full graph has 5,120 nodes, above
-/// the exact-betweenness limit, so the sampled path is covered too.
+/// the exact-betweenness limit, so the sampled path is covered too. A change
+/// that alters the graph on purpose (new attributes, different merges) updates
+/// these with `sha256sum` of the files this test's command writes, and says
+/// so in the CHANGELOG.
 const BEFORE_DOT: &str = "e3a9c6dc51a4f40ee471658b04486ec8a45e64b440b4d19c257f60773adad0f1";
 const BEFORE_GRAPHML: &str = "2a6487445d8db1a10ba6fb094e66a0fedf0809e6f5648c8ea4aa7f7e6021583f";
 
@@ -199,8 +202,8 @@ fn generated_corpus_graph_is_unchanged_and_big_pictures_draw_a_selection() {
         .unwrap();
     assert!(o.status.success(), "map failed: {}", String::from_utf8_lossy(&o.stderr));
     let out = tmp.path().join("out");
-    assert_eq!(sha(&out.join("graph.dot")), BEFORE_DOT, "graph.dot changed");
-    assert_eq!(sha(&out.join("graph.graphml")), BEFORE_GRAPHML, "graph.graphml changed");
+    assert_eq!(sha(&out.join("graph.dot")), BEFORE_DOT, "graph.dot changed (see BEFORE_DOT)");
+    assert_eq!(sha(&out.join("graph.graphml")), BEFORE_GRAPHML, "graph.graphml changed (see BEFORE_GRAPHML)");
     let s: Value = serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     assert_eq!(s["drawn"]["works"], 200);
     let of = s["drawn"]["of"].as_u64().unwrap();
