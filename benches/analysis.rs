@@ -260,7 +260,7 @@ fn main() {
             println!("    cluster {} ({} nodes): {}", s.cluster, s.size, s.name);
         }
         stage("pagerank citation", || metrics::pagerank(&cit, 0.85, 100));
-        let mopts = metrics::MetricsOptions { betweenness: false, ..Default::default() };
+        let mopts = metrics::MetricsOptions { betweenness: metrics::Betweenness::Off, ..Default::default() };
         stage("metrics w/o betweenness", || metrics::compute(&cit, &corpus, &mopts));
         let mopts = metrics::MetricsOptions { samples: 64, ..Default::default() };
         let m = stage("metrics all (bc k=64)", || metrics::compute(&cit, &corpus, &mopts));

@@ -31,6 +31,8 @@ pub struct Config {
     pub map: MapConfig,
     /// The scholarly APIs (`enrich`, `chase`, `map --online`).
     pub fetch: FetchConfig,
+    /// Node metrics (PageRank, betweenness).
+    pub metrics: crate::analysis::metrics::MetricsOptions,
 }
 
 /// Store settings.
@@ -140,11 +142,18 @@ impl GraphConfig {
 pub struct MapConfig {
     /// Files written next to `summary.json`: any of `dot`, `graphml` (graph.*), `svg`, `png` (map.*).
     pub formats: Vec<String>,
+    /// Most works laid out and drawn on `map.svg`/`map.png`; above it, the
+    /// most cited works of each cluster (every cluster shown) and an
+    /// `overview.svg`/`overview.png` with one disc per cluster. 0: no limit.
+    pub max_drawn: usize,
 }
 
 impl Default for MapConfig {
     fn default() -> Self {
-        MapConfig { formats: vec!["dot".into(), "graphml".into(), "svg".into(), "png".into()] }
+        MapConfig {
+            formats: vec!["dot".into(), "graphml".into(), "svg".into(), "png".into()],
+            max_drawn: 1500,
+        }
     }
 }
 

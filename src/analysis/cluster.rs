@@ -109,17 +109,29 @@ impl Partition {
 }
 
 /// Undirected edge list `(a, b, w)` with `a <= b`, parallel edges summed, in order.
+///
+/// A stable sort of the edge list (not a map): parallel edges are summed in
+/// edge order, so the sums are the same as adding them one by one.
 pub fn undirected_edges(graph: &CitationGraph) -> Vec<(usize, usize, f64)> {
-    let mut m: BTreeMap<(usize, usize), f64> = BTreeMap::new();
-    for e in graph.graph.raw_edges() {
-        let w = e.weight.weight;
-        if !(w.is_finite() && w > 0.0) {
-            continue;
+    let mut all: Vec<(usize, usize, f64)> = graph
+        .graph
+        .raw_edges()
+        .iter()
+        .filter(|e| e.weight.weight.is_finite() && e.weight.weight > 0.0)
+        .map(|e| {
+            let (a, b) = (e.source().index(), e.target().index());
+            (a.min(b), a.max(b), e.weight.weight)
+        })
+        .collect();
+    all.sort_by_key(|&(a, b, _)| (a, b));
+    let mut out: Vec<(usize, usize, f64)> = Vec::with_capacity(all.len());
+    for (a, b, w) in all {
+        match out.last_mut() {
+            Some(last) if last.0 == a && last.1 == b => last.2 += w,
+            _ => out.push((a, b, w)),
         }
-        let (a, b) = (e.source().index(), e.target().index());
-        *m.entry((a.min(b), a.max(b))).or_insert(0.0) += w;
     }
-    m.into_iter().map(|((a, b), w)| (a, b, w)).collect()
+    out
 }
 
 /// Modularity `Q = sum_c [ w_c / m - gamma (d_c / 2m)^2 ]` of `membership` on

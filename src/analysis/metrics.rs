@@ -3,13 +3,18 @@
 //! sources, when known), `in_degree`, `out_degree`, `degree`,
 //! `weighted_degree`, `pagerank`, `betweenness` and `component`.
 //!
-//! - **PageRank**: power iteration, damping 0.85, a fixed number of
-//!   iterations, weights by edge weight, dangling mass spread uniformly. Edges
-//!   of the undirected derived kinds count in both directions; `cites` and
-//!   other corpus edges in their direction.
+//! - **PageRank**: power iteration on a compressed sparse row (CSR) copy of
+//!   the weighted out-lists, damping 0.85, a fixed number of iterations,
+//!   dangling mass spread uniformly. Edges of the undirected derived kinds
+//!   count in both directions; `cites` and other corpus edges in their direction.
 //! - **Betweenness**: Brandes (2001) on the undirected, unweighted view (hops),
-//!   each pair counted once. Exact up to `exact_limit` nodes; above, `samples`
-//!   source nodes drawn with the seed and the sum scaled by `n / samples`.
+//!   each pair counted once, on a CSR adjacency. [`Betweenness::Auto`] is exact
+//!   up to `exact_limit` nodes; above, `samples` distinct source nodes (fewer
+//!   on graphs so big that they would take more than `sample_budget` edge
+//!   visits, never under 32) are drawn with the seed (a partial Fisher-Yates shuffle, so the sample does not
+//!   depend on the thread count) and the sum is scaled by `n / samples`. The
+//!   [`BetweennessInfo`] of a sampled run carries a Hoeffding error bound (see
+//!   [`sampled_error_bound`]). `Off` leaves the attribute out.
 //! - **Components**: weakly connected, 1 = largest, ties by smallest member id.
 //!
 //! Every loop runs in node index order, so results are deterministic.
@@ -18,22 +23,41 @@ use super::text::SplitMix64;
 use crate::graph::{Attr, CitationGraph};
 use crate::model::Corpus;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::BTreeMap;
 
-/// Options of [`compute`].
+/// How betweenness is computed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Betweenness {
+    /// Exact up to `exact_limit` nodes, sampled above.
+    #[default]
+    Auto,
+    /// Always exact (O(n m): hours on a few hundred thousand nodes).
+    Exact,
+    /// Always sampled (exact when `samples` covers every node).
+    Sampled,
+    /// Not computed.
+    Off,
+}
+
+/// Options of [`compute`]; the `[metrics]` section of the configuration.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct MetricsOptions {
     /// PageRank damping factor.
     pub damping: f64,
     /// PageRank iterations.
     pub pagerank_iterations: usize,
-    /// Compute betweenness at all.
-    pub betweenness: bool,
-    /// Exact betweenness up to this many nodes.
+    /// Betweenness: exact, sampled, automatic by size, or off.
+    pub betweenness: Betweenness,
+    /// With `auto`: exact betweenness up to this many nodes.
     pub exact_limit: usize,
-    /// Sampled sources above `exact_limit`.
+    /// Sampled source nodes when sampling.
     pub samples: usize,
-    /// Seed for sampling.
+    /// Most edge visits a sample may take (two per adjacency entry and
+    /// source): bigger graphs get fewer sources, never under 32.
+    pub sample_budget: u64,
+    /// Seed of the sample.
     pub seed: u64,
 }
 
@@ -42,12 +66,51 @@ impl Default for MetricsOptions {
         MetricsOptions {
             damping: 0.85,
             pagerank_iterations: 100,
-            betweenness: true,
+            betweenness: Betweenness::Auto,
             exact_limit: 5000,
             samples: 256,
+            sample_budget: 1_000_000_000,
             seed: 42,
         }
     }
+}
+
+/// How betweenness was computed.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum BetweennessMethod {
+    /// Every node a source.
+    #[default]
+    Exact,
+    /// A seeded sample of sources.
+    Sampled,
+    /// Not computed.
+    Off,
+}
+
+/// What a betweenness run was: written in `summary.json` when sampled or off.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+pub struct BetweennessInfo {
+    /// Exact, sampled or off.
+    pub method: BetweennessMethod,
+    /// Nodes of the graph.
+    pub nodes: usize,
+    /// Source nodes used (all nodes when exact).
+    pub sources: usize,
+    /// Seed of the sample (sampled only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub seed: Option<u64>,
+    /// Confidence of the error bound (sampled only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub confidence: Option<f64>,
+    /// With that confidence, simultaneously for every node, the estimate of
+    /// normalised betweenness (betweenness / ((n-1)(n-2)/2), between 0 and 1)
+    /// is within this of the exact value (sampled only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_bound: Option<f64>,
+    /// The same bound on the raw `betweenness` attribute (pairs of nodes).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub error_bound_raw: Option<f64>,
 }
 
 /// Per-node metrics, aligned with the graph's node indices.
@@ -73,6 +136,52 @@ pub struct Metrics {
     pub component: Vec<u32>,
     /// True when betweenness was sampled rather than exact.
     pub betweenness_sampled: bool,
+    /// How betweenness was computed, with the error bound of a sample.
+    pub betweenness_info: BetweennessInfo,
+}
+
+/// Compressed sparse rows: the neighbours of node `i` are
+/// `targets[offsets[i]..offsets[i + 1]]`.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct Csr {
+    /// `n + 1` offsets into `targets`.
+    pub offsets: Vec<usize>,
+    /// Neighbour indices.
+    pub targets: Vec<u32>,
+}
+
+impl Csr {
+    /// Rows from `(row, target)` pairs, each row keeping the pairs' order
+    /// (a stable counting sort: O(n + m)).
+    pub fn from_pairs(n: usize, pairs: &[(u32, u32)]) -> Csr {
+        let mut offsets = vec![0usize; n + 1];
+        for &(a, _) in pairs {
+            offsets[a as usize + 1] += 1;
+        }
+        for i in 0..n {
+            offsets[i + 1] += offsets[i];
+        }
+        let mut fill = offsets.clone();
+        let mut targets = vec![0u32; pairs.len()];
+        for &(a, b) in pairs {
+            let slot = &mut fill[a as usize];
+            targets[*slot] = b;
+            *slot += 1;
+        }
+        Csr { offsets, targets }
+    }
+    /// Number of rows.
+    pub fn len(&self) -> usize {
+        self.offsets.len().saturating_sub(1)
+    }
+    /// True when there are no rows.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+    /// The neighbours of `i`.
+    pub fn row(&self, i: usize) -> &[u32] {
+        &self.targets[self.offsets[i]..self.offsets[i + 1]]
+    }
 }
 
 /// Computes the metrics of every node of `graph`; `corpus` supplies the
@@ -107,13 +216,77 @@ pub fn compute(graph: &CitationGraph, corpus: &Corpus, opts: &MetricsOptions) ->
     }
     m.pagerank = pagerank(graph, opts.damping, opts.pagerank_iterations);
     let adj = undirected_adjacency(graph);
-    if opts.betweenness {
-        let sampled = n > opts.exact_limit;
-        m.betweenness = betweenness(&adj, sampled.then_some((opts.samples, opts.seed)));
-        m.betweenness_sampled = sampled;
-    }
+    let sample = match opts.betweenness {
+        Betweenness::Off => None,
+        Betweenness::Exact => Some(None),
+        Betweenness::Auto if n <= opts.exact_limit => Some(None),
+        Betweenness::Auto | Betweenness::Sampled => {
+            let k = sample_size(opts.samples, opts.sample_budget, adj.targets.len());
+            Some((k < n).then_some((k, opts.seed)))
+        }
+    };
+    m.betweenness_info = match sample {
+        None => BetweennessInfo { method: BetweennessMethod::Off, nodes: n, ..Default::default() },
+        Some(s) => {
+            m.betweenness = betweenness_csr(&adj, s);
+            m.betweenness_sampled = s.is_some();
+            match s {
+                None => BetweennessInfo {
+                    method: BetweennessMethod::Exact,
+                    nodes: n,
+                    sources: n,
+                    ..Default::default()
+                },
+                Some((k, seed)) => {
+                    let (norm, raw) = sampled_error_bound(n, k, CONFIDENCE);
+                    BetweennessInfo {
+                        method: BetweennessMethod::Sampled,
+                        nodes: n,
+                        sources: k,
+                        seed: Some(seed),
+                        confidence: Some(CONFIDENCE),
+                        error_bound: Some(norm),
+                        error_bound_raw: Some(raw),
+                    }
+                }
+            }
+        }
+    };
     m.component = components(graph, &adj);
     m
+}
+
+/// Sources of a sample: `samples`, fewer when `samples` sources would take
+/// more than `budget` edge visits on `arcs` adjacency entries (two visits
+/// each per source), never under 32 (nor under 1).
+pub fn sample_size(samples: usize, budget: u64, arcs: usize) -> usize {
+    let per_source = 2 * arcs.max(1) as u64;
+    let affordable = usize::try_from(budget / per_source).unwrap_or(usize::MAX);
+    samples.min(affordable.max(32)).max(1)
+}
+
+/// Confidence of the error bound written for a sampled betweenness.
+pub const CONFIDENCE: f64 = 0.95;
+
+/// Error bound of betweenness estimated from `k` of `n` sources drawn
+/// without replacement: `(normalised, raw)`.
+///
+/// Source `s` adds `delta_s(v) <= n - 2` to node `v`; `X_s = delta_s(v) / (n - 2)`
+/// lies in `[0, 1]` and the estimate is `n / 2` times the sample mean of `X`
+/// times `n - 2`. Hoeffding's inequality (which holds for sampling without
+/// replacement, Hoeffding 1963 section 6) with a union bound over the `n`
+/// nodes gives, with probability `confidence`, `|mean - true mean| <= eps`,
+/// `eps = sqrt(ln(2n / (1 - confidence)) / (2k))`, for every node at once.
+/// On the raw betweenness that is `eps * n (n - 2) / 2`; on normalised
+/// betweenness (raw / ((n-1)(n-2)/2)) it is `eps * n / (n - 1)`.
+pub fn sampled_error_bound(n: usize, k: usize, confidence: f64) -> (f64, f64) {
+    if n < 3 || k == 0 {
+        return (0.0, 0.0);
+    }
+    let alpha = (1.0 - confidence).clamp(1e-12, 1.0);
+    let (nf, kf) = (n as f64, k as f64);
+    let eps = ((2.0 * nf / alpha).ln() / (2.0 * kf)).sqrt();
+    (eps * nf / (nf - 1.0), eps * nf * (nf - 2.0) / 2.0)
 }
 
 /// Writes the metrics as node attributes (see the module documentation).
@@ -152,26 +325,41 @@ pub fn annotate(graph: &mut CitationGraph, m: &Metrics) {
     }
 }
 
-/// Weighted PageRank by power iteration (module documentation).
+/// Weighted PageRank by power iteration on CSR (module documentation).
 pub fn pagerank(graph: &CitationGraph, damping: f64, iterations: usize) -> Vec<f64> {
     let n = graph.node_count();
     if n == 0 {
         return Vec::new();
     }
-    // Outgoing weighted lists, both directions for undirected kinds.
-    let mut out: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+    // Outgoing weighted rows, both directions for undirected kinds, each row
+    // in edge order (so sums run in the same order whatever the storage).
+    let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(graph.edge_count() * 2);
+    let mut weights: Vec<(u32, f64)> = Vec::with_capacity(graph.edge_count() * 2);
     for e in graph.graph.raw_edges() {
         let w = e.weight.weight;
         if !(w.is_finite() && w > 0.0) {
             continue;
         }
-        let (a, b) = (e.source().index(), e.target().index());
-        out[a].push((b, w));
+        let (a, b) = (e.source().index() as u32, e.target().index() as u32);
+        pairs.push((a, b));
+        weights.push((a, w));
         if e.weight.kind.is_undirected() {
-            out[b].push((a, w));
+            pairs.push((b, a));
+            weights.push((b, w));
         }
     }
-    let total: Vec<f64> = out.iter().map(|l| l.iter().map(|x| x.1).sum()).collect();
+    let csr = Csr::from_pairs(n, &pairs);
+    // The weights in the same stable row order as the targets.
+    let mut fill = csr.offsets.clone();
+    let mut wt = vec![0.0f64; weights.len()];
+    for &(a, w) in &weights {
+        let slot = &mut fill[a as usize];
+        wt[*slot] = w;
+        *slot += 1;
+    }
+    drop(pairs);
+    drop(weights);
+    let total: Vec<f64> = (0..n).map(|i| wt[csr.offsets[i]..csr.offsets[i + 1]].iter().sum()).collect();
     let nf = n as f64;
     let mut rank = vec![1.0 / nf; n];
     let mut next = vec![0.0; n];
@@ -182,8 +370,9 @@ pub fn pagerank(graph: &CitationGraph, damping: f64, iterations: usize) -> Vec<f
         for i in 0..n {
             if total[i] > 0.0 {
                 let share = damping * rank[i] / total[i];
-                for &(j, w) in &out[i] {
-                    next[j] += share * w;
+                let (lo, hi) = (csr.offsets[i], csr.offsets[i + 1]);
+                for (&j, &w) in csr.targets[lo..hi].iter().zip(&wt[lo..hi]) {
+                    next[j as usize] += share * w;
                 }
             }
         }
@@ -192,44 +381,69 @@ pub fn pagerank(graph: &CitationGraph, damping: f64, iterations: usize) -> Vec<f
     rank
 }
 
-fn undirected_adjacency(graph: &CitationGraph) -> Vec<Vec<usize>> {
+/// The undirected simple view of `graph` as CSR: rows sorted, no duplicates,
+/// no self-loops.
+pub fn undirected_adjacency(graph: &CitationGraph) -> Csr {
     let n = graph.node_count();
-    let mut adj: Vec<Vec<usize>> = vec![Vec::new(); n];
+    let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(graph.edge_count() * 2);
     for e in graph.graph.raw_edges() {
-        let (a, b) = (e.source().index(), e.target().index());
+        let (a, b) = (e.source().index() as u32, e.target().index() as u32);
         if a != b {
-            adj[a].push(b);
-            adj[b].push(a);
+            pairs.push((a, b));
+            pairs.push((b, a));
         }
     }
-    for l in &mut adj {
-        l.sort_unstable();
-        l.dedup();
-    }
-    adj
+    pairs.sort_unstable();
+    pairs.dedup();
+    Csr::from_pairs(n, &pairs)
 }
 
-/// Brandes betweenness on an undirected adjacency; `sample = Some((k, seed))`
-/// uses `k` distinct random sources and scales by `n / k`.
+/// Brandes betweenness on an undirected adjacency (lists of neighbours);
+/// `sample = Some((k, seed))` uses `k` distinct random sources and scales by
+/// `n / k`. See [`betweenness_csr`].
 pub fn betweenness(adj: &[Vec<usize>], sample: Option<(usize, u64)>) -> Vec<f64> {
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    for (a, l) in adj.iter().enumerate() {
+        for &b in l {
+            if a != b && b < adj.len() {
+                pairs.push((a as u32, b as u32));
+            }
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    betweenness_csr(&Csr::from_pairs(adj.len(), &pairs), sample)
+}
+
+/// The `k` sources of a sample: the first `k` of a seeded partial
+/// Fisher-Yates shuffle of `0..n`, sorted.
+pub fn sample_sources(n: usize, k: usize, seed: u64) -> Vec<usize> {
+    if k >= n {
+        return (0..n).collect();
+    }
+    let mut all: Vec<usize> = (0..n).collect();
+    let mut rng = SplitMix64::new(seed);
+    for i in 0..k {
+        let j = i + rng.below(n - i);
+        all.swap(i, j);
+    }
+    let mut s = all[..k].to_vec();
+    s.sort_unstable();
+    s
+}
+
+/// Brandes betweenness on an undirected CSR adjacency with sorted rows;
+/// `sample = Some((k, seed))` uses the `k` sources of [`sample_sources`] and
+/// scales by `n / k`.
+///
+/// Sources run in fixed chunks on the rayon pool and the chunks' sums are
+/// added in chunk order, so the result does not depend on the thread count.
+pub fn betweenness_csr(adj: &Csr, sample: Option<(usize, u64)>) -> Vec<f64> {
     let n = adj.len();
     let sources: Vec<usize> = match sample {
-        Some((k, seed)) if k < n => {
-            // Partial Fisher-Yates: the first k of a seeded shuffle.
-            let mut all: Vec<usize> = (0..n).collect();
-            let mut rng = SplitMix64::new(seed);
-            for i in 0..k {
-                let j = i + rng.below(n - i);
-                all.swap(i, j);
-            }
-            let mut s = all[..k].to_vec();
-            s.sort_unstable();
-            s
-        }
-        _ => (0..n).collect(),
+        Some((k, seed)) => sample_sources(n, k, seed),
+        None => (0..n).collect(),
     };
-    // Sources run in fixed chunks on the rayon pool; the chunks' sums are
-    // added in chunk order, so the result does not depend on the thread count.
     const CHUNK: usize = 8;
     let threads = rayon::current_num_threads().max(1);
     let mut bc = vec![0.0f64; n];
@@ -249,42 +463,55 @@ pub fn betweenness(adj: &[Vec<usize>], sample: Option<(usize, u64)>) -> Vec<f64>
 }
 
 /// Dependencies accumulated from `sources` (Brandes 2001, unweighted).
-fn brandes(adj: &[Vec<usize>], sources: &[usize]) -> Vec<f64> {
+fn brandes(adj: &Csr, sources: &[usize]) -> Vec<f64> {
+    const UNSEEN: u32 = u32::MAX;
     let n = adj.len();
     let mut bc = vec![0.0f64; n];
     let mut sigma = vec![0.0f64; n];
-    let mut dist = vec![-1i64; n];
+    let mut dist = vec![UNSEEN; n];
     let mut delta = vec![0.0f64; n];
-    let mut stack: Vec<usize> = Vec::with_capacity(n);
-    let mut queue = VecDeque::new();
+    // Breadth-first order; it is also the queue (`head` is the next to visit).
+    let mut order: Vec<u32> = Vec::with_capacity(n);
     for &s in sources {
-        for &v in &stack {
+        for &v in &order {
+            let v = v as usize;
             sigma[v] = 0.0;
-            dist[v] = -1;
+            dist[v] = UNSEEN;
             delta[v] = 0.0;
         }
-        stack.clear();
+        order.clear();
         sigma[s] = 1.0;
         dist[s] = 0;
-        queue.push_back(s);
-        while let Some(v) = queue.pop_front() {
-            stack.push(v);
-            for &w in &adj[v] {
-                if dist[w] < 0 {
-                    dist[w] = dist[v] + 1;
-                    queue.push_back(w);
+        order.push(s as u32);
+        let mut head = 0;
+        while head < order.len() {
+            let v = order[head] as usize;
+            head += 1;
+            let (dv, sv) = (dist[v], sigma[v]);
+            for &w in adj.row(v) {
+                let w = w as usize;
+                if dist[w] == UNSEEN {
+                    dist[w] = dv + 1;
+                    order.push(w as u32);
                 }
-                if dist[w] == dist[v] + 1 {
-                    sigma[w] += sigma[v];
+                if dist[w] == dv + 1 {
+                    sigma[w] += sv;
                 }
             }
         }
         // Predecessors are the neighbours one step closer to the source:
         // found again from the distances rather than stored per node.
-        for &w in stack.iter().rev() {
-            for &v in &adj[w] {
-                if dist[v] >= 0 && dist[v] + 1 == dist[w] {
-                    delta[v] += sigma[v] / sigma[w] * (1.0 + delta[w]);
+        for &w in order.iter().rev() {
+            let w = w as usize;
+            let (dw, sw, dlw) = (dist[w], sigma[w], delta[w]);
+            if dw > 0 {
+                for &v in adj.row(w) {
+                    let v = v as usize;
+                    if dist[v] != UNSEEN && dist[v] + 1 == dw {
+                        // Same operation order as the textbook formula, so
+                        // results stay bit-identical.
+                        delta[v] += sigma[v] / sw * (1.0 + dlw);
+                    }
                 }
             }
             if w != s {
@@ -295,41 +522,42 @@ fn brandes(adj: &[Vec<usize>], sources: &[usize]) -> Vec<f64> {
     bc
 }
 
-fn components(graph: &CitationGraph, adj: &[Vec<usize>]) -> Vec<u32> {
+fn components(graph: &CitationGraph, adj: &Csr) -> Vec<u32> {
     let n = adj.len();
-    let mut comp = vec![usize::MAX; n];
-    let mut groups: Vec<(usize, String)> = Vec::new();
+    let id = |v: usize| graph.graph[petgraph::graph::NodeIndex::new(v)].id.as_str();
+    let mut comp = vec![u32::MAX; n];
+    let mut groups: Vec<(usize, &str)> = Vec::new();
+    let mut queue: Vec<u32> = Vec::new();
     for s in 0..n {
-        if comp[s] != usize::MAX {
+        if comp[s] != u32::MAX {
             continue;
         }
-        let c = groups.len();
-        let mut min_id = graph.graph[petgraph::graph::NodeIndex::new(s)].id.clone();
-        let mut size = 0;
-        let mut queue = VecDeque::from([s]);
+        let c = groups.len() as u32;
+        let mut min_id = id(s);
+        queue.clear();
+        queue.push(s as u32);
         comp[s] = c;
-        while let Some(v) = queue.pop_front() {
-            size += 1;
-            let id = &graph.graph[petgraph::graph::NodeIndex::new(v)].id;
-            if *id < min_id {
-                min_id = id.clone();
-            }
-            for &w in &adj[v] {
-                if comp[w] == usize::MAX {
-                    comp[w] = c;
-                    queue.push_back(w);
+        let mut head = 0;
+        while head < queue.len() {
+            let v = queue[head] as usize;
+            head += 1;
+            min_id = min_id.min(id(v));
+            for &w in adj.row(v) {
+                if comp[w as usize] == u32::MAX {
+                    comp[w as usize] = c;
+                    queue.push(w);
                 }
             }
         }
-        groups.push((size, min_id));
+        groups.push((queue.len(), min_id));
     }
     let mut order: Vec<usize> = (0..groups.len()).collect();
-    order.sort_by(|&x, &y| groups[y].0.cmp(&groups[x].0).then(groups[x].1.cmp(&groups[y].1)));
+    order.sort_by(|&x, &y| groups[y].0.cmp(&groups[x].0).then(groups[x].1.cmp(groups[y].1)));
     let mut number = vec![0u32; groups.len()];
     for (r, &c) in order.iter().enumerate() {
         number[c] = r as u32 + 1;
     }
-    comp.iter().map(|&c| number.get(c).copied().unwrap_or(0)).collect()
+    comp.iter().map(|&c| number.get(c as usize).copied().unwrap_or(0)).collect()
 }
 
 /// Counts of works per agent index (for rankings by number of works).

@@ -397,6 +397,10 @@ fn project(
 /// every pair is seen from both ends and kept when either end keeps it. The
 /// result equals `project` followed by [`strongest_per_node`], in O(n k)
 /// memory and twice the pair incidences of time.
+///
+/// Rows are independent: blocks of rows run on the rayon pool, each row
+/// computed exactly as alone, and the blocks' pairs joined in row order, so
+/// the result does not depend on the thread count.
 fn project_rows(
     left_to_mid: &[Vec<u32>],
     mid_to_left: &[Vec<u32>],
@@ -404,49 +408,59 @@ fn project_rows(
     min_weight: f64,
     k: usize,
 ) -> Vec<Pair> {
+    use rayon::prelude::*;
+    const ROWS: usize = 2048;
     let n = left_to_mid.len();
-    let mut acc = vec![0.0f64; n];
-    let mut cnt = vec![0u32; n];
-    let mut touched: Vec<u32> = Vec::new();
-    let mut out = Vec::new();
-    for (a, mids) in left_to_mid.iter().enumerate() {
-        for &m in mids {
-            let Some(list) = mid_to_left.get(m as usize) else { continue };
-            if list.len() < 2 {
-                continue;
-            }
-            let w = match counting {
-                Counting::Full => 1.0,
-                Counting::Fractional => 1.0 / (list.len() - 1) as f64,
-            };
-            for &b in list {
-                let bi = b as usize;
-                if bi == a || bi >= n {
-                    continue;
+    let blocks: Vec<Vec<Pair>> = (0..n.div_ceil(ROWS))
+        .into_par_iter()
+        .map_init(
+            || (vec![0.0f64; n], vec![0u32; n], Vec::<u32>::new()),
+            |(acc, cnt, touched), block| {
+                let mut out = Vec::new();
+                let first = block * ROWS;
+                for (a, mids) in left_to_mid.iter().enumerate().skip(first).take(ROWS) {
+                    for &m in mids {
+                        let Some(list) = mid_to_left.get(m as usize) else { continue };
+                        if list.len() < 2 {
+                            continue;
+                        }
+                        let w = match counting {
+                            Counting::Full => 1.0,
+                            Counting::Fractional => 1.0 / (list.len() - 1) as f64,
+                        };
+                        for &b in list {
+                            let bi = b as usize;
+                            if bi == a || bi >= n {
+                                continue;
+                            }
+                            if cnt[bi] == 0 {
+                                touched.push(b);
+                            }
+                            acc[bi] += w;
+                            cnt[bi] += 1;
+                        }
+                    }
+                    let mut cand: Vec<u32> = touched
+                        .iter()
+                        .copied()
+                        .filter(|&b| acc[b as usize] > 0.0 && acc[b as usize] >= min_weight)
+                        .collect();
+                    top_k_by(&mut cand, k, |b| acc[b as usize]);
+                    for &b in &cand {
+                        let (x, y) = if (a as u32) < b { (a as u32, b) } else { (b, a as u32) };
+                        out.push(Pair { a: x, b: y, weight: acc[b as usize], count: cnt[b as usize] });
+                    }
+                    for &b in touched.iter() {
+                        acc[b as usize] = 0.0;
+                        cnt[b as usize] = 0;
+                    }
+                    touched.clear();
                 }
-                if cnt[bi] == 0 {
-                    touched.push(b);
-                }
-                acc[bi] += w;
-                cnt[bi] += 1;
-            }
-        }
-        let mut cand: Vec<u32> = touched
-            .iter()
-            .copied()
-            .filter(|&b| acc[b as usize] > 0.0 && acc[b as usize] >= min_weight)
-            .collect();
-        top_k_by(&mut cand, k, |b| acc[b as usize]);
-        for &b in &cand {
-            let (x, y) = if (a as u32) < b { (a as u32, b) } else { (b, a as u32) };
-            out.push(Pair { a: x, b: y, weight: acc[b as usize], count: cnt[b as usize] });
-        }
-        for &b in &touched {
-            acc[b as usize] = 0.0;
-            cnt[b as usize] = 0;
-        }
-        touched.clear();
-    }
+                out
+            },
+        )
+        .collect();
+    let mut out: Vec<Pair> = blocks.into_iter().flatten().collect();
     out.sort_unstable_by_key(|p| (p.a, p.b));
     out.dedup_by_key(|p| (p.a, p.b));
     out

@@ -581,7 +581,11 @@ pub fn top(corpus: &Corpus, graph: Option<&CitationGraph>, by: TopBy, n: usize) 
                     .collect()
             } else {
                 let opts = super::metrics::MetricsOptions {
-                    betweenness: by == TopBy::Betweenness,
+                    betweenness: if by == TopBy::Betweenness {
+                        super::metrics::Betweenness::Auto
+                    } else {
+                        super::metrics::Betweenness::Off
+                    },
                     ..Default::default()
                 };
                 let m = super::metrics::compute(g, corpus, &opts);

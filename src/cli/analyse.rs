@@ -22,6 +22,10 @@ pub struct Analysed {
     pub clusters: Clusters,
     /// What the network is and why (e.g. the default rule applied).
     pub network_note: String,
+    /// How betweenness was computed on the full graph.
+    pub graph_betweenness: metrics::BetweennessInfo,
+    /// How betweenness was computed on the network.
+    pub network_betweenness: metrics::BetweennessInfo,
 }
 
 /// Default clustering settings.
@@ -50,16 +54,19 @@ pub fn analyse(corpus: &Corpus, config: &Config, net: &NetworkArgs, cl: &Cluster
         network.graph.edge_count()
     ));
     let clusters = clusters::run(cl, corpus, &mut network, Some(&mut graph), &mut std::io::sink())?;
-    progress::step("metrics");
-    let m = metrics::compute(&graph, corpus, &metrics::MetricsOptions::default());
+    progress::step(format_args!("metrics of the full graph ({} nodes)", graph.node_count()));
+    let m = metrics::compute(&graph, corpus, &config.metrics);
     metrics::annotate(&mut graph, &m);
-    let mn = metrics::compute(&network, corpus, &metrics::MetricsOptions::default());
+    progress::step(format_args!("metrics of the network ({} nodes)", network.node_count()));
+    let mn = metrics::compute(&network, corpus, &config.metrics);
     metrics::annotate(&mut network, &mn);
     Ok(Analysed {
         graph,
         network,
         clusters,
         network_note: String::from_utf8_lossy(&note).trim().replace('\n', "; "),
+        graph_betweenness: m.betweenness_info,
+        network_betweenness: mn.betweenness_info,
     })
 }
 

@@ -8,9 +8,11 @@ use super::network::NetworkArgs;
 use super::pipeline::{print_diagnostics, read_inputs, InputReport};
 use super::Ctx;
 use anyhow::{bail, Result};
+use citemap::analysis::metrics::BetweennessMethod;
 use citemap::graph::CitationGraph;
 use citemap::model::{Corpus, Diagnostic, Record, Severity};
-use citemap::{export, resolve};
+use citemap::render::overview::{self, OverviewOptions};
+use citemap::{export, layout, resolve};
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::path::PathBuf;
@@ -78,7 +80,7 @@ struct Summary<'a> {
     version: &'static str,
     command: &'static str,
     config_file: Option<String>,
-    settings: &'a citemap::config::Config,
+    settings: SettingsView<'a>,
     inputs: Vec<&'a InputReport>,
     counts: Counts,
     dedup: &'a citemap::model::DedupReport,
@@ -86,12 +88,68 @@ struct Summary<'a> {
     warnings: Vec<&'a Diagnostic>,
     skipped: Vec<BTreeMap<&'static str, String>>,
     network: String,
+    /// How betweenness was computed, when not exactly on both graphs.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    betweenness: Option<BTreeMap<&'static str, &'a citemap::analysis::metrics::BetweennessInfo>>,
+    /// What the map draws of a network too big to draw whole.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    drawn: Option<Drawn>,
     modularity: String,
     clusters: Vec<ClusterLine>,
     picture_date: Option<String>,
     outputs: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     thesaurus: Option<super::analyse::ThesaurusReport>,
+}
+
+/// The part of the network `map.svg`/`map.png` show.
+#[derive(Serialize)]
+struct Drawn {
+    works: usize,
+    of: usize,
+    rule: &'static str,
+}
+
+/// The settings as written in the summary: settings added for big corpora
+/// (`map.max_drawn`, `[metrics]`) appear only when they differ from their
+/// defaults, so a run with default settings gives the summary it gave before
+/// they existed. Fields in the order of [`Config`](citemap::config::Config).
+#[derive(Serialize)]
+struct SettingsView<'a> {
+    store: &'a citemap::config::StoreConfig,
+    ingest: &'a citemap::config::IngestConfig,
+    resolve: &'a citemap::resolve::Options,
+    graph: &'a citemap::config::GraphConfig,
+    map: MapView<'a>,
+    fetch: &'a citemap::config::FetchConfig,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    metrics: Option<&'a citemap::analysis::metrics::MetricsOptions>,
+}
+
+/// `[map]` in the summary (see [`SettingsView`]).
+#[derive(Serialize)]
+struct MapView<'a> {
+    formats: &'a [String],
+    #[serde(skip_serializing_if = "Option::is_none")]
+    max_drawn: Option<usize>,
+}
+
+fn settings_view(config: &citemap::config::Config) -> SettingsView<'_> {
+    let defaults = citemap::config::Config::default();
+    // Destructured so that a new setting cannot be forgotten here.
+    let citemap::config::Config { store, ingest, resolve, graph, map, fetch, metrics } = config;
+    SettingsView {
+        store,
+        ingest,
+        resolve,
+        graph,
+        map: MapView {
+            formats: &map.formats,
+            max_drawn: (map.max_drawn != defaults.map.max_drawn).then_some(map.max_drawn),
+        },
+        fetch,
+        metrics: (*metrics != defaults.metrics).then_some(metrics),
+    }
 }
 
 /// One cluster in the summary.
@@ -170,6 +228,15 @@ fn write_map(
     let mut outputs = Vec::new();
     let mut picture_date = None;
     let mut laid_out = None;
+    // A network too big to see node by node: the picture draws the most
+    // cited works of each cluster, and an overview draws the clusters.
+    let drawn_graph = formats
+        .iter()
+        .any(|f| f == "svg" || f == "png")
+        .then(|| layout::select_drawn(&an.network, ctx.config.map.max_drawn))
+        .flatten()
+        .map(|keep| layout::induced_subgraph(&an.network, &keep));
+    let mut overview_out: Option<String> = None;
     for f in &formats {
         let name = match f.as_str() {
             "dot" | "graphml" => format!("graph.{f}"),
@@ -198,13 +265,46 @@ fn write_map(
                     outputs.push(name);
                     continue;
                 }
-                if laid_out.is_none() && ra.engine.trim().eq_ignore_ascii_case("builtin") {
-                    laid_out = Some(super::render::positions(&an.network, &ra));
+                if let Some(sub) = &drawn_graph {
+                    ra.title = ra
+                        .title
+                        .map(|t| format!("{t} ({} drawn: the most cited of each cluster)", sub.node_count()));
                 }
-                super::render::run_at(&ra, &an.network, laid_out.as_ref())?;
+                let picture = drawn_graph.as_ref().unwrap_or(&an.network);
+                if laid_out.is_none() && ra.engine.trim().eq_ignore_ascii_case("builtin") {
+                    laid_out = Some(super::render::positions(picture, &ra));
+                }
+                super::render::run_at(&ra, picture, laid_out.as_ref())?;
+                if drawn_graph.is_some() {
+                    let oname = format!("overview.{f}");
+                    super::progress::step(format_args!("writing {oname}"));
+                    let oopts = OverviewOptions {
+                        width: ra.width,
+                        height: ra.height,
+                        title: format!(
+                            "citemap: {} works in {} clusters",
+                            an.network.node_count(),
+                            an.clusters.summaries.len()
+                        ),
+                        date: ra.date.clone(),
+                        seed: ra.seed,
+                        scale: ra.scale,
+                        ..OverviewOptions::default()
+                    };
+                    let opath = args.out.join(&oname);
+                    if f == "svg" {
+                        let svg = overview::overview_svg(&an.network, &oopts);
+                        write_atomic(&opath, |w| w.write_all(svg.as_bytes()))?;
+                    } else {
+                        let png = overview::overview_png(&an.network, &oopts)?;
+                        write_atomic(&opath, |w| w.write_all(&png))?;
+                    }
+                    overview_out = Some(oname);
+                }
             }
         }
         outputs.push(name);
+        outputs.extend(overview_out.take());
     }
     outputs.push("summary.json".into());
 
@@ -243,7 +343,7 @@ fn write_map(
         version: citemap::VERSION,
         command: "map",
         config_file: ctx.config_path.as_ref().map(|p| p.to_string_lossy().replace('\\', "/")),
-        settings: &ctx.config,
+        settings: settings_view(&ctx.config),
         inputs: inputs.iter().map(|i| &i.report).collect(),
         counts: counts(&records, &corpus, g),
         dedup: &corpus.dedup,
@@ -251,6 +351,16 @@ fn write_map(
         warnings,
         skipped,
         network: an.network_note.clone(),
+        betweenness: (an.graph_betweenness.method != BetweennessMethod::Exact
+            || an.network_betweenness.method != BetweennessMethod::Exact)
+            .then(|| {
+                BTreeMap::from([("graph", &an.graph_betweenness), ("network", &an.network_betweenness)])
+            }),
+        drawn: drawn_graph.as_ref().map(|g| Drawn {
+            works: g.node_count(),
+            of: an.network.node_count(),
+            rule: "the most cited works of each cluster, every cluster shown (map.max_drawn)",
+        }),
         modularity: citemap::graph::format_float(an.clusters.partition.modularity),
         clusters: an
             .clusters

@@ -6,6 +6,9 @@
 //! [`format_float`](crate::graph::format_float). Every string is a quoted DOT
 //! string with `"` and `\` escaped and line breaks written as `\n`, cut below
 //! Graphviz's 16,384-character limit on one string ([`MAX_STRING_BYTES`]).
+//!
+//! The writer streams: strings are escaped straight into the output (no
+//! per-value strings), so its memory does not grow with the graph.
 
 use crate::graph::{Attr, CitationGraph, NodeKind};
 use petgraph::visit::EdgeRef;
@@ -34,6 +37,18 @@ impl Default for Options {
 /// `…`. GraphML keeps the full text.
 pub const MAX_STRING_BYTES: usize = 16_000;
 
+/// The replacement of `c` in a quoted DOT string, `Some("")` for a dropped
+/// character, `None` to keep it.
+fn dot_replacement(c: char) -> Option<&'static str> {
+    match c {
+        '"' => Some("\\\""),
+        '\\' => Some("\\\\"),
+        '\n' => Some("\\n"),
+        c if c.is_control() => Some(""),
+        _ => None,
+    }
+}
+
 /// Escapes `s` for a quoted DOT string: `\` and `"` escaped, control
 /// characters dropped, line breaks as `\n`, and the result cut to at most
 /// [`MAX_STRING_BYTES`] (never inside an escape or a character).
@@ -60,6 +75,42 @@ pub fn escape(s: &str) -> String {
     out
 }
 
+/// Writes `s` escaped as [`escape`] does, without building a string.
+pub fn write_escaped(w: &mut dyn Write, s: &str) -> io::Result<()> {
+    // Escaping at most doubles the length: only a string that could pass
+    // Graphviz's limit needs the cutting path.
+    if s.len() * 2 + 3 > MAX_STRING_BYTES {
+        return w.write_all(escape(s).as_bytes());
+    }
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        if let Some(r) = dot_replacement(c) {
+            w.write_all(&s.as_bytes()[start..i])?;
+            w.write_all(r.as_bytes())?;
+            start = i + c.len_utf8();
+        }
+    }
+    w.write_all(&s.as_bytes()[start..])
+}
+
+/// Writes `, name="value"` for one attribute.
+fn write_attr(w: &mut dyn Write, name: &str, a: &Attr) -> io::Result<()> {
+    w.write_all(b", ")?;
+    for c in name.chars() {
+        // Attribute names are ours, but keep them safe identifiers anyway.
+        let c = if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' };
+        write!(w, "{c}")?;
+    }
+    w.write_all(b"=\"")?;
+    match a {
+        Attr::Str(s) => write_escaped(w, s)?,
+        Attr::Int(i) => write!(w, "{i}")?,
+        Attr::Float(f) => w.write_all(crate::graph::format_float(*f).as_bytes())?,
+        Attr::Bool(b) => write!(w, "{b}")?,
+    }
+    w.write_all(b"\"")
+}
+
 fn style(kind: NodeKind) -> (&'static str, &'static str) {
     match kind {
         NodeKind::Paper => ("box", "#cfe2f3"),
@@ -69,18 +120,6 @@ fn style(kind: NodeKind) -> (&'static str, &'static str) {
         NodeKind::Venue => ("cylinder", "#eeeeee"),
         NodeKind::Subject => ("plaintext", "#ffffff"),
     }
-}
-
-fn attr_text(a: &Attr) -> String {
-    match a {
-        Attr::Str(s) => format!("\"{}\"", escape(s)),
-        other => format!("\"{}\"", other.to_text()),
-    }
-}
-
-fn ident(name: &str) -> String {
-    // Attribute names are ours, but keep them safe identifiers anyway.
-    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' }).collect()
 }
 
 /// Writes `g` as a DOT digraph.
@@ -96,16 +135,14 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
     for ix in g.graph.node_indices() {
         let n = &g.graph[ix];
         let (shape, fill) = style(n.kind);
-        write!(
-            w,
-            "  \"{}\" [label=\"{}\", kind=\"{}\", shape={shape}, fillcolor=\"{fill}\"",
-            escape(&n.id),
-            escape(&n.label),
-            n.kind.as_str()
-        )?;
+        w.write_all(b"  \"")?;
+        write_escaped(w, &n.id)?;
+        w.write_all(b"\" [label=\"")?;
+        write_escaped(w, &n.label)?;
+        write!(w, "\", kind=\"{}\", shape={shape}, fillcolor=\"{fill}\"", n.kind.as_str())?;
         if opts.all_attributes {
             for (k, v) in &n.attrs {
-                write!(w, ", {}={}", ident(k), attr_text(v))?;
+                write_attr(w, k, v)?;
             }
         }
         writeln!(w, "];")?;
@@ -113,7 +150,11 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
     for e in g.graph.edge_references() {
         let (s, t, ed) = (&g.graph[e.source()], &g.graph[e.target()], e.weight());
         let arrow = if ed.kind.is_undirected() { ", dir=none" } else { "" };
-        write!(w, "  \"{}\" -> \"{}\" [kind=\"{}\"{arrow}", escape(&s.id), escape(&t.id), ed.kind.as_str())?;
+        w.write_all(b"  \"")?;
+        write_escaped(w, &s.id)?;
+        w.write_all(b"\" -> \"")?;
+        write_escaped(w, &t.id)?;
+        write!(w, "\" [kind=\"{}\"{arrow}", ed.kind.as_str())?;
         if let Some(Attr::Int(c)) = ed.attrs.get(crate::graph::attr::COUNT) {
             if *c > 1 {
                 write!(w, ", penwidth={}, label=\"{c}\"", 1 + (*c).min(8) / 2)?;
@@ -121,7 +162,7 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
         }
         if opts.all_attributes {
             for (k, v) in &ed.attrs {
-                write!(w, ", {}={}", ident(k), attr_text(v))?;
+                write_attr(w, k, v)?;
             }
         }
         writeln!(w, "];")?;
@@ -136,6 +177,11 @@ mod tests {
     #[test]
     fn escapes_quotes_backslashes_and_breaks() {
         assert_eq!(escape("a \"b\" \\c\nd\u{7}"), "a \\\"b\\\" \\\\c\\nd");
+        for s in ["a \"b\" \\c\nd\u{7}", "", "plain é", "\u{85}x\r\t"] {
+            let mut out = Vec::new();
+            super::write_escaped(&mut out, s).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), escape(s), "{s:?}");
+        }
     }
 
     #[test]

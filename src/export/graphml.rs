@@ -7,6 +7,9 @@
 //! the stable corpus ids; edge ids are `e` + the edge's position, stable for
 //! the same inputs. Text is XML-escaped and characters XML 1.0 forbids are
 //! dropped, so any title yields a well-formed file.
+//!
+//! The writer streams: values are escaped straight into the output (no
+//! per-value strings), so its memory does not grow with the graph.
 
 use crate::graph::{format_float, Attr, CitationGraph};
 use petgraph::visit::EdgeRef;
@@ -25,18 +28,50 @@ pub struct Options {
 pub fn escape(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
-            c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => {}
-            c => out.push(c),
+        match xml_replacement(c) {
+            Some(r) => out.push_str(r),
+            None => out.push(c),
         }
     }
     out
+}
+
+/// The replacement of `c` in XML text, `Some("")` for a dropped character,
+/// `None` to keep it.
+fn xml_replacement(c: char) -> Option<&'static str> {
+    match c {
+        '&' => Some("&amp;"),
+        '<' => Some("&lt;"),
+        '>' => Some("&gt;"),
+        '"' => Some("&quot;"),
+        '\'' => Some("&apos;"),
+        '\t' | '\n' | '\r' => None,
+        c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => Some(""),
+        _ => None,
+    }
+}
+
+/// Writes `s` escaped as [`escape`] does, without building a string.
+pub fn write_escaped(w: &mut dyn Write, s: &str) -> io::Result<()> {
+    let mut start = 0;
+    for (i, c) in s.char_indices() {
+        if let Some(r) = xml_replacement(c) {
+            w.write_all(&s.as_bytes()[start..i])?;
+            w.write_all(r.as_bytes())?;
+            start = i + c.len_utf8();
+        }
+    }
+    w.write_all(&s.as_bytes()[start..])
+}
+
+/// Writes an attribute value as GraphML text (floats with [`format_float`]).
+fn write_value(w: &mut dyn Write, a: &Attr) -> io::Result<()> {
+    match a {
+        Attr::Str(s) => write_escaped(w, s),
+        Attr::Int(i) => write!(w, "{i}"),
+        Attr::Float(f) => w.write_all(format_float(*f).as_bytes()),
+        Attr::Bool(b) => write!(w, "{b}"),
+    }
 }
 
 fn merge_type(types: &mut BTreeMap<String, &'static str>, name: &str, t: &'static str) {
@@ -48,13 +83,6 @@ fn merge_type(types: &mut BTreeMap<String, &'static str>, name: &str, t: &'stati
             }
         })
         .or_insert(t);
-}
-
-fn value_text(a: &Attr) -> String {
-    match a {
-        Attr::Float(f) => format_float(*f),
-        other => other.to_text(),
-    }
 }
 
 /// Writes `g` as GraphML.
@@ -97,36 +125,41 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
         r#"  <graph id="citemap" edgedefault="{}">"#,
         if directed { "directed" } else { "undirected" }
     )?;
-    let data = |w: &mut dyn Write, prefix: &str, k: &str, t: &str, v: &Attr| -> io::Result<()> {
-        let text = if t == "string" { v.to_text() } else { value_text(v) };
-        writeln!(w, r#"      <data key="{prefix}_{}">{}</data>"#, escape(k), escape(&text))
+    let data = |w: &mut dyn Write, prefix: &str, k: &str, v: &Attr| -> io::Result<()> {
+        write!(w, r#"      <data key="{prefix}_"#)?;
+        write_escaped(w, k)?;
+        w.write_all(b"\">")?;
+        write_value(w, v)?;
+        w.write_all(b"</data>\n")
     };
     for ix in g.graph.node_indices() {
         let n = &g.graph[ix];
-        writeln!(w, r#"    <node id="{}">"#, escape(&n.id))?;
+        w.write_all(b"    <node id=\"")?;
+        write_escaped(w, &n.id)?;
+        w.write_all(b"\">\n")?;
         writeln!(w, r#"      <data key="n_kind">{}</data>"#, n.kind.as_str())?;
-        writeln!(w, r#"      <data key="n_label">{}</data>"#, escape(&n.label))?;
+        w.write_all(b"      <data key=\"n_label\">")?;
+        write_escaped(w, &n.label)?;
+        w.write_all(b"</data>\n")?;
         for (k, v) in &n.attrs {
             if keep(k) {
-                data(w, "n", k, node_types[k.as_str()], v)?;
+                data(w, "n", k, v)?;
             }
         }
         writeln!(w, "    </node>")?;
     }
     for e in g.graph.edge_references() {
         let ed = e.weight();
-        writeln!(
-            w,
-            r#"    <edge id="e{}" source="{}" target="{}">"#,
-            e.id().index(),
-            escape(&g.graph[e.source()].id),
-            escape(&g.graph[e.target()].id)
-        )?;
+        write!(w, r#"    <edge id="e{}" source=""#, e.id().index())?;
+        write_escaped(w, &g.graph[e.source()].id)?;
+        w.write_all(b"\" target=\"")?;
+        write_escaped(w, &g.graph[e.target()].id)?;
+        w.write_all(b"\">\n")?;
         writeln!(w, r#"      <data key="e_kind">{}</data>"#, ed.kind.as_str())?;
         writeln!(w, r#"      <data key="e_weight">{}</data>"#, format_float(ed.weight))?;
         for (k, v) in &ed.attrs {
             if keep(k) && k != "weight" {
-                data(w, "e", k, edge_types[k.as_str()], v)?;
+                data(w, "e", k, v)?;
             }
         }
         writeln!(w, "    </edge>")?;
@@ -137,10 +170,15 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
 
 #[cfg(test)]
 mod tests {
-    use super::escape;
+    use super::{escape, write_escaped};
 
     #[test]
     fn escapes_markup_and_drops_forbidden_characters() {
         assert_eq!(escape("<a href=\"x\">&'\u{1}"), "&lt;a href=&quot;x&quot;&gt;&amp;&apos;");
+        for s in ["<a href=\"x\">&'\u{1}", "plain", "", "é\u{FFFE}\u{FFFF}\tz\u{7f}>", "&&"] {
+            let mut out = Vec::new();
+            write_escaped(&mut out, s).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), escape(s), "{s:?}");
+        }
     }
 }

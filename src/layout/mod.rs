@@ -13,8 +13,10 @@
 //! the result does not depend on the number of rayon threads.
 
 mod overlap;
+pub mod select;
 
 pub use overlap::remove_overlaps;
+pub use select::{induced_subgraph, select_drawn};
 
 use crate::graph::{attr, Attr, CitationGraph, EdgeKind};
 use fa2::{FA2Data, FA2Settings};
@@ -225,23 +227,32 @@ pub fn layout(graph: &CitationGraph, opts: &LayoutOptions) -> Positions {
     if n == 1 {
         return vec![(0.0, 0.0)];
     }
-    // Merge parallel and reciprocal edges; BTreeMap keeps the order fixed.
-    let mut pairs: BTreeMap<(usize, usize), f64> = BTreeMap::new();
-    for e in g.edge_references() {
-        let (a, b) = (e.source().index(), e.target().index());
-        if a == b {
-            continue;
+    // Merge parallel and reciprocal edges: a stable sort by pair, summed in
+    // edge order, so the order and the sums are fixed.
+    let mut all: Vec<((usize, usize), f64)> = g
+        .edge_references()
+        .filter(|e| e.source() != e.target())
+        .map(|e| {
+            let (a, b) = (e.source().index(), e.target().index());
+            let w = e.weight().weight;
+            ((a.min(b), a.max(b)), if w.is_finite() && w > 0.0 { w } else { 1.0 })
+        })
+        .collect();
+    all.sort_by_key(|x| x.0);
+    let mut pairs: Vec<((usize, usize), f64)> = Vec::with_capacity(all.len());
+    for (k, w) in all {
+        match pairs.last_mut() {
+            Some(last) if last.0 == k => last.1 += w,
+            _ => pairs.push((k, w)),
         }
-        let w = e.weight().weight;
-        let w = if w.is_finite() && w > 0.0 { w } else { 1.0 };
-        *pairs.entry((a.min(b), a.max(b))).or_insert(0.0) += w;
     }
     // Edges inside a cluster pull harder than edges across clusters.
     let cl = clusters(graph);
     let sep = if opts.cluster_separation.is_finite() { opts.cluster_separation.max(1.0) } else { 1.0 };
     if sep > 1.0 {
         let f = f64::from(sep).sqrt();
-        for (&(a, b), w) in pairs.iter_mut() {
+        for ((a, b), w) in pairs.iter_mut() {
+            let (a, b) = (*a, *b);
             match (cl.get(a).copied().unwrap_or(0), cl.get(b).copied().unwrap_or(0)) {
                 (0, _) | (_, 0) => {}
                 (x, y) if x == y => *w *= f,
@@ -255,7 +266,7 @@ pub fn layout(graph: &CitationGraph, opts: &LayoutOptions) -> Positions {
     for (x, y) in starts {
         data.add_node_with_position(x, y);
     }
-    for (&(a, b), &w) in &pairs {
+    for &((a, b), w) in &pairs {
         // Heavy derived-network weights would otherwise collapse clusters to points.
         data.add_edge_with_weight(a, b, (1.0 + w.ln()).max(0.2) as f32);
     }

@@ -6,6 +6,7 @@ pub mod graphviz;
 pub mod heatmap;
 pub mod labels;
 pub mod metrics;
+pub mod overview;
 pub mod raster;
 pub mod svg;
 pub mod timeline;

@@ -1,0 +1,260 @@
+//! Big-corpus paths: sampled betweenness (deterministic on any thread count,
+//! close to exact, with an honest error bound), PageRank on CSR equal to the
+//! plain power iteration, and `map` on a generated corpus whose full graph is
+//! above the exact-betweenness limit and whose network is above the drawing
+//! limit: the graph files are byte-identical to what citemap wrote before the
+//! scaling work, the picture draws the chosen works, and an overview is drawn.
+
+use citemap::analysis::metrics::{self, Betweenness, BetweennessMethod, MetricsOptions};
+use citemap::analysis::text::SplitMix64;
+use citemap::graph::{Attrs, CitationGraph, Edge, EdgeKind, Node, NodeKind};
+use citemap::model::Corpus;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+use std::process::Command;
+
+/// A seeded random graph: a ring (connected) plus `extra` random chords,
+/// some of them `cites` (directed) and some similarity (undirected).
+fn random_graph(n: usize, extra: usize, seed: u64) -> CitationGraph {
+    let mut g = CitationGraph::new();
+    let ix: Vec<_> = (0..n)
+        .map(|i| {
+            g.add_node(Node {
+                id: format!("W{i:05}"),
+                kind: NodeKind::Paper,
+                label: String::new(),
+                attrs: Attrs::new(),
+                sources: vec![],
+            })
+        })
+        .collect();
+    let mut rng = SplitMix64::new(seed);
+    let edge = |kind, weight| Edge { kind, weight, attrs: Attrs::new(), sources: vec![] };
+    for i in 0..n {
+        g.add_edge(ix[i], ix[(i + 1) % n], edge(EdgeKind::Cites, 1.0));
+    }
+    for k in 0..extra {
+        let (a, b) = (rng.below(n), rng.below(n));
+        let kind = if k % 3 == 0 { EdgeKind::Similarity } else { EdgeKind::Cites };
+        g.add_edge(ix[a], ix[b], edge(kind, 1.0 + (k % 5) as f64));
+    }
+    g
+}
+
+#[test]
+fn sampled_betweenness_is_deterministic_on_any_thread_count_and_close_to_exact() {
+    let g = random_graph(400, 500, 11);
+    let n = g.node_count();
+    let exact = metrics::compute(&g, &Corpus::default(), &MetricsOptions::default());
+    assert_eq!(exact.betweenness_info.method, BetweennessMethod::Exact);
+    let forced =
+        MetricsOptions { betweenness: Betweenness::Sampled, samples: 200, seed: 5, ..Default::default() };
+    let run = |threads: usize| {
+        rayon::ThreadPoolBuilder::new()
+            .num_threads(threads)
+            .build()
+            .unwrap()
+            .install(|| metrics::compute(&g, &Corpus::default(), &forced))
+    };
+    let one = run(1);
+    for threads in [2, 3, 8] {
+        assert_eq!(one, run(threads), "{threads} threads");
+    }
+    let info = &one.betweenness_info;
+    assert_eq!(info.method, BetweennessMethod::Sampled);
+    assert_eq!((info.nodes, info.sources, info.seed), (n, 200, Some(5)));
+    let bound = info.error_bound.unwrap();
+    assert!(bound > 0.0 && bound < 1.0, "{bound}");
+    // Within the stated bound on normalised betweenness, and in practice much
+    // closer: the ranking of the most central nodes agrees.
+    let norm = 2.0 / ((n - 1) as f64 * (n - 2) as f64);
+    let worst = exact
+        .betweenness
+        .iter()
+        .zip(&one.betweenness)
+        .map(|(e, s)| ((e - s) * norm).abs())
+        .fold(0.0, f64::max);
+    assert!(worst <= bound, "error {worst} above the bound {bound}");
+    assert!((info.error_bound_raw.unwrap() * norm - bound).abs() < 1e-12);
+    let total_e: f64 = exact.betweenness.iter().sum();
+    let total_s: f64 = one.betweenness.iter().sum();
+    assert!((total_s / total_e - 1.0).abs() < 0.1, "{total_s} vs {total_e}");
+    let top = |v: &[f64]| {
+        let mut i: Vec<usize> = (0..v.len()).collect();
+        i.sort_by(|&a, &b| v[b].total_cmp(&v[a]).then(a.cmp(&b)));
+        i.truncate(20);
+        i
+    };
+    let (te, ts) = (top(&exact.betweenness), top(&one.betweenness));
+    let common = te.iter().filter(|i| ts.contains(i)).count();
+    assert!(common >= 14, "only {common} of the top 20 agree");
+    // A sample as large as the graph is the exact computation.
+    let all = MetricsOptions { betweenness: Betweenness::Sampled, samples: n, ..Default::default() };
+    let m = metrics::compute(&g, &Corpus::default(), &all);
+    assert_eq!(m.betweenness, exact.betweenness);
+    assert_eq!(m.betweenness_info.method, BetweennessMethod::Exact);
+    // Auto samples above the limit; off leaves betweenness out.
+    let auto = MetricsOptions { exact_limit: 100, samples: 200, seed: 5, ..Default::default() };
+    assert_eq!(metrics::compute(&g, &Corpus::default(), &auto).betweenness, one.betweenness);
+    let off = MetricsOptions { betweenness: Betweenness::Off, ..Default::default() };
+    let m = metrics::compute(&g, &Corpus::default(), &off);
+    assert!(m.betweenness.is_empty());
+    assert_eq!(m.betweenness_info.method, BetweennessMethod::Off);
+    assert_eq!(m.pagerank, exact.pagerank);
+}
+
+#[test]
+fn sample_size_follows_the_budget() {
+    assert_eq!(metrics::sample_size(256, 2_000_000_000, 100_000), 256);
+    // 16M adjacency entries: 2e9 / 32M = 62 sources.
+    assert_eq!(metrics::sample_size(256, 2_000_000_000, 16_000_000), 62);
+    assert_eq!(metrics::sample_size(256, 1, 16_000_000), 32);
+    assert_eq!(metrics::sample_size(10, 1, 16_000_000), 10);
+    assert_eq!(metrics::sample_size(0, 1, 0), 1);
+}
+
+#[test]
+fn error_bound_shrinks_with_the_sample() {
+    let (a, _) = metrics::sampled_error_bound(100_000, 256, 0.95);
+    let (b, _) = metrics::sampled_error_bound(100_000, 1024, 0.95);
+    assert!((a / b - 2.0).abs() < 1e-9, "{a} {b}");
+    // sqrt(ln(2n/alpha)/(2k)) * n/(n-1) for n = 100,000, k = 256, alpha = 0.05.
+    let expected = ((2.0f64 * 100_000.0 / 0.05).ln() / 512.0).sqrt() * 100_000.0 / 99_999.0;
+    assert!((a - expected).abs() < 1e-12);
+}
+
+/// PageRank as it was computed before CSR: a vector of out-lists.
+fn pagerank_lists(g: &CitationGraph, damping: f64, iterations: usize) -> Vec<f64> {
+    let n = g.node_count();
+    let mut out: Vec<Vec<(usize, f64)>> = vec![Vec::new(); n];
+    for e in g.graph.raw_edges() {
+        let w = e.weight.weight;
+        if !(w.is_finite() && w > 0.0) {
+            continue;
+        }
+        let (a, b) = (e.source().index(), e.target().index());
+        out[a].push((b, w));
+        if e.weight.kind.is_undirected() {
+            out[b].push((a, w));
+        }
+    }
+    let total: Vec<f64> = out.iter().map(|l| l.iter().map(|x| x.1).sum()).collect();
+    let nf = n as f64;
+    let mut rank = vec![1.0 / nf; n];
+    let mut next = vec![0.0; n];
+    for _ in 0..iterations {
+        let dangling: f64 = (0..n).filter(|&i| total[i] <= 0.0).map(|i| rank[i]).sum();
+        let base = (1.0 - damping) / nf + damping * dangling / nf;
+        next.iter_mut().for_each(|x| *x = base);
+        for i in 0..n {
+            if total[i] > 0.0 {
+                let share = damping * rank[i] / total[i];
+                for &(j, w) in &out[i] {
+                    next[j] += share * w;
+                }
+            }
+        }
+        std::mem::swap(&mut rank, &mut next);
+    }
+    rank
+}
+
+#[test]
+fn pagerank_on_csr_is_bit_identical_to_the_list_version() {
+    for seed in [1, 2, 3] {
+        let g = random_graph(300, 900, seed);
+        assert_eq!(metrics::pagerank(&g, 0.85, 100), pagerank_lists(&g, 0.85, 100));
+    }
+}
+
+fn sha(path: &std::path::Path) -> String {
+    let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// `graph.dot` and `graph.graphml` of `gen_corpus.py --n 300 --seed 7`,
+/// mapped as `works.jsonl` from its own folder, as written by citemap before
+/// the scaling work (commit 80a35c0). Its full graph has 5,120 nodes, above
+/// the exact-betweenness limit, so the sampled path is covered too. A change
+/// that alters the graph on purpose (new attributes, different merges) updates
+/// these with `sha256sum` of the files this test's command writes, and says
+/// so in the CHANGELOG.
+const BEFORE_DOT: &str = "e3a9c6dc51a4f40ee471658b04486ec8a45e64b440b4d19c257f60773adad0f1";
+const BEFORE_GRAPHML: &str = "2a6487445d8db1a10ba6fb094e66a0fedf0809e6f5648c8ea4aa7f7e6021583f";
+
+#[test]
+fn generated_corpus_graph_is_unchanged_and_big_pictures_draw_a_selection() {
+    let tmp = tempfile::tempdir().unwrap();
+    let gen = Command::new("python3")
+        .arg(std::fs::canonicalize("../shared/bench/gen_corpus.py").expect("../shared/bench/gen_corpus.py"))
+        .args(["--n", "300", "--seed", "7", "--formats", "jsonl", "--out"])
+        .arg(tmp.path())
+        .output()
+        .expect("python3 runs");
+    assert!(gen.status.success(), "{}", String::from_utf8_lossy(&gen.stderr));
+    std::fs::write(tmp.path().join("big.toml"), "[map]\nmax_drawn = 200\n").unwrap();
+    let o = Command::new(env!("CARGO_BIN_EXE_citemap"))
+        .current_dir(tmp.path())
+        .env_remove("SOURCE_DATE_EPOCH")
+        .args(["-q", "--config", "big.toml", "map", "works.jsonl", "--out", "out", "--date", "2026-01-01"])
+        .args(["--format", "dot,graphml,svg"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "map failed: {}", String::from_utf8_lossy(&o.stderr));
+    let out = tmp.path().join("out");
+    assert_eq!(sha(&out.join("graph.dot")), BEFORE_DOT, "graph.dot changed (see BEFORE_DOT)");
+    assert_eq!(sha(&out.join("graph.graphml")), BEFORE_GRAPHML, "graph.graphml changed (see BEFORE_GRAPHML)");
+    let s: Value = serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
+    assert_eq!(s["drawn"]["works"], 200);
+    let of = s["drawn"]["of"].as_u64().unwrap();
+    assert!(of > 200 && of <= s["counts"]["works"].as_u64().unwrap(), "{of}");
+    assert_eq!(s["settings"]["map"]["max_drawn"], 200);
+    let bc = &s["betweenness"];
+    assert_eq!(bc["graph"]["method"], "sampled", "{bc}");
+    assert_eq!(bc["graph"]["sources"], 256);
+    assert!(bc["graph"]["error_bound"].as_f64().unwrap() > 0.0);
+    assert_eq!(bc["network"]["method"], "exact");
+    let outputs: Vec<&str> = s["outputs"].as_array().unwrap().iter().filter_map(Value::as_str).collect();
+    assert_eq!(outputs, ["graph.dot", "graph.graphml", "map.svg", "overview.svg", "summary.json"]);
+    let map = std::fs::read_to_string(out.join("map.svg")).unwrap();
+    assert!(map.contains("200 drawn: the most cited of each cluster"));
+    let overview = std::fs::read_to_string(out.join("overview.svg")).unwrap();
+    let clusters = s["clusters"].as_array().unwrap().len();
+    assert_eq!(overview.matches("<circle").count(), clusters.min(60));
+}
+
+#[test]
+fn coupling_rows_give_the_same_network_on_any_thread_count() {
+    use citemap::analysis::network::{self, NetworkKind, NetworkOptions};
+    let tmp = tempfile::tempdir().unwrap();
+    let gen = Command::new("python3")
+        .arg(std::fs::canonicalize("../shared/bench/gen_corpus.py").expect("../shared/bench/gen_corpus.py"))
+        .args(["--n", "300", "--seed", "3", "--formats", "jsonl", "--out"])
+        .arg(tmp.path())
+        .output()
+        .expect("python3 runs");
+    assert!(gen.status.success(), "{}", String::from_utf8_lossy(&gen.stderr));
+    let bytes = std::fs::read(tmp.path().join("works.jsonl")).unwrap();
+    let (_, parsed) = citemap::ingest::read("works.jsonl", &bytes, &Default::default());
+    let corpus = citemap::resolve::resolve(&parsed.records, &Default::default());
+    // More than one block of 2,048 rows.
+    assert!(corpus.works.len() > 4096, "{}", corpus.works.len());
+    for kind in [NetworkKind::Coupling, NetworkKind::Cocitation] {
+        let opts = NetworkOptions { kind, max_neighbours: Some(5), ..Default::default() };
+        let edges = |threads: usize| {
+            let g = rayon::ThreadPoolBuilder::new()
+                .num_threads(threads)
+                .build()
+                .unwrap()
+                .install(|| network::build(&corpus, &opts));
+            let mut out = Vec::new();
+            citemap::export::graphml::write(&g, &mut out, &Default::default()).unwrap();
+            (g.edge_count(), out)
+        };
+        let one = edges(1);
+        assert!(one.0 > 500, "{kind:?}: {} edges", one.0);
+        for threads in [2, 4] {
+            assert!(edges(threads) == one, "{kind:?} differs on {threads} threads");
+        }
+    }
+}
