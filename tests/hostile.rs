@@ -625,14 +625,18 @@ fn no_controls(bytes: &[u8]) -> bool {
 fn csv_cells_starting_with_formula_characters_get_a_quote_unless_raw_csv() {
     let t = tempfile::tempdir().expect("tempdir");
     hostile_store(t.path());
-    let o = run(t.path(), &["-q", "--store", "s.db", "export", "-f", "csv", "--graph", "full", "--out", "g.csv"]);
+    let o =
+        run(t.path(), &["-q", "--store", "s.db", "export", "-f", "csv", "--graph", "full", "--out", "g.csv"]);
     assert!(o.status.success(), "{}", text(&o));
     let nodes = std::fs::read(t.path().join("g_nodes.csv")).expect("nodes");
     assert!(no_controls(&nodes), "control bytes in CSV");
     let s = String::from_utf8_lossy(&nodes);
     assert!(s.contains("\"'=HYPERLINK("), "{s}");
     assert!(!s.contains(",=") && !s.contains(",\"=") && !s.contains(",@") && !s.contains(",-M"), "{s}");
-    let o = run(t.path(), &["-q", "--store", "s.db", "export", "-f", "csv", "--graph", "full", "--out", "raw.csv", "--raw-csv"]);
+    let o = run(
+        t.path(),
+        &["-q", "--store", "s.db", "export", "-f", "csv", "--graph", "full", "--out", "raw.csv", "--raw-csv"],
+    );
     assert!(o.status.success());
     let raw = std::fs::read_to_string(t.path().join("raw_nodes.csv")).expect("raw");
     assert!(raw.contains("\"=HYPERLINK(") && !raw.contains("'=HYPERLINK"), "{raw}");

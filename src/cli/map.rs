@@ -345,7 +345,7 @@ fn write_map(
         config_file: ctx.config_path.as_ref().map(|p| p.to_string_lossy().replace('\\', "/")),
         settings: settings_view(&ctx.config),
         inputs: inputs.iter().map(|i| &i.report).collect(),
-        counts: counts(&records, &corpus, g),
+        counts: counts(records, &corpus, g),
         dedup: &corpus.dedup,
         conflicts,
         warnings,
