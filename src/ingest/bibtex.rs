@@ -63,7 +63,14 @@ struct Scanner<'a> {
     bytes: &'a [u8],
     pos: usize,
     end: usize,
+    /// Where a brace group first went deeper than [`MAX_BRACE_DEPTH`].
+    too_deep: Option<usize>,
 }
+
+/// Brace nesting the scanner reports: deeper groups are read (the scanner
+/// keeps no stack) but their braces are markup no reference needs, so a
+/// warning says the value was flattened.
+const MAX_BRACE_DEPTH: usize = 200;
 
 #[derive(Debug)]
 struct Fault {
@@ -97,7 +104,12 @@ impl<'a> Scanner<'a> {
         while let Some(b) = self.peek() {
             match b {
                 b'\\' => self.pos += 1,
-                b'{' => depth += 1,
+                b'{' => {
+                    depth += 1;
+                    if depth > MAX_BRACE_DEPTH && self.too_deep.is_none() {
+                        self.too_deep = Some(self.pos);
+                    }
+                }
                 b'}' => {
                     depth -= 1;
                     if depth == 0 {
@@ -249,7 +261,7 @@ fn split_entries(input: &str, src: &str, li: &LineIndex, diags: &mut Vec<Diagnos
     let mut out = Vec::new();
     let mut pos = 0;
     while let Some(at) = src.get(pos..).and_then(|s| s.find('@')).map(|i| pos + i) {
-        let mut sc = Scanner { src, bytes: src.as_bytes(), pos: at + 1, end: src.len() };
+        let mut sc = Scanner { src, bytes: src.as_bytes(), pos: at + 1, end: src.len(), too_deep: None };
         let kind = sc.ident().to_ascii_lowercase();
         sc.skip_ws();
         let close = match sc.peek() {
@@ -273,12 +285,24 @@ fn split_entries(input: &str, src: &str, li: &LineIndex, diags: &mut Vec<Diagnos
         }
         let body_start = sc.pos;
         let mut entry = RawEntry { kind: kind.clone(), key: String::new(), offset: at, fields: Vec::new() };
-        match entry_body(&mut sc, close, &mut entry, &macros) {
+        let outcome = entry_body(&mut sc, close, &mut entry, &macros);
+        if let Some(deep) = sc.too_deep {
+            let key = (!entry.key.is_empty()).then(|| entry.key.clone());
+            diags.push(Diagnostic::warning(
+                Provenance::new(input, li.line_of(deep), key),
+                format!(
+                    "braces nested deeper than {MAX_BRACE_DEPTH} levels at line {}: the value is kept with its nesting flattened",
+                    li.line_of(deep)
+                ),
+            ));
+        }
+        match outcome {
             Ok(()) => pos = sc.pos,
             Err(fault) => {
                 // Keep what was read up to the next entry, then resume there.
                 let boundary = next_entry_start(src, at).unwrap_or(src.len());
-                let mut retry = Scanner { src, bytes: src.as_bytes(), pos: body_start, end: boundary };
+                let mut retry =
+                    Scanner { src, bytes: src.as_bytes(), pos: body_start, end: boundary, too_deep: None };
                 entry = RawEntry { kind: kind.clone(), key: String::new(), offset: at, fields: Vec::new() };
                 let err = entry_body(&mut retry, close, &mut entry, &macros).err();
                 let fault = if fault.pos <= boundary { fault } else { err.unwrap_or(fault) };
@@ -922,5 +946,23 @@ Year = {2021},\nCited-References = {Smith J, 2001, J X, V1, P2.\n   Doe A, 2002,
         assert!(!isbn(&p.records[0]));
         assert!(isbn(&p.records[1]));
         assert!(p.diagnostics.iter().any(|d| d.message.contains("containing book")));
+    }
+
+    #[test]
+    fn braces_nested_deeper_than_the_bound_are_reported() {
+        let deep = format!(
+            "@article{{k1,\n  title = {{Deep {}x{}}},\n  year = {{2020}}\n}}\n@article{{k2, title = {{Fine}}}}\n",
+            "{".repeat(300),
+            "}".repeat(300)
+        );
+        let p = parse("deep.bib", &deep);
+        assert_eq!(p.records.len(), 2);
+        let d = p.diagnostics.iter().find(|d| d.message.contains("nested deeper than 200")).expect("warning");
+        assert_eq!(d.at.line, 2);
+        assert_eq!(d.at.record.as_deref(), Some("k1"));
+        assert!(!p
+            .diagnostics
+            .iter()
+            .any(|d| d.message.contains("nested deeper") && d.at.record.as_deref() == Some("k2")));
     }
 }
