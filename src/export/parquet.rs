@@ -210,12 +210,17 @@ const NODE_FIXED: [&str; 3] = ["id", attr::KIND, attr::LABEL];
 /// Edge columns that attributes may not shadow.
 const EDGE_FIXED: [&str; 4] = ["source", "target", attr::KIND, attr::WEIGHT];
 
+/// False for `sources` when the options leave it out.
+fn kept(opts: &Options, k: &str) -> bool {
+    !opts.without_sources || k != attr::SOURCES
+}
+
 /// Writes the nodes table of `g` to `w`.
 ///
 /// # Errors
 /// IO failures of `w`, reported by the Parquet library.
 pub fn write_nodes<W: Write + Send>(g: &CitationGraph, w: W, opts: &Options) -> Result<(), Error> {
-    let keep = |k: &str| !(opts.without_sources && k == attr::SOURCES) && !NODE_FIXED.contains(&k);
+    let keep = |k: &str| !NODE_FIXED.contains(&k) && kept(opts, k);
     let rows: Vec<&Node> = g.graph.node_weights().collect();
     let mut types = BTreeMap::new();
     collect_types(&mut types, rows.iter().flat_map(|n| n.attrs.iter()), &keep);
@@ -238,7 +243,7 @@ type EdgeRow<'g> = (&'g str, &'g str, &'g Edge);
 /// # Errors
 /// IO failures of `w`, reported by the Parquet library.
 pub fn write_edges<W: Write + Send>(g: &CitationGraph, w: W, opts: &Options) -> Result<(), Error> {
-    let keep = |k: &str| !(opts.without_sources && k == attr::SOURCES) && !EDGE_FIXED.contains(&k);
+    let keep = |k: &str| !EDGE_FIXED.contains(&k) && kept(opts, k);
     let rows: Vec<EdgeRow<'_>> = g
         .graph
         .edge_references()
