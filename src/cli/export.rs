@@ -6,9 +6,10 @@
 //! and metrics, so every tool opens the same map. `--graph full` writes the
 //! typed graph instead (works, people, organisations, venues, subjects and
 //! every edge kind). `parquet` writes the same graph as two tables
-//! (`nodes.parquet`, `edges.parquet`) for DuckDB and Spark. Record formats (ris, csl-json) write the deduplicated
-//! corpus for reference managers and screening tools; with `--with-cited`,
-//! each cited-only work names the papers it was cited by (`N1` / `note`).
+//! (`nodes.parquet`, `edges.parquet`) for DuckDB and Spark. Record formats
+//! (ris, csl-json) write the deduplicated corpus for reference managers and
+//! screening tools; with `--with-cited`, each cited-only work names the
+//! papers it was cited by (`N1` / `note`).
 
 use super::analyse::{analyse, default_cluster_args};
 use super::commands::{load_corpus, run_date};
