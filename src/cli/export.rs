@@ -5,9 +5,11 @@
 //! works with their clusters, cluster names, sizes (citations), positions
 //! and metrics, so every tool opens the same map. `--graph full` writes the
 //! typed graph instead (works, people, organisations, venues, subjects and
-//! every edge kind). Record formats (ris, csl-json) write the deduplicated
-//! corpus for reference managers and screening tools; with `--with-cited`,
-//! each cited-only work names the papers it was cited by (`N1` / `note`).
+//! every edge kind). `parquet` writes the same graph as two tables
+//! (`nodes.parquet`, `edges.parquet`) for DuckDB and Spark. Record formats
+//! (ris, csl-json) write the deduplicated corpus for reference managers and
+//! screening tools; with `--with-cited`, each cited-only work names the
+//! papers it was cited by (`N1` / `note`).
 
 use super::analyse::{analyse, default_cluster_args};
 use super::commands::{load_corpus, run_date};
@@ -23,7 +25,9 @@ use std::process::ExitCode;
 /// Arguments of `export`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// dot, graphml, gexf, vosviewer, vosviewer-txt, pajek, csv, json, html, svg, png, ris, csl-json.
+    /// dot, graphml, gexf, vosviewer, vosviewer-txt, pajek, csv, json, html, svg, png, ris, csl-json,
+    /// parquet (`--out DIR`: DIR/nodes.parquet + DIR/edges.parquet; `--out X.parquet`:
+    /// X_nodes.parquet + X_edges.parquet).
     #[arg(long, short)]
     format: String,
     /// Output file (some formats write sibling files with the same stem; `-`:
@@ -94,6 +98,9 @@ fn write(args: &Args, ctx: &Ctx, corpus: &citemap::model::Corpus) -> Result<Vec<
                 GraphChoice::Map => (&an.network, "works"),
                 GraphChoice::Full => (&an.graph, "nodes"),
             };
+            if args.format == "parquet" {
+                return write_parquet(&args.out, g);
+            }
             let ra = RenderArgs {
                 output: args.out.clone(),
                 format: Some(args.format.clone()),
@@ -109,4 +116,32 @@ fn write(args: &Args, ctx: &Ctx, corpus: &citemap::model::Corpus) -> Result<Vec<
             super::render::run(&ra, g)?
         }
     })
+}
+
+/// parquet: the nodes and edges tables, in the folder `out` (created when
+/// absent) as `nodes.parquet` + `edges.parquet`, or beside it as
+/// `<stem>_nodes.parquet` + `<stem>_edges.parquet` when `out` ends in `.parquet`.
+fn write_parquet(out: &std::path::Path, g: &citemap::graph::CitationGraph) -> Result<Vec<PathBuf>> {
+    if out.as_os_str() == "-" {
+        bail!("parquet writes two files: give --out a folder, not -");
+    }
+    let (nodes, edges) = if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet")) {
+        let stem = out.file_stem().and_then(|s| s.to_str()).unwrap_or("graph");
+        (
+            out.with_file_name(format!("{stem}_nodes.parquet")),
+            out.with_file_name(format!("{stem}_edges.parquet")),
+        )
+    } else {
+        (out.join("nodes.parquet"), out.join("edges.parquet"))
+    };
+    let opts = export::parquet::Options::default();
+    // The Parquet writer needs a `Send` sink: each table is built in memory
+    // (compressed, smaller than the graph), then written atomically.
+    let mut buf = Vec::new();
+    export::parquet::write_nodes(g, &mut buf, &opts)?;
+    write_atomic(&nodes, |w| std::io::Write::write_all(w, &buf))?;
+    buf.clear();
+    export::parquet::write_edges(g, &mut buf, &opts)?;
+    write_atomic(&edges, |w| std::io::Write::write_all(w, &buf))?;
+    Ok(vec![nodes, edges])
 }

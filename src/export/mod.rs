@@ -12,6 +12,7 @@ pub mod html;
 pub mod json;
 pub mod overlap;
 pub mod pajek;
+pub mod parquet;
 pub mod records;
 pub mod ris;
 pub mod vosviewer;
