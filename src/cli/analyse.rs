@@ -31,7 +31,7 @@ pub struct Analysed {
 /// Default clustering settings.
 pub fn default_cluster_args() -> ClustersArgs {
     ClustersArgs {
-        quality: "modularity".into(),
+        quality: citemap::analysis::cluster::Quality::Modularity,
         resolution: 1.0,
         seed: 42,
         iterations: 50,

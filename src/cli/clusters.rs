@@ -1,7 +1,7 @@
 //! `citemap clusters`: Leiden clustering of a derived network, cluster names,
 //! and a table (or JSON) of the clusters.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use citemap::analysis::cluster::{self, ClusterOptions, Partition, Quality};
 use citemap::analysis::naming::{self, ClusterSummary, NamingOptions};
 use citemap::graph::{format_float, CitationGraph};
@@ -11,9 +11,9 @@ use std::io::Write;
 /// Arguments of `citemap clusters` (plus the network arguments).
 #[derive(Clone, Debug, clap::Args)]
 pub struct ClustersArgs {
-    /// Quality function: modularity or cpm.
-    #[arg(long, default_value = "modularity")]
-    pub quality: String,
+    /// Quality function.
+    #[arg(long, value_enum, ignore_case = true, default_value_t = Quality::Modularity)]
+    pub quality: Quality,
     /// Resolution (higher: more, smaller clusters).
     #[arg(long, default_value_t = 1.0)]
     pub resolution: f64,
@@ -51,13 +51,8 @@ pub fn run(
     full: Option<&mut CitationGraph>,
     out: &mut dyn Write,
 ) -> Result<Clusters> {
-    let quality = match args.quality.to_lowercase().as_str() {
-        "modularity" => Quality::Modularity,
-        "cpm" => Quality::Cpm,
-        q => bail!("unknown quality {q:?} (modularity or cpm)"),
-    };
     let opts = ClusterOptions {
-        quality,
+        quality: args.quality,
         resolution: args.resolution,
         seed: args.seed,
         iterations: args.iterations,

@@ -10,10 +10,9 @@ use std::io::Write;
 /// Arguments of `citemap network`.
 #[derive(Clone, Debug, clap::Args)]
 pub struct NetworkArgs {
-    /// citation, cocitation, coupling, coauthor, subject, similarity, hybrid
-    /// (default: chosen from what the corpus contains).
-    #[arg(long)]
-    pub kind: Option<String>,
+    /// Network kind (default: chosen from what the corpus contains).
+    #[arg(long, value_enum, ignore_case = true)]
+    pub kind: Option<NetworkKind>,
     /// Fractional counting (1/(k-1) per shared item) instead of full counting.
     #[arg(long)]
     pub fractional: bool,
@@ -93,11 +92,8 @@ pub fn options(args: &NetworkArgs, corpus: &Corpus) -> Result<(NetworkOptions, O
     let mut o = NetworkOptions::default();
     let mut note = None;
     let mut min_cited_by = None;
-    match &args.kind {
-        Some(k) => {
-            let Some(kind) = NetworkKind::parse(k) else { bail!("unknown network kind {k:?}") };
-            o.kind = kind;
-        }
+    match args.kind {
+        Some(kind) => o.kind = kind,
         None => {
             let d = network::default_kind(corpus);
             o.kind = d.kind;
