@@ -354,7 +354,7 @@ fn write_map(
         conflicts,
         warnings,
         skipped,
-        network: an.network_note.clone(),
+        network: an.network_note(),
         betweenness: (an.graph_betweenness.method != BetweennessMethod::Exact
             || an.network_betweenness.method != BetweennessMethod::Exact)
             .then(|| {
@@ -426,7 +426,7 @@ fn write_map(
                 println!("{}", citemap::text_safety::strip_controls(&line));
             }
         }
-        println!("{}", an.network_note);
+        println!("{}", an.network_note());
         for c in &summary.clusters {
             println!("cluster {}: {} ({} works)", c.cluster, c.name, c.size);
         }
