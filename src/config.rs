@@ -270,6 +270,11 @@ impl Default for ServiceConfig {
     }
 }
 
+/// The documented default configuration (the repository's `config.toml`,
+/// which a test keeps equal to [`Config::default`]); `citemap config
+/// --defaults` prints it.
+pub const DEFAULT_TOML: &str = include_str!("../config.toml");
+
 impl Config {
     /// Parses a configuration; missing keys take their defaults.
     pub fn from_toml(text: &str) -> Result<Config, Error> {

@@ -8,6 +8,7 @@ mod analyse;
 mod chase;
 mod clusters;
 mod commands;
+mod config;
 mod dedup;
 mod enrich;
 mod export;
@@ -80,6 +81,8 @@ enum Command {
     Enrich(enrich::Args),
     /// Citation chasing from seed works, backward and forward (online).
     Chase(chase::Args),
+    /// Print the effective configuration, or the defaults (`--defaults`).
+    Config(config::Args),
 }
 
 /// Global settings every subcommand receives.
@@ -130,6 +133,16 @@ pub fn main() -> ExitCode {
         default_hook(info);
     }));
     let cli = Cli::parse();
+    // The defaults need no configuration file (a broken one is what they help fix).
+    if let Command::Config(config::Args { defaults: true }) = &cli.command {
+        return match config::print_defaults() {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let (config, config_path) = match load_config(&cli) {
         Ok(c) => c,
         Err(e) => {
@@ -154,6 +167,7 @@ pub fn main() -> ExitCode {
         Command::DedupReport(a) => dedup::run(a, &ctx),
         Command::Enrich(a) => enrich::run(a, &ctx),
         Command::Chase(a) => chase::run(a, &ctx),
+        Command::Config(a) => config::run(a, &ctx),
     };
     match result {
         Ok(code) => code,
