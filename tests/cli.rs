@@ -115,3 +115,35 @@ fn choices_ignore_case_and_aliases_still_parse() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     assert!(said.contains("network: cocitation"), "{said}");
 }
+
+#[test]
+fn completions_and_man_page_come_from_the_clap_definition() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let run = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_citemap"))
+            .current_dir(dir.path())
+            .args(args)
+            .output()
+            .expect("citemap runs");
+        assert!(o.status.success(), "{args:?}: {}", String::from_utf8_lossy(&o.stderr));
+        String::from_utf8(o.stdout).expect("UTF-8")
+    };
+    // A broken config.toml does not stop them.
+    std::fs::write(dir.path().join("config.toml"), "not toml [").expect("write");
+    let bash = run(&["completions", "bash"]);
+    assert!(bash.contains("_citemap()"), "{bash}");
+    for word in ["export", "dedup-report", "--format", "--engine"] {
+        assert!(bash.contains(word), "{word} missing from the bash completions");
+    }
+    // Closed choices are completed with the enum's names.
+    for name in names::<citemap::export::Format>() {
+        assert!(bash.contains(&name), "{name} missing from the bash completions");
+    }
+    let fish = run(&["completions", "FISH"]);
+    assert!(fish.contains("complete -c citemap"), "{fish}");
+    let man = run(&["man"]);
+    assert!(man.starts_with(".ie") || man.contains(".TH citemap"), "{}", &man[..man.len().min(300)]);
+    assert!(man.contains(".TH citemap") && man.contains("dedup\\-report"), "{man}");
+    let o = Command::new(env!("CARGO_BIN_EXE_citemap")).args(["completions", "tcsh"]).output().expect("runs");
+    assert_eq!(o.status.code(), Some(2));
+}

@@ -8,6 +8,7 @@ mod analyse;
 mod chase;
 mod clusters;
 mod commands;
+mod completions;
 mod config;
 mod dedup;
 mod enrich;
@@ -83,6 +84,10 @@ enum Command {
     Chase(chase::Args),
     /// Print the effective configuration, or the defaults (`--defaults`).
     Config(config::Args),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions(completions::Args),
+    /// Print the man page (roff).
+    Man,
 }
 
 /// Global settings every subcommand receives.
@@ -133,9 +138,15 @@ pub fn main() -> ExitCode {
         default_hook(info);
     }));
     let cli = Cli::parse();
-    // The defaults need no configuration file (a broken one is what they help fix).
-    if let Command::Config(config::Args { defaults: true }) = &cli.command {
-        return match config::print_defaults() {
+    // These need no configuration file (a broken one is what the defaults help fix).
+    let early = match &cli.command {
+        Command::Config(config::Args { defaults: true }) => Some(config::print_defaults()),
+        Command::Completions(a) => Some(completions::completions(a)),
+        Command::Man => Some(completions::man()),
+        _ => None,
+    };
+    if let Some(result) = early {
+        return match result {
             Ok(code) => code,
             Err(e) => {
                 eprintln!("error: {e:#}");
@@ -168,6 +179,9 @@ pub fn main() -> ExitCode {
         Command::Enrich(a) => enrich::run(a, &ctx),
         Command::Chase(a) => chase::run(a, &ctx),
         Command::Config(a) => config::run(a, &ctx),
+        // Answered above, before the configuration is read.
+        Command::Completions(a) => completions::completions(a),
+        Command::Man => completions::man(),
     };
     match result {
         Ok(code) => code,
