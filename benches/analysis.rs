@@ -265,6 +265,11 @@ fn main() {
         let mopts = metrics::MetricsOptions { samples: 64, ..Default::default() };
         let m = stage("metrics all (bc k=64)", || metrics::compute(&cit, &corpus, &mopts));
         println!("    betweenness sampled: {}", m.betweenness_sampled);
+        // The whole analysis `map` runs, through the library call the CLI uses.
+        let an = stage("pipeline::analyse (map defaults)", || {
+            citemap::pipeline::analyse(&corpus, &citemap::pipeline::AnalysisOptions::default())
+        });
+        println!("    {}; {} clusters", an.network_note(), an.clusters.summaries.len());
         let dir = std::path::Path::new(path).parent().unwrap_or(std::path::Path::new("."));
         let edges = cluster::undirected_edges(&cit);
         let written = std::fs::File::create(dir.join("citation_edges.tsv")).and_then(|f| {

@@ -141,7 +141,7 @@ impl GraphConfig {
 #[serde(default, deny_unknown_fields)]
 pub struct MapConfig {
     /// Files written next to `summary.json`: any of `dot`, `graphml` (graph.*), `svg`, `png` (map.*).
-    pub formats: Vec<String>,
+    pub formats: Vec<MapFormat>,
     /// Most works laid out and drawn on `map.svg`/`map.png`; above it, the
     /// most cited works of each cluster (every cluster shown) and an
     /// `overview.svg`/`overview.png` with one disc per cluster. 0: no limit.
@@ -151,8 +151,34 @@ pub struct MapConfig {
 impl Default for MapConfig {
     fn default() -> Self {
         MapConfig {
-            formats: vec!["dot".into(), "graphml".into(), "svg".into(), "png".into()],
+            formats: vec![MapFormat::Dot, MapFormat::Graphml, MapFormat::Svg, MapFormat::Png],
             max_drawn: 1500,
+        }
+    }
+}
+
+/// A file `citemap map` writes (`map.formats`, `map --format`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
+#[serde(rename_all = "lowercase")]
+pub enum MapFormat {
+    /// `graph.dot`.
+    Dot,
+    /// `graph.graphml`.
+    Graphml,
+    /// `map.svg` (and `overview.svg` for big maps).
+    Svg,
+    /// `map.png` (and `overview.png` for big maps).
+    Png,
+}
+
+impl MapFormat {
+    /// The lowercase name, also the file extension.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MapFormat::Dot => "dot",
+            MapFormat::Graphml => "graphml",
+            MapFormat::Svg => "svg",
+            MapFormat::Png => "png",
         }
     }
 }
@@ -243,6 +269,11 @@ impl Default for ServiceConfig {
         ServiceConfig { base_url: String::new(), rate: 1.0, concurrency: 1, api_key: String::new() }
     }
 }
+
+/// The documented default configuration (the repository's `config.toml`,
+/// which a test keeps equal to [`Config::default`]); `citemap config
+/// --defaults` prints it.
+pub const DEFAULT_TOML: &str = include_str!("../config.toml");
 
 impl Config {
     /// Parses a configuration; missing keys take their defaults.

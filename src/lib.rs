@@ -41,6 +41,7 @@ pub mod graph;
 pub mod ingest;
 pub mod layout;
 pub mod model;
+pub mod pipeline;
 pub mod render;
 pub mod resolve;
 pub mod store;

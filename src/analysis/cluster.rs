@@ -24,7 +24,7 @@ use std::collections::BTreeMap;
 pub const UNCLUSTERED: &str = "unclustered";
 
 /// The quality function Leiden optimises.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, clap::ValueEnum)]
 #[serde(rename_all = "snake_case")]
 pub enum Quality {
     /// Newman-Girvan modularity with a resolution parameter.

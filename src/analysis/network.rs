@@ -82,20 +82,37 @@ use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
 /// Which network [`build`] computes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+///
+/// Parsed on the command line by clap's `ValueEnum` (`--kind`); the aliases
+/// are the names [`NetworkKind::parse`] also accepts.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize, clap::ValueEnum,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum NetworkKind {
     /// Work -> work direct citations (directed).
+    #[value(alias = "direct", alias = "cites")]
     Citation,
     /// Works linked by the works that cite both.
+    #[value(alias = "co-citation")]
     Cocitation,
     /// Works linked by the references they share (bibliographic coupling).
+    #[value(alias = "bibcoupling", alias = "bibliographic-coupling")]
     Coupling,
     /// People linked by joint works.
+    #[value(alias = "co-author", alias = "coauthorship")]
     Coauthor,
     /// Subjects and keywords linked by the works that carry both.
+    #[value(
+        alias = "subjects",
+        alias = "cooccurrence",
+        alias = "co-occurrence",
+        alias = "keyword",
+        alias = "keywords"
+    )]
     Subject,
     /// Works linked by TF-IDF cosine similarity of their text.
+    #[value(alias = "text", alias = "text-similarity")]
     Similarity,
     /// Works linked by a weighted combination of the kinds in [`HybridSpec`].
     Hybrid,

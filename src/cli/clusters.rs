@@ -1,45 +1,73 @@
 //! `citemap clusters`: Leiden clustering of a derived network, cluster names,
 //! and a table (or JSON) of the clusters.
 
-use anyhow::{bail, Result};
-use citemap::analysis::cluster::{self, ClusterOptions, Partition, Quality};
-use citemap::analysis::naming::{self, ClusterSummary, NamingOptions};
+use anyhow::Result;
+use citemap::analysis::cluster::{ClusterOptions, Partition, Quality};
+use citemap::analysis::naming::{ClusterSummary, NamingOptions};
 use citemap::graph::{format_float, CitationGraph};
 use citemap::model::Corpus;
+use citemap::pipeline;
 use std::io::Write;
 
 /// Arguments of `citemap clusters` (plus the network arguments).
 #[derive(Clone, Debug, clap::Args)]
 pub struct ClustersArgs {
-    /// Quality function: modularity or cpm.
-    #[arg(long, default_value = "modularity")]
-    pub quality: String,
+    /// Quality function.
+    #[arg(long, value_enum, ignore_case = true, default_value_t = ClusterOptions::default().quality)]
+    pub quality: Quality,
     /// Resolution (higher: more, smaller clusters).
-    #[arg(long, default_value_t = 1.0)]
+    #[arg(long, default_value_t = ClusterOptions::default().resolution)]
     pub resolution: f64,
     /// Random seed (same seed, same clusters).
-    #[arg(long, default_value_t = 42)]
+    #[arg(long, default_value_t = ClusterOptions::default().seed)]
     pub seed: u64,
     /// Maximum Leiden iterations.
-    #[arg(long, default_value_t = 50)]
+    #[arg(long, default_value_t = ClusterOptions::default().iterations)]
     pub iterations: usize,
     /// Pass pendant nodes (one neighbour) to Leiden instead of attaching them to their neighbour.
     #[arg(long)]
     pub keep_leaves: bool,
     /// Terms in each cluster name.
-    #[arg(long, default_value_t = 3)]
+    #[arg(long, default_value_t = NamingOptions::default().name_terms)]
     pub name_terms: usize,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
 }
 
-/// What `clusters` computed: the partition and the summaries.
-pub struct Clusters {
-    /// The partition of the network's nodes.
-    pub partition: Partition,
-    /// One summary per cluster.
-    pub summaries: Vec<ClusterSummary>,
+pub use citemap::pipeline::Clusters;
+
+impl Default for ClustersArgs {
+    /// The library's defaults (what the command line defaults to).
+    fn default() -> Self {
+        let c = ClusterOptions::default();
+        ClustersArgs {
+            quality: c.quality,
+            resolution: c.resolution,
+            seed: c.seed,
+            iterations: c.iterations,
+            keep_leaves: !c.attach_leaves,
+            name_terms: NamingOptions::default().name_terms,
+            json: false,
+        }
+    }
+}
+
+impl ClustersArgs {
+    /// The library's Leiden options for these arguments.
+    pub fn cluster_options(&self) -> ClusterOptions {
+        ClusterOptions {
+            quality: self.quality,
+            resolution: self.resolution,
+            seed: self.seed,
+            iterations: self.iterations,
+            attach_leaves: !self.keep_leaves,
+        }
+    }
+    /// The library's naming options for these arguments.
+    pub fn naming_options(&self) -> NamingOptions {
+        NamingOptions { name_terms: self.name_terms, ..NamingOptions::default() }
+    }
 }
 
 /// Clusters `network`, names the clusters, writes `cluster` / `cluster_name`
@@ -51,26 +79,8 @@ pub fn run(
     full: Option<&mut CitationGraph>,
     out: &mut dyn Write,
 ) -> Result<Clusters> {
-    let quality = match args.quality.to_lowercase().as_str() {
-        "modularity" => Quality::Modularity,
-        "cpm" => Quality::Cpm,
-        q => bail!("unknown quality {q:?} (modularity or cpm)"),
-    };
-    let opts = ClusterOptions {
-        quality,
-        resolution: args.resolution,
-        seed: args.seed,
-        iterations: args.iterations,
-        attach_leaves: !args.keep_leaves,
-    };
-    let partition = cluster::leiden(network, &opts);
-    let nopts = NamingOptions { name_terms: args.name_terms, ..NamingOptions::default() };
-    let summaries = naming::summarise(corpus, network, &partition, &nopts);
-    let names = naming::names(&summaries);
-    cluster::annotate(network, &partition, &names);
-    if let Some(g) = full {
-        cluster::annotate(g, &partition, &names);
-    }
+    let clusters = pipeline::cluster(corpus, network, full, &args.cluster_options(), &args.naming_options());
+    let Clusters { partition, summaries } = &clusters;
     if args.json {
         let v = serde_json::json!({
             "clusters": summaries,
@@ -80,9 +90,9 @@ pub fn run(
         serde_json::to_writer_pretty(&mut *out, &v)?;
         writeln!(out)?;
     } else {
-        write_table(&summaries, &partition, out)?;
+        write_table(summaries, partition, out)?;
     }
-    Ok(Clusters { partition, summaries })
+    Ok(clusters)
 }
 
 /// The clusters as an aligned text table.

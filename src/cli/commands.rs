@@ -51,8 +51,8 @@ pub fn load_corpus(ctx: &Ctx) -> Result<(Store, Corpus)> {
 #[derive(clap::Args, Debug, Clone)]
 pub struct PictureArgs {
     /// Picture engine: builtin (no dependency), or Graphviz dot, sfdp, neato.
-    #[arg(long, default_value = "builtin")]
-    pub engine: String,
+    #[arg(long, value_enum, ignore_case = true, default_value_t = citemap::render::Engine::Builtin)]
+    pub engine: citemap::render::Engine,
     /// Title printed on the picture.
     #[arg(long)]
     pub title: Option<String>,
@@ -128,11 +128,11 @@ pub fn run_date() -> String {
 
 impl PictureArgs {
     /// The render arguments for `output` in `format`.
-    pub fn render_args(&self, output: PathBuf, format: Option<String>) -> RenderArgs {
+    pub fn render_args(&self, output: PathBuf, format: Option<citemap::render::Format>) -> RenderArgs {
         RenderArgs {
             output,
             format,
-            engine: self.engine.clone(),
+            engine: self.engine,
             title: self.title.clone(),
             date: Some(self.date.clone().unwrap_or_else(run_date)),
             width: self.width,
@@ -157,9 +157,9 @@ pub struct RenderCmd {
     /// Output file; the format comes from --format or its extension.
     #[arg(long, short)]
     out: PathBuf,
-    /// png, svg, pdf (Graphviz), or any export format.
-    #[arg(long, short)]
-    format: Option<String>,
+    /// Output format (pdf needs a Graphviz engine).
+    #[arg(long, short, value_enum, ignore_case = true)]
+    format: Option<citemap::render::Format>,
     /// Draw the full graph (people, venues, subjects too) instead of the clustered network.
     #[arg(long)]
     full: bool,
@@ -184,7 +184,7 @@ pub fn render(a: &RenderCmd, ctx: &Ctx) -> Result<ExitCode> {
     } else {
         &an.network
     };
-    let ra = a.picture.render_args(a.out.clone(), a.format.clone());
+    let ra = a.picture.render_args(a.out.clone(), a.format);
     let files = super::files::output_set(|| super::render::run(&ra, g))?;
     if !ctx.quiet {
         for f in files {
@@ -202,9 +202,9 @@ pub struct NetworkCmd {
     /// Write the network to this file (format from --format or the extension).
     #[arg(long, short)]
     out: Option<PathBuf>,
-    /// Output format (dot, graphml, gexf, csv, json, vosviewer, pajek, html, svg, png).
-    #[arg(long, short)]
-    format: Option<String>,
+    /// Output format (pdf needs a Graphviz engine, which `network` does not offer).
+    #[arg(long, short, value_enum, ignore_case = true)]
+    format: Option<citemap::render::Format>,
 }
 
 /// Runs `network`.
@@ -217,7 +217,7 @@ pub fn network(a: &NetworkCmd, ctx: &Ctx) -> Result<ExitCode> {
     if let Some(out) = &a.out {
         let args = RenderArgs {
             output: out.clone(),
-            format: a.format.clone(),
+            format: a.format,
             date: Some(run_date()),
             ..RenderArgs::default()
         };
@@ -374,10 +374,10 @@ fn write_overlap(
         let name = if review { "reviews" } else { "primary studies" };
         n.attrs.insert("cluster_name".into(), citemap::graph::Attr::Str(name.into()));
     }
-    for ext in ["svg", "png"] {
+    for format in [citemap::render::Format::Svg, citemap::render::Format::Png] {
         let ra = RenderArgs {
-            output: a.out.join(format!("review_study.{ext}")),
-            format: Some(ext.into()),
+            output: a.out.join(format!("review_study.{}", format.as_str())),
+            format: Some(format),
             title: Some(format!(
                 "{} reviews and their {} primary studies",
                 report.summary.n_reviews, report.summary.n_studies

@@ -18,18 +18,17 @@ use super::network::NetworkArgs;
 use super::render::RenderArgs;
 use super::Ctx;
 use anyhow::{bail, Result};
-use citemap::export;
+use citemap::export::{self, Target};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 /// Arguments of `export`.
 #[derive(clap::Args, Debug)]
 pub struct Args {
-    /// dot, graphml, gexf, vosviewer, vosviewer-txt, pajek, csv, json, html, svg, png, ris, csl-json,
-    /// parquet (`--out DIR`: DIR/nodes.parquet + DIR/edges.parquet; `--out X.parquet`:
-    /// X_nodes.parquet + X_edges.parquet).
-    #[arg(long, short)]
-    format: String,
+    /// Output format (parquet: `--out DIR` gives DIR/nodes.parquet +
+    /// DIR/edges.parquet; `--out X.parquet` gives X_nodes.parquet + X_edges.parquet).
+    #[arg(long, short, value_enum, ignore_case = true)]
+    format: export::Format,
     /// Output file (some formats write sibling files with the same stem; `-`:
     /// standard output, for formats that write one file).
     #[arg(long, short, value_name = "FILE")]
@@ -63,7 +62,7 @@ pub enum GraphChoice {
 /// Runs `export`.
 pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
     let (_, mut corpus) = load_corpus(ctx)?;
-    if !matches!(args.format.as_str(), "ris" | "csl-json") {
+    if !args.format.is_records() {
         super::analyse::apply_thesaurus(args.thesaurus.as_deref(), &mut corpus)?;
     }
     if corpus.works.is_empty() {
@@ -81,29 +80,32 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
 
 /// Writes the export; returns the files written.
 fn write(args: &Args, ctx: &Ctx, corpus: &citemap::model::Corpus) -> Result<Vec<PathBuf>> {
-    Ok(match args.format.as_str() {
-        "ris" | "csl-json" => {
+    // A new export format is dispatched here, by its `export::Target`.
+    Ok(match args.format.target() {
+        Target::Ris => {
             let records = export::records::from_corpus(corpus, args.with_cited);
             let notes = export::records::notes(corpus, args.with_cited);
-            if args.format == "ris" {
-                write_atomic(&args.out, |w| export::ris::write_noted(&records, &notes, w))?;
-            } else {
-                write_atomic(&args.out, |w| export::csl_json::write_noted(&records, &notes, w))?;
-            }
+            write_atomic(&args.out, |w| export::ris::write_noted(&records, &notes, w))?;
             vec![args.out.clone()]
         }
-        _ => {
+        Target::CslJson => {
+            let records = export::records::from_corpus(corpus, args.with_cited);
+            let notes = export::records::notes(corpus, args.with_cited);
+            write_atomic(&args.out, |w| export::csl_json::write_noted(&records, &notes, w))?;
+            vec![args.out.clone()]
+        }
+        target @ (Target::Graph(_) | Target::Parquet) => {
             let an = analyse(corpus, &ctx.config, &NetworkArgs::default(), &default_cluster_args())?;
             let (g, what) = match args.graph {
                 GraphChoice::Map => (&an.network, "works"),
                 GraphChoice::Full => (&an.graph, "nodes"),
             };
-            if args.format == "parquet" {
+            let Target::Graph(format) = target else {
                 return write_parquet(&args.out, g);
-            }
+            };
             let ra = RenderArgs {
                 output: args.out.clone(),
-                format: Some(args.format.clone()),
+                format: Some(format),
                 title: Some(format!(
                     "citemap: {} {what} in {} clusters",
                     g.graph.node_count(),

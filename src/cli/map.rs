@@ -9,6 +9,7 @@ use super::pipeline::{print_diagnostics, read_inputs, InputReport};
 use super::Ctx;
 use anyhow::{bail, Result};
 use citemap::analysis::metrics::BetweennessMethod;
+use citemap::config::MapFormat;
 use citemap::graph::CitationGraph;
 use citemap::model::{Corpus, Diagnostic, Record, Severity};
 use citemap::render::overview::{self, OverviewOptions};
@@ -27,9 +28,9 @@ pub struct Args {
     /// Output folder.
     #[arg(long, short, value_name = "DIR")]
     out: PathBuf,
-    /// Files to write (overrides map.formats): dot, graphml, svg, png.
-    #[arg(long, value_delimiter = ',')]
-    format: Vec<String>,
+    /// Files to write (overrides map.formats), comma-separated.
+    #[arg(long, value_delimiter = ',', value_enum, ignore_case = true)]
+    format: Vec<MapFormat>,
     /// VOSviewer thesaurus file (label<TAB>replace by) applied to terms,
     /// names and venues before networks and cluster names.
     #[arg(long, value_name = "FILE")]
@@ -129,7 +130,7 @@ struct SettingsView<'a> {
 /// `[map]` in the summary (see [`SettingsView`]).
 #[derive(Serialize)]
 struct MapView<'a> {
-    formats: &'a [String],
+    formats: &'a [MapFormat],
     #[serde(skip_serializing_if = "Option::is_none")]
     max_drawn: Option<usize>,
 }
@@ -183,11 +184,6 @@ pub fn counts(records: &[Record], corpus: &Corpus, g: &CitationGraph) -> Counts 
 /// Runs `map`.
 pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
     let formats = if args.format.is_empty() { ctx.config.map.formats.clone() } else { args.format.clone() };
-    for f in &formats {
-        if !matches!(f.as_str(), "dot" | "graphml" | "svg" | "png") {
-            bail!("unknown map format {f:?} (expected dot, graphml, svg, png)");
-        }
-    }
     super::files::check_out_dir(&args.out)?;
     let mut inputs = read_inputs(&args.paths, ctx, None)?;
     let mut records: Vec<Record> =
@@ -217,7 +213,7 @@ fn write_map(
     ctx: &Ctx,
     inputs: &[super::pipeline::ReadInput],
     records: &[Record],
-    formats: Vec<String>,
+    formats: Vec<MapFormat>,
 ) -> Result<ExitCode> {
     super::progress::step(format_args!("resolving {} records", records.len()));
     let mut corpus = resolve::resolve(records, &ctx.config.resolve);
@@ -232,25 +228,33 @@ fn write_map(
     // cited works of each cluster, and an overview draws the clusters.
     let drawn_graph = formats
         .iter()
-        .any(|f| f == "svg" || f == "png")
+        .any(|f| matches!(f, MapFormat::Svg | MapFormat::Png))
         .then(|| layout::select_drawn(&an.network, ctx.config.map.max_drawn))
         .flatten()
         .map(|keep| layout::induced_subgraph(&an.network, &keep));
     let mut overview_out: Option<String> = None;
-    for f in &formats {
-        let name = match f.as_str() {
-            "dot" | "graphml" => format!("graph.{f}"),
-            _ => format!("map.{f}"),
+    for &f in &formats {
+        let name = match f {
+            MapFormat::Dot | MapFormat::Graphml => format!("graph.{}", f.as_str()),
+            MapFormat::Svg | MapFormat::Png => format!("map.{}", f.as_str()),
         };
         let path = args.out.join(&name);
         super::progress::step(format_args!("writing {name}"));
-        match f.as_str() {
-            "dot" => write_atomic(&path, |w| export::dot::write(g, w, &export::dot::Options::default()))?,
-            "graphml" => {
+        let picture_format = match f {
+            MapFormat::Dot => citemap::render::Format::Dot,
+            MapFormat::Graphml => citemap::render::Format::Graphml,
+            MapFormat::Svg => citemap::render::Format::Svg,
+            MapFormat::Png => citemap::render::Format::Png,
+        };
+        match f {
+            MapFormat::Dot => {
+                write_atomic(&path, |w| export::dot::write(g, w, &export::dot::Options::default()))?
+            }
+            MapFormat::Graphml => {
                 write_atomic(&path, |w| export::graphml::write(g, w, &export::graphml::Options::default()))?
             }
-            _ => {
-                let mut ra = args.picture.render_args(path.clone(), Some(f.clone()));
+            MapFormat::Svg | MapFormat::Png => {
+                let mut ra = args.picture.render_args(path.clone(), Some(picture_format));
                 if ra.title.is_none() {
                     ra.title = Some(format!(
                         "citemap: {} works in {} clusters",
@@ -271,12 +275,12 @@ fn write_map(
                         .map(|t| format!("{t} ({} drawn: the most cited of each cluster)", sub.node_count()));
                 }
                 let picture = drawn_graph.as_ref().unwrap_or(&an.network);
-                if laid_out.is_none() && ra.engine.trim().eq_ignore_ascii_case("builtin") {
+                if laid_out.is_none() && ra.engine == citemap::render::Engine::Builtin {
                     laid_out = Some(super::render::positions(picture, &ra));
                 }
                 super::render::run_at(&ra, picture, laid_out.as_ref())?;
                 if drawn_graph.is_some() {
-                    let oname = format!("overview.{f}");
+                    let oname = format!("overview.{}", f.as_str());
                     super::progress::step(format_args!("writing {oname}"));
                     let oopts = OverviewOptions {
                         width: ra.width,
@@ -292,7 +296,7 @@ fn write_map(
                         ..OverviewOptions::default()
                     };
                     let opath = args.out.join(&oname);
-                    if f == "svg" {
+                    if f == MapFormat::Svg {
                         let svg = overview::overview_svg(&an.network, &oopts);
                         write_atomic(&opath, |w| w.write_all(svg.as_bytes()))?;
                     } else {
@@ -350,7 +354,7 @@ fn write_map(
         conflicts,
         warnings,
         skipped,
-        network: an.network_note.clone(),
+        network: an.network_note(),
         betweenness: (an.graph_betweenness.method != BetweennessMethod::Exact
             || an.network_betweenness.method != BetweennessMethod::Exact)
             .then(|| {
@@ -422,7 +426,7 @@ fn write_map(
                 println!("{}", citemap::text_safety::strip_controls(&line));
             }
         }
-        println!("{}", an.network_note);
+        println!("{}", an.network_note());
         for c in &summary.clusters {
             println!("cluster {}: {} ({} works)", c.cluster, c.name, c.size);
         }

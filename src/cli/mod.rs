@@ -8,6 +8,8 @@ mod analyse;
 mod chase;
 mod clusters;
 mod commands;
+mod completions;
+mod config;
 mod dedup;
 mod enrich;
 mod export;
@@ -80,6 +82,12 @@ enum Command {
     Enrich(enrich::Args),
     /// Citation chasing from seed works, backward and forward (online).
     Chase(chase::Args),
+    /// Print the effective configuration, or the defaults (`--defaults`).
+    Config(config::Args),
+    /// Print shell completions (bash, zsh, fish, elvish, powershell).
+    Completions(completions::Args),
+    /// Print the man page (roff).
+    Man,
 }
 
 /// Global settings every subcommand receives.
@@ -130,6 +138,22 @@ pub fn main() -> ExitCode {
         default_hook(info);
     }));
     let cli = Cli::parse();
+    // These need no configuration file (a broken one is what the defaults help fix).
+    let early = match &cli.command {
+        Command::Config(config::Args { defaults: true }) => Some(config::print_defaults()),
+        Command::Completions(a) => Some(completions::completions(a)),
+        Command::Man => Some(completions::man()),
+        _ => None,
+    };
+    if let Some(result) = early {
+        return match result {
+            Ok(code) => code,
+            Err(e) => {
+                eprintln!("error: {e:#}");
+                ExitCode::FAILURE
+            }
+        };
+    }
     let (config, config_path) = match load_config(&cli) {
         Ok(c) => c,
         Err(e) => {
@@ -154,6 +178,10 @@ pub fn main() -> ExitCode {
         Command::DedupReport(a) => dedup::run(a, &ctx),
         Command::Enrich(a) => enrich::run(a, &ctx),
         Command::Chase(a) => chase::run(a, &ctx),
+        Command::Config(a) => config::run(a, &ctx),
+        // Answered above, before the configuration is read.
+        Command::Completions(a) => completions::completions(a),
+        Command::Man => completions::man(),
     };
     match result {
         Ok(code) => code,

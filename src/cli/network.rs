@@ -2,18 +2,18 @@
 //! reports its size; the graph is handed back for export by the caller.
 
 use anyhow::{bail, Result};
-use citemap::analysis::network::{self, Counting, Filters, HybridSpec, NetworkKind, NetworkOptions};
+use citemap::analysis::network::{self, Counting, Filters, HybridSpec, NetworkKind};
 use citemap::graph::CitationGraph;
 use citemap::model::{Corpus, DocType};
+use citemap::pipeline::{NetworkChoice, DEFAULT_MAX_NEIGHBOURS};
 use std::io::Write;
 
 /// Arguments of `citemap network`.
 #[derive(Clone, Debug, clap::Args)]
 pub struct NetworkArgs {
-    /// citation, cocitation, coupling, coauthor, subject, similarity, hybrid
-    /// (default: chosen from what the corpus contains).
-    #[arg(long)]
-    pub kind: Option<String>,
+    /// Network kind (default: chosen from what the corpus contains).
+    #[arg(long, value_enum, ignore_case = true)]
+    pub kind: Option<NetworkKind>,
     /// Fractional counting (1/(k-1) per shared item) instead of full counting.
     #[arg(long)]
     pub fractional: bool,
@@ -57,7 +57,7 @@ pub struct NetworkArgs {
     /// Each node keeps its N heaviest edges (an edge stays when either end
     /// keeps it); bounds coupling and co-citation networks of big corpora.
     /// 0 keeps every edge.
-    #[arg(long, default_value_t = 30)]
+    #[arg(long, default_value_t = DEFAULT_MAX_NEIGHBOURS)]
     pub max_neighbours: usize,
 }
 
@@ -79,7 +79,7 @@ impl Default for NetworkArgs {
             keep_isolates: false,
             hybrid: Vec::new(),
             similar_top_k: 10,
-            max_neighbours: 30,
+            max_neighbours: DEFAULT_MAX_NEIGHBOURS,
         }
     }
 }
@@ -88,24 +88,9 @@ fn parse_doc_type(s: &str) -> Option<DocType> {
     serde_json::from_value(serde_json::Value::String(s.trim().to_lowercase())).ok()
 }
 
-/// Turns the arguments into library options (the default kind comes from the corpus).
-pub fn options(args: &NetworkArgs, corpus: &Corpus) -> Result<(NetworkOptions, Option<String>)> {
-    let mut o = NetworkOptions::default();
-    let mut note = None;
-    let mut min_cited_by = None;
-    match &args.kind {
-        Some(k) => {
-            let Some(kind) = NetworkKind::parse(k) else { bail!("unknown network kind {k:?}") };
-            o.kind = kind;
-        }
-        None => {
-            let d = network::default_kind(corpus);
-            o.kind = d.kind;
-            o.hybrid = d.hybrid;
-            min_cited_by = d.min_cited_by;
-            note = Some(d.reason);
-        }
-    }
+/// Turns the arguments into the library's network choice.
+pub fn choice(args: &NetworkArgs) -> Result<NetworkChoice> {
+    let mut c = NetworkChoice { kind: args.kind, ..NetworkChoice::default() };
     if !args.hybrid.is_empty() {
         let mut components = Vec::new();
         for h in &args.hybrid {
@@ -114,8 +99,9 @@ pub fn options(args: &NetworkArgs, corpus: &Corpus) -> Result<(NetworkOptions, O
             let w: f64 = w.trim().parse().map_err(|_| anyhow::anyhow!("bad hybrid weight in {h:?}"))?;
             components.push((kind, w));
         }
-        o.hybrid = HybridSpec { components };
+        c.hybrid = Some(HybridSpec { components });
     }
+    let o = &mut c.options;
     o.counting = if args.fractional { Counting::Fractional } else { Counting::Full };
     o.min_weight = args.min_weight;
     let mut doc_types = Vec::new();
@@ -128,7 +114,7 @@ pub fn options(args: &NetworkArgs, corpus: &Corpus) -> Result<(NetworkOptions, O
         year_max: args.year_to,
         doc_types,
         min_citations: args.min_citations,
-        min_cited_by: args.min_cited_by.or(min_cited_by),
+        min_cited_by: args.min_cited_by,
         papers_only: false,
         min_degree: args.min_degree,
         largest_component: args.largest_component,
@@ -137,14 +123,15 @@ pub fn options(args: &NetworkArgs, corpus: &Corpus) -> Result<(NetworkOptions, O
     };
     o.similarity.top_k = args.similar_top_k;
     o.max_neighbours = (args.max_neighbours > 0).then_some(args.max_neighbours);
-    Ok((o, note))
+    Ok(c)
 }
 
 /// Builds the network and writes a one-paragraph summary to `out`.
 pub fn run(args: &NetworkArgs, corpus: &Corpus, out: &mut dyn Write) -> Result<CitationGraph> {
-    let (o, note) = options(args, corpus)?;
-    let g = network::build(corpus, &o);
-    if let Some(n) = note {
+    let chosen = choice(args)?.resolve(corpus);
+    let o = &chosen.options;
+    let g = network::build(corpus, o);
+    if let Some(n) = chosen.reason {
         writeln!(out, "network: {} ({n})", o.kind.as_str())?;
     } else {
         writeln!(out, "network: {}", o.kind.as_str())?;

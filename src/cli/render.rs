@@ -12,9 +12,10 @@ use anyhow::{bail, Context, Result};
 use citemap::export::{csv, dot, gexf, graphml, html, json, pajek, vosviewer};
 use citemap::graph::CitationGraph;
 use citemap::layout::{layout, LayoutOptions, Positions};
-use citemap::render::graphviz::{self, Engine, OutputFormat};
+use citemap::render::graphviz::{self, OutputFormat};
 use citemap::render::raster;
 use citemap::render::svg::{self, RenderOptions, View};
+use citemap::render::{Engine, Format};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -24,9 +25,9 @@ pub struct RenderArgs {
     /// Output file (`-o`); sibling files share its stem.
     pub output: PathBuf,
     /// Format (`--format`); `None` infers it from the output extension.
-    pub format: Option<String>,
+    pub format: Option<Format>,
     /// Picture engine (`--engine builtin|dot|sfdp|neato`, default builtin).
-    pub engine: String,
+    pub engine: Engine,
     /// Title (`--title`).
     pub title: Option<String>,
     /// Date printed on pictures and pages (`--date`; the CLI passes the run date).
@@ -62,7 +63,7 @@ impl Default for RenderArgs {
         RenderArgs {
             output: PathBuf::from("map.svg"),
             format: None,
-            engine: "builtin".into(),
+            engine: Engine::Builtin,
             title: None,
             date: None,
             width: 1600,
@@ -82,19 +83,15 @@ impl Default for RenderArgs {
 }
 
 /// The format named by `--format` or the output extension.
-pub fn format_of(args: &RenderArgs) -> Result<String> {
-    if let Some(f) = &args.format {
-        return Ok(f.trim().to_ascii_lowercase());
+pub fn format_of(args: &RenderArgs) -> Result<Format> {
+    if let Some(f) = args.format {
+        return Ok(f);
     }
     let ext = args.output.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
-    Ok(match ext.as_str() {
-        "svg" | "png" | "pdf" | "gexf" | "json" | "html" | "csv" | "dot" | "graphml" => ext,
-        "htm" => "html".into(),
-        "net" => "pajek".into(),
-        "gv" => "dot".into(),
-        "txt" => "vosviewer-txt".into(),
-        other => bail!("cannot tell the format from the extension {other:?}; pass --format"),
-    })
+    match Format::from_extension(&ext) {
+        Some(f) => Ok(f),
+        None => bail!("cannot tell the format from the extension {ext:?}; pass --format"),
+    }
 }
 
 fn sibling(path: &Path, suffix: &str) -> PathBuf {
@@ -130,7 +127,7 @@ fn dot_text(g: &CitationGraph) -> Result<String> {
 /// Writes `graph` in the requested format; returns the files written.
 ///
 /// # Errors
-/// Unknown formats or engines, IO failures, and Graphviz problems (with
+/// An output extension that names no format, IO failures, and Graphviz problems (with
 /// install instructions when `dot` is missing).
 pub fn run(args: &RenderArgs, graph: &CitationGraph) -> Result<Vec<PathBuf>> {
     run_at(args, graph, None)
@@ -149,18 +146,14 @@ pub fn run_at(
     };
     let format = format_of(args)?;
     let out = &args.output;
-    if out.as_os_str() == "-" && matches!(format.as_str(), "vosviewer-txt" | "pajek" | "csv") {
-        bail!("{format} writes two files: give --out a file name, not -");
+    if out.as_os_str() == "-" && format.writes_two_files() {
+        bail!("{} writes two files: give --out a file name, not -", format.as_str());
     }
     let title = args.title.clone().unwrap_or_else(|| "Citation map".into());
-    let engine = args.engine.trim().to_ascii_lowercase();
-    if engine != "builtin" && matches!(format.as_str(), "svg" | "png" | "pdf") {
-        let Some(engine) = Engine::parse(&engine) else {
-            bail!("unknown engine {engine:?}; use builtin, dot, sfdp or neato");
-        };
-        let of = match format.as_str() {
-            "svg" => OutputFormat::Svg,
-            "png" => OutputFormat::Png,
+    if let (Some(engine), true) = (args.engine.graphviz(), format.is_picture()) {
+        let of = match format {
+            Format::Svg => OutputFormat::Svg,
+            Format::Png => OutputFormat::Png,
             _ => OutputFormat::Pdf,
         };
         let bytes = graphviz::render(&dot_text(graph)?, engine, of)?;
@@ -178,52 +171,52 @@ pub fn run_at(
         transparent: args.transparent,
         ..RenderOptions::default()
     };
-    let files = match format.as_str() {
-        "svg" => {
+    let files = match format {
+        Format::Svg => {
             let o = ropts();
             let positions = if o.view == View::Timeline { Vec::new() } else { positions(graph, args) };
             let s = svg::render_svg(graph, &positions, &o);
             vec![write_file(out, |w| w.write_all(s.as_bytes()))?]
         }
-        "png" => {
+        Format::Png => {
             let o = ropts();
             let positions = if o.view == View::Timeline { Vec::new() } else { positions(graph, args) };
             let png = svg::render_png(graph, &positions, &o)?;
             let png = raster::with_dpi(png, svg::dpi_of_scale(o.scale));
             vec![write_file(out, |w| w.write_all(&png))?]
         }
-        "pdf" => bail!("PDF needs Graphviz: pass --engine dot, sfdp or neato"),
-        "gexf" => {
+        Format::Pdf => bail!("PDF needs Graphviz: pass --engine dot, sfdp or neato"),
+        Format::Gexf => {
             let o = gexf::Options { positions: Some(positions(graph, args)), date: args.date.clone() };
             vec![write_file(out, |w| gexf::write(graph, w, &o))?]
         }
-        "json" => {
+        Format::Json => {
             let o = json::Options { pretty: true, positions: None };
             vec![write_file(out, |w| json::write(graph, w, &o))?]
         }
-        "vosviewer" => {
+        Format::Vosviewer => {
             let o = vosviewer::Options { positions: Some(positions(graph, args)), terminology: None };
             vec![write_file(out, |w| vosviewer::write(graph, w, &o))?]
         }
-        "vosviewer-txt" => {
+        Format::VosviewerTxt => {
             let o = vosviewer::Options { positions: Some(positions(graph, args)), terminology: None };
             vec![
                 write_file(&sibling(out, "_map.txt"), |w| vosviewer::write_map(graph, w, &o))?,
                 write_file(&sibling(out, "_network.txt"), |w| vosviewer::write_network(graph, w))?,
             ]
         }
-        "pajek" => {
+        Format::Pajek => {
             let o = pajek::Options { positions: Some(positions(graph, args)), ..Default::default() };
             vec![
                 write_file(&out.with_extension("net"), |w| pajek::write(graph, w, &o))?,
                 write_file(&out.with_extension("clu"), |w| pajek::write_clusters(graph, w))?,
             ]
         }
-        "csv" => vec![
+        Format::Csv => vec![
             write_file(&sibling(out, "_nodes.csv"), |w| csv::write_nodes_with(graph, w, None, args.raw_csv))?,
             write_file(&sibling(out, "_edges.csv"), |w| csv::write_edges_with(graph, w, args.raw_csv))?,
         ],
-        "html" => {
+        Format::Html => {
             let o = html::Options {
                 title: title.clone(),
                 date: args.date.clone(),
@@ -232,11 +225,8 @@ pub fn run_at(
             };
             vec![write_file(out, |w| html::write(graph, w, &o))?]
         }
-        "dot" => vec![write_file(out, |w| dot::write(graph, w, &dot::Options::default()))?],
-        "graphml" => vec![write_file(out, |w| graphml::write(graph, w, &graphml::Options::default()))?],
-        other => bail!(
-            "unknown format {other:?}; use svg, png, pdf, gexf, json, vosviewer, vosviewer-txt, pajek, csv, html, dot or graphml"
-        ),
+        Format::Dot => vec![write_file(out, |w| dot::write(graph, w, &dot::Options::default()))?],
+        Format::Graphml => vec![write_file(out, |w| graphml::write(graph, w, &graphml::Options::default()))?],
     };
     Ok(files)
 }

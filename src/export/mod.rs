@@ -16,3 +16,106 @@ pub mod parquet;
 pub mod records;
 pub mod ris;
 pub mod vosviewer;
+
+use crate::render;
+
+/// What `citemap export --format` writes: every graph format (see
+/// [`render::Format`]; PDF needs a Graphviz engine, which `export` has not,
+/// so it is left out) and the records formats (RIS, CSL-JSON) that write the
+/// deduplicated corpus instead of a graph.
+///
+/// A new exporter adds a variant here, an arm in [`Format::target`] and an
+/// arm in the CLI's dispatch (`src/cli/export.rs::write`); clap lists the
+/// variants in `--help` and in the error for an unknown name.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, clap::ValueEnum)]
+pub enum Format {
+    /// Graphviz DOT.
+    Dot,
+    /// GraphML.
+    Graphml,
+    /// GEXF (Gephi), with positions.
+    Gexf,
+    /// VOSviewer JSON.
+    Vosviewer,
+    /// VOSviewer map and network text files.
+    VosviewerTxt,
+    /// Pajek `.net` + `.clu`.
+    Pajek,
+    /// Nodes and edges CSV.
+    Csv,
+    /// Node-link JSON.
+    Json,
+    /// Interactive HTML page.
+    Html,
+    /// SVG picture (built-in engine).
+    Svg,
+    /// PNG picture (built-in engine).
+    Png,
+    /// RIS records of the deduplicated corpus.
+    Ris,
+    /// CSL-JSON records of the deduplicated corpus.
+    CslJson,
+    /// `nodes.parquet` + `edges.parquet` (GraphML's ids and attribute names).
+    Parquet,
+    // New formats go here, with their arm in `target`.
+}
+
+/// What an export [`Format`] writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// A graph (the clustered network or the full graph) in this format.
+    Graph(render::Format),
+    /// Records of the corpus: RIS.
+    Ris,
+    /// Records of the corpus: CSL-JSON.
+    CslJson,
+    /// The graph as two Parquet tables.
+    Parquet,
+}
+
+impl Format {
+    /// What the format writes.
+    pub fn target(self) -> Target {
+        match self {
+            Format::Dot => Target::Graph(render::Format::Dot),
+            Format::Graphml => Target::Graph(render::Format::Graphml),
+            Format::Gexf => Target::Graph(render::Format::Gexf),
+            Format::Vosviewer => Target::Graph(render::Format::Vosviewer),
+            Format::VosviewerTxt => Target::Graph(render::Format::VosviewerTxt),
+            Format::Pajek => Target::Graph(render::Format::Pajek),
+            Format::Csv => Target::Graph(render::Format::Csv),
+            Format::Json => Target::Graph(render::Format::Json),
+            Format::Html => Target::Graph(render::Format::Html),
+            Format::Svg => Target::Graph(render::Format::Svg),
+            Format::Png => Target::Graph(render::Format::Png),
+            Format::Ris => Target::Ris,
+            Format::CslJson => Target::CslJson,
+            Format::Parquet => Target::Parquet,
+        }
+    }
+
+    /// Records formats write the corpus, not a graph (no analysis needed).
+    pub fn is_records(self) -> bool {
+        matches!(self.target(), Target::Ris | Target::CslJson)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::ValueEnum;
+
+    #[test]
+    fn graph_formats_keep_their_names() {
+        for f in Format::value_variants() {
+            let name = f.to_possible_value().map(|v| v.get_name().to_string()).unwrap_or_default();
+            match f.target() {
+                Target::Graph(g) => assert_eq!(g.as_str(), name),
+                Target::Ris => assert_eq!(name, "ris"),
+                Target::CslJson => assert_eq!(name, "csl-json"),
+                Target::Parquet => assert_eq!(name, "parquet"),
+            }
+        }
+        assert!(Format::from_str("pdf", true).is_err());
+    }
+}
