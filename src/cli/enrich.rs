@@ -54,8 +54,10 @@ pub struct Args {
     /// Also look up cited works (reference-list entries) with a DOI or PMID.
     #[arg(long)]
     cited: bool,
-    /// Also search Crossref for papers with a title but no DOI or PMID
-    /// (accepted only above the score threshold; candidates listed otherwise).
+    /// Also search (Crossref, OpenAlex, PubMed, those of --services) for
+    /// papers without a DOI or PMID: on title + first author + year, or on a
+    /// distinctive abstract sentence when there is no title (accepted only
+    /// above the score threshold; candidates listed otherwise).
     #[arg(long)]
     search: bool,
     #[command(flatten)]
@@ -101,7 +103,8 @@ pub fn targets(corpus: &Corpus, all: bool, cited: bool) -> Vec<Vec<Identifier>> 
     out
 }
 
-/// Papers with a title but no DOI or PMID: what a bibliographic search can find.
+/// Papers without a DOI or PMID, with a title or an abstract: what a
+/// bibliographic search can find.
 pub fn search_targets(corpus: &Corpus) -> Vec<(String, fetch::search::Target)> {
     let mut out = Vec::new();
     let first_author: std::collections::HashMap<u32, u32> =
@@ -112,14 +115,18 @@ pub fn search_targets(corpus: &Corpus) -> Vec<(String, fetch::search::Target)> {
         {
             continue;
         }
-        let Some(title) = &w.title else { continue };
+        if w.title.is_none() && w.abstract_text.is_none() {
+            continue;
+        }
         let author = first_author.get(&(n as u32)).map(|&a| corpus.agents[a as usize].family.clone());
         out.push((
             w.label.clone(),
             fetch::search::Target {
-                title: title.value.clone(),
+                title: w.title.as_ref().map(|t| t.value.clone()),
                 first_author: author,
                 year: w.year.as_ref().map(|y| y.value),
+                venue: w.venue.and_then(|v| corpus.venues.get(v as usize)).map(|v| v.name.clone()),
+                abstract_text: w.abstract_text.as_ref().map(|a| a.value.clone()),
             },
         ));
     }
@@ -216,7 +223,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
     if args.search {
         let targets = search_targets(&corpus);
         let plain: Vec<fetch::search::Target> = targets.iter().map(|(_, t)| t.clone()).collect();
-        for s in fetch::search::search(&mut session, &ctx.config.fetch, &plain)? {
+        for s in fetch::search::search(&mut session, &ctx.config.fetch, &plain, &services)? {
             searched.push(serde_json::json!({ "work": targets[s.target].0, "search": s }));
         }
     }
@@ -240,7 +247,11 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
             let acc = &s["search"]["accepted"];
             if acc.is_null() {
                 let n = s["search"]["candidates"].as_array().map_or(0, Vec::len);
-                eprintln!("search: {}: no candidate accepted ({n} listed in --json)", s["work"]);
+                eprintln!(
+                    "search: {}: no candidate accepted ({n} listed in --json): {}",
+                    s["work"],
+                    s["search"]["reason"].as_str().unwrap_or("")
+                );
             } else {
                 eprintln!("search: {}: accepted {} (score {})", s["work"], acc["doi"], acc["score"]);
             }
