@@ -583,3 +583,73 @@ TY  - JOUR\nAB  - Conservationists are far from able to assist all species under
     assert_eq!(citemap::store::Store::open(&dir.path().join("s.db")).unwrap().records().unwrap().len(), n);
     check_store(&dir.path().join("s.db"));
 }
+
+/// The `<data>` values of each GraphML node, by attribute name.
+fn graphml_nodes(xml: &str) -> Vec<std::collections::HashMap<String, String>> {
+    use quick_xml::events::Event;
+    let mut keys = std::collections::HashMap::new();
+    let mut nodes = Vec::new();
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut data_key: Option<String> = None;
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Start(e) | Event::Empty(e) => {
+                let attr = |n: &str| {
+                    e.attributes()
+                        .flatten()
+                        .find(|a| a.key.as_ref() == n)
+                        .map(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap().into_owned())
+                };
+                match e.name().as_ref() {
+                    "key" => {
+                        keys.insert(attr("id").unwrap(), attr("attr.name").unwrap());
+                    }
+                    "node" => nodes.push(std::collections::HashMap::new()),
+                    "edge" => data_key = None,
+                    "data" => data_key = attr("key").and_then(|k| keys.get(&k).cloned()),
+                    _ => {}
+                }
+            }
+            Event::Text(t) => {
+                if let (Some(k), Some(n)) = (data_key.take(), nodes.last_mut()) {
+                    n.insert(k, t.xml10_content().to_string());
+                }
+            }
+            Event::End(e) if e.name().as_ref() == "node" => data_key = None,
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    nodes
+}
+
+#[test]
+fn chased_works_carry_found_by_into_graphml() {
+    let srv = Server::start(Duration::ZERO, handler);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &srv.base);
+    std::fs::write(dir.path().join("seeds.txt"), "10.1108/jd-12-2013-0166\nW3046863325\n").unwrap();
+    let (code, out, err) = citemap(dir.path(), &["--json", "chase", "--seeds", "seeds.txt", "--out", "c"]);
+    assert_eq!(code, 0, "{err}\n{out}");
+    let (code, _, err) = citemap(dir.path(), &["export", "--format", "graphml", "--out", "g.graphml"]);
+    assert_eq!(code, 0, "{err}");
+    let nodes = graphml_nodes(&std::fs::read_to_string(dir.path().join("g.graphml")).unwrap());
+    let by_doi = |d: &str| nodes.iter().find(|n| n.get("doi").is_some_and(|x| x == d));
+    // An OpenCitations reference of the seed, and a work citing it.
+    let jama = by_doi("10.1001/jama.295.1.90").expect("jama node");
+    assert_eq!(jama["found_by"], "backward:opencitations", "{jama:?}");
+    assert!(nodes.iter().any(|n| n.get("found_by").is_some_and(|f| f.contains("forward:opencitations"))));
+    // An OpenAlex cited work of the W seed, found in its own record.
+    let glove = nodes
+        .iter()
+        .find(|n| n.get("title").is_some_and(|t| t.starts_with("Glove: Global Vectors")))
+        .expect("glove node");
+    assert!(glove["found_by"].contains("backward:openalex"), "{glove:?}");
+    // The seeds are not found by their own lists.
+    let seed = by_doi("10.1108/jd-12-2013-0166").expect("seed node");
+    assert!(!seed.contains_key("found_by"), "{seed:?}");
+    assert!(nodes
+        .iter()
+        .filter(|n| n.get("openalex").is_some_and(|o| o == "W3046863325"))
+        .all(|n| !n.contains_key("found_by")));
+}
