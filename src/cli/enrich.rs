@@ -1,5 +1,6 @@
 //! `citemap enrich`: look up the works of the store that miss fields
-//! (title, authors, year, venue, abstract) by their DOI or PMID at OpenAlex
+//! (title, authors, year, venue, abstract) by their DOI or PMID (else PMCID,
+//! else arXiv id) at OpenAlex
 //! (batches of 50), PubMed (efetch, 200 at a time) and Crossref (DOIs
 //! OpenAlex lacks). Answers are cached in the store as inputs, so the next
 //! resolution merges them and a rerun asks nothing. Also the online step of
@@ -86,7 +87,12 @@ pub fn targets(corpus: &Corpus, all: bool, cited: bool) -> Vec<Vec<Identifier>> 
             .ids
             .iter()
             .map(|s| s.value.clone())
-            .filter(|i| matches!(i, Identifier::Doi(_) | Identifier::Pmid(_)))
+            .filter(|i| {
+                matches!(
+                    i,
+                    Identifier::Doi(_) | Identifier::Pmid(_) | Identifier::Pmcid(_) | Identifier::Arxiv(_)
+                )
+            })
             .collect();
         if ids.is_empty() || w.kind == WorkKind::CitedWork && !cited {
             continue;
