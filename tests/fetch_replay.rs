@@ -653,3 +653,55 @@ fn chased_works_carry_found_by_into_graphml() {
         .filter(|n| n.get("openalex").is_some_and(|o| o == "W3046863325"))
         .all(|n| !n.contains_key("found_by")));
 }
+
+#[test]
+fn author_year_stubs_resolve_through_the_citing_papers_reference_list() {
+    let srv = Server::start(Duration::ZERO, handler);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &srv.base);
+    // Full texts with callouts: one with the DOI of the recorded Crossref
+    // work (whose reference list has Arnsten 2006 and Capp 2005 with DOIs),
+    // one without a DOI.
+    std::fs::write(
+        dir.path().join("paper.txt"),
+        "Stimulant treatment in adults: a narrative study\ndoi: 10.1371/journal.pone.0033693\n\nIntroduction\n\
+Stimulants act on catecholamine systems (Arnsten, 2006). Methylphenidate is\nwidely used, as Capp et al. (2005) describe, \
+and further work followed\n(Arnsten, 2006; Smith, 2010).\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("other.txt"),
+        "Notes on infant sleep\n\nSleep matters (Jones, 2001). It was studied again (Jones, 2001; Brown, 1999).\n",
+    )
+    .unwrap();
+    assert_eq!(citemap(dir.path(), &["ingest", "paper.txt", "other.txt"]).0, 0);
+    let args = ["--json", "enrich", "--search", "--services", "openalex,crossref"];
+    let (code, out, err) = citemap(dir.path(), &args);
+    assert_eq!(code, 0, "{err}{out}");
+    let r = json(&out);
+    let stubs = r["stubs"].as_array().unwrap();
+    let find = |p: &str| {
+        stubs
+            .iter()
+            .find(|x| x["work"].as_str().unwrap().starts_with(p))
+            .unwrap_or_else(|| panic!("{p}: {out}"))
+    };
+    assert_eq!(find("Arnsten")["state"], "resolved", "{out}");
+    assert_eq!(find("Arnsten")["doi"], "10.1038/sj.npp.1301164");
+    assert_eq!(find("Capp")["doi"], "10.1586/14737175.5.3.325");
+    let smith = find("Smith");
+    assert_eq!(smith["state"], "stub");
+    assert!(
+        smith["reason"].as_str().unwrap().contains("not in the citing paper's reference list"),
+        "{smith}"
+    );
+    let jones = find("Jones");
+    assert!(jones["reason"].as_str().unwrap().contains("no citing paper has a DOI"), "{jones}");
+    // The Crossref record of the citing paper was read once.
+    let asked = srv.seen().iter().filter(|x| x.target.starts_with("/crossref/works/10.1371")).count();
+    assert_eq!(asked, 1);
+    // A rerun asks nothing.
+    let (_, out, _) = citemap(dir.path(), &args);
+    assert_eq!(json(&out)["requests"], 0, "{out}");
+    check_store(&dir.path().join("s.db"));
+}

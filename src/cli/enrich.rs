@@ -4,7 +4,10 @@
 //! (batches of 50), PubMed (efetch, 200 at a time) and Crossref (DOIs
 //! OpenAlex lacks). Answers are cached in the store as inputs, so the next
 //! resolution merges them and a rerun asks nothing. Also the online step of
-//! `map --online` ([`online_records`]). Exit code 3 when some items failed.
+//! `map --online` ([`online_records`]). `--search` also searches for papers
+//! without identifiers ([`fetch::search`]) and reads the Crossref reference
+//! lists of papers citing author-year stubs, reporting each stub as resolved
+//! or not, with the reason. Exit code 3 when some items failed.
 
 use super::Ctx;
 use anyhow::{bail, Context, Result};
@@ -139,6 +142,117 @@ pub fn search_targets(corpus: &Corpus) -> Vec<(String, fetch::search::Target)> {
     out
 }
 
+/// Author-year stubs (cited works with neither an identifier nor a title,
+/// such as a full-text callout "Hayes et al. 2015"), each with the DOIs of
+/// the papers citing it: the reference lists to read.
+pub fn stub_targets(corpus: &Corpus) -> Vec<(usize, Vec<String>)> {
+    let mut citing: std::collections::HashMap<u32, Vec<String>> = std::collections::HashMap::new();
+    for c in &corpus.cites {
+        let Some(from) = corpus.works.get(c.from as usize) else { continue };
+        if let Some(d) = from.ids.iter().find_map(|i| match &i.value {
+            Identifier::Doi(d) => Some(d.clone()),
+            _ => None,
+        }) {
+            citing.entry(c.to).or_default().push(d);
+        }
+    }
+    let mut out = Vec::new();
+    for (n, w) in corpus.works.iter().enumerate() {
+        if w.kind != WorkKind::CitedWork || w.title.is_some() || !w.ids.is_empty() || w.year.is_none() {
+            continue;
+        }
+        let mut dois = citing.remove(&(n as u32)).unwrap_or_default();
+        dois.sort();
+        dois.dedup();
+        out.push((n, dois));
+    }
+    out
+}
+
+/// What became of one author-year stub.
+#[derive(serde::Serialize)]
+struct Stub {
+    /// The stub's label ("Hayes et al. 2015").
+    work: String,
+    /// `resolved` or `stub`.
+    state: &'static str,
+    /// The DOI it resolved to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    doi: Option<String>,
+    /// How it resolved, or why it is still a stub.
+    reason: String,
+}
+
+/// Reads the Crossref reference lists of the papers citing author-year
+/// stubs (OpenAlex lists references by id only; Crossref's entries carry
+/// author, year and DOI, which resolution matches with the callouts).
+fn read_reference_lists(
+    session: &mut Session<'_>,
+    config: &Config,
+    stubs: &[(usize, Vec<String>)],
+) -> Result<std::collections::BTreeMap<String, fetch::session::KeyState>> {
+    let keys: std::collections::BTreeSet<String> =
+        stubs.iter().flat_map(|(_, d)| d.iter().map(|d| format!("doi:{d}"))).collect();
+    let keys: Vec<String> = keys.into_iter().collect();
+    let cfg = &config.fetch;
+    let make = |_: &str, values: &[String]| values.first().map(|d| fetch::crossref::work(cfg, d));
+    let got = session.lookup(Service::Crossref, fetch::session::Reader::Crossref, &keys, 1, &make)?;
+    Ok(got.into_iter().map(|(k, r)| (k, r.state)).collect())
+}
+
+/// Each stub after the reference lists were read: found again in the
+/// re-resolved corpus by its first source (the callout's place).
+fn stub_outcomes(
+    before: &Corpus,
+    after: &Corpus,
+    stubs: &[(usize, Vec<String>)],
+    lists: &std::collections::BTreeMap<String, fetch::session::KeyState>,
+) -> Vec<Stub> {
+    use fetch::session::KeyState;
+    let mut by_source: std::collections::HashMap<&citemap::model::Provenance, usize> =
+        std::collections::HashMap::new();
+    for (n, w) in after.works.iter().enumerate() {
+        for s in &w.sources {
+            by_source.entry(s).or_insert(n);
+        }
+    }
+    let mut out = Vec::new();
+    for (n, dois) in stubs {
+        let w = &before.works[*n];
+        let now = w.sources.first().and_then(|s| by_source.get(s)).map(|&m| &after.works[m]);
+        let doi = now.and_then(|x| {
+            x.ids.iter().find_map(|i| match &i.value {
+                Identifier::Doi(d) => Some(d.clone()),
+                _ => None,
+            })
+        });
+        let states: Vec<&KeyState> = dois.iter().filter_map(|d| lists.get(&format!("doi:{d}"))).collect();
+        let (state, reason) = match &doi {
+            Some(_) => (
+                "resolved",
+                format!("matched in the reference list of doi:{} (crossref)", dois.join(", doi:")),
+            ),
+            None if dois.is_empty() => (
+                "stub",
+                "no citing paper has a DOI to read a reference list from; no title to search on".to_string(),
+            ),
+            None if states.iter().any(|s| matches!(s, KeyState::Failed { .. })) => {
+                ("stub", "the citing paper's reference list could not be fetched".to_string())
+            }
+            None if !states.iter().any(|s| matches!(s, KeyState::Found)) => {
+                ("stub", "Crossref has no record of the citing paper; no title to search on".to_string())
+            }
+            None => (
+                "stub",
+                "not in the citing paper's reference list (or not one entry); no title to search on"
+                    .to_string(),
+            ),
+        };
+        out.push(Stub { work: w.label.clone(), state, doi, reason });
+    }
+    out
+}
+
 /// A client unless offline.
 pub fn client(config: &Config, policy: &CachePolicy) -> Result<Option<Client>> {
     if policy.offline {
@@ -233,8 +347,21 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
             searched.push(serde_json::json!({ "work": targets[s.target].0, "search": s }));
         }
     }
+    let stubs =
+        if args.search && services.contains(&Service::Crossref) { stub_targets(&corpus) } else { Vec::new() };
+    let lists = if stubs.is_empty() {
+        Default::default()
+    } else {
+        read_reference_lists(&mut session, &ctx.config, &stubs)?
+    };
     let report = session.report.clone();
     drop(session);
+    let stubbed = if stubs.is_empty() {
+        Vec::new()
+    } else {
+        let after = citemap::resolve::resolve(&store.records()?, &ctx.config.resolve);
+        stub_outcomes(&corpus, &after, &stubs, &lists)
+    };
     if ctx.json {
         println!(
             "{}",
@@ -245,6 +372,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
                 "requests": report.requests(),
                 "report": report,
                 "search": searched,
+                "stubs": stubbed,
             }))?
         );
     } else if !ctx.quiet {
@@ -261,6 +389,9 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
             } else {
                 eprintln!("search: {}: accepted {} (score {})", s["work"], acc["doi"], acc["score"]);
             }
+        }
+        for st in &stubbed {
+            eprintln!("stub: {}: {} ({})", st.work, st.doi.as_deref().unwrap_or(st.state), st.reason);
         }
         print_report(&report);
     }
