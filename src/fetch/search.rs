@@ -438,7 +438,11 @@ pub fn search(
             o.state = KeyState::Found;
         }
         let Some(best) = groups.first() else {
-            o.reason = Some("no service listed a candidate".into());
+            o.reason = Some(if o.urls.is_empty() {
+                "none of the services asked can search on an abstract (OpenAlex, PubMed can)".into()
+            } else {
+                "no service listed a candidate".into()
+            });
             continue;
         };
         let top = &hs[best[0]];
