@@ -473,3 +473,55 @@ fn a_second_run_asks_only_what_the_first_could_not_get() {
     assert_eq!(srv.count(), 6);
     check_store(&db);
 }
+
+#[test]
+fn works_with_only_a_pmcid_or_an_arxiv_id_are_looked_up() {
+    let srv = Server::start(Duration::ZERO, |s| {
+        if s.target.starts_with("/openalex/works?filter=pmcid:PMC5815332&") {
+            // The recorded PeerJ work (its ids carry .../pmc/articles/5815332).
+            let work = String::from_utf8(fixture("openalex/work_W2741809807_peerj.json")).unwrap();
+            return Reply::json(
+                200,
+                format!("{{\"meta\":{{\"count\":1}},\"results\":[{work}],\"group_by\":[]}}"),
+            );
+        }
+        if s.target.starts_with("/s2/paper/batch") {
+            // Semantic Scholar knows neither (aligned null).
+            return Reply::json(200, "[null]");
+        }
+        Reply::typed(500, "text/plain", format!("no route for {}", s.target))
+    });
+    let cfg = config(&srv.base);
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("s.db");
+    let mut st = Store::open(&path).unwrap();
+    let mut s = Session::new(Some(client(&cfg)), &mut st, CachePolicy::default());
+    let works = vec![
+        vec![citemap::model::Identifier::Pmcid("PMC5815332".into())],
+        vec![citemap::model::Identifier::Arxiv("1706.03762".into())],
+    ];
+    let got =
+        citemap::fetch::enrich::enrich(&mut s, &cfg, &works, &[Service::Openalex, Service::SemanticScholar])
+            .unwrap();
+    assert_eq!(got.states[&(Service::Openalex, "pmcid:PMC5815332".to_string())], KeyState::Found);
+    assert_eq!(got.states[&(Service::SemanticScholar, "arxiv:1706.03762".to_string())], KeyState::Missing);
+    assert!(
+        !got.states.contains_key(&(Service::Openalex, "arxiv:1706.03762".to_string())),
+        "OpenAlex has no arXiv filter"
+    );
+    let batches: Vec<serde_json::Value> = srv
+        .seen()
+        .iter()
+        .filter(|x| x.target.starts_with("/s2/paper/batch"))
+        .map(|x| serde_json::from_slice::<serde_json::Value>(&x.body).unwrap()["ids"].clone())
+        .collect();
+    assert!(batches.contains(&serde_json::json!(["ARXIV:1706.03762"])), "{batches:?}");
+    assert!(batches.contains(&serde_json::json!(["PMCID:PMC5815332"])), "{batches:?}");
+    assert_eq!(srv.count(), 3);
+    drop(s);
+    // The answer gives the work its DOI and PMID.
+    let records = st.records().unwrap();
+    assert!(records.iter().any(|r| r.ids.iter().any(|i| i.to_string() == "doi:10.7717/peerj.4375")));
+    drop(st);
+    check_store(&path);
+}

@@ -53,6 +53,20 @@ fn handler(s: &Seen) -> Reply {
                 empty_openalex_page()
             };
         }
+        if query.contains("search=Biodiversity") || query.contains("search=Ecology") {
+            // A title search: the recorded Myers et al. work in a list envelope.
+            return Reply::json(
+                200,
+                format!(
+                    "{{\"meta\":{{\"count\":1,\"page\":1,\"per_page\":5}},\"results\":[{}],\"group_by\":[]}}",
+                    text("openalex/work_W2162348455.json")
+                ),
+            );
+        }
+        if query.contains("filter=title_and_abstract.search:") {
+            // The recorded title-and-abstract search (ids only, no abstract).
+            return Reply::json(200, fixture("openalex/works_search_count_select_ids.json"));
+        }
         if query.contains("filter=cited_by:") {
             return Reply::json(200, fixture("openalex/works_filter_cited_by_perpage1.json"));
         }
@@ -70,8 +84,25 @@ fn handler(s: &Seen) -> Reply {
             _ => Reply::typed(404, "text/plain", fixture("crossref/works_doi_not_found_404.txt")),
         };
     }
+    if path == "/pubmed/esearch.fcgi" {
+        assert!(query.contains("tool=citemap"), "NCBI tool parameter: {t}");
+        return if query.contains("pulmonary") {
+            Reply::typed(200, "text/xml", fixture("pubmed-eutils/esearch_pubmed_biopython.xml"))
+        } else {
+            Reply::typed(200, "text/xml", fixture("pubmed-eutils/esearch_no_results_errorlist.xml"))
+        };
+    }
     if path == "/pubmed/efetch.fcgi" {
         assert!(query.contains("tool=citemap"), "NCBI tool parameter: {t}");
+        if query.contains("rettype=abstract") {
+            // The records of a search's PMIDs: the server stands for PubMed
+            // answering with the one recorded article that has references.
+            return Reply::typed(
+                200,
+                "text/xml",
+                fixture("pubmed-eutils/efetch_pubmed_29963580_with_references.xml"),
+            );
+        }
         return if query.contains("29963580") {
             Reply::typed(200, "text/xml", fixture("pubmed-eutils/efetch_pubmed_29963580_with_references.xml"))
         } else {
@@ -440,5 +471,233 @@ fn search_accepts_only_above_the_threshold_and_lists_the_rest() {
     let (_, out, _) = citemap(dir.path(), &["--json", "enrich", "--search", "--services", "crossref"]);
     assert_eq!(json(&out)["requests"], 0);
     assert_eq!(citemap::store::Store::open(&dir.path().join("s.db")).unwrap().records().unwrap().len(), n);
+    check_store(&dir.path().join("s.db"));
+}
+
+#[test]
+fn search_at_openalex_and_pubmed_and_on_abstract_sentences() {
+    let srv = Server::start(Duration::ZERO, handler);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &srv.base);
+    std::fs::write(
+        dir.path().join("noid.ris"),
+        "TY  - JOUR\nTI  - Biodiversity hotspots for conservation priorities\nAU  - Myers, Norman\nPY  - 2000\nJO  - Nature\nER  - \n\n\
+TY  - JOUR\nTI  - Development of a pulmonary imaging biomarker pipeline for phenotyping of chronic lung disease\nAU  - Guo, Fumin\nPY  - 2018\nER  - \n\n\
+TY  - JOUR\nTI  - Ecology of urban foxes\nAU  - Smith, J\nPY  - 2019\nER  - \n\n\
+TY  - JOUR\nAB  - Conservationists are far from able to assist all species under threat. Exceptional concentrations of endemic species undergoing exceptional habitat destruction identify biodiversity hotspots.\nER  - \n",
+    )
+    .unwrap();
+    assert_eq!(citemap(dir.path(), &["ingest", "noid.ris"]).0, 0);
+    let args = ["--json", "enrich", "--search", "--services", "openalex,pubmed"];
+    let (code, out, err) = citemap(dir.path(), &args);
+    assert_eq!(code, 0, "{err}");
+    let r = json(&out);
+    let s = r["search"].as_array().unwrap();
+    assert_eq!(s.len(), 4, "{out}");
+    let find = |p: &str| s.iter().find(|x| x["work"].as_str().unwrap().starts_with(p)).unwrap();
+    // OpenAlex search: accepted, DOI and PMID of the one work.
+    let myers = &find("Myers")["search"];
+    assert_eq!(myers["accepted"]["service"], "openalex", "{out}");
+    assert_eq!(myers["accepted"]["doi"], "10.1038/35002501");
+    assert_eq!(myers["by"], "title");
+    // PubMed esearch, then efetch of the first five PMIDs it listed.
+    let guo = &find("Guo")["search"];
+    assert_eq!(guo["accepted"]["service"], "pubmed", "{out}");
+    assert_eq!(guo["accepted"]["pmid"], "29963580");
+    let efetch: Vec<String> = srv
+        .seen()
+        .iter()
+        .filter(|x| x.target.starts_with("/pubmed/efetch.fcgi"))
+        .map(|x| x.target.clone())
+        .collect();
+    assert_eq!(efetch.len(), 1, "{efetch:?}");
+    assert!(efetch[0].contains("id=41282813,41148224,41011574,40959146,40937394&"), "{efetch:?}");
+    // A wrong candidate is listed with the reason, never merged.
+    let fox = &find("Smith")["search"];
+    assert!(fox["accepted"].is_null(), "{out}");
+    assert_eq!(fox["candidates"][0]["doi"], "10.1038/35002501");
+    assert!(fox["reason"].as_str().unwrap().contains("below"), "{out}");
+    // The bare abstract: searched on its distinctive sentence at OpenAlex
+    // (title_and_abstract.search) and PubMed ([tiab]); the ids-only answer
+    // cannot be compared, so it is listed and not accepted.
+    let bare = s.iter().find(|x| x["search"]["by"] == "abstract").expect("abstract search");
+    assert!(bare["search"]["accepted"].is_null(), "{out}");
+    assert_eq!(bare["search"]["candidates"][0]["doi"], "10.1038/35002501", "{out}");
+    let asked: Vec<String> = srv.seen().iter().map(|x| x.target.clone()).collect();
+    assert!(
+        asked.iter().any(|t| t.contains("title_and_abstract.search:Exceptional%20concentrations")),
+        "{asked:?}"
+    );
+    assert!(asked.iter().any(|t| t.contains("esearch.fcgi") && t.contains("%5Btiab%5D")), "{asked:?}");
+    // The works now carry the identifiers, with the searches as sources.
+    let store = citemap::store::Store::open(&dir.path().join("s.db")).unwrap();
+    let corpus = citemap::resolve::resolve(&store.records().unwrap(), &Default::default());
+    let source_of = |id: &str| {
+        corpus
+            .works
+            .iter()
+            .flat_map(|w| w.ids.iter())
+            .find(|i| i.value.to_string() == id)
+            .map(|i| i.sources.iter().map(|p| p.input.clone()).collect::<Vec<_>>())
+            .unwrap_or_default()
+    };
+    assert!(source_of("doi:10.1038/35002501").iter().any(|i| i.contains("/works?search=")), "{out}");
+    assert!(source_of("pmid:29963580").iter().any(|i| i.contains("rettype=abstract")));
+    let guo_work = corpus
+        .works
+        .iter()
+        .find(|w| w.title.as_ref().is_some_and(|t| t.value.starts_with("Development of a pulmonary")))
+        .unwrap();
+    assert!(
+        guo_work.ids.iter().any(|i| i.value.to_string() == "pmid:29963580"),
+        "merged with the RIS record"
+    );
+    assert_eq!(
+        corpus
+            .works
+            .iter()
+            .filter(|w| w.title.as_ref().is_some_and(|t| t.value.starts_with("Biodiversity hotspots")))
+            .count(),
+        1,
+        "one work, not two"
+    );
+    drop(store);
+    // A rerun searches only the two works still without an identifier (the
+    // found ones are now looked up by their new DOI / PMID); after that,
+    // nothing is asked and nothing added.
+    let (_, out, _) = citemap(dir.path(), &args);
+    let searched: Vec<String> = json(&out)["search"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| x["work"].as_str().unwrap().to_string())
+        .collect();
+    assert_eq!(searched.len(), 2, "{searched:?}");
+    let n = citemap::store::Store::open(&dir.path().join("s.db")).unwrap().records().unwrap().len();
+    let (_, out, _) = citemap(dir.path(), &args);
+    assert_eq!(json(&out)["requests"], 0, "{out}");
+    assert_eq!(citemap::store::Store::open(&dir.path().join("s.db")).unwrap().records().unwrap().len(), n);
+    check_store(&dir.path().join("s.db"));
+}
+
+/// The `<data>` values of each GraphML node, by attribute name.
+fn graphml_nodes(xml: &str) -> Vec<std::collections::HashMap<String, String>> {
+    use quick_xml::events::Event;
+    let mut keys = std::collections::HashMap::new();
+    let mut nodes = Vec::new();
+    let mut reader = quick_xml::Reader::from_str(xml);
+    let mut data_key: Option<String> = None;
+    loop {
+        match reader.read_event().unwrap() {
+            Event::Start(e) | Event::Empty(e) => {
+                let attr = |n: &str| {
+                    e.attributes()
+                        .flatten()
+                        .find(|a| a.key.as_ref() == n)
+                        .map(|a| a.normalized_value(quick_xml::XmlVersion::Implicit1_0).unwrap().into_owned())
+                };
+                match e.name().as_ref() {
+                    "key" => {
+                        keys.insert(attr("id").unwrap(), attr("attr.name").unwrap());
+                    }
+                    "node" => nodes.push(std::collections::HashMap::new()),
+                    "edge" => data_key = None,
+                    "data" => data_key = attr("key").and_then(|k| keys.get(&k).cloned()),
+                    _ => {}
+                }
+            }
+            Event::Text(t) => {
+                if let (Some(k), Some(n)) = (data_key.take(), nodes.last_mut()) {
+                    n.insert(k, t.xml10_content().to_string());
+                }
+            }
+            Event::End(e) if e.name().as_ref() == "node" => data_key = None,
+            Event::Eof => break,
+            _ => {}
+        }
+    }
+    nodes
+}
+
+#[test]
+fn chased_works_carry_found_by_into_graphml() {
+    let srv = Server::start(Duration::ZERO, handler);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &srv.base);
+    std::fs::write(dir.path().join("seeds.txt"), "10.1108/jd-12-2013-0166\nW3046863325\n").unwrap();
+    let (code, out, err) = citemap(dir.path(), &["--json", "chase", "--seeds", "seeds.txt", "--out", "c"]);
+    assert_eq!(code, 0, "{err}\n{out}");
+    let (code, _, err) = citemap(dir.path(), &["export", "--format", "graphml", "--out", "g.graphml"]);
+    assert_eq!(code, 0, "{err}");
+    let nodes = graphml_nodes(&std::fs::read_to_string(dir.path().join("g.graphml")).unwrap());
+    let by_doi = |d: &str| nodes.iter().find(|n| n.get("doi").is_some_and(|x| x == d));
+    // An OpenCitations reference of the seed, and a work citing it.
+    let jama = by_doi("10.1001/jama.295.1.90").expect("jama node");
+    assert_eq!(jama["found_by"], "backward:opencitations", "{jama:?}");
+    assert!(nodes.iter().any(|n| n.get("found_by").is_some_and(|f| f.contains("forward:opencitations"))));
+    // An OpenAlex cited work of the W seed, found in its own record.
+    let glove = nodes
+        .iter()
+        .find(|n| n.get("title").is_some_and(|t| t.starts_with("Glove: Global Vectors")))
+        .expect("glove node");
+    assert!(glove["found_by"].contains("backward:openalex"), "{glove:?}");
+    // The seeds are not found by their own lists.
+    let seed = by_doi("10.1108/jd-12-2013-0166").expect("seed node");
+    assert!(!seed.contains_key("found_by"), "{seed:?}");
+    assert!(nodes
+        .iter()
+        .filter(|n| n.get("openalex").is_some_and(|o| o == "W3046863325"))
+        .all(|n| !n.contains_key("found_by")));
+}
+
+#[test]
+fn author_year_stubs_resolve_through_the_citing_papers_reference_list() {
+    let srv = Server::start(Duration::ZERO, handler);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &srv.base);
+    // Full texts with callouts: one with the DOI of the recorded Crossref
+    // work (whose reference list has Arnsten 2006 and Capp 2005 with DOIs),
+    // one without a DOI.
+    std::fs::write(
+        dir.path().join("paper.txt"),
+        "Stimulant treatment in adults: a narrative study\ndoi: 10.1371/journal.pone.0033693\n\nIntroduction\n\
+Stimulants act on catecholamine systems (Arnsten, 2006). Methylphenidate is\nwidely used, as Capp et al. (2005) describe, \
+and further work followed\n(Arnsten, 2006; Smith, 2010).\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("other.txt"),
+        "Notes on infant sleep\n\nSleep matters (Jones, 2001). It was studied again (Jones, 2001; Brown, 1999).\n",
+    )
+    .unwrap();
+    assert_eq!(citemap(dir.path(), &["ingest", "paper.txt", "other.txt"]).0, 0);
+    let args = ["--json", "enrich", "--search", "--services", "openalex,crossref"];
+    let (code, out, err) = citemap(dir.path(), &args);
+    assert_eq!(code, 0, "{err}{out}");
+    let r = json(&out);
+    let stubs = r["stubs"].as_array().unwrap();
+    let find = |p: &str| {
+        stubs
+            .iter()
+            .find(|x| x["work"].as_str().unwrap().starts_with(p))
+            .unwrap_or_else(|| panic!("{p}: {out}"))
+    };
+    assert_eq!(find("Arnsten")["state"], "resolved", "{out}");
+    assert_eq!(find("Arnsten")["doi"], "10.1038/sj.npp.1301164");
+    assert_eq!(find("Capp")["doi"], "10.1586/14737175.5.3.325");
+    let smith = find("Smith");
+    assert_eq!(smith["state"], "stub");
+    assert!(
+        smith["reason"].as_str().unwrap().contains("not in the citing paper's reference list"),
+        "{smith}"
+    );
+    let jones = find("Jones");
+    assert!(jones["reason"].as_str().unwrap().contains("no citing paper has a DOI"), "{jones}");
+    // The Crossref record of the citing paper was read once.
+    let asked = srv.seen().iter().filter(|x| x.target.starts_with("/crossref/works/10.1371")).count();
+    assert_eq!(asked, 1);
+    // A rerun asks nothing.
+    let (_, out, _) = citemap(dir.path(), &args);
+    assert_eq!(json(&out)["requests"], 0, "{out}");
     check_store(&dir.path().join("s.db"));
 }

@@ -674,6 +674,9 @@ pub fn work_node(corpus: &Corpus, i: usize) -> Option<Node> {
     if !w.missing.is_empty() {
         put("missing", Attr::Str(w.missing.join(",")));
     }
+    if let Some(f) = crate::fetch::chase::found_by_text(&w.sources, w.ids.iter().map(|i| &i.value)) {
+        put("found_by", Attr::Str(f));
+    }
     put(attr::SOURCES, Attr::Str(sources_text(&w.sources)));
     let kind = match w.kind {
         WorkKind::Paper => NodeKind::Paper,

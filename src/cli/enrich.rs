@@ -1,9 +1,13 @@
 //! `citemap enrich`: look up the works of the store that miss fields
-//! (title, authors, year, venue, abstract) by their DOI or PMID at OpenAlex
+//! (title, authors, year, venue, abstract) by their DOI or PMID (else PMCID,
+//! else arXiv id) at OpenAlex
 //! (batches of 50), PubMed (efetch, 200 at a time) and Crossref (DOIs
 //! OpenAlex lacks). Answers are cached in the store as inputs, so the next
 //! resolution merges them and a rerun asks nothing. Also the online step of
-//! `map --online` ([`online_records`]). Exit code 3 when some items failed.
+//! `map --online` ([`online_records`]). `--search` also searches for papers
+//! without identifiers ([`fetch::search`]) and reads the Crossref reference
+//! lists of papers citing author-year stubs, reporting each stub as resolved
+//! or not, with the reason. Exit code 3 when some items failed.
 
 use super::Ctx;
 use anyhow::{bail, Context, Result};
@@ -54,8 +58,10 @@ pub struct Args {
     /// Also look up cited works (reference-list entries) with a DOI or PMID.
     #[arg(long)]
     cited: bool,
-    /// Also search Crossref for papers with a title but no DOI or PMID
-    /// (accepted only above the score threshold; candidates listed otherwise).
+    /// Also search (Crossref, OpenAlex, PubMed, those of --services) for
+    /// papers without a DOI or PMID: on title + first author + year, or on a
+    /// distinctive abstract sentence when there is no title (accepted only
+    /// above the score threshold; candidates listed otherwise).
     #[arg(long)]
     search: bool,
     #[command(flatten)]
@@ -84,7 +90,12 @@ pub fn targets(corpus: &Corpus, all: bool, cited: bool) -> Vec<Vec<Identifier>> 
             .ids
             .iter()
             .map(|s| s.value.clone())
-            .filter(|i| matches!(i, Identifier::Doi(_) | Identifier::Pmid(_)))
+            .filter(|i| {
+                matches!(
+                    i,
+                    Identifier::Doi(_) | Identifier::Pmid(_) | Identifier::Pmcid(_) | Identifier::Arxiv(_)
+                )
+            })
             .collect();
         if ids.is_empty() || w.kind == WorkKind::CitedWork && !cited {
             continue;
@@ -101,7 +112,8 @@ pub fn targets(corpus: &Corpus, all: bool, cited: bool) -> Vec<Vec<Identifier>> 
     out
 }
 
-/// Papers with a title but no DOI or PMID: what a bibliographic search can find.
+/// Papers without a DOI or PMID, with a title or an abstract: what a
+/// bibliographic search can find.
 pub fn search_targets(corpus: &Corpus) -> Vec<(String, fetch::search::Target)> {
     let mut out = Vec::new();
     let first_author: std::collections::HashMap<u32, u32> =
@@ -112,16 +124,131 @@ pub fn search_targets(corpus: &Corpus) -> Vec<(String, fetch::search::Target)> {
         {
             continue;
         }
-        let Some(title) = &w.title else { continue };
+        if w.title.is_none() && w.abstract_text.is_none() {
+            continue;
+        }
         let author = first_author.get(&(n as u32)).map(|&a| corpus.agents[a as usize].family.clone());
         out.push((
             w.label.clone(),
             fetch::search::Target {
-                title: title.value.clone(),
+                title: w.title.as_ref().map(|t| t.value.clone()),
                 first_author: author,
                 year: w.year.as_ref().map(|y| y.value),
+                venue: w.venue.and_then(|v| corpus.venues.get(v as usize)).map(|v| v.name.clone()),
+                abstract_text: w.abstract_text.as_ref().map(|a| a.value.clone()),
             },
         ));
+    }
+    out
+}
+
+/// Author-year stubs (cited works with neither an identifier nor a title,
+/// such as a full-text callout "Hayes et al. 2015"), each with the DOIs of
+/// the papers citing it: the reference lists to read.
+pub fn stub_targets(corpus: &Corpus) -> Vec<(usize, Vec<String>)> {
+    let mut citing: std::collections::HashMap<u32, Vec<String>> = std::collections::HashMap::new();
+    for c in &corpus.cites {
+        let Some(from) = corpus.works.get(c.from as usize) else { continue };
+        if let Some(d) = from.ids.iter().find_map(|i| match &i.value {
+            Identifier::Doi(d) => Some(d.clone()),
+            _ => None,
+        }) {
+            citing.entry(c.to).or_default().push(d);
+        }
+    }
+    let mut out = Vec::new();
+    for (n, w) in corpus.works.iter().enumerate() {
+        if w.kind != WorkKind::CitedWork || w.title.is_some() || !w.ids.is_empty() || w.year.is_none() {
+            continue;
+        }
+        let mut dois = citing.remove(&(n as u32)).unwrap_or_default();
+        dois.sort();
+        dois.dedup();
+        out.push((n, dois));
+    }
+    out
+}
+
+/// What became of one author-year stub.
+#[derive(serde::Serialize)]
+struct Stub {
+    /// The stub's label ("Hayes et al. 2015").
+    work: String,
+    /// `resolved` or `stub`.
+    state: &'static str,
+    /// The DOI it resolved to.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    doi: Option<String>,
+    /// How it resolved, or why it is still a stub.
+    reason: String,
+}
+
+/// Reads the Crossref reference lists of the papers citing author-year
+/// stubs (OpenAlex lists references by id only; Crossref's entries carry
+/// author, year and DOI, which resolution matches with the callouts).
+fn read_reference_lists(
+    session: &mut Session<'_>,
+    config: &Config,
+    stubs: &[(usize, Vec<String>)],
+) -> Result<std::collections::BTreeMap<String, fetch::session::KeyState>> {
+    let keys: std::collections::BTreeSet<String> =
+        stubs.iter().flat_map(|(_, d)| d.iter().map(|d| format!("doi:{d}"))).collect();
+    let keys: Vec<String> = keys.into_iter().collect();
+    let cfg = &config.fetch;
+    let make = |_: &str, values: &[String]| values.first().map(|d| fetch::crossref::work(cfg, d));
+    let got = session.lookup(Service::Crossref, fetch::session::Reader::Crossref, &keys, 1, &make)?;
+    Ok(got.into_iter().map(|(k, r)| (k, r.state)).collect())
+}
+
+/// Each stub after the reference lists were read: found again in the
+/// re-resolved corpus by its first source (the callout's place).
+fn stub_outcomes(
+    before: &Corpus,
+    after: &Corpus,
+    stubs: &[(usize, Vec<String>)],
+    lists: &std::collections::BTreeMap<String, fetch::session::KeyState>,
+) -> Vec<Stub> {
+    use fetch::session::KeyState;
+    let mut by_source: std::collections::HashMap<&citemap::model::Provenance, usize> =
+        std::collections::HashMap::new();
+    for (n, w) in after.works.iter().enumerate() {
+        for s in &w.sources {
+            by_source.entry(s).or_insert(n);
+        }
+    }
+    let mut out = Vec::new();
+    for (n, dois) in stubs {
+        let w = &before.works[*n];
+        let now = w.sources.first().and_then(|s| by_source.get(s)).map(|&m| &after.works[m]);
+        let doi = now.and_then(|x| {
+            x.ids.iter().find_map(|i| match &i.value {
+                Identifier::Doi(d) => Some(d.clone()),
+                _ => None,
+            })
+        });
+        let states: Vec<&KeyState> = dois.iter().filter_map(|d| lists.get(&format!("doi:{d}"))).collect();
+        let (state, reason) = match &doi {
+            Some(_) => (
+                "resolved",
+                format!("matched in the reference list of doi:{} (crossref)", dois.join(", doi:")),
+            ),
+            None if dois.is_empty() => (
+                "stub",
+                "no citing paper has a DOI to read a reference list from; no title to search on".to_string(),
+            ),
+            None if states.iter().any(|s| matches!(s, KeyState::Failed { .. })) => {
+                ("stub", "the citing paper's reference list could not be fetched".to_string())
+            }
+            None if !states.iter().any(|s| matches!(s, KeyState::Found)) => {
+                ("stub", "Crossref has no record of the citing paper; no title to search on".to_string())
+            }
+            None => (
+                "stub",
+                "not in the citing paper's reference list (or not one entry); no title to search on"
+                    .to_string(),
+            ),
+        };
+        out.push(Stub { work: w.label.clone(), state, doi, reason });
     }
     out
 }
@@ -216,12 +343,25 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
     if args.search {
         let targets = search_targets(&corpus);
         let plain: Vec<fetch::search::Target> = targets.iter().map(|(_, t)| t.clone()).collect();
-        for s in fetch::search::search(&mut session, &ctx.config.fetch, &plain)? {
+        for s in fetch::search::search(&mut session, &ctx.config.fetch, &plain, &services)? {
             searched.push(serde_json::json!({ "work": targets[s.target].0, "search": s }));
         }
     }
+    let stubs =
+        if args.search && services.contains(&Service::Crossref) { stub_targets(&corpus) } else { Vec::new() };
+    let lists = if stubs.is_empty() {
+        Default::default()
+    } else {
+        read_reference_lists(&mut session, &ctx.config, &stubs)?
+    };
     let report = session.report.clone();
     drop(session);
+    let stubbed = if stubs.is_empty() {
+        Vec::new()
+    } else {
+        let after = citemap::resolve::resolve(&store.records()?, &ctx.config.resolve);
+        stub_outcomes(&corpus, &after, &stubs, &lists)
+    };
     if ctx.json {
         println!(
             "{}",
@@ -232,6 +372,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
                 "requests": report.requests(),
                 "report": report,
                 "search": searched,
+                "stubs": stubbed,
             }))?
         );
     } else if !ctx.quiet {
@@ -240,10 +381,17 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
             let acc = &s["search"]["accepted"];
             if acc.is_null() {
                 let n = s["search"]["candidates"].as_array().map_or(0, Vec::len);
-                eprintln!("search: {}: no candidate accepted ({n} listed in --json)", s["work"]);
+                eprintln!(
+                    "search: {}: no candidate accepted ({n} listed in --json): {}",
+                    s["work"],
+                    s["search"]["reason"].as_str().unwrap_or("")
+                );
             } else {
                 eprintln!("search: {}: accepted {} (score {})", s["work"], acc["doi"], acc["score"]);
             }
+        }
+        for st in &stubbed {
+            eprintln!("stub: {}: {} ({})", st.work, st.doi.as_deref().unwrap_or(st.state), st.reason);
         }
         print_report(&report);
     }

@@ -497,6 +497,125 @@ pub fn rank(c: &mut [Candidate]) {
     });
 }
 
+/// The service and direction of the chase answer a record came from, read
+/// from its provenance (the request label this module builds, and for
+/// PubMed elink the record's locator): OpenAlex `filter=cited_by:` /
+/// `filter=cites:`, Semantic Scholar `/paper/…/references` / `/citations`,
+/// OpenCitations `/references/doi:` / `/citations/doi:`, elink `… refs` /
+/// `… cites …`. `None` for anything else (files, look-ups, searches).
+pub fn found_by(p: &crate::model::Provenance) -> Option<(Service, Direction)> {
+    let l = p.input.as_str();
+    if !(l.starts_with("http://") || l.starts_with("https://")) {
+        return None;
+    }
+    let (path, query) = l.split_once('?').unwrap_or((l, ""));
+    if path.ends_with("/works") {
+        for part in query.split('&') {
+            if part.starts_with("filter=cited_by:") {
+                return Some((Service::Openalex, Direction::Backward));
+            }
+            if part.starts_with("filter=cites:") {
+                return Some((Service::Openalex, Direction::Forward));
+            }
+        }
+        return None;
+    }
+    if path.ends_with("/elink.fcgi") {
+        let loc = p.record.as_deref()?;
+        return if loc.ends_with(" refs") {
+            Some((Service::Pubmed, Direction::Backward))
+        } else if loc.contains(" cites ") {
+            Some((Service::Pubmed, Direction::Forward))
+        } else {
+            None
+        };
+    }
+    if path.contains("/paper/") {
+        return if path.ends_with("/references") {
+            Some((Service::SemanticScholar, Direction::Backward))
+        } else if path.ends_with("/citations") {
+            Some((Service::SemanticScholar, Direction::Forward))
+        } else {
+            None
+        };
+    }
+    if path.contains("/references/doi:") {
+        return Some((Service::Opencitations, Direction::Backward));
+    }
+    if path.contains("/citations/doi:") {
+        return Some((Service::Opencitations, Direction::Forward));
+    }
+    None
+}
+
+/// The identifier a chase request asked about, as it appears in its label
+/// (`W…`, a DOI as [`super::encode`] writes it, `PMID:…`, a bare PMID).
+fn asked(label: &str) -> Option<&str> {
+    let (path, query) = label.split_once('?').unwrap_or((label, ""));
+    for m in ["/references/doi:", "/citations/doi:"] {
+        if let Some(at) = path.find(m) {
+            return Some(&path[at + m.len()..]);
+        }
+    }
+    if let Some(at) = path.find("/paper/") {
+        let rest = &path[at + "/paper/".len()..];
+        return rest.rsplit_once('/').map(|(spec, _)| spec);
+    }
+    query.split('&').find_map(|part| {
+        part.strip_prefix("filter=cited_by:")
+            .or_else(|| part.strip_prefix("filter=cites:"))
+            .or_else(|| part.strip_prefix("id="))
+    })
+}
+
+/// The `found_by` text of a work known only from fetched answers, at least
+/// one of them a chase list in which it was found: its distinct
+/// `direction:service` pairs (as in [`Candidate::found_by`]) joined by `; `.
+/// A source counts when the work is not the one the request asked about (a
+/// seed is not found by its own lists) and, for OpenAlex, when the source is
+/// the work's own record (not a reference list entry of another work of the
+/// page). `None` when any source is not a fetched answer (a file the user
+/// ingested: the work was not added by chasing) or no source counts.
+pub fn found_by_text<'i>(
+    sources: &[crate::model::Provenance],
+    ids: impl IntoIterator<Item = &'i Identifier>,
+) -> Option<String> {
+    let mut own: Vec<String> = Vec::new();
+    let mut openalex: Vec<&str> = Vec::new();
+    for id in ids {
+        match id {
+            Identifier::Doi(d) => {
+                own.push(super::encode(d, true).to_lowercase());
+                own.push(format!("doi:{}", d.to_lowercase()));
+            }
+            Identifier::Pmid(p) => {
+                own.push(p.clone());
+                own.push(format!("pmid:{p}"));
+            }
+            Identifier::Openalex(o) => {
+                own.push(o.to_lowercase());
+                openalex.push(o.as_str());
+            }
+            _ => {}
+        }
+    }
+    let mut pairs: BTreeSet<String> = BTreeSet::new();
+    for p in sources {
+        if !(p.input.starts_with("http://") || p.input.starts_with("https://")) {
+            return None;
+        }
+        let Some((s, d)) = found_by(p) else { continue };
+        if asked(&p.input).is_some_and(|a| own.contains(&a.to_lowercase())) {
+            continue;
+        }
+        if s == Service::Openalex && !p.record.as_deref().is_some_and(|r| openalex.contains(&r)) {
+            continue;
+        }
+        pairs.insert(format!("{}:{}", d.name(), s.name()));
+    }
+    (!pairs.is_empty()).then(|| pairs.into_iter().collect::<Vec<_>>().join("; "))
+}
+
 /// Per service and direction, how many candidates each found (report).
 pub fn found_by_counts(c: &[Candidate]) -> BTreeMap<String, usize> {
     let mut m = BTreeMap::new();
@@ -550,5 +669,30 @@ mod tests {
         assert_eq!(c[0].seeds.len(), 2);
         assert_eq!(c[0].found_by.len(), 2);
         assert_eq!(c[0].title.as_deref(), Some("A"));
+    }
+
+    #[test]
+    fn found_by_names_service_and_direction_but_not_for_the_asked_seed() {
+        let oc = "http://127.0.0.1:1/oc/references/doi:10.1108/jd-12-2013-0166";
+        let p = Provenance::new(oc, 0, Some("0200101".into()));
+        let jama = Identifier::doi("10.1001/jama.295.1.90").unwrap();
+        let seed = Identifier::doi("10.1108/jd-12-2013-0166").unwrap();
+        assert_eq!(
+            found_by_text(std::slice::from_ref(&p), [&jama]).as_deref(),
+            Some("backward:opencitations")
+        );
+        assert_eq!(found_by_text(std::slice::from_ref(&p), [&seed]), None);
+        let file = Provenance::new("refs.ris", 3, None);
+        assert_eq!(found_by_text(&[p, file], [&jama]), None, "a work from a file was not added by chase");
+        let oa = "http://x/works?filter=cited_by:W1&per_page=100&cursor=*";
+        let w2 = Identifier::Openalex("W2".into());
+        let own = Provenance::new(oa, 0, Some("W2".into()));
+        let other = Provenance::new(oa, 0, Some("W3".into()));
+        assert_eq!(found_by_text(std::slice::from_ref(&own), [&w2]).as_deref(), Some("backward:openalex"));
+        assert_eq!(found_by_text(&[other], [&w2]), None, "a reference of another record of the page");
+        let el = "http://x/elink.fcgi?dbfrom=pubmed&db=pubmed&cmd=neighbor&id=9298984";
+        let p = Provenance::new(el, 0, Some("pmid:5 cites pmid:9298984".into()));
+        let five = Identifier::pmid("5").unwrap();
+        assert_eq!(found_by_text(&[p], [&five]).as_deref(), Some("forward:pubmed"));
     }
 }

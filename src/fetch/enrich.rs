@@ -1,6 +1,8 @@
 //! Filling gaps by identifier: OpenAlex batch look-ups (`filter=doi:a|b|…`,
-//! `pmid:`), PubMed `efetch` of up to 200 PMIDs, Semantic Scholar batches of
-//! 500 (when asked for), then Crossref by DOI for the DOIs OpenAlex does not
+//! `pmid:`, and `pmcid:` for works with only a PMCID; `pmcid` is among the
+//! filter fields OpenAlex lists), PubMed `efetch` of up to 200 PMIDs, Semantic Scholar batches of
+//! 500 (when asked for; also `ARXIV:` for works with only an arXiv id, which
+//! OpenAlex cannot be asked by), then Crossref by DOI for the DOIs OpenAlex does not
 //! have. What comes back is stored as inputs by
 //! the [`Session`], so resolution merges it with everything else.
 
@@ -27,6 +29,8 @@ pub fn enrich(
     let mut dois: BTreeSet<String> = BTreeSet::new();
     let mut pmids_without_doi: BTreeSet<String> = BTreeSet::new();
     let mut pmids: BTreeSet<String> = BTreeSet::new();
+    let mut pmcids_only: BTreeSet<String> = BTreeSet::new();
+    let mut arxiv_only: BTreeSet<String> = BTreeSet::new();
     for ids in works {
         let doi = ids.iter().find_map(|i| match i {
             Identifier::Doi(d) => Some(d.clone()),
@@ -39,6 +43,7 @@ pub fn enrich(
         if let Some(p) = &pmid {
             pmids.insert(format!("pmid:{p}"));
         }
+        let other = |scheme: &str| ids.iter().find(|i| i.scheme() == scheme).map(|i| i.to_string());
         match (doi, pmid) {
             (Some(d), _) => {
                 dois.insert(format!("doi:{d}"));
@@ -46,13 +51,20 @@ pub fn enrich(
             (None, Some(p)) => {
                 pmids_without_doi.insert(format!("pmid:{p}"));
             }
-            (None, None) => {}
+            (None, None) => {
+                if let Some(k) = other("pmcid") {
+                    pmcids_only.insert(k);
+                } else if let Some(k) = other("arxiv") {
+                    arxiv_only.insert(k);
+                }
+            }
         }
     }
     let mut out = Enriched::default();
     let want = |s: Service| services.contains(&s);
     if want(Service::Openalex) {
-        let keys: Vec<String> = dois.iter().chain(pmids_without_doi.iter()).cloned().collect();
+        let keys: Vec<String> =
+            dois.iter().chain(pmids_without_doi.iter()).chain(pmcids_only.iter()).cloned().collect();
         let make = |scheme: &str, values: &[String]| openalex::lookup(cfg, scheme, values);
         for (k, r) in session.lookup(Service::Openalex, Reader::Openalex, &keys, openalex::BATCH, &make)? {
             out.states.insert((Service::Openalex, k), r.state);
@@ -66,7 +78,13 @@ pub fn enrich(
         }
     }
     if want(Service::SemanticScholar) {
-        let keys: Vec<String> = dois.iter().chain(pmids_without_doi.iter()).cloned().collect();
+        let keys: Vec<String> = dois
+            .iter()
+            .chain(pmids_without_doi.iter())
+            .chain(pmcids_only.iter())
+            .chain(arxiv_only.iter())
+            .cloned()
+            .collect();
         let make = |scheme: &str, values: &[String]| {
             let specs: Vec<String> =
                 values.iter().filter_map(|v| semantic_scholar::spec(scheme, v)).collect();

@@ -1,57 +1,149 @@
-//! Finding a work that has no identifier: Crossref `query.bibliographic` on
-//! title + first author + year, each answer scored against what the record
-//! says, and accepted only above a documented threshold; otherwise the
-//! candidates are listed, never merged by guess.
+//! Finding a work that has no identifier: a bibliographic search at
+//! Crossref (`query.bibliographic`), OpenAlex (`search=`) and PubMed
+//! (`esearch`, then `efetch` of the PMIDs it returns), each answer scored
+//! against what the record says and accepted only above a documented
+//! threshold; otherwise the candidates are listed, never merged by guess.
 //!
-//! **Score** (0–1): title similarity (normalised Levenshtein on
-//! [`crate::model::norm::title_key`], weight 0.6), year within one year
-//! (0.2, counted only when the record has a year), first author's family
-//! name equal after folding (0.2, counted only when the record has an
-//! author); the weights present are renormalised. **Accepted** when the
-//! best candidate has title similarity ≥ [`MIN_TITLE`], score ≥ [`ACCEPT`],
-//! and leads the runner-up by at least [`MARGIN`]. The answer body is kept
-//! as an input (label = the query address) whose only record is the
-//! accepted work, so resolution merges it with the searched record by title,
-//! year and author, and the DOI comes along with its provenance.
+//! A record with a title is searched on title + first author + year. A
+//! record with **no title** (a bare abstract) is searched on its most
+//! distinctive abstract sentence ([`distinctive_sentence`]) at OpenAlex
+//! (`filter=title_and_abstract.search:`) and PubMed (`[tiab]`), and its
+//! candidates are compared by abstract instead of title.
+//!
+//! **Score** (0–1): text similarity (weight 0.6: for a titled record the
+//! normalised Levenshtein similarity of the [`title_key`]s; for a title-less
+//! one the share of the sentence's words of four letters or more found in
+//! the candidate's abstract, 1 when its key is a substring of the
+//! abstract's), year within one year (0.2, counted only when the record has
+//! a year), first author's family name equal after folding (0.2, only when
+//! the record has an author), venue agreement ([`crate::model::norm::title_key`]
+//! of one venue containing the other's, 0.1, only when both sides name a
+//! venue); the weights present are renormalised. Candidates of all services
+//! are grouped when they share a DOI or PMID (or, lacking both, the title key
+//! and year): one group is one work, its score the best of its members.
+//! **Accepted** when the best group has text similarity ≥ [`MIN_TITLE`],
+//! score ≥ [`ACCEPT`], and leads the next group by at least [`MARGIN`].
+//!
+//! Every answer body is kept as an input (label = the query address) with no
+//! records; when a group is accepted, each member's record is added to the
+//! input it came from, so resolution merges it with the searched record by
+//! title, year and author, and the DOI or PMID comes along with provenance
+//! naming the service and the query. A title-less record has nothing that
+//! resolution could merge on (it has no abstract key), so its accepted
+//! candidate is reported and not stored.
 
 use super::session::{Error, KeyState, Reader, Session};
-use super::{base, encode, BodyKind, Request, Service};
+use super::{base, encode, openalex, BodyKind, Request, Service};
 use crate::config::FetchConfig;
-use crate::model::norm::{fold, title_key};
+use crate::model::norm::{alnum_key, fold, squash_ws, title_key};
 use crate::model::{Identifier, Record};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// Lowest accepted score.
 pub const ACCEPT: f64 = 0.85;
-/// Lowest accepted title similarity.
+/// Lowest accepted text (title or abstract) similarity.
 pub const MIN_TITLE: f64 = 0.9;
 /// How far the best candidate must lead the next one.
 pub const MARGIN: f64 = 0.05;
-/// Candidates asked for per search.
+/// Candidates asked for per search and service.
 pub const ROWS: usize = 5;
+/// Most words of an abstract sentence sent as a query.
+pub const SENTENCE_WORDS: usize = 25;
+
+/// The services that can search, in the order they are asked.
+pub const SERVICES: [Service; 3] = [Service::Crossref, Service::Openalex, Service::Pubmed];
 
 /// What is known of the work searched for.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Target {
     /// Its title.
-    pub title: String,
+    pub title: Option<String>,
     /// First author's family name.
     pub first_author: Option<String>,
     /// Year.
     pub year: Option<i32>,
+    /// Journal or other venue.
+    pub venue: Option<String>,
+    /// Abstract (used only when there is no title).
+    pub abstract_text: Option<String>,
+}
+
+/// How a target is searched.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Query {
+    /// Title + first author + year.
+    Title(String),
+    /// A distinctive abstract sentence.
+    Abstract(String),
+}
+
+impl Target {
+    fn query(&self) -> Option<Query> {
+        if let Some(t) = self.title.as_deref().filter(|t| !title_key(t).is_empty()) {
+            let mut q = t.to_string();
+            if let Some(a) = &self.first_author {
+                q.push(' ');
+                q.push_str(a);
+            }
+            if let Some(y) = self.year {
+                q.push_str(&format!(" {y}"));
+            }
+            return Some(Query::Title(squash_ws(&q)));
+        }
+        self.abstract_text.as_deref().and_then(distinctive_sentence).map(Query::Abstract)
+    }
+}
+
+/// The most distinctive sentence of an abstract: the one with the most words
+/// of seven letters or more (ties: the earlier), section headings
+/// (`BACKGROUND:`) removed, cut to [`SENTENCE_WORDS`] words and stripped of
+/// punctuation; `None` when no sentence has five such words.
+pub fn distinctive_sentence(text: &str) -> Option<String> {
+    let long = |w: &&&str| w.chars().filter(|c| c.is_alphabetic()).count() >= 7;
+    let mut best: Option<(usize, Vec<String>)> = None;
+    for sentence in text.split(['.', '\n', '?', '!', ';']) {
+        let sentence = match sentence.split_once(':') {
+            Some((head, rest)) if head.split_whitespace().count() <= 3 => rest,
+            _ => sentence,
+        };
+        let words: Vec<&str> = sentence.split_whitespace().collect();
+        let n = words.iter().filter(long).count();
+        if n >= 5 && best.as_ref().is_none_or(|(m, _)| n > *m) {
+            let clean: Vec<String> = words
+                .iter()
+                .take(SENTENCE_WORDS)
+                .map(|w| w.chars().filter(|c| c.is_alphanumeric() || *c == '-').collect::<String>())
+                .filter(|w| !w.is_empty())
+                .collect();
+            best = Some((n, clean));
+        }
+    }
+    best.map(|(_, w)| w.join(" "))
 }
 
 /// One scored candidate.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Candidate {
+    /// The service that returned it.
+    pub service: Service,
     /// Its title.
     pub title: Option<String>,
     /// Its DOI.
     pub doi: Option<String>,
+    /// Its PMID.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pmid: Option<String>,
+    /// Its year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<i32>,
     /// Score (see the module doc).
     pub score: f64,
-    /// Title similarity.
+    /// Title (or, for a title-less record, abstract) similarity.
     pub title_similarity: f64,
+    /// Other services that returned the same work.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub also: Vec<Service>,
 }
 
 /// The result of one search.
@@ -59,38 +151,151 @@ pub struct Candidate {
 pub struct Searched {
     /// Index of the target.
     pub target: usize,
-    /// Request label.
+    /// What was searched on: `title` or `abstract`.
+    pub by: &'static str,
+    /// Request label of the first service asked.
     pub url: String,
-    /// Whether the service answered.
+    /// Every request label, per service.
+    pub urls: BTreeMap<Service, String>,
+    /// Whether any service answered (`found` when one listed a candidate).
     pub state: KeyState,
     /// The accepted candidate.
     pub accepted: Option<Candidate>,
-    /// Every candidate, best first.
+    /// Why nothing was accepted (when nothing was).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub reason: Option<String>,
+    /// Every candidate, best first, one per work.
     pub candidates: Vec<Candidate>,
 }
 
-/// The Crossref search for `t`.
-pub fn request(cfg: &FetchConfig, t: &Target) -> Request {
-    let mut q = t.title.clone();
-    if let Some(a) = &t.first_author {
-        q.push(' ');
-        q.push_str(a);
-    }
-    if let Some(y) = t.year {
-        q.push_str(&format!(" {y}"));
-    }
-    let label = format!(
-        "{}/works?query.bibliographic={}&rows={ROWS}",
-        base(cfg, Service::Crossref),
-        encode(&crate::model::norm::squash_ws(&q), false)
-    );
-    Request::get(Service::Crossref, label, BodyKind::Json)
+/// The Crossref search for `t` (`None` for a title-less target).
+pub fn request(cfg: &FetchConfig, t: &Target) -> Option<Request> {
+    request_at(cfg, Service::Crossref, &t.query()?).map(|(r, _)| r)
 }
 
-/// Scores `r` against `t`: (score, title similarity).
+fn request_at(cfg: &FetchConfig, service: Service, q: &Query) -> Option<(Request, Reader)> {
+    let b = base(cfg, service);
+    match (service, q) {
+        (Service::Crossref, Query::Title(q)) => Some((
+            Request::get(
+                service,
+                format!("{b}/works?query.bibliographic={}&rows={ROWS}", encode(q, false)),
+                BodyKind::Json,
+            ),
+            Reader::CrossrefSearch,
+        )),
+        (Service::Openalex, Query::Title(q)) => Some((
+            Request::get(
+                service,
+                format!("{b}/works?search={}&per_page={ROWS}&select={}", encode(q, false), openalex::SELECT),
+                BodyKind::Json,
+            ),
+            Reader::OpenalexSearch,
+        )),
+        (Service::Openalex, Query::Abstract(q)) => Some((
+            Request::get(
+                service,
+                format!(
+                    "{b}/works?filter=title_and_abstract.search:{}&per_page={ROWS}&select={}",
+                    encode(q, false),
+                    openalex::SELECT
+                ),
+                BodyKind::Json,
+            ),
+            Reader::OpenalexSearch,
+        )),
+        (Service::Pubmed, q) => {
+            let term = match q {
+                Query::Title(q) => q.clone(),
+                Query::Abstract(q) => format!("{q}[tiab]"),
+            };
+            Some((
+                Request::get(
+                    service,
+                    format!("{b}/esearch.fcgi?db=pubmed&retmax={ROWS}&term={}", encode(&term, false)),
+                    BodyKind::Xml,
+                ),
+                Reader::PubmedEsearch,
+            ))
+        }
+        _ => None,
+    }
+}
+
+/// The efetch of the PMIDs an esearch returned (a search answer: kept raw).
+fn efetch(cfg: &FetchConfig, pmids: &[String]) -> Request {
+    let mut r = super::pubmed::efetch(cfg, pmids);
+    r.label.push_str("&rettype=abstract");
+    r
+}
+
+/// The PMIDs of an esearch answer (`IdList/Id`), in order.
+pub fn esearch_ids(text: &str) -> Vec<String> {
+    use quick_xml::events::Event;
+    let mut reader = quick_xml::Reader::from_str(text);
+    let mut path: Vec<Vec<u8>> = Vec::new();
+    let mut out = Vec::new();
+    loop {
+        match reader.read_event() {
+            Ok(Event::Start(e)) => path.push(e.name().as_ref().as_bytes().to_vec()),
+            Ok(Event::End(_)) => {
+                path.pop();
+            }
+            Ok(Event::Text(t)) => {
+                let n = path.len();
+                if n >= 2 && path[n - 1] == b"Id" && path[n - 2] == b"IdList" {
+                    let v = t.xml10_content().trim().to_string();
+                    if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+                        out.push(v);
+                    }
+                }
+            }
+            Ok(Event::Eof) | Err(_) => break,
+            Ok(_) => {}
+        }
+    }
+    out
+}
+
+/// The candidate records of a search answer body.
+fn read_answer(reader: Reader, label: &str, text: &str) -> Vec<Record> {
+    match reader {
+        Reader::CrossrefSearch => crate::ingest::crossref::parse(label, text).records,
+        Reader::OpenalexSearch => crate::ingest::openalex::parse(label, text).records,
+        Reader::PubmedSearchFetch => crate::ingest::pubmed_xml::parse(label, text).records,
+        _ => Vec::new(),
+    }
+}
+
+/// Share of `sentence`'s words of four letters or more found in `abstract`
+/// (1 when the sentence's key is a substring of the abstract's).
+fn abstract_similarity(sentence: &str, abstract_text: &str) -> f64 {
+    let a = alnum_key(abstract_text);
+    if a.is_empty() {
+        return 0.0;
+    }
+    if a.contains(&alnum_key(sentence)) {
+        return 1.0;
+    }
+    let words: Vec<String> = sentence.split_whitespace().map(alnum_key).filter(|w| w.len() >= 4).collect();
+    if words.is_empty() {
+        return 0.0;
+    }
+    words.iter().filter(|w| a.contains(w.as_str())).count() as f64 / words.len() as f64
+}
+
+/// Scores `r` against `t`: (score, text similarity).
 pub fn score(t: &Target, r: &Record) -> (f64, f64) {
-    let Some(rt) = &r.title else { return (0.0, 0.0) };
-    let sim = strsim::normalized_levenshtein(&title_key(&t.title), &title_key(rt));
+    let sim = match t.title.as_deref().filter(|t| !title_key(t).is_empty()) {
+        Some(tt) => match &r.title {
+            Some(rt) => strsim::normalized_levenshtein(&title_key(tt), &title_key(rt)),
+            None => return (0.0, 0.0),
+        },
+        None => match (t.abstract_text.as_deref().and_then(distinctive_sentence), &r.abstract_text) {
+            (Some(s), Some(a)) => abstract_similarity(&s, a),
+            _ => return (0.0, 0.0),
+        },
+    };
     let (mut total, mut weight) = (0.6 * sim, 0.6);
     if let Some(y) = t.year {
         weight += 0.2;
@@ -104,76 +309,237 @@ pub fn score(t: &Target, r: &Record) -> (f64, f64) {
             total += 0.2;
         }
     }
+    if let (Some(tv), Some(rv)) = (&t.venue, &r.venue) {
+        let (tk, rk) = (title_key(tv), title_key(rv));
+        if !tk.is_empty() && !rk.is_empty() {
+            weight += 0.1;
+            if tk.contains(&rk) || rk.contains(&tk) {
+                total += 0.1;
+            }
+        }
+    }
     (total / weight, sim)
 }
 
-/// Searches every target; keeps the accepted record of each answer.
+fn id_of(r: &Record, doi: bool) -> Option<String> {
+    r.ids.iter().find_map(|i| match i {
+        Identifier::Doi(d) if doi => Some(d.clone()),
+        Identifier::Pmid(p) if !doi => Some(p.clone()),
+        _ => None,
+    })
+}
+
+/// One candidate record with where it came from.
+struct Hit {
+    service: Service,
+    input: i64,
+    record: Record,
+    score: f64,
+    sim: f64,
+}
+
+/// Searches every target at `services` (those of [`SERVICES`] asked);
+/// keeps the accepted records of each answer.
 pub fn search(
     session: &mut Session<'_>,
     cfg: &FetchConfig,
     targets: &[Target],
+    services: &[Service],
 ) -> Result<Vec<Searched>, Error> {
-    let firsts: Vec<(Request, Reader)> =
-        targets.iter().map(|t| (request(cfg, t), Reader::CrossrefSearch)).collect();
-    let labels: Vec<String> = firsts.iter().map(|(r, _)| r.label.clone()).collect();
-    let results = session.lists(firsts)?;
-    let mut out = Vec::new();
-    for (i, (t, res)) in targets.iter().zip(results).enumerate() {
-        let url = labels[i].clone();
-        let mut searched = Searched {
-            target: i,
-            url: url.clone(),
-            state: res.state.clone(),
-            accepted: None,
-            candidates: Vec::new(),
-        };
-        let input = match &res.state {
-            KeyState::Found | KeyState::Empty => {
-                session.store().response(Service::Crossref.name(), &url)?.and_then(|r| r.input_id)
-            }
-            _ => None,
-        };
-        if let Some(id) = input {
-            let raw = session.store().raw_by_id(id)?;
-            let (text, _) = crate::ingest::decode(&url, &raw);
-            let records = crate::ingest::crossref::parse(&url, &text).records;
-            let mut scored: Vec<(f64, f64, &Record)> = records
-                .iter()
-                .map(|r| {
-                    let (s, sim) = score(t, r);
-                    (s, sim, r)
-                })
-                .collect();
-            scored.sort_by(|a, b| b.0.total_cmp(&a.0));
-            searched.candidates = scored
-                .iter()
-                .map(|(s, sim, r)| Candidate {
-                    title: r.title.clone(),
-                    doi: r.ids.iter().find_map(|i| {
-                        if let Identifier::Doi(d) = i {
-                            Some(d.clone())
-                        } else {
-                            None
-                        }
-                    }),
-                    score: (s * 1000.0).round() / 1000.0,
-                    title_similarity: (sim * 1000.0).round() / 1000.0,
-                })
-                .collect();
-            if !searched.candidates.is_empty() {
-                searched.state = KeyState::Found;
-            }
-            if let Some(&(s, sim, best)) = scored.first() {
-                let lead = scored.get(1).map_or(1.0, |n| s - n.0);
-                if s >= ACCEPT && sim >= MIN_TITLE && lead >= MARGIN {
-                    searched.accepted = searched.candidates.first().cloned();
-                    session.store().add_records(id, std::slice::from_ref(best))?;
-                }
+    let queries: Vec<Option<Query>> = targets.iter().map(Target::query).collect();
+    // Round 1: one search per target and service.
+    let mut asked: Vec<(usize, Service, Request, Reader)> = Vec::new();
+    for (i, q) in queries.iter().enumerate() {
+        let Some(q) = q else { continue };
+        for s in SERVICES.into_iter().filter(|s| services.contains(s)) {
+            if let Some((req, rd)) = request_at(cfg, s, q) {
+                asked.push((i, s, req, rd));
             }
         }
-        out.push(searched);
+    }
+    let firsts: Vec<(Request, Reader)> = asked.iter().map(|(_, _, r, rd)| (r.clone(), *rd)).collect();
+    let results = session.lists(firsts)?;
+    let mut out: Vec<Searched> = targets
+        .iter()
+        .enumerate()
+        .map(|(i, _)| Searched {
+            target: i,
+            by: match &queries[i] {
+                Some(Query::Abstract(_)) => "abstract",
+                _ => "title",
+            },
+            url: String::new(),
+            urls: BTreeMap::new(),
+            state: KeyState::Empty,
+            accepted: None,
+            reason: None,
+            candidates: Vec::new(),
+        })
+        .collect();
+    // Bodies to read: (target, service, label, reader).
+    let mut bodies: Vec<(usize, Service, String, Reader)> = Vec::new();
+    let mut second: Vec<(usize, Request)> = Vec::new();
+    for ((i, s, req, rd), res) in asked.into_iter().zip(results) {
+        let o = &mut out[i];
+        if o.url.is_empty() {
+            o.url = req.label.clone();
+        }
+        o.urls.insert(s, req.label.clone());
+        fold_state(&mut o.state, &res.state);
+        if !matches!(res.state, KeyState::Found | KeyState::Empty) {
+            continue;
+        }
+        if rd == Reader::PubmedEsearch {
+            if let Some(text) = body(session, s, &req.label)? {
+                let mut ids = esearch_ids(&text);
+                ids.truncate(ROWS);
+                if !ids.is_empty() {
+                    second.push((i, efetch(cfg, &ids)));
+                }
+            }
+        } else {
+            bodies.push((i, s, req.label, rd));
+        }
+    }
+    // Round 2: PubMed records of the PMIDs found.
+    if !second.is_empty() {
+        let firsts: Vec<(Request, Reader)> =
+            second.iter().map(|(_, r)| (r.clone(), Reader::PubmedSearchFetch)).collect();
+        let results = session.lists(firsts)?;
+        for ((i, req), res) in second.into_iter().zip(results) {
+            if let KeyState::Failed { .. } = res.state {
+                fold_state(&mut out[i].state, &res.state);
+                continue;
+            }
+            bodies.push((i, Service::Pubmed, req.label, Reader::PubmedSearchFetch));
+        }
+    }
+    let mut hits: Vec<Vec<Hit>> = targets.iter().map(|_| Vec::new()).collect();
+    for (i, s, label, rd) in bodies {
+        let Some(r) = session.store().response(s.name(), &label)? else { continue };
+        let Some(input) = r.input_id else { continue };
+        let raw = session.store().raw_by_id(input)?;
+        let (text, _) = crate::ingest::decode(&label, &raw);
+        for record in read_answer(rd, &label, &text) {
+            let (score, sim) = score(&targets[i], &record);
+            hits[i].push(Hit { service: s, input, record, score, sim });
+        }
+    }
+    for (i, mut hs) in hits.into_iter().enumerate() {
+        let o = &mut out[i];
+        if queries[i].is_none() {
+            o.reason = Some("no title and no abstract sentence to search on".into());
+            continue;
+        }
+        hs.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.service.cmp(&b.service)));
+        let groups = group(&hs);
+        o.candidates = groups.iter().map(|g| candidate(&hs, g)).collect();
+        if !o.candidates.is_empty() {
+            o.state = KeyState::Found;
+        }
+        let Some(best) = groups.first() else {
+            o.reason = Some(if o.urls.is_empty() {
+                "none of the services asked can search on an abstract (OpenAlex, PubMed can)".into()
+            } else {
+                "no service listed a candidate".into()
+            });
+            continue;
+        };
+        let top = &hs[best[0]];
+        let lead = groups.get(1).map_or(1.0, |g| top.score - hs[g[0]].score);
+        if top.score < ACCEPT {
+            o.reason = Some(format!("best score {:.3} below {ACCEPT}", top.score));
+        } else if top.sim < MIN_TITLE {
+            o.reason = Some(format!("best text similarity {:.3} below {MIN_TITLE}", top.sim));
+        } else if lead < MARGIN {
+            o.reason = Some(format!("best leads the next candidate by only {lead:.3}"));
+        } else {
+            o.accepted = o.candidates.first().cloned();
+            if o.by == "title" {
+                for &m in best {
+                    let h = &hs[m];
+                    session.store().add_records(h.input, std::slice::from_ref(&h.record))?;
+                }
+            } else {
+                o.reason = Some("accepted by abstract: reported, not merged (no title to merge on)".into());
+            }
+        }
     }
     Ok(out)
+}
+
+/// The stored body of `label`, as text.
+fn body(session: &mut Session<'_>, s: Service, label: &str) -> Result<Option<String>, Error> {
+    let Some(r) = session.store().response(s.name(), label)? else { return Ok(None) };
+    let Some(id) = r.input_id else { return Ok(None) };
+    let raw = session.store().raw_by_id(id)?;
+    Ok(Some(crate::ingest::decode(label, &raw).0))
+}
+
+/// Folds one service's answer state into the target's.
+fn fold_state(acc: &mut KeyState, s: &KeyState) {
+    *acc = match (&*acc, s) {
+        (KeyState::Found, _) | (_, KeyState::Found) => KeyState::Found,
+        (KeyState::Failed { .. }, _) => acc.clone(),
+        (_, KeyState::Failed { .. }) => s.clone(),
+        (KeyState::Missing, _) | (_, KeyState::Missing) => KeyState::Missing,
+        _ => KeyState::Empty,
+    };
+}
+
+/// Groups hits (sorted best first) that are one work: shared DOI or PMID,
+/// or, lacking both, the same title key and year. Groups in order of their
+/// best member; members best first (with at most one per service).
+fn group(hs: &[Hit]) -> Vec<Vec<usize>> {
+    let mut groups: Vec<Vec<usize>> = Vec::new();
+    let mut by_key: BTreeMap<String, usize> = BTreeMap::new();
+    for (n, h) in hs.iter().enumerate() {
+        let mut keys: Vec<String> = Vec::new();
+        if let Some(d) = id_of(&h.record, true) {
+            keys.push(format!("doi:{}", d.to_lowercase()));
+        }
+        if let Some(p) = id_of(&h.record, false) {
+            keys.push(format!("pmid:{p}"));
+        }
+        if keys.is_empty() {
+            if let Some(t) = &h.record.title {
+                keys.push(format!("title:{}:{:?}", title_key(t), h.record.year()));
+            } else {
+                keys.push(format!("hit:{n}"));
+            }
+        }
+        let g = keys.iter().find_map(|k| by_key.get(k).copied());
+        let g = match g {
+            Some(g) if !groups[g].iter().any(|&m| hs[m].service == h.service) => {
+                groups[g].push(n);
+                g
+            }
+            Some(_) => continue,
+            None => {
+                groups.push(vec![n]);
+                groups.len() - 1
+            }
+        };
+        for k in keys {
+            by_key.entry(k).or_insert(g);
+        }
+    }
+    groups
+}
+
+fn candidate(hs: &[Hit], g: &[usize]) -> Candidate {
+    let top = &hs[g[0]];
+    let round = |x: f64| (x * 1000.0).round() / 1000.0;
+    Candidate {
+        service: top.service,
+        title: top.record.title.clone(),
+        doi: g.iter().find_map(|&m| id_of(&hs[m].record, true)),
+        pmid: g.iter().find_map(|&m| id_of(&hs[m].record, false)),
+        year: top.record.year(),
+        score: round(top.score),
+        title_similarity: round(top.sim),
+        also: g[1..].iter().map(|&m| hs[m].service).collect(),
+    }
 }
 
 #[cfg(test)]
@@ -188,18 +554,50 @@ mod tests {
         r.published = Some(Date::year(2012));
         r.authors.push(Author { raw: "Kessler, A".into(), family: "Kessler".into(), ..Author::default() });
         let t = Target {
-            title: "Chemical ecology.".into(),
+            title: Some("Chemical ecology.".into()),
             first_author: Some("Kessler".into()),
             year: Some(2013),
+            ..Target::default()
         };
         assert_eq!(score(&t, &r), (1.0, 1.0));
-        let t = Target { title: "Chemical ecology".into(), first_author: None, year: None };
+        let t = Target { title: Some("Chemical ecology".into()), ..Target::default() };
         assert_eq!(score(&t, &r).0, 1.0);
         let t = Target {
-            title: "Communicating ecology".into(),
+            title: Some("Communicating ecology".into()),
             first_author: Some("Smith".into()),
             year: Some(2020),
+            ..Target::default()
         };
         assert!(score(&t, &r).0 < ACCEPT);
+    }
+
+    #[test]
+    fn the_distinctive_sentence_has_the_most_long_words() {
+        let a = "BACKGROUND: We did this. Exceptional concentrations of endemic species undergoing \
+                 exceptional habitat destruction identify hotspots. Short one.";
+        assert_eq!(
+            distinctive_sentence(a).unwrap(),
+            "Exceptional concentrations of endemic species undergoing exceptional habitat destruction identify hotspots"
+        );
+        assert_eq!(distinctive_sentence("Too short. Nothing here."), None);
+    }
+
+    #[test]
+    fn esearch_ids_and_an_empty_answer() {
+        let ok = "<eSearchResult><Count>2</Count><IdList>\n<Id>41282813</Id>\n<Id>41148224</Id>\n</IdList></eSearchResult>";
+        assert_eq!(esearch_ids(ok), vec!["41282813", "41148224"]);
+        let none = "<eSearchResult><Count>0</Count><IdList/><ErrorList><PhraseNotFound>abcXYZ</PhraseNotFound></ErrorList></eSearchResult>";
+        assert!(esearch_ids(none).is_empty());
+    }
+
+    #[test]
+    fn venue_counts_when_both_sides_name_one() {
+        let mut r = Record::new(Provenance::new("u", 0, None), "openalex");
+        r.title = Some("Biodiversity hotspots for conservation priorities".into());
+        r.venue = Some("Nature".into());
+        let mut t = Target { title: r.title.clone(), venue: Some("Nature".into()), ..Target::default() };
+        assert_eq!(score(&t, &r), (1.0, 1.0));
+        t.venue = Some("Science".into());
+        assert!(score(&t, &r).0 < 0.9);
     }
 }

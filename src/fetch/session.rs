@@ -59,6 +59,12 @@ pub enum Reader {
     /// A Crossref search answer: kept raw, no records until
     /// [`super::search`] accepts one.
     CrossrefSearch,
+    /// An OpenAlex search answer (kept raw, like [`Reader::CrossrefSearch`]).
+    OpenalexSearch,
+    /// A PubMed esearch answer (PMIDs only; kept raw).
+    PubmedEsearch,
+    /// The efetch of the PMIDs a search returned (kept raw).
+    PubmedSearchFetch,
 }
 
 impl Reader {
@@ -72,6 +78,9 @@ impl Reader {
             Reader::SemanticScholar => crate::ingest::semantic_scholar::NAME,
             Reader::Opencitations => super::opencitations::NAME,
             Reader::CrossrefSearch => "crossref-search",
+            Reader::OpenalexSearch => "openalex-search",
+            Reader::PubmedEsearch => "pubmed-esearch",
+            Reader::PubmedSearchFetch => "pubmed-search",
         }
     }
 
@@ -84,7 +93,10 @@ impl Reader {
             Reader::PubmedElink => super::pubmed::parse_elink(label, text),
             Reader::SemanticScholar => crate::ingest::semantic_scholar::parse(label, text),
             Reader::Opencitations => super::opencitations::parse(label, text),
-            Reader::CrossrefSearch => Parsed::default(),
+            Reader::CrossrefSearch
+            | Reader::OpenalexSearch
+            | Reader::PubmedEsearch
+            | Reader::PubmedSearchFetch => Parsed::default(),
         }
     }
 

@@ -74,6 +74,10 @@ pub fn build(corpus: &Corpus, opts: &BuildOptions) -> CitationGraph {
         if !w.missing.is_empty() {
             put(&mut attrs, "missing", Attr::Str(w.missing.join(",")));
         }
+        // Works added by `chase`: which service found them, which way.
+        if let Some(f) = crate::fetch::chase::found_by_text(&w.sources, w.ids.iter().map(|i| &i.value)) {
+            put(&mut attrs, "found_by", Attr::Str(f));
+        }
         put(&mut attrs, attr::SOURCES, Attr::Str(sources_text(&w.sources)));
         let kind = match w.kind {
             WorkKind::Paper => NodeKind::Paper,
