@@ -170,6 +170,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
             return parsed;
         }
     };
+    parsed.seen = spans.len();
     for (i, &(s, e)) in spans.iter().enumerate() {
         let line = li.line_of(s);
         let slice = text.get(s..e).unwrap_or("");
@@ -186,7 +187,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
             }
             Ok(_) => parsed.diagnostics.push(Diagnostic::warning(
                 Provenance::new(input, line, Some(format!("#{}", i + 1))),
-                "item is not an object: skipped",
+                "item is not an object: record dropped",
             )),
             Err(err) => parsed.diagnostics.push(Diagnostic::error(
                 Provenance::new(
@@ -194,7 +195,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
                     line.saturating_add(u32::try_from(err.line()).unwrap_or(1).saturating_sub(1)),
                     Some(format!("#{}", i + 1)),
                 ),
-                format!("broken JSON item: {err}: skipped"),
+                format!("broken JSON item: {err}: record dropped"),
             )),
         }
     }

@@ -169,6 +169,8 @@ pub struct Table {
     pub header: Vec<String>,
     /// Data rows with the line they start on.
     pub rows: Vec<(u32, Vec<String>)>,
+    /// Data rows the CSV reader could not read (each dropped with a warning).
+    pub bad_rows: usize,
 }
 
 impl Table {
@@ -210,9 +212,11 @@ pub fn read_csv(input: &str, text: &str, delimiter: u8, diags: &mut Vec<Diagnost
             }
             Err(e) => {
                 let line = e.position().and_then(|p| u32::try_from(p.line()).ok()).unwrap_or(before);
+                table.bad_rows += 1;
+                let key = format!("row {}", table.rows.len() + table.bad_rows);
                 diags.push(Diagnostic::warning(
-                    Provenance::new(input, line.max(1), None),
-                    format!("unreadable CSV row skipped: {e}"),
+                    Provenance::new(input, line.max(1), Some(key)),
+                    format!("unreadable CSV row: {e}: record dropped"),
                 ));
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     break;

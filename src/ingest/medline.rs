@@ -95,8 +95,9 @@ pub fn parse(input: &str, text: &str) -> Parsed {
             ));
         }
     }
+    let seen = raws.len();
     let records = raws.iter().enumerate().map(|(i, r)| to_record(input, r, i, &mut diagnostics)).collect();
-    Parsed { records, diagnostics }
+    Parsed { records, diagnostics, seen }
 }
 
 fn to_record(input: &str, raw: &RawRecord, ordinal: usize, diags: &mut Vec<Diagnostic>) -> Record {

@@ -234,7 +234,8 @@ pub fn parse(input: &str, text: &str) -> Parsed {
         splitter.line(input, no, line, &mut diagnostics, &mut done);
     }
     splitter.finish(input, &mut diagnostics, &mut done);
-    Parsed { records, diagnostics }
+    let seen = records.len();
+    Parsed { records, diagnostics, seen }
 }
 
 /// Reads RIS record by record from `reader`, handing each record to

@@ -514,6 +514,7 @@ fn localise(table: &mut Table) {
 pub fn parse(input: &str, text: &str) -> Parsed {
     let mut parsed = Parsed::default();
     let mut table = fieldmap::read_csv(input, text, b',', &mut parsed.diagnostics);
+    parsed.seen = table.rows.len() + table.bad_rows;
     if table.header.is_empty() {
         return parsed;
     }

@@ -44,8 +44,9 @@ pub fn sniff(text: &str) -> bool {
 pub fn parse(input: &str, text: &str) -> Parsed {
     let mut parsed = Parsed::default();
     let mut records = Vec::new();
-    let _ = read_stream(input, text.as_bytes(), &mut |r| records.push(r), &mut parsed.diagnostics);
+    let seen = read_stream(input, text.as_bytes(), &mut |r| records.push(r), &mut parsed.diagnostics);
     parsed.records = records;
+    parsed.seen = seen.map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
     parsed
 }
 
