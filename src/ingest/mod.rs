@@ -450,6 +450,8 @@ pub fn read(input: &str, bytes: &[u8], opts: &Options) -> (Option<Format>, Parse
     }
     // The field and record bounds, as `read_each` applies them, so both
     // give the same records.
+    // Readers of pages make one record of what they find and do not count.
+    parsed.seen = parsed.seen.max(parsed.records.len());
     let mut n = 0usize;
     let mut capped = Vec::new();
     parsed.records.retain_mut(|r| {

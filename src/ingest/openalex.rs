@@ -636,9 +636,9 @@ pub fn read_stream<R: BufRead>(
                 count += 1;
             }
             Err(e) => {
-                let key = sniff_id(bytes);
+                let key = sniff_id(bytes).unwrap_or_else(|| format!("#{}", seen + 1));
                 diagnostics.push(Diagnostic::warning(
-                    Provenance::new(input, line_no, key),
+                    Provenance::new(input, line_no, Some(key)),
                     format!("line is not a readable OpenAlex work: {e}: record dropped"),
                 ));
             }
