@@ -388,6 +388,9 @@ mod tests {
             assert_eq!(r.citations.len(), 1);
             assert!(r.citations[0].ids.contains(&Identifier::Doi("10.1/a".into())));
         }
-        assert!(p.diagnostics.iter().any(|d| d.message.contains("1 of 3 citing papers")));
+        assert_eq!(p.seen, 4);
+        let dropped: Vec<_> = p.diagnostics.iter().filter(|d| d.message.ends_with("record dropped")).collect();
+        assert_eq!(dropped.len(), 1, "{:?}", p.diagnostics);
+        assert_eq!(dropped[0].at.record.as_deref(), Some("citing paper 3 of aaa"));
     }
 }
