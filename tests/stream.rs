@@ -287,8 +287,12 @@ fn ingest_streams_a_gzipped_json_lines_file_into_the_store() {
     // Inputs read whole may have 100 KB: this one streams, so it is read.
     std::fs::write(tmp.path().join("config.toml"), "[ingest]\nmax_file_bytes = 100000\n").unwrap();
     let file = ingest_json(tmp.path(), "works.jsonl.gz");
-    let expected = ingest::read("works.jsonl.gz", &data, &Options::default()).1.records.len();
+    let whole = ingest::read("works.jsonl.gz", &data, &Options::default()).1;
+    let expected = whole.records.len();
     assert_eq!(file["records"].as_u64(), Some(expected as u64), "{file}");
+    // Records in: the broken line was met and dropped.
+    assert_eq!(whole.seen, expected + 1);
+    assert_eq!(file["records_in"].as_u64(), Some(whole.seen as u64), "{file}");
     assert_eq!(file["status"], "added");
     let s = Store::open(&tmp.path().join("citemap.db")).unwrap();
     assert_eq!(s.records().unwrap().len(), expected);
