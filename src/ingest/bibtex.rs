@@ -680,7 +680,9 @@ fn to_record(
     }
     r.published = published;
 
-    if let Some(d) = first(&["doi"]).and_then(|d| Identifier::doi(&d)) {
+    if let Some(d) =
+        super::fieldmap::checked_id(first(&["doi"]).as_deref(), Identifier::doi, "doi", &at, diags)
+    {
         r.add_id(d);
     }
     if r.doi().is_none() {
@@ -689,7 +691,13 @@ fn to_record(
             r.add_id(d);
         }
     }
-    if let Some(p) = first(&["pmid", "pubmed_id"]).and_then(|p| Identifier::pmid(&p)) {
+    if let Some(p) = super::fieldmap::checked_id(
+        first(&["pmid", "pubmed_id"]).as_deref(),
+        Identifier::pmid,
+        "pmid",
+        &at,
+        diags,
+    ) {
         r.add_id(p);
     }
     if let Some(p) = first(&["pmcid"]) {

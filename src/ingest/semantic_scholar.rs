@@ -389,7 +389,8 @@ mod tests {
             assert!(r.citations[0].ids.contains(&Identifier::Doi("10.1/a".into())));
         }
         assert_eq!(p.seen, 4);
-        let dropped: Vec<_> = p.diagnostics.iter().filter(|d| d.message.ends_with("record dropped")).collect();
+        let dropped: Vec<_> =
+            p.diagnostics.iter().filter(|d| d.message.ends_with("record dropped")).collect();
         assert_eq!(dropped.len(), 1, "{:?}", p.diagnostics);
         assert_eq!(dropped[0].at.record.as_deref(), Some("citing paper 3 of aaa"));
     }

@@ -297,10 +297,14 @@ pub(crate) fn build_record(
         })
     });
     r.times_cited = first(fields, "TC").or_else(|| first(fields, "Z9")).and_then(|t| t.trim().parse().ok());
-    if let Some(d) = first(fields, "DI").and_then(|d| Identifier::doi(&d)) {
+    if let Some(d) =
+        fieldmap::checked_id(first(fields, "DI").as_deref(), Identifier::doi, "DI", &at, diagnostics)
+    {
         r.add_id(d);
     }
-    if let Some(p) = first(fields, "PM").and_then(|p| Identifier::pmid(&p)) {
+    if let Some(p) =
+        fieldmap::checked_id(first(fields, "PM").as_deref(), Identifier::pmid, "PM", &at, diagnostics)
+    {
         r.add_id(p);
     }
     if let Some(ut) = first(fields, "UT") {
