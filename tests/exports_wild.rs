@@ -532,3 +532,25 @@ fn every_dropped_record_is_counted_and_warned() {
         p.diagnostics
     );
 }
+
+/// An id field whose value does not read as an id is a located warning, not
+/// a silent loss; placeholders are not warned about.
+#[test]
+fn ids_that_do_not_read_are_warned() {
+    let cases = [
+        ("t.ris", "TY  - JOUR\nTI  - One\nDO  - see publisher site\nER  - \n", 3, "DO"),
+        ("t.txt", "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nTI One\nDI not a doi\nUT WOS:000000000000001\nER\nEF\n", 3, "DI"),
+        ("t.bib", "@article{k,\n  title = {One},\n  pmid = {abc}\n}\n", 1, "pmid"),
+    ];
+    for (name, text, line, field) in cases {
+        let (_, p) = ingest::read(name, text.as_bytes(), &Options::default());
+        assert_eq!(p.records.len(), 1, "{name}");
+        let d = p.diagnostics.iter().find(|d| d.message.ends_with("id dropped"));
+        let d = d.unwrap_or_else(|| panic!("{name}: no warning in {:#?}", p.diagnostics));
+        assert!(d.message.starts_with(field), "{name}: {}", d.message);
+        assert_eq!((d.at.input.as_str(), d.at.line), (name, line), "{name}");
+        assert!(d.at.record.is_some(), "{name}");
+    }
+    let (_, p) = ingest::read("t.ris", b"TY  - JOUR\nTI  - One\nDO  - NA\nER  - \n", &Options::default());
+    assert!(!p.diagnostics.iter().any(|d| d.message.ends_with("id dropped")), "{:#?}", p.diagnostics);
+}

@@ -115,7 +115,8 @@ fn to_record(input: &str, raw: &RawRecord, ordinal: usize, diags: &mut Vec<Diagn
         let v = squash_ws(value);
         match tag.as_str() {
             "PMID" => {
-                if let Some(id) = Identifier::pmid(&v) {
+                if let Some(id) = super::fieldmap::checked_id(Some(&v), Identifier::pmid, "PMID", &at, diags)
+                {
                     r.add_id(id);
                 }
             }
@@ -162,7 +163,8 @@ fn to_record(input: &str, raw: &RawRecord, ordinal: usize, diags: &mut Vec<Diagn
                 None => r.add_affiliation(&v),
             },
             "LID" | "AID" if v.ends_with("[doi]") => {
-                if let Some(id) = Identifier::doi(v.trim_end_matches("[doi]")) {
+                let doi = Some(v.trim_end_matches("[doi]"));
+                if let Some(id) = super::fieldmap::checked_id(doi, Identifier::doi, tag, &at, diags) {
                     r.add_id(id);
                 }
             }
