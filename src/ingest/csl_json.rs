@@ -181,7 +181,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
                     .filter(|&rs| b.get(rs) == Some(&b'['))
                     .map(|rs| array_items(b, rs).0.iter().map(|&(p, _)| li.line_of(p)).collect())
                     .unwrap_or_default();
-                let mut rec = to_record(input, &v, i, line, &ref_lines);
+                let mut rec = to_record(input, &v, i, line, &ref_lines, &mut parsed.diagnostics);
                 parsed.diagnostics.extend(super::fieldmap::book_isbn_only(&mut rec));
                 parsed.records.push(rec);
             }
@@ -300,7 +300,14 @@ fn clean_markup(s: &str) -> String {
     squash_ws(&strip_tags(s))
 }
 
-fn to_record(input: &str, v: &Value, ordinal: usize, line: u32, ref_lines: &[u32]) -> Record {
+fn to_record(
+    input: &str,
+    v: &Value,
+    ordinal: usize,
+    line: u32,
+    ref_lines: &[u32],
+    diags: &mut Vec<Diagnostic>,
+) -> Record {
     let id = str_of(v.get("id")).or_else(|| str_of(v.get("citation-key"))).or_else(|| str_of(v.get("DOI")));
     let key = id.clone().unwrap_or_else(|| format!("#{}", ordinal + 1));
     let mut r = Record::new(Provenance::new(input, line, Some(key.clone())), NAME);
@@ -328,10 +335,15 @@ fn to_record(input: &str, v: &Value, ordinal: usize, line: u32, ref_lines: &[u32
         .or_else(|| csl_date(v.get("published-print")))
         .or_else(|| csl_date(v.get("published")));
     r.epublished = csl_date(v.get("published-online"));
-    if let Some(d) = str_of(v.get("DOI")).and_then(|d| Identifier::doi(&d)) {
+    let at = r.at.clone();
+    if let Some(d) =
+        super::fieldmap::checked_id(str_of(v.get("DOI")).as_deref(), Identifier::doi, "DOI", &at, diags)
+    {
         r.add_id(d);
     }
-    if let Some(p) = str_of(v.get("PMID")).and_then(|p| Identifier::pmid(&p)) {
+    if let Some(p) =
+        super::fieldmap::checked_id(str_of(v.get("PMID")).as_deref(), Identifier::pmid, "PMID", &at, diags)
+    {
         r.add_id(p);
     }
     if let Some(p) = str_of(v.get("PMCID")) {
