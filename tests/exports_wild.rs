@@ -12,7 +12,7 @@
 //! `<Reference>` elements.
 
 use citemap::ingest::{self, Options};
-use citemap::model::{norm, Identifier, Parsed, Record};
+use citemap::model::{norm, Identifier, Parsed, Record, Severity};
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
 
@@ -274,7 +274,9 @@ struct Figures {
     name: String,
     format: String,
     records_expected: usize,
+    records_in: usize,
     records_read: usize,
+    records_dropped_warned: usize,
     refs_expected: usize,
     refs_read: usize,
     wrong: Vec<String>,
@@ -291,11 +293,21 @@ fn measure(name: &str) -> Figures {
         name: name.to_string(),
         format: format.map_or("none".into(), |f| format!("{f:?}")),
         records_expected: want.records,
+        records_in: parsed.seen,
         records_read: parsed.records.len(),
+        records_dropped_warned: dropped_warnings(&parsed),
         refs_expected: want.refs,
         refs_read,
         wrong: wrong_merges(&parsed.records),
     }
+}
+
+/// Warnings that say a record was dropped.
+fn dropped_warnings(p: &Parsed) -> usize {
+    p.diagnostics
+        .iter()
+        .filter(|d| d.severity >= Severity::Warning && d.message.ends_with("record dropped"))
+        .count()
 }
 
 fn fixtures() -> Vec<String> {
@@ -344,6 +356,18 @@ fn records_references_and_no_wrong_merges() {
         wrong += f.wrong.len();
         if f.format == "none" {
             failures.push(format!("{}: format not detected", f.name));
+        }
+        if f.records_in != f.records_expected {
+            failures.push(format!(
+                "{}: the reader met {} records, {} in the file",
+                f.name, f.records_in, f.records_expected
+            ));
+        }
+        if f.records_in.checked_sub(f.records_read) != Some(f.records_dropped_warned) {
+            failures.push(format!(
+                "{}: {} records in, {} out, {} dropped with a warning",
+                f.name, f.records_in, f.records_read, f.records_dropped_warned
+            ));
         }
         if f.records_read != f.records_expected {
             failures.push(format!(
@@ -455,4 +479,78 @@ fn cited_work_ids_reach_graphml() {
     for id in &lens_refs {
         assert!(xml.contains(&format!(">{id}</data>")), "lens id {id} not in the GraphML");
     }
+}
+
+/// Records in, records out and the warnings between them, on small inputs
+/// that hold records a reader must drop, in each reader that can drop one.
+#[test]
+fn every_dropped_record_is_counted_and_warned() {
+    let cases: [(&str, &str, usize, usize); 5] = [
+        ("t.bib", "@article{a, title = {One}}\n@article{}\n@book{b, title = {Two}}\n", 3, 2),
+        ("t.json", "[{\"id\": \"a\", \"type\": \"article\", \"title\": \"One\"}, 7, {\"id\": \"b\", \"title\": \"Two\"}]", 3, 2),
+        (
+            "t.jsonl",
+            "{\"id\": \"https://openalex.org/W1\", \"title\": \"A\", \"referenced_works\": [\"\", \"https://openalex.org/W2\"]}\n{broken\n{\"id\": \"https://openalex.org/W3\", \"title\": \"B\"}\n",
+            3,
+            2,
+        ),
+        (
+            "t.csv",
+            "Authors,Title,Year,Source title,DOI,EID\nA B.,One,2020,J,10.1/a,2-s2.0-1\nC D.,Two,2021,J,10.1/b,2-s2.0-2\n",
+            2,
+            2,
+        ),
+        (
+            "s2.json",
+            "{\"paperId\": \"0123456789abcdef0123456789abcdef01234567\", \"title\": \"Cited\", \"citations\": [{\"paperId\": null, \"title\": null}, null, {\"paperId\": \"1123456789abcdef0123456789abcdef01234567\", \"title\": \"Citing\"}]}",
+            4,
+            2,
+        ),
+    ];
+    for (name, text, want_in, want_out) in cases {
+        let (format, p) = ingest::read(name, text.as_bytes(), &Options::default());
+        assert!(format.is_some(), "{name}: not read");
+        assert_eq!((p.seen, p.records.len()), (want_in, want_out), "{name}: {:#?}", p.diagnostics);
+        assert_eq!(p.seen - p.records.len(), dropped_warnings(&p), "{name}: {:#?}", p.diagnostics);
+        for d in p.diagnostics.iter().filter(|d| d.message.ends_with("dropped")) {
+            assert!(d.at.line > 0 && d.at.record.is_some(), "{name}: unlocated {d:?}");
+            assert_eq!(d.at.input, name);
+        }
+        // The streaming path counts the same.
+        let (_, s) =
+            ingest::read_from(name, &mut text.as_bytes(), &Options::default(), u64::MAX).expect("reads");
+        assert_eq!(s.seen, p.seen, "{name} streamed");
+    }
+    // The OpenAlex reference without an id is warned, not dropped silently.
+    let (_, p) = ingest::read("t.jsonl", "{\"id\": \"https://openalex.org/W1\", \"title\": \"A\", \"referenced_works\": [\"\", \"https://openalex.org/W2\"]}\n{\"id\": \"https://openalex.org/W3\", \"title\": \"B\"}\n".as_bytes(), &Options::default());
+    assert_eq!(p.records[0].citations.len(), 1);
+    assert!(
+        p.diagnostics
+            .iter()
+            .any(|d| d.message.ends_with("reference dropped") && d.at.record.as_deref() == Some("W1")),
+        "{:#?}",
+        p.diagnostics
+    );
+}
+
+/// An id field whose value does not read as an id is a located warning, not
+/// a silent loss; placeholders are not warned about.
+#[test]
+fn ids_that_do_not_read_are_warned() {
+    let cases = [
+        ("t.ris", "TY  - JOUR\nTI  - One\nDO  - see publisher site\nER  - \n", 3, "DO"),
+        ("t.txt", "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nTI One\nDI not a doi\nUT WOS:000000000000001\nER\nEF\n", 3, "DI"),
+        ("t.bib", "@article{k,\n  title = {One},\n  pmid = {abc}\n}\n", 1, "pmid"),
+    ];
+    for (name, text, line, field) in cases {
+        let (_, p) = ingest::read(name, text.as_bytes(), &Options::default());
+        assert_eq!(p.records.len(), 1, "{name}");
+        let d = p.diagnostics.iter().find(|d| d.message.ends_with("id dropped"));
+        let d = d.unwrap_or_else(|| panic!("{name}: no warning in {:#?}", p.diagnostics));
+        assert!(d.message.starts_with(field), "{name}: {}", d.message);
+        assert_eq!((d.at.input.as_str(), d.at.line), (name, line), "{name}");
+        assert!(d.at.record.is_some(), "{name}");
+    }
+    let (_, p) = ingest::read("t.ris", b"TY  - JOUR\nTI  - One\nDO  - NA\nER  - \n", &Options::default());
+    assert!(!p.diagnostics.iter().any(|d| d.message.ends_with("id dropped")), "{:#?}", p.diagnostics);
 }

@@ -112,6 +112,11 @@ fn read_from_gives_what_read_gives_on_every_fixture() {
         let streamed = from(&label, &data, 4093, u64::MAX);
         assert_eq!(whole.0, streamed.0, "format of {label}");
         assert!(whole.1.records == streamed.1.records, "records of {label}");
+        assert_eq!(whole.1.seen, streamed.1.seen, "records in of {label}");
+        assert!(whole.1.seen >= whole.1.records.len(), "records in below records out in {label}");
+        if whole.0.is_none() {
+            assert_eq!(whole.1.seen, 0, "records in of unknown {label}");
+        }
     }
 }
 
@@ -151,10 +156,12 @@ fn big_json_lines_wos_and_ris_stream_past_the_whole_input_limit() {
             let s = from(name, data, step, 100_000);
             assert_eq!(s.0, Some(format), "{name}");
             assert!(s.1.records == whole.1.records, "{name} in pieces of {step}");
+            assert_eq!(s.1.seen, whole.1.seen, "{name} records in, in pieces of {step}");
         }
         let zipped = gz(data);
         let s = from(name, &zipped, 4096, 100_000);
         assert!(s.1.records == whole.1.records, "{name} gzipped");
+        assert_eq!(s.1.seen, whole.1.seen, "{name} gzipped: records in");
         // A gzip bound below the expanded size: an error, no records.
         let small = Options { max_decompressed_bytes: Some(200_000), ..Options::default() };
         let (f, p) = ingest::read_from(name, &mut &zipped[..], &small, u64::MAX).unwrap();
@@ -166,6 +173,10 @@ fn big_json_lines_wos_and_ris_stream_past_the_whole_input_limit() {
     let s = from("big.jsonl", &jsonl, 8192, 100_000).1;
     let broken = s.diagnostics.iter().find(|d| d.message.contains("not a readable OpenAlex work")).unwrap();
     assert_eq!(broken.at.line, 12 * 4 + 1);
+    // The broken line was a record met and dropped: one more in than out.
+    let dropped = s.diagnostics.iter().filter(|d| d.message.ends_with("record dropped")).count();
+    assert!(dropped >= 1);
+    assert_eq!(s.seen, s.records.len() + dropped);
     assert!(s.records.iter().any(|r| r.title.as_deref() == Some("Caf\u{fffd} study")));
     assert!(s.diagnostics.iter().any(|d| d.message.contains("not valid UTF-8")));
     // The cut-off WoS record is kept with a warning.
@@ -276,8 +287,12 @@ fn ingest_streams_a_gzipped_json_lines_file_into_the_store() {
     // Inputs read whole may have 100 KB: this one streams, so it is read.
     std::fs::write(tmp.path().join("config.toml"), "[ingest]\nmax_file_bytes = 100000\n").unwrap();
     let file = ingest_json(tmp.path(), "works.jsonl.gz");
-    let expected = ingest::read("works.jsonl.gz", &data, &Options::default()).1.records.len();
+    let whole = ingest::read("works.jsonl.gz", &data, &Options::default()).1;
+    let expected = whole.records.len();
     assert_eq!(file["records"].as_u64(), Some(expected as u64), "{file}");
+    // Records in: the broken line was met and dropped.
+    assert_eq!(whole.seen, expected + 1);
+    assert_eq!(file["records_in"].as_u64(), Some(whole.seen as u64), "{file}");
     assert_eq!(file["status"], "added");
     let s = Store::open(&tmp.path().join("citemap.db")).unwrap();
     assert_eq!(s.records().unwrap().len(), expected);

@@ -23,6 +23,8 @@ pub struct Args {
 struct FileReport<'a> {
     path: &'a str,
     format: Option<&'a str>,
+    /// Records the reader met, dropped ones (each with a warning) included.
+    records_in: usize,
     records: usize,
     /// Records that resolved into a work other inputs also describe.
     merged: usize,
@@ -73,6 +75,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
         .map(|(i, s)| FileReport {
             path: &i.report.path,
             format: i.report.format.as_deref(),
+            records_in: i.report.records_in,
             records: i.report.records,
             merged: merged.get(i.report.path.as_str()).copied().unwrap_or(0),
             status: s.clone(),

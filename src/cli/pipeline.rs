@@ -25,7 +25,10 @@ pub struct InputReport {
     pub bytes: u64,
     /// Detected format.
     pub format: Option<String>,
-    /// Records read.
+    /// Records the reader met in the input, those it dropped (each with a
+    /// warning) included.
+    pub records_in: usize,
+    /// Records read (kept).
     pub records: usize,
     /// References (citations) those records carry.
     pub references: usize,
@@ -78,6 +81,7 @@ fn unreadable(path: String, why: String) -> ReadInput {
             sha256: None,
             bytes: 0,
             format: None,
+            records_in: 0,
             records: 0,
             references: 0,
             skipped: Some(format!("cannot read: {why}")),
@@ -155,6 +159,8 @@ pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut batch: Option<&mut Batch>) 
                         sha256: Some(sha),
                         bytes: stored.bytes,
                         format: stored.format,
+                        // Not read again: the store keeps the records out only.
+                        records_in: usize::try_from(stored.records).unwrap_or(usize::MAX),
                         records: usize::try_from(stored.records).unwrap_or(usize::MAX),
                         references: 0,
                         skipped: None,
@@ -203,21 +209,20 @@ pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut batch: Option<&mut Batch>) 
             };
             let mut tee = Tee { inner: file, sink: &mut sink };
             let limit = ctx.config.ingest.max_file_bytes;
-            ingest::read_each(&path, &mut tee, &ctx.config.ingest.options(), limit, &mut on_record).and_then(
-                |r| {
+            ingest::read_each_counted(&path, &mut tee, &ctx.config.ingest.options(), limit, &mut on_record)
+                .and_then(|r| {
                     // The hash covers the whole file, also what the reader did not need.
                     if r.0.is_some() {
                         std::io::copy(&mut tee, &mut std::io::sink())?;
                     }
                     Ok(r)
-                },
-            )
+                })
         };
         let spool = spool.into_inner();
         if let Some(e) = store_error {
             return Err(e.into());
         }
-        let (format, diagnostics) = match read {
+        let (format, diagnostics, seen) = match read {
             Ok(r) => r,
             Err(e) => {
                 if let Some(s) = spool {
@@ -268,12 +273,13 @@ pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut batch: Option<&mut Batch>) 
                 sha256,
                 bytes,
                 format: format.map(|f| f.name().to_string()),
+                records_in: if format.is_none() { 0 } else { seen },
                 records: n_records,
                 references: if format.is_none() { 0 } else { n_references },
                 skipped,
                 diagnostics: diagnostics.clone(),
             },
-            parsed: status.is_none().then_some(Parsed { records, diagnostics }),
+            parsed: status.is_none().then_some(Parsed { records, diagnostics, seen }),
             status,
         });
     }
@@ -290,6 +296,7 @@ fn special(path: String, kind: &str) -> ReadInput {
             sha256: None,
             bytes: 0,
             format: None,
+            records_in: 0,
             records: 0,
             references: 0,
             skipped: Some(why),

@@ -253,7 +253,15 @@ fn next_entry_start(src: &str, from: usize) -> Option<usize> {
     None
 }
 
-fn split_entries(input: &str, src: &str, li: &LineIndex, diags: &mut Vec<Diagnostic>) -> Vec<RawEntry> {
+/// The entries of `src`, with how many entries were met (empty ones, dropped
+/// with a warning, included; `@string`, `@comment`, `@preamble` not).
+fn split_entries(
+    input: &str,
+    src: &str,
+    li: &LineIndex,
+    diags: &mut Vec<Diagnostic>,
+) -> (Vec<RawEntry>, usize) {
+    let mut seen = 0usize;
     let mut macros: BTreeMap<String, String> = BTreeMap::new();
     for (i, m) in MONTH_MACROS.iter().enumerate() {
         macros.insert((*m).to_string(), (i + 1).to_string());
@@ -325,11 +333,17 @@ fn split_entries(input: &str, src: &str, li: &LineIndex, diags: &mut Vec<Diagnos
             }
             continue;
         }
+        seen += 1;
         if !entry.key.is_empty() || !entry.fields.is_empty() {
             out.push(entry);
+        } else {
+            diags.push(Diagnostic::warning(
+                Provenance::new(input, li.line_of(at), Some(format!("#{seen}"))),
+                format!("@{kind} entry has no key and no fields: record dropped"),
+            ));
         }
     }
-    out
+    (out, seen)
 }
 
 const MONTH_MACROS: [&str; 12] =
@@ -339,10 +353,10 @@ const MONTH_MACROS: [&str; 12] =
 pub fn parse(input: &str, text: &str) -> Parsed {
     let li = LineIndex::new(text);
     let mut diagnostics = Vec::new();
-    let entries = split_entries(input, text, &li, &mut diagnostics);
+    let (entries, seen) = split_entries(input, text, &li, &mut diagnostics);
     let records =
         entries.iter().enumerate().map(|(i, e)| to_record(input, e, i, &li, &mut diagnostics)).collect();
-    Parsed { records, diagnostics }
+    Parsed { records, diagnostics, seen }
 }
 
 fn combining(accent: char) -> Option<char> {
@@ -666,7 +680,9 @@ fn to_record(
     }
     r.published = published;
 
-    if let Some(d) = first(&["doi"]).and_then(|d| Identifier::doi(&d)) {
+    if let Some(d) =
+        super::fieldmap::checked_id(first(&["doi"]).as_deref(), Identifier::doi, "doi", &at, diags)
+    {
         r.add_id(d);
     }
     if r.doi().is_none() {
@@ -675,7 +691,13 @@ fn to_record(
             r.add_id(d);
         }
     }
-    if let Some(p) = first(&["pmid", "pubmed_id"]).and_then(|p| Identifier::pmid(&p)) {
+    if let Some(p) = super::fieldmap::checked_id(
+        first(&["pmid", "pubmed_id"]).as_deref(),
+        Identifier::pmid,
+        "pmid",
+        &at,
+        diags,
+    ) {
         r.add_id(p);
     }
     if let Some(p) = first(&["pmcid"]) {

@@ -79,7 +79,10 @@ pub fn parse(input: &str, text: &str) -> Parsed {
         return parsed;
     };
     match kind {
-        "work" => parsed.records.push(work(input, message, 0, 1)),
+        "work" => {
+            parsed.seen = 1;
+            parsed.records.push(work(input, message, 0, 1));
+        }
         "work-list" => {
             let items = message.get("items").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
             if items.is_empty() {
@@ -88,6 +91,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
                     .push(Diagnostic::info(at0, "Crossref work list with no items (end of paging)"));
             }
             let mut cursor = 0;
+            parsed.seen = items.len();
             for (n, item) in items.iter().enumerate() {
                 let line = s(item, "DOI")
                     .and_then(|d| fieldmap::locate_json_value(text, "DOI", d, &mut cursor))

@@ -170,6 +170,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
             return parsed;
         }
     };
+    parsed.seen = spans.len();
     for (i, &(s, e)) in spans.iter().enumerate() {
         let line = li.line_of(s);
         let slice = text.get(s..e).unwrap_or("");
@@ -180,13 +181,13 @@ pub fn parse(input: &str, text: &str) -> Parsed {
                     .filter(|&rs| b.get(rs) == Some(&b'['))
                     .map(|rs| array_items(b, rs).0.iter().map(|&(p, _)| li.line_of(p)).collect())
                     .unwrap_or_default();
-                let mut rec = to_record(input, &v, i, line, &ref_lines);
+                let mut rec = to_record(input, &v, i, line, &ref_lines, &mut parsed.diagnostics);
                 parsed.diagnostics.extend(super::fieldmap::book_isbn_only(&mut rec));
                 parsed.records.push(rec);
             }
             Ok(_) => parsed.diagnostics.push(Diagnostic::warning(
                 Provenance::new(input, line, Some(format!("#{}", i + 1))),
-                "item is not an object: skipped",
+                "item is not an object: record dropped",
             )),
             Err(err) => parsed.diagnostics.push(Diagnostic::error(
                 Provenance::new(
@@ -194,7 +195,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
                     line.saturating_add(u32::try_from(err.line()).unwrap_or(1).saturating_sub(1)),
                     Some(format!("#{}", i + 1)),
                 ),
-                format!("broken JSON item: {err}: skipped"),
+                format!("broken JSON item: {err}: record dropped"),
             )),
         }
     }
@@ -299,7 +300,14 @@ fn clean_markup(s: &str) -> String {
     squash_ws(&strip_tags(s))
 }
 
-fn to_record(input: &str, v: &Value, ordinal: usize, line: u32, ref_lines: &[u32]) -> Record {
+fn to_record(
+    input: &str,
+    v: &Value,
+    ordinal: usize,
+    line: u32,
+    ref_lines: &[u32],
+    diags: &mut Vec<Diagnostic>,
+) -> Record {
     let id = str_of(v.get("id")).or_else(|| str_of(v.get("citation-key"))).or_else(|| str_of(v.get("DOI")));
     let key = id.clone().unwrap_or_else(|| format!("#{}", ordinal + 1));
     let mut r = Record::new(Provenance::new(input, line, Some(key.clone())), NAME);
@@ -327,10 +335,15 @@ fn to_record(input: &str, v: &Value, ordinal: usize, line: u32, ref_lines: &[u32
         .or_else(|| csl_date(v.get("published-print")))
         .or_else(|| csl_date(v.get("published")));
     r.epublished = csl_date(v.get("published-online"));
-    if let Some(d) = str_of(v.get("DOI")).and_then(|d| Identifier::doi(&d)) {
+    let at = r.at.clone();
+    if let Some(d) =
+        super::fieldmap::checked_id(str_of(v.get("DOI")).as_deref(), Identifier::doi, "DOI", &at, diags)
+    {
         r.add_id(d);
     }
-    if let Some(p) = str_of(v.get("PMID")).and_then(|p| Identifier::pmid(&p)) {
+    if let Some(p) =
+        super::fieldmap::checked_id(str_of(v.get("PMID")).as_deref(), Identifier::pmid, "PMID", &at, diags)
+    {
         r.add_id(p);
     }
     if let Some(p) = str_of(v.get("PMCID")) {

@@ -32,6 +32,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
     let mut parsed = Parsed::default();
     let mut records = Vec::new();
     root.descendants("record", &mut records);
+    parsed.seen = records.len();
     for (i, rec) in records.iter().enumerate() {
         parsed.records.push(to_record(input, rec, i, &mut parsed.diagnostics));
     }

@@ -2,7 +2,32 @@
 //! OpenAlex, Crossref, Semantic Scholar): language names, document types,
 //! dates, and a forgiving CSV table reader that keeps line numbers.
 
-use crate::model::{Date, Diagnostic, DocType, Provenance};
+use crate::model::{Date, Diagnostic, DocType, Identifier, Provenance};
+
+/// The identifier `parse` reads in `value`, the field `field` of the record
+/// at `at`; a value that is there but does not read as one (not a
+/// placeholder such as `NA`) is dropped with a warning.
+pub fn checked_id(
+    value: Option<&str>,
+    parse: fn(&str) -> Option<Identifier>,
+    field: &str,
+    at: &Provenance,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<Identifier> {
+    let v = value?.trim();
+    if v.is_empty() || matches!(v.to_ascii_lowercase().as_str(), "na" | "n/a" | "-" | "none" | "null") {
+        return None;
+    }
+    let id = parse(v);
+    if id.is_none() {
+        let shown: String = v.chars().take(80).collect();
+        diags.push(Diagnostic::warning(
+            at.clone(),
+            format!("{field} {shown:?} does not read as one: id dropped"),
+        ));
+    }
+    id
+}
 
 /// ISO 639-1 code for a language written as a name ("English") or a code; the
 /// input as written when unknown; `None` when empty.
@@ -169,6 +194,8 @@ pub struct Table {
     pub header: Vec<String>,
     /// Data rows with the line they start on.
     pub rows: Vec<(u32, Vec<String>)>,
+    /// Data rows the CSV reader could not read (each dropped with a warning).
+    pub bad_rows: usize,
 }
 
 impl Table {
@@ -210,9 +237,11 @@ pub fn read_csv(input: &str, text: &str, delimiter: u8, diags: &mut Vec<Diagnost
             }
             Err(e) => {
                 let line = e.position().and_then(|p| u32::try_from(p.line()).ok()).unwrap_or(before);
+                table.bad_rows += 1;
+                let key = format!("row {}", table.rows.len() + table.bad_rows);
                 diags.push(Diagnostic::warning(
-                    Provenance::new(input, line.max(1), None),
-                    format!("unreadable CSV row skipped: {e}"),
+                    Provenance::new(input, line.max(1), Some(key)),
+                    format!("unreadable CSV row: {e}: record dropped"),
                 ));
                 if matches!(e.kind(), csv::ErrorKind::Io(_)) {
                     break;

@@ -168,7 +168,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
     let sample: String = body.chars().take(20_000).collect();
     rec.language = guess_language(&sample);
     rec.mark_missing();
-    Parsed { records: vec![rec], diagnostics: diags }
+    Parsed { records: vec![rec], diagnostics: diags, seen: 1 }
 }
 
 /// Title (first substantial line) and byline (next line that reads like a

@@ -22,6 +22,7 @@ pub fn sniff(text: &str) -> bool {
 pub fn parse(input: &str, text: &str) -> Parsed {
     let mut parsed = Parsed::default();
     let table = fieldmap::read_csv(input, text, b',', &mut parsed.diagnostics);
+    parsed.seen = table.rows.len() + table.bad_rows;
     for (n, (line, row)) in table.rows.iter().enumerate() {
         let get = |name: &str| table.col(name).and_then(|i| row.get(i)).and_then(|v| cell(v));
         let key = get("Lens ID").map(str::to_string).unwrap_or_else(|| format!("row {}", n + 1));
@@ -61,10 +62,14 @@ pub fn parse(input: &str, text: &str) -> Parsed {
         }
         r.doc_type = get("Publication Type").and_then(fieldmap::doc_type);
         r.times_cited = get("Citing Works Count").and_then(|c| c.parse().ok());
-        if let Some(d) = get("DOI").and_then(Identifier::doi) {
+        if let Some(d) =
+            fieldmap::checked_id(get("DOI"), Identifier::doi, "DOI", &at, &mut parsed.diagnostics)
+        {
             r.add_id(d);
         }
-        if let Some(p) = get("PMID").and_then(Identifier::pmid) {
+        if let Some(p) =
+            fieldmap::checked_id(get("PMID"), Identifier::pmid, "PMID", &at, &mut parsed.diagnostics)
+        {
             r.add_id(p);
         }
         if let Some(p) = get("PMCID").filter(|p| p.starts_with("PMC")) {

@@ -183,7 +183,8 @@ pub fn parse(input: &str, text: &str) -> Parsed {
             "no numbered records found in listing",
         ));
     }
-    Parsed { records, diagnostics: diags }
+    let seen = records.len();
+    Parsed { records, diagnostics: diags, seen }
 }
 
 fn line_no(i: usize) -> u32 {

@@ -95,8 +95,9 @@ pub fn parse(input: &str, text: &str) -> Parsed {
             ));
         }
     }
+    let seen = raws.len();
     let records = raws.iter().enumerate().map(|(i, r)| to_record(input, r, i, &mut diagnostics)).collect();
-    Parsed { records, diagnostics }
+    Parsed { records, diagnostics, seen }
 }
 
 fn to_record(input: &str, raw: &RawRecord, ordinal: usize, diags: &mut Vec<Diagnostic>) -> Record {
@@ -114,7 +115,8 @@ fn to_record(input: &str, raw: &RawRecord, ordinal: usize, diags: &mut Vec<Diagn
         let v = squash_ws(value);
         match tag.as_str() {
             "PMID" => {
-                if let Some(id) = Identifier::pmid(&v) {
+                if let Some(id) = super::fieldmap::checked_id(Some(&v), Identifier::pmid, "PMID", &at, diags)
+                {
                     r.add_id(id);
                 }
             }
@@ -161,7 +163,8 @@ fn to_record(input: &str, raw: &RawRecord, ordinal: usize, diags: &mut Vec<Diagn
                 None => r.add_affiliation(&v),
             },
             "LID" | "AID" if v.ends_with("[doi]") => {
-                if let Some(id) = Identifier::doi(v.trim_end_matches("[doi]")) {
+                let doi = Some(v.trim_end_matches("[doi]"));
+                if let Some(id) = super::fieldmap::checked_id(doi, Identifier::doi, tag, &at, diags) {
                     r.add_id(id);
                 }
             }

@@ -352,7 +352,17 @@ pub fn choose(input: &str, text: &str) -> Option<(Format, Parsed)> {
 }
 
 /// Reads one input already decoded to text, as `format`.
+///
+/// `seen` is as the reader counted it, and never below the records it gave
+/// (readers of pages, which make one record of what they find, do not count).
 pub fn parse_str(input: &str, text: &str, format: Format) -> Parsed {
+    let mut parsed = parse_as(input, text, format);
+    parsed.seen = parsed.seen.max(parsed.records.len());
+    parsed
+}
+
+/// The reader of `format` on `text`.
+fn parse_as(input: &str, text: &str, format: Format) -> Parsed {
     match format {
         Format::AggregatorPage => page::parse_aggregator(input, text),
         Format::AbstractPage => page::parse(input, text),
@@ -397,7 +407,7 @@ pub fn read(input: &str, bytes: &[u8], opts: &Options) -> (Option<Format>, Parse
             }
             Err(e) => {
                 let diag = Diagnostic::error(Provenance::new(input, 0, None), format!("{e}: skipped"));
-                return (None, Parsed { records: Vec::new(), diagnostics: vec![diag] });
+                return (None, Parsed { records: Vec::new(), diagnostics: vec![diag], seen: 0 });
             }
         }
     } else {
@@ -429,6 +439,7 @@ pub fn read(input: &str, bytes: &[u8], opts: &Options) -> (Option<Format>, Parse
                     Provenance::new(input, 0, None),
                     format!("unknown kind of input: {}: skipped", unknown_reason(bytes, &text)),
                 )],
+                seen: 0,
             },
         ),
     };
@@ -439,6 +450,8 @@ pub fn read(input: &str, bytes: &[u8], opts: &Options) -> (Option<Format>, Parse
     }
     // The field and record bounds, as `read_each` applies them, so both
     // give the same records.
+    // Readers of pages make one record of what they find and do not count.
+    parsed.seen = parsed.seen.max(parsed.records.len());
     let mut n = 0usize;
     let mut capped = Vec::new();
     parsed.records.retain_mut(|r| {
@@ -680,11 +693,13 @@ pub fn read_from(
     max_whole_bytes: u64,
 ) -> std::io::Result<(Option<Format>, Parsed)> {
     let mut records = Vec::new();
-    let (format, diagnostics) = read_each(input, reader, opts, max_whole_bytes, &mut |r| records.push(r))?;
+    let (format, diagnostics, mut seen) =
+        read_each_counted(input, reader, opts, max_whole_bytes, &mut |r| records.push(r))?;
     if format.is_none() {
         records.clear();
+        seen = 0;
     }
-    Ok((format, Parsed { records, diagnostics }))
+    Ok((format, Parsed { records, diagnostics, seen }))
 }
 
 /// [`read_from`] handing each record to `on_record` as soon as it is read,
@@ -705,6 +720,19 @@ pub fn read_each(
     max_whole_bytes: u64,
     on_record: &mut dyn FnMut(Record),
 ) -> std::io::Result<(Option<Format>, Vec<Diagnostic>)> {
+    read_each_counted(input, reader, opts, max_whole_bytes, on_record).map(|(f, d, _)| (f, d))
+}
+
+/// [`read_each`], also returning how many records the reader met in the
+/// input (as [`Parsed::seen`] counts them: dropped ones included, so the
+/// same number [`read`] gives on the same bytes).
+pub fn read_each_counted(
+    input: &str,
+    reader: &mut dyn Read,
+    opts: &Options,
+    max_whole_bytes: u64,
+    on_record: &mut dyn FnMut(Record),
+) -> std::io::Result<(Option<Format>, Vec<Diagnostic>, usize)> {
     let limits = opts.limits;
     let mut capped = Vec::new();
     let mut n = 0usize;
@@ -714,9 +742,14 @@ pub fn read_each(
             on_record(r);
         }
     };
-    let (format, mut diagnostics) = read_unbounded(input, reader, opts, max_whole_bytes, &mut bounded)?;
+    let mut seen = 0;
+    let (format, mut diagnostics) =
+        read_unbounded(input, reader, opts, max_whole_bytes, &mut bounded, &mut seen)?;
     diagnostics.append(&mut capped);
-    Ok((format, diagnostics))
+    // A streamed reader counts what it met; the records it handed out are
+    // the floor (as `parse_str` makes it for inputs read whole).
+    let seen = if format.is_some() { seen.max(n) } else { 0 };
+    Ok((format, diagnostics, seen))
 }
 
 /// [`read_each`] before the field and record bounds.
@@ -726,6 +759,7 @@ fn read_unbounded(
     opts: &Options,
     max_whole_bytes: u64,
     on_record: &mut dyn FnMut(Record),
+    seen: &mut usize,
 ) -> std::io::Result<(Option<Format>, Vec<Diagnostic>)> {
     let head = read_prefix(reader, SNIFF_BYTES)?;
     if compress::is_gzip(&head) {
@@ -735,7 +769,8 @@ fn read_unbounded(
         // Cut or corrupt data ends the input there: the records before it are kept.
         let mut tolerant = compress::CutTolerant::new(compress::RatioGuard::new(raw, ratio));
         let mut counted = compress::Counted::new((&mut tolerant).take(limit + 1));
-        let (format, mut diagnostics) = read_plain(input, &mut counted, opts, max_whole_bytes, on_record)?;
+        let (format, mut diagnostics) =
+            read_plain(input, &mut counted, opts, max_whole_bytes, on_record, seen)?;
         let expanded = counted.count();
         let guard = tolerant.get_ref();
         if guard.tripped {
@@ -762,7 +797,7 @@ fn read_unbounded(
         }
         return Ok((format, diagnostics));
     }
-    read_plain(input, &mut std::io::Cursor::new(head).chain(reader), opts, max_whole_bytes, on_record)
+    read_plain(input, &mut std::io::Cursor::new(head).chain(reader), opts, max_whole_bytes, on_record, seen)
 }
 
 /// True for the kinds read as one JSON or XML document, which are never cut
@@ -787,6 +822,7 @@ fn read_plain(
     opts: &Options,
     max_whole_bytes: u64,
     on_record: &mut dyn FnMut(Record),
+    seen: &mut usize,
 ) -> std::io::Result<(Option<Format>, Vec<Diagnostic>)> {
     let head = read_prefix(reader, SNIFF_BYTES)?;
     // Binary data (a zip bomb of zeros, an image) is not read further.
@@ -834,11 +870,12 @@ fn read_plain(
     if let Some(format) = streamed {
         let mut diagnostics = Vec::new();
         let buffered = BufReader::with_capacity(256 * 1024, &mut whole);
-        match format {
+        let met = match format {
             Format::WosPlain => wos::read_stream(input, buffered, on_record, &mut diagnostics)?,
             Format::Ris => ris::read_stream(input, buffered, on_record, &mut diagnostics)?,
             _ => openalex::read_stream(input, buffered, on_record, &mut diagnostics)?,
         };
+        *seen = usize::try_from(met).unwrap_or(usize::MAX);
         diagnostics.extend(whole.diagnostics(input));
         return Ok((Some(format), diagnostics));
     }
@@ -856,6 +893,7 @@ fn read_plain(
     }
     let (format, mut parsed) = read(input, &bytes, opts);
     drop(bytes);
+    *seen = parsed.seen;
     for r in parsed.records {
         on_record(r);
     }
@@ -1049,7 +1087,7 @@ fn cap_record(r: &mut Record, n: usize, limits: &Limits, diags: &mut Vec<Diagnos
         diags.push(Diagnostic::warning(
             at(),
             format!(
-                "record {n} holds {total} bytes of text, more than the {}-byte limit (ingest.max_record_bytes): dropped",
+                "record {n} holds {total} bytes of text, more than the {}-byte limit (ingest.max_record_bytes): record dropped",
                 limits.max_record_bytes
             ),
         ));

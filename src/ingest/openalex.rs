@@ -334,7 +334,7 @@ fn opt_str<'b>(s: &'b Option<S<'_>>) -> Option<&'b str> {
 }
 
 /// Turns one deserialised work into a [`Record`].
-fn to_record(w: Work<'_>, input: &str, line: u32, n: usize) -> Record {
+fn to_record(w: Work<'_>, input: &str, line: u32, n: usize, diagnostics: &mut Vec<Diagnostic>) -> Record {
     let oa = w.id.as_deref().map(short_id).filter(|s| !s.is_empty());
     let doi = w
         .doi
@@ -460,9 +460,11 @@ fn to_record(w: Work<'_>, input: &str, line: u32, n: usize) -> Record {
     r.times_cited = w.cited_by_count;
     let refs = w.referenced_works.unwrap_or_default();
     r.citations.reserve(refs.len());
+    let mut empty = 0usize;
     for rw in refs {
         let id = short_id(rw.as_str());
         if id.is_empty() {
+            empty += 1;
             continue;
         }
         r.citations.push(Citation {
@@ -472,6 +474,12 @@ fn to_record(w: Work<'_>, input: &str, line: u32, n: usize) -> Record {
             at: Provenance::new(input, line, Some(key.clone())),
             ..Citation::default()
         });
+    }
+    if empty > 0 {
+        diagnostics.push(Diagnostic::warning(
+            Provenance::new(input, line, Some(key.clone())),
+            format!("{empty} referenced_works entries hold no OpenAlex id: reference dropped"),
+        ));
     }
     r.mark_missing();
     r
@@ -486,8 +494,9 @@ pub fn parse(input: &str, text: &str) -> Parsed {
     let lead_lines = u32::try_from(lead.matches('\n').count()).unwrap_or(0);
     if is_json_lines(body) {
         let mut records = Vec::new();
-        let _ = read_stream(input, text.as_bytes(), &mut |r| records.push(r), &mut parsed.diagnostics);
+        let seen = read_stream(input, text.as_bytes(), &mut |r| records.push(r), &mut parsed.diagnostics);
         parsed.records = records;
+        parsed.seen = seen.map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
         return parsed;
     }
     let value: serde_json::Value = match serde_json::from_str(body) {
@@ -575,18 +584,20 @@ fn works_from_values(
             Some(id) => fieldmap::locate_json_value(text, "id", id, &mut cursor).unwrap_or(start_line),
             None => start_line,
         };
+        parsed.seen += 1;
         match Work::deserialize(&item) {
-            Ok(w) => parsed.records.push(to_record(w, input, line, n)),
+            Ok(w) => parsed.records.push(to_record(w, input, line, n, &mut parsed.diagnostics)),
             Err(e) => parsed.diagnostics.push(Diagnostic::warning(
                 Provenance::new(input, line, Some(format!("item {}", n + 1))),
-                format!("work not readable: {e}"),
+                format!("work not readable: {e}: record dropped"),
             )),
         }
     }
 }
 
 /// Reads OpenAlex JSON Lines from `reader`, one work per line, handing each
-/// record to `on_record`; returns the number of records read.
+/// record to `on_record`; returns the number of works met (unreadable ones
+/// included).
 ///
 /// Blank lines are skipped; a line that is not a readable work becomes a
 /// warning with its line number (and the work id when it can be seen) and
@@ -599,7 +610,7 @@ pub fn read_stream<R: BufRead>(
 ) -> std::io::Result<u64> {
     let mut buf = Vec::with_capacity(64 * 1024);
     let mut line_no: u32 = 0;
-    let mut count: u64 = 0;
+    let (mut count, mut seen) = (0u64, 0u64);
     let mut utf8 = super::biblio::Utf8Lines::default();
     loop {
         buf.clear();
@@ -620,19 +631,21 @@ pub fn read_stream<R: BufRead>(
         let parsed = serde_json::from_str::<Work>(&line);
         match parsed {
             Ok(w) => {
-                on_record(to_record(w, input, line_no, usize::try_from(count).unwrap_or(usize::MAX)));
+                let n = usize::try_from(count).unwrap_or(usize::MAX);
+                on_record(to_record(w, input, line_no, n, diagnostics));
                 count += 1;
             }
             Err(e) => {
-                let key = sniff_id(bytes);
+                let key = sniff_id(bytes).unwrap_or_else(|| format!("#{}", seen + 1));
                 diagnostics.push(Diagnostic::warning(
-                    Provenance::new(input, line_no, key),
-                    format!("line is not a readable OpenAlex work: {e}"),
+                    Provenance::new(input, line_no, Some(key)),
+                    format!("line is not a readable OpenAlex work: {e}: record dropped"),
                 ));
             }
         }
+        seen += 1;
     }
-    Ok(count)
+    Ok(seen)
 }
 
 /// The `W…` id near the start of a broken line, for the diagnostic.

@@ -23,6 +23,7 @@ pub fn sniff(text: &str) -> bool {
 pub fn parse(input: &str, text: &str) -> Parsed {
     let mut parsed = Parsed::default();
     let table = fieldmap::read_csv(input, text, b',', &mut parsed.diagnostics);
+    parsed.seen = table.rows.len() + table.bad_rows;
     for (n, (line, row)) in table.rows.iter().enumerate() {
         let get = |name: &str| table.col(name).and_then(|i| row.get(i)).and_then(|v| cell(v));
         let oa_id = get("id").map(super::openalex::short_id);

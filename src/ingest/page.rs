@@ -281,7 +281,7 @@ pub fn parse_aggregator(input: &str, text: &str) -> Parsed {
         rec.abstract_text.as_deref().unwrap_or("")
     ));
     rec.mark_missing();
-    Parsed { records: vec![rec], diagnostics: diags }
+    Parsed { records: vec![rec], diagnostics: diags, seen: 1 }
 }
 
 fn nth_line_end(s: &str, n: usize) -> usize {
@@ -605,7 +605,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
         check_venue(&mut rec, &venue, venue_at, "journal line", &doi, doi_at, &mut diags);
     }
     rec.mark_missing();
-    Parsed { records: vec![rec], diagnostics: diags }
+    Parsed { records: vec![rec], diagnostics: diags, seen: 1 }
 }
 
 /// Reads a MEDLINE-style journal line ("J Reprod Infant Psychol. 2021

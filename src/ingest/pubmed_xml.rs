@@ -40,6 +40,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
         root.descendants(name, &mut articles);
     }
     articles.sort_by_key(|e| e.line);
+    parsed.seen = articles.len();
     for (i, a) in articles.iter().enumerate() {
         parsed.records.push(to_record(input, a, i, &mut parsed.diagnostics));
     }
@@ -87,19 +88,27 @@ fn author(e: &Element) -> Option<Author> {
     Some(a)
 }
 
-fn add_article_id(ids: &mut Vec<Identifier>, e: &Element) {
+/// Adds the id of an `<ArticleId>` to `ids`; a DOI, PMID or PMCID that does
+/// not read as one is dropped with a warning at `at`.
+fn add_article_id(ids: &mut Vec<Identifier>, e: &Element, at: &Provenance, diags: &mut Vec<Diagnostic>) {
     let v = e.text();
-    let id = match e.attr("IdType").unwrap_or("") {
+    let kind = e.attr("IdType").unwrap_or("");
+    let id = match kind {
         "doi" => Identifier::doi(&v),
         "pubmed" => Identifier::pmid(&v),
         "pmc" | "pmcid" => {
             let digits: String = v.chars().filter(|c| c.is_ascii_digit()).collect();
             (!digits.is_empty()).then(|| Identifier::Pmcid(format!("PMC{digits}")))
         }
-        _ => None,
+        _ => return,
     };
-    if let Some(id) = id.filter(|id| !ids.contains(id)) {
-        ids.push(id);
+    match id {
+        Some(id) if !ids.contains(&id) => ids.push(id),
+        Some(_) => {}
+        None => diags.push(Diagnostic::warning(
+            Provenance::new(&at.input, e.line, at.record.clone()),
+            format!("ArticleId {kind:?} {:?} is not a valid {kind} id: id dropped", v.trim()),
+        )),
     }
 }
 
@@ -220,7 +229,7 @@ fn to_record(input: &str, art: &Element, ordinal: usize, diags: &mut Vec<Diagnos
     if let Some(ids) = data.and_then(|d| d.child("ArticleIdList")) {
         let mut list = std::mem::take(&mut r.ids);
         for id in ids.children_named("ArticleId") {
-            add_article_id(&mut list, id);
+            add_article_id(&mut list, id, &at, diags);
         }
         r.ids = list;
     }
@@ -234,10 +243,14 @@ fn to_record(input: &str, art: &Element, ordinal: usize, diags: &mut Vec<Diagnos
             let mut ids = Vec::new();
             if let Some(list) = reference.child("ArticleIdList") {
                 for id in list.children_named("ArticleId") {
-                    add_article_id(&mut ids, id);
+                    add_article_id(&mut ids, id, &at, diags);
                 }
             }
             if text.is_empty() && ids.is_empty() {
+                diags.push(Diagnostic::warning(
+                    Provenance::new(input, reference.line, Some(key.clone())),
+                    "reference has no citation text and no id: reference dropped",
+                ));
                 continue;
             }
             let raw = if text.is_empty() {

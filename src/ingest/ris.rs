@@ -234,7 +234,8 @@ pub fn parse(input: &str, text: &str) -> Parsed {
         splitter.line(input, no, line, &mut diagnostics, &mut done);
     }
     splitter.finish(input, &mut diagnostics, &mut done);
-    Parsed { records, diagnostics }
+    let seen = records.len();
+    Parsed { records, diagnostics, seen }
 }
 
 /// Reads RIS record by record from `reader`, handing each record to
@@ -417,7 +418,10 @@ fn to_record(input: &str, raw: &RawRecord, key: String, diags: &mut Vec<Diagnost
     }
 
     for f in raw.all(&["DO"]) {
-        if let Some(id) = Identifier::doi(&f.joined()) {
+        let line = f.lines.first().map_or(raw.line, |l| l.0);
+        let at_do = Provenance::new(input, line, Some(key.clone()));
+        if let Some(id) = super::fieldmap::checked_id(Some(&f.joined()), Identifier::doi, "DO", &at_do, diags)
+        {
             r.add_id(id);
         }
     }

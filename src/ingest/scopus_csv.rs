@@ -514,6 +514,7 @@ fn localise(table: &mut Table) {
 pub fn parse(input: &str, text: &str) -> Parsed {
     let mut parsed = Parsed::default();
     let mut table = fieldmap::read_csv(input, text, b',', &mut parsed.diagnostics);
+    parsed.seen = table.rows.len() + table.bad_rows;
     if table.header.is_empty() {
         return parsed;
     }
@@ -617,10 +618,18 @@ pub fn parse(input: &str, text: &str) -> Parsed {
         r.language = get("Language of Original Document").and_then(fieldmap::language);
         r.doc_type = get("Document Type").and_then(fieldmap::doc_type);
         r.times_cited = get("Cited by").and_then(|c| c.parse().ok());
-        if let Some(d) = get("DOI").and_then(Identifier::doi) {
+        if let Some(d) =
+            fieldmap::checked_id(get("DOI"), Identifier::doi, "DOI", &at, &mut parsed.diagnostics)
+        {
             r.add_id(d);
         }
-        if let Some(p) = get("PubMed ID").and_then(Identifier::pmid) {
+        if let Some(p) = fieldmap::checked_id(
+            get("PubMed ID"),
+            Identifier::pmid,
+            "PubMed ID",
+            &at,
+            &mut parsed.diagnostics,
+        ) {
             r.add_id(p);
         }
         if let Some(e) = get("EID") {

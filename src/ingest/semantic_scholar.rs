@@ -112,6 +112,7 @@ fn page(input: &str, text: &str, data: &[Value], parsed: &mut Parsed) {
                 }
                 r.mark_missing();
                 parsed.records.push(r);
+                parsed.seen += 1;
             }
             None => {
                 parsed.diagnostics.push(Diagnostic::info(
@@ -121,6 +122,7 @@ fn page(input: &str, text: &str, data: &[Value], parsed: &mut Parsed) {
                 for (n, item) in items.into_iter().enumerate() {
                     let line = locate(text, item, &mut cursor);
                     parsed.records.push(paper(input, item, n, line));
+                    parsed.seen += 1;
                 }
             }
         }
@@ -144,6 +146,7 @@ fn page(input: &str, text: &str, data: &[Value], parsed: &mut Parsed) {
                 });
             }
             parsed.records.push(r);
+            parsed.seen += 1;
         }
     } else if data.iter().any(|d| d.get("paperId").is_some()) {
         for (n, item) in data.iter().enumerate() {
@@ -253,16 +256,26 @@ fn venue_of(p: &Value) -> Option<String> {
 fn push_paper(input: &str, p: &Value, n: usize, line: u32, parsed: &mut Parsed) {
     let r = paper(input, p, n, line);
     let citing: &[Value] = p.get("citations").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]);
-    let mut skipped = 0usize;
+    parsed.seen += 1 + citing.len();
     let mut extra = Vec::new();
+    let dropped = |k: usize, why: &str, parsed: &mut Parsed| {
+        parsed.diagnostics.push(Diagnostic::warning(
+            Provenance::new(
+                input,
+                line,
+                Some(format!("citing paper {} of {}", k + 1, r.at.record.clone().unwrap_or_default())),
+            ),
+            format!("{why}: record dropped"),
+        ));
+    };
     for (k, item) in citing.iter().enumerate() {
         if item.is_null() || !item.is_object() {
-            skipped += 1;
+            dropped(k, "citing paper is not an object", parsed);
             continue;
         }
         let mut c = paper(input, item, k, line);
         if c.ids.is_empty() && c.title.is_none() {
-            skipped += 1;
+            dropped(k, "citing paper has no id and no title", parsed);
             continue;
         }
         c.at.record = Some(format!(
@@ -283,12 +296,6 @@ fn push_paper(input: &str, p: &Value, n: usize, line: u32, parsed: &mut Parsed) 
             ..Citation::default()
         });
         extra.push(c);
-    }
-    if skipped > 0 {
-        parsed.diagnostics.push(Diagnostic::warning(
-            r.at.clone(),
-            format!("{skipped} of {} citing papers have no id and no title: skipped", citing.len()),
-        ));
     }
     parsed.records.push(r);
     parsed.records.extend(extra);
@@ -381,6 +388,10 @@ mod tests {
             assert_eq!(r.citations.len(), 1);
             assert!(r.citations[0].ids.contains(&Identifier::Doi("10.1/a".into())));
         }
-        assert!(p.diagnostics.iter().any(|d| d.message.contains("1 of 3 citing papers")));
+        assert_eq!(p.seen, 4);
+        let dropped: Vec<_> =
+            p.diagnostics.iter().filter(|d| d.message.ends_with("record dropped")).collect();
+        assert_eq!(dropped.len(), 1, "{:?}", p.diagnostics);
+        assert_eq!(dropped[0].at.record.as_deref(), Some("citing paper 3 of aaa"));
     }
 }

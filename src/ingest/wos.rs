@@ -44,8 +44,9 @@ pub fn sniff(text: &str) -> bool {
 pub fn parse(input: &str, text: &str) -> Parsed {
     let mut parsed = Parsed::default();
     let mut records = Vec::new();
-    let _ = read_stream(input, text.as_bytes(), &mut |r| records.push(r), &mut parsed.diagnostics);
+    let seen = read_stream(input, text.as_bytes(), &mut |r| records.push(r), &mut parsed.diagnostics);
     parsed.records = records;
+    parsed.seen = seen.map_or(0, |n| usize::try_from(n).unwrap_or(usize::MAX));
     parsed
 }
 
@@ -296,10 +297,14 @@ pub(crate) fn build_record(
         })
     });
     r.times_cited = first(fields, "TC").or_else(|| first(fields, "Z9")).and_then(|t| t.trim().parse().ok());
-    if let Some(d) = first(fields, "DI").and_then(|d| Identifier::doi(&d)) {
+    if let Some(d) =
+        fieldmap::checked_id(first(fields, "DI").as_deref(), Identifier::doi, "DI", &at, diagnostics)
+    {
         r.add_id(d);
     }
-    if let Some(p) = first(fields, "PM").and_then(|p| Identifier::pmid(&p)) {
+    if let Some(p) =
+        fieldmap::checked_id(first(fields, "PM").as_deref(), Identifier::pmid, "PM", &at, diagnostics)
+    {
         r.add_id(p);
     }
     if let Some(ut) = first(fields, "UT") {

@@ -332,6 +332,7 @@ pub fn sniff(text: &str) -> bool {
 fn parse_named(input: &str, text: &str, delim: u8) -> Parsed {
     let mut parsed = Parsed::default();
     let table = super::fieldmap::read_csv(input, text, delim, &mut parsed.diagnostics);
+    parsed.seen = table.rows.len() + table.bad_rows;
     let mut tags: Vec<Option<&str>> = table.header.iter().map(|h| tag_of(h)).collect();
     if !tags.contains(&Some("UT")) {
         if let Some(i) = accession_column(&table) {
@@ -411,6 +412,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
             fields.entry(tag.clone()).or_default().extend(vals);
         }
         n += 1;
+        parsed.seen += 1;
         let key = super::wos::record_key(&fields, n - 1);
         let extra = cells.get(header.len()..).unwrap_or(&[]);
         if extra.iter().any(|c| !c.trim().is_empty()) {

@@ -14,6 +14,11 @@ pub struct Parsed {
     pub records: Vec<Record>,
     /// Located problems, in input order.
     pub diagnostics: Vec<Diagnostic>,
+    /// Records the reader met in the input, those it dropped (empty entries,
+    /// unreadable rows, records over a bound) included: `seen - records.len()`
+    /// records were dropped, each with a warning.
+    #[serde(default)]
+    pub seen: usize,
 }
 
 /// A persistent identifier of a work, in normalised form.
