@@ -29,6 +29,19 @@ pub fn checked_id(
     id
 }
 
+/// A column header folded for comparison across an export's interface
+/// languages: letters and digits of any script, lower-cased, everything else
+/// dropped (`"Título de la fuente"` -> `"títulodelafuente"`, `"作者 ID"` ->
+/// `"作者id"`). Scopus and WoS spreadsheet headers are matched through it.
+pub fn header_key(h: &str) -> String {
+    h.trim()
+        .trim_start_matches('\u{feff}')
+        .chars()
+        .filter(|c| c.is_alphanumeric())
+        .flat_map(char::to_lowercase)
+        .collect()
+}
+
 /// ISO 639-1 code for a language written as a name ("English") or a code; the
 /// input as written when unknown; `None` when empty.
 pub fn language(raw: &str) -> Option<String> {

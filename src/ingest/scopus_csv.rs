@@ -10,7 +10,7 @@
 //! affiliations; entries of `Affiliations` that no author has are kept in
 //! [`Record::affiliations`].
 
-use super::fieldmap::{self, cell, Table};
+use super::fieldmap::{self, cell, header_key, Table};
 use super::refs;
 use crate::model::norm::squash_ws;
 use crate::model::{Author, Date, Diagnostic, Identifier, Parsed, Provenance, Record};
@@ -370,18 +370,6 @@ const COLUMNS: &[(&str, &[&str])] = &[
         ],
     ),
 ];
-
-/// A header name folded for comparison: letters and digits of any script,
-/// lower-cased, everything else dropped (`"Título de la fuente"` ->
-/// `"títulodelafuente"`, `"作者 ID"` -> `"作者id"`).
-fn header_key(h: &str) -> String {
-    h.trim()
-        .trim_start_matches('\u{feff}')
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
 
 /// The English column name for a header cell in any of Scopus's languages.
 fn canonical(h: &str) -> Option<&'static str> {

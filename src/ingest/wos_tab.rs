@@ -8,6 +8,7 @@
 //! built by the plain-text reader's builder, so both WoS forms give the same
 //! [`Record`](crate::model::Record)s.
 
+use super::fieldmap::header_key;
 use super::wos::{build_record, Fields};
 use crate::model::{Diagnostic, Parsed, Provenance};
 
@@ -221,16 +222,6 @@ const NAMES: &[(&str, &[&str])] = &[
         ],
     ),
 ];
-
-/// Letters and digits of any script, lower-cased.
-fn header_key(h: &str) -> String {
-    h.trim()
-        .trim_start_matches('\u{feff}')
-        .chars()
-        .filter(|c| c.is_alphanumeric())
-        .flat_map(char::to_lowercase)
-        .collect()
-}
 
 /// The WoS tag for a header cell: a tag itself (`TI`) or a column name in
 /// any of the languages of [`NAMES`].
