@@ -2,6 +2,9 @@
 //! (csv), JSON node-link (serde_json, networkx), Pajek (a small parser),
 //! VOSviewer JSON (schema checks) and map/network files, HTML (embedded data).
 
+#[path = "support/cli.rs"]
+mod cli_support;
+use cli_support::cli;
 #[path = "support/render_graphs.rs"]
 mod graphs;
 
@@ -454,17 +457,6 @@ print(g.is_multigraph(), g.number_of_edges())
     if let Some(o) = python_networkx(script, &path) {
         assert_eq!(o, format!("True {}", g.edge_count()));
     }
-}
-
-/// Runs the citemap binary; panics with its stderr when it fails.
-fn cli(args: &[&str]) -> String {
-    let o = Command::new(env!("CARGO_BIN_EXE_citemap"))
-        .args(args)
-        .env("SOURCE_DATE_EPOCH", "1795000000")
-        .output()
-        .expect("citemap runs");
-    assert!(o.status.success(), "citemap {args:?} failed: {}", String::from_utf8_lossy(&o.stderr));
-    String::from_utf8_lossy(&o.stdout).to_string()
 }
 
 /// Runs `script` (argv[1] = `file`) with python3, networkx and igraph.

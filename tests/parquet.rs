@@ -5,6 +5,9 @@
 //! joined to its two nodes, byte-identical files on a second run; and the
 //! library writer on a synthetic graph (types, nulls, hostile text).
 
+#[path = "support/cli.rs"]
+mod cli_support;
+use cli_support::cli;
 #[path = "support/render_graphs.rs"]
 mod graphs;
 
@@ -55,15 +58,6 @@ fn pyarrow(nodes: &Path, edges: &Path) -> Value {
     let o = Command::new("python3").arg("-c").arg(READ).arg(nodes).arg(edges).output().expect("python3 runs");
     assert!(o.status.success(), "pyarrow failed: {}", String::from_utf8_lossy(&o.stderr));
     serde_json::from_slice(&o.stdout).expect("the script prints JSON")
-}
-
-fn cli(args: &[&str]) {
-    let o = Command::new(env!("CARGO_BIN_EXE_citemap"))
-        .args(args)
-        .env("SOURCE_DATE_EPOCH", "1795000000")
-        .output()
-        .expect("citemap runs");
-    assert!(o.status.success(), "citemap {args:?} failed: {}", String::from_utf8_lossy(&o.stderr));
 }
 
 /// Node count, edge count, node attribute names, edge attribute names and
