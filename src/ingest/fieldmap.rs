@@ -42,6 +42,25 @@ pub fn header_key(h: &str) -> String {
         .collect()
 }
 
+/// Index of a localised header table: each `(canonical, names)` row maps
+/// [`header_key`] of every name (and of the canonical name itself when
+/// `with_canonical`) to the canonical name; the first row to claim a key keeps it.
+pub fn header_index(
+    table: &[(&'static str, &[&str])],
+    with_canonical: bool,
+) -> std::collections::HashMap<String, &'static str> {
+    let mut m = std::collections::HashMap::new();
+    for (canonical, names) in table {
+        if with_canonical {
+            m.entry(header_key(canonical)).or_insert(*canonical);
+        }
+        for n in *names {
+            m.entry(header_key(n)).or_insert(*canonical);
+        }
+    }
+    m
+}
+
 /// ISO 639-1 code for a language written as a name ("English") or a code; the
 /// input as written when unknown; `None` when empty.
 pub fn language(raw: &str) -> Option<String> {

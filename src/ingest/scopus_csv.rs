@@ -382,16 +382,7 @@ fn canonical(h: &str) -> Option<&'static str> {
 
 /// [`COLUMNS`] by [`header_key`], built once.
 static COLUMN_KEYS: std::sync::LazyLock<std::collections::HashMap<String, &'static str>> =
-    std::sync::LazyLock::new(|| {
-        let mut m = std::collections::HashMap::new();
-        for (en, names) in COLUMNS {
-            m.entry(header_key(en)).or_insert(*en);
-            for n in *names {
-                m.entry(header_key(n)).or_insert(*en);
-            }
-        }
-        m
-    });
+    std::sync::LazyLock::new(|| fieldmap::header_index(COLUMNS, true));
 
 /// Column names a Scopus CSV carries in every language (`EID`, `DOI`,
 /// `ISSN`, `ISBN`, `CODEN`).

@@ -239,15 +239,7 @@ fn tag_of(h: &str) -> Option<&'static str> {
 
 /// [`NAMES`] by [`header_key`], built once.
 static NAME_KEYS: std::sync::LazyLock<std::collections::HashMap<String, &'static str>> =
-    std::sync::LazyLock::new(|| {
-        let mut m = std::collections::HashMap::new();
-        for (tag, names) in NAMES {
-            for n in *names {
-                m.entry(header_key(n)).or_insert(*tag);
-            }
-        }
-        m
-    });
+    std::sync::LazyLock::new(|| super::fieldmap::header_index(NAMES, false));
 
 /// The delimiter of a spreadsheet-style WoS header line (tab or comma) when
 /// its cells name WoS fields: an accession-number column (by name) and a
