@@ -1277,75 +1277,36 @@ fn venue_line(line: &str) -> Option<VenueLine> {
             y
         })
     };
-    if let Some(c) = V_IRIS.captures(&l) {
-        return Some(VenueLine {
-            venue: take(&c, "venue"),
-            year: year(&c)?,
-            volume: take(&c, "vol"),
-            issue: None,
-            pages: take(&c, "pages"),
-            rule: "repository citation line",
-        });
-    }
-    if let Some(c) = V_PUBMED.captures(&l) {
-        return Some(VenueLine {
-            venue: take(&c, "venue"),
-            year: year(&c)?,
-            volume: take(&c, "vol"),
-            issue: take(&c, "iss"),
-            pages: take(&c, "pages"),
-            rule: "journal line (MEDLINE style)",
-        });
-    }
-    if let Some(c) = V_BMC.captures(&l) {
-        return Some(VenueLine {
-            venue: take(&c, "venue"),
-            year: year(&c)?,
-            volume: take(&c, "vol"),
-            issue: None,
-            pages: take(&c, "pages"),
-            rule: "running head",
-        });
-    }
-    if let Some(c) = V_VOLNO.captures(&l) {
-        return Some(VenueLine {
-            venue: take(&c, "venue"),
-            year: year(&c)?,
-            volume: take(&c, "vol"),
-            issue: take(&c, "iss"),
-            pages: None,
-            rule: "journal line (vol. no.)",
-        });
-    }
-    if let Some(c) = V_YEAR_FIRST.captures(&l) {
-        return Some(VenueLine {
-            venue: take(&c, "venue"),
-            year: year(&c)?,
-            volume: None,
-            issue: take(&c, "vol"),
-            pages: None,
-            rule: "year, journal, number",
-        });
-    }
-    if let Some(c) = V_HEFT.captures(&l) {
-        return Some(VenueLine {
-            venue: take(&c, "venue"),
-            year: year(&c)?,
-            volume: None,
-            issue: take(&c, "iss"),
-            pages: None,
-            rule: "journal issue line",
-        });
-    }
-    if let Some(c) = V_TRAILING_DATE.captures(&l) {
-        return Some(VenueLine {
-            venue: take(&c, "venue"),
-            year: year(&c)?,
-            volume: None,
-            issue: None,
-            pages: None,
-            rule: "journal and date",
-        });
+    // Simple line shapes, tried in order: (pattern, volume group, issue
+    // group, pages group, rule).
+    type Shape = (
+        &'static LazyLock<Regex>,
+        Option<&'static str>,
+        Option<&'static str>,
+        Option<&'static str>,
+        &'static str,
+    );
+    let shapes: [Shape; 7] = [
+        (&V_IRIS, Some("vol"), None, Some("pages"), "repository citation line"),
+        (&V_PUBMED, Some("vol"), Some("iss"), Some("pages"), "journal line (MEDLINE style)"),
+        (&V_BMC, Some("vol"), None, Some("pages"), "running head"),
+        (&V_VOLNO, Some("vol"), Some("iss"), None, "journal line (vol. no.)"),
+        (&V_YEAR_FIRST, None, Some("vol"), None, "year, journal, number"),
+        (&V_HEFT, None, Some("iss"), None, "journal issue line"),
+        (&V_TRAILING_DATE, None, None, None, "journal and date"),
+    ];
+    let group = |c: &regex::Captures<'_>, k: Option<&str>| k.and_then(|k| take(c, k));
+    for (re, vol, iss, pages, rule) in shapes {
+        if let Some(c) = re.captures(&l) {
+            return Some(VenueLine {
+                venue: take(&c, "venue"),
+                year: year(&c)?,
+                volume: group(&c, vol),
+                issue: group(&c, iss),
+                pages: group(&c, pages),
+                rule,
+            });
+        }
     }
     if has_cjk(&l) {
         if let Some(c) = V_CJK.captures(&l) {
