@@ -1,7 +1,10 @@
-//! Settings: every default lives in [`Config::default`] and is documented in
-//! the top-level `config.toml`, which a test keeps identical to these defaults.
-//! The CLI reads `config.toml` from the working directory when present (or the
-//! file given with `--config`), then applies its flags on top.
+//! Settings of every stage in one file. [`Config`] embeds each stage's own
+//! options type (resolution, network, clustering, naming, metrics, layout,
+//! pictures), whose `Default` is the only place that stage's defaults live;
+//! the top-level `config.toml` documents them and a test keeps it identical
+//! to [`Config::default`]. The CLI reads `config.toml` from the working
+//! directory when present (or the file given with `--config`), then applies
+//! its flags on top.
 
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
@@ -33,6 +36,16 @@ pub struct Config {
     pub fetch: FetchConfig,
     /// Node metrics (PageRank, betweenness).
     pub metrics: crate::analysis::metrics::MetricsOptions,
+    /// The derived network that is clustered and drawn.
+    pub network: crate::pipeline::NetworkChoice,
+    /// Leiden clustering.
+    pub cluster: crate::analysis::cluster::ClusterOptions,
+    /// Cluster names and summaries.
+    pub naming: crate::analysis::naming::NamingOptions,
+    /// Node positions of pictures and of the exports that carry positions.
+    pub layout: crate::layout::LayoutOptions,
+    /// Pictures (`render`, `map`).
+    pub picture: crate::render::PictureOptions,
 }
 
 /// Store settings.

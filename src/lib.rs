@@ -35,6 +35,7 @@
 
 pub mod analysis;
 pub mod config;
+pub mod escape;
 pub mod export;
 pub mod fetch;
 pub mod graph;
@@ -45,6 +46,7 @@ pub mod pipeline;
 pub mod render;
 pub mod resolve;
 pub mod store;
+pub mod style;
 pub mod text_safety;
 
 /// The tool version written into every run manifest.

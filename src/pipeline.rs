@@ -6,42 +6,62 @@
 //!
 //! The command line, benches and tests call [`analyse`] with the same
 //! [`AnalysisOptions`]; its `Default` is what `citemap map` runs with.
+//! [`lay_out`] is the layout step after it: the positions pictures and
+//! exports take.
 
 use crate::analysis::cluster::{self, ClusterOptions, Partition};
 use crate::analysis::metrics::{self, BetweennessInfo, MetricsOptions};
 use crate::analysis::naming::{self, ClusterSummary, NamingOptions};
-use crate::analysis::network::{self, HybridSpec, NetworkKind, NetworkOptions};
+use crate::analysis::network::{self, Counting, Filters, HybridSpec, NetworkKind, NetworkOptions, SimilarityOptions};
+use serde::{Deserialize, Serialize};
 use crate::graph::{self, BuildOptions, CitationGraph};
+use crate::layout::{self, LayoutOptions};
 use crate::model::Corpus;
 
-/// Neighbours each node keeps in the default network (see
-/// [`NetworkOptions::max_neighbours`]): bounds coupling and co-citation
-/// networks of big corpora.
-pub const DEFAULT_MAX_NEIGHBOURS: usize = 30;
-
-/// Which network to build.
-#[derive(Clone, Debug, PartialEq)]
+/// Which network to build and how (`[network]` in `config.toml`; its
+/// `Default` is the only place the network defaults live, `citemap map`
+/// runs with it).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct NetworkChoice {
     /// The kind; `None` chooses it from the corpus ([`network::default_kind`]),
-    /// with its hybrid components and its `min_cited_by` (unless set in `options`).
+    /// with its hybrid components and its `min_cited_by` (unless set in `filters`).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub kind: Option<NetworkKind>,
+    /// Full or fractional counting.
+    pub counting: Counting,
+    /// Edges lighter than this are dropped.
+    pub min_weight: f64,
+    /// Co-authorship: organisations (corporate authors) as nodes too.
+    pub organisations: bool,
+    /// Each node keeps its N heaviest edges (an edge stays when either end
+    /// keeps it): bounds coupling and co-citation networks of big corpora.
+    /// 0 keeps every edge ([`NetworkOptions::max_neighbours`] `None`).
+    pub max_neighbours: usize,
+    /// Which works take part.
+    pub filters: Filters,
+    /// Text similarity settings.
+    pub similarity: SimilarityOptions,
     /// Hybrid components named by the user; `None` keeps the chosen ones
-    /// (automatic kind) or `options.hybrid`.
+    /// (automatic kind) or [`HybridSpec::default`].
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub hybrid: Option<HybridSpec>,
-    /// Counting, filters, similarity and neighbour cap (`kind` and `hybrid`
-    /// are set from the fields above).
-    pub options: NetworkOptions,
 }
 
 impl Default for NetworkChoice {
     fn default() -> Self {
+        // What the network builder itself defaults to, except the neighbour
+        // cap: `NetworkOptions` alone keeps every edge.
+        let o = NetworkOptions::default();
         NetworkChoice {
             kind: None,
+            counting: o.counting,
+            min_weight: o.min_weight,
+            organisations: o.organisations,
+            max_neighbours: 30,
+            filters: o.filters,
+            similarity: o.similarity,
             hybrid: None,
-            options: NetworkOptions {
-                max_neighbours: Some(DEFAULT_MAX_NEIGHBOURS),
-                ..NetworkOptions::default()
-            },
         }
     }
 }
@@ -58,7 +78,16 @@ pub struct ChosenNetwork {
 impl NetworkChoice {
     /// Settles the kind (and what comes with it) for `corpus`.
     pub fn resolve(&self, corpus: &Corpus) -> ChosenNetwork {
-        let mut o = self.options.clone();
+        let mut o = NetworkOptions {
+            kind: NetworkOptions::default().kind,
+            counting: self.counting,
+            min_weight: self.min_weight,
+            filters: self.filters.clone(),
+            hybrid: HybridSpec::default(),
+            similarity: self.similarity.clone(),
+            organisations: self.organisations,
+            max_neighbours: (self.max_neighbours > 0).then_some(self.max_neighbours),
+        };
         let reason = match self.kind {
             Some(kind) => {
                 o.kind = kind;
@@ -193,6 +222,19 @@ impl Analysis {
     }
 }
 
+/// Node positions of one graph, by node index (`(x, y)` pairs, serde-ready):
+/// what pictures draw and what the exports that carry positions (GEXF,
+/// VOSviewer, Pajek, HTML) write. Exports take them from here and never lay
+/// out themselves.
+pub use crate::layout::Positions;
+
+/// The layout step: ForceAtlas2 positions of `graph` (the network, the full
+/// graph, or the part of the network a picture draws) with `options`
+/// (`[layout]`). Deterministic per seed.
+pub fn lay_out(graph: &CitationGraph, options: &LayoutOptions) -> Positions {
+    layout::layout(graph, options)
+}
+
 /// Builds the network, clusters it, names the clusters and computes metrics.
 pub fn analyse(corpus: &Corpus, opts: &AnalysisOptions) -> Analysis {
     analyse_with(corpus, opts, &mut |_| {})
@@ -295,7 +337,7 @@ mod tests {
         let chosen = choice.resolve(&c);
         assert_eq!(chosen.options.kind, NetworkKind::Coupling);
         assert_eq!(chosen.reason, None);
-        assert_eq!(chosen.options.max_neighbours, Some(DEFAULT_MAX_NEIGHBOURS));
+        assert_eq!(chosen.options.max_neighbours, Some(NetworkChoice::default().max_neighbours));
         let a = analyse(&c, &AnalysisOptions { network: choice, ..AnalysisOptions::default() });
         assert_eq!(a.network_kind, NetworkKind::Coupling);
         assert!(a.network_note().starts_with("network: coupling; "));

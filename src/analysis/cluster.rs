@@ -34,8 +34,10 @@ pub enum Quality {
     Cpm,
 }
 
-/// Options of [`leiden`].
+/// Options of [`leiden`] (`[cluster]` in `config.toml`; their `Default` is
+/// the only place the clustering defaults live).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct ClusterOptions {
     /// Quality function.
     pub quality: Quality,

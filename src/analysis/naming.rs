@@ -30,8 +30,10 @@ use crate::model::{norm, Corpus};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
-/// Options of [`summarise`].
+/// Options of [`summarise`] (`[naming]` in `config.toml`; their `Default` is
+/// the only place the naming defaults live).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct NamingOptions {
     /// Distinctive terms listed per cluster.
     pub terms: usize,

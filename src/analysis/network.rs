@@ -172,6 +172,7 @@ pub enum Counting {
 
 /// Components of a hybrid network and their weights.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct HybridSpec {
     /// `(kind, weight)`; kinds other than citation, coupling, co-citation and
     /// similarity are ignored (they are not work networks).
@@ -186,6 +187,7 @@ impl Default for HybridSpec {
 
 /// Text similarity settings (see the module documentation).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct SimilarityOptions {
     /// Most similar works kept per work.
     pub top_k: usize,
@@ -205,6 +207,7 @@ impl Default for SimilarityOptions {
 
 /// Which works (and so which people and subjects) take part.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct Filters {
     /// Earliest publication year (inclusive).
     pub year_min: Option<i32>,

@@ -14,17 +14,17 @@ use citemap::pipeline::{self, AnalysisOptions};
 /// The analysed graphs (see [`citemap::pipeline::Analysis`]).
 pub type Analysed = pipeline::Analysis;
 
-/// Default clustering settings (the library's).
+/// No clustering flags: the configured clustering.
 pub fn default_cluster_args() -> ClustersArgs {
     ClustersArgs::default()
 }
 
-/// The library options for these flags and this configuration.
+/// The library options for this configuration with these flags on top.
 pub fn options(config: &Config, net: &NetworkArgs, cl: &ClustersArgs) -> Result<AnalysisOptions> {
     Ok(AnalysisOptions {
-        network: network::choice(net)?,
-        cluster: cl.cluster_options(),
-        naming: cl.naming_options(),
+        network: network::choice(&config.network, net)?,
+        cluster: cl.cluster_options(&config.cluster),
+        naming: cl.naming_options(&config.naming),
         graph: config.graph.build_options(),
         metrics: config.metrics.clone(),
     })

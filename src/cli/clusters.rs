@@ -9,27 +9,30 @@ use citemap::model::Corpus;
 use citemap::pipeline;
 use std::io::Write;
 
-/// Arguments of `citemap clusters` (plus the network arguments).
-#[derive(Clone, Debug, clap::Args)]
+/// Arguments of `citemap clusters` (plus the network arguments). A flag not
+/// given leaves the configured `[cluster]` / `[naming]` value, whose default
+/// is the library's ([`ClusterOptions::default`], [`NamingOptions::default`]).
+#[derive(Clone, Debug, Default, clap::Args)]
 pub struct ClustersArgs {
-    /// Quality function.
-    #[arg(long, value_enum, ignore_case = true, default_value_t = ClusterOptions::default().quality)]
-    pub quality: Quality,
-    /// Resolution (higher: more, smaller clusters).
-    #[arg(long, default_value_t = ClusterOptions::default().resolution)]
-    pub resolution: f64,
-    /// Random seed (same seed, same clusters).
-    #[arg(long, default_value_t = ClusterOptions::default().seed)]
-    pub seed: u64,
-    /// Maximum Leiden iterations.
-    #[arg(long, default_value_t = ClusterOptions::default().iterations)]
-    pub iterations: usize,
-    /// Pass pendant nodes (one neighbour) to Leiden instead of attaching them to their neighbour.
+    /// Quality function (cluster.quality).
+    #[arg(long, value_enum, ignore_case = true)]
+    pub quality: Option<Quality>,
+    /// Resolution: higher gives more, smaller clusters (cluster.resolution).
+    #[arg(long)]
+    pub resolution: Option<f64>,
+    /// Random seed: same seed, same clusters (cluster.seed).
+    #[arg(long)]
+    pub seed: Option<u64>,
+    /// Maximum Leiden iterations (cluster.iterations).
+    #[arg(long)]
+    pub iterations: Option<usize>,
+    /// Pass pendant nodes (one neighbour) to Leiden instead of attaching them
+    /// to their neighbour (cluster.attach_leaves = false).
     #[arg(long)]
     pub keep_leaves: bool,
-    /// Terms in each cluster name.
-    #[arg(long, default_value_t = NamingOptions::default().name_terms)]
-    pub name_terms: usize,
+    /// Terms in each cluster name (naming.name_terms).
+    #[arg(long)]
+    pub name_terms: Option<usize>,
     /// Print JSON instead of a table.
     #[arg(long)]
     pub json: bool,
@@ -37,36 +40,20 @@ pub struct ClustersArgs {
 
 pub use citemap::pipeline::Clusters;
 
-impl Default for ClustersArgs {
-    /// The library's defaults (what the command line defaults to).
-    fn default() -> Self {
-        let c = ClusterOptions::default();
-        ClustersArgs {
-            quality: c.quality,
-            resolution: c.resolution,
-            seed: c.seed,
-            iterations: c.iterations,
-            keep_leaves: !c.attach_leaves,
-            name_terms: NamingOptions::default().name_terms,
-            json: false,
-        }
-    }
-}
-
 impl ClustersArgs {
-    /// The library's Leiden options for these arguments.
-    pub fn cluster_options(&self) -> ClusterOptions {
+    /// The configured Leiden options `base` with these flags on top.
+    pub fn cluster_options(&self, base: &ClusterOptions) -> ClusterOptions {
         ClusterOptions {
-            quality: self.quality,
-            resolution: self.resolution,
-            seed: self.seed,
-            iterations: self.iterations,
-            attach_leaves: !self.keep_leaves,
+            quality: self.quality.unwrap_or(base.quality),
+            resolution: self.resolution.unwrap_or(base.resolution),
+            seed: self.seed.unwrap_or(base.seed),
+            iterations: self.iterations.unwrap_or(base.iterations),
+            attach_leaves: base.attach_leaves && !self.keep_leaves,
         }
     }
-    /// The library's naming options for these arguments.
-    pub fn naming_options(&self) -> NamingOptions {
-        NamingOptions { name_terms: self.name_terms, ..NamingOptions::default() }
+    /// The configured naming options `base` with these flags on top.
+    pub fn naming_options(&self, base: &NamingOptions) -> NamingOptions {
+        NamingOptions { name_terms: self.name_terms.unwrap_or(base.name_terms), ..base.clone() }
     }
 }
 
@@ -74,12 +61,19 @@ impl ClustersArgs {
 /// on `network` and on `full` (the whole graph, if given), prints the table.
 pub fn run(
     args: &ClustersArgs,
+    config: &citemap::config::Config,
     corpus: &Corpus,
     network: &mut CitationGraph,
     full: Option<&mut CitationGraph>,
     out: &mut dyn Write,
 ) -> Result<Clusters> {
-    let clusters = pipeline::cluster(corpus, network, full, &args.cluster_options(), &args.naming_options());
+    let clusters = pipeline::cluster(
+        corpus,
+        network,
+        full,
+        &args.cluster_options(&config.cluster),
+        &args.naming_options(&config.naming),
+    );
     let Clusters { partition, summaries } = &clusters;
     if args.json {
         let v = serde_json::json!({

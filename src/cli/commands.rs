@@ -47,52 +47,54 @@ pub fn load_corpus(ctx: &Ctx) -> Result<(Store, Corpus)> {
     Ok((store, corpus))
 }
 
-/// The picture options shared by `render` and `map`.
+/// The picture options shared by `render` and `map`. A flag not given leaves
+/// the configured `[picture]` / `[layout]` value (defaults:
+/// [`citemap::render::PictureOptions`], [`citemap::layout::LayoutOptions`]).
 #[derive(clap::Args, Debug, Clone)]
 pub struct PictureArgs {
-    /// Picture engine: builtin (no dependency), or Graphviz dot, sfdp, neato.
-    #[arg(long, value_enum, ignore_case = true, default_value_t = citemap::render::Engine::Builtin)]
-    pub engine: citemap::render::Engine,
+    /// Picture engine: builtin (no dependency), or Graphviz dot, sfdp, neato (picture.engine).
+    #[arg(long, value_enum, ignore_case = true)]
+    pub engine: Option<citemap::render::Engine>,
     /// Title printed on the picture.
     #[arg(long)]
     pub title: Option<String>,
     /// Date printed on the picture (default: SOURCE_DATE_EPOCH, else today, UTC).
     #[arg(long)]
     pub date: Option<String>,
-    /// Width in pixels.
-    #[arg(long, default_value_t = 1600)]
-    pub width: u32,
-    /// Height in pixels.
-    #[arg(long, default_value_t = 1200)]
-    pub height: u32,
-    /// PNG scale factor.
-    #[arg(long, default_value_t = 1.0)]
-    pub scale: f32,
-    /// Most node labels drawn.
+    /// Width in pixels (picture.width).
+    #[arg(long)]
+    pub width: Option<u32>,
+    /// Height in pixels (picture.height).
+    #[arg(long)]
+    pub height: Option<u32>,
+    /// PNG scale factor (picture.scale).
+    #[arg(long)]
+    pub scale: Option<f32>,
+    /// Most node labels drawn (picture.labels).
     #[arg(long)]
     pub labels: Option<usize>,
-    /// Layout seed.
-    #[arg(long, default_value_t = 42)]
-    pub layout_seed: u64,
-    /// Layout iterations (default by graph size).
+    /// Layout seed (layout.seed).
+    #[arg(long)]
+    pub layout_seed: Option<u64>,
+    /// Layout iterations (layout.iterations; default by graph size).
     #[arg(long)]
     pub iterations: Option<usize>,
     /// How much harder edges inside a cluster pull than edges between
-    /// clusters in the layout (1 ignores clusters).
-    #[arg(long, default_value_t = 9.0)]
-    pub cluster_separation: f32,
-    /// Leave out the legend.
+    /// clusters in the layout; 1 ignores clusters (layout.cluster_separation).
+    #[arg(long)]
+    pub cluster_separation: Option<f32>,
+    /// Leave out the legend (picture.legend = false).
     #[arg(long)]
     pub no_legend: bool,
     /// What the picture shows: clusters, overlay-year (colour by publication
     /// year), density (kernel density of the layout), timeline (historiograph
-    /// of the most cited works).
-    #[arg(long, default_value = "clusters", value_parser = parse_view)]
-    pub view: citemap::render::svg::View,
-    /// PNG resolution in dots per inch (sets the scale to DPI/96 and records it in the file).
+    /// of the most cited works) (picture.view).
+    #[arg(long, value_parser = parse_view)]
+    pub view: Option<citemap::render::svg::View>,
+    /// PNG resolution in dots per inch (sets the scale to DPI/96 and records it in the file; picture.dpi).
     #[arg(long)]
     pub dpi: Option<f32>,
-    /// Transparent background (no white rectangle; PNG with alpha).
+    /// Transparent background: no white rectangle, PNG with alpha (picture.transparent).
     #[arg(long)]
     pub transparent: bool,
 }
@@ -127,26 +129,40 @@ pub fn run_date() -> String {
 }
 
 impl PictureArgs {
-    /// The render arguments for `output` in `format`.
-    pub fn render_args(&self, output: PathBuf, format: Option<citemap::render::Format>) -> RenderArgs {
+    /// The render arguments for `output` in `format`: the configuration's
+    /// `[picture]` and `[layout]` with these flags on top.
+    pub fn render_args(
+        &self,
+        config: &citemap::config::Config,
+        output: PathBuf,
+        format: Option<citemap::render::Format>,
+    ) -> RenderArgs {
+        let mut p = config.picture.clone();
+        p.engine = self.engine.unwrap_or(p.engine);
+        p.width = self.width.unwrap_or(p.width);
+        p.height = self.height.unwrap_or(p.height);
+        if let Some(scale) = self.scale {
+            // A scale given on the command line beats a configured DPI.
+            p.scale = scale;
+            p.dpi = None;
+        }
+        p.dpi = self.dpi.or(p.dpi);
+        p.labels = self.labels.or(p.labels);
+        p.legend &= !self.no_legend;
+        p.view = self.view.unwrap_or(p.view);
+        p.transparent |= self.transparent;
+        let mut l = config.layout.clone();
+        l.seed = self.layout_seed.unwrap_or(l.seed);
+        l.iterations = self.iterations.or(l.iterations);
+        l.cluster_separation = self.cluster_separation.unwrap_or(l.cluster_separation);
         RenderArgs {
             output,
             format,
-            engine: self.engine,
             title: self.title.clone(),
             date: Some(self.date.clone().unwrap_or_else(run_date)),
-            width: self.width,
-            height: self.height,
-            scale: self.scale,
-            max_labels: self.labels,
-            seed: self.layout_seed,
-            iterations: self.iterations,
-            cluster_separation: self.cluster_separation,
-            no_legend: self.no_legend,
+            picture: p,
+            layout: l,
             raw_csv: false,
-            view: self.view,
-            dpi: self.dpi,
-            transparent: self.transparent,
         }
     }
 }
@@ -178,13 +194,13 @@ pub fn render(a: &RenderCmd, ctx: &Ctx) -> Result<ExitCode> {
     let (_, mut corpus) = load_corpus(ctx)?;
     super::analyse::apply_thesaurus(a.thesaurus.as_deref(), &mut corpus)?;
     let an = analyse(&corpus, &ctx.config, &a.network, &default_cluster_args())?;
+    let ra = a.picture.render_args(&ctx.config, a.out.clone(), a.format);
     // The historiograph needs the citations themselves, which the full graph keeps.
-    let g = if a.full || a.picture.view == citemap::render::svg::View::Timeline {
+    let g = if a.full || ra.picture.view == citemap::render::svg::View::Timeline {
         &an.graph
     } else {
         &an.network
     };
-    let ra = a.picture.render_args(a.out.clone(), a.format);
     let files = super::files::output_set(|| super::render::run(&ra, g))?;
     if !ctx.quiet {
         for f in files {
@@ -211,15 +227,13 @@ pub struct NetworkCmd {
 pub fn network(a: &NetworkCmd, ctx: &Ctx) -> Result<ExitCode> {
     let (_, corpus) = load_corpus(ctx)?;
     let mut stdout = std::io::stdout().lock();
-    let mut g = super::network::run(&a.network, &corpus, &mut stdout)?;
-    let m = citemap::analysis::metrics::compute(&g, &corpus, &Default::default());
+    let mut g = super::network::run(&ctx.config.network, &a.network, &corpus, &mut stdout)?;
+    let m = citemap::analysis::metrics::compute(&g, &corpus, &ctx.config.metrics);
     citemap::analysis::metrics::annotate(&mut g, &m);
     if let Some(out) = &a.out {
         let args = RenderArgs {
-            output: out.clone(),
-            format: a.format,
             date: Some(run_date()),
-            ..RenderArgs::default()
+            ..RenderArgs::configured(&ctx.config, out.clone(), a.format)
         };
         for f in super::files::output_set(|| super::render::run(&args, &g))? {
             writeln!(stdout, "wrote {}", f.display())?;
@@ -242,8 +256,8 @@ pub fn clusters(a: &ClustersCmd, ctx: &Ctx) -> Result<ExitCode> {
     let (_, corpus) = load_corpus(ctx)?;
     let mut args = a.clusters.clone();
     args.json |= ctx.json;
-    let mut net = super::network::run(&a.network, &corpus, &mut std::io::sink())?;
-    super::clusters::run(&args, &corpus, &mut net, None, &mut std::io::stdout().lock())?;
+    let mut net = super::network::run(&ctx.config.network, &a.network, &corpus, &mut std::io::sink())?;
+    super::clusters::run(&args, &ctx.config, &corpus, &mut net, None, &mut std::io::stdout().lock())?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -345,7 +359,7 @@ pub fn overlap(a: &OverlapCmd, ctx: &Ctx) -> Result<ExitCode> {
     };
     // Tables, heatmaps and pictures are replaced together or not at all.
     super::files::check_out_dir(&a.out)?;
-    super::files::output_set(|| write_overlap(a, &args, corpus.as_ref(), &tagged))?;
+    super::files::output_set(|| write_overlap(a, &args, ctx, corpus.as_ref(), &tagged))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -353,6 +367,7 @@ pub fn overlap(a: &OverlapCmd, ctx: &Ctx) -> Result<ExitCode> {
 fn write_overlap(
     a: &OverlapCmd,
     args: &super::overlap::Args,
+    ctx: &Ctx,
     corpus: Option<&Corpus>,
     tagged: &[String],
 ) -> Result<()> {
@@ -375,15 +390,14 @@ fn write_overlap(
         n.attrs.insert("cluster_name".into(), citemap::graph::Attr::Str(name.into()));
     }
     for format in [citemap::render::Format::Svg, citemap::render::Format::Png] {
+        let output = a.out.join(format!("review_study.{}", format.as_str()));
         let ra = RenderArgs {
-            output: a.out.join(format!("review_study.{}", format.as_str())),
-            format: Some(format),
             title: Some(format!(
                 "{} reviews and their {} primary studies",
                 report.summary.n_reviews, report.summary.n_studies
             )),
             date: Some(run_date()),
-            ..RenderArgs::default()
+            ..RenderArgs::configured(&ctx.config, output, Some(format))
         };
         super::render::run(&ra, &g)?;
     }

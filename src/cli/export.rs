@@ -94,18 +94,17 @@ fn write(args: &Args, ctx: &Ctx, corpus: &citemap::model::Corpus) -> Result<Vec<
             write_atomic(&args.out, |w| export::csl_json::write_noted(&records, &notes, w))?;
             vec![args.out.clone()]
         }
-        target @ (Target::Graph(_) | Target::Parquet) => {
+        target @ (Target::Graph | Target::Parquet) => {
             let an = analyse(corpus, &ctx.config, &NetworkArgs::default(), &default_cluster_args())?;
             let (g, what) = match args.graph {
                 GraphChoice::Map => (&an.network, "works"),
                 GraphChoice::Full => (&an.graph, "nodes"),
             };
-            let Target::Graph(format) = target else {
+            if target == Target::Parquet {
                 return write_parquet(&args.out, g);
-            };
+            }
+            let format = graph_format(args.format)?;
             let ra = RenderArgs {
-                output: args.out.clone(),
-                format: Some(format),
                 title: Some(format!(
                     "citemap: {} {what} in {} clusters",
                     g.graph.node_count(),
@@ -113,11 +112,20 @@ fn write(args: &Args, ctx: &Ctx, corpus: &citemap::model::Corpus) -> Result<Vec<
                 )),
                 date: Some(run_date()),
                 raw_csv: args.raw_csv,
-                ..RenderArgs::default()
+                ..RenderArgs::configured(&ctx.config, args.out.clone(), Some(format))
             };
             super::render::run(&ra, g)?
         }
     })
+}
+
+/// The picture or graph-file format of a graph export: the `render::Format`
+/// of the same name (a test keeps every graph export named as one).
+pub fn graph_format(f: export::Format) -> Result<citemap::render::Format> {
+    use clap::ValueEnum;
+    let name = f.to_possible_value().map(|v| v.get_name().to_string()).unwrap_or_default();
+    citemap::render::Format::from_str(&name, false)
+        .map_err(|_| anyhow::anyhow!("{name} is not a graph format"))
 }
 
 /// parquet: the nodes and edges tables, in the folder `out` (created when

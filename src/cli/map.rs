@@ -111,8 +111,9 @@ struct Drawn {
     rule: &'static str,
 }
 
-/// The settings as written in the summary: settings added for big corpora
-/// (`map.max_drawn`, `[metrics]`) appear only when they differ from their
+/// The settings as written in the summary: settings added after the first
+/// summaries (`map.max_drawn`, `[metrics]`, `[network]`, `[cluster]`,
+/// `[naming]`, `[layout]`, `[picture]`) appear only when they differ from their
 /// defaults, so a run with default settings gives the summary it gave before
 /// they existed. Fields in the order of [`Config`](citemap::config::Config).
 #[derive(Serialize)]
@@ -125,6 +126,16 @@ struct SettingsView<'a> {
     fetch: &'a citemap::config::FetchConfig,
     #[serde(skip_serializing_if = "Option::is_none")]
     metrics: Option<&'a citemap::analysis::metrics::MetricsOptions>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    network: Option<&'a citemap::pipeline::NetworkChoice>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    cluster: Option<&'a citemap::analysis::cluster::ClusterOptions>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    naming: Option<&'a citemap::analysis::naming::NamingOptions>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    layout: Option<&'a citemap::layout::LayoutOptions>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    picture: Option<&'a citemap::render::PictureOptions>,
 }
 
 /// `[map]` in the summary (see [`SettingsView`]).
@@ -138,7 +149,20 @@ struct MapView<'a> {
 fn settings_view(config: &citemap::config::Config) -> SettingsView<'_> {
     let defaults = citemap::config::Config::default();
     // Destructured so that a new setting cannot be forgotten here.
-    let citemap::config::Config { store, ingest, resolve, graph, map, fetch, metrics } = config;
+    let citemap::config::Config {
+        store,
+        ingest,
+        resolve,
+        graph,
+        map,
+        fetch,
+        metrics,
+        network,
+        cluster,
+        naming,
+        layout,
+        picture,
+    } = config;
     SettingsView {
         store,
         ingest,
@@ -150,6 +174,11 @@ fn settings_view(config: &citemap::config::Config) -> SettingsView<'_> {
         },
         fetch,
         metrics: (*metrics != defaults.metrics).then_some(metrics),
+        network: (*network != defaults.network).then_some(network),
+        cluster: (*cluster != defaults.cluster).then_some(cluster),
+        naming: (*naming != defaults.naming).then_some(naming),
+        layout: (*layout != defaults.layout).then_some(layout),
+        picture: (*picture != defaults.picture).then_some(picture),
     }
 }
 
@@ -254,7 +283,7 @@ fn write_map(
                 write_atomic(&path, |w| export::graphml::write(g, w, &export::graphml::Options::default()))?
             }
             MapFormat::Svg | MapFormat::Png => {
-                let mut ra = args.picture.render_args(path.clone(), Some(picture_format));
+                let mut ra = args.picture.render_args(&ctx.config, path.clone(), Some(picture_format));
                 if ra.title.is_none() {
                     ra.title = Some(format!(
                         "citemap: {} works in {} clusters",
@@ -263,7 +292,7 @@ fn write_map(
                     ));
                 }
                 picture_date = ra.date.clone();
-                if ra.view == citemap::render::svg::View::Timeline {
+                if ra.picture.view == citemap::render::svg::View::Timeline {
                     // The historiograph draws citations, which the full graph keeps.
                     super::render::run_at(&ra, g, None)?;
                     outputs.push(name);
@@ -275,7 +304,7 @@ fn write_map(
                         .map(|t| format!("{t} ({} drawn: the most cited of each cluster)", sub.node_count()));
                 }
                 let picture = drawn_graph.as_ref().unwrap_or(&an.network);
-                if laid_out.is_none() && ra.engine == citemap::render::Engine::Builtin {
+                if laid_out.is_none() && ra.picture.engine == citemap::render::Engine::Builtin {
                     laid_out = Some(super::render::positions(picture, &ra));
                 }
                 super::render::run_at(&ra, picture, laid_out.as_ref())?;
@@ -283,16 +312,16 @@ fn write_map(
                     let oname = format!("overview.{}", f.as_str());
                     super::progress::step(format_args!("writing {oname}"));
                     let oopts = OverviewOptions {
-                        width: ra.width,
-                        height: ra.height,
+                        width: ra.picture.width,
+                        height: ra.picture.height,
                         title: format!(
                             "citemap: {} works in {} clusters",
                             an.network.node_count(),
                             an.clusters.summaries.len()
                         ),
                         date: ra.date.clone(),
-                        seed: ra.seed,
-                        scale: ra.scale,
+                        seed: ra.layout.seed,
+                        scale: ra.picture.scale,
                         ..OverviewOptions::default()
                     };
                     let opath = args.out.join(&oname);

@@ -11,73 +11,46 @@
 use anyhow::{bail, Context, Result};
 use citemap::export::{csv, dot, gexf, graphml, html, json, pajek, vosviewer};
 use citemap::graph::CitationGraph;
-use citemap::layout::{layout, LayoutOptions, Positions};
+use citemap::layout::LayoutOptions;
+use citemap::pipeline::{self, Positions};
 use citemap::render::graphviz::{self, OutputFormat};
 use citemap::render::raster;
 use citemap::render::svg::{self, RenderOptions, View};
-use citemap::render::{Engine, Format};
+use citemap::render::{Format, PictureOptions};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
-/// Arguments of `citemap render` / `citemap export` (the lead derives clap on the CLI side).
-#[derive(Clone, Debug)]
+/// What `render`, `export`, `network --out` and `map` write one graph with:
+/// the output and the configured picture and layout options (`[picture]`,
+/// `[layout]`) with the flags on top. No default is written here: they are
+/// [`PictureOptions::default`] and [`LayoutOptions::default`].
+#[derive(Clone, Debug, Default)]
 pub struct RenderArgs {
     /// Output file (`-o`); sibling files share its stem.
     pub output: PathBuf,
     /// Format (`--format`); `None` infers it from the output extension.
     pub format: Option<Format>,
-    /// Picture engine (`--engine builtin|dot|sfdp|neato`, default builtin).
-    pub engine: Engine,
-    /// Title (`--title`).
+    /// Title (`--title`; default "Citation map").
     pub title: Option<String>,
     /// Date printed on pictures and pages (`--date`; the CLI passes the run date).
     pub date: Option<String>,
-    /// Picture width in pixels (`--width`, default 1600).
-    pub width: u32,
-    /// Picture height in pixels (`--height`, default 1200).
-    pub height: u32,
-    /// PNG scale factor (`--scale`, default 1).
-    pub scale: f32,
-    /// Most labels (`--labels N`; default: all up to 80 nodes, else 50).
-    pub max_labels: Option<usize>,
-    /// Layout seed (`--seed`, default 42).
-    pub seed: u64,
-    /// Layout iterations (`--iterations`; default by graph size).
-    pub iterations: Option<usize>,
-    /// Pull of edges inside a cluster over edges between clusters (`--cluster-separation`, default 9).
-    pub cluster_separation: f32,
-    /// Leave the legend out (`--no-legend`).
-    pub no_legend: bool,
+    /// Engine, size, scale, labels, legend, view, background.
+    pub picture: PictureOptions,
+    /// Layout seed, iterations, cluster separation.
+    pub layout: LayoutOptions,
     /// CSV cells as they are, without the formula guard (`--raw-csv`).
     pub raw_csv: bool,
-    /// What pictures show (`--view`).
-    pub view: View,
-    /// PNG resolution (`--dpi`; overrides the scale with DPI/96).
-    pub dpi: Option<f32>,
-    /// Transparent background (`--transparent`).
-    pub transparent: bool,
 }
 
-impl Default for RenderArgs {
-    fn default() -> Self {
+impl RenderArgs {
+    /// Writing `output` with the configured picture and layout options.
+    pub fn configured(config: &citemap::config::Config, output: PathBuf, format: Option<Format>) -> Self {
         RenderArgs {
-            output: PathBuf::from("map.svg"),
-            format: None,
-            engine: Engine::Builtin,
-            title: None,
-            date: None,
-            width: 1600,
-            height: 1200,
-            scale: 1.0,
-            max_labels: None,
-            seed: 42,
-            iterations: None,
-            cluster_separation: LayoutOptions::default().cluster_separation,
-            no_legend: false,
-            raw_csv: false,
-            view: View::Clusters,
-            dpi: None,
-            transparent: false,
+            output,
+            format,
+            picture: config.picture.clone(),
+            layout: config.layout.clone(),
+            ..RenderArgs::default()
         }
     }
 }
@@ -104,18 +77,10 @@ fn write_file(path: &Path, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>
     Ok(path.to_path_buf())
 }
 
-/// The layout of `g` for these arguments.
+/// The layout of `g` for these arguments (the library pipeline's layout step).
 pub fn positions(g: &CitationGraph, args: &RenderArgs) -> Positions {
     super::progress::step(format_args!("laying out {} nodes", g.graph.node_count()));
-    layout(
-        g,
-        &LayoutOptions {
-            seed: args.seed,
-            iterations: args.iterations,
-            cluster_separation: args.cluster_separation,
-            ..LayoutOptions::default()
-        },
-    )
+    pipeline::lay_out(g, &args.layout)
 }
 
 fn dot_text(g: &CitationGraph) -> Result<String> {
@@ -150,7 +115,7 @@ pub fn run_at(
         bail!("{} writes two files: give --out a file name, not -", format.as_str());
     }
     let title = args.title.clone().unwrap_or_else(|| "Citation map".into());
-    if let (Some(engine), true) = (args.engine.graphviz(), format.is_picture()) {
+    if let (Some(engine), true) = (args.picture.engine.graphviz(), format.is_picture()) {
         let of = match format {
             Format::Svg => OutputFormat::Svg,
             Format::Png => OutputFormat::Png,
@@ -159,16 +124,17 @@ pub fn run_at(
         let bytes = graphviz::render(&dot_text(graph)?, engine, of)?;
         return Ok(vec![write_file(out, |w| w.write_all(&bytes))?]);
     }
+    let p = &args.picture;
     let ropts = || RenderOptions {
-        width: args.width,
-        height: args.height,
+        width: p.width,
+        height: p.height,
         title: title.clone(),
         date: args.date.clone(),
-        max_labels: args.max_labels,
-        legend: !args.no_legend,
-        scale: args.dpi.filter(|d| d.is_finite() && *d > 0.0).map_or(args.scale, |d| d / 96.0),
-        view: args.view,
-        transparent: args.transparent,
+        max_labels: p.labels,
+        legend: p.legend,
+        scale: p.effective_scale(),
+        view: p.view,
+        transparent: p.transparent,
         ..RenderOptions::default()
     };
     let files = match format {

@@ -8,9 +8,9 @@
 //! given, `viz:position`.
 
 use crate::graph::{attr, format_float, Attr, Attrs, CitationGraph};
-use crate::layout::{clusters, node_weights};
-use crate::render::escape::xml;
-use crate::render::svg::cluster_colour;
+use crate::graph::{node_clusters as clusters, node_weights};
+use crate::escape::xml;
+use crate::style::cluster_colour;
 use petgraph::visit::EdgeRef;
 use std::collections::BTreeMap;
 use std::io::{self, Write};

@@ -6,11 +6,12 @@
 //! `label` are declared for all nodes and `kind` for all edges. Node ids are
 //! the stable corpus ids; edge ids are `e` + the edge's position, stable for
 //! the same inputs. Text is XML-escaped and characters XML 1.0 forbids are
-//! dropped, so any title yields a well-formed file.
+//! dropped ([`crate::escape`]), so any title yields a well-formed file.
 //!
 //! The writer streams: values are escaped straight into the output (no
 //! per-value strings), so its memory does not grow with the graph.
 
+use crate::escape::{write_xml as write_escaped, xml as escape};
 use crate::graph::{format_float, Attr, CitationGraph};
 use petgraph::visit::EdgeRef;
 use std::collections::BTreeMap;
@@ -21,47 +22,6 @@ use std::io::{self, Write};
 pub struct Options {
     /// Leave out the `sources` attribute (smaller files for big graphs).
     pub without_sources: bool,
-}
-
-/// Escapes `s` for XML text and attribute values and drops characters XML 1.0
-/// does not allow.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match xml_replacement(c) {
-            Some(r) => out.push_str(r),
-            None => out.push(c),
-        }
-    }
-    out
-}
-
-/// The replacement of `c` in XML text, `Some("")` for a dropped character,
-/// `None` to keep it.
-fn xml_replacement(c: char) -> Option<&'static str> {
-    match c {
-        '&' => Some("&amp;"),
-        '<' => Some("&lt;"),
-        '>' => Some("&gt;"),
-        '"' => Some("&quot;"),
-        '\'' => Some("&apos;"),
-        '\t' | '\n' | '\r' => None,
-        c if (c as u32) < 0x20 || c == '\u{FFFE}' || c == '\u{FFFF}' => Some(""),
-        _ => None,
-    }
-}
-
-/// Writes `s` escaped as [`escape`] does, without building a string.
-pub fn write_escaped(w: &mut dyn Write, s: &str) -> io::Result<()> {
-    let mut start = 0;
-    for (i, c) in s.char_indices() {
-        if let Some(r) = xml_replacement(c) {
-            w.write_all(&s.as_bytes()[start..i])?;
-            w.write_all(r.as_bytes())?;
-            start = i + c.len_utf8();
-        }
-    }
-    w.write_all(&s.as_bytes()[start..])
 }
 
 /// Writes an attribute value as GraphML text (floats with [`format_float`]).

@@ -13,8 +13,8 @@
 
 use super::json::float_value;
 use crate::graph::{attr, Attr, CitationGraph, EdgeKind};
-use crate::layout::{bounds, clusters, layout, node_weights, relative_radius, LayoutOptions};
-use crate::render::svg::{cluster_colour, OTHER_COLOUR, PALETTE, UNCLUSTERED_COLOUR};
+use crate::graph::{node_clusters as clusters, node_weights};
+use crate::style::{bounds, cluster_colour, relative_radius, OTHER_COLOUR, PALETTE, UNCLUSTERED_COLOUR};
 use petgraph::visit::EdgeRef;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;
@@ -27,10 +27,10 @@ pub struct Options {
     pub title: String,
     /// Date shown under the title (the run date; the clock is never read).
     pub date: Option<String>,
-    /// Node positions (by node index); `None` runs [`layout`] with `layout_options`.
+    /// Node positions (by node index), from the layout step of the library
+    /// pipeline (`pipeline::lay_out`); a node without one (or every node,
+    /// with `None`) sits at the frame's corner. The exporter never lays out.
     pub positions: Option<Vec<(f32, f32)>>,
-    /// Layout settings used when `positions` is `None`.
-    pub layout_options: LayoutOptions,
 }
 
 impl Default for Options {
@@ -39,7 +39,6 @@ impl Default for Options {
             title: "Citation map".into(),
             date: None,
             positions: None,
-            layout_options: LayoutOptions::default(),
         }
     }
 }
@@ -63,7 +62,7 @@ pub fn script_safe_json(json: &str) -> String {
 }
 
 fn html_text(s: &str) -> String {
-    crate::render::escape::xml(s)
+    crate::escape::xml(s)
 }
 
 /// Builds the page's data: nodes (positions in a 1000-unit square, radius,
@@ -71,11 +70,8 @@ fn html_text(s: &str) -> String {
 pub fn graph_data(g: &CitationGraph, opts: &Options) -> Value {
     let gr = &g.graph;
     let n = gr.node_count();
-    let pos = match &opts.positions {
-        Some(p) => p.clone(),
-        None => layout(g, &opts.layout_options),
-    };
-    let (x0, y0, x1, y1) = bounds(&pos).unwrap_or((0.0, 0.0, 1.0, 1.0));
+    let pos: &[(f32, f32)] = opts.positions.as_deref().unwrap_or(&[]);
+    let (x0, y0, x1, y1) = bounds(pos).unwrap_or((0.0, 0.0, 1.0, 1.0));
     let side = (x1 - x0).max(y1 - y0).max(f32::MIN_POSITIVE);
     let weights = node_weights(g);
     let max_w = weights.iter().cloned().fold(0.0, f64::max);

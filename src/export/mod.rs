@@ -17,12 +17,11 @@ pub mod records;
 pub mod ris;
 pub mod vosviewer;
 
-use crate::render;
-
-/// What `citemap export --format` writes: every graph format (see
-/// [`render::Format`]; PDF needs a Graphviz engine, which `export` has not,
-/// so it is left out) and the records formats (RIS, CSL-JSON) that write the
-/// deduplicated corpus instead of a graph.
+/// What `citemap export --format` writes: every graph format (named as in
+/// `render::Format`, the list of every file a graph can be written as; PDF
+/// needs a Graphviz engine, which `export` has not, so it is left out) and
+/// the records formats (RIS, CSL-JSON) that write the deduplicated corpus
+/// instead of a graph.
 ///
 /// A new exporter adds a variant here, an arm in [`Format::target`] and an
 /// arm in the CLI's dispatch (`src/cli/export.rs::write`); clap lists the
@@ -63,8 +62,9 @@ pub enum Format {
 /// What an export [`Format`] writes.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Target {
-    /// A graph (the clustered network or the full graph) in this format.
-    Graph(render::Format),
+    /// A graph (the clustered network or the full graph), in the
+    /// `render::Format` of the same name.
+    Graph,
     /// Records of the corpus: RIS.
     Ris,
     /// Records of the corpus: CSL-JSON.
@@ -77,17 +77,17 @@ impl Format {
     /// What the format writes.
     pub fn target(self) -> Target {
         match self {
-            Format::Dot => Target::Graph(render::Format::Dot),
-            Format::Graphml => Target::Graph(render::Format::Graphml),
-            Format::Gexf => Target::Graph(render::Format::Gexf),
-            Format::Vosviewer => Target::Graph(render::Format::Vosviewer),
-            Format::VosviewerTxt => Target::Graph(render::Format::VosviewerTxt),
-            Format::Pajek => Target::Graph(render::Format::Pajek),
-            Format::Csv => Target::Graph(render::Format::Csv),
-            Format::Json => Target::Graph(render::Format::Json),
-            Format::Html => Target::Graph(render::Format::Html),
-            Format::Svg => Target::Graph(render::Format::Svg),
-            Format::Png => Target::Graph(render::Format::Png),
+            Format::Dot => Target::Graph,
+            Format::Graphml => Target::Graph,
+            Format::Gexf => Target::Graph,
+            Format::Vosviewer => Target::Graph,
+            Format::VosviewerTxt => Target::Graph,
+            Format::Pajek => Target::Graph,
+            Format::Csv => Target::Graph,
+            Format::Json => Target::Graph,
+            Format::Html => Target::Graph,
+            Format::Svg => Target::Graph,
+            Format::Png => Target::Graph,
             Format::Ris => Target::Ris,
             Format::CslJson => Target::CslJson,
             Format::Parquet => Target::Parquet,
@@ -106,11 +106,11 @@ mod tests {
     use clap::ValueEnum;
 
     #[test]
-    fn graph_formats_keep_their_names() {
+    fn records_formats_keep_their_names() {
         for f in Format::value_variants() {
             let name = f.to_possible_value().map(|v| v.get_name().to_string()).unwrap_or_default();
             match f.target() {
-                Target::Graph(g) => assert_eq!(g.as_str(), name),
+                Target::Graph => assert!(!f.is_records(), "{name}"),
                 Target::Ris => assert_eq!(name, "ris"),
                 Target::CslJson => assert_eq!(name, "csl-json"),
                 Target::Parquet => assert_eq!(name, "parquet"),

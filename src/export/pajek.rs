@@ -11,7 +11,7 @@
 //! `*Edges`, each with its weight.
 
 use crate::graph::{attr, format_float, Attr, CitationGraph};
-use crate::layout::bounds;
+use crate::style::bounds;
 use petgraph::visit::EdgeRef;
 use std::collections::HashMap;
 use std::io::{self, Write};

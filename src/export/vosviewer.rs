@@ -11,8 +11,9 @@
 
 use super::json::float_value;
 use crate::graph::{attr, format_float, Attr, CitationGraph};
-use crate::layout::{bounds, clusters, node_weights};
-use crate::render::escape::xml;
+use crate::graph::{node_clusters as clusters, node_weights};
+use crate::style::bounds;
+use crate::escape::xml;
 use petgraph::visit::EdgeRef;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;

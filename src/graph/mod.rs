@@ -289,3 +289,43 @@ impl CitationGraph {
 pub fn sources_text(sources: &[Provenance]) -> String {
     sources.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; ")
 }
+
+/// The size weight of every node (by node index): the `citations_local`
+/// attribute when present, else the number of incoming `cites` edges.
+///
+/// The renderer sizes discs by it and the overlap pass uses the same radii.
+pub fn node_weights(graph: &CitationGraph) -> Vec<f64> {
+    let g = &graph.graph;
+    let mut w = vec![0.0f64; g.node_count()];
+    use petgraph::visit::EdgeRef;
+    for e in g.edge_references() {
+        if e.weight().kind == EdgeKind::Cites {
+            if let Some(v) = w.get_mut(e.target().index()) {
+                *v += 1.0;
+            }
+        }
+    }
+    for (i, n) in g.node_weights().enumerate() {
+        let local = match n.attrs.get("citations_local") {
+            Some(Attr::Int(v)) => Some(*v as f64),
+            Some(Attr::Float(v)) if v.is_finite() => Some(*v),
+            _ => None,
+        };
+        if let (Some(v), Some(slot)) = (local, w.get_mut(i)) {
+            *slot = v.max(0.0);
+        }
+    }
+    w
+}
+
+/// Reads the `cluster` attribute of every node (0 when absent).
+pub fn node_clusters(graph: &CitationGraph) -> Vec<i64> {
+    graph
+        .graph
+        .node_weights()
+        .map(|n| match n.attrs.get(attr::CLUSTER) {
+            Some(Attr::Int(c)) => (*c).max(0),
+            _ => 0,
+        })
+        .collect()
+}

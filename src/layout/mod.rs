@@ -17,8 +17,11 @@ pub mod select;
 
 pub use overlap::remove_overlaps;
 pub use select::{induced_subgraph, select_drawn};
+// Read by pictures and exports too, so they live below both.
+pub use crate::graph::{node_clusters as clusters, node_weights};
+pub use crate::style::{bounds, relative_radius};
 
-use crate::graph::{attr, Attr, CitationGraph, EdgeKind};
+use crate::graph::CitationGraph;
 use fa2::{FA2Data, FA2Settings};
 use petgraph::visit::EdgeRef;
 use std::collections::BTreeMap;
@@ -26,13 +29,16 @@ use std::collections::BTreeMap;
 /// One `(x, y)` per node index, in layout units (the renderer fits them to the frame).
 pub type Positions = Vec<(f32, f32)>;
 
-/// Layout settings.
-#[derive(Clone, Debug)]
+/// Layout settings (`[layout]` in `config.toml`; their `Default` is the only
+/// place the layout defaults live).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
 pub struct LayoutOptions {
     /// Seed for the start positions.
     pub seed: u64,
     /// ForceAtlas2 iterations; `None` picks a count from the graph size
     /// (300 up to 10,000 nodes, fewer above, never under 80).
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub iterations: Option<usize>,
     /// Gravity towards the centre (strong-gravity mode).
     pub gravity: f32,
@@ -73,49 +79,6 @@ impl LayoutOptions {
     pub fn iterations_for(&self, n: usize) -> usize {
         self.iterations.unwrap_or_else(|| if n <= 10_000 { 300 } else { (3_000_000 / n).max(80) })
     }
-}
-
-/// The size weight of every node (by node index): the `citations_local`
-/// attribute when present, else the number of incoming `cites` edges.
-///
-/// The renderer sizes discs by it and the overlap pass uses the same radii.
-pub fn node_weights(graph: &CitationGraph) -> Vec<f64> {
-    let g = &graph.graph;
-    let mut w = vec![0.0f64; g.node_count()];
-    for e in g.edge_references() {
-        if e.weight().kind == EdgeKind::Cites {
-            if let Some(v) = w.get_mut(e.target().index()) {
-                *v += 1.0;
-            }
-        }
-    }
-    for (i, n) in g.node_weights().enumerate() {
-        let local = match n.attrs.get("citations_local") {
-            Some(Attr::Int(v)) => Some(*v as f64),
-            Some(Attr::Float(v)) if v.is_finite() => Some(*v),
-            _ => None,
-        };
-        if let (Some(v), Some(slot)) = (local, w.get_mut(i)) {
-            *slot = v.max(0.0);
-        }
-    }
-    w
-}
-
-/// Disc radius as a fraction of the frame side, for a node of weight `w`
-/// when the heaviest node weighs `max_w` and the graph has `n` nodes.
-///
-/// Small graphs get large discs, 50,000 nodes get discs of a few pixels; the
-/// heaviest node has four times the radius of a leaf.
-pub fn relative_radius(w: f64, max_w: f64, n: usize) -> f32 {
-    let n = n.max(1) as f32;
-    let r0 = (0.22 / n.sqrt()).clamp(0.0012, 0.0065);
-    let r1 = (r0 * 4.0).min(0.022);
-    // Sizes are relative to the most cited node, but never to fewer than 20
-    // citations: in a small corpus a work cited once is not drawn at full size.
-    let max_w = max_w.max(20.0);
-    let t = if w > 0.0 { (w / max_w).clamp(0.0, 1.0).sqrt() as f32 } else { 0.0 };
-    r0 + (r1 - r0) * t
 }
 
 /// A 64-bit mix (splitmix64 finaliser).
@@ -416,25 +379,6 @@ fn pack_clusters(pos: &mut [(f32, f32)], cl: &[i64], rel_radius: &[f32]) {
     }
 }
 
-/// Axis-aligned bounds `(min_x, min_y, max_x, max_y)` of finite positions.
-pub fn bounds(pos: &[(f32, f32)]) -> Option<(f32, f32, f32, f32)> {
-    let mut it = pos.iter().filter(|(x, y)| x.is_finite() && y.is_finite());
-    let &(x0, y0) = it.next()?;
-    Some(it.fold((x0, y0, x0, y0), |(a, b, c, d), &(x, y)| (a.min(x), b.min(y), c.max(x), d.max(y))))
-}
-
-/// Reads the `cluster` attribute of every node (0 when absent).
-pub fn clusters(graph: &CitationGraph) -> Vec<i64> {
-    graph
-        .graph
-        .node_weights()
-        .map(|n| match n.attrs.get(attr::CLUSTER) {
-            Some(Attr::Int(c)) => (*c).max(0),
-            _ => 0,
-        })
-        .collect()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -448,9 +392,4 @@ mod tests {
         assert!((x * x + y * y).sqrt() <= 10.0);
     }
 
-    #[test]
-    fn radius_grows_with_weight_and_shrinks_with_size() {
-        assert!(relative_radius(10.0, 10.0, 50) > relative_radius(0.0, 10.0, 50));
-        assert!(relative_radius(0.0, 10.0, 50_000) < relative_radius(0.0, 10.0, 50));
-    }
 }

@@ -9,6 +9,7 @@
 //! with the embedded font through [`raster::svg_to_png`].
 
 use crate::analysis::overlap::{percent, Band, OverlapReport, BAND_SOURCE};
+use crate::escape::xml as escape;
 use crate::render::raster::{self, FONT_FAMILY};
 use std::fmt::Write as _;
 
@@ -40,24 +41,6 @@ pub fn band_colour(band: Band) -> &'static str {
         Band::High => "#fd8d3c",
         Band::VeryHigh => "#e31a1c",
     }
-}
-
-/// Escapes text for SVG content and attribute values.
-pub fn escape(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for c in s.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            // XML 1.0 forbids most control characters.
-            c if (c as u32) < 0x20 && c != '\t' && c != '\n' => out.push(' '),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 /// Rough text width in pixels for DejaVu Sans at `size` (for layout only).

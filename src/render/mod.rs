@@ -1,7 +1,6 @@
 //! Pictures: SVG drawing of a laid-out graph (cluster, year-overlay and
 //! density views), the historiograph (`timeline`), and PNG rasterisation with
 //! an embedded font, so a fresh machine renders the same picture.
-pub mod escape;
 pub mod graphviz;
 pub mod heatmap;
 pub mod labels;
@@ -13,7 +12,8 @@ pub mod timeline;
 
 /// The picture engine (`--engine`): the built-in drawing (no dependency) or
 /// one of Graphviz's layout programs.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "lowercase")]
 pub enum Engine {
     /// Built-in layout and drawing (SVG, PNG); needs nothing installed.
     #[default]
@@ -35,6 +35,59 @@ impl Engine {
             Engine::Sfdp => Some(graphviz::Engine::Sfdp),
             Engine::Neato => Some(graphviz::Engine::Neato),
         }
+    }
+}
+
+/// The picture settings a user chooses (`[picture]` in `config.toml`, the
+/// picture flags of `render` and `map`); their `Default` is the only place
+/// the picture defaults live ([`svg::RenderOptions`] and
+/// [`overview::OverviewOptions`] start from it).
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PictureOptions {
+    /// Picture engine: the built-in drawing or a Graphviz program.
+    pub engine: Engine,
+    /// Width in pixels.
+    pub width: u32,
+    /// Height in pixels.
+    pub height: u32,
+    /// PNG scale factor.
+    pub scale: f32,
+    /// PNG resolution in dots per inch (sets the scale to DPI/96 and is
+    /// recorded in the file); `None`: the scale decides.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub dpi: Option<f32>,
+    /// Most node labels drawn; `None`: every node up to 80 nodes, else 50.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub labels: Option<usize>,
+    /// Draw the legend.
+    pub legend: bool,
+    /// What the picture shows.
+    pub view: svg::View,
+    /// Transparent background (no white rectangle; PNG with alpha).
+    pub transparent: bool,
+}
+
+impl Default for PictureOptions {
+    fn default() -> Self {
+        PictureOptions {
+            engine: Engine::Builtin,
+            width: 1600,
+            height: 1200,
+            scale: 1.0,
+            dpi: None,
+            labels: None,
+            legend: true,
+            view: svg::View::Clusters,
+            transparent: false,
+        }
+    }
+}
+
+impl PictureOptions {
+    /// The PNG scale: DPI/96 when a usable DPI is given, else `scale`.
+    pub fn effective_scale(&self) -> f32 {
+        self.dpi.filter(|d| d.is_finite() && *d > 0.0).map_or(self.scale, |d| d / 96.0)
     }
 }
 

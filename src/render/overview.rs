@@ -11,7 +11,7 @@
 //! coordinates rounded to 0.1 px). Cost: one pass over the edges plus a
 //! layout of at most `max_clusters` nodes.
 
-use super::escape::{truncate, xml};
+use crate::escape::{truncate, xml};
 use super::labels::{place_labels, LabelRequest, Rect};
 use super::metrics::text_width;
 use super::raster::{self, FONT_FAMILY};
@@ -43,14 +43,15 @@ pub struct OverviewOptions {
 
 impl Default for OverviewOptions {
     fn default() -> Self {
+        let p = super::PictureOptions::default();
         OverviewOptions {
-            width: 1600,
-            height: 1200,
+            width: p.width,
+            height: p.height,
             title: "Clusters".into(),
             date: None,
             max_clusters: 60,
-            seed: 42,
-            scale: 1.0,
+            seed: crate::layout::LayoutOptions::default().seed,
+            scale: p.scale,
         }
     }
 }

@@ -7,12 +7,13 @@
 //! options (no clock, sorted iteration, coordinates rounded to 0.1 px and
 //! printed with [`format_float`]); everything from the data is XML-escaped.
 
-use super::escape::{truncate, xml};
+use crate::escape::{truncate, xml};
 use super::labels::{place_labels_avoiding, LabelRequest, Rect};
 use super::metrics::text_width;
 use super::raster::{self, FONT_FAMILY};
 use crate::graph::{attr, format_float, Attr, CitationGraph, NodeKind};
-use crate::layout::{bounds, clusters, node_weights, relative_radius};
+use crate::graph::{node_clusters as clusters, node_weights};
+use crate::style::{bounds, relative_radius};
 use petgraph::graph::EdgeIndex;
 use petgraph::visit::EdgeRef;
 use std::collections::{BTreeMap, BTreeSet};
@@ -25,23 +26,7 @@ const LABEL_CLEAR_MAX_NODES: usize = 5_000;
 /// else fits (see [`place_labels_avoiding`]).
 const ESSENTIAL_LABELS: usize = 12;
 
-/// Cluster colours, distinguishable up to 30 clusters: Paul Tol's "muted"
-/// qualitative palette (nine colours that stay apart under the common
-/// colour-vision deficiencies) for the largest clusters, then 21 colours
-/// chosen greedily to stay at least 22 CIELAB ΔE from every colour before
-/// them and from the two greys. Cluster `k` (1 = largest) gets
-/// `PALETTE[k - 1]`; the "other" rule: clusters past the 30th share
-/// [`OTHER_COLOUR`] and one legend line ("N more clusters").
-pub const PALETTE: [&str; 30] = [
-    "#332288", "#CC6677", "#117733", "#DDCC77", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499",
-    "#00EE00", "#EE0000", "#0000EE", "#EE00EE", "#EE8800", "#004466", "#0088EE", "#44EE88", "#664422",
-    "#880000", "#EECC00", "#88CC22", "#CCAAEE", "#EE0066", "#8844EE", "#EE00AA", "#EE6644", "#EEAA88",
-    "#224422", "#00EECC", "#88CC88",
-];
-/// Colour of nodes without a cluster (cluster 0 or absent).
-pub const UNCLUSTERED_COLOUR: &str = "#9E9E9E";
-/// Colour of clusters past the palette.
-pub const OTHER_COLOUR: &str = "#CFCFCF";
+pub use crate::style::{cluster_colour, OTHER_COLOUR, PALETTE, UNCLUSTERED_COLOUR};
 
 /// DejaVu Sans ascent and descent as fractions of the font size.
 const ASCENT: f32 = 0.928;
@@ -82,7 +67,8 @@ pub struct RenderOptions {
 }
 
 /// What a map picture shows.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
 pub enum View {
     /// Nodes coloured by cluster (VOSviewer's network view).
     #[default]
@@ -123,9 +109,11 @@ impl View {
 
 impl Default for RenderOptions {
     fn default() -> Self {
+        // The settings a user can change are [`super::PictureOptions`]'s.
+        let p = super::PictureOptions::default();
         RenderOptions {
-            width: 1600,
-            height: 1200,
+            width: p.width,
+            height: p.height,
             title: "Citation map".into(),
             date: None,
             max_labels: None,
@@ -133,11 +121,11 @@ impl Default for RenderOptions {
             edge_budget: 3000,
             edges_per_node: 3,
             max_edges: 40_000,
-            legend: true,
+            legend: p.legend,
             shapes: true,
-            scale: 1.0,
-            view: View::Clusters,
-            transparent: false,
+            scale: p.scale,
+            view: p.view,
+            transparent: p.transparent,
         }
     }
 }
@@ -145,15 +133,6 @@ impl Default for RenderOptions {
 /// Rounds to 0.1 px and prints with [`format_float`].
 fn num(v: f32) -> String {
     format_float((v as f64 * 10.0).round() / 10.0)
-}
-
-/// The colour of cluster `c` (0 = unclustered).
-pub fn cluster_colour(c: i64) -> &'static str {
-    match c {
-        c if c >= 1 && c <= PALETTE.len() as i64 => PALETTE[(c - 1) as usize],
-        c if c > PALETTE.len() as i64 => OTHER_COLOUR,
-        _ => UNCLUSTERED_COLOUR,
-    }
 }
 
 /// Viridis at nine stops (dark blue, old -> yellow, recent), for the year overlay.

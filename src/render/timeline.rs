@@ -14,7 +14,7 @@
 //! iteration, coordinates rounded to 0.1 px); everything from the data is
 //! XML-escaped.
 
-use super::escape::{truncate, xml};
+use crate::escape::{truncate, xml};
 use super::labels::{place_labels_avoiding, LabelRequest, Rect};
 use super::metrics::text_width;
 use super::raster::FONT_FAMILY;
