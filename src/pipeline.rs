@@ -12,11 +12,13 @@
 use crate::analysis::cluster::{self, ClusterOptions, Partition};
 use crate::analysis::metrics::{self, BetweennessInfo, MetricsOptions};
 use crate::analysis::naming::{self, ClusterSummary, NamingOptions};
-use crate::analysis::network::{self, Counting, Filters, HybridSpec, NetworkKind, NetworkOptions, SimilarityOptions};
-use serde::{Deserialize, Serialize};
+use crate::analysis::network::{
+    self, Counting, Filters, HybridSpec, NetworkKind, NetworkOptions, SimilarityOptions,
+};
 use crate::graph::{self, BuildOptions, CitationGraph};
 use crate::layout::{self, LayoutOptions};
 use crate::model::Corpus;
+use serde::{Deserialize, Serialize};
 
 /// Which network to build and how (`[network]` in `config.toml`; its
 /// `Default` is the only place the network defaults live, `citemap map`

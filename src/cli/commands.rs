@@ -285,7 +285,7 @@ pub fn query(a: &QueryCmd, ctx: &Ctx) -> Result<ExitCode> {
     let (_, corpus) = load_corpus(ctx)?;
     // Names and titles are record text: no control character reaches the terminal.
     let mut out = citemap::text_safety::SafeWriter::new(std::io::stdout().lock());
-    match &a.what {
+    let status = match &a.what {
         QueryWhat::Coauthors(x) => {
             let mut x = x.clone();
             x.json |= ctx.json;
@@ -308,8 +308,8 @@ pub fn query(a: &QueryCmd, ctx: &Ctx) -> Result<ExitCode> {
             let an = analyse(&corpus, &ctx.config, &NetworkArgs::default(), &default_cluster_args())?;
             q::top(&x, &corpus, Some(&an.graph), &mut out)?
         }
-    }
-    Ok(ExitCode::SUCCESS)
+    };
+    Ok(ExitCode::from(status.exit_code()))
 }
 
 /// `citemap overlap`.

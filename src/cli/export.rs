@@ -133,7 +133,7 @@ pub fn graph_format(f: export::Format) -> Result<citemap::render::Format> {
 /// `<stem>_nodes.parquet` + `<stem>_edges.parquet` when `out` ends in `.parquet`.
 fn write_parquet(out: &std::path::Path, g: &citemap::graph::CitationGraph) -> Result<Vec<PathBuf>> {
     if out.as_os_str() == "-" {
-        bail!("parquet writes two files: give --out a folder, not -");
+        return Err(super::usage("parquet writes two files: give --out a folder, not -"));
     }
     let (nodes, edges) = if out.extension().is_some_and(|e| e.eq_ignore_ascii_case("parquet")) {
         let stem = out.file_stem().and_then(|s| s.to_str()).unwrap_or("graph");

@@ -2,7 +2,9 @@
 //! one file per subcommand, human and `--json` reports, exit codes.
 //!
 //! Only this layer touches the terminal, knows clap and anyhow, and maps
-//! outcomes to exit codes.
+//! outcomes to exit codes: 0 success, 1 failure, 2 usage (clap's errors and
+//! [`Usage`]); `query` adds 3 not found, 4 ambiguous, 5 no path
+//! (`query::Status`), `enrich`/`chase` 3 when some items failed.
 
 mod analyse;
 mod chase;
@@ -102,15 +104,65 @@ pub struct Ctx {
     pub quiet: bool,
 }
 
+/// A usage error found after clap's parsing (a value clap cannot check, a
+/// configuration file that does not read): the process exits 2, like clap's
+/// own usage errors.
+#[derive(Debug)]
+pub struct Usage(pub String);
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
+/// A usage error (exit 2) with this message.
+pub fn usage(msg: impl Into<String>) -> anyhow::Error {
+    anyhow::Error::new(Usage(msg.into()))
+}
+
+/// True when the TOML `text` has a top-level section of citemap's
+/// configuration (`[store]`, `[network]`, ...): a `config.toml` without one
+/// belongs to another tool.
+fn is_citemap_config(text: &str) -> bool {
+    let Ok(table) = text.parse::<toml::Table>() else {
+        // Not TOML at all: leave it to the parser to say where.
+        return true;
+    };
+    let ours: toml::Table = toml::Table::try_from(Config::default()).unwrap_or_default();
+    table.is_empty() || table.keys().any(|k| ours.contains_key(k))
+}
+
+/// The configuration: the file `--config` names, else `./config.toml` when
+/// present (the only places looked at, as the README says), else the
+/// built-in defaults. A `./config.toml` that is not a citemap configuration
+/// (none of its sections is ours) is said once and skipped; a citemap
+/// configuration that does not read is a usage error.
 fn load_config(cli: &Cli) -> Result<(Config, Option<PathBuf>)> {
+    let implicit = PathBuf::from("config.toml");
     let path = match &cli.config {
         Some(p) => Some(p.clone()),
-        None => Some(PathBuf::from("config.toml")).filter(|p| p.is_file()),
+        None => Some(implicit).filter(|p| p.is_file()),
     };
+    let mut path = path;
     let mut config = match &path {
         Some(p) => {
             let text = std::fs::read_to_string(p).with_context(|| format!("reading {}", p.display()))?;
-            Config::from_toml(&text).with_context(|| format!("reading {}", p.display()))?
+            if cli.config.is_none() && !is_citemap_config(&text) {
+                eprintln!(
+                    "warning: ./config.toml is not a citemap configuration (none of its sections is one \
+                     of citemap's): using the built-in defaults (`citemap config --defaults` prints them; \
+                     --config FILE reads another file)"
+                );
+                path = None;
+                Config::default()
+            } else {
+                Config::from_toml(&text).map_err(|e| {
+                    usage(format!("{} is not a valid citemap configuration: {e}", p.display()))
+                })?
+            }
         }
         None => Config::default(),
     };
@@ -158,7 +210,9 @@ pub fn main() -> ExitCode {
         Ok(c) => c,
         Err(e) => {
             eprintln!("error: {e:#}");
-            return ExitCode::from(2);
+            // An unreadable file is a failure; one that does not parse, a usage error.
+            let usage = e.chain().any(|c| c.is::<Usage>());
+            return if usage { ExitCode::from(2) } else { ExitCode::FAILURE };
         }
     };
     progress::init(!cli.quiet && !cli.json);
@@ -195,7 +249,11 @@ pub fn main() -> ExitCode {
             }
             // Messages may quote input text: sanitised for the terminal.
             eprintln!("error: {}", citemap::text_safety::strip_controls(&format!("{e:#}")));
-            ExitCode::FAILURE
+            if e.chain().any(|c| c.is::<Usage>()) {
+                ExitCode::from(2)
+            } else {
+                ExitCode::FAILURE
+            }
         }
     }
 }

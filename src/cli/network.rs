@@ -5,7 +5,7 @@
 //! given leaves the configured value (whose default is
 //! [`NetworkChoice::default`]), so no default is written here.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use citemap::analysis::network::{self, Counting, HybridSpec, NetworkKind};
 use citemap::graph::CitationGraph;
 use citemap::model::{Corpus, DocType};
@@ -79,8 +79,10 @@ pub fn choice(base: &NetworkChoice, args: &NetworkArgs) -> Result<NetworkChoice>
         let mut components = Vec::new();
         for h in &args.hybrid {
             let (k, w) = h.split_once('=').unwrap_or((h.as_str(), "1"));
-            let Some(kind) = NetworkKind::parse(k) else { bail!("unknown hybrid component {k:?}") };
-            let w: f64 = w.trim().parse().map_err(|_| anyhow::anyhow!("bad hybrid weight in {h:?}"))?;
+            let Some(kind) = NetworkKind::parse(k) else {
+                return Err(super::usage(format!("unknown hybrid component {k:?}")));
+            };
+            let w: f64 = w.trim().parse().map_err(|_| super::usage(format!("bad hybrid weight in {h:?}")))?;
             components.push((kind, w));
         }
         c.hybrid = Some(HybridSpec { components });
@@ -94,7 +96,9 @@ pub fn choice(base: &NetworkChoice, args: &NetworkArgs) -> Result<NetworkChoice>
     if !args.doc_types.is_empty() {
         let mut doc_types = Vec::new();
         for d in &args.doc_types {
-            let Some(dt) = parse_doc_type(d) else { bail!("unknown document type {d:?}") };
+            let Some(dt) = parse_doc_type(d) else {
+                return Err(super::usage(format!("unknown document type {d:?}")));
+            };
             doc_types.push(dt);
         }
         c.filters.doc_types = doc_types;

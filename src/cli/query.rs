@@ -1,7 +1,14 @@
-//! `citemap coauthors | author | path | top`: people and rankings, as tables
-//! or JSON, over the library results of `citemap::analysis::query`.
+//! `citemap query coauthors | author | path | top`: people and rankings, as
+//! tables or JSON, over the library results of `citemap::analysis::query`.
+//!
+//! Every query's JSON has one envelope ([`Envelope`]): `query` (the command
+//! and its arguments), `status` (`found`, `not_found`, `ambiguous`,
+//! `no_path`), `results` (the answer: one report, or the ranked rows),
+//! `candidates` (the people an ambiguous name matches) and `warnings`. The
+//! status is also the exit code ([`Status::exit_code`]), the same with or
+//! without `--json`.
 
-use anyhow::{bail, Result};
+use anyhow::Result;
 use citemap::analysis::query::{self, Lookup, PersonRef, TopBy};
 use citemap::graph::{format_float, CitationGraph};
 use citemap::model::Corpus;
@@ -47,8 +54,8 @@ pub struct PathArgs {
 #[derive(Clone, Debug, clap::Args)]
 pub struct TopArgs {
     /// works, citations, local, pagerank or betweenness.
-    #[arg(long, default_value = "citations")]
-    pub by: String,
+    #[arg(long, default_value = "citations", value_parser = parse_top_by)]
+    pub by: TopBy,
     /// How many.
     #[arg(short, long, default_value_t = 20)]
     pub n: usize,
@@ -57,10 +64,76 @@ pub struct TopArgs {
     pub json: bool,
 }
 
-fn json<T: Serialize>(v: &T, out: &mut dyn Write) -> Result<()> {
+/// An unknown `--by` is a usage error (exit 2), listing the rankings.
+fn parse_top_by(s: &str) -> std::result::Result<TopBy, String> {
+    TopBy::parse(s)
+        .ok_or_else(|| format!("unknown ranking {s:?}; use works, citations, local, pagerank or betweenness"))
+}
+
+/// How a query ended; each has its own exit code (documented in the README).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    /// An answer (exit 0).
+    Found,
+    /// No person matches the name (exit 3).
+    NotFound,
+    /// The name matches several people; ask again with an id (exit 4).
+    Ambiguous,
+    /// Both people exist but no co-authorship chain joins them (exit 5).
+    NoPath,
+}
+
+impl Status {
+    /// The process exit code of this outcome.
+    pub fn exit_code(self) -> u8 {
+        match self {
+            Status::Found => 0,
+            Status::NotFound => 3,
+            Status::Ambiguous => 4,
+            Status::NoPath => 5,
+        }
+    }
+}
+
+/// The JSON every query writes.
+#[derive(Serialize)]
+pub struct Envelope<T: Serialize> {
+    /// The command and its arguments (`{"command": "path", "from": .., "to": ..}`).
+    pub query: serde_json::Value,
+    /// How the query ended.
+    pub status: Status,
+    /// The answer: one report (coauthors, author, path) or the ranked rows (top).
+    pub results: Vec<T>,
+    /// The people an ambiguous name matches (empty otherwise).
+    pub candidates: Vec<PersonRef>,
+    /// Anything the answer should be read with.
+    pub warnings: Vec<String>,
+}
+
+fn json<T: Serialize>(v: &Envelope<T>, out: &mut dyn Write) -> Result<()> {
     serde_json::to_writer_pretty(&mut *out, v)?;
     writeln!(out)?;
     Ok(())
+}
+
+/// The envelope of a name look-up.
+fn envelope<T: Serialize>(query: serde_json::Value, r: Lookup<T>) -> Envelope<T> {
+    let (status, results, candidates) = match r {
+        Lookup::Found { result } => (Status::Found, vec![result], Vec::new()),
+        Lookup::NotFound { .. } => (Status::NotFound, Vec::new(), Vec::new()),
+        Lookup::Ambiguous { candidates, .. } => (Status::Ambiguous, Vec::new(), candidates),
+    };
+    Envelope { query, status, results, candidates, warnings: Vec::new() }
+}
+
+/// The status of a look-up that did not find one person.
+fn status_of<T>(r: &Lookup<T>) -> Status {
+    match r {
+        Lookup::Found { .. } => Status::Found,
+        Lookup::NotFound { .. } => Status::NotFound,
+        Lookup::Ambiguous { .. } => Status::Ambiguous,
+    }
 }
 
 /// Writes the candidates of an ambiguous name or the not-found message;
@@ -107,13 +180,16 @@ fn who(p: &PersonRef) -> String {
 }
 
 /// `citemap coauthors`.
-pub fn coauthors(args: &CoauthorsArgs, corpus: &Corpus, out: &mut dyn Write) -> Result<()> {
+pub fn coauthors(args: &CoauthorsArgs, corpus: &Corpus, out: &mut dyn Write) -> Result<Status> {
     let r = query::coauthors(corpus, &args.name, args.depth);
     if args.json {
-        return json(&r, out);
+        let q = serde_json::json!({"command": "coauthors", "name": args.name, "depth": args.depth});
+        let e = envelope(q, r);
+        json(&e, out)?;
+        return Ok(e.status);
     }
     if !check(&r, out)? {
-        return Ok(());
+        return Ok(status_of(&r));
     }
     if let Lookup::Found { result } = r {
         writeln!(out, "{}: {} collaborators", who(&result.person), result.collaborators.len())?;
@@ -132,7 +208,7 @@ pub fn coauthors(args: &CoauthorsArgs, corpus: &Corpus, out: &mut dyn Write) -> 
             )?;
         }
     }
-    Ok(())
+    Ok(Status::Found)
 }
 
 /// `citemap author`; `graph` (clustered) adds the clusters of the author's works.
@@ -141,13 +217,15 @@ pub fn author(
     corpus: &Corpus,
     graph: Option<&CitationGraph>,
     out: &mut dyn Write,
-) -> Result<()> {
+) -> Result<Status> {
     let r = query::author(corpus, &args.name, graph);
     if args.json {
-        return json(&r, out);
+        let e = envelope(serde_json::json!({"command": "author", "name": args.name}), r);
+        json(&e, out)?;
+        return Ok(e.status);
     }
     if !check(&r, out)? {
-        return Ok(());
+        return Ok(status_of(&r));
     }
     if let Lookup::Found { result } = r {
         writeln!(out, "{}", who(&result.person))?;
@@ -167,21 +245,29 @@ pub fn author(
             }
         }
     }
-    Ok(())
+    Ok(Status::Found)
 }
 
 /// `citemap path`.
-pub fn path(args: &PathArgs, corpus: &Corpus, out: &mut dyn Write) -> Result<()> {
+pub fn path(args: &PathArgs, corpus: &Corpus, out: &mut dyn Write) -> Result<Status> {
     let r = query::path(corpus, &args.from, &args.to);
     if args.json {
-        return json(&r, out);
+        let q = serde_json::json!({"command": "path", "from": args.from, "to": args.to});
+        let mut e = envelope(q, r);
+        if e.results.first().is_some_and(|p| p.steps.is_empty()) {
+            e.status = Status::NoPath;
+            e.warnings.push("the two people are not connected by co-authorship".into());
+        }
+        json(&e, out)?;
+        return Ok(e.status);
     }
     if !check(&r, out)? {
-        return Ok(());
+        return Ok(status_of(&r));
     }
     if let Lookup::Found { result } = r {
         if result.steps.is_empty() {
             writeln!(out, "{} and {} are not connected by co-authorship", result.from.name, result.to.name)?;
+            return Ok(Status::NoPath);
         }
         for s in &result.steps {
             match &s.via_work {
@@ -190,7 +276,7 @@ pub fn path(args: &PathArgs, corpus: &Corpus, out: &mut dyn Write) -> Result<()>
             }
         }
     }
-    Ok(())
+    Ok(Status::Found)
 }
 
 /// `citemap top`; `graph` is needed for pagerank and betweenness.
@@ -199,15 +285,22 @@ pub fn top(
     corpus: &Corpus,
     graph: Option<&CitationGraph>,
     out: &mut dyn Write,
-) -> Result<()> {
-    let Some(by) = TopBy::parse(&args.by) else {
-        bail!("unknown ranking {:?} (works, citations, local, pagerank, betweenness)", args.by)
-    };
-    let rows = query::top(corpus, graph, by, args.n);
+) -> Result<Status> {
+    let rows = query::top(corpus, graph, args.by, args.n);
+    let by = serde_json::to_value(args.by)?;
     if args.json {
-        return json(&rows, out);
+        let e = Envelope {
+            query: serde_json::json!({"command": "top", "by": by, "n": args.n}),
+            status: Status::Found,
+            results: rows,
+            candidates: Vec::new(),
+            warnings: Vec::new(),
+        };
+        json(&e, out)?;
+        return Ok(e.status);
     }
-    writeln!(out, "{:>4}  {:>12}  {:<14}  {:<11}  label", "rank", args.by, "id", "kind")?;
+    let by = by.as_str().unwrap_or("value").to_string();
+    writeln!(out, "{:>4}  {:>12}  {:<14}  {:<11}  label", "rank", by, "id", "kind")?;
     for r in &rows {
         writeln!(
             out,
@@ -219,7 +312,7 @@ pub fn top(
             r.label
         )?;
     }
-    Ok(())
+    Ok(Status::Found)
 }
 
 #[cfg(test)]

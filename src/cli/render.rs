@@ -8,7 +8,7 @@
 //! (`.net` + `.clu`), `csv` (`<stem>_nodes.csv` + `<stem>_edges.csv`),
 //! `html`, `dot`, `graphml`.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{Context, Result};
 use citemap::export::{csv, dot, gexf, graphml, html, json, pajek, vosviewer};
 use citemap::graph::CitationGraph;
 use citemap::layout::LayoutOptions;
@@ -63,7 +63,9 @@ pub fn format_of(args: &RenderArgs) -> Result<Format> {
     let ext = args.output.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase();
     match Format::from_extension(&ext) {
         Some(f) => Ok(f),
-        None => bail!("cannot tell the format from the extension {ext:?}; pass --format"),
+        None => {
+            Err(super::usage(format!("cannot tell the format from the extension {ext:?}; pass --format")))
+        }
     }
 }
 
@@ -112,7 +114,10 @@ pub fn run_at(
     let format = format_of(args)?;
     let out = &args.output;
     if out.as_os_str() == "-" && format.writes_two_files() {
-        bail!("{} writes two files: give --out a file name, not -", format.as_str());
+        return Err(super::usage(format!(
+            "{} writes two files: give --out a file name, not -",
+            format.as_str()
+        )));
     }
     let title = args.title.clone().unwrap_or_else(|| "Citation map".into());
     if let (Some(engine), true) = (args.picture.engine.graphviz(), format.is_picture()) {
@@ -151,7 +156,7 @@ pub fn run_at(
             let png = raster::with_dpi(png, svg::dpi_of_scale(o.scale));
             vec![write_file(out, |w| w.write_all(&png))?]
         }
-        Format::Pdf => bail!("PDF needs Graphviz: pass --engine dot, sfdp or neato"),
+        Format::Pdf => return Err(super::usage("PDF needs Graphviz: pass --engine dot, sfdp or neato")),
         Format::Gexf => {
             let o = gexf::Options { positions: Some(positions(graph, args)), date: args.date.clone() };
             vec![write_file(out, |w| gexf::write(graph, w, &o))?]

@@ -7,9 +7,9 @@
 //! `viz:color` by cluster, `viz:size` by citations and, when positions are
 //! given, `viz:position`.
 
+use crate::escape::xml;
 use crate::graph::{attr, format_float, Attr, Attrs, CitationGraph};
 use crate::graph::{node_clusters as clusters, node_weights};
-use crate::escape::xml;
 use crate::style::cluster_colour;
 use petgraph::visit::EdgeRef;
 use std::collections::BTreeMap;

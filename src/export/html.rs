@@ -35,11 +35,7 @@ pub struct Options {
 
 impl Default for Options {
     fn default() -> Self {
-        Options {
-            title: "Citation map".into(),
-            date: None,
-            positions: None,
-        }
+        Options { title: "Citation map".into(), date: None, positions: None }
     }
 }
 

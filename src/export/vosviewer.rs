@@ -10,10 +10,10 @@
 //! description is HTML in VOSviewer, so every value in it is HTML-escaped.
 
 use super::json::float_value;
+use crate::escape::xml;
 use crate::graph::{attr, format_float, Attr, CitationGraph};
 use crate::graph::{node_clusters as clusters, node_weights};
 use crate::style::bounds;
-use crate::escape::xml;
 use petgraph::visit::EdgeRef;
 use serde_json::{json, Map, Value};
 use std::collections::BTreeMap;

@@ -391,5 +391,4 @@ mod tests {
         let (x, y) = start_position("W1", 7, 10.0);
         assert!((x * x + y * y).sqrt() <= 10.0);
     }
-
 }

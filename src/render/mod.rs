@@ -12,7 +12,9 @@ pub mod timeline;
 
 /// The picture engine (`--engine`): the built-in drawing (no dependency) or
 /// one of Graphviz's layout programs.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum Engine {
     /// Built-in layout and drawing (SVG, PNG); needs nothing installed.

@@ -11,11 +11,11 @@
 //! coordinates rounded to 0.1 px). Cost: one pass over the edges plus a
 //! layout of at most `max_clusters` nodes.
 
-use crate::escape::{truncate, xml};
 use super::labels::{place_labels, LabelRequest, Rect};
 use super::metrics::text_width;
 use super::raster::{self, FONT_FAMILY};
 use super::svg::cluster_colour;
+use crate::escape::{truncate, xml};
 use crate::graph::{attr, format_float, Attr, Attrs, CitationGraph, Edge, EdgeKind, Node, NodeKind};
 use crate::layout::{bounds, layout, remove_overlaps, LayoutOptions};
 use petgraph::visit::EdgeRef;

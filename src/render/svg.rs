@@ -7,10 +7,10 @@
 //! options (no clock, sorted iteration, coordinates rounded to 0.1 px and
 //! printed with [`format_float`]); everything from the data is XML-escaped.
 
-use crate::escape::{truncate, xml};
 use super::labels::{place_labels_avoiding, LabelRequest, Rect};
 use super::metrics::text_width;
 use super::raster::{self, FONT_FAMILY};
+use crate::escape::{truncate, xml};
 use crate::graph::{attr, format_float, Attr, CitationGraph, NodeKind};
 use crate::graph::{node_clusters as clusters, node_weights};
 use crate::style::{bounds, relative_radius};
@@ -67,7 +67,9 @@ pub struct RenderOptions {
 }
 
 /// What a map picture shows.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize)]
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, serde::Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "kebab-case")]
 pub enum View {
     /// Nodes coloured by cluster (VOSviewer's network view).

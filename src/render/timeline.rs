@@ -14,11 +14,11 @@
 //! iteration, coordinates rounded to 0.1 px); everything from the data is
 //! XML-escaped.
 
-use crate::escape::{truncate, xml};
 use super::labels::{place_labels_avoiding, LabelRequest, Rect};
 use super::metrics::text_width;
 use super::raster::FONT_FAMILY;
 use super::svg::{cluster_colour, RenderOptions};
+use crate::escape::{truncate, xml};
 use crate::graph::{attr, format_float, Attr, CitationGraph, EdgeKind, NodeKind};
 use petgraph::visit::EdgeRef;
 use std::collections::{BTreeMap, BTreeSet};
