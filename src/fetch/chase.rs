@@ -23,7 +23,7 @@
 
 use super::session::{Error, KeyState, ListResult, Reader, Session};
 use super::{openalex, opencitations, pubmed, semantic_scholar, Request, Service};
-use crate::config::FetchConfig;
+use crate::fetch::FetchConfig;
 use crate::model::{Citation, Identifier, Record};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};

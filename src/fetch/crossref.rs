@@ -4,7 +4,7 @@
 //! Bibliographic search is in [`super::search`].
 
 use super::{base, encode, BodyKind, Request, Service};
-use crate::config::FetchConfig;
+use crate::fetch::FetchConfig;
 
 /// The look-up of one DOI.
 pub fn work(cfg: &FetchConfig, doi: &str) -> Request {

@@ -8,7 +8,7 @@
 
 use super::session::{Error, KeyState, Reader, Session};
 use super::{crossref, openalex, pubmed, semantic_scholar, Service};
-use crate::config::FetchConfig;
+use crate::fetch::FetchConfig;
 use crate::model::Identifier;
 use std::collections::{BTreeMap, BTreeSet};
 

@@ -21,7 +21,7 @@
 //! every message this module produces has them replaced by `***`.
 
 use super::{BodyKind, FailReason, Request, Service};
-use crate::config::FetchConfig;
+use crate::fetch::FetchConfig;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};

@@ -4,7 +4,7 @@
 //! ([`openalex`], [`crossref`], [`pubmed`], [`semantic_scholar`],
 //! [`opencitations`]); [`http`] sends them (reqwest with rustls on the `ring`
 //! provider, tokio) with per-service politeness: a token bucket and a
-//! concurrency limit from [`crate::config::FetchConfig`], contact details
+//! concurrency limit from [`FetchConfig`], contact details
 //! (`mailto`, `User-Agent`, NCBI `tool`/`email`), API keys, `Retry-After`,
 //! exponential backoff with jitter and a cap, timeouts, and checks that a
 //! body is whole and of the expected type before it is accepted as data.
@@ -33,9 +33,10 @@ pub mod pubmed;
 pub mod search;
 pub mod semantic_scholar;
 pub mod session;
+mod settings;
 
-use crate::config::{FetchConfig, ServiceConfig};
 use serde::Serialize;
+pub use settings::{FetchConfig, ServiceConfig};
 
 pub use http::{Client, Outcome};
 

@@ -6,7 +6,7 @@
 //! [`crate::ingest::openalex`].
 
 use super::{base, encode, BodyKind, Request, Service};
-use crate::config::FetchConfig;
+use crate::fetch::FetchConfig;
 
 /// Most OR values in one filter.
 pub const BATCH: usize = 50;

@@ -6,7 +6,7 @@
 //! citing work becomes a record citing the cited work.
 
 use super::{base, encode, BodyKind, Request, Service};
-use crate::config::FetchConfig;
+use crate::fetch::FetchConfig;
 use crate::model::{Citation, Diagnostic, Identifier, Parsed, Provenance, Record};
 use serde_json::Value;
 

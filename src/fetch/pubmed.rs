@@ -6,7 +6,7 @@
 //! are added by [`super::http`] when sending.
 
 use super::{base, BodyKind, Request, Service};
-use crate::config::FetchConfig;
+use crate::fetch::FetchConfig;
 use crate::model::{Citation, Diagnostic, Identifier, Parsed, Provenance, Record};
 
 /// Most ids in one efetch (NCBI asks for POST or history beyond about 200).

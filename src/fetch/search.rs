@@ -34,7 +34,7 @@
 
 use super::session::{Error, KeyState, Reader, Session};
 use super::{base, encode, openalex, BodyKind, Request, Service};
-use crate::config::FetchConfig;
+use crate::fetch::FetchConfig;
 use crate::model::norm::{alnum_key, fold, squash_ws, title_key};
 use crate::model::{Identifier, Record};
 use serde::Serialize;

@@ -7,7 +7,7 @@
 //! request address, so the label keeps the `/paper/<id>/…` form.
 
 use super::{base, BodyKind, Request, Service};
-use crate::config::FetchConfig;
+use crate::fetch::FetchConfig;
 
 /// Items per page (the API allows up to 1000).
 pub const LIMIT: usize = 1000;
