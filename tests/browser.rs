@@ -73,12 +73,8 @@ fn page(dir: &Path) -> PathBuf {
     let g = graphs::sample(80, 4, 2, 5);
     let p = layout(&g, &LayoutOptions::default());
     let mut out = Vec::new();
-    let opts = html::Options {
-        title: "Browser test".into(),
-        date: Some("2026-11-22".into()),
-        positions: Some(p),
-        ..Default::default()
-    };
+    let opts =
+        html::Options { title: "Browser test".into(), date: Some("2026-11-22".into()), positions: Some(p) };
     html::write(&g, &mut out, &opts).unwrap();
     let path = dir.join("map.html");
     std::fs::write(&path, out).unwrap();

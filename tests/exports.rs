@@ -325,7 +325,6 @@ fn html_is_self_contained_and_keeps_hostile_text_as_data() {
                 title: "Map <b>".into(),
                 date: Some("2026-11-22".into()),
                 positions: Some(p.clone()),
-                ..Default::default()
             },
         )
     });

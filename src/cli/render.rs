@@ -192,7 +192,6 @@ pub fn run_at(
                 title: title.clone(),
                 date: args.date.clone(),
                 positions: Some(positions(graph, args)),
-                ..Default::default()
             };
             vec![write_file(out, |w| html::write(graph, w, &o))?]
         }
