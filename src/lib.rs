@@ -9,6 +9,8 @@
 //! ingest (bytes -> Records) -> resolve (Records -> Corpus) -> graph (Corpus -> CitationGraph)
 //!   -> analysis (networks, clusters, metrics, overlap) -> layout -> render / export
 //! store (SQLite: inputs, raw text, records) on the side; cli on top.
+//! pipeline::analyse and pipeline::lay_out: the analysis and layout steps as two calls.
+//! config: every stage's options in one file; escape, style, text_safety: shared below all.
 //! ```
 //!
 //! ```

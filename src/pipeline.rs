@@ -110,8 +110,10 @@ impl NetworkChoice {
     }
 }
 
-/// Options of [`analyse`]: one per stage.
-#[derive(Clone, Debug, Default)]
+/// Options of [`analyse`]: one per stage (serde-ready, so a stored analysis
+/// can say what it was computed with).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default)]
 pub struct AnalysisOptions {
     /// The derived network that is clustered.
     pub network: NetworkChoice,

@@ -6,7 +6,8 @@ use super::{attr, sources_text, Attr, Attrs, CitationGraph, Edge, EdgeKind, Node
 use crate::model::{AgentKind, Corpus, Identifier, WorkKind};
 
 /// Which parts of the corpus become nodes.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+#[serde(default)]
 pub struct BuildOptions {
     /// Add venue nodes and `published_in` edges.
     pub venues: bool,
