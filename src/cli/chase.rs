@@ -199,7 +199,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
                 }
             }
         }
-        (None, None) => bail!("give the seeds: --from TAG or --seeds FILE"),
+        (None, None) => return Err(super::usage("give the seeds: --from TAG or --seeds FILE")),
     }
     if seeds.is_empty() {
         bail!("no usable seed");
