@@ -13,7 +13,8 @@
 //! 6. `render`, `export`, `pipeline` (none of them uses another)
 //! 7. `config` (it embeds every stage's options)
 //!
-//! Besides, `export` does not use `layout` ([`FORBIDDEN`]).
+//! Besides, `export` does not use `layout` and `store` uses `model` alone
+//! ([`FORBIDDEN`]).
 //!
 //! `cli` is the binary on top: it uses the library as `citemap::`, never
 //! `crate::`, and is not checked here. Paths are read from the code with
@@ -40,9 +41,11 @@ const LAYERS: &[(&str, u32)] = &[
     ("config", 7),
 ];
 
-/// Imports a lower layer may not receive either: exporters take positions
-/// as data (from `pipeline::lay_out`) and never lay out themselves.
-const FORBIDDEN: &[(&str, &str)] = &[("export", "layout")];
+/// Imports of a lower layer that are still not allowed: exporters take
+/// positions as data (from `pipeline::lay_out`) and never lay out
+/// themselves; the store depends on `model` alone.
+const FORBIDDEN: &[(&str, &str)] =
+    &[("export", "layout"), ("store", "text_safety"), ("store", "escape"), ("store", "style")];
 
 fn layer(module: &str) -> Option<u32> {
     LAYERS.iter().find(|(m, _)| *m == module).map(|(_, l)| *l)
