@@ -63,6 +63,16 @@ fn handler(s: &Seen) -> Reply {
                 ),
             );
         }
+        if query.contains("filter=title_and_abstract.search:") && query.contains("100000%20articles") {
+            // A sentence of the recorded PeerJ work's abstract: that work.
+            return Reply::json(
+                200,
+                format!(
+                    "{{\"meta\":{{\"count\":1,\"page\":1,\"per_page\":5}},\"results\":[{}],\"group_by\":[]}}",
+                    text("openalex/work_W2741809807_peerj.json")
+                ),
+            );
+        }
         if query.contains("filter=title_and_abstract.search:") {
             // The recorded title-and-abstract search (ids only, no abstract).
             return Reply::json(200, fixture("openalex/works_search_count_select_ids.json"));
@@ -700,4 +710,136 @@ and further work followed\n(Arnsten, 2006; Smith, 2010).\n",
     let (_, out, _) = citemap(dir.path(), &args);
     assert_eq!(json(&out)["requests"], 0, "{out}");
     check_store(&dir.path().join("s.db"));
+}
+
+#[test]
+fn candidates_below_the_threshold_are_listed_by_show_and_in_the_summary() {
+    let srv = Server::start(Duration::ZERO, handler);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &srv.base);
+    std::fs::write(
+        dir.path().join("noid.ris"),
+        "TY  - JOUR\nTI  - Ecology of urban foxes\nAU  - Smith, J\nPY  - 2019\nJO  - Urban Ecosystems\nER  - \n\nTY  - JOUR\nTI  - Chemical ecology\nAU  - Kessler, Andre\nPY  - 2012\nER  - \n",
+    )
+    .unwrap();
+    assert_eq!(citemap(dir.path(), &["ingest", "noid.ris"]).0, 0);
+    let (code, _, err) = citemap(dir.path(), &["--json", "enrich", "--search", "--services", "crossref"]);
+    assert_eq!(code, 0, "{err}");
+    // show, as text: the two Crossref candidates, never merged, with scores
+    // and per-field agreement.
+    let (code, out, err) = citemap(dir.path(), &["show", "work", "urban foxes"]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().filter(|l| l.contains("candidate (not merged)")).collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].contains("crossref 10.1093/obo/9780199830060-0023")
+            || lines[1].contains("10.1093/obo/9780199830060-0023"),
+        "{out}"
+    );
+    assert!(
+        lines.iter().all(|l| l.contains("year no") && l.contains("first_author no") && l.contains("text 0.")),
+        "{out}"
+    );
+    assert!(out.contains("nothing accepted: best"), "{out}");
+    // show --json: the same, structured.
+    let (_, out, _) = citemap(dir.path(), &["--json", "show", "work", "urban foxes"]);
+    let v = json(&out);
+    let c = v["search"]["candidates"].as_array().unwrap();
+    assert_eq!(c.len(), 2, "{out}");
+    assert!(
+        c.iter().all(|x| x["score"].as_f64().unwrap() < 0.85 && x["agreement"]["year"] == false),
+        "{out}"
+    );
+    assert!(c.iter().all(|x| x["service"] == "crossref" && x["doi"].is_string()), "{out}");
+    // summary.json of a map of the same file lists the unmerged candidates
+    // for the fox paper only.
+    let (code, _, err) = citemap(dir.path(), &["map", "noid.ris", "--out", "m", "--format", "graphml"]);
+    assert_eq!(code, 0, "{err}");
+    let sum = json(&std::fs::read_to_string(dir.path().join("m/summary.json")).unwrap());
+    let sc = sum["search_candidates"].as_array().expect("search_candidates");
+    assert_eq!(sc.len(), 1, "{sc:?}");
+    assert!(sc[0]["label"].as_str().unwrap().starts_with("Smith"), "{sc:?}");
+    assert_eq!(sc[0]["search"]["candidates"].as_array().unwrap().len(), 2);
+    assert!(sc[0]["search"]["url"].as_str().unwrap().contains("query.bibliographic="));
+    check_store(&dir.path().join("s.db"));
+}
+
+/// The recorded PeerJ abstract (OpenAlex's inverted index, in order).
+fn peerj_abstract() -> String {
+    let v = json(&text("openalex/work_W2741809807_peerj.json"));
+    let mut words: Vec<(u64, String)> = Vec::new();
+    for (w, ps) in v["abstract_inverted_index"].as_object().unwrap() {
+        for p in ps.as_array().unwrap() {
+            words.push((p.as_u64().unwrap(), w.clone()));
+        }
+    }
+    words.sort();
+    words.into_iter().map(|(_, w)| w).collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn a_title_less_abstract_accepted_by_search_is_filled_and_joins_its_work() {
+    let srv = Server::start(Duration::ZERO, handler);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &srv.base);
+    // A bare abstract page shaped like seed 002 (heading, abstract, site
+    // boilerplate), and a listing line of the same work with its DOI only.
+    std::fs::write(
+        dir.path().join("bare.txt"),
+        format!(
+            "Abstract\n\nABSTRACT {}\n\nTalk to us\n\nJoin us for a 30 min session where you can share your feedback and ask us any queries you have\n\nSchedule a call\n",
+            peerj_abstract()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("known.ris"),
+        "TY  - JOUR\nDO  - 10.7717/peerj.4375\nPY  - 2018\nER  - \n",
+    )
+    .unwrap();
+    assert_eq!(citemap(dir.path(), &["ingest", "bare.txt", "known.ris"]).0, 0);
+    let store_path = dir.path().join("s.db");
+    let before = {
+        let store = citemap::store::Store::open(&store_path).unwrap();
+        citemap::resolve::resolve(&store.records().unwrap(), &Default::default())
+    };
+    assert!(before.works.iter().any(|w| w.title.is_none() && w.abstract_text.is_some()), "a title-less work");
+    let (code, out, err) = citemap(dir.path(), &["--json", "enrich", "--search", "--services", "openalex"]);
+    assert_eq!(code, 0, "{err}");
+    let r = json(&out);
+    let s = r["search"].as_array().unwrap();
+    let bare = s.iter().find(|x| x["search"]["by"] == "abstract").unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(bare["search"]["accepted"]["doi"], "10.7717/peerj.4375", "{out}");
+    assert_eq!(bare["search"]["accepted"]["id"], "openalex:W2741809807", "{out}");
+    // The record is filled: one work with the title, authors, DOI, venue and
+    // year of the accepted answer, the page and the RIS record among its sources.
+    let store = citemap::store::Store::open(&store_path).unwrap();
+    let corpus = citemap::resolve::resolve(&store.records().unwrap(), &Default::default());
+    let with_doi: Vec<_> = corpus
+        .works
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| w.ids.iter().any(|i| i.value.to_string() == "doi:10.7717/peerj.4375"))
+        .collect();
+    assert_eq!(with_doi.len(), 1, "one work");
+    let (n, w) = with_doi[0];
+    let title = w.title.as_ref().expect("titled");
+    assert!(title.value.starts_with("The state of OA"), "{}", title.value);
+    assert!(title.sources.iter().any(|p| p.input.contains("/works?filter=title_and_abstract.search:")));
+    assert!(w.year.as_ref().is_some_and(|y| y.value == 2018));
+    assert!(w.venue.is_some());
+    assert!(corpus.authorships.iter().filter(|a| a.work as usize == n).count() >= 3);
+    let inputs: Vec<&str> = w.sources.iter().map(|p| p.input.as_str()).collect();
+    assert!(inputs.contains(&"bare.txt") && inputs.contains(&"known.ris"), "{inputs:?}");
+    assert!(!w.label.contains("Untitled"), "{}", w.label);
+    assert!(
+        corpus.works.iter().all(|w| w.title.is_some() || w.abstract_text.is_none()),
+        "no title-less work left"
+    );
+    drop(store);
+    // A rerun asks nothing and searches nothing more.
+    let (_, out, _) = citemap(dir.path(), &["--json", "enrich", "--search", "--services", "openalex"]);
+    assert_eq!(json(&out)["requests"], 0, "{out}");
+    assert!(json(&out)["search"].as_array().unwrap().is_empty(), "{out}");
+    check_store(&store_path);
 }

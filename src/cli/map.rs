@@ -101,6 +101,10 @@ struct Summary<'a> {
     outputs: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     thesaurus: Option<super::analyse::ThesaurusReport>,
+    /// Works whose bibliographic search (`enrich --search`) listed
+    /// candidates below the acceptance threshold, never merged.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    search_candidates: Vec<serde_json::Value>,
 }
 
 /// The part of the network `map.svg`/`map.png` show.
@@ -380,6 +384,7 @@ fn write_map(
         picture_date,
         outputs,
         thesaurus,
+        search_candidates: super::enrich::unmerged_candidates(&ctx.config, &corpus)?,
     };
     let json = serde_json::to_string_pretty(&summary)?;
     write_atomic(&args.out.join("summary.json"), |w| {

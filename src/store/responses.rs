@@ -6,7 +6,13 @@
 //! address without secrets, raw = body, format = the reader used), so the
 //! records read from them take part in resolution like any file's.
 //!
-//! The table is created when absent, so a store of schema version 2 gains it
+//! `searches` keeps the outcome of the last bibliographic search for a work
+//! (JSON: the candidates with their scores and per-field agreement, the one
+//! accepted or why none was), under each source of the work
+//! (`input:line [record]`), so `citemap show` and `summary.json` list the
+//! candidates that were not merged.
+//!
+//! The tables are created when absent, so a store of schema version 2 gains it
 //! in place; builds without it ignore it.
 
 use super::{Added, Error, Store};
@@ -25,7 +31,11 @@ pub(super) fn create(conn: &Connection) -> Result<(), Error> {
              outcome TEXT NOT NULL,
              fetched_at INTEGER NOT NULL,
              input_id INTEGER REFERENCES inputs(id),
-             PRIMARY KEY (service, key));",
+             PRIMARY KEY (service, key));
+         CREATE TABLE IF NOT EXISTS searches (
+             work_key TEXT PRIMARY KEY,
+             result TEXT NOT NULL,
+             searched_at INTEGER NOT NULL);",
     )?;
     Ok(())
 }
@@ -83,6 +93,50 @@ impl Store {
                 },
             )
             .optional()?)
+    }
+
+    /// Keeps `result` (the JSON of one search) under every key in
+    /// `work_keys` (the sources of the work searched for), replacing what
+    /// was kept there, in one transaction.
+    pub fn save_search(&mut self, work_keys: &[String], result: &str, at: i64) -> Result<(), Error> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut st = tx.prepare_cached(
+                "INSERT OR REPLACE INTO searches (work_key, result, searched_at) VALUES (?1, ?2, ?3)",
+            )?;
+            for k in work_keys {
+                st.execute(params![k, result, at])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The latest search kept under any of `work_keys` (JSON), if any.
+    pub fn search_for(&self, work_keys: &[String]) -> Result<Option<String>, Error> {
+        let mut st =
+            self.conn.prepare_cached("SELECT result, searched_at FROM searches WHERE work_key = ?1")?;
+        let mut best: Option<(i64, String)> = None;
+        for k in work_keys {
+            let row: Option<(String, i64)> =
+                st.query_row(params![k], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+            if let Some((json, at)) = row {
+                if best.as_ref().is_none_or(|(b, _)| at > *b) {
+                    best = Some((at, json));
+                }
+            }
+        }
+        Ok(best.map(|(_, j)| j))
+    }
+
+    /// Request labels of `service` answered (and stored) at or after
+    /// `since` (seconds since 1970), each once: what a daily budget counts.
+    pub fn responses_since(&self, service: &str, since: i64) -> Result<Vec<String>, Error> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT DISTINCT url FROM responses WHERE service = ?1 AND fetched_at >= ?2 ORDER BY url",
+        )?;
+        let rows = st.query_map(params![service, since], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
     /// Number of cached answers.
