@@ -82,6 +82,13 @@ fn handler(s: &Seen) -> Reply {
         }
         return empty_openalex_page();
     }
+    if path == "/crossref/works" && query.contains("query.bibliographic=Methylphenidate%20Exposure") {
+        // The recorded PLoS ONE work (with its reference list) in a list envelope.
+        let work = json(&text("crossref/works_doi_10.1371_journal.pone.0033693.json"));
+        let list = serde_json::json!({"status": "ok", "message-type": "work-list", "message-version": "1.0.0",
+            "message": {"total-results": 1, "items-per-page": 5, "items": [work["message"]]}});
+        return Reply::json(200, list.to_string());
+    }
     if path == "/crossref/works" && query.contains("query.bibliographic=") {
         return Reply::json(200, fixture("crossref/works_query_ecology_rows2.json"));
     }
@@ -842,4 +849,70 @@ fn a_title_less_abstract_accepted_by_search_is_filled_and_joins_its_work() {
     assert_eq!(json(&out)["requests"], 0, "{out}");
     assert!(json(&out)["search"].as_array().unwrap().is_empty(), "{out}");
     check_store(&store_path);
+}
+
+#[test]
+fn stubs_of_a_paper_without_doi_resolve_through_the_paper_found_by_search() {
+    let srv = Server::start(Duration::ZERO, handler);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &srv.base);
+    // The full text of the recorded PLoS ONE paper, without its DOI.
+    std::fs::write(
+        dir.path().join("paper.txt"),
+        "Methylphenidate Exposure Induces Dopamine Neuron Loss and Activation of Microglia in the Basal Ganglia of Mice\n\n\
+Shankar Sadasivan, Brooks B. Pond\n\nIntroduction\n\nStimulants act on catecholamine systems (Arnsten, 2006). Methylphenidate is\n\
+widely used, as Capp et al. (2005) describe, and further work followed\n(Arnsten, 2006; Hayes et al., 2015).\n",
+    )
+    .unwrap();
+    assert_eq!(citemap(dir.path(), &["ingest", "paper.txt"]).0, 0);
+    let args = ["--json", "enrich", "--search", "--services", "crossref"];
+    let (code, out, err) = citemap(dir.path(), &args);
+    assert_eq!(code, 0, "{err}{out}");
+    let r = json(&out);
+    // The citing paper itself was found by its title.
+    let paper = r["search"].as_array().unwrap().iter().find(|x| x["search"]["by"] == "title").unwrap();
+    assert_eq!(paper["search"]["accepted"]["doi"], "10.1371/journal.pone.0033693", "{out}");
+    let stubs = r["stubs"].as_array().unwrap();
+    let find = |p: &str| {
+        stubs
+            .iter()
+            .find(|x| x["work"].as_str().unwrap().starts_with(p))
+            .unwrap_or_else(|| panic!("{p}: {out}"))
+    };
+    // Its reference list resolved the two stubs it holds.
+    let arnsten = find("Arnsten");
+    assert_eq!(arnsten["state"], "resolved", "{out}");
+    assert_eq!(arnsten["doi"], "10.1038/sj.npp.1301164");
+    assert!(arnsten["reason"].as_str().unwrap().contains("found by bibliographic search"), "{arnsten}");
+    assert_eq!(find("Capp")["doi"], "10.1586/14737175.5.3.325");
+    // The third is not in it: searched by author and year, its candidates
+    // listed and not merged, the reason recorded.
+    let hayes = find("Hayes");
+    assert_eq!(hayes["state"], "stub", "{hayes}");
+    let why = hayes["reason"].as_str().unwrap();
+    assert!(
+        why.contains("not in the citing paper's reference list") && why.contains("search by author and year"),
+        "{why}"
+    );
+    assert_eq!(hayes["candidates"].as_array().unwrap().len(), 2, "{hayes}");
+    assert!(srv.seen().iter().any(|x| x.target.contains("query.bibliographic=Hayes%202015")));
+    let store = citemap::store::Store::open(&dir.path().join("s.db")).unwrap();
+    let corpus = citemap::resolve::resolve(&store.records().unwrap(), &Default::default());
+    assert!(
+        !corpus
+            .works
+            .iter()
+            .any(|w| w.ids.iter().any(|i| i.value.to_string().starts_with("doi:10.1093/obo"))),
+        "never merged"
+    );
+    drop(store);
+    let (_, out, _) = citemap(dir.path(), &["show", "work", "Hayes"]);
+    assert!(
+        out.contains("search (author_year): nothing accepted") && out.contains("candidate (not merged)"),
+        "{out}"
+    );
+    // A rerun asks nothing.
+    let (_, out, _) = citemap(dir.path(), &args);
+    assert_eq!(json(&out)["requests"], 0, "{out}");
+    check_store(&dir.path().join("s.db"));
 }

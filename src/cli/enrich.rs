@@ -271,11 +271,15 @@ pub struct StubTarget {
     pub citing_without_doi: bool,
 }
 
-/// The author-year stubs of `corpus`.
-pub fn stub_targets(corpus: &Corpus) -> Vec<StubTarget> {
+/// The author-year stubs of `corpus`, with the DOIs their citing papers
+/// have in `now` (the same store resolved again after the searches, so a
+/// citing paper found by search has its DOI).
+pub fn stub_targets(corpus: &Corpus, now: &Corpus) -> Vec<StubTarget> {
+    let by_source = source_index(now, true);
     let mut citing: std::collections::HashMap<u32, (Vec<String>, bool)> = std::collections::HashMap::new();
     for c in &corpus.cites {
         let Some(from) = corpus.works.get(c.from as usize) else { continue };
+        let from = from.sources.first().and_then(|s| by_source.get(s)).map_or(from, |&m| &now.works[m]);
         let e = citing.entry(c.to).or_default();
         match from.ids.iter().find_map(|i| match &i.value {
             Identifier::Doi(d) => Some(d.clone()),
@@ -354,9 +358,14 @@ fn resolved_doi(
     })
 }
 
-fn source_index(c: &Corpus) -> std::collections::HashMap<&citemap::model::Provenance, usize> {
+/// Works by source; with `papers`, papers only (a citation carries its
+/// citing record's provenance, so a cited work shares that source).
+fn source_index(c: &Corpus, papers: bool) -> std::collections::HashMap<&citemap::model::Provenance, usize> {
     let mut by_source = std::collections::HashMap::new();
     for (n, w) in c.works.iter().enumerate() {
+        if papers && w.kind != WorkKind::Paper {
+            continue;
+        }
         for s in &w.sources {
             by_source.entry(s).or_insert(n);
         }
@@ -375,7 +384,7 @@ fn stub_outcomes(
     found_by_search: &std::collections::BTreeSet<String>,
 ) -> Vec<Stub> {
     use fetch::session::KeyState;
-    let by_source = source_index(after);
+    let by_source = source_index(after, false);
     let mut out = Vec::new();
     for st in stubs {
         let dois = &st.dois;
@@ -521,12 +530,11 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
         } else {
             Some(citemap::resolve::resolve(&session.store().records()?, &ctx.config.resolve))
         };
-        let mid = mid.as_ref().unwrap_or(&corpus);
-        let stubs = stub_targets(mid);
+        let stubs = stub_targets(&corpus, mid.as_ref().unwrap_or(&corpus));
         if !stubs.is_empty() {
             let lists = read_reference_lists(&mut session, &ctx.config, &stubs)?;
             let after = citemap::resolve::resolve(&session.store().records()?, &ctx.config.resolve);
-            stubbed = stub_outcomes(mid, &after, &stubs, &lists, &found_by_search);
+            stubbed = stub_outcomes(&corpus, &after, &stubs, &lists, &found_by_search);
             // Else a bibliographic search on author + year (+ venue): the
             // candidates are listed, never merged.
             let open: Vec<usize> = (0..stubs.len()).filter(|&k| stubbed[k].state == "stub").collect();
