@@ -916,3 +916,53 @@ widely used, as Capp et al. (2005) describe, and further work followed\n(Arnsten
     assert_eq!(json(&out)["requests"], 0, "{out}");
     check_store(&dir.path().join("s.db"));
 }
+
+#[test]
+fn the_openalex_daily_budget_counts_stored_answers_and_fails_the_rest_with_budget() {
+    let srv = Server::start(Duration::ZERO, handler);
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(dir.path(), &srv.base);
+    // Searches cost $0.001 each: room for two in $0.0025.
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, text.replace("[fetch.openalex]\n", "[fetch.openalex]\ndaily_budget = 0.0025\n"))
+        .unwrap();
+    std::fs::write(
+        dir.path().join("noid.ris"),
+        "TY  - JOUR\nTI  - Biodiversity hotspots for conservation priorities\nAU  - Myers, Norman\nPY  - 2000\nER  - \n\n\
+TY  - JOUR\nTI  - Ecology of urban foxes in three northern cities\nAU  - Smith, J\nPY  - 2019\nER  - \n\n\
+TY  - JOUR\nTI  - Notes on the sleep of infants in winter months\nAU  - Jones, K\nPY  - 2001\nER  - \n",
+    )
+    .unwrap();
+    assert_eq!(citemap(dir.path(), &["ingest", "noid.ris"]).0, 0);
+    let args = ["--json", "enrich", "--search", "--services", "openalex,crossref"];
+    let (code, out, _) = citemap(dir.path(), &args);
+    assert_eq!(code, 3, "some items failed: {out}");
+    let r = json(&out);
+    let oa = &r["report"]["services"]["openalex"];
+    assert_eq!(oa["failed"]["budget"], 1, "{out}");
+    assert_eq!(oa["fetched"], 2, "{out}");
+    let failures: Vec<&serde_json::Value> =
+        r["report"]["failures"].as_array().unwrap().iter().filter(|f| f["reason"] == "budget").collect();
+    assert_eq!(failures.len(), 1, "{out}");
+    assert!(failures[0]["url"].as_str().unwrap().contains("/openalex/works?search="), "{out}");
+    assert!(failures[0]["detail"].as_str().unwrap().contains("daily budget"), "{out}");
+    // The run went on: Crossref answered all three searches.
+    assert_eq!(r["report"]["services"]["crossref"]["fetched"], 3, "{out}");
+    let sent = |srv: &Server| srv.seen().iter().filter(|x| x.target.starts_with("/openalex/")).count();
+    assert_eq!(sent(&srv), 2);
+    // A rerun counts the two stored answers of the last 24 h ($0.002): the
+    // look-up of the DOI the search found ($0.0001) fits, the last search
+    // still does not.
+    let (code, out, _) = citemap(dir.path(), &args);
+    assert_eq!(code, 3, "{out}");
+    assert_eq!(json(&out)["report"]["services"]["openalex"]["failed"]["budget"], 1, "{out}");
+    assert_eq!(sent(&srv), 3);
+    assert!(srv.seen().iter().any(|x| x.target.starts_with("/openalex/works?filter=doi:10.1038/35002501")));
+    // A bigger budget lets the last one through.
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, text.replace("daily_budget = 0.0025", "daily_budget = 1.0")).unwrap();
+    let (code, out, _) = citemap(dir.path(), &args);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(sent(&srv), 4);
+    check_store(&dir.path().join("s.db"));
+}

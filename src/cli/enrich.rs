@@ -470,6 +470,7 @@ pub fn online_records(records: &[Record], ctx: &Ctx, cache: &CacheArgs) -> Resul
     let policy = cache.policy()?;
     let client = client(&ctx.config, &policy)?;
     let mut session = Session::new(client, &mut store, policy);
+    session.set_budgets(&ctx.config.fetch);
     let services = [Service::Openalex, Service::Pubmed, Service::Crossref];
     let got = fetch::enrich::enrich(&mut session, &ctx.config.fetch, &works, &services)?;
     let report = session.report.clone();
@@ -502,6 +503,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
     super::progress::step(format_args!("enriching {} of {} works", works.len(), corpus.works.len()));
     let client = client(&ctx.config, &policy)?;
     let mut session = Session::new(client, &mut store, policy);
+    session.set_budgets(&ctx.config.fetch);
     let chatty = !ctx.quiet && !ctx.json;
     if chatty {
         session.on_progress(progress_line());
