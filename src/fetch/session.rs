@@ -218,6 +218,9 @@ pub struct ListResult {
     pub records: Vec<Record>,
 }
 
+/// Requests within their budget, and those over it with the reason's detail.
+type Budgeted = (Vec<Request>, Vec<(Request, String)>);
+
 /// A progress callback: service, answers so far, answers expected this round.
 type Progress<'a> = Box<dyn FnMut(Service, usize, usize) + 'a>;
 
@@ -272,7 +275,7 @@ impl<'a> Session<'a> {
 
     /// Splits `requests` into those within their service's daily budget
     /// (in order, each priced) and those over it, with the reason's detail.
-    fn within_budget(&self, requests: Vec<Request>) -> Result<(Vec<Request>, Vec<(Request, String)>), Error> {
+    fn within_budget(&self, requests: Vec<Request>) -> Result<Budgeted, Error> {
         let mut left: BTreeMap<Service, f64> = BTreeMap::new();
         let (mut ok, mut over) = (Vec::new(), Vec::new());
         for req in requests {
