@@ -966,3 +966,65 @@ TY  - JOUR\nTI  - Notes on the sleep of infants in winter months\nAU  - Jones, K
     assert_eq!(sent(&srv), 4);
     check_store(&dir.path().join("s.db"));
 }
+
+#[test]
+fn a_killed_enrich_resumes_without_asking_again_for_what_it_stored() {
+    // Each answer held back 300 ms, so the run can be killed half-way.
+    let srv = Server::start(Duration::from_millis(300), handler);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &srv.base);
+    let ris: String = (1..=8)
+        .map(|k| {
+            format!("TY  - JOUR\nTI  - Work number {k} of a killed run\nDO  - 10.9999/killed.{k}\nER  - \n\n")
+        })
+        .collect();
+    std::fs::write(dir.path().join("w.ris"), ris).unwrap();
+    assert_eq!(citemap(dir.path(), &["ingest", "w.ris"]).0, 0);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_citemap"))
+        .current_dir(dir.path())
+        .args(["--config", "config.toml", "--store", "s.db", "-q", "enrich", "--services", "crossref"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it as soon as its first answer is committed.
+    let start = std::time::Instant::now();
+    let db = dir.path().join("s.db");
+    let stored = || {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.query_row("SELECT COUNT(*) FROM responses", [], |r| r.get::<_, i64>(0)).unwrap_or(0)
+    };
+    while stored() == 0 && start.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let key = |k: usize| format!("doi:10.9999/killed.{k}");
+    let stored_before: Vec<usize> = {
+        let store = citemap::store::Store::open(&dir.path().join("s.db")).unwrap();
+        (1..=8).filter(|&k| store.response("crossref", &key(k)).unwrap().is_some()).collect()
+    };
+    assert!(!stored_before.is_empty() && stored_before.len() < 8, "killed half-way: {stored_before:?}");
+    check_store(&dir.path().join("s.db"));
+    // The rerun finishes the job and asks nothing it had stored.
+    let (code, out, err) = citemap(dir.path(), &["--json", "enrich", "--services", "crossref"]);
+    assert_eq!(code, 0, "{err}");
+    let cr = &json(&out)["report"]["services"]["crossref"];
+    assert_eq!(cr["from_cache"], stored_before.len(), "{out}");
+    assert_eq!(cr["fetched"], 8 - stored_before.len(), "{out}");
+    let asked = |k: usize| {
+        srv.seen().iter().filter(|x| x.target == format!("/crossref/works/10.9999/killed.{k}")).count()
+    };
+    for k in 1..=8 {
+        let n = asked(k);
+        if stored_before.contains(&k) {
+            assert_eq!(n, 1, "killed.{k} was stored before the kill and asked again");
+        } else {
+            assert!((1..=2).contains(&n), "killed.{k} asked {n} times");
+        }
+    }
+    let store = citemap::store::Store::open(&dir.path().join("s.db")).unwrap();
+    assert!((1..=8).all(|k| store.response("crossref", &key(k)).unwrap().is_some()));
+    drop(store);
+    check_store(&dir.path().join("s.db"));
+}
