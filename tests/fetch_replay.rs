@@ -1028,3 +1028,40 @@ fn a_killed_enrich_resumes_without_asking_again_for_what_it_stored() {
     drop(store);
     check_store(&dir.path().join("s.db"));
 }
+
+#[test]
+fn map_online_searches_papers_without_ids_and_lists_the_rest_in_the_summary() {
+    let srv = Server::start(Duration::ZERO, handler);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &srv.base);
+    std::fs::write(
+        dir.path().join("noid.ris"),
+        "TY  - JOUR\nTI  - Biodiversity hotspots for conservation priorities\nAU  - Myers, Norman\nPY  - 2000\nER  - \n\n\
+TY  - JOUR\nTI  - Ecology of urban foxes in three northern cities\nAU  - Smith, J\nPY  - 2019\nER  - \n",
+    )
+    .unwrap();
+    let args = ["map", "noid.ris", "--out", "m", "--format", "graphml", "--online"];
+    let (code, _, err) = citemap(dir.path(), &args);
+    assert_eq!(code, 0, "{err}");
+    // The accepted search gave Myers et al. its DOI in the graph.
+    let nodes = graphml_nodes(&std::fs::read_to_string(dir.path().join("m/graph.graphml")).unwrap());
+    assert!(nodes.iter().any(|n| n.get("doi").is_some_and(|d| d == "10.1038/35002501")), "{nodes:?}");
+    // The foxes paper's candidates are listed, not merged.
+    let sum = json(&std::fs::read_to_string(dir.path().join("m/summary.json")).unwrap());
+    let sc = sum["search_candidates"].as_array().expect("search_candidates");
+    assert_eq!(sc.len(), 1, "{sc:?}");
+    assert!(sc[0]["label"].as_str().unwrap().starts_with("Smith"));
+    assert!(!nodes.iter().any(|n| n.get("doi").is_some_and(|d| d.starts_with("10.1093/obo"))));
+    // Offline the next day: the same graph and summary from the store.
+    let asked = srv.count();
+    let (code, _, err) = citemap(
+        dir.path(),
+        &["map", "noid.ris", "--out", "m2", "--format", "graphml", "--online", "--offline"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(srv.count(), asked);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("m2/graph.graphml")).unwrap(),
+        std::fs::read_to_string(dir.path().join("m/graph.graphml")).unwrap()
+    );
+}

@@ -461,7 +461,10 @@ pub fn print_report(report: &Report) {
 }
 
 /// Looks up what `records` miss, with the configured store as cache, and
-/// returns the records of every answer (for `map --online`).
+/// searches (Crossref, OpenAlex, PubMed) for the papers without a DOI or
+/// PMID; returns the records of every answer and of every accepted search
+/// (for `map --online`). The searches are kept in the store, so the map's
+/// `summary.json` lists the candidates not merged.
 pub fn online_records(records: &[Record], ctx: &Ctx, cache: &CacheArgs) -> Result<(Vec<Record>, Report)> {
     let corpus = citemap::resolve::resolve(records, &ctx.config.resolve);
     let works = targets(&corpus, false, false);
@@ -473,6 +476,10 @@ pub fn online_records(records: &[Record], ctx: &Ctx, cache: &CacheArgs) -> Resul
     session.set_budgets(&ctx.config.fetch);
     let services = [Service::Openalex, Service::Pubmed, Service::Crossref];
     let got = fetch::enrich::enrich(&mut session, &ctx.config.fetch, &works, &services)?;
+    let searches = search_targets(&corpus);
+    let plain: Vec<fetch::search::Target> = searches.iter().map(|t| t.target.clone()).collect();
+    let found = fetch::search::search(&mut session, &ctx.config.fetch, &plain, &services)?;
+    keep_searches(session.store(), &searches, &found)?;
     let report = session.report.clone();
     drop(session);
     let mut out = Vec::new();
@@ -484,6 +491,11 @@ pub fn online_records(records: &[Record], ctx: &Ctx, cache: &CacheArgs) -> Resul
                     out.extend(store.input_records(id)?);
                 }
             }
+        }
+    }
+    for id in found.iter().flat_map(|s| s.inputs.iter().copied()) {
+        if inputs.insert(id) {
+            out.extend(store.input_records(id)?);
         }
     }
     Ok((out, report))

@@ -37,8 +37,9 @@ pub struct Args {
     thesaurus: Option<PathBuf>,
     #[command(flatten)]
     picture: super::commands::PictureArgs,
-    /// First look up what the works miss at OpenAlex, PubMed and Crossref
-    /// (answers cached in the store; see `citemap enrich`).
+    /// First look up what the works miss at OpenAlex, PubMed and Crossref,
+    /// and search those three for papers without a DOI or PMID (answers
+    /// cached in the store; see `citemap enrich --search`).
     #[arg(long)]
     online: bool,
     #[command(flatten)]

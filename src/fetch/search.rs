@@ -245,6 +245,9 @@ pub struct Searched {
     pub reason: Option<String>,
     /// Every candidate, best first, one per work.
     pub candidates: Vec<Candidate>,
+    /// The stored inputs (answers) holding the accepted records.
+    #[serde(skip)]
+    pub inputs: Vec<i64>,
 }
 
 /// The Crossref search for `t` (`None` for a title-less target).
@@ -447,6 +450,7 @@ pub fn search(
             accepted: None,
             reason: None,
             candidates: Vec::new(),
+            inputs: Vec::new(),
         })
         .collect();
     // Bodies to read: (target, service, label, reader).
@@ -545,6 +549,7 @@ pub fn search(
                 let mut records = vec![h.record.clone()];
                 records.extend(link.take());
                 session.store().add_records(h.input, &records)?;
+                o.inputs.push(h.input);
             }
         }
     }
