@@ -1065,3 +1065,48 @@ TY  - JOUR\nTI  - Ecology of urban foxes in three northern cities\nAU  - Smith, 
         std::fs::read_to_string(dir.path().join("m/graph.graphml")).unwrap()
     );
 }
+
+#[test]
+fn a_wrong_journal_becomes_a_conflict_the_api_and_another_source_outvote() {
+    let srv = Server::start(Duration::ZERO, handler);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &srv.base);
+    // An aggregator record with the wrong journal (as seed 000's "CNS drugs"
+    // for a 10.1017 DOI), and a database export with the right one.
+    std::fs::write(
+        dir.path().join("aggregator.ris"),
+        "TY  - JOUR\nDO  - 10.7717/peerj.4375\nJO  - CNS drugs\nER  - \n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("export.ris"),
+        "TY  - JOUR\nDO  - 10.7717/peerj.4375\nJO  - PeerJ\nER  - \n",
+    )
+    .unwrap();
+    assert_eq!(citemap(dir.path(), &["ingest", "aggregator.ris", "export.ris"]).0, 0);
+    let (code, _, err) = citemap(dir.path(), &["enrich", "--services", "openalex"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, out, _) = citemap(dir.path(), &["--json", "show", "work", "10.7717/peerj.4375"]);
+    let v = json(&out);
+    // The venue the work holds is the one two sources give, the API among them.
+    assert_eq!(v["venue"]["name"], "PeerJ", "{out}");
+    // Both sides are kept, each with its sources: nothing silently overwritten.
+    let venue =
+        v["conflicts"].as_array().unwrap().iter().find(|c| c["field"] == "venue").expect("venue conflict");
+    let claims = venue["claims"].as_array().unwrap();
+    let by = |value: &str| -> Vec<String> {
+        claims
+            .iter()
+            .filter(|c| c["value"] == value)
+            .map(|c| c["at"]["input"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(by("CNS drugs"), vec!["aggregator.ris"], "{venue}");
+    let peerj = by("PeerJ");
+    assert_eq!(peerj.len(), 2, "{venue}");
+    assert!(
+        peerj.iter().any(|i| i == "export.ris")
+            && peerj.iter().any(|i| i.contains("/openalex/works?filter=doi:")),
+        "{venue}"
+    );
+}
