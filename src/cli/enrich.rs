@@ -206,6 +206,9 @@ pub fn unmerged_candidates(config: &Config, corpus: &Corpus) -> Result<Vec<serde
     }
     let store = Store::open(path).with_context(|| format!("opening the store {}", path.display()))?;
     let mut out = Vec::new();
+    if store.search_count()? == 0 {
+        return Ok(out);
+    }
     for n in 0..corpus.works.len() {
         if let Some(v) = kept_search(&store, corpus, n)? {
             let s = &v["search"];

@@ -139,6 +139,11 @@ impl Store {
         Ok(rows.collect::<Result<Vec<_>, _>>()?)
     }
 
+    /// Number of kept searches (one per work source).
+    pub fn search_count(&self) -> Result<u64, Error> {
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM searches", [], |r| r.get::<_, i64>(0))? as u64)
+    }
+
     /// Number of cached answers.
     pub fn response_count(&self) -> Result<u64, Error> {
         Ok(self.conn.query_row("SELECT COUNT(*) FROM responses", [], |r| r.get::<_, i64>(0))? as u64)
