@@ -226,3 +226,30 @@ impl Store {
         Ok(input_id)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_latest_search_of_any_source_is_returned_and_labels_counted_once() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut st = Store::open(&dir.path().join("s.db")).expect("store");
+        assert_eq!(st.search_for(&["a.ris:1".into()]).expect("read"), None);
+        st.save_search(&["a.ris:1".into(), "b.ris:3".into()], "{\"n\":1}", 10).expect("save");
+        st.save_search(&["b.ris:3".into()], "{\"n\":2}", 20).expect("save");
+        // A work with both sources: the later search.
+        let both = ["a.ris:1".to_string(), "b.ris:3".to_string()];
+        assert_eq!(st.search_for(&both).expect("read").as_deref(), Some("{\"n\":2}"));
+        assert_eq!(st.search_for(&both[..1]).expect("read").as_deref(), Some("{\"n\":1}"));
+        assert_eq!(st.search_count().expect("count"), 2);
+        // One batch answer kept under two keys is one request.
+        let keys = [("doi:1".to_string(), "missing"), ("doi:2".to_string(), "missing")];
+        st.save_response("openalex", "http://x/works?filter=doi:1|2", 404, 100, None, &keys).expect("save");
+        st.save_response("openalex", "http://x/works?search=y", 200, 50, None, &[("q".into(), "missing")])
+            .expect("save");
+        assert_eq!(st.responses_since("openalex", 60).expect("since"), vec!["http://x/works?filter=doi:1|2"]);
+        assert_eq!(st.responses_since("openalex", 0).expect("since").len(), 2);
+        assert!(st.responses_since("crossref", 0).expect("since").is_empty());
+    }
+}
