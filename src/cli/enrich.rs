@@ -4,10 +4,15 @@
 //! (batches of 50), PubMed (efetch, 200 at a time) and Crossref (DOIs
 //! OpenAlex lacks). Answers are cached in the store as inputs, so the next
 //! resolution merges them and a rerun asks nothing. Also the online step of
-//! `map --online` ([`online_records`]). `--search` also searches for papers
-//! without identifiers ([`fetch::search`]) and reads the Crossref reference
-//! lists of papers citing author-year stubs, reporting each stub as resolved
-//! or not, with the reason. Exit code 3 when some items failed.
+//! `map --online` ([`online_records`], which searches too). `--search` also
+//! searches for papers without identifiers ([`fetch::search`]), keeping each
+//! search in the store for `citemap show` and `summary.json`
+//! ([`kept_search`], [`unmerged_candidates`]), and settles author-year stubs
+//! through the Crossref reference lists of the papers citing them (a citing
+//! paper without a DOI found first by its search), else searches them by
+//! author and year (candidates listed, never merged), reporting each stub as
+//! resolved or not, with the reason. The OpenAlex daily budget applies
+//! ([`Session::set_budgets`]). Exit code 3 when some items failed.
 
 use super::Ctx;
 use anyhow::{bail, Context, Result};
@@ -602,7 +607,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
             if acc.is_null() {
                 let n = s["search"]["candidates"].as_array().map_or(0, Vec::len);
                 eprintln!(
-                    "search: {}: no candidate accepted ({n} listed in --json): {}",
+                    "search: {}: no candidate accepted ({n} listed: `citemap show work`, --json): {}",
                     s["work"],
                     s["search"]["reason"].as_str().unwrap_or("")
                 );
