@@ -525,3 +525,43 @@ fn works_with_only_a_pmcid_or_an_arxiv_id_are_looked_up() {
     drop(st);
     check_store(&path);
 }
+
+#[test]
+fn openalex_lookups_over_the_daily_budget_fail_with_budget_and_are_asked_later() {
+    // The recorded works page answers every batch.
+    let srv = Server::start(Duration::ZERO, |_| {
+        Reply::json(200, fixture("openalex/works_filter_openalex_cursor_page2_last.json"))
+    });
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("s.db");
+    let mut cfg = config(&srv.base);
+    // Three filter batches of 50 would cost $0.0003; the budget allows one.
+    cfg.openalex.daily_budget = Some(0.00015);
+    let keys: Vec<String> = (0..120).map(|k| format!("doi:10.9999/b.{k}")).collect();
+    let run = |cfg: &FetchConfig| {
+        let mut st = Store::open(&db).unwrap();
+        let mut s = Session::new(Some(client(cfg)), &mut st, CachePolicy::default());
+        s.set_budgets(cfg);
+        let make = |scheme: &str, v: &[String]| openalex::lookup(cfg, scheme, v);
+        let out = s.lookup(Service::Openalex, Reader::Openalex, &keys, openalex::BATCH, &make).unwrap();
+        (out, s.report.clone())
+    };
+    let (out, report) = run(&cfg);
+    assert_eq!(srv.count(), 1);
+    let over = out.values().filter(|r| failed_reason(&r.state) == Some(FailReason::Budget)).count();
+    assert_eq!(over, 70, "two batches over the budget");
+    assert_eq!(report.services[&Service::Openalex].failed[&FailReason::Budget], 70);
+    assert_eq!(report.failures.iter().filter(|f| f.reason == FailReason::Budget).count(), 2);
+    assert!(report.failures.iter().all(|f| f.detail.contains("daily budget")));
+    // With room again, only what the budget stopped is asked.
+    cfg.openalex.daily_budget = Some(1.0);
+    let (out, report) = run(&cfg);
+    assert_eq!(srv.count(), 3);
+    assert!(out.values().all(|r| failed_reason(&r.state).is_none()));
+    assert_eq!(report.services[&Service::Openalex].from_cache, 50);
+    // No budget at all: nothing is priced, nothing refused.
+    cfg.openalex.daily_budget = None;
+    let (_, report) = run(&cfg);
+    assert_eq!(report.failed(), 0);
+    check_store(&db);
+}

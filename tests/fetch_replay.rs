@@ -63,6 +63,16 @@ fn handler(s: &Seen) -> Reply {
                 ),
             );
         }
+        if query.contains("filter=title_and_abstract.search:") && query.contains("100000%20articles") {
+            // A sentence of the recorded PeerJ work's abstract: that work.
+            return Reply::json(
+                200,
+                format!(
+                    "{{\"meta\":{{\"count\":1,\"page\":1,\"per_page\":5}},\"results\":[{}],\"group_by\":[]}}",
+                    text("openalex/work_W2741809807_peerj.json")
+                ),
+            );
+        }
         if query.contains("filter=title_and_abstract.search:") {
             // The recorded title-and-abstract search (ids only, no abstract).
             return Reply::json(200, fixture("openalex/works_search_count_select_ids.json"));
@@ -71,6 +81,13 @@ fn handler(s: &Seen) -> Reply {
             return Reply::json(200, fixture("openalex/works_filter_cited_by_perpage1.json"));
         }
         return empty_openalex_page();
+    }
+    if path == "/crossref/works" && query.contains("query.bibliographic=Methylphenidate%20Exposure") {
+        // The recorded PLoS ONE work (with its reference list) in a list envelope.
+        let work = json(&text("crossref/works_doi_10.1371_journal.pone.0033693.json"));
+        let list = serde_json::json!({"status": "ok", "message-type": "work-list", "message-version": "1.0.0",
+            "message": {"total-results": 1, "items-per-page": 5, "items": [work["message"]]}});
+        return Reply::json(200, list.to_string());
     }
     if path == "/crossref/works" && query.contains("query.bibliographic=") {
         return Reply::json(200, fixture("crossref/works_query_ecology_rows2.json"));
@@ -700,4 +717,396 @@ and further work followed\n(Arnsten, 2006; Smith, 2010).\n",
     let (_, out, _) = citemap(dir.path(), &args);
     assert_eq!(json(&out)["requests"], 0, "{out}");
     check_store(&dir.path().join("s.db"));
+}
+
+#[test]
+fn candidates_below_the_threshold_are_listed_by_show_and_in_the_summary() {
+    let srv = Server::start(Duration::ZERO, handler);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &srv.base);
+    std::fs::write(
+        dir.path().join("noid.ris"),
+        "TY  - JOUR\nTI  - Ecology of urban foxes\nAU  - Smith, J\nPY  - 2019\nJO  - Urban Ecosystems\nER  - \n\nTY  - JOUR\nTI  - Chemical ecology\nAU  - Kessler, Andre\nPY  - 2012\nER  - \n",
+    )
+    .unwrap();
+    assert_eq!(citemap(dir.path(), &["ingest", "noid.ris"]).0, 0);
+    let (code, _, err) = citemap(dir.path(), &["--json", "enrich", "--search", "--services", "crossref"]);
+    assert_eq!(code, 0, "{err}");
+    // show, as text: the two Crossref candidates, never merged, with scores
+    // and per-field agreement.
+    let (code, out, err) = citemap(dir.path(), &["show", "work", "urban foxes"]);
+    assert_eq!(code, 0, "{err}");
+    let lines: Vec<&str> = out.lines().filter(|l| l.contains("candidate (not merged)")).collect();
+    assert_eq!(lines.len(), 2, "{out}");
+    assert!(
+        lines[0].contains("crossref 10.1093/obo/9780199830060-0023")
+            || lines[1].contains("10.1093/obo/9780199830060-0023"),
+        "{out}"
+    );
+    assert!(
+        lines.iter().all(|l| l.contains("year no") && l.contains("first_author no") && l.contains("text 0.")),
+        "{out}"
+    );
+    assert!(out.contains("nothing accepted: best"), "{out}");
+    // show --json: the same, structured.
+    let (_, out, _) = citemap(dir.path(), &["--json", "show", "work", "urban foxes"]);
+    let v = json(&out);
+    let c = v["search"]["candidates"].as_array().unwrap();
+    assert_eq!(c.len(), 2, "{out}");
+    assert!(
+        c.iter().all(|x| x["score"].as_f64().unwrap() < 0.85 && x["agreement"]["year"] == false),
+        "{out}"
+    );
+    assert!(c.iter().all(|x| x["service"] == "crossref" && x["doi"].is_string()), "{out}");
+    // summary.json of a map of the same file lists the unmerged candidates
+    // for the fox paper only.
+    let (code, _, err) = citemap(dir.path(), &["map", "noid.ris", "--out", "m", "--format", "graphml"]);
+    assert_eq!(code, 0, "{err}");
+    let sum = json(&std::fs::read_to_string(dir.path().join("m/summary.json")).unwrap());
+    let sc = sum["search_candidates"].as_array().expect("search_candidates");
+    assert_eq!(sc.len(), 1, "{sc:?}");
+    assert!(sc[0]["label"].as_str().unwrap().starts_with("Smith"), "{sc:?}");
+    assert_eq!(sc[0]["search"]["candidates"].as_array().unwrap().len(), 2);
+    assert!(sc[0]["search"]["url"].as_str().unwrap().contains("query.bibliographic="));
+    check_store(&dir.path().join("s.db"));
+}
+
+/// The recorded PeerJ abstract (OpenAlex's inverted index, in order).
+fn peerj_abstract() -> String {
+    let v = json(&text("openalex/work_W2741809807_peerj.json"));
+    let mut words: Vec<(u64, String)> = Vec::new();
+    for (w, ps) in v["abstract_inverted_index"].as_object().unwrap() {
+        for p in ps.as_array().unwrap() {
+            words.push((p.as_u64().unwrap(), w.clone()));
+        }
+    }
+    words.sort();
+    words.into_iter().map(|(_, w)| w).collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn a_title_less_abstract_accepted_by_search_is_filled_and_joins_its_work() {
+    let srv = Server::start(Duration::ZERO, handler);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &srv.base);
+    // A bare abstract page shaped like seed 002 (heading, abstract, site
+    // boilerplate), and a listing line of the same work with its DOI only.
+    std::fs::write(
+        dir.path().join("bare.txt"),
+        format!(
+            "Abstract\n\nABSTRACT {}\n\nTalk to us\n\nJoin us for a 30 min session where you can share your feedback and ask us any queries you have\n\nSchedule a call\n",
+            peerj_abstract()
+        ),
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("known.ris"),
+        "TY  - JOUR\nDO  - 10.7717/peerj.4375\nPY  - 2018\nER  - \n",
+    )
+    .unwrap();
+    assert_eq!(citemap(dir.path(), &["ingest", "bare.txt", "known.ris"]).0, 0);
+    let store_path = dir.path().join("s.db");
+    let before = {
+        let store = citemap::store::Store::open(&store_path).unwrap();
+        citemap::resolve::resolve(&store.records().unwrap(), &Default::default())
+    };
+    assert!(before.works.iter().any(|w| w.title.is_none() && w.abstract_text.is_some()), "a title-less work");
+    let (code, out, err) = citemap(dir.path(), &["--json", "enrich", "--search", "--services", "openalex"]);
+    assert_eq!(code, 0, "{err}");
+    let r = json(&out);
+    let s = r["search"].as_array().unwrap();
+    let bare = s.iter().find(|x| x["search"]["by"] == "abstract").unwrap_or_else(|| panic!("{out}"));
+    assert_eq!(bare["search"]["accepted"]["doi"], "10.7717/peerj.4375", "{out}");
+    assert_eq!(bare["search"]["accepted"]["id"], "openalex:W2741809807", "{out}");
+    // The record is filled: one work with the title, authors, DOI, venue and
+    // year of the accepted answer, the page and the RIS record among its sources.
+    let store = citemap::store::Store::open(&store_path).unwrap();
+    let corpus = citemap::resolve::resolve(&store.records().unwrap(), &Default::default());
+    let with_doi: Vec<_> = corpus
+        .works
+        .iter()
+        .enumerate()
+        .filter(|(_, w)| w.ids.iter().any(|i| i.value.to_string() == "doi:10.7717/peerj.4375"))
+        .collect();
+    assert_eq!(with_doi.len(), 1, "one work");
+    let (n, w) = with_doi[0];
+    let title = w.title.as_ref().expect("titled");
+    assert!(title.value.starts_with("The state of OA"), "{}", title.value);
+    assert!(title.sources.iter().any(|p| p.input.contains("/works?filter=title_and_abstract.search:")));
+    assert!(w.year.as_ref().is_some_and(|y| y.value == 2018));
+    assert!(w.venue.is_some());
+    assert!(corpus.authorships.iter().filter(|a| a.work as usize == n).count() >= 3);
+    let inputs: Vec<&str> = w.sources.iter().map(|p| p.input.as_str()).collect();
+    assert!(inputs.contains(&"bare.txt") && inputs.contains(&"known.ris"), "{inputs:?}");
+    assert!(!w.label.contains("Untitled"), "{}", w.label);
+    assert!(
+        corpus.works.iter().all(|w| w.title.is_some() || w.abstract_text.is_none()),
+        "no title-less work left"
+    );
+    drop(store);
+    // A rerun asks nothing and searches nothing more.
+    let (_, out, _) = citemap(dir.path(), &["--json", "enrich", "--search", "--services", "openalex"]);
+    assert_eq!(json(&out)["requests"], 0, "{out}");
+    assert!(json(&out)["search"].as_array().unwrap().is_empty(), "{out}");
+    check_store(&store_path);
+}
+
+#[test]
+fn stubs_of_a_paper_without_doi_resolve_through_the_paper_found_by_search() {
+    let srv = Server::start(Duration::ZERO, handler);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &srv.base);
+    // The full text of the recorded PLoS ONE paper, without its DOI.
+    std::fs::write(
+        dir.path().join("paper.txt"),
+        "Methylphenidate Exposure Induces Dopamine Neuron Loss and Activation of Microglia in the Basal Ganglia of Mice\n\n\
+Shankar Sadasivan, Brooks B. Pond\n\nIntroduction\n\nStimulants act on catecholamine systems (Arnsten, 2006). Methylphenidate is\n\
+widely used, as Capp et al. (2005) describe, and further work followed\n(Arnsten, 2006; Hayes et al., 2015).\n",
+    )
+    .unwrap();
+    assert_eq!(citemap(dir.path(), &["ingest", "paper.txt"]).0, 0);
+    let args = ["--json", "enrich", "--search", "--services", "crossref"];
+    let (code, out, err) = citemap(dir.path(), &args);
+    assert_eq!(code, 0, "{err}{out}");
+    let r = json(&out);
+    // The citing paper itself was found by its title.
+    let paper = r["search"].as_array().unwrap().iter().find(|x| x["search"]["by"] == "title").unwrap();
+    assert_eq!(paper["search"]["accepted"]["doi"], "10.1371/journal.pone.0033693", "{out}");
+    let stubs = r["stubs"].as_array().unwrap();
+    let find = |p: &str| {
+        stubs
+            .iter()
+            .find(|x| x["work"].as_str().unwrap().starts_with(p))
+            .unwrap_or_else(|| panic!("{p}: {out}"))
+    };
+    // Its reference list resolved the two stubs it holds.
+    let arnsten = find("Arnsten");
+    assert_eq!(arnsten["state"], "resolved", "{out}");
+    assert_eq!(arnsten["doi"], "10.1038/sj.npp.1301164");
+    assert!(arnsten["reason"].as_str().unwrap().contains("found by bibliographic search"), "{arnsten}");
+    assert_eq!(find("Capp")["doi"], "10.1586/14737175.5.3.325");
+    // The third is not in it: searched by author and year, its candidates
+    // listed and not merged, the reason recorded.
+    let hayes = find("Hayes");
+    assert_eq!(hayes["state"], "stub", "{hayes}");
+    let why = hayes["reason"].as_str().unwrap();
+    assert!(
+        why.contains("not in the citing paper's reference list") && why.contains("search by author and year"),
+        "{why}"
+    );
+    assert_eq!(hayes["candidates"].as_array().unwrap().len(), 2, "{hayes}");
+    assert!(srv.seen().iter().any(|x| x.target.contains("query.bibliographic=Hayes%202015")));
+    let store = citemap::store::Store::open(&dir.path().join("s.db")).unwrap();
+    let corpus = citemap::resolve::resolve(&store.records().unwrap(), &Default::default());
+    assert!(
+        !corpus
+            .works
+            .iter()
+            .any(|w| w.ids.iter().any(|i| i.value.to_string().starts_with("doi:10.1093/obo"))),
+        "never merged"
+    );
+    drop(store);
+    let (_, out, _) = citemap(dir.path(), &["show", "work", "Hayes"]);
+    assert!(
+        out.contains("search (author_year): nothing accepted") && out.contains("candidate (not merged)"),
+        "{out}"
+    );
+    // A rerun asks nothing.
+    let (_, out, _) = citemap(dir.path(), &args);
+    assert_eq!(json(&out)["requests"], 0, "{out}");
+    check_store(&dir.path().join("s.db"));
+}
+
+#[test]
+fn the_openalex_daily_budget_counts_stored_answers_and_fails_the_rest_with_budget() {
+    let srv = Server::start(Duration::ZERO, handler);
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = write_config(dir.path(), &srv.base);
+    // Searches cost $0.001 each: room for two in $0.0025.
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, text.replace("[fetch.openalex]\n", "[fetch.openalex]\ndaily_budget = 0.0025\n"))
+        .unwrap();
+    std::fs::write(
+        dir.path().join("noid.ris"),
+        "TY  - JOUR\nTI  - Biodiversity hotspots for conservation priorities\nAU  - Myers, Norman\nPY  - 2000\nER  - \n\n\
+TY  - JOUR\nTI  - Ecology of urban foxes in three northern cities\nAU  - Smith, J\nPY  - 2019\nER  - \n\n\
+TY  - JOUR\nTI  - Notes on the sleep of infants in winter months\nAU  - Jones, K\nPY  - 2001\nER  - \n",
+    )
+    .unwrap();
+    assert_eq!(citemap(dir.path(), &["ingest", "noid.ris"]).0, 0);
+    let args = ["--json", "enrich", "--search", "--services", "openalex,crossref"];
+    let (code, out, _) = citemap(dir.path(), &args);
+    assert_eq!(code, 3, "some items failed: {out}");
+    let r = json(&out);
+    let oa = &r["report"]["services"]["openalex"];
+    assert_eq!(oa["failed"]["budget"], 1, "{out}");
+    assert_eq!(oa["fetched"], 2, "{out}");
+    let failures: Vec<&serde_json::Value> =
+        r["report"]["failures"].as_array().unwrap().iter().filter(|f| f["reason"] == "budget").collect();
+    assert_eq!(failures.len(), 1, "{out}");
+    assert!(failures[0]["url"].as_str().unwrap().contains("/openalex/works?search="), "{out}");
+    assert!(failures[0]["detail"].as_str().unwrap().contains("daily budget"), "{out}");
+    // The run went on: Crossref answered all three searches.
+    assert_eq!(r["report"]["services"]["crossref"]["fetched"], 3, "{out}");
+    let sent = |srv: &Server| srv.seen().iter().filter(|x| x.target.starts_with("/openalex/")).count();
+    assert_eq!(sent(&srv), 2);
+    // A rerun counts the two stored answers of the last 24 h ($0.002): the
+    // look-up of the DOI the search found ($0.0001) fits, the last search
+    // still does not.
+    let (code, out, _) = citemap(dir.path(), &args);
+    assert_eq!(code, 3, "{out}");
+    assert_eq!(json(&out)["report"]["services"]["openalex"]["failed"]["budget"], 1, "{out}");
+    assert_eq!(sent(&srv), 3);
+    assert!(srv.seen().iter().any(|x| x.target.starts_with("/openalex/works?filter=doi:10.1038/35002501")));
+    // A bigger budget lets the last one through.
+    let text = std::fs::read_to_string(&cfg).unwrap();
+    std::fs::write(&cfg, text.replace("daily_budget = 0.0025", "daily_budget = 1.0")).unwrap();
+    let (code, out, _) = citemap(dir.path(), &args);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(sent(&srv), 4);
+    check_store(&dir.path().join("s.db"));
+}
+
+#[test]
+fn a_killed_enrich_resumes_without_asking_again_for_what_it_stored() {
+    // Each answer held back 300 ms, so the run can be killed half-way.
+    let srv = Server::start(Duration::from_millis(300), handler);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &srv.base);
+    let ris: String = (1..=8)
+        .map(|k| {
+            format!("TY  - JOUR\nTI  - Work number {k} of a killed run\nDO  - 10.9999/killed.{k}\nER  - \n\n")
+        })
+        .collect();
+    std::fs::write(dir.path().join("w.ris"), ris).unwrap();
+    assert_eq!(citemap(dir.path(), &["ingest", "w.ris"]).0, 0);
+    let mut child = Command::new(env!("CARGO_BIN_EXE_citemap"))
+        .current_dir(dir.path())
+        .args(["--config", "config.toml", "--store", "s.db", "-q", "enrich", "--services", "crossref"])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    // Kill it as soon as its first answer is committed.
+    let start = std::time::Instant::now();
+    let db = dir.path().join("s.db");
+    let stored = || {
+        let conn = rusqlite::Connection::open(&db).unwrap();
+        conn.query_row("SELECT COUNT(*) FROM responses", [], |r| r.get::<_, i64>(0)).unwrap_or(0)
+    };
+    while stored() == 0 && start.elapsed() < Duration::from_secs(30) {
+        std::thread::sleep(Duration::from_millis(10));
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let key = |k: usize| format!("doi:10.9999/killed.{k}");
+    let stored_before: Vec<usize> = {
+        let store = citemap::store::Store::open(&dir.path().join("s.db")).unwrap();
+        (1..=8).filter(|&k| store.response("crossref", &key(k)).unwrap().is_some()).collect()
+    };
+    assert!(!stored_before.is_empty() && stored_before.len() < 8, "killed half-way: {stored_before:?}");
+    check_store(&dir.path().join("s.db"));
+    // The rerun finishes the job and asks nothing it had stored.
+    let (code, out, err) = citemap(dir.path(), &["--json", "enrich", "--services", "crossref"]);
+    assert_eq!(code, 0, "{err}");
+    let cr = &json(&out)["report"]["services"]["crossref"];
+    assert_eq!(cr["from_cache"], stored_before.len(), "{out}");
+    assert_eq!(cr["fetched"], 8 - stored_before.len(), "{out}");
+    let asked = |k: usize| {
+        srv.seen().iter().filter(|x| x.target == format!("/crossref/works/10.9999/killed.{k}")).count()
+    };
+    for k in 1..=8 {
+        let n = asked(k);
+        if stored_before.contains(&k) {
+            assert_eq!(n, 1, "killed.{k} was stored before the kill and asked again");
+        } else {
+            assert!((1..=2).contains(&n), "killed.{k} asked {n} times");
+        }
+    }
+    let store = citemap::store::Store::open(&dir.path().join("s.db")).unwrap();
+    assert!((1..=8).all(|k| store.response("crossref", &key(k)).unwrap().is_some()));
+    drop(store);
+    check_store(&dir.path().join("s.db"));
+}
+
+#[test]
+fn map_online_searches_papers_without_ids_and_lists_the_rest_in_the_summary() {
+    let srv = Server::start(Duration::ZERO, handler);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &srv.base);
+    std::fs::write(
+        dir.path().join("noid.ris"),
+        "TY  - JOUR\nTI  - Biodiversity hotspots for conservation priorities\nAU  - Myers, Norman\nPY  - 2000\nER  - \n\n\
+TY  - JOUR\nTI  - Ecology of urban foxes in three northern cities\nAU  - Smith, J\nPY  - 2019\nER  - \n",
+    )
+    .unwrap();
+    let args = ["map", "noid.ris", "--out", "m", "--format", "graphml", "--online"];
+    let (code, _, err) = citemap(dir.path(), &args);
+    assert_eq!(code, 0, "{err}");
+    // The accepted search gave Myers et al. its DOI in the graph.
+    let nodes = graphml_nodes(&std::fs::read_to_string(dir.path().join("m/graph.graphml")).unwrap());
+    assert!(nodes.iter().any(|n| n.get("doi").is_some_and(|d| d == "10.1038/35002501")), "{nodes:?}");
+    // The foxes paper's candidates are listed, not merged.
+    let sum = json(&std::fs::read_to_string(dir.path().join("m/summary.json")).unwrap());
+    let sc = sum["search_candidates"].as_array().expect("search_candidates");
+    assert_eq!(sc.len(), 1, "{sc:?}");
+    assert!(sc[0]["label"].as_str().unwrap().starts_with("Smith"));
+    assert!(!nodes.iter().any(|n| n.get("doi").is_some_and(|d| d.starts_with("10.1093/obo"))));
+    // Offline the next day: the same graph and summary from the store.
+    let asked = srv.count();
+    let (code, _, err) = citemap(
+        dir.path(),
+        &["map", "noid.ris", "--out", "m2", "--format", "graphml", "--online", "--offline"],
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(srv.count(), asked);
+    assert_eq!(
+        std::fs::read_to_string(dir.path().join("m2/graph.graphml")).unwrap(),
+        std::fs::read_to_string(dir.path().join("m/graph.graphml")).unwrap()
+    );
+}
+
+#[test]
+fn a_wrong_journal_becomes_a_conflict_the_api_and_another_source_outvote() {
+    let srv = Server::start(Duration::ZERO, handler);
+    let dir = tempfile::tempdir().unwrap();
+    write_config(dir.path(), &srv.base);
+    // An aggregator record with the wrong journal (as seed 000's "CNS drugs"
+    // for a 10.1017 DOI), and a database export with the right one.
+    std::fs::write(
+        dir.path().join("aggregator.ris"),
+        "TY  - JOUR\nDO  - 10.7717/peerj.4375\nJO  - CNS drugs\nER  - \n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("export.ris"),
+        "TY  - JOUR\nDO  - 10.7717/peerj.4375\nJO  - PeerJ\nER  - \n",
+    )
+    .unwrap();
+    assert_eq!(citemap(dir.path(), &["ingest", "aggregator.ris", "export.ris"]).0, 0);
+    let (code, _, err) = citemap(dir.path(), &["enrich", "--services", "openalex"]);
+    assert_eq!(code, 0, "{err}");
+    let (_, out, _) = citemap(dir.path(), &["--json", "show", "work", "10.7717/peerj.4375"]);
+    let v = json(&out);
+    // The venue the work holds is the one two sources give, the API among them.
+    assert_eq!(v["venue"]["name"], "PeerJ", "{out}");
+    // Both sides are kept, each with its sources: nothing silently overwritten.
+    let venue =
+        v["conflicts"].as_array().unwrap().iter().find(|c| c["field"] == "venue").expect("venue conflict");
+    let claims = venue["claims"].as_array().unwrap();
+    let by = |value: &str| -> Vec<String> {
+        claims
+            .iter()
+            .filter(|c| c["value"] == value)
+            .map(|c| c["at"]["input"].as_str().unwrap().to_string())
+            .collect()
+    };
+    assert_eq!(by("CNS drugs"), vec!["aggregator.ris"], "{venue}");
+    let peerj = by("PeerJ");
+    assert_eq!(peerj.len(), 2, "{venue}");
+    assert!(
+        peerj.iter().any(|i| i == "export.ris")
+            && peerj.iter().any(|i| i.contains("/openalex/works?filter=doi:")),
+        "{venue}"
+    );
 }

@@ -221,6 +221,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
     super::progress::step(format_args!("chasing from {} seed(s)", seeds.len()));
     let client = client(&ctx.config, &policy)?;
     let mut session = Session::new(client, &mut store, policy);
+    session.set_budgets(&ctx.config.fetch);
     let chatty = !ctx.quiet && !ctx.json;
     if chatty {
         session.on_progress(progress_line());

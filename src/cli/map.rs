@@ -37,8 +37,9 @@ pub struct Args {
     thesaurus: Option<PathBuf>,
     #[command(flatten)]
     picture: super::commands::PictureArgs,
-    /// First look up what the works miss at OpenAlex, PubMed and Crossref
-    /// (answers cached in the store; see `citemap enrich`).
+    /// First look up what the works miss at OpenAlex, PubMed and Crossref,
+    /// and search those three for papers without a DOI or PMID (answers
+    /// cached in the store; see `citemap enrich --search`).
     #[arg(long)]
     online: bool,
     #[command(flatten)]
@@ -101,6 +102,10 @@ struct Summary<'a> {
     outputs: Vec<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     thesaurus: Option<super::analyse::ThesaurusReport>,
+    /// Works whose bibliographic search (`enrich --search`) listed
+    /// candidates below the acceptance threshold, never merged.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    search_candidates: Vec<serde_json::Value>,
 }
 
 /// The part of the network `map.svg`/`map.png` show.
@@ -409,6 +414,7 @@ fn write_map(
         picture_date,
         outputs,
         thesaurus,
+        search_candidates: super::enrich::unmerged_candidates(&ctx.config, &corpus)?,
     };
     let json = serde_json::to_string_pretty(&summary)?;
     write_atomic(&args.out.join("summary.json"), |w| {

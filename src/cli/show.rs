@@ -148,7 +148,9 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
         }
         [one] => {
             match args.what {
-                What::Work => show_work(&corpus, *one, ctx.json)?,
+                What::Work => {
+                    show_work(&corpus, *one, ctx.json, super::enrich::kept_search(&store, &corpus, *one)?)?
+                }
                 What::Person => show_agent(&corpus, *one, ctx.json)?,
             }
             Ok(ExitCode::SUCCESS)
@@ -166,7 +168,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
     }
 }
 
-fn show_work(c: &Corpus, i: usize, json: bool) -> Result<()> {
+fn show_work(c: &Corpus, i: usize, json: bool, search: Option<serde_json::Value>) -> Result<()> {
     let w = &c.works[i];
     let authors: Vec<_> = c.authorships.iter().filter(|a| a.work as usize == i).collect();
     let cites: Vec<_> = c.cites.iter().filter(|e| e.from as usize == i).collect();
@@ -187,6 +189,7 @@ fn show_work(c: &Corpus, i: usize, json: bool) -> Result<()> {
                 "work": c.works[e.from as usize].id, "label": c.works[e.from as usize].label,
                 "count": e.count, "sources": e.sources })).collect::<Vec<_>>(),
             "conflicts": conflicts,
+            "search": search.as_ref().map(|s| &s["search"]),
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(());
@@ -262,6 +265,11 @@ fn show_work(c: &Corpus, i: usize, json: bool) -> Result<()> {
         for cl in &k.claims {
             println!("    {:?} ({}) [{}]", cl.value, cl.basis, cl.at);
         }
+    }
+    // The last bibliographic search for the work: what it accepted, or
+    // the candidates it listed without merging them.
+    for l in search.as_ref().map(super::enrich::candidate_lines).unwrap_or_default() {
+        println!("  {l}");
     }
     if !w.missing.is_empty() {
         println!("  missing: {}", w.missing.join(", "));

@@ -169,6 +169,8 @@ pub enum FailReason {
     TooLarge,
     /// `--offline` and nothing stored.
     Offline,
+    /// The service's daily budget (`[fetch.*] daily_budget`) is spent.
+    Budget,
     /// Anything else reqwest reported.
     Other,
 }
@@ -187,6 +189,7 @@ impl FailReason {
             FailReason::Redirects => "redirects",
             FailReason::TooLarge => "too_large",
             FailReason::Offline => "offline",
+            FailReason::Budget => "budget",
             FailReason::Other => "other",
         }
     }
@@ -206,6 +209,15 @@ pub fn encode(s: &str, keep_slash: bool) -> String {
         }
     }
     out
+}
+
+/// What one request to `service` at `label` costs, US dollars (see
+/// [`crate::config::ServiceConfig::daily_budget`]).
+pub fn cost_usd(service: Service, label: &str) -> f64 {
+    match service {
+        Service::Openalex => openalex::cost_usd(label),
+        _ => 0.0,
+    }
 }
 
 /// `base` without a trailing `/`.

@@ -28,6 +28,21 @@ pub fn filter_name(scheme: &str) -> Option<&'static str> {
     }
 }
 
+/// The price of one request (the 2026 OpenAlex prices in API-NOTES.md):
+/// a singleton `GET /works/{id}` is free, a search (`search=` or a
+/// `.search:` filter) $1 per 1,000, any other list or filter $0.10 per 1,000.
+pub fn cost_usd(label: &str) -> f64 {
+    let (path, query) = label.split_once('?').unwrap_or((label, ""));
+    let singleton = path.rsplit_once("/works/").is_some_and(|(_, id)| !id.is_empty());
+    if singleton {
+        0.0
+    } else if query.split('&').any(|p| p.starts_with("search=")) || query.contains(".search:") {
+        0.001
+    } else {
+        0.0001
+    }
+}
+
 /// One batch look-up of `values` (all of scheme `scheme`).
 pub fn lookup(cfg: &FetchConfig, scheme: &str, values: &[String]) -> Option<Request> {
     let f = filter_name(scheme)?;
@@ -73,6 +88,14 @@ pub fn next_page(label: &str, body: &str) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn prices_by_request_class() {
+        assert_eq!(cost_usd("http://x/works/W1"), 0.0);
+        assert_eq!(cost_usd("http://x/works?search=a%20b&per_page=5"), 0.001);
+        assert_eq!(cost_usd("http://x/works?filter=title_and_abstract.search:a&per_page=5"), 0.001);
+        assert_eq!(cost_usd("http://x/works?filter=doi:10.1/a&per_page=1"), 0.0001);
+    }
 
     #[test]
     fn cursor_is_replaced_and_the_end_detected() {

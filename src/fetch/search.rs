@@ -28,9 +28,21 @@
 //! records; when a group is accepted, each member's record is added to the
 //! input it came from, so resolution merges it with the searched record by
 //! title, year and author, and the DOI or PMID comes along with provenance
-//! naming the service and the query. A title-less record has nothing that
-//! resolution could merge on (it has no abstract key), so its accepted
-//! candidate is reported and not stored.
+//! naming the service and the query. A title-less record cannot be joined
+//! to the answer by title, so with the accepted record goes a *link record*
+//! (the searched abstract exactly, the accepted DOI and PMID, provenance the
+//! query): resolution joins it to the bare record by abstract identity and to
+//! the answer by identifier, so the bare record gains title, authors, DOI,
+//! venue and year and joins every other record of the work.
+//!
+//! An author-year stub ("Hayes et al. 2015": no title, no abstract) is
+//! searched on first author + year (+ venue); author and year alone cannot
+//! confirm a work, so its candidates are listed and never accepted.
+//!
+//! Each candidate carries its per-field [`Agreement`] and its id at the
+//! service; the CLI keeps every [`Searched`] in the store
+//! ([`crate::store::Store::save_search`]) for `citemap show` and
+//! `summary.json`.
 
 use super::session::{Error, KeyState, Reader, Session};
 use super::{base, encode, openalex, BodyKind, Request, Service};
@@ -76,6 +88,9 @@ enum Query {
     Title(String),
     /// A distinctive abstract sentence.
     Abstract(String),
+    /// First author + year (+ venue): an author-year stub with no title.
+    /// Its candidates are listed, never accepted (see [`search`]).
+    AuthorYear(String),
 }
 
 impl Target {
@@ -91,7 +106,25 @@ impl Target {
             }
             return Some(Query::Title(squash_ws(&q)));
         }
-        self.abstract_text.as_deref().and_then(distinctive_sentence).map(Query::Abstract)
+        if let Some(q) = self.abstract_text.as_deref().and_then(distinctive_sentence) {
+            return Some(Query::Abstract(q));
+        }
+        let (a, y) = (self.first_author.as_deref()?, self.year?);
+        let mut q = format!("{a} {y}");
+        if let Some(v) = &self.venue {
+            q.push(' ');
+            q.push_str(v);
+        }
+        Some(Query::AuthorYear(squash_ws(&q)))
+    }
+
+    /// What the target is searched on: `title`, `abstract` or `author_year`.
+    fn by(&self) -> &'static str {
+        match self.query() {
+            Some(Query::Abstract(_)) => "abstract",
+            Some(Query::AuthorYear(_)) => "author_year",
+            _ => "title",
+        }
     }
 }
 
@@ -122,11 +155,55 @@ pub fn distinctive_sentence(text: &str) -> Option<String> {
     best.map(|(_, w)| w.join(" "))
 }
 
+/// How far each field of a candidate agrees with the work searched for
+/// (the parts of the [`score`]); a field is absent when the work does not
+/// give it, so it was not compared.
+#[derive(Clone, Debug, Default, PartialEq, Serialize)]
+pub struct Agreement {
+    /// Title similarity (0–1); for a title-less work, the share of its
+    /// abstract sentence found in the candidate's abstract; 0 for an
+    /// author-year search (nothing to compare).
+    pub text: f64,
+    /// Year within one year.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub year: Option<bool>,
+    /// First author's family name equal after folding.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_author: Option<bool>,
+    /// One venue's key contains the other's.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub venue: Option<bool>,
+}
+
+impl Agreement {
+    /// The score (see the module doc): the weights of the fields compared,
+    /// renormalised; `with_text` false leaves the text out (author-year).
+    fn score(&self, with_text: bool) -> f64 {
+        let (mut total, mut weight) = if with_text { (0.6 * self.text, 0.6) } else { (0.0, 0.0) };
+        for (known, w) in [(self.year, 0.2), (self.first_author, 0.2), (self.venue, 0.1)] {
+            if let Some(ok) = known {
+                weight += w;
+                if ok {
+                    total += w;
+                }
+            }
+        }
+        if weight > 0.0 {
+            total / weight
+        } else {
+            0.0
+        }
+    }
+}
+
 /// One scored candidate.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Candidate {
     /// The service that returned it.
     pub service: Service,
+    /// Its id at that service (`openalex:W…`, `pmid:…`, else `doi:…`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     /// Its title.
     pub title: Option<String>,
     /// Its DOI.
@@ -141,6 +218,8 @@ pub struct Candidate {
     pub score: f64,
     /// Title (or, for a title-less record, abstract) similarity.
     pub title_similarity: f64,
+    /// Per-field agreement.
+    pub agreement: Agreement,
     /// Other services that returned the same work.
     #[serde(skip_serializing_if = "Vec::is_empty")]
     pub also: Vec<Service>,
@@ -151,7 +230,7 @@ pub struct Candidate {
 pub struct Searched {
     /// Index of the target.
     pub target: usize,
-    /// What was searched on: `title` or `abstract`.
+    /// What was searched on: `title`, `abstract` or `author_year`.
     pub by: &'static str,
     /// Request label of the first service asked.
     pub url: String,
@@ -166,6 +245,9 @@ pub struct Searched {
     pub reason: Option<String>,
     /// Every candidate, best first, one per work.
     pub candidates: Vec<Candidate>,
+    /// The stored inputs (answers) holding the accepted records.
+    #[serde(skip)]
+    pub inputs: Vec<i64>,
 }
 
 /// The Crossref search for `t` (`None` for a title-less target).
@@ -176,7 +258,7 @@ pub fn request(cfg: &FetchConfig, t: &Target) -> Option<Request> {
 fn request_at(cfg: &FetchConfig, service: Service, q: &Query) -> Option<(Request, Reader)> {
     let b = base(cfg, service);
     match (service, q) {
-        (Service::Crossref, Query::Title(q)) => Some((
+        (Service::Crossref, Query::Title(q) | Query::AuthorYear(q)) => Some((
             Request::get(
                 service,
                 format!("{b}/works?query.bibliographic={}&rows={ROWS}", encode(q, false)),
@@ -184,7 +266,7 @@ fn request_at(cfg: &FetchConfig, service: Service, q: &Query) -> Option<(Request
             ),
             Reader::CrossrefSearch,
         )),
-        (Service::Openalex, Query::Title(q)) => Some((
+        (Service::Openalex, Query::Title(q) | Query::AuthorYear(q)) => Some((
             Request::get(
                 service,
                 format!("{b}/works?search={}&per_page={ROWS}&select={}", encode(q, false), openalex::SELECT),
@@ -208,6 +290,7 @@ fn request_at(cfg: &FetchConfig, service: Service, q: &Query) -> Option<(Request
             let term = match q {
                 Query::Title(q) => q.clone(),
                 Query::Abstract(q) => format!("{q}[tiab]"),
+                Query::AuthorYear(q) => q.clone(),
             };
             Some((
                 Request::get(
@@ -284,41 +367,35 @@ fn abstract_similarity(sentence: &str, abstract_text: &str) -> f64 {
     words.iter().filter(|w| a.contains(w.as_str())).count() as f64 / words.len() as f64
 }
 
-/// Scores `r` against `t`: (score, text similarity).
-pub fn score(t: &Target, r: &Record) -> (f64, f64) {
-    let sim = match t.title.as_deref().filter(|t| !title_key(t).is_empty()) {
-        Some(tt) => match &r.title {
-            Some(rt) => strsim::normalized_levenshtein(&title_key(tt), &title_key(rt)),
-            None => return (0.0, 0.0),
-        },
+/// How `r` agrees with `t`, field by field; `None` when the text (title, or
+/// abstract for a title-less target) cannot be compared (scores 0).
+pub fn agreement(t: &Target, r: &Record) -> Option<Agreement> {
+    let text = match t.title.as_deref().filter(|t| !title_key(t).is_empty()) {
+        Some(tt) => strsim::normalized_levenshtein(&title_key(tt), &title_key(r.title.as_deref()?)),
         None => match (t.abstract_text.as_deref().and_then(distinctive_sentence), &r.abstract_text) {
             (Some(s), Some(a)) => abstract_similarity(&s, a),
-            _ => return (0.0, 0.0),
+            (Some(_), None) => return None,
+            // Author-year: nothing textual to compare.
+            (None, _) => 0.0,
         },
     };
-    let (mut total, mut weight) = (0.6 * sim, 0.6);
-    if let Some(y) = t.year {
-        weight += 0.2;
-        if r.year().is_some_and(|ry| (ry - y).abs() <= 1) {
-            total += 0.2;
+    let year = t.year.map(|y| r.year().is_some_and(|ry| (ry - y).abs() <= 1));
+    let first_author =
+        t.first_author.as_ref().map(|a| r.authors.first().is_some_and(|ra| fold(&ra.family) == fold(a)));
+    let venue = match (&t.venue, &r.venue) {
+        (Some(tv), Some(rv)) => {
+            let (tk, rk) = (title_key(tv), title_key(rv));
+            (!tk.is_empty() && !rk.is_empty()).then(|| tk.contains(&rk) || rk.contains(&tk))
         }
-    }
-    if let Some(a) = &t.first_author {
-        weight += 0.2;
-        if r.authors.first().is_some_and(|ra| fold(&ra.family) == fold(a)) {
-            total += 0.2;
-        }
-    }
-    if let (Some(tv), Some(rv)) = (&t.venue, &r.venue) {
-        let (tk, rk) = (title_key(tv), title_key(rv));
-        if !tk.is_empty() && !rk.is_empty() {
-            weight += 0.1;
-            if tk.contains(&rk) || rk.contains(&tk) {
-                total += 0.1;
-            }
-        }
-    }
-    (total / weight, sim)
+        _ => None,
+    };
+    Some(Agreement { text, year, first_author, venue })
+}
+
+/// Scores `r` against `t`: (score, text similarity).
+pub fn score(t: &Target, r: &Record) -> (f64, f64) {
+    let with_text = !matches!(t.query(), Some(Query::AuthorYear(_)));
+    agreement(t, r).map_or((0.0, 0.0), |a| (a.score(with_text), a.text))
 }
 
 fn id_of(r: &Record, doi: bool) -> Option<String> {
@@ -333,9 +410,11 @@ fn id_of(r: &Record, doi: bool) -> Option<String> {
 struct Hit {
     service: Service,
     input: i64,
+    label: String,
     record: Record,
     score: f64,
     sim: f64,
+    agreement: Agreement,
 }
 
 /// Searches every target at `services` (those of [`SERVICES`] asked);
@@ -364,16 +443,14 @@ pub fn search(
         .enumerate()
         .map(|(i, _)| Searched {
             target: i,
-            by: match &queries[i] {
-                Some(Query::Abstract(_)) => "abstract",
-                _ => "title",
-            },
+            by: targets[i].by(),
             url: String::new(),
             urls: BTreeMap::new(),
             state: KeyState::Empty,
             accepted: None,
             reason: None,
             candidates: Vec::new(),
+            inputs: Vec::new(),
         })
         .collect();
     // Bodies to read: (target, service, label, reader).
@@ -420,9 +497,13 @@ pub fn search(
         let Some(input) = r.input_id else { continue };
         let raw = session.store().raw_by_id(input)?;
         let (text, _) = crate::ingest::decode(&label, &raw);
+        let with_text = !matches!(queries[i], Some(Query::AuthorYear(_)));
         for record in read_answer(rd, &label, &text) {
-            let (score, sim) = score(&targets[i], &record);
-            hits[i].push(Hit { service: s, input, record, score, sim });
+            let (score, sim, agreement) = match agreement(&targets[i], &record) {
+                Some(a) => (a.score(with_text), a.text, a),
+                None => (0.0, 0.0, Agreement::default()),
+            };
+            hits[i].push(Hit { service: s, input, label: label.clone(), record, score, sim, agreement });
         }
     }
     for (i, mut hs) in hits.into_iter().enumerate() {
@@ -447,7 +528,10 @@ pub fn search(
         };
         let top = &hs[best[0]];
         let lead = groups.get(1).map_or(1.0, |g| top.score - hs[g[0]].score);
-        if top.score < ACCEPT {
+        if o.by == "author_year" {
+            o.reason =
+                Some("author and year alone cannot confirm a match: candidates listed, not merged".into());
+        } else if top.score < ACCEPT {
             o.reason = Some(format!("best score {:.3} below {ACCEPT}", top.score));
         } else if top.sim < MIN_TITLE {
             o.reason = Some(format!("best text similarity {:.3} below {MIN_TITLE}", top.sim));
@@ -455,17 +539,40 @@ pub fn search(
             o.reason = Some(format!("best leads the next candidate by only {lead:.3}"));
         } else {
             o.accepted = o.candidates.first().cloned();
-            if o.by == "title" {
-                for &m in best {
-                    let h = &hs[m];
-                    session.store().add_records(h.input, std::slice::from_ref(&h.record))?;
-                }
-            } else {
-                o.reason = Some("accepted by abstract: reported, not merged (no title to merge on)".into());
+            // A title-less record: resolution cannot join it to the answer
+            // by title, so a link record (its own abstract, the accepted
+            // identifiers, provenance the answer) joins it by abstract
+            // identity, and the identifiers join the answer's record to it.
+            let mut link = (o.by == "abstract").then(|| link_record(&targets[i], &hs, best)).flatten();
+            for &m in best {
+                let h = &hs[m];
+                let mut records = vec![h.record.clone()];
+                records.extend(link.take());
+                session.store().add_records(h.input, &records)?;
+                o.inputs.push(h.input);
             }
         }
     }
     Ok(out)
+}
+
+/// The record joining a title-less target to its accepted group: the
+/// target's abstract (exactly, so resolution's abstract rule joins it to
+/// the searched record) and the group's DOI and PMID, with the provenance of
+/// the group's best answer (the search address).
+fn link_record(t: &Target, hs: &[Hit], g: &[usize]) -> Option<Record> {
+    let top = &hs[*g.first()?];
+    let mut r = Record::new(
+        crate::model::Provenance::new(top.label.clone(), 0, Some("search: accepted by abstract".into())),
+        top.record.source_kind.clone(),
+    );
+    r.abstract_text = Some(t.abstract_text.clone()?);
+    for doi in [true, false] {
+        if let Some(v) = g.iter().find_map(|&m| id_of(&hs[m].record, doi)) {
+            r.ids.push(if doi { Identifier::Doi(v) } else { Identifier::Pmid(v) });
+        }
+    }
+    (!r.ids.is_empty()).then_some(r)
 }
 
 /// The stored body of `label`, as text.
@@ -527,17 +634,30 @@ fn group(hs: &[Hit]) -> Vec<Vec<usize>> {
     groups
 }
 
+/// A hit's id at the service that returned it.
+fn service_id(h: &Hit) -> Option<String> {
+    let of = |scheme: &str| h.record.ids.iter().find(|i| i.scheme() == scheme).map(|i| i.to_string());
+    match h.service {
+        Service::Openalex => of("openalex"),
+        Service::Pubmed => of("pmid"),
+        _ => None,
+    }
+    .or_else(|| of("doi"))
+}
+
 fn candidate(hs: &[Hit], g: &[usize]) -> Candidate {
     let top = &hs[g[0]];
     let round = |x: f64| (x * 1000.0).round() / 1000.0;
     Candidate {
         service: top.service,
+        id: service_id(top),
         title: top.record.title.clone(),
         doi: g.iter().find_map(|&m| id_of(&hs[m].record, true)),
         pmid: g.iter().find_map(|&m| id_of(&hs[m].record, false)),
         year: top.record.year(),
         score: round(top.score),
         title_similarity: round(top.sim),
+        agreement: Agreement { text: round(top.agreement.text), ..top.agreement.clone() },
         also: g[1..].iter().map(|&m| hs[m].service).collect(),
     }
 }

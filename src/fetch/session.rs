@@ -218,6 +218,9 @@ pub struct ListResult {
     pub records: Vec<Record>,
 }
 
+/// Requests within their budget, and those over it with the reason's detail.
+type Budgeted = (Vec<Request>, Vec<(Request, String)>);
+
 /// A progress callback: service, answers so far, answers expected this round.
 type Progress<'a> = Box<dyn FnMut(Service, usize, usize) + 'a>;
 
@@ -231,6 +234,8 @@ pub struct Session<'a> {
     pub report: Report,
     /// Progress callback, called after each answer.
     progress: Option<Progress<'a>>,
+    /// Daily budgets (US dollars per 24 h) per service.
+    budgets: BTreeMap<Service, f64>,
 }
 
 fn fresh(policy: &CachePolicy, now: i64, fetched_at: i64) -> bool {
@@ -244,7 +249,58 @@ fn records_with(records: &[Record], key: &str) -> Vec<Record> {
 impl<'a> Session<'a> {
     /// A session; `client` may be `None` only with `policy.offline`.
     pub fn new(client: Option<Client>, store: &'a mut Store, policy: CachePolicy) -> Session<'a> {
-        Session { client, store, policy, now: super::now_secs(), report: Report::default(), progress: None }
+        Session {
+            client,
+            store,
+            policy,
+            now: super::now_secs(),
+            report: Report::default(),
+            progress: None,
+            budgets: BTreeMap::new(),
+        }
+    }
+
+    /// Applies the daily budgets of `cfg` (`[fetch.*] daily_budget`).
+    pub fn set_budgets(&mut self, cfg: &crate::config::FetchConfig) {
+        self.budgets =
+            Service::ALL.into_iter().filter_map(|s| s.settings(cfg).daily_budget.map(|b| (s, b))).collect();
+    }
+
+    /// What `service` spent in the 24 hours before now, from the answers
+    /// stored (each request address once), US dollars.
+    pub fn spent_today(&self, service: Service) -> Result<f64, Error> {
+        let labels = self.store.responses_since(service.name(), self.now - 86_400)?;
+        Ok(labels.iter().map(|l| super::cost_usd(service, l)).sum())
+    }
+
+    /// Splits `requests` into those within their service's daily budget
+    /// (in order, each priced) and those over it, with the reason's detail.
+    fn within_budget(&self, requests: Vec<Request>) -> Result<Budgeted, Error> {
+        let mut left: BTreeMap<Service, f64> = BTreeMap::new();
+        let (mut ok, mut over) = (Vec::new(), Vec::new());
+        for req in requests {
+            let Some(&budget) = self.budgets.get(&req.service) else {
+                ok.push(req);
+                continue;
+            };
+            let remaining = match left.get(&req.service) {
+                Some(&r) => r,
+                None => budget - self.spent_today(req.service)?,
+            };
+            let cost = super::cost_usd(req.service, &req.label);
+            if cost <= remaining + 1e-12 {
+                left.insert(req.service, remaining - cost);
+                ok.push(req);
+            } else {
+                left.insert(req.service, remaining);
+                let detail = format!(
+                    "daily budget of ${budget} spent (${:.4} left, this request costs ${cost})",
+                    remaining.max(0.0)
+                );
+                over.push((req, detail));
+            }
+        }
+        Ok((ok, over))
     }
 
     /// Calls `f(service, done, total)` after each answer.
@@ -364,6 +420,15 @@ impl<'a> Session<'a> {
                 }
             }
         }
+        let (requests, over) = self.within_budget(requests)?;
+        for (req, detail) in over {
+            let keys = batch_keys.remove(&req.label).unwrap_or_default();
+            let state = fail(&mut self.report, service, &req.label, &keys, FailReason::Budget, detail);
+            for key in keys {
+                self.report.count(service, &state, false);
+                out.insert(key, KeyResult { state: state.clone(), records: Vec::new() });
+            }
+        }
         let total = requests.len();
         let mut done = 0usize;
         let before = self.sent_before();
@@ -447,7 +512,29 @@ impl<'a> Session<'a> {
                     Some(client) => {
                         let mut meta: HashMap<String, Vec<(usize, Reader, bool)>> = HashMap::new();
                         let mut requests = Vec::new();
+                        let mut seen = std::collections::HashSet::new();
+                        let labels: Vec<Request> = send
+                            .iter()
+                            .filter(|(_, r, _, _)| seen.insert(r.label.clone()))
+                            .map(|(_, r, _, _)| r.clone())
+                            .collect();
+                        let (_, over) = self.within_budget(labels)?;
+                        let over: HashMap<String, String> =
+                            over.into_iter().map(|(r, d)| (r.label, d)).collect();
                         for (i, req, reader, first) in send {
+                            if let Some(detail) = over.get(&req.label) {
+                                let state = fail(
+                                    &mut self.report,
+                                    req.service,
+                                    &req.label,
+                                    std::slice::from_ref(&req.label),
+                                    FailReason::Budget,
+                                    detail.clone(),
+                                );
+                                self.report.count(req.service, &state, false);
+                                merge_page(&mut results[i], &state, first);
+                                continue;
+                            }
                             let e = meta.entry(req.label.clone()).or_default();
                             if e.is_empty() {
                                 requests.push(req);

@@ -49,6 +49,7 @@ impl Default for FetchConfig {
             rate,
             concurrency,
             api_key: String::new(),
+            daily_budget: None,
         };
         FetchConfig {
             mailto: String::new(),
@@ -60,7 +61,8 @@ impl Default for FetchConfig {
             backoff_cap_ms: 60_000,
             max_retry_after_secs: 300,
             max_body_bytes: 256 << 20,
-            openalex: svc("https://api.openalex.org", 10.0, 4),
+            // $1 a day: the budget of a free OpenAlex key (API-NOTES.md).
+            openalex: ServiceConfig { daily_budget: Some(1.0), ..svc("https://api.openalex.org", 10.0, 4) },
             crossref: svc("https://api.crossref.org", 5.0, 1),
             pubmed: svc("https://eutils.ncbi.nlm.nih.gov/entrez/eutils", 3.0, 2),
             semantic_scholar: svc("https://api.semanticscholar.org/graph/v1", 1.0, 1),
@@ -84,10 +86,24 @@ pub struct ServiceConfig {
     /// stored, logged or printed (not even in the settings `summary.json` lists).
     #[serde(skip_serializing)]
     pub api_key: String,
+    /// Most US dollars spent in any 24 hours, counted from the answers
+    /// stored in the last 24 h and priced per request class (OpenAlex:
+    /// singleton look-ups free, list/filter $0.0001, search $0.001; the
+    /// other services publish no prices, so nothing is counted there). When
+    /// spent, the remaining requests fail with reason `budget` and the run
+    /// goes on. `None`: no budget.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub daily_budget: Option<f64>,
 }
 
 impl Default for ServiceConfig {
     fn default() -> Self {
-        ServiceConfig { base_url: String::new(), rate: 1.0, concurrency: 1, api_key: String::new() }
+        ServiceConfig {
+            base_url: String::new(),
+            rate: 1.0,
+            concurrency: 1,
+            api_key: String::new(),
+            daily_budget: None,
+        }
     }
 }

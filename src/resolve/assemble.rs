@@ -268,6 +268,7 @@ pub(crate) fn assemble(
         // Record-level affiliations, keyed like keywords and agent affiliations.
         let mut affiliations: BTreeMap<String, Sourced<String>> = BTreeMap::new();
         let mut venue_slot = None;
+        let mut venue_votes: Vec<(usize, String)> = Vec::new();
         for r in &recs {
             for af in &r.affiliations {
                 affiliations
@@ -306,6 +307,20 @@ pub(crate) fn assemble(
             if venue_slot.is_none() {
                 venue_slot = v;
             }
+            if let (Some(slot), Some(name)) = (v, r.venue.as_deref()) {
+                venue_votes.push((slot, norm::alnum_key(name)));
+            }
+        }
+        // The venue name most records give (ties: the first), so one wrong
+        // source is outvoted rather than followed; the conflict keeps both.
+        let mut votes: BTreeMap<&str, usize> = BTreeMap::new();
+        for (_, k) in venue_votes.iter().filter(|(_, k)| !k.is_empty()) {
+            *votes.entry(k.as_str()).or_default() += 1;
+        }
+        let top = votes.values().copied().max().unwrap_or(0);
+        if let Some(&(slot, _)) = venue_votes.iter().find(|(_, k)| !k.is_empty() && votes[k.as_str()] == top)
+        {
+            venue_slot = Some(slot);
         }
         // Conflicts between records, and inside records.
         let wi = works.len();

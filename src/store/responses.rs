@@ -6,7 +6,13 @@
 //! address without secrets, raw = body, format = the reader used), so the
 //! records read from them take part in resolution like any file's.
 //!
-//! The table is created when absent, so a store of schema version 2 gains it
+//! `searches` keeps the outcome of the last bibliographic search for a work
+//! (JSON: the candidates with their scores and per-field agreement, the one
+//! accepted or why none was), under each source of the work
+//! (`input:line [record]`), so `citemap show` and `summary.json` list the
+//! candidates that were not merged.
+//!
+//! The tables are created when absent, so a store of schema version 2 gains it
 //! in place; builds without it ignore it.
 
 use super::{Added, Error, Store};
@@ -25,7 +31,11 @@ pub(super) fn create(conn: &Connection) -> Result<(), Error> {
              outcome TEXT NOT NULL,
              fetched_at INTEGER NOT NULL,
              input_id INTEGER REFERENCES inputs(id),
-             PRIMARY KEY (service, key));",
+             PRIMARY KEY (service, key));
+         CREATE TABLE IF NOT EXISTS searches (
+             work_key TEXT PRIMARY KEY,
+             result TEXT NOT NULL,
+             searched_at INTEGER NOT NULL);",
     )?;
     Ok(())
 }
@@ -83,6 +93,55 @@ impl Store {
                 },
             )
             .optional()?)
+    }
+
+    /// Keeps `result` (the JSON of one search) under every key in
+    /// `work_keys` (the sources of the work searched for), replacing what
+    /// was kept there, in one transaction.
+    pub fn save_search(&mut self, work_keys: &[String], result: &str, at: i64) -> Result<(), Error> {
+        let tx = self.conn.transaction()?;
+        {
+            let mut st = tx.prepare_cached(
+                "INSERT OR REPLACE INTO searches (work_key, result, searched_at) VALUES (?1, ?2, ?3)",
+            )?;
+            for k in work_keys {
+                st.execute(params![k, result, at])?;
+            }
+        }
+        tx.commit()?;
+        Ok(())
+    }
+
+    /// The latest search kept under any of `work_keys` (JSON), if any.
+    pub fn search_for(&self, work_keys: &[String]) -> Result<Option<String>, Error> {
+        let mut st =
+            self.conn.prepare_cached("SELECT result, searched_at FROM searches WHERE work_key = ?1")?;
+        let mut best: Option<(i64, String)> = None;
+        for k in work_keys {
+            let row: Option<(String, i64)> =
+                st.query_row(params![k], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+            if let Some((json, at)) = row {
+                if best.as_ref().is_none_or(|(b, _)| at > *b) {
+                    best = Some((at, json));
+                }
+            }
+        }
+        Ok(best.map(|(_, j)| j))
+    }
+
+    /// Request labels of `service` answered (and stored) at or after
+    /// `since` (seconds since 1970), each once: what a daily budget counts.
+    pub fn responses_since(&self, service: &str, since: i64) -> Result<Vec<String>, Error> {
+        let mut st = self.conn.prepare_cached(
+            "SELECT DISTINCT url FROM responses WHERE service = ?1 AND fetched_at >= ?2 ORDER BY url",
+        )?;
+        let rows = st.query_map(params![service, since], |r| r.get::<_, String>(0))?;
+        Ok(rows.collect::<Result<Vec<_>, _>>()?)
+    }
+
+    /// Number of kept searches (one per work source).
+    pub fn search_count(&self) -> Result<u64, Error> {
+        Ok(self.conn.query_row("SELECT COUNT(*) FROM searches", [], |r| r.get::<_, i64>(0))? as u64)
     }
 
     /// Number of cached answers.
@@ -165,5 +224,32 @@ impl Store {
         }
         batch.commit()?;
         Ok(input_id)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_latest_search_of_any_source_is_returned_and_labels_counted_once() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let mut st = Store::open(&dir.path().join("s.db")).expect("store");
+        assert_eq!(st.search_for(&["a.ris:1".into()]).expect("read"), None);
+        st.save_search(&["a.ris:1".into(), "b.ris:3".into()], "{\"n\":1}", 10).expect("save");
+        st.save_search(&["b.ris:3".into()], "{\"n\":2}", 20).expect("save");
+        // A work with both sources: the later search.
+        let both = ["a.ris:1".to_string(), "b.ris:3".to_string()];
+        assert_eq!(st.search_for(&both).expect("read").as_deref(), Some("{\"n\":2}"));
+        assert_eq!(st.search_for(&both[..1]).expect("read").as_deref(), Some("{\"n\":1}"));
+        assert_eq!(st.search_count().expect("count"), 2);
+        // One batch answer kept under two keys is one request.
+        let keys = [("doi:1".to_string(), "missing"), ("doi:2".to_string(), "missing")];
+        st.save_response("openalex", "http://x/works?filter=doi:1|2", 404, 100, None, &keys).expect("save");
+        st.save_response("openalex", "http://x/works?search=y", 200, 50, None, &[("q".into(), "missing")])
+            .expect("save");
+        assert_eq!(st.responses_since("openalex", 60).expect("since"), vec!["http://x/works?filter=doi:1|2"]);
+        assert_eq!(st.responses_since("openalex", 0).expect("since").len(), 2);
+        assert!(st.responses_since("crossref", 0).expect("since").is_empty());
     }
 }
