@@ -4,7 +4,6 @@
 
 use citemap::ingest::{self, callouts, fulltext, listing, page, Format, Options};
 use citemap::model::{Citation, Date, DocType, Identifier, Parsed, Record, Severity};
-use proptest::prelude::*;
 
 const SEEDS: [&str; 5] = [
     "000_703e079d1e7fe50e.txt",
@@ -527,76 +526,4 @@ fn full_text_front_matter_inline_abstract_and_reference_list() {
     assert_eq!(cited(&r.citations, "WHO", Some(2019)).map(|c| c.count), Some(1), "{summary:?}");
     assert_eq!(r.citations.len(), 3, "{summary:?}");
     assert!(p.diagnostics.iter().any(|d| d.message.contains("reference list")));
-}
-
-fn truncations(s: &str, samples: usize) -> Vec<String> {
-    let n = s.chars().count();
-    let step = (n / samples).max(1);
-    (0..=n).step_by(step).map(|k| s.chars().take(k).collect()).collect()
-}
-
-fn every_reader(text: &str) {
-    let _ = page::looks_like_aggregator(text);
-    let _ = page::looks_like_abstract_page(text);
-    let _ = listing::looks_like_listing(text);
-    let _ = fulltext::looks_like_full_text(text);
-    let _ = page::parse_aggregator("p", text);
-    let _ = page::parse("p", text);
-    let _ = listing::parse("p", text);
-    let _ = fulltext::parse("p", text);
-    let _ = callouts::extract("p", text, 7);
-    let _ = ingest::parse_bytes("p", text.as_bytes(), &Options::default());
-}
-
-#[test]
-fn truncated_seeds_never_panic() {
-    for name in SEEDS {
-        let text = seed(name);
-        for t in truncations(&text, 150) {
-            every_reader(&t);
-        }
-    }
-}
-
-proptest! {
-    #![proptest_config(ProptestConfig { cases: 200, ..ProptestConfig::default() })]
-
-    #[test]
-    fn arbitrary_strings_never_panic(s in "\\PC{0,400}") {
-        every_reader(&s);
-    }
-
-    #[test]
-    fn arbitrary_bracket_soup_never_panics(s in "[(){}\\[\\];,.&a-zA-Z0-9 \n:\"’\u{3000}İ扩é-]{0,300}") {
-        every_reader(&s);
-    }
-
-    #[test]
-    fn callout_like_soup_never_panics(
-        parts in proptest::collection::vec(
-            prop_oneof![
-                Just("("), Just(")"), Just(" et al. "), Just("2015"), Just("2015a"), Just("n.d."), Just(" & "),
-                Just("; "), Just(", "), Just("Smith"), Just("İstanbul"), Just("\u{3000}"), Just("\n"), Just("-\n"),
-                Just("Department of Health"), Just("[WHO]"), Just("p. 3"), Just("扩大"), Just("’s"), Just(" and "),
-            ],
-            0..60,
-        )
-    ) {
-        every_reader(&parts.concat());
-    }
-
-    #[test]
-    fn arbitrary_bytes_never_panic(b in proptest::collection::vec(any::<u8>(), 0..400)) {
-        let _ = ingest::parse_bytes("b", &b, &Options::default());
-    }
-
-    #[test]
-    fn seed_prefix_and_suffix_never_panic(which in 0usize..5, cut in 0usize..40_000, tail in "\\PC{0,40}") {
-        let text = seed(SEEDS[which]);
-        let k = cut % (text.chars().count() + 1);
-        let head: String = text.chars().take(k).collect();
-        every_reader(&format!("{head}{tail}"));
-        let rest: String = text.chars().skip(k).collect();
-        every_reader(&rest);
-    }
 }
