@@ -100,6 +100,17 @@ fn citemap(dir: &Path) -> Command {
 
 /// Waits for `child` at most `secs` seconds: a hang fails the test instead
 /// of stalling the suite.
+/// Starts `citemap --json --store s.db ingest FILE` in `dir` with its output
+/// captured (`what` names the run in the panic when it cannot start).
+fn spawn_ingest(dir: &Path, file: &str, what: &str) -> Child {
+    citemap(dir)
+        .args(["--json", "--store", "s.db", "ingest", file])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect(what)
+}
+
 fn finish(mut child: Child, secs: u64) -> Output {
     let deadline = Instant::now() + Duration::from_secs(secs);
     loop {
@@ -241,12 +252,7 @@ fn named_pipe_given_explicitly_is_opened_once_and_read() {
     let t = tempfile::tempdir().expect("tempdir");
     let p = t.path().join("in.ris");
     mkfifo(&p);
-    let child = citemap(t.path())
-        .args(["--json", "--store", "s.db", "ingest", "in.ris"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starts");
+    let child = spawn_ingest(t.path(), "in.ris", "starts");
     let data = ris(7, "pipe");
     let pp = p.clone();
     // A FIFO opened twice would block the second open for ever: one writer only.
@@ -565,19 +571,9 @@ fn two_concurrent_ingests_on_one_store_both_succeed_and_leave_no_wal() {
     let fifo = t.path().join("a.ris");
     mkfifo(&fifo);
     // The first ingest holds the write lock while it waits for its input.
-    let first = citemap(t.path())
-        .args(["--json", "--store", "s.db", "ingest", "a.ris"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("first starts");
+    let first = spawn_ingest(t.path(), "a.ris", "first starts");
     std::thread::sleep(Duration::from_millis(800));
-    let second = citemap(t.path())
-        .args(["--json", "--store", "s.db", "ingest", "b.ris"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("second starts");
+    let second = spawn_ingest(t.path(), "b.ris", "second starts");
     std::thread::sleep(Duration::from_millis(800));
     std::fs::write(&fifo, ris(5, "first")).expect("feed the first");
     let a = finish(first, 120);
