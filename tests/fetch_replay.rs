@@ -351,8 +351,8 @@ fn depth_two_chases_the_best_candidates_bounded_by_max() {
     let r = json(&out);
     assert_eq!(r["candidates"], 5, "{out}");
     // Level 1: the seed's references; level 2: those of the 5 best candidates.
-    let asked: Vec<String> = asked(&srv, "/oc/references/");
-    assert_eq!(asked.len(), 6, "{asked:?}");
+    let references: Vec<String> = asked(&srv, "/oc/references/");
+    assert_eq!(references.len(), 6, "{references:?}");
     assert!(srv.seen().iter().all(|s| !s.target.starts_with("/oc/citations/")), "backward only");
 }
 

@@ -258,14 +258,13 @@ pub(crate) fn assemble(
         subjects: subject_table,
         about,
     } = drafts;
-    let people = people(agents);
+    let mut people = people(agents);
     let authorships = authorships(records, groups, cited, agents);
     let cites = cites(records, groups, cited, &mut diagnostics);
     label_works(&mut works, &authorships, &people.items);
     let (mut venues, work_venues) = venues(&venue_table, &venue_slots);
     let (mut subjects, subject_index) = subjects(subject_table);
 
-    let mut people = people;
     let work_perm = assign_ids(&mut works, &keys, 'W', |w, id| w.id = id, |w| w.sources.first().cloned());
     let agent_perm =
         assign_ids(&mut people.items, &people.keys, 'A', |a, id| a.id = id, |a| a.sources.first().cloned());
@@ -1003,7 +1002,7 @@ fn paper_key(
     format!("record:{}|{}|{}", first.input, first.line, first.record.as_deref().unwrap_or(""))
 }
 
-/// Gives every item the stable id of its key (a suffix tells apart equal keys,
+/// Phase 9: gives every item the stable id of its key (a suffix tells apart equal keys,
 /// in source order), sorts items by id and returns old index -> new index.
 fn assign_ids<T>(
     items: &mut Vec<T>,
