@@ -1,10 +1,13 @@
 //! Headless Chromium test of the HTML export: the page runs without console
 //! errors, a URL fragment search finds a known node, a screenshot shows the
 //! graph, and a hostile title stays text. Skips with a message when no
-//! Chromium is installed (CI installs the Debian `chromium` package).
+//! Chromium is installed, fails when CI is set (`.ci/run` installs the Debian
+//! `chromium` package).
 
 #[path = "support/render_graphs.rs"]
 mod graphs;
+#[path = "support/tools.rs"]
+mod tools;
 
 use citemap::export::html;
 use citemap::layout::{layout, LayoutOptions};
@@ -12,17 +15,6 @@ use resvg::tiny_skia;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
-
-fn chromium() -> Option<&'static str> {
-    ["chromium", "chromium-browser", "google-chrome", "google-chrome-stable"].into_iter().find(|b| {
-        Command::new(b)
-            .arg("--version")
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .status()
-            .is_ok_and(|s| s.success())
-    })
-}
 
 /// Runs headless Chromium on `url` with `extra` flags; returns (stdout, stderr).
 fn run(browser: &str, profile: &Path, url: &str, extra: &[&str]) -> (String, String) {
@@ -83,8 +75,7 @@ fn page(dir: &Path) -> PathBuf {
 
 #[test]
 fn html_page_works_in_headless_chromium() {
-    let Some(browser) = chromium() else {
-        eprintln!("skipping: chromium is not installed (apt-get install chromium)");
+    let Some(browser) = tools::chromium() else {
         return;
     };
     let dir = tempfile::tempdir().unwrap();

@@ -706,3 +706,41 @@ fn a_thesaurus_merges_terms_and_venues_before_naming_and_is_listed() {
     assert!(summary.get("thesaurus").is_none());
     assert!(summary["clusters"].to_string().contains("covid"));
 }
+
+/// The whole text of each export of one small graph, pinned as insta
+/// snapshots in `tests/snapshots/` (review a change with `cargo insta review`
+/// or by reading the `.snap.new` file beside the old one; CI never writes
+/// them). The read-back tests above check structure; these catch any change
+/// of a byte: order, escaping of the hostile title, float formatting.
+#[test]
+fn small_graph_exports_are_pinned() {
+    let g = graphs::sample(6, 2, 1, 3);
+    let positions: Vec<(f32, f32)> = (0..g.node_count()).map(|i| (i as f32, -(i as f32) / 2.0)).collect();
+    let pos = Some(positions);
+    insta::assert_snapshot!(
+        "pajek_net",
+        out(|w| pajek::write(&g, w, &pajek::Options { positions: pos.clone(), ..Default::default() }))
+    );
+    insta::assert_snapshot!("pajek_clu", out(|w| pajek::write_clusters(&g, w)));
+    insta::assert_snapshot!(
+        "json_node_link",
+        out(|w| json::write(&g, w, &json::Options { pretty: true, positions: pos.clone() }))
+    );
+    insta::assert_snapshot!(
+        "csv_nodes",
+        out(|w| csv_export::write(
+            &g,
+            w,
+            &csv_export::Options { table: csv_export::Table::Nodes, positions: pos.clone() }
+        ))
+    );
+    insta::assert_snapshot!(
+        "vosviewer_map",
+        out(|w| vosviewer::write_map(
+            &g,
+            w,
+            &vosviewer::Options { positions: pos.clone(), terminology: None }
+        ))
+    );
+    insta::assert_snapshot!("vosviewer_network", out(|w| vosviewer::write_network(&g, w)));
+}

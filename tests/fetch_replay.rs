@@ -5,11 +5,11 @@
 //! OpenAlex batch answers are list envelopes around the recorded work bodies.
 
 mod fetch_server;
+#[path = "support/online.rs"]
+mod online;
 
-use fetch_server::{check_store, fixture, Reply, Seen, Server};
-use std::path::Path;
-use std::process::Command;
-use std::time::Duration;
+use fetch_server::{check_store, fixture, Reply, Seen};
+use online::{asked, citemap, json, project, write_config};
 
 fn text(path: &str) -> String {
     String::from_utf8(fixture(path)).unwrap()
@@ -172,59 +172,10 @@ fn handler(s: &Seen) -> Reply {
     Reply::typed(500, "text/plain", format!("no route for {t}"))
 }
 
-fn write_config(dir: &Path, base: &str) -> std::path::PathBuf {
-    let mut cfg =
-        String::from("[fetch]\nbackoff_ms = 10\nbackoff_cap_ms = 50\nmax_retries = 1\ntimeout_secs = 10.0\n");
-    for (name, prefix) in [
-        ("openalex", "openalex"),
-        ("crossref", "crossref"),
-        ("pubmed", "pubmed"),
-        ("semantic_scholar", "s2"),
-        ("opencitations", "oc"),
-    ] {
-        cfg.push_str(&format!(
-            "[fetch.{name}]\nbase_url = \"{base}/{prefix}\"\nrate = 100.0\nconcurrency = 3\n"
-        ));
-    }
-    let p = dir.join("config.toml");
-    std::fs::write(&p, cfg).unwrap();
-    p
-}
-
-fn citemap(dir: &Path, args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_citemap"))
-        .current_dir(dir)
-        .args(["--config", "config.toml", "--store", "s.db"])
-        .args(args)
-        .env_remove("OPENALEX_API_KEY")
-        .env_remove("NCBI_API_KEY")
-        .env_remove("S2_API_KEY")
-        .env_remove("CITEMAP_MAILTO")
-        .output()
-        .unwrap();
-    (
-        out.status.code().unwrap_or(-1),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
-}
-
-fn json(s: &str) -> serde_json::Value {
-    serde_json::from_str(s).unwrap_or_else(|e| panic!("{e}: {s}"))
-}
-
 #[test]
 fn enrich_fills_gaps_from_three_services_then_asks_nothing() {
-    let srv = Server::start(Duration::ZERO, handler);
-    let dir = tempfile::tempdir().unwrap();
-    write_config(dir.path(), &srv.base);
-    std::fs::write(
-        dir.path().join("gaps.ris"),
-        "TY  - JOUR\nDO  - 10.7717/peerj.4375\nER  - \n\nTY  - JOUR\nDO  - 10.1371/journal.pone.0033693\nER  - \n\nTY  - JOUR\nAN  - 29963580\nER  - \n\nTY  - JOUR\nDO  - 10.5555/unknown.1\nER  - \n",
-    )
-    .unwrap();
-    let (code, _, err) = citemap(dir.path(), &["ingest", "gaps.ris"]);
-    assert_eq!(code, 0, "{err}");
+    let (srv, dir) = project(handler);
+    online::ingest(dir.path(), "gaps.ris", "TY  - JOUR\nDO  - 10.7717/peerj.4375\nER  - \n\nTY  - JOUR\nDO  - 10.1371/journal.pone.0033693\nER  - \n\nTY  - JOUR\nAN  - 29963580\nER  - \n\nTY  - JOUR\nDO  - 10.5555/unknown.1\nER  - \n");
 
     let (code, out, err) = citemap(dir.path(), &["--json", "enrich"]);
     assert_eq!(code, 0, "{err}");
@@ -279,9 +230,7 @@ fn enrich_fills_gaps_from_three_services_then_asks_nothing() {
 
 #[test]
 fn chase_merges_four_services_ranks_and_replays_offline() {
-    let srv = Server::start(Duration::ZERO, handler);
-    let dir = tempfile::tempdir().unwrap();
-    write_config(dir.path(), &srv.base);
+    let (srv, dir) = project(handler);
     std::fs::write(
         dir.path().join("seeds.txt"),
         "# included studies\nW3046863325\nhttps://openalex.org/W3045921891\n10.1108/jd-12-2013-0166\npmid:9298984\nhttps://doi.org/10.2139/ssrn.2250500\n",
@@ -361,9 +310,7 @@ fn offline_without_answers_names_what_is_missing() {
 
 #[test]
 fn map_online_draws_the_looked_up_titles() {
-    let srv = Server::start(Duration::ZERO, handler);
-    let dir = tempfile::tempdir().unwrap();
-    write_config(dir.path(), &srv.base);
+    let (srv, dir) = project(handler);
     std::fs::write(dir.path().join("gaps.ris"), "TY  - JOUR\nDO  - 10.7717/peerj.4375\nER  - \n").unwrap();
     let (code, _, err) =
         citemap(dir.path(), &["map", "gaps.ris", "--out", "m", "--format", "dot", "--online"]);
@@ -382,15 +329,8 @@ fn map_online_draws_the_looked_up_titles() {
 
 #[test]
 fn semantic_scholar_batch_posts_the_ids_and_keeps_nulls_missing() {
-    let srv = Server::start(Duration::ZERO, handler);
-    let dir = tempfile::tempdir().unwrap();
-    write_config(dir.path(), &srv.base);
-    std::fs::write(
-        dir.path().join("s2.ris"),
-        "TY  - JOUR\nDO  - 10.2139/ssrn.288970\nER  - \n\nTY  - JOUR\nDO  - 10.1257/rct.1355\nER  - \n\nTY  - JOUR\nDO  - 10.5555/none.2\nER  - \n",
-    )
-    .unwrap();
-    assert_eq!(citemap(dir.path(), &["ingest", "s2.ris"]).0, 0);
+    let (srv, dir) = project(handler);
+    online::ingest(dir.path(), "s2.ris", "TY  - JOUR\nDO  - 10.2139/ssrn.288970\nER  - \n\nTY  - JOUR\nDO  - 10.1257/rct.1355\nER  - \n\nTY  - JOUR\nDO  - 10.5555/none.2\nER  - \n");
     let (code, out, err) = citemap(dir.path(), &["--json", "enrich", "--services", "semantic_scholar"]);
     assert_eq!(code, 0, "{err}");
     let s2 = &json(&out)["report"]["services"]["semantic_scholar"];
@@ -406,9 +346,7 @@ fn semantic_scholar_batch_posts_the_ids_and_keeps_nulls_missing() {
 
 #[test]
 fn depth_two_chases_the_best_candidates_bounded_by_max() {
-    let srv = Server::start(Duration::ZERO, handler);
-    let dir = tempfile::tempdir().unwrap();
-    write_config(dir.path(), &srv.base);
+    let (srv, dir) = project(handler);
     std::fs::write(dir.path().join("seeds.txt"), "10.1108/jd-12-2013-0166\n").unwrap();
     let (code, out, err) = citemap(
         dir.path(),
@@ -430,27 +368,15 @@ fn depth_two_chases_the_best_candidates_bounded_by_max() {
     let r = json(&out);
     assert_eq!(r["candidates"], 5, "{out}");
     // Level 1: the seed's references; level 2: those of the 5 best candidates.
-    let asked: Vec<String> = srv
-        .seen()
-        .iter()
-        .filter(|s| s.target.starts_with("/oc/references/"))
-        .map(|s| s.target.clone())
-        .collect();
-    assert_eq!(asked.len(), 6, "{asked:?}");
+    let references: Vec<String> = asked(&srv, "/oc/references/");
+    assert_eq!(references.len(), 6, "{references:?}");
     assert!(srv.seen().iter().all(|s| !s.target.starts_with("/oc/citations/")), "backward only");
 }
 
 #[test]
 fn search_accepts_only_above_the_threshold_and_lists_the_rest() {
-    let srv = Server::start(Duration::ZERO, handler);
-    let dir = tempfile::tempdir().unwrap();
-    write_config(dir.path(), &srv.base);
-    std::fs::write(
-        dir.path().join("noid.ris"),
-        "TY  - JOUR\nTI  - Chemical ecology\nAU  - Kessler, Andre\nPY  - 2012\nER  - \n\nTY  - JOUR\nTI  - Ecology of urban foxes\nAU  - Smith, J\nPY  - 2019\nER  - \n",
-    )
-    .unwrap();
-    assert_eq!(citemap(dir.path(), &["ingest", "noid.ris"]).0, 0);
+    let (_srv, dir) = project(handler);
+    online::ingest(dir.path(), "noid.ris", "TY  - JOUR\nTI  - Chemical ecology\nAU  - Kessler, Andre\nPY  - 2012\nER  - \n\nTY  - JOUR\nTI  - Ecology of urban foxes\nAU  - Smith, J\nPY  - 2019\nER  - \n");
     let (code, out, err) = citemap(dir.path(), &["--json", "enrich", "--search", "--services", "crossref"]);
     assert_eq!(code, 0, "{err}");
     let r = json(&out);
@@ -493,18 +419,11 @@ fn search_accepts_only_above_the_threshold_and_lists_the_rest() {
 
 #[test]
 fn search_at_openalex_and_pubmed_and_on_abstract_sentences() {
-    let srv = Server::start(Duration::ZERO, handler);
-    let dir = tempfile::tempdir().unwrap();
-    write_config(dir.path(), &srv.base);
-    std::fs::write(
-        dir.path().join("noid.ris"),
-        "TY  - JOUR\nTI  - Biodiversity hotspots for conservation priorities\nAU  - Myers, Norman\nPY  - 2000\nJO  - Nature\nER  - \n\n\
+    let (srv, dir) = project(handler);
+    online::ingest(dir.path(), "noid.ris", "TY  - JOUR\nTI  - Biodiversity hotspots for conservation priorities\nAU  - Myers, Norman\nPY  - 2000\nJO  - Nature\nER  - \n\n\
 TY  - JOUR\nTI  - Development of a pulmonary imaging biomarker pipeline for phenotyping of chronic lung disease\nAU  - Guo, Fumin\nPY  - 2018\nER  - \n\n\
 TY  - JOUR\nTI  - Ecology of urban foxes\nAU  - Smith, J\nPY  - 2019\nER  - \n\n\
-TY  - JOUR\nAB  - Conservationists are far from able to assist all species under threat. Exceptional concentrations of endemic species undergoing exceptional habitat destruction identify biodiversity hotspots.\nER  - \n",
-    )
-    .unwrap();
-    assert_eq!(citemap(dir.path(), &["ingest", "noid.ris"]).0, 0);
+TY  - JOUR\nAB  - Conservationists are far from able to assist all species under threat. Exceptional concentrations of endemic species undergoing exceptional habitat destruction identify biodiversity hotspots.\nER  - \n");
     let args = ["--json", "enrich", "--search", "--services", "openalex,pubmed"];
     let (code, out, err) = citemap(dir.path(), &args);
     assert_eq!(code, 0, "{err}");
@@ -521,12 +440,7 @@ TY  - JOUR\nAB  - Conservationists are far from able to assist all species under
     let guo = &find("Guo")["search"];
     assert_eq!(guo["accepted"]["service"], "pubmed", "{out}");
     assert_eq!(guo["accepted"]["pmid"], "29963580");
-    let efetch: Vec<String> = srv
-        .seen()
-        .iter()
-        .filter(|x| x.target.starts_with("/pubmed/efetch.fcgi"))
-        .map(|x| x.target.clone())
-        .collect();
+    let efetch: Vec<String> = asked(&srv, "/pubmed/efetch.fcgi");
     assert_eq!(efetch.len(), 1, "{efetch:?}");
     assert!(efetch[0].contains("id=41282813,41148224,41011574,40959146,40937394&"), "{efetch:?}");
     // A wrong candidate is listed with the reason, never merged.
@@ -638,9 +552,7 @@ fn graphml_nodes(xml: &str) -> Vec<std::collections::HashMap<String, String>> {
 
 #[test]
 fn chased_works_carry_found_by_into_graphml() {
-    let srv = Server::start(Duration::ZERO, handler);
-    let dir = tempfile::tempdir().unwrap();
-    write_config(dir.path(), &srv.base);
+    let (_srv, dir) = project(handler);
     std::fs::write(dir.path().join("seeds.txt"), "10.1108/jd-12-2013-0166\nW3046863325\n").unwrap();
     let (code, out, err) = citemap(dir.path(), &["--json", "chase", "--seeds", "seeds.txt", "--out", "c"]);
     assert_eq!(code, 0, "{err}\n{out}");
@@ -669,9 +581,7 @@ fn chased_works_carry_found_by_into_graphml() {
 
 #[test]
 fn author_year_stubs_resolve_through_the_citing_papers_reference_list() {
-    let srv = Server::start(Duration::ZERO, handler);
-    let dir = tempfile::tempdir().unwrap();
-    write_config(dir.path(), &srv.base);
+    let (srv, dir) = project(handler);
     // Full texts with callouts: one with the DOI of the recorded Crossref
     // work (whose reference list has Arnsten 2006 and Capp 2005 with DOIs),
     // one without a DOI.

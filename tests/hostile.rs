@@ -5,6 +5,9 @@
 //! `--out` on links and devices, two ingests at once, exports that their
 //! consumers can read, and interrupted commands (fault injection).
 
+#[path = "support/tools.rs"]
+mod tools;
+
 use citemap::ingest::{self, Limits, Options};
 use citemap::model::{Diagnostic, Record, Severity};
 use std::alloc::{GlobalAlloc, Layout, System};
@@ -97,6 +100,17 @@ fn citemap(dir: &Path) -> Command {
 
 /// Waits for `child` at most `secs` seconds: a hang fails the test instead
 /// of stalling the suite.
+/// Starts `citemap --json --store s.db ingest FILE` in `dir` with its output
+/// captured (`what` names the run in the panic when it cannot start).
+fn spawn_ingest(dir: &Path, file: &str, what: &str) -> Child {
+    citemap(dir)
+        .args(["--json", "--store", "s.db", "ingest", file])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect(what)
+}
+
 fn finish(mut child: Child, secs: u64) -> Output {
     let deadline = Instant::now() + Duration::from_secs(secs);
     loop {
@@ -153,6 +167,11 @@ fn read_each(
     let (f, d) =
         ingest::read_each(name, &mut &bytes[..], opts, u64::MAX, &mut |r| records.push(r)).expect("reads");
     (f, records, d)
+}
+
+/// True when a diagnostic of any severity mentions `needle`.
+fn mentions(diags: &[Diagnostic], needle: &str) -> bool {
+    diags.iter().any(|d| d.message.contains(needle))
 }
 
 fn has(diags: &[Diagnostic], severity: Severity, needle: &str) -> bool {
@@ -233,12 +252,7 @@ fn named_pipe_given_explicitly_is_opened_once_and_read() {
     let t = tempfile::tempdir().expect("tempdir");
     let p = t.path().join("in.ris");
     mkfifo(&p);
-    let child = citemap(t.path())
-        .args(["--json", "--store", "s.db", "ingest", "in.ris"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("starts");
+    let child = spawn_ingest(t.path(), "in.ris", "starts");
     let data = ris(7, "pipe");
     let pp = p.clone();
     // A FIFO opened twice would block the second open for ever: one writer only.
@@ -397,11 +411,7 @@ fn xml_nested_deeper_than_200_levels_is_reported() {
         "</i>".repeat(300)
     );
     let (_, p) = ingest::read("deep.xml", deep.as_bytes(), &Options::default());
-    assert!(
-        p.diagnostics.iter().any(|d| d.message.contains("nested deeper than 200 levels")),
-        "{:?}",
-        p.diagnostics
-    );
+    assert!(mentions(&p.diagnostics, "nested deeper than 200 levels"), "{:?}", p.diagnostics);
     assert_eq!(p.records.len(), 1);
     // A CSL-JSON item nested deeper than the JSON readers' bound (128) says so.
     let json = format!(
@@ -410,11 +420,7 @@ fn xml_nested_deeper_than_200_levels_is_reported() {
         "]".repeat(1000)
     );
     let (_, p) = ingest::read("deep.json", json.as_bytes(), &Options::default());
-    assert!(
-        p.diagnostics.iter().any(|d| d.message.contains("nested 1002 levels deep")),
-        "{:?}",
-        p.diagnostics
-    );
+    assert!(mentions(&p.diagnostics, "nested 1002 levels deep"), "{:?}", p.diagnostics);
 }
 
 // ------------------------------------------------------- 3. truncation visible
@@ -565,19 +571,9 @@ fn two_concurrent_ingests_on_one_store_both_succeed_and_leave_no_wal() {
     let fifo = t.path().join("a.ris");
     mkfifo(&fifo);
     // The first ingest holds the write lock while it waits for its input.
-    let first = citemap(t.path())
-        .args(["--json", "--store", "s.db", "ingest", "a.ris"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("first starts");
+    let first = spawn_ingest(t.path(), "a.ris", "first starts");
     std::thread::sleep(Duration::from_millis(800));
-    let second = citemap(t.path())
-        .args(["--json", "--store", "s.db", "ingest", "b.ris"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("second starts");
+    let second = spawn_ingest(t.path(), "b.ris", "second starts");
     std::thread::sleep(Duration::from_millis(800));
     std::fs::write(&fifo, ris(5, "first")).expect("feed the first");
     let a = finish(first, 120);
@@ -673,14 +669,14 @@ fn dot_strings_stay_below_graphviz_limit_with_the_full_text_in_graphml_and_pajek
     assert!(longest < 16_384, "{longest}");
     let graphml = std::fs::read_to_string(t.path().join("g.graphml")).expect("graphml");
     assert!(graphml.contains(&"L".repeat(20_000)), "GraphML keeps the full title");
-    if Command::new("dot").arg("-V").output().is_ok_and(|o| o.status.success()) {
+    if tools::graphviz() {
         let o = Command::new("dot").arg("-Tsvg").arg(t.path().join("g.dot")).output().expect("dot");
         assert!(o.status.success(), "graphviz rejects: {}", String::from_utf8_lossy(&o.stderr));
     }
     let net = std::fs::read_to_string(t.path().join("g.net")).expect("net");
     assert!(!net.contains("\\\""), "no label ends in a backslash: {net}");
     let script = "import networkx as nx, sys; g = nx.read_pajek(sys.argv[1]); print(g.number_of_nodes())";
-    if Command::new("python3").args(["-c", "import networkx"]).output().is_ok_and(|o| o.status.success()) {
+    if tools::networkx() {
         let o =
             Command::new("python3").args(["-c", script]).arg(t.path().join("g.net")).output().expect("py");
         assert!(o.status.success(), "networkx: {}", String::from_utf8_lossy(&o.stderr));

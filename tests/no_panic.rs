@@ -28,6 +28,12 @@ fn run_all_readers(text: &str) {
     let _ = ingest::refs::parse_wos_cr(text, at.clone());
     let _ = ingest::refs::parse_free_text(text, at);
     let _ = ingest::matrix::parse("p", text);
+    // The seed readers' own entry points (sniffers, the aggregator JSON).
+    let _ = ingest::page::looks_like_aggregator(text);
+    let _ = ingest::page::looks_like_abstract_page(text);
+    let _ = ingest::listing::looks_like_listing(text);
+    let _ = ingest::fulltext::looks_like_full_text(text);
+    let _ = ingest::page::parse_aggregator("p", text);
 }
 
 /// Decode + detect + parse on raw bytes, plain and gzipped, plus the matrix reader.
@@ -121,6 +127,45 @@ proptest! {
         gz.extend_from_slice(&b);
         let (_, p) = ingest::read("p.gz", &gz, &Options::default());
         check(&p);
+    }
+
+    #[test]
+    fn every_reader_on_format_shaped_noise(
+        parts in proptest::collection::vec(
+            prop_oneof![
+                Just("TY  - JOUR\n".to_string()), Just("ER  -\n".to_string()), Just("PMID- 1\n".to_string()),
+                Just("@article{k,\n".to_string()), Just("title = {".to_string()), Just("}".to_string()),
+                Just("\\\"".to_string()), Just("<PubmedArticle>".to_string()), Just("</".to_string()),
+                Just("<record><titles><title>".to_string()), Just("[{\"type\":\"book\",".to_string()),
+                Just("\"title\": \"x\"}".to_string()), Just("&#x;".to_string()), Just("\r\n".to_string()),
+                "\\PC{0,12}",
+            ],
+            0..40,
+        ),
+        cut in 0usize..2000,
+    ) {
+        let s: String = parts.concat();
+        let end = (0..=cut.min(s.len())).rev().find(|&i| s.is_char_boundary(i)).unwrap_or(0);
+        run_all_readers(&s[..end]);
+    }
+
+    #[test]
+    fn every_reader_on_bracket_soup(s in "[(){}\\[\\];,.&a-zA-Z0-9 \n:\"’\u{3000}İ扩é-]{0,300}") {
+        run_all_readers(&s);
+    }
+
+    #[test]
+    fn every_reader_on_callout_like_soup(
+        parts in proptest::collection::vec(
+            prop_oneof![
+                Just("("), Just(")"), Just(" et al. "), Just("2015"), Just("2015a"), Just("n.d."), Just(" & "),
+                Just("; "), Just(", "), Just("Smith"), Just("İstanbul"), Just("\u{3000}"), Just("\n"), Just("-\n"),
+                Just("Department of Health"), Just("[WHO]"), Just("p. 3"), Just("扩大"), Just("’s"), Just(" and "),
+            ],
+            0..60,
+        )
+    ) {
+        run_all_readers(&parts.concat());
     }
 
     #[test]

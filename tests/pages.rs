@@ -6,33 +6,14 @@
 //!
 //! `cargo test --test pages -- --nocapture` prints the figures.
 
+#[path = "support/dev_pages.rs"]
+mod dev_pages;
+
 use citemap::ingest::{self, Options};
 use citemap::model::{norm, Author, Corpus, Identifier, Record};
+use dev_pages::{expected, read_all, resolved, Resolved, DIR};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-
-const DIR: &str = "tests/fixtures/pages";
-
-fn expected() -> Value {
-    let text = std::fs::read_to_string(format!("{DIR}/expected.json")).expect("expected.json");
-    serde_json::from_str(&text).expect("expected.json is JSON")
-}
-
-fn read_all(exp: &Value) -> BTreeMap<String, Vec<Record>> {
-    let files = exp["files"].as_object().expect("files");
-    let mut out = BTreeMap::new();
-    for name in files.keys() {
-        let bytes = std::fs::read(format!("{DIR}/{name}")).expect("fixture");
-        let (format, parsed) = ingest::read(name, &bytes, &Options::default());
-        assert!(format.is_some(), "{name} skipped: {:?}", parsed.diagnostics);
-        println!("{name}: {}", format.map_or("-", |f| f.name()));
-        if std::env::var("PAGES_DEBUG").is_ok_and(|d| name.starts_with(&d)) {
-            println!("{:#?}", parsed);
-        }
-        out.insert(name.clone(), parsed.records);
-    }
-    out
-}
 
 fn title_key(t: &str) -> String {
     norm::title_key(t)
@@ -271,10 +252,7 @@ fn no_input_is_skipped() {
 
 #[test]
 fn same_works_merge_and_different_works_stay_apart() {
-    let exp = expected();
-    let got = read_all(&exp);
-    let records: Vec<Record> = got.values().flatten().cloned().collect();
-    let corpus = citemap::resolve::resolve(&records, &Default::default());
+    let Resolved { exp, got, records, corpus } = resolved();
     let mut failures = Vec::new();
     for g in exp["same_work"].as_array().expect("same_work") {
         let title = g["title"].as_str().unwrap_or("");
@@ -316,10 +294,7 @@ fn same_works_merge_and_different_works_stay_apart() {
 
 #[test]
 fn people_resolve_across_name_forms() {
-    let exp = expected();
-    let got = read_all(&exp);
-    let records: Vec<Record> = got.values().flatten().cloned().collect();
-    let corpus = citemap::resolve::resolve(&records, &Default::default());
+    let Resolved { exp, corpus, .. } = resolved();
     let mut failures = Vec::new();
     for p in exp["people"].as_array().expect("people") {
         let name = p["name"].as_str().unwrap_or("");

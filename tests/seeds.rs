@@ -2,6 +2,9 @@
 //! what a reviewer needs from each document, the committed `graphs/seeds/`
 //! being current, determinism, the store, and bad input.
 
+#[path = "support/tools.rs"]
+mod tools;
+
 use serde_json::Value;
 use std::path::Path;
 use std::process::{Command, Output};
@@ -187,8 +190,7 @@ fn same_inputs_give_byte_identical_outputs() {
 
 #[test]
 fn graphviz_reads_the_dot_file() {
-    if Command::new("dot").arg("-V").output().is_err() {
-        eprintln!("skipped: Graphviz `dot` is not installed (apt-get install graphviz)");
+    if !tools::graphviz() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -200,10 +202,7 @@ fn graphviz_reads_the_dot_file() {
 
 #[test]
 fn networkx_reads_the_graphml_file() {
-    let has_nx =
-        Command::new("python3").args(["-c", "import networkx"]).output().is_ok_and(|o| o.status.success());
-    if !has_nx {
-        eprintln!("skipped: python3 with networkx is not installed (pip install networkx)");
+    if !tools::networkx() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();

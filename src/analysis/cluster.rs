@@ -17,6 +17,7 @@
 
 use crate::graph::{attr, Attr, CitationGraph};
 use leiden_rs::{GraphData, GraphDataBuilder, Leiden, LeidenConfig, QualityType};
+use petgraph::unionfind::UnionFind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -296,13 +297,13 @@ fn run_engine(n: usize, edges: &[(usize, usize, f64)], opts: &ClusterOptions) ->
 
 /// Connected components as a fallback partition.
 fn components(n: usize, edges: &[(usize, usize, f64)]) -> Vec<usize> {
-    let mut uf = super::network::UnionFind::new(n);
+    let mut uf: UnionFind<usize> = UnionFind::new(n);
     for &(a, b, _) in edges {
         if a < n && b < n {
             uf.union(a, b);
         }
     }
-    (0..n).map(|i| uf.find(i)).collect()
+    uf.into_labeling()
 }
 
 /// Stable numbering: 1 = largest, ties by smallest member id; singletons 0.

@@ -78,6 +78,7 @@
 use super::text;
 use crate::graph::{attr, sources_text, Attr, Attrs, CitationGraph, Edge, EdgeKind, Node, NodeKind};
 use crate::model::{norm, AgentKind, Corpus, DocType, Identifier, WorkKind};
+use petgraph::unionfind::UnionFind;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -1205,7 +1206,7 @@ fn select(n: usize, edges: &[(u32, u32, f64)], present: &[bool], ids: &[&str], f
         }
     }
     if f.largest_component {
-        let mut uf = UnionFind::new(n);
+        let mut uf: UnionFind<usize> = UnionFind::new(n);
         for &(a, b, _) in edges {
             if keep[a as usize] && keep[b as usize] {
                 uf.union(a as usize, b as usize);
@@ -1213,7 +1214,7 @@ fn select(n: usize, edges: &[(u32, u32, f64)], present: &[bool], ids: &[&str], f
         }
         let mut size: HashMap<usize, (usize, &str)> = HashMap::new();
         for i in (0..n).filter(|&i| keep[i]) {
-            let r = uf.find(i);
+            let r = uf.find_mut(i);
             let e = size.entry(r).or_insert((0, ids[i]));
             e.0 += 1;
             if ids[i] < e.1 {
@@ -1223,7 +1224,7 @@ fn select(n: usize, edges: &[(u32, u32, f64)], present: &[bool], ids: &[&str], f
         let best = size.iter().max_by(|x, y| x.1 .0.cmp(&y.1 .0).then(y.1 .1.cmp(x.1 .1))).map(|(&r, _)| r);
         if let Some(best) = best {
             for (i, k) in keep.iter_mut().enumerate() {
-                if *k && uf.find(i) != best {
+                if *k && uf.find_mut(i) != best {
                     *k = false;
                 }
             }
@@ -1366,33 +1367,4 @@ struct CiteEdge {
     to: u32,
     count: u32,
     sources: Vec<crate::model::Provenance>,
-}
-
-/// Disjoint sets with path halving and union by size.
-#[derive(Clone, Debug)]
-pub(crate) struct UnionFind {
-    parent: Vec<usize>,
-    size: Vec<usize>,
-}
-
-impl UnionFind {
-    pub(crate) fn new(n: usize) -> Self {
-        UnionFind { parent: (0..n).collect(), size: vec![1; n] }
-    }
-    pub(crate) fn find(&mut self, mut x: usize) -> usize {
-        while self.parent[x] != x {
-            self.parent[x] = self.parent[self.parent[x]];
-            x = self.parent[x];
-        }
-        x
-    }
-    pub(crate) fn union(&mut self, a: usize, b: usize) {
-        let (ra, rb) = (self.find(a), self.find(b));
-        if ra == rb {
-            return;
-        }
-        let (big, small) = if self.size[ra] >= self.size[rb] { (ra, rb) } else { (rb, ra) };
-        self.parent[small] = big;
-        self.size[big] += self.size[small];
-    }
 }

@@ -1,12 +1,12 @@
 //! Helpers shared by the bibliographic export readers (RIS, BibTeX, MEDLINE,
-//! PubMed XML, EndNote XML, CSL-JSON): line numbers from byte offsets, loose
-//! date parsing, document-type and language names, times-cited notes,
+//! PubMed XML, EndNote XML, CSL-JSON): line numbers from byte offsets,
+//! document-type names, times-cited notes,
 //! ISSN/ISBN clean-up, structured-abstract layout, and the lossy UTF-8 line
 //! decoding of the streaming readers ([`Utf8Lines`]).
 //!
 //! Everything here is pure and total: any string gives an answer (often `None`).
 
-use crate::model::{Date, Diagnostic, DocType, Provenance};
+use crate::model::{Diagnostic, DocType, Provenance};
 use regex::Regex;
 use std::borrow::Cow;
 use std::sync::OnceLock;
@@ -84,86 +84,6 @@ pub fn head(text: &str, n: usize) -> &str {
         i -= 1;
     }
     text.get(..i).unwrap_or("")
-}
-
-const MONTHS: [&str; 12] =
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-
-/// Month number from a name or abbreviation in English ("Jan", "january",
-/// "Sept.") or a number 1-12; `None` otherwise.
-pub fn month_from_str(s: &str) -> Option<u8> {
-    let t = s.trim().trim_end_matches('.').to_ascii_lowercase();
-    if let Ok(n) = t.parse::<u8>() {
-        return (1..=12).contains(&n).then_some(n);
-    }
-    if t.len() < 3 || !t.is_ascii() {
-        return None;
-    }
-    let pos = MONTHS.iter().position(|m| t.starts_with(m))?;
-    // "march" is fine, "mayor" is not a month: the rest must be the month's full name.
-    let full = [
-        "january",
-        "february",
-        "march",
-        "april",
-        "may",
-        "june",
-        "july",
-        "august",
-        "september",
-        "october",
-        "november",
-        "december",
-    ][pos];
-    (full.starts_with(t.as_str()) || t == "sept").then(|| u8::try_from(pos + 1).unwrap_or(1))
-}
-
-/// Parses a date as bibliographic exports write it: `2019`, `2019//`,
-/// `2019/05/17/`, `2018-05-17`, `20221007`, `2022 Oct 7`, `1 Jan.-Feb. 2019`,
-/// `JUL 15` (no year: `None`), `2012 Oct-Dec`. Takes the first year in
-/// 1000..=2999; month from the first month name, else the number after the
-/// year; the day only when it is unambiguous.
-pub fn parse_date(s: &str) -> Option<Date> {
-    let tokens: Vec<&str> = s.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty()).collect();
-    // yyyymmdd (MEDLINE DEP/DA, EDAT without slashes).
-    if let Some(t) = tokens.first() {
-        if t.len() == 8 && t.bytes().all(|b| b.is_ascii_digit()) {
-            let year: i32 = t.get(0..4)?.parse().ok()?;
-            let month: u8 = t.get(4..6)?.parse().ok()?;
-            let day: u8 = t.get(6..8)?.parse().ok()?;
-            return Some(Date {
-                year,
-                month: (1..=12).contains(&month).then_some(month),
-                day: ((1..=12).contains(&month) && (1..=31).contains(&day)).then_some(day),
-            });
-        }
-    }
-    let year_pos = tokens.iter().position(|t| {
-        t.len() == 4 && t.bytes().all(|b| b.is_ascii_digit()) && (b'1'..=b'2').contains(&t.as_bytes()[0])
-    })?;
-    let year: i32 = tokens[year_pos].parse().ok()?;
-    let named: Vec<(usize, u8)> = tokens
-        .iter()
-        .enumerate()
-        .filter(|(_, t)| t.chars().all(|c| c.is_ascii_alphabetic()))
-        .filter_map(|(i, t)| month_from_str(t).map(|m| (i, m)))
-        .collect();
-    let small = |t: &str, max: u8| t.parse::<u8>().ok().filter(|n| t.len() <= 2 && (1..=max).contains(n));
-    let (month, day) = if let Some(&(mi, m)) = named.first() {
-        let day = if named.len() > 1 {
-            None
-        } else {
-            let after = tokens.get(mi + 1).filter(|_| mi + 1 != year_pos).and_then(|t| small(t, 31));
-            let before = mi.checked_sub(1).filter(|&b| b != year_pos).and_then(|b| small(tokens[b], 31));
-            after.or(before)
-        };
-        (Some(m), day)
-    } else {
-        let month = tokens.get(year_pos + 1).and_then(|t| small(t, 12));
-        let day = month.and_then(|_| tokens.get(year_pos + 2)).and_then(|t| small(t, 31));
-        (month, day)
-    };
-    Some(Date { year, month, day: month.and(day) })
 }
 
 /// Maps a document-type name from any export (`JOUR`, `Journal Article`,
@@ -335,43 +255,6 @@ pub fn normalize_isbn(raw: &str) -> Option<String> {
     (s.len() == 10 || s.len() == 13).then_some(s)
 }
 
-/// Language as an ISO 639-1 code when it is one of the common names or
-/// MARC/ISO 639-2 codes (`eng`, `English`, `ger`, `Deutsch`), else as written.
-pub fn normalize_language(raw: &str) -> Option<String> {
-    let t = raw.trim();
-    if t.is_empty() {
-        return None;
-    }
-    let l = t.to_ascii_lowercase();
-    let code = match l.as_str() {
-        "en" | "eng" | "english" | "en-us" | "en-gb" => "en",
-        "de" | "ger" | "deu" | "german" | "deutsch" => "de",
-        "fr" | "fre" | "fra" | "french" | "français" => "fr",
-        "es" | "spa" | "spanish" | "español" => "es",
-        "it" | "ita" | "italian" => "it",
-        "pt" | "por" | "portuguese" => "pt",
-        "nl" | "dut" | "nld" | "dutch" => "nl",
-        "zh" | "chi" | "zho" | "chinese" => "zh",
-        "ja" | "jpn" | "japanese" => "ja",
-        "ru" | "rus" | "russian" => "ru",
-        "pl" | "pol" | "polish" => "pl",
-        "sv" | "swe" | "swedish" => "sv",
-        "da" | "dan" | "danish" => "da",
-        "no" | "nor" | "norwegian" => "no",
-        "fi" | "fin" | "finnish" => "fi",
-        "ko" | "kor" | "korean" => "ko",
-        "tr" | "tur" | "turkish" => "tr",
-        "cs" | "cze" | "ces" | "czech" => "cs",
-        "hu" | "hun" | "hungarian" => "hu",
-        "el" | "gre" | "ell" | "greek" => "el",
-        "he" | "heb" | "hebrew" => "he",
-        "ar" | "ara" | "arabic" => "ar",
-        "fa" | "per" | "fas" | "persian" => "fa",
-        _ => return Some(t.to_string()),
-    };
-    Some(code.to_string())
-}
-
 /// Lays out a structured abstract written inline ("PURPOSE: ... METHODS: ...")
 /// as one `LABEL: text` line per section. Abstracts with fewer than two
 /// upper-case labels are only whitespace-squashed.
@@ -468,23 +351,6 @@ pub fn looks_like_org(name: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn d(y: i32, m: Option<u8>, day: Option<u8>) -> Option<Date> {
-        Some(Date { year: y, month: m, day })
-    }
-
-    #[test]
-    fn dates() {
-        assert_eq!(parse_date("2019//"), d(2019, None, None));
-        assert_eq!(parse_date("2019/05/17/"), d(2019, Some(5), Some(17)));
-        assert_eq!(parse_date("2022 Oct 7"), d(2022, Some(10), Some(7)));
-        assert_eq!(parse_date("20221007"), d(2022, Some(10), Some(7)));
-        assert_eq!(parse_date("1 Jan.-Feb. 2019"), d(2019, Some(1), None));
-        assert_eq!(parse_date("2012 Oct-Dec"), d(2012, Some(10), None));
-        assert_eq!(parse_date("JUL 15"), None);
-        assert_eq!(parse_date("2018-05-17"), d(2018, Some(5), Some(17)));
-        assert_eq!(parse_date("Spring 2001"), d(2001, None, None));
-    }
-
     #[test]
     fn doc_types() {
         assert_eq!(doc_type_from_name("JOUR"), Some(DocType::Article));
@@ -508,7 +374,6 @@ mod tests {
         assert_eq!(normalize_isbn("0881929115").as_deref(), Some("0881929115"));
         assert_eq!(normalize_pages("79 – 88").as_deref(), Some("79-88"));
         assert_eq!(normalize_pages("2959--2975").as_deref(), Some("2959-2975"));
-        assert_eq!(normalize_language("eng").as_deref(), Some("en"));
     }
 
     #[test]

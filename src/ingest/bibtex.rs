@@ -22,6 +22,7 @@
 //!   say) unless there is a single author, in [`Record::affiliations`].
 
 use super::biblio::{self, LineIndex};
+use super::dates;
 use super::refs;
 use crate::model::norm::{family_key, normalize_orcid, squash_ws};
 use crate::model::{Author, Diagnostic, Identifier, Parsed, Provenance, Record};
@@ -263,7 +264,7 @@ fn split_entries(
 ) -> (Vec<RawEntry>, usize) {
     let mut seen = 0usize;
     let mut macros: BTreeMap<String, String> = BTreeMap::new();
-    for (i, m) in MONTH_MACROS.iter().enumerate() {
+    for (i, m) in dates::ABBREVIATIONS.iter().enumerate() {
         macros.insert((*m).to_string(), (i + 1).to_string());
     }
     let mut out = Vec::new();
@@ -345,9 +346,6 @@ fn split_entries(
     }
     (out, seen)
 }
-
-const MONTH_MACROS: [&str; 12] =
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
 
 /// Reads a BibTeX file. `input` is the label used in provenance.
 pub fn parse(input: &str, text: &str) -> Parsed {
@@ -668,13 +666,13 @@ fn to_record(
         }
     }
 
-    let date = first(&["date"]).and_then(|d| biblio::parse_date(&d));
-    let year = first(&["year"]).and_then(|y| biblio::parse_date(&y));
+    let date = first(&["date"]).and_then(|d| dates::parse(&d));
+    let year = first(&["year"]).and_then(|y| dates::parse(&y));
     let mut published = date.or(year);
     if let (Some(d), Some(m)) = (published.as_mut(), first(&["month"])) {
         if d.month.is_none() {
             let mut toks = m.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty());
-            d.month = toks.next().and_then(biblio::month_from_str);
+            d.month = toks.next().and_then(dates::month_number);
             d.day = d.month.and(toks.next().and_then(|t| t.parse().ok()).filter(|n| (1..=31).contains(n)));
         }
     }
@@ -755,7 +753,7 @@ fn to_record(
             }
         }
     }
-    r.language = first(&["language", "langid"]).and_then(|l| biblio::normalize_language(&l));
+    r.language = first(&["language", "langid"]).and_then(|l| super::language::language(&l));
     if let Some(t) = first(&["type"]) {
         r.doc_type = biblio::merge_doc_type(r.doc_type, biblio::doc_type_from_name(&t));
     }

@@ -186,7 +186,7 @@ fn work(input: &str, m: &Value, n: usize, line: u32) -> Record {
     r.epublished = date(m, "published-online");
     r.abstract_text = s(m, "abstract").map(|a| squash_ws(&strip_tags(a))).filter(|a| !a.is_empty());
     r.subjects = strings(m, "subject");
-    r.language = s(m, "language").and_then(fieldmap::language);
+    r.language = s(m, "language").and_then(super::language::language);
     r.doc_type = s(m, "type").and_then(fieldmap::doc_type);
     r.times_cited = m.get("is-referenced-by-count").and_then(Value::as_u64);
     for item in m.get("reference").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]) {

@@ -13,6 +13,7 @@
 //! family: "Full Name"}` (split with [`crate::model::norm::parse_person`]).
 
 use super::biblio::{self, LineIndex};
+use super::dates;
 use super::refs;
 use crate::model::norm::{normalize_orcid, squash_ws, strip_tags};
 use crate::model::{Author, Citation, Date, Diagnostic, Identifier, Parsed, Provenance, Record};
@@ -256,7 +257,7 @@ fn csl_date(v: Option<&Value>) -> Option<Date> {
             return Some(Date { year, month, day });
         }
     }
-    ["raw", "literal"].iter().find_map(|k| v.get(*k).and_then(Value::as_str)).and_then(biblio::parse_date)
+    ["raw", "literal"].iter().find_map(|k| v.get(*k).and_then(Value::as_str)).and_then(dates::parse)
 }
 
 fn to_author(v: &Value) -> Option<Author> {
@@ -378,7 +379,7 @@ fn to_record(
     for s in strings_of(v.get("subject")) {
         biblio::push_unique(&mut r.subjects, &s);
     }
-    r.language = str_of(v.get("language")).and_then(|l| biblio::normalize_language(&l));
+    r.language = str_of(v.get("language")).and_then(|l| super::language::language(&l));
     r.times_cited = v
         .get("is-referenced-by-count")
         .and_then(int_of)

@@ -9,6 +9,7 @@
 //! before the fault.
 
 use super::biblio;
+use super::dates;
 use super::xmltree::{self, Element};
 use crate::model::{Author, Diagnostic, Identifier, Parsed, Provenance, Record};
 
@@ -86,8 +87,8 @@ fn to_record(input: &str, rec: &Element, ordinal: usize, diags: &mut Vec<Diagnos
     r.volume = rec.text_at(&["volume"]);
     r.issue = rec.text_at(&["number"]).or_else(|| rec.text_at(&["issue"]));
     r.publisher = rec.text_at(&["publisher"]);
-    let year = rec.text_at(&["dates", "year"]).and_then(|y| biblio::parse_date(&y));
-    let pub_date = rec.text_at(&["dates", "pub-dates", "date"]).and_then(|d| biblio::parse_date(&d));
+    let year = rec.text_at(&["dates", "year"]).and_then(|y| dates::parse(&y));
+    let pub_date = rec.text_at(&["dates", "pub-dates", "date"]).and_then(|d| dates::parse(&d));
     r.published = match (year, pub_date) {
         (Some(y), Some(d)) if d.year == y.year => Some(d),
         (Some(y), _) => {
@@ -95,7 +96,7 @@ fn to_record(input: &str, rec: &Element, ordinal: usize, diags: &mut Vec<Diagnos
             let mut y = y;
             if let Some(d) = rec.text_at(&["dates", "pub-dates", "date"]) {
                 let mut toks = d.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty());
-                y.month = toks.next().and_then(biblio::month_from_str);
+                y.month = toks.next().and_then(dates::month_number);
                 y.day =
                     y.month.and(toks.next().and_then(|t| t.parse().ok()).filter(|n| (1..=31).contains(n)));
             }
@@ -152,7 +153,7 @@ fn to_record(input: &str, rec: &Element, ordinal: usize, diags: &mut Vec<Diagnos
             }
         }
     }
-    r.language = rec.text_at(&["language"]).and_then(|l| biblio::normalize_language(&l));
+    r.language = rec.text_at(&["language"]).and_then(|l| super::language::language(&l));
     if let Some(w) = rec.text_at(&["work-type"]) {
         r.doc_type = biblio::merge_doc_type(r.doc_type, biblio::doc_type_from_name(&w));
     }

@@ -1,8 +1,9 @@
 //! Field helpers shared by the export and API readers (WoS, Scopus, Lens,
-//! OpenAlex, Crossref, Semantic Scholar): language names, document types,
-//! dates, and a forgiving CSV table reader that keeps line numbers.
+//! OpenAlex, Crossref, Semantic Scholar): document types, header tables, and
+//! a forgiving CSV table reader that keeps line numbers. Dates are read by
+//! [`super::dates`], languages by [`super::language`].
 
-use crate::model::{Date, Diagnostic, DocType, Identifier, Provenance};
+use crate::model::{Diagnostic, DocType, Identifier, Provenance};
 
 /// The identifier `parse` reads in `value`, the field `field` of the record
 /// at `at`; a value that is there but does not read as one (not a
@@ -59,35 +60,6 @@ pub fn header_index(
         }
     }
     m
-}
-
-/// ISO 639-1 code for a language written as a name ("English") or a code; the
-/// input as written when unknown; `None` when empty.
-pub fn language(raw: &str) -> Option<String> {
-    let t = raw.trim();
-    if t.is_empty() || t.eq_ignore_ascii_case("NA") {
-        return None;
-    }
-    let first = t.split([';', ',']).next().unwrap_or(t).trim();
-    let code = match first.to_ascii_lowercase().as_str() {
-        "english" | "en" | "eng" => "en",
-        "german" | "de" | "ger" | "deu" => "de",
-        "french" | "fr" | "fre" | "fra" => "fr",
-        "spanish" | "es" | "spa" => "es",
-        "portuguese" | "pt" | "por" => "pt",
-        "italian" | "it" | "ita" => "it",
-        "chinese" | "zh" | "chi" | "zho" => "zh",
-        "japanese" | "ja" | "jpn" => "ja",
-        "russian" | "ru" | "rus" => "ru",
-        "dutch" | "nl" | "dut" | "nld" => "nl",
-        "korean" | "ko" | "kor" => "ko",
-        "polish" | "pl" | "pol" => "pl",
-        "turkish" | "tr" | "tur" => "tr",
-        "swedish" | "sv" | "swe" => "sv",
-        "czech" | "cs" | "cze" | "ces" => "cs",
-        _ => return Some(first.to_string()),
-    };
-    Some(code.to_string())
 }
 
 /// A [`DocType`] from the document-type vocabularies of WoS (`Article; Early
@@ -159,27 +131,6 @@ pub fn book_isbn_only(r: &mut crate::model::Record) -> Option<Diagnostic> {
             r.doc_type.map_or("part", DocType::as_str)
         ),
     ))
-}
-
-/// A date from `2017-09-12`, `2017-09`, `2017`, `2017/09/12`.
-pub fn iso_date(raw: &str) -> Option<Date> {
-    let mut parts = raw.trim().split(['-', '/', 'T']);
-    let year: i32 = parts.next()?.trim().parse().ok()?;
-    if !(1000..=2200).contains(&year) {
-        return None;
-    }
-    let month = parts.next().and_then(|m| m.parse::<u8>().ok()).filter(|m| (1..=12).contains(m));
-    let day = month
-        .and(parts.next().and_then(|d| d.get(..2).unwrap_or(d).parse::<u8>().ok()))
-        .filter(|d| (1..=31).contains(d));
-    Some(Date { year, month, day })
-}
-
-/// A month number from an English month name or abbreviation (`FEB`, `June`).
-pub fn month_number(raw: &str) -> Option<u8> {
-    let t = raw.trim().to_ascii_lowercase();
-    let names = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-    names.iter().position(|m| t.starts_with(m)).and_then(|i| u8::try_from(i + 1).ok())
 }
 
 /// Like [`squash_ws`](crate::model::norm::squash_ws) (trim, runs of
@@ -289,16 +240,12 @@ mod tests {
     use super::*;
 
     #[test]
-    fn languages_and_types() {
-        assert_eq!(language("English").as_deref(), Some("en"));
-        assert_eq!(language("Klingon").as_deref(), Some("Klingon"));
+    fn doc_types() {
         assert_eq!(doc_type("Article; Early Access"), Some(DocType::Article));
         assert_eq!(doc_type("Review"), Some(DocType::Review));
         assert_eq!(doc_type("journal-article"), Some(DocType::Article));
         assert_eq!(doc_type("book-chapter"), Some(DocType::Chapter));
         assert_eq!(doc_type("paratext"), Some(DocType::Other));
-        assert_eq!(iso_date("2017-09-12"), Some(Date { year: 2017, month: Some(9), day: Some(12) }));
-        assert_eq!(iso_date("x"), None);
     }
 
     #[test]

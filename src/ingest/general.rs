@@ -24,9 +24,10 @@
 //! Text cut mid-way gives what is complete and a warning. A text with
 //! nothing bibliographic gives no record and a warning saying so.
 
+use super::dates::parse as parse_date;
 use super::loose_json;
 use super::refs;
-use super::text::{guess_language, is_boilerplate_line, parse_date, structure_abstract, SECTION_LABELS};
+use super::text::{guess_language, is_boilerplate_line, structure_abstract, SECTION_LABELS};
 use crate::model::norm::{self, squash_ws};
 use crate::model::{Author, Citation, Diagnostic, Identifier, Parsed, Provenance, Record};
 use regex::Regex;
@@ -1256,26 +1257,26 @@ static V_IRIS: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"In:\s*(?P<venue>[^.]{2,80}?)\.\s*-.*?(?P<vol>\d+)\((?P<year>(?:19|20)\d\d)\)(?:,\s*pp\.\s*(?P<pages>[\w.-]+))?").expect("static regex")
 });
 
+/// The trimmed text of group `k` of a venue-line match; `None` when empty.
+fn group_text(c: &regex::Captures<'_>, k: &str) -> Option<String> {
+    c.name(k).map(|m| m.as_str().trim().to_string()).filter(|s| !s.is_empty())
+}
+
+/// The `year` group of a venue-line match; two digits read as 1941-2040.
+fn group_year(c: &regex::Captures<'_>) -> Option<i32> {
+    let y: i32 = c.name("year")?.as_str().parse().ok()?;
+    Some(match y {
+        0..=40 => 2000 + y,
+        41..=99 => 1900 + y,
+        _ => y,
+    })
+}
+
 fn venue_line(line: &str) -> Option<VenueLine> {
     let l = squash_ws(line);
     let l = match l.char_indices().nth(200) {
         Some((cut, _)) => l.get(..cut).unwrap_or("").to_string(),
         None => l,
-    };
-    let take = |c: &regex::Captures<'_>, k: &str| {
-        c.name(k).map(|m| m.as_str().trim().to_string()).filter(|s| !s.is_empty())
-    };
-    let year = |c: &regex::Captures<'_>| -> Option<i32> {
-        let y: i32 = c.name("year")?.as_str().parse().ok()?;
-        Some(if y < 100 {
-            if y > 40 {
-                1900 + y
-            } else {
-                2000 + y
-            }
-        } else {
-            y
-        })
     };
     // Simple line shapes, tried in order: (pattern, volume group, issue
     // group, pages group, rule).
@@ -1295,12 +1296,12 @@ fn venue_line(line: &str) -> Option<VenueLine> {
         (&V_HEFT, None, Some("iss"), None, "journal issue line"),
         (&V_TRAILING_DATE, None, None, None, "journal and date"),
     ];
-    let group = |c: &regex::Captures<'_>, k: Option<&str>| k.and_then(|k| take(c, k));
+    let group = |c: &regex::Captures<'_>, k: Option<&str>| k.and_then(|k| group_text(c, k));
     for (re, vol, iss, pages, rule) in shapes {
         if let Some(c) = re.captures(&l) {
             return Some(VenueLine {
-                venue: take(&c, "venue"),
-                year: year(&c)?,
+                venue: group_text(&c, "venue"),
+                year: group_year(&c)?,
                 volume: group(&c, vol),
                 issue: group(&c, iss),
                 pages: group(&c, pages),
@@ -1310,21 +1311,21 @@ fn venue_line(line: &str) -> Option<VenueLine> {
     }
     if has_cjk(&l) {
         if let Some(c) = V_CJK.captures(&l) {
-            let iss = take(&c, "iss").or_else(|| take(&c, "iss2"));
+            let iss = group_text(&c, "iss").or_else(|| group_text(&c, "iss2"));
             if iss.is_some() || c.name("pages").is_some() {
                 return Some(VenueLine {
-                    venue: take(&c, "venue"),
-                    year: year(&c)?,
-                    volume: take(&c, "vol"),
+                    venue: group_text(&c, "venue"),
+                    year: group_year(&c)?,
+                    volume: group_text(&c, "vol"),
                     issue: iss,
-                    pages: take(&c, "pages"),
+                    pages: group_text(&c, "pages"),
                     rule: "journal line (CJK)",
                 });
             }
         }
     }
     if let Some(c) = V_SEMI.captures(&l) {
-        let venue = take(&c, "venue")?;
+        let venue = group_text(&c, "venue")?;
         let words = venue.split_whitespace().count();
         let has_detail = c.name("vol").is_some() || c.name("pages").is_some();
         if has_detail
@@ -1335,10 +1336,10 @@ fn venue_line(line: &str) -> Option<VenueLine> {
             let venue = venue.trim_end_matches([' ', '-', '.', ',']).to_string();
             return Some(VenueLine {
                 venue: Some(venue),
-                year: year(&c)?,
-                volume: take(&c, "vol"),
-                issue: take(&c, "iss"),
-                pages: take(&c, "pages"),
+                year: group_year(&c)?,
+                volume: group_text(&c, "vol"),
+                issue: group_text(&c, "iss"),
+                pages: group_text(&c, "pages"),
                 rule: "journal line",
             });
         }

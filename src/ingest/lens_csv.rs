@@ -5,6 +5,7 @@
 //! [`Identifier::Other`] `lens:<id>` so a later lookup can resolve them.
 //! Abstracts lose their JATS markup.
 
+use super::dates;
 use super::fieldmap::{self, cell};
 use crate::model::norm::{squash_ws, strip_tags};
 use crate::model::{Author, Citation, Date, Diagnostic, Identifier, Parsed, Provenance, Record};
@@ -50,7 +51,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
             _ => None,
         };
         r.published = get("Date Published")
-            .and_then(fieldmap::iso_date)
+            .and_then(dates::parse)
             .or_else(|| get("Publication Year").and_then(|y| y.parse().ok()).map(Date::year));
         r.abstract_text = get("Abstract").map(|a| squash_ws(&strip_tags(a).replace(" ; ; ", "\n")));
         r.keywords = split(get("Keywords"));

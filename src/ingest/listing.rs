@@ -17,9 +17,8 @@
 //! citation line are used when present. Gaps in the numbering and a header
 //! total that disagrees with the records found become diagnostics.
 
-use super::text::{
-    dehyphenate, is_boilerplate_line, is_notice_heading, language_code, parse_date, structure_abstract,
-};
+use super::dates::parse as parse_date;
+use super::text::{dehyphenate, is_boilerplate_line, is_notice_heading, structure_abstract};
 use crate::model::norm::squash_ws;
 use crate::model::{Diagnostic, DocType, Identifier, Parsed, Provenance, Record};
 use regex::Regex;
@@ -96,7 +95,7 @@ fn starts_with_year(s: &str) -> bool {
     let rest_ok = toks.len() <= 4
         && toks[1..].iter().all(|t| {
             (t.len() <= 2 && t.chars().all(|c| c.is_ascii_digit()))
-                || t.split('-').all(|m| super::text::month_number(m).is_some())
+                || t.split('-').all(|m| super::dates::month_name(m).is_some())
         });
     year_ok && rest_ok
 }
@@ -309,7 +308,7 @@ fn apply_source(rec: &mut Record, (kind, langs, db, id): SourceLine) {
         "preprint" => Some(DocType::Preprint),
         _ => Some(DocType::Other),
     };
-    rec.language = langs.first().map(|l| language_code(l).map_or_else(|| l.clone(), str::to_string));
+    rec.language = langs.first().and_then(|l| super::language::language(l));
     if let Some(id) = id {
         let (prefix, value) = id.split_once('-').unwrap_or(("", id.as_str()));
         let is_medline = prefix.eq_ignore_ascii_case("mdl")

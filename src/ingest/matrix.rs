@@ -19,6 +19,7 @@
 
 use crate::model::norm::{fold, squash_ws};
 use crate::model::{Diagnostic, Provenance};
+use petgraph::unionfind::UnionFind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -537,37 +538,20 @@ pub fn duplicate_studies(labels: &[&str]) -> Vec<DuplicateGroup> {
             blocks.entry(year).or_default().push((i, name));
         }
     }
-    // Union-find over representatives.
-    let mut parent: BTreeMap<usize, usize> = BTreeMap::new();
-    fn find(parent: &mut BTreeMap<usize, usize>, x: usize) -> usize {
-        let mut r = x;
-        while let Some(&p) = parent.get(&r) {
-            if p == r {
-                break;
-            }
-            r = p;
-        }
-        parent.insert(x, r);
-        r
-    }
+    // Union-find over representatives (indices into `labels`).
+    let mut near: UnionFind<usize> = UnionFind::new(labels.len());
     for members in blocks.values() {
         for (a, (ia, na)) in members.iter().enumerate() {
             for (ib, nb) in members.iter().skip(a + 1) {
                 if names_may_match(na, nb) {
-                    let ra = find(&mut parent, *ia);
-                    let rb = find(&mut parent, *ib);
-                    if ra != rb {
-                        parent.insert(ra.max(rb), ra.min(rb));
-                    }
+                    near.union(*ia, *ib);
                 }
             }
         }
     }
     let mut comps: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
-    let keys: Vec<usize> = parent.keys().copied().collect();
-    for x in keys {
-        let r = find(&mut parent, x);
-        comps.entry(r).or_default().push(x);
+    for &x in rep_of_key.values() {
+        comps.entry(near.find_mut(x)).or_default().push(x);
     }
     for (_, mut rows) in comps {
         if rows.len() > 1 {
@@ -597,36 +581,26 @@ fn name_variants(labels: &[&str]) -> Vec<DuplicateGroup> {
     }
     let mut names: Vec<&String> = rows_of.keys().collect();
     names.sort_by(|a, b| a.len().cmp(&b.len()).then(a.cmp(b)));
-    let mut parent: Vec<usize> = (0..names.len()).collect();
-    fn root(p: &[usize], mut x: usize) -> usize {
-        while let Some(&y) = p.get(x) {
-            if y == x {
-                break;
-            }
-            x = y;
-        }
-        x
-    }
+    let mut variants: UnionFind<usize> = UnionFind::new(names.len());
     for (a, na) in names.iter().enumerate() {
         for (b, nb) in names.iter().enumerate().skip(a + 1) {
             if nb.len() > na.len() + 2 {
                 break;
             }
             if strsim::normalized_damerau_levenshtein(na, nb) >= 0.85 {
-                let (ra, rb) = (root(&parent, a), root(&parent, b));
-                if let Some(slot) = parent.get_mut(ra.max(rb)) {
-                    *slot = ra.min(rb);
-                }
+                variants.union(a, b);
             }
         }
     }
-    let mut comps: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    // Per component: its names' rows and how many names it holds.
+    let mut comps: BTreeMap<usize, (Vec<usize>, usize)> = BTreeMap::new();
     for (i, n) in names.iter().enumerate() {
-        comps.entry(root(&parent, i)).or_default().extend(rows_of.get(*n).into_iter().flatten());
+        let comp = comps.entry(variants.find_mut(i)).or_default();
+        comp.0.extend(rows_of.get(*n).into_iter().flatten());
+        comp.1 += 1;
     }
     let mut out = Vec::new();
-    for (root_ix, mut rows) in comps {
-        let n_names = (0..names.len()).filter(|&i| root(&parent, i) == root_ix).count();
+    for (mut rows, n_names) in comps.into_values() {
         if n_names > 1 {
             rows.sort_unstable();
             out.push(group("name_variant", rows, labels));

@@ -12,6 +12,7 @@
 //! exports) is kept in [`Record::affiliations`].
 
 use super::biblio::{self, lines};
+use super::dates;
 use crate::model::norm::{normalize_orcid, squash_ws};
 use crate::model::{Author, Diagnostic, Identifier, Parsed, Provenance, Record};
 
@@ -184,14 +185,14 @@ fn to_record(input: &str, raw: &RawRecord, ordinal: usize, diags: &mut Vec<Diagn
                     biblio::push_unique(&mut r.issn, &i);
                 }
             }
-            "DP" => r.published = biblio::parse_date(&v),
-            "DEP" => r.epublished = biblio::parse_date(&v),
+            "DP" => r.published = dates::parse(&v),
+            "DEP" => r.epublished = dates::parse(&v),
             "JT" => r.venue = Some(v),
             "TA" => r.venue_abbrev = Some(v),
             "VI" => r.volume = Some(v),
             "IP" => r.issue = Some(v),
             "PG" => r.pages = biblio::normalize_pages(&v),
-            "LA" if r.language.is_none() => r.language = biblio::normalize_language(&v),
+            "LA" if r.language.is_none() => r.language = super::language::language(&v),
             "PT" => r.doc_type = biblio::merge_doc_type(r.doc_type, biblio::doc_type_from_name(&v)),
             // "*" marks a major topic; the heading itself is what matches across sources.
             "MH" => biblio::push_unique(&mut r.subjects, v.trim_start_matches('*')),

@@ -9,6 +9,7 @@
 //! memory. API error bodies (`{"error": …, "message": …}`) give an error
 //! diagnostic and no records.
 
+use super::dates;
 use super::fieldmap;
 use crate::model::norm::normalize_orcid;
 use crate::model::{Author, Citation, Date, Diagnostic, Identifier, Parsed, Provenance, Record};
@@ -428,7 +429,7 @@ fn to_record(w: Work<'_>, input: &str, line: u32, n: usize, diagnostics: &mut Ve
     r.published = w
         .publication_date
         .as_ref()
-        .and_then(|d| fieldmap::iso_date(d.as_str()))
+        .and_then(|d| dates::parse(d.as_str()))
         .or_else(|| w.publication_year.map(Date::year));
     r.abstract_text = w.abstract_inverted_index.and_then(abstract_text);
     for k in w.keywords.unwrap_or_default() {
@@ -455,7 +456,7 @@ fn to_record(w: Work<'_>, input: &str, line: u32, n: usize, diagnostics: &mut Ve
             }
         }
     }
-    r.language = opt_str(&w.language).and_then(fieldmap::language);
+    r.language = opt_str(&w.language).and_then(super::language::language);
     r.doc_type = opt_str(&w.kind).and_then(fieldmap::doc_type);
     r.times_cited = w.cited_by_count;
     let refs = w.referenced_works.unwrap_or_default();

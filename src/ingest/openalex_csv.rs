@@ -5,6 +5,7 @@
 //! the per-author columns line up with the author names. The export has no
 //! `referenced_works`, so records carry no citations.
 
+use super::dates;
 use super::fieldmap::{self, cell};
 use crate::model::norm::{normalize_orcid, squash_ws};
 use crate::model::{Author, Date, Diagnostic, Identifier, Parsed, Provenance, Record};
@@ -64,11 +65,11 @@ pub fn parse(input: &str, text: &str) -> Parsed {
         r.venue = get("primary_location.source.display_name").map(str::to_string);
         r.issn = get("primary_location.source.issn_l").map(|s| vec![s.to_string()]).unwrap_or_default();
         r.published = get("publication_date")
-            .and_then(fieldmap::iso_date)
+            .and_then(dates::parse)
             .or_else(|| get("publication_year").and_then(|y| y.parse().ok()).map(Date::year));
         r.abstract_text = get("abstract").map(squash_ws);
         r.subjects = get("primary_topic.display_name").map(|t| vec![t.to_string()]).unwrap_or_default();
-        r.language = get("language").and_then(fieldmap::language);
+        r.language = get("language").and_then(super::language::language);
         r.doc_type = get("type").and_then(fieldmap::doc_type);
         r.times_cited = get("cited_by_count").and_then(|c| c.parse().ok());
         r.mark_missing();

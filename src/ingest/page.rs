@@ -8,9 +8,10 @@
 //! an author or abstract text. Fields a reviewer expects but the page lacks are
 //! listed in `Record::missing`.
 
+use super::dates::parse as parse_date;
 use super::text::{
     clean_field, guess_language, html_to_text, is_abstract_heading, is_boilerplate_line, is_notice_heading,
-    parse_date, strip_abstract_label, structure_abstract,
+    strip_abstract_label, structure_abstract,
 };
 use crate::model::norm::{alnum_key, given_is_initials, squash_ws};
 use crate::model::publishers::{doi_prefix, publisher_of_doi, venue_conflict};

@@ -13,6 +13,7 @@
 //! before the fault and reports it with its line.
 
 use super::biblio;
+use super::dates;
 use super::refs;
 use super::xmltree::{self, Element};
 use crate::model::norm::normalize_orcid;
@@ -56,10 +57,10 @@ pub fn parse(input: &str, text: &str) -> Parsed {
 
 fn date_of(e: &Element) -> Option<Date> {
     if let Some(md) = e.text_at(&["MedlineDate"]) {
-        return biblio::parse_date(&md);
+        return dates::parse(&md);
     }
     let year: i32 = e.text_at(&["Year"])?.trim().parse().ok()?;
-    let month = e.text_at(&["Month"]).and_then(|m| biblio::month_from_str(&m));
+    let month = e.text_at(&["Month"]).and_then(|m| dates::month_number(&m));
     let day =
         month.and(e.text_at(&["Day"]).and_then(|d| d.trim().parse().ok()).filter(|d| (1..=31).contains(d)));
     Some(Date { year, month, day })
@@ -198,7 +199,7 @@ fn to_record(input: &str, art: &Element, ordinal: usize, diags: &mut Vec<Diagnos
             r.abstract_text = Some(parts.join("\n"));
         }
     }
-    r.language = article.text_at(&["Language"]).and_then(|l| biblio::normalize_language(&l));
+    r.language = article.text_at(&["Language"]).and_then(|l| super::language::language(&l));
     if let Some(list) = article.child("PublicationTypeList") {
         for pt in list.children_named("PublicationType") {
             r.doc_type = biblio::merge_doc_type(r.doc_type, biblio::doc_type_from_name(&pt.text()));

@@ -19,6 +19,7 @@
 //! `AN` holds a WoS UT, a PMID or a vendor id, `C2` a PMID in Scopus.
 
 use super::biblio::{self, lines};
+use super::dates;
 use super::refs;
 use crate::model::norm::{family_key, normalize_orcid, squash_ws};
 use crate::model::{Author, Diagnostic, Identifier, Parsed, Provenance, Record};
@@ -371,17 +372,17 @@ fn to_record(input: &str, raw: &RawRecord, key: String, diags: &mut Vec<Diagnost
     // Dates: the first parseable of PY, Y1, DA; month and day from any of them
     // when they agree on the year or give no year ("DA  - SEP").
     let date_fields: Vec<String> = ["PY", "Y1", "DA"].iter().filter_map(|t| raw.first(&[t])).collect();
-    let mut date = date_fields.iter().find_map(|d| biblio::parse_date(d));
+    let mut date = date_fields.iter().find_map(|d| dates::parse(d));
     if let Some(d) = date.as_mut() {
         for s in &date_fields {
-            match biblio::parse_date(s) {
+            match dates::parse(s) {
                 Some(o) if o.year == d.year && o.month.is_some() && d.month.is_none() => {
                     d.month = o.month;
                     d.day = o.day;
                 }
                 None if d.month.is_none() => {
                     let mut toks = s.split(|c: char| !c.is_alphanumeric()).filter(|t| !t.is_empty());
-                    if let Some(m) = toks.next().and_then(biblio::month_from_str) {
+                    if let Some(m) = toks.next().and_then(dates::month_number) {
                         d.month = Some(m);
                         d.day = toks.next().and_then(|t| t.parse().ok()).filter(|n| (1..=31).contains(n));
                     }
@@ -391,7 +392,7 @@ fn to_record(input: &str, raw: &RawRecord, key: String, diags: &mut Vec<Diagnost
         }
     }
     r.published = date;
-    r.epublished = raw.first(&["ET"]).and_then(|s| biblio::parse_date(&s));
+    r.epublished = raw.first(&["ET"]).and_then(|s| dates::parse(&s));
 
     r.volume = raw.first(&["VL", "VO"]);
     r.issue = raw.first(&["IS", "CP"]);
@@ -488,7 +489,7 @@ fn to_record(input: &str, raw: &RawRecord, key: String, diags: &mut Vec<Diagnost
             }
         }
     }
-    r.language = raw.first(&["LA"]).and_then(|l| biblio::normalize_language(&l));
+    r.language = raw.first(&["LA"]).and_then(|l| super::language::language(&l));
 
     for f in raw.all(&["M3"]) {
         r.doc_type = biblio::merge_doc_type(r.doc_type, biblio::doc_type_from_name(&f.joined()));

@@ -594,7 +594,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
         r.abstract_text = get("Abstract").map(|a| a.to_string());
         r.keywords = list(get("Author Keywords"));
         r.subjects = list(get("Index Keywords"));
-        r.language = get("Language of Original Document").and_then(fieldmap::language);
+        r.language = get("Language of Original Document").and_then(super::language::language);
         r.doc_type = get("Document Type").and_then(fieldmap::doc_type);
         r.times_cited = get("Cited by").and_then(|c| c.parse().ok());
         if let Some(d) =

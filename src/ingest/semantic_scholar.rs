@@ -10,6 +10,7 @@
 //! (`{"error": …}`) give an error diagnostic. A paper's inline `citations`
 //! (the papers citing it) become records of their own, each citing it.
 
+use super::dates;
 use super::fieldmap;
 use crate::model::norm::squash_ws;
 use crate::model::{Author, Citation, Date, Diagnostic, Identifier, Parsed, Provenance, Record};
@@ -320,7 +321,7 @@ fn paper(input: &str, p: &Value, n: usize, line: u32) -> Record {
     if let Some(issn) = p.get("publicationVenue").and_then(|v| s(v, "issn")) {
         r.issn.push(issn.to_string());
     }
-    r.published = s(p, "publicationDate").and_then(fieldmap::iso_date).or_else(|| {
+    r.published = s(p, "publicationDate").and_then(dates::parse).or_else(|| {
         p.get("year").and_then(Value::as_i64).and_then(|y| i32::try_from(y).ok()).map(Date::year)
     });
     let types: Vec<&str> = p

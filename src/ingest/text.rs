@@ -9,12 +9,11 @@
 //!
 //! Also here: HTML to plain text, PDF de-hyphenation, structured-abstract
 //! sections (`BACKGROUND: ...` -> one `BACKGROUND: ...` paragraph per section),
-//! dates as aggregators and listings write them, and a modest language guess.
+//! and a modest language guess.
 //!
 //! Everything is pure, total (never panics) and linear in the input.
 
 use crate::model::norm::{squash_ws, strip_tags};
-use crate::model::Date;
 use regex::Regex;
 use std::collections::HashSet;
 use std::sync::LazyLock;
@@ -393,39 +392,6 @@ pub fn guess_language(s: &str) -> Option<String> {
     None
 }
 
-/// ISO 639-1 code for a language name as listings write it ("English",
-/// "Spanish", "Português", "Chinese"); `None` when unknown.
-pub fn language_code(name: &str) -> Option<&'static str> {
-    let n = crate::model::norm::fold(name);
-    let code = match n.trim() {
-        "english" | "en" | "eng" | "ingles" | "anglais" | "englisch" => "en",
-        "spanish" | "es" | "spa" | "espanol" | "castellano" => "es",
-        "portuguese" | "pt" | "por" | "portugues" => "pt",
-        "french" | "fr" | "fre" | "fra" | "francais" | "frances" => "fr",
-        "german" | "de" | "ger" | "deu" | "deutsch" | "aleman" => "de",
-        "italian" | "it" | "ita" | "italiano" => "it",
-        "dutch" | "nl" | "dut" | "nld" => "nl",
-        "chinese" | "zh" | "chi" | "zho" => "zh",
-        "japanese" | "ja" | "jpn" => "ja",
-        "korean" | "ko" | "kor" => "ko",
-        "russian" | "ru" | "rus" => "ru",
-        "polish" | "pl" | "pol" => "pl",
-        "turkish" | "tr" | "tur" => "tr",
-        "swedish" | "sv" | "swe" => "sv",
-        "norwegian" | "no" | "nor" => "no",
-        "danish" | "da" | "dan" => "da",
-        "finnish" | "fi" | "fin" => "fi",
-        "arabic" | "ar" | "ara" => "ar",
-        "persian" | "fa" | "per" | "fas" => "fa",
-        "hebrew" | "he" | "heb" => "he",
-        "greek" | "el" | "gre" | "ell" => "el",
-        "czech" | "cs" | "cze" | "ces" => "cs",
-        "hungarian" | "hu" | "hun" => "hu",
-        _ => return None,
-    };
-    Some(code)
-}
-
 /// True when `line` is a heading after which the rest of a page is a site
 /// notice, disclaimer or journal blurb ("特别声明", "期刊介绍:", "Disclaimer").
 pub fn is_notice_heading(line: &str) -> bool {
@@ -762,65 +728,6 @@ pub fn is_abstract_heading(line: &str) -> bool {
     )
 }
 
-const MONTHS: [&str; 12] =
-    ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"];
-
-/// Month number from an English month name or abbreviation ("Feb", "June", "Sept").
-pub fn month_number(s: &str) -> Option<u8> {
-    let l = s.trim_end_matches('.').to_lowercase();
-    let key = l.get(..3)?;
-    let n = MONTHS.iter().position(|m| *m == key)?;
-    (l.len() == 3 || l.starts_with(MONTHS[n]) && l.chars().all(|c| c.is_ascii_alphabetic()))
-        .then_some(n as u8 + 1)
-}
-
-/// Parses the dates aggregators and listings write: `2023-12-01`,
-/// `2022/3/31 0:00:00`, `2024 Feb 29`, `2023 08 07`, `2022 Jun`, `2021 Jan-Feb`,
-/// `2023`. Impossible months or days are dropped (the year is kept).
-pub fn parse_date(raw: &str) -> Option<Date> {
-    let s = raw.trim();
-    let mut toks = s.split(['-', '/', ' ', '.', 'T', ',']).filter(|t| !t.is_empty());
-    let y = toks.next()?;
-    if y.len() != 4 || !y.chars().all(|c| c.is_ascii_digit()) {
-        return None;
-    }
-    let year: i32 = y.parse().ok()?;
-    if !(1000..=2999).contains(&year) {
-        return None;
-    }
-    let mut date = Date::year(year);
-    let month = toks.next().and_then(|m| {
-        if m.chars().all(|c| c.is_ascii_digit()) {
-            m.parse::<u8>().ok().filter(|n| (1..=12).contains(n))
-        } else {
-            month_number(m)
-        }
-    });
-    if let Some(m) = month {
-        date.month = Some(m);
-        let day = toks.next().and_then(|d| {
-            if d.len() <= 2 && d.chars().all(|c| c.is_ascii_digit()) {
-                d.parse::<u8>().ok()
-            } else {
-                None
-            }
-        });
-        if let Some(d) = day.filter(|d| (1..=days_in_month(year, m)).contains(d)) {
-            date.day = Some(d);
-        }
-    }
-    Some(date)
-}
-
-fn days_in_month(year: i32, month: u8) -> u8 {
-    match month {
-        2 if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
 /// Splits text into paragraphs at blank lines, returning each paragraph's
 /// 1-based first line and its lines.
 pub fn paragraphs(text: &str) -> Vec<(u32, Vec<&str>)> {
@@ -888,16 +795,6 @@ mod tests {
         );
         assert_eq!(dehyphenate("a self-\nesteem b"), "a self-esteem b");
         assert_eq!(dehyphenate("the MI-\nAIMH model"), "the MI-AIMH model");
-    }
-
-    #[test]
-    fn dates() {
-        assert_eq!(parse_date("2022/3/31 0:00:00").map(|d| d.to_string()).as_deref(), Some("2022-03-31"));
-        assert_eq!(parse_date("2024 Feb 29").map(|d| d.to_string()).as_deref(), Some("2024-02-29"));
-        assert_eq!(parse_date("2023 08 07").map(|d| d.to_string()).as_deref(), Some("2023-08-07"));
-        assert_eq!(parse_date("2022 Jun").map(|d| d.to_string()).as_deref(), Some("2022-06"));
-        assert_eq!(parse_date("2023 Feb 30").map(|d| d.to_string()).as_deref(), Some("2023-02"));
-        assert_eq!(parse_date("n.d."), None);
     }
 
     #[test]

@@ -13,6 +13,7 @@
 //! without names goes to a sole author, else to [`Record::affiliations`], as
 //! does an address whose names match no author.
 
+use super::dates;
 use super::fieldmap;
 use super::refs;
 use crate::model::norm::{family_key, normalize_orcid, squash_ws};
@@ -270,7 +271,7 @@ pub(crate) fn build_record(
         // Early access "FEB 2026".
         let year = ea.split_whitespace().find_map(|t| t.parse::<i32>().ok().filter(|y| *y > 1000));
         if let Some(year) = year {
-            r.epublished = Some(Date { year, month: fieldmap::month_number(&ea), day: None });
+            r.epublished = Some(Date { year, month: first_month(&ea), day: None });
             if r.published.is_none() {
                 r.published = r.epublished;
             }
@@ -287,7 +288,7 @@ pub(crate) fn build_record(
             }
         }
     }
-    r.language = first(fields, "LA").and_then(|l| fieldmap::language(&l));
+    r.language = first(fields, "LA").and_then(|l| super::language::language(&l));
     r.doc_type = first(fields, "DT").and_then(|d| fieldmap::doc_type(&d)).or_else(|| {
         first(fields, "PT").and_then(|p| match p.trim() {
             "J" => Some(crate::model::DocType::Article),
@@ -335,10 +336,16 @@ pub(crate) fn build_record(
     r
 }
 
+/// The month a WoS date field starts with: `"JUN-JUL"`, `"FEB 2026"` -> its
+/// first month.
+fn first_month(field: &str) -> Option<u8> {
+    field.split_whitespace().next()?.split('-').next().and_then(dates::month_name)
+}
+
 /// `"JUN 15"` -> (6, 15); `"2019"` -> none; `"FAL"` -> none.
 fn month_day(pd: &str) -> (Option<u8>, Option<u8>) {
     let mut toks = pd.split_whitespace();
-    let month = toks.next().and_then(fieldmap::month_number);
+    let month = toks.next().and_then(first_month);
     let day = month.and(toks.next().and_then(|d| d.parse::<u8>().ok())).filter(|d| (1..=31).contains(d));
     (month, day)
 }

@@ -13,12 +13,12 @@ use crate::model::{
 };
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Picks the value most sources give (ties: `better`, then first source), and
-/// returns it with the sources of every equivalent value, plus the distinct
-/// alternatives when sources disagree.
 /// A chosen value and the alternatives it was chosen from (when they differ).
 type Choice<T> = (Option<Sourced<T>>, Vec<(T, Vec<Provenance>)>);
 
+/// Picks the value most sources give (ties: `better`, then first source), and
+/// returns it with the sources of every equivalent value, plus the distinct
+/// alternatives when sources disagree.
 fn choose<T: Clone>(
     claims: Vec<(T, Provenance)>,
     key: impl Fn(&T) -> String,
@@ -47,6 +47,7 @@ fn choose<T: Clone>(
     (chosen, if all.len() > 1 { all } else { Vec::new() })
 }
 
+/// A conflict on `field` when sources give two or more different values.
 fn conflict_of<T>(
     field: &str,
     alts: &[(T, Vec<Provenance>)],
@@ -69,6 +70,7 @@ fn conflict_of<T>(
     Some(Conflict { field: field.to_string(), claims, note: format!("sources give different {field}s") })
 }
 
+/// The year as a label shows it: "2020a", the note ("in press"), or "n.d.".
 fn year_text(year: Option<i32>, suffix: &str, note: Option<&str>) -> String {
     match (year, note) {
         (Some(y), _) => format!("{y}{suffix}"),
@@ -77,6 +79,7 @@ fn year_text(year: Option<i32>, suffix: &str, note: Option<&str>) -> String {
     }
 }
 
+/// "Smith", "Smith & Jones" or "Smith et al." from family names.
 fn byline_text(families: &[String], et_al: bool) -> String {
     match (families.len(), et_al) {
         (0, _) => String::new(),
@@ -132,6 +135,7 @@ fn abstract_label(text: &str) -> Option<String> {
     Some(truncate(&words.iter().take(12).copied().collect::<Vec<_>>().join(" "), 44))
 }
 
+/// `s` with spaces squashed, cut to `n` characters with an ellipsis.
 fn truncate(s: &str, n: usize) -> String {
     let s = norm::squash_ws(s);
     if s.chars().count() <= n {
@@ -141,6 +145,9 @@ fn truncate(s: &str, n: usize) -> String {
     format!("{}…", cut.trim_end())
 }
 
+/// Venues as they are met: names and ISSNs grouped into slots by shared
+/// normalised name or ISSN; slots that turn out to match are folded.
+#[derive(Default)]
 struct VenueTable {
     keys: BTreeMap<String, usize>,
     names: Vec<Vec<(String, Provenance, bool)>>,
@@ -150,6 +157,7 @@ struct VenueTable {
 }
 
 impl VenueTable {
+    /// Adds a venue mention and returns its slot (`None` when it names nothing).
     fn add(
         &mut self,
         name: Option<&str>,
@@ -213,7 +221,18 @@ impl VenueTable {
     }
 }
 
+/// Indexed sources per edge key, with the position or count the edge carries.
+type EdgeSources<K> = BTreeMap<K, (u32, Vec<Provenance>)>;
+
 /// Builds the corpus from the grouping, citation targets and agents.
+///
+/// The phases run in this order, each a function below: works from the
+/// paper groups ([`WorkDrafts::add_paper`]) and the cited-only groups
+/// ([`WorkDrafts::add_cited`]), people ([`people`]), authorships
+/// ([`authorships`]), citations ([`cites`]), labels ([`label_works`]), venues
+/// ([`venues`]), subjects ([`subjects`]), stable ids ([`assign_ids`]), the
+/// edges in the new order ([`Edges::remap`]), labels of untitled works
+/// ([`label_untitled`]) and preprint versions ([`versions`]).
 pub(crate) fn assemble(
     records: &[Record],
     groups: &Groups,
@@ -221,18 +240,130 @@ pub(crate) fn assemble(
     agents: &Agents,
     mut diagnostics: Vec<Diagnostic>,
 ) -> Corpus {
-    let mut works: Vec<Work> = Vec::new();
-    let mut keys: Vec<String> = Vec::new();
-    let mut work_venue_slot: Vec<Option<usize>> = Vec::new();
-    let mut venues =
-        VenueTable { keys: BTreeMap::new(), names: Vec::new(), issn: Vec::new(), redirect: Vec::new() };
-    let mut conflicts: Vec<(usize, Conflict)> = Vec::new();
-    let mut subjects: BTreeMap<String, (String, Vec<Provenance>)> = BTreeMap::new();
-    let mut about: BTreeMap<(usize, String), Vec<Provenance>> = BTreeMap::new();
-
-    // Papers.
+    let mut drafts = WorkDrafts::default();
     for (g, members) in groups.members.iter().enumerate() {
         let recs: Vec<&Record> = members.iter().map(|&i| &records[i]).collect();
+        drafts.add_paper(&recs, &groups.matched_on[g]);
+    }
+    for members in &cited.groups {
+        let cits: Vec<&Citation> = members.iter().map(|&(r, c)| &records[r].citations[c]).collect();
+        drafts.add_cited(&cits);
+    }
+    let WorkDrafts {
+        mut works,
+        keys,
+        venue_slots,
+        venues: venue_table,
+        conflicts,
+        subjects: subject_table,
+        about,
+    } = drafts;
+    let mut people = people(agents);
+    let authorships = authorships(records, groups, cited, agents);
+    let cites = cites(records, groups, cited, &mut diagnostics);
+    label_works(&mut works, &authorships, &people.items);
+    let (mut venues, work_venues) = venues(&venue_table, &venue_slots);
+    let (mut subjects, subject_index) = subjects(subject_table);
+
+    let work_perm = assign_ids(&mut works, &keys, 'W', |w, id| w.id = id, |w| w.sources.first().cloned());
+    let agent_perm =
+        assign_ids(&mut people.items, &people.keys, 'A', |a, id| a.id = id, |a| a.sources.first().cloned());
+    let venue_perm =
+        assign_ids(&mut venues.items, &venues.keys, 'V', |v, id| v.id = id, |v| v.sources.first().cloned());
+    let subject_perm = assign_ids(
+        &mut subjects.items,
+        &subjects.keys,
+        'S',
+        |s, id| s.id = id,
+        |s| s.sources.first().cloned(),
+    );
+    for (old, venue) in work_venues.iter().enumerate() {
+        works[work_perm[old]].venue = venue.map(|v| venue_perm[v] as u32);
+    }
+    let perms = Perms { work: &work_perm, agent: &agent_perm, subject: &subject_perm };
+    let edges = Edges { authorships, cites, about, subject_index, conflicts }.remap(&works, &perms);
+    label_untitled(&mut works, &venues.items);
+    let versions = versions(records, groups, &work_perm);
+    diagnostics.sort();
+    diagnostics.dedup();
+    Corpus {
+        versions,
+        dedup: super::report::report(records, groups),
+        works,
+        agents: people.items,
+        venues: venues.items,
+        subjects: subjects.items,
+        authorships: edges.authorships,
+        cites: edges.cites,
+        published_in: edges.published_in,
+        about: edges.about,
+        conflicts: edges.conflicts,
+        diagnostics,
+    }
+}
+
+/// Works under construction, papers first and then cited-only works, each in
+/// group order, with what the later phases need about them: the key their
+/// stable id comes from, their venue slot, conflicts, subjects.
+#[derive(Default)]
+struct WorkDrafts {
+    works: Vec<Work>,
+    /// Per work: the key of its stable id.
+    keys: Vec<String>,
+    /// Per work: its first venue's slot in `venues`.
+    venue_slots: Vec<Option<usize>>,
+    venues: VenueTable,
+    /// Per work index: conflicts between and inside its sources.
+    conflicts: Vec<(usize, Conflict)>,
+    /// Subject key -> (name, sources).
+    subjects: BTreeMap<String, (String, Vec<Provenance>)>,
+    /// (work index, subject key) -> sources.
+    about: BTreeMap<(usize, String), Vec<Provenance>>,
+}
+
+/// Entities with the keys their stable ids come from, index for index.
+struct Keyed<T> {
+    items: Vec<T>,
+    keys: Vec<String>,
+}
+
+/// Identifiers with their sources sorted and deduplicated, in identifier order.
+fn sourced_ids(ids: BTreeMap<Identifier, Vec<Provenance>>) -> Vec<Sourced<Identifier>> {
+    ids.into_iter()
+        .map(|(value, mut sources)| {
+            sources.sort();
+            sources.dedup();
+            Sourced { value, sources }
+        })
+        .collect()
+}
+
+/// Sorted, deduplicated provenances.
+fn sorted_sources(sources: impl IntoIterator<Item = Provenance>) -> Vec<Provenance> {
+    let mut sources: Vec<Provenance> = sources.into_iter().collect();
+    sources.sort();
+    sources.dedup();
+    sources
+}
+
+/// Adds `value` under the folded `key`, or `at` to the sources of the value
+/// already there.
+fn add_folded<T>(
+    map: &mut BTreeMap<String, Sourced<T>>,
+    key: String,
+    value: impl FnOnce() -> T,
+    at: &Provenance,
+) {
+    map.entry(key).or_insert_with(|| Sourced { value: value(), sources: vec![] }).add_source(at.clone());
+}
+
+impl WorkDrafts {
+    /// Phase 1: one paper from the records of one group: every field chosen
+    /// from what most records say, identifiers, keywords, affiliations and
+    /// subjects gathered with their sources, conflicts and missing fields
+    /// noted.
+    fn add_paper(&mut self, recs: &[&Record], matched_on: &BTreeSet<&'static str>) {
+        let wi = self.works.len();
         let claims = |f: &dyn Fn(&Record) -> Option<String>| -> Vec<(String, Provenance)> {
             recs.iter().filter_map(|r| f(r).map(|v| (v, r.at.clone()))).collect()
         };
@@ -269,41 +400,32 @@ pub(crate) fn assemble(
         let mut affiliations: BTreeMap<String, Sourced<String>> = BTreeMap::new();
         let mut venue_slot = None;
         let mut venue_votes: Vec<(usize, String)> = Vec::new();
-        for r in &recs {
+        for r in recs {
             for af in &r.affiliations {
-                affiliations
-                    .entry(norm::fold(af))
-                    .or_insert_with(|| Sourced { value: af.clone(), sources: vec![] })
-                    .add_source(r.at.clone());
+                add_folded(&mut affiliations, norm::fold(af), || af.clone(), &r.at);
             }
             for id in &r.ids {
                 ids.entry(id.clone()).or_default().push(r.at.clone());
             }
             for (lang, t) in &r.alt_titles {
-                alt_titles
-                    .entry(norm::fold(t))
-                    .or_insert_with(|| Sourced { value: (lang.clone(), t.clone()), sources: vec![] })
-                    .add_source(r.at.clone());
+                add_folded(&mut alt_titles, norm::fold(t), || (lang.clone(), t.clone()), &r.at);
             }
             for k in &r.keywords {
-                keywords
-                    .entry(norm::fold(k))
-                    .or_insert_with(|| Sourced { value: k.clone(), sources: vec![] })
-                    .add_source(r.at.clone());
+                add_folded(&mut keywords, norm::fold(k), || k.clone(), &r.at);
             }
             for s in &r.subjects {
                 let key = norm::fold(s);
                 if key.is_empty() {
                     continue;
                 }
-                subjects
+                self.subjects
                     .entry(key.clone())
                     .or_insert_with(|| (norm::squash_ws(s), Vec::new()))
                     .1
                     .push(r.at.clone());
-                about.entry((works.len(), key)).or_default().push(r.at.clone());
+                self.about.entry((wi, key)).or_default().push(r.at.clone());
             }
-            let v = venues.add(r.venue.as_deref(), r.venue_abbrev.as_deref(), &r.issn, &r.at);
+            let v = self.venues.add(r.venue.as_deref(), r.venue_abbrev.as_deref(), &r.issn, &r.at);
             if venue_slot.is_none() {
                 venue_slot = v;
             }
@@ -323,16 +445,15 @@ pub(crate) fn assemble(
             venue_slot = Some(slot);
         }
         // Conflicts between records, and inside records.
-        let wi = works.len();
         for (field, alts) in
             [("title", &title_alts), ("volume", &vol_alts), ("issue", &issue_alts), ("pages", &page_alts)]
         {
             if let Some(c) = conflict_of(field, alts, |v| v.clone()) {
-                conflicts.push((wi, c));
+                self.conflicts.push((wi, c));
             }
         }
         if let Some(c) = conflict_of("year", &year_alts, |v| v.to_string()) {
-            conflicts.push((wi, c));
+            self.conflicts.push((wi, c));
         }
         let venue_names: BTreeSet<String> =
             recs.iter().filter_map(|r| r.venue.as_deref()).map(norm::alnum_key).collect();
@@ -340,12 +461,12 @@ pub(crate) fn assemble(
             let alts: Vec<(String, Vec<Provenance>)> =
                 recs.iter().filter_map(|r| r.venue.clone().map(|v| (v, vec![r.at.clone()]))).collect();
             if let Some(c) = conflict_of("venue", &alts, |v| v.clone()) {
-                conflicts.push((wi, c));
+                self.conflicts.push((wi, c));
             }
         }
-        for r in &recs {
+        for r in recs {
             for c in &r.conflicts {
-                conflicts.push((wi, c.clone()));
+                self.conflicts.push((wi, c.clone()));
             }
         }
         let mut missing: Vec<String> = Vec::new();
@@ -364,14 +485,7 @@ pub(crate) fn assemble(
         if abstract_text.is_none() {
             missing.push("abstract".into());
         }
-        let ids: Vec<Sourced<Identifier>> = ids
-            .into_iter()
-            .map(|(value, mut sources)| {
-                sources.sort();
-                sources.dedup();
-                Sourced { value, sources }
-            })
-            .collect();
+        let ids = sourced_ids(ids);
         let key = paper_key(
             &ids,
             title.as_ref().map(|t| t.value.as_str()),
@@ -379,10 +493,7 @@ pub(crate) fn assemble(
             abstract_text.as_ref().map(|a| a.value.as_str()),
             &recs[0].at,
         );
-        let mut sources: Vec<Provenance> = recs.iter().map(|r| r.at.clone()).collect();
-        sources.sort();
-        sources.dedup();
-        works.push(Work {
+        self.works.push(Work {
             id: String::new(),
             kind: WorkKind::Paper,
             label: String::new(),
@@ -406,16 +517,17 @@ pub(crate) fn assemble(
             affiliations: affiliations.into_values().collect(),
             cited_authors: None,
             missing,
-            sources,
-            matched_on: groups.matched_on[g].iter().map(|s| s.to_string()).collect(),
+            sources: sorted_sources(recs.iter().map(|r| r.at.clone())),
+            matched_on: matched_on.iter().map(|s| s.to_string()).collect(),
         });
-        keys.push(key);
-        work_venue_slot.push(venue_slot);
+        self.keys.push(key);
+        self.venue_slots.push(venue_slot);
     }
 
-    // Cited-only works.
-    for (gi, members) in cited.groups.iter().enumerate() {
-        let cits: Vec<&Citation> = members.iter().map(|&(r, c)| &records[r].citations[c]).collect();
+    /// Phase 2: one cited-only work from the citations of one group: fields
+    /// chosen from what most citations say, the byline of the fullest author
+    /// list.
+    fn add_cited(&mut self, cits: &[&Citation]) {
         let claims = |f: &dyn Fn(&Citation) -> Option<String>| -> Vec<(String, Provenance)> {
             cits.iter().filter_map(|c| f(c).map(|v| (v, c.at.clone()))).collect()
         };
@@ -444,25 +556,15 @@ pub(crate) fn assemble(
         let year_note = cits.iter().find_map(|c| c.year_note.clone());
         let mut ids: BTreeMap<Identifier, Vec<Provenance>> = BTreeMap::new();
         let mut venue_slot = None;
-        for c in &cits {
+        for c in cits {
             for id in &c.ids {
                 ids.entry(id.clone()).or_default().push(c.at.clone());
             }
             if venue_slot.is_none() {
-                venue_slot = venues.add(c.venue.as_deref(), None, &[], &c.at);
+                venue_slot = self.venues.add(c.venue.as_deref(), None, &[], &c.at);
             }
         }
-        let ids: Vec<Sourced<Identifier>> = ids
-            .into_iter()
-            .map(|(value, mut sources)| {
-                sources.sort();
-                sources.dedup();
-                Sourced { value, sources }
-            })
-            .collect();
-        let mut sources: Vec<Provenance> = cits.iter().map(|c| c.at.clone()).collect();
-        sources.sort();
-        sources.dedup();
+        let ids = sourced_ids(ids);
         let key = match ids.first() {
             Some(id) => format!("{}", id.value),
             None => format!(
@@ -482,8 +584,7 @@ pub(crate) fn assemble(
         if title.is_none() {
             missing.push("title".to_string());
         }
-        let _ = gi;
-        works.push(Work {
+        self.works.push(Work {
             id: String::new(),
             kind: WorkKind::CitedWork,
             label: String::new(),
@@ -507,35 +608,36 @@ pub(crate) fn assemble(
             affiliations: Vec::new(),
             cited_authors,
             missing,
-            sources,
+            sources: sorted_sources(cits.iter().map(|c| c.at.clone())),
             matched_on: Vec::new(),
         });
-        keys.push(key);
-        work_venue_slot.push(venue_slot);
+        self.keys.push(key);
+        self.venue_slots.push(venue_slot);
     }
-    let n_papers = groups.members.len();
-    let work_of = |t: Target| match t {
-        Target::Paper(g) => g,
-        Target::Cited(c) => n_papers + c,
-    };
+}
 
-    // Agents.
-    let mut agent_list: Vec<Agent> = Vec::new();
-    let mut agent_keys: Vec<String> = Vec::new();
+/// The work index of a citation target: papers first, then cited-only works.
+fn work_of(groups: &Groups, target: Target) -> usize {
+    match target {
+        Target::Paper(g) => g,
+        Target::Cited(c) => groups.members.len() + c,
+    }
+}
+
+/// Phase 3: one agent per draft of `people`: name variants and affiliations
+/// with their sources, the fullest name, and the key of its stable id (ORCID,
+/// else organisation or family + given name).
+fn people(agents: &Agents) -> Keyed<Agent> {
+    let mut items: Vec<Agent> = Vec::new();
+    let mut keys: Vec<String> = Vec::new();
     for d in &agents.drafts {
         let mut variants: BTreeMap<String, Sourced<String>> = BTreeMap::new();
         let mut affiliations: BTreeMap<String, Sourced<String>> = BTreeMap::new();
         let mut orcid = None;
         for (p, a) in &d.names {
-            variants
-                .entry(a.raw.clone())
-                .or_insert_with(|| Sourced { value: a.raw.clone(), sources: vec![] })
-                .add_source(p.clone());
+            add_folded(&mut variants, a.raw.clone(), || a.raw.clone(), p);
             for af in &a.affiliations {
-                affiliations
-                    .entry(norm::fold(af))
-                    .or_insert_with(|| Sourced { value: af.clone(), sources: vec![] })
-                    .add_source(p.clone());
+                add_folded(&mut affiliations, norm::fold(af), || af.clone(), p);
             }
             if orcid.is_none() {
                 orcid = a.orcid.clone();
@@ -570,10 +672,7 @@ pub(crate) fn assemble(
                 norm::fold(&best.given)
             )
         };
-        let mut sources: Vec<Provenance> = d.names.iter().map(|(p, _)| p.clone()).collect();
-        sources.sort();
-        sources.dedup();
-        agent_list.push(Agent {
+        items.push(Agent {
             id: String::new(),
             kind: if d.is_org { AgentKind::Organisation } else { AgentKind::Person },
             name,
@@ -582,13 +681,23 @@ pub(crate) fn assemble(
             orcid,
             variants: variants.into_values().collect(),
             affiliations: affiliations.into_values().collect(),
-            sources,
+            sources: sorted_sources(d.names.iter().map(|(p, _)| p.clone())),
         });
-        agent_keys.push(key);
+        keys.push(key);
     }
+    Keyed { items, keys }
+}
 
-    // Authorships: the fullest byline of each group sets positions.
-    let mut authorships: BTreeMap<(usize, usize), (u32, Vec<Provenance>)> = BTreeMap::new();
+/// Phase 4: (work, agent) -> (byline position, sources). The fullest byline
+/// of each paper group sets the positions; organisations named as first
+/// authors of cited-only works come last.
+fn authorships(
+    records: &[Record],
+    groups: &Groups,
+    cited: &Cited,
+    agents: &Agents,
+) -> EdgeSources<(usize, usize)> {
+    let mut authorships: EdgeSources<(usize, usize)> = BTreeMap::new();
     for (g, members) in groups.members.iter().enumerate() {
         let canonical = members
             .iter()
@@ -618,20 +727,30 @@ pub(crate) fn assemble(
     }
     for (gi, org) in agents.cited_orgs.iter().enumerate() {
         if let Some(ag) = org {
-            let w = n_papers + gi;
+            let w = groups.members.len() + gi;
             let srcs: Vec<Provenance> =
                 cited.groups[gi].iter().map(|&(r, c)| records[r].citations[c].at.clone()).collect();
             authorships.entry((w, *ag)).or_insert((0, Vec::new())).1.extend(srcs);
         }
     }
+    authorships
+}
 
-    // Cites: counts add up inside one record, the largest count wins across
-    // records of one work (two sources of one paper do not double a count).
+/// Phase 5: (citing work, cited work) -> (count, sources). Counts add up
+/// inside one record, the largest count wins across records of one work (two
+/// sources of one paper do not double a count); a citation of the citing
+/// work itself is dropped with a note in `diagnostics`.
+fn cites(
+    records: &[Record],
+    groups: &Groups,
+    cited: &Cited,
+    diagnostics: &mut Vec<Diagnostic>,
+) -> EdgeSources<(usize, usize)> {
     let mut per_record: BTreeMap<(usize, usize, usize), (u32, Vec<Provenance>)> = BTreeMap::new();
     for (ri, r) in records.iter().enumerate() {
         let from = groups.record_group[ri];
         for (ci, c) in r.citations.iter().enumerate() {
-            let to = work_of(cited.targets[ri][ci]);
+            let to = work_of(groups, cited.targets[ri][ci]);
             if to == from {
                 diagnostics.push(Diagnostic::info(
                     c.at.clone(),
@@ -647,16 +766,21 @@ pub(crate) fn assemble(
             e.1.push(c.at.clone());
         }
     }
-    let mut cites: BTreeMap<(usize, usize), (u32, Vec<Provenance>)> = BTreeMap::new();
+    let mut cites: EdgeSources<(usize, usize)> = BTreeMap::new();
     for ((from, to, _), (count, srcs)) in per_record {
         let e = cites.entry((from, to)).or_insert((0, Vec::new()));
         e.0 = e.0.max(count);
         e.1.extend(srcs);
     }
+    cites
+}
 
-    // Labels.
+/// Phase 6: labels: "Family et al. 2020" from the byline (papers) or the
+/// cited authors (cited-only works), else a shortened title; untitled,
+/// authorless papers keep an empty label for [`label_untitled`].
+fn label_works(works: &mut [Work], authorships: &EdgeSources<(usize, usize)>, agents: &[Agent]) {
     let mut first_authors: BTreeMap<usize, Vec<(u32, usize)>> = BTreeMap::new();
-    for (&(w, ag), (pos, _)) in &authorships {
+    for (&(w, ag), (pos, _)) in authorships {
         first_authors.entry(w).or_default().push((*pos, ag));
     }
     for (wi, w) in works.iter_mut().enumerate() {
@@ -672,7 +796,7 @@ pub(crate) fn assemble(
             WorkKind::Paper => {
                 let mut byline = first_authors.get(&wi).cloned().unwrap_or_default();
                 byline.sort();
-                let fams: Vec<String> = byline.iter().map(|&(_, ag)| agent_list[ag].family.clone()).collect();
+                let fams: Vec<String> = byline.iter().map(|&(_, ag)| agents[ag].family.clone()).collect();
                 if !fams.is_empty() {
                     format!("{} {year}", byline_text(&fams, fams.len() > 2))
                 } else if let Some(t) = &w.title {
@@ -683,12 +807,16 @@ pub(crate) fn assemble(
             }
         };
     }
+}
 
-    // Venues.
-    let mut venue_list: Vec<Venue> = Vec::new();
-    let mut venue_keys: Vec<String> = Vec::new();
-    let mut venue_map: BTreeMap<usize, usize> = BTreeMap::new();
-    for (slot, names) in venues.names.iter().enumerate() {
+/// Phase 7: one venue per non-empty slot of `table` (the full name most
+/// sources give, its abbreviations and ISSNs), and per work the index of its
+/// venue among them.
+fn venues(table: &VenueTable, work_slots: &[Option<usize>]) -> (Keyed<Venue>, Vec<Option<usize>>) {
+    let mut items: Vec<Venue> = Vec::new();
+    let mut keys: Vec<String> = Vec::new();
+    let mut venue_of_slot: BTreeMap<usize, usize> = BTreeMap::new();
+    for (slot, names) in table.names.iter().enumerate() {
         if names.is_empty() {
             continue;
         }
@@ -699,165 +827,172 @@ pub(crate) fn assemble(
             choose(if full.is_empty() { all } else { full }, |t| norm::alnum_key(t), |t| t.len() as i64);
         let Some(name) = name else { continue };
         let abbrevs: BTreeSet<String> = names.iter().filter(|n| n.2).map(|n| n.0.clone()).collect();
-        let mut sources: Vec<Provenance> = names.iter().map(|n| n.1.clone()).collect();
-        sources.sort();
-        sources.dedup();
-        venue_map.insert(slot, venue_list.len());
-        venue_keys.push(format!("venue:{}", norm::alnum_key(&name.value)));
-        venue_list.push(Venue {
+        venue_of_slot.insert(slot, items.len());
+        keys.push(format!("venue:{}", norm::alnum_key(&name.value)));
+        items.push(Venue {
             id: String::new(),
             name: name.value,
             abbrevs: abbrevs.into_iter().collect(),
-            issn: venues.issn[slot].iter().cloned().collect(),
-            sources,
+            issn: table.issn[slot].iter().cloned().collect(),
+            sources: sorted_sources(names.iter().map(|n| n.1.clone())),
         });
     }
-    let work_venues: Vec<Option<usize>> =
-        work_venue_slot.iter().map(|s| s.and_then(|s| venue_map.get(&venues.redirect[s]).copied())).collect();
+    let work_venues =
+        work_slots.iter().map(|s| s.and_then(|s| venue_of_slot.get(&table.redirect[s]).copied())).collect();
+    (Keyed { items, keys }, work_venues)
+}
 
-    // Subjects.
-    let mut subject_list: Vec<Subject> = Vec::new();
-    let mut subject_keys: Vec<String> = Vec::new();
-    let mut subject_index: BTreeMap<String, usize> = BTreeMap::new();
-    for (k, (name, mut srcs)) in subjects {
-        srcs.sort();
-        srcs.dedup();
-        subject_index.insert(k.clone(), subject_list.len());
-        subject_keys.push(format!("subject:{k}"));
-        subject_list.push(Subject { id: String::new(), name, sources: srcs });
+/// Phase 8: one subject per folded key, and key -> subject index.
+fn subjects(table: BTreeMap<String, (String, Vec<Provenance>)>) -> (Keyed<Subject>, BTreeMap<String, usize>) {
+    let mut items: Vec<Subject> = Vec::new();
+    let mut keys: Vec<String> = Vec::new();
+    let mut index: BTreeMap<String, usize> = BTreeMap::new();
+    for (k, (name, srcs)) in table {
+        index.insert(k.clone(), items.len());
+        keys.push(format!("subject:{k}"));
+        items.push(Subject { id: String::new(), name, sources: sorted_sources(srcs) });
     }
+    (Keyed { items, keys }, index)
+}
 
-    // Stable ids, sort, and remap.
-    let work_perm = assign_ids(&mut works, &keys, 'W', |w, id| w.id = id, |w| w.sources.first().cloned());
-    let agent_perm =
-        assign_ids(&mut agent_list, &agent_keys, 'A', |a, id| a.id = id, |a| a.sources.first().cloned());
-    let venue_perm =
-        assign_ids(&mut venue_list, &venue_keys, 'V', |v, id| v.id = id, |v| v.sources.first().cloned());
-    let subject_perm =
-        assign_ids(&mut subject_list, &subject_keys, 'S', |s, id| s.id = id, |s| s.sources.first().cloned());
-    for (old, venue) in work_venues.iter().enumerate() {
-        works[work_perm[old]].venue = venue.map(|v| venue_perm[v] as u32);
-    }
-    let mut authorships_out: Vec<Authorship> = authorships
-        .into_iter()
-        .map(|((w, ag), (pos, mut srcs))| {
-            srcs.sort();
-            srcs.dedup();
-            Authorship {
-                work: work_perm[w] as u32,
-                agent: agent_perm[ag] as u32,
+/// Old index -> new index of works, agents and subjects after [`assign_ids`].
+struct Perms<'a> {
+    work: &'a [usize],
+    agent: &'a [usize],
+    subject: &'a [usize],
+}
+
+/// The edges between entities, by their indices before [`assign_ids`].
+struct Edges {
+    authorships: EdgeSources<(usize, usize)>,
+    cites: EdgeSources<(usize, usize)>,
+    about: BTreeMap<(usize, String), Vec<Provenance>>,
+    subject_index: BTreeMap<String, usize>,
+    conflicts: Vec<(usize, Conflict)>,
+}
+
+/// The edges of the corpus, by final index and sorted.
+struct CorpusEdges {
+    authorships: Vec<Authorship>,
+    cites: Vec<Cites>,
+    published_in: Vec<PublishedIn>,
+    about: Vec<About>,
+    conflicts: Vec<WorkConflict>,
+}
+
+impl Edges {
+    /// Phase 10: every edge moved to the final indices and sorted, sources
+    /// sorted and deduplicated; `published_in` from the works' venues
+    /// (`works` already in final order).
+    fn remap(self, works: &[Work], perms: &Perms) -> CorpusEdges {
+        let mut authorships: Vec<Authorship> = self
+            .authorships
+            .into_iter()
+            .map(|((w, ag), (pos, srcs))| Authorship {
+                work: perms.work[w] as u32,
+                agent: perms.agent[ag] as u32,
                 position: pos,
-                sources: srcs,
-            }
-        })
-        .collect();
-    authorships_out.sort_by_key(|a| (a.work, a.position, a.agent));
-    let mut cites_out: Vec<Cites> = cites
-        .into_iter()
-        .map(|((f, t), (count, mut srcs))| {
-            srcs.sort();
-            srcs.dedup();
-            Cites { from: work_perm[f] as u32, to: work_perm[t] as u32, count, sources: srcs }
-        })
-        .collect();
-    cites_out.sort_by_key(|c| (c.from, c.to));
-    let mut published_in: Vec<PublishedIn> = works
-        .iter()
-        .enumerate()
-        .filter_map(|(wi, w)| {
-            w.venue.map(|v| PublishedIn { work: wi as u32, venue: v, sources: w.sources.clone() })
-        })
-        .collect();
-    published_in.sort_by_key(|p| (p.work, p.venue));
-    let mut about_out: Vec<About> = about
-        .into_iter()
-        .map(|((w, k), mut srcs)| {
-            srcs.sort();
-            srcs.dedup();
-            About {
-                work: work_perm[w] as u32,
-                subject: subject_perm[subject_index[&k]] as u32,
-                sources: srcs,
-            }
-        })
-        .collect();
-    about_out.sort_by_key(|a| (a.work, a.subject));
-    let mut conflicts_out: Vec<WorkConflict> = conflicts
-        .into_iter()
-        .map(|(w, conflict)| WorkConflict { work: work_perm[w] as u32, conflict })
-        .collect();
-    conflicts_out.sort_by(|a, b| a.work.cmp(&b.work).then(a.conflict.cmp(&b.conflict)));
-    conflicts_out.dedup();
-    // Untitled, authorless works: another title, venue and year, the abstract, or the input.
-    for w in &mut works {
-        if w.label.is_empty() {
-            let venue = w.venue.map(|v| {
-                venue_list[v as usize]
-                    .abbrevs
-                    .first()
-                    .cloned()
-                    .unwrap_or_else(|| venue_list[v as usize].name.clone())
-            });
-            let year = year_text(w.year.as_ref().map(|y| y.value), "", None);
-            // A title in another language, then venue and year, then the
-            // opening words of the abstract; the input file only when the
-            // work has nothing else.
-            let alt = w.alt_titles.first().map(|t| truncate(&t.value.1, 48));
-            let opening = w.abstract_text.as_ref().and_then(|a| abstract_label(&a.value));
-            w.label = match (alt, venue, opening) {
-                (Some(t), _, _) => format!("{t} ({year})"),
-                (None, Some(v), _) => format!("{v} {year}"),
-                (None, None, Some(t)) if w.year.is_some() => format!("{t} ({year})"),
-                (None, None, Some(t)) => t,
-                (None, None, None) => {
-                    let from = w
-                        .sources
-                        .first()
-                        .map(|p| {
-                            let base = p.input.rsplit(['/', '\\']).next().unwrap_or(&p.input).to_string();
-                            match &p.record {
-                                Some(r) => format!("{base} #{r}"),
-                                None => base,
-                            }
-                        })
-                        .unwrap_or_default();
-                    format!("Untitled ({from})")
-                }
-            };
-        }
+                sources: sorted_sources(srcs),
+            })
+            .collect();
+        authorships.sort_by_key(|a| (a.work, a.position, a.agent));
+        let mut cites: Vec<Cites> = self
+            .cites
+            .into_iter()
+            .map(|((f, t), (count, srcs))| Cites {
+                from: perms.work[f] as u32,
+                to: perms.work[t] as u32,
+                count,
+                sources: sorted_sources(srcs),
+            })
+            .collect();
+        cites.sort_by_key(|c| (c.from, c.to));
+        let mut published_in: Vec<PublishedIn> = works
+            .iter()
+            .enumerate()
+            .filter_map(|(wi, w)| {
+                w.venue.map(|v| PublishedIn { work: wi as u32, venue: v, sources: w.sources.clone() })
+            })
+            .collect();
+        published_in.sort_by_key(|p| (p.work, p.venue));
+        let mut about: Vec<About> = self
+            .about
+            .into_iter()
+            .map(|((w, k), srcs)| About {
+                work: perms.work[w] as u32,
+                subject: perms.subject[self.subject_index[&k]] as u32,
+                sources: sorted_sources(srcs),
+            })
+            .collect();
+        about.sort_by_key(|a| (a.work, a.subject));
+        let mut conflicts: Vec<WorkConflict> = self
+            .conflicts
+            .into_iter()
+            .map(|(w, conflict)| WorkConflict { work: perms.work[w] as u32, conflict })
+            .collect();
+        conflicts.sort_by(|a, b| a.work.cmp(&b.work).then(a.conflict.cmp(&b.conflict)));
+        conflicts.dedup();
+        CorpusEdges { authorships, cites, published_in, about, conflicts }
     }
-    // Versions (preprint -> article), between paper groups.
+}
+
+/// Phase 11: labels of untitled, authorless works: a title in another
+/// language, then venue and year, then the opening words of the abstract;
+/// the input file only when the work has nothing else.
+fn label_untitled(works: &mut [Work], venues: &[Venue]) {
+    for w in works.iter_mut().filter(|w| w.label.is_empty()) {
+        let venue = w.venue.map(|v| {
+            venues[v as usize].abbrevs.first().cloned().unwrap_or_else(|| venues[v as usize].name.clone())
+        });
+        let year = year_text(w.year.as_ref().map(|y| y.value), "", None);
+        let alt = w.alt_titles.first().map(|t| truncate(&t.value.1, 48));
+        let opening = w.abstract_text.as_ref().and_then(|a| abstract_label(&a.value));
+        w.label = match (alt, venue, opening) {
+            (Some(t), _, _) => format!("{t} ({year})"),
+            (None, Some(v), _) => format!("{v} {year}"),
+            (None, None, Some(t)) if w.year.is_some() => format!("{t} ({year})"),
+            (None, None, Some(t)) => t,
+            (None, None, None) => {
+                let from = w
+                    .sources
+                    .first()
+                    .map(|p| {
+                        let base = p.input.rsplit(['/', '\\']).next().unwrap_or(&p.input).to_string();
+                        match &p.record {
+                            Some(r) => format!("{base} #{r}"),
+                            None => base,
+                        }
+                    })
+                    .unwrap_or_default();
+                format!("Untitled ({from})")
+            }
+        };
+    }
+}
+
+/// Phase 12: preprint -> article links between paper groups, by final index.
+fn versions(records: &[Record], groups: &Groups, work_perm: &[usize]) -> Vec<VersionOf> {
     let mut versions: Vec<VersionOf> = groups
         .versions
         .iter()
-        .map(|(p, a, basis)| {
-            let mut sources =
-                vec![records[groups.members[*p][0]].at.clone(), records[groups.members[*a][0]].at.clone()];
-            sources.sort();
-            sources.dedup();
-            VersionOf { from: work_perm[*p] as u32, to: work_perm[*a] as u32, basis: basis.clone(), sources }
+        .map(|(p, a, basis)| VersionOf {
+            from: work_perm[*p] as u32,
+            to: work_perm[*a] as u32,
+            basis: basis.clone(),
+            sources: sorted_sources([
+                records[groups.members[*p][0]].at.clone(),
+                records[groups.members[*a][0]].at.clone(),
+            ]),
         })
         .collect();
     versions.sort_by_key(|v| (v.from, v.to));
     versions.dedup_by_key(|v| (v.from, v.to));
-    diagnostics.sort();
-    diagnostics.dedup();
-    Corpus {
-        versions,
-        dedup: super::report::report(records, groups),
-        works,
-        agents: agent_list,
-        venues: venue_list,
-        subjects: subject_list,
-        authorships: authorships_out,
-        cites: cites_out,
-        published_in,
-        about: about_out,
-        conflicts: conflicts_out,
-        diagnostics,
-    }
+    versions
 }
 
+/// Phase 1 (helper): the key of a paper's stable id: DOI, then PMID, then
+/// any identifier, then title and year, then the abstract, then the first
+/// record's place.
 fn paper_key(
     ids: &[Sourced<Identifier>],
     title: Option<&str>,
@@ -882,7 +1017,7 @@ fn paper_key(
     format!("record:{}|{}|{}", first.input, first.line, first.record.as_deref().unwrap_or(""))
 }
 
-/// Gives every item the stable id of its key (a suffix tells apart equal keys,
+/// Phase 9: gives every item the stable id of its key (a suffix tells apart equal keys,
 /// in source order), sorts items by id and returns old index -> new index.
 fn assign_ids<T>(
     items: &mut Vec<T>,

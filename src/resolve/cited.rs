@@ -13,6 +13,7 @@ use super::util::similarity;
 use super::works::Groups;
 use super::Options;
 use crate::model::{norm, Citation, Diagnostic, Identifier, Record};
+use petgraph::unionfind::UnionFind;
 use std::collections::{BTreeMap, HashMap};
 
 /// Identifier -> record or group indexes.
@@ -337,14 +338,7 @@ pub(crate) fn resolve(
     pending
         .sort_by(|a, b| records[a.0].citations[a.1].at.cmp(&records[b.0].citations[b.1].at).then(a.cmp(b)));
     let cit = |(r, c): (usize, usize)| &records[r].citations[c];
-    let mut parent: Vec<usize> = (0..pending.len()).collect();
-    fn find(p: &mut [usize], mut x: usize) -> usize {
-        while p[x] != x {
-            p[x] = p[p[x]];
-            x = p[x];
-        }
-        x
-    }
+    let mut id_sets: UnionFind<usize> = UnionFind::new(pending.len());
     let mut first_with_id: HashMap<&Identifier, usize> = HashMap::new();
     for (k, &item) in pending.iter().enumerate() {
         // An ISBN names a book, and every chapter of it too: it is weak and
@@ -363,10 +357,7 @@ pub(crate) fn resolve(
                     ));
                 }
                 Some(&j) => {
-                    let (a, b) = (find(&mut parent, j), find(&mut parent, k));
-                    if a != b {
-                        parent[a.max(b)] = a.min(b);
-                    }
+                    id_sets.union(j, k);
                 }
                 None => {
                     first_with_id.insert(id, k);
@@ -376,11 +367,12 @@ pub(crate) fn resolve(
     }
     // Id-joined sets become seeds; then blocks merge sets whose every member is
     // compatible with every member of the joining set.
-    let mut sets: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    // Each set is keyed by its first (smallest) member, its "root" below.
+    let mut by_root: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for k in 0..pending.len() {
-        let r = find(&mut parent, k);
-        sets.entry(r).or_default().push(k);
+        by_root.entry(id_sets.find_mut(k)).or_default().push(k);
     }
+    let sets: BTreeMap<usize, Vec<usize>> = by_root.into_values().map(|m| (m[0], m)).collect();
     let mut blocks: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (&root, members) in &sets {
         let c = cit(pending[members[0]]);

@@ -67,7 +67,7 @@ impl Default for Options {
 
 /// Where every citation went, as groups of `(record, citation)` indices:
 /// one group per paper or cited work that citations point to, in a stable
-/// order. For audits of citation grouping (tests/exports_wild.rs checks that
+/// order. For audits of citation grouping (tests/readers.rs, `wild_exports`, checks that
 /// no group joins citations that disagree on DOI or title).
 pub fn citation_groups(records: &[Record], opts: &Options) -> Vec<Vec<(usize, usize)>> {
     let mut diagnostics = Vec::new();

@@ -33,6 +33,7 @@ use super::Options;
 use crate::model::{
     norm, DedupPair, Diagnostic, DocType, IdStrength, Identifier, MatchRule, PairSide, Record,
 };
+use petgraph::unionfind::UnionFind;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// DOI prefixes of preprint servers (arXiv, bioRxiv/medRxiv, OSF and its
@@ -212,7 +213,7 @@ enum Refusal {
 /// Union-find whose roots carry the identifiers of their members, so that a
 /// merge joining two different identifiers of one scheme can be refused.
 struct Uf {
-    parent: Vec<usize>,
+    sets: UnionFind<usize>,
     registry: Vec<BTreeMap<&'static str, BTreeSet<String>>>,
     internal: Vec<BTreeMap<String, BTreeSet<String>>>,
     rules: Vec<BTreeSet<&'static str>>,
@@ -244,7 +245,7 @@ impl Uf {
             internal.push(m);
         }
         Uf {
-            parent: (0..n).collect(),
+            sets: UnionFind::new(n),
             registry,
             internal,
             rules: vec![BTreeSet::new(); n],
@@ -252,12 +253,8 @@ impl Uf {
         }
     }
 
-    fn find(&mut self, mut x: usize) -> usize {
-        while self.parent[x] != x {
-            self.parent[x] = self.parent[self.parent[x]];
-            x = self.parent[x];
-        }
-        x
+    fn find(&mut self, x: usize) -> usize {
+        self.sets.find_mut(x)
     }
 
     fn same(&mut self, a: usize, b: usize) -> bool {
@@ -279,8 +276,10 @@ impl Uf {
                 return Err(Refusal::Internal(scheme));
             }
         }
-        let (keep, gone) = if ra < rb { (ra, rb) } else { (rb, ra) };
-        self.parent[gone] = keep;
+        self.sets.union(ra, rb);
+        // The new root keeps the identifiers and rules of both.
+        let keep = self.sets.find_mut(ra);
+        let gone = if keep == ra { rb } else { ra };
         for (scheme, set) in std::mem::take(&mut self.registry[gone]) {
             self.registry[keep].entry(scheme).or_default().extend(set);
         }
