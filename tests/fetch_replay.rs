@@ -8,8 +8,10 @@ mod fetch_server;
 #[path = "support/online.rs"]
 mod online;
 
-use fetch_server::{check_store, fixture, Reply, Seen};
+use fetch_server::{check_store, fixture, Reply, Seen, Server};
 use online::{asked, citemap, json, project, write_config};
+use std::process::Command;
+use std::time::Duration;
 
 fn text(path: &str) -> String {
     String::from_utf8(fixture(path)).unwrap()
