@@ -573,8 +573,8 @@ proptest::proptest! {
         let c = coauthor_corpus();
         let _ = query::find_agent(&c, &s);
         let _ = query::path(&c, &s, "Sonia Johnson");
-        let _ = citemap::analysis::text::phrases(&s);
-        let _ = citemap::analysis::text::tokens(&s);
+        let _ = citemap::analysis::tokens::phrases(&s);
+        let _ = citemap::analysis::tokens::tokens(&s);
     }
 }
 

@@ -3,7 +3,7 @@
 //! matrices (csv and xlsx), bad-input errors, the corpus path, exports and
 //! the heatmap.
 
-use citemap::analysis::overlap::{self, compute, percent, Band, Cell, OverlapMatrix, OverlapReport};
+use citemap::analysis::umbrella::{self, compute, percent, Band, Cell, OverlapMatrix, OverlapReport};
 use citemap::ingest::matrix::{self, Error};
 use std::collections::BTreeMap;
 
@@ -173,12 +173,12 @@ fn search_date_overrides_the_publication_year() {
             }
         }
     }
-    let date = overlap::corpus::parse_date("2013-12").expect("date");
-    assert!(m.set_review_fields("2021 Perez", Some(date), None, Some(overlap::Amstar::Low)));
+    let date = umbrella::corpus::parse_date("2013-12").expect("date");
+    assert!(m.set_review_fields("2021 Perez", Some(date), None, Some(umbrella::Amstar::Low)));
     m.mark_missing_from_dates();
     let report = compute(&m);
     let perez = report.reviews.iter().find(|r| r.label == "2021 Perez").expect("perez");
-    assert_eq!(perez.amstar, Some(overlap::Amstar::Low));
+    assert_eq!(perez.amstar, Some(umbrella::Amstar::Low));
     // Starr 2019 and Plant 2020 are included by Perez only: kept as inclusions
     // and reported, not turned into X.
     assert!(report
@@ -300,7 +300,7 @@ fn all_zero_rows_and_empty_reviews_are_reported_not_counted() {
 // ---------------------------------------------------------------- corpus path
 
 mod corpus_path {
-    use citemap::analysis::overlap::{self, compute, corpus as oc, Amstar};
+    use citemap::analysis::umbrella::{self, compute, corpus as oc, Amstar};
     use citemap::model::{Cites, Corpus, DocType, Identifier, Provenance, Sourced, Work, WorkKind};
 
     fn p(line: u32) -> Provenance {
@@ -491,7 +491,7 @@ W000000000004,Also nonexistent,,,,
         let c = corpus();
         let list = oc::parse_inclusion_list("incl.csv", INCLUSION);
         let r = compute(&oc::from_corpus(&c, &oc::reviews_by_doc_type(&c), Some(&list)));
-        let g = overlap::bipartite_graph(&r);
+        let g = umbrella::bipartite_graph(&r);
         assert_eq!(g.node_count(), 3 + 4);
         assert_eq!(g.edge_count(), 7);
         let review = g.node("W000000000001").expect("review node");
@@ -592,7 +592,7 @@ fn cli_applies_fields_dates_and_merge_options() {
     };
     let r = cli_overlap::run(&args, None, &[], &mut Vec::new()).expect("runs");
     let madrid = r.reviews.iter().find(|x| x.label == "2016 Madrid").expect("madrid");
-    assert_eq!(madrid.amstar, Some(overlap::Amstar::Low));
+    assert_eq!(madrid.amstar, Some(umbrella::Amstar::Low));
     assert_eq!(madrid.search_date.map(|d| d.to_string()).as_deref(), Some("2013-05"));
     // Search date 2013-05 instead of year 2016: Starr 2019 and Plant 2020 are
     // X for Madrid as before (8 cells in total, as in the published toy).
@@ -660,7 +660,7 @@ mod no_panic {
             om.mark_missing_from_dates();
             let r = compute(&om);
             let _ = citemap::render::heatmap::svg(&r, &Default::default());
-            let _ = overlap::bipartite_graph(&r);
+            let _ = umbrella::bipartite_graph(&r);
         }
     }
 
@@ -669,8 +669,8 @@ mod no_panic {
         #[test]
         fn arbitrary_text(s in "[01Xx;,\t\n\" a-z]{0,200}") {
             exercise(s.as_bytes());
-            let _ = overlap::corpus::parse_inclusion_list("i.csv", &s);
-            let _ = overlap::corpus::parse_review_list(&s);
+            let _ = umbrella::corpus::parse_inclusion_list("i.csv", &s);
+            let _ = umbrella::corpus::parse_review_list(&s);
         }
 
         #[test]

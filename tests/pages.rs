@@ -31,7 +31,7 @@ fn expected_author_key(s: &str) -> String {
     match s.strip_prefix("org:") {
         Some(org) => format!("org:{}", norm::alnum_key(org)),
         None => {
-            let a = if s.chars().any(citemap::ingest::text::is_cjk) {
+            let a = if s.chars().any(citemap::ingest::page_text::is_cjk) {
                 Author { family: s.replace(' ', ""), ..Author::default() }
             } else {
                 Author::person(s)

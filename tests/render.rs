@@ -156,7 +156,7 @@ fn drawn_labels_do_not_overlap_and_png_has_ink() {
     let boxes: Vec<(f32, f32, f32, f32)> = labels
         .iter()
         .map(|(x, y, s, t)| {
-            let w = citemap::render::metrics::text_width(t, *s, false);
+            let w = citemap::render::glyph_widths::text_width(t, *s, false);
             (*x, y - s * 0.928, x + w, y + s * 0.236)
         })
         .collect();

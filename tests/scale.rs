@@ -6,7 +6,7 @@
 //! scaling work, the picture draws the chosen works, and an overview is drawn.
 
 use citemap::analysis::metrics::{self, Betweenness, BetweennessMethod, MetricsOptions};
-use citemap::analysis::text::SplitMix64;
+use citemap::analysis::tokens::SplitMix64;
 use citemap::graph::{Attrs, CitationGraph, Edge, EdgeKind, Node, NodeKind};
 use citemap::model::Corpus;
 use serde_json::Value;

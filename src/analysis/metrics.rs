@@ -19,7 +19,7 @@
 //!
 //! Every loop runs in node index order, so results are deterministic.
 
-use super::text::SplitMix64;
+use super::tokens::SplitMix64;
 use crate::graph::{Attr, CitationGraph};
 use crate::model::Corpus;
 use serde::{Deserialize, Serialize};

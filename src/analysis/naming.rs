@@ -3,7 +3,7 @@
 //! Each cluster's works (a work node is its own work; a person, subject or
 //! venue node brings the works it authored, is about or published) are read
 //! for terms: unigrams, bigrams and trigrams of stemmed content words from
-//! titles, abstracts, subject headings and keywords ([`super::text::phrases`]),
+//! titles, abstracts, subject headings and keywords ([`super::tokens::phrases`]),
 //! counted once per work.
 //!
 //! Terms are scored by the **log-odds ratio with an informative Dirichlet
@@ -24,7 +24,7 @@
 //! venues, the year range and the most cited works; it serialises to JSON.
 
 use super::cluster::Partition;
-use super::text;
+use super::tokens;
 use crate::graph::{format_float, CitationGraph};
 use crate::model::{norm, Corpus};
 use serde::{Deserialize, Serialize};
@@ -126,15 +126,15 @@ struct TermIndex {
 }
 
 fn index_terms(corpus: &Corpus, works: &[bool], max_ngram: usize) -> TermIndex {
-    let subjects_of = text::subjects_by_work(corpus);
+    let subjects_of = tokens::subjects_by_work(corpus);
     let mut ids: HashMap<String, u32> = HashMap::new();
     let mut idx = TermIndex { keys: Vec::new(), surface: Vec::new(), by_work: Vec::new(), df: Vec::new() };
     for (w, &wanted) in works.iter().enumerate() {
         let mut set = BTreeSet::new();
         if wanted {
-            for t in text::work_texts(corpus, w, &subjects_of) {
-                for run in text::phrases(&t) {
-                    let stems: Vec<String> = run.iter().map(|x| text::stem(x)).collect();
+            for t in tokens::work_texts(corpus, w, &subjects_of) {
+                for run in tokens::phrases(&t) {
+                    let stems: Vec<String> = run.iter().map(|x| tokens::stem(x)).collect();
                     for len in 1..=max_ngram.clamp(1, 3) {
                         for start in 0..stems.len().saturating_sub(len - 1) {
                             let (Some(k), Some(s)) =
@@ -286,7 +286,7 @@ pub fn name_from_terms(terms: &[TermScore], n: usize) -> String {
     // this comparison a plural -s is dropped too, so "petri net" is inside
     // "petri nets".
     let fold = |w: &str| {
-        let s = text::stem(&w.to_lowercase());
+        let s = tokens::stem(&w.to_lowercase());
         match s.strip_suffix('s') {
             Some(base)
                 if base.len() >= 2 && !s.ends_with("ss") && !s.ends_with("us") && !s.ends_with("is") =>

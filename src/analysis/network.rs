@@ -75,7 +75,7 @@
 //! cited-only works of unknown year or type pass (they usually have neither,
 //! and dropping them would empty co-citation and coupling).
 
-use super::text;
+use super::tokens;
 use crate::graph::{attr, sources_text, Attr, Attrs, CitationGraph, Edge, EdgeKind, Node, NodeKind};
 use crate::model::{norm, AgentKind, Corpus, DocType, Identifier, WorkKind};
 use petgraph::unionfind::UnionFind;
@@ -972,15 +972,15 @@ fn hybrid(
 
 /// TF-IDF cosine top-k similarity over eligible works (module documentation).
 fn similarity(corpus: &Corpus, ok: &[bool], o: &SimilarityOptions) -> Vec<Pair> {
-    let subjects_of = text::subjects_by_work(corpus);
+    let subjects_of = tokens::subjects_by_work(corpus);
     // Term ids in first-seen order over works in id order: deterministic.
     let mut vocab: HashMap<String, u32> = HashMap::new();
     let mut docs: Vec<Vec<(u32, u32)>> = Vec::with_capacity(corpus.works.len());
     for (w, &eligible) in ok.iter().enumerate() {
         let mut tf: BTreeMap<u32, u32> = BTreeMap::new();
         if eligible {
-            for t in text::work_texts(corpus, w, &subjects_of) {
-                for tok in text::tokens(&t) {
+            for t in tokens::work_texts(corpus, w, &subjects_of) {
+                for tok in tokens::tokens(&t) {
                     let next = vocab.len() as u32;
                     let id = *vocab.entry(tok).or_insert(next);
                     *tf.entry(id).or_insert(0) += 1;

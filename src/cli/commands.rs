@@ -382,7 +382,7 @@ fn write_overlap(
         Ok(report)
     })?;
     // The review <-> study graph as a picture, reviews and studies coloured apart.
-    let mut g = citemap::analysis::overlap::bipartite_graph(&report);
+    let mut g = citemap::analysis::umbrella::bipartite_graph(&report);
     for n in g.graph.node_weights_mut() {
         let review = matches!(n.attrs.get("role"), Some(citemap::graph::Attr::Str(r)) if r == "review");
         n.attrs.insert("cluster".into(), citemap::graph::Attr::Int(if review { 1 } else { 2 }));

@@ -4,10 +4,10 @@
 //! study graph (DOT, GraphML) and a JSON report.
 //!
 //! The clap wiring is the lead's; this file holds the logic over the library
-//! ([`citemap::analysis::overlap`]) with a plain [`Args`] struct.
+//! ([`citemap::analysis::umbrella`]) with a plain [`Args`] struct.
 
 use anyhow::{bail, Context, Result};
-use citemap::analysis::overlap::{self, corpus as ov_corpus, OverlapMatrix, OverlapReport};
+use citemap::analysis::umbrella::{self, corpus as ov_corpus, OverlapMatrix, OverlapReport};
 use citemap::export;
 use citemap::ingest::matrix;
 use citemap::model::{Corpus, Severity};
@@ -134,11 +134,11 @@ pub fn write_outputs(report: &OverlapReport, dir: &Path, unadjusted: bool) -> Re
     std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
     type Writer = fn(&OverlapReport, &mut dyn Write) -> std::io::Result<()>;
     let tables: [(&str, Writer); 5] = [
-        ("matrix.csv", export::overlap::write_matrix_csv),
-        ("studies.csv", export::overlap::write_studies_csv),
-        ("reviews.csv", export::overlap::write_reviews_csv),
-        ("pairs.csv", export::overlap::write_pairs_csv),
-        ("overlap.json", export::overlap::write_json),
+        ("matrix.csv", export::umbrella::write_matrix_csv),
+        ("studies.csv", export::umbrella::write_studies_csv),
+        ("reviews.csv", export::umbrella::write_reviews_csv),
+        ("pairs.csv", export::umbrella::write_pairs_csv),
+        ("overlap.json", export::umbrella::write_json),
     ];
     for (name, write) in tables {
         let mut buf = Vec::new();
@@ -148,7 +148,7 @@ pub fn write_outputs(report: &OverlapReport, dir: &Path, unadjusted: bool) -> Re
     let opts = heatmap::Options { adjusted: !unadjusted, ..heatmap::Options::default() };
     save(dir, "heatmap.svg", heatmap::svg(report, &opts).as_bytes())?;
     save(dir, "heatmap.png", &heatmap::png(report, &opts)?)?;
-    let g = overlap::bipartite_graph(report);
+    let g = umbrella::bipartite_graph(report);
     let mut buf = Vec::new();
     export::dot::write(&g, &mut buf, &export::dot::Options::default()).context("writing review_study.dot")?;
     save(dir, "review_study.dot", &buf)?;
@@ -169,13 +169,13 @@ pub fn run(
     out: &mut dyn Write,
 ) -> Result<OverlapReport> {
     let m = build_matrix(args, corpus, tagged)?;
-    let report = overlap::compute(&m);
+    let report = umbrella::compute(&m);
     write_outputs(&report, &args.out, args.unadjusted)?;
     if args.json {
-        export::overlap::write_json(&report, out)?;
+        export::umbrella::write_json(&report, out)?;
     } else {
         let s = &report.summary;
-        let show = |v: Option<f64>| v.map_or("NA".to_string(), |v| format!("{}%", overlap::percent(v)));
+        let show = |v: Option<f64>| v.map_or("NA".to_string(), |v| format!("{}%", umbrella::percent(v)));
         writeln!(
             out,
             "{} reviews, {} primary studies, {} inclusions, {} structurally missing cells",
@@ -194,7 +194,7 @@ pub fn run(
             s.band.map_or("NA", |b| b.as_str()),
             show(s.cca_unadjusted)
         )?;
-        writeln!(out, "bands: {}", overlap::BAND_SOURCE)?;
+        writeln!(out, "bands: {}", umbrella::BAND_SOURCE)?;
         for d in &report.diagnostics {
             writeln!(out, "{d}")?;
         }

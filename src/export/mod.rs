@@ -10,11 +10,11 @@ pub mod gexf;
 pub mod graphml;
 pub mod html;
 pub mod json;
-pub mod overlap;
 pub mod pajek;
 pub mod parquet;
 pub mod records;
 pub mod ris;
+pub mod umbrella;
 pub mod vosviewer;
 
 /// What `citemap export --format` writes: every graph format (named as in

@@ -21,8 +21,8 @@
 //!   the others, and Scopus' `affiliations` list (whose owners it does not
 //!   say) unless there is a single author, in [`Record::affiliations`].
 
-use super::biblio::{self, LineIndex};
 use super::dates;
+use super::normalize::{self, LineIndex};
 use super::refs;
 use crate::model::norm::{family_key, normalize_orcid, squash_ws};
 use crate::model::{Author, Diagnostic, Identifier, Parsed, Provenance, Record};
@@ -35,7 +35,7 @@ pub const NAME: &str = "bibtex";
 /// True when `text` looks like BibTeX: an `@type{` or `@type(` at the start of
 /// a line (after optional spaces) within the first 50 non-blank lines.
 pub fn sniff(text: &str) -> bool {
-    biblio::lines(text).map(|(_, l)| l.trim_start()).filter(|l| !l.is_empty()).take(50).any(|l| {
+    normalize::lines(text).map(|(_, l)| l.trim_start()).filter(|l| !l.is_empty()).take(50).any(|l| {
         let Some(rest) = l.strip_prefix('@') else { return false };
         let name_len = rest.bytes().take_while(|b| b.is_ascii_alphabetic()).count();
         name_len > 0 && rest.get(name_len..).is_some_and(|t| t.trim_start().starts_with(['{', '(']))
@@ -605,7 +605,7 @@ fn to_author(raw: &str) -> Option<Author> {
         [family, given] => {
             Author { family: family.to_string(), given: given.to_string(), ..Author::default() }
         }
-        _ if !text.contains(',') && biblio::looks_like_org(&text) => Author::org(&text),
+        _ if !text.contains(',') && normalize::looks_like_org(&text) => Author::org(&text),
         _ => Author::person(&text),
     };
     a.raw = text;
@@ -622,7 +622,7 @@ fn to_record(
     let key = if e.key.is_empty() { format!("#{}", ordinal + 1) } else { e.key.clone() };
     let at = Provenance::new(input, li.line_of(e.offset), Some(key.clone()));
     let mut r = Record::new(at.clone(), NAME);
-    r.doc_type = biblio::doc_type_from_name(&e.kind);
+    r.doc_type = normalize::doc_type_from_name(&e.kind);
     let get = |name: &str| e.fields.iter().find(|f| f.name == name).map(|f| latex_to_text(&f.value));
     let first = |names: &[&str]| names.iter().find_map(|n| get(n)).filter(|v| !v.is_empty());
 
@@ -641,7 +641,7 @@ fn to_record(
     r.volume = first(&["volume"]);
     r.issue = first(&["number", "issue"]);
     r.pages =
-        first(&["pages", "article-number", "art_number", "eid"]).and_then(|p| biblio::normalize_pages(&p));
+        first(&["pages", "article-number", "art_number", "eid"]).and_then(|p| normalize::normalize_pages(&p));
 
     if let Some(f) = e.fields.iter().find(|f| f.name == "author") {
         r.authors = split_names(&f.value).iter().filter_map(|n| to_author(n)).collect();
@@ -660,7 +660,7 @@ fn to_record(
     if let Some(affs) = get("affiliations") {
         for a in affs.split("; ") {
             match r.authors.as_mut_slice() {
-                [only] => biblio::push_unique(&mut only.affiliations, a),
+                [only] => normalize::push_unique(&mut only.affiliations, a),
                 _ => r.add_affiliation(a),
             }
         }
@@ -678,8 +678,7 @@ fn to_record(
     }
     r.published = published;
 
-    if let Some(d) =
-        super::fieldmap::checked_id(first(&["doi"]).as_deref(), Identifier::doi, "doi", &at, diags)
+    if let Some(d) = super::table::checked_id(first(&["doi"]).as_deref(), Identifier::doi, "doi", &at, diags)
     {
         r.add_id(d);
     }
@@ -689,7 +688,7 @@ fn to_record(
             r.add_id(d);
         }
     }
-    if let Some(p) = super::fieldmap::checked_id(
+    if let Some(p) = super::table::checked_id(
         first(&["pmid", "pubmed_id"]).as_deref(),
         Identifier::pmid,
         "pmid",
@@ -726,41 +725,41 @@ fn to_record(
     }
     if let Some(isbn) = first(&["isbn"]) {
         for part in isbn.split([';', ',']) {
-            if let Some(i) = biblio::normalize_isbn(part) {
+            if let Some(i) = normalize::normalize_isbn(part) {
                 r.add_id(Identifier::Isbn(i));
             }
         }
     }
     for n in ["issn", "eissn"] {
-        if let Some(i) = get(n).and_then(|v| biblio::normalize_issn(&v)) {
-            biblio::push_unique(&mut r.issn, &i);
+        if let Some(i) = get(n).and_then(|v| normalize::normalize_issn(&v)) {
+            normalize::push_unique(&mut r.issn, &i);
         }
     }
 
-    r.abstract_text = first(&["abstract"]).map(|a| biblio::layout_abstract(&a));
+    r.abstract_text = first(&["abstract"]).map(|a| normalize::layout_abstract(&a));
     for n in ["keywords", "author_keywords", "author-keywords"] {
         if let Some(k) = get(n) {
             let sep = if k.contains(';') { ';' } else { ',' };
             for kw in k.split(sep) {
-                biblio::push_unique(&mut r.keywords, kw);
+                normalize::push_unique(&mut r.keywords, kw);
             }
         }
     }
     for n in ["keywords-plus", "web-of-science-categories", "mesh"] {
         if let Some(k) = get(n) {
             for kw in k.split(';') {
-                biblio::push_unique(&mut r.subjects, kw);
+                normalize::push_unique(&mut r.subjects, kw);
             }
         }
     }
     r.language = first(&["language", "langid"]).and_then(|l| super::language::language(&l));
     if let Some(t) = first(&["type"]) {
-        r.doc_type = biblio::merge_doc_type(r.doc_type, biblio::doc_type_from_name(&t));
+        r.doc_type = normalize::merge_doc_type(r.doc_type, normalize::doc_type_from_name(&t));
     }
-    r.doc_type = biblio::refine_doc_type(r.doc_type, r.title.as_deref());
+    r.doc_type = normalize::refine_doc_type(r.doc_type, r.title.as_deref());
     r.times_cited = first(&["times-cited"])
         .and_then(|t| t.trim().parse().ok())
-        .or_else(|| first(&["note"]).and_then(|n| biblio::times_cited(&n)));
+        .or_else(|| first(&["note"]).and_then(|n| normalize::times_cited(&n)));
 
     for f in &e.fields {
         match f.name.as_str() {
@@ -795,7 +794,7 @@ fn to_record(
     if r.title.is_none() {
         diags.push(Diagnostic::warning(at, "entry has no title"));
     }
-    diags.extend(super::fieldmap::book_isbn_only(&mut r));
+    diags.extend(super::table::book_isbn_only(&mut r));
     r.mark_missing();
     r
 }
@@ -849,7 +848,7 @@ fn attach_wos_affiliations(r: &mut Record, raw: &str) {
         }
         for i in matched {
             if let Some(a) = r.authors.get_mut(i) {
-                biblio::push_unique(&mut a.affiliations, address);
+                normalize::push_unique(&mut a.affiliations, address);
             }
         }
     }
@@ -862,7 +861,7 @@ fn attach_wos_affiliations(r: &mut Record, raw: &str) {
             continue;
         }
         match author_by_short_name(&mut r.authors, name) {
-            Some(a) => biblio::push_unique(&mut a.affiliations, address),
+            Some(a) => normalize::push_unique(&mut a.affiliations, address),
             None => r.add_affiliation(address),
         }
     }

@@ -8,8 +8,8 @@
 //! deposited, else the `unstructured` string read by
 //! [`refs::parse_free_text`].
 
-use super::fieldmap;
 use super::refs;
+use super::table;
 use crate::model::norm::{normalize_orcid, squash_ws, strip_tags};
 use crate::model::{Author, Citation, Date, Diagnostic, Identifier, Parsed, Provenance, Record};
 use serde_json::Value;
@@ -94,7 +94,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
             parsed.seen = items.len();
             for (n, item) in items.iter().enumerate() {
                 let line = s(item, "DOI")
-                    .and_then(|d| fieldmap::locate_json_value(text, "DOI", d, &mut cursor))
+                    .and_then(|d| table::locate_json_value(text, "DOI", d, &mut cursor))
                     .unwrap_or(1);
                 parsed.records.push(work(input, item, n, line));
             }
@@ -187,7 +187,7 @@ fn work(input: &str, m: &Value, n: usize, line: u32) -> Record {
     r.abstract_text = s(m, "abstract").map(|a| squash_ws(&strip_tags(a))).filter(|a| !a.is_empty());
     r.subjects = strings(m, "subject");
     r.language = s(m, "language").and_then(super::language::language);
-    r.doc_type = s(m, "type").and_then(fieldmap::doc_type);
+    r.doc_type = s(m, "type").and_then(table::doc_type);
     r.times_cited = m.get("is-referenced-by-count").and_then(Value::as_u64);
     for item in m.get("reference").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]) {
         r.citations.push(reference(item, Provenance::new(input, line, Some(key.clone()))));

@@ -12,8 +12,8 @@
 //! Authors are `{family, given}`, `{literal}` (an organisation), or openalexPro's `{given: "",
 //! family: "Full Name"}` (split with [`crate::model::norm::parse_person`]).
 
-use super::biblio::{self, LineIndex};
 use super::dates;
+use super::normalize::{self, LineIndex};
 use super::refs;
 use crate::model::norm::{normalize_orcid, squash_ws, strip_tags};
 use crate::model::{Author, Citation, Date, Diagnostic, Identifier, Parsed, Provenance, Record};
@@ -183,7 +183,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
                     .map(|rs| array_items(b, rs).0.iter().map(|&(p, _)| li.line_of(p)).collect())
                     .unwrap_or_default();
                 let mut rec = to_record(input, &v, i, line, &ref_lines, &mut parsed.diagnostics);
-                parsed.diagnostics.extend(super::fieldmap::book_isbn_only(&mut rec));
+                parsed.diagnostics.extend(super::table::book_isbn_only(&mut rec));
                 parsed.records.push(rec);
             }
             Ok(_) => parsed.diagnostics.push(Diagnostic::warning(
@@ -266,7 +266,7 @@ fn to_author(v: &Value) -> Option<Author> {
     let mut a = if let Some(lit) = str_of(v.get("literal")) {
         // CSL keeps `literal` for names that are not to be split: institutions.
         // "Family, Given" in a literal is still a person.
-        if lit.contains(',') && !biblio::looks_like_org(&lit) {
+        if lit.contains(',') && !normalize::looks_like_org(&lit) {
             Author::person(&lit)
         } else {
             Author::org(&lit)
@@ -290,7 +290,7 @@ fn to_author(v: &Value) -> Option<Author> {
         for aff in affs {
             let name = str_of(aff.get("name")).or_else(|| str_of(Some(aff)));
             if let Some(n) = name {
-                biblio::push_unique(&mut a.affiliations, &n);
+                normalize::push_unique(&mut a.affiliations, &n);
             }
         }
     }
@@ -315,7 +315,7 @@ fn to_record(
     if let Some(w) = id.as_deref().and_then(|i| i.strip_prefix("https://openalex.org/")) {
         r.add_id(Identifier::Openalex(w.to_string()));
     }
-    r.doc_type = str_of(v.get("type")).and_then(|t| biblio::doc_type_from_name(&t));
+    r.doc_type = str_of(v.get("type")).and_then(|t| normalize::doc_type_from_name(&t));
     r.title = str_of(v.get("title")).map(|t| clean_markup(&t)).filter(|t| !t.is_empty());
     if let Some(ot) = str_of(v.get("original-title")) {
         r.alt_titles.push((None, clean_markup(&ot)));
@@ -328,7 +328,7 @@ fn to_record(
     r.publisher = str_of(v.get("publisher"));
     r.volume = str_of(v.get("volume"));
     r.issue = str_of(v.get("issue"));
-    r.pages = str_of(v.get("page")).and_then(|p| biblio::normalize_pages(&p));
+    r.pages = str_of(v.get("page")).and_then(|p| normalize::normalize_pages(&p));
     if r.pages.is_none() {
         r.pages = str_of(v.get("number")).filter(|_| r.doc_type == Some(crate::model::DocType::Article));
     }
@@ -338,12 +338,12 @@ fn to_record(
     r.epublished = csl_date(v.get("published-online"));
     let at = r.at.clone();
     if let Some(d) =
-        super::fieldmap::checked_id(str_of(v.get("DOI")).as_deref(), Identifier::doi, "DOI", &at, diags)
+        super::table::checked_id(str_of(v.get("DOI")).as_deref(), Identifier::doi, "DOI", &at, diags)
     {
         r.add_id(d);
     }
     if let Some(p) =
-        super::fieldmap::checked_id(str_of(v.get("PMID")).as_deref(), Identifier::pmid, "PMID", &at, diags)
+        super::table::checked_id(str_of(v.get("PMID")).as_deref(), Identifier::pmid, "PMID", &at, diags)
     {
         r.add_id(p);
     }
@@ -355,40 +355,40 @@ fn to_record(
     }
     for isbn in strings_of(v.get("ISBN")) {
         for part in isbn.split([' ', ',', ';']) {
-            if let Some(i) = biblio::normalize_isbn(part) {
+            if let Some(i) = normalize::normalize_isbn(part) {
                 r.add_id(Identifier::Isbn(i));
             }
         }
     }
     for issn in strings_of(v.get("ISSN")) {
         for part in issn.split([',', ';']) {
-            if let Some(i) = biblio::normalize_issn(part) {
-                biblio::push_unique(&mut r.issn, &i);
+            if let Some(i) = normalize::normalize_issn(part) {
+                normalize::push_unique(&mut r.issn, &i);
             }
         }
     }
     r.abstract_text = str_of(v.get("abstract"))
-        .map(|a| biblio::layout_abstract(&clean_markup(&a)))
+        .map(|a| normalize::layout_abstract(&clean_markup(&a)))
         .filter(|a| !a.is_empty());
     for kw in strings_of(v.get("keyword")) {
         let sep = if kw.contains(';') { ';' } else { ',' };
         for k in kw.split(sep) {
-            biblio::push_unique(&mut r.keywords, k);
+            normalize::push_unique(&mut r.keywords, k);
         }
     }
     for s in strings_of(v.get("subject")) {
-        biblio::push_unique(&mut r.subjects, &s);
+        normalize::push_unique(&mut r.subjects, &s);
     }
     r.language = str_of(v.get("language")).and_then(|l| super::language::language(&l));
     r.times_cited = v
         .get("is-referenced-by-count")
         .and_then(int_of)
         .and_then(|n| u64::try_from(n).ok())
-        .or_else(|| str_of(v.get("note")).and_then(|n| biblio::times_cited(&n)));
+        .or_else(|| str_of(v.get("note")).and_then(|n| normalize::times_cited(&n)));
     if let Some(genre) = str_of(v.get("genre")) {
-        r.doc_type = biblio::merge_doc_type(r.doc_type, biblio::doc_type_from_name(&genre));
+        r.doc_type = normalize::merge_doc_type(r.doc_type, normalize::doc_type_from_name(&genre));
     }
-    r.doc_type = biblio::refine_doc_type(r.doc_type, r.title.as_deref());
+    r.doc_type = normalize::refine_doc_type(r.doc_type, r.title.as_deref());
     if let Some(refs) = v.get("reference").and_then(Value::as_array) {
         for (i, item) in refs.iter().enumerate() {
             let at = Provenance::new(input, ref_lines.get(i).copied().unwrap_or(line), Some(key.clone()));

@@ -8,8 +8,8 @@
 //! record key. Built on [`super::xmltree`]: broken XML keeps the records read
 //! before the fault.
 
-use super::biblio;
 use super::dates;
+use super::normalize;
 use super::xmltree::{self, Element};
 use crate::model::{Author, Diagnostic, Identifier, Parsed, Provenance, Record};
 
@@ -19,7 +19,7 @@ pub const NAME: &str = "endnote-xml";
 /// True when `text` looks like EndNote XML: `<xml>` and `<records>` near the
 /// start, or a `<record>` holding `<ref-type`.
 pub fn sniff(text: &str) -> bool {
-    let head = biblio::head(text, 8192);
+    let head = normalize::head(text, 8192);
     let t = head.trim_start_matches('\u{feff}').trim_start();
     t.starts_with('<')
         && head.contains("<records>")
@@ -56,7 +56,7 @@ fn to_author(name: &str) -> Option<Author> {
     if let Some(org) = t.strip_suffix(',') {
         return Some(Author::org(org));
     }
-    if !t.contains(',') && biblio::looks_like_org(t) {
+    if !t.contains(',') && normalize::looks_like_org(t) {
         return Some(Author::org(t));
     }
     Some(Author::person(t))
@@ -70,7 +70,7 @@ fn to_record(input: &str, rec: &Element, ordinal: usize, diags: &mut Vec<Diagnos
     let at = Provenance::new(input, rec.line, Some(key));
     let mut r = Record::new(at.clone(), NAME);
     let ref_type = rec.child("ref-type").and_then(|t| t.attr("name").map(str::to_string));
-    r.doc_type = ref_type.as_deref().and_then(biblio::doc_type_from_name);
+    r.doc_type = ref_type.as_deref().and_then(normalize::doc_type_from_name);
     if let Some(authors) = rec.path(&["contributors", "authors"]) {
         r.authors = authors.children_named("author").filter_map(|a| to_author(&a.text())).collect();
     }
@@ -83,7 +83,7 @@ fn to_record(input: &str, rec: &Element, ordinal: usize, diags: &mut Vec<Diagnos
     if r.venue.is_none() {
         r.venue = r.venue_abbrev.clone();
     }
-    r.pages = rec.text_at(&["pages"]).and_then(|p| biblio::normalize_pages(&p));
+    r.pages = rec.text_at(&["pages"]).and_then(|p| normalize::normalize_pages(&p));
     r.volume = rec.text_at(&["volume"]);
     r.issue = rec.text_at(&["number"]).or_else(|| rec.text_at(&["issue"]));
     r.publisher = rec.text_at(&["publisher"]);
@@ -120,11 +120,11 @@ fn to_record(input: &str, rec: &Element, ordinal: usize, diags: &mut Vec<Diagnos
         for part in isbn.split(['\r', '\n', ';']) {
             let n = part.chars().filter(|c| c.is_ascii_digit() || *c == 'X' || *c == 'x').count();
             if n >= 10 {
-                if let Some(i) = biblio::normalize_isbn(part) {
+                if let Some(i) = normalize::normalize_isbn(part) {
                     r.add_id(Identifier::Isbn(i));
                 }
-            } else if let Some(i) = biblio::normalize_issn(part) {
-                biblio::push_unique(&mut r.issn, &i);
+            } else if let Some(i) = normalize::normalize_issn(part) {
+                normalize::push_unique(&mut r.issn, &i);
             }
         }
     }
@@ -145,24 +145,24 @@ fn to_record(input: &str, rec: &Element, ordinal: usize, diags: &mut Vec<Diagnos
             r.add_id(Identifier::Other(format!("accession:{acc}")));
         }
     }
-    r.abstract_text = rec.text_at(&["abstract"]).map(|a| biblio::layout_abstract(&a));
+    r.abstract_text = rec.text_at(&["abstract"]).map(|a| normalize::layout_abstract(&a));
     if let Some(kws) = rec.child("keywords") {
         for k in kws.children_named("keyword") {
             for part in k.text().split(';') {
-                biblio::push_unique(&mut r.keywords, part);
+                normalize::push_unique(&mut r.keywords, part);
             }
         }
     }
     r.language = rec.text_at(&["language"]).and_then(|l| super::language::language(&l));
     if let Some(w) = rec.text_at(&["work-type"]) {
-        r.doc_type = biblio::merge_doc_type(r.doc_type, biblio::doc_type_from_name(&w));
+        r.doc_type = normalize::merge_doc_type(r.doc_type, normalize::doc_type_from_name(&w));
     }
-    r.doc_type = biblio::refine_doc_type(r.doc_type, r.title.as_deref());
-    r.times_cited = rec.text_at(&["notes"]).and_then(|n| biblio::times_cited(&n));
+    r.doc_type = normalize::refine_doc_type(r.doc_type, r.title.as_deref());
+    r.times_cited = rec.text_at(&["notes"]).and_then(|n| normalize::times_cited(&n));
     if r.title.is_none() {
         diags.push(Diagnostic::warning(at, "record has no title"));
     }
-    diags.extend(super::fieldmap::book_isbn_only(&mut r));
+    diags.extend(super::table::book_isbn_only(&mut r));
     r.mark_missing();
     r
 }

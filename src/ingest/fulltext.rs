@@ -10,7 +10,7 @@
 //! text before the reference list (see [`super::callouts`]).
 
 use super::callouts;
-use super::text::{
+use super::page_text::{
     dehyphenate_in, guess_language, is_abstract_heading, is_boilerplate_line, strip_abstract_label,
     structure_abstract,
 };

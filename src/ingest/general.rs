@@ -26,8 +26,8 @@
 
 use super::dates::parse as parse_date;
 use super::loose_json;
+use super::page_text::{guess_language, is_boilerplate_line, structure_abstract, SECTION_LABELS};
 use super::refs;
-use super::text::{guess_language, is_boilerplate_line, structure_abstract, SECTION_LABELS};
 use crate::model::norm::{self, squash_ws};
 use crate::model::{Author, Citation, Diagnostic, Identifier, Parsed, Provenance, Record};
 use regex::Regex;
@@ -949,7 +949,7 @@ const PARTICLES: &[&str] = &[
 ];
 
 fn has_cjk(s: &str) -> bool {
-    s.chars().any(super::text::is_cjk)
+    s.chars().any(super::page_text::is_cjk)
 }
 
 /// Removes affiliation markers, footnote signs and inline ORCIDs around a
@@ -1003,7 +1003,7 @@ fn is_person_name(s: &str) -> bool {
     if has_cjk(s) {
         let letters: Vec<char> = s.chars().filter(|c| !c.is_whitespace()).collect();
         return (2..=4).contains(&letters.len())
-            && letters.iter().all(|c| super::text::is_cjk(*c) || *c == '·');
+            && letters.iter().all(|c| super::page_text::is_cjk(*c) || *c == '·');
     }
     let (fam, giv) = match s.split_once(',') {
         Some((f, g)) => (f.trim(), g.trim()),
@@ -1939,7 +1939,7 @@ fn title_like(t: &str) -> i32 {
         return 0;
     }
     if has_cjk(t) {
-        let n = t.chars().filter(|c| c.is_alphabetic() && super::text::is_cjk(*c)).count();
+        let n = t.chars().filter(|c| c.is_alphabetic() && super::page_text::is_cjk(*c)).count();
         return if (8..=80).contains(&n) && !t.contains('。') { 3 } else { 0 };
     }
     let words = t.split_whitespace().count();
@@ -2258,7 +2258,7 @@ fn read_page(input: &str, lines: &[&Line<'_>], _text: &str, truncated: bool) -> 
         }
         let text = structure_abstract(&joined);
         if text.split_whitespace().count() >= 8
-            || text.chars().filter(|c| super::text::is_cjk(*c)).count() >= 30
+            || text.chars().filter(|c| super::page_text::is_cjk(*c)).count() >= 30
         {
             rec.abstract_text = Some(text);
             found.add("abstract", "abstract heading", 0.85);

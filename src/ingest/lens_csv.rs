@@ -6,7 +6,7 @@
 //! Abstracts lose their JATS markup.
 
 use super::dates;
-use super::fieldmap::{self, cell};
+use super::table::{self, cell};
 use crate::model::norm::{squash_ws, strip_tags};
 use crate::model::{Author, Citation, Date, Diagnostic, Identifier, Parsed, Provenance, Record};
 
@@ -22,7 +22,7 @@ pub fn sniff(text: &str) -> bool {
 /// Reads a Lens scholarly CSV export.
 pub fn parse(input: &str, text: &str) -> Parsed {
     let mut parsed = Parsed::default();
-    let table = fieldmap::read_csv(input, text, b',', &mut parsed.diagnostics);
+    let table = table::read_csv(input, text, b',', &mut parsed.diagnostics);
     parsed.seen = table.rows.len() + table.bad_rows;
     for (n, (line, row)) in table.rows.iter().enumerate() {
         let get = |name: &str| table.col(name).and_then(|i| row.get(i)).and_then(|v| cell(v));
@@ -61,15 +61,13 @@ pub fn parse(input: &str, text: &str) -> Parsed {
                 r.subjects.push(s);
             }
         }
-        r.doc_type = get("Publication Type").and_then(fieldmap::doc_type);
+        r.doc_type = get("Publication Type").and_then(table::doc_type);
         r.times_cited = get("Citing Works Count").and_then(|c| c.parse().ok());
-        if let Some(d) =
-            fieldmap::checked_id(get("DOI"), Identifier::doi, "DOI", &at, &mut parsed.diagnostics)
-        {
+        if let Some(d) = table::checked_id(get("DOI"), Identifier::doi, "DOI", &at, &mut parsed.diagnostics) {
             r.add_id(d);
         }
         if let Some(p) =
-            fieldmap::checked_id(get("PMID"), Identifier::pmid, "PMID", &at, &mut parsed.diagnostics)
+            table::checked_id(get("PMID"), Identifier::pmid, "PMID", &at, &mut parsed.diagnostics)
         {
             r.add_id(p);
         }

@@ -18,7 +18,7 @@
 //! total that disagrees with the records found become diagnostics.
 
 use super::dates::parse as parse_date;
-use super::text::{dehyphenate, is_boilerplate_line, is_notice_heading, structure_abstract};
+use super::page_text::{dehyphenate, is_boilerplate_line, is_notice_heading, structure_abstract};
 use crate::model::norm::squash_ws;
 use crate::model::{Diagnostic, DocType, Identifier, Parsed, Provenance, Record};
 use regex::Regex;

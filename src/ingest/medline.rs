@@ -11,8 +11,8 @@
 //! (organisation) author in byline order. An `AD` before any author (older
 //! exports) is kept in [`Record::affiliations`].
 
-use super::biblio::{self, lines};
 use super::dates;
+use super::normalize::{self, lines};
 use crate::model::norm::{normalize_orcid, squash_ws};
 use crate::model::{Author, Diagnostic, Identifier, Parsed, Provenance, Record};
 
@@ -116,15 +116,14 @@ fn to_record(input: &str, raw: &RawRecord, ordinal: usize, diags: &mut Vec<Diagn
         let v = squash_ws(value);
         match tag.as_str() {
             "PMID" => {
-                if let Some(id) = super::fieldmap::checked_id(Some(&v), Identifier::pmid, "PMID", &at, diags)
-                {
+                if let Some(id) = super::table::checked_id(Some(&v), Identifier::pmid, "PMID", &at, diags) {
                     r.add_id(id);
                 }
             }
             "TI" => r.title = Some(v),
             "BTI" if r.title.is_none() => r.title = Some(v),
             "TT" => r.alt_titles.push((None, v)),
-            "AB" => r.abstract_text = Some(biblio::layout_abstract(value)),
+            "AB" => r.abstract_text = Some(normalize::layout_abstract(value)),
             "FAU" => {
                 let a = match v.split_once(',') {
                     Some((f, g)) => Author {
@@ -159,13 +158,13 @@ fn to_record(input: &str, raw: &RawRecord, ordinal: usize, diags: &mut Vec<Diagn
                 }
             }
             "AD" => match r.authors.last_mut() {
-                Some(a) => biblio::push_unique(&mut a.affiliations, &v),
+                Some(a) => normalize::push_unique(&mut a.affiliations, &v),
                 // Older MEDLINE gives one AD before the authors: the record's.
                 None => r.add_affiliation(&v),
             },
             "LID" | "AID" if v.ends_with("[doi]") => {
                 let doi = Some(v.trim_end_matches("[doi]"));
-                if let Some(id) = super::fieldmap::checked_id(doi, Identifier::doi, tag, &at, diags) {
+                if let Some(id) = super::table::checked_id(doi, Identifier::doi, tag, &at, diags) {
                     r.add_id(id);
                 }
             }
@@ -176,13 +175,13 @@ fn to_record(input: &str, raw: &RawRecord, ordinal: usize, diags: &mut Vec<Diagn
                 }
             }
             "ISBN" => {
-                if let Some(i) = biblio::normalize_isbn(&v) {
+                if let Some(i) = normalize::normalize_isbn(&v) {
                     r.add_id(Identifier::Isbn(i));
                 }
             }
             "IS" => {
-                if let Some(i) = biblio::normalize_issn(&v) {
-                    biblio::push_unique(&mut r.issn, &i);
+                if let Some(i) = normalize::normalize_issn(&v) {
+                    normalize::push_unique(&mut r.issn, &i);
                 }
             }
             "DP" => r.published = dates::parse(&v),
@@ -191,12 +190,12 @@ fn to_record(input: &str, raw: &RawRecord, ordinal: usize, diags: &mut Vec<Diagn
             "TA" => r.venue_abbrev = Some(v),
             "VI" => r.volume = Some(v),
             "IP" => r.issue = Some(v),
-            "PG" => r.pages = biblio::normalize_pages(&v),
+            "PG" => r.pages = normalize::normalize_pages(&v),
             "LA" if r.language.is_none() => r.language = super::language::language(&v),
-            "PT" => r.doc_type = biblio::merge_doc_type(r.doc_type, biblio::doc_type_from_name(&v)),
+            "PT" => r.doc_type = normalize::merge_doc_type(r.doc_type, normalize::doc_type_from_name(&v)),
             // "*" marks a major topic; the heading itself is what matches across sources.
-            "MH" => biblio::push_unique(&mut r.subjects, v.trim_start_matches('*')),
-            "OT" => biblio::push_unique(&mut r.keywords, &v),
+            "MH" => normalize::push_unique(&mut r.subjects, v.trim_start_matches('*')),
+            "OT" => normalize::push_unique(&mut r.keywords, &v),
             "PB" => r.publisher = Some(v),
             _ => {}
         }
@@ -204,11 +203,11 @@ fn to_record(input: &str, raw: &RawRecord, ordinal: usize, diags: &mut Vec<Diagn
     if r.venue.is_none() {
         r.venue = r.venue_abbrev.clone();
     }
-    r.doc_type = biblio::refine_doc_type(r.doc_type, r.title.as_deref());
+    r.doc_type = normalize::refine_doc_type(r.doc_type, r.title.as_deref());
     if r.title.is_none() {
         diags.push(Diagnostic::warning(at, "record has no title"));
     }
-    diags.extend(super::fieldmap::book_isbn_only(&mut r));
+    diags.extend(super::table::book_isbn_only(&mut r));
     r.mark_missing();
     r
 }

@@ -14,7 +14,6 @@
 //! gives a `Parsed` (possibly empty, with diagnostics); the only IO is reading
 //! from a reader the caller passes in.
 
-pub mod biblio;
 pub mod bibtex;
 pub mod callouts;
 pub mod compress;
@@ -22,7 +21,6 @@ pub mod crossref;
 pub mod csl_json;
 pub mod dates;
 pub mod endnote_xml;
-pub mod fieldmap;
 pub mod fulltext;
 pub mod general;
 pub mod language;
@@ -31,15 +29,17 @@ pub mod listing;
 pub mod loose_json;
 pub mod matrix;
 pub mod medline;
+pub mod normalize;
 pub mod openalex;
 pub mod openalex_csv;
 pub mod page;
+pub mod page_text;
 pub mod pubmed_xml;
 pub mod refs;
 pub mod ris;
 pub mod scopus_csv;
 pub mod semantic_scholar;
-pub mod text;
+pub mod table;
 pub mod wos;
 pub mod wos_tab;
 pub mod xmltree;

@@ -10,7 +10,7 @@
 //! diagnostic and no records.
 
 use super::dates;
-use super::fieldmap;
+use super::table;
 use crate::model::norm::normalize_orcid;
 use crate::model::{Author, Citation, Date, Diagnostic, Identifier, Parsed, Provenance, Record};
 use serde::de::{Deserializer, MapAccess, Visitor};
@@ -324,7 +324,7 @@ fn nonempty(s: Option<S<'_>>) -> Option<String> {
     if t.is_empty() {
         return None;
     }
-    match fieldmap::squash_cow(t) {
+    match table::squash_cow(t) {
         Cow::Borrowed(b) if b.len() == t.len() => Some(s.0.into_owned()),
         other => Some(other.into_owned()).filter(|v| !v.is_empty()),
     }
@@ -457,7 +457,7 @@ fn to_record(w: Work<'_>, input: &str, line: u32, n: usize, diagnostics: &mut Ve
         }
     }
     r.language = opt_str(&w.language).and_then(super::language::language);
-    r.doc_type = opt_str(&w.kind).and_then(fieldmap::doc_type);
+    r.doc_type = opt_str(&w.kind).and_then(table::doc_type);
     r.times_cited = w.cited_by_count;
     let refs = w.referenced_works.unwrap_or_default();
     r.citations.reserve(refs.len());
@@ -582,7 +582,7 @@ fn works_from_values(
         }
         // Locate the work's own `"id": "…"` to give it a line.
         let line = match item.get("id").and_then(|v| v.as_str()) {
-            Some(id) => fieldmap::locate_json_value(text, "id", id, &mut cursor).unwrap_or(start_line),
+            Some(id) => table::locate_json_value(text, "id", id, &mut cursor).unwrap_or(start_line),
             None => start_line,
         };
         parsed.seen += 1;
@@ -612,7 +612,7 @@ pub fn read_stream<R: BufRead>(
     let mut buf = Vec::with_capacity(64 * 1024);
     let mut line_no: u32 = 0;
     let (mut count, mut seen) = (0u64, 0u64);
-    let mut utf8 = super::biblio::Utf8Lines::default();
+    let mut utf8 = super::normalize::Utf8Lines::default();
     loop {
         buf.clear();
         if reader.read_until(b'\n', &mut buf)? == 0 {

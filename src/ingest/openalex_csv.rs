@@ -6,7 +6,7 @@
 //! `referenced_works`, so records carry no citations.
 
 use super::dates;
-use super::fieldmap::{self, cell};
+use super::table::{self, cell};
 use crate::model::norm::{normalize_orcid, squash_ws};
 use crate::model::{Author, Date, Diagnostic, Identifier, Parsed, Provenance, Record};
 
@@ -23,7 +23,7 @@ pub fn sniff(text: &str) -> bool {
 /// Reads an OpenAlex CSV export.
 pub fn parse(input: &str, text: &str) -> Parsed {
     let mut parsed = Parsed::default();
-    let table = fieldmap::read_csv(input, text, b',', &mut parsed.diagnostics);
+    let table = table::read_csv(input, text, b',', &mut parsed.diagnostics);
     parsed.seen = table.rows.len() + table.bad_rows;
     for (n, (line, row)) in table.rows.iter().enumerate() {
         let get = |name: &str| table.col(name).and_then(|i| row.get(i)).and_then(|v| cell(v));
@@ -70,7 +70,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
         r.abstract_text = get("abstract").map(squash_ws);
         r.subjects = get("primary_topic.display_name").map(|t| vec![t.to_string()]).unwrap_or_default();
         r.language = get("language").and_then(super::language::language);
-        r.doc_type = get("type").and_then(fieldmap::doc_type);
+        r.doc_type = get("type").and_then(table::doc_type);
         r.times_cited = get("cited_by_count").and_then(|c| c.parse().ok());
         r.mark_missing();
         parsed.records.push(r);

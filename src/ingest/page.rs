@@ -9,7 +9,7 @@
 //! listed in `Record::missing`.
 
 use super::dates::parse as parse_date;
-use super::text::{
+use super::page_text::{
     clean_field, guess_language, html_to_text, is_abstract_heading, is_boilerplate_line, is_notice_heading,
     strip_abstract_label, structure_abstract,
 };
@@ -576,7 +576,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
         }
         if t.is_empty() {
             if !cur.is_empty() {
-                paras.push(super::text::dehyphenate(&cur.join("\n")));
+                paras.push(super::page_text::dehyphenate(&cur.join("\n")));
                 cur.clear();
             }
         } else {
@@ -584,7 +584,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
         }
     }
     if !cur.is_empty() {
-        paras.push(super::text::dehyphenate(&cur.join("\n")));
+        paras.push(super::page_text::dehyphenate(&cur.join("\n")));
     }
     if heading.is_none() {
         // Without a heading only the longest paragraph is trusted.

@@ -12,8 +12,8 @@
 //! Built on [`super::xmltree`] (quick-xml): broken XML keeps the articles read
 //! before the fault and reports it with its line.
 
-use super::biblio;
 use super::dates;
+use super::normalize;
 use super::refs;
 use super::xmltree::{self, Element};
 use crate::model::norm::normalize_orcid;
@@ -25,7 +25,7 @@ pub const NAME: &str = "pubmed-xml";
 /// True when `text` looks like PubMed XML (`<PubmedArticleSet>` or a
 /// `<PubmedArticle>` near the start).
 pub fn sniff(text: &str) -> bool {
-    let head = biblio::head(text, 4096);
+    let head = normalize::head(text, 4096);
     head.trim_start_matches('\u{feff}').trim_start().starts_with('<')
         && (head.contains("<PubmedArticleSet")
             || head.contains("<PubmedArticle>")
@@ -83,7 +83,7 @@ fn author(e: &Element) -> Option<Author> {
     }
     for info in e.children_named("AffiliationInfo") {
         if let Some(aff) = info.text_at(&["Affiliation"]) {
-            biblio::push_unique(&mut a.affiliations, &aff);
+            normalize::push_unique(&mut a.affiliations, &aff);
         }
     }
     Some(a)
@@ -136,8 +136,8 @@ fn to_record(input: &str, art: &Element, ordinal: usize, diags: &mut Vec<Diagnos
         r.venue = j.text_at(&["Title"]);
         r.venue_abbrev = j.text_at(&["ISOAbbreviation"]);
         for issn in j.children_named("ISSN") {
-            if let Some(i) = biblio::normalize_issn(&issn.text()) {
-                biblio::push_unique(&mut r.issn, &i);
+            if let Some(i) = normalize::normalize_issn(&issn.text()) {
+                normalize::push_unique(&mut r.issn, &i);
             }
         }
         r.volume = j.text_at(&["JournalIssue", "Volume"]);
@@ -149,7 +149,7 @@ fn to_record(input: &str, art: &Element, ordinal: usize, diags: &mut Vec<Diagnos
         r.publisher = book.text_at(&["Publisher", "PublisherName"]);
         r.published = r.published.or_else(|| book.child("PubDate").and_then(date_of));
         for isbn in book.children_named("Isbn") {
-            if let Some(i) = biblio::normalize_isbn(&isbn.text()) {
+            if let Some(i) = normalize::normalize_isbn(&isbn.text()) {
                 r.add_id(Identifier::Isbn(i));
             }
         }
@@ -158,9 +158,9 @@ fn to_record(input: &str, art: &Element, ordinal: usize, diags: &mut Vec<Diagnos
         r.venue_abbrev = cit.text_at(&["MedlineJournalInfo", "MedlineTA"]);
     }
     if let Some(i) =
-        cit.text_at(&["MedlineJournalInfo", "ISSNLinking"]).and_then(|i| biblio::normalize_issn(&i))
+        cit.text_at(&["MedlineJournalInfo", "ISSNLinking"]).and_then(|i| normalize::normalize_issn(&i))
     {
-        biblio::push_unique(&mut r.issn, &i);
+        normalize::push_unique(&mut r.issn, &i);
     }
     if let Some(p) = article.child("Pagination") {
         r.pages = p.text_at(&["MedlinePgn"]).or_else(|| {
@@ -202,7 +202,7 @@ fn to_record(input: &str, art: &Element, ordinal: usize, diags: &mut Vec<Diagnos
     r.language = article.text_at(&["Language"]).and_then(|l| super::language::language(&l));
     if let Some(list) = article.child("PublicationTypeList") {
         for pt in list.children_named("PublicationType") {
-            r.doc_type = biblio::merge_doc_type(r.doc_type, biblio::doc_type_from_name(&pt.text()));
+            r.doc_type = normalize::merge_doc_type(r.doc_type, normalize::doc_type_from_name(&pt.text()));
         }
     }
     if art.name == "PubmedBookArticle" {
@@ -211,19 +211,19 @@ fn to_record(input: &str, art: &Element, ordinal: usize, diags: &mut Vec<Diagnos
         } else {
             crate::model::DocType::Book
         };
-        r.doc_type = biblio::merge_doc_type(Some(kind), r.doc_type);
+        r.doc_type = normalize::merge_doc_type(Some(kind), r.doc_type);
     }
-    r.doc_type = biblio::refine_doc_type(r.doc_type, r.title.as_deref());
+    r.doc_type = normalize::refine_doc_type(r.doc_type, r.title.as_deref());
     if let Some(mesh) = cit.child("MeshHeadingList") {
         for h in mesh.children_named("MeshHeading") {
             if let Some(d) = h.text_at(&["DescriptorName"]) {
-                biblio::push_unique(&mut r.subjects, &d);
+                normalize::push_unique(&mut r.subjects, &d);
             }
         }
     }
     for kl in cit.children_named("KeywordList") {
         for k in kl.children_named("Keyword") {
-            biblio::push_unique(&mut r.keywords, &k.text());
+            normalize::push_unique(&mut r.keywords, &k.text());
         }
     }
     let data = art.child("PubmedData").or_else(|| art.child("PubmedBookData"));
@@ -273,7 +273,7 @@ fn to_record(input: &str, art: &Element, ordinal: usize, diags: &mut Vec<Diagnos
     if r.title.is_none() {
         diags.push(Diagnostic::warning(at, "article has no title"));
     }
-    diags.extend(super::fieldmap::book_isbn_only(&mut r));
+    diags.extend(super::table::book_isbn_only(&mut r));
     r.mark_missing();
     r
 }

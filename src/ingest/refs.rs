@@ -55,7 +55,7 @@ static PAGES_RE: LazyLock<Regex> = LazyLock::new(|| {
 /// year, abbreviated source, `V<volume>`, `P<page>` (or an article number),
 /// `DOI <doi>` or `DOI [<doi>, <doi>]`. Any of them may be missing.
 pub fn parse_wos_cr(raw: &str, at: Provenance) -> Citation {
-    let text = super::fieldmap::squash_cow(raw);
+    let text = super::table::squash_cow(raw);
     let mut c = Citation { raw: text.to_string(), count: 1, at, ..Citation::default() };
     // The DOI part comes last and may hold ", " inside brackets: cut it off first.
     let mut body: &str = &text;

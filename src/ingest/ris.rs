@@ -18,8 +18,8 @@
 //! RIS specification names them: `JO` is a full journal name in most exports,
 //! `AN` holds a WoS UT, a PMID or a vendor id, `C2` a PMID in Scopus.
 
-use super::biblio::{self, lines};
 use super::dates;
+use super::normalize::{self, lines};
 use super::refs;
 use crate::model::norm::{family_key, normalize_orcid, squash_ws};
 use crate::model::{Author, Diagnostic, Identifier, Parsed, Provenance, Record};
@@ -258,7 +258,7 @@ pub fn read_stream<R: std::io::BufRead>(
     let mut splitter = Splitter::default();
     let mut buf = Vec::new();
     let mut no: u32 = 0;
-    let mut utf8 = super::biblio::Utf8Lines::default();
+    let mut utf8 = super::normalize::Utf8Lines::default();
     loop {
         buf.clear();
         if reader.read_until(b'\n', &mut buf)? == 0 {
@@ -312,7 +312,7 @@ fn assign_named_affiliation(authors: &mut [Author], aff: &str) -> bool {
     let Some(a) = authors.iter_mut().find(|a| !a.is_org && family_key(&a.family) == key) else {
         return false;
     };
-    biblio::push_unique(&mut a.affiliations, rest);
+    normalize::push_unique(&mut a.affiliations, rest);
     true
 }
 
@@ -320,7 +320,7 @@ fn to_record(input: &str, raw: &RawRecord, key: String, diags: &mut Vec<Diagnost
     let at = Provenance::new(input, raw.line, Some(key.clone()));
     let mut r = Record::new(at.clone(), NAME);
     let ty = raw.first(&["TY"]).unwrap_or_default();
-    r.doc_type = biblio::doc_type_from_name(&ty);
+    r.doc_type = normalize::doc_type_from_name(&ty);
     let is_book = matches!(ty.as_str(), "BOOK" | "EBOOK" | "EDBOOK");
 
     r.title = raw.first(&["TI", "T1", "CT"]).or_else(|| if is_book { raw.first(&["BT"]) } else { None });
@@ -341,7 +341,7 @@ fn to_record(input: &str, raw: &RawRecord, key: String, diags: &mut Vec<Diagnost
         // EndNote marks corporate authors with a trailing comma ("NICE,").
         let author = match name.strip_suffix(',') {
             Some(org) => Author::org(org),
-            None if biblio::looks_like_org(&name) => Author::org(&name),
+            None if normalize::looks_like_org(&name) => Author::org(&name),
             None => Author::person(&name),
         };
         r.authors.push(author);
@@ -349,7 +349,7 @@ fn to_record(input: &str, raw: &RawRecord, key: String, diags: &mut Vec<Diagnost
     let affs: Vec<String> = raw.all(&["AD"]).map(|f| f.joined()).filter(|s| !s.is_empty()).collect();
     if r.authors.len() == 1 {
         for a in &affs {
-            biblio::push_unique(&mut r.authors[0].affiliations, a);
+            normalize::push_unique(&mut r.authors[0].affiliations, a);
         }
     } else {
         // Scopus, WoS and PubMed-derived exports list addresses without
@@ -399,8 +399,8 @@ fn to_record(input: &str, raw: &RawRecord, key: String, diags: &mut Vec<Diagnost
     let sp = raw.first(&["SP"]).filter(|s| s.chars().any(|c| c.is_ascii_digit()));
     let ep = raw.first(&["EP"]).filter(|s| s.chars().any(|c| c.is_ascii_digit()));
     r.pages = match (sp, ep) {
-        (Some(s), Some(e)) if !s.contains('-') && s != e => biblio::normalize_pages(&format!("{s}-{e}")),
-        (Some(s), _) => biblio::normalize_pages(&s),
+        (Some(s), Some(e)) if !s.contains('-') && s != e => normalize::normalize_pages(&format!("{s}-{e}")),
+        (Some(s), _) => normalize::normalize_pages(&s),
         (None, _) => raw.first(&["C7"]),
     };
     r.publisher = raw.first(&["PB", "PU"]);
@@ -408,21 +408,20 @@ fn to_record(input: &str, raw: &RawRecord, key: String, diags: &mut Vec<Diagnost
         let v = f.joined();
         let digits = v.chars().filter(|c| c.is_ascii_digit() || *c == 'X' || *c == 'x').count();
         if digits >= 10 {
-            if let Some(isbn) = biblio::normalize_isbn(&v) {
+            if let Some(isbn) = normalize::normalize_isbn(&v) {
                 r.add_id(Identifier::Isbn(isbn));
                 continue;
             }
         }
-        if let Some(issn) = biblio::normalize_issn(&v) {
-            biblio::push_unique(&mut r.issn, &issn);
+        if let Some(issn) = normalize::normalize_issn(&v) {
+            normalize::push_unique(&mut r.issn, &issn);
         }
     }
 
     for f in raw.all(&["DO"]) {
         let line = f.lines.first().map_or(raw.line, |l| l.0);
         let at_do = Provenance::new(input, line, Some(key.clone()));
-        if let Some(id) = super::fieldmap::checked_id(Some(&f.joined()), Identifier::doi, "DO", &at_do, diags)
-        {
+        if let Some(id) = super::table::checked_id(Some(&f.joined()), Identifier::doi, "DO", &at_do, diags) {
             r.add_id(id);
         }
     }
@@ -473,7 +472,7 @@ fn to_record(input: &str, raw: &RawRecord, key: String, diags: &mut Vec<Diagnost
     }
 
     let abs = raw.all(&["AB", "N2"]).map(|f| f.joined()).find(|s| !s.is_empty());
-    r.abstract_text = abs.map(|a| biblio::layout_abstract(&a));
+    r.abstract_text = abs.map(|a| normalize::layout_abstract(&a));
 
     // Keyword lines: one per tag or per untagged continuation line. Embase and
     // MEDLINE-derived exports put controlled headings (Emtree, MeSH) there.
@@ -482,9 +481,9 @@ fn to_record(input: &str, raw: &RawRecord, key: String, diags: &mut Vec<Diagnost
         for (_, line) in &f.lines {
             for kw in line.split(';') {
                 if controlled {
-                    biblio::push_unique(&mut r.subjects, kw.trim().trim_start_matches('*'));
+                    normalize::push_unique(&mut r.subjects, kw.trim().trim_start_matches('*'));
                 } else {
-                    biblio::push_unique(&mut r.keywords, kw);
+                    normalize::push_unique(&mut r.keywords, kw);
                 }
             }
         }
@@ -492,14 +491,14 @@ fn to_record(input: &str, raw: &RawRecord, key: String, diags: &mut Vec<Diagnost
     r.language = raw.first(&["LA"]).and_then(|l| super::language::language(&l));
 
     for f in raw.all(&["M3"]) {
-        r.doc_type = biblio::merge_doc_type(r.doc_type, biblio::doc_type_from_name(&f.joined()));
+        r.doc_type = normalize::merge_doc_type(r.doc_type, normalize::doc_type_from_name(&f.joined()));
     }
     for l in &raw.loose {
         if l.len() < 40 && !l.contains(':') {
-            r.doc_type = biblio::merge_doc_type(r.doc_type, biblio::doc_type_from_name(l));
+            r.doc_type = normalize::merge_doc_type(r.doc_type, normalize::doc_type_from_name(l));
         }
     }
-    r.doc_type = biblio::refine_doc_type(r.doc_type, r.title.as_deref());
+    r.doc_type = normalize::refine_doc_type(r.doc_type, r.title.as_deref());
 
     for f in raw.all(&["N1", "U1", "U2", "U3", "U4", "U5"]) {
         let first = f.first();
@@ -508,14 +507,14 @@ fn to_record(input: &str, raw: &RawRecord, key: String, diags: &mut Vec<Diagnost
             continue;
         }
         if r.times_cited.is_none() {
-            r.times_cited = biblio::times_cited(first);
+            r.times_cited = normalize::times_cited(first);
         }
     }
     read_ovid_references(input, &key, raw, &mut r);
     if r.title.is_none() {
         diags.push(Diagnostic::warning(at, "record has no title"));
     }
-    diags.extend(super::fieldmap::book_isbn_only(&mut r));
+    diags.extend(super::table::book_isbn_only(&mut r));
     r.mark_missing();
     r
 }

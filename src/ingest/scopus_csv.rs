@@ -10,8 +10,8 @@
 //! affiliations; entries of `Affiliations` that no author has are kept in
 //! [`Record::affiliations`].
 
-use super::fieldmap::{self, cell, header_key, Table};
 use super::refs;
+use super::table::{self, cell, header_key, Table};
 use crate::model::norm::squash_ws;
 use crate::model::{Author, Date, Diagnostic, Identifier, Parsed, Provenance, Record};
 
@@ -382,7 +382,7 @@ fn canonical(h: &str) -> Option<&'static str> {
 
 /// [`COLUMNS`] by [`header_key`], built once.
 static COLUMN_KEYS: std::sync::LazyLock<std::collections::HashMap<String, &'static str>> =
-    std::sync::LazyLock::new(|| fieldmap::header_index(COLUMNS, true));
+    std::sync::LazyLock::new(|| table::header_index(COLUMNS, true));
 
 /// Column names a Scopus CSV carries in every language (`EID`, `DOI`,
 /// `ISSN`, `ISBN`, `CODEN`).
@@ -492,7 +492,7 @@ fn localise(table: &mut Table) {
 /// Reads a Scopus CSV export.
 pub fn parse(input: &str, text: &str) -> Parsed {
     let mut parsed = Parsed::default();
-    let mut table = fieldmap::read_csv(input, text, b',', &mut parsed.diagnostics);
+    let mut table = table::read_csv(input, text, b',', &mut parsed.diagnostics);
     parsed.seen = table.rows.len() + table.bad_rows;
     if table.header.is_empty() {
         return parsed;
@@ -595,20 +595,14 @@ pub fn parse(input: &str, text: &str) -> Parsed {
         r.keywords = list(get("Author Keywords"));
         r.subjects = list(get("Index Keywords"));
         r.language = get("Language of Original Document").and_then(super::language::language);
-        r.doc_type = get("Document Type").and_then(fieldmap::doc_type);
+        r.doc_type = get("Document Type").and_then(table::doc_type);
         r.times_cited = get("Cited by").and_then(|c| c.parse().ok());
-        if let Some(d) =
-            fieldmap::checked_id(get("DOI"), Identifier::doi, "DOI", &at, &mut parsed.diagnostics)
-        {
+        if let Some(d) = table::checked_id(get("DOI"), Identifier::doi, "DOI", &at, &mut parsed.diagnostics) {
             r.add_id(d);
         }
-        if let Some(p) = fieldmap::checked_id(
-            get("PubMed ID"),
-            Identifier::pmid,
-            "PubMed ID",
-            &at,
-            &mut parsed.diagnostics,
-        ) {
+        if let Some(p) =
+            table::checked_id(get("PubMed ID"), Identifier::pmid, "PubMed ID", &at, &mut parsed.diagnostics)
+        {
             r.add_id(p);
         }
         if let Some(e) = get("EID") {
@@ -745,7 +739,7 @@ mod tests {
         // told by their values.
         let text = "a,b,c,d,e,f,g,h,i,j,k\n\
 x,y,2019,z,1,2,10.1000/abc,https://www.scopus.com/inward/record.uri?eid=2-s2.0-1,\"Smith J., T, S, 1, pp. 1-2, (2010); Doe A., U, V, 2, pp. 3-4, (2011); Roe B., W, X, 3, pp. 5-6, (2012)\",Article,2-s2.0-1\n";
-        let mut t = fieldmap::read_csv("t", text, b',', &mut Vec::new());
+        let mut t = table::read_csv("t", text, b',', &mut Vec::new());
         localise(&mut t);
         assert_eq!(t.col("EID"), Some(10));
         assert_eq!(t.col("DOI"), Some(6));

@@ -11,7 +11,7 @@
 //! (the papers citing it) become records of their own, each citing it.
 
 use super::dates;
-use super::fieldmap;
+use super::table;
 use crate::model::norm::squash_ws;
 use crate::model::{Author, Citation, Date, Diagnostic, Identifier, Parsed, Provenance, Record};
 use serde_json::Value;
@@ -163,7 +163,7 @@ fn page(input: &str, text: &str, data: &[Value], parsed: &mut Parsed) {
 
 /// Line of a paper object's `"paperId"` in `text` (1 when not found).
 fn locate(text: &str, p: &Value, cursor: &mut usize) -> u32 {
-    s(p, "paperId").and_then(|id| fieldmap::locate_json_value(text, "paperId", id, cursor)).unwrap_or(1)
+    s(p, "paperId").and_then(|id| table::locate_json_value(text, "paperId", id, cursor)).unwrap_or(1)
 }
 
 /// The paper named in a request URL `…/paper/<id>/references` or `/citations`.
@@ -329,7 +329,7 @@ fn paper(input: &str, p: &Value, n: usize, line: u32) -> Record {
         .and_then(Value::as_array)
         .map(|a| a.iter().filter_map(Value::as_str).collect())
         .unwrap_or_default();
-    r.doc_type = fieldmap::doc_type(&types.join(";"));
+    r.doc_type = table::doc_type(&types.join(";"));
     for f in p.get("fieldsOfStudy").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]) {
         if let Some(f) = f.as_str() {
             if !r.subjects.iter().any(|x| x == f) {

@@ -14,8 +14,8 @@
 //! does an address whose names match no author.
 
 use super::dates;
-use super::fieldmap;
 use super::refs;
+use super::table;
 use crate::model::norm::{family_key, normalize_orcid, squash_ws};
 use crate::model::{Author, Date, Diagnostic, Identifier, Parsed, Provenance, Record};
 use std::collections::BTreeMap;
@@ -67,7 +67,7 @@ pub fn read_stream<R: BufRead>(
     let mut count: u64 = 0;
     let mut current: Option<(u32, Fields)> = None;
     let mut last_tag = String::new();
-    let mut utf8 = super::biblio::Utf8Lines::default();
+    let mut utf8 = super::normalize::Utf8Lines::default();
     loop {
         buf.clear();
         if reader.read_until(b'\n', &mut buf)? == 0 {
@@ -193,7 +193,7 @@ fn wos_id(ut: String) -> String {
 fn first(fields: &Fields, tag: &str) -> Option<String> {
     let vals = fields.get(tag)?;
     let t = match vals.as_slice() {
-        [(_, one)] => fieldmap::squash_cow(one).into_owned(),
+        [(_, one)] => table::squash_cow(one).into_owned(),
         many => squash_ws(&many.iter().map(|(_, v)| v.as_str()).collect::<Vec<_>>().join(" ")),
     };
     (!t.is_empty()).then_some(t)
@@ -289,7 +289,7 @@ pub(crate) fn build_record(
         }
     }
     r.language = first(fields, "LA").and_then(|l| super::language::language(&l));
-    r.doc_type = first(fields, "DT").and_then(|d| fieldmap::doc_type(&d)).or_else(|| {
+    r.doc_type = first(fields, "DT").and_then(|d| table::doc_type(&d)).or_else(|| {
         first(fields, "PT").and_then(|p| match p.trim() {
             "J" => Some(crate::model::DocType::Article),
             "B" => Some(crate::model::DocType::Book),
@@ -299,12 +299,12 @@ pub(crate) fn build_record(
     });
     r.times_cited = first(fields, "TC").or_else(|| first(fields, "Z9")).and_then(|t| t.trim().parse().ok());
     if let Some(d) =
-        fieldmap::checked_id(first(fields, "DI").as_deref(), Identifier::doi, "DI", &at, diagnostics)
+        table::checked_id(first(fields, "DI").as_deref(), Identifier::doi, "DI", &at, diagnostics)
     {
         r.add_id(d);
     }
     if let Some(p) =
-        fieldmap::checked_id(first(fields, "PM").as_deref(), Identifier::pmid, "PM", &at, diagnostics)
+        table::checked_id(first(fields, "PM").as_deref(), Identifier::pmid, "PM", &at, diagnostics)
     {
         r.add_id(p);
     }

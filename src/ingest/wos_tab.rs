@@ -8,7 +8,7 @@
 //! built by the plain-text reader's builder, so both WoS forms give the same
 //! [`Record`](crate::model::Record)s.
 
-use super::fieldmap::header_key;
+use super::table::header_key;
 use super::wos::{build_record, Fields};
 use crate::model::{Diagnostic, Parsed, Provenance};
 
@@ -239,7 +239,7 @@ fn tag_of(h: &str) -> Option<&'static str> {
 
 /// [`NAMES`] by [`header_key`], built once.
 static NAME_KEYS: std::sync::LazyLock<std::collections::HashMap<String, &'static str>> =
-    std::sync::LazyLock::new(|| super::fieldmap::header_index(NAMES, false));
+    std::sync::LazyLock::new(|| super::table::header_index(NAMES, false));
 
 /// The delimiter of a spreadsheet-style WoS header line (tab or comma) when
 /// its cells name WoS fields: an accession-number column (by name) and a
@@ -270,7 +270,7 @@ fn named_header(text: &str) -> Option<u8> {
 }
 
 /// The column whose values are WoS accession numbers, when no header names it.
-fn accession_column(table: &super::fieldmap::Table) -> Option<usize> {
+fn accession_column(table: &super::table::Table) -> Option<usize> {
     let n = table.header.len();
     (0..n).find(|&i| {
         let vals: Vec<&str> = table
@@ -314,7 +314,7 @@ pub fn sniff(text: &str) -> bool {
 /// Reads a WoS spreadsheet export with named columns (CSV or quoted tab).
 fn parse_named(input: &str, text: &str, delim: u8) -> Parsed {
     let mut parsed = Parsed::default();
-    let table = super::fieldmap::read_csv(input, text, delim, &mut parsed.diagnostics);
+    let table = super::table::read_csv(input, text, delim, &mut parsed.diagnostics);
     parsed.seen = table.rows.len() + table.bad_rows;
     let mut tags: Vec<Option<&str>> = table.header.iter().map(|h| tag_of(h)).collect();
     if !tags.contains(&Some("UT")) {

@@ -6,7 +6,7 @@
 //! still open is closed where it stands (so records read so far are kept), and
 //! the error is returned with its line for a diagnostic.
 
-use super::biblio::LineIndex;
+use super::normalize::LineIndex;
 use quick_xml::events::Event;
 use quick_xml::Reader;
 

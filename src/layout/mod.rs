@@ -12,11 +12,11 @@
 //! computes each node's force from its own neighbourhood in a fixed order, so
 //! the result does not depend on the number of rayon threads.
 
-mod overlap;
 pub mod select;
+mod separation;
 
-pub use overlap::remove_overlaps;
 pub use select::{induced_subgraph, select_drawn};
+pub use separation::remove_overlaps;
 // Read by pictures and exports too, so they live below both.
 pub use crate::graph::{node_clusters as clusters, node_weights};
 pub use crate::style::{bounds, relative_radius};

@@ -8,7 +8,7 @@
 //! [`svg`] writes the SVG by hand (every text escaped); [`png`] rasterises it
 //! with the embedded font through [`raster::svg_to_png`].
 
-use crate::analysis::overlap::{percent, Band, OverlapReport, BAND_SOURCE};
+use crate::analysis::umbrella::{percent, Band, OverlapReport, BAND_SOURCE};
 use crate::escape::xml as escape;
 use crate::render::raster::{self, FONT_FAMILY};
 use std::fmt::Write as _;

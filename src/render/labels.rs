@@ -43,7 +43,7 @@ pub struct LabelRequest {
     pub y: f32,
     /// Node radius.
     pub r: f32,
-    /// Text width (from [`metrics::text_width`](super::metrics::text_width)).
+    /// Text width (from [`glyph_widths::text_width`](super::glyph_widths::text_width)).
     pub width: f32,
     /// Text box height (ascent + descent).
     pub height: f32,

@@ -11,8 +11,8 @@
 //! coordinates rounded to 0.1 px). Cost: one pass over the edges plus a
 //! layout of at most `max_clusters` nodes.
 
+use super::glyph_widths::text_width;
 use super::labels::{place_labels, LabelRequest, Rect};
-use super::metrics::text_width;
 use super::raster::{self, FONT_FAMILY};
 use super::svg::cluster_colour;
 use crate::escape::{truncate, xml};

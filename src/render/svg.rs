@@ -7,8 +7,8 @@
 //! options (no clock, sorted iteration, coordinates rounded to 0.1 px and
 //! printed with [`format_float`]); everything from the data is XML-escaped.
 
+use super::glyph_widths::text_width;
 use super::labels::{place_labels_avoiding, LabelRequest, Rect};
-use super::metrics::text_width;
 use super::raster::{self, FONT_FAMILY};
 use crate::escape::{truncate, xml};
 use crate::graph::{attr, format_float, Attr, CitationGraph, NodeKind};

@@ -14,8 +14,8 @@
 //! iteration, coordinates rounded to 0.1 px); everything from the data is
 //! XML-escaped.
 
+use super::glyph_widths::text_width;
 use super::labels::{place_labels_avoiding, LabelRequest, Rect};
-use super::metrics::text_width;
 use super::raster::FONT_FAMILY;
 use super::svg::{cluster_colour, RenderOptions};
 use crate::escape::{truncate, xml};

@@ -4,7 +4,7 @@
 
 use super::cited::{Cited, Target};
 use super::people::Agents;
-use super::util::stable_id;
+use super::similarity::stable_id;
 use super::works::Groups;
 use crate::model::{
     norm, About, Agent, AgentKind, Authorship, Citation, Cites, Claim, Conflict, Corpus, Diagnostic,

@@ -9,7 +9,7 @@
 //! suffix, citations that are compatible with every member of a group join it.
 //! A citation that fits several papers or groups is reported and kept apart.
 
-use super::util::similarity;
+use super::similarity::similarity;
 use super::works::Groups;
 use super::Options;
 use crate::model::{norm, Citation, Diagnostic, Identifier, Record};

@@ -30,7 +30,7 @@ mod assemble;
 mod cited;
 mod people;
 mod report;
-pub(crate) mod util;
+pub(crate) mod similarity;
 mod works;
 
 use crate::model::{Corpus, DedupReport, Diagnostic, Record};

@@ -28,7 +28,7 @@
 //! or tail, same first author and year), and pairs already in one group are
 //! skipped before any string distance is computed.
 
-use super::util::{similarity, years_compatible};
+use super::similarity::{similarity, years_compatible};
 use super::Options;
 use crate::model::{
     norm, DedupPair, Diagnostic, DocType, IdStrength, Identifier, MatchRule, PairSide, Record,

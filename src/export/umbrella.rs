@@ -2,14 +2,14 @@
 //! citation matrix, studies (with their reports), reviews (with per-review
 //! fields and single/total), the pairwise table as CSV, and the whole report
 //! as JSON. The review <-> study graph goes through the ordinary DOT/GraphML
-//! writers via [`bipartite_graph`](crate::analysis::overlap::bipartite_graph).
+//! writers via [`bipartite_graph`](crate::analysis::umbrella::bipartite_graph).
 //!
 //! **Invariant:** rows follow the report's order (reviews sorted by label,
 //! studies in input order) and floats use [`format_float`], so the same report
 //! gives byte-identical files. The matrix CSV uses the GROOVE/ccaR layout the
 //! matrix reader accepts (`1`, `0`, `X`), so it reads back to the same figures.
 
-use crate::analysis::overlap::{percent, Band, OverlapReport};
+use crate::analysis::umbrella::{percent, Band, OverlapReport};
 use crate::graph::format_float;
 use std::io::{self, Write};
 
