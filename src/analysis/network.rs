@@ -77,7 +77,7 @@
 
 use super::tokens;
 use crate::graph::{attr, sources_text, Attr, Attrs, CitationGraph, Edge, EdgeKind, Node, NodeKind};
-use crate::model::{norm, AgentKind, Corpus, DocType, Identifier, WorkKind};
+use crate::model::{norm, AgentKind, Corpus, DocType, WorkKind};
 use petgraph::unionfind::UnionFind;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
@@ -635,73 +635,16 @@ impl Extra {
     }
 }
 
-/// Node of work `i`, with the attributes [`crate::graph::build`] gives it.
+/// Node of work `i`, built by [`crate::graph::work_node`] (the one
+/// place node attributes are made); `None` when `i` is out of range.
 pub fn work_node(corpus: &Corpus, i: usize) -> Option<Node> {
-    let w = corpus.works.get(i)?;
-    let mut attrs = Attrs::new();
-    let mut put = |k: &str, v: Attr| {
-        attrs.insert(k.to_string(), v);
-    };
-    if let Some(t) = &w.title {
-        put(attr::TITLE, Attr::Str(t.value.clone()));
-    }
-    if let Some(y) = &w.year {
-        put(attr::YEAR, Attr::Int(y.value as i64));
-    }
-    let mut doi = None;
-    let mut pmid = None;
-    for id in &w.ids {
-        match &id.value {
-            Identifier::Doi(d) if doi.is_none() => doi = Some(d.clone()),
-            Identifier::Pmid(p) if pmid.is_none() => pmid = Some(p.clone()),
-            _ => {}
-        }
-    }
-    if let Some(d) = doi {
-        put(attr::DOI, Attr::Str(d));
-    }
-    if let Some(p) = pmid {
-        put(attr::PMID, Attr::Str(p));
-    }
-    if let Some(v) = w.venue.and_then(|v| corpus.venues.get(v as usize)) {
-        put(attr::VENUE, Attr::Str(v.name.clone()));
-    }
-    if let Some(dt) = &w.doc_type {
-        put("doc_type", Attr::Str(dt.value.as_str().to_string()));
-    }
-    if let Some(a) = &w.cited_authors {
-        put("cited_authors", Attr::Str(a.clone()));
-    }
-    if let Some(n) = &w.year_note {
-        put("year_note", Attr::Str(n.clone()));
-    }
-    if !w.missing.is_empty() {
-        put("missing", Attr::Str(w.missing.join(",")));
-    }
-    if let Some(f) = crate::fetch::chase::found_by_text(&w.sources, w.ids.iter().map(|i| &i.value)) {
-        put("found_by", Attr::Str(f));
-    }
-    put(attr::SOURCES, Attr::Str(sources_text(&w.sources)));
-    let kind = match w.kind {
-        WorkKind::Paper => NodeKind::Paper,
-        WorkKind::CitedWork => NodeKind::CitedWork,
-    };
-    Some(Node { id: w.id.clone(), kind, label: w.label.clone(), attrs, sources: w.sources.clone() })
+    (i < corpus.works.len()).then(|| crate::graph::work_node(corpus, i))
 }
 
-/// Node of agent `i`, with the attributes [`crate::graph::build`] gives it.
+/// Node of agent `i`, built by [`crate::graph::agent_node`]; `None`
+/// when `i` is out of range.
 pub fn agent_node(corpus: &Corpus, i: usize) -> Option<Node> {
-    let a = corpus.agents.get(i)?;
-    let mut attrs = Attrs::new();
-    if let Some(o) = &a.orcid {
-        attrs.insert("orcid".into(), Attr::Str(o.clone()));
-    }
-    attrs.insert(attr::SOURCES.into(), Attr::Str(sources_text(&a.sources)));
-    let kind = match a.kind {
-        AgentKind::Person => NodeKind::Person,
-        AgentKind::Organisation => NodeKind::Organisation,
-    };
-    Some(Node { id: a.id.clone(), kind, label: a.name.clone(), attrs, sources: a.sources.clone() })
+    (i < corpus.agents.len()).then(|| crate::graph::agent_node(corpus, i))
 }
 
 /// Builds the network `opts.kind` of `corpus` (see the module documentation).

@@ -27,90 +27,93 @@ fn put(attrs: &mut Attrs, key: &str, value: Attr) {
     attrs.insert(key.to_string(), value);
 }
 
+/// The node of work `i` (`i` < `corpus.works.len()`) with its attributes:
+/// the one place work attributes are built, for the full graph and for
+/// every derived network ([`crate::analysis::network`]).
+pub fn work_node(corpus: &Corpus, i: usize) -> Node {
+    let w = &corpus.works[i];
+    let mut attrs = Attrs::new();
+    if let Some(t) = &w.title {
+        put(&mut attrs, attr::TITLE, Attr::Str(t.value.clone()));
+    }
+    if let Some(y) = &w.year {
+        put(&mut attrs, attr::YEAR, Attr::Int(y.value as i64));
+    }
+    for id in &w.ids {
+        match &id.value {
+            Identifier::Doi(d) if !attrs.contains_key(attr::DOI) => {
+                put(&mut attrs, attr::DOI, Attr::Str(d.clone()))
+            }
+            Identifier::Pmid(p) if !attrs.contains_key(attr::PMID) => {
+                put(&mut attrs, attr::PMID, Attr::Str(p.clone()))
+            }
+            // The ids OpenAlex and Lens give cited works, so a cited
+            // work that has only those is still findable.
+            Identifier::Openalex(o) if !attrs.contains_key("openalex") => {
+                put(&mut attrs, "openalex", Attr::Str(o.clone()))
+            }
+            Identifier::Other(o) if o.starts_with("lens:") && !attrs.contains_key("lens") => {
+                put(&mut attrs, "lens", Attr::Str(o.trim_start_matches("lens:").to_string()))
+            }
+            _ => {}
+        }
+    }
+    if let Some(v) = w.venue.and_then(|v| corpus.venues.get(v as usize)) {
+        put(&mut attrs, attr::VENUE, Attr::Str(v.name.clone()));
+    }
+    if let Some(dt) = &w.doc_type {
+        put(&mut attrs, "doc_type", Attr::Str(dt.value.as_str().to_string()));
+    }
+    if let Some(a) = &w.cited_authors {
+        put(&mut attrs, "cited_authors", Attr::Str(a.clone()));
+    }
+    if let Some(n) = &w.year_note {
+        put(&mut attrs, "year_note", Attr::Str(n.clone()));
+    }
+    if !w.missing.is_empty() {
+        put(&mut attrs, "missing", Attr::Str(w.missing.join(",")));
+    }
+    // Works added by `chase`: which service found them, which way.
+    if let Some(f) = crate::fetch::chase::found_by_text(&w.sources, w.ids.iter().map(|i| &i.value)) {
+        put(&mut attrs, "found_by", Attr::Str(f));
+    }
+    put(&mut attrs, attr::SOURCES, Attr::Str(sources_text(&w.sources)));
+    let kind = match w.kind {
+        WorkKind::Paper => NodeKind::Paper,
+        WorkKind::CitedWork => NodeKind::CitedWork,
+    };
+    Node { id: w.id.clone(), kind, label: w.label.clone(), attrs, sources: w.sources.clone() }
+}
+
+/// The node of agent `i` (`i` < `corpus.agents.len()`) with its attributes:
+/// the one place agent attributes are built.
+pub fn agent_node(corpus: &Corpus, i: usize) -> Node {
+    let a = &corpus.agents[i];
+    let mut attrs = Attrs::new();
+    if let Some(o) = &a.orcid {
+        put(&mut attrs, "orcid", Attr::Str(o.clone()));
+    }
+    put(&mut attrs, attr::SOURCES, Attr::Str(sources_text(&a.sources)));
+    let kind = match a.kind {
+        AgentKind::Person => NodeKind::Person,
+        AgentKind::Organisation => NodeKind::Organisation,
+    };
+    Node { id: a.id.clone(), kind, label: a.name.clone(), attrs, sources: a.sources.clone() }
+}
+
 /// Builds the graph of `corpus`.
 ///
 /// Complexity: O(n + m) in corpus entities and edges.
 pub fn build(corpus: &Corpus, opts: &BuildOptions) -> CitationGraph {
     let mut g = CitationGraph::new();
     let mut work_ix = Vec::with_capacity(corpus.works.len());
-    for w in &corpus.works {
-        let mut attrs = Attrs::new();
-        if let Some(t) = &w.title {
-            put(&mut attrs, attr::TITLE, Attr::Str(t.value.clone()));
-        }
-        if let Some(y) = &w.year {
-            put(&mut attrs, attr::YEAR, Attr::Int(y.value as i64));
-        }
-        for id in &w.ids {
-            match &id.value {
-                Identifier::Doi(d) if !attrs.contains_key(attr::DOI) => {
-                    put(&mut attrs, attr::DOI, Attr::Str(d.clone()))
-                }
-                Identifier::Pmid(p) if !attrs.contains_key(attr::PMID) => {
-                    put(&mut attrs, attr::PMID, Attr::Str(p.clone()))
-                }
-                // The ids OpenAlex and Lens give cited works, so a cited
-                // work that has only those is still findable.
-                Identifier::Openalex(o) if !attrs.contains_key("openalex") => {
-                    put(&mut attrs, "openalex", Attr::Str(o.clone()))
-                }
-                Identifier::Other(o) if o.starts_with("lens:") && !attrs.contains_key("lens") => {
-                    put(&mut attrs, "lens", Attr::Str(o.trim_start_matches("lens:").to_string()))
-                }
-                _ => {}
-            }
-        }
-        if let Some(v) = w.venue {
-            put(&mut attrs, attr::VENUE, Attr::Str(corpus.venues[v as usize].name.clone()));
-        }
-        if let Some(dt) = &w.doc_type {
-            put(&mut attrs, "doc_type", Attr::Str(dt.value.as_str().to_string()));
-        }
-        if let Some(a) = &w.cited_authors {
-            put(&mut attrs, "cited_authors", Attr::Str(a.clone()));
-        }
-        if let Some(n) = &w.year_note {
-            put(&mut attrs, "year_note", Attr::Str(n.clone()));
-        }
-        if !w.missing.is_empty() {
-            put(&mut attrs, "missing", Attr::Str(w.missing.join(",")));
-        }
-        // Works added by `chase`: which service found them, which way.
-        if let Some(f) = crate::fetch::chase::found_by_text(&w.sources, w.ids.iter().map(|i| &i.value)) {
-            put(&mut attrs, "found_by", Attr::Str(f));
-        }
-        put(&mut attrs, attr::SOURCES, Attr::Str(sources_text(&w.sources)));
-        let kind = match w.kind {
-            WorkKind::Paper => NodeKind::Paper,
-            WorkKind::CitedWork => NodeKind::CitedWork,
-        };
-        work_ix.push(g.add_node(Node {
-            id: w.id.clone(),
-            kind,
-            label: w.label.clone(),
-            attrs,
-            sources: w.sources.clone(),
-        }));
+    for i in 0..corpus.works.len() {
+        work_ix.push(g.add_node(work_node(corpus, i)));
     }
     let mut agent_ix = Vec::with_capacity(corpus.agents.len());
     if opts.agents {
-        for a in &corpus.agents {
-            let mut attrs = Attrs::new();
-            if let Some(o) = &a.orcid {
-                put(&mut attrs, "orcid", Attr::Str(o.clone()));
-            }
-            put(&mut attrs, attr::SOURCES, Attr::Str(sources_text(&a.sources)));
-            let kind = match a.kind {
-                AgentKind::Person => NodeKind::Person,
-                AgentKind::Organisation => NodeKind::Organisation,
-            };
-            agent_ix.push(g.add_node(Node {
-                id: a.id.clone(),
-                kind,
-                label: a.name.clone(),
-                attrs,
-                sources: a.sources.clone(),
-            }));
+        for i in 0..corpus.agents.len() {
+            agent_ix.push(g.add_node(agent_node(corpus, i)));
         }
     }
     let mut venue_ix = Vec::with_capacity(corpus.venues.len());

@@ -11,7 +11,7 @@
 
 mod build;
 
-pub use build::{build, BuildOptions};
+pub use build::{agent_node, build, work_node, BuildOptions};
 
 mod attrs;
 pub use attrs::Attrs;
