@@ -405,6 +405,16 @@ fn search_accepts_only_above_the_threshold_and_lists_the_rest() {
         .find(|i| i.value.to_string() == "doi:10.1093/obo/9780199830060-0023")
         .expect("doi merged");
     assert!(doi.sources.iter().any(|p| p.input.contains("query.bibliographic=")));
+    // The searched record and the answer are one work, although "Chemical
+    // ecology" is too short a title to join by: the search link joins them.
+    assert!(w.sources.iter().any(|p| p.input.ends_with("noid.ris")), "{:?}", w.sources);
+    let chems = corpus
+        .works
+        .iter()
+        .filter(|w| w.title.as_ref().is_some_and(|t| t.value.eq_ignore_ascii_case("chemical ecology")))
+        .count();
+    assert_eq!(chems, 1, "one work, not two");
+    assert!(w.matched_on.iter().any(|r| r == "accepted search"), "{:?}", w.matched_on);
     // Nothing else from the answer became a work.
     assert!(!corpus
         .works

@@ -156,6 +156,7 @@ fn target_of(corpus: &Corpus, n: usize, first: Option<String>) -> SearchTarget {
             year: w.year.as_ref().map(|y| y.value),
             venue: w.venue.and_then(|v| corpus.venues.get(v as usize)).map(|v| v.name.clone()),
             abstract_text: w.abstract_text.as_ref().map(|a| a.value.clone()),
+            records: w.sources.clone(),
         },
     }
 }

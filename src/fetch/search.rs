@@ -79,6 +79,9 @@ pub struct Target {
     pub venue: Option<String>,
     /// Abstract (used only when there is no title).
     pub abstract_text: Option<String>,
+    /// Where the work's records are (their `at`): the link record of an
+    /// accepted answer names them, so resolution joins the answer to them.
+    pub records: Vec<crate::model::Provenance>,
 }
 
 /// How a target is searched.
@@ -539,11 +542,13 @@ pub fn search(
             o.reason = Some(format!("best leads the next candidate by only {lead:.3}"));
         } else {
             o.accepted = o.candidates.first().cloned();
-            // A title-less record: resolution cannot join it to the answer
-            // by title, so a link record (its own abstract, the accepted
-            // identifiers, provenance the answer) joins it by abstract
-            // identity, and the identifiers join the answer's record to it.
-            let mut link = (o.by == "abstract").then(|| link_record(&targets[i], &hs, best)).flatten();
+            // Resolution may not join the searched record to the answer by
+            // title (a title-less record; a title too short to join by), so
+            // a link record (the searched records' places, its abstract, the
+            // accepted identifiers, provenance the answer) joins it by name
+            // and by abstract identity, and the identifiers join the
+            // answer's record to it.
+            let mut link = link_record(&targets[i], &hs, best);
             for &m in best {
                 let h = &hs[m];
                 let mut records = vec![h.record.clone()];
@@ -556,17 +561,25 @@ pub fn search(
     Ok(out)
 }
 
-/// The record joining a title-less target to its accepted group: the
-/// target's abstract (exactly, so resolution's abstract rule joins it to
-/// the searched record) and the group's DOI and PMID, with the provenance of
-/// the group's best answer (the search address).
+/// The record joining a target to its accepted group: the places of the
+/// target's records (resolution's search-link rule joins it to them), the
+/// target's abstract when it has no title (exactly, so the abstract rule
+/// joins it too), and the group's DOI and PMID, with the provenance of the
+/// group's best answer (the search address).
 fn link_record(t: &Target, hs: &[Hit], g: &[usize]) -> Option<Record> {
     let top = &hs[*g.first()?];
+    let how = if t.title.is_some() { "search: accepted by title" } else { "search: accepted by abstract" };
     let mut r = Record::new(
-        crate::model::Provenance::new(top.label.clone(), 0, Some("search: accepted by abstract".into())),
+        crate::model::Provenance::new(top.label.clone(), 0, Some(how.into())),
         top.record.source_kind.clone(),
     );
-    r.abstract_text = Some(t.abstract_text.clone()?);
+    r.same_as = t.records.clone();
+    if t.title.is_none() {
+        r.abstract_text = t.abstract_text.clone();
+    }
+    if r.same_as.is_empty() && r.abstract_text.is_none() {
+        return None;
+    }
     for doi in [true, false] {
         if let Some(v) = g.iter().find_map(|&m| id_of(&hs[m].record, doi)) {
             r.ids.push(if doi { Identifier::Doi(v) } else { Identifier::Pmid(v) });

@@ -33,11 +33,14 @@ pub enum MatchRule {
     Abstract,
     /// Near-identical titles of the same first author and year.
     SimilarTitle,
+    /// An accepted search answer and the record it was searched for (the
+    /// link record [`crate::fetch::search`] writes).
+    SearchLink,
 }
 
 impl MatchRule {
     /// Every rule, strongest first.
-    pub const ALL: [MatchRule; 9] = [
+    pub const ALL: [MatchRule; 10] = [
         MatchRule::Doi,
         MatchRule::Pmid,
         MatchRule::Pmcid,
@@ -47,6 +50,7 @@ impl MatchRule {
         MatchRule::TitleYear,
         MatchRule::Abstract,
         MatchRule::SimilarTitle,
+        MatchRule::SearchLink,
     ];
     /// The name used in reports and in `Work::matched_on`.
     pub fn as_str(self) -> &'static str {
@@ -60,6 +64,7 @@ impl MatchRule {
             MatchRule::TitleYear => "title+year",
             MatchRule::Abstract => "abstract",
             MatchRule::SimilarTitle => "similar title+author+year",
+            MatchRule::SearchLink => "accepted search",
         }
     }
 }

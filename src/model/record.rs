@@ -419,6 +419,12 @@ pub struct Record {
     /// Disagreements found inside this record.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub conflicts: Vec<Conflict>,
+    /// Records (by their `at`) this record is asserted to describe the same
+    /// work as: set only on the link record an accepted search writes
+    /// ([`crate::fetch::search`]), so resolution joins the searched record
+    /// to the answer even when their titles are too short to join by.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub same_as: Vec<Provenance>,
 }
 
 impl Record {

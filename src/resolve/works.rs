@@ -390,6 +390,26 @@ impl Grouper<'_> {
         }
     }
 
+    /// Rule 1b: a link record of an accepted search joins the records it
+    /// names (by their `at`); the search's acceptance is the evidence.
+    fn by_link(&mut self, order: &[usize]) {
+        let at: HashMap<&crate::model::Provenance, usize> =
+            order.iter().map(|&i| (&self.records[i].at, i)).collect();
+        let mut todo = Vec::new();
+        for &i in order {
+            for p in &self.records[i].same_as {
+                if let Some(&j) = at.get(p) {
+                    if j != i {
+                        todo.push((j, i));
+                    }
+                }
+            }
+        }
+        for (a, b) in todo {
+            self.merge(a, b, MatchRule::SearchLink, true);
+        }
+    }
+
     /// Rule 2: the same title key, a compatible year and first author.
     fn by_title(&mut self, order: &[usize]) {
         let mut blocks: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
@@ -575,6 +595,7 @@ pub(crate) fn group(records: &[Record], opts: &Options, diags: &mut Vec<Diagnost
     }
     let mut g = Grouper { records, feats, opts, uf, refused: 0, diags };
     g.by_identifier(&order);
+    g.by_link(&order);
     g.by_title(&order);
     g.by_abstract(&order);
     g.by_similar_title(&author_year);
