@@ -643,15 +643,8 @@ and further work followed\n(Arnsten, 2006; Smith, 2010).\n",
 
 #[test]
 fn candidates_below_the_threshold_are_listed_by_show_and_in_the_summary() {
-    let srv = Server::start(Duration::ZERO, handler);
-    let dir = tempfile::tempdir().unwrap();
-    write_config(dir.path(), &srv.base);
-    std::fs::write(
-        dir.path().join("noid.ris"),
-        "TY  - JOUR\nTI  - Ecology of urban foxes\nAU  - Smith, J\nPY  - 2019\nJO  - Urban Ecosystems\nER  - \n\nTY  - JOUR\nTI  - Chemical ecology\nAU  - Kessler, Andre\nPY  - 2012\nER  - \n",
-    )
-    .unwrap();
-    assert_eq!(citemap(dir.path(), &["ingest", "noid.ris"]).0, 0);
+    let (_srv, dir) = project(handler);
+    online::ingest(dir.path(), "noid.ris", "TY  - JOUR\nTI  - Ecology of urban foxes\nAU  - Smith, J\nPY  - 2019\nJO  - Urban Ecosystems\nER  - \n\nTY  - JOUR\nTI  - Chemical ecology\nAU  - Kessler, Andre\nPY  - 2012\nER  - \n");
     let (code, _, err) = citemap(dir.path(), &["--json", "enrich", "--search", "--services", "crossref"]);
     assert_eq!(code, 0, "{err}");
     // show, as text: the two Crossref candidates, never merged, with scores
@@ -708,9 +701,7 @@ fn peerj_abstract() -> String {
 
 #[test]
 fn a_title_less_abstract_accepted_by_search_is_filled_and_joins_its_work() {
-    let srv = Server::start(Duration::ZERO, handler);
-    let dir = tempfile::tempdir().unwrap();
-    write_config(dir.path(), &srv.base);
+    let (_srv, dir) = project(handler);
     // A bare abstract page shaped like seed 002 (heading, abstract, site
     // boilerplate), and a listing line of the same work with its DOI only.
     std::fs::write(
@@ -775,18 +766,11 @@ fn a_title_less_abstract_accepted_by_search_is_filled_and_joins_its_work() {
 
 #[test]
 fn stubs_of_a_paper_without_doi_resolve_through_the_paper_found_by_search() {
-    let srv = Server::start(Duration::ZERO, handler);
-    let dir = tempfile::tempdir().unwrap();
-    write_config(dir.path(), &srv.base);
+    let (srv, dir) = project(handler);
     // The full text of the recorded PLoS ONE paper, without its DOI.
-    std::fs::write(
-        dir.path().join("paper.txt"),
-        "Methylphenidate Exposure Induces Dopamine Neuron Loss and Activation of Microglia in the Basal Ganglia of Mice\n\n\
+    online::ingest(dir.path(), "paper.txt", "Methylphenidate Exposure Induces Dopamine Neuron Loss and Activation of Microglia in the Basal Ganglia of Mice\n\n\
 Shankar Sadasivan, Brooks B. Pond\n\nIntroduction\n\nStimulants act on catecholamine systems (Arnsten, 2006). Methylphenidate is\n\
-widely used, as Capp et al. (2005) describe, and further work followed\n(Arnsten, 2006; Hayes et al., 2015).\n",
-    )
-    .unwrap();
-    assert_eq!(citemap(dir.path(), &["ingest", "paper.txt"]).0, 0);
+widely used, as Capp et al. (2005) describe, and further work followed\n(Arnsten, 2006; Hayes et al., 2015).\n");
     let args = ["--json", "enrich", "--search", "--services", "crossref"];
     let (code, out, err) = citemap(dir.path(), &args);
     assert_eq!(code, 0, "{err}{out}");
@@ -848,14 +832,9 @@ fn the_openalex_daily_budget_counts_stored_answers_and_fails_the_rest_with_budge
     let text = std::fs::read_to_string(&cfg).unwrap();
     std::fs::write(&cfg, text.replace("[fetch.openalex]\n", "[fetch.openalex]\ndaily_budget = 0.0025\n"))
         .unwrap();
-    std::fs::write(
-        dir.path().join("noid.ris"),
-        "TY  - JOUR\nTI  - Biodiversity hotspots for conservation priorities\nAU  - Myers, Norman\nPY  - 2000\nER  - \n\n\
+    online::ingest(dir.path(), "noid.ris", "TY  - JOUR\nTI  - Biodiversity hotspots for conservation priorities\nAU  - Myers, Norman\nPY  - 2000\nER  - \n\n\
 TY  - JOUR\nTI  - Ecology of urban foxes in three northern cities\nAU  - Smith, J\nPY  - 2019\nER  - \n\n\
-TY  - JOUR\nTI  - Notes on the sleep of infants in winter months\nAU  - Jones, K\nPY  - 2001\nER  - \n",
-    )
-    .unwrap();
-    assert_eq!(citemap(dir.path(), &["ingest", "noid.ris"]).0, 0);
+TY  - JOUR\nTI  - Notes on the sleep of infants in winter months\nAU  - Jones, K\nPY  - 2001\nER  - \n");
     let args = ["--json", "enrich", "--search", "--services", "openalex,crossref"];
     let (code, out, _) = citemap(dir.path(), &args);
     assert_eq!(code, 3, "some items failed: {out}");
@@ -953,9 +932,7 @@ fn a_killed_enrich_resumes_without_asking_again_for_what_it_stored() {
 
 #[test]
 fn map_online_searches_papers_without_ids_and_lists_the_rest_in_the_summary() {
-    let srv = Server::start(Duration::ZERO, handler);
-    let dir = tempfile::tempdir().unwrap();
-    write_config(dir.path(), &srv.base);
+    let (srv, dir) = project(handler);
     std::fs::write(
         dir.path().join("noid.ris"),
         "TY  - JOUR\nTI  - Biodiversity hotspots for conservation priorities\nAU  - Myers, Norman\nPY  - 2000\nER  - \n\n\
@@ -990,9 +967,7 @@ TY  - JOUR\nTI  - Ecology of urban foxes in three northern cities\nAU  - Smith, 
 
 #[test]
 fn a_wrong_journal_becomes_a_conflict_the_api_and_another_source_outvote() {
-    let srv = Server::start(Duration::ZERO, handler);
-    let dir = tempfile::tempdir().unwrap();
-    write_config(dir.path(), &srv.base);
+    let (_srv, dir) = project(handler);
     // An aggregator record with the wrong journal (as seed 000's "CNS drugs"
     // for a 10.1017 DOI), and a database export with the right one.
     std::fs::write(
