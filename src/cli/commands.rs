@@ -86,7 +86,7 @@ pub struct PictureArgs {
     pub no_legend: bool,
     /// What the picture shows: clusters, overlay-year (colour by publication
     /// year), density (kernel density of the layout), timeline (historiograph
-    /// of the most cited works).
+    /// of the most cited works), umbrella (reviews and the primary studies they include).
     #[arg(long, default_value = "clusters", value_parser = parse_view)]
     pub view: citemap::render::svg::View,
     /// PNG resolution in dots per inch (sets the scale to DPI/96 and records it in the file).
@@ -98,8 +98,9 @@ pub struct PictureArgs {
 }
 
 fn parse_view(s: &str) -> Result<citemap::render::svg::View, String> {
-    citemap::render::svg::View::parse(s)
-        .ok_or_else(|| format!("unknown view {s:?}; use clusters, overlay-year, density or timeline"))
+    citemap::render::svg::View::parse(s).ok_or_else(|| {
+        format!("unknown view {s:?}; use clusters, overlay-year, density, timeline or umbrella")
+    })
 }
 
 /// Today's date (UTC) as YYYY-MM-DD, or the one SOURCE_DATE_EPOCH names.
@@ -179,7 +180,11 @@ pub fn render(a: &RenderCmd, ctx: &Ctx) -> Result<ExitCode> {
     super::analyse::apply_thesaurus(a.thesaurus.as_deref(), &mut corpus)?;
     let an = analyse(&corpus, &ctx.config, &a.network, &default_cluster_args())?;
     // The historiograph needs the citations themselves, which the full graph keeps.
-    let g = if a.full || a.picture.view == citemap::render::svg::View::Timeline {
+    let g = if a.full
+        || matches!(
+            a.picture.view,
+            citemap::render::svg::View::Timeline | citemap::render::svg::View::Umbrella
+        ) {
         &an.graph
     } else {
         &an.network
@@ -219,6 +224,7 @@ pub fn network(a: &NetworkCmd, ctx: &Ctx) -> Result<ExitCode> {
             output: out.clone(),
             format: a.format,
             date: Some(run_date()),
+            view: citemap::render::svg::View::Umbrella,
             ..RenderArgs::default()
         };
         for f in super::files::output_set(|| super::render::run(&args, &g))? {
@@ -383,6 +389,7 @@ fn write_overlap(
                 report.summary.n_reviews, report.summary.n_studies
             )),
             date: Some(run_date()),
+            view: citemap::render::svg::View::Umbrella,
             ..RenderArgs::default()
         };
         super::render::run(&ra, &g)?;
