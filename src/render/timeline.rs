@@ -145,8 +145,10 @@ pub fn render_timeline_svg(graph: &CitationGraph, opts: &RenderOptions) -> Strin
     };
     let x_of = |y: i64| x_at(units.get(&y).copied().unwrap_or(0.0));
     let tallest = columns.values().map(Vec::len).max().unwrap_or(1).max(1) as f32;
-    // Rows spread over the whole height.
-    let step = (plot.y1 - plot.y0) / tallest;
+    // Rows spread over the whole height: the tallest column runs from top
+    // to bottom (a short one stays around the middle).
+    let ph = plot.y1 - plot.y0;
+    let step = if tallest > 1.0 { ((ph - 40.0) / (tallest - 1.0)).min(ph / 2.5) } else { ph };
     let mut pos: BTreeMap<usize, (f32, f32)> = BTreeMap::new();
     for (&y, col) in &columns {
         let top = (plot.y0 + plot.y1) / 2.0 - step * (col.len() as f32 - 1.0) / 2.0;

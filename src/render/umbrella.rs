@@ -222,9 +222,10 @@ pub fn render_umbrella_svg(graph: &CitationGraph, opts: &RenderOptions) -> Strin
     }
     let rows_max = (ph / cell).floor().max(1.0) as usize;
     let mut pos: BTreeMap<usize, (f32, f32)> = BTreeMap::new();
-    // The columns of all groups, centred in the study area.
-    let used = columns_for(cell) * cell;
-    let mut x = plot.x0 + ((pw - used) / 2.0).max(0.0) + cell / 2.0;
+    // The columns of all groups spread over the study area's width.
+    let xcell = (pw / columns_for(cell).max(1.0)).clamp(cell, 4.0 * cell);
+    let used = columns_for(cell) * xcell;
+    let mut x = plot.x0 + ((pw - used) / 2.0).max(0.0) + xcell / 2.0;
     let mut group_x: Vec<(usize, f32, f32)> = Vec::new();
     for (k, members) in &groups {
         let mut ms = members.clone();
@@ -235,10 +236,10 @@ pub fn render_umbrella_svg(graph: &CitationGraph, opts: &RenderOptions) -> Strin
         let x_start = x;
         for (j, &s) in ms.iter().enumerate() {
             let (row, col) = (j / cols, j % cols);
-            pos.insert(s, (x + col as f32 * cell, plot.y0 + (row as f32 + 0.5) * row_step));
+            pos.insert(s, (x + col as f32 * xcell, plot.y0 + (row as f32 + 0.5) * row_step));
         }
-        x += (cols as f32 + gap_cols) * cell;
-        group_x.push((k.0, x_start, x - (gap_cols + 1.0) * cell));
+        x += (cols as f32 + gap_cols) * xcell;
+        group_x.push((k.0, x_start, x - (gap_cols + 1.0) * xcell));
     }
     let study_r = (cell * 0.32).clamp(1.5, 7.0);
     let review_half = (review_step * 0.3).clamp(3.0, 9.0);
@@ -262,7 +263,7 @@ pub fn render_umbrella_svg(graph: &CitationGraph, opts: &RenderOptions) -> Strin
     out.push_str("<g id=\"groups\" fill=\"#555555\" font-size=\"11\" text-anchor=\"middle\">\n");
     for &(k, x0, x1) in &group_x {
         let t = format!("in {k}");
-        if text_width(&t, 11.0, false) <= (x1 - x0) + cell + 8.0 {
+        if text_width(&t, 11.0, false) <= (x1 - x0) + xcell + 8.0 {
             let _ = writeln!(
                 out,
                 r#"<text x="{}" y="{}">{}</text>"#,
