@@ -668,6 +668,17 @@ pub fn work_node(corpus: &Corpus, i: usize) -> Option<Node> {
     if let Some(a) = &w.cited_authors {
         put("cited_authors", Attr::Str(a.clone()));
     }
+    // The byline, so a map of works (which has no people) can be searched
+    // by any author: authorships are sorted by (work, position).
+    let from = corpus.authorships.partition_point(|a| (a.work as usize) < i);
+    let byline: Vec<&str> = corpus.authorships[from..]
+        .iter()
+        .take_while(|a| a.work as usize == i)
+        .filter_map(|a| corpus.agents.get(a.agent as usize).map(|p| p.name.as_str()))
+        .collect();
+    if !byline.is_empty() {
+        put("authors", Attr::Str(byline.join("; ")));
+    }
     if let Some(n) = &w.year_note {
         put("year_note", Attr::Str(n.clone()));
     }
