@@ -628,7 +628,7 @@ fn committed_seed_views_are_current() {
     // `map` command with the committed date; regenerate with
     // `citemap map ../shared/seeds --format png --view V --date 2026-11-22 --out DIR`
     // and copy DIR/map.png to graphs/seeds-views/V.png.
-    for view in ["timeline", "overlay-year", "density"] {
+    for view in ["timeline", "overlay-year", "density", "umbrella"] {
         let dir = tempfile::tempdir().unwrap();
         let o = std::process::Command::new(env!("CARGO_BIN_EXE_citemap"))
             .args([

@@ -391,11 +391,13 @@ pub fn render_umbrella_svg(graph: &CitationGraph, opts: &RenderOptions) -> Strin
     let mut sub: Vec<String> =
         opts.date.iter().filter(|d| !d.trim().is_empty()).map(|d| d.trim().to_string()).collect();
     let multi = bp.studies.iter().filter(|&&s| shared(s) > 1).count();
+    let count = |k: usize, one: &str, many: &str| format!("{k} {}", if k == 1 { one } else { many });
     sub.push(format!(
-        "{} reviews, {} primary studies, {} inclusions, {multi} studies in two or more reviews",
-        bp.reviews.len(),
-        bp.studies.len(),
-        bp.inclusions.len()
+        "{}, {}, {}, {} in two or more reviews",
+        count(bp.reviews.len(), "review", "reviews"),
+        count(bp.studies.len(), "primary study", "primary studies"),
+        count(bp.inclusions.len(), "inclusion", "inclusions"),
+        count(multi, "study", "studies")
     ));
     sub.push(bp.rule.to_string());
     let _ = writeln!(
