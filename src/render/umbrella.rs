@@ -406,6 +406,14 @@ pub fn render_umbrella_svg(graph: &CitationGraph, opts: &RenderOptions) -> Strin
         xml(&fit(&sub.join(" · "), 13.0, w - 32.0))
     );
 
+    if bp.inclusions.is_empty() {
+        let _ = writeln!(
+            out,
+            r##"<text x="{}" y="{}" font-size="16" fill="#555555" text-anchor="middle">No review includes a study here: no work of this graph cites another.</text>"##,
+            num((plot.x0 + plot.x1) / 2.0),
+            num((plot.y0 + plot.y1) / 2.0)
+        );
+    }
     if opts.legend {
         let x = w - legend_w;
         let mut y = header + 4.0;
@@ -523,5 +531,10 @@ mod tests {
         assert!(svg.contains("included in 2 reviews (1)") && svg.contains("included in 1 review (1)"));
         assert!(svg.contains("review (2)") && svg.contains("primary study (2)"));
         assert!(!svg.contains("cited work"));
+        // Nothing cites anything: an empty map that says why.
+        let mut g = CitationGraph::new();
+        work(&mut g, "A", None);
+        let svg = render_umbrella_svg(&g, &RenderOptions::default());
+        assert!(svg.contains("No review includes a study here") && svg.contains("review (0)"));
     }
 }
