@@ -840,7 +840,8 @@ fn committed_fixture_views_are_current() {
     // graphs/fixtures/: all 35 public export files of ../shared/fixtures/formats
     // (about 9,000 works; provenance in its PROVENANCE.md) drawn in every
     // view by the real `map` command. Debug-build runtime of this test:
-    // about 60 s (measured 2026-12-05, five map runs of 7-11 s each).
+    // 50-95 s on the shared 2-core machine (measured 2026-12-05; five map
+    // runs of 7-11 s each).
     let how = |v: &str| {
         format!("`citemap map ../shared/fixtures/formats --format png,svg --view {v} --date 2026-11-22 --out DIR`")
     };

@@ -170,7 +170,9 @@ pub fn render_umbrella_svg(graph: &CitationGraph, opts: &RenderOptions) -> Strin
         .fold(0.0f32, f32::max)
         .min((w - legend_w) * 0.25);
     let review_x = 16.0 + label_w + 14.0;
-    let plot = Rect { x0: review_x + 16.0, y0: header + 14.0, x1: w - legend_w - 24.0, y1: h - 24.0 };
+    // Room between the reviews and the first studies, so the lines fan out visibly.
+    let fan = ((w - legend_w - review_x) * 0.08).clamp(40.0, 160.0);
+    let plot = Rect { x0: review_x + fan, y0: header + 14.0, x1: w - legend_w - 24.0, y1: h - 24.0 };
     let (pw, ph) = ((plot.x1 - plot.x0).max(20.0), (plot.y1 - plot.y0).max(20.0));
 
     // Review order and study order: two barycentre sweeps from the review order by id.
@@ -247,7 +249,8 @@ pub fn render_umbrella_svg(graph: &CitationGraph, opts: &RenderOptions) -> Strin
         if max_shared <= 1 {
             sequential_colour(0.25)
         } else {
-            sequential_colour(0.15 + 0.85 * (k.saturating_sub(1)) as f64 / (max_shared - 1) as f64)
+            // Up to 0.85 of the scale: its yellow end is too pale on white for lines.
+            sequential_colour(0.1 + 0.75 * (k.saturating_sub(1)) as f64 / (max_shared - 1) as f64)
         }
     };
 
