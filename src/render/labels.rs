@@ -188,6 +188,29 @@ pub fn distinct_labels(texts: &[String], authors: &[Option<String>]) -> Vec<Stri
     out
 }
 
+/// `text` cut to at most `max` characters (with an ellipsis) keeping a
+/// trailing year ("Soc Psychiatry Psychiatr Epidemiol 2022" ->
+/// "Soc Psychiatry Psychi… 2022"), so labels cut to one length stay apart.
+pub fn shorten(text: &str, max: usize) -> String {
+    let n = text.chars().count();
+    if n <= max {
+        return text.to_string();
+    }
+    let tail: String = text.rsplit_once(' ').map(|(_, t)| t).unwrap_or("").to_string();
+    let is_year = |t: &str| {
+        let digits: String = t.chars().take_while(|c| c.is_ascii_digit()).collect();
+        digits.len() == 4 && t.chars().skip(4).all(|c| c.is_ascii_lowercase()) && t.chars().count() <= 6
+    };
+    let keep = tail.chars().count() + 1;
+    if is_year(&tail) && max > keep + 4 {
+        let head: String = text.chars().take(max - keep - 1).collect();
+        return format!("{}… {tail}", head.trim_end());
+    }
+    let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
+    out.push('…');
+    out
+}
+
 /// a, b, ..., z, aa, ab, ...
 fn suffix_letters(mut n: usize) -> String {
     let mut s = Vec::new();
@@ -318,6 +341,15 @@ mod tests {
         // ... unless it is one of the essential labels.
         let p = place_labels_avoiding(&[l], &ring, 1, frame())[0].expect("essential label kept");
         assert!(p.rect.x0 > 105.0, "first candidate: {:?}", p.rect);
+    }
+
+    #[test]
+    fn shortened_labels_keep_their_year() {
+        assert_eq!(shorten("Soc Psychiatry Psychiatr Epidemiol 2022", 24), "Soc Psychiatry Psy… 2022");
+        assert_eq!(shorten("Soc Psychiatry Psychiatr Epidemiol 2022b", 24), "Soc Psychiatry Ps… 2022b");
+        assert_eq!(shorten("We examined interprofessional working", 12), "We examined…");
+        assert_eq!(shorten("Short 2020", 24), "Short 2020");
+        assert!(shorten("Soc Psychiatry Psychiatr Epidemiol 2021", 24).chars().count() <= 24);
     }
 
     #[test]

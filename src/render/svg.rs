@@ -8,7 +8,7 @@
 //! printed with [`format_float`]); everything from the data is XML-escaped.
 
 use super::escape::{truncate, xml};
-use super::labels::{distinct_labels, first_author, place_labels_avoiding, LabelRequest, Rect};
+use super::labels::{distinct_labels, first_author, place_labels_avoiding, shorten, LabelRequest, Rect};
 use super::metrics::text_width;
 use super::raster::{self, FONT_FAMILY};
 use crate::graph::{attr, format_float, Attr, CitationGraph, NodeKind};
@@ -609,7 +609,7 @@ pub fn render_svg(graph: &CitationGraph, positions: &[(f32, f32)], opts: &Render
             let node = &g[petgraph::graph::NodeIndex::new(i)];
             let label = if node.label.trim().is_empty() { &node.id } else { &node.label };
             let t = if max_score > 0.0 { (score[i] / max_score).sqrt() as f32 } else { 0.0 };
-            (truncate(label.trim(), 42), base + 5.0 * t)
+            (shorten(label.trim(), 42), base + 5.0 * t)
         })
         .collect();
     // Two works must never be drawn with one text.

@@ -19,8 +19,8 @@
 //! iteration, coordinates rounded to 0.1 px); everything from the data is
 //! XML-escaped.
 
-use super::escape::{truncate, xml};
-use super::labels::{distinct_labels, first_author, place_labels_avoiding, LabelRequest, Rect};
+use super::escape::xml;
+use super::labels::{distinct_labels, first_author, place_labels_avoiding, shorten, LabelRequest, Rect};
 use super::metrics::text_width;
 use super::raster::FONT_FAMILY;
 use super::svg::{cluster_colour, RenderOptions};
@@ -270,7 +270,7 @@ pub fn render_timeline_svg(graph: &CitationGraph, opts: &RenderOptions) -> Strin
         .iter()
         .map(|&i| {
             let n = node(i);
-            truncate(if n.label.trim().is_empty() { n.id.trim() } else { n.label.trim() }, 36)
+            shorten(if n.label.trim().is_empty() { n.id.trim() } else { n.label.trim() }, 36)
         })
         .collect();
     let authors: Vec<Option<String>> = chosen.iter().map(|&i| first_author(node(i))).collect();

@@ -23,7 +23,7 @@
 //! XML-escaped.
 
 use super::escape::{truncate, xml};
-use super::labels::{distinct_labels, first_author, place_labels_avoiding, LabelRequest, Rect};
+use super::labels::{distinct_labels, first_author, place_labels_avoiding, shorten, LabelRequest, Rect};
 use super::metrics::text_width;
 use super::raster::FONT_FAMILY;
 use super::svg::{sequential_colour, RenderOptions, PALETTE};
@@ -161,7 +161,7 @@ pub fn render_umbrella_svg(graph: &CitationGraph, opts: &RenderOptions) -> Strin
     let header = 64.0;
     let label_size = if opts.label_size.is_finite() { opts.label_size.clamp(6.0, 40.0) } else { 11.0 };
     // Review labels sit left of their squares, up to a quarter of the width.
-    let review_texts: Vec<String> = bp.reviews.iter().map(|&r| truncate(&text_of(r), 48)).collect();
+    let review_texts: Vec<String> = bp.reviews.iter().map(|&r| shorten(&text_of(r), 48)).collect();
     let review_authors: Vec<Option<String>> = bp.reviews.iter().map(|&r| first_author(node(r))).collect();
     let review_texts = distinct_labels(&review_texts, &review_authors);
     let label_w = review_texts
@@ -348,7 +348,7 @@ pub fn render_umbrella_svg(graph: &CitationGraph, opts: &RenderOptions) -> Strin
     let mut ranked: Vec<usize> = bp.studies.clone();
     ranked.sort_by(|&a, &b| shared(b).cmp(&shared(a)).then(node(a).id.cmp(&node(b).id)));
     ranked.truncate(max_labels);
-    let texts: Vec<String> = ranked.iter().map(|&s| truncate(&text_of(s), 36)).collect();
+    let texts: Vec<String> = ranked.iter().map(|&s| shorten(&text_of(s), 36)).collect();
     let authors: Vec<Option<String>> = ranked.iter().map(|&s| first_author(node(s))).collect();
     let texts = distinct_labels(&texts, &authors);
     let requests: Vec<LabelRequest> = ranked
