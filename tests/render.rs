@@ -883,3 +883,44 @@ fn committed_fixture_views_are_current() {
         }
     }
 }
+
+#[test]
+fn the_exported_map_opens_in_graphviz() {
+    // Issue 17: each export validated by its tool; networkx and igraph read
+    // the others (tests/exports.rs), Graphviz reads the DOT of the map.
+    if !graphviz::available() {
+        eprintln!("skipping: graphviz `dot` is not installed (apt-get install graphviz)");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let run = |args: &[&str]| {
+        let o = std::process::Command::new(env!("CARGO_BIN_EXE_citemap"))
+            .arg("--quiet")
+            .arg("--store")
+            .arg(&store)
+            .args(args)
+            .output()
+            .expect("citemap runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    run(&["ingest", "../shared/fixtures/formats/wos-plaintext/wos_savedrecs_32_records.txt"]);
+    let dot = dir.path().join("map.dot");
+    let json = dir.path().join("map.json");
+    run(&["export", "--format", "dot", "--out", dot.to_str().unwrap()]);
+    run(&["export", "--format", "json", "--out", json.to_str().unwrap()]);
+    let nodes = serde_json::from_str::<serde_json::Value>(&std::fs::read_to_string(&json).unwrap()).unwrap()
+        ["nodes"]
+        .as_array()
+        .unwrap()
+        .len();
+    let svg = graphviz::render(
+        &std::fs::read_to_string(&dot).unwrap(),
+        graphviz::Engine::Dot,
+        graphviz::OutputFormat::Svg,
+    )
+    .expect("Graphviz reads the map's DOT");
+    let svg = String::from_utf8(svg).unwrap();
+    assert!(nodes > 50, "a real map: {nodes} works");
+    assert_eq!(svg.matches("class=\"node\"").count(), nodes, "Graphviz draws every work of the map");
+}
