@@ -124,3 +124,144 @@ fn html_page_works_in_headless_chromium() {
         .count();
     assert!(coloured > 3000, "graph drawn on the canvas: {coloured} coloured pixels");
 }
+
+/// The graph data a page embeds (`<script type="application/json" id="graph-data">`).
+fn page_data(html: &str) -> serde_json::Value {
+    let start = html.find(r#"id="graph-data">"#).expect("data block") + r#"id="graph-data">"#.len();
+    let end = start + html[start..].find("</script>").expect("end of data");
+    serde_json::from_str(&html[start..end]).expect("data is JSON")
+}
+
+#[test]
+fn html_map_of_the_seeds_meets_what_a_reviewer_checks() {
+    // Issue 17: every node in a legend line (a cluster or "unclustered"),
+    // the year filter spans the corpus's real years, search finds authors
+    // and DOIs, and no label is cut by the side panel (screenshot).
+    let Some(browser) = tools::chromium() else {
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let store = dir.path().join("s.db");
+    let file = dir.path().join("map.html");
+    let cli = |args: &[&str]| {
+        let o = Command::new(env!("CARGO_BIN_EXE_citemap"))
+            .arg("--quiet")
+            .arg("--store")
+            .arg(&store)
+            .args(args)
+            .env("SOURCE_DATE_EPOCH", "1795305600")
+            .output()
+            .expect("citemap runs");
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    cli(&["ingest", "../shared/seeds"]);
+    cli(&["export", "--format", "html", "--out", file.to_str().unwrap()]);
+    let html = std::fs::read_to_string(&file).unwrap();
+    let data = page_data(&html);
+    let nodes = data["nodes"].as_array().unwrap();
+    assert!(nodes.len() > 20, "the seeds map: {} nodes", nodes.len());
+    let url = format!("file://{}", file.display());
+
+    // Legend: one line per cluster the nodes carry, counts adding up to every node.
+    let (dom, err) = run(browser, &dir.path().join("p1"), &url, &["--dump-dom"]);
+    assert!(console_errors(&err).is_empty(), "console errors: {:?}", console_errors(&err));
+    let legend = &dom[dom.find(r#"<ul id="legend">"#).expect("legend")..];
+    let legend = &legend[..legend.find("</ul>").unwrap()];
+    let mut by_cluster: std::collections::BTreeMap<i64, usize> = Default::default();
+    for n in nodes {
+        *by_cluster.entry(n["c"].as_i64().unwrap_or(0)).or_insert(0) += 1;
+    }
+    assert_eq!(legend.matches("<li").count(), by_cluster.len(), "a legend line per cluster: {legend}");
+    for (c, k) in &by_cluster {
+        let line = if *c == 0 { format!("unclustered ({k})") } else { format!("{c}. ") };
+        assert!(legend.contains(&line), "legend shows {line:?}: {legend}");
+    }
+    let counted: usize =
+        legend.split(" (").skip(1).filter_map(|s| s.split(')').next()?.parse::<usize>().ok()).sum();
+    assert_eq!(counted, nodes.len(), "every node is in a legend line");
+
+    // Labels are unique ("BMC Psychiatry 2022" was shown twice).
+    let labels: std::collections::BTreeSet<String> =
+        nodes.iter().map(|n| n["label"].as_str().unwrap().to_lowercase()).collect();
+    assert_eq!(labels.len(), nodes.len(), "every node has its own label");
+
+    // Year filter: the papers' own years, not a cited work from antiquity.
+    let years: Vec<i64> =
+        nodes.iter().filter(|n| n["kind"] == "paper").filter_map(|n| n["year"].as_i64()).collect();
+    let (lo, hi) = (years.iter().min().unwrap(), years.iter().max().unwrap());
+    let from = &dom[dom.find(r#"id="year-from""#).expect("year filter")..];
+    let from = &from[..from.find('>').unwrap()];
+    assert!(from.contains(&format!(r#"min="{lo}""#)) && from.contains(&format!(r#"max="{hi}""#)), "{from}");
+    assert!(*lo >= 1900 && *hi <= 2026, "a real range: {lo}-{hi}");
+
+    // Search by an author who is not first in any label, and by a DOI.
+    let mut author_case = None;
+    for n in nodes {
+        for a in n["authors"].as_array().into_iter().flatten().filter_map(|a| a.as_str()) {
+            // "Family, G." or "G Family".
+            let family = match a.split_once(',') {
+                Some((f, _)) => f.trim(),
+                None => a.split_whitespace().last().unwrap_or(""),
+            };
+            let in_labels = nodes.iter().any(|m| m["label"].as_str().unwrap_or("").contains(family));
+            if family.len() > 3 && !in_labels && author_case.is_none() {
+                author_case = Some((family.to_string(), n["label"].as_str().unwrap().to_string()));
+            }
+        }
+    }
+    let (family, label) = author_case.expect("a co-author who is in no label");
+    let (dom, err) = run(browser, &dir.path().join("p2"), &format!("{url}#search={family}"), &["--dump-dom"]);
+    assert!(console_errors(&err).is_empty(), "console errors: {:?}", console_errors(&err));
+    let results = &dom[dom.find(r#"<ol id="results">"#).unwrap()..];
+    let results = &results[..results.find("</ol>").unwrap()];
+    assert!(results.contains(&label), "searching {family:?} finds {label:?}: {results}");
+    let doi_node =
+        nodes.iter().find(|n| n["attrs"]["doi"].is_string()).expect("a work with a DOI in the seeds");
+    let doi = doi_node["attrs"]["doi"].as_str().unwrap();
+    let (dom, _) = run(browser, &dir.path().join("p3"), &format!("{url}#search={doi}"), &["--dump-dom"]);
+    assert!(dom.contains(">1 found<"), "the DOI finds its one work");
+    assert!(dom.contains(doi_node["label"].as_str().unwrap()));
+
+    // Screenshot: the canvas ends at the panel (340 px wide); no label
+    // text (dark pixels) in the canvas's last columns, so none is cut there,
+    // and every cluster colour is drawn.
+    let shot = dir.path().join("shot.png");
+    let (_, err) = run(
+        browser,
+        &dir.path().join("p4"),
+        &url,
+        &[&format!("--screenshot={}", shot.display()), "--window-size=1200,800", "--hide-scrollbars"],
+    );
+    assert!(console_errors(&err).is_empty(), "console errors: {:?}", console_errors(&err));
+    let png = std::fs::read(&shot).expect("screenshot written");
+    let keep = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/render-test");
+    std::fs::create_dir_all(&keep).unwrap();
+    std::fs::write(keep.join("browser-seeds.png"), &png).unwrap();
+    let pix = tiny_skia::Pixmap::decode_png(&png).unwrap();
+    let (w, h) = (pix.width() as usize, pix.height() as usize);
+    let px = |x: usize, y: usize| pix.pixels()[y * w + x];
+    let dark = |x: usize, y: usize| {
+        let c = px(x, y);
+        c.red() < 100 && c.green() < 100 && c.blue() < 100
+    };
+    // The panel's left border: the first column from the right of the page
+    // 340 px in (±2 for the border).
+    let edge = w - 340;
+    let text_rows = (60..h).filter(|&y| (edge - 4..edge - 1).any(|x| dark(x, y))).count();
+    assert_eq!(text_rows, 0, "label text runs into the panel's edge in {text_rows} rows");
+    let labelled = (60..h).filter(|&y| (0..edge - 4).any(|x| dark(x, y))).count();
+    assert!(labelled > 50, "labels are drawn on the canvas ({labelled} rows with text)");
+    for c in data["clusters"].as_array().unwrap() {
+        let hex = c["colour"].as_str().unwrap();
+        let rgb = |i: usize| u8::from_str_radix(&hex[i..i + 2], 16).unwrap();
+        let (r, g, b) = (rgb(1), rgb(3), rgb(5));
+        let drawn = (60..h)
+            .flat_map(|y| (0..edge).map(move |x| (x, y)))
+            .filter(|&(x, y)| {
+                let p = px(x, y);
+                p.red().abs_diff(r) < 6 && p.green().abs_diff(g) < 6 && p.blue().abs_diff(b) < 6
+            })
+            .count();
+        assert!(drawn > 20, "cluster {} drawn in {hex}: {drawn} pixels", c["label"]);
+    }
+}

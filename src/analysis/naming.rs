@@ -17,7 +17,10 @@
 //!   cluster has three works or more;
 //! - a shorter term is dropped in favour of a longer phrase containing it when
 //!   the phrase occurs in at least 80% of the works the shorter term occurs in
-//!   (so "complex emotional needs" wins over "emotional needs" and "needs").
+//!   (so "complex emotional needs" wins over "emotional needs" and "needs");
+//! - in the name, no term is shown beside a phrase containing it, and two
+//!   phrases that overlap at their ends ("stochastic petri", "petri nets")
+//!   are shown once, joined ("stochastic petri nets").
 //!
 //! The readable `name` joins the top `name_terms` terms (in their most common
 //! written form) with ", ". The [`ClusterSummary`] also lists main authors,
@@ -300,21 +303,42 @@ pub fn name_from_terms(terms: &[TermScore], n: usize) -> String {
     let inside = |small: &[String], big: &[String]| {
         !small.is_empty() && small.len() <= big.len() && big.windows(small.len()).any(|w| w == small)
     };
-    let mut chosen: Vec<(Vec<String>, &str)> = Vec::new();
+    // Two phrases that overlap at their ends are pieces of one longer phrase
+    // ("stochastic petri" + "petri nets"): shown once, joined.
+    let overlap = |a: &[String], b: &[String]| -> usize {
+        (1..a.len().min(b.len())).rev().find(|&k| a[a.len() - k..] == b[..k]).unwrap_or(0)
+    };
+    let mut chosen: Vec<(Vec<String>, String)> = Vec::new();
     for t in terms {
         if chosen.len() >= n.max(1) {
             break;
         }
-        let s = stems(&t.term);
+        let mut s = stems(&t.term);
+        let mut written: String = t.term.split_whitespace().collect::<Vec<_>>().join(" ");
         if chosen.iter().any(|(c, _)| inside(&s, c)) {
             continue;
         }
-        let at = chosen.iter().position(|(c, _)| inside(c, &s));
+        let mut at = None;
+        if let Some((i, k, first)) = chosen.iter().enumerate().find_map(|(i, (c, _))| {
+            let (ab, ba) = (overlap(c, &s), overlap(&s, c));
+            (ab > 0).then_some((i, ab, true)).or((ba > 0).then_some((i, ba, false)))
+        }) {
+            let (c, cw) = chosen.remove(i);
+            let cw: Vec<&str> = cw.split_whitespace().collect();
+            let sw: Vec<&str> = written.split_whitespace().collect();
+            (s, written) = if first {
+                ([&c[..], &s[k..]].concat(), [&cw[..], &sw[k.min(sw.len())..]].concat().join(" "))
+            } else {
+                ([&s[..], &c[k..]].concat(), [&sw[..], &cw[k.min(cw.len())..]].concat().join(" "))
+            };
+            at = Some(i);
+        }
+        let at = at.or_else(|| chosen.iter().position(|(c, _)| inside(c, &s)));
         chosen.retain(|(c, _)| !inside(c, &s));
         let at = at.unwrap_or(chosen.len()).min(chosen.len());
-        chosen.insert(at, (s, t.term.as_str()));
+        chosen.insert(at, (s, written));
     }
-    chosen.iter().map(|(_, t)| *t).collect::<Vec<_>>().join(", ")
+    chosen.iter().map(|(_, t)| t.as_str()).collect::<Vec<_>>().join(", ")
 }
 
 /// Cluster number -> name, for [`super::cluster::annotate`].
@@ -494,6 +518,21 @@ mod tests {
         assert_eq!(name_from_terms(&terms, 3), "complex emotional needs, community services");
         let terms = [t("petri nets"), t("petri net"), t("systems"), t("modelling")];
         assert_eq!(name_from_terms(&terms, 3), "petri nets, systems, modelling");
+        // Pieces of one phrase are joined, not shown side by side.
+        let terms = [t("petri nets"), t("stochastic petri"), t("systems"), t("modelling")];
+        assert_eq!(name_from_terms(&terms, 3), "stochastic petri nets, systems, modelling");
+        let terms = [
+            t("medication"),
+            t("transjugular intrahepatic portosystemic"),
+            t("intrahepatic portosystemic shunt"),
+            t("cirrhosis"),
+        ];
+        assert_eq!(
+            name_from_terms(&terms, 3),
+            "medication, transjugular intrahepatic portosystemic shunt, cirrhosis"
+        );
+        let terms = [t("signal transduction"), t("signal pathway"), t("kinase")];
+        assert_eq!(name_from_terms(&terms, 3), "signal transduction, signal pathway, kinase");
         let terms = [t("covid"), t("pandemic"), t("policy")];
         assert_eq!(name_from_terms(&terms, 2), "covid, pandemic");
     }

@@ -635,10 +635,23 @@ impl Extra {
     }
 }
 
-/// Node of work `i`, built by [`crate::graph::work_node`] (the one
-/// place node attributes are made); `None` when `i` is out of range.
+/// Node of work `i` in a network: the node [`crate::graph::work_node`]
+/// builds (the one place work attributes are made) plus the byline
+/// (`authors`, as a network has no people); `None` when `i` is out of range.
 pub fn work_node(corpus: &Corpus, i: usize) -> Option<Node> {
-    (i < corpus.works.len()).then(|| crate::graph::work_node(corpus, i))
+    let mut node = (i < corpus.works.len()).then(|| crate::graph::work_node(corpus, i))?;
+    // The byline, so a map of works (which has no people) can be searched
+    // by any author: authorships are sorted by (work, position).
+    let from = corpus.authorships.partition_point(|a| (a.work as usize) < i);
+    let byline: Vec<&str> = corpus.authorships[from..]
+        .iter()
+        .take_while(|a| a.work as usize == i)
+        .filter_map(|a| corpus.agents.get(a.agent as usize).map(|p| p.name.as_str()))
+        .collect();
+    if !byline.is_empty() {
+        node.attrs.insert("authors".into(), Attr::Str(byline.join("; ")));
+    }
+    Some(node)
 }
 
 /// Node of agent `i`, built by [`crate::graph::agent_node`]; `None`

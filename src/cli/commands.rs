@@ -88,7 +88,8 @@ pub struct PictureArgs {
     pub no_legend: bool,
     /// What the picture shows: clusters, overlay-year (colour by publication
     /// year), density (kernel density of the layout), timeline (historiograph
-    /// of the most cited works) (picture.view).
+    /// of the most cited works), umbrella (reviews and the primary studies
+    /// they include) (picture.view).
     #[arg(long, value_parser = parse_view)]
     pub view: Option<citemap::render::svg::View>,
     /// PNG resolution in dots per inch (sets the scale to DPI/96 and records it in the file; picture.dpi).
@@ -100,8 +101,9 @@ pub struct PictureArgs {
 }
 
 fn parse_view(s: &str) -> Result<citemap::render::svg::View, String> {
-    citemap::render::svg::View::parse(s)
-        .ok_or_else(|| format!("unknown view {s:?}; use clusters, overlay-year, density or timeline"))
+    citemap::render::svg::View::parse(s).ok_or_else(|| {
+        format!("unknown view {s:?}; use clusters, overlay-year, density, timeline or umbrella")
+    })
 }
 
 /// Today's date (UTC) as YYYY-MM-DD, or the one SOURCE_DATE_EPOCH names.
@@ -196,7 +198,11 @@ pub fn render(a: &RenderCmd, ctx: &Ctx) -> Result<ExitCode> {
     let an = analyse(&corpus, &ctx.config, &a.network, &default_cluster_args())?;
     let ra = a.picture.render_args(&ctx.config, a.out.clone(), a.format);
     // The historiograph needs the citations themselves, which the full graph keeps.
-    let g = if a.full || ra.picture.view == citemap::render::svg::View::Timeline {
+    let g = if a.full
+        || matches!(
+            ra.picture.view,
+            citemap::render::svg::View::Timeline | citemap::render::svg::View::Umbrella
+        ) {
         &an.graph
     } else {
         &an.network
@@ -391,7 +397,7 @@ fn write_overlap(
     }
     for format in [citemap::render::Format::Svg, citemap::render::Format::Png] {
         let output = a.out.join(format!("review_study.{}", format.as_str()));
-        let ra = RenderArgs {
+        let mut ra = RenderArgs {
             title: Some(format!(
                 "{} reviews and their {} primary studies",
                 report.summary.n_reviews, report.summary.n_studies
@@ -399,6 +405,8 @@ fn write_overlap(
             date: Some(run_date()),
             ..RenderArgs::configured(&ctx.config, output, Some(format))
         };
+        // The review–study map, whatever view the configuration draws maps in.
+        ra.picture.view = citemap::render::svg::View::Umbrella;
         super::render::run(&ra, &g)?;
     }
     Ok(())

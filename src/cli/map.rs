@@ -297,8 +297,16 @@ fn write_map(
                     ));
                 }
                 picture_date = ra.date.clone();
-                if ra.picture.view == citemap::render::svg::View::Timeline {
-                    // The historiograph draws citations, which the full graph keeps.
+                if matches!(
+                    ra.picture.view,
+                    citemap::render::svg::View::Timeline | citemap::render::svg::View::Umbrella
+                ) {
+                    // The historiograph and the review–study map draw
+                    // citations, which the full graph keeps.
+                    if ra.picture.view == citemap::render::svg::View::Umbrella && args.picture.title.is_none()
+                    {
+                        ra.title = Some("citemap: reviews and the primary studies they include".into());
+                    }
                     super::render::run_at(&ra, g, None)?;
                     outputs.push(name);
                     continue;

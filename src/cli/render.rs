@@ -145,13 +145,21 @@ pub fn run_at(
     let files = match format {
         Format::Svg => {
             let o = ropts();
-            let positions = if o.view == View::Timeline { Vec::new() } else { positions(graph, args) };
+            let positions = if matches!(o.view, View::Timeline | View::Umbrella) {
+                Vec::new()
+            } else {
+                positions(graph, args)
+            };
             let s = svg::render_svg(graph, &positions, &o);
             vec![write_file(out, |w| w.write_all(s.as_bytes()))?]
         }
         Format::Png => {
             let o = ropts();
-            let positions = if o.view == View::Timeline { Vec::new() } else { positions(graph, args) };
+            let positions = if matches!(o.view, View::Timeline | View::Umbrella) {
+                Vec::new()
+            } else {
+                positions(graph, args)
+            };
             let png = svg::render_png(graph, &positions, &o)?;
             let png = raster::with_dpi(png, svg::dpi_of_scale(o.scale));
             vec![write_file(out, |w| w.write_all(&png))?]

@@ -72,7 +72,8 @@ pub fn graph_data(g: &CitationGraph, opts: &Options) -> Value {
     let weights = node_weights(g);
     let max_w = weights.iter().cloned().fold(0.0, f64::max);
     let cl = clusters(g);
-    // Authors of each work, from `authored` edges, for search.
+    // Authors of each work, from `authored` edges (else the `authors`
+    // attribute of a map of works), for search.
     let mut authors: Vec<Vec<String>> = vec![Vec::new(); n];
     for e in gr.edge_references() {
         if e.weight().kind == EdgeKind::Authored {
@@ -80,6 +81,12 @@ pub fn graph_data(g: &CitationGraph, opts: &Options) -> Value {
         }
     }
     let mut names: BTreeMap<i64, (String, usize)> = BTreeMap::new();
+    // Two works are never shown with one label ("BMC Psychiatry 2022" twice):
+    // repeats get their first author, then a letter (render::labels).
+    let shown = crate::render::labels::distinct_labels(
+        &gr.node_weights().map(|n| n.label.clone()).collect::<Vec<_>>(),
+        &gr.node_weights().map(crate::render::labels::first_author).collect::<Vec<_>>(),
+    );
     let nodes: Vec<Value> = gr
         .node_indices()
         .map(|ix| {
@@ -99,7 +106,7 @@ pub fn graph_data(g: &CitationGraph, opts: &Options) -> Value {
             }
             let mut m = Map::new();
             m.insert("id".into(), json!(node.id));
-            m.insert("label".into(), json!(node.label));
+            m.insert("label".into(), json!(shown.get(i).unwrap_or(&node.label)));
             m.insert("kind".into(), json!(node.kind.as_str()));
             m.insert("x".into(), float_value((1000.0 * (x - x0) / side) as f64));
             m.insert("y".into(), float_value((1000.0 * (y - y0) / side) as f64));
@@ -110,6 +117,10 @@ pub fn graph_data(g: &CitationGraph, opts: &Options) -> Value {
                 m.insert("year".into(), json!(y));
             }
             let mut au = std::mem::take(&mut authors[i]);
+            // The map of works has no people: its works carry their byline.
+            if let (true, Some(Attr::Str(s))) = (au.is_empty(), node.attrs.get("authors")) {
+                au = s.split("; ").filter(|a| !a.trim().is_empty()).map(|a| a.trim().to_string()).collect();
+            }
             au.sort();
             au.dedup();
             m.insert("authors".into(), json!(au));
@@ -171,7 +182,7 @@ aside h2{font-size:15px;margin:12px 0 6px}
 #provenance{padding-left:18px;margin:0}
 #legend{list-style:none;padding:0;margin:0}
 #legend li{display:flex;gap:6px;align-items:center;padding:1px 0}
-.swatch{display:inline-block;width:12px;height:12px;border-radius:50%}
+.swatch{display:inline-block;flex:none;width:12px;height:12px;border-radius:50%}
 #status{color:#555}
 "##;
 

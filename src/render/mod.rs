@@ -1,5 +1,6 @@
 //! Pictures: SVG drawing of a laid-out graph (cluster, year-overlay and
-//! density views), the historiograph (`timeline`), and PNG rasterisation with
+//! density views), the historiograph (`timeline`), the review–study map of
+//! an umbrella review (`umbrella`), and PNG rasterisation with
 //! an embedded font, so a fresh machine renders the same picture.
 pub mod glyph_widths;
 pub mod graphviz;
@@ -9,6 +10,7 @@ pub mod overview;
 pub mod raster;
 pub mod svg;
 pub mod timeline;
+pub mod umbrella;
 
 /// The picture engine (`--engine`): the built-in drawing (no dependency) or
 /// one of Graphviz's layout programs.

@@ -8,7 +8,7 @@
 //! printed with [`format_float`]); everything from the data is XML-escaped.
 
 use super::glyph_widths::text_width;
-use super::labels::{place_labels_avoiding, LabelRequest, Rect};
+use super::labels::{distinct_labels, first_author, place_labels_avoiding, shorten, LabelRequest, Rect};
 use super::raster::{self, FONT_FAMILY};
 use crate::escape::{truncate, xml};
 use crate::graph::{attr, format_float, Attr, CitationGraph, NodeKind};
@@ -85,16 +85,20 @@ pub enum View {
     /// The historiograph: the most cited works by year, citation arrows
     /// between them ([`super::timeline`]).
     Timeline,
+    /// The review–study bipartite map of an umbrella review: reviews on one
+    /// side, the primary studies they include on the other ([`super::umbrella`]).
+    Umbrella,
 }
 
 impl View {
-    /// Parses `clusters`, `overlay-year`, `density`, `timeline`.
+    /// Parses `clusters`, `overlay-year`, `density`, `timeline`, `umbrella`.
     pub fn parse(s: &str) -> Option<View> {
         Some(match s.trim().to_ascii_lowercase().as_str() {
             "clusters" | "network" => View::Clusters,
             "overlay-year" | "overlay" | "year" => View::OverlayYear,
             "density" => View::Density,
             "timeline" | "historiograph" => View::Timeline,
+            "umbrella" | "review-study" => View::Umbrella,
             _ => return None,
         })
     }
@@ -105,6 +109,7 @@ impl View {
             View::OverlayYear => "overlay-year",
             View::Density => "density",
             View::Timeline => "timeline",
+            View::Umbrella => "umbrella",
         }
     }
 }
@@ -308,7 +313,7 @@ fn legend_entries(graph: &CitationGraph, cl: &[i64], by_cluster: bool) -> Vec<(&
 /// Cuts `text` (with an ellipsis) until it is at most `max_w` pixels wide.
 /// Breaks `text` at spaces into at most `max_lines` lines of width `max_w`;
 /// the last line is shortened with an ellipsis when the text does not fit.
-fn wrap_text(text: &str, size: f32, max_w: f32, max_lines: usize) -> Vec<String> {
+pub(super) fn wrap_text(text: &str, size: f32, max_w: f32, max_lines: usize) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
     let words: Vec<&str> = text.split(' ').filter(|w| !w.is_empty()).collect();
@@ -425,6 +430,9 @@ fn disc_stroke(r: f32) -> &'static str {
 pub fn render_svg(graph: &CitationGraph, positions: &[(f32, f32)], opts: &RenderOptions) -> String {
     if opts.view == View::Timeline {
         return super::timeline::render_timeline_svg(graph, opts);
+    }
+    if opts.view == View::Umbrella {
+        return super::umbrella::render_umbrella_svg(graph, opts);
     }
     let g = &graph.graph;
     let n = g.node_count();
@@ -582,9 +590,15 @@ pub fn render_svg(graph: &CitationGraph, positions: &[(f32, f32)], opts: &Render
             let node = &g[petgraph::graph::NodeIndex::new(i)];
             let label = if node.label.trim().is_empty() { &node.id } else { &node.label };
             let t = if max_score > 0.0 { (score[i] / max_score).sqrt() as f32 } else { 0.0 };
-            (truncate(label.trim(), 42), base + 5.0 * t)
+            (shorten(label.trim(), 42), base + 5.0 * t)
         })
         .collect();
+    // Two works must never be drawn with one text.
+    let authors: Vec<Option<String>> =
+        ranked.iter().map(|&i| first_author(&g[petgraph::graph::NodeIndex::new(i)])).collect();
+    let plain: Vec<String> = texts.iter().map(|(t, _)| t.clone()).collect();
+    let texts: Vec<(String, f32)> =
+        distinct_labels(&plain, &authors).into_iter().zip(texts.iter().map(|t| t.1)).collect();
     let requests: Vec<LabelRequest> = ranked
         .iter()
         .zip(&texts)

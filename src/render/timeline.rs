@@ -2,6 +2,11 @@
 //! `histPlot`): the most cited works of a graph placed by publication year
 //! along the horizontal axis, with arrows for the citations among them.
 //!
+//! Years run along a compressed axis (a stretch without works takes at
+//! most four years' width, marked with a break), the tallest column fills
+//! the height, and the legend is as wide as its names need (longer ones
+//! wrap), so the drawing fills the canvas and no text is cut.
+//!
 //! Works are ranked by citations received inside the graph (`cites` edges),
 //! then by `citations`/`times_cited`, then id; the top `max_works` with a
 //! year are drawn. Works of one year are stacked in one column, ordered by
@@ -15,10 +20,10 @@
 //! XML-escaped.
 
 use super::glyph_widths::text_width;
-use super::labels::{place_labels_avoiding, LabelRequest, Rect};
+use super::labels::{distinct_labels, first_author, place_labels_avoiding, shorten, LabelRequest, Rect};
 use super::raster::FONT_FAMILY;
 use super::svg::{cluster_colour, RenderOptions};
-use crate::escape::{truncate, xml};
+use crate::escape::xml;
 use crate::graph::{attr, format_float, Attr, CitationGraph, EdgeKind, NodeKind};
 use petgraph::visit::EdgeRef;
 use std::collections::{BTreeMap, BTreeSet};
@@ -37,17 +42,6 @@ fn int_attr(n: &crate::graph::Node, key: &str) -> Option<i64> {
         Some(Attr::Float(v)) if v.is_finite() => Some(v.round() as i64),
         _ => None,
     }
-}
-
-/// `text` shortened (with an ellipsis) until it is at most `max_w` pixels wide.
-fn fit(text: &str, size: f32, max_w: f32) -> String {
-    let mut n = text.chars().count();
-    let mut t = text.to_string();
-    while n > 1 && text_width(&t, size, false) > max_w {
-        n -= 1;
-        t = truncate(text, n);
-    }
-    t
 }
 
 /// The works the historiograph shows, as node indices, best first.
@@ -100,23 +94,61 @@ pub fn render_timeline_svg(graph: &CitationGraph, opts: &RenderOptions) -> Strin
         // Clusters in number order (unclustered last), then rank.
         col.sort_by_key(|&i| (if cluster(i) == 0 { i64::MAX } else { cluster(i) }, rank[&i]));
     }
-    let (y_min, y_max) = match (columns.keys().next(), columns.keys().next_back()) {
-        (Some(&a), Some(&b)) => (a, b),
-        _ => (0, 0),
-    };
     let header = 64.0;
-    let legend_w = if opts.legend { (w * 0.2).clamp(150.0, 280.0) } else { 0.0 };
-    let plot = Rect { x0: 40.0, y0: header + 10.0, x1: w - legend_w - 160.0, y1: h - 50.0 };
-    let span = (y_max - y_min).max(1) as f32;
-    let x_of = |y: i64| {
-        if y_max == y_min {
+    // Legend entries, measured first: the legend is as wide as its longest
+    // entry needs (up to a third of the picture), longer names wrap.
+    let mut shown: BTreeMap<i64, (String, usize)> = BTreeMap::new();
+    for &i in &chosen {
+        let c = cluster(i);
+        let name = match node(i).attrs.get(attr::CLUSTER_NAME) {
+            Some(Attr::Str(s)) if c > 0 && !s.trim().is_empty() => format!("{c}. {}", s.trim()),
+            _ if c > 0 => format!("Cluster {c}"),
+            _ => "unclustered".to_string(),
+        };
+        shown.entry(if c == 0 { i64::MAX } else { c }).or_insert((name, 0)).1 += 1;
+    }
+    let legend_w = if opts.legend {
+        let need = shown
+            .values()
+            .map(|(name, k)| text_width(&format!("{name} ({k})"), 12.0, false))
+            .fold(text_width("Clusters", 14.0, true), f32::max);
+        (need + 30.0).clamp(150.0, w / 3.0)
+    } else {
+        0.0
+    };
+    let plot = Rect { x0: 40.0, y0: header + 16.0, x1: w - legend_w - 160.0, y1: h - 50.0 };
+    // Years on a compressed axis: a stretch of years without works takes
+    // at most four years' width, marked by a break on the axis, so the
+    // columns spread over the whole width.
+    const MAX_GAP: i64 = 4;
+    let years: Vec<i64> = columns.keys().copied().collect();
+    let mut units: BTreeMap<i64, f32> = BTreeMap::new();
+    let mut breaks: Vec<f32> = Vec::new();
+    let mut u = 0.0f32;
+    for (k, &y) in years.iter().enumerate() {
+        if k > 0 {
+            let gap = y - years[k - 1];
+            if gap > MAX_GAP {
+                breaks.push(u + MAX_GAP as f32 / 2.0);
+            }
+            u += gap.min(MAX_GAP) as f32;
+        }
+        units.insert(y, u);
+    }
+    let total = u.max(1.0);
+    let x_at = |u: f32| {
+        if years.len() < 2 {
             (plot.x0 + plot.x1) / 2.0
         } else {
-            plot.x0 + (y - y_min) as f32 / span * (plot.x1 - plot.x0)
+            plot.x0 + u / total * (plot.x1 - plot.x0)
         }
     };
+    let x_of = |y: i64| x_at(units.get(&y).copied().unwrap_or(0.0));
     let tallest = columns.values().map(Vec::len).max().unwrap_or(1).max(1) as f32;
-    let step = ((plot.y1 - plot.y0) / tallest).min(110.0);
+    // Rows spread over the whole height: the tallest column runs from top
+    // to bottom (a short one stays around the middle).
+    let ph = plot.y1 - plot.y0;
+    let step = if tallest > 1.0 { ((ph - 40.0) / (tallest - 1.0)).min(ph / 2.5) } else { ph };
     let mut pos: BTreeMap<usize, (f32, f32)> = BTreeMap::new();
     for (&y, col) in &columns {
         let top = (plot.y0 + plot.y1) / 2.0 - step * (col.len() as f32 - 1.0) / 2.0;
@@ -139,9 +171,8 @@ pub fn render_timeline_svg(graph: &CitationGraph, opts: &RenderOptions) -> Strin
         let _ = writeln!(out, r##"<rect width="{w}" height="{h}" fill="#ffffff"/>"##);
     }
 
-    // Year axis with about ten ticks.
-    let tick =
-        [1i64, 2, 5, 10, 20, 25, 50, 100].into_iter().find(|t| (y_max - y_min) / t <= 10).unwrap_or(200);
+    // Year axis: a tick at every column, labelled where the label has
+    // room; a double slash where empty years are left out.
     let axis_y = plot.y1 + 14.0;
     let _ = writeln!(
         out,
@@ -151,22 +182,42 @@ pub fn render_timeline_svg(graph: &CitationGraph, opts: &RenderOptions) -> Strin
         num(plot.x1),
         num(axis_y)
     );
-    let mut t = y_min.div_euclid(tick) * tick;
-    while t <= y_max {
-        if t >= y_min {
-            let x = x_of(t);
+    let mut last_right = f32::NEG_INFINITY;
+    for &y in &years {
+        let x = x_of(y);
+        let _ = writeln!(
+            out,
+            r##"<path d="M{} {}L{} {}" stroke="#555555" stroke-width="1"/>"##,
+            num(x),
+            num(axis_y),
+            num(x),
+            num(axis_y + 5.0)
+        );
+        let half = text_width(&y.to_string(), 12.0, false) / 2.0;
+        if x - half > last_right + 6.0 {
             let _ = writeln!(
                 out,
-                r##"<path d="M{} {}L{} {}" stroke="#555555" stroke-width="1"/><text x="{}" y="{}" font-size="12" fill="#333333" text-anchor="middle">{t}</text>"##,
-                num(x),
-                num(axis_y),
-                num(x),
-                num(axis_y + 5.0),
+                r##"<text x="{}" y="{}" font-size="12" fill="#333333" text-anchor="middle">{y}</text>"##,
                 num(x),
                 num(axis_y + 19.0)
             );
+            last_right = x + half;
         }
-        t += tick;
+    }
+    for &b in &breaks {
+        let x = x_at(b);
+        let _ = writeln!(
+            out,
+            r##"<path d="M{} {}L{} {}M{} {}L{} {}" stroke="#555555" stroke-width="1.2"/>"##,
+            num(x - 5.0),
+            num(axis_y + 5.0),
+            num(x - 1.0),
+            num(axis_y - 5.0),
+            num(x + 1.0),
+            num(axis_y + 5.0),
+            num(x + 5.0),
+            num(axis_y - 5.0)
+        );
     }
 
     // Citation arrows among the drawn works, citing -> cited.
@@ -219,9 +270,11 @@ pub fn render_timeline_svg(graph: &CitationGraph, opts: &RenderOptions) -> Strin
         .iter()
         .map(|&i| {
             let n = node(i);
-            truncate(if n.label.trim().is_empty() { n.id.trim() } else { n.label.trim() }, 36)
+            shorten(if n.label.trim().is_empty() { n.id.trim() } else { n.label.trim() }, 36)
         })
         .collect();
+    let authors: Vec<Option<String>> = chosen.iter().map(|&i| first_author(node(i))).collect();
+    let texts = distinct_labels(&texts, &authors);
     let requests: Vec<LabelRequest> = chosen
         .iter()
         .zip(&texts)
@@ -262,6 +315,7 @@ pub fn render_timeline_svg(graph: &CitationGraph, opts: &RenderOptions) -> Strin
     if opts.legend {
         let x = w - legend_w;
         let mut y = header + 4.0;
+        out.push_str("<g id=\"legend\">\n");
         let _ = writeln!(
             out,
             r##"<text x="{}" y="{}" font-size="14" font-weight="bold" fill="#1A1A1A">Clusters</text>"##,
@@ -269,31 +323,28 @@ pub fn render_timeline_svg(graph: &CitationGraph, opts: &RenderOptions) -> Strin
             num(y + 13.0)
         );
         y += 24.0;
-        let mut shown: BTreeMap<i64, (String, usize)> = BTreeMap::new();
-        for &i in pos.keys() {
-            let c = cluster(i);
-            let name = match node(i).attrs.get(attr::CLUSTER_NAME) {
-                Some(Attr::Str(s)) if c > 0 && !s.trim().is_empty() => format!("{c}. {}", s.trim()),
-                _ if c > 0 => format!("Cluster {c}"),
-                _ => "unclustered".to_string(),
-            };
-            shown.entry(if c == 0 { i64::MAX } else { c }).or_insert((name, 0)).1 += 1;
-        }
         for (&c, (name, k)) in &shown {
-            if y + 16.0 > h - 8.0 {
+            let lines = super::svg::wrap_text(&format!("{name} ({k})"), 12.0, legend_w - 24.0, 3);
+            if y + 16.0 * lines.len() as f32 > h - 8.0 {
                 break;
             }
             let colour = cluster_colour(if c == i64::MAX { 0 } else { c });
             let _ = writeln!(
                 out,
-                r##"<circle cx="{}" cy="{}" r="6" fill="{colour}"/><text x="{}" y="{}" font-size="12" fill="#1A1A1A">{}</text>"##,
+                r#"<circle cx="{}" cy="{}" r="6" fill="{colour}"/>"#,
                 num(x + 6.0),
-                num(y + 6.0),
-                num(x + 18.0),
-                num(y + 10.5),
-                xml(&fit(&format!("{name} ({k})"), 12.0, legend_w - 24.0))
+                num(y + 6.0)
             );
-            y += 20.0;
+            for (j, t) in lines.iter().enumerate() {
+                let _ = writeln!(
+                    out,
+                    r##"<text x="{}" y="{}" font-size="12" fill="#1A1A1A">{}</text>"##,
+                    num(x + 18.0),
+                    num(y + 10.5 + 15.0 * j as f32),
+                    xml(t)
+                );
+            }
+            y += 20.0 + 15.0 * (lines.len().max(1) - 1) as f32;
         }
         let _ = writeln!(
             out,
@@ -301,6 +352,7 @@ pub fn render_timeline_svg(graph: &CitationGraph, opts: &RenderOptions) -> Strin
             num(x),
             num(y + 14.0)
         );
+        out.push_str("</g>\n");
     }
     out.push_str("</svg>\n");
     out
