@@ -82,10 +82,10 @@ pub fn graph_data(g: &CitationGraph, opts: &Options) -> Value {
     }
     let mut names: BTreeMap<i64, (String, usize)> = BTreeMap::new();
     // Two works are never shown with one label ("BMC Psychiatry 2022" twice):
-    // repeats get their first author, then a letter (render::labels).
-    let shown = crate::render::labels::distinct_labels(
+    // repeats get their first author, then a letter (graph::labels).
+    let shown = crate::graph::labels::distinct_labels(
         &gr.node_weights().map(|n| n.label.clone()).collect::<Vec<_>>(),
-        &gr.node_weights().map(crate::render::labels::first_author).collect::<Vec<_>>(),
+        &gr.node_weights().map(crate::graph::labels::first_author).collect::<Vec<_>>(),
     );
     let nodes: Vec<Value> = gr
         .node_indices()

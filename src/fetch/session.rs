@@ -261,7 +261,7 @@ impl<'a> Session<'a> {
     }
 
     /// Applies the daily budgets of `cfg` (`[fetch.*] daily_budget`).
-    pub fn set_budgets(&mut self, cfg: &crate::config::FetchConfig) {
+    pub fn set_budgets(&mut self, cfg: &super::FetchConfig) {
         self.budgets =
             Service::ALL.into_iter().filter_map(|s| s.settings(cfg).daily_budget.map(|b| (s, b))).collect();
     }

@@ -14,6 +14,7 @@ mod build;
 pub use build::{agent_node, build, work_node, BuildOptions};
 
 mod attrs;
+pub mod labels;
 pub use attrs::Attrs;
 
 use crate::model::Provenance;

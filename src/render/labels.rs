@@ -10,6 +10,8 @@
 //! hundred labels a picture can hold; obstacles sit in a uniform grid, so each
 //! candidate box looks only at the obstacles in the cells it covers.
 
+pub use crate::graph::labels::{distinct_labels, first_author};
+
 /// An axis-aligned box: `x0 <= x1`, `y0 <= y1`, in pixels.
 #[derive(Clone, Copy, Debug, PartialEq)]
 pub struct Rect {
@@ -124,70 +126,6 @@ pub fn place_labels_avoiding(
         .collect()
 }
 
-/// The first author named in a work node's attributes (`cited_authors`,
-/// "Doyle & Tierney" -> "Doyle"), if any.
-pub fn first_author(node: &crate::graph::Node) -> Option<String> {
-    let crate::graph::Attr::Str(a) = node.attrs.get("cited_authors")? else { return None };
-    let first = a.split([',', ';', '&']).next()?.trim();
-    let first =
-        first.strip_suffix(" et al.").or_else(|| first.strip_suffix(" et al")).unwrap_or(first).trim();
-    (!first.is_empty()).then(|| first.to_string())
-}
-
-/// Makes drawn label texts unique (issue 17: two works both drawn as "BMC
-/// Psychiatry 2022"). Texts that repeat (compared case-insensitively) get
-/// their first author when the text does not name it already ("BMC
-/// Psychiatry 2022 (Hayes)"); those still repeated get a letter in the
-/// order given: "2022a", "2022b" after a year, " (a)", " (b)" otherwise,
-/// skipping letters that would meet another text. `texts[i]` pairs with
-/// `authors[i]` (missing entries count as unknown).
-///
-/// Complexity: O(k log k) for k texts.
-pub fn distinct_labels(texts: &[String], authors: &[Option<String>]) -> Vec<String> {
-    use std::collections::{BTreeMap, BTreeSet};
-    let key = |t: &str| t.trim().to_lowercase();
-    let counts = |ts: &[String]| {
-        let mut c: BTreeMap<String, usize> = BTreeMap::new();
-        for t in ts {
-            *c.entry(key(t)).or_insert(0) += 1;
-        }
-        c
-    };
-    let mut out: Vec<String> = texts.to_vec();
-    let c = counts(&out);
-    for (i, t) in out.iter_mut().enumerate() {
-        if c.get(&key(t)).copied().unwrap_or(0) < 2 {
-            continue;
-        }
-        if let Some(Some(a)) = authors.get(i) {
-            if !t.to_lowercase().contains(&a.to_lowercase()) {
-                *t = format!("{t} ({a})");
-            }
-        }
-    }
-    let c = counts(&out);
-    let mut taken: BTreeSet<String> = out.iter().map(|t| key(t)).collect();
-    let mut next: BTreeMap<String, usize> = BTreeMap::new();
-    for t in out.iter_mut() {
-        let k = key(t);
-        if c.get(&k).copied().unwrap_or(0) < 2 {
-            continue;
-        }
-        let ends_in_year = t.len() >= 4 && t[t.len() - 4..].chars().all(|ch| ch.is_ascii_digit());
-        loop {
-            let n = next.entry(k.clone()).or_insert(0);
-            let letter = suffix_letters(*n);
-            *n += 1;
-            let candidate = if ends_in_year { format!("{t}{letter}") } else { format!("{t} ({letter})") };
-            if taken.insert(key(&candidate)) {
-                *t = candidate;
-                break;
-            }
-        }
-    }
-    out
-}
-
 /// `text` cut to at most `max` characters (with an ellipsis) keeping a
 /// trailing year ("Soc Psychiatry Psychiatr Epidemiol 2022" ->
 /// "Soc Psychiatry Psychi… 2022"), so labels cut to one length stay apart.
@@ -209,20 +147,6 @@ pub fn shorten(text: &str, max: usize) -> String {
     let mut out: String = text.chars().take(max.saturating_sub(1)).collect();
     out.push('…');
     out
-}
-
-/// a, b, ..., z, aa, ab, ...
-fn suffix_letters(mut n: usize) -> String {
-    let mut s = Vec::new();
-    loop {
-        s.push(b'a' + (n % 26) as u8);
-        if n < 26 {
-            break;
-        }
-        n = n / 26 - 1;
-    }
-    s.reverse();
-    String::from_utf8(s).unwrap_or_default()
 }
 
 /// A uniform grid over the frame: for each cell, the obstacles touching it.
@@ -350,33 +274,6 @@ mod tests {
         assert_eq!(shorten("We examined interprofessional working", 12), "We examined…");
         assert_eq!(shorten("Short 2020", 24), "Short 2020");
         assert!(shorten("Soc Psychiatry Psychiatr Epidemiol 2021", 24).chars().count() <= 24);
-    }
-
-    #[test]
-    fn repeated_labels_become_distinct() {
-        let t = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
-        let texts =
-            t(&["BMC Psychiatry 2022", "Hayes et al. 2015", "BMC Psychiatry 2022", "bmc psychiatry 2022"]);
-        let out = distinct_labels(&texts, &[None, None, None, None]);
-        assert_eq!(
-            out,
-            t(&["BMC Psychiatry 2022a", "Hayes et al. 2015", "BMC Psychiatry 2022b", "bmc psychiatry 2022c"])
-        );
-        // The first author first, letters only where it does not separate them.
-        let out = distinct_labels(
-            &t(&["Lancet 2020", "Lancet 2020", "WHO", "WHO", "WHO 2020a"]),
-            &[Some("Smith".into()), Some("Jones".into()), None, None, None],
-        );
-        assert_eq!(
-            out,
-            t(&["Lancet 2020 (Smith)", "Lancet 2020 (Jones)", "WHO (a)", "WHO (b)", "WHO 2020a"])
-        );
-        // A letter that would meet an existing text is skipped.
-        let out = distinct_labels(&t(&["X 2020", "X 2020", "X 2020a"]), &[]);
-        assert_eq!(out, t(&["X 2020b", "X 2020c", "X 2020a"]));
-        let set: std::collections::BTreeSet<&String> = out.iter().collect();
-        assert_eq!(set.len(), 3);
-        assert_eq!(suffix_letters(27), "ab");
     }
 
     #[test]
