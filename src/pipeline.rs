@@ -13,6 +13,7 @@ use crate::analysis::naming::{self, ClusterSummary, NamingOptions};
 use crate::analysis::network::{self, HybridSpec, NetworkKind, NetworkOptions};
 use crate::graph::{self, BuildOptions, CitationGraph};
 use crate::model::Corpus;
+use serde::{Deserialize, Serialize};
 
 /// Neighbours each node keeps in the default network (see
 /// [`NetworkOptions::max_neighbours`]): bounds coupling and co-citation
@@ -136,7 +137,7 @@ impl std::fmt::Display for Step {
 }
 
 /// A clustered network: the partition and one summary per cluster.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Clusters {
     /// The partition of the network's nodes.
     pub partition: Partition,
@@ -163,8 +164,9 @@ pub fn cluster(
     Clusters { partition, summaries }
 }
 
-/// What [`analyse`] computed.
-#[derive(Clone, Debug)]
+/// What [`analyse`] computed. Serde covers every field, so the store can
+/// keep the whole analysis and a later command read it back unchanged.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Analysis {
     /// The full graph (works, agents, venues, subjects) with clusters and metrics.
     pub graph: CitationGraph,

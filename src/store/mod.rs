@@ -5,18 +5,23 @@
 //! format it was read as, the records and diagnostics read from it, and user
 //! tags on works.
 //!
-//! Resolution is recomputed from the stored records on demand, so adding an
-//! input (a file today, an API response later: its label is the request URL
-//! and its raw bytes the response body) never needs a migration of resolved
-//! data, and every fact can be traced to the raw text it came from.
+//! Resolution is computed from the stored records, so adding an input (a
+//! file, or an API response: its label is the request URL and its raw bytes
+//! the response body) never needs a migration of resolved data, and every
+//! fact can be traced to the raw text it came from. What resolution and
+//! analysis computed is kept beside the records ([`results`]) under a
+//! fingerprint of the inputs and settings, so later commands on an unchanged
+//! store read it instead of recomputing.
 //!
 //! **Invariants:** an input is identified by the SHA-256 of its bytes, so
 //! ingesting the same content twice changes nothing; every change happens in
 //! one transaction, so a failed ingest leaves the store as it was.
 
 mod responses;
+mod results;
 
 pub use responses::{Body, Response};
+pub use results::{Fingerprint, Saved, KEEP_PER_KIND};
 
 use crate::model::{Diagnostic, Parsed, Record};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -184,6 +189,7 @@ impl Store {
                  PRIMARY KEY (input_id, seq));",
         )?;
         responses::create(&conn)?;
+        results::create(&conn)?;
         let version: Option<String> = conn
             .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0))
             .optional()?;
