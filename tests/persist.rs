@@ -1,0 +1,159 @@
+//! Results kept in the store: a command on an unchanged store reads the
+//! resolved corpus and the analysis back instead of recomputing them, and
+//! writes byte for byte what a fresh computation writes; a new input, other
+//! settings or another build computes again.
+//!
+//! Fixtures: `tests/fixtures/merge` (the same 15 synthetic works exported as
+//! WoS plain text and as RIS, see its README).
+
+use std::path::Path;
+use std::process::Command;
+
+const WOS: &str = "tests/fixtures/merge/works.wos.txt";
+const RIS: &str = "tests/fixtures/merge/works.ris";
+
+/// Runs citemap on `store`; returns stdout and stderr (progress lines on).
+fn run(store: &Path, args: &[&str]) -> (Vec<u8>, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_citemap"))
+        .arg("--store")
+        .arg(store)
+        .args(args)
+        .env("SOURCE_DATE_EPOCH", "1795000000")
+        .output()
+        .expect("citemap runs");
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(o.status.success(), "citemap {args:?} failed: {err}");
+    (o.stdout, err)
+}
+
+fn ingest(store: &Path, files: &[&str]) {
+    for f in files {
+        run(store, &["--quiet", "ingest", f]);
+    }
+}
+
+/// `export --format graphml` into `dir`; returns the bytes and stderr.
+fn graphml(store: &Path, dir: &Path, extra: &[&str]) -> (Vec<u8>, String) {
+    let out = dir.join("g.graphml");
+    let mut args = extra.to_vec();
+    args.extend(["export", "--format", "graphml", "--out", out.to_str().expect("utf-8")]);
+    let (_, err) = run(store, &args);
+    (std::fs::read(&out).expect("graphml written"), err)
+}
+
+fn loaded(err: &str, what: &str) -> bool {
+    err.contains(&format!("{what}: loaded from store"))
+}
+
+fn computed(err: &str, what: &str) -> bool {
+    err.contains(&format!("{what}: computed"))
+}
+
+#[test]
+fn warm_runs_read_what_cold_runs_computed_byte_for_byte() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = dir.path().join("a.db");
+    ingest(&a, &[WOS]);
+
+    // show: the first run resolves, the second reads the kept corpus (and
+    // prints what a fresh store prints). `--json` turns progress lines off.
+    let show = ["show", "work", "Composites-informed brand loyalty"];
+    let (cold, err) = run(&a, &show);
+    assert!(computed(&err, "corpus"), "{err}");
+    let (warm, err) = run(&a, &show);
+    assert!(loaded(&err, "corpus") && !err.contains("resolving"), "{err}");
+    assert_eq!(cold, warm, "show differs when read from the store");
+    let fresh = dir.path().join("fresh.db");
+    ingest(&fresh, &[WOS]);
+    let show = ["--json", "show", "work", "Composites-informed brand loyalty"];
+    assert_eq!(run(&fresh, &show).0, run(&a, &show).0, "show --json differs when read from the store");
+    assert!(String::from_utf8_lossy(&warm).contains("Composites-informed"));
+
+    // export: the analysis is computed once, then read.
+    let (g_cold, err) = graphml(&a, dir.path(), &[]);
+    assert!(loaded(&err, "corpus") && computed(&err, "analysis"), "{err}");
+    let (g_warm, err) = graphml(&a, dir.path(), &[]);
+    assert!(loaded(&err, "analysis"), "{err}");
+    assert!(!err.contains("resolving") && !err.contains("clustering"), "warm run recomputed: {err}");
+    assert_eq!(g_cold, g_warm, "graphml differs when read from the store");
+
+    // The same export as the very first command of a fresh store (nothing kept).
+    let b = dir.path().join("b.db");
+    ingest(&b, &[WOS]);
+    let (g_fresh, err) = graphml(&b, dir.path(), &[]);
+    assert!(computed(&err, "corpus") && computed(&err, "analysis"), "{err}");
+    assert_eq!(g_fresh, g_warm);
+
+    // query: coauthors needs the corpus, top the analysis too.
+    let queries: [&[&str]; 2] = [&["--json", "query", "coauthors", "Fenelli"], &["--json", "query", "top", "-n", "5"]];
+    for (i, q) in queries.into_iter().enumerate() {
+        let c = dir.path().join(format!("c{i}.db"));
+        ingest(&c, &[WOS]);
+        let (cold, _) = run(&c, q);
+        let (warm, _) = run(&a, q);
+        let (_, err) = run(&a, &q[1..]);
+        assert!(loaded(&err, "corpus") || loaded(&err, "analysis"), "{err}");
+        assert!(!err.contains("resolving") && !err.contains("clustering"), "{q:?} recomputed: {err}");
+        assert_eq!(cold, warm, "{q:?} differs when read from the store");
+        assert!(!warm.is_empty());
+    }
+}
+
+#[test]
+fn a_new_input_or_other_settings_compute_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = dir.path().join("a.db");
+    ingest(&a, &[WOS]);
+    let (g1, _) = graphml(&a, dir.path(), &[]);
+    let (_, err) = graphml(&a, dir.path(), &[]);
+    assert!(loaded(&err, "analysis"), "{err}");
+
+    // Another input: resolved again, and what is written is what a store
+    // that held both from the start writes.
+    ingest(&a, &[RIS]);
+    let (g2, err) = graphml(&a, dir.path(), &[]);
+    assert!(err.contains("resolving 30 records") && computed(&err, "analysis"), "{err}");
+    assert_ne!(g1, g2, "the second export adds sources");
+    let both = dir.path().join("both.db");
+    ingest(&both, &[WOS, RIS]);
+    let (g_both, _) = graphml(&both, dir.path(), &[]);
+    assert_eq!(g2, g_both);
+    let (g3, err) = graphml(&a, dir.path(), &[]);
+    assert!(loaded(&err, "analysis"), "{err}");
+    assert_eq!(g2, g3);
+
+    // The same input again changes nothing: still read from the store.
+    ingest(&a, &[RIS]);
+    let (_, err) = graphml(&a, dir.path(), &[]);
+    assert!(loaded(&err, "analysis"), "{err}");
+
+    // An analysis setting: the corpus is read, the analysis computed.
+    let cfg = dir.path().join("no-subjects.toml");
+    std::fs::write(&cfg, "[graph]\nsubjects = false\n").expect("config");
+    let cfg = cfg.to_str().expect("utf-8");
+    let (g4, err) = graphml(&a, dir.path(), &["--config", cfg]);
+    assert!(loaded(&err, "corpus") && computed(&err, "analysis"), "{err}");
+    let (g5, err) = graphml(&a, dir.path(), &["--config", cfg]);
+    assert!(loaded(&err, "analysis"), "{err}");
+    assert_eq!(g4, g5);
+    // The default analysis is still kept beside it.
+    let (g6, err) = graphml(&a, dir.path(), &[]);
+    assert!(loaded(&err, "analysis"), "{err}");
+    assert_eq!(g6, g2);
+
+    // A resolution setting: resolved and analysed again.
+    let cfg = dir.path().join("strict.toml");
+    std::fs::write(&cfg, "[resolve]\ntitle_similarity = 0.99\n").expect("config");
+    let (_, err) = graphml(&a, dir.path(), &["--config", cfg.to_str().expect("utf-8")]);
+    assert!(computed(&err, "corpus") && computed(&err, "analysis"), "{err}");
+
+    // A network flag is a setting too (render: no picture needed, DOT is enough).
+    let out = dir.path().join("n.dot");
+    let render = ["render", "--kind", "citation", "--out", out.to_str().expect("utf-8")];
+    let (_, err) = run(&a, &render);
+    assert!(computed(&err, "analysis"), "{err}");
+    let first = std::fs::read(&out).expect("dot");
+    let (_, err) = run(&a, &render);
+    assert!(loaded(&err, "analysis"), "{err}");
+    assert_eq!(first, std::fs::read(&out).expect("dot"));
+}
