@@ -157,3 +157,101 @@ fn a_new_input_or_other_settings_compute_again() {
     assert!(loaded(&err, "analysis"), "{err}");
     assert_eq!(first, std::fs::read(&out).expect("dot"));
 }
+
+/// What a full resolution of every record of `stored` and `new` says
+/// about `new` (its label): its records in works other inputs also
+/// describe, works holding only its records, its records merged into works
+/// of the stored inputs.
+fn full_counts(stored: &[&str], new: &str) -> (u64, u64, u64) {
+    let config = citemap::config::Config::default();
+    let mut records = Vec::new();
+    for f in stored.iter().chain([&new]) {
+        let bytes = std::fs::read(f).expect("fixture");
+        let (_, parsed) = citemap::ingest::read(f, &bytes, &config.ingest.options());
+        records.extend(parsed.records);
+    }
+    let corpus = citemap::resolve::resolve(&records, &config.resolve);
+    let (mut merged, mut added, mut into) = (0, 0, 0);
+    for w in corpus.works.iter().filter(|w| w.kind == citemap::model::WorkKind::Paper) {
+        let inputs: std::collections::BTreeSet<&str> = w.sources.iter().map(|p| p.input.as_str()).collect();
+        let ours = w.sources.iter().filter(|p| p.input == new).count() as u64;
+        if inputs.len() > 1 {
+            merged += ours;
+            into += ours;
+        } else if inputs.contains(new) {
+            added += 1;
+        }
+    }
+    (merged, added, into)
+}
+
+#[test]
+fn an_incremental_ingest_counts_what_a_full_resolution_counts() {
+    let f = "../shared/fixtures/formats";
+    let scopus = [
+        format!("{f}/scopus-csv/scopus_sample_with_references.csv"),
+        format!("{f}/ris/scopus_with_references.ris"),
+        format!("{f}/scopus-csv/scopus_2021_bom_58_records.csv"),
+        format!("{f}/medline-nbib/pubmed_mcda_crlf.nbib"),
+    ];
+    let scopus_bib = format!("{f}/bibtex/scopus_export_2023.bib");
+    let pubmed = format!("{f}/pubmed-xml/pubmed_web_export_10_articles.xml");
+    let seeds: Vec<String> = {
+        let mut v: Vec<String> = std::fs::read_dir("tests/fixtures/seeds")
+            .expect("seeds")
+            .map(|e| e.expect("entry").path().to_string_lossy().replace('\\', "/"))
+            .filter(|p| p.ends_with(".txt"))
+            .collect();
+        v.sort();
+        v.truncate(8);
+        v
+    };
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec![WOS], RIS),
+        (vec![RIS], WOS),
+        (scopus.iter().map(String::as_str).collect(), scopus_bib.as_str()),
+        (seeds[..seeds.len() - 1].iter().map(String::as_str).collect(), seeds[seeds.len() - 1].as_str()),
+        (vec![WOS, RIS], pubmed.as_str()),
+    ];
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut merged_somewhere = false;
+    for (i, (stored, new)) in cases.into_iter().enumerate() {
+        let store = dir.path().join(format!("s{i}.db"));
+        ingest(&store, &stored);
+        let (out, _) = run(&store, &["--json", "ingest", new]);
+        let v: serde_json::Value = serde_json::from_slice(&out).expect("ingest --json");
+        let merged = v["files"][0]["merged"].as_u64().expect("merged");
+        let c = &v["changes"];
+        let got = (
+            merged,
+            c["works_added"].as_u64().expect("works_added"),
+            c["records_merged_into_stored"].as_u64().expect("records_merged_into_stored"),
+        );
+        let want = full_counts(&stored, new);
+        assert_eq!(got, want, "{new} after {stored:?}: incremental vs full (merged, added, merged into stored)");
+        // Only stored records sharing a key were read again: none for
+        // an input that shares no work with the store.
+        let compared = c["stored_records_compared"].as_u64().expect("compared");
+        if new == pubmed {
+            assert_eq!(compared, 0, "{v}");
+        }
+        merged_somewhere |= merged > 0;
+    }
+    assert!(merged_somewhere, "no case shares works: the test would prove nothing");
+}
+
+#[test]
+fn a_store_without_keys_gains_them_on_the_next_ingest() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("old.db");
+    ingest(&store, &[WOS]);
+    // As an older build left it: records, no keys.
+    {
+        let conn = rusqlite::Connection::open(&store).expect("open");
+        conn.execute_batch("DELETE FROM record_keys; DELETE FROM keyed_inputs;").expect("drop keys");
+    }
+    let (out, _) = run(&store, &["--json", "ingest", RIS]);
+    let v: serde_json::Value = serde_json::from_slice(&out).expect("ingest --json");
+    assert_eq!(v["files"][0]["merged"].as_u64(), Some(full_counts(&[WOS], RIS).0), "{v}");
+    assert_eq!(v["changes"]["stored_records_compared"].as_u64(), Some(15), "{v}");
+}

@@ -17,6 +17,7 @@
 //! ingesting the same content twice changes nothing; every change happens in
 //! one transaction, so a failed ingest leaves the store as it was.
 
+mod keys;
 mod responses;
 mod results;
 
@@ -190,6 +191,7 @@ impl Store {
         )?;
         responses::create(&conn)?;
         results::create(&conn)?;
+        keys::create(&conn)?;
         let version: Option<String> = conn
             .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0))
             .optional()?;
@@ -358,7 +360,16 @@ impl Batch<'_> {
             [],
         )?;
         let id = self.tx.last_insert_rowid();
-        Ok(RawSpool { tx: &self.tx, id, hash: Sha256::new(), bytes: 0, buf: Vec::new(), seq: 0, records: 0 })
+        Ok(RawSpool {
+            tx: &self.tx,
+            id,
+            hash: Sha256::new(),
+            bytes: 0,
+            buf: Vec::new(),
+            seq: 0,
+            records: 0,
+            keyed: KeyedSoFar::Empty,
+        })
     }
 
     /// Tags works (by stable id) with `tag`; returns how many were new.
@@ -386,6 +397,18 @@ pub struct RawSpool<'a> {
     buf: Vec<u8>,
     seq: i64,
     records: i64,
+    keyed: KeyedSoFar,
+}
+
+/// Whether every record spooled so far came with its blocking keys.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum KeyedSoFar {
+    /// No record yet.
+    Empty,
+    /// Every record, keys of this version.
+    All(String),
+    /// At least one record without keys (or keys of two versions).
+    Not,
 }
 
 impl RawSpool<'_> {
@@ -411,6 +434,23 @@ impl RawSpool<'_> {
             self.tx.prepare_cached("INSERT INTO records (input_id, seq, json) VALUES (?1, ?2, ?3)")?;
         st.execute(params![self.id, self.records, serde_json::to_string(r)?])?;
         self.records += 1;
+        self.keyed = KeyedSoFar::Not;
+        Ok(())
+    }
+
+    /// Adds the next record with its blocking keys (of `version`), kept in
+    /// the same transaction so an incremental ingest can find the stored
+    /// records a new one has to be resolved with.
+    pub fn add_record_keyed(&mut self, r: &Record, keys: &[String], version: &str) -> Result<(), Error> {
+        let seq = self.records;
+        let keyed = std::mem::replace(&mut self.keyed, KeyedSoFar::Not);
+        self.add_record(r)?;
+        keys::insert(self.tx, self.id, seq, keys)?;
+        self.keyed = match keyed {
+            KeyedSoFar::Empty => KeyedSoFar::All(version.to_string()),
+            KeyedSoFar::All(v) if v == version => KeyedSoFar::All(v),
+            _ => KeyedSoFar::Not,
+        };
         Ok(())
     }
 
@@ -449,6 +489,7 @@ impl RawSpool<'_> {
     pub fn abandon(self) -> Result<(), Error> {
         self.tx.execute("DELETE FROM raw_chunks WHERE input_id = ?1", params![self.id])?;
         self.tx.execute("DELETE FROM records WHERE input_id = ?1", params![self.id])?;
+        keys::remove(self.tx, self.id)?;
         self.tx.execute("DELETE FROM inputs WHERE id = ?1", params![self.id])?;
         Ok(())
     }
@@ -482,6 +523,9 @@ impl RawSpool<'_> {
         let mut st = self.tx.prepare("INSERT INTO diagnostics (input_id, seq, json) VALUES (?1, ?2, ?3)")?;
         for (i, d) in diagnostics.iter().enumerate() {
             st.execute(params![id, i as i64, serde_json::to_string(d)?])?;
+        }
+        if let KeyedSoFar::All(version) = &self.keyed {
+            keys::mark(self.tx, id, version)?;
         }
         Ok((Added::New(id), sha))
     }
