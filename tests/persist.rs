@@ -85,7 +85,8 @@ fn warm_runs_read_what_cold_runs_computed_byte_for_byte() {
     assert_eq!(g_fresh, g_warm);
 
     // query: coauthors needs the corpus, top the analysis too.
-    let queries: [&[&str]; 2] = [&["--json", "query", "coauthors", "Fenelli"], &["--json", "query", "top", "-n", "5"]];
+    let queries: [&[&str]; 2] =
+        [&["--json", "query", "coauthors", "Fenelli"], &["--json", "query", "top", "-n", "5"]];
     for (i, q) in queries.into_iter().enumerate() {
         let c = dir.path().join(format!("c{i}.db"));
         ingest(&c, &[WOS]);
@@ -228,7 +229,10 @@ fn an_incremental_ingest_counts_what_a_full_resolution_counts() {
             c["records_merged_into_stored"].as_u64().expect("records_merged_into_stored"),
         );
         let want = full_counts(&stored, new);
-        assert_eq!(got, want, "{new} after {stored:?}: incremental vs full (merged, added, merged into stored)");
+        assert_eq!(
+            got, want,
+            "{new} after {stored:?}: incremental vs full (merged, added, merged into stored)"
+        );
         // Only stored records sharing a key were read again: none for
         // an input that shares no work with the store.
         let compared = c["stored_records_compared"].as_u64().expect("compared");

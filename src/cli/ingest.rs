@@ -54,8 +54,10 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
     let stored = store.inputs()?;
     let stored_inputs = stored.len();
     let stored_records: u64 = stored.iter().map(|i| i.records).sum();
-    let asked: Vec<i64> = inputs.iter().filter_map(|i| i.input_id).collect::<BTreeSet<_>>().into_iter().collect();
-    let changes = if stored_inputs > 1 && !asked.is_empty() { Some(changes(&store, &asked, ctx)?) } else { None };
+    let asked: Vec<i64> =
+        inputs.iter().filter_map(|i| i.input_id).collect::<BTreeSet<_>>().into_iter().collect();
+    let changes =
+        if stored_inputs > 1 && !asked.is_empty() { Some(changes(&store, &asked, ctx)?) } else { None };
     let merged = changes.as_ref().map(|c| c.merged.clone()).unwrap_or_default();
     let reports: Vec<FileReport> = inputs
         .iter()
@@ -146,12 +148,8 @@ fn changes(store: &Store, asked: &[i64], ctx: &Ctx) -> Result<Changes> {
         records.len(),
         sharing.len()
     ));
-    let labels: BTreeSet<String> = store
-        .inputs()?
-        .into_iter()
-        .filter(|i| asked.contains(&i.id))
-        .map(|i| i.label)
-        .collect();
+    let labels: BTreeSet<String> =
+        store.inputs()?.into_iter().filter(|i| asked.contains(&i.id)).map(|i| i.label).collect();
     let corpus = resolve::resolve(&records, &ctx.config.resolve);
     let mut c = Changes {
         stored_records_compared: sharing.len(),

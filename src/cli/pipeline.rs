@@ -281,7 +281,8 @@ fn read_into_store(o: &Opened, ctx: &Ctx, b: &mut Batch, sha: String) -> Result<
             records += 1;
             references += r.citations.len();
             let keys = citemap::resolve::blocking_keys(&r);
-            let added = spool.borrow_mut().add_record_keyed(&r, &keys, citemap::resolve::BLOCKING_KEYS_VERSION);
+            let added =
+                spool.borrow_mut().add_record_keyed(&r, &keys, citemap::resolve::BLOCKING_KEYS_VERSION);
             if let Err(e) = added {
                 store_error.get_or_insert(e);
             }
@@ -313,7 +314,12 @@ fn read_into_store(o: &Opened, ctx: &Ctx, b: &mut Batch, sha: String) -> Result<
         }
     };
     let outcome = Outcome { format, diagnostics, seen, records, references, bytes };
-    Ok(ReadInput { report: report(&o.path, Some(sha256), outcome), parsed: None, status: Some(status), input_id })
+    Ok(ReadInput {
+        report: report(&o.path, Some(sha256), outcome),
+        parsed: None,
+        status: Some(status),
+        input_id,
+    })
 }
 
 /// The report of one read input.

@@ -124,8 +124,8 @@ impl Project {
     /// about), applied when the corpus is first needed.
     pub fn set_thesaurus(&mut self, path: Option<&Path>) -> Result<()> {
         let Some(path) = path else { return Ok(()) };
-        let bytes =
-            std::fs::read(path).map_err(|e| anyhow::anyhow!("reading the thesaurus {}: {e}", path.display()))?;
+        let bytes = std::fs::read(path)
+            .map_err(|e| anyhow::anyhow!("reading the thesaurus {}: {e}", path.display()))?;
         let text = String::from_utf8(bytes.clone())
             .map_err(|e| anyhow::anyhow!("reading the thesaurus {}: {e}", path.display()))?;
         let file = path.to_string_lossy().replace('\\', "/");

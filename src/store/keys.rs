@@ -34,7 +34,8 @@ pub(super) fn create(conn: &Connection) -> Result<(), Error> {
 
 /// Adds the keys of record `seq` of input `input`.
 pub(super) fn insert(conn: &Connection, input: i64, seq: i64, keys: &[String]) -> Result<(), Error> {
-    let mut st = conn.prepare_cached("INSERT OR IGNORE INTO record_keys (input_id, seq, key) VALUES (?1, ?2, ?3)")?;
+    let mut st =
+        conn.prepare_cached("INSERT OR IGNORE INTO record_keys (input_id, seq, key) VALUES (?1, ?2, ?3)")?;
     for k in keys {
         st.execute(params![input, seq, k])?;
     }

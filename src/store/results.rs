@@ -192,9 +192,8 @@ fn write_result<T: Serialize>(
         writer.raw = n;
     }
     writer.flush_chunk()?;
-    let written = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs() as i64);
+    let written =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs() as i64);
     tx.execute(
         "INSERT INTO results (kind, key, state, bytes, written) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![kind, key, state, writer.raw as i64, written],
@@ -208,11 +207,14 @@ fn write_result<T: Serialize>(
     tx.execute("DELETE FROM results WHERE kind = ?1 AND state <> ?2", params![kind, state])?;
     // At most KEEP_PER_KIND of one kind: the newest (ties by key).
     let old = "SELECT key FROM results WHERE kind = ?1 ORDER BY written DESC, rowid DESC LIMIT -1 OFFSET ?2";
-    tx.execute(&format!("DELETE FROM result_chunks WHERE kind = ?1 AND key IN ({old})"), params![
-        kind,
-        KEEP_PER_KIND
-    ])?;
-    tx.execute(&format!("DELETE FROM results WHERE kind = ?1 AND key IN ({old})"), params![kind, KEEP_PER_KIND])?;
+    tx.execute(
+        &format!("DELETE FROM result_chunks WHERE kind = ?1 AND key IN ({old})"),
+        params![kind, KEEP_PER_KIND],
+    )?;
+    tx.execute(
+        &format!("DELETE FROM results WHERE kind = ?1 AND key IN ({old})"),
+        params![kind, KEEP_PER_KIND],
+    )?;
     Ok(Saved::Written(writer.raw))
 }
 
