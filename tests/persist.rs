@@ -112,6 +112,11 @@ fn a_new_input_or_other_settings_compute_again() {
     // Another input: resolved again, and what is written is what a store
     // that held both from the start writes.
     ingest(&a, &[RIS]);
+    let kept: i64 = rusqlite::Connection::open(&a)
+        .expect("open")
+        .query_row("SELECT COUNT(*) FROM results", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(kept, 0, "results of the old inputs are dropped by the ingest");
     let (g2, err) = graphml(&a, dir.path(), &[]);
     assert!(err.contains("resolving 30 records") && computed(&err, "analysis"), "{err}");
     assert_ne!(g1, g2, "the second export adds sources");

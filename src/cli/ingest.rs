@@ -45,6 +45,9 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
         let mut batch = super::commands::write_batch(&mut store, ctx)?;
         let inputs = read_inputs(&args.paths, ctx, Some(&mut batch))?;
         key_stored_records(&mut batch)?;
+        if inputs.iter().any(|i| i.status.as_deref() == Some("added")) {
+            batch.clear_results()?;
+        }
         super::progress::step("saving the store");
         batch.commit().context("saving the store")?;
         inputs

@@ -147,10 +147,14 @@ impl Store {
         self.conn.busy_timeout(timeout)?;
         outcome
     }
+}
 
-    /// Removes every stored result (kept results are only a cache).
+impl super::Batch<'_> {
+    /// Removes every kept result, in this batch's transaction: an ingest
+    /// that adds an input calls it, since no result of the old inputs can be
+    /// read again (and a big one would keep its space until the next save).
     pub fn clear_results(&mut self) -> Result<(), Error> {
-        self.conn.execute_batch("DELETE FROM result_chunks; DELETE FROM results;")?;
+        self.tx.execute_batch("DELETE FROM result_chunks; DELETE FROM results;")?;
         Ok(())
     }
 }
