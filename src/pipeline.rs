@@ -169,7 +169,7 @@ impl std::fmt::Display for Step {
 }
 
 /// A clustered network: the partition and one summary per cluster.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Clusters {
     /// The partition of the network's nodes.
     pub partition: Partition,
@@ -196,8 +196,9 @@ pub fn cluster(
     Clusters { partition, summaries }
 }
 
-/// What [`analyse`] computed.
-#[derive(Clone, Debug)]
+/// What [`analyse`] computed. Serde covers every field, so the store can
+/// keep the whole analysis and a later command read it back unchanged.
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Analysis {
     /// The full graph (works, agents, venues, subjects) with clusters and metrics.
     pub graph: CitationGraph,

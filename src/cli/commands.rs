@@ -2,14 +2,13 @@
 //! subcommands over their logic files (`network`, `clusters`, `query`,
 //! `render`, `overlap`), all working on the resolved corpus of the store.
 
-use super::analyse::{analyse, default_cluster_args};
+use super::analyse::default_cluster_args;
 use super::clusters::ClustersArgs;
 use super::network::NetworkArgs;
 use super::render::RenderArgs;
 use super::{query as q, Ctx};
 use anyhow::{bail, Context, Result};
 use citemap::model::Corpus;
-use citemap::resolve;
 use citemap::store::Store;
 use std::io::Write;
 use std::path::PathBuf;
@@ -36,15 +35,10 @@ pub fn write_batch<'s>(store: &'s mut Store, ctx: &Ctx) -> Result<citemap::store
     batch.with_context(|| format!("writing to the store {path}"))
 }
 
-/// Opens the store and resolves its records.
+/// Opens the store and reads its resolved corpus (kept in the store, or
+/// resolved from its records and then kept: see [`super::stored`]).
 pub fn load_corpus(ctx: &Ctx) -> Result<(Store, Corpus)> {
-    let path = &ctx.config.store.path;
-    if !path.exists() {
-        bail!("no store at {} (run `citemap ingest PATH...` first)", path.display());
-    }
-    let store = open_store(ctx)?;
-    let corpus = resolve::resolve(&store.records()?, &ctx.config.resolve);
-    Ok((store, corpus))
+    super::stored::open(ctx)?.into_corpus(ctx)
 }
 
 /// The picture options shared by `render` and `map`. A flag not given leaves
@@ -193,9 +187,9 @@ pub struct RenderCmd {
 
 /// Runs `render`.
 pub fn render(a: &RenderCmd, ctx: &Ctx) -> Result<ExitCode> {
-    let (_, mut corpus) = load_corpus(ctx)?;
-    super::analyse::apply_thesaurus(a.thesaurus.as_deref(), &mut corpus)?;
-    let an = analyse(&corpus, &ctx.config, &a.network, &default_cluster_args())?;
+    let mut project = super::stored::open(ctx)?;
+    project.set_thesaurus(a.thesaurus.as_deref())?;
+    let an = project.analysis(ctx, &a.network, &default_cluster_args())?;
     let ra = a.picture.render_args(&ctx.config, a.out.clone(), a.format);
     // The historiograph needs the citations themselves, which the full graph keeps.
     let g = if a.full
@@ -288,31 +282,31 @@ enum QueryWhat {
 
 /// Runs `query`.
 pub fn query(a: &QueryCmd, ctx: &Ctx) -> Result<ExitCode> {
-    let (_, corpus) = load_corpus(ctx)?;
+    let mut project = super::stored::open(ctx)?;
     // Names and titles are record text: no control character reaches the terminal.
     let mut out = citemap::text_safety::SafeWriter::new(std::io::stdout().lock());
     let status = match &a.what {
         QueryWhat::Coauthors(x) => {
             let mut x = x.clone();
             x.json |= ctx.json;
-            q::coauthors(&x, &corpus, &mut out)?
+            q::coauthors(&x, project.corpus(ctx)?, &mut out)?
         }
         QueryWhat::Author(x) => {
             let mut x = x.clone();
             x.json |= ctx.json;
-            let an = analyse(&corpus, &ctx.config, &NetworkArgs::default(), &default_cluster_args())?;
-            q::author(&x, &corpus, Some(&an.graph), &mut out)?
+            let an = project.analysis(ctx, &NetworkArgs::default(), &default_cluster_args())?;
+            q::author(&x, project.corpus(ctx)?, Some(&an.graph), &mut out)?
         }
         QueryWhat::Path(x) => {
             let mut x = x.clone();
             x.json |= ctx.json;
-            q::path(&x, &corpus, &mut out)?
+            q::path(&x, project.corpus(ctx)?, &mut out)?
         }
         QueryWhat::Top(x) => {
             let mut x = x.clone();
             x.json |= ctx.json;
-            let an = analyse(&corpus, &ctx.config, &NetworkArgs::default(), &default_cluster_args())?;
-            q::top(&x, &corpus, Some(&an.graph), &mut out)?
+            let an = project.analysis(ctx, &NetworkArgs::default(), &default_cluster_args())?;
+            q::top(&x, project.corpus(ctx)?, Some(&an.graph), &mut out)?
         }
     };
     Ok(ExitCode::from(status.exit_code()))

@@ -11,8 +11,8 @@
 //! screening tools; with `--with-cited`, each cited-only work names the
 //! papers it was cited by (`N1` / `note`).
 
-use super::analyse::{analyse, default_cluster_args};
-use super::commands::{load_corpus, run_date};
+use super::analyse::{default_cluster_args, Analysed};
+use super::commands::run_date;
 use super::files::write_atomic;
 use super::network::NetworkArgs;
 use super::render::RenderArgs;
@@ -61,15 +61,12 @@ pub enum GraphChoice {
 
 /// Runs `export`.
 pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
-    let (_, mut corpus) = load_corpus(ctx)?;
+    let mut project = super::stored::open(ctx)?;
     if !args.format.is_records() {
-        super::analyse::apply_thesaurus(args.thesaurus.as_deref(), &mut corpus)?;
-    }
-    if corpus.works.is_empty() {
-        bail!("the store holds no records: nothing written, {} left as it was", args.out.display());
+        project.set_thesaurus(args.thesaurus.as_deref())?;
     }
     // Every file of the format (pajek: .net + .clu) is replaced together or not at all.
-    let written = super::files::output_set(|| write(args, ctx, &corpus))?;
+    let written = super::files::output_set(|| write(args, ctx, &mut project))?;
     if !ctx.quiet && !ctx.json {
         for f in written {
             eprintln!("wrote {}", f.display());
@@ -79,30 +76,55 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
 }
 
 /// Writes the export; returns the files written.
-fn write(args: &Args, ctx: &Ctx, corpus: &citemap::model::Corpus) -> Result<Vec<PathBuf>> {
+/// Refuses to write anything for a store that holds no works.
+fn check_works(n: usize, args: &Args) -> Result<()> {
+    if n == 0 {
+        bail!("the store holds no records: nothing written, {} left as it was", args.out.display());
+    }
+    Ok(())
+}
+
+/// The analysis a graph export writes (the full graph holds a node for every work).
+fn analysis(args: &Args, ctx: &Ctx, project: &mut super::stored::Project) -> Result<Analysed> {
+    let an = project.analysis(ctx, &NetworkArgs::default(), &default_cluster_args())?;
+    check_works(an.graph.graph.node_weights().filter(|n| n.kind.is_work()).count(), args)?;
+    Ok(an)
+}
+
+/// The graph `--graph` names, and what its nodes are called.
+fn chosen<'a>(args: &Args, an: &'a Analysed) -> (&'a citemap::graph::CitationGraph, &'static str) {
+    match args.graph {
+        GraphChoice::Map => (&an.network, "works"),
+        GraphChoice::Full => (&an.graph, "nodes"),
+    }
+}
+
+fn write(args: &Args, ctx: &Ctx, project: &mut super::stored::Project) -> Result<Vec<PathBuf>> {
     // A new export format is dispatched here, by its `export::Target`.
     Ok(match args.format.target() {
         Target::Ris => {
+            let corpus = project.corpus(ctx)?;
+            check_works(corpus.works.len(), args)?;
             let records = export::records::from_corpus(corpus, args.with_cited);
             let notes = export::records::notes(corpus, args.with_cited);
             write_atomic(&args.out, |w| export::ris::write_noted(&records, &notes, w))?;
             vec![args.out.clone()]
         }
         Target::CslJson => {
+            let corpus = project.corpus(ctx)?;
+            check_works(corpus.works.len(), args)?;
             let records = export::records::from_corpus(corpus, args.with_cited);
             let notes = export::records::notes(corpus, args.with_cited);
             write_atomic(&args.out, |w| export::csl_json::write_noted(&records, &notes, w))?;
             vec![args.out.clone()]
         }
-        target @ (Target::Graph | Target::Parquet) => {
-            let an = analyse(corpus, &ctx.config, &NetworkArgs::default(), &default_cluster_args())?;
-            let (g, what) = match args.graph {
-                GraphChoice::Map => (&an.network, "works"),
-                GraphChoice::Full => (&an.graph, "nodes"),
-            };
-            if target == Target::Parquet {
-                return write_parquet(&args.out, g);
-            }
+        Target::Parquet => {
+            let an = analysis(args, ctx, project)?;
+            write_parquet(&args.out, chosen(args, &an).0)?
+        }
+        Target::Graph => {
+            let an = analysis(args, ctx, project)?;
+            let (g, what) = chosen(args, &an);
             let format = graph_format(args.format)?;
             let ra = RenderArgs {
                 title: Some(format!(

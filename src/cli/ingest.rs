@@ -5,7 +5,9 @@
 use super::pipeline::{print_diagnostics, read_inputs};
 use super::Ctx;
 use anyhow::{Context, Result};
+use citemap::model::WorkKind;
 use citemap::resolve;
+use citemap::store::{Batch, Store};
 use serde::Serialize;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
@@ -42,33 +44,24 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
     let inputs = {
         let mut batch = super::commands::write_batch(&mut store, ctx)?;
         let inputs = read_inputs(&args.paths, ctx, Some(&mut batch))?;
+        key_stored_records(&mut batch)?;
+        if inputs.iter().any(|i| i.status.as_deref() == Some("added")) {
+            batch.clear_results()?;
+        }
         super::progress::step("saving the store");
         batch.commit().context("saving the store")?;
         inputs
     };
     let statuses: Vec<String> =
         inputs.iter().map(|i| i.status.clone().unwrap_or_else(|| "skipped".to_string())).collect();
-    // Merged: records of each input whose work also has sources from other
-    // inputs (none when the store holds one input: no resolution needed).
     let stored = store.inputs()?;
     let stored_inputs = stored.len();
     let stored_records: u64 = stored.iter().map(|i| i.records).sum();
-    let mut merged: BTreeMap<&str, usize> = BTreeMap::new();
-    let records;
-    let corpus;
-    if stored_inputs > 1 {
-        records = store.records()?;
-        super::progress::step(format_args!("resolving {} records to count merges", records.len()));
-        corpus = resolve::resolve(&records, &ctx.config.resolve);
-        for w in &corpus.works {
-            let inputs_of: BTreeSet<&str> = w.sources.iter().map(|p| p.input.as_str()).collect();
-            if inputs_of.len() > 1 && w.kind == citemap::model::WorkKind::Paper {
-                for p in &w.sources {
-                    *merged.entry(p.input.as_str()).or_insert(0) += 1;
-                }
-            }
-        }
-    }
+    let asked: Vec<i64> =
+        inputs.iter().filter_map(|i| i.input_id).collect::<BTreeSet<_>>().into_iter().collect();
+    let changes =
+        if stored_inputs > 1 && !asked.is_empty() { Some(changes(&store, &asked, ctx)?) } else { None };
+    let merged = changes.as_ref().map(|c| c.merged.clone()).unwrap_or_default();
     let reports: Vec<FileReport> = inputs
         .iter()
         .zip(&statuses)
@@ -86,7 +79,9 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
     if ctx.json {
         println!(
             "{}",
-            serde_json::to_string_pretty(&serde_json::json!({ "store": path, "files": reports }))?
+            serde_json::to_string_pretty(
+                &serde_json::json!({ "store": path, "files": reports, "changes": changes })
+            )?
         );
     } else {
         if !ctx.quiet {
@@ -108,8 +103,77 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
                 ),
             }
         }
+        if let Some(c) = &changes {
+            println!(
+                "resolved with {} stored record(s) sharing a key: {} new work(s), {} record(s) merged into stored works",
+                c.stored_records_compared, c.works_added, c.records_merged_into_stored
+            );
+        }
         println!("store {}: {stored_inputs} input(s), {stored_records} record(s)", path.display());
     }
     let usable = inputs.iter().any(|i| i.report.records > 0);
     Ok(if usable { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// Gives blocking keys to stored records that have none of this build's
+/// version (a store written by an older build, or inputs kept by the online
+/// commands), in the ingest's transaction: once per input.
+fn key_stored_records(batch: &mut Batch) -> Result<()> {
+    for id in batch.unkeyed_inputs(resolve::BLOCKING_KEYS_VERSION)? {
+        let keys: Vec<Vec<String>> = batch.input_records(id)?.iter().map(resolve::blocking_keys).collect();
+        batch.set_keys(id, &keys, resolve::BLOCKING_KEYS_VERSION)?;
+    }
+    Ok(())
+}
+
+/// What an ingest changed, found by resolving the records of the inputs
+/// named on the command line together with the stored records that share a
+/// blocking key with one of them (the resolver compares no other pairs), not
+/// the whole store.
+#[derive(Serialize)]
+struct Changes {
+    /// Stored records of other inputs resolved with the new ones.
+    stored_records_compared: usize,
+    /// Works holding only records of the inputs named.
+    works_added: usize,
+    /// Records of the inputs named that joined a work with stored records of other inputs.
+    records_merged_into_stored: usize,
+    /// Per input label: its records in a work other inputs also describe.
+    #[serde(skip)]
+    merged: BTreeMap<String, usize>,
+}
+
+fn changes(store: &Store, asked: &[i64], ctx: &Ctx) -> Result<Changes> {
+    let sharing = store.sharing_keys(asked)?;
+    let records = store.records_at(asked, &sharing)?;
+    super::progress::step(format_args!(
+        "resolving {} records ({} stored ones share a key with them) to count merges",
+        records.len(),
+        sharing.len()
+    ));
+    let labels: BTreeSet<String> =
+        store.inputs()?.into_iter().filter(|i| asked.contains(&i.id)).map(|i| i.label).collect();
+    let corpus = resolve::resolve(&records, &ctx.config.resolve);
+    let mut c = Changes {
+        stored_records_compared: sharing.len(),
+        works_added: 0,
+        records_merged_into_stored: 0,
+        merged: BTreeMap::new(),
+    };
+    for w in corpus.works.iter().filter(|w| w.kind == WorkKind::Paper) {
+        let inputs_of: BTreeSet<&str> = w.sources.iter().map(|p| p.input.as_str()).collect();
+        let stored_too = inputs_of.iter().any(|i| !labels.contains(*i));
+        if !stored_too {
+            c.works_added += 1;
+        }
+        for p in &w.sources {
+            if inputs_of.len() > 1 {
+                *c.merged.entry(p.input.clone()).or_insert(0) += 1;
+            }
+            if stored_too && labels.contains(&p.input) {
+                c.records_merged_into_stored += 1;
+            }
+        }
+    }
+    Ok(c)
 }

@@ -25,6 +25,7 @@ mod progress;
 mod query;
 mod render;
 mod show;
+mod stored;
 
 use anyhow::{Context, Result};
 use citemap::config::Config;

@@ -9,7 +9,6 @@ use citemap::model::{Diagnostic, Parsed, Provenance, Record, Severity};
 use citemap::store::{self, Added, Batch};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
-use std::cell::RefCell;
 use std::io::Read;
 use std::path::PathBuf;
 
@@ -49,6 +48,8 @@ pub struct ReadInput {
     pub parsed: Option<Parsed>,
     /// `added`, `already stored as LABEL` or `skipped` (with a store).
     pub status: Option<String>,
+    /// The stored input holding it (with a store, unless skipped).
+    pub input_id: Option<i64>,
 }
 
 fn label(p: &std::path::Path) -> String {
@@ -88,202 +89,266 @@ fn unreadable(path: String, why: String) -> ReadInput {
         },
         parsed: None,
         status: Some("skipped".to_string()),
+        input_id: None,
     }
+}
+
+/// One input opened for reading: standard input, a named pipe or a device
+/// has been copied into a temporary file (it can be read only once), which
+/// lives as long as this.
+struct Opened {
+    /// Label (path as given).
+    path: String,
+    /// The file to read (the temporary copy for a stream).
+    disk: PathBuf,
+    _spooled: Option<tempfile::NamedTempFile>,
+}
+
+/// What a reader made of one input, counted (the records went elsewhere).
+struct Outcome {
+    format: Option<ingest::Format>,
+    diagnostics: Vec<Diagnostic>,
+    seen: usize,
+    records: usize,
+    references: usize,
+    bytes: u64,
 }
 
 /// Reads every file under `paths`, one at a time, streaming each through its
 /// reader (see [`ingest::read_each`]). With `batch`, each readable input's raw
-/// bytes and records go into the store as they are read, so a streamed input
-/// is held in memory neither as text nor as records.
+/// bytes and records (with their blocking keys) go into the store as they are
+/// read, so a streamed input is held in memory neither as text nor as records.
+///
+/// Phases per input: [`open`] (find, spool streams), then either
+/// [`read_to_memory`] or, with a store, [`already_stored`] and
+/// [`read_into_store`]; each phase that fails reports the input and moves on.
 pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut batch: Option<&mut Batch>) -> Result<Vec<ReadInput>> {
     let found = files::collect(paths, ctx.config.ingest.skip_hidden);
     let total = found.len();
     let mut out = Vec::with_capacity(total);
     for (i, f) in found.into_iter().enumerate() {
-        let (p, path) = match f {
-            Found::Unreadable(p, why) => {
-                out.push(unreadable(label(&p), why));
-                continue;
-            }
-            Found::Special(p, kind) => {
-                out.push(special(label(&p), kind));
-                continue;
-            }
-            Found::File(p) => {
-                let path = label(&p);
-                (p, path)
-            }
-            Found::Stdin => (PathBuf::from("-"), "-".to_string()),
-        };
-        if !ctx.quiet && total > 1 && !ctx.json {
-            eprintln!("[{}/{total}] reading {}", i + 1, citemap::text_safety::strip_controls(&path));
-        }
-        // Standard input, a named pipe or a device can be read only once:
-        // spooled into a temporary file, which is then hashed and read like
-        // any file (and removed when done).
-        let spooled = if path == "-" || files::is_stream(&p) {
-            match spool_stream(&p) {
-                Ok(t) => Some(t),
-                Err(e) => {
-                    out.push(unreadable(path, e.to_string()));
-                    continue;
-                }
-            }
-        } else {
-            None
-        };
-        let p = spooled.as_ref().map_or(p, |t| t.path().to_path_buf());
-        let file = match std::fs::File::open(&p) {
-            Ok(f) => f,
-            Err(e) => {
-                out.push(unreadable(path, e.to_string()));
+        let opened = match open(f, i, total, ctx) {
+            Ok(o) => o,
+            Err(report) => {
+                out.push(*report);
                 continue;
             }
         };
-        // With a store, a file whose bytes are stored already is not parsed
-        // again: one pass to hash it is much cheaper than reading it.
-        let mut known_sha = None;
-        if let Some(b) = batch.as_deref() {
-            let sha = match hash_file(&p) {
-                Ok(sha) => sha,
-                Err(e) => {
-                    out.push(unreadable(path, e.to_string()));
-                    continue;
-                }
-            };
-            if let Some(stored) = b.input_by_sha(&sha)? {
-                super::progress::step(format_args!("{path}: already stored as {}", stored.label));
-                out.push(ReadInput {
-                    report: InputReport {
-                        path,
-                        sha256: Some(sha),
-                        bytes: stored.bytes,
-                        format: stored.format,
-                        // Not read again: the store keeps the records out only.
-                        records_in: usize::try_from(stored.records).unwrap_or(usize::MAX),
-                        records: usize::try_from(stored.records).unwrap_or(usize::MAX),
-                        references: 0,
-                        skipped: None,
-                        diagnostics: Vec::new(),
-                    },
-                    parsed: None,
-                    status: Some(format!("already stored as {}", stored.label)),
-                });
-                continue;
-            }
-            known_sha = Some(sha);
-        }
-        let spool = RefCell::new(match batch.as_deref_mut() {
-            Some(b) => Some(b.spool()?),
-            None => None,
-        });
-        let mut hash = Sha256::new();
-        let mut bytes = 0u64;
-        // Without a store the records are kept; with one they go straight in.
-        let mut records = Vec::new();
-        let mut n_records = 0usize;
-        let mut n_references = 0usize;
-        let mut store_error = None;
-        let read = {
-            let mut sink = |data: &[u8]| -> std::io::Result<()> {
-                bytes += data.len() as u64;
-                match spool.borrow_mut().as_mut() {
-                    Some(s) => s.write(data).map_err(std::io::Error::other),
-                    None => {
-                        hash.update(data);
-                        Ok(())
-                    }
-                }
-            };
-            let mut on_record = |r: Record| {
-                n_records += 1;
-                n_references += r.citations.len();
-                match spool.borrow_mut().as_mut() {
-                    Some(s) => {
-                        if let Err(e) = s.add_record(&r) {
-                            store_error.get_or_insert(e);
-                        }
-                    }
-                    None => records.push(r),
-                }
-            };
-            let mut tee = Tee { inner: file, sink: &mut sink };
-            let limit = ctx.config.ingest.max_file_bytes;
-            ingest::read_each_counted(&path, &mut tee, &ctx.config.ingest.options(), limit, &mut on_record)
-                .and_then(|r| {
-                    // The hash covers the whole file, also what the reader did not need.
-                    if r.0.is_some() {
-                        std::io::copy(&mut tee, &mut std::io::sink())?;
-                    }
-                    Ok(r)
-                })
-        };
-        let spool = spool.into_inner();
-        if let Some(e) = store_error {
-            return Err(e.into());
-        }
-        let (format, diagnostics, seen) = match read {
-            Ok(r) => r,
-            Err(e) => {
-                if let Some(s) = spool {
-                    s.abandon()?;
-                }
-                out.push(unreadable(path, e.to_string()));
-                continue;
-            }
-        };
-        if format.is_none() {
-            records.clear();
-            n_records = 0;
-        }
-        super::progress::step(format_args!("{path}: {n_records} records read"));
-        // The hash of the whole file: from the store (which hashed it before
-        // and while spooling) or from the sink, which saw every byte only when
-        // the input was read to its end (its kind was known).
-        let (status, sha256) = match spool {
-            Some(s) if format.is_some() => {
-                let (added, sha) = s.finish(&path, format.map(|f| f.name()), &diagnostics)?;
-                let status = match added {
-                    Added::New(_) => "added".to_string(),
-                    Added::AlreadyStored { label, .. } => format!("already stored as {label}"),
-                };
-                (Some(status), Some(sha))
-            }
-            Some(s) => {
-                s.abandon()?;
-                (Some("skipped".to_string()), known_sha)
-            }
-            None => (None, format.is_some().then(|| store::hex(&hash.finalize()))),
-        };
-        let skipped = if format.is_none() {
-            Some(
-                diagnostics
-                    .iter()
-                    .find(|d| d.severity == Severity::Error)
-                    .map_or_else(|| "unknown kind of input".to_string(), |d| d.message.clone()),
-            )
-        } else if n_records == 0 {
-            Some("no records found".to_string())
-        } else {
-            None
-        };
-        out.push(ReadInput {
-            report: InputReport {
-                path,
-                sha256,
-                bytes,
-                format: format.map(|f| f.name().to_string()),
-                records_in: if format.is_none() { 0 } else { seen },
-                records: n_records,
-                references: if format.is_none() { 0 } else { n_references },
-                skipped,
-                diagnostics: diagnostics.clone(),
+        let read = match batch.as_deref_mut() {
+            None => read_to_memory(&opened, ctx),
+            Some(b) => match already_stored(b, &opened)? {
+                Err(stored) => *stored,
+                Ok(sha) => read_into_store(&opened, ctx, b, sha)?,
             },
-            parsed: status.is_none().then_some(Parsed { records, diagnostics, seen }),
-            status,
-        });
+        };
+        out.push(read);
     }
     Ok(out)
+}
+
+/// Phase 1: a found path, opened for reading (announced when there are several).
+fn open(f: Found, i: usize, total: usize, ctx: &Ctx) -> Result<Opened, Box<ReadInput>> {
+    let (p, path) = match f {
+        Found::Unreadable(p, why) => return Err(Box::new(unreadable(label(&p), why))),
+        Found::Special(p, kind) => return Err(Box::new(special(label(&p), kind))),
+        Found::File(p) => {
+            let path = label(&p);
+            (p, path)
+        }
+        Found::Stdin => (PathBuf::from("-"), "-".to_string()),
+    };
+    if !ctx.quiet && total > 1 && !ctx.json {
+        eprintln!("[{}/{total}] reading {}", i + 1, citemap::text_safety::strip_controls(&path));
+    }
+    let spooled = if path == "-" || files::is_stream(&p) {
+        Some(spool_stream(&p).map_err(|e| Box::new(unreadable(path.clone(), e.to_string())))?)
+    } else {
+        None
+    };
+    let disk = spooled.as_ref().map_or(p, |t| t.path().to_path_buf());
+    Ok(Opened { path, disk, _spooled: spooled })
+}
+
+/// Streams `file` through its reader, showing every byte to `sink` and every
+/// record to `on_record`; the bytes the reader did not need are read too, so
+/// `sink` sees the whole file when its kind was known.
+fn stream(
+    path: &str,
+    file: std::fs::File,
+    ctx: &Ctx,
+    sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
+    on_record: &mut dyn FnMut(Record),
+) -> std::io::Result<(Option<ingest::Format>, Vec<Diagnostic>, usize)> {
+    let mut tee = Tee { inner: file, sink };
+    let limit = ctx.config.ingest.max_file_bytes;
+    let r = ingest::read_each_counted(path, &mut tee, &ctx.config.ingest.options(), limit, on_record)?;
+    if r.0.is_some() {
+        std::io::copy(&mut tee, &mut std::io::sink())?;
+    }
+    Ok(r)
+}
+
+/// Phase 2, without a store: the records are kept in memory.
+fn read_to_memory(o: &Opened, ctx: &Ctx) -> ReadInput {
+    let file = match std::fs::File::open(&o.disk) {
+        Ok(f) => f,
+        Err(e) => return unreadable(o.path.clone(), e.to_string()),
+    };
+    let mut hash = Sha256::new();
+    let mut bytes = 0u64;
+    let mut records = Vec::new();
+    let mut references = 0usize;
+    let read = stream(
+        &o.path,
+        file,
+        ctx,
+        &mut |data| {
+            bytes += data.len() as u64;
+            hash.update(data);
+            Ok(())
+        },
+        &mut |r| {
+            references += r.citations.len();
+            records.push(r);
+        },
+    );
+    let (format, diagnostics, seen) = match read {
+        Ok(r) => r,
+        Err(e) => return unreadable(o.path.clone(), e.to_string()),
+    };
+    if format.is_none() {
+        records.clear();
+    }
+    // The hash covers every byte only when the input was read to its end
+    // (its kind was known).
+    let sha256 = format.is_some().then(|| store::hex(&hash.finalize()));
+    let outcome = Outcome { format, diagnostics, seen, records: records.len(), references, bytes };
+    let parsed = Parsed { records, diagnostics: outcome.diagnostics.clone(), seen };
+    ReadInput { report: report(&o.path, sha256, outcome), parsed: Some(parsed), status: None, input_id: None }
+}
+
+/// Phase 2, with a store: `Err` with the report when the same bytes are
+/// stored already (one pass to hash a file is much cheaper than reading it)
+/// or the file cannot be read; else the hex SHA-256 of the file.
+fn already_stored(b: &Batch, o: &Opened) -> Result<Result<String, Box<ReadInput>>> {
+    let sha = match hash_file(&o.disk) {
+        Ok(sha) => sha,
+        Err(e) => return Ok(Err(Box::new(unreadable(o.path.clone(), e.to_string())))),
+    };
+    let Some(stored) = b.input_by_sha(&sha)? else { return Ok(Ok(sha)) };
+    super::progress::step(format_args!("{}: already stored as {}", o.path, stored.label));
+    // Not read again: the store keeps the records out only.
+    let n = usize::try_from(stored.records).unwrap_or(usize::MAX);
+    Ok(Err(Box::new(ReadInput {
+        report: InputReport {
+            path: o.path.clone(),
+            sha256: Some(sha),
+            bytes: stored.bytes,
+            format: stored.format,
+            records_in: n,
+            records: n,
+            references: 0,
+            skipped: None,
+            diagnostics: Vec::new(),
+        },
+        parsed: None,
+        status: Some(format!("already stored as {}", stored.label)),
+        input_id: Some(stored.id),
+    })))
+}
+
+/// Phase 3, with a store: bytes, records and their blocking keys go into the
+/// store as they are read, in `b`'s transaction.
+fn read_into_store(o: &Opened, ctx: &Ctx, b: &mut Batch, sha: String) -> Result<ReadInput> {
+    let file = match std::fs::File::open(&o.disk) {
+        Ok(f) => f,
+        Err(e) => return Ok(unreadable(o.path.clone(), e.to_string())),
+    };
+    // The reader's byte sink and its record callback both feed the one spool.
+    let spool = std::cell::RefCell::new(b.spool()?);
+    let mut bytes = 0u64;
+    let (mut records, mut references) = (0usize, 0usize);
+    let mut store_error = None;
+    let read = stream(
+        &o.path,
+        file,
+        ctx,
+        &mut |data| {
+            bytes += data.len() as u64;
+            spool.borrow_mut().write(data).map_err(std::io::Error::other)
+        },
+        &mut |r| {
+            records += 1;
+            references += r.citations.len();
+            let keys = citemap::resolve::blocking_keys(&r);
+            let added =
+                spool.borrow_mut().add_record_keyed(&r, &keys, citemap::resolve::BLOCKING_KEYS_VERSION);
+            if let Err(e) = added {
+                store_error.get_or_insert(e);
+            }
+        },
+    );
+    let spool = spool.into_inner();
+    if let Some(e) = store_error {
+        return Err(e.into());
+    }
+    let (format, diagnostics, seen) = match read {
+        Ok(r) => r,
+        Err(e) => {
+            spool.abandon()?;
+            return Ok(unreadable(o.path.clone(), e.to_string()));
+        }
+    };
+    let (status, sha256, input_id) = match format {
+        Some(f) => {
+            let (added, sha) = spool.finish(&o.path, Some(f.name()), &diagnostics)?;
+            match added {
+                Added::New(id) => ("added".to_string(), sha, Some(id)),
+                Added::AlreadyStored { id, label } => (format!("already stored as {label}"), sha, Some(id)),
+            }
+        }
+        None => {
+            spool.abandon()?;
+            records = 0;
+            ("skipped".to_string(), sha, None)
+        }
+    };
+    let outcome = Outcome { format, diagnostics, seen, records, references, bytes };
+    Ok(ReadInput {
+        report: report(&o.path, Some(sha256), outcome),
+        parsed: None,
+        status: Some(status),
+        input_id,
+    })
+}
+
+/// The report of one read input.
+fn report(path: &str, sha256: Option<String>, o: Outcome) -> InputReport {
+    super::progress::step(format_args!("{path}: {} records read", o.records));
+    let known = o.format.is_some();
+    let skipped = if !known {
+        Some(
+            o.diagnostics
+                .iter()
+                .find(|d| d.severity == Severity::Error)
+                .map_or_else(|| "unknown kind of input".to_string(), |d| d.message.clone()),
+        )
+    } else if o.records == 0 {
+        Some("no records found".to_string())
+    } else {
+        None
+    };
+    InputReport {
+        path: path.to_string(),
+        sha256,
+        bytes: o.bytes,
+        format: o.format.map(|f| f.name().to_string()),
+        records_in: if known { o.seen } else { 0 },
+        records: o.records,
+        references: if known { o.references } else { 0 },
+        skipped,
+        diagnostics: o.diagnostics,
+    }
 }
 
 /// A special file met while walking a folder: reported with a warning.
@@ -303,6 +368,7 @@ fn special(path: String, kind: &str) -> ReadInput {
         },
         parsed: None,
         status: Some("skipped".to_string()),
+        input_id: None,
     }
 }
 

@@ -2,10 +2,8 @@
 //! person, with the inputs (file, line, record) behind each fact.
 
 use super::Ctx;
-use anyhow::{bail, Context, Result};
+use anyhow::Result;
 use citemap::model::{norm, Corpus, Identifier, Provenance, Sourced};
-use citemap::resolve;
-use citemap::store::Store;
 use std::process::ExitCode;
 
 // Everything `show` prints is record text: it goes to the terminal through
@@ -131,12 +129,7 @@ pub fn find_agents(corpus: &Corpus, q: &str) -> Vec<usize> {
 
 /// Runs `show`.
 pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
-    let path = &ctx.config.store.path;
-    if !path.exists() {
-        bail!("no store at {} (run `citemap ingest PATH...` first)", path.display());
-    }
-    let store = Store::open(path).with_context(|| format!("opening the store {}", path.display()))?;
-    let corpus = resolve::resolve(&store.records()?, &ctx.config.resolve);
+    let (store, corpus) = super::stored::open(ctx)?.into_corpus(ctx)?;
     let hits = match args.what {
         What::Work => find_works(&corpus, &args.query),
         What::Person => find_agents(&corpus, &args.query),

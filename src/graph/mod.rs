@@ -227,8 +227,9 @@ pub struct Edge {
     pub sources: Vec<Provenance>,
 }
 
-/// The graph: petgraph storage plus an index from stable id to node.
-#[derive(Clone, Debug, Default)]
+/// The graph: petgraph storage plus an index from stable id to node
+/// (serde: node and edge order kept, so a stored graph reads back the same).
+#[derive(Clone, Debug, Default, Serialize, Deserialize)]
 pub struct CitationGraph {
     /// Nodes and edges. Derived networks are undirected in meaning but stored
     /// with one directed edge per pair (lower index first).

@@ -33,6 +33,8 @@ mod report;
 pub(crate) mod similarity;
 mod works;
 
+pub use works::{blocking_keys, BLOCKING_KEYS_VERSION};
+
 use crate::model::{Corpus, DedupReport, Diagnostic, Record};
 use serde::{Deserialize, Serialize};
 

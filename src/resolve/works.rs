@@ -575,6 +575,35 @@ fn block_pairs<'b>(feats: &[Features], blocks: impl Iterator<Item = &'b Vec<usiz
     pairs
 }
 
+/// Version of [`blocking_keys`]: keys stored under another version are
+/// computed again.
+pub const BLOCKING_KEYS_VERSION: &str = "works-1";
+
+/// Every key under which [`group`] compares `r` with another record: its
+/// identifiers, its title key, the head and tail of its abstract key, its
+/// first author with its first year. Two records that share no key are never
+/// compared, so the records an incremental ingest has to resolve together
+/// with a new record are those sharing one of its keys (a superset: blocks
+/// are not cut by `min_title_len` or `min_abstract_len` here).
+pub fn blocking_keys(r: &Record) -> Vec<String> {
+    let f = features(r);
+    let mut keys: Vec<String> = f.registry.iter().chain(&f.internal).map(|id| format!("id {id:?}")).collect();
+    if !f.title.is_empty() {
+        keys.push(format!("t {}", f.title));
+    }
+    let k = &f.abstract_key;
+    if let (Some(head), Some(tail)) = (k.get(..48), k.len().checked_sub(48).and_then(|at| k.get(at..))) {
+        keys.push(format!("ah {head}"));
+        keys.push(format!("at {tail}"));
+    }
+    if let (false, Some(y)) = (f.first_author.is_empty(), f.years.first()) {
+        keys.push(format!("fy {} {y}", f.first_author));
+    }
+    keys.sort();
+    keys.dedup();
+    keys
+}
+
 /// Groups `records` into works.
 pub(crate) fn group(records: &[Record], opts: &Options, diags: &mut Vec<Diagnostic>) -> Groups {
     let n = records.len();

@@ -5,18 +5,24 @@
 //! format it was read as, the records and diagnostics read from it, and user
 //! tags on works.
 //!
-//! Resolution is recomputed from the stored records on demand, so adding an
-//! input (a file today, an API response later: its label is the request URL
-//! and its raw bytes the response body) never needs a migration of resolved
-//! data, and every fact can be traced to the raw text it came from.
+//! Resolution is computed from the stored records, so adding an input (a
+//! file, or an API response: its label is the request URL and its raw bytes
+//! the response body) never needs a migration of resolved data, and every
+//! fact can be traced to the raw text it came from. What resolution and
+//! analysis computed is kept beside the records ([`results`]) under a
+//! fingerprint of the inputs and settings, so later commands on an unchanged
+//! store read it instead of recomputing.
 //!
 //! **Invariants:** an input is identified by the SHA-256 of its bytes, so
 //! ingesting the same content twice changes nothing; every change happens in
 //! one transaction, so a failed ingest leaves the store as it was.
 
+mod keys;
 mod responses;
+mod results;
 
 pub use responses::{Body, Response};
+pub use results::{Fingerprint, Saved, KEEP_PER_KIND};
 
 use crate::model::{Diagnostic, Parsed, Record};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -184,6 +190,8 @@ impl Store {
                  PRIMARY KEY (input_id, seq));",
         )?;
         responses::create(&conn)?;
+        results::create(&conn)?;
+        keys::create(&conn)?;
         let version: Option<String> = conn
             .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0))
             .optional()?;
@@ -352,7 +360,16 @@ impl Batch<'_> {
             [],
         )?;
         let id = self.tx.last_insert_rowid();
-        Ok(RawSpool { tx: &self.tx, id, hash: Sha256::new(), bytes: 0, buf: Vec::new(), seq: 0, records: 0 })
+        Ok(RawSpool {
+            tx: &self.tx,
+            id,
+            hash: Sha256::new(),
+            bytes: 0,
+            buf: Vec::new(),
+            seq: 0,
+            records: 0,
+            keyed: KeyedSoFar::Empty,
+        })
     }
 
     /// Tags works (by stable id) with `tag`; returns how many were new.
@@ -380,6 +397,18 @@ pub struct RawSpool<'a> {
     buf: Vec<u8>,
     seq: i64,
     records: i64,
+    keyed: KeyedSoFar,
+}
+
+/// Whether every record spooled so far came with its blocking keys.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum KeyedSoFar {
+    /// No record yet.
+    Empty,
+    /// Every record, keys of this version.
+    All(String),
+    /// At least one record without keys (or keys of two versions).
+    Not,
 }
 
 impl RawSpool<'_> {
@@ -405,6 +434,23 @@ impl RawSpool<'_> {
             self.tx.prepare_cached("INSERT INTO records (input_id, seq, json) VALUES (?1, ?2, ?3)")?;
         st.execute(params![self.id, self.records, serde_json::to_string(r)?])?;
         self.records += 1;
+        self.keyed = KeyedSoFar::Not;
+        Ok(())
+    }
+
+    /// Adds the next record with its blocking keys (of `version`), kept in
+    /// the same transaction so an incremental ingest can find the stored
+    /// records a new one has to be resolved with.
+    pub fn add_record_keyed(&mut self, r: &Record, keys: &[String], version: &str) -> Result<(), Error> {
+        let seq = self.records;
+        let keyed = std::mem::replace(&mut self.keyed, KeyedSoFar::Not);
+        self.add_record(r)?;
+        keys::insert(self.tx, self.id, seq, keys)?;
+        self.keyed = match keyed {
+            KeyedSoFar::Empty => KeyedSoFar::All(version.to_string()),
+            KeyedSoFar::All(v) if v == version => KeyedSoFar::All(v),
+            _ => KeyedSoFar::Not,
+        };
         Ok(())
     }
 
@@ -443,6 +489,7 @@ impl RawSpool<'_> {
     pub fn abandon(self) -> Result<(), Error> {
         self.tx.execute("DELETE FROM raw_chunks WHERE input_id = ?1", params![self.id])?;
         self.tx.execute("DELETE FROM records WHERE input_id = ?1", params![self.id])?;
+        keys::remove(self.tx, self.id)?;
         self.tx.execute("DELETE FROM inputs WHERE id = ?1", params![self.id])?;
         Ok(())
     }
@@ -476,6 +523,9 @@ impl RawSpool<'_> {
         let mut st = self.tx.prepare("INSERT INTO diagnostics (input_id, seq, json) VALUES (?1, ?2, ?3)")?;
         for (i, d) in diagnostics.iter().enumerate() {
             st.execute(params![id, i as i64, serde_json::to_string(d)?])?;
+        }
+        if let KeyedSoFar::All(version) = &self.keyed {
+            keys::mark(self.tx, id, version)?;
         }
         Ok((Added::New(id), sha))
     }

@@ -189,6 +189,12 @@ impl Store {
                 params![id, i as i64, serde_json::to_string(r)?],
             )?;
         }
+        if !records.is_empty() {
+            // The input's bytes are unchanged but its records are new, so
+            // results kept for the old records (keyed by the inputs' hashes)
+            // are stale: dropped in the same transaction.
+            tx.execute_batch("DELETE FROM result_chunks; DELETE FROM results;")?;
+        }
         tx.commit()?;
         Ok(records.len())
     }

@@ -1,0 +1,300 @@
+//! Results kept in the store: a command on an unchanged store reads the
+//! resolved corpus and the analysis back instead of recomputing them, and
+//! writes byte for byte what a fresh computation writes; a new input, other
+//! settings or another build computes again.
+//!
+//! Fixtures: `tests/fixtures/merge` (the same 15 synthetic works exported as
+//! WoS plain text and as RIS, see its README).
+
+use std::path::Path;
+use std::process::Command;
+
+const WOS: &str = "tests/fixtures/merge/works.wos.txt";
+const RIS: &str = "tests/fixtures/merge/works.ris";
+
+/// Runs citemap on `store`; returns stdout and stderr (progress lines on).
+fn run(store: &Path, args: &[&str]) -> (Vec<u8>, String) {
+    let o = Command::new(env!("CARGO_BIN_EXE_citemap"))
+        .arg("--store")
+        .arg(store)
+        .args(args)
+        .env("SOURCE_DATE_EPOCH", "1795000000")
+        .output()
+        .expect("citemap runs");
+    let err = String::from_utf8_lossy(&o.stderr).to_string();
+    assert!(o.status.success(), "citemap {args:?} failed: {err}");
+    (o.stdout, err)
+}
+
+fn ingest(store: &Path, files: &[&str]) {
+    for f in files {
+        run(store, &["--quiet", "ingest", f]);
+    }
+}
+
+/// `export --format graphml` into `dir`; returns the bytes and stderr.
+fn graphml(store: &Path, dir: &Path, extra: &[&str]) -> (Vec<u8>, String) {
+    let out = dir.join("g.graphml");
+    let mut args = extra.to_vec();
+    args.extend(["export", "--format", "graphml", "--out", out.to_str().expect("utf-8")]);
+    let (_, err) = run(store, &args);
+    (std::fs::read(&out).expect("graphml written"), err)
+}
+
+fn loaded(err: &str, what: &str) -> bool {
+    err.contains(&format!("{what}: loaded from store"))
+}
+
+fn computed(err: &str, what: &str) -> bool {
+    err.contains(&format!("{what}: computed"))
+}
+
+#[test]
+fn warm_runs_read_what_cold_runs_computed_byte_for_byte() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = dir.path().join("a.db");
+    ingest(&a, &[WOS]);
+
+    // show: the first run resolves, the second reads the kept corpus (and
+    // prints what a fresh store prints). `--json` turns progress lines off.
+    let show = ["show", "work", "Composites-informed brand loyalty"];
+    let (cold, err) = run(&a, &show);
+    assert!(computed(&err, "corpus"), "{err}");
+    let (warm, err) = run(&a, &show);
+    assert!(loaded(&err, "corpus") && !err.contains("resolving"), "{err}");
+    assert_eq!(cold, warm, "show differs when read from the store");
+    let fresh = dir.path().join("fresh.db");
+    ingest(&fresh, &[WOS]);
+    let show = ["--json", "show", "work", "Composites-informed brand loyalty"];
+    assert_eq!(run(&fresh, &show).0, run(&a, &show).0, "show --json differs when read from the store");
+    assert!(String::from_utf8_lossy(&warm).contains("Composites-informed"));
+
+    // export: the analysis is computed once, then read.
+    let (g_cold, err) = graphml(&a, dir.path(), &[]);
+    assert!(loaded(&err, "corpus") && computed(&err, "analysis"), "{err}");
+    let (g_warm, err) = graphml(&a, dir.path(), &[]);
+    assert!(loaded(&err, "analysis"), "{err}");
+    assert!(!err.contains("resolving") && !err.contains("clustering"), "warm run recomputed: {err}");
+    assert_eq!(g_cold, g_warm, "graphml differs when read from the store");
+
+    // The same export as the very first command of a fresh store (nothing kept).
+    let b = dir.path().join("b.db");
+    ingest(&b, &[WOS]);
+    let (g_fresh, err) = graphml(&b, dir.path(), &[]);
+    assert!(computed(&err, "corpus") && computed(&err, "analysis"), "{err}");
+    assert_eq!(g_fresh, g_warm);
+
+    // query: coauthors needs the corpus, top the analysis too.
+    let queries: [&[&str]; 2] =
+        [&["--json", "query", "coauthors", "Fenelli"], &["--json", "query", "top", "-n", "5"]];
+    for (i, q) in queries.into_iter().enumerate() {
+        let c = dir.path().join(format!("c{i}.db"));
+        ingest(&c, &[WOS]);
+        let (cold, _) = run(&c, q);
+        let (warm, _) = run(&a, q);
+        let (_, err) = run(&a, &q[1..]);
+        assert!(loaded(&err, "corpus") || loaded(&err, "analysis"), "{err}");
+        assert!(!err.contains("resolving") && !err.contains("clustering"), "{q:?} recomputed: {err}");
+        assert_eq!(cold, warm, "{q:?} differs when read from the store");
+        assert!(!warm.is_empty());
+    }
+}
+
+#[test]
+fn a_new_input_or_other_settings_compute_again() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let a = dir.path().join("a.db");
+    ingest(&a, &[WOS]);
+    let (g1, _) = graphml(&a, dir.path(), &[]);
+    let (_, err) = graphml(&a, dir.path(), &[]);
+    assert!(loaded(&err, "analysis"), "{err}");
+
+    // Another input: resolved again, and what is written is what a store
+    // that held both from the start writes.
+    ingest(&a, &[RIS]);
+    let kept: i64 = rusqlite::Connection::open(&a)
+        .expect("open")
+        .query_row("SELECT COUNT(*) FROM results", [], |r| r.get(0))
+        .expect("count");
+    assert_eq!(kept, 0, "results of the old inputs are dropped by the ingest");
+    let (g2, err) = graphml(&a, dir.path(), &[]);
+    assert!(err.contains("resolving 30 records") && computed(&err, "analysis"), "{err}");
+    assert_ne!(g1, g2, "the second export adds sources");
+    let both = dir.path().join("both.db");
+    ingest(&both, &[WOS, RIS]);
+    let (g_both, _) = graphml(&both, dir.path(), &[]);
+    assert_eq!(g2, g_both);
+    let (g3, err) = graphml(&a, dir.path(), &[]);
+    assert!(loaded(&err, "analysis"), "{err}");
+    assert_eq!(g2, g3);
+
+    // The same input again changes nothing: still read from the store.
+    ingest(&a, &[RIS]);
+    let (_, err) = graphml(&a, dir.path(), &[]);
+    assert!(loaded(&err, "analysis"), "{err}");
+
+    // An analysis setting: the corpus is read, the analysis computed.
+    let cfg = dir.path().join("no-subjects.toml");
+    std::fs::write(&cfg, "[graph]\nsubjects = false\n").expect("config");
+    let cfg = cfg.to_str().expect("utf-8");
+    let (g4, err) = graphml(&a, dir.path(), &["--config", cfg]);
+    assert!(loaded(&err, "corpus") && computed(&err, "analysis"), "{err}");
+    let (g5, err) = graphml(&a, dir.path(), &["--config", cfg]);
+    assert!(loaded(&err, "analysis"), "{err}");
+    assert_eq!(g4, g5);
+    // The default analysis is still kept beside it.
+    let (g6, err) = graphml(&a, dir.path(), &[]);
+    assert!(loaded(&err, "analysis"), "{err}");
+    assert_eq!(g6, g2);
+
+    // A resolution setting: resolved and analysed again.
+    let cfg = dir.path().join("strict.toml");
+    std::fs::write(&cfg, "[resolve]\ntitle_similarity = 0.99\n").expect("config");
+    let (_, err) = graphml(&a, dir.path(), &["--config", cfg.to_str().expect("utf-8")]);
+    assert!(computed(&err, "corpus") && computed(&err, "analysis"), "{err}");
+
+    // A network flag is a setting too (render: no picture needed, DOT is enough).
+    let out = dir.path().join("n.dot");
+    let render = ["render", "--kind", "citation", "--out", out.to_str().expect("utf-8")];
+    let (_, err) = run(&a, &render);
+    assert!(computed(&err, "analysis"), "{err}");
+    let first = std::fs::read(&out).expect("dot");
+    let (_, err) = run(&a, &render);
+    assert!(loaded(&err, "analysis"), "{err}");
+    assert_eq!(first, std::fs::read(&out).expect("dot"));
+}
+
+/// What a full resolution of every record of `stored` and `new` says
+/// about `new` (its label): its records in works other inputs also
+/// describe, works holding only its records, its records merged into works
+/// of the stored inputs.
+fn full_counts(stored: &[&str], new: &str) -> (u64, u64, u64) {
+    let config = citemap::config::Config::default();
+    let mut records = Vec::new();
+    for f in stored.iter().chain([&new]) {
+        let bytes = std::fs::read(f).expect("fixture");
+        let (_, parsed) = citemap::ingest::read(f, &bytes, &config.ingest.options());
+        records.extend(parsed.records);
+    }
+    let corpus = citemap::resolve::resolve(&records, &config.resolve);
+    let (mut merged, mut added, mut into) = (0, 0, 0);
+    for w in corpus.works.iter().filter(|w| w.kind == citemap::model::WorkKind::Paper) {
+        let inputs: std::collections::BTreeSet<&str> = w.sources.iter().map(|p| p.input.as_str()).collect();
+        let ours = w.sources.iter().filter(|p| p.input == new).count() as u64;
+        if inputs.len() > 1 {
+            merged += ours;
+            into += ours;
+        } else if inputs.contains(new) {
+            added += 1;
+        }
+    }
+    (merged, added, into)
+}
+
+#[test]
+fn an_incremental_ingest_counts_what_a_full_resolution_counts() {
+    let f = "../shared/fixtures/formats";
+    let scopus = [
+        format!("{f}/scopus-csv/scopus_sample_with_references.csv"),
+        format!("{f}/ris/scopus_with_references.ris"),
+        format!("{f}/scopus-csv/scopus_2021_bom_58_records.csv"),
+        format!("{f}/medline-nbib/pubmed_mcda_crlf.nbib"),
+    ];
+    let scopus_bib = format!("{f}/bibtex/scopus_export_2023.bib");
+    let pubmed = format!("{f}/pubmed-xml/pubmed_web_export_10_articles.xml");
+    let seeds: Vec<String> = {
+        let mut v: Vec<String> = std::fs::read_dir("tests/fixtures/seeds")
+            .expect("seeds")
+            .map(|e| e.expect("entry").path().to_string_lossy().replace('\\', "/"))
+            .filter(|p| p.ends_with(".txt"))
+            .collect();
+        v.sort();
+        v.truncate(8);
+        v
+    };
+    let cases: Vec<(Vec<&str>, &str)> = vec![
+        (vec![WOS], RIS),
+        (vec![RIS], WOS),
+        (scopus.iter().map(String::as_str).collect(), scopus_bib.as_str()),
+        (seeds[..seeds.len() - 1].iter().map(String::as_str).collect(), seeds[seeds.len() - 1].as_str()),
+        (vec![WOS, RIS], pubmed.as_str()),
+    ];
+    let dir = tempfile::tempdir().expect("tempdir");
+    let mut merged_somewhere = false;
+    for (i, (stored, new)) in cases.into_iter().enumerate() {
+        let store = dir.path().join(format!("s{i}.db"));
+        ingest(&store, &stored);
+        let (out, _) = run(&store, &["--json", "ingest", new]);
+        let v: serde_json::Value = serde_json::from_slice(&out).expect("ingest --json");
+        let merged = v["files"][0]["merged"].as_u64().expect("merged");
+        let c = &v["changes"];
+        let got = (
+            merged,
+            c["works_added"].as_u64().expect("works_added"),
+            c["records_merged_into_stored"].as_u64().expect("records_merged_into_stored"),
+        );
+        let want = full_counts(&stored, new);
+        assert_eq!(
+            got, want,
+            "{new} after {stored:?}: incremental vs full (merged, added, merged into stored)"
+        );
+        // Only stored records sharing a key were read again: none for
+        // an input that shares no work with the store.
+        let compared = c["stored_records_compared"].as_u64().expect("compared");
+        if new == pubmed {
+            assert_eq!(compared, 0, "{v}");
+        }
+        merged_somewhere |= merged > 0;
+    }
+    assert!(merged_somewhere, "no case shares works: the test would prove nothing");
+}
+
+#[test]
+fn a_store_without_keys_gains_them_on_the_next_ingest() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("old.db");
+    ingest(&store, &[WOS]);
+    // As an older build left it: records, no keys.
+    {
+        let conn = rusqlite::Connection::open(&store).expect("open");
+        conn.execute_batch("DELETE FROM record_keys; DELETE FROM keyed_inputs;").expect("drop keys");
+    }
+    let (out, _) = run(&store, &["--json", "ingest", RIS]);
+    let v: serde_json::Value = serde_json::from_slice(&out).expect("ingest --json");
+    assert_eq!(v["files"][0]["merged"].as_u64(), Some(full_counts(&[WOS], RIS).0), "{v}");
+    assert_eq!(v["changes"]["stored_records_compared"].as_u64(), Some(15), "{v}");
+}
+
+#[test]
+fn records_added_to_a_stored_answer_compute_again() {
+    // The online commands store an answer's body first and may add its
+    // records later (an accepted search): the inputs' hashes do not change,
+    // so the kept results must go with the new records.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("s.db");
+    ingest(&store, &[RIS]);
+    let label = "https://api.crossref.org/works?query.bibliographic=x";
+    let id = {
+        let mut s = citemap::store::Store::open(&store).expect("store opens");
+        let parsed = citemap::model::Parsed::default();
+        let body = citemap::store::Body { label, raw: b"{}", format: "crossref", parsed: &parsed };
+        s.save_response("crossref", label, 200, 0, Some(body), &[]).expect("saved").expect("an input")
+    };
+    let top = ["query", "top", "--by", "works"];
+    run(&store, &top);
+    let (_, err) = run(&store, &top);
+    assert!(loaded(&err, "corpus"), "kept: {err}");
+    {
+        let mut s = citemap::store::Store::open(&store).expect("store opens");
+        let mut r = citemap::model::Record::new(citemap::model::Provenance::new(label, 0, None), "crossref");
+        r.title = Some("A work the store gained by an accepted search only".into());
+        assert_eq!(s.add_records(id, &[r]).expect("added"), 1);
+    }
+    let (out, err) = run(&store, &["show", "work", "gained by an accepted search"]);
+    assert!(computed(&err, "corpus"), "records were added, so the corpus is resolved again: {err}");
+    assert!(
+        String::from_utf8_lossy(&out).contains("A work the store gained"),
+        "{}",
+        String::from_utf8_lossy(&out)
+    );
+}
