@@ -3,7 +3,8 @@
 //! matrices (csv and xlsx), bad-input errors, the corpus path, exports and
 //! the heatmap.
 
-use citemap::analysis::umbrella::{self, compute, percent, Band, Cell, OverlapMatrix, OverlapReport};
+use citemap::analysis::umbrella::{self, compute, percent, Band, OverlapMatrix, OverlapReport};
+use citemap::ingest::matrix::Cell;
 use citemap::ingest::matrix::{self, Error};
 use std::collections::BTreeMap;
 
@@ -173,12 +174,17 @@ fn search_date_overrides_the_publication_year() {
             }
         }
     }
-    let date = umbrella::corpus::parse_date("2013-12").expect("date");
-    assert!(m.set_review_fields("2021 Perez", Some(date), None, Some(umbrella::Amstar::Low)));
+    let date = citemap::ingest::inclusion::parse_date("2013-12").expect("date");
+    assert!(m.set_review_fields(
+        "2021 Perez",
+        Some(date),
+        None,
+        Some(citemap::ingest::inclusion::Amstar::Low)
+    ));
     m.mark_missing_from_dates();
     let report = compute(&m);
     let perez = report.reviews.iter().find(|r| r.label == "2021 Perez").expect("perez");
-    assert_eq!(perez.amstar, Some(umbrella::Amstar::Low));
+    assert_eq!(perez.amstar, Some(citemap::ingest::inclusion::Amstar::Low));
     // Starr 2019 and Plant 2020 are included by Perez only: kept as inclusions
     // and reported, not turned into X.
     assert!(report
@@ -300,7 +306,8 @@ fn all_zero_rows_and_empty_reviews_are_reported_not_counted() {
 // ---------------------------------------------------------------- corpus path
 
 mod corpus_path {
-    use citemap::analysis::umbrella::{self, compute, corpus as oc, Amstar};
+    use citemap::analysis::umbrella::{self, compute, corpus as oc};
+    use citemap::ingest::inclusion::{parse_inclusion_list, parse_review_list, Amstar};
     use citemap::model::{Cites, Corpus, DocType, Identifier, Provenance, Sourced, Work, WorkKind};
 
     fn p(line: u32) -> Provenance {
@@ -403,7 +410,7 @@ W000000000004,Also nonexistent,,,,
         let c = corpus();
         let reviews = oc::reviews_by_doc_type(&c);
         assert_eq!(reviews.len(), 4, "the article is not a review");
-        let list = oc::parse_inclusion_list("incl.csv", INCLUSION);
+        let list = parse_inclusion_list("incl.csv", INCLUSION);
         assert!(list.diagnostics.is_empty(), "{:?}", list.diagnostics);
         let m = oc::from_corpus(&c, &reviews, Some(&list));
         let r = compute(&m);
@@ -447,7 +454,7 @@ W000000000004,Also nonexistent,,,,
     #[test]
     fn search_dates_give_structural_missingness() {
         let c = corpus();
-        let list = oc::parse_inclusion_list("incl.csv", INCLUSION);
+        let list = parse_inclusion_list("incl.csv", INCLUSION);
         let mut m = oc::from_corpus(&c, &oc::reviews_by_doc_type(&c), Some(&list));
         // Lee 2020 appeared after R1's search (2019-06): X for R1 only.
         assert_eq!(m.mark_missing_from_dates(), 1);
@@ -473,7 +480,7 @@ W000000000004,Also nonexistent,,,,
     #[test]
     fn review_list_and_tags_resolve_identifiers() {
         let c = corpus();
-        let entries = oc::parse_review_list(
+        let entries = parse_review_list(
             "# reviews\nhttps://doi.org/10.1000/R1\n\nPMID:31234567 extra\nW000000000003\n10.9999/missing\n",
         );
         assert_eq!(entries.len(), 4);
@@ -489,7 +496,7 @@ W000000000004,Also nonexistent,,,,
     fn bipartite_graph_has_roles_and_included_edges() {
         use citemap::graph::{Attr, EdgeKind, NodeKind};
         let c = corpus();
-        let list = oc::parse_inclusion_list("incl.csv", INCLUSION);
+        let list = parse_inclusion_list("incl.csv", INCLUSION);
         let r = compute(&oc::from_corpus(&c, &oc::reviews_by_doc_type(&c), Some(&list)));
         let g = umbrella::bipartite_graph(&r);
         assert_eq!(g.node_count(), 3 + 4);
@@ -592,7 +599,7 @@ fn cli_applies_fields_dates_and_merge_options() {
     };
     let r = cli_overlap::run(&args, None, &[], &mut Vec::new()).expect("runs");
     let madrid = r.reviews.iter().find(|x| x.label == "2016 Madrid").expect("madrid");
-    assert_eq!(madrid.amstar, Some(umbrella::Amstar::Low));
+    assert_eq!(madrid.amstar, Some(citemap::ingest::inclusion::Amstar::Low));
     assert_eq!(madrid.search_date.map(|d| d.to_string()).as_deref(), Some("2013-05"));
     // Search date 2013-05 instead of year 2016: Starr 2019 and Plant 2020 are
     // X for Madrid as before (8 cells in total, as in the published toy).
@@ -669,8 +676,8 @@ mod no_panic {
         #[test]
         fn arbitrary_text(s in "[01Xx;,\t\n\" a-z]{0,200}") {
             exercise(s.as_bytes());
-            let _ = umbrella::corpus::parse_inclusion_list("i.csv", &s);
-            let _ = umbrella::corpus::parse_review_list(&s);
+            let _ = citemap::ingest::inclusion::parse_inclusion_list("i.csv", &s);
+            let _ = citemap::ingest::inclusion::parse_review_list(&s);
         }
 
         #[test]

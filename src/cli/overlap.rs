@@ -73,7 +73,9 @@ fn save(dir: &Path, name: &str, bytes: &[u8]) -> Result<()> {
 /// both are empty, the works typed as reviews.
 pub fn build_matrix(args: &Args, corpus: Option<&Corpus>, tagged: &[String]) -> Result<OverlapMatrix> {
     let inclusion = match &args.include {
-        Some(p) => Some(ov_corpus::parse_inclusion_list(&p.display().to_string(), &text(p)?)),
+        Some(p) => {
+            Some(citemap::ingest::inclusion::parse_inclusion_list(&p.display().to_string(), &text(p)?))
+        }
         None => None,
     };
     if let Some(list) = &inclusion {
@@ -99,11 +101,13 @@ pub fn build_matrix(args: &Args, corpus: Option<&Corpus>, tagged: &[String]) -> 
         m
     } else {
         let Some(corpus) = corpus else { bail!("no corpus: ingest inputs first, or give --matrix FILE") };
-        let mut entries: Vec<ov_corpus::ListEntry> =
-            tagged.iter().map(|t| ov_corpus::ListEntry { line: 0, raw: t.clone() }).collect();
+        let mut entries: Vec<citemap::ingest::inclusion::ListEntry> = tagged
+            .iter()
+            .map(|t| citemap::ingest::inclusion::ListEntry { line: 0, raw: t.clone() })
+            .collect();
         let (mut ids, mut diags) = ov_corpus::resolve_review_list(corpus, "review tags", &entries);
         if let Some(p) = &args.reviews {
-            entries = ov_corpus::parse_review_list(&text(p)?);
+            entries = citemap::ingest::inclusion::parse_review_list(&text(p)?);
             let (more, d) = ov_corpus::resolve_review_list(corpus, &p.display().to_string(), &entries);
             ids.extend(more);
             diags.extend(d);

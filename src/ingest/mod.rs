@@ -23,6 +23,7 @@ pub mod dates;
 pub mod endnote_xml;
 pub mod fulltext;
 pub mod general;
+pub mod inclusion;
 pub mod language;
 pub mod lens_csv;
 pub mod listing;

@@ -20,7 +20,8 @@
 
 pub mod corpus;
 
-pub use crate::ingest::matrix::{Cell, DuplicateGroup};
+use crate::ingest::inclusion::Amstar;
+use crate::ingest::matrix::{Cell, DuplicateGroup};
 
 use crate::graph::{attr, Attr, Attrs, CitationGraph, Edge, EdgeKind, Node, NodeKind};
 use crate::ingest::matrix::{study_key, CitationMatrix};
@@ -80,43 +81,6 @@ impl Band {
             Band::Moderate => "5 to <10%",
             Band::High => "10 to <15%",
             Band::VeryHigh => ">=15%",
-        }
-    }
-}
-
-/// AMSTAR 2 overall confidence rating of a review.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Amstar {
-    /// High confidence.
-    High,
-    /// Moderate confidence.
-    Moderate,
-    /// Low confidence.
-    Low,
-    /// Critically low confidence.
-    CriticallyLow,
-}
-
-impl Amstar {
-    /// Parses `High`, `Moderate`, `Low`, `Critically low` (any case, spacing,
-    /// hyphen or underscore).
-    pub fn parse(s: &str) -> Option<Amstar> {
-        match crate::model::norm::alnum_key(s).as_str() {
-            "high" => Some(Amstar::High),
-            "moderate" => Some(Amstar::Moderate),
-            "low" => Some(Amstar::Low),
-            "criticallylow" => Some(Amstar::CriticallyLow),
-            _ => None,
-        }
-    }
-    /// Display name: `High`, `Moderate`, `Low`, `Critically low`.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Amstar::High => "High",
-            Amstar::Moderate => "Moderate",
-            Amstar::Low => "Low",
-            Amstar::CriticallyLow => "Critically low",
         }
     }
 }
