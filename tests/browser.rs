@@ -73,6 +73,24 @@ fn page(dir: &Path) -> PathBuf {
     path
 }
 
+/// A 1200x800 screenshot of `url` in a fresh profile `dir/profile`, with no
+/// console error; kept as `target/render-test/keep` for a look.
+fn screenshot(browser: &str, dir: &Path, profile: &str, url: &str, keep: &str) -> tiny_skia::Pixmap {
+    let shot = dir.join(format!("{profile}.png"));
+    let (_, err) = run(
+        browser,
+        &dir.join(profile),
+        url,
+        &[&format!("--screenshot={}", shot.display()), "--window-size=1200,800", "--hide-scrollbars"],
+    );
+    assert!(console_errors(&err).is_empty(), "console errors: {:?}", console_errors(&err));
+    let png = std::fs::read(&shot).expect("screenshot written");
+    let kept = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/render-test");
+    std::fs::create_dir_all(&kept).unwrap();
+    std::fs::write(kept.join(keep), &png).unwrap();
+    tiny_skia::Pixmap::decode_png(&png).unwrap()
+}
+
 #[test]
 fn html_page_works_in_headless_chromium() {
     let Some(browser) = tools::chromium() else {
@@ -101,19 +119,7 @@ fn html_page_works_in_headless_chromium() {
     assert!(dom.contains("Provenance") && dom.contains("refs.ris:1 [R0]"));
 
     // A screenshot shows the graph: plenty of non-white pixels in the canvas area.
-    let shot = dir.path().join("shot.png");
-    let (_, err) = run(
-        browser,
-        &dir.path().join("p3"),
-        &url,
-        &[&format!("--screenshot={}", shot.display()), "--window-size=1200,800", "--hide-scrollbars"],
-    );
-    assert!(console_errors(&err).is_empty(), "console errors: {:?}", console_errors(&err));
-    let png = std::fs::read(&shot).expect("screenshot written");
-    let keep = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/render-test");
-    std::fs::create_dir_all(&keep).unwrap();
-    std::fs::write(keep.join("browser.png"), &png).unwrap();
-    let pix = tiny_skia::Pixmap::decode_png(&png).unwrap();
+    let pix = screenshot(browser, dir.path(), "p3", &url, "browser.png");
     let (w, h) = (pix.width() as usize, pix.height() as usize);
     let coloured = (h / 8..h)
         .flat_map(|y| (0..w * 2 / 3).map(move |x| y * w + x))
@@ -225,19 +231,7 @@ fn html_map_of_the_seeds_meets_what_a_reviewer_checks() {
     // Screenshot: the canvas ends at the panel (340 px wide); no label
     // text (dark pixels) in the canvas's last columns, so none is cut there,
     // and every cluster colour is drawn.
-    let shot = dir.path().join("shot.png");
-    let (_, err) = run(
-        browser,
-        &dir.path().join("p4"),
-        &url,
-        &[&format!("--screenshot={}", shot.display()), "--window-size=1200,800", "--hide-scrollbars"],
-    );
-    assert!(console_errors(&err).is_empty(), "console errors: {:?}", console_errors(&err));
-    let png = std::fs::read(&shot).expect("screenshot written");
-    let keep = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/render-test");
-    std::fs::create_dir_all(&keep).unwrap();
-    std::fs::write(keep.join("browser-seeds.png"), &png).unwrap();
-    let pix = tiny_skia::Pixmap::decode_png(&png).unwrap();
+    let pix = screenshot(browser, dir.path(), "p4", &url, "browser-seeds.png");
     let (w, h) = (pix.width() as usize, pix.height() as usize);
     let px = |x: usize, y: usize| pix.pixels()[y * w + x];
     let dark = |x: usize, y: usize| {
