@@ -129,7 +129,7 @@ struct TermIndex {
 }
 
 fn index_terms(corpus: &Corpus, works: &[bool], max_ngram: usize) -> TermIndex {
-    let subjects_of = tokens::subjects_by_work(corpus);
+    let subjects_of = corpus.subjects_by_work();
     let mut ids: HashMap<String, u32> = HashMap::new();
     let mut idx = TermIndex { keys: Vec::new(), surface: Vec::new(), by_work: Vec::new(), df: Vec::new() };
     for (w, &wanted) in works.iter().enumerate() {

@@ -928,7 +928,7 @@ fn hybrid(
 
 /// TF-IDF cosine top-k similarity over eligible works (module documentation).
 fn similarity(corpus: &Corpus, ok: &[bool], o: &SimilarityOptions) -> Vec<Pair> {
-    let subjects_of = tokens::subjects_by_work(corpus);
+    let subjects_of = corpus.subjects_by_work();
     // Term ids in first-seen order over works in id order: deterministic.
     let mut vocab: HashMap<String, u32> = HashMap::new();
     let mut docs: Vec<Vec<(u32, u32)>> = Vec::with_capacity(corpus.works.len());

@@ -325,17 +325,6 @@ pub fn work_texts(corpus: &Corpus, w: usize, subjects_of: &[Vec<u32>]) -> Vec<St
     out
 }
 
-/// Subject indices per work, from [`Corpus::about`].
-pub fn subjects_by_work(corpus: &Corpus) -> Vec<Vec<u32>> {
-    let mut out = vec![Vec::new(); corpus.works.len()];
-    for a in &corpus.about {
-        if let Some(v) = out.get_mut(a.work as usize) {
-            v.push(a.subject);
-        }
-    }
-    out
-}
-
 /// SplitMix64: a tiny seeded generator, so sampling is reproducible without
 /// depending on a particular `rand` version's stream.
 #[derive(Clone, Debug)]

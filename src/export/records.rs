@@ -120,12 +120,7 @@ pub fn from_corpus(corpus: &Corpus, include_cited: bool) -> Vec<Record> {
             b.push((a.position, a.agent));
         }
     }
-    let mut subjects: Vec<Vec<u32>> = vec![Vec::new(); corpus.works.len()];
-    for a in &corpus.about {
-        if let Some(s) = subjects.get_mut(a.work as usize) {
-            s.push(a.subject);
-        }
-    }
+    let subjects = corpus.subjects_by_work();
     corpus
         .works
         .iter()

@@ -292,4 +292,14 @@ impl Corpus {
     pub fn agent_by_id(&self, id: &str) -> Option<usize> {
         self.agents.binary_search_by(|a| a.id.as_str().cmp(id)).ok()
     }
+    /// Subject indices per work (by work index), in [`Corpus::about`] order.
+    pub fn subjects_by_work(&self) -> Vec<Vec<u32>> {
+        let mut out = vec![Vec::new(); self.works.len()];
+        for a in &self.about {
+            if let Some(v) = out.get_mut(a.work as usize) {
+                v.push(a.subject);
+            }
+        }
+        out
+    }
 }

@@ -310,7 +310,6 @@ fn legend_entries(graph: &CitationGraph, cl: &[i64], by_cluster: bool) -> Vec<(&
     out
 }
 
-/// Cuts `text` (with an ellipsis) until it is at most `max_w` pixels wide.
 /// Breaks `text` at spaces into at most `max_lines` lines of width `max_w`;
 /// the last line is shortened with an ellipsis when the text does not fit.
 pub(super) fn wrap_text(text: &str, size: f32, max_w: f32, max_lines: usize) -> Vec<String> {
@@ -345,7 +344,25 @@ pub(super) fn wrap_text(text: &str, size: f32, max_w: f32, max_lines: usize) -> 
     lines
 }
 
-fn fit_text(text: &str, size: f32, bold: bool, max_w: f32) -> String {
+/// One legend line: a disc of `colour` at (`x`, `y`) and `lines` of text
+/// beside it (from [`wrap_text`]); returns the height used.
+pub(super) fn legend_item(out: &mut String, x: f32, y: f32, colour: &str, lines: &[String]) -> f32 {
+    let _ = writeln!(out, r##"<circle cx="{}" cy="{}" r="6" fill="{colour}"/>"##, num(x + 6.0), num(y + 6.0));
+    for (i, t) in lines.iter().enumerate() {
+        let _ = writeln!(
+            out,
+            r##"<text x="{}" y="{}" font-size="12" fill="#1A1A1A">{}</text>"##,
+            num(x + 18.0),
+            num(y + 10.5 + 15.0 * i as f32),
+            xml(t)
+        );
+    }
+    20.0 + 15.0 * (lines.len().max(1) - 1) as f32
+}
+
+/// Cuts `text` (with an ellipsis) until it is at most `max_w` pixels wide;
+/// empty when not even one character fits.
+pub(super) fn fit_text(text: &str, size: f32, bold: bool, max_w: f32) -> String {
     if text_width(text, size, bold) <= max_w {
         return text.to_string();
     }
@@ -705,18 +722,7 @@ pub fn render_svg(graph: &CitationGraph, positions: &[(f32, f32)], opts: &Render
                 break;
             }
             let lines = wrap_text(text, 12.0, legend_w - 40.0, 3);
-            let _ =
-                writeln!(out, r##"<circle cx="{}" cy="{}" r="6" fill="{c}"/>"##, num(x + 6.0), num(y + 6.0));
-            for (i, t) in lines.iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    r##"<text x="{}" y="{}" font-size="12" fill="#1A1A1A">{}</text>"##,
-                    num(x + 18.0),
-                    num(y + 10.5 + 15.0 * i as f32),
-                    xml(t)
-                );
-            }
-            y += 20.0 + 15.0 * (lines.len().max(1) - 1) as f32;
+            y += legend_item(&mut out, x, y, c, &lines);
         }
         if shapes_legend && y + 40.0 < h - 8.0 {
             y += 10.0;

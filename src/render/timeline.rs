@@ -329,22 +329,7 @@ pub fn render_timeline_svg(graph: &CitationGraph, opts: &RenderOptions) -> Strin
                 break;
             }
             let colour = cluster_colour(if c == i64::MAX { 0 } else { c });
-            let _ = writeln!(
-                out,
-                r#"<circle cx="{}" cy="{}" r="6" fill="{colour}"/>"#,
-                num(x + 6.0),
-                num(y + 6.0)
-            );
-            for (j, t) in lines.iter().enumerate() {
-                let _ = writeln!(
-                    out,
-                    r##"<text x="{}" y="{}" font-size="12" fill="#1A1A1A">{}</text>"##,
-                    num(x + 18.0),
-                    num(y + 10.5 + 15.0 * j as f32),
-                    xml(t)
-                );
-            }
-            y += 20.0 + 15.0 * (lines.len().max(1) - 1) as f32;
+            y += super::svg::legend_item(&mut out, x, y, &colour, &lines);
         }
         let _ = writeln!(
             out,

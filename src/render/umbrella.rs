@@ -25,8 +25,8 @@
 use super::glyph_widths::text_width;
 use super::labels::{distinct_labels, first_author, place_labels_avoiding, shorten, LabelRequest, Rect};
 use super::raster::FONT_FAMILY;
-use super::svg::{sequential_colour, RenderOptions, PALETTE};
-use crate::escape::{truncate, xml};
+use super::svg::{fit_text, sequential_colour, RenderOptions, PALETTE};
+use crate::escape::xml;
 use crate::graph::{format_float, Attr, CitationGraph, EdgeKind, NodeKind};
 use petgraph::visit::EdgeRef;
 use std::collections::{BTreeMap, BTreeSet};
@@ -331,7 +331,7 @@ pub fn render_umbrella_svg(graph: &CitationGraph, opts: &RenderOptions) -> Strin
     let review_size = label_size.min(review_step * 0.85).max(4.0);
     out.push_str("<g id=\"review-labels\" fill=\"#1A1A1A\" text-anchor=\"end\">\n");
     for (&r, t) in bp.reviews.iter().zip(&review_texts) {
-        let t = fit(t, review_size, label_w);
+        let t = fit_text(t, review_size, false, label_w);
         let _ = writeln!(
             out,
             r#"<text x="{}" y="{}" font-size="{}">{}</text>"#,
@@ -389,7 +389,7 @@ pub fn render_umbrella_svg(graph: &CitationGraph, opts: &RenderOptions) -> Strin
     let _ = writeln!(
         out,
         r##"<text x="16" y="34" font-size="22" font-weight="bold" fill="#1A1A1A">{}</text>"##,
-        xml(&fit(opts.title.trim(), 22.0, w - 32.0))
+        xml(&fit_text(opts.title.trim(), 22.0, true, w - 32.0))
     );
     let mut sub: Vec<String> =
         opts.date.iter().filter(|d| !d.trim().is_empty()).map(|d| d.trim().to_string()).collect();
@@ -406,7 +406,7 @@ pub fn render_umbrella_svg(graph: &CitationGraph, opts: &RenderOptions) -> Strin
     let _ = writeln!(
         out,
         r##"<text x="16" y="54" font-size="13" fill="#555555">{}</text>"##,
-        xml(&fit(&sub.join(" · "), 13.0, w - 32.0))
+        xml(&fit_text(&sub.join(" · "), 13.0, false, w - 32.0))
     );
 
     if bp.inclusions.is_empty() {
@@ -426,7 +426,7 @@ pub fn render_umbrella_svg(graph: &CitationGraph, opts: &RenderOptions) -> Strin
                 r##"<text x="{}" y="{}" font-size="12" fill="#1A1A1A">{}</text>"##,
                 num(x + 18.0),
                 num(y + 10.5),
-                xml(&fit(t, 12.0, legend_w - 24.0))
+                xml(&fit_text(t, 12.0, false, legend_w - 24.0))
             );
         };
         let _ = writeln!(
@@ -482,17 +482,6 @@ pub fn render_umbrella_svg(graph: &CitationGraph, opts: &RenderOptions) -> Strin
     }
     out.push_str("</svg>\n");
     out
-}
-
-/// `text` shortened (with an ellipsis) until it is at most `max_w` pixels wide.
-fn fit(text: &str, size: f32, max_w: f32) -> String {
-    let mut n = text.chars().count();
-    let mut t = text.to_string();
-    while n > 1 && text_width(&t, size, false) > max_w {
-        n -= 1;
-        t = truncate(text, n);
-    }
-    t
 }
 
 #[cfg(test)]
