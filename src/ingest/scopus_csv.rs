@@ -397,7 +397,7 @@ fn is_universal(h: &str) -> bool {
 pub fn sniff(text: &str) -> bool {
     let text = text.trim_start_matches('\u{feff}');
     let first = text.lines().next().unwrap_or("");
-    let cells = split_header(first);
+    let cells = super::table::split_header(first, ',');
     if cells.len() < 5 {
         return false;
     }
@@ -418,23 +418,6 @@ pub fn sniff(text: &str) -> bool {
     cells.len() >= 10
         && (eid || names.iter().flatten().count() >= 4)
         && (head.contains(",\"2-s2.0-") || head.contains("scopus.com/inward/record.uri"))
-}
-
-/// Header cells of a CSV first line (quotes removed; no embedded newlines
-/// in Scopus headers).
-fn split_header(line: &str) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    for c in line.trim_end_matches('\r').chars() {
-        match c {
-            '"' => quoted = !quoted,
-            ',' if !quoted => out.push(std::mem::take(&mut cur)),
-            _ => cur.push(c),
-        }
-    }
-    out.push(cur);
-    out
 }
 
 /// A test of one cell value.

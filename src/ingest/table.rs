@@ -235,6 +235,24 @@ pub fn read_csv(input: &str, text: &str, delimiter: u8, diags: &mut Vec<Diagnost
     table
 }
 
+/// Cells of a header line split at `delim` outside double quotes (quotes
+/// removed; a header line holds no embedded newline), for sniffing a
+/// spreadsheet export by its column names before the table is read.
+pub fn split_header(line: &str, delim: char) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let mut quoted = false;
+    for c in line.trim_end_matches('\r').chars() {
+        match c {
+            '"' => quoted = !quoted,
+            c if c == delim && !quoted => out.push(std::mem::take(&mut cur)),
+            _ => cur.push(c),
+        }
+    }
+    out.push(cur);
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

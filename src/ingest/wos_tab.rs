@@ -256,7 +256,7 @@ fn named_header(text: &str) -> Option<u8> {
     }
     let head = text.get(..end).unwrap_or("");
     for delim in [b'\t', b','] {
-        let cells = split_header(first, delim as char);
+        let cells = super::table::split_header(first, delim as char);
         let tags: Vec<&str> = cells.iter().filter_map(|c| tag_of(c)).collect();
         let has = |t: &str| tags.contains(&t);
         let eid = cells.iter().any(|c| header_key(c) == "eid");
@@ -283,21 +283,6 @@ fn accession_column(table: &super::table::Table) -> Option<usize> {
             .collect();
         !vals.is_empty() && vals.iter().all(|v| v.starts_with("WOS:"))
     })
-}
-
-fn split_header(line: &str, delim: char) -> Vec<String> {
-    let mut out = Vec::new();
-    let mut cur = String::new();
-    let mut quoted = false;
-    for c in line.trim_end_matches('\r').chars() {
-        match c {
-            '"' => quoted = !quoted,
-            c if c == delim && !quoted => out.push(std::mem::take(&mut cur)),
-            _ => cur.push(c),
-        }
-    }
-    out.push(cur);
-    out
 }
 
 /// True when the first line is a WoS tab-delimited header (tags), or the

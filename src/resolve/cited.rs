@@ -105,10 +105,9 @@ fn id_contradicted(a: &Citation, b: &Citation) -> bool {
     titles_differ && authors_differ
 }
 
-/// True when the bibliographic fields of `a` and `b` (title, volume, issue,
-/// first page, identifiers, venue) leave room for one work; authors and
-/// year are not looked at.
-fn fields_agree(a: &Citation, b: &Citation, with_venue: bool) -> bool {
+/// True when titles (when both give one), volume, issue and first page
+/// (when both give them) leave room for one work.
+fn locators_agree(a: &Citation, b: &Citation) -> bool {
     if let (Some(ta), Some(tb)) = (&a.title, &b.title) {
         if !titles_agree(ta, tb) {
             return false;
@@ -118,7 +117,14 @@ fn fields_agree(a: &Citation, b: &Citation, with_venue: bool) -> bool {
         (Some(x), Some(y)) => norm::alnum_key(x) != norm::alnum_key(y),
         _ => false,
     };
-    if differs(&a.volume, &b.volume) || differs(&a.first_page, &b.first_page) || differs(&a.issue, &b.issue) {
+    !(differs(&a.volume, &b.volume) || differs(&a.first_page, &b.first_page) || differs(&a.issue, &b.issue))
+}
+
+/// True when the bibliographic fields of `a` and `b` (title, volume, issue,
+/// first page, identifiers, venue) leave room for one work; authors and
+/// year are not looked at.
+fn fields_agree(a: &Citation, b: &Citation, with_venue: bool) -> bool {
+    if !locators_agree(a, b) {
         return false;
     }
     let same_scheme_conflict = a.ids.iter().any(|x| {
@@ -135,16 +141,7 @@ fn fields_agree(a: &Citation, b: &Citation, with_venue: bool) -> bool {
 
 /// True when nothing known about `a` and `b` says they are different works.
 fn compatible(a: &Citation, b: &Citation) -> bool {
-    if let (Some(ta), Some(tb)) = (&a.title, &b.title) {
-        if !titles_agree(ta, tb) {
-            return false;
-        }
-    }
-    let differs = |x: &Option<String>, y: &Option<String>| match (x, y) {
-        (Some(x), Some(y)) => norm::alnum_key(x) != norm::alnum_key(y),
-        _ => false,
-    };
-    if differs(&a.volume, &b.volume) || differs(&a.first_page, &b.first_page) {
+    if !locators_agree(a, b) {
         return false;
     }
     if !a.ids.is_empty() && !b.ids.is_empty() {
@@ -155,9 +152,6 @@ fn compatible(a: &Citation, b: &Citation) -> bool {
         if same_scheme_conflict {
             return false;
         }
-    }
-    if differs(&a.issue, &b.issue) {
-        return false;
     }
     if let (Some(va), Some(vb)) = (&a.venue, &b.venue) {
         if !venues_agree(va, vb) {
