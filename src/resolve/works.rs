@@ -393,6 +393,11 @@ impl Grouper<'_> {
     /// Rule 1b: a link record of an accepted search joins the records it
     /// names (by their `at`); the search's acceptance is the evidence.
     fn by_link(&mut self, order: &[usize]) {
+        // Link records come only from accepted searches: most corpora have
+        // none, and then no index of every record's place is built.
+        if self.records.iter().all(|r| r.same_as.is_empty()) {
+            return;
+        }
         let at: HashMap<&crate::model::Provenance, usize> =
             order.iter().map(|&i| (&self.records[i].at, i)).collect();
         let mut todo = Vec::new();
