@@ -329,7 +329,7 @@ pub fn render_timeline_svg(graph: &CitationGraph, opts: &RenderOptions) -> Strin
                 break;
             }
             let colour = cluster_colour(if c == i64::MAX { 0 } else { c });
-            y += super::svg::legend_item(&mut out, x, y, &colour, &lines);
+            y += super::svg::legend_item(&mut out, x, y, colour, &lines);
         }
         let _ = writeln!(
             out,
