@@ -289,7 +289,21 @@ pub fn query(a: &QueryCmd, ctx: &Ctx) -> Result<ExitCode> {
         QueryWhat::Coauthors(x) => {
             let mut x = x.clone();
             x.json |= ctx.json;
-            q::coauthors(&x, project.corpus(ctx)?, &mut out)?
+            let part = match project.indexed()? {
+                Some(l) => Some(super::lookup::for_coauthors(&l, &x.name, x.depth)?),
+                None => None,
+            };
+            match part {
+                Some(p) => {
+                    super::progress::step(format_args!(
+                        "corpus: {} works, {} agents read from the look-up",
+                        p.works.len(),
+                        p.agents.len()
+                    ));
+                    q::coauthors(&x, &p.corpus, &mut out)?
+                }
+                None => q::coauthors(&x, project.corpus(ctx)?, &mut out)?,
+            }
         }
         QueryWhat::Author(x) => {
             let mut x = x.clone();

@@ -17,6 +17,7 @@ mod enrich;
 mod export;
 mod files;
 mod ingest;
+mod lookup;
 mod map;
 mod network;
 mod overlap;

@@ -4,6 +4,7 @@
 use super::Ctx;
 use anyhow::Result;
 use citemap::model::{norm, Corpus, Identifier, Provenance, Sourced};
+use citemap::store::lookup;
 use std::process::ExitCode;
 
 // Everything `show` prints is record text: it goes to the terminal through
@@ -49,17 +50,27 @@ fn line<T: std::fmt::Display>(name: &str, v: &Option<Sourced<T>>) {
     }
 }
 
+/// The identifier `q` is, when it is one: a DOI, or digits taken as a PMID.
+pub fn identifier_in(q: &str) -> Option<Identifier> {
+    Identifier::doi(q).or_else(|| {
+        (q.trim().chars().all(|c| c.is_ascii_digit()) && !q.trim().is_empty())
+            .then(|| Identifier::pmid(q))
+            .flatten()
+    })
+}
+
+/// The words of `q` as searched for in a work's text
+/// ([`citemap::store::lookup::work_text`]).
+pub fn query_words(q: &str) -> Vec<String> {
+    norm::fold(q).split(' ').map(norm::alnum_key).filter(|w| !w.is_empty()).collect()
+}
+
 /// Works matching `q`: id, DOI, PMID, else all words of `q` in label or titles.
 pub fn find_works(corpus: &Corpus, q: &str) -> Vec<usize> {
     if let Some(i) = corpus.work_by_id(q.trim()) {
         return vec![i];
     }
-    let id = Identifier::doi(q).or_else(|| {
-        (q.trim().chars().all(|c| c.is_ascii_digit()) && !q.trim().is_empty())
-            .then(|| Identifier::pmid(q))
-            .flatten()
-    });
-    if let Some(id) = id {
+    if let Some(id) = identifier_in(q) {
         let hits: Vec<usize> = corpus
             .works
             .iter()
@@ -71,24 +82,17 @@ pub fn find_works(corpus: &Corpus, q: &str) -> Vec<usize> {
             return hits;
         }
     }
-    let words: Vec<String> =
-        norm::fold(q).split(' ').map(norm::alnum_key).filter(|w| !w.is_empty()).collect();
+    let words = query_words(q);
+    if words.is_empty() {
+        return Vec::new();
+    }
     corpus
         .works
         .iter()
         .enumerate()
         .filter(|(_, w)| {
-            let mut hay = norm::fold(&w.label);
-            if let Some(t) = &w.title {
-                hay.push(' ');
-                hay.push_str(&norm::fold(&t.value));
-            }
-            for t in &w.alt_titles {
-                hay.push(' ');
-                hay.push_str(&norm::fold(&t.value.1));
-            }
-            let hay = norm::alnum_key(&hay);
-            !words.is_empty() && words.iter().all(|x| hay.contains(x.as_str()))
+            let hay = lookup::work_text(w);
+            words.iter().all(|x| hay.contains(x.as_str()))
         })
         .map(|(i, _)| i)
         .collect()
@@ -121,7 +125,7 @@ pub fn find_agents(corpus: &Corpus, q: &str) -> Vec<usize> {
         .filter(|(_, a)| {
             let ai = norm::initials(&a.given);
             (norm::family_key(&a.family) == fam && (ai.starts_with(&ini) || ini.starts_with(&ai)))
-                || (!folded.is_empty() && norm::alnum_key(&a.name).contains(&folded))
+                || (!folded.is_empty() && lookup::agent_text(a).contains(&folded))
         })
         .map(|(i, _)| i)
         .collect()
@@ -129,7 +133,27 @@ pub fn find_agents(corpus: &Corpus, q: &str) -> Vec<usize> {
 
 /// Runs `show`.
 pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
-    let (store, corpus) = super::stored::open(ctx)?.into_corpus(ctx)?;
+    let project = super::stored::open(ctx)?;
+    // The part of the corpus the answer reads, from the kept look-up, else
+    // the whole corpus (read from the store or resolved, and then kept).
+    let part = match project.indexed()? {
+        Some(l) => Some(match args.what {
+            What::Work => super::lookup::for_work(&l, &args.query)?,
+            What::Person => super::lookup::for_person(&l, &args.query)?,
+        }),
+        None => None,
+    };
+    let (store, corpus) = match part {
+        Some(p) => {
+            super::progress::step(format_args!(
+                "corpus: {} works, {} agents read from the look-up",
+                p.works.len(),
+                p.agents.len()
+            ));
+            (project.store, p.corpus)
+        }
+        None => project.into_corpus(ctx)?,
+    };
     let hits = match args.what {
         What::Work => find_works(&corpus, &args.query),
         What::Person => find_agents(&corpus, &args.query),

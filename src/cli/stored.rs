@@ -21,6 +21,7 @@ use anyhow::{bail, Context, Result};
 use citemap::analysis::thesaurus::Thesaurus;
 use citemap::model::{Corpus, DedupPair};
 use citemap::pipeline;
+use citemap::store::lookup::Lookup;
 use citemap::store::{Fingerprint, Saved, Store};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
@@ -165,6 +166,9 @@ impl Project {
             progress::step(format_args!("corpus: {}", Origin::Loaded.as_str()));
             let mut corpus = c.corpus;
             corpus.dedup.pairs = c.pairs;
+            if self.store.lookup(&self.corpus_key)?.is_none() {
+                self.keep_lookup(&corpus)?;
+            }
             return Ok((corpus, Origin::Loaded));
         }
         let records = self.store.records()?;
@@ -173,8 +177,30 @@ impl Project {
         drop(records);
         let out = CorpusOut { corpus: &corpus, pairs: &corpus.dedup.pairs };
         self.keep("corpus", &self.corpus_key.clone(), &out)?;
+        self.keep_lookup(&corpus)?;
         progress::step(format_args!("corpus: {}", Origin::Computed.as_str()));
         Ok((corpus, Origin::Computed))
+    }
+
+    /// Keeps the indexed look-up of the corpus (`citemap::store::lookup`),
+    /// which `show` and `query coauthors` read instead of the whole corpus.
+    fn keep_lookup(&mut self, corpus: &Corpus) -> Result<()> {
+        match self.store.save_lookup(&self.corpus_key, &self.state, corpus)? {
+            Saved::Written(_) => {}
+            Saved::Busy => progress::step(format_args!("look-up: not kept (the store is busy)")),
+            Saved::Stale => progress::step(format_args!("look-up: not kept (the store changed meanwhile)")),
+        }
+        Ok(())
+    }
+
+    /// The kept look-up of this store's corpus, when there is one for these
+    /// inputs and resolution settings and no thesaurus is given (a thesaurus
+    /// changes the corpus the look-up was made from).
+    pub fn indexed(&self) -> Result<Option<Lookup<'_>>> {
+        if self.thesaurus.is_some() {
+            return Ok(None);
+        }
+        Ok(self.store.lookup(&self.corpus_key)?)
     }
 
     /// Keeps a computed result; a busy or changed store only means it is not kept.

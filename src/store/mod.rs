@@ -18,6 +18,7 @@
 //! one transaction, so a failed ingest leaves the store as it was.
 
 mod keys;
+pub mod lookup;
 mod responses;
 mod results;
 
@@ -192,6 +193,7 @@ impl Store {
         responses::create(&conn)?;
         results::create(&conn)?;
         keys::create(&conn)?;
+        lookup::create(&conn)?;
         let version: Option<String> = conn
             .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0))
             .optional()?;

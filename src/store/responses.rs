@@ -194,6 +194,7 @@ impl Store {
             // results kept for the old records (keyed by the inputs' hashes)
             // are stale: dropped in the same transaction.
             tx.execute_batch("DELETE FROM result_chunks; DELETE FROM results;")?;
+            super::lookup::clear(&tx)?;
         }
         tx.commit()?;
         Ok(records.len())

@@ -155,12 +155,13 @@ impl super::Batch<'_> {
     /// read again (and a big one would keep its space until the next save).
     pub fn clear_results(&mut self) -> Result<(), Error> {
         self.tx.execute_batch("DELETE FROM result_chunks; DELETE FROM results;")?;
+        super::lookup::clear(&self.tx)?;
         Ok(())
     }
 }
 
 /// See [`Store::state`].
-fn state_of(conn: &Connection) -> Result<String, Error> {
+pub(super) fn state_of(conn: &Connection) -> Result<String, Error> {
     let mut st = conn.prepare_cached("SELECT id, sha256 FROM inputs ORDER BY id")?;
     let mut rows = st.query([])?;
     let mut fp = Fingerprint::new("inputs");

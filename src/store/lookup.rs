@@ -1,0 +1,467 @@
+//! An indexed copy of the last kept corpus, so `show` and `query coauthors`
+//! answer on a big store without decoding the whole corpus (issue 14: under
+//! 100 ms at 100,000 works, where decoding the kept corpus takes seconds).
+//!
+//! Beside the corpus result ([`super::results`]) the store keeps, for the
+//! same corpus key:
+//! - one row per work, person or organisation, and venue (`lookup_works`,
+//!   `lookup_agents`, `lookup_venues`: MessagePack, structs as maps), a work's
+//!   row carrying its authorships, the citations it makes, the works citing it
+//!   and its conflicts, each with its position in the corpus's own list, and
+//!   a person's row the works they wrote;
+//! - exact look-up terms (`lookup_terms`, indexed): work and agent ids, every
+//!   identifier of a work (`doi:10.1/x`), ORCIDs, the family key of a
+//!   person's name and of every spelling of it, an organisation's name key;
+//! - the folded text searched for words (`lookup_work_text`,
+//!   `lookup_agent_text`), as [`work_text`] and [`agent_text`] make it.
+//!
+//! [`Lookup::corpus`] assembles the rows asked for into a small [`Corpus`]
+//! whose lists keep the full corpus's order (works and agents sorted by id,
+//! authorships, citations and conflicts by their position), so a function
+//! that finds and reports on the full corpus gives the same answer on it as
+//! long as everything it reads is included. Callers pick the rows.
+//!
+//! **Invariants:** one look-up is kept, for one corpus key
+//! (`lookup_meta`); it is written in one transaction, only while the store
+//! still holds the inputs it was computed from, and removed with every other
+//! kept result when inputs are added.
+
+use super::{Error, Saved, Store};
+use crate::model::{
+    norm, Agent, AgentKind, Authorship, Cites, Corpus, Identifier, Venue, Work, WorkConflict,
+};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use std::collections::{BTreeMap, BTreeSet};
+use std::time::Duration;
+
+/// Creates the look-up tables when absent.
+pub(super) fn create(conn: &Connection) -> Result<(), Error> {
+    conn.execute_batch(
+        "CREATE TABLE IF NOT EXISTS lookup_meta (
+             id INTEGER PRIMARY KEY CHECK (id = 1),
+             key TEXT NOT NULL,
+             state TEXT NOT NULL);
+         CREATE TABLE IF NOT EXISTS lookup_works (idx INTEGER PRIMARY KEY, data BLOB NOT NULL);
+         CREATE TABLE IF NOT EXISTS lookup_agents (idx INTEGER PRIMARY KEY, data BLOB NOT NULL);
+         CREATE TABLE IF NOT EXISTS lookup_venues (idx INTEGER PRIMARY KEY, data BLOB NOT NULL);
+         CREATE TABLE IF NOT EXISTS lookup_work_text (idx INTEGER PRIMARY KEY, text TEXT NOT NULL);
+         CREATE TABLE IF NOT EXISTS lookup_agent_text (idx INTEGER PRIMARY KEY, text TEXT NOT NULL);
+         CREATE TABLE IF NOT EXISTS lookup_terms (term TEXT NOT NULL, kind INTEGER NOT NULL, idx INTEGER NOT NULL);
+         CREATE INDEX IF NOT EXISTS lookup_terms_term ON lookup_terms (term);",
+    )?;
+    Ok(())
+}
+
+/// Removes the kept look-up (inside the caller's transaction).
+pub(super) fn clear(conn: &Connection) -> Result<(), Error> {
+    conn.execute_batch(
+        "DELETE FROM lookup_meta; DELETE FROM lookup_works; DELETE FROM lookup_agents;
+         DELETE FROM lookup_venues; DELETE FROM lookup_work_text; DELETE FROM lookup_agent_text;
+         DELETE FROM lookup_terms;",
+    )?;
+    Ok(())
+}
+
+/// The text a work is searched in for words: its label, title and other
+/// titles, folded ([`norm::fold`]) and reduced to letters and digits
+/// ([`norm::alnum_key`]). `citemap show work WORDS` finds the works whose
+/// text holds every word so reduced.
+pub fn work_text(w: &Work) -> String {
+    let mut hay = norm::fold(&w.label);
+    if let Some(t) = &w.title {
+        hay.push(' ');
+        hay.push_str(&norm::fold(&t.value));
+    }
+    for t in &w.alt_titles {
+        hay.push(' ');
+        hay.push_str(&norm::fold(&t.value.1));
+    }
+    norm::alnum_key(&hay)
+}
+
+/// The text an agent is searched in: its name reduced to letters and digits.
+pub fn agent_text(a: &Agent) -> String {
+    norm::alnum_key(&a.name)
+}
+
+/// An exact look-up term.
+#[derive(Clone, Copy, Debug)]
+pub enum Term<'a> {
+    /// A work's stable id.
+    WorkId(&'a str),
+    /// An identifier a work carries.
+    Identifier(&'a Identifier),
+    /// A person's or organisation's stable id.
+    AgentId(&'a str),
+    /// An ORCID (normalised, as [`norm::normalize_orcid`] gives it).
+    Orcid(&'a str),
+    /// The family key ([`norm::family_key`]) of a person's family name or
+    /// of any spelling of their name.
+    Family(&'a str),
+    /// An organisation's name key ([`norm::alnum_key`]).
+    Organisation(&'a str),
+}
+
+impl Term<'_> {
+    fn text(&self) -> String {
+        match self {
+            Term::WorkId(s) => format!("w:{s}"),
+            Term::Identifier(i) => format!("x:{}:{}", i.scheme(), i.value()),
+            Term::AgentId(s) => format!("a:{s}"),
+            Term::Orcid(s) => format!("o:{s}"),
+            Term::Family(s) => format!("f:{s}"),
+            Term::Organisation(s) => format!("g:{s}"),
+        }
+    }
+}
+
+const KIND_WORK: i64 = 0;
+const KIND_AGENT: i64 = 1;
+
+/// A work's row.
+#[derive(Serialize, Deserialize)]
+struct WorkRow {
+    work: Work,
+    /// Its authorships, with their positions in `Corpus::authorships`.
+    authorships: Vec<(u32, Authorship)>,
+    /// The citations it makes, with their positions in `Corpus::cites`.
+    cites: Vec<(u32, Cites)>,
+    /// The works citing it.
+    cited_by: Vec<u32>,
+    /// Its conflicts, with their positions in `Corpus::conflicts`.
+    conflicts: Vec<(u32, WorkConflict)>,
+}
+
+/// An agent's row.
+#[derive(Serialize, Deserialize)]
+struct AgentRow {
+    agent: Agent,
+    /// The works it is an author of.
+    works: Vec<u32>,
+}
+
+fn encode<T: Serialize>(v: &T) -> Result<Vec<u8>, Error> {
+    rmp_serde::encode::to_vec_named(v).map_err(|e| Error::Io(std::io::Error::other(e.to_string())))
+}
+
+fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
+    rmp_serde::from_slice(bytes).map_err(|e| Error::Io(std::io::Error::other(e.to_string())))
+}
+
+impl Store {
+    /// Keeps the look-up of `corpus`, resolved from the inputs of `state`
+    /// under the corpus key `key`, replacing any other (same rules as
+    /// [`Store::save_result`]: one transaction, no waiting for a busy store,
+    /// nothing written when the inputs changed since).
+    pub fn save_lookup(&mut self, key: &str, state: &str, corpus: &Corpus) -> Result<Saved, Error> {
+        use rusqlite::TransactionBehavior::Immediate;
+        let timeout = self.busy_timeout;
+        self.conn.busy_timeout(Duration::ZERO)?;
+        let outcome = match self.conn.transaction_with_behavior(Immediate) {
+            Ok(tx) => match write_lookup(&tx, key, state, corpus) {
+                Ok(Saved::Written(n)) => tx.commit().map(|()| Saved::Written(n)).map_err(Error::from),
+                other => other,
+            },
+            Err(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::DatabaseBusy => {
+                Ok(Saved::Busy)
+            }
+            Err(e) => Err(e.into()),
+        };
+        self.conn.busy_timeout(timeout)?;
+        outcome
+    }
+
+    /// The kept look-up when it was made for the corpus key `key`.
+    pub fn lookup(&self, key: &str) -> Result<Option<Lookup<'_>>, Error> {
+        let found: Option<String> =
+            self.conn.query_row("SELECT key FROM lookup_meta WHERE id = 1", [], |r| r.get(0)).optional()?;
+        Ok((found.as_deref() == Some(key)).then_some(Lookup { conn: &self.conn }))
+    }
+}
+
+/// The body of [`Store::save_lookup`], inside its transaction.
+fn write_lookup(tx: &Transaction<'_>, key: &str, state: &str, c: &Corpus) -> Result<Saved, Error> {
+    if super::results::state_of(tx)? != state {
+        return Ok(Saved::Stale);
+    }
+    clear(tx)?;
+    // The index is built after the rows: one sort instead of a B-tree
+    // insertion per term.
+    tx.execute_batch("DROP INDEX IF EXISTS lookup_terms_term")?;
+    let n = c.works.len();
+    let mut authorships: Vec<Vec<(u32, Authorship)>> = vec![Vec::new(); n];
+    let mut works_of: Vec<Vec<u32>> = vec![Vec::new(); c.agents.len()];
+    for (i, a) in c.authorships.iter().enumerate() {
+        if let Some(v) = authorships.get_mut(a.work as usize) {
+            v.push((i as u32, a.clone()));
+        }
+        if let Some(v) = works_of.get_mut(a.agent as usize) {
+            v.push(a.work);
+        }
+    }
+    let mut cites: Vec<Vec<(u32, Cites)>> = vec![Vec::new(); n];
+    let mut cited_by: Vec<Vec<u32>> = vec![Vec::new(); n];
+    for (i, e) in c.cites.iter().enumerate() {
+        if let Some(v) = cites.get_mut(e.from as usize) {
+            v.push((i as u32, e.clone()));
+        }
+        if let Some(v) = cited_by.get_mut(e.to as usize) {
+            v.push(e.from);
+        }
+    }
+    let mut conflicts: Vec<Vec<(u32, WorkConflict)>> = vec![Vec::new(); n];
+    for (i, k) in c.conflicts.iter().enumerate() {
+        if let Some(v) = conflicts.get_mut(k.work as usize) {
+            v.push((i as u32, k.clone()));
+        }
+    }
+    let mut bytes = 0u64;
+    {
+        let mut row = tx.prepare("INSERT INTO lookup_works (idx, data) VALUES (?1, ?2)")?;
+        let mut text = tx.prepare("INSERT INTO lookup_work_text (idx, text) VALUES (?1, ?2)")?;
+        let mut term = tx.prepare("INSERT INTO lookup_terms (term, kind, idx) VALUES (?1, ?2, ?3)")?;
+        for (i, w) in c.works.iter().enumerate() {
+            let r = WorkRow {
+                work: w.clone(),
+                authorships: std::mem::take(&mut authorships[i]),
+                cites: std::mem::take(&mut cites[i]),
+                cited_by: {
+                    let mut v = std::mem::take(&mut cited_by[i]);
+                    v.dedup();
+                    v
+                },
+                conflicts: std::mem::take(&mut conflicts[i]),
+            };
+            let data = encode(&r)?;
+            bytes += data.len() as u64;
+            row.execute(params![i as i64, data])?;
+            text.execute(params![i as i64, work_text(w)])?;
+            term.execute(params![Term::WorkId(&w.id).text(), KIND_WORK, i as i64])?;
+            let mut seen = BTreeSet::new();
+            for id in &w.ids {
+                let t = Term::Identifier(&id.value).text();
+                if seen.insert(t.clone()) {
+                    term.execute(params![t, KIND_WORK, i as i64])?;
+                }
+            }
+        }
+        let mut row = tx.prepare("INSERT INTO lookup_agents (idx, data) VALUES (?1, ?2)")?;
+        let mut text = tx.prepare("INSERT INTO lookup_agent_text (idx, text) VALUES (?1, ?2)")?;
+        for (i, a) in c.agents.iter().enumerate() {
+            let mut works = std::mem::take(&mut works_of[i]);
+            works.sort_unstable();
+            works.dedup();
+            let data = encode(&AgentRow { agent: a.clone(), works })?;
+            bytes += data.len() as u64;
+            row.execute(params![i as i64, data])?;
+            text.execute(params![i as i64, agent_text(a)])?;
+            let mut terms = BTreeSet::new();
+            terms.insert(Term::AgentId(&a.id).text());
+            if let Some(o) = &a.orcid {
+                terms.insert(Term::Orcid(o).text());
+            }
+            if a.kind == AgentKind::Organisation {
+                terms.insert(Term::Organisation(&norm::alnum_key(&a.name)).text());
+            }
+            terms.insert(Term::Family(&norm::family_key(&a.family)).text());
+            for v in &a.variants {
+                let p = norm::parse_person(&v.value);
+                terms.insert(Term::Family(&norm::family_key(&p.family)).text());
+            }
+            for t in terms {
+                term.execute(params![t, KIND_AGENT, i as i64])?;
+            }
+        }
+        // Venues are few: one row holds them all, so works keep their
+        // venue index.
+        let data = encode(&c.venues)?;
+        bytes += data.len() as u64;
+        tx.execute("INSERT INTO lookup_venues (idx, data) VALUES (0, ?1)", params![data])?;
+    }
+    tx.execute_batch("CREATE INDEX lookup_terms_term ON lookup_terms (term)")?;
+    tx.execute("INSERT INTO lookup_meta (id, key, state) VALUES (1, ?1, ?2)", params![key, state])?;
+    Ok(Saved::Written(bytes))
+}
+
+/// A kept look-up, read on demand.
+pub struct Lookup<'a> {
+    conn: &'a Connection,
+}
+
+/// A small corpus assembled from a [`Lookup`], and where its items sit in
+/// the full corpus.
+pub struct Part {
+    /// The works and agents asked for, every venue, and the
+    /// authorships, citations and conflicts among them; nothing else
+    /// (no subjects, published-in or about edges, versions, diagnostics or
+    /// deduplication report).
+    pub corpus: Corpus,
+    /// Full-corpus index of each work of `corpus`.
+    pub works: Vec<u32>,
+    /// Full-corpus index of each agent of `corpus`.
+    pub agents: Vec<u32>,
+}
+
+impl Lookup<'_> {
+    fn with(&self, term: Term<'_>, kind: i64) -> Result<Vec<u32>, Error> {
+        let mut st =
+            self.conn.prepare_cached("SELECT idx FROM lookup_terms WHERE term = ?1 AND kind = ?2")?;
+        let mut v: Vec<u32> = st
+            .query_map(params![term.text(), kind], |r| r.get::<_, i64>(0))?
+            .map(|r| r.map(|i| i as u32))
+            .collect::<Result<_, _>>()?;
+        v.sort_unstable();
+        v.dedup();
+        Ok(v)
+    }
+
+    /// Works carrying `term` (a work id or identifier), by index.
+    pub fn works_with(&self, term: Term<'_>) -> Result<Vec<u32>, Error> {
+        self.with(term, KIND_WORK)
+    }
+
+    /// Agents carrying `term` (an agent id, ORCID, family or organisation key).
+    pub fn agents_with(&self, term: Term<'_>) -> Result<Vec<u32>, Error> {
+        self.with(term, KIND_AGENT)
+    }
+
+    fn containing(&self, table: &str, words: &[String]) -> Result<Vec<u32>, Error> {
+        if words.is_empty() {
+            return Ok(Vec::new());
+        }
+        let cond: Vec<String> = (1..=words.len()).map(|i| format!("instr(text, ?{i}) > 0")).collect();
+        let sql = format!("SELECT idx FROM {table} WHERE {} ORDER BY idx", cond.join(" AND "));
+        let mut st = self.conn.prepare(&sql)?;
+        let v = st
+            .query_map(rusqlite::params_from_iter(words.iter()), |r| r.get::<_, i64>(0))?
+            .map(|r| r.map(|i| i as u32))
+            .collect::<Result<_, _>>()?;
+        Ok(v)
+    }
+
+    /// Works whose [`work_text`] holds every one of `words` (none when
+    /// `words` is empty).
+    pub fn works_containing(&self, words: &[String]) -> Result<Vec<u32>, Error> {
+        self.containing("lookup_work_text", words)
+    }
+
+    /// Agents whose [`agent_text`] holds `text` (none when it is empty).
+    pub fn agents_containing(&self, text: &str) -> Result<Vec<u32>, Error> {
+        if text.is_empty() {
+            return Ok(Vec::new());
+        }
+        self.containing("lookup_agent_text", &[text.to_string()])
+    }
+
+    fn work_row(&self, i: u32) -> Result<Option<WorkRow>, Error> {
+        let mut st = self.conn.prepare_cached("SELECT data FROM lookup_works WHERE idx = ?1")?;
+        let data: Option<Vec<u8>> = st.query_row(params![i as i64], |r| r.get(0)).optional()?;
+        data.map(|d| decode(&d)).transpose()
+    }
+
+    fn agent_row(&self, i: u32) -> Result<Option<AgentRow>, Error> {
+        let mut st = self.conn.prepare_cached("SELECT data FROM lookup_agents WHERE idx = ?1")?;
+        let data: Option<Vec<u8>> = st.query_row(params![i as i64], |r| r.get(0)).optional()?;
+        data.map(|d| decode(&d)).transpose()
+    }
+
+    /// The works agent `i` is an author of.
+    pub fn works_of(&self, i: u32) -> Result<Vec<u32>, Error> {
+        Ok(self.agent_row(i)?.map(|r| r.works).unwrap_or_default())
+    }
+
+    /// The authors of work `i`.
+    pub fn authors_of(&self, i: u32) -> Result<Vec<u32>, Error> {
+        let mut v: Vec<u32> = self
+            .work_row(i)?
+            .map(|r| r.authorships.into_iter().map(|(_, a)| a.agent).collect())
+            .unwrap_or_default();
+        v.sort_unstable();
+        v.dedup();
+        Ok(v)
+    }
+
+    /// The works work `i` cites and the works citing it.
+    pub fn citation_neighbours(&self, i: u32) -> Result<Vec<u32>, Error> {
+        let Some(r) = self.work_row(i)? else { return Ok(Vec::new()) };
+        let mut v: Vec<u32> = r.cites.iter().map(|(_, e)| e.to).chain(r.cited_by).collect();
+        v.sort_unstable();
+        v.dedup();
+        Ok(v)
+    }
+
+    /// Assembles the works `works` and agents `agents` (full-corpus indices)
+    /// into a [`Part`]; indices the look-up does not hold are left out.
+    pub fn corpus(&self, works: &BTreeSet<u32>, agents: &BTreeSet<u32>) -> Result<Part, Error> {
+        let mut rows = Vec::with_capacity(works.len());
+        let mut work_at = BTreeMap::new();
+        for &i in works {
+            if let Some(r) = self.work_row(i)? {
+                work_at.insert(i, rows.len() as u32);
+                rows.push((i, r));
+            }
+        }
+        let mut agent_list = Vec::with_capacity(agents.len());
+        let mut agent_at = BTreeMap::new();
+        let mut agent_idx = Vec::with_capacity(agents.len());
+        for &i in agents {
+            if let Some(r) = self.agent_row(i)? {
+                agent_at.insert(i, agent_list.len() as u32);
+                agent_list.push(r.agent);
+                agent_idx.push(i);
+            }
+        }
+        let venues = self.venues()?;
+        let mut authorships = Vec::new();
+        let mut cites = Vec::new();
+        let mut conflicts = Vec::new();
+        let mut work_list = Vec::with_capacity(rows.len());
+        let mut work_idx = Vec::with_capacity(rows.len());
+        for (i, r) in rows {
+            let at = work_at[&i];
+            let w = r.work;
+            for (seq, mut a) in r.authorships {
+                if let Some(&ag) = agent_at.get(&a.agent) {
+                    a.work = at;
+                    a.agent = ag;
+                    authorships.push((seq, a));
+                }
+            }
+            for (seq, mut e) in r.cites {
+                if let Some(&to) = work_at.get(&e.to) {
+                    e.from = at;
+                    e.to = to;
+                    cites.push((seq, e));
+                }
+            }
+            for (seq, mut k) in r.conflicts {
+                k.work = at;
+                conflicts.push((seq, k));
+            }
+            work_list.push(w);
+            work_idx.push(i);
+        }
+        authorships.sort_by_key(|(seq, _)| *seq);
+        cites.sort_by_key(|(seq, _)| *seq);
+        conflicts.sort_by_key(|(seq, _)| *seq);
+        let corpus = Corpus {
+            works: work_list,
+            agents: agent_list,
+            venues,
+            authorships: authorships.into_iter().map(|(_, a)| a).collect(),
+            cites: cites.into_iter().map(|(_, e)| e).collect(),
+            conflicts: conflicts.into_iter().map(|(_, k)| k).collect(),
+            ..Corpus::default()
+        };
+        Ok(Part { corpus, works: work_idx, agents: agent_idx })
+    }
+
+    fn venues(&self) -> Result<Vec<Venue>, Error> {
+        let data: Option<Vec<u8>> = self
+            .conn
+            .query_row("SELECT data FROM lookup_venues WHERE idx = 0", [], |r| r.get(0))
+            .optional()?;
+        Ok(data.map(|d| decode(&d)).transpose()?.unwrap_or_default())
+    }
+}
