@@ -186,7 +186,7 @@ impl Project {
     /// which `show` and `query coauthors` read instead of the whole corpus.
     fn keep_lookup(&mut self, corpus: &Corpus) -> Result<()> {
         match self.store.save_lookup(&self.corpus_key, &self.state, corpus)? {
-            Saved::Written(_) => {}
+            Saved::Written(n) => progress::step(format_args!("look-up: kept ({:.0} MB)", n as f64 / 1e6)),
             Saved::Busy => progress::step(format_args!("look-up: not kept (the store is busy)")),
             Saved::Stale => progress::step(format_args!("look-up: not kept (the store changed meanwhile)")),
         }

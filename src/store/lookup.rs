@@ -30,6 +30,7 @@ use super::{Error, Saved, Store};
 use crate::model::{
     norm, Agent, AgentKind, Authorship, Cites, Corpus, Identifier, Venue, Work, WorkConflict,
 };
+use rayon::prelude::*;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
@@ -119,8 +120,8 @@ impl Term<'_> {
 const KIND_WORK: i64 = 0;
 const KIND_AGENT: i64 = 1;
 
-/// A work's row.
-#[derive(Serialize, Deserialize)]
+/// A work's row, as read back.
+#[derive(Deserialize)]
 struct WorkRow {
     work: Work,
     /// Its authorships, with their positions in `Corpus::authorships`.
@@ -133,20 +134,64 @@ struct WorkRow {
     conflicts: Vec<(u32, WorkConflict)>,
 }
 
-/// An agent's row.
-#[derive(Serialize, Deserialize)]
+/// A work's row as written: [`WorkRow`] borrowing from the corpus.
+#[derive(Serialize)]
+struct WorkRowOut<'a> {
+    work: &'a Work,
+    authorships: Vec<(u32, &'a Authorship)>,
+    cites: Vec<(u32, &'a Cites)>,
+    cited_by: Vec<u32>,
+    conflicts: Vec<(u32, &'a WorkConflict)>,
+}
+
+/// An agent's row, as read back.
+#[derive(Deserialize)]
 struct AgentRow {
     agent: Agent,
     /// The works it is an author of.
     works: Vec<u32>,
 }
 
-fn encode<T: Serialize>(v: &T) -> Result<Vec<u8>, Error> {
-    rmp_serde::encode::to_vec_named(v).map_err(|e| Error::Io(std::io::Error::other(e.to_string())))
+/// [`AgentRow`] as written.
+#[derive(Serialize)]
+struct AgentRowOut<'a> {
+    agent: &'a Agent,
+    works: Vec<u32>,
+}
+
+/// Rows encoded at a time (in parallel), then written in order.
+const ROWS_PER_BATCH: usize = 4096;
+
+/// A row's bytes: MessagePack (structs as maps, so every serde attribute of
+/// the model round-trips), zlib-compressed with `z` (reset first, so one
+/// compressor serves many rows without allocating its tables again).
+fn encode<T: Serialize>(z: &mut flate2::Compress, v: &T) -> Result<Vec<u8>, Error> {
+    let raw =
+        rmp_serde::encode::to_vec_named(v).map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
+    z.reset();
+    let mut out = Vec::with_capacity(raw.len() / 2 + 64);
+    loop {
+        let consumed = z.total_in() as usize;
+        let status = z
+            .compress_vec(&raw[consumed..], &mut out, flate2::FlushCompress::Finish)
+            .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
+        if status == flate2::Status::StreamEnd {
+            return Ok(out);
+        }
+        out.reserve(out.capacity().max(64));
+    }
+}
+
+/// A fresh compressor for [`encode`].
+fn compressor() -> flate2::Compress {
+    flate2::Compress::new(flate2::Compression::fast(), true)
 }
 
 fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
-    rmp_serde::from_slice(bytes).map_err(|e| Error::Io(std::io::Error::other(e.to_string())))
+    use std::io::Read;
+    let mut raw = Vec::with_capacity(bytes.len() * 4);
+    flate2::read::ZlibDecoder::new(bytes).read_to_end(&mut raw)?;
+    rmp_serde::from_slice(&raw).map_err(|e| Error::Io(std::io::Error::other(e.to_string())))
 }
 
 impl Store {
@@ -190,30 +235,30 @@ fn write_lookup(tx: &Transaction<'_>, key: &str, state: &str, c: &Corpus) -> Res
     // insertion per term.
     tx.execute_batch("DROP INDEX IF EXISTS lookup_terms_term")?;
     let n = c.works.len();
-    let mut authorships: Vec<Vec<(u32, Authorship)>> = vec![Vec::new(); n];
+    let mut authorships: Vec<Vec<(u32, &Authorship)>> = vec![Vec::new(); n];
     let mut works_of: Vec<Vec<u32>> = vec![Vec::new(); c.agents.len()];
     for (i, a) in c.authorships.iter().enumerate() {
         if let Some(v) = authorships.get_mut(a.work as usize) {
-            v.push((i as u32, a.clone()));
+            v.push((i as u32, a));
         }
         if let Some(v) = works_of.get_mut(a.agent as usize) {
             v.push(a.work);
         }
     }
-    let mut cites: Vec<Vec<(u32, Cites)>> = vec![Vec::new(); n];
+    let mut cites: Vec<Vec<(u32, &Cites)>> = vec![Vec::new(); n];
     let mut cited_by: Vec<Vec<u32>> = vec![Vec::new(); n];
     for (i, e) in c.cites.iter().enumerate() {
         if let Some(v) = cites.get_mut(e.from as usize) {
-            v.push((i as u32, e.clone()));
+            v.push((i as u32, e));
         }
         if let Some(v) = cited_by.get_mut(e.to as usize) {
             v.push(e.from);
         }
     }
-    let mut conflicts: Vec<Vec<(u32, WorkConflict)>> = vec![Vec::new(); n];
+    let mut conflicts: Vec<Vec<(u32, &WorkConflict)>> = vec![Vec::new(); n];
     for (i, k) in c.conflicts.iter().enumerate() {
         if let Some(v) = conflicts.get_mut(k.work as usize) {
-            v.push((i as u32, k.clone()));
+            v.push((i as u32, k));
         }
     }
     let mut bytes = 0u64;
@@ -221,9 +266,12 @@ fn write_lookup(tx: &Transaction<'_>, key: &str, state: &str, c: &Corpus) -> Res
         let mut row = tx.prepare("INSERT INTO lookup_works (idx, data) VALUES (?1, ?2)")?;
         let mut text = tx.prepare("INSERT INTO lookup_work_text (idx, text) VALUES (?1, ?2)")?;
         let mut term = tx.prepare("INSERT INTO lookup_terms (term, kind, idx) VALUES (?1, ?2, ?3)")?;
-        for (i, w) in c.works.iter().enumerate() {
-            let r = WorkRow {
-                work: w.clone(),
+        let mut rows: Vec<WorkRowOut<'_>> = c
+            .works
+            .iter()
+            .enumerate()
+            .map(|(i, w)| WorkRowOut {
+                work: w,
                 authorships: std::mem::take(&mut authorships[i]),
                 cites: std::mem::take(&mut cites[i]),
                 cited_by: {
@@ -232,50 +280,79 @@ fn write_lookup(tx: &Transaction<'_>, key: &str, state: &str, c: &Corpus) -> Res
                     v
                 },
                 conflicts: std::mem::take(&mut conflicts[i]),
-            };
-            let data = encode(&r)?;
-            bytes += data.len() as u64;
-            row.execute(params![i as i64, data])?;
-            text.execute(params![i as i64, work_text(w)])?;
-            term.execute(params![Term::WorkId(&w.id).text(), KIND_WORK, i as i64])?;
-            let mut seen = BTreeSet::new();
-            for id in &w.ids {
-                let t = Term::Identifier(&id.value).text();
-                if seen.insert(t.clone()) {
-                    term.execute(params![t, KIND_WORK, i as i64])?;
+            })
+            .collect();
+        for (b, batch) in rows.chunks_mut(ROWS_PER_BATCH).enumerate() {
+            let encoded: Vec<(Vec<u8>, String)> = batch
+                .par_iter()
+                .map_init(compressor, |z, r| Ok((encode(z, r)?, work_text(r.work))))
+                .collect::<Result<_, Error>>()?;
+            for (k, (r, (data, hay))) in batch.iter_mut().zip(encoded).enumerate() {
+                let i = (b * ROWS_PER_BATCH + k) as i64;
+                bytes += data.len() as u64;
+                row.execute(params![i, data])?;
+                text.execute(params![i, hay])?;
+                term.execute(params![Term::WorkId(&r.work.id).text(), KIND_WORK, i])?;
+                let mut seen = BTreeSet::new();
+                for id in &r.work.ids {
+                    let t = Term::Identifier(&id.value).text();
+                    if seen.insert(t.clone()) {
+                        term.execute(params![t, KIND_WORK, i])?;
+                    }
                 }
+                *r = WorkRowOut {
+                    work: r.work,
+                    authorships: Vec::new(),
+                    cites: Vec::new(),
+                    cited_by: Vec::new(),
+                    conflicts: Vec::new(),
+                };
             }
         }
+        drop(rows);
         let mut row = tx.prepare("INSERT INTO lookup_agents (idx, data) VALUES (?1, ?2)")?;
         let mut text = tx.prepare("INSERT INTO lookup_agent_text (idx, text) VALUES (?1, ?2)")?;
-        for (i, a) in c.agents.iter().enumerate() {
-            let mut works = std::mem::take(&mut works_of[i]);
-            works.sort_unstable();
-            works.dedup();
-            let data = encode(&AgentRow { agent: a.clone(), works })?;
-            bytes += data.len() as u64;
-            row.execute(params![i as i64, data])?;
-            text.execute(params![i as i64, agent_text(a)])?;
-            let mut terms = BTreeSet::new();
-            terms.insert(Term::AgentId(&a.id).text());
-            if let Some(o) = &a.orcid {
-                terms.insert(Term::Orcid(o).text());
-            }
-            if a.kind == AgentKind::Organisation {
-                terms.insert(Term::Organisation(&norm::alnum_key(&a.name)).text());
-            }
-            terms.insert(Term::Family(&norm::family_key(&a.family)).text());
-            for v in &a.variants {
-                let p = norm::parse_person(&v.value);
-                terms.insert(Term::Family(&norm::family_key(&p.family)).text());
-            }
-            for t in terms {
-                term.execute(params![t, KIND_AGENT, i as i64])?;
+        let agents: Vec<AgentRowOut<'_>> = c
+            .agents
+            .iter()
+            .enumerate()
+            .map(|(i, a)| {
+                let mut works = std::mem::take(&mut works_of[i]);
+                works.sort_unstable();
+                works.dedup();
+                AgentRowOut { agent: a, works }
+            })
+            .collect();
+        for (b, batch) in agents.chunks(ROWS_PER_BATCH).enumerate() {
+            let encoded: Vec<Vec<u8>> =
+                batch.par_iter().map_init(compressor, encode).collect::<Result<_, Error>>()?;
+            for (k, (r, data)) in batch.iter().zip(encoded).enumerate() {
+                let i = (b * ROWS_PER_BATCH + k) as i64;
+                let a = r.agent;
+                bytes += data.len() as u64;
+                row.execute(params![i, data])?;
+                text.execute(params![i, agent_text(a)])?;
+                let mut terms = BTreeSet::new();
+                terms.insert(Term::AgentId(&a.id).text());
+                if let Some(o) = &a.orcid {
+                    terms.insert(Term::Orcid(o).text());
+                }
+                if a.kind == AgentKind::Organisation {
+                    terms.insert(Term::Organisation(&norm::alnum_key(&a.name)).text());
+                }
+                terms.insert(Term::Family(&norm::family_key(&a.family)).text());
+                for v in &a.variants {
+                    let p = norm::parse_person(&v.value);
+                    terms.insert(Term::Family(&norm::family_key(&p.family)).text());
+                }
+                for t in terms {
+                    term.execute(params![t, KIND_AGENT, i])?;
+                }
             }
         }
         // Venues are few: one row holds them all, so works keep their
         // venue index.
-        let data = encode(&c.venues)?;
+        let data = encode(&mut compressor(), &c.venues)?;
         bytes += data.len() as u64;
         tx.execute("INSERT INTO lookup_venues (idx, data) VALUES (0, ?1)", params![data])?;
     }
