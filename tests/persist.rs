@@ -167,8 +167,8 @@ fn a_new_input_or_other_settings_compute_again() {
 /// What a full resolution of every record of `stored` and `new` says
 /// about `new` (its label): its records in works other inputs also
 /// describe, works holding only its records, its records merged into works
-/// of the stored inputs.
-fn full_counts(stored: &[&str], new: &str) -> (u64, u64, u64) {
+/// of the stored inputs; and how many citation edges the corpus gains.
+fn full_counts(stored: &[&str], new: &str) -> (u64, u64, u64, i64) {
     let config = citemap::config::Config::default();
     let mut records = Vec::new();
     for f in stored.iter().chain([&new]) {
@@ -188,7 +188,20 @@ fn full_counts(stored: &[&str], new: &str) -> (u64, u64, u64) {
             added += 1;
         }
     }
-    (merged, added, into)
+    let edges = corpus.cites.len() as i64 - full_edges(stored) as i64;
+    (merged, added, into, edges)
+}
+
+/// The citation edges a full resolution of every record of `files` finds.
+fn full_edges(files: &[&str]) -> usize {
+    let config = citemap::config::Config::default();
+    let mut records = Vec::new();
+    for f in files {
+        let bytes = std::fs::read(f).expect("fixture");
+        let (_, parsed) = citemap::ingest::read(f, &bytes, &config.ingest.options());
+        records.extend(parsed.records);
+    }
+    citemap::resolve::resolve(&records, &config.resolve).cites.len()
 }
 
 #[test]
@@ -221,6 +234,7 @@ fn an_incremental_ingest_counts_what_a_full_resolution_counts() {
     ];
     let dir = tempfile::tempdir().expect("tempdir");
     let mut merged_somewhere = false;
+    let mut edges_somewhere = false;
     for (i, (stored, new)) in cases.into_iter().enumerate() {
         let store = dir.path().join(format!("s{i}.db"));
         ingest(&store, &stored);
@@ -232,12 +246,14 @@ fn an_incremental_ingest_counts_what_a_full_resolution_counts() {
             merged,
             c["works_added"].as_u64().expect("works_added"),
             c["records_merged_into_stored"].as_u64().expect("records_merged_into_stored"),
+            c["citation_edges_added"].as_i64().expect("citation_edges_added"),
         );
         let want = full_counts(&stored, new);
         assert_eq!(
             got, want,
-            "{new} after {stored:?}: incremental vs full (merged, added, merged into stored)"
+            "{new} after {stored:?}: incremental vs full (merged, added, merged into stored, edges added)"
         );
+        edges_somewhere |= got.3 != 0;
         // Only stored records sharing a key were read again: none for
         // an input that shares no work with the store.
         let compared = c["stored_records_compared"].as_u64().expect("compared");
@@ -247,6 +263,7 @@ fn an_incremental_ingest_counts_what_a_full_resolution_counts() {
         merged_somewhere |= merged > 0;
     }
     assert!(merged_somewhere, "no case shares works: the test would prove nothing");
+    assert!(edges_somewhere, "no case adds citation edges: the test would prove nothing");
 }
 
 #[test]
@@ -261,7 +278,9 @@ fn a_store_without_keys_gains_them_on_the_next_ingest() {
     }
     let (out, _) = run(&store, &["--json", "ingest", RIS]);
     let v: serde_json::Value = serde_json::from_slice(&out).expect("ingest --json");
-    assert_eq!(v["files"][0]["merged"].as_u64(), Some(full_counts(&[WOS], RIS).0), "{v}");
+    let full = full_counts(&[WOS], RIS);
+    assert_eq!(v["files"][0]["merged"].as_u64(), Some(full.0), "{v}");
+    assert_eq!(v["changes"]["citation_edges_added"].as_i64(), Some(full.3), "{v}");
     assert_eq!(v["changes"]["stored_records_compared"].as_u64(), Some(15), "{v}");
 }
 

@@ -10,6 +10,7 @@ pub mod gexf;
 pub mod graphml;
 pub mod html;
 pub mod json;
+pub mod num;
 pub mod pajek;
 pub mod parquet;
 pub mod records;
