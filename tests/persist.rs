@@ -317,3 +317,77 @@ fn records_added_to_a_stored_answer_compute_again() {
         String::from_utf8_lossy(&out)
     );
 }
+
+/// `map` with a store: the inputs go into it, the corpus and the analysis
+/// are computed and kept on the first run and read on the second, the
+/// outputs are the same bytes, and a later `export` reads what `map` kept
+/// (and writes the full graph `map` wrote). A store holding other inputs
+/// too maps from the files read, keeping nothing.
+#[test]
+fn map_keeps_its_results_for_itself_and_later_commands() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("m.db");
+    let out = |name: &str| dir.path().join(name).to_str().expect("utf-8").to_string();
+    let map = |to: &str, extra: &[&str]| {
+        let mut args = extra.to_vec();
+        args.extend(["map", WOS, RIS, "--out", to, "--format", "dot,graphml"]);
+        run(&store, &args)
+    };
+    let (_, err) = map(&out("m1"), &[]);
+    assert!(computed(&err, "corpus") && computed(&err, "analysis"), "{err}");
+    let (_, err) = map(&out("m2"), &[]);
+    assert!(loaded(&err, "corpus") && loaded(&err, "analysis"), "{err}");
+    assert!(!err.contains("resolving") && !err.contains("clustering"), "the second map recomputed: {err}");
+    for f in ["graph.dot", "graph.graphml", "summary.json"] {
+        let a = std::fs::read(dir.path().join("m1").join(f)).expect("first map");
+        let b = std::fs::read(dir.path().join("m2").join(f)).expect("second map");
+        assert_eq!(a, b, "{f} differs between a computing and a reading map");
+    }
+    // --json says where the results came from; summary.json does not.
+    let (json, _) = map(&out("m3"), &["--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json).expect("map --json");
+    assert_eq!(v["results"]["corpus"], "loaded", "{v}");
+    assert_eq!(v["results"]["analysis"], "loaded", "{v}");
+    let summary = std::fs::read_to_string(dir.path().join("m1/summary.json")).expect("summary");
+    assert!(!summary.contains("\"results\""), "summary.json says where results came from");
+
+    // The same map without a store (as before): the same files.
+    let plain = tempfile::tempdir().expect("tempdir");
+    let o = Command::new(env!("CARGO_BIN_EXE_citemap"))
+        .current_dir(plain.path())
+        .args(["--quiet", "map"])
+        .args([WOS, RIS].map(|f| std::fs::canonicalize(f).expect("fixture")))
+        .args(["--out", "m", "--format", "dot,graphml"])
+        .env("SOURCE_DATE_EPOCH", "1795000000")
+        .output()
+        .expect("citemap runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!plain.path().join("citemap.db").exists(), "map without a store made one");
+    assert!(plain.path().join("m/graph.graphml").exists());
+
+    // Later commands read what map kept: the full graph is what map wrote.
+    let full = dir.path().join("full.graphml");
+    let (_, err) = run(
+        &store,
+        &["export", "--format", "graphml", "--graph", "full", "--out", full.to_str().expect("utf-8")],
+    );
+    assert!(loaded(&err, "analysis") && !err.contains("resolving"), "{err}");
+    assert_eq!(
+        std::fs::read(&full).expect("export"),
+        std::fs::read(dir.path().join("m1/graph.graphml")).expect("map"),
+        "export --graph full differs from map's graph.graphml"
+    );
+    let (_, err) = graphml(&store, dir.path(), &[]);
+    assert!(loaded(&err, "analysis"), "{err}");
+
+    // Mapping one of the two files: the store holds the other too, so the
+    // map is computed from what was read and nothing is kept.
+    let (_, err) = run(&store, &["map", WOS, "--out", &out("one"), "--format", "dot"]);
+    assert!(err.contains("results not kept"), "{err}");
+    let alone = dir.path().join("alone.db");
+    run(&alone, &["--quiet", "map", WOS, "--out", &out("one-alone"), "--format", "dot"]);
+    assert_eq!(
+        std::fs::read(dir.path().join("one/graph.dot")).expect("dot"),
+        std::fs::read(dir.path().join("one-alone/graph.dot")).expect("dot")
+    );
+}
