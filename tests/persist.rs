@@ -379,6 +379,19 @@ fn map_keeps_its_results_for_itself_and_later_commands() {
     );
     let (_, err) = graphml(&store, dir.path(), &[]);
     assert!(loaded(&err, "analysis"), "{err}");
+    // A format carrying positions keeps the layout beside the analysis.
+    let gexf = dir.path().join("g.gexf");
+    let export_gexf = ["export", "--format", "gexf", "--out", gexf.to_str().expect("utf-8")];
+    let (_, err) = run(&store, &export_gexf);
+    assert!(computed(&err, "positions"), "{err}");
+    let first = std::fs::read(&gexf).expect("gexf");
+    let (_, err) = run(&store, &export_gexf);
+    assert!(loaded(&err, "positions") && !err.contains("laying out"), "{err}");
+    assert_eq!(first, std::fs::read(&gexf).expect("gexf"), "gexf differs with kept positions");
+    let fresh = dir.path().join("fresh.db");
+    ingest(&fresh, &[WOS, RIS]);
+    run(&fresh, &export_gexf);
+    assert_eq!(first, std::fs::read(&gexf).expect("gexf"), "gexf differs from a fresh store's");
 
     // Mapping one of the two files: the store holds the other too, so the
     // map is computed from what was read and nothing is kept.

@@ -144,11 +144,37 @@ fn write(args: &Args, ctx: &Ctx, project: &mut super::stored::Project) -> Result
                 raw_csv: args.raw_csv,
                 ..RenderArgs::configured(&ctx.config, args.out.clone(), Some(format))
             };
-            let files = super::render::run(&ra, g)?;
+            // The layout the format draws or carries, kept beside the analysis.
+            let laid_out = if needs_positions(format, &ra) {
+                let which = match args.graph {
+                    GraphChoice::Map => "network",
+                    GraphChoice::Full => "graph",
+                };
+                Some(project.positions(which, g, &ra.layout, || super::render::positions(g, &ra))?)
+            } else {
+                None
+            };
+            let files = super::render::run_at(&ra, g, laid_out.as_ref())?;
             forget(an);
             files
         }
     })
+}
+
+/// True when writing `format` lays the graph out with the built-in layout:
+/// the exports that carry positions, and pictures the built-in engine
+/// draws node by node.
+fn needs_positions(format: citemap::render::Format, ra: &RenderArgs) -> bool {
+    use citemap::render::svg::View;
+    use citemap::render::{Engine, Format};
+    match format {
+        Format::Gexf | Format::Vosviewer | Format::VosviewerTxt | Format::Pajek | Format::Html => true,
+        Format::Svg | Format::Png => {
+            ra.picture.engine == Engine::Builtin
+                && !matches!(ra.picture.view, View::Timeline | View::Umbrella)
+        }
+        _ => false,
+    }
 }
 
 /// Leaves the analysis unfreed: the command ends right after writing, and

@@ -97,6 +97,8 @@ pub struct Project {
     pub corpus_origin: Option<Origin>,
     /// Where the last analysis came from.
     pub analysis_origin: Option<Origin>,
+    /// The key of the last analysis asked for (positions are kept under it).
+    analysis_key: Option<String>,
 }
 
 /// This build of citemap, as a fingerprint part.
@@ -132,6 +134,7 @@ pub fn open(ctx: &Ctx) -> Result<Project> {
         thesaurus_report: None,
         corpus_origin: None,
         analysis_origin: None,
+        analysis_key: None,
     })
 }
 
@@ -247,6 +250,7 @@ impl Project {
             .part(self.thesaurus.as_ref().map_or("", |t| t.sha256.as_str()))
             .part(&format!("{opts:?}"))
             .key();
+        self.analysis_key = Some(key.clone());
         if let Some(p) = self.load_analysis(&key, want)? {
             progress::step(format_args!("analysis: {}", Origin::Loaded.as_str()));
             self.analysis_origin = Some(Origin::Loaded);
@@ -270,6 +274,32 @@ impl Project {
         self.analysis_origin = Some(Origin::Computed);
         let works = head.works;
         Ok(Partial { analysis: an, works })
+    }
+
+    /// The layout of `graph` (`which` names it: `network`, `graph`) of the
+    /// last analysis asked for, with `options`: read from the store when
+    /// kept, else computed by `lay_out` and kept. Without an analysis asked
+    /// for first, computed and not kept.
+    pub fn positions(
+        &mut self,
+        which: &str,
+        graph: &CitationGraph,
+        options: &citemap::layout::LayoutOptions,
+        lay_out: impl FnOnce() -> pipeline::Positions,
+    ) -> Result<pipeline::Positions> {
+        let Some(analysis) = self.analysis_key.clone() else { return Ok(lay_out()) };
+        let key =
+            Fingerprint::new("positions").part(&analysis).part(which).part(&format!("{options:?}")).key();
+        if let Some(p) = self.store.load_result::<pipeline::Positions>("positions", &key)? {
+            if p.len() == graph.node_count() {
+                progress::step(format_args!("positions: {}", Origin::Loaded.as_str()));
+                return Ok(p);
+            }
+        }
+        let p = lay_out();
+        self.keep("positions", &key, &p)?;
+        progress::step(format_args!("positions: {}", Origin::Computed.as_str()));
+        Ok(p)
     }
 
     /// The kept analysis under `key`, with the graphs `want` names; `None`
