@@ -8,7 +8,8 @@
 //! given, `viz:position`.
 
 use super::num;
-use crate::escape::{write_xml, xml};
+use super::xml_text::write_xml;
+use crate::escape::xml;
 use crate::graph::{attr, Attr, Attrs, CitationGraph};
 use crate::graph::{node_clusters as clusters, node_weights};
 use crate::style::cluster_colour;

@@ -12,7 +12,8 @@
 //! per-value strings), so its memory does not grow with the graph.
 
 use super::num;
-use crate::escape::{write_xml as write_escaped, xml as escape};
+use super::xml_text::write_xml as write_escaped;
+use crate::escape::xml as escape;
 use crate::graph::{Attr, CitationGraph};
 use petgraph::visit::EdgeRef;
 use std::collections::BTreeMap;
@@ -138,7 +139,8 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
 
 #[cfg(test)]
 mod tests {
-    use super::{escape, write_escaped};
+    use super::escape;
+    use crate::escape::write_xml as write_escaped;
 
     #[test]
     fn escapes_markup_and_drops_forbidden_characters() {

@@ -17,6 +17,7 @@ pub mod records;
 pub mod ris;
 pub mod umbrella;
 pub mod vosviewer;
+mod xml_text;
 
 /// What `citemap export --format` writes: every graph format (named as in
 /// `render::Format`, the list of every file a graph can be written as; PDF

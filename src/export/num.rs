@@ -39,6 +39,14 @@ impl<const N: usize> std::fmt::Write for Stack<N> {
 /// (returned as a slice of it).
 fn float_text<const N: usize>(f: f64, out: &mut Stack<N>) -> &[u8] {
     use std::fmt::Write as _;
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        // A whole number (counts, weights): its digits, as `{:.6}` less the
+        // zero decimals gives them (-0 as 0), without float formatting.
+        if write!(out, "{}", f as i64).is_err() {
+            return b"0";
+        }
+        return out.bytes();
+    }
     if !f.is_finite() || write!(out, "{f:.6}").is_err() {
         return b"0";
     }
@@ -126,6 +134,12 @@ mod tests {
             -5e-7,
             123456.1234565,
             2.5e15,
+            1e14,
+            -99999999999999.0,
+            999999999999999.0,
+            4503599627370497.0,
+            3.0,
+            -7.0,
             f64::MAX,
             f64::MIN,
             f64::MIN_POSITIVE,
