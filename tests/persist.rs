@@ -171,8 +171,8 @@ fn a_new_input_or_other_settings_compute_again() {
 /// What a full resolution of every record of `stored` and `new` says
 /// about `new` (its label): its records in works other inputs also
 /// describe, works holding only its records, its records merged into works
-/// of the stored inputs.
-fn full_counts(stored: &[&str], new: &str) -> (u64, u64, u64) {
+/// of the stored inputs; and how many citation edges the corpus gains.
+fn full_counts(stored: &[&str], new: &str) -> (u64, u64, u64, i64) {
     let config = citemap::config::Config::default();
     let mut records = Vec::new();
     for f in stored.iter().chain([&new]) {
@@ -192,7 +192,20 @@ fn full_counts(stored: &[&str], new: &str) -> (u64, u64, u64) {
             added += 1;
         }
     }
-    (merged, added, into)
+    let edges = corpus.cites.len() as i64 - full_edges(stored) as i64;
+    (merged, added, into, edges)
+}
+
+/// The citation edges a full resolution of every record of `files` finds.
+fn full_edges(files: &[&str]) -> usize {
+    let config = citemap::config::Config::default();
+    let mut records = Vec::new();
+    for f in files {
+        let bytes = std::fs::read(f).expect("fixture");
+        let (_, parsed) = citemap::ingest::read(f, &bytes, &config.ingest.options());
+        records.extend(parsed.records);
+    }
+    citemap::resolve::resolve(&records, &config.resolve).cites.len()
 }
 
 #[test]
@@ -225,6 +238,7 @@ fn an_incremental_ingest_counts_what_a_full_resolution_counts() {
     ];
     let dir = tempfile::tempdir().expect("tempdir");
     let mut merged_somewhere = false;
+    let mut edges_somewhere = false;
     for (i, (stored, new)) in cases.into_iter().enumerate() {
         let store = dir.path().join(format!("s{i}.db"));
         ingest(&store, &stored);
@@ -236,12 +250,14 @@ fn an_incremental_ingest_counts_what_a_full_resolution_counts() {
             merged,
             c["works_added"].as_u64().expect("works_added"),
             c["records_merged_into_stored"].as_u64().expect("records_merged_into_stored"),
+            c["citation_edges_added"].as_i64().expect("citation_edges_added"),
         );
         let want = full_counts(&stored, new);
         assert_eq!(
             got, want,
-            "{new} after {stored:?}: incremental vs full (merged, added, merged into stored)"
+            "{new} after {stored:?}: incremental vs full (merged, added, merged into stored, edges added)"
         );
+        edges_somewhere |= got.3 != 0;
         // Only stored records sharing a key were read again: none for
         // an input that shares no work with the store.
         let compared = c["stored_records_compared"].as_u64().expect("compared");
@@ -251,6 +267,7 @@ fn an_incremental_ingest_counts_what_a_full_resolution_counts() {
         merged_somewhere |= merged > 0;
     }
     assert!(merged_somewhere, "no case shares works: the test would prove nothing");
+    assert!(edges_somewhere, "no case adds citation edges: the test would prove nothing");
 }
 
 #[test]
@@ -265,7 +282,9 @@ fn a_store_without_keys_gains_them_on_the_next_ingest() {
     }
     let (out, _) = run(&store, &["--json", "ingest", RIS]);
     let v: serde_json::Value = serde_json::from_slice(&out).expect("ingest --json");
-    assert_eq!(v["files"][0]["merged"].as_u64(), Some(full_counts(&[WOS], RIS).0), "{v}");
+    let full = full_counts(&[WOS], RIS);
+    assert_eq!(v["files"][0]["merged"].as_u64(), Some(full.0), "{v}");
+    assert_eq!(v["changes"]["citation_edges_added"].as_i64(), Some(full.3), "{v}");
     assert_eq!(v["changes"]["stored_records_compared"].as_u64(), Some(15), "{v}");
 }
 
@@ -300,5 +319,92 @@ fn records_added_to_a_stored_answer_compute_again() {
         String::from_utf8_lossy(&out).contains("A work the store gained"),
         "{}",
         String::from_utf8_lossy(&out)
+    );
+}
+
+/// `map` with a store: the inputs go into it, the corpus and the analysis
+/// are computed and kept on the first run and read on the second, the
+/// outputs are the same bytes, and a later `export` reads what `map` kept
+/// (and writes the full graph `map` wrote). A store holding other inputs
+/// too maps from the files read, keeping nothing.
+#[test]
+fn map_keeps_its_results_for_itself_and_later_commands() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("m.db");
+    let out = |name: &str| dir.path().join(name).to_str().expect("utf-8").to_string();
+    let map = |to: &str, extra: &[&str]| {
+        let mut args = extra.to_vec();
+        args.extend(["map", WOS, RIS, "--out", to, "--format", "dot,graphml"]);
+        run(&store, &args)
+    };
+    let (_, err) = map(&out("m1"), &[]);
+    assert!(computed(&err, "corpus") && computed(&err, "analysis"), "{err}");
+    let (_, err) = map(&out("m2"), &[]);
+    assert!(loaded(&err, "corpus") && loaded(&err, "analysis"), "{err}");
+    assert!(!err.contains("resolving") && !err.contains("clustering"), "the second map recomputed: {err}");
+    for f in ["graph.dot", "graph.graphml", "summary.json"] {
+        let a = std::fs::read(dir.path().join("m1").join(f)).expect("first map");
+        let b = std::fs::read(dir.path().join("m2").join(f)).expect("second map");
+        assert_eq!(a, b, "{f} differs between a computing and a reading map");
+    }
+    // --json says where the results came from; summary.json does not.
+    let (json, _) = map(&out("m3"), &["--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&json).expect("map --json");
+    assert_eq!(v["results"]["corpus"], "loaded", "{v}");
+    assert_eq!(v["results"]["analysis"], "loaded", "{v}");
+    let summary = std::fs::read_to_string(dir.path().join("m1/summary.json")).expect("summary");
+    assert!(!summary.contains("\"results\""), "summary.json says where results came from");
+
+    // The same map without a store (as before): the same files.
+    let plain = tempfile::tempdir().expect("tempdir");
+    let o = Command::new(env!("CARGO_BIN_EXE_citemap"))
+        .current_dir(plain.path())
+        .args(["--quiet", "map"])
+        .args([WOS, RIS].map(|f| std::fs::canonicalize(f).expect("fixture")))
+        .args(["--out", "m", "--format", "dot,graphml"])
+        .env("SOURCE_DATE_EPOCH", "1795000000")
+        .output()
+        .expect("citemap runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(!plain.path().join("citemap.db").exists(), "map without a store made one");
+    assert!(plain.path().join("m/graph.graphml").exists());
+
+    // Later commands read what map kept: the full graph is what map wrote.
+    let full = dir.path().join("full.graphml");
+    let (_, err) = run(
+        &store,
+        &["export", "--format", "graphml", "--graph", "full", "--out", full.to_str().expect("utf-8")],
+    );
+    assert!(loaded(&err, "analysis") && !err.contains("resolving"), "{err}");
+    assert_eq!(
+        std::fs::read(&full).expect("export"),
+        std::fs::read(dir.path().join("m1/graph.graphml")).expect("map"),
+        "export --graph full differs from map's graph.graphml"
+    );
+    let (_, err) = graphml(&store, dir.path(), &[]);
+    assert!(loaded(&err, "analysis"), "{err}");
+    // A format carrying positions keeps the layout beside the analysis.
+    let gexf = dir.path().join("g.gexf");
+    let export_gexf = ["export", "--format", "gexf", "--out", gexf.to_str().expect("utf-8")];
+    let (_, err) = run(&store, &export_gexf);
+    assert!(computed(&err, "positions"), "{err}");
+    let first = std::fs::read(&gexf).expect("gexf");
+    let (_, err) = run(&store, &export_gexf);
+    assert!(loaded(&err, "positions") && !err.contains("laying out"), "{err}");
+    assert_eq!(first, std::fs::read(&gexf).expect("gexf"), "gexf differs with kept positions");
+    let fresh = dir.path().join("fresh.db");
+    ingest(&fresh, &[WOS, RIS]);
+    run(&fresh, &export_gexf);
+    assert_eq!(first, std::fs::read(&gexf).expect("gexf"), "gexf differs from a fresh store's");
+
+    // Mapping one of the two files: the store holds the other too, so the
+    // map is computed from what was read and nothing is kept.
+    let (_, err) = run(&store, &["map", WOS, "--out", &out("one"), "--format", "dot"]);
+    assert!(err.contains("results not kept"), "{err}");
+    let alone = dir.path().join("alone.db");
+    run(&alone, &["--quiet", "map", WOS, "--out", &out("one-alone"), "--format", "dot"]);
+    assert_eq!(
+        std::fs::read(dir.path().join("one/graph.dot")).expect("dot"),
+        std::fs::read(dir.path().join("one-alone/graph.dot")).expect("dot")
     );
 }

@@ -16,6 +16,7 @@ use super::commands::run_date;
 use super::files::write_atomic;
 use super::network::NetworkArgs;
 use super::render::RenderArgs;
+use super::stored::Want;
 use super::Ctx;
 use anyhow::{bail, Result};
 use citemap::export::{self, Target};
@@ -84,11 +85,16 @@ fn check_works(n: usize, args: &Args) -> Result<()> {
     Ok(())
 }
 
-/// The analysis a graph export writes (the full graph holds a node for every work).
+/// The analysis a graph export writes, with the one graph `--graph` names
+/// read from the store (the full graph holds a node for every work).
 fn analysis(args: &Args, ctx: &Ctx, project: &mut super::stored::Project) -> Result<Analysed> {
-    let an = project.analysis(ctx, &NetworkArgs::default(), &default_cluster_args())?;
-    check_works(an.graph.graph.node_weights().filter(|n| n.kind.is_work()).count(), args)?;
-    Ok(an)
+    let want = match args.graph {
+        GraphChoice::Map => Want::Network,
+        GraphChoice::Full => Want::Graph,
+    };
+    let p = project.analysis_of(ctx, &NetworkArgs::default(), &default_cluster_args(), want, None)?;
+    check_works(p.works, args)?;
+    Ok(p.analysis)
 }
 
 /// The graph `--graph` names, and what its nodes are called.
@@ -120,7 +126,9 @@ fn write(args: &Args, ctx: &Ctx, project: &mut super::stored::Project) -> Result
         }
         Target::Parquet => {
             let an = analysis(args, ctx, project)?;
-            write_parquet(&args.out, chosen(args, &an).0)?
+            let files = write_parquet(&args.out, chosen(args, &an).0)?;
+            forget(an);
+            files
         }
         Target::Graph => {
             let an = analysis(args, ctx, project)?;
@@ -136,9 +144,44 @@ fn write(args: &Args, ctx: &Ctx, project: &mut super::stored::Project) -> Result
                 raw_csv: args.raw_csv,
                 ..RenderArgs::configured(&ctx.config, args.out.clone(), Some(format))
             };
-            super::render::run(&ra, g)?
+            // The layout the format draws or carries, kept beside the analysis.
+            let laid_out = if needs_positions(format, &ra) {
+                let which = match args.graph {
+                    GraphChoice::Map => "network",
+                    GraphChoice::Full => "graph",
+                };
+                Some(project.positions(which, g, &ra.layout, || super::render::positions(g, &ra))?)
+            } else {
+                None
+            };
+            let files = super::render::run_at(&ra, g, laid_out.as_ref())?;
+            forget(an);
+            files
         }
     })
+}
+
+/// True when writing `format` lays the graph out with the built-in layout:
+/// the exports that carry positions, and pictures the built-in engine
+/// draws node by node.
+fn needs_positions(format: citemap::render::Format, ra: &RenderArgs) -> bool {
+    use citemap::render::svg::View;
+    use citemap::render::{Engine, Format};
+    match format {
+        Format::Gexf | Format::Vosviewer | Format::VosviewerTxt | Format::Pajek | Format::Html => true,
+        Format::Svg | Format::Png => {
+            ra.picture.engine == Engine::Builtin
+                && !matches!(ra.picture.view, View::Timeline | View::Umbrella)
+        }
+        _ => false,
+    }
+}
+
+/// Leaves the analysis unfreed: the command ends right after writing, and
+/// freeing the millions of small allocations of a big graph one by one
+/// would only cost time (the process's exit returns its memory at once).
+fn forget(an: Analysed) {
+    std::mem::forget(an);
 }
 
 /// The picture or graph-file format of a graph export: the `render::Format`

@@ -2,7 +2,7 @@
 //! and report, per file, the format detected, records read, records merged
 //! with other sources, and what was skipped and why.
 
-use super::pipeline::{print_diagnostics, read_inputs};
+use super::pipeline::{print_diagnostics, read_inputs, ReadInput};
 use super::Ctx;
 use anyhow::{Context, Result};
 use citemap::model::WorkKind;
@@ -37,13 +37,14 @@ struct FileReport<'a> {
     diagnostics: &'a [citemap::model::Diagnostic],
 }
 
-/// Runs `ingest`.
-pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
-    let path = &ctx.config.store.path;
+/// Adds the files of `paths` to the store in one transaction (inputs
+/// stored before are only hashed, results kept for the old inputs dropped
+/// when one is added); returns the store and what each file came to.
+pub fn add(paths: &[PathBuf], ctx: &Ctx) -> Result<(Store, Vec<ReadInput>)> {
     let mut store = super::commands::open_store(ctx)?;
     let inputs = {
         let mut batch = super::commands::write_batch(&mut store, ctx)?;
-        let inputs = read_inputs(&args.paths, ctx, Some(&mut batch))?;
+        let inputs = read_inputs(paths, ctx, Some(&mut batch))?;
         key_stored_records(&mut batch)?;
         if inputs.iter().any(|i| i.status.as_deref() == Some("added")) {
             batch.clear_results()?;
@@ -52,6 +53,13 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
         batch.commit().context("saving the store")?;
         inputs
     };
+    Ok((store, inputs))
+}
+
+/// Runs `ingest`.
+pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
+    let path = &ctx.config.store.path;
+    let (store, inputs) = add(&args.paths, ctx)?;
     let statuses: Vec<String> =
         inputs.iter().map(|i| i.status.clone().unwrap_or_else(|| "skipped".to_string())).collect();
     let stored = store.inputs()?;
@@ -105,8 +113,8 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
         }
         if let Some(c) = &changes {
             println!(
-                "resolved with {} stored record(s) sharing a key: {} new work(s), {} record(s) merged into stored works",
-                c.stored_records_compared, c.works_added, c.records_merged_into_stored
+                "resolved with {} stored record(s) sharing a key: {} new work(s), {} record(s) merged into stored works, {} citation edge(s) added",
+                c.stored_records_compared, c.works_added, c.records_merged_into_stored, c.citation_edges_added
             );
         }
         println!("store {}: {stored_inputs} input(s), {stored_records} record(s)", path.display());
@@ -138,6 +146,11 @@ struct Changes {
     works_added: usize,
     /// Records of the inputs named that joined a work with stored records of other inputs.
     records_merged_into_stored: usize,
+    /// Citation edges (citing work -> cited work) the store's citation
+    /// graph gains: the edges of the records compared with the new ones,
+    /// less those of the stored records compared alone (negative when the
+    /// new records join works whose edges then merge).
+    citation_edges_added: i64,
     /// Per input label: its records in a work other inputs also describe.
     #[serde(skip)]
     merged: BTreeMap<String, usize>,
@@ -154,10 +167,15 @@ fn changes(store: &Store, asked: &[i64], ctx: &Ctx) -> Result<Changes> {
     let labels: BTreeSet<String> =
         store.inputs()?.into_iter().filter(|i| asked.contains(&i.id)).map(|i| i.label).collect();
     let corpus = resolve::resolve(&records, &ctx.config.resolve);
+    // The stored records come after the new ones; resolved alone, they give
+    // the edges the store had among them.
+    let before =
+        resolve::resolve(&records[records.len().saturating_sub(sharing.len())..], &ctx.config.resolve);
     let mut c = Changes {
         stored_records_compared: sharing.len(),
         works_added: 0,
         records_merged_into_stored: 0,
+        citation_edges_added: corpus.cites.len() as i64 - before.cites.len() as i64,
         merged: BTreeMap::new(),
     };
     for w in corpus.works.iter().filter(|w| w.kind == WorkKind::Paper) {

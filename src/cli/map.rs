@@ -1,13 +1,23 @@
 //! `citemap map PATH... --out DIR`: the one-shot pipeline. Reads every file,
 //! resolves, builds the graph and writes `graph.dot`, `graph.graphml` and
 //! `summary.json` (counts, warnings, conflicts, inputs, settings, version).
+//!
+//! With a store (`--store`, a `[store] path` other than the default, or the
+//! default store file when it exists; not with `--online` or standard
+//! input), the files are ingested into it first, and when the store then
+//! holds exactly these files the corpus and the analysis go through
+//! [`super::stored`]: read when kept for these settings, else computed and
+//! kept, so a second `map` and every later `export`, `render`, `show` or
+//! `query` read them. The outputs are the same bytes either way; stderr
+//! and the `--json` output (`results`) say which it was.
 
 use super::analyse::{analyse, default_cluster_args};
 use super::files::write_atomic;
 use super::network::NetworkArgs;
 use super::pipeline::{print_diagnostics, read_inputs, InputReport};
+use super::stored::{Origin, Project, Want};
 use super::Ctx;
-use anyhow::{bail, Result};
+use anyhow::{bail, Context, Result};
 use citemap::analysis::metrics::BetweennessMethod;
 use citemap::config::MapFormat;
 use citemap::graph::CitationGraph;
@@ -237,22 +247,106 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
         }
         bail!("no records read from the inputs: nothing written, {} left as it was", args.out.display());
     }
-    super::files::output_set(|| write_map(args, ctx, &inputs, &records, formats))
+    let project = if uses_store(args, ctx) { stored_project(args, ctx, &inputs)? } else { None };
+    super::files::output_set(|| write_map(args, ctx, &inputs, &records, formats, project))
 }
 
-/// Resolves `records`, writes every output of `map` (inside one output set)
-/// and reports.
+/// True when `map` keeps its results in a store: one is named (`--store`,
+/// `[store] path`) or the default one exists, and the inputs can be read
+/// twice (no standard input or pipe) and come from the files alone (no `--online`).
+fn uses_store(args: &Args, ctx: &Ctx) -> bool {
+    let path = &ctx.config.store.path;
+    let named = *path != citemap::config::Config::default().store.path;
+    !args.online
+        && (named || path.exists())
+        && args.paths.iter().all(|p| p.as_os_str() != "-" && !super::files::is_stream(p))
+}
+
+/// Ingests the inputs into the store; the store's results when it then
+/// holds exactly these inputs (same bytes under the same names), else
+/// `None` (the map is computed from the records read, and not kept).
+fn stored_project(args: &Args, ctx: &Ctx, read: &[super::pipeline::ReadInput]) -> Result<Option<Project>> {
+    let (store, added) = super::ingest::add(&args.paths, ctx)?;
+    let stored = store.inputs()?;
+    drop(store);
+    let ids: std::collections::BTreeSet<i64> = added.iter().filter_map(|i| i.input_id).collect();
+    let same_names = added
+        .iter()
+        .all(|i| i.input_id.is_none_or(|id| stored.iter().any(|s| s.id == id && s.label == i.report.path)));
+    // What was read in memory is what went into the store.
+    let same_reads = read.len() == added.len()
+        && read.iter().zip(&added).all(|(r, a)| {
+            a.report.path == r.report.path
+                && (r.report.format.is_some() == a.input_id.is_some())
+                && (a.input_id.is_none() || r.report.sha256 == a.report.sha256)
+        });
+    let exact = same_names && same_reads && stored.iter().map(|s| s.id).eq(ids.iter().copied());
+    if !exact {
+        super::progress::step("results not kept: the store holds other inputs than these");
+        return Ok(None);
+    }
+    Ok(Some(super::stored::open(ctx)?))
+}
+
+/// `--json`: the summary, and where the corpus and the analysis came from
+/// (`summary.json` does not say, so it is the same either way).
+#[derive(Serialize)]
+struct JsonReport<'a> {
+    #[serde(flatten)]
+    summary: &'a Summary<'a>,
+    results: Results,
+}
+
+/// Where the corpus and the analysis of a `map` came from.
+#[derive(Serialize)]
+struct Results {
+    corpus: Origin,
+    analysis: Origin,
+    /// True when they are kept in the store for later commands.
+    stored: bool,
+}
+
+/// Resolves `records` (or reads the store's results, with `project`),
+/// writes every output of `map` (inside one output set) and reports.
 fn write_map(
     args: &Args,
     ctx: &Ctx,
     inputs: &[super::pipeline::ReadInput],
     records: &[Record],
     formats: Vec<MapFormat>,
+    mut project: Option<Project>,
 ) -> Result<ExitCode> {
-    super::progress::step(format_args!("resolving {} records", records.len()));
-    let mut corpus = resolve::resolve(records, &ctx.config.resolve);
-    let thesaurus = super::analyse::apply_thesaurus(args.thesaurus.as_deref(), &mut corpus)?;
-    let an = analyse(&corpus, &ctx.config, &NetworkArgs::default(), &default_cluster_args())?;
+    let mut owned = None;
+    let (an, thesaurus) = match project.as_mut() {
+        Some(p) => {
+            p.set_thesaurus(args.thesaurus.as_deref())?;
+            let cl = default_cluster_args();
+            let an = p.analysis_of(ctx, &NetworkArgs::default(), &cl, Want::Both, Some(records))?.analysis;
+            p.corpus_of(ctx, Some(records))?;
+            (an, p.thesaurus_report.clone())
+        }
+        None => {
+            super::progress::step(format_args!("resolving {} records", records.len()));
+            let mut corpus = resolve::resolve(records, &ctx.config.resolve);
+            let thesaurus = super::analyse::apply_thesaurus(args.thesaurus.as_deref(), &mut corpus)?;
+            let an = analyse(&corpus, &ctx.config, &NetworkArgs::default(), &default_cluster_args())?;
+            owned = Some(corpus);
+            (an, thesaurus)
+        }
+    };
+    let results = match &project {
+        Some(p) => Results {
+            corpus: p.corpus_origin.unwrap_or(Origin::Computed),
+            analysis: p.analysis_origin.unwrap_or(Origin::Computed),
+            stored: true,
+        },
+        None => Results { corpus: Origin::Computed, analysis: Origin::Computed, stored: false },
+    };
+    let corpus: &Corpus = match (&project, &owned) {
+        (Some(p), _) => p.corpus_ref().context("the corpus is read above")?,
+        (None, Some(c)) => c,
+        (None, None) => bail!("no corpus"),
+    };
     let g = &an.graph;
 
     let mut outputs = Vec::new();
@@ -391,7 +485,7 @@ fn write_map(
         config_file: ctx.config_path.as_ref().map(|p| p.to_string_lossy().replace('\\', "/")),
         settings: settings_view(&ctx.config),
         inputs: inputs.iter().map(|i| &i.report).collect(),
-        counts: counts(records, &corpus, g),
+        counts: counts(records, corpus, g),
         dedup: &corpus.dedup,
         conflicts,
         warnings,
@@ -422,7 +516,7 @@ fn write_map(
         picture_date,
         outputs,
         thesaurus,
-        search_candidates: super::enrich::unmerged_candidates(&ctx.config, &corpus)?,
+        search_candidates: super::enrich::unmerged_candidates(&ctx.config, corpus)?,
     };
     let json = serde_json::to_string_pretty(&summary)?;
     write_atomic(&args.out.join("summary.json"), |w| {
@@ -431,7 +525,7 @@ fn write_map(
     })?;
 
     if ctx.json {
-        println!("{json}");
+        println!("{}", serde_json::to_string_pretty(&JsonReport { summary: &summary, results })?);
     } else {
         if !ctx.quiet {
             // A big corpus can have thousands of warnings: the first ones on

@@ -74,8 +74,16 @@ fn sibling(path: &Path, suffix: &str) -> PathBuf {
     path.with_file_name(format!("{stem}{suffix}"))
 }
 
+/// Output buffer of the writers: a big graph file is written in 1 MiB
+/// pieces, not in the many small writes the writers make.
+const WRITE_BUFFER: usize = 1 << 20;
+
 fn write_file(path: &Path, f: impl FnOnce(&mut dyn Write) -> std::io::Result<()>) -> Result<PathBuf> {
-    super::files::write_atomic(path, f)?;
+    super::files::write_atomic(path, |w| {
+        let mut b = std::io::BufWriter::with_capacity(WRITE_BUFFER, w);
+        f(&mut b)?;
+        b.flush()
+    })?;
     Ok(path.to_path_buf())
 }
 

@@ -10,6 +10,13 @@
 //! their `Debug` text: every option type is plain data (no hash maps), and
 //! `Debug` prints floats exactly, so equal settings give equal text.
 //!
+//! An analysis is kept in three parts under one key: its head (clusters,
+//! network kind, betweenness notes, counts), the network and the full graph,
+//! so a command that writes the network (`export`, `render`) decodes only
+//! it. Graphs are kept packed ([`PackedGraph`]): attribute names once in a
+//! table, nodes and edges as arrays, the id index rebuilt when it is the
+//! nodes' own.
+//!
 //! Nothing here changes a result: what is read back is what was computed,
 //! field for field (tests/persist.rs compares the outputs byte for byte).
 
@@ -18,16 +25,22 @@ use super::clusters::ClustersArgs;
 use super::network::NetworkArgs;
 use super::{progress, Ctx};
 use anyhow::{bail, Context, Result};
+use citemap::analysis::metrics::BetweennessInfo;
+use citemap::analysis::network::NetworkKind;
 use citemap::analysis::thesaurus::Thesaurus;
-use citemap::model::{Corpus, DedupPair};
-use citemap::pipeline;
+use citemap::graph::{Attr, Attrs, CitationGraph, Edge, EdgeKind, Node, NodeKind};
+use citemap::model::{Corpus, DedupPair, Provenance, Record};
+use citemap::pipeline::{self, Clusters};
 use citemap::store::lookup::Lookup;
 use citemap::store::{Fingerprint, Saved, Store};
-use serde::{Deserialize, Serialize};
+use petgraph::graph::NodeIndex;
+use serde::ser::{SerializeSeq, SerializeTuple};
+use serde::{Deserialize, Serialize, Serializer};
+use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Version of the layout of kept results; raised when it changes.
-pub const FORMAT: &str = "citemap-results-1";
+pub const FORMAT: &str = "citemap-results-2";
 
 /// Where a result came from (for reports and progress lines).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -67,6 +80,7 @@ struct CorpusIn {
 struct GivenThesaurus {
     thesaurus: Thesaurus,
     sha256: String,
+    file: String,
 }
 
 /// An open store with its corpus and analyses, each read or computed once,
@@ -78,10 +92,14 @@ pub struct Project {
     corpus_key: String,
     corpus: Option<Corpus>,
     thesaurus: Option<GivenThesaurus>,
+    /// What the thesaurus changed in the corpus, once applied.
+    pub thesaurus_report: Option<analyse::ThesaurusReport>,
     /// Where the corpus came from, once it was asked for.
     pub corpus_origin: Option<Origin>,
     /// Where the last analysis came from.
     pub analysis_origin: Option<Origin>,
+    /// The key of the last analysis asked for (positions are kept under it).
+    analysis_key: Option<String>,
 }
 
 /// This build of citemap, as a fingerprint part.
@@ -114,8 +132,10 @@ pub fn open(ctx: &Ctx) -> Result<Project> {
         corpus_key,
         corpus: None,
         thesaurus: None,
+        thesaurus_report: None,
         corpus_origin: None,
         analysis_origin: None,
+        analysis_key: None,
     })
 }
 
@@ -134,24 +154,37 @@ impl Project {
         super::pipeline::print_diagnostics(&diagnostics);
         let sha256 = citemap::store::sha256_hex(&bytes);
         if let Some(corpus) = self.corpus.as_mut() {
-            thesaurus.apply(corpus);
+            let applied = thesaurus.apply(corpus);
+            self.thesaurus_report = Some(analyse::ThesaurusReport { file: file.clone(), applied });
         }
-        self.thesaurus = Some(GivenThesaurus { thesaurus, sha256 });
+        self.thesaurus = Some(GivenThesaurus { thesaurus, sha256, file });
         Ok(())
     }
 
     /// The resolved corpus (thesaurus applied), read from the store when it
     /// kept it for these inputs and settings, else resolved and kept.
     pub fn corpus(&mut self, ctx: &Ctx) -> Result<&Corpus> {
+        self.corpus_of(ctx, None)
+    }
+
+    /// [`Project::corpus`], resolving `records` when nothing is kept: they
+    /// must be the store's records (`map` has them in memory already).
+    pub fn corpus_of(&mut self, ctx: &Ctx, records: Option<&[Record]>) -> Result<&Corpus> {
         if self.corpus.is_none() {
-            let (mut corpus, origin) = self.stored_corpus(ctx)?;
+            let (mut corpus, origin) = self.stored_corpus(ctx, records)?;
             if let Some(t) = &self.thesaurus {
-                t.thesaurus.apply(&mut corpus);
+                let applied = t.thesaurus.apply(&mut corpus);
+                self.thesaurus_report = Some(analyse::ThesaurusReport { file: t.file.clone(), applied });
             }
             self.corpus_origin = Some(origin);
             self.corpus = Some(corpus);
         }
         self.corpus.as_ref().context("the corpus is read above")
+    }
+
+    /// The corpus, when it was read or resolved already.
+    pub fn corpus_ref(&self) -> Option<&Corpus> {
+        self.corpus.as_ref()
     }
 
     /// Takes the corpus out (reading or resolving it first).
@@ -161,7 +194,7 @@ impl Project {
         Ok((self.store, corpus))
     }
 
-    fn stored_corpus(&mut self, ctx: &Ctx) -> Result<(Corpus, Origin)> {
+    fn stored_corpus(&mut self, ctx: &Ctx, given: Option<&[Record]>) -> Result<(Corpus, Origin)> {
         if let Some(c) = self.store.load_result::<CorpusIn>("corpus", &self.corpus_key)? {
             progress::step(format_args!("corpus: {}", Origin::Loaded.as_str()));
             let mut corpus = c.corpus;
@@ -171,10 +204,17 @@ impl Project {
             }
             return Ok((corpus, Origin::Loaded));
         }
-        let records = self.store.records()?;
-        progress::step(format_args!("resolving {} records", records.len()));
-        let corpus = citemap::resolve::resolve(&records, &ctx.config.resolve);
-        drop(records);
+        let corpus = match given {
+            Some(records) => {
+                progress::step(format_args!("resolving {} records", records.len()));
+                citemap::resolve::resolve(records, &ctx.config.resolve)
+            }
+            None => {
+                let records = self.store.records()?;
+                progress::step(format_args!("resolving {} records", records.len()));
+                citemap::resolve::resolve(&records, &ctx.config.resolve)
+            }
+        };
         let out = CorpusOut { corpus: &corpus, pairs: &corpus.dedup.pairs };
         self.keep("corpus", &self.corpus_key.clone(), &out)?;
         self.keep_lookup(&corpus)?;
@@ -216,22 +256,316 @@ impl Project {
     /// The analysis for these flags: read from the store when it kept one
     /// for this corpus and these settings, else computed and kept.
     pub fn analysis(&mut self, ctx: &Ctx, net: &NetworkArgs, cl: &ClustersArgs) -> Result<Analysed> {
+        Ok(self.analysis_of(ctx, net, cl, Want::Both, None)?.analysis)
+    }
+
+    /// [`Project::analysis`] with only the graphs `want` names read from
+    /// the store (the others are left empty when it kept them; a computed
+    /// analysis has both); `records` as in [`Project::corpus_of`].
+    pub fn analysis_of(
+        &mut self,
+        ctx: &Ctx,
+        net: &NetworkArgs,
+        cl: &ClustersArgs,
+        want: Want,
+        records: Option<&[Record]>,
+    ) -> Result<Partial> {
         let opts = analyse::options(&ctx.config, net, cl)?;
         let key = Fingerprint::new("analysis")
             .part(&self.corpus_key)
             .part(self.thesaurus.as_ref().map_or("", |t| t.sha256.as_str()))
             .part(&format!("{opts:?}"))
             .key();
-        if let Some(an) = self.store.load_result::<Analysed>("analysis", &key)? {
+        self.analysis_key = Some(key.clone());
+        if let Some(p) = self.load_analysis(&key, want)? {
             progress::step(format_args!("analysis: {}", Origin::Loaded.as_str()));
             self.analysis_origin = Some(Origin::Loaded);
-            return Ok(an);
+            return Ok(p);
         }
-        let corpus = self.corpus(ctx)?;
+        let corpus = self.corpus_of(ctx, records)?;
         let an = pipeline::analyse_with(corpus, &opts, &mut |step| progress::step(step));
-        self.keep("analysis", &key, &an)?;
+        let head = HeadOut {
+            clusters: &an.clusters,
+            network_kind: an.network_kind,
+            network_reason: &an.network_reason,
+            graph_betweenness: &an.graph_betweenness,
+            network_betweenness: &an.network_betweenness,
+            works: works_of(&an.graph),
+        };
+        // The head last: a head kept means both graphs are.
+        self.keep("network", &key, &PackedGraph(&an.network))?;
+        self.keep("graph", &key, &PackedGraph(&an.graph))?;
+        self.keep("analysis", &key, &head)?;
         progress::step(format_args!("analysis: {}", Origin::Computed.as_str()));
         self.analysis_origin = Some(Origin::Computed);
-        Ok(an)
+        let works = head.works;
+        Ok(Partial { analysis: an, works })
+    }
+
+    /// The layout of `graph` (`which` names it: `network`, `graph`) of the
+    /// last analysis asked for, with `options`: read from the store when
+    /// kept, else computed by `lay_out` and kept. Without an analysis asked
+    /// for first, computed and not kept.
+    pub fn positions(
+        &mut self,
+        which: &str,
+        graph: &CitationGraph,
+        options: &citemap::layout::LayoutOptions,
+        lay_out: impl FnOnce() -> pipeline::Positions,
+    ) -> Result<pipeline::Positions> {
+        let Some(analysis) = self.analysis_key.clone() else { return Ok(lay_out()) };
+        let key =
+            Fingerprint::new("positions").part(&analysis).part(which).part(&format!("{options:?}")).key();
+        if let Some(p) = self.store.load_result::<pipeline::Positions>("positions", &key)? {
+            if p.len() == graph.node_count() {
+                progress::step(format_args!("positions: {}", Origin::Loaded.as_str()));
+                return Ok(p);
+            }
+        }
+        let p = lay_out();
+        self.keep("positions", &key, &p)?;
+        progress::step(format_args!("positions: {}", Origin::Computed.as_str()));
+        Ok(p)
+    }
+
+    /// The kept analysis under `key`, with the graphs `want` names; `None`
+    /// when any part is missing.
+    fn load_analysis(&self, key: &str, want: Want) -> Result<Option<Partial>> {
+        let Some(head) = self.store.load_result::<HeadIn>("analysis", key)? else { return Ok(None) };
+        let graph = |kind: &str, wanted: bool| -> Result<Option<CitationGraph>> {
+            if !wanted {
+                return Ok(Some(CitationGraph::default()));
+            }
+            Ok(self.store.load_result::<GraphIn>(kind, key)?.and_then(GraphIn::into_graph))
+        };
+        let Some(network) = graph("network", want != Want::Graph)? else { return Ok(None) };
+        let Some(full) = graph("graph", want != Want::Network)? else { return Ok(None) };
+        Ok(Some(Partial {
+            analysis: Analysed {
+                graph: full,
+                network,
+                clusters: head.clusters,
+                network_kind: head.network_kind,
+                network_reason: head.network_reason,
+                graph_betweenness: head.graph_betweenness,
+                network_betweenness: head.network_betweenness,
+            },
+            works: head.works,
+        }))
+    }
+}
+
+/// The graphs of an analysis a command needs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Want {
+    /// The network only (the full graph is left empty when read from the store).
+    Network,
+    /// The full graph only (the network is left empty when read from the store).
+    Graph,
+    /// Both.
+    Both,
+}
+
+/// An analysis, with the graphs a command asked for.
+pub struct Partial {
+    /// The analysis (a graph not asked for may be empty).
+    pub analysis: Analysed,
+    /// Works in the full graph (papers and cited works), asked for or not.
+    pub works: usize,
+}
+
+/// Works (papers and cited works) in `g`.
+fn works_of(g: &CitationGraph) -> usize {
+    g.graph.node_weights().filter(|n| n.kind.is_work()).count()
+}
+
+/// The head of a kept analysis: everything but the two graphs.
+#[derive(Serialize)]
+struct HeadOut<'a> {
+    clusters: &'a Clusters,
+    network_kind: NetworkKind,
+    network_reason: &'a Option<String>,
+    graph_betweenness: &'a BetweennessInfo,
+    network_betweenness: &'a BetweennessInfo,
+    works: usize,
+}
+
+/// [`HeadOut`], read back.
+#[derive(Deserialize)]
+struct HeadIn {
+    clusters: Clusters,
+    network_kind: NetworkKind,
+    network_reason: Option<String>,
+    graph_betweenness: BetweennessInfo,
+    network_betweenness: BetweennessInfo,
+    works: usize,
+}
+
+/// A graph as kept: `(names, nodes, edges, index)`. `names` lists every
+/// attribute name once (sorted); a node is `(id, kind, label, attrs,
+/// sources)`, an edge `(source, target, kind, weight, attrs, sources)` with
+/// node positions, attrs `[(name number, value)]` in name order; `index` is
+/// `None` when the graph's id index is exactly its nodes' ids (it is then
+/// rebuilt), else its entries.
+struct PackedGraph<'a>(&'a CitationGraph);
+
+/// A value as kept (externally tagged: no guessing on reading).
+#[derive(Serialize)]
+enum AttrOut<'a> {
+    S(&'a str),
+    I(i64),
+    F(f64),
+    B(bool),
+}
+
+impl<'a> From<&'a Attr> for AttrOut<'a> {
+    fn from(a: &'a Attr) -> Self {
+        match a {
+            Attr::Str(s) => AttrOut::S(s),
+            Attr::Int(i) => AttrOut::I(*i),
+            Attr::Float(f) => AttrOut::F(*f),
+            Attr::Bool(b) => AttrOut::B(*b),
+        }
+    }
+}
+
+/// [`AttrOut`], read back.
+#[derive(Deserialize)]
+enum AttrIn {
+    S(String),
+    I(i64),
+    F(f64),
+    B(bool),
+}
+
+impl From<AttrIn> for Attr {
+    fn from(a: AttrIn) -> Self {
+        match a {
+            AttrIn::S(s) => Attr::Str(s),
+            AttrIn::I(i) => Attr::Int(i),
+            AttrIn::F(f) => Attr::Float(f),
+            AttrIn::B(b) => Attr::Bool(b),
+        }
+    }
+}
+
+/// The attributes of one node or edge, by name number.
+struct AttrsOut<'a> {
+    attrs: &'a Attrs,
+    names: &'a BTreeMap<&'a str, u32>,
+}
+
+impl Serialize for AttrsOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut seq = s.serialize_seq(Some(self.attrs.len()))?;
+        for (k, v) in self.attrs {
+            let n = self.names.get(k.as_str()).copied().unwrap_or(u32::MAX);
+            seq.serialize_element(&(n, AttrOut::from(v)))?;
+        }
+        seq.end()
+    }
+}
+
+/// A sequence written from an iterator (each item once).
+struct SeqOut<I>(std::cell::Cell<Option<I>>);
+
+impl<I: Iterator<Item = T>, T: Serialize> Serialize for SeqOut<I> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let items = self.0.take().ok_or_else(|| serde::ser::Error::custom("sequence written twice"))?;
+        s.collect_seq(items)
+    }
+}
+
+impl Serialize for PackedGraph<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let g = &self.0.graph;
+        let mut names: BTreeMap<&str, u32> = BTreeMap::new();
+        for a in g.node_weights().map(|n| &n.attrs).chain(g.edge_weights().map(|e| &e.attrs)) {
+            for k in a.keys() {
+                names.entry(k.as_str()).or_insert(0);
+            }
+        }
+        for (i, n) in names.values_mut().enumerate() {
+            *n = i as u32;
+        }
+        let own_index = self.0.index.len() == g.node_count()
+            && self.0.index.iter().all(|(k, &ix)| g.node_weight(ix).is_some_and(|n| &n.id == k));
+        let names_ref = &names;
+        let nodes = g.node_weights().map(move |n| {
+            (&n.id, n.kind, &n.label, AttrsOut { attrs: &n.attrs, names: names_ref }, &n.sources)
+        });
+        let edges = g.raw_edges().iter().map(move |e| {
+            let w = &e.weight;
+            (
+                e.source().index() as u32,
+                e.target().index() as u32,
+                w.kind,
+                w.weight,
+                AttrsOut { attrs: &w.attrs, names: names_ref },
+                &w.sources,
+            )
+        });
+        let index: Option<Vec<(&str, u32)>> = (!own_index)
+            .then(|| self.0.index.iter().map(|(k, ix)| (k.as_str(), ix.index() as u32)).collect());
+        let mut t = s.serialize_tuple(4)?;
+        t.serialize_element(&names.keys().collect::<Vec<_>>())?;
+        t.serialize_element(&SeqOut(std::cell::Cell::new(Some(nodes))))?;
+        t.serialize_element(&SeqOut(std::cell::Cell::new(Some(edges))))?;
+        t.serialize_element(&index)?;
+        t.end()
+    }
+}
+
+/// A node as kept.
+#[derive(Deserialize)]
+struct NodeIn(String, NodeKind, String, Vec<(u32, AttrIn)>, Vec<Provenance>);
+
+/// An edge as kept.
+#[derive(Deserialize)]
+struct EdgeIn(u32, u32, EdgeKind, f64, Vec<(u32, AttrIn)>, Vec<Provenance>);
+
+/// [`PackedGraph`], read back.
+#[derive(Deserialize)]
+struct GraphIn(Vec<String>, Vec<NodeIn>, Vec<EdgeIn>, Option<Vec<(String, u32)>>);
+
+impl GraphIn {
+    /// The graph; `None` when the kept graph does not hold together (a
+    /// name or node number out of range: it is then recomputed).
+    fn into_graph(self) -> Option<CitationGraph> {
+        let GraphIn(names, nodes, edges, index) = self;
+        let attrs = |list: Vec<(u32, AttrIn)>| -> Option<Attrs> {
+            let mut a = Attrs::new();
+            for (n, v) in list {
+                a.insert(names.get(n as usize)?.clone(), v.into());
+            }
+            Some(a)
+        };
+        let mut g = CitationGraph::new();
+        g.graph.reserve_exact_nodes(nodes.len());
+        g.graph.reserve_exact_edges(edges.len());
+        let own_index = index.is_none();
+        for NodeIn(id, kind, label, a, sources) in nodes {
+            let node = Node { id, kind, label, attrs: attrs(a)?, sources };
+            if own_index {
+                g.add_node(node);
+            } else {
+                g.graph.add_node(node);
+            }
+        }
+        if g.graph.node_count() != g.index.len() && own_index {
+            return None;
+        }
+        let n = g.graph.node_count();
+        for EdgeIn(from, to, kind, weight, a, sources) in edges {
+            if from as usize >= n || to as usize >= n {
+                return None;
+            }
+            let edge = Edge { kind, weight, attrs: attrs(a)?, sources };
+            g.graph.add_edge(NodeIndex::new(from as usize), NodeIndex::new(to as usize), edge);
+        }
+        if let Some(index) = index {
+            g.index = index.into_iter().map(|(k, ix)| (k, NodeIndex::new(ix as usize))).collect();
+        }
+        Some(g)
     }
 }

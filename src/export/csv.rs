@@ -8,7 +8,8 @@
 //! are stripped and (unless `raw` is asked, [`write_nodes_with`]) a cell a spreadsheet would run
 //! as a formula (`=`, `+`, `-`, `@` first) gets a leading `'`.
 
-use crate::graph::{format_float, Attr, Attrs, CitationGraph};
+use super::num;
+use crate::graph::{Attr, Attrs, CitationGraph};
 use crate::text_safety::{neutralise_formula, strip_controls};
 use petgraph::visit::EdgeRef;
 use std::collections::BTreeSet;
@@ -34,18 +35,23 @@ pub struct Options {
 }
 
 /// One text cell: control characters stripped, formulas neutralised unless `raw`.
-fn cell(s: &str, raw: bool) -> String {
+fn cell(s: &str, raw: bool) -> std::borrow::Cow<'_, str> {
     if raw {
-        strip_controls(s).into_owned()
+        strip_controls(s)
     } else {
-        neutralise_formula(s).into_owned()
+        neutralise_formula(s)
     }
 }
 
 fn columns<'a>(attrs: impl Iterator<Item = &'a Attrs>, fixed: &[&str]) -> Vec<String> {
-    let mut names = BTreeSet::new();
+    let mut names: BTreeSet<String> = BTreeSet::new();
     for a in attrs {
-        names.extend(a.keys().filter(|k| !fixed.contains(&k.as_str())).cloned());
+        for k in a.keys() {
+            // Looked up first: a name is allocated once, not once per row.
+            if !fixed.contains(&k.as_str()) && !names.contains(k.as_str()) {
+                names.insert(k.clone());
+            }
+        }
     }
     names.into_iter().collect()
 }
@@ -57,14 +63,22 @@ fn to_io(e: ::csv::Error) -> io::Error {
     }
 }
 
-/// An attribute as a cell: strings guarded, numbers as they are (a negative
-/// number is a number, not a formula).
-fn attr_cell(a: Option<&Attr>, raw: bool) -> String {
+/// Writes an attribute as a cell: strings guarded, numbers as they are (a
+/// negative number is a number, not a formula), nothing when absent. No
+/// string is made for a number.
+fn write_attr_cell<W: Write>(out: &mut ::csv::Writer<W>, a: Option<&Attr>, raw: bool) -> ::csv::Result<()> {
     match a {
-        Some(Attr::Str(s)) => cell(s, raw),
-        Some(other) => other.to_text(),
-        None => String::new(),
+        Some(Attr::Str(s)) => out.write_field(cell(s, raw).as_bytes()),
+        Some(Attr::Int(i)) => num::with_int(*i, |t| out.write_field(t)),
+        Some(Attr::Float(f)) => num::with_float(*f, |t| out.write_field(t.as_bytes())),
+        Some(Attr::Bool(b)) => out.write_field(if *b { "true" } else { "false" }),
+        None => out.write_field(b""),
     }
+}
+
+/// Ends a row written field by field.
+fn end_row<W: Write>(out: &mut ::csv::Writer<W>) -> ::csv::Result<()> {
+    out.write_record(None::<&[u8]>)
 }
 
 /// Writes the node table of `g` (text cells guarded against formulas).
@@ -89,14 +103,18 @@ pub fn write_nodes_with(
     out.write_record(fixed.iter().copied().chain(cols.iter().map(String::as_str))).map_err(to_io)?;
     for ix in gr.node_indices() {
         let n = &gr[ix];
-        let mut row = vec![cell(&n.id, raw), n.kind.as_str().to_string(), cell(&n.label, raw)];
+        out.write_field(cell(&n.id, raw).as_bytes()).map_err(to_io)?;
+        out.write_field(n.kind.as_str()).map_err(to_io)?;
+        out.write_field(cell(&n.label, raw).as_bytes()).map_err(to_io)?;
         if let Some(p) = positions {
             let (x, y) = p.get(ix.index()).copied().unwrap_or((0.0, 0.0));
-            row.push(format_float(x as f64));
-            row.push(format_float(y as f64));
+            num::with_float(x as f64, |t| out.write_field(t)).map_err(to_io)?;
+            num::with_float(y as f64, |t| out.write_field(t)).map_err(to_io)?;
         }
-        row.extend(cols.iter().map(|c| attr_cell(n.attrs.get(c), raw)));
-        out.write_record(&row).map_err(to_io)?;
+        for c in &cols {
+            write_attr_cell(&mut out, n.attrs.get(c), raw).map_err(to_io)?;
+        }
+        end_row(&mut out).map_err(to_io)?;
     }
     out.flush()
 }
@@ -115,14 +133,14 @@ pub fn write_edges_with(g: &CitationGraph, w: &mut dyn Write, raw: bool) -> io::
     out.write_record(fixed.iter().copied().chain(cols.iter().map(String::as_str))).map_err(to_io)?;
     for e in gr.edge_references() {
         let ew = e.weight();
-        let mut row = vec![
-            cell(&gr[e.source()].id, raw),
-            cell(&gr[e.target()].id, raw),
-            ew.kind.as_str().to_string(),
-            format_float(ew.weight),
-        ];
-        row.extend(cols.iter().map(|c| attr_cell(ew.attrs.get(c), raw)));
-        out.write_record(&row).map_err(to_io)?;
+        out.write_field(cell(&gr[e.source()].id, raw).as_bytes()).map_err(to_io)?;
+        out.write_field(cell(&gr[e.target()].id, raw).as_bytes()).map_err(to_io)?;
+        out.write_field(ew.kind.as_str()).map_err(to_io)?;
+        num::with_float(ew.weight, |t| out.write_field(t)).map_err(to_io)?;
+        for c in &cols {
+            write_attr_cell(&mut out, ew.attrs.get(c), raw).map_err(to_io)?;
+        }
+        end_row(&mut out).map_err(to_io)?;
     }
     out.flush()
 }

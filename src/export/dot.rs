@@ -12,6 +12,7 @@
 //! The writer streams: strings are escaped straight into the output (no
 //! per-value strings), so its memory does not grow with the graph.
 
+use super::num;
 use crate::escape::{dot as escape, write_dot as write_escaped};
 use crate::graph::{Attr, CitationGraph, NodeKind};
 use petgraph::visit::EdgeRef;
@@ -37,17 +38,21 @@ impl Default for Options {
 /// Writes `, name="value"` for one attribute.
 fn write_attr(w: &mut dyn Write, name: &str, a: &Attr) -> io::Result<()> {
     w.write_all(b", ")?;
-    for c in name.chars() {
-        // Attribute names are ours, but keep them safe identifiers anyway.
-        let c = if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' };
-        write!(w, "{c}")?;
+    if name.bytes().all(|c| c.is_ascii_alphanumeric() || c == b'_') {
+        w.write_all(name.as_bytes())?;
+    } else {
+        for c in name.chars() {
+            // Attribute names are ours, but keep them safe identifiers anyway.
+            let c = if c.is_ascii_alphanumeric() || c == '_' { c } else { '_' };
+            write!(w, "{c}")?;
+        }
     }
     w.write_all(b"=\"")?;
     match a {
         Attr::Str(s) => write_escaped(w, s)?,
-        Attr::Int(i) => write!(w, "{i}")?,
-        Attr::Float(f) => w.write_all(crate::graph::format_float(*f).as_bytes())?,
-        Attr::Bool(b) => write!(w, "{b}")?,
+        Attr::Int(i) => num::write_int(w, *i)?,
+        Attr::Float(f) => num::write_float(w, *f)?,
+        Attr::Bool(b) => num::write_bool(w, *b)?,
     }
     w.write_all(b"\"")
 }
@@ -80,13 +85,19 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
         write_escaped(w, &n.id)?;
         w.write_all(b"\" [label=\"")?;
         write_escaped(w, &n.label)?;
-        write!(w, "\", kind=\"{}\", shape={shape}, fillcolor=\"{fill}\"", n.kind.as_str())?;
+        w.write_all(b"\", kind=\"")?;
+        w.write_all(n.kind.as_str().as_bytes())?;
+        w.write_all(b"\", shape=")?;
+        w.write_all(shape.as_bytes())?;
+        w.write_all(b", fillcolor=\"")?;
+        w.write_all(fill.as_bytes())?;
+        w.write_all(b"\"")?;
         if opts.all_attributes {
             for (k, v) in &n.attrs {
                 write_attr(w, k, v)?;
             }
         }
-        writeln!(w, "];")?;
+        w.write_all(b"];\n")?;
     }
     for e in g.graph.edge_references() {
         let (s, t, ed) = (&g.graph[e.source()], &g.graph[e.target()], e.weight());
@@ -95,7 +106,10 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
         write_escaped(w, &s.id)?;
         w.write_all(b"\" -> \"")?;
         write_escaped(w, &t.id)?;
-        write!(w, "\" [kind=\"{}\"{arrow}", ed.kind.as_str())?;
+        w.write_all(b"\" [kind=\"")?;
+        w.write_all(ed.kind.as_str().as_bytes())?;
+        w.write_all(b"\"")?;
+        w.write_all(arrow.as_bytes())?;
         if let Some(Attr::Int(c)) = ed.attrs.get(crate::graph::attr::COUNT) {
             if *c > 1 {
                 write!(w, ", penwidth={}, label=\"{c}\"", 1 + (*c).min(8) / 2)?;
@@ -106,7 +120,7 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
                 write_attr(w, k, v)?;
             }
         }
-        writeln!(w, "];")?;
+        w.write_all(b"];\n")?;
     }
     writeln!(w, "}}")
 }

@@ -7,8 +7,10 @@
 //! `viz:color` by cluster, `viz:size` by citations and, when positions are
 //! given, `viz:position`.
 
+use super::num;
+use super::xml_text::write_xml;
 use crate::escape::xml;
-use crate::graph::{attr, format_float, Attr, Attrs, CitationGraph};
+use crate::graph::{attr, Attr, Attrs, CitationGraph};
 use crate::graph::{node_clusters as clusters, node_weights};
 use crate::style::cluster_colour;
 use petgraph::visit::EdgeRef;
@@ -33,22 +35,27 @@ fn declared<'a>(attrs: impl Iterator<Item = &'a Attrs>, skip: &[&str]) -> BTreeM
                 continue;
             }
             let t = v.graphml_type();
-            m.entry(k.clone())
-                .and_modify(|old| {
-                    if *old != t {
-                        *old = "string"
-                    }
-                })
-                .or_insert(t);
+            // Looked up first: a name is allocated once, not once per node.
+            match m.get_mut(k.as_str()) {
+                Some(old) if *old != t => *old = "string",
+                Some(_) => {}
+                None => {
+                    m.insert(k.clone(), t);
+                }
+            }
         }
     }
     m
 }
 
-fn value_text(a: &Attr) -> String {
+/// Writes an attribute value as XML attribute text (floats as
+/// [`format_float`](crate::graph::format_float) writes them).
+fn write_value(w: &mut dyn Write, a: &Attr) -> io::Result<()> {
     match a {
-        Attr::Str(s) => xml(s),
-        other => other.to_text(),
+        Attr::Str(s) => write_xml(w, s),
+        Attr::Int(i) => num::write_int(w, *i),
+        Attr::Float(f) => num::write_float(w, *f),
+        Attr::Bool(b) => num::write_bool(w, *b),
     }
 }
 
@@ -57,20 +64,41 @@ fn rgb(hex: &str) -> (u8, u8, u8) {
     (c(1), c(3), c(5))
 }
 
+/// Writes the declared attributes of `attrs` with `kind` (the node's or
+/// edge's kind, in its place in name order, over any attribute of that
+/// name), streamed: no copy of the attributes is made.
 fn write_attvalues(
     w: &mut dyn Write,
     attrs: &Attrs,
+    kind: &str,
     decl: &BTreeMap<String, &'static str>,
 ) -> io::Result<()> {
-    let present: Vec<_> = attrs.iter().filter(|(k, _)| decl.contains_key(*k)).collect();
-    if present.is_empty() {
-        return Ok(());
+    let one = |w: &mut dyn Write, k: &str, v: Option<&Attr>| -> io::Result<()> {
+        w.write_all(b"          <attvalue for=\"")?;
+        write_xml(w, k)?;
+        w.write_all(b"\" value=\"")?;
+        match v {
+            Some(v) => write_value(w, v)?,
+            None => write_xml(w, kind)?,
+        }
+        w.write_all(b"\"/>\n")
+    };
+    w.write_all(b"        <attvalues>\n")?;
+    let mut kind_written = false;
+    for (k, v) in attrs {
+        if k == attr::KIND || !decl.contains_key(k.as_str()) {
+            continue;
+        }
+        if !kind_written && k.as_str() > attr::KIND {
+            one(w, attr::KIND, None)?;
+            kind_written = true;
+        }
+        one(w, k, Some(v))?;
     }
-    writeln!(w, "        <attvalues>")?;
-    for (k, v) in present {
-        writeln!(w, "          <attvalue for=\"{}\" value=\"{}\"/>", xml(k), value_text(v))?;
+    if !kind_written {
+        one(w, attr::KIND, None)?;
     }
-    writeln!(w, "        </attvalues>")
+    w.write_all(b"        </attvalues>\n")
 }
 
 /// Writes `g` as GEXF 1.3.
@@ -114,45 +142,49 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
     for ix in gr.node_indices() {
         let n = &gr[ix];
         let i = ix.index();
-        let start = match n.attrs.get(attr::YEAR) {
-            Some(Attr::Int(y)) => format!(" start=\"{y}\""),
-            _ => String::new(),
-        };
-        writeln!(w, "      <node id=\"{}\" label=\"{}\"{start}>", xml(&n.id), xml(&n.label))?;
-        let mut attrs = n.attrs.clone();
-        attrs.insert(attr::KIND.into(), Attr::Str(n.kind.as_str().into()));
-        write_attvalues(w, &attrs, &node_decl)?;
+        w.write_all(b"      <node id=\"")?;
+        write_xml(w, &n.id)?;
+        w.write_all(b"\" label=\"")?;
+        write_xml(w, &n.label)?;
+        w.write_all(b"\"")?;
+        if let Some(Attr::Int(y)) = n.attrs.get(attr::YEAR) {
+            w.write_all(b" start=\"")?;
+            num::write_int(w, *y)?;
+            w.write_all(b"\"")?;
+        }
+        w.write_all(b">\n")?;
+        write_attvalues(w, &n.attrs, n.kind.as_str(), &node_decl)?;
         let (r, gg, b) = rgb(cluster_colour(cl.get(i).copied().unwrap_or(0)));
         writeln!(w, "        <viz:color r=\"{r}\" g=\"{gg}\" b=\"{b}\"/>")?;
         let t = if max_w > 0.0 { (weights.get(i).copied().unwrap_or(0.0) / max_w).sqrt() } else { 0.0 };
-        writeln!(w, "        <viz:size value=\"{}\"/>", format_float(4.0 + 26.0 * t))?;
+        w.write_all(b"        <viz:size value=\"")?;
+        num::write_float(w, 4.0 + 26.0 * t)?;
+        w.write_all(b"\"/>\n")?;
         if let Some(&(x, y)) = opts.positions.as_ref().and_then(|p| p.get(i)) {
-            writeln!(
-                w,
-                "        <viz:position x=\"{}\" y=\"{}\" z=\"0\"/>",
-                format_float(x as f64),
-                // Gephi's y axis points up; SVG's points down.
-                format_float(-y as f64)
-            )?;
+            w.write_all(b"        <viz:position x=\"")?;
+            num::write_float(w, x as f64)?;
+            w.write_all(b"\" y=\"")?;
+            // Gephi's y axis points up; SVG's points down.
+            num::write_float(w, -y as f64)?;
+            w.write_all(b"\" z=\"0\"/>\n")?;
         }
-        writeln!(w, "      </node>")?;
+        w.write_all(b"      </node>\n")?;
     }
     writeln!(w, "    </nodes>")?;
     writeln!(w, "    <edges>")?;
     for e in gr.edge_references() {
         let ew = e.weight();
-        writeln!(
-            w,
-            "      <edge id=\"e{}\" source=\"{}\" target=\"{}\" weight=\"{}\">",
-            e.id().index(),
-            xml(&gr[e.source()].id),
-            xml(&gr[e.target()].id),
-            format_float(ew.weight)
-        )?;
-        let mut attrs = ew.attrs.clone();
-        attrs.insert(attr::KIND.into(), Attr::Str(ew.kind.as_str().into()));
-        write_attvalues(w, &attrs, &edge_decl)?;
-        writeln!(w, "      </edge>")?;
+        w.write_all(b"      <edge id=\"e")?;
+        num::write_int(w, e.id().index() as i64)?;
+        w.write_all(b"\" source=\"")?;
+        write_xml(w, &gr[e.source()].id)?;
+        w.write_all(b"\" target=\"")?;
+        write_xml(w, &gr[e.target()].id)?;
+        w.write_all(b"\" weight=\"")?;
+        num::write_float(w, ew.weight)?;
+        w.write_all(b"\">\n")?;
+        write_attvalues(w, &ew.attrs, ew.kind.as_str(), &edge_decl)?;
+        w.write_all(b"      </edge>\n")?;
     }
     writeln!(w, "    </edges>")?;
     writeln!(w, "  </graph>")?;

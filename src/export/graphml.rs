@@ -11,8 +11,10 @@
 //! The writer streams: values are escaped straight into the output (no
 //! per-value strings), so its memory does not grow with the graph.
 
-use crate::escape::{write_xml as write_escaped, xml as escape};
-use crate::graph::{format_float, Attr, CitationGraph};
+use super::num;
+use super::xml_text::write_xml as write_escaped;
+use crate::escape::xml as escape;
+use crate::graph::{Attr, CitationGraph};
 use petgraph::visit::EdgeRef;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -24,25 +26,26 @@ pub struct Options {
     pub without_sources: bool,
 }
 
-/// Writes an attribute value as GraphML text (floats with [`format_float`]).
+/// Writes an attribute value as GraphML text (floats as [`format_float`]
+/// writes them, without a string per value).
 fn write_value(w: &mut dyn Write, a: &Attr) -> io::Result<()> {
     match a {
         Attr::Str(s) => write_escaped(w, s),
-        Attr::Int(i) => write!(w, "{i}"),
-        Attr::Float(f) => w.write_all(format_float(*f).as_bytes()),
-        Attr::Bool(b) => write!(w, "{b}"),
+        Attr::Int(i) => num::write_int(w, *i),
+        Attr::Float(f) => num::write_float(w, *f),
+        Attr::Bool(b) => num::write_bool(w, *b),
     }
 }
 
 fn merge_type(types: &mut BTreeMap<String, &'static str>, name: &str, t: &'static str) {
-    types
-        .entry(name.to_string())
-        .and_modify(|old| {
-            if *old != t {
-                *old = "string";
-            }
-        })
-        .or_insert(t);
+    // Looked up first: a name is allocated once, not once per node.
+    match types.get_mut(name) {
+        Some(old) if *old != t => *old = "string",
+        Some(_) => {}
+        None => {
+            types.insert(name.to_string(), t);
+        }
+    }
 }
 
 /// Writes `g` as GraphML.
@@ -85,8 +88,10 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
         r#"  <graph id="citemap" edgedefault="{}">"#,
         if directed { "directed" } else { "undirected" }
     )?;
-    let data = |w: &mut dyn Write, prefix: &str, k: &str, v: &Attr| -> io::Result<()> {
-        write!(w, r#"      <data key="{prefix}_"#)?;
+    let data = |w: &mut dyn Write, prefix: &[u8], k: &str, v: &Attr| -> io::Result<()> {
+        w.write_all(b"      <data key=\"")?;
+        w.write_all(prefix)?;
+        w.write_all(b"_")?;
         write_escaped(w, k)?;
         w.write_all(b"\">")?;
         write_value(w, v)?;
@@ -96,33 +101,37 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
         let n = &g.graph[ix];
         w.write_all(b"    <node id=\"")?;
         write_escaped(w, &n.id)?;
-        w.write_all(b"\">\n")?;
-        writeln!(w, r#"      <data key="n_kind">{}</data>"#, n.kind.as_str())?;
-        w.write_all(b"      <data key=\"n_label\">")?;
+        w.write_all(b"\">\n      <data key=\"n_kind\">")?;
+        w.write_all(n.kind.as_str().as_bytes())?;
+        w.write_all(b"</data>\n      <data key=\"n_label\">")?;
         write_escaped(w, &n.label)?;
         w.write_all(b"</data>\n")?;
         for (k, v) in &n.attrs {
             if keep(k) {
-                data(w, "n", k, v)?;
+                data(w, b"n", k, v)?;
             }
         }
-        writeln!(w, "    </node>")?;
+        w.write_all(b"    </node>\n")?;
     }
     for e in g.graph.edge_references() {
         let ed = e.weight();
-        write!(w, r#"    <edge id="e{}" source=""#, e.id().index())?;
+        w.write_all(b"    <edge id=\"e")?;
+        num::write_int(w, e.id().index() as i64)?;
+        w.write_all(b"\" source=\"")?;
         write_escaped(w, &g.graph[e.source()].id)?;
         w.write_all(b"\" target=\"")?;
         write_escaped(w, &g.graph[e.target()].id)?;
-        w.write_all(b"\">\n")?;
-        writeln!(w, r#"      <data key="e_kind">{}</data>"#, ed.kind.as_str())?;
-        writeln!(w, r#"      <data key="e_weight">{}</data>"#, format_float(ed.weight))?;
+        w.write_all(b"\">\n      <data key=\"e_kind\">")?;
+        w.write_all(ed.kind.as_str().as_bytes())?;
+        w.write_all(b"</data>\n      <data key=\"e_weight\">")?;
+        num::write_float(w, ed.weight)?;
+        w.write_all(b"</data>\n")?;
         for (k, v) in &ed.attrs {
             if keep(k) && k != "weight" {
-                data(w, "e", k, v)?;
+                data(w, b"e", k, v)?;
             }
         }
-        writeln!(w, "    </edge>")?;
+        w.write_all(b"    </edge>\n")?;
     }
     writeln!(w, "  </graph>")?;
     writeln!(w, "</graphml>")
@@ -130,7 +139,8 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
 
 #[cfg(test)]
 mod tests {
-    use super::{escape, write_escaped};
+    use super::escape;
+    use crate::escape::write_xml as write_escaped;
 
     #[test]
     fn escapes_markup_and_drops_forbidden_characters() {

@@ -5,6 +5,11 @@
 //!
 //! Attributes keep their types (strings, integers, numbers, booleans); floats
 //! go through [`format_float`], so output is byte-stable.
+//!
+//! [`write`] streams: one node or edge object at a time is built and
+//! written, never the whole document ([`to_value`] builds it, for callers
+//! that want the value), and the bytes are those `serde_json` writes for
+//! the whole document.
 
 use crate::graph::{format_float, Attr, Attrs, CitationGraph};
 use petgraph::visit::EdgeRef;
@@ -46,49 +51,65 @@ fn put_attrs(m: &mut Map<String, Value>, attrs: &Attrs) {
     }
 }
 
-/// Builds the node-link document of `g`.
-pub fn to_value(g: &CitationGraph, opts: &Options) -> Value {
-    let gr = &g.graph;
-    let nodes: Vec<Value> = gr
-        .node_indices()
-        .map(|ix| {
-            let n = &gr[ix];
-            let mut m = Map::new();
-            m.insert("id".into(), Value::String(n.id.clone()));
-            m.insert("kind".into(), Value::String(n.kind.as_str().into()));
-            m.insert("label".into(), Value::String(n.label.clone()));
-            if let Some(&(x, y)) = opts.positions.as_ref().and_then(|p| p.get(ix.index())) {
-                m.insert("x".into(), float_value(x as f64));
-                m.insert("y".into(), float_value(y as f64));
-            }
-            put_attrs(&mut m, &n.attrs);
-            Value::Object(m)
-        })
-        .collect();
-    // networkx reads `key` only in multigraphs, so it is written only when
-    // some ordered pair has more than one edge.
-    let mut seen: BTreeMap<(usize, usize), usize> = BTreeMap::new();
-    for e in gr.edge_references() {
-        *seen.entry((e.source().index(), e.target().index())).or_insert(0) += 1;
+/// The object of node `ix`.
+fn node_value(g: &CitationGraph, ix: petgraph::graph::NodeIndex, opts: &Options) -> Value {
+    let n = &g.graph[ix];
+    let mut m = Map::new();
+    m.insert("id".into(), Value::String(n.id.clone()));
+    m.insert("kind".into(), Value::String(n.kind.as_str().into()));
+    m.insert("label".into(), Value::String(n.label.clone()));
+    if let Some(&(x, y)) = opts.positions.as_ref().and_then(|p| p.get(ix.index())) {
+        m.insert("x".into(), float_value(x as f64));
+        m.insert("y".into(), float_value(y as f64));
     }
-    let multigraph = seen.values().any(|&c| c > 1);
-    seen.clear();
-    let mut links: Vec<Value> = Vec::with_capacity(gr.edge_count());
-    for e in gr.edge_references() {
-        let key = seen.entry((e.source().index(), e.target().index())).or_insert(0);
+    put_attrs(&mut m, &n.attrs);
+    Value::Object(m)
+}
+
+/// Whether some ordered pair has more than one edge (networkx then reads
+/// the document as a multigraph, with a `key` per edge).
+fn is_multigraph(g: &CitationGraph) -> bool {
+    let mut seen: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+    for e in g.graph.edge_references() {
+        let c = seen.entry((e.source().index(), e.target().index())).or_insert(0);
+        *c += 1;
+        if *c > 1 {
+            return true;
+        }
+    }
+    false
+}
+
+/// The edge objects in edge order (`key`: the edge's number among those of
+/// its ordered pair, written only in a multigraph).
+fn edge_values<'a>(g: &'a CitationGraph, multigraph: bool) -> impl Iterator<Item = Value> + 'a {
+    let gr = &g.graph;
+    let mut seen: BTreeMap<(usize, usize), usize> = BTreeMap::new();
+    gr.edge_references().map(move |e| {
         let w = e.weight();
         let mut m = Map::new();
         m.insert("source".into(), Value::String(gr[e.source()].id.clone()));
         m.insert("target".into(), Value::String(gr[e.target()].id.clone()));
         if multigraph {
+            let key = seen.entry((e.source().index(), e.target().index())).or_insert(0);
             m.insert("key".into(), Value::from(*key));
+            *key += 1;
         }
         m.insert("kind".into(), Value::String(w.kind.as_str().into()));
         m.insert("weight".into(), float_value(w.weight));
         put_attrs(&mut m, &w.attrs);
-        *key += 1;
-        links.push(Value::Object(m));
-    }
+        Value::Object(m)
+    })
+}
+
+/// Builds the node-link document of `g`.
+pub fn to_value(g: &CitationGraph, opts: &Options) -> Value {
+    let gr = &g.graph;
+    let nodes: Vec<Value> = gr.node_indices().map(|ix| node_value(g, ix, opts)).collect();
+    // networkx reads `key` only in multigraphs, so it is written only when
+    // some ordered pair has more than one edge.
+    let multigraph = is_multigraph(g);
+    let links: Vec<Value> = edge_values(g, multigraph).collect();
     let mut doc = Map::new();
     doc.insert("directed".into(), Value::Bool(true));
     doc.insert("multigraph".into(), Value::Bool(multigraph));
@@ -98,13 +119,120 @@ pub fn to_value(g: &CitationGraph, opts: &Options) -> Value {
     Value::Object(doc)
 }
 
-/// Writes `g` as node-link JSON.
-pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result<()> {
-    let doc = to_value(g, opts);
-    if opts.pretty {
-        serde_json::to_writer_pretty(&mut *w, &doc)?;
-    } else {
-        serde_json::to_writer(&mut *w, &doc)?;
+/// Writes the array of `items` as the value of a top-level key: pretty,
+/// each item's lines indented by two levels, as `serde_json` indents them
+/// in the whole document (its strings hold no raw line breaks).
+fn write_array(w: &mut dyn Write, pretty: bool, items: impl Iterator<Item = Value>) -> io::Result<()> {
+    let mut buf = Vec::new();
+    let mut any = false;
+    w.write_all(b"[")?;
+    for v in items {
+        if any {
+            w.write_all(b",")?;
+        }
+        any = true;
+        buf.clear();
+        if pretty {
+            w.write_all(b"\n    ")?;
+            serde_json::to_writer_pretty(&mut buf, &v)?;
+            for (i, line) in buf.split(|&b| b == b'\n').enumerate() {
+                if i > 0 {
+                    w.write_all(b"\n    ")?;
+                }
+                w.write_all(line)?;
+            }
+        } else {
+            serde_json::to_writer(&mut buf, &v)?;
+            w.write_all(&buf)?;
+        }
     }
-    w.write_all(b"\n")
+    if any && pretty {
+        w.write_all(b"\n  ")?;
+    }
+    w.write_all(b"]")
+}
+
+/// Writes `g` as node-link JSON, one node or edge at a time.
+pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result<()> {
+    let multigraph = is_multigraph(g);
+    // The top-level keys in the order a JSON object keeps them.
+    let order: Map<String, Value> = ["directed", "multigraph", "graph", "nodes", "edges"]
+        .iter()
+        .map(|k| (k.to_string(), Value::Null))
+        .collect();
+    w.write_all(b"{")?;
+    for (i, k) in order.keys().enumerate() {
+        if i > 0 {
+            w.write_all(b",")?;
+        }
+        if opts.pretty {
+            w.write_all(b"\n  ")?;
+        }
+        serde_json::to_writer(&mut *w, k)?;
+        w.write_all(if opts.pretty { b": " } else { b":" })?;
+        match k.as_str() {
+            "directed" => w.write_all(b"true")?,
+            "multigraph" => w.write_all(if multigraph { b"true" } else { b"false" })?,
+            "graph" => w.write_all(b"{}")?,
+            "nodes" => write_array(w, opts.pretty, g.graph.node_indices().map(|ix| node_value(g, ix, opts)))?,
+            _ => write_array(w, opts.pretty, edge_values(g, multigraph))?,
+        }
+    }
+    if opts.pretty {
+        w.write_all(b"\n")?;
+    }
+    w.write_all(b"}\n")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::{Edge, EdgeKind, Node, NodeKind};
+
+    /// The streamed document is byte for byte the whole document written at once.
+    #[test]
+    fn streaming_writes_what_the_whole_document_writes() {
+        let mut g = CitationGraph::new();
+        let node = |id: &str, label: &str| Node {
+            id: id.into(),
+            kind: NodeKind::Paper,
+            label: label.into(),
+            attrs: [
+                ("year".to_string(), Attr::Int(2020)),
+                ("pagerank".to_string(), Attr::Float(0.1 + 0.2)),
+                ("zeta".to_string(), Attr::Bool(true)),
+                ("id".to_string(), Attr::Str("shadowed".into())),
+            ]
+            .into_iter()
+            .collect(),
+            sources: vec![],
+        };
+        let edge = |w: f64| Edge {
+            kind: EdgeKind::Cites,
+            weight: w,
+            attrs: [("count".to_string(), Attr::Int(2))].into_iter().collect(),
+            sources: vec![],
+        };
+        let empty = CitationGraph::new();
+        let a = g.add_node(node("W1", "Ann \"q\"\n\u{e9}"));
+        let b = g.add_node(node("W2", "B"));
+        g.add_edge(a, b, edge(1.0));
+        let mut multi = g.clone();
+        multi.add_edge(a, b, edge(2.5));
+        for graph in [&g, &multi, &empty] {
+            for pretty in [true, false] {
+                for positions in [None, Some(vec![(1.5f32, -2.0f32), (0.0, 3.25)])] {
+                    let opts = Options { pretty, positions };
+                    let mut streamed = Vec::new();
+                    write(graph, &mut streamed, &opts).unwrap();
+                    let doc = to_value(graph, &opts);
+                    let mut whole =
+                        if pretty { serde_json::to_vec_pretty(&doc) } else { serde_json::to_vec(&doc) }
+                            .unwrap();
+                    whole.push(b'\n');
+                    assert_eq!(String::from_utf8(streamed).unwrap(), String::from_utf8(whole).unwrap());
+                }
+            }
+        }
+    }
 }

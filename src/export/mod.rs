@@ -10,12 +10,14 @@ pub mod gexf;
 pub mod graphml;
 pub mod html;
 pub mod json;
+pub mod num;
 pub mod pajek;
 pub mod parquet;
 pub mod records;
 pub mod ris;
 pub mod umbrella;
 pub mod vosviewer;
+mod xml_text;
 
 /// What `citemap export --format` writes: every graph format (named as in
 /// `render::Format`, the list of every file a graph can be written as; PDF

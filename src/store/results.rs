@@ -29,6 +29,9 @@ use std::time::Duration;
 /// default map and a `--kind citation` network, say).
 pub const KEEP_PER_KIND: i64 = 4;
 
+/// Buffer between the MessagePack coder and zlib, each way.
+const IO_BUFFER: usize = 1 << 20;
+
 /// Creates the result tables when absent.
 pub(super) fn create(conn: &Connection) -> Result<(), Error> {
     conn.execute_batch(
@@ -109,9 +112,12 @@ impl Store {
             .prepare_cached("SELECT data FROM result_chunks WHERE kind = ?1 AND key = ?2 ORDER BY seq")?;
         let mut rows = st.query(params![kind, key])?;
         let chunks = ChunkReader { rows: &mut rows, current: Vec::new(), at: 0, error: None };
-        let mut z = flate2::read::ZlibDecoder::new(std::io::BufReader::with_capacity(1 << 16, chunks));
+        // Buffered on both sides: the decoder reads a few bytes at a time,
+        // and each read straight from the inflater would run it once.
+        let z = flate2::read::ZlibDecoder::new(std::io::BufReader::with_capacity(1 << 16, chunks));
+        let mut z = std::io::BufReader::with_capacity(IO_BUFFER, z);
         let value = rmp_serde::decode::from_read(&mut z);
-        let reader = z.into_inner().into_inner();
+        let reader = z.into_inner().into_inner().into_inner();
         if let Some(e) = reader.error {
             return Err(e.into());
         }
@@ -190,8 +196,13 @@ fn write_result<T: Serialize>(
     {
         let mut z = flate2::write::ZlibEncoder::new(&mut writer, flate2::Compression::fast());
         let mut counted = Counted { inner: &mut z, n: 0 };
-        rmp_serde::encode::write_named(&mut counted, value)
-            .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
+        {
+            // The encoder writes a few bytes at a time: deflate runs per buffer, not per write.
+            let mut buffered = std::io::BufWriter::with_capacity(IO_BUFFER, &mut counted);
+            rmp_serde::encode::write_named(&mut buffered, value)
+                .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
+            buffered.flush()?;
+        }
         let n = counted.n;
         z.finish()?;
         writer.raw = n;

@@ -1,0 +1,170 @@
+//! Numbers written straight into an output, without a `String` per value:
+//! [`write_float`] writes exactly the text of
+//! [`format_float`](crate::graph::format_float), [`write_int`] an integer in
+//! decimal. The streaming writers (GraphML, DOT, GEXF, CSV) use them for the
+//! millions of values of a big graph.
+
+use std::io::{self, Write};
+
+/// Room for `{:.6}` of any finite `f64` (at most 309 integer digits, a sign,
+/// a point and six decimals).
+const FLOAT_ROOM: usize = 330;
+
+/// A fixed buffer text is formatted into.
+struct Stack<const N: usize> {
+    buf: [u8; N],
+    len: usize,
+}
+
+impl<const N: usize> Stack<N> {
+    fn new() -> Self {
+        Stack { buf: [0; N], len: 0 }
+    }
+    fn bytes(&self) -> &[u8] {
+        &self.buf[..self.len]
+    }
+}
+
+impl<const N: usize> std::fmt::Write for Stack<N> {
+    fn write_str(&mut self, s: &str) -> std::fmt::Result {
+        let end = self.len + s.len();
+        let slot = self.buf.get_mut(self.len..end).ok_or(std::fmt::Error)?;
+        slot.copy_from_slice(s.as_bytes());
+        self.len = end;
+        Ok(())
+    }
+}
+
+/// The bytes of [`format_float`](crate::graph::format_float)`(f)`, in `out`
+/// (returned as a slice of it).
+fn float_text<const N: usize>(f: f64, out: &mut Stack<N>) -> &[u8] {
+    use std::fmt::Write as _;
+    if f.fract() == 0.0 && f.abs() < 1e15 {
+        // A whole number (counts, weights): its digits, as `{:.6}` less the
+        // zero decimals gives them (-0 as 0), without float formatting.
+        if write!(out, "{}", f as i64).is_err() {
+            return b"0";
+        }
+        return out.bytes();
+    }
+    if !f.is_finite() || write!(out, "{f:.6}").is_err() {
+        return b"0";
+    }
+    let mut s = out.bytes();
+    while let [rest @ .., b'0'] = s {
+        s = rest;
+    }
+    if let [rest @ .., b'.'] = s {
+        s = rest;
+    }
+    if s == b"-0" || s.is_empty() {
+        b"0"
+    } else {
+        s
+    }
+}
+
+/// Writes `f` as [`format_float`](crate::graph::format_float) does.
+pub fn write_float(w: &mut dyn Write, f: f64) -> io::Result<()> {
+    let mut buf = Stack::<FLOAT_ROOM>::new();
+    w.write_all(float_text(f, &mut buf))
+}
+
+/// Calls `use_text` with the text of [`format_float`](crate::graph::format_float)`(f)`.
+pub fn with_float<T>(f: f64, use_text: impl FnOnce(&str) -> T) -> T {
+    let mut buf = Stack::<FLOAT_ROOM>::new();
+    let text = float_text(f, &mut buf);
+    // Only ASCII digits, signs and points were written.
+    use_text(std::str::from_utf8(text).unwrap_or("0"))
+}
+
+/// The decimal text of `i` in `buf` (returned as a slice of it).
+fn int_text(i: i64, buf: &mut [u8; 20]) -> &[u8] {
+    let mut at = buf.len();
+    let mut n = i.unsigned_abs();
+    loop {
+        at -= 1;
+        buf[at] = b'0' + (n % 10) as u8;
+        n /= 10;
+        if n == 0 {
+            break;
+        }
+    }
+    if i < 0 {
+        // i64::MIN has 19 digits: there is room for the sign.
+        at -= 1;
+        buf[at] = b'-';
+    }
+    &buf[at..]
+}
+
+/// Writes `i` in decimal.
+pub fn write_int(w: &mut dyn Write, i: i64) -> io::Result<()> {
+    let mut buf = [0u8; 20];
+    w.write_all(int_text(i, &mut buf))
+}
+
+/// Calls `use_text` with the decimal text of `i`.
+pub fn with_int<T>(i: i64, use_text: impl FnOnce(&[u8]) -> T) -> T {
+    let mut buf = [0u8; 20];
+    use_text(int_text(i, &mut buf))
+}
+
+/// Writes `b` as `true` or `false`.
+pub fn write_bool(w: &mut dyn Write, b: bool) -> io::Result<()> {
+    w.write_all(if b { b"true" } else { b"false" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::format_float;
+
+    #[test]
+    fn numbers_read_as_the_allocating_formatters_write_them() {
+        let floats = [
+            0.0,
+            -0.0,
+            1.0,
+            -1.5,
+            0.1 + 0.2,
+            1e-7,
+            -1e-7,
+            5e-7,
+            -5e-7,
+            123456.1234565,
+            2.5e15,
+            1e14,
+            -99999999999999.0,
+            999999999999999.0,
+            4503599627370497.0,
+            3.0,
+            -7.0,
+            f64::MAX,
+            f64::MIN,
+            f64::MIN_POSITIVE,
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            0.000_000_5,
+            1.0 / 3.0,
+            -2.0 / 3.0,
+        ];
+        for f in floats {
+            let mut out = Vec::new();
+            write_float(&mut out, f).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), format_float(f), "{f:?}");
+            assert_eq!(with_float(f, str::to_string), format_float(f), "{f:?}");
+        }
+        for i in [0i64, 1, -1, 9, 10, -10, 1234567890, i64::MAX, i64::MIN] {
+            let mut out = Vec::new();
+            write_int(&mut out, i).unwrap();
+            assert_eq!(String::from_utf8(out).unwrap(), i.to_string());
+            assert_eq!(with_int(i, |t| String::from_utf8(t.to_vec()).unwrap()), i.to_string());
+        }
+        let mut out = Vec::new();
+        write_bool(&mut out, true).unwrap();
+        write_bool(&mut out, false).unwrap();
+        assert_eq!(out, b"truefalse");
+    }
+}
