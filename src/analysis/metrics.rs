@@ -292,6 +292,7 @@ pub fn sampled_error_bound(n: usize, k: usize, confidence: f64) -> (f64, f64) {
 /// Writes the metrics as node attributes (see the module documentation).
 pub fn annotate(graph: &mut CitationGraph, m: &Metrics) {
     for (i, node) in graph.graph.node_weights_mut().enumerate() {
+        node.attrs.reserve(9);
         let mut put = |k: &str, v: Attr| {
             node.attrs.insert(k.to_string(), v);
         };
@@ -360,22 +361,44 @@ pub fn pagerank(graph: &CitationGraph, damping: f64, iterations: usize) -> Vec<f
     drop(pairs);
     drop(weights);
     let total: Vec<f64> = (0..n).map(|i| wt[csr.offsets[i]..csr.offsets[i + 1]].iter().sum()).collect();
+    // The incoming arcs of every node, in the order the push formulation
+    // (`for i in 0..n, for each arc i -> j: next[j] += share_i * w`) adds them
+    // to `next[j]`: by source, then by position in the source's row. Each
+    // node then sums its own arcs (in parallel) in exactly that order, so the
+    // ranks are bit-identical to the sequential push and do not depend on
+    // the thread count.
+    let mut in_pairs: Vec<(u32, u32)> = Vec::with_capacity(csr.targets.len());
+    for i in 0..n {
+        for k in csr.offsets[i]..csr.offsets[i + 1] {
+            in_pairs.push((csr.targets[k], k as u32));
+        }
+    }
+    // Arc `k` of row `i`: source `i` is found from `k` through the offsets.
+    let mut source_of = vec![0u32; csr.targets.len()];
+    for i in 0..n {
+        source_of[csr.offsets[i]..csr.offsets[i + 1]].fill(i as u32);
+    }
+    let incoming = Csr::from_pairs(n, &in_pairs);
+    drop(in_pairs);
     let nf = n as f64;
     let mut rank = vec![1.0 / nf; n];
     let mut next = vec![0.0; n];
+    let mut share = vec![0.0f64; n];
+    use rayon::prelude::*;
     for _ in 0..iterations {
         let dangling: f64 = (0..n).filter(|&i| total[i] <= 0.0).map(|i| rank[i]).sum();
         let base = (1.0 - damping) / nf + damping * dangling / nf;
-        next.iter_mut().for_each(|x| *x = base);
         for i in 0..n {
-            if total[i] > 0.0 {
-                let share = damping * rank[i] / total[i];
-                let (lo, hi) = (csr.offsets[i], csr.offsets[i + 1]);
-                for (&j, &w) in csr.targets[lo..hi].iter().zip(&wt[lo..hi]) {
-                    next[j as usize] += share * w;
-                }
-            }
+            share[i] = if total[i] > 0.0 { damping * rank[i] / total[i] } else { 0.0 };
         }
+        next.par_iter_mut().with_min_len(4096).enumerate().for_each(|(j, x)| {
+            let mut acc = base;
+            for &k in incoming.row(j) {
+                let k = k as usize;
+                acc += share[source_of[k] as usize] * wt[k];
+            }
+            *x = acc;
+        });
         std::mem::swap(&mut rank, &mut next);
     }
     rank
@@ -393,7 +416,10 @@ pub fn undirected_adjacency(graph: &CitationGraph) -> Csr {
             pairs.push((b, a));
         }
     }
-    pairs.sort_unstable();
+    {
+        use rayon::slice::ParallelSliceMut;
+        pairs.par_sort_unstable();
+    }
     pairs.dedup();
     Csr::from_pairs(n, &pairs)
 }
