@@ -292,7 +292,6 @@ pub fn sampled_error_bound(n: usize, k: usize, confidence: f64) -> (f64, f64) {
 /// Writes the metrics as node attributes (see the module documentation).
 pub fn annotate(graph: &mut CitationGraph, m: &Metrics) {
     for (i, node) in graph.graph.node_weights_mut().enumerate() {
-        node.attrs.reserve(9);
         let mut put = |k: &str, v: Attr| {
             node.attrs.insert(k.to_string(), v);
         };
@@ -361,44 +360,22 @@ pub fn pagerank(graph: &CitationGraph, damping: f64, iterations: usize) -> Vec<f
     drop(pairs);
     drop(weights);
     let total: Vec<f64> = (0..n).map(|i| wt[csr.offsets[i]..csr.offsets[i + 1]].iter().sum()).collect();
-    // The incoming arcs of every node, in the order the push formulation
-    // (`for i in 0..n, for each arc i -> j: next[j] += share_i * w`) adds them
-    // to `next[j]`: by source, then by position in the source's row. Each
-    // node then sums its own arcs (in parallel) in exactly that order, so the
-    // ranks are bit-identical to the sequential push and do not depend on
-    // the thread count.
-    let mut in_pairs: Vec<(u32, u32)> = Vec::with_capacity(csr.targets.len());
-    for i in 0..n {
-        for k in csr.offsets[i]..csr.offsets[i + 1] {
-            in_pairs.push((csr.targets[k], k as u32));
-        }
-    }
-    // Arc `k` of row `i`: source `i` is found from `k` through the offsets.
-    let mut source_of = vec![0u32; csr.targets.len()];
-    for i in 0..n {
-        source_of[csr.offsets[i]..csr.offsets[i + 1]].fill(i as u32);
-    }
-    let incoming = Csr::from_pairs(n, &in_pairs);
-    drop(in_pairs);
     let nf = n as f64;
     let mut rank = vec![1.0 / nf; n];
     let mut next = vec![0.0; n];
-    let mut share = vec![0.0f64; n];
-    use rayon::prelude::*;
     for _ in 0..iterations {
         let dangling: f64 = (0..n).filter(|&i| total[i] <= 0.0).map(|i| rank[i]).sum();
         let base = (1.0 - damping) / nf + damping * dangling / nf;
+        next.iter_mut().for_each(|x| *x = base);
         for i in 0..n {
-            share[i] = if total[i] > 0.0 { damping * rank[i] / total[i] } else { 0.0 };
-        }
-        next.par_iter_mut().with_min_len(4096).enumerate().for_each(|(j, x)| {
-            let mut acc = base;
-            for &k in incoming.row(j) {
-                let k = k as usize;
-                acc += share[source_of[k] as usize] * wt[k];
+            if total[i] > 0.0 {
+                let share = damping * rank[i] / total[i];
+                let (lo, hi) = (csr.offsets[i], csr.offsets[i + 1]);
+                for (&j, &w) in csr.targets[lo..hi].iter().zip(&wt[lo..hi]) {
+                    next[j as usize] += share * w;
+                }
             }
-            *x = acc;
-        });
+        }
         std::mem::swap(&mut rank, &mut next);
     }
     rank
@@ -416,10 +393,7 @@ pub fn undirected_adjacency(graph: &CitationGraph) -> Csr {
             pairs.push((b, a));
         }
     }
-    {
-        use rayon::slice::ParallelSliceMut;
-        pairs.par_sort_unstable();
-    }
+    pairs.sort_unstable();
     pairs.dedup();
     Csr::from_pairs(n, &pairs)
 }
@@ -488,44 +462,40 @@ pub fn betweenness_csr(adj: &Csr, sample: Option<(usize, u64)>) -> Vec<f64> {
     bc
 }
 
-/// Per-node state of one Brandes source, kept together so that a visit
-/// touches one cache line instead of three arrays.
-#[derive(Clone, Copy)]
-struct Visit {
-    dist: u32,
-    sigma: f64,
-    delta: f64,
-}
-
 /// Dependencies accumulated from `sources` (Brandes 2001, unweighted).
 fn brandes(adj: &Csr, sources: &[usize]) -> Vec<f64> {
     const UNSEEN: u32 = u32::MAX;
     let n = adj.len();
     let mut bc = vec![0.0f64; n];
-    let mut st = vec![Visit { dist: UNSEEN, sigma: 0.0, delta: 0.0 }; n];
+    let mut sigma = vec![0.0f64; n];
+    let mut dist = vec![UNSEEN; n];
+    let mut delta = vec![0.0f64; n];
     // Breadth-first order; it is also the queue (`head` is the next to visit).
     let mut order: Vec<u32> = Vec::with_capacity(n);
     for &s in sources {
         for &v in &order {
-            st[v as usize] = Visit { dist: UNSEEN, sigma: 0.0, delta: 0.0 };
+            let v = v as usize;
+            sigma[v] = 0.0;
+            dist[v] = UNSEEN;
+            delta[v] = 0.0;
         }
         order.clear();
-        st[s].sigma = 1.0;
-        st[s].dist = 0;
+        sigma[s] = 1.0;
+        dist[s] = 0;
         order.push(s as u32);
         let mut head = 0;
         while head < order.len() {
             let v = order[head] as usize;
             head += 1;
-            let (dv, sv) = (st[v].dist, st[v].sigma);
+            let (dv, sv) = (dist[v], sigma[v]);
             for &w in adj.row(v) {
-                let x = &mut st[w as usize];
-                if x.dist == UNSEEN {
-                    x.dist = dv + 1;
-                    order.push(w);
+                let w = w as usize;
+                if dist[w] == UNSEEN {
+                    dist[w] = dv + 1;
+                    order.push(w as u32);
                 }
-                if x.dist == dv + 1 {
-                    x.sigma += sv;
+                if dist[w] == dv + 1 {
+                    sigma[w] += sv;
                 }
             }
         }
@@ -533,19 +503,19 @@ fn brandes(adj: &Csr, sources: &[usize]) -> Vec<f64> {
         // found again from the distances rather than stored per node.
         for &w in order.iter().rev() {
             let w = w as usize;
-            let Visit { dist: dw, sigma: sw, delta: dlw } = st[w];
+            let (dw, sw, dlw) = (dist[w], sigma[w], delta[w]);
             if dw > 0 {
                 for &v in adj.row(w) {
-                    let x = &mut st[v as usize];
-                    if x.dist != UNSEEN && x.dist + 1 == dw {
+                    let v = v as usize;
+                    if dist[v] != UNSEEN && dist[v] + 1 == dw {
                         // Same operation order as the textbook formula, so
                         // results stay bit-identical.
-                        x.delta += x.sigma / sw * (1.0 + dlw);
+                        delta[v] += sigma[v] / sw * (1.0 + dlw);
                     }
                 }
             }
             if w != s {
-                bc[w] += st[w].delta;
+                bc[w] += delta[w];
             }
         }
     }

@@ -270,13 +270,8 @@ pub(crate) fn assemble(
         assign_ids(&mut people.items, &people.keys, 'A', |a, id| a.id = id, |a| a.sources.first());
     let venue_perm =
         assign_ids(&mut venues.items, &venues.keys, 'V', |v, id| v.id = id, |v| v.sources.first());
-    let subject_perm = assign_ids(
-        &mut subjects.items,
-        &subjects.keys,
-        'S',
-        |s, id| s.id = id,
-        |s| s.sources.first(),
-    );
+    let subject_perm =
+        assign_ids(&mut subjects.items, &subjects.keys, 'S', |s, id| s.id = id, |s| s.sources.first());
     for (old, venue) in work_venues.iter().enumerate() {
         works[work_perm[old]].venue = venue.map(|v| venue_perm[v] as u32);
     }
