@@ -126,7 +126,11 @@ pub fn undirected_edges(graph: &CitationGraph) -> Vec<(usize, usize, f64)> {
             (a.min(b), a.max(b), e.weight.weight)
         })
         .collect();
-    all.sort_by_key(|&(a, b, _)| (a, b));
+    // Stable (as `sort_by_key`), so the sums below are in edge order.
+    {
+        use rayon::slice::ParallelSliceMut;
+        all.par_sort_by_key(|&(a, b, _)| (a, b));
+    }
     let mut out: Vec<(usize, usize, f64)> = Vec::with_capacity(all.len());
     for (a, b, w) in all {
         match out.last_mut() {

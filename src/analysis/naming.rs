@@ -30,8 +30,9 @@ use super::cluster::Partition;
 use super::tokens;
 use crate::graph::{format_float, CitationGraph};
 use crate::model::{norm, Corpus};
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::collections::{BTreeMap, BTreeSet};
 
 /// Options of [`summarise`] (`[naming]` in `config.toml`; their `Default` is
 /// the only place the naming defaults live).
@@ -129,60 +130,98 @@ struct TermIndex {
 }
 
 fn index_terms(corpus: &Corpus, works: &[bool], max_ngram: usize) -> TermIndex {
+    use rayon::prelude::*;
     let subjects_of = corpus.subjects_by_work();
-    let mut ids: HashMap<String, u32> = HashMap::new();
+    let mut ids: HashMap<String, u32> = HashMap::default();
     let mut idx = TermIndex { keys: Vec::new(), surface: Vec::new(), by_work: Vec::new(), df: Vec::new() };
-    for (w, &wanted) in works.iter().enumerate() {
-        let mut set = BTreeSet::new();
-        if wanted {
-            for t in tokens::work_texts(corpus, w, &subjects_of) {
-                for run in tokens::phrases(&t) {
-                    let stems: Vec<String> = run.iter().map(|x| tokens::stem(x)).collect();
-                    for len in 1..=max_ngram.clamp(1, 3) {
-                        for start in 0..stems.len().saturating_sub(len - 1) {
-                            let (Some(k), Some(s)) =
-                                (stems.get(start..start + len), run.get(start..start + len))
-                            else {
-                                continue;
-                            };
-                            let key = k.join(" ");
-                            let next = idx.keys.len() as u32;
-                            let id = *ids.entry(key.clone()).or_insert_with(|| {
-                                idx.keys.push(key);
+    // The phrases of a work and their stems, `(written, stemmed)` per run:
+    // computed on the rayon pool a block of works at a time; term ids are
+    // then given in work order, so they do not depend on the thread count.
+    type Runs = Vec<(Vec<String>, Vec<String>)>;
+    let runs_of = |w: usize| -> Runs {
+        if !works.get(w).copied().unwrap_or(false) {
+            return Vec::new();
+        }
+        tokens::work_texts(corpus, w, &subjects_of)
+            .iter()
+            .flat_map(|t| tokens::phrases(t))
+            .map(|run| {
+                let stems: Vec<String> = run.iter().map(|x| tokens::stem(x)).collect();
+                (run, stems)
+            })
+            .collect()
+    };
+    const BLOCK: usize = 4096;
+    let (mut key, mut written) = (String::new(), String::new());
+    let join_into = |out: &mut String, words: &[String]| {
+        out.clear();
+        for (i, x) in words.iter().enumerate() {
+            if i > 0 {
+                out.push(' ');
+            }
+            out.push_str(x);
+        }
+    };
+    for first in (0..works.len()).step_by(BLOCK) {
+        let block: Vec<Runs> =
+            (first..(first + BLOCK).min(works.len())).into_par_iter().map(runs_of).collect();
+        for runs in block {
+            let mut set = BTreeSet::new();
+            for (run, stems) in &runs {
+                for len in 1..=max_ngram.clamp(1, 3) {
+                    for start in 0..stems.len().saturating_sub(len - 1) {
+                        let (Some(k), Some(s)) = (stems.get(start..start + len), run.get(start..start + len))
+                        else {
+                            continue;
+                        };
+                        join_into(&mut key, k);
+                        let id = match ids.get(key.as_str()) {
+                            Some(&id) => id,
+                            None => {
+                                let id = idx.keys.len() as u32;
+                                ids.insert(key.clone(), id);
+                                idx.keys.push(key.clone());
                                 idx.surface.push(BTreeMap::new());
                                 idx.df.push(0);
-                                next
-                            });
-                            *idx.surface[id as usize].entry(s.join(" ")).or_insert(0) += 1;
-                            set.insert(id);
+                                id
+                            }
+                        };
+                        join_into(&mut written, s);
+                        let surface = &mut idx.surface[id as usize];
+                        match surface.get_mut(written.as_str()) {
+                            Some(c) => *c += 1,
+                            None => {
+                                surface.insert(written.clone(), 1);
+                            }
                         }
+                        set.insert(id);
                     }
                 }
             }
+            for &t in &set {
+                idx.df[t as usize] += 1;
+            }
+            idx.by_work.push(set.into_iter().collect());
         }
-        for &t in &set {
-            idx.df[t as usize] += 1;
-        }
-        idx.by_work.push(set.into_iter().collect());
     }
     idx
 }
 
 /// Works behind each node of `graph` (work nodes, authors, subjects, venues).
 fn works_of_nodes(corpus: &Corpus, graph: &CitationGraph) -> Vec<Vec<u32>> {
-    let mut by_agent: HashMap<&str, Vec<u32>> = HashMap::new();
+    let mut by_agent: HashMap<&str, Vec<u32>> = HashMap::default();
     for a in &corpus.authorships {
         if let Some(ag) = corpus.agents.get(a.agent as usize) {
             by_agent.entry(ag.id.as_str()).or_default().push(a.work);
         }
     }
-    let mut by_subject: HashMap<&str, Vec<u32>> = HashMap::new();
+    let mut by_subject: HashMap<&str, Vec<u32>> = HashMap::default();
     for a in &corpus.about {
         if let Some(s) = corpus.subjects.get(a.subject as usize) {
             by_subject.entry(s.id.as_str()).or_default().push(a.work);
         }
     }
-    let mut by_venue: HashMap<&str, Vec<u32>> = HashMap::new();
+    let mut by_venue: HashMap<&str, Vec<u32>> = HashMap::default();
     for p in &corpus.published_in {
         if let Some(v) = corpus.venues.get(p.venue as usize) {
             by_venue.entry(v.id.as_str()).or_default().push(p.work);
@@ -360,7 +399,7 @@ fn score_terms(
     let alpha0 = opts.prior * total_df;
     let min_support = if n_works >= 3 { 2 } else { 1 };
     // Longest-phrase support of each shorter term.
-    let mut sup: HashMap<String, u32> = HashMap::new();
+    let mut sup: HashMap<String, u32> = HashMap::default();
     for (&t, &y) in counts {
         let key = &idx.keys[t as usize];
         let toks: Vec<&str> = key.split(' ').collect();

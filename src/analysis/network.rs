@@ -79,8 +79,9 @@ use super::tokens;
 use crate::graph::{attr, sources_text, Attr, Attrs, CitationGraph, Edge, EdgeKind, Node, NodeKind};
 use crate::model::{norm, AgentKind, Corpus, DocType, WorkKind};
 use petgraph::unionfind::UnionFind;
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// Which network [`build`] computes.
 ///
@@ -491,10 +492,28 @@ fn project_rows(
 /// index first), sorted by index.
 fn top_k_by(v: &mut Vec<u32>, k: usize, weight: impl Fn(u32) -> f64) {
     if v.len() > k {
-        v.sort_unstable_by(|&x, &y| weight(y).total_cmp(&weight(x)).then(x.cmp(&y)));
-        v.truncate(k);
+        let mut scored: Vec<(u32, f64)> = v.iter().map(|&b| (b, weight(b))).collect();
+        top_k_scored(&mut scored, k);
+        v.clear();
+        v.extend(scored.iter().map(|&(b, _)| b));
     }
     v.sort_unstable();
+}
+
+/// Keeps the `k` entries of `v` with the largest weight (ties: smaller
+/// index first), in no particular order. The order (weight descending, then
+/// index) is total, so the kept set is the one a full sort would keep; a
+/// selection finds it in linear time.
+fn top_k_scored(v: &mut Vec<(u32, f64)>, k: usize) {
+    if v.len() <= k {
+        return;
+    }
+    if k == 0 {
+        v.clear();
+        return;
+    }
+    v.select_nth_unstable_by(k - 1, |x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+    v.truncate(k);
 }
 
 /// Sorted, deduplicated adjacency lists of a relation given as pairs.
@@ -700,9 +719,12 @@ pub fn build(corpus: &Corpus, opts: &NetworkOptions) -> CitationGraph {
         }
         kind => {
             let p = work_projection(corpus, opts, &ok, kind);
-            let nodes: Vec<Option<Node>> =
-                (0..corpus.works.len()).map(|i| ok[i].then(|| work_node(corpus, i)).flatten()).collect();
-            assemble(nodes, p, opts)
+            let ids: Vec<&str> = corpus.works.iter().map(|w| w.id.as_str()).collect();
+            let make = |order: &[usize]| -> Vec<Option<Node>> {
+                use rayon::prelude::*;
+                order.par_iter().map(|&i| work_node(corpus, i)).collect()
+            };
+            assemble_with(&ok, &ids, make, p, opts)
         }
     }
 }
@@ -767,24 +789,89 @@ fn hybrid_rows(
             }
         }
     }
-    let mut comp = vec![[f64::NAN; 4]; n];
-    let mut shared = vec![[0u32; 2]; n];
-    let mut touched: Vec<u32> = Vec::new();
-    let mut out: Vec<((u32, u32), Summed)> = Vec::new();
-    let mut mark = vec![false; n];
-    let touch = |b: u32, touched: &mut Vec<u32>, mark: &mut [bool]| {
-        if !mark[b as usize] {
-            mark[b as usize] = true;
-            touched.push(b);
+    // Rows are independent: blocks of rows run on the rayon pool, each with
+    // its own scratch arrays, and the blocks' pairs are joined in row order,
+    // so the result is the same on any number of threads.
+    use rayon::prelude::*;
+    const ROWS: usize = 2048;
+    let min_weight = opts.min_weight;
+    let blocks: Vec<Vec<((u32, u32), Summed)>> = (0..n.div_ceil(ROWS))
+        .into_par_iter()
+        .map_init(
+            || HybridScratch::new(n),
+            |scratch, block| {
+                let first = block * ROWS;
+                let mut out = Vec::new();
+                for a in first..(first + ROWS).min(n) {
+                    scratch.row(a, &alpha, refs, citers, &sim, min_weight, k, &mut out);
+                }
+                out
+            },
+        )
+        .collect();
+    let mut out: Vec<((u32, u32), Summed)> = Vec::with_capacity(blocks.iter().map(Vec::len).sum());
+    for b in blocks {
+        out.extend(b);
+    }
+    out.sort_unstable_by_key(|x| x.0);
+    out.dedup_by(|x, y| x.0 == y.0);
+    let mut pairs = Vec::with_capacity(out.len());
+    let mut extra = Vec::with_capacity(out.len());
+    for ((a, b), (w, c)) in out {
+        pairs.push(Pair { a, b, weight: w, count: 0 });
+        extra.push(c);
+    }
+    Projected { pairs, extra: Extra::Components(extra) }
+}
+
+/// Scratch arrays of one [`hybrid_rows`] worker: every entry is back to its
+/// empty state after each row.
+struct HybridScratch {
+    comp: Vec<[f64; 4]>,
+    shared: Vec<[u32; 2]>,
+    mark: Vec<bool>,
+    touched: Vec<u32>,
+    cand: Vec<(u32, f64)>,
+}
+
+impl HybridScratch {
+    fn new(n: usize) -> Self {
+        HybridScratch {
+            comp: vec![[f64::NAN; 4]; n],
+            shared: vec![[0u32; 2]; n],
+            mark: vec![false; n],
+            touched: Vec::new(),
+            cand: Vec::new(),
         }
-    };
-    for a in 0..n {
+    }
+
+    fn touch(&mut self, b: u32) {
+        if !self.mark[b as usize] {
+            self.mark[b as usize] = true;
+            self.touched.push(b);
+        }
+    }
+
+    /// Row `a` of [`hybrid_rows`]: its `k` heaviest pairs pushed to `out`.
+    #[allow(clippy::too_many_arguments)]
+    fn row(
+        &mut self,
+        a: usize,
+        alpha: &[f64; 4],
+        refs: &[Vec<u32>],
+        citers: &[Vec<u32>],
+        sim: &[Vec<(u32, f64)>],
+        min_weight: f64,
+        k: usize,
+        out: &mut Vec<((u32, u32), Summed)>,
+    ) {
+        let n = refs.len();
         let a32 = a as u32;
         if alpha[0] > 0.0 {
             for &b in refs[a].iter().chain(&citers[a]) {
                 if b != a32 && (b as usize) < n {
-                    touch(b, &mut touched, &mut mark);
-                    comp[b as usize][0] = 1.0;
+                    self.touch(b);
+                    self.comp[b as usize][0] = 1.0;
                 }
             }
         }
@@ -800,8 +887,8 @@ fn hybrid_rows(
                 }
                 for &b in list {
                     if b != a32 && (b as usize) < n {
-                        touch(b, &mut touched, &mut mark);
-                        shared[b as usize][slot - 1] += 1;
+                        self.touch(b);
+                        self.shared[b as usize][slot - 1] += 1;
                     }
                 }
             }
@@ -809,58 +896,46 @@ fn hybrid_rows(
         if alpha[3] > 0.0 {
             for &(b, w) in &sim[a] {
                 if b != a32 && (b as usize) < n {
-                    touch(b, &mut touched, &mut mark);
-                    let c = &mut comp[b as usize][3];
+                    self.touch(b);
+                    let c = &mut self.comp[b as usize][3];
                     *c = if c.is_nan() { w } else { c.max(w) };
                 }
             }
         }
         // Finish the row: Salton cosines, then the weighted sum in slot order.
-        let total = |b: u32, comp: &[[f64; 4]]| -> f64 {
-            (0..4)
-                .filter(|&i| alpha[i] > 0.0 && !comp[b as usize][i].is_nan())
-                .map(|i| alpha[i] * comp[b as usize][i])
-                .sum()
-        };
-        for &b in &touched {
+        for &b in &self.touched {
             let bi = b as usize;
             for (slot, lists) in [(1usize, refs), (2, citers)] {
-                let c = shared[bi][slot - 1];
+                let c = self.shared[bi][slot - 1];
                 if c > 0 {
                     let (ka, kb) = (lists[a].len() as f64, lists[bi].len() as f64);
-                    comp[bi][slot] = c as f64 / (ka * kb).sqrt();
+                    self.comp[bi][slot] = c as f64 / (ka * kb).sqrt();
                 }
             }
         }
-        let mut cand: Vec<u32> = touched
-            .iter()
-            .copied()
-            .filter(|&b| {
-                let t = total(b, &comp);
-                t.is_finite() && t > 0.0 && t >= opts.min_weight
-            })
-            .collect();
-        top_k_by(&mut cand, k, |b| total(b, &comp));
-        for &b in &cand {
+        let total = |c: &[f64; 4]| -> f64 {
+            (0..4).filter(|&i| alpha[i] > 0.0 && !c[i].is_nan()).map(|i| alpha[i] * c[i]).sum()
+        };
+        self.cand.clear();
+        for &b in &self.touched {
+            let t = total(&self.comp[b as usize]);
+            if t.is_finite() && t > 0.0 && t >= min_weight {
+                self.cand.push((b, t));
+            }
+        }
+        top_k_scored(&mut self.cand, k);
+        self.cand.sort_unstable_by_key(|&(b, _)| b);
+        for &(b, t) in &self.cand {
             let key = if a32 < b { (a32, b) } else { (b, a32) };
-            out.push((key, (total(b, &comp), comp[b as usize])));
+            out.push((key, (t, self.comp[b as usize])));
         }
-        for &b in &touched {
-            comp[b as usize] = [f64::NAN; 4];
-            shared[b as usize] = [0, 0];
-            mark[b as usize] = false;
+        for &b in &self.touched {
+            self.comp[b as usize] = [f64::NAN; 4];
+            self.shared[b as usize] = [0, 0];
+            self.mark[b as usize] = false;
         }
-        touched.clear();
+        self.touched.clear();
     }
-    out.sort_unstable_by_key(|x| x.0);
-    out.dedup_by(|x, y| x.0 == y.0);
-    let mut pairs = Vec::with_capacity(out.len());
-    let mut extra = Vec::with_capacity(out.len());
-    for ((a, b), (w, c)) in out {
-        pairs.push(Pair { a, b, weight: w, count: 0 });
-        extra.push(c);
-    }
-    Projected { pairs, extra: Extra::Components(extra) }
 }
 
 /// A hybrid pair's total weight and its component weights (slots of [`COMPONENTS`]).
@@ -876,7 +951,7 @@ fn hybrid(
 ) -> Projected {
     // Hashed while accumulating, sorted once at the end: the order of the
     // output never depends on the hash.
-    let mut sum: HashMap<(u32, u32), Summed> = HashMap::new();
+    let mut sum: HashMap<(u32, u32), Summed> = HashMap::default();
     let mut add = |a: u32, b: u32, kind: NetworkKind, alpha: f64, s: f64| {
         let Some(slot) = COMPONENTS.iter().position(|&k| k == kind) else { return };
         let key = (a.min(b), a.max(b));
@@ -930,7 +1005,7 @@ fn hybrid(
 fn similarity(corpus: &Corpus, ok: &[bool], o: &SimilarityOptions) -> Vec<Pair> {
     let subjects_of = corpus.subjects_by_work();
     // Term ids in first-seen order over works in id order: deterministic.
-    let mut vocab: HashMap<String, u32> = HashMap::new();
+    let mut vocab: HashMap<String, u32> = HashMap::default();
     let mut docs: Vec<Vec<(u32, u32)>> = Vec::with_capacity(corpus.works.len());
     for (w, &eligible) in ok.iter().enumerate() {
         let mut tf: BTreeMap<u32, u32> = BTreeMap::new();
@@ -1168,7 +1243,7 @@ fn select(n: usize, edges: &[(u32, u32, f64)], present: &[bool], ids: &[&str], f
                 uf.union(a as usize, b as usize);
             }
         }
-        let mut size: HashMap<usize, (usize, &str)> = HashMap::new();
+        let mut size: HashMap<usize, (usize, &str)> = HashMap::default();
         for i in (0..n).filter(|&i| keep[i]) {
             let r = uf.find_mut(i);
             let e = size.entry(r).or_insert((0, ids[i]));
@@ -1234,15 +1309,33 @@ fn strongest_per_node(n: usize, pairs: &[Pair], edges: &[usize], k: usize) -> Ve
 
 /// Builds the output graph from entity nodes and undirected pairs.
 fn assemble(nodes: Vec<Option<Node>>, p: Projected, opts: &NetworkOptions) -> CitationGraph {
-    let n = nodes.len();
+    let present: Vec<bool> = nodes.iter().map(Option::is_some).collect();
+    let ids: Vec<String> =
+        nodes.iter().map(|n| n.as_ref().map_or_else(String::new, |n| n.id.clone())).collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let mut nodes = nodes;
+    assemble_with(&present, &ids, |order| order.iter().map(|&i| nodes[i].take()).collect(), p, opts)
+}
+
+/// [`assemble`] for entities that exist where `present` says, with stable
+/// ids `ids`: `make` builds the nodes kept (given their entity indices in
+/// node order), so nodes that do not make it into the network are never built.
+fn assemble_with(
+    present: &[bool],
+    ids: &[&str],
+    make: impl FnOnce(&[usize]) -> Vec<Option<Node>>,
+    p: Projected,
+    opts: &NetworkOptions,
+) -> CitationGraph {
+    let n = present.len();
     let mut kept_edges: Vec<usize> = (0..p.pairs.len())
         .filter(|&i| {
             let e = p.pairs[i];
             e.weight.is_finite()
                 && e.weight > 0.0
                 && e.weight >= opts.min_weight
-                && nodes.get(e.a as usize).is_some_and(Option::is_some)
-                && nodes.get(e.b as usize).is_some_and(Option::is_some)
+                && present.get(e.a as usize).copied().unwrap_or(false)
+                && present.get(e.b as usize).copied().unwrap_or(false)
         })
         .collect();
     if let Some(k) = opts.max_neighbours {
@@ -1250,33 +1343,41 @@ fn assemble(nodes: Vec<Option<Node>>, p: Projected, opts: &NetworkOptions) -> Ci
     }
     let edges: Vec<(u32, u32, f64)> =
         kept_edges.iter().map(|&i| (p.pairs[i].a, p.pairs[i].b, p.pairs[i].weight)).collect();
-    let present: Vec<bool> = nodes.iter().map(Option::is_some).collect();
-    let ids: Vec<&str> = nodes.iter().map(|n| n.as_ref().map_or("", |n| n.id.as_str())).collect();
-    let keep = select(n, &edges, &present, &ids, &opts.filters);
+    let keep = select(n, &edges, present, ids, &opts.filters);
+    drop(edges);
     let mut g = CitationGraph::new();
     let mut ix = vec![None; n];
     let mut order: Vec<usize> = (0..n).filter(|&i| keep[i]).collect();
     order.sort_by(|&x, &y| ids[x].cmp(ids[y]));
-    let mut nodes = nodes;
-    for i in order {
-        if let Some(node) = nodes[i].take() {
+    let nodes = make(&order);
+    g.graph.reserve_exact_nodes(order.len());
+    for (i, node) in order.into_iter().zip(nodes) {
+        if let Some(node) = node {
             ix[i] = Some(g.add_node(node));
         }
     }
     let kind = opts.kind.edge_kind();
-    let mut out: Vec<(petgraph::graph::NodeIndex, petgraph::graph::NodeIndex, Edge)> = Vec::new();
-    for &e in &kept_edges {
-        let pair = p.pairs[e];
-        let (Some(a), Some(b)) = (ix[pair.a as usize], ix[pair.b as usize]) else { continue };
-        let (a, b) = if a <= b { (a, b) } else { (b, a) };
-        let mut attrs = p.extra.attrs(e, &pair);
-        attrs.insert(attr::WEIGHT.into(), Attr::Float(pair.weight));
-        if pair.count > 0 && kind != EdgeKind::Coauthor && kind != EdgeKind::Cooccurrence {
-            attrs.insert(attr::COUNT.into(), Attr::Int(pair.count as i64));
-        }
-        out.push((a, b, Edge { kind, weight: pair.weight, attrs, sources: Vec::new() }));
-    }
-    out.sort_by_key(|(a, b, _)| (*a, *b));
+    // Edges in parallel, collected in `kept_edges` order (rayon keeps it).
+    use rayon::prelude::*;
+    let mut out: Vec<(petgraph::graph::NodeIndex, petgraph::graph::NodeIndex, Edge)> = kept_edges
+        .par_iter()
+        .filter_map(|&e| {
+            let pair = p.pairs[e];
+            let (Some(a), Some(b)) = (ix[pair.a as usize], ix[pair.b as usize]) else { return None };
+            let (a, b) = if a <= b { (a, b) } else { (b, a) };
+            let mut attrs = p.extra.attrs(e, &pair);
+            attrs.insert(attr::WEIGHT.into(), Attr::Float(pair.weight));
+            if pair.count > 0 && kind != EdgeKind::Coauthor && kind != EdgeKind::Cooccurrence {
+                attrs.insert(attr::COUNT.into(), Attr::Int(pair.count as i64));
+            }
+            Some((a, b, Edge { kind, weight: pair.weight, attrs, sources: Vec::new() }))
+        })
+        .collect();
+    drop(kept_edges);
+    drop(p);
+    // Stable: pairs of equal ends keep their order.
+    out.par_sort_by_key(|(a, b, _)| (*a, *b));
+    g.graph.reserve_exact_edges(out.len());
     for (a, b, e) in out {
         g.add_edge(a, b, e);
     }

@@ -36,6 +36,11 @@ impl Attrs {
         }
     }
 
+    /// Makes room for `additional` more attributes.
+    pub fn reserve(&mut self, additional: usize) {
+        self.0.reserve(additional);
+    }
+
     /// The value of `key`.
     pub fn get(&self, key: &str) -> Option<&Attr> {
         self.find(key).ok().map(|i| &self.0[i].1)

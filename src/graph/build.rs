@@ -101,20 +101,44 @@ pub fn agent_node(corpus: &Corpus, i: usize) -> Node {
     Node { id: a.id.clone(), kind, label: a.name.clone(), attrs, sources: a.sources.clone() }
 }
 
+/// Builds `make(item)` for every item on the rayon pool, a block at a time,
+/// and hands the results to `add` in item order (so the graph is the same on
+/// any number of threads, and only one block of results is held at once).
+fn in_order<T: Sync, R: Send>(items: &[T], make: impl Fn(&T) -> R + Sync, mut add: impl FnMut(R)) {
+    use rayon::prelude::*;
+    const BLOCK: usize = 1 << 15;
+    for block in items.chunks(BLOCK) {
+        let built: Vec<R> = block.par_iter().map(&make).collect();
+        for r in built {
+            add(r);
+        }
+    }
+}
+
 /// Builds the graph of `corpus`.
 ///
 /// Complexity: O(n + m) in corpus entities and edges.
 pub fn build(corpus: &Corpus, opts: &BuildOptions) -> CitationGraph {
     let mut g = CitationGraph::new();
+    let nodes = corpus.works.len()
+        + if opts.agents { corpus.agents.len() } else { 0 }
+        + if opts.venues { corpus.venues.len() } else { 0 }
+        + if opts.subjects { corpus.subjects.len() } else { 0 };
+    let edges = corpus.cites.len()
+        + corpus.versions.len()
+        + if opts.agents { corpus.authorships.len() } else { 0 }
+        + if opts.venues { corpus.published_in.len() } else { 0 }
+        + if opts.subjects { corpus.about.len() } else { 0 };
+    g.graph.reserve_exact_nodes(nodes);
+    g.graph.reserve_exact_edges(edges);
+    let work_indices: Vec<usize> = (0..corpus.works.len()).collect();
     let mut work_ix = Vec::with_capacity(corpus.works.len());
-    for i in 0..corpus.works.len() {
-        work_ix.push(g.add_node(work_node(corpus, i)));
-    }
+    in_order(&work_indices, |&i| work_node(corpus, i), |n| work_ix.push(g.add_node(n)));
+    drop(work_indices);
     let mut agent_ix = Vec::with_capacity(corpus.agents.len());
     if opts.agents {
-        for i in 0..corpus.agents.len() {
-            agent_ix.push(g.add_node(agent_node(corpus, i)));
-        }
+        let agent_indices: Vec<usize> = (0..corpus.agents.len()).collect();
+        in_order(&agent_indices, |&i| agent_node(corpus, i), |n| agent_ix.push(g.add_node(n)));
     }
     let mut venue_ix = Vec::with_capacity(corpus.venues.len());
     if opts.venues {
@@ -152,25 +176,25 @@ pub fn build(corpus: &Corpus, opts: &BuildOptions) -> CitationGraph {
         Edge { kind, weight, attrs, sources: sources.to_vec() }
     };
     if opts.agents {
-        for au in &corpus.authorships {
-            let mut attrs = Attrs::new();
-            put(&mut attrs, attr::POSITION, Attr::Int(au.position as i64));
-            g.add_edge(
-                agent_ix[au.agent as usize],
-                work_ix[au.work as usize],
-                edge(EdgeKind::Authored, 1.0, attrs, &au.sources),
-            );
-        }
-    }
-    for c in &corpus.cites {
-        let mut attrs = Attrs::new();
-        put(&mut attrs, attr::COUNT, Attr::Int(c.count as i64));
-        g.add_edge(
-            work_ix[c.from as usize],
-            work_ix[c.to as usize],
-            edge(EdgeKind::Cites, c.count as f64, attrs, &c.sources),
+        in_order(
+            &corpus.authorships,
+            |au| {
+                let mut attrs = Attrs::new();
+                put(&mut attrs, attr::POSITION, Attr::Int(au.position as i64));
+                (au.agent, au.work, edge(EdgeKind::Authored, 1.0, attrs, &au.sources))
+            },
+            |(a, w, e)| g.add_edge(agent_ix[a as usize], work_ix[w as usize], e),
         );
     }
+    in_order(
+        &corpus.cites,
+        |c| {
+            let mut attrs = Attrs::new();
+            put(&mut attrs, attr::COUNT, Attr::Int(c.count as i64));
+            (c.from, c.to, edge(EdgeKind::Cites, c.count as f64, attrs, &c.sources))
+        },
+        |(a, b, e)| g.add_edge(work_ix[a as usize], work_ix[b as usize], e),
+    );
     for v in &corpus.versions {
         let mut attrs = Attrs::new();
         put(&mut attrs, attr::BASIS, Attr::Str(v.basis.clone()));
@@ -181,22 +205,18 @@ pub fn build(corpus: &Corpus, opts: &BuildOptions) -> CitationGraph {
         );
     }
     if opts.venues {
-        for p in &corpus.published_in {
-            g.add_edge(
-                work_ix[p.work as usize],
-                venue_ix[p.venue as usize],
-                edge(EdgeKind::PublishedIn, 1.0, Attrs::new(), &p.sources),
-            );
-        }
+        in_order(
+            &corpus.published_in,
+            |p| (p.work, p.venue, edge(EdgeKind::PublishedIn, 1.0, Attrs::new(), &p.sources)),
+            |(w, v, e)| g.add_edge(work_ix[w as usize], venue_ix[v as usize], e),
+        );
     }
     if opts.subjects {
-        for a in &corpus.about {
-            g.add_edge(
-                work_ix[a.work as usize],
-                subject_ix[a.subject as usize],
-                edge(EdgeKind::About, 1.0, Attrs::new(), &a.sources),
-            );
-        }
+        in_order(
+            &corpus.about,
+            |a| (a.work, a.subject, edge(EdgeKind::About, 1.0, Attrs::new(), &a.sources)),
+            |(w, s, e)| g.add_edge(work_ix[w as usize], subject_ix[s as usize], e),
+        );
     }
     g
 }

@@ -265,18 +265,13 @@ pub(crate) fn assemble(
     let (mut venues, work_venues) = venues(&venue_table, &venue_slots);
     let (mut subjects, subject_index) = subjects(subject_table);
 
-    let work_perm = assign_ids(&mut works, &keys, 'W', |w, id| w.id = id, |w| w.sources.first().cloned());
+    let work_perm = assign_ids(&mut works, &keys, 'W', |w, id| w.id = id, |w| w.sources.first());
     let agent_perm =
-        assign_ids(&mut people.items, &people.keys, 'A', |a, id| a.id = id, |a| a.sources.first().cloned());
+        assign_ids(&mut people.items, &people.keys, 'A', |a, id| a.id = id, |a| a.sources.first());
     let venue_perm =
-        assign_ids(&mut venues.items, &venues.keys, 'V', |v, id| v.id = id, |v| v.sources.first().cloned());
-    let subject_perm = assign_ids(
-        &mut subjects.items,
-        &subjects.keys,
-        'S',
-        |s, id| s.id = id,
-        |s| s.sources.first().cloned(),
-    );
+        assign_ids(&mut venues.items, &venues.keys, 'V', |v, id| v.id = id, |v| v.sources.first());
+    let subject_perm =
+        assign_ids(&mut subjects.items, &subjects.keys, 'S', |s, id| s.id = id, |s| s.sources.first());
     for (old, venue) in work_venues.iter().enumerate() {
         works[work_perm[old]].venue = venue.map(|v| venue_perm[v] as u32);
     }
@@ -1024,10 +1019,14 @@ fn assign_ids<T>(
     keys: &[String],
     prefix: char,
     set: impl Fn(&mut T, String),
-    first_source: impl Fn(&T) -> Option<Provenance>,
+    first_source: impl Fn(&T) -> Option<&Provenance>,
 ) -> Vec<usize> {
     let mut order: Vec<usize> = (0..items.len()).collect();
-    order.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then(first_source(&items[a]).cmp(&first_source(&items[b]))));
+    {
+        // Compared by reference: no provenance is copied per comparison.
+        let firsts: Vec<Option<&Provenance>> = items.iter().map(&first_source).collect();
+        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then(firsts[a].cmp(&firsts[b])));
+    }
     let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
     let mut ids = vec![String::new(); items.len()];
     for &i in &order {

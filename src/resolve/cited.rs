@@ -14,7 +14,8 @@ use super::works::Groups;
 use super::Options;
 use crate::model::{norm, Citation, Diagnostic, Identifier, Record};
 use petgraph::unionfind::UnionFind;
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 
 /// Identifier -> record or group indexes.
 type IdIndex<'a> = HashMap<&'a Identifier, Vec<usize>>;
@@ -291,8 +292,8 @@ pub(crate) fn resolve(
 ) -> Cited {
     let _ = opts;
     // Paper indexes: identifier -> groups, (first author, year) -> groups.
-    let mut by_id: HashMap<&Identifier, Vec<usize>> = HashMap::new();
-    let mut by_isbn: HashMap<&Identifier, Vec<usize>> = HashMap::new();
+    let mut by_id: HashMap<&Identifier, Vec<usize>> = HashMap::default();
+    let mut by_isbn: HashMap<&Identifier, Vec<usize>> = HashMap::default();
     let mut by_author_year: BTreeMap<(String, i32), Vec<usize>> = BTreeMap::new();
     for (i, r) in records.iter().enumerate() {
         let g = groups.record_group[i];
@@ -333,7 +334,7 @@ pub(crate) fn resolve(
         .sort_by(|a, b| records[a.0].citations[a.1].at.cmp(&records[b.0].citations[b.1].at).then(a.cmp(b)));
     let cit = |(r, c): (usize, usize)| &records[r].citations[c];
     let mut id_sets: UnionFind<usize> = UnionFind::new(pending.len());
-    let mut first_with_id: HashMap<&Identifier, usize> = HashMap::new();
+    let mut first_with_id: HashMap<&Identifier, usize> = HashMap::default();
     for (k, &item) in pending.iter().enumerate() {
         // An ISBN names a book, and every chapter of it too: it is weak and
         // joins only through the compatibility checks of the blocks below.
@@ -478,7 +479,7 @@ pub(crate) fn resolve(
     }
     // Where each citation went so far: a record's work group, or a group of
     // cited-only citations (kept current as anonymous citations move).
-    let mut slot: HashMap<(usize, usize), (bool, usize)> = HashMap::new();
+    let mut slot: HashMap<(usize, usize), (bool, usize)> = HashMap::default();
     for (ri, row) in targets.iter().enumerate() {
         for (ci, t) in row.iter().enumerate() {
             if let Some(Target::Paper(g)) = t {

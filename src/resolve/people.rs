@@ -14,7 +14,8 @@
 
 use super::cited::Cited;
 use crate::model::{norm, Author, Diagnostic, Provenance, Record};
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::BTreeMap;
 
 /// One resolved agent before assembly: its member names with their sources.
 pub(crate) struct AgentDraft {
@@ -127,7 +128,7 @@ fn bridge_compound_surnames(
         }
         out
     };
-    let mut by_family: HashMap<String, Vec<usize>> = HashMap::new();
+    let mut by_family: HashMap<String, Vec<usize>> = HashMap::default();
     for (gi, g) in groups.iter().enumerate() {
         if let Some(&first) = g.first() {
             by_family.entry(names[first].family.clone()).or_default().push(gi);
@@ -222,7 +223,7 @@ pub(crate) fn resolve(records: &[Record], cited: &Cited, diags: &mut Vec<Diagnos
     let mut order: Vec<usize> = (0..names.len()).collect();
     order.sort_by(|&a, &b| names[a].at.cmp(names[b].at).then(slots[a].cmp(&slots[b])));
     let mut blocks: BTreeMap<(String, String), Vec<Vec<usize>>> = BTreeMap::new();
-    let mut orcid_set: HashMap<String, (String, String, usize)> = HashMap::new();
+    let mut orcid_set: HashMap<String, (String, String, usize)> = HashMap::default();
     // Most informative names first: ORCID, full given name, longer initials.
     order.sort_by_key(|&i| {
         let n = &names[i];

@@ -34,7 +34,8 @@ use crate::model::{
     norm, DedupPair, Diagnostic, DocType, IdStrength, Identifier, MatchRule, PairSide, Record,
 };
 use petgraph::unionfind::UnionFind;
-use std::collections::{BTreeMap, BTreeSet, HashMap};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 /// DOI prefixes of preprint servers (arXiv, bioRxiv/medRxiv, OSF and its
 /// PsyArXiv/SocArXiv, Research Square, SSRN, Preprints.org, ChemRxiv, TechRxiv,
@@ -370,7 +371,7 @@ impl Grouper<'_> {
 
     /// Rule 1: identifiers (registry ids, then source-internal ids).
     fn by_identifier(&mut self, order: &[usize]) {
-        let mut first: HashMap<Identifier, usize> = HashMap::new();
+        let mut first: HashMap<Identifier, usize> = HashMap::default();
         let mut todo = Vec::new();
         for &i in order {
             let f = &self.feats[i];
