@@ -248,7 +248,11 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
         bail!("no records read from the inputs: nothing written, {} left as it was", args.out.display());
     }
     let project = if uses_store(args, ctx) { stored_project(args, ctx, &inputs)? } else { None };
-    super::files::output_set(|| write_map(args, ctx, &inputs, &records, formats, project))
+    let done = super::files::output_set(|| write_map(args, ctx, &inputs, &records, formats, project));
+    // As at the end of `write_map`: the process ends, its memory goes at once.
+    std::mem::forget(records);
+    std::mem::forget(inputs);
+    done
 }
 
 /// True when `map` keeps its results in a store: one is named (`--store`,
@@ -579,6 +583,13 @@ fn write_map(
                 .collect::<Vec<_>>()
                 .join(", ")
         );
+    }
+    // The command ends here: freeing millions of small allocations one by
+    // one would only cost time (the process's exit returns the memory).
+    std::mem::forget(an);
+    std::mem::forget(owned);
+    if let Some(p) = project.as_mut() {
+        p.leak_corpus();
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -182,6 +182,14 @@ impl Project {
         self.corpus.as_ref().context("the corpus is read above")
     }
 
+    /// Leaves the corpus unfreed, for a command about to end (freeing a big
+    /// corpus allocation by allocation only costs time).
+    pub fn leak_corpus(&mut self) {
+        if let Some(c) = self.corpus.take() {
+            std::mem::forget(c);
+        }
+    }
+
     /// The corpus, when it was read or resolved already.
     pub fn corpus_ref(&self) -> Option<&Corpus> {
         self.corpus.as_ref()
