@@ -34,7 +34,6 @@ use rayon::prelude::*;
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-use std::time::Duration;
 
 /// Creates the look-up tables when absent.
 pub(super) fn create(conn: &Connection) -> Result<(), Error> {
@@ -200,21 +199,7 @@ impl Store {
     /// [`Store::save_result`]: one transaction, no waiting for a busy store,
     /// nothing written when the inputs changed since).
     pub fn save_lookup(&mut self, key: &str, state: &str, corpus: &Corpus) -> Result<Saved, Error> {
-        use rusqlite::TransactionBehavior::Immediate;
-        let timeout = self.busy_timeout;
-        self.conn.busy_timeout(Duration::ZERO)?;
-        let outcome = match self.conn.transaction_with_behavior(Immediate) {
-            Ok(tx) => match write_lookup(&tx, key, state, corpus) {
-                Ok(Saved::Written(n)) => tx.commit().map(|()| Saved::Written(n)).map_err(Error::from),
-                other => other,
-            },
-            Err(rusqlite::Error::SqliteFailure(f, _)) if f.code == rusqlite::ErrorCode::DatabaseBusy => {
-                Ok(Saved::Busy)
-            }
-            Err(e) => Err(e.into()),
-        };
-        self.conn.busy_timeout(timeout)?;
-        outcome
+        self.write_unwaiting(|tx| write_lookup(tx, key, state, corpus))
     }
 
     /// The kept look-up when it was made for the corpus key `key`.

@@ -137,11 +137,20 @@ impl Store {
         state: &str,
         value: &T,
     ) -> Result<Saved, Error> {
+        self.write_unwaiting(|tx| write_result(tx, kind, key, state, value))
+    }
+
+    /// Runs `write` in a transaction taken at once (no waiting: a reading
+    /// command does not queue behind an ingest), committed when it wrote.
+    pub(super) fn write_unwaiting(
+        &mut self,
+        write: impl FnOnce(&Transaction<'_>) -> Result<Saved, Error>,
+    ) -> Result<Saved, Error> {
         use rusqlite::TransactionBehavior::Immediate;
         let timeout = self.busy_timeout;
         self.conn.busy_timeout(Duration::ZERO)?;
         let outcome = match self.conn.transaction_with_behavior(Immediate) {
-            Ok(tx) => match write_result(&tx, kind, key, state, value) {
+            Ok(tx) => match write(&tx) {
                 Ok(Saved::Written(n)) => tx.commit().map(|()| Saved::Written(n)).map_err(Error::from),
                 other => other,
             },
