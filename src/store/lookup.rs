@@ -4,11 +4,15 @@
 //!
 //! Beside the corpus result ([`super::results`]) the store keeps, for the
 //! same corpus key:
-//! - one row per work, person or organisation, and venue (`lookup_works`,
-//!   `lookup_agents`, `lookup_venues`: MessagePack, structs as maps), a work's
-//!   row carrying its authorships, the citations it makes, the works citing it
+//! - one row per work and per person or organisation (`lookup_works`,
+//!   `lookup_agents`: MessagePack, structs as maps, zlib-compressed row by
+//!   row) and one holding every venue (`lookup_venues`), a work's row
+//!   carrying its authorships, the citations it makes, the works citing it
 //!   and its conflicts, each with its position in the corpus's own list, and
-//!   a person's row the works they wrote;
+//!   a person's row the works they wrote; beside each, the bare links as
+//!   packed `u32`s (a work's authors, then the works it cites or is cited
+//!   by; a person's works), so walking co-authorship or citations decodes no
+//!   row;
 //! - exact look-up terms (`lookup_terms`, indexed): work and agent ids, every
 //!   identifier of a work (`doi:10.1/x`), ORCIDs, the family key of a
 //!   person's name and of every spelling of it, an organisation's name key;
@@ -35,15 +39,27 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
-/// Creates the look-up tables when absent.
+/// Creates the look-up tables when absent. A look-up written before rows
+/// carried their links (no `links` column) is dropped: it is derived data,
+/// written again by the next command that keeps the corpus.
 pub(super) fn create(conn: &Connection) -> Result<(), Error> {
+    let had_works: bool = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'lookup_works'",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .map(|n| n > 0)?;
+    if had_works && conn.prepare("SELECT links FROM lookup_works LIMIT 0").is_err() {
+        conn.execute_batch("DROP TABLE lookup_works; DROP TABLE lookup_agents; DELETE FROM lookup_meta;")?;
+    }
     conn.execute_batch(
         "CREATE TABLE IF NOT EXISTS lookup_meta (
              id INTEGER PRIMARY KEY CHECK (id = 1),
              key TEXT NOT NULL,
              state TEXT NOT NULL);
-         CREATE TABLE IF NOT EXISTS lookup_works (idx INTEGER PRIMARY KEY, data BLOB NOT NULL);
-         CREATE TABLE IF NOT EXISTS lookup_agents (idx INTEGER PRIMARY KEY, data BLOB NOT NULL);
+         CREATE TABLE IF NOT EXISTS lookup_works (idx INTEGER PRIMARY KEY, data BLOB NOT NULL, links BLOB NOT NULL);
+         CREATE TABLE IF NOT EXISTS lookup_agents (idx INTEGER PRIMARY KEY, data BLOB NOT NULL, links BLOB NOT NULL);
          CREATE TABLE IF NOT EXISTS lookup_venues (idx INTEGER PRIMARY KEY, data BLOB NOT NULL);
          CREATE TABLE IF NOT EXISTS lookup_work_text (idx INTEGER PRIMARY KEY, text TEXT NOT NULL);
          CREATE TABLE IF NOT EXISTS lookup_agent_text (idx INTEGER PRIMARY KEY, text TEXT NOT NULL);
@@ -127,8 +143,6 @@ struct WorkRow {
     authorships: Vec<(u32, Authorship)>,
     /// The citations it makes, with their positions in `Corpus::cites`.
     cites: Vec<(u32, Cites)>,
-    /// The works citing it.
-    cited_by: Vec<u32>,
     /// Its conflicts, with their positions in `Corpus::conflicts`.
     conflicts: Vec<(u32, WorkConflict)>,
 }
@@ -139,6 +153,8 @@ struct WorkRowOut<'a> {
     work: &'a Work,
     authorships: Vec<(u32, &'a Authorship)>,
     cites: Vec<(u32, &'a Cites)>,
+    /// The works citing it: written to the `links` column only.
+    #[serde(skip)]
     cited_by: Vec<u32>,
     conflicts: Vec<(u32, &'a WorkConflict)>,
 }
@@ -147,14 +163,14 @@ struct WorkRowOut<'a> {
 #[derive(Deserialize)]
 struct AgentRow {
     agent: Agent,
-    /// The works it is an author of.
-    works: Vec<u32>,
 }
 
 /// [`AgentRow`] as written.
 #[derive(Serialize)]
 struct AgentRowOut<'a> {
     agent: &'a Agent,
+    /// The works it is an author of: written to the `links` column only.
+    #[serde(skip)]
     works: Vec<u32>,
 }
 
@@ -179,6 +195,16 @@ fn encode<T: Serialize>(z: &mut flate2::Compress, v: &T) -> Result<Vec<u8>, Erro
         }
         out.reserve(out.capacity().max(64));
     }
+}
+
+/// `u32`s as little-endian bytes.
+fn pack(v: &[u32]) -> Vec<u8> {
+    v.iter().flat_map(|x| x.to_le_bytes()).collect()
+}
+
+/// [`pack`] read back (a trailing partial value is ignored).
+fn unpack(b: &[u8]) -> Vec<u32> {
+    b.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
 }
 
 /// A fresh compressor for [`encode`].
@@ -248,7 +274,7 @@ fn write_lookup(tx: &Transaction<'_>, key: &str, state: &str, c: &Corpus) -> Res
     }
     let mut bytes = 0u64;
     {
-        let mut row = tx.prepare("INSERT INTO lookup_works (idx, data) VALUES (?1, ?2)")?;
+        let mut row = tx.prepare("INSERT INTO lookup_works (idx, data, links) VALUES (?1, ?2, ?3)")?;
         let mut text = tx.prepare("INSERT INTO lookup_work_text (idx, text) VALUES (?1, ?2)")?;
         let mut term = tx.prepare("INSERT INTO lookup_terms (term, kind, idx) VALUES (?1, ?2, ?3)")?;
         let mut rows: Vec<WorkRowOut<'_>> = c
@@ -275,7 +301,17 @@ fn write_lookup(tx: &Transaction<'_>, key: &str, state: &str, c: &Corpus) -> Res
             for (k, (r, (data, hay))) in batch.iter_mut().zip(encoded).enumerate() {
                 let i = (b * ROWS_PER_BATCH + k) as i64;
                 bytes += data.len() as u64;
-                row.execute(params![i, data])?;
+                let mut authors: Vec<u32> = r.authorships.iter().map(|(_, a)| a.agent).collect();
+                authors.sort_unstable();
+                authors.dedup();
+                let mut near: Vec<u32> =
+                    r.cites.iter().map(|(_, e)| e.to).chain(r.cited_by.iter().copied()).collect();
+                near.sort_unstable();
+                near.dedup();
+                let mut links = vec![authors.len() as u32];
+                links.extend(authors);
+                links.extend(near);
+                row.execute(params![i, data, pack(&links)])?;
                 text.execute(params![i, hay])?;
                 term.execute(params![Term::WorkId(&r.work.id).text(), KIND_WORK, i])?;
                 let mut seen = BTreeSet::new();
@@ -295,7 +331,7 @@ fn write_lookup(tx: &Transaction<'_>, key: &str, state: &str, c: &Corpus) -> Res
             }
         }
         drop(rows);
-        let mut row = tx.prepare("INSERT INTO lookup_agents (idx, data) VALUES (?1, ?2)")?;
+        let mut row = tx.prepare("INSERT INTO lookup_agents (idx, data, links) VALUES (?1, ?2, ?3)")?;
         let mut text = tx.prepare("INSERT INTO lookup_agent_text (idx, text) VALUES (?1, ?2)")?;
         let agents: Vec<AgentRowOut<'_>> = c
             .agents
@@ -315,7 +351,7 @@ fn write_lookup(tx: &Transaction<'_>, key: &str, state: &str, c: &Corpus) -> Res
                 let i = (b * ROWS_PER_BATCH + k) as i64;
                 let a = r.agent;
                 bytes += data.len() as u64;
-                row.execute(params![i, data])?;
+                row.execute(params![i, data, pack(&r.works)])?;
                 text.execute(params![i, agent_text(a)])?;
                 let mut terms = BTreeSet::new();
                 terms.insert(Term::AgentId(&a.id).text());
@@ -428,29 +464,29 @@ impl Lookup<'_> {
         data.map(|d| decode(&d)).transpose()
     }
 
+    fn links(&self, table: &str, i: u32) -> Result<Vec<u32>, Error> {
+        let mut st = self.conn.prepare_cached(&format!("SELECT links FROM {table} WHERE idx = ?1"))?;
+        let data: Option<Vec<u8>> = st.query_row(params![i as i64], |r| r.get(0)).optional()?;
+        Ok(data.map(|d| unpack(&d)).unwrap_or_default())
+    }
+
     /// The works agent `i` is an author of.
     pub fn works_of(&self, i: u32) -> Result<Vec<u32>, Error> {
-        Ok(self.agent_row(i)?.map(|r| r.works).unwrap_or_default())
+        self.links("lookup_agents", i)
     }
 
     /// The authors of work `i`.
     pub fn authors_of(&self, i: u32) -> Result<Vec<u32>, Error> {
-        let mut v: Vec<u32> = self
-            .work_row(i)?
-            .map(|r| r.authorships.into_iter().map(|(_, a)| a.agent).collect())
-            .unwrap_or_default();
-        v.sort_unstable();
-        v.dedup();
-        Ok(v)
+        let links = self.links("lookup_works", i)?;
+        let n = links.first().map_or(0, |&n| n as usize);
+        Ok(links.get(1..=n).map(<[u32]>::to_vec).unwrap_or_default())
     }
 
     /// The works work `i` cites and the works citing it.
     pub fn citation_neighbours(&self, i: u32) -> Result<Vec<u32>, Error> {
-        let Some(r) = self.work_row(i)? else { return Ok(Vec::new()) };
-        let mut v: Vec<u32> = r.cites.iter().map(|(_, e)| e.to).chain(r.cited_by).collect();
-        v.sort_unstable();
-        v.dedup();
-        Ok(v)
+        let links = self.links("lookup_works", i)?;
+        let n = links.first().map_or(0, |&n| n as usize);
+        Ok(links.get(n + 1..).map(<[u32]>::to_vec).unwrap_or_default())
     }
 
     /// Assembles the works `works` and agents `agents` (full-corpus indices)
