@@ -31,8 +31,10 @@
 //! are not records become cited-only works.
 //!
 //! Next to each input it writes `citation_edges.tsv` (undirected `a b weight`,
-//! 0-based node indices, the graph Leiden clustered) and `citemap_modularity.txt`,
-//! for `scripts/leidenalg_compare.py`.
+//! 0-based node indices, the graph Leiden clustered) and `citemap_modularity.txt`
+//! (per line: modularity, seconds, which run: the map default and the engine
+//! alone with pendant nodes left in), for
+//! `scripts/leidenalg_compare.py`.
 
 use citemap::analysis::{cluster, metrics, naming, network};
 use citemap::model::*;
@@ -244,7 +246,17 @@ fn main() {
             let g = stage(name, || network::build(&corpus, &opts(kind, minw)));
             println!("    {} nodes, {} edges", g.node_count(), g.edge_count());
         }
+        let leiden_started = Instant::now();
         let p = stage("leiden citation", || cluster::leiden(&cit, &cluster::ClusterOptions::default()));
+        let leiden_seconds = leiden_started.elapsed().as_secs_f64();
+        // The engine alone on the same graph (pendant nodes left in), as
+        // igraph and leidenalg see it.
+        let plain_started = Instant::now();
+        let plain = stage("leiden citation (leaves in)", || {
+            cluster::leiden(&cit, &cluster::ClusterOptions { attach_leaves: false, ..Default::default() })
+        });
+        let plain_seconds = plain_started.elapsed().as_secs_f64();
+        println!("    {} clusters, modularity {:.4}", plain.n_clusters, plain.modularity);
         let sizes = p.sizes();
         println!(
             "    {} clusters (largest {}), {} unclustered, modularity {:.4}",
@@ -280,7 +292,13 @@ fn main() {
             }
             w.flush()
         });
-        let _ = std::fs::write(dir.join("citemap_modularity.txt"), format!("{:.6}\n", p.modularity));
+        let _ = std::fs::write(
+            dir.join("citemap_modularity.txt"),
+            format!(
+                "{:.6} {leiden_seconds:.3} map default (pendant nodes join their neighbour)\n{:.6} {plain_seconds:.3} engine alone (pendant nodes in)\n",
+                p.modularity, plain.modularity
+            ),
+        );
         if let Err(e) = written {
             println!("  cannot write the edge list: {e}");
         }

@@ -410,3 +410,55 @@ fn show_work_prints_record_level_affiliations_from_a_real_export() {
     assert!(back
         .contains("AD  - Clinic for Internal and Integrative Medicine, Klinikum Bamberg, Bamberg, Germany"));
 }
+
+/// `linkage` (what `ingest` counts from) gives the papers and the number of
+/// citation edges `resolve` gives, on every real export in
+/// tests/fixtures/exports-wild alone and on neighbouring pairs read together
+/// (where records of two sources merge and their edges join).
+#[test]
+fn linkage_counts_what_a_full_resolution_gives() {
+    let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/exports-wild");
+    let mut files: Vec<_> = std::fs::read_dir(&dir)
+        .expect("exports-wild")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x != "md"))
+        .collect();
+    files.sort();
+    let read = |p: &std::path::Path| -> Vec<Record> {
+        let bytes = std::fs::read(p).expect("fixture");
+        let name = p.file_name().and_then(|n| n.to_str()).unwrap_or("x");
+        citemap::ingest::read(name, &bytes, &citemap::ingest::Options::default()).1.records
+    };
+    let each: Vec<Vec<Record>> = files.iter().map(|p| read(p)).collect();
+    let mut sets: Vec<(String, Vec<Record>)> =
+        files.iter().zip(&each).map(|(p, r)| (p.display().to_string(), r.clone())).collect();
+    for k in 1..files.len() {
+        let mut both = each[k - 1].clone();
+        both.extend(each[k].iter().cloned());
+        sets.push((format!("{} + {}", files[k - 1].display(), files[k].display()), both));
+    }
+    let mut edges_seen = 0;
+    for (what, records) in &sets {
+        let opts = Options::default();
+        let corpus = resolve(records, &opts);
+        let link = citemap::resolve::linkage(records, &opts);
+        let mut from_corpus: Vec<Vec<Provenance>> =
+            papers(&corpus).iter().map(|w| w.sources.clone()).collect();
+        from_corpus.sort();
+        let mut from_link: Vec<Vec<Provenance>> = link
+            .papers
+            .iter()
+            .map(|m| {
+                let mut v: Vec<Provenance> = m.iter().map(|&r| records[r].at.clone()).collect();
+                v.sort();
+                v.dedup();
+                v
+            })
+            .collect();
+        from_link.sort();
+        assert_eq!(from_link, from_corpus, "{what}: papers differ");
+        assert_eq!(link.citation_edges, corpus.cites.len(), "{what}: citation edges differ");
+        edges_seen += corpus.cites.len();
+    }
+    assert!(sets.len() > 40 && edges_seen > 1000, "{} sets, {edges_seen} edges", sets.len());
+}

@@ -5,7 +5,6 @@
 use super::pipeline::{print_diagnostics, read_inputs, ReadInput};
 use super::Ctx;
 use anyhow::{Context, Result};
-use citemap::model::WorkKind;
 use citemap::resolve;
 use citemap::store::{Batch, Store};
 use serde::Serialize;
@@ -166,25 +165,29 @@ fn changes(store: &Store, asked: &[i64], ctx: &Ctx) -> Result<Changes> {
     ));
     let labels: BTreeSet<String> =
         store.inputs()?.into_iter().filter(|i| asked.contains(&i.id)).map(|i| i.label).collect();
-    let corpus = resolve::resolve(&records, &ctx.config.resolve);
+    let opts = &ctx.config.resolve;
+    let now = resolve::linkage(&records, opts);
     // The stored records come after the new ones; resolved alone, they give
     // the edges the store had among them.
-    let before =
-        resolve::resolve(&records[records.len().saturating_sub(sharing.len())..], &ctx.config.resolve);
+    let before = resolve::linkage(&records[records.len().saturating_sub(sharing.len())..], opts);
     let mut c = Changes {
         stored_records_compared: sharing.len(),
         works_added: 0,
         records_merged_into_stored: 0,
-        citation_edges_added: corpus.cites.len() as i64 - before.cites.len() as i64,
+        citation_edges_added: now.citation_edges as i64 - before.citation_edges as i64,
         merged: BTreeMap::new(),
     };
-    for w in corpus.works.iter().filter(|w| w.kind == WorkKind::Paper) {
-        let inputs_of: BTreeSet<&str> = w.sources.iter().map(|p| p.input.as_str()).collect();
+    for members in &now.papers {
+        // A paper's sources, as the corpus gives them: its records' provenances.
+        let mut sources: Vec<&citemap::model::Provenance> = members.iter().map(|&r| &records[r].at).collect();
+        sources.sort();
+        sources.dedup();
+        let inputs_of: BTreeSet<&str> = sources.iter().map(|p| p.input.as_str()).collect();
         let stored_too = inputs_of.iter().any(|i| !labels.contains(*i));
         if !stored_too {
             c.works_added += 1;
         }
-        for p in &w.sources {
+        for p in &sources {
             if inputs_of.len() > 1 {
                 *c.merged.entry(p.input.clone()).or_insert(0) += 1;
             }
