@@ -206,12 +206,27 @@ struct ClusterLine {
     members: Vec<String>,
 }
 
+/// What was read: records, and the references they carry.
+#[derive(Clone, Copy, Debug)]
+pub struct RecordCounts {
+    pub records: usize,
+    pub references: usize,
+}
+
+/// Frees `records` on a thread of its own, while the command goes on
+/// (millions of small allocations).
+fn let_go(records: Vec<Record>) {
+    if std::thread::Builder::new().name("free records".into()).spawn(move || drop(records)).is_err() {
+        // No thread to be had: the records were freed here.
+    }
+}
+
 /// Counts the corpus and graph.
-pub fn counts(records: &[Record], corpus: &Corpus, g: &CitationGraph) -> Counts {
+pub fn counts(read: RecordCounts, corpus: &Corpus, g: &CitationGraph) -> Counts {
     use citemap::model::{AgentKind, WorkKind};
     Counts {
-        records: records.len(),
-        references: records.iter().map(|r| r.citations.len()).sum(),
+        records: read.records,
+        references: read.references,
         citation_edges: corpus.cites.len(),
         works: corpus.works.len(),
         papers: corpus.works.iter().filter(|w| w.kind == WorkKind::Paper).count(),
@@ -248,9 +263,8 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
         bail!("no records read from the inputs: nothing written, {} left as it was", args.out.display());
     }
     let project = if uses_store(args, ctx) { stored_project(args, ctx, &inputs)? } else { None };
-    let done = super::files::output_set(|| write_map(args, ctx, &inputs, &records, formats, project));
+    let done = super::files::output_set(|| write_map(args, ctx, &inputs, records, formats, project));
     // As at the end of `write_map`: the process ends, its memory goes at once.
-    std::mem::forget(records);
     std::mem::forget(inputs);
     done
 }
@@ -311,27 +325,33 @@ struct Results {
 }
 
 /// Resolves `records` (or reads the store's results, with `project`),
-/// writes every output of `map` (inside one output set) and reports.
+/// writes every output of `map` (inside one output set) and reports. The
+/// records are let go once the corpus is there: the analysis and the
+/// outputs never read them (at 100k works they hold about 2 GB).
 fn write_map(
     args: &Args,
     ctx: &Ctx,
     inputs: &[super::pipeline::ReadInput],
-    records: &[Record],
+    records: Vec<Record>,
     formats: Vec<MapFormat>,
     mut project: Option<Project>,
 ) -> Result<ExitCode> {
+    let read =
+        RecordCounts { records: records.len(), references: records.iter().map(|r| r.citations.len()).sum() };
     let mut owned = None;
     let (an, thesaurus) = match project.as_mut() {
         Some(p) => {
             p.set_thesaurus(args.thesaurus.as_deref())?;
             let cl = default_cluster_args();
-            let an = p.analysis_of(ctx, &NetworkArgs::default(), &cl, Want::Both, Some(records))?.analysis;
-            p.corpus_of(ctx, Some(records))?;
+            p.corpus_of(ctx, Some(&records))?;
+            let_go(records);
+            let an = p.analysis_of(ctx, &NetworkArgs::default(), &cl, Want::Both, None)?.analysis;
             (an, p.thesaurus_report.clone())
         }
         None => {
             super::progress::step(format_args!("resolving {} records", records.len()));
-            let mut corpus = resolve::resolve(records, &ctx.config.resolve);
+            let mut corpus = resolve::resolve(&records, &ctx.config.resolve);
+            let_go(records);
             let thesaurus = super::analyse::apply_thesaurus(args.thesaurus.as_deref(), &mut corpus)?;
             let an = analyse(&corpus, &ctx.config, &NetworkArgs::default(), &default_cluster_args())?;
             owned = Some(corpus);
@@ -489,7 +509,7 @@ fn write_map(
         config_file: ctx.config_path.as_ref().map(|p| p.to_string_lossy().replace('\\', "/")),
         settings: settings_view(&ctx.config),
         inputs: inputs.iter().map(|i| &i.report).collect(),
-        counts: counts(records, corpus, g),
+        counts: counts(read, corpus, g),
         dedup: &corpus.dedup,
         conflicts,
         warnings,
