@@ -246,7 +246,7 @@ fn real_duplicate_pairs_across_databases_merge_without_their_ids() {
     assert!(true_pairs.iter().all(|&(a, b)| records[a].at.input != records[b].at.input));
 
     let c = resolve(&records, &Options::default());
-    let mut work_of: HashMap<(String, u32, Option<String>), usize> = HashMap::new();
+    let mut work_of: HashMap<(std::sync::Arc<str>, u32, Option<std::sync::Arc<str>>), usize> = HashMap::new();
     for (wi, w) in c.works.iter().enumerate().filter(|(_, w)| w.kind == WorkKind::Paper) {
         for s in &w.sources {
             work_of.insert((s.input.clone(), s.line, s.record.clone()), wi);

@@ -76,7 +76,7 @@ fn retry_after_in_seconds_is_waited_then_the_answer_kept() {
     let recs = st.records().unwrap();
     assert!(recs
         .iter()
-        .any(|r| r.at.input == format!("{}/crossref/works/{PONE}", srv.base) && r.title.is_some()));
+        .any(|r| *r.at.input == format!("{}/crossref/works/{PONE}", srv.base) && r.title.is_some()));
 }
 
 #[test]

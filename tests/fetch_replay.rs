@@ -749,7 +749,7 @@ fn a_title_less_abstract_accepted_by_search_is_filled_and_joins_its_work() {
     assert!(w.year.as_ref().is_some_and(|y| y.value == 2018));
     assert!(w.venue.is_some());
     assert!(corpus.authorships.iter().filter(|a| a.work as usize == n).count() >= 3);
-    let inputs: Vec<&str> = w.sources.iter().map(|p| p.input.as_str()).collect();
+    let inputs: Vec<&str> = w.sources.iter().map(|p| &*p.input).collect();
     assert!(inputs.contains(&"bare.txt") && inputs.contains(&"known.ris"), "{inputs:?}");
     assert!(!w.label.contains("Untitled"), "{}", w.label);
     assert!(

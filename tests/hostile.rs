@@ -349,7 +349,7 @@ fn one_huge_ris_title_is_cut_with_a_warning_naming_file_line_and_record() {
         let big = &records[2];
         assert!(big.title.as_ref().is_some_and(|t| t.len() <= 64 << 10), "title cut to the field bound");
         let line = diags.iter().find(|d| d.message.contains("ingest.max_line_bytes")).expect("line warning");
-        assert_eq!((line.at.input.as_str(), line.at.line), ("huge.ris", 16));
+        assert_eq!((&*line.at.input, line.at.line), ("huge.ris", 16));
         let field =
             diags.iter().find(|d| d.message.contains("ingest.max_field_bytes")).expect("field warning");
         assert!(field.message.starts_with("record 3: title is"), "{}", field.message);

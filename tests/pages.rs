@@ -302,7 +302,7 @@ fn people_resolve_across_name_forms() {
         for (file, form) in p["forms"].as_object().expect("forms") {
             let want = norm::family_key(&Author::person(form.as_str().unwrap_or("")).family);
             let hit = corpus.agents.iter().position(|a| {
-                norm::family_key(&a.family) == want && a.sources.iter().any(|s| &s.input == file)
+                norm::family_key(&a.family) == want && a.sources.iter().any(|s| *s.input == **file)
             });
             agents.insert(hit);
         }

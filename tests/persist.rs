@@ -183,8 +183,8 @@ fn full_counts(stored: &[&str], new: &str) -> (u64, u64, u64, i64) {
     let corpus = citemap::resolve::resolve(&records, &config.resolve);
     let (mut merged, mut added, mut into) = (0, 0, 0);
     for w in corpus.works.iter().filter(|w| w.kind == citemap::model::WorkKind::Paper) {
-        let inputs: std::collections::BTreeSet<&str> = w.sources.iter().map(|p| p.input.as_str()).collect();
-        let ours = w.sources.iter().filter(|p| p.input == new).count() as u64;
+        let inputs: std::collections::BTreeSet<&str> = w.sources.iter().map(|p| &*p.input).collect();
+        let ours = w.sources.iter().filter(|p| &*p.input == new).count() as u64;
         if inputs.len() > 1 {
             merged += ours;
             into += ours;

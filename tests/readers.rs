@@ -1112,7 +1112,7 @@ mod databases {
         assert_eq!(p.records.len(), 3);
         let d = p.diagnostics.iter().find(|d| d.message.contains("fields")).expect("short row diagnostic");
         assert_eq!(d.at.line, 3);
-        assert_eq!(d.at.input, "s.csv");
+        assert_eq!(&*d.at.input, "s.csv");
         assert_eq!(p.records[2].at.record.as_deref(), Some("2-s2.0-3"));
     }
 
@@ -1395,7 +1395,7 @@ mod seed_kinds {
         assert_eq!(c.claims[1].value, "Cambridge University Press");
         assert_eq!(c.claims[1].basis, "DOI prefix 10.1017");
         for claim in &c.claims {
-            assert_eq!(claim.at.input, SEEDS[0]);
+            assert_eq!(&*claim.at.input, SEEDS[0]);
             assert_eq!(claim.at.line, 1);
         }
         assert!(c.note.contains("Adis") && c.note.contains("10.1017"), "{}", c.note);
@@ -1533,7 +1533,7 @@ mod seed_kinds {
             let c =
                 cited(cits, first, year).unwrap_or_else(|| panic!("{first} {year:?} missing: {summary:#?}"));
             assert_eq!((c.et_al, c.count, c.at.line), (et_al, count, line), "{first} {year:?}");
-            assert_eq!(c.at.input, SEEDS[1]);
+            assert_eq!(&*c.at.input, SEEDS[1]);
         }
         let two = |first: &str, second: &str, year| {
             let c = cited(cits, first, Some(year)).expect("two-author callout");
@@ -2354,7 +2354,7 @@ mod wild_exports {
             assert_eq!(p.seen - p.records.len(), dropped_warnings(&p), "{name}: {:#?}", p.diagnostics);
             for d in p.diagnostics.iter().filter(|d| d.message.ends_with("dropped")) {
                 assert!(d.at.line > 0 && d.at.record.is_some(), "{name}: unlocated {d:?}");
-                assert_eq!(d.at.input, name);
+                assert_eq!(&*d.at.input, name);
             }
             // The streaming path counts the same.
             let (_, s) =
@@ -2388,7 +2388,7 @@ mod wild_exports {
             let d = p.diagnostics.iter().find(|d| d.message.ends_with("id dropped"));
             let d = d.unwrap_or_else(|| panic!("{name}: no warning in {:#?}", p.diagnostics));
             assert!(d.message.starts_with(field), "{name}: {}", d.message);
-            assert_eq!((d.at.input.as_str(), d.at.line), (name, line), "{name}");
+            assert_eq!((&*d.at.input, d.at.line), (name, line), "{name}");
             assert!(d.at.record.is_some(), "{name}");
         }
         let (_, p) = ingest::read("t.ris", b"TY  - JOUR\nTI  - One\nDO  - NA\nER  - \n", &Options::default());

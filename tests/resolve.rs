@@ -320,7 +320,7 @@ fn anonymous_target(c: &Corpus) -> String {
     let e = c
         .cites
         .iter()
-        .find(|e| e.sources.iter().any(|p| p.input == "x.wos.txt" && p.line == 3))
+        .find(|e| e.sources.iter().any(|p| &*p.input == "x.wos.txt" && p.line == 3))
         .expect("the anonymous entry is an edge");
     c.works[e.to as usize].label.clone()
 }

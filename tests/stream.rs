@@ -196,7 +196,7 @@ fn other_kinds_over_the_whole_input_limit_are_skipped_with_a_reason() {
     assert!(p.records.is_empty());
     let e = p.diagnostics.iter().find(|d| d.severity == Severity::Error).unwrap();
     assert!(e.message.contains("100-byte limit"), "{}", e.message);
-    assert_eq!(e.at.input, "refs.bib");
+    assert_eq!(&*e.at.input, "refs.bib");
 }
 
 #[test]

@@ -59,9 +59,9 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
 
 fn side_cells(s: &PairSide) -> [String; 6] {
     [
-        s.at.input.clone(),
+        s.at.input.to_string(),
         s.at.line.to_string(),
-        s.at.record.clone().unwrap_or_default(),
+        s.at.record.as_deref().unwrap_or_default().to_string(),
         s.title.clone().unwrap_or_default(),
         s.year.map(|y| y.to_string()).unwrap_or_default(),
         s.ids.clone(),

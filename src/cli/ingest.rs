@@ -182,16 +182,16 @@ fn changes(store: &Store, asked: &[i64], ctx: &Ctx) -> Result<Changes> {
         let mut sources: Vec<&citemap::model::Provenance> = members.iter().map(|&r| &records[r].at).collect();
         sources.sort();
         sources.dedup();
-        let inputs_of: BTreeSet<&str> = sources.iter().map(|p| p.input.as_str()).collect();
+        let inputs_of: BTreeSet<&str> = sources.iter().map(|p| &*p.input).collect();
         let stored_too = inputs_of.iter().any(|i| !labels.contains(*i));
         if !stored_too {
             c.works_added += 1;
         }
         for p in &sources {
             if inputs_of.len() > 1 {
-                *c.merged.entry(p.input.clone()).or_insert(0) += 1;
+                *c.merged.entry(p.input.to_string()).or_insert(0) += 1;
             }
-            if stored_too && labels.contains(&p.input) {
+            if stored_too && labels.contains(&*p.input) {
                 c.records_merged_into_stored += 1;
             }
         }

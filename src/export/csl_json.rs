@@ -114,7 +114,7 @@ pub fn write_noted(records: &[Record], notes: &[Option<String>], w: &mut dyn Wri
     let mut used = BTreeSet::new();
     let mut items = Vec::with_capacity(records.len());
     for (i, r) in records.iter().enumerate() {
-        let base = r.at.record.clone().unwrap_or_else(|| format!("item-{}", i + 1));
+        let base = r.at.record.as_deref().map_or_else(|| format!("item-{}", i + 1), str::to_string);
         let mut id = base.clone();
         let mut n = 2;
         while used.contains(&id) {

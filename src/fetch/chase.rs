@@ -504,7 +504,7 @@ pub fn rank(c: &mut [Candidate]) {
 /// OpenCitations `/references/doi:` / `/citations/doi:`, elink `… refs` /
 /// `… cites …`. `None` for anything else (files, look-ups, searches).
 pub fn found_by(p: &crate::model::Provenance) -> Option<(Service, Direction)> {
-    let l = p.input.as_str();
+    let l: &str = &p.input;
     if !(l.starts_with("http://") || l.starts_with("https://")) {
         return None;
     }

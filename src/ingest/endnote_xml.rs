@@ -40,7 +40,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
     if let Some(f) = fault {
         let key = parsed.records.last().and_then(|r| r.at.record.clone());
         parsed.diagnostics.push(Diagnostic::error(
-            Provenance::new(input, f.line, key),
+            Provenance::with_record(input, f.line, key),
             format!("{}: kept {} record(s) read before it", f.message, parsed.records.len()),
         ));
     }

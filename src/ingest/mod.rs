@@ -540,7 +540,7 @@ fn ends_inside_record(input: &str, text: &str, f: Format, records: &[Record]) ->
     let last = records.last()?;
     let line = text.bytes().filter(|&b| b == b'\n').count() as u32 + 1;
     Some(Diagnostic::warning(
-        Provenance::new(input, line, last.at.record.clone()),
+        Provenance::with_record(input, line, last.at.record.clone()),
         format!(
             "input ends inside record {} (no line break after its last line: the file may be cut); kept as read",
             records.len()
@@ -1079,7 +1079,7 @@ fn cap_record(r: &mut Record, n: usize, limits: &Limits, diags: &mut Vec<Diagnos
         }
         total += s.len() as u64;
     });
-    let at = || Provenance::new(&r.at.input, r.at.line, r.at.record.clone());
+    let at = || Provenance::with_record(&r.at.input, r.at.line, r.at.record.clone());
     for (name, len, max) in cuts {
         diags.push(Diagnostic::warning(
             at(),

@@ -48,7 +48,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
     if let Some(f) = fault {
         let key = parsed.records.last().and_then(|r| r.at.record.clone());
         parsed.diagnostics.push(Diagnostic::error(
-            Provenance::new(input, f.line, key),
+            Provenance::with_record(input, f.line, key),
             format!("{}: kept {} article(s) read before it", f.message, parsed.records.len()),
         ));
     }
@@ -107,7 +107,7 @@ fn add_article_id(ids: &mut Vec<Identifier>, e: &Element, at: &Provenance, diags
         Some(id) if !ids.contains(&id) => ids.push(id),
         Some(_) => {}
         None => diags.push(Diagnostic::warning(
-            Provenance::new(&at.input, e.line, at.record.clone()),
+            Provenance::with_record(&at.input, e.line, at.record.clone()),
             format!("ArticleId {kind:?} {:?} is not a valid {kind} id: id dropped", v.trim()),
         )),
     }

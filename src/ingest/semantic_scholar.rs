@@ -279,11 +279,14 @@ fn push_paper(input: &str, p: &Value, n: usize, line: u32, parsed: &mut Parsed) 
             dropped(k, "citing paper has no id and no title", parsed);
             continue;
         }
-        c.at.record = Some(format!(
-            "{} cites {}",
-            c.at.record.clone().unwrap_or_default(),
-            r.at.record.clone().unwrap_or_default()
-        ));
+        c.at.record = Some(
+            format!(
+                "{} cites {}",
+                c.at.record.as_deref().unwrap_or_default(),
+                r.at.record.as_deref().unwrap_or_default()
+            )
+            .into(),
+        );
         c.citations.push(Citation {
             raw: r.title.clone().or_else(|| r.ids.first().map(ToString::to_string)).unwrap_or_default(),
             authors: r.authors.clone(),

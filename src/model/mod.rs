@@ -19,32 +19,63 @@ pub use dedup::*;
 pub use record::*;
 
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 
 /// Where a fact came from: the input, the line in it, and the record key.
 ///
 /// `input` is the input's label as the user gave it (a path, later an API URL);
 /// `line` is 1-based, 0 when unknown; `record` is the record's key inside the
 /// input (a listing number, a BibTeX key, a WoS UT ...) when the input holds several.
+///
+/// The texts are shared (`Arc<str>`): a corpus holds millions of
+/// provenances, most of them copies of a record's or a citation's, and a copy
+/// costs a reference count, not two strings. [`Provenance::new`] also shares
+/// the input label with the provenance made before it on the same thread.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 pub struct Provenance {
     /// Label of the input (path as given on the command line, or an API address).
-    pub input: String,
+    pub input: Arc<str>,
     /// 1-based line where the fact (or its record) starts; 0 when unknown.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub line: u32,
     /// Key of the record inside the input, when the input holds several.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub record: Option<String>,
+    pub record: Option<Arc<str>>,
 }
 
 fn is_zero(n: &u32) -> bool {
     *n == 0
 }
 
+thread_local! {
+    /// The input label of the last provenance made on this thread.
+    static LAST_INPUT: std::cell::RefCell<Option<Arc<str>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// `label` as a shared text: the last one made on this thread when equal.
+fn shared_input(label: &str) -> Arc<str> {
+    LAST_INPUT.with(|last| {
+        let mut last = last.borrow_mut();
+        match last.as_ref() {
+            Some(a) if **a == *label => a.clone(),
+            _ => {
+                let a: Arc<str> = Arc::from(label);
+                *last = Some(a.clone());
+                a
+            }
+        }
+    })
+}
+
 impl Provenance {
     /// A provenance for `input` at `line` (0 = unknown) with an optional record key.
-    pub fn new(input: impl Into<String>, line: u32, record: Option<String>) -> Self {
-        Provenance { input: input.into(), line, record }
+    pub fn new(input: impl AsRef<str>, line: u32, record: Option<String>) -> Self {
+        Provenance { input: shared_input(input.as_ref()), line, record: record.map(Arc::from) }
+    }
+
+    /// [`Provenance::new`] with a record key shared with another provenance.
+    pub fn with_record(input: impl AsRef<str>, line: u32, record: Option<Arc<str>>) -> Self {
+        Provenance { input: shared_input(input.as_ref()), line, record }
     }
 }
 

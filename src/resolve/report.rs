@@ -18,7 +18,7 @@ use std::collections::{BTreeMap, BTreeSet};
 pub(crate) fn report(records: &[Record], groups: &Groups) -> DedupReport {
     let mut per_input: BTreeMap<&str, (usize, BTreeSet<usize>, BTreeSet<&str>)> = BTreeMap::new();
     for (i, r) in records.iter().enumerate() {
-        let e = per_input.entry(r.at.input.as_str()).or_default();
+        let e = per_input.entry(&*r.at.input).or_default();
         e.0 += 1;
         e.1.insert(groups.record_group[i]);
         if !r.source_kind.is_empty() {
