@@ -246,16 +246,13 @@ fn real_duplicate_pairs_across_databases_merge_without_their_ids() {
     assert!(true_pairs.iter().all(|&(a, b)| records[a].at.input != records[b].at.input));
 
     let c = resolve(&records, &Options::default());
-    let mut work_of: HashMap<(std::sync::Arc<str>, u32, Option<std::sync::Arc<str>>), usize> = HashMap::new();
+    let mut work_of: HashMap<&citemap::model::Provenance, usize> = HashMap::new();
     for (wi, w) in c.works.iter().enumerate().filter(|(_, w)| w.kind == WorkKind::Paper) {
         for s in &w.sources {
-            work_of.insert((s.input.clone(), s.line, s.record.clone()), wi);
+            work_of.insert(s, wi);
         }
     }
-    let work = |i: usize| {
-        let at = &records[i].at;
-        work_of[&(at.input.clone(), at.line, at.record.clone())]
-    };
+    let work = |i: usize| work_of[&records[i].at];
     let found = true_pairs.iter().filter(|&&(a, b)| work(a) == work(b)).count();
     // Records with two different DOIs in one work: false merges.
     let mut false_merges = 0;
