@@ -30,8 +30,11 @@ use std::sync::Arc;
 /// The texts are shared (`Arc<str>`): a corpus holds millions of
 /// provenances, most of them copies of a record's or a citation's, and a copy
 /// costs a reference count, not two strings. [`Provenance::new`] also shares
-/// the input label with the provenance made before it on the same thread.
+/// the input label and the record key with the provenance made (or read)
+/// before it on the same thread, so provenances made or read one after the
+/// other for one record share their texts too.
 #[derive(Clone, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(from = "ProvenanceIn")]
 pub struct Provenance {
     /// Label of the input (path as given on the command line, or an API address).
     pub input: Arc<str>,
@@ -47,19 +50,41 @@ fn is_zero(n: &u32) -> bool {
     *n == 0
 }
 
+/// [`Provenance`] as read (serde), before its texts are shared.
+#[derive(Deserialize)]
+struct ProvenanceIn {
+    input: String,
+    #[serde(default)]
+    line: u32,
+    #[serde(default)]
+    record: Option<String>,
+}
+
+impl From<ProvenanceIn> for Provenance {
+    fn from(p: ProvenanceIn) -> Self {
+        Provenance::new(p.input, p.line, p.record)
+    }
+}
+
 thread_local! {
     /// The input label of the last provenance made on this thread.
     static LAST_INPUT: std::cell::RefCell<Option<Arc<str>>> = const { std::cell::RefCell::new(None) };
+    /// The record key of the last provenance made on this thread with one.
+    static LAST_RECORD: std::cell::RefCell<Option<Arc<str>>> = const { std::cell::RefCell::new(None) };
 }
 
-/// `label` as a shared text: the last one made on this thread when equal.
-fn shared_input(label: &str) -> Arc<str> {
-    LAST_INPUT.with(|last| {
+/// `text` as a shared text: the one in `last` when equal, else a new one
+/// left in `last`.
+fn shared(
+    last: &'static std::thread::LocalKey<std::cell::RefCell<Option<Arc<str>>>>,
+    text: &str,
+) -> Arc<str> {
+    last.with(|last| {
         let mut last = last.borrow_mut();
         match last.as_ref() {
-            Some(a) if **a == *label => a.clone(),
+            Some(a) if **a == *text => a.clone(),
             _ => {
-                let a: Arc<str> = Arc::from(label);
+                let a: Arc<str> = Arc::from(text);
                 *last = Some(a.clone());
                 a
             }
@@ -67,10 +92,15 @@ fn shared_input(label: &str) -> Arc<str> {
     })
 }
 
+fn shared_input(label: &str) -> Arc<str> {
+    shared(&LAST_INPUT, label)
+}
+
 impl Provenance {
     /// A provenance for `input` at `line` (0 = unknown) with an optional record key.
     pub fn new(input: impl AsRef<str>, line: u32, record: Option<String>) -> Self {
-        Provenance { input: shared_input(input.as_ref()), line, record: record.map(Arc::from) }
+        let record = record.map(|r| shared(&LAST_RECORD, &r));
+        Provenance { input: shared_input(input.as_ref()), line, record }
     }
 
     /// [`Provenance::new`] with a record key shared with another provenance.
