@@ -18,29 +18,22 @@
 #
 # Usage: scripts/bench_store.sh [N]   (default 10000; CORPUS=DIR reuses DIR/works.jsonl)
 #
-# Measured 2026-12-05 on the 2-core shared machine (release; load average
-# 6-8 from other builds, so read the ratios). N=10,000 from the last commit;
-# N=100,000 from the commit before the XML and whole-number fast paths (its
-# run stopped after `show`: `query` exited 4 on a family name, since fixed).
-#                                     N=10,000            N=100,000
-#   map N works (computes, keeps)     17.8 s  1158 MB    354.6 s  10756 MB
-#   map again (reads kept results)     6.4 s  1057 MB     57.5 s   9786 MB
-#   export graphml (kept)              1.0 s   200 MB     11.6 s   1809 MB
-#   export dot (kept)                  0.6 s   200 MB      9.8 s   1809 MB
-#   export csv (kept)                  0.9 s   200 MB     10.9 s   1809 MB
-#   export json (kept)                 1.6 s   200 MB     13.3 s   1809 MB
-#   export gexf (lays out, keeps it)  13.1 s   211 MB
-#   export gexf (kept layout)          1.1 s   200 MB
-#   show work DOI                      1.0 s   256 MB      9.3 s   2239 MB
-#   query coauthors NAME               0.9 s   256 MB
-#   ingest 1,000 more works            0.9 s   217 MB
-#   export graphml (after ingest)     14.2 s  1109 MB
-# Before (main at 59efc99, same machine and day; `map` kept nothing):
-#   N=10,000: map 15.9 s and 16.9 s again (1.1 GB); ingest + export graphml
-#   17.9 s, kept 4.7 s (482 MB); export gexf (kept) 19.1 s; show 2.0 s.
-#   N=100,000: export graphml computing 163.9 s (8.8 GB), kept 34.0 s
-#   (4.5 GB); show 15.7 s (2.2 GB); query coauthors 15.4 s; ingest 1,000
-#   more 3.2 s (449 MB).
+# Measured 2026-12-05, session 7, on the 2-core shared machine (release,
+# nothing else running), N=100,000 (CORPUS=/tmp/c100000, gen_corpus seed 42):
+#   map N works (computes, keeps)      95.9 s   6653 MB
+#   map again (reads kept results)     33.3 s   6137 MB
+#   export graphml (kept)               5.2 s   1707 MB
+#   export dot / csv / json (kept)      4.5 / 4.5 / 6.7 s   1707 MB
+#   export gexf (lays out, keeps it)   64.0 s   1805 MB
+#   export gexf (kept layout)           5.1 s   1714 MB
+#   show work DOI                       0.03 s    49 MB
+#   query coauthors NAME                0.08 s    70 MB
+#   ingest 1,000 more works             1.1 s    195 MB
+#   export graphml (after ingest)      77.4 s   6710 MB
+# Session 6 (same machine, a test build beside it): map 164.9 s / 11.1 GB,
+# map again 52.5 s / 9.8 GB, export graphml 8.4 s, query 0.16 s, ingest 1,000
+# more 5.6 s / 623 MB. Before kept results (main at 59efc99): export graphml
+# computing 163.9 s (8.8 GB); show 15.7 s (2.2 GB); query coauthors 15.4 s.
 set -euo pipefail
 n="${1:-10000}"
 here="$(cd "$(dirname "$0")/.." && pwd)"
