@@ -612,7 +612,7 @@ impl WorkDrafts {
 }
 
 /// The work index of a citation target: papers first, then cited-only works.
-fn work_of(groups: &Groups, target: Target) -> usize {
+pub(super) fn work_of(groups: &Groups, target: Target) -> usize {
     match target {
         Target::Paper(g) => g,
         Target::Cited(c) => groups.members.len() + c,

@@ -121,15 +121,11 @@ pub fn linkage(records: &[Record], opts: &Options) -> Linkage {
     let mut diagnostics = Vec::new();
     let groups = works::group(records, opts, &mut diagnostics);
     let cited = cited::resolve(records, &groups, opts, &mut diagnostics);
-    let n_papers = groups.members.len();
     let mut edges: Vec<(usize, usize)> = Vec::new();
     for (ri, row) in cited.targets.iter().enumerate() {
         let from = groups.record_group[ri];
         for &t in row {
-            let to = match t {
-                cited::Target::Paper(g) => g,
-                cited::Target::Cited(c) => n_papers + c,
-            };
+            let to = assemble::work_of(&groups, t);
             if to != from {
                 edges.push((from, to));
             }

@@ -563,3 +563,34 @@ impl Lookup<'_> {
         Ok(data.map(|d| decode(&d)).transpose()?.unwrap_or_default())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A look-up kept before rows carried their links is dropped (rows
+    /// and key) and its tables made again with the `links` column.
+    #[test]
+    fn a_lookup_without_links_is_dropped_and_made_again() {
+        let conn = Connection::open_in_memory().expect("memory db");
+        conn.execute_batch(
+            "CREATE TABLE lookup_meta (id INTEGER PRIMARY KEY CHECK (id = 1), key TEXT NOT NULL, state TEXT NOT NULL);
+             CREATE TABLE lookup_works (idx INTEGER PRIMARY KEY, data BLOB NOT NULL);
+             CREATE TABLE lookup_agents (idx INTEGER PRIMARY KEY, data BLOB NOT NULL);
+             INSERT INTO lookup_meta VALUES (1, 'k', 's');
+             INSERT INTO lookup_works VALUES (0, x'00');",
+        )
+        .expect("old tables");
+        create(&conn).expect("create");
+        let meta: i64 = conn.query_row("SELECT count(*) FROM lookup_meta", [], |r| r.get(0)).expect("meta");
+        let rows: i64 = conn.query_row("SELECT count(*) FROM lookup_works", [], |r| r.get(0)).expect("rows");
+        assert_eq!((meta, rows), (0, 0));
+        assert!(conn.prepare("SELECT links FROM lookup_works").is_ok());
+        assert!(conn.prepare("SELECT links FROM lookup_agents").is_ok());
+        // A current look-up is left as it is.
+        conn.execute("INSERT INTO lookup_meta VALUES (1, 'k', 's')", []).expect("meta");
+        create(&conn).expect("create again");
+        let meta: i64 = conn.query_row("SELECT count(*) FROM lookup_meta", [], |r| r.get(0)).expect("meta");
+        assert_eq!(meta, 1);
+    }
+}
