@@ -31,15 +31,21 @@ impl Utf8Lines {
         match std::str::from_utf8(bytes) {
             Ok(s) => Cow::Borrowed(s),
             Err(_) => {
-                if !self.warned {
-                    diags.push(Diagnostic::warning(
-                        Provenance::new(input, line, None),
-                        "not valid UTF-8: read with replacement characters",
-                    ));
-                    self.warned = true;
-                }
+                self.note_invalid(input, line, diags);
                 String::from_utf8_lossy(bytes)
             }
+        }
+    }
+
+    /// Notes that line `line` is not valid UTF-8: a warning for the first
+    /// such line of the input, nothing for later ones.
+    pub fn note_invalid(&mut self, input: &str, line: u32, diags: &mut Vec<Diagnostic>) {
+        if !self.warned {
+            diags.push(Diagnostic::warning(
+                Provenance::new(input, line, None),
+                "not valid UTF-8: read with replacement characters",
+            ));
+            self.warned = true;
         }
     }
 }

@@ -472,7 +472,7 @@ fn to_record(w: Work<'_>, input: &str, line: u32, n: usize, diagnostics: &mut Ve
             raw: rw.0.into_owned(),
             ids: vec![Identifier::Openalex(id)],
             count: 1,
-            at: Provenance::new(input, line, Some(key.clone())),
+            at: r.at.clone(),
             ..Citation::default()
         });
     }
@@ -596,6 +596,32 @@ fn works_from_values(
     }
 }
 
+/// Bytes of JSON Lines gathered before they are parsed together: enough
+/// lines to keep every core busy, few enough to keep memory small.
+const CHUNK_BYTES: usize = 4 << 20;
+
+/// One non-blank line of a chunk: its number and where its bytes are.
+struct ChunkLine {
+    no: u32,
+    start: usize,
+    end: usize,
+}
+
+/// Lines read from the input, not yet parsed.
+#[derive(Default)]
+struct Chunk {
+    bytes: Vec<u8>,
+    lines: Vec<ChunkLine>,
+}
+
+/// What one line became, in input order.
+struct LineOut {
+    no: u32,
+    bad_utf8: bool,
+    record: Option<Record>,
+    diagnostics: Vec<Diagnostic>,
+}
+
 /// Reads OpenAlex JSON Lines from `reader`, one work per line, handing each
 /// record to `on_record`; returns the number of works met (unreadable ones
 /// included).
@@ -603,50 +629,125 @@ fn works_from_values(
 /// Blank lines are skipped; a line that is not a readable work becomes a
 /// warning with its line number (and the work id when it can be seen) and
 /// reading goes on with the next line.
+///
+/// Lines are read in chunks of about [`CHUNK_BYTES`]; the lines of a chunk
+/// are parsed in parallel (rayon) while the records of the chunk before are
+/// handed on, in input order. Records, diagnostics and their order do not
+/// depend on the number of threads. A work without an OpenAlex id or DOI is
+/// keyed `work N`, N counting the works met so far (as for a JSON array).
 pub fn read_stream<R: BufRead>(
     input: &str,
     mut reader: R,
     on_record: &mut dyn FnMut(Record),
     diagnostics: &mut Vec<Diagnostic>,
 ) -> std::io::Result<u64> {
-    let mut buf = Vec::with_capacity(64 * 1024);
     let mut line_no: u32 = 0;
-    let (mut count, mut seen) = (0u64, 0u64);
+    let mut seen: u64 = 0;
     let mut utf8 = super::normalize::Utf8Lines::default();
+    let mut ready: Vec<LineOut> = Vec::new();
     loop {
-        buf.clear();
-        if reader.read_until(b'\n', &mut buf)? == 0 {
+        let chunk = match fill_chunk(&mut reader, &mut line_no) {
+            Ok(c) => c,
+            Err(e) => {
+                deliver(input, std::mem::take(&mut ready), &mut utf8, on_record, diagnostics);
+                return Err(e);
+            }
+        };
+        let first = seen;
+        seen += chunk.lines.len() as u64;
+        let mut parsed = Vec::new();
+        let last = chunk.lines.is_empty();
+        let delivering = std::mem::take(&mut ready);
+        rayon::in_place_scope(|s| {
+            if !last {
+                let (chunk, parsed) = (&chunk, &mut parsed);
+                s.spawn(move |_| *parsed = parse_chunk(input, chunk, first));
+            }
+            deliver(input, delivering, &mut utf8, on_record, diagnostics);
+        });
+        if last {
+            return Ok(seen);
+        }
+        ready = parsed;
+    }
+}
+
+/// Reads lines (blank ones skipped, a leading BOM dropped) until the chunk
+/// holds [`CHUNK_BYTES`] or the input ends.
+fn fill_chunk<R: BufRead>(reader: &mut R, line_no: &mut u32) -> std::io::Result<Chunk> {
+    let mut chunk = Chunk { bytes: Vec::with_capacity(CHUNK_BYTES + 64 * 1024), lines: Vec::new() };
+    while chunk.bytes.len() < CHUNK_BYTES {
+        let start = chunk.bytes.len();
+        if reader.read_until(b'\n', &mut chunk.bytes)? == 0 {
             break;
         }
-        line_no = line_no.saturating_add(1);
-        let mut bytes: &[u8] = &buf;
-        if line_no == 1 {
-            bytes = bytes.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(bytes);
+        *line_no = line_no.saturating_add(1);
+        let mut line = &chunk.bytes[start..];
+        if *line_no == 1 {
+            line = line.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(line);
         }
-        let bytes = bytes.trim_ascii();
-        if bytes.is_empty() {
+        let trimmed = line.trim_ascii();
+        if trimmed.is_empty() {
+            chunk.bytes.truncate(start);
             continue;
         }
-        // Validating the line once lets serde_json skip per-string UTF-8 checks.
-        let line = utf8.text(bytes, input, line_no, diagnostics);
-        let parsed = serde_json::from_str::<Work>(&line);
-        match parsed {
-            Ok(w) => {
-                let n = usize::try_from(count).unwrap_or(usize::MAX);
-                on_record(to_record(w, input, line_no, n, diagnostics));
-                count += 1;
-            }
-            Err(e) => {
-                let key = sniff_id(bytes).unwrap_or_else(|| format!("#{}", seen + 1));
-                diagnostics.push(Diagnostic::warning(
-                    Provenance::new(input, line_no, Some(key)),
-                    format!("line is not a readable OpenAlex work: {e}: record dropped"),
-                ));
-            }
-        }
-        seen += 1;
+        // Offsets of the trimmed line inside the chunk.
+        let lead = trimmed.as_ptr() as usize - chunk.bytes.as_ptr() as usize;
+        chunk.lines.push(ChunkLine { no: *line_no, start: lead, end: lead + trimmed.len() });
     }
-    Ok(seen)
+    Ok(chunk)
+}
+
+/// Parses every line of `chunk` (in parallel); `first` is the number of
+/// works met before it.
+fn parse_chunk(input: &str, chunk: &Chunk, first: u64) -> Vec<LineOut> {
+    use rayon::prelude::*;
+    chunk
+        .lines
+        .par_iter()
+        .enumerate()
+        .map(|(i, l)| {
+            let bytes = &chunk.bytes[l.start..l.end];
+            let n = usize::try_from(first + i as u64).unwrap_or(usize::MAX);
+            // Validating the line once lets serde_json skip per-string UTF-8 checks.
+            let (text, bad_utf8) = match std::str::from_utf8(bytes) {
+                Ok(s) => (Cow::Borrowed(s), false),
+                Err(_) => (String::from_utf8_lossy(bytes), true),
+            };
+            let mut out = LineOut { no: l.no, bad_utf8, record: None, diagnostics: Vec::new() };
+            match serde_json::from_str::<Work>(&text) {
+                Ok(w) => out.record = Some(to_record(w, input, l.no, n, &mut out.diagnostics)),
+                Err(e) => {
+                    let key = sniff_id(bytes).unwrap_or_else(|| format!("#{}", n + 1));
+                    out.diagnostics.push(Diagnostic::warning(
+                        Provenance::new(input, l.no, Some(key)),
+                        format!("line is not a readable OpenAlex work: {e}: record dropped"),
+                    ));
+                }
+            }
+            out
+        })
+        .collect()
+}
+
+/// Hands on parsed lines in input order: the first invalid UTF-8 line of the
+/// input gets one warning (as [`super::normalize::Utf8Lines`] gives).
+fn deliver(
+    input: &str,
+    lines: Vec<LineOut>,
+    utf8: &mut super::normalize::Utf8Lines,
+    on_record: &mut dyn FnMut(Record),
+    diagnostics: &mut Vec<Diagnostic>,
+) {
+    for out in lines {
+        if out.bad_utf8 {
+            utf8.note_invalid(input, out.no, diagnostics);
+        }
+        diagnostics.extend(out.diagnostics);
+        if let Some(r) = out.record {
+            on_record(r);
+        }
+    }
 }
 
 /// The `W…` id near the start of a broken line, for the diagnostic.
@@ -661,6 +762,53 @@ fn sniff_id(bytes: &[u8]) -> Option<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Several chunks: records come in input order with their own line
+    /// numbers, broken and badly encoded lines are reported where they are,
+    /// and works without an id are numbered by the works met before them.
+    #[test]
+    fn jsonl_over_several_chunks_keeps_order_and_lines() {
+        let mut text: Vec<u8> = Vec::new();
+        let pad = "x".repeat(2000);
+        let mut n = 0u32;
+        while text.len() < 3 * CHUNK_BYTES {
+            n += 1;
+            match n {
+                5000 => text.extend_from_slice(b"{broken\n"),
+                5001 => text.extend_from_slice(b"\n"),
+                5002 => text.extend_from_slice(b"{\"title\":\"no id \xff\"}\n"),
+                5003 => text.extend_from_slice(b"{\"title\":\"bad \xfe again\"}\n"),
+                _ => text.extend_from_slice(
+                    format!("{{\"id\":\"https://openalex.org/W{n}\",\"title\":\"T{n} {pad}\"}}\n").as_bytes(),
+                ),
+            }
+        }
+        let mut records = Vec::new();
+        let mut diags = Vec::new();
+        let seen = read_stream("big.jsonl", &text[..], &mut |r| records.push(r), &mut diags).unwrap();
+        assert_eq!(seen, u64::from(n) - 1, "the blank line is not a work");
+        assert_eq!(records.len(), n as usize - 2);
+        for r in &records {
+            let key = r.at.record.as_deref().unwrap();
+            if r.at.line < 5000 {
+                assert_eq!(key, format!("W{}", r.at.line));
+            }
+        }
+        assert!(records.windows(2).all(|w| w[0].at.line < w[1].at.line));
+        // Lines 5002 and 5003 are the 5001st and 5002nd works met (line 5001 is blank).
+        let no_id: Vec<(u32, &str)> = records
+            .iter()
+            .filter(|r| r.ids.is_empty())
+            .map(|r| (r.at.line, r.at.record.as_deref().unwrap()))
+            .collect();
+        assert_eq!(no_id, vec![(5002, "work 5001"), (5003, "work 5002")]);
+        let lines: Vec<(u32, &str)> = diags.iter().map(|d| (d.at.line, d.message.as_str())).collect();
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert_eq!(lines[0].0, 5000);
+        assert!(lines[0].1.starts_with("line is not a readable OpenAlex work"));
+        assert_eq!(diags[0].at.record.as_deref(), Some("#5000"));
+        assert_eq!(lines[1], (5002, "not valid UTF-8: read with replacement characters"));
+    }
 
     #[test]
     fn inverted_index_and_jsonl_errors() {
