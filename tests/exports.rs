@@ -357,9 +357,9 @@ mod arbitrary_text {
         let mut g = CitationGraph::new();
         for (i, l) in labels.iter().enumerate() {
             let mut attrs = Attrs::new();
-            attrs.insert(attr::TITLE.into(), Attr::Str(l.clone()));
-            attrs.insert(attr::CLUSTER_NAME.into(), Attr::Str(l.clone()));
-            attrs.insert(attr::CLUSTER.into(), Attr::Int(i as i64 % 3));
+            attrs.insert(attr::TITLE, Attr::Str(l.clone()));
+            attrs.insert(attr::CLUSTER_NAME, Attr::Str(l.clone()));
+            attrs.insert(attr::CLUSTER, Attr::Int(i as i64 % 3));
             g.add_node(Node {
                 id: format!("{l}#{i}"),
                 kind: NodeKind::Paper,

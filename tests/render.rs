@@ -349,7 +349,7 @@ fn each_cluster_gets_its_own_area_despite_crossing_edges() {
     for c in 0..k {
         for i in 0..m {
             let mut attrs = Attrs::new();
-            attrs.insert(attr::CLUSTER.into(), Attr::Int(c as i64 + 1));
+            attrs.insert(attr::CLUSTER, Attr::Int(c as i64 + 1));
             g.add_node(Node {
                 id: format!("W{c}_{i}"),
                 kind: NodeKind::Paper,
@@ -782,7 +782,7 @@ fn timeline_fills_the_canvas_and_no_legend_text_is_cut() {
     for n in g.graph.node_weights_mut() {
         if let Some(Attr::Int(c)) = n.attrs.get(attr::CLUSTER).cloned() {
             n.attrs.insert(
-                attr::CLUSTER_NAME.into(),
+                attr::CLUSTER_NAME,
                 Attr::Str(format!("community mental health, complex emotional needs, long term care {c}")),
             );
         }

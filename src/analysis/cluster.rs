@@ -339,7 +339,7 @@ pub fn annotate(graph: &mut CitationGraph, partition: &Partition, names: &BTreeM
         } else {
             names.get(&c).cloned().unwrap_or_else(|| format!("cluster {c}"))
         };
-        node.attrs.insert(attr::CLUSTER.into(), Attr::Int(c as i64));
-        node.attrs.insert(attr::CLUSTER_NAME.into(), Attr::Str(name));
+        node.attrs.insert(attr::CLUSTER, Attr::Int(c as i64));
+        node.attrs.insert(attr::CLUSTER_NAME, Attr::Str(name));
     }
 }

@@ -292,8 +292,8 @@ pub fn sampled_error_bound(n: usize, k: usize, confidence: f64) -> (f64, f64) {
 /// Writes the metrics as node attributes (see the module documentation).
 pub fn annotate(graph: &mut CitationGraph, m: &Metrics) {
     for (i, node) in graph.graph.node_weights_mut().enumerate() {
-        let mut put = |k: &str, v: Attr| {
-            node.attrs.insert(k.to_string(), v);
+        let mut put = |k: &'static str, v: Attr| {
+            node.attrs.insert(k, v);
         };
         if let Some(Some(c)) = m.citations_local.get(i) {
             put("citations_local", Attr::Int(*c as i64));

@@ -637,10 +637,10 @@ impl Extra {
         match self {
             Extra::None => {}
             Extra::Works => {
-                m.insert("works".into(), Attr::Int(pair.count as i64));
+                m.insert("works", Attr::Int(pair.count as i64));
             }
             Extra::Count => {
-                m.insert(attr::COUNT.into(), Attr::Int(pair.count as i64));
+                m.insert(attr::COUNT, Attr::Int(pair.count as i64));
             }
             Extra::Components(c) => {
                 for (kind, &w) in COMPONENTS.iter().zip(c.get(e).into_iter().flatten()) {
@@ -668,7 +668,7 @@ pub fn work_node(corpus: &Corpus, i: usize) -> Option<Node> {
         .filter_map(|a| corpus.agents.get(a.agent as usize).map(|p| p.name.as_str()))
         .collect();
     if !byline.is_empty() {
-        node.attrs.insert("authors".into(), Attr::Str(byline.join("; ")));
+        node.attrs.insert("authors", Attr::Str(byline.join("; ")));
     }
     Some(node)
 }
@@ -1102,7 +1102,7 @@ fn build_coauthor(corpus: &Corpus, opts: &NetworkOptions, ok: &[bool]) -> Citati
                 return None;
             }
             let mut n = agent_node(corpus, i)?;
-            n.attrs.insert("works".into(), Attr::Int(works_of[i].len() as i64));
+            n.attrs.insert("works", Attr::Int(works_of[i].len() as i64));
             Some(n)
         })
         .collect();
@@ -1124,8 +1124,8 @@ fn build_subject(corpus: &Corpus, opts: &NetworkOptions, ok: &[bool]) -> Citatio
     let mut nodes: Vec<Node> = Vec::new();
     for s in &corpus.subjects {
         let mut attrs = Attrs::new();
-        attrs.insert(attr::SOURCES.into(), Attr::Str(sources_text(&s.sources)));
-        attrs.insert("field".into(), Attr::Str("subject".into()));
+        attrs.insert(attr::SOURCES, Attr::Str(sources_text(&s.sources)));
+        attrs.insert("field", Attr::Str("subject".into()));
         by_key.entry(norm::fold(&s.name)).or_insert(nodes.len());
         nodes.push(Node {
             id: s.id.clone(),
@@ -1164,7 +1164,7 @@ fn build_subject(corpus: &Corpus, opts: &NetworkOptions, ok: &[bool]) -> Citatio
                 }
                 None => {
                     let mut attrs = Attrs::new();
-                    attrs.insert("field".into(), Attr::Str("keyword".into()));
+                    attrs.insert("field", Attr::Str("keyword".into()));
                     by_key.insert(key.clone(), nodes.len());
                     nodes.push(Node {
                         id: keyword_id(&key),
@@ -1180,7 +1180,7 @@ fn build_subject(corpus: &Corpus, opts: &NetworkOptions, ok: &[bool]) -> Citatio
         }
     }
     for n in &mut nodes {
-        n.attrs.insert(attr::SOURCES.into(), Attr::Str(sources_text(&n.sources)));
+        n.attrs.insert(attr::SOURCES, Attr::Str(sources_text(&n.sources)));
     }
     // Node order by id, so the output does not depend on where a keyword was first seen.
     let mut order: Vec<usize> = (0..nodes.len()).collect();
@@ -1197,7 +1197,7 @@ fn build_subject(corpus: &Corpus, opts: &NetworkOptions, ok: &[bool]) -> Citatio
         let r = rank[i] as usize;
         if !terms_of[r].is_empty() {
             let mut n = n;
-            n.attrs.insert("works".into(), Attr::Int(terms_of[r].len() as i64));
+            n.attrs.insert("works", Attr::Int(terms_of[r].len() as i64));
             slots[r] = Some(n);
         }
     }
@@ -1366,9 +1366,9 @@ fn assemble_with(
             let (Some(a), Some(b)) = (ix[pair.a as usize], ix[pair.b as usize]) else { return None };
             let (a, b) = if a <= b { (a, b) } else { (b, a) };
             let mut attrs = p.extra.attrs(e, &pair);
-            attrs.insert(attr::WEIGHT.into(), Attr::Float(pair.weight));
+            attrs.insert(attr::WEIGHT, Attr::Float(pair.weight));
             if pair.count > 0 && kind != EdgeKind::Coauthor && kind != EdgeKind::Cooccurrence {
-                attrs.insert(attr::COUNT.into(), Attr::Int(pair.count as i64));
+                attrs.insert(attr::COUNT, Attr::Int(pair.count as i64));
             }
             Some((a, b, Edge { kind, weight: pair.weight, attrs, sources: Vec::new() }))
         })
@@ -1410,9 +1410,9 @@ fn finish_citation(
     for e in edges {
         let (Some(x), Some(y)) = (ix[e.from as usize], ix[e.to as usize]) else { continue };
         let mut attrs = Attrs::new();
-        attrs.insert(attr::WEIGHT.into(), Attr::Float(e.count as f64));
-        attrs.insert(attr::COUNT.into(), Attr::Int(e.count as i64));
-        attrs.insert(attr::SOURCES.into(), Attr::Str(sources_text(&e.sources)));
+        attrs.insert(attr::WEIGHT, Attr::Float(e.count as f64));
+        attrs.insert(attr::COUNT, Attr::Int(e.count as i64));
+        attrs.insert(attr::SOURCES, Attr::Str(sources_text(&e.sources)));
         g.add_edge(x, y, Edge { kind: EdgeKind::Cites, weight: e.count as f64, attrs, sources: e.sources });
     }
     g

@@ -399,9 +399,9 @@ fn write_overlap(
     let mut g = citemap::analysis::umbrella::bipartite_graph(&report);
     for n in g.graph.node_weights_mut() {
         let review = matches!(n.attrs.get("role"), Some(citemap::graph::Attr::Str(r)) if r == "review");
-        n.attrs.insert("cluster".into(), citemap::graph::Attr::Int(if review { 1 } else { 2 }));
+        n.attrs.insert("cluster", citemap::graph::Attr::Int(if review { 1 } else { 2 }));
         let name = if review { "reviews" } else { "primary studies" };
-        n.attrs.insert("cluster_name".into(), citemap::graph::Attr::Str(name.into()));
+        n.attrs.insert("cluster_name", citemap::graph::Attr::Str(name.into()));
     }
     for format in [citemap::render::Format::Svg, citemap::render::Format::Png] {
         let output = a.out.join(format!("review_study.{}", format.as_str()));

@@ -28,12 +28,13 @@ use anyhow::{bail, Context, Result};
 use citemap::analysis::metrics::BetweennessInfo;
 use citemap::analysis::network::NetworkKind;
 use citemap::analysis::thesaurus::Thesaurus;
-use citemap::graph::{Attr, Attrs, CitationGraph, Edge, EdgeKind, Node, NodeKind};
+use citemap::graph::{attr_key, Attr, AttrKey, Attrs, CitationGraph, Edge, EdgeKind, Node, NodeKind};
 use citemap::model::{Corpus, DedupPair, Provenance, Record};
 use citemap::pipeline::{self, Clusters};
 use citemap::store::lookup::Lookup;
 use citemap::store::{Fingerprint, Saved, Store};
 use petgraph::graph::NodeIndex;
+use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
 use serde::ser::{SerializeSeq, SerializeTuple};
 use serde::{Deserialize, Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -344,7 +345,7 @@ impl Project {
             if !wanted {
                 return Ok(Some(CitationGraph::default()));
             }
-            Ok(self.store.load_result::<GraphIn>(kind, key)?.and_then(GraphIn::into_graph))
+            Ok(self.store.load_result::<GraphIn>(kind, key)?.map(|g| g.0))
         };
         let Some(network) = graph("network", want != Want::Graph)? else { return Ok(None) };
         let Some(full) = graph("graph", want != Want::Network)? else { return Ok(None) };
@@ -467,7 +468,7 @@ impl Serialize for AttrsOut<'_> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let mut seq = s.serialize_seq(Some(self.attrs.len()))?;
         for (k, v) in self.attrs {
-            let n = self.names.get(k.as_str()).copied().unwrap_or(u32::MAX);
+            let n = self.names.get(k).copied().unwrap_or(u32::MAX);
             seq.serialize_element(&(n, AttrOut::from(v)))?;
         }
         seq.end()
@@ -490,7 +491,7 @@ impl Serialize for PackedGraph<'_> {
         let mut names: BTreeMap<&str, u32> = BTreeMap::new();
         for a in g.node_weights().map(|n| &n.attrs).chain(g.edge_weights().map(|e| &e.attrs)) {
             for k in a.keys() {
-                names.entry(k.as_str()).or_insert(0);
+                names.entry(k).or_insert(0);
             }
         }
         for (i, n) in names.values_mut().enumerate() {
@@ -524,56 +525,270 @@ impl Serialize for PackedGraph<'_> {
     }
 }
 
-/// A node as kept.
-#[derive(Deserialize)]
-struct NodeIn(String, NodeKind, String, Vec<(u32, AttrIn)>, Vec<Provenance>);
+/// [`PackedGraph`], read back straight into a graph: each node and edge is
+/// added as it is decoded, with no array of decoded nodes or edges held
+/// beside the graph. A kept graph that does not hold together (a name or
+/// node number out of range, ids that are not unique) is a decoding error,
+/// so it is recomputed.
+struct GraphIn(CitationGraph);
 
-/// An edge as kept.
-#[derive(Deserialize)]
-struct EdgeIn(u32, u32, EdgeKind, f64, Vec<(u32, AttrIn)>, Vec<Provenance>);
-
-/// [`PackedGraph`], read back.
-#[derive(Deserialize)]
-struct GraphIn(Vec<String>, Vec<NodeIn>, Vec<EdgeIn>, Option<Vec<(String, u32)>>);
-
-impl GraphIn {
-    /// The graph; `None` when the kept graph does not hold together (a
-    /// name or node number out of range: it is then recomputed).
-    fn into_graph(self) -> Option<CitationGraph> {
-        let GraphIn(names, nodes, edges, index) = self;
-        let attrs = |list: Vec<(u32, AttrIn)>| -> Option<Attrs> {
-            let mut a = Attrs::new();
-            for (n, v) in list {
-                a.insert(names.get(n as usize)?.clone(), v.into());
+impl<'de> Deserialize<'de> for GraphIn {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = GraphIn;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a kept graph (names, nodes, edges, index)")
             }
-            Some(a)
-        };
-        let mut g = CitationGraph::new();
-        g.graph.reserve_exact_nodes(nodes.len());
-        g.graph.reserve_exact_edges(edges.len());
-        let own_index = index.is_none();
-        for NodeIn(id, kind, label, a, sources) in nodes {
-            let node = Node { id, kind, label, attrs: attrs(a)?, sources };
-            if own_index {
-                g.add_node(node);
-            } else {
-                g.graph.add_node(node);
+            fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<GraphIn, A::Error> {
+                let missing = || de::Error::custom("kept graph ends early");
+                let names: Vec<String> = seq.next_element()?.ok_or_else(missing)?;
+                // Known names become static texts: no allocation per node or edge.
+                let names: Vec<AttrKey> = names.iter().map(|n| attr_key(n)).collect();
+                let mut g = CitationGraph::new();
+                seq.next_element_seed(Nodes { names: &names, g: &mut g })?.ok_or_else(missing)?;
+                seq.next_element_seed(Edges { names: &names, g: &mut g })?.ok_or_else(missing)?;
+                let index: Option<Vec<(String, u32)>> = seq.next_element()?.ok_or_else(missing)?;
+                match index {
+                    Some(index) => {
+                        g.index = index.into_iter().map(|(k, ix)| (k, NodeIndex::new(ix as usize))).collect();
+                    }
+                    None if g.index.len() != g.graph.node_count() => {
+                        return Err(de::Error::custom("kept graph has nodes with one id"));
+                    }
+                    None => {}
+                }
+                Ok(GraphIn(g))
             }
         }
-        if g.graph.node_count() != g.index.len() && own_index {
-            return None;
+        d.deserialize_tuple(4, V)
+    }
+}
+
+/// The node array of a kept graph, added to `g` (its id index built as it
+/// goes; replaced by the kept index when there is one).
+struct Nodes<'a> {
+    names: &'a [AttrKey],
+    g: &'a mut CitationGraph,
+}
+
+impl<'de> DeserializeSeed<'de> for Nodes<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Nodes<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("kept nodes")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.g.graph.reserve_exact_nodes(seq.size_hint().unwrap_or(0));
+        while let Some(node) = seq.next_element_seed(NodeIn(self.names))? {
+            let id = node.id.clone();
+            let ix = self.g.graph.add_node(node);
+            self.g.index.entry(id).or_insert(ix);
         }
-        let n = g.graph.node_count();
-        for EdgeIn(from, to, kind, weight, a, sources) in edges {
+        Ok(())
+    }
+}
+
+/// One kept node: `(id, kind, label, attrs, sources)`.
+struct NodeIn<'a>(&'a [AttrKey]);
+
+impl<'de> DeserializeSeed<'de> for NodeIn<'_> {
+    type Value = Node;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
+        d.deserialize_tuple(5, self)
+    }
+}
+
+impl<'de> Visitor<'de> for NodeIn<'_> {
+    type Value = Node;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a kept node")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
+        let missing = || de::Error::custom("kept node ends early");
+        let id: String = seq.next_element()?.ok_or_else(missing)?;
+        let kind: NodeKind = seq.next_element()?.ok_or_else(missing)?;
+        let label: String = seq.next_element()?.ok_or_else(missing)?;
+        let attrs = seq.next_element_seed(AttrsIn(self.0))?.ok_or_else(missing)?;
+        let sources: Vec<Provenance> = seq.next_element()?.ok_or_else(missing)?;
+        Ok(Node { id, kind, label, attrs, sources })
+    }
+}
+
+/// The edge array of a kept graph, added to `g`.
+struct Edges<'a> {
+    names: &'a [AttrKey],
+    g: &'a mut CitationGraph,
+}
+
+impl<'de> DeserializeSeed<'de> for Edges<'_> {
+    type Value = ();
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for Edges<'_> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("kept edges")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        self.g.graph.reserve_exact_edges(seq.size_hint().unwrap_or(0));
+        let n = self.g.graph.node_count();
+        while let Some((from, to, edge)) = seq.next_element_seed(EdgeIn(self.names))? {
             if from as usize >= n || to as usize >= n {
-                return None;
+                return Err(de::Error::custom("kept edge names a node out of range"));
             }
-            let edge = Edge { kind, weight, attrs: attrs(a)?, sources };
-            g.graph.add_edge(NodeIndex::new(from as usize), NodeIndex::new(to as usize), edge);
+            self.g.graph.add_edge(NodeIndex::new(from as usize), NodeIndex::new(to as usize), edge);
         }
-        if let Some(index) = index {
-            g.index = index.into_iter().map(|(k, ix)| (k, NodeIndex::new(ix as usize))).collect();
+        Ok(())
+    }
+}
+
+/// One kept edge: `(source, target, kind, weight, attrs, sources)`.
+struct EdgeIn<'a>(&'a [AttrKey]);
+
+impl<'de> DeserializeSeed<'de> for EdgeIn<'_> {
+    type Value = (u32, u32, Edge);
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Self::Value, D::Error> {
+        d.deserialize_tuple(6, self)
+    }
+}
+
+impl<'de> Visitor<'de> for EdgeIn<'_> {
+    type Value = (u32, u32, Edge);
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a kept edge")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
+        let missing = || de::Error::custom("kept edge ends early");
+        let from: u32 = seq.next_element()?.ok_or_else(missing)?;
+        let to: u32 = seq.next_element()?.ok_or_else(missing)?;
+        let kind: EdgeKind = seq.next_element()?.ok_or_else(missing)?;
+        let weight: f64 = seq.next_element()?.ok_or_else(missing)?;
+        let attrs = seq.next_element_seed(AttrsIn(self.0))?.ok_or_else(missing)?;
+        let sources: Vec<Provenance> = seq.next_element()?.ok_or_else(missing)?;
+        Ok((from, to, Edge { kind, weight, attrs, sources }))
+    }
+}
+
+/// Kept attributes `[(name number, value)]`, read into [`Attrs`].
+struct AttrsIn<'a>(&'a [AttrKey]);
+
+impl<'de> DeserializeSeed<'de> for AttrsIn<'_> {
+    type Value = Attrs;
+    fn deserialize<D: serde::Deserializer<'de>>(self, d: D) -> Result<Attrs, D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de> Visitor<'de> for AttrsIn<'_> {
+    type Value = Attrs;
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("kept attributes")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Attrs, A::Error> {
+        let mut a = Attrs::with_capacity(seq.size_hint().unwrap_or(0).min(64));
+        while let Some((n, v)) = seq.next_element::<(u32, AttrIn)>()? {
+            let name = self
+                .0
+                .get(n as usize)
+                .ok_or_else(|| de::Error::custom("kept attribute name out of range"))?;
+            a.insert(name.clone(), v.into());
         }
-        Some(g)
+        Ok(a)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn node(id: &str, kind: NodeKind) -> Node {
+        let mut attrs = Attrs::new();
+        attrs.insert("year", Attr::Int(2020));
+        attrs.insert("custom name", Attr::Str(format!("about {id}")));
+        Node {
+            id: id.into(),
+            kind,
+            label: format!("label of {id}"),
+            attrs,
+            sources: vec![Provenance::new("in.ris", 3, Some(id.into()))],
+        }
+    }
+
+    fn graph() -> CitationGraph {
+        let mut g = CitationGraph::new();
+        let a = g.add_node(node("W1", NodeKind::Paper));
+        let b = g.add_node(node("W2", NodeKind::CitedWork));
+        let c = g.add_node(node("A1", NodeKind::Person));
+        let mut attrs = Attrs::new();
+        attrs.insert("count", Attr::Int(2));
+        attrs.insert("weight", Attr::Float(0.5));
+        g.add_edge(a, b, Edge { kind: EdgeKind::Cites, weight: 2.0, attrs, sources: vec![] });
+        g.add_edge(
+            c,
+            a,
+            Edge { kind: EdgeKind::Authored, weight: 1.0, attrs: Attrs::new(), sources: vec![] },
+        );
+        g
+    }
+
+    fn read(bytes: &[u8]) -> Option<CitationGraph> {
+        rmp_serde::from_slice::<GraphIn>(bytes).ok().map(|g| g.0)
+    }
+
+    /// Packed and read back, a graph is the same node for node and edge for
+    /// edge, with the same id index; known attribute names are static texts.
+    #[test]
+    fn kept_graph_reads_back_the_same() {
+        let g = graph();
+        let bytes = rmp_serde::to_vec(&PackedGraph(&g)).unwrap();
+        let back = read(&bytes).expect("reads back");
+        assert_eq!(back.index, g.index);
+        assert_eq!(back.graph.node_weights().collect::<Vec<_>>(), g.graph.node_weights().collect::<Vec<_>>());
+        let edges = |g: &CitationGraph| {
+            use petgraph::visit::EdgeRef;
+            g.graph
+                .edge_references()
+                .map(|e| (e.source(), e.target(), e.weight().clone()))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(edges(&back), edges(&g));
+        // An index that is not the nodes' own (an extra alias) is kept as is.
+        let mut aliased = graph();
+        aliased.index.insert("W1-alias".into(), NodeIndex::new(0));
+        let bytes = rmp_serde::to_vec(&PackedGraph(&aliased)).unwrap();
+        assert_eq!(read(&bytes).unwrap().index, aliased.index);
+    }
+
+    /// A kept graph that does not hold together is not read (it is then
+    /// recomputed): an edge to a node that is not there, ids that repeat.
+    #[test]
+    fn broken_kept_graph_is_not_read() {
+        let g = graph();
+        let bytes = rmp_serde::to_vec(&PackedGraph(&g)).unwrap();
+        assert!(read(&bytes[..bytes.len() - 3]).is_none(), "cut short");
+        let value = |g: &CitationGraph| -> serde_json::Value {
+            rmp_serde::from_slice(&rmp_serde::to_vec(&PackedGraph(g)).unwrap()).unwrap()
+        };
+        let mut twice = graph();
+        twice.graph.add_node(node("W1", NodeKind::Paper));
+        let mut v = value(&twice);
+        assert!(!v[3].is_null(), "an index that is not the nodes' own is kept");
+        assert!(read(&rmp_serde::to_vec(&v).unwrap()).is_some());
+        v[3] = serde_json::Value::Null;
+        assert!(read(&rmp_serde::to_vec(&v).unwrap()).is_none(), "two nodes with one id and no index kept");
+        let mut value = value(&graph());
+        assert!(read(&rmp_serde::to_vec(&value).unwrap()).is_some(), "the same, through a Value");
+        value[2][0][1] = serde_json::Value::from(99u32);
+        assert!(read(&rmp_serde::to_vec(&value).unwrap()).is_none(), "edge to node 99");
     }
 }

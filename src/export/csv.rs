@@ -48,8 +48,8 @@ fn columns<'a>(attrs: impl Iterator<Item = &'a Attrs>, fixed: &[&str]) -> Vec<St
     for a in attrs {
         for k in a.keys() {
             // Looked up first: a name is allocated once, not once per row.
-            if !fixed.contains(&k.as_str()) && !names.contains(k.as_str()) {
-                names.insert(k.clone());
+            if !fixed.contains(&k) && !names.contains(k) {
+                names.insert(k.to_string());
             }
         }
     }

@@ -31,16 +31,16 @@ fn declared<'a>(attrs: impl Iterator<Item = &'a Attrs>, skip: &[&str]) -> BTreeM
     let mut m: BTreeMap<String, &'static str> = BTreeMap::new();
     for a in attrs {
         for (k, v) in a {
-            if skip.contains(&k.as_str()) {
+            if skip.contains(&k) {
                 continue;
             }
             let t = v.graphml_type();
             // Looked up first: a name is allocated once, not once per node.
-            match m.get_mut(k.as_str()) {
+            match m.get_mut(k) {
                 Some(old) if *old != t => *old = "string",
                 Some(_) => {}
                 None => {
-                    m.insert(k.clone(), t);
+                    m.insert(k.to_string(), t);
                 }
             }
         }
@@ -86,10 +86,10 @@ fn write_attvalues(
     w.write_all(b"        <attvalues>\n")?;
     let mut kind_written = false;
     for (k, v) in attrs {
-        if k == attr::KIND || !decl.contains_key(k.as_str()) {
+        if k == attr::KIND || !decl.contains_key(k) {
             continue;
         }
-        if !kind_written && k.as_str() > attr::KIND {
+        if !kind_written && k > attr::KIND {
             one(w, attr::KIND, None)?;
             kind_written = true;
         }

@@ -102,7 +102,7 @@ pub fn graph_data(g: &CitationGraph, opts: &Options) -> Value {
             }
             let mut attrs = Map::new();
             for (k, v) in &node.attrs {
-                attrs.insert(k.clone(), super::json::attr_value(v));
+                attrs.insert(k.to_string(), super::json::attr_value(v));
             }
             let mut m = Map::new();
             m.insert("id".into(), json!(node.id));

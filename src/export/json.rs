@@ -46,7 +46,7 @@ fn put_attrs(m: &mut Map<String, Value>, attrs: &Attrs) {
     for (k, v) in attrs {
         // The fixed keys win over attributes of the same name.
         if !m.contains_key(k) {
-            m.insert(k.clone(), attr_value(v));
+            m.insert(k.to_string(), attr_value(v));
         }
     }
 }

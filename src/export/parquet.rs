@@ -79,7 +79,7 @@ impl ColType {
 /// types becoming a string (as in GraphML).
 fn collect_types<'a>(
     types: &mut BTreeMap<&'a str, ColType>,
-    attrs: impl Iterator<Item = (&'a String, &'a Attr)>,
+    attrs: impl Iterator<Item = (&'a str, &'a Attr)>,
     keep: &dyn Fn(&str) -> bool,
 ) {
     for (k, v) in attrs {
@@ -88,7 +88,7 @@ fn collect_types<'a>(
         }
         let t = ColType::of(v);
         types
-            .entry(k.as_str())
+            .entry(k)
             .and_modify(|old| {
                 if *old != t {
                     *old = ColType::Str;
@@ -285,8 +285,8 @@ mod tests {
         let a = [("x".to_string(), Attr::Int(1)), ("y".to_string(), Attr::Float(0.5))];
         let b = [("x".to_string(), Attr::Str("one".into())), ("id".to_string(), Attr::Int(3))];
         let keep = |k: &str| !NODE_FIXED.contains(&k);
-        collect_types(&mut types, a.iter().map(|(k, v)| (k, v)), &keep);
-        collect_types(&mut types, b.iter().map(|(k, v)| (k, v)), &keep);
+        collect_types(&mut types, a.iter().map(|(k, v)| (k.as_str(), v)), &keep);
+        collect_types(&mut types, b.iter().map(|(k, v)| (k.as_str(), v)), &keep);
         assert_eq!(types.get("x"), Some(&ColType::Str));
         assert_eq!(types.get("y"), Some(&ColType::Float));
         assert!(!types.contains_key("id"));

@@ -9,11 +9,72 @@
 //! uses, so call sites read the same.
 
 use super::Attr;
+use serde::de::{MapAccess, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::borrow::Cow;
+
+/// An attribute name: the names citemap itself gives are static texts (no
+/// allocation per node or edge); other names (read from elsewhere) are owned.
+pub type AttrKey = Cow<'static, str>;
+
+/// Every attribute name citemap gives, sorted: names read back (kept graphs)
+/// are matched against it so they share the static text.
+const KNOWN: &[&str] = &[
+    "amstar2",
+    "authors",
+    "basis",
+    "betweenness",
+    "citations_global",
+    "citations_local",
+    "cited_authors",
+    "cluster",
+    "cluster_name",
+    "component",
+    "count",
+    "degree",
+    "doc_type",
+    "doi",
+    "field",
+    "found_by",
+    "in_degree",
+    "included",
+    "issn",
+    "lens",
+    "missing",
+    "n_reports",
+    "n_reviews",
+    "openalex",
+    "orcid",
+    "out_degree",
+    "pagerank",
+    "pmid",
+    "position",
+    "reports",
+    "role",
+    "search_date",
+    "single",
+    "size",
+    "sources",
+    "title",
+    "venue",
+    "weight",
+    "weighted_degree",
+    "works",
+    "year",
+    "year_note",
+];
+
+/// `name` as an [`AttrKey`]: the static text when citemap knows the name.
+pub fn key(name: &str) -> AttrKey {
+    match KNOWN.binary_search(&name) {
+        Ok(i) => Cow::Borrowed(KNOWN[i]),
+        Err(_) => Cow::Owned(name.to_string()),
+    }
+}
 
 /// Attributes keyed by name, iterated in name order.
 #[derive(Clone, Debug, Default, PartialEq)]
-pub struct Attrs(Vec<(String, Attr)>);
+pub struct Attrs(Vec<(AttrKey, Attr)>);
 
 impl Attrs {
     /// No attributes.
@@ -22,11 +83,13 @@ impl Attrs {
     }
 
     fn find(&self, key: &str) -> Result<usize, usize> {
-        self.0.binary_search_by(|(k, _)| k.as_str().cmp(key))
+        self.0.binary_search_by(|(k, _)| k.as_ref().cmp(key))
     }
 
-    /// Sets `key` to `value`; returns the previous value.
-    pub fn insert(&mut self, key: String, value: Attr) -> Option<Attr> {
+    /// Sets `key` to `value`; returns the previous value. A `&'static str`
+    /// name is kept without allocating.
+    pub fn insert(&mut self, key: impl Into<AttrKey>, value: Attr) -> Option<Attr> {
+        let key = key.into();
         match self.find(&key) {
             Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
             Err(i) => {
@@ -34,6 +97,11 @@ impl Attrs {
                 None
             }
         }
+    }
+
+    /// No attributes, with room for `n`.
+    pub fn with_capacity(n: usize) -> Self {
+        Attrs(Vec::with_capacity(n))
     }
 
     /// Makes room for `additional` more attributes.
@@ -62,13 +130,13 @@ impl Attrs {
     }
 
     /// `(name, value)` in name order.
-    pub fn iter(&self) -> impl Iterator<Item = (&String, &Attr)> + '_ {
-        self.0.iter().map(|(k, v)| (k, v))
+    pub fn iter(&self) -> impl Iterator<Item = (&str, &Attr)> + '_ {
+        self.0.iter().map(|(k, v)| (k.as_ref(), v))
     }
 
     /// Names in order.
-    pub fn keys(&self) -> impl Iterator<Item = &String> + '_ {
-        self.0.iter().map(|(k, _)| k)
+    pub fn keys(&self) -> impl Iterator<Item = &str> + '_ {
+        self.0.iter().map(|(k, _)| k.as_ref())
     }
 
     /// Values in name order.
@@ -96,34 +164,32 @@ impl std::ops::Index<&str> for Attrs {
 }
 
 impl<'a> IntoIterator for &'a Attrs {
-    type Item = (&'a String, &'a Attr);
-    type IntoIter = std::iter::Map<
-        std::slice::Iter<'a, (String, Attr)>,
-        fn(&'a (String, Attr)) -> (&'a String, &'a Attr),
-    >;
+    type Item = (&'a str, &'a Attr);
+    type IntoIter =
+        std::iter::Map<std::slice::Iter<'a, (AttrKey, Attr)>, fn(&'a (AttrKey, Attr)) -> (&'a str, &'a Attr)>;
     fn into_iter(self) -> Self::IntoIter {
-        self.0.iter().map(|(k, v)| (k, v))
+        self.0.iter().map(|(k, v)| (k.as_ref(), v))
     }
 }
 
 impl IntoIterator for Attrs {
-    type Item = (String, Attr);
-    type IntoIter = std::vec::IntoIter<(String, Attr)>;
+    type Item = (AttrKey, Attr);
+    type IntoIter = std::vec::IntoIter<(AttrKey, Attr)>;
     fn into_iter(self) -> Self::IntoIter {
         self.0.into_iter()
     }
 }
 
-impl Extend<(String, Attr)> for Attrs {
-    fn extend<I: IntoIterator<Item = (String, Attr)>>(&mut self, iter: I) {
+impl<K: Into<AttrKey>> Extend<(K, Attr)> for Attrs {
+    fn extend<I: IntoIterator<Item = (K, Attr)>>(&mut self, iter: I) {
         for (k, v) in iter {
             self.insert(k, v);
         }
     }
 }
 
-impl FromIterator<(String, Attr)> for Attrs {
-    fn from_iter<I: IntoIterator<Item = (String, Attr)>>(iter: I) -> Self {
+impl<K: Into<AttrKey>> FromIterator<(K, Attr)> for Attrs {
+    fn from_iter<I: IntoIterator<Item = (K, Attr)>>(iter: I) -> Self {
         let mut a = Attrs::new();
         a.extend(iter);
         a
@@ -136,10 +202,50 @@ impl Serialize for Attrs {
     }
 }
 
+/// A name read back: borrowed from the input when it can be, so a known name
+/// costs no allocation.
+struct KeyIn(AttrKey);
+
+impl<'de> Deserialize<'de> for KeyIn {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = KeyIn;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("an attribute name")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<KeyIn, E> {
+                Ok(KeyIn(key(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
 impl<'de> Deserialize<'de> for Attrs {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let m = std::collections::BTreeMap::<String, Attr>::deserialize(d)?;
-        Ok(Attrs(m.into_iter().collect()))
+        struct V;
+        impl<'de> Visitor<'de> for V {
+            type Value = Attrs;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a map of attributes")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Attrs, A::Error> {
+                let mut out: Vec<(AttrKey, Attr)> = Vec::with_capacity(map.size_hint().unwrap_or(0).min(64));
+                while let Some((KeyIn(k), v)) = map.next_entry::<KeyIn, Attr>()? {
+                    out.push((k, v));
+                }
+                // Written in name order; anything else is put in order, the
+                // last of equal names kept (as a map read would).
+                if !out.windows(2).all(|w| w[0].0 < w[1].0) {
+                    let mut a = Attrs::new();
+                    a.extend(out);
+                    return Ok(a);
+                }
+                Ok(Attrs(out))
+            }
+        }
+        d.deserialize_map(V)
     }
 }
 
@@ -150,10 +256,10 @@ mod tests {
     #[test]
     fn behaves_like_a_sorted_map() {
         let mut a = Attrs::new();
-        assert!(a.insert("year".into(), Attr::Int(2020)).is_none());
-        assert!(a.insert("doi".into(), Attr::Str("10.1/x".into())).is_none());
-        assert_eq!(a.insert("year".into(), Attr::Int(2021)), Some(Attr::Int(2020)));
-        assert_eq!(a.keys().map(String::as_str).collect::<Vec<_>>(), ["doi", "year"]);
+        assert!(a.insert("year", Attr::Int(2020)).is_none());
+        assert!(a.insert("doi", Attr::Str("10.1/x".into())).is_none());
+        assert_eq!(a.insert("year", Attr::Int(2021)), Some(Attr::Int(2020)));
+        assert_eq!(a.keys().collect::<Vec<_>>(), ["doi", "year"]);
         assert_eq!(a.get("year"), Some(&Attr::Int(2021)));
         assert!(a.contains_key("doi") && !a.contains_key("title"));
         assert_eq!(a.remove("doi"), Some(Attr::Str("10.1/x".into())));
@@ -165,5 +271,17 @@ mod tests {
                 .replace("{\"Int\":2021}", &serde_json::to_string(&Attr::Int(2021)).unwrap())
         );
         assert_eq!(serde_json::from_str::<Attrs>(&json).unwrap(), a);
+        let unsorted: Attrs = serde_json::from_str(r#"{"year":1,"doi":"x","year":2}"#).unwrap();
+        assert_eq!(unsorted.iter().map(|(k, _)| k).collect::<Vec<_>>(), ["doi", "year"]);
+        assert_eq!(unsorted.get("year"), Some(&Attr::Int(2)));
+    }
+
+    #[test]
+    fn known_names_are_static_and_sorted() {
+        assert!(KNOWN.windows(2).all(|w| w[0] < w[1]));
+        assert!(matches!(key("pagerank"), Cow::Borrowed(_)));
+        assert!(matches!(key("something_else"), Cow::Owned(_)));
+        let read: Attrs = serde_json::from_str(r#"{"count":3,"zz":true}"#).unwrap();
+        assert!(matches!(read.0[0].0, Cow::Borrowed("count")));
     }
 }

@@ -23,8 +23,8 @@ impl Default for BuildOptions {
     }
 }
 
-fn put(attrs: &mut Attrs, key: &str, value: Attr) {
-    attrs.insert(key.to_string(), value);
+fn put(attrs: &mut Attrs, key: &'static str, value: Attr) {
+    attrs.insert(key, value);
 }
 
 /// The node of work `i` (`i` < `corpus.works.len()`) with its attributes:

@@ -15,7 +15,7 @@ pub use build::{agent_node, build, work_node, BuildOptions};
 
 mod attrs;
 pub mod labels;
-pub use attrs::Attrs;
+pub use attrs::{key as attr_key, AttrKey, Attrs};
 
 use crate::model::Provenance;
 use petgraph::graph::{DiGraph, NodeIndex};
@@ -54,8 +54,9 @@ pub mod attr {
     pub const WEIGHT: &str = "weight";
 }
 
-/// A typed attribute value.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+/// A typed attribute value (serde: the bare value; read back by its JSON
+/// type, integers that fit `i64` as [`Attr::Int`]).
+#[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Attr {
     /// Text.
@@ -66,6 +67,39 @@ pub enum Attr {
     Float(f64),
     /// Boolean.
     Bool(bool),
+}
+
+/// Read by the type of the value, without buffering it (what
+/// `#[serde(untagged)]` would do).
+impl<'de> Deserialize<'de> for Attr {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl serde::de::Visitor<'_> for V {
+            type Value = Attr;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a text, number or boolean")
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Attr, E> {
+                Ok(Attr::Str(v.to_string()))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Attr, E> {
+                Ok(Attr::Str(v))
+            }
+            fn visit_i64<E>(self, v: i64) -> Result<Attr, E> {
+                Ok(Attr::Int(v))
+            }
+            fn visit_u64<E>(self, v: u64) -> Result<Attr, E> {
+                Ok(i64::try_from(v).map_or(Attr::Float(v as f64), Attr::Int))
+            }
+            fn visit_f64<E>(self, v: f64) -> Result<Attr, E> {
+                Ok(Attr::Float(v))
+            }
+            fn visit_bool<E>(self, v: bool) -> Result<Attr, E> {
+                Ok(Attr::Bool(v))
+            }
+        }
+        d.deserialize_any(V)
+    }
 }
 
 impl Attr {

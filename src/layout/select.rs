@@ -130,8 +130,8 @@ mod tests {
             .enumerate()
             .map(|(i, &c)| {
                 let mut attrs = Attrs::new();
-                attrs.insert(attr::CLUSTER.into(), Attr::Int(c));
-                attrs.insert("citations_local".into(), Attr::Int(i as i64));
+                attrs.insert(attr::CLUSTER, Attr::Int(c));
+                attrs.insert("citations_local", Attr::Int(i as i64));
                 g.add_node(Node {
                     id: format!("W{i:02}"),
                     kind: NodeKind::Paper,

@@ -121,7 +121,7 @@ pub fn overview_svg(graph: &CitationGraph, opts: &OverviewOptions) -> String {
         .iter()
         .map(|d| {
             let mut attrs = Attrs::new();
-            attrs.insert("citations_local".into(), Attr::Int(d.size as i64));
+            attrs.insert("citations_local", Attr::Int(d.size as i64));
             cg.add_node(Node {
                 id: format!("cluster{:08}", d.cluster),
                 kind: NodeKind::Subject,
@@ -301,8 +301,8 @@ mod tests {
             .enumerate()
             .map(|(i, &(c, name))| {
                 let mut attrs = Attrs::new();
-                attrs.insert(attr::CLUSTER.into(), Attr::Int(c));
-                attrs.insert(attr::CLUSTER_NAME.into(), Attr::Str(name.into()));
+                attrs.insert(attr::CLUSTER, Attr::Int(c));
+                attrs.insert(attr::CLUSTER_NAME, Attr::Str(name.into()));
                 g.add_node(Node {
                     id: format!("W{i}"),
                     kind: NodeKind::Paper,

@@ -492,9 +492,9 @@ mod tests {
     fn work(g: &mut CitationGraph, id: &str, doc: Option<&str>) -> petgraph::graph::NodeIndex {
         let mut attrs = Attrs::new();
         if let Some(d) = doc {
-            attrs.insert("doc_type".into(), Attr::Str(d.into()));
+            attrs.insert("doc_type", Attr::Str(d.into()));
         }
-        attrs.insert(attr::YEAR.into(), Attr::Int(2020));
+        attrs.insert(attr::YEAR, Attr::Int(2020));
         g.add_node(Node { id: id.into(), kind: NodeKind::Paper, label: id.into(), attrs, sources: vec![] })
     }
 

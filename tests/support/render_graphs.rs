@@ -87,15 +87,15 @@ pub fn sample(n: usize, k: usize, cites_per_work: usize, seed: u64) -> CitationG
         } else {
             format!("Effects of {} in cohort {}", TOPICS[(c - 1) % TOPICS.len()], i)
         };
-        attrs.insert(attr::TITLE.into(), Attr::Str(title));
-        attrs.insert(attr::YEAR.into(), Attr::Int(year));
-        attrs.insert(attr::CLUSTER.into(), Attr::Int(c as i64));
-        attrs.insert(attr::CLUSTER_NAME.into(), Attr::Str(TOPICS[(c - 1) % TOPICS.len()].into()));
+        attrs.insert(attr::TITLE, Attr::Str(title));
+        attrs.insert(attr::YEAR, Attr::Int(year));
+        attrs.insert(attr::CLUSTER, Attr::Int(c as i64));
+        attrs.insert(attr::CLUSTER_NAME, Attr::Str(TOPICS[(c - 1) % TOPICS.len()].into()));
         if i % 3 == 0 {
-            attrs.insert(attr::DOI.into(), Attr::Str(format!("10.1000/test.{i}")));
+            attrs.insert(attr::DOI, Attr::Str(format!("10.1000/test.{i}")));
         }
-        attrs.insert("pagerank".into(), Attr::Float(1.0 / (i as f64 + 3.0)));
-        attrs.insert(attr::SOURCES.into(), Attr::Str(format!("refs.ris:{} [R{i}]", 10 * i + 1)));
+        attrs.insert("pagerank", Attr::Float(1.0 / (i as f64 + 3.0)));
+        attrs.insert(attr::SOURCES, Attr::Str(format!("refs.ris:{} [R{i}]", 10 * i + 1)));
         g.add_node(Node {
             id: format!("W{i:012x}"),
             kind: if i % 4 == 3 { NodeKind::CitedWork } else { NodeKind::Paper },
@@ -120,7 +120,7 @@ pub fn sample(n: usize, k: usize, cites_per_work: usize, seed: u64) -> CitationG
             let a = g.index[&format!("W{i:012x}")];
             let b = g.index[&format!("W{j:012x}")];
             let mut attrs = Attrs::new();
-            attrs.insert(attr::COUNT.into(), Attr::Int(1));
+            attrs.insert(attr::COUNT, Attr::Int(1));
             g.add_edge(a, b, Edge { kind: EdgeKind::Cites, weight: 1.0, attrs, sources: vec![] });
         }
     }
@@ -135,7 +135,7 @@ pub fn sample(n: usize, k: usize, cites_per_work: usize, seed: u64) -> CitationG
         for i in (0..n).filter(|&i| cluster_of[i] == 1).take(3) {
             let w = g.index[&format!("W{i:012x}")];
             let mut attrs = Attrs::new();
-            attrs.insert(attr::POSITION.into(), Attr::Int(0));
+            attrs.insert(attr::POSITION, Attr::Int(0));
             g.add_edge(p, w, Edge { kind: EdgeKind::Authored, weight: 1.0, attrs, sources: vec![] });
         }
     }

@@ -734,19 +734,19 @@ pub fn bipartite_graph(report: &OverlapReport) -> CitationGraph {
     let mut review_ix = Vec::new();
     for (info, stats) in m.reviews.iter().zip(&report.reviews) {
         let mut attrs = Attrs::new();
-        attrs.insert("role".into(), Attr::Str("review".into()));
-        attrs.insert("size".into(), Attr::Int(stats.size as i64));
-        attrs.insert("single".into(), Attr::Int(stats.single as i64));
+        attrs.insert("role", Attr::Str("review".into()));
+        attrs.insert("size", Attr::Int(stats.size as i64));
+        attrs.insert("single", Attr::Int(stats.single as i64));
         if let Some(y) = info.year {
-            attrs.insert(attr::YEAR.into(), Attr::Int(i64::from(y)));
+            attrs.insert(attr::YEAR, Attr::Int(i64::from(y)));
         }
         if let Some(d) = info.search_date {
-            attrs.insert("search_date".into(), Attr::Str(d.to_string()));
+            attrs.insert("search_date", Attr::Str(d.to_string()));
         }
         if let Some(a) = info.amstar {
-            attrs.insert("amstar2".into(), Attr::Str(a.as_str().into()));
+            attrs.insert("amstar2", Attr::Str(a.as_str().into()));
         }
-        attrs.insert(attr::SOURCES.into(), Attr::Str(crate::graph::sources_text(&info.sources)));
+        attrs.insert(attr::SOURCES, Attr::Str(crate::graph::sources_text(&info.sources)));
         review_ix.push(g.add_node(Node {
             id: info.id.clone(),
             kind: NodeKind::Paper,
@@ -757,25 +757,25 @@ pub fn bipartite_graph(report: &OverlapReport) -> CitationGraph {
     }
     for (i, s) in m.studies.iter().enumerate() {
         let mut attrs = Attrs::new();
-        attrs.insert("role".into(), Attr::Str("study".into()));
-        attrs.insert("n_reviews".into(), Attr::Int(report.study_counts.get(i).copied().unwrap_or(0) as i64));
-        attrs.insert("n_reports".into(), Attr::Int(s.reports.len() as i64));
+        attrs.insert("role", Attr::Str("study".into()));
+        attrs.insert("n_reviews", Attr::Int(report.study_counts.get(i).copied().unwrap_or(0) as i64));
+        attrs.insert("n_reports", Attr::Int(s.reports.len() as i64));
         let reports: Vec<&str> = s.reports.iter().map(|r| r.label.as_str()).collect();
-        attrs.insert("reports".into(), Attr::Str(reports.join("; ")));
+        attrs.insert("reports", Attr::Str(reports.join("; ")));
         if let Some(d) = s.date {
-            attrs.insert(attr::YEAR.into(), Attr::Int(i64::from(d.year)));
+            attrs.insert(attr::YEAR, Attr::Int(i64::from(d.year)));
         }
         let mut sources: Vec<Provenance> = s.reports.iter().flat_map(|r| r.sources.iter().cloned()).collect();
         sources.sort();
         sources.dedup();
-        attrs.insert(attr::SOURCES.into(), Attr::Str(crate::graph::sources_text(&sources)));
+        attrs.insert(attr::SOURCES, Attr::Str(crate::graph::sources_text(&sources)));
         let kind =
             if s.reports.iter().any(|r| r.work.is_some()) { NodeKind::Paper } else { NodeKind::CitedWork };
         let six = g.add_node(Node { id: s.id.clone(), kind, label: s.label.clone(), attrs, sources });
         for (j, &rix) in review_ix.iter().enumerate() {
             if m.cell(i, j) == Cell::Included {
                 let mut eattrs = Attrs::new();
-                eattrs.insert("included".into(), Attr::Bool(true));
+                eattrs.insert("included", Attr::Bool(true));
                 g.add_edge(
                     rix,
                     six,
