@@ -14,6 +14,7 @@
 //! gives a `Parsed` (possibly empty, with diagnostics); the only IO is reading
 //! from a reader the caller passes in.
 
+mod batch;
 pub mod bibtex;
 pub mod callouts;
 pub mod compress;

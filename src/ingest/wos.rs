@@ -463,6 +463,29 @@ fn attach_reprint_addresses(r: &mut Record, rp: &str) {
 mod tests {
     use super::*;
 
+    /// Over hundreds of records, records and diagnostics come in input
+    /// order: each record's warning right where the reader met it.
+    #[test]
+    fn batches_keep_records_and_diagnostics_in_order() {
+        let mut text = String::from("FN Clarivate Analytics Web of Science\nVR 1.0\n");
+        for i in 0..700 {
+            text.push_str(&format!("PT J\nTI Work {i}\nUT WOS:{i}\n"));
+            if i % 97 != 5 {
+                text.push_str("ER\n");
+            }
+            if i % 50 == 3 {
+                text.push_str("ZZ stray field\n");
+            }
+        }
+        let p = parse("t.txt", &text);
+        assert_eq!(p.records.len(), 700);
+        let titles: Vec<String> = p.records.iter().map(|r| r.title.clone().unwrap()).collect();
+        assert!(titles.iter().enumerate().all(|(i, t)| *t == format!("Work {i}")));
+        let lines: Vec<u32> = p.diagnostics.iter().map(|d| d.at.line).collect();
+        assert!(lines.windows(2).all(|w| w[0] <= w[1]), "{lines:?}");
+        assert_eq!(p.diagnostics.iter().filter(|d| d.message.contains("without ER")).count(), 8);
+    }
+
     #[test]
     fn missing_er_and_continuations() {
         let text = "FN Clarivate Analytics Web of Science\nVR 1.0\nPT J\nAU Smith, J\nAF Smith, John\nTI A long\n   title\nCR Hayes AJ, 2015, J INFANT MENT HEALTH, V36, P100\n   Lee K, 2001, NATURE, V1, P2\nUT WOS:1\nPT J\nTI Second\nUT WOS:2\nER\nEF\n";
