@@ -30,60 +30,46 @@ type Converted = (Record, Vec<Diagnostic>, usize, usize);
 /// The ends of the channels to and from the worker.
 type Worker<T> = (SyncSender<Vec<Waiting<T>>>, Receiver<Vec<Converted>>);
 
-/// Raw records waiting for conversion. With a background worker
-/// ([`Batch::background`]) a full batch is converted while the reader goes
+/// Raw records waiting for conversion by the worker thread
+/// ([`Batch::background`]): a full batch is converted while the reader goes
 /// on splitting the next one; at most one batch is in conversion.
-pub(crate) struct Batch<'s, T> {
+pub(crate) struct Batch<T> {
     items: Vec<Waiting<T>>,
     /// Conversion diagnostics put into the reader's list so far.
     inserted: usize,
-    worker: Option<Worker<T>>,
+    worker: Worker<T>,
     in_flight: bool,
-    _scope: std::marker::PhantomData<&'s ()>,
 }
 
-fn convert_all<T: Send>(
-    items: Vec<Waiting<T>>,
-    convert: &(dyn Fn(T, &mut Vec<Diagnostic>) -> Record + Sync),
-) -> Vec<Converted> {
-    items
-        .into_par_iter()
-        .map(|(item, at, before)| {
-            let mut d = Vec::new();
-            let r = convert(item, &mut d);
-            (r, d, at, before)
-        })
-        .collect()
-}
-
-impl<'s, T: Send + 's> Batch<'s, T> {
-    /// A batch converted where [`Batch::flush`] is called.
-    pub(crate) fn new() -> Self {
-        Batch {
-            items: Vec::new(),
-            inserted: 0,
-            worker: None,
-            in_flight: false,
-            _scope: std::marker::PhantomData,
-        }
-    }
-
-    /// A batch converted by a worker thread of `scope` (on the rayon pool),
-    /// while the reader goes on.
-    pub(crate) fn background<'e>(
+impl<T: Send> Batch<T> {
+    /// A batch converted with `convert` by a worker thread of `scope` (on
+    /// the rayon pool) while the reader goes on. Should `convert` panic, the
+    /// worker ends and the scope passes the panic on when it closes.
+    pub(crate) fn background<'s, 'e>(
         scope: &'s std::thread::Scope<'s, 'e>,
         convert: &'s (dyn Fn(T, &mut Vec<Diagnostic>) -> Record + Sync),
-    ) -> Self {
+    ) -> Self
+    where
+        T: 's,
+    {
         let (to_worker, items) = sync_channel::<Vec<Waiting<T>>>(1);
         let (done, from_worker) = sync_channel::<Vec<Converted>>(1);
         scope.spawn(move || {
             for batch in items {
-                if done.send(convert_all(batch, convert)).is_err() {
+                let converted: Vec<Converted> = batch
+                    .into_par_iter()
+                    .map(|(item, at, before)| {
+                        let mut d = Vec::new();
+                        let r = convert(item, &mut d);
+                        (r, d, at, before)
+                    })
+                    .collect();
+                if done.send(converted).is_err() {
                     break;
                 }
             }
         });
-        Batch { worker: Some((to_worker, from_worker)), ..Batch::new() }
+        Batch { items: Vec::new(), inserted: 0, worker: (to_worker, from_worker), in_flight: false }
     }
 
     /// Adds a complete raw record; `diagnostics` is the reader's list as it
@@ -97,40 +83,21 @@ impl<'s, T: Send + 's> Batch<'s, T> {
         self.items.len() >= BATCH
     }
 
-    /// Hands the waiting records on: with a worker, the batch in conversion
-    /// is delivered and this one sent to the worker; without, this one is
-    /// converted (in parallel) and delivered.
-    pub(crate) fn flush(
-        &mut self,
-        diagnostics: &mut Vec<Diagnostic>,
-        convert: &(dyn Fn(T, &mut Vec<Diagnostic>) -> Record + Sync),
-        on_record: &mut dyn FnMut(Record),
-    ) {
+    /// Delivers the batch in conversion and sends the waiting records to
+    /// the worker.
+    pub(crate) fn flush(&mut self, diagnostics: &mut Vec<Diagnostic>, on_record: &mut dyn FnMut(Record)) {
         self.receive(diagnostics, on_record);
         let items = std::mem::take(&mut self.items);
-        if items.is_empty() {
-            return;
-        }
-        match &self.worker {
-            Some((to_worker, _)) => match to_worker.send(items) {
-                Ok(()) => self.in_flight = true,
-                // The worker is gone (it panicked): convert here.
-                Err(e) => self.deliver(convert_all(e.0, convert), diagnostics, on_record),
-            },
-            None => self.deliver(convert_all(items, convert), diagnostics, on_record),
+        // A send fails only when the worker has panicked (passed on by the scope).
+        if !items.is_empty() && self.worker.0.send(items).is_ok() {
+            self.in_flight = true;
         }
     }
 
     /// Delivers everything: the batch in conversion, then the waiting records.
-    pub(crate) fn finish(
-        &mut self,
-        diagnostics: &mut Vec<Diagnostic>,
-        convert: &(dyn Fn(T, &mut Vec<Diagnostic>) -> Record + Sync),
-        on_record: &mut dyn FnMut(Record),
-    ) {
-        self.flush(diagnostics, convert, on_record);
+    pub(crate) fn finish(&mut self, diagnostics: &mut Vec<Diagnostic>, on_record: &mut dyn FnMut(Record)) {
+        self.flush(diagnostics, on_record);
         self.receive(diagnostics, on_record);
-        self.worker = None;
     }
 
     /// Waits for the batch in conversion and delivers it.
@@ -138,11 +105,7 @@ impl<'s, T: Send + 's> Batch<'s, T> {
         if !std::mem::take(&mut self.in_flight) {
             return;
         }
-        let done = match &self.worker {
-            Some((_, from_worker)) => from_worker.recv().ok(),
-            None => None,
-        };
-        if let Some(done) = done {
+        if let Ok(done) = self.worker.1.recv() {
             self.deliver(done, diagnostics, on_record);
         }
     }
@@ -196,30 +159,21 @@ mod tests {
         };
         // The sequential order: s0, record 1, s1, s2, record 2, record 3, s3.
         let mut diags = vec![note("before")];
-        let mut b = Batch::new();
-        diags.push(note("s0"));
-        b.push(1, &diags);
-        diags.push(note("s1"));
-        diags.push(note("s2"));
-        b.push(2, &diags);
-        b.push(3, &diags);
-        diags.push(note("s3"));
         let mut lines = Vec::new();
-        b.flush(&mut diags, &convert, &mut |r| lines.push(r.at.line));
+        std::thread::scope(|s| {
+            let mut b = Batch::background(s, &convert);
+            diags.push(note("s0"));
+            b.push(1, &diags);
+            diags.push(note("s1"));
+            diags.push(note("s2"));
+            b.push(2, &diags);
+            b.push(3, &diags);
+            diags.push(note("s3"));
+            b.finish(&mut diags, &mut |r| lines.push(r.at.line));
+        });
         let msgs: Vec<&str> = diags.iter().map(|d| d.message.as_str()).collect();
         assert_eq!(msgs, ["before", "s0", "record 1", "s1", "s2", "record 2", "record 3", "s3"]);
         assert_eq!(lines, [1, 2, 3]);
-        // Many records: still in order.
-        let mut diags = Vec::new();
-        for n in 0..1000 {
-            b.push(n, &diags);
-            if b.is_full() {
-                b.flush(&mut diags, &convert, &mut |r| lines.push(r.at.line));
-            }
-        }
-        b.flush(&mut diags, &convert, &mut |r| lines.push(r.at.line));
-        assert!(lines[3..].iter().copied().eq(0..1000));
-        assert!(diags.iter().map(|d| d.at.line).eq(0..1000));
     }
 
     /// With the background worker, splitter diagnostics met while a batch is
@@ -253,10 +207,10 @@ mod tests {
                     diags.push(Diagnostic::warning(Provenance::new("x", n, None), format!("split {n}")));
                 }
                 if b.is_full() {
-                    b.flush(&mut diags, &convert, &mut |r| lines.push(r.at.line));
+                    b.flush(&mut diags, &mut |r| lines.push(r.at.line));
                 }
             }
-            b.finish(&mut diags, &convert, &mut |r| lines.push(r.at.line));
+            b.finish(&mut diags, &mut |r| lines.push(r.at.line));
         });
         assert!(lines.iter().copied().eq(0..2000));
         assert_eq!(diags, sequential);

@@ -645,8 +645,10 @@ pub fn read_stream<R: BufRead>(
     let mut seen: u64 = 0;
     let mut utf8 = super::normalize::Utf8Lines::default();
     let mut ready: Vec<LineOut> = Vec::new();
+    // One chunk's buffers, used again for the next: no fresh 4 MiB per chunk.
+    let mut chunk = Chunk::default();
     loop {
-        let chunk = match fill_chunk(&mut reader, &mut line_no) {
+        chunk = match fill_chunk(&mut reader, &mut line_no, chunk) {
             Ok(c) => c,
             Err(e) => {
                 deliver(input, std::mem::take(&mut ready), &mut utf8, on_record, diagnostics);
@@ -672,10 +674,11 @@ pub fn read_stream<R: BufRead>(
     }
 }
 
-/// Reads lines (blank ones skipped, a leading BOM dropped) until the chunk
-/// holds [`CHUNK_BYTES`] or the input ends.
-fn fill_chunk<R: BufRead>(reader: &mut R, line_no: &mut u32) -> std::io::Result<Chunk> {
-    let mut chunk = Chunk { bytes: Vec::with_capacity(CHUNK_BYTES + 64 * 1024), lines: Vec::new() };
+/// Reads lines (blank ones skipped, a leading BOM dropped) into `chunk`
+/// (emptied first) until it holds [`CHUNK_BYTES`] or the input ends.
+fn fill_chunk<R: BufRead>(reader: &mut R, line_no: &mut u32, mut chunk: Chunk) -> std::io::Result<Chunk> {
+    chunk.bytes.clear();
+    chunk.lines.clear();
     while chunk.bytes.len() < CHUNK_BYTES {
         let start = chunk.bytes.len();
         if reader.read_until(b'\n', &mut chunk.bytes)? == 0 {

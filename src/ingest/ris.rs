@@ -251,6 +251,16 @@ pub fn read_stream<R: std::io::BufRead>(
 ) -> std::io::Result<u64> {
     let mut count = 0u64;
     let convert = |(raw, key): (RawRecord, String), d: &mut Vec<Diagnostic>| to_record(input, &raw, key, d);
+    // A record the splitter found complete goes, keyed, to the batch.
+    let complete = |batch: &mut super::batch::Batch<(RawRecord, String)>,
+                    count: &mut u64,
+                    raw: RawRecord,
+                    ordinal: usize,
+                    d: &mut Vec<Diagnostic>| {
+        let key = raw_key(&raw, ordinal);
+        batch.push((raw, key), d);
+        *count += 1;
+    };
     std::thread::scope(|scope| {
         // Records are converted on the rayon pool, a batch at a time, while
         // the next batch is split; handed on in input order.
@@ -261,13 +271,13 @@ pub fn read_stream<R: std::io::BufRead>(
         let mut utf8 = super::normalize::Utf8Lines::default();
         loop {
             if batch.is_full() {
-                batch.flush(diagnostics, &convert, on_record);
+                batch.flush(diagnostics, on_record);
             }
             buf.clear();
             let read = match reader.read_until(b'\n', &mut buf) {
                 Ok(n) => n,
                 Err(e) => {
-                    batch.finish(diagnostics, &convert, on_record);
+                    batch.finish(diagnostics, on_record);
                     return Err(e);
                 }
             };
@@ -280,18 +290,14 @@ pub fn read_stream<R: std::io::BufRead>(
             if no == 1 {
                 line = line.trim_start_matches('\u{feff}');
             }
-            splitter.line(input, no, line.trim_matches('\r'), diagnostics, &mut |raw, ordinal, d| {
-                let key = raw_key(&raw, ordinal);
-                batch.push((raw, key), d);
-                count += 1;
-            });
+            let mut done =
+                |raw, ordinal, d: &mut Vec<Diagnostic>| complete(&mut batch, &mut count, raw, ordinal, d);
+            splitter.line(input, no, line.trim_matches('\r'), diagnostics, &mut done);
         }
-        splitter.finish(input, diagnostics, &mut |raw, ordinal, d| {
-            let key = raw_key(&raw, ordinal);
-            batch.push((raw, key), d);
-            count += 1;
-        });
-        batch.finish(diagnostics, &convert, on_record);
+        let mut done =
+            |raw, ordinal, d: &mut Vec<Diagnostic>| complete(&mut batch, &mut count, raw, ordinal, d);
+        splitter.finish(input, diagnostics, &mut done);
+        batch.finish(diagnostics, on_record);
         Ok(count)
     })
 }
