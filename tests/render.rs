@@ -783,7 +783,7 @@ fn timeline_fills_the_canvas_and_no_legend_text_is_cut() {
         if let Some(Attr::Int(c)) = n.attrs.get(attr::CLUSTER).cloned() {
             n.attrs.insert(
                 attr::CLUSTER_NAME,
-                Attr::Str(format!("community mental health, complex emotional needs, long term care {c}")),
+                Attr::text(format!("community mental health, complex emotional needs, long term care {c}")),
             );
         }
     }

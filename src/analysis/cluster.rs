@@ -340,6 +340,6 @@ pub fn annotate(graph: &mut CitationGraph, partition: &Partition, names: &BTreeM
             names.get(&c).cloned().unwrap_or_else(|| format!("cluster {c}"))
         };
         node.attrs.insert(attr::CLUSTER, Attr::Int(c as i64));
-        node.attrs.insert(attr::CLUSTER_NAME, Attr::Str(name));
+        node.attrs.insert(attr::CLUSTER_NAME, Attr::text(name));
     }
 }

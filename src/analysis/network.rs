@@ -76,7 +76,7 @@
 //! and dropping them would empty co-citation and coupling).
 
 use super::tokens;
-use crate::graph::{attr, sources_text, Attr, Attrs, CitationGraph, Edge, EdgeKind, Node, NodeKind};
+use crate::graph::{attr, sources_attr, Attr, Attrs, CitationGraph, Edge, EdgeKind, Node, NodeKind};
 use crate::model::{norm, AgentKind, Corpus, DocType, WorkKind};
 use petgraph::unionfind::UnionFind;
 use rustc_hash::FxHashMap as HashMap;
@@ -668,7 +668,7 @@ pub fn work_node(corpus: &Corpus, i: usize) -> Option<Node> {
         .filter_map(|a| corpus.agents.get(a.agent as usize).map(|p| p.name.as_str()))
         .collect();
     if !byline.is_empty() {
-        node.attrs.insert("authors", Attr::Str(byline.join("; ")));
+        node.attrs.insert("authors", Attr::text(byline.join("; ")));
     }
     Some(node)
 }
@@ -1124,7 +1124,7 @@ fn build_subject(corpus: &Corpus, opts: &NetworkOptions, ok: &[bool]) -> Citatio
     let mut nodes: Vec<Node> = Vec::new();
     for s in &corpus.subjects {
         let mut attrs = Attrs::new();
-        attrs.insert(attr::SOURCES, Attr::Str(sources_text(&s.sources)));
+        attrs.insert(attr::SOURCES, sources_attr(&s.sources));
         attrs.insert("field", Attr::Str("subject".into()));
         by_key.entry(norm::fold(&s.name)).or_insert(nodes.len());
         nodes.push(Node {
@@ -1180,7 +1180,7 @@ fn build_subject(corpus: &Corpus, opts: &NetworkOptions, ok: &[bool]) -> Citatio
         }
     }
     for n in &mut nodes {
-        n.attrs.insert(attr::SOURCES, Attr::Str(sources_text(&n.sources)));
+        n.attrs.insert(attr::SOURCES, sources_attr(&n.sources));
     }
     // Node order by id, so the output does not depend on where a keyword was first seen.
     let mut order: Vec<usize> = (0..nodes.len()).collect();
@@ -1412,7 +1412,7 @@ fn finish_citation(
         let mut attrs = Attrs::new();
         attrs.insert(attr::WEIGHT, Attr::Float(e.count as f64));
         attrs.insert(attr::COUNT, Attr::Int(e.count as i64));
-        attrs.insert(attr::SOURCES, Attr::Str(sources_text(&e.sources)));
+        attrs.insert(attr::SOURCES, sources_attr(&e.sources));
         g.add_edge(x, y, Edge { kind: EdgeKind::Cites, weight: e.count as f64, attrs, sources: e.sources });
     }
     g

@@ -363,7 +363,7 @@ pub fn author(corpus: &Corpus, name: &str, graph: Option<&CitationGraph>) -> Loo
                 if let Some(node) = g.node(&corpus.works[w as usize].id) {
                     if let Some(Attr::Int(c)) = node.attrs.get(crate::graph::attr::CLUSTER) {
                         let nm = match node.attrs.get(crate::graph::attr::CLUSTER_NAME) {
-                            Some(Attr::Str(s)) => s.clone(),
+                            Some(Attr::Str(s)) => s.to_string(),
                             _ => String::new(),
                         };
                         *clusters.entry((*c, nm)).or_insert(0) += 1;

@@ -398,7 +398,7 @@ fn write_overlap(
     // The review <-> study graph as a picture, reviews and studies coloured apart.
     let mut g = citemap::analysis::umbrella::bipartite_graph(&report);
     for n in g.graph.node_weights_mut() {
-        let review = matches!(n.attrs.get("role"), Some(citemap::graph::Attr::Str(r)) if r == "review");
+        let review = matches!(n.attrs.get("role"), Some(citemap::graph::Attr::Str(r)) if &**r == "review");
         n.attrs.insert("cluster", citemap::graph::Attr::Int(if review { 1 } else { 2 }));
         let name = if review { "reviews" } else { "primary studies" };
         n.attrs.insert("cluster_name", citemap::graph::Attr::Str(name.into()));

@@ -450,7 +450,7 @@ enum AttrIn {
 impl From<AttrIn> for Attr {
     fn from(a: AttrIn) -> Self {
         match a {
-            AttrIn::S(s) => Attr::Str(s),
+            AttrIn::S(s) => Attr::shared(&s),
             AttrIn::I(i) => Attr::Int(i),
             AttrIn::F(f) => Attr::Float(f),
             AttrIn::B(b) => Attr::Bool(b),
@@ -714,7 +714,7 @@ mod tests {
     fn node(id: &str, kind: NodeKind) -> Node {
         let mut attrs = Attrs::new();
         attrs.insert("year", Attr::Int(2020));
-        attrs.insert("custom name", Attr::Str(format!("about {id}")));
+        attrs.insert("custom name", Attr::text(format!("about {id}")));
         Node {
             id: id.into(),
             kind,

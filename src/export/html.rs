@@ -98,7 +98,7 @@ pub fn graph_data(g: &CitationGraph, opts: &Options) -> Value {
             let entry = names.entry(c).or_insert_with(|| (String::new(), 0));
             entry.1 += 1;
             if let (true, Some(Attr::Str(s))) = (entry.0.is_empty(), node.attrs.get(attr::CLUSTER_NAME)) {
-                entry.0 = s.clone();
+                entry.0 = s.to_string();
             }
             let mut attrs = Map::new();
             for (k, v) in &node.attrs {

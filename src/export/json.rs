@@ -35,7 +35,7 @@ pub fn float_value(f: f64) -> Value {
 /// An attribute as a JSON value.
 pub fn attr_value(a: &Attr) -> Value {
     match a {
-        Attr::Str(s) => Value::String(s.clone()),
+        Attr::Str(s) => Value::String(s.to_string()),
         Attr::Int(i) => Value::from(*i),
         Attr::Float(f) => float_value(*f),
         Attr::Bool(b) => Value::Bool(*b),

@@ -179,7 +179,7 @@ fn write_column<W: Write + Send>(
         ColType::Str => {
             let v: Vec<ByteArray> = present
                 .map(|a| match a {
-                    Attr::Str(s) => ByteArray::from(s.as_str()),
+                    Attr::Str(s) => ByteArray::from(&**s),
                     Attr::Float(f) => ByteArray::from(format_float(*f).into_bytes()),
                     other => ByteArray::from(other.to_text().into_bytes()),
                 })
@@ -227,9 +227,9 @@ pub fn write_nodes<W: Write + Send>(g: &CitationGraph, w: W, opts: &Options) -> 
     // Attributes collected with `keep`, so a row's attribute of another
     // name is never looked up.
     let fixed: [Fixed<'_, &Node>; 3] = [
-        ("id", ColType::Str, Box::new(|n: &&Node| Attr::Str(n.id.clone()))),
-        (attr::KIND, ColType::Str, Box::new(|n: &&Node| Attr::Str(n.kind.as_str().to_string()))),
-        (attr::LABEL, ColType::Str, Box::new(|n: &&Node| Attr::Str(n.label.clone()))),
+        ("id", ColType::Str, Box::new(|n: &&Node| Attr::text(n.id.clone()))),
+        (attr::KIND, ColType::Str, Box::new(|n: &&Node| Attr::text(n.kind.as_str().to_string()))),
+        (attr::LABEL, ColType::Str, Box::new(|n: &&Node| Attr::text(n.label.clone()))),
     ];
     write_table(w, &rows, &fixed, &types, &|n: &&Node| &n.attrs)
         .map_err(|source| Error::Parquet { table: "nodes", source })
@@ -252,9 +252,9 @@ pub fn write_edges<W: Write + Send>(g: &CitationGraph, w: W, opts: &Options) -> 
     let mut types = BTreeMap::new();
     collect_types(&mut types, rows.iter().flat_map(|r| r.2.attrs.iter()), &keep);
     let fixed: [Fixed<'_, EdgeRow<'_>>; 4] = [
-        ("source", ColType::Str, Box::new(|r: &EdgeRow<'_>| Attr::Str(r.0.to_string()))),
-        ("target", ColType::Str, Box::new(|r: &EdgeRow<'_>| Attr::Str(r.1.to_string()))),
-        (attr::KIND, ColType::Str, Box::new(|r: &EdgeRow<'_>| Attr::Str(r.2.kind.as_str().to_string()))),
+        ("source", ColType::Str, Box::new(|r: &EdgeRow<'_>| Attr::text(r.0.to_string()))),
+        ("target", ColType::Str, Box::new(|r: &EdgeRow<'_>| Attr::text(r.1.to_string()))),
+        (attr::KIND, ColType::Str, Box::new(|r: &EdgeRow<'_>| Attr::text(r.2.kind.as_str().to_string()))),
         (attr::WEIGHT, ColType::Float, Box::new(|r: &EdgeRow<'_>| Attr::Float(r.2.weight))),
     ];
     write_table(w, &rows, &fixed, &types, &|r: &EdgeRow<'_>| &r.2.attrs)

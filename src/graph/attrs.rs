@@ -72,6 +72,9 @@ pub fn key(name: &str) -> AttrKey {
     }
 }
 
+/// Below this many attributes an [`Attrs`] grows by exactly one.
+const SMALL: usize = 8;
+
 /// Attributes keyed by name, iterated in name order.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Attrs(Vec<(AttrKey, Attr)>);
@@ -93,6 +96,12 @@ impl Attrs {
         match self.find(&key) {
             Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
             Err(i) => {
+                // Grown one at a time while small: a graph has millions of
+                // edges with two or three attributes, and `Vec`'s first
+                // growth would give each room for four.
+                if self.0.len() == self.0.capacity() && self.0.len() < SMALL {
+                    self.0.reserve_exact(1);
+                }
                 self.0.insert(i, (key, value));
                 None
             }

@@ -21,6 +21,7 @@ use crate::model::Provenance;
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 /// Attribute names with a fixed meaning in every export (the GraphML contract).
 pub mod attr {
@@ -59,8 +60,9 @@ pub mod attr {
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[serde(untagged)]
 pub enum Attr {
-    /// Text.
-    Str(String),
+    /// Text, shared: equal texts made one after the other (the `sources`
+    /// of a paper's node and of its dozens of edges) are one allocation.
+    Str(Arc<str>),
     /// Integer.
     Int(i64),
     /// Floating point (written with fixed formatting by exporters).
@@ -80,10 +82,7 @@ impl<'de> Deserialize<'de> for Attr {
                 f.write_str("a text, number or boolean")
             }
             fn visit_str<E>(self, v: &str) -> Result<Attr, E> {
-                Ok(Attr::Str(v.to_string()))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Attr, E> {
-                Ok(Attr::Str(v))
+                Ok(Attr::Str(shared_text(v)))
             }
             fn visit_i64<E>(self, v: i64) -> Result<Attr, E> {
                 Ok(Attr::Int(v))
@@ -102,7 +101,39 @@ impl<'de> Deserialize<'de> for Attr {
     }
 }
 
+thread_local! {
+    /// The text last read on this thread (see [`shared_text`]).
+    static LAST_TEXT: std::cell::RefCell<Option<Arc<str>>> = const { std::cell::RefCell::new(None) };
+}
+
+/// `text` as a shared text: the one read before it on this thread when
+/// equal (a kept graph lists a paper's edges one after the other, all with
+/// the same `sources`), else a new one.
+fn shared_text(text: &str) -> Arc<str> {
+    LAST_TEXT.with(|last| {
+        let mut last = last.borrow_mut();
+        match last.as_ref() {
+            Some(a) if **a == *text => a.clone(),
+            _ => {
+                let a: Arc<str> = Arc::from(text);
+                *last = Some(a.clone());
+                a
+            }
+        }
+    })
+}
+
 impl Attr {
+    /// A text attribute.
+    pub fn text(s: impl Into<Arc<str>>) -> Attr {
+        Attr::Str(s.into())
+    }
+    /// A text attribute sharing its text with the one made by this function
+    /// (or read) just before it on this thread, when equal: for runs of
+    /// equal texts, such as the `sources` of a paper and of its edges.
+    pub fn shared(s: &str) -> Attr {
+        Attr::Str(shared_text(s))
+    }
     /// The GraphML type name (`string`, `long`, `double`, `boolean`).
     pub fn graphml_type(&self) -> &'static str {
         match self {
@@ -115,7 +146,7 @@ impl Attr {
     /// The value as text, floats with [`format_float`].
     pub fn to_text(&self) -> String {
         match self {
-            Attr::Str(s) => s.clone(),
+            Attr::Str(s) => s.to_string(),
             Attr::Int(i) => i.to_string(),
             Attr::Float(f) => format_float(*f),
             Attr::Bool(b) => b.to_string(),
@@ -326,6 +357,29 @@ pub fn sources_text(sources: &[Provenance]) -> String {
     sources.iter().map(|p| p.to_string()).collect::<Vec<_>>().join("; ")
 }
 
+thread_local! {
+    /// The sources last given to [`sources_attr`] on this thread, and their attribute.
+    static LAST_SOURCES: std::cell::RefCell<(Vec<Provenance>, Option<Arc<str>>)> =
+        const { std::cell::RefCell::new((Vec::new(), None)) };
+}
+
+/// The `sources` attribute of a node or edge: [`sources_text`], made once
+/// for a run of equal sources on this thread (a paper's dozens of citation
+/// and authorship edges have the same) and shared between them.
+pub fn sources_attr(sources: &[Provenance]) -> Attr {
+    LAST_SOURCES.with(|last| {
+        let mut last = last.borrow_mut();
+        if let (true, Some(text)) = (last.0 == sources, &last.1) {
+            return Attr::Str(text.clone());
+        }
+        let text: Arc<str> = Arc::from(sources_text(sources));
+        last.0.clear();
+        last.0.extend_from_slice(sources);
+        last.1 = Some(text.clone());
+        Attr::Str(text)
+    })
+}
+
 /// The size weight of every node (by node index): the `citations_local`
 /// attribute when present, else the number of incoming `cites` edges.
 ///
@@ -364,4 +418,37 @@ pub fn node_clusters(graph: &CitationGraph) -> Vec<i64> {
             _ => 0,
         })
         .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn equal_sources_in_a_row_share_one_text() {
+        let a = vec![Provenance::new("refs.ris", 12, Some("R1".into()))];
+        let b = vec![Provenance::new("refs.ris", 40, Some("R2".into()))];
+        let text = |x: Attr| match x {
+            Attr::Str(s) => s,
+            other => panic!("{other:?}"),
+        };
+        let (first, again) = (text(sources_attr(&a)), text(sources_attr(&a.clone())));
+        assert_eq!(&*first, "refs.ris:12 [R1]");
+        assert!(Arc::ptr_eq(&first, &again), "a run of equal sources is one text");
+        let other = text(sources_attr(&b));
+        assert_eq!(&*other, "refs.ris:40 [R2]");
+        // Back to the first: equal text, made again.
+        assert_eq!(text(sources_attr(&a)), first);
+        assert_eq!(&*text(sources_attr(&[])), "");
+        // Read back: equal texts in a row are shared too.
+        let read: Vec<Attr> = serde_json::from_str(r#"["x; y", "x; y", 3, "z"]"#).unwrap();
+        match (&read[0], &read[1], &read[3]) {
+            (Attr::Str(p), Attr::Str(q), Attr::Str(z)) => {
+                assert!(Arc::ptr_eq(p, q));
+                assert_eq!(&**z, "z");
+            }
+            other => panic!("{other:?}"),
+        }
+        assert_eq!(read[2], Attr::Int(3));
+    }
 }

@@ -79,7 +79,7 @@ pub fn cluster_graph(graph: &CitationGraph) -> (Vec<ClusterDisc>, BTreeMap<(i64,
         let d = discs.entry(c).or_insert_with(|| ClusterDisc {
             cluster: c,
             name: match node.attrs.get(attr::CLUSTER_NAME) {
-                Some(Attr::Str(s)) => s.clone(),
+                Some(Attr::Str(s)) => s.to_string(),
                 _ => format!("cluster {c}"),
             },
             size: 0,

@@ -278,7 +278,7 @@ fn legend_entries(graph: &CitationGraph, cl: &[i64], by_cluster: bool) -> Vec<(&
             let c = cl.get(i).copied().unwrap_or(0);
             *count.entry(c).or_insert(0) += 1;
             if let Some(Attr::Str(s)) = n.attrs.get(attr::CLUSTER_NAME) {
-                name.entry(c).or_insert_with(|| s.clone());
+                name.entry(c).or_insert_with(|| s.to_string());
             }
         }
         let mut others = (0, 0);

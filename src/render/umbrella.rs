@@ -54,7 +54,7 @@ pub struct Bipartite {
 
 fn role(n: &crate::graph::Node) -> Option<&str> {
     match n.attrs.get("role") {
-        Some(Attr::Str(r)) => Some(r.as_str()),
+        Some(Attr::Str(r)) => Some(&**r),
         _ => None,
     }
 }
@@ -82,7 +82,7 @@ pub fn bipartite(graph: &CitationGraph) -> Bipartite {
         .copied()
         .filter(|&i| {
             matches!(g[petgraph::graph::NodeIndex::new(i)].attrs.get("doc_type"),
-                Some(Attr::Str(t)) if matches!(t.as_str(), "review" | "systematic-review" | "meta-analysis"))
+                Some(Attr::Str(t)) if matches!(&**t, "review" | "systematic-review" | "meta-analysis"))
         })
         .collect();
     let (reviews, rule) = if !by_role.is_empty() {

@@ -241,6 +241,13 @@ pub(crate) fn assemble(
     mut diagnostics: Vec<Diagnostic>,
 ) -> Corpus {
     let mut drafts = WorkDrafts::default();
+    // Exactly one work per paper group and per cited-only group: room for
+    // all of them at once (a work is about 750 bytes; doubling would copy
+    // and overshoot hundreds of megabytes at 100k records).
+    let n_works = groups.members.len() + cited.groups.len();
+    drafts.works.reserve_exact(n_works);
+    drafts.keys.reserve_exact(n_works);
+    drafts.venue_slots.reserve_exact(n_works);
     for (g, members) in groups.members.iter().enumerate() {
         let recs: Vec<&Record> = members.iter().map(|&i| &records[i]).collect();
         drafts.add_paper(&recs, &groups.matched_on[g]);
@@ -740,8 +747,12 @@ fn cites(
     groups: &Groups,
     cited: &Cited,
     diagnostics: &mut Vec<Diagnostic>,
-) -> EdgeSources<(usize, usize)> {
-    let mut per_record: BTreeMap<(usize, usize, usize), (u32, Vec<Provenance>)> = BTreeMap::new();
+) -> Vec<Cites> {
+    // One row per citation (citing, cited, record, citation), sorted: a flat
+    // vector of millions of rows, where maps keyed by edge would spend a
+    // tree node and a vector on each.
+    let n: usize = records.iter().map(|r| r.citations.len()).sum();
+    let mut rows: Vec<[u32; 4]> = Vec::with_capacity(n);
     for (ri, r) in records.iter().enumerate() {
         let from = groups.record_group[ri];
         for (ci, c) in r.citations.iter().enumerate() {
@@ -756,16 +767,21 @@ fn cites(
                 ));
                 continue;
             }
-            let e = per_record.entry((from, to, ri)).or_insert((0, Vec::new()));
-            e.0 += c.count.max(1);
-            e.1.push(c.at.clone());
+            rows.push([from as u32, to as u32, ri as u32, ci as u32]);
         }
     }
-    let mut cites: EdgeSources<(usize, usize)> = BTreeMap::new();
-    for ((from, to, _), (count, srcs)) in per_record {
-        let e = cites.entry((from, to)).or_insert((0, Vec::new()));
-        e.0 = e.0.max(count);
-        e.1.extend(srcs);
+    rows.sort_unstable();
+    let same_edge = |a: &[u32; 4], b: &[u32; 4]| a[..2] == b[..2];
+    let mut cites: Vec<Cites> = Vec::with_capacity(rows.chunk_by(same_edge).count());
+    let citation = |row: &[u32; 4]| &records[row[2] as usize].citations[row[3] as usize];
+    for edge in rows.chunk_by(same_edge) {
+        let count = edge
+            .chunk_by(|a, b| a[2] == b[2])
+            .map(|in_record| in_record.iter().map(|r| citation(r).count.max(1)).sum::<u32>())
+            .max()
+            .unwrap_or(1);
+        let sources = edge.iter().map(|r| citation(r).at.clone()).collect();
+        cites.push(Cites { from: edge[0][0], to: edge[0][1], count, sources });
     }
     cites
 }
@@ -860,7 +876,8 @@ struct Perms<'a> {
 /// The edges between entities, by their indices before [`assign_ids`].
 struct Edges {
     authorships: EdgeSources<(usize, usize)>,
-    cites: EdgeSources<(usize, usize)>,
+    /// By work index before [`assign_ids`].
+    cites: Vec<Cites>,
     about: BTreeMap<(usize, String), Vec<Provenance>>,
     subject_index: BTreeMap<String, usize>,
     conflicts: Vec<(usize, Conflict)>,
@@ -894,11 +911,11 @@ impl Edges {
         let mut cites: Vec<Cites> = self
             .cites
             .into_iter()
-            .map(|((f, t), (count, srcs))| Cites {
-                from: perms.work[f] as u32,
-                to: perms.work[t] as u32,
-                count,
-                sources: sorted_sources(srcs),
+            .map(|c| Cites {
+                from: perms.work[c.from as usize] as u32,
+                to: perms.work[c.to as usize] as u32,
+                count: c.count,
+                sources: sorted_sources(c.sources),
             })
             .collect();
         cites.sort_by_key(|c| (c.from, c.to));
@@ -1015,7 +1032,7 @@ fn paper_key(
 /// Phase 9: gives every item the stable id of its key (a suffix tells apart equal keys,
 /// in source order), sorts items by id and returns old index -> new index.
 fn assign_ids<T>(
-    items: &mut Vec<T>,
+    items: &mut [T],
     keys: &[String],
     prefix: char,
     set: impl Fn(&mut T, String),
@@ -1041,13 +1058,59 @@ fn assign_ids<T>(
     for (new, &old) in idx.iter().enumerate() {
         perm[old] = new;
     }
-    let mut taken: Vec<Option<T>> = std::mem::take(items).into_iter().map(Some).collect();
-    for &old in &idx {
-        let mut it = taken[old].take().expect("each item moved once");
-        set(&mut it, ids[old].clone());
-        items.push(it);
+    drop(idx);
+    for (item, id) in items.iter_mut().zip(ids) {
+        set(item, id);
     }
+    permute(items, &perm);
     perm
+}
+
+/// Moves `items[old]` to `items[perm[old]]` for every `old`, in place (a
+/// corpus's works are hundreds of megabytes: no second vector of them).
+fn permute<T>(items: &mut [T], perm: &[usize]) {
+    let mut placed = vec![false; items.len()];
+    for start in 0..items.len() {
+        if placed[start] {
+            continue;
+        }
+        // Follow the cycle through `start`: the item now at `start` belongs
+        // at `perm[start]`; swapping brings that slot's item to `start`.
+        let mut at = start;
+        loop {
+            placed[at] = true;
+            let to = perm[at];
+            if placed[to] {
+                break;
+            }
+            items.swap(start, to);
+            at = to;
+        }
+    }
+}
+
+#[cfg(test)]
+mod permute_tests {
+    use super::permute;
+
+    #[test]
+    fn every_item_lands_where_the_permutation_sends_it() {
+        // Fixed points, a 2-cycle and a 4-cycle, and the empty case.
+        let perm = [0usize, 3, 5, 1, 2, 6, 4, 7];
+        let mut items: Vec<usize> = (0..perm.len()).collect();
+        permute(&mut items, &perm);
+        for (old, &new) in perm.iter().enumerate() {
+            assert_eq!(items[new], old);
+        }
+        let mut none: Vec<u8> = Vec::new();
+        permute(&mut none, &[]);
+        // A long single cycle.
+        let n = 1000;
+        let perm: Vec<usize> = (0..n).map(|i| (i + 1) % n).collect();
+        let mut items: Vec<usize> = (0..n).collect();
+        permute(&mut items, &perm);
+        assert!(perm.iter().enumerate().all(|(old, &new)| items[new] == old));
+    }
 }
 
 #[cfg(test)]

@@ -87,15 +87,15 @@ pub fn sample(n: usize, k: usize, cites_per_work: usize, seed: u64) -> CitationG
         } else {
             format!("Effects of {} in cohort {}", TOPICS[(c - 1) % TOPICS.len()], i)
         };
-        attrs.insert(attr::TITLE, Attr::Str(title));
+        attrs.insert(attr::TITLE, Attr::text(title));
         attrs.insert(attr::YEAR, Attr::Int(year));
         attrs.insert(attr::CLUSTER, Attr::Int(c as i64));
         attrs.insert(attr::CLUSTER_NAME, Attr::Str(TOPICS[(c - 1) % TOPICS.len()].into()));
         if i % 3 == 0 {
-            attrs.insert(attr::DOI, Attr::Str(format!("10.1000/test.{i}")));
+            attrs.insert(attr::DOI, Attr::text(format!("10.1000/test.{i}")));
         }
         attrs.insert("pagerank", Attr::Float(1.0 / (i as f64 + 3.0)));
-        attrs.insert(attr::SOURCES, Attr::Str(format!("refs.ris:{} [R{i}]", 10 * i + 1)));
+        attrs.insert(attr::SOURCES, Attr::text(format!("refs.ris:{} [R{i}]", 10 * i + 1)));
         g.add_node(Node {
             id: format!("W{i:012x}"),
             kind: if i % 4 == 3 { NodeKind::CitedWork } else { NodeKind::Paper },

@@ -741,12 +741,12 @@ pub fn bipartite_graph(report: &OverlapReport) -> CitationGraph {
             attrs.insert(attr::YEAR, Attr::Int(i64::from(y)));
         }
         if let Some(d) = info.search_date {
-            attrs.insert("search_date", Attr::Str(d.to_string()));
+            attrs.insert("search_date", Attr::text(d.to_string()));
         }
         if let Some(a) = info.amstar {
             attrs.insert("amstar2", Attr::Str(a.as_str().into()));
         }
-        attrs.insert(attr::SOURCES, Attr::Str(crate::graph::sources_text(&info.sources)));
+        attrs.insert(attr::SOURCES, Attr::text(crate::graph::sources_text(&info.sources)));
         review_ix.push(g.add_node(Node {
             id: info.id.clone(),
             kind: NodeKind::Paper,
@@ -761,14 +761,14 @@ pub fn bipartite_graph(report: &OverlapReport) -> CitationGraph {
         attrs.insert("n_reviews", Attr::Int(report.study_counts.get(i).copied().unwrap_or(0) as i64));
         attrs.insert("n_reports", Attr::Int(s.reports.len() as i64));
         let reports: Vec<&str> = s.reports.iter().map(|r| r.label.as_str()).collect();
-        attrs.insert("reports", Attr::Str(reports.join("; ")));
+        attrs.insert("reports", Attr::text(reports.join("; ")));
         if let Some(d) = s.date {
             attrs.insert(attr::YEAR, Attr::Int(i64::from(d.year)));
         }
         let mut sources: Vec<Provenance> = s.reports.iter().flat_map(|r| r.sources.iter().cloned()).collect();
         sources.sort();
         sources.dedup();
-        attrs.insert(attr::SOURCES, Attr::Str(crate::graph::sources_text(&sources)));
+        attrs.insert(attr::SOURCES, Attr::text(crate::graph::sources_text(&sources)));
         let kind =
             if s.reports.iter().any(|r| r.work.is_some()) { NodeKind::Paper } else { NodeKind::CitedWork };
         let six = g.add_node(Node { id: s.id.clone(), kind, label: s.label.clone(), attrs, sources });
