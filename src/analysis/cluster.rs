@@ -332,14 +332,22 @@ fn renumber(ids: &[String], raw: &[usize]) -> (Vec<u32>, u32) {
 /// (cluster number -> name); 0 and "unclustered" for nodes not covered.
 pub fn annotate(graph: &mut CitationGraph, partition: &Partition, names: &BTreeMap<u32, String>) {
     let by_id: BTreeMap<&str, u32> = partition.by_id();
+    // One shared text per cluster name, not one per node.
+    let mut texts: BTreeMap<u32, Attr> = BTreeMap::new();
     for node in graph.graph.node_weights_mut() {
         let c = by_id.get(node.id.as_str()).copied().unwrap_or(0);
-        let name = if c == 0 {
-            UNCLUSTERED.to_string()
-        } else {
-            names.get(&c).cloned().unwrap_or_else(|| format!("cluster {c}"))
-        };
+        let name = texts
+            .entry(c)
+            .or_insert_with(|| {
+                Attr::text(if c == 0 {
+                    UNCLUSTERED.to_string()
+                } else {
+                    names.get(&c).cloned().unwrap_or_else(|| format!("cluster {c}"))
+                })
+            })
+            .clone();
+        node.attrs.reserve_exact(2);
         node.attrs.insert(attr::CLUSTER, Attr::Int(c as i64));
-        node.attrs.insert(attr::CLUSTER_NAME, Attr::text(name));
+        node.attrs.insert(attr::CLUSTER_NAME, name);
     }
 }

@@ -118,6 +118,12 @@ impl Attrs {
         self.0.reserve(additional);
     }
 
+    /// Makes room for exactly `additional` more attributes (for a pass that
+    /// adds several to every node of a big graph).
+    pub fn reserve_exact(&mut self, additional: usize) {
+        self.0.reserve_exact(additional);
+    }
+
     /// The value of `key`.
     pub fn get(&self, key: &str) -> Option<&Attr> {
         self.find(key).ok().map(|i| &self.0[i].1)
