@@ -110,17 +110,7 @@ thread_local! {
 /// equal (a kept graph lists a paper's edges one after the other, all with
 /// the same `sources`), else a new one.
 fn shared_text(text: &str) -> Arc<str> {
-    LAST_TEXT.with(|last| {
-        let mut last = last.borrow_mut();
-        match last.as_ref() {
-            Some(a) if **a == *text => a.clone(),
-            _ => {
-                let a: Arc<str> = Arc::from(text);
-                *last = Some(a.clone());
-                a
-            }
-        }
-    })
+    crate::model::shared(&LAST_TEXT, text)
 }
 
 impl Attr {

@@ -75,7 +75,7 @@ thread_local! {
 
 /// `text` as a shared text: the one in `last` when equal, else a new one
 /// left in `last`.
-fn shared(
+pub(crate) fn shared(
     last: &'static std::thread::LocalKey<std::cell::RefCell<Option<Arc<str>>>>,
     text: &str,
 ) -> Arc<str> {
