@@ -357,8 +357,8 @@ mod arbitrary_text {
         let mut g = CitationGraph::new();
         for (i, l) in labels.iter().enumerate() {
             let mut attrs = Attrs::new();
-            attrs.insert(attr::TITLE, Attr::text(l.clone()));
-            attrs.insert(attr::CLUSTER_NAME, Attr::text(l.clone()));
+            attrs.insert(attr::TITLE, Attr::text(l.as_str()));
+            attrs.insert(attr::CLUSTER_NAME, Attr::text(l.as_str()));
             attrs.insert(attr::CLUSTER, Attr::Int(i as i64 % 3));
             g.add_node(Node {
                 id: format!("{l}#{i}"),

@@ -227,9 +227,9 @@ pub fn write_nodes<W: Write + Send>(g: &CitationGraph, w: W, opts: &Options) -> 
     // Attributes collected with `keep`, so a row's attribute of another
     // name is never looked up.
     let fixed: [Fixed<'_, &Node>; 3] = [
-        ("id", ColType::Str, Box::new(|n: &&Node| Attr::text(n.id.clone()))),
-        (attr::KIND, ColType::Str, Box::new(|n: &&Node| Attr::text(n.kind.as_str().to_string()))),
-        (attr::LABEL, ColType::Str, Box::new(|n: &&Node| Attr::text(n.label.clone()))),
+        ("id", ColType::Str, Box::new(|n: &&Node| Attr::text(n.id.as_str()))),
+        (attr::KIND, ColType::Str, Box::new(|n: &&Node| Attr::text(n.kind.as_str()))),
+        (attr::LABEL, ColType::Str, Box::new(|n: &&Node| Attr::text(n.label.as_str()))),
     ];
     write_table(w, &rows, &fixed, &types, &|n: &&Node| &n.attrs)
         .map_err(|source| Error::Parquet { table: "nodes", source })
@@ -252,9 +252,9 @@ pub fn write_edges<W: Write + Send>(g: &CitationGraph, w: W, opts: &Options) -> 
     let mut types = BTreeMap::new();
     collect_types(&mut types, rows.iter().flat_map(|r| r.2.attrs.iter()), &keep);
     let fixed: [Fixed<'_, EdgeRow<'_>>; 4] = [
-        ("source", ColType::Str, Box::new(|r: &EdgeRow<'_>| Attr::text(r.0.to_string()))),
-        ("target", ColType::Str, Box::new(|r: &EdgeRow<'_>| Attr::text(r.1.to_string()))),
-        (attr::KIND, ColType::Str, Box::new(|r: &EdgeRow<'_>| Attr::text(r.2.kind.as_str().to_string()))),
+        ("source", ColType::Str, Box::new(|r: &EdgeRow<'_>| Attr::text(r.0))),
+        ("target", ColType::Str, Box::new(|r: &EdgeRow<'_>| Attr::text(r.1))),
+        (attr::KIND, ColType::Str, Box::new(|r: &EdgeRow<'_>| Attr::text(r.2.kind.as_str()))),
         (attr::WEIGHT, ColType::Float, Box::new(|r: &EdgeRow<'_>| Attr::Float(r.2.weight))),
     ];
     write_table(w, &rows, &fixed, &types, &|r: &EdgeRow<'_>| &r.2.attrs)

@@ -34,7 +34,7 @@ pub fn work_node(corpus: &Corpus, i: usize) -> Node {
     let w = &corpus.works[i];
     let mut attrs = Attrs::new();
     if let Some(t) = &w.title {
-        put(&mut attrs, attr::TITLE, Attr::text(t.value.clone()));
+        put(&mut attrs, attr::TITLE, Attr::text(t.value.as_str()));
     }
     if let Some(y) = &w.year {
         put(&mut attrs, attr::YEAR, Attr::Int(y.value as i64));
@@ -42,33 +42,33 @@ pub fn work_node(corpus: &Corpus, i: usize) -> Node {
     for id in &w.ids {
         match &id.value {
             Identifier::Doi(d) if !attrs.contains_key(attr::DOI) => {
-                put(&mut attrs, attr::DOI, Attr::text(d.clone()))
+                put(&mut attrs, attr::DOI, Attr::text(d.as_str()))
             }
             Identifier::Pmid(p) if !attrs.contains_key(attr::PMID) => {
-                put(&mut attrs, attr::PMID, Attr::text(p.clone()))
+                put(&mut attrs, attr::PMID, Attr::text(p.as_str()))
             }
             // The ids OpenAlex and Lens give cited works, so a cited
             // work that has only those is still findable.
             Identifier::Openalex(o) if !attrs.contains_key("openalex") => {
-                put(&mut attrs, "openalex", Attr::text(o.clone()))
+                put(&mut attrs, "openalex", Attr::text(o.as_str()))
             }
             Identifier::Other(o) if o.starts_with("lens:") && !attrs.contains_key("lens") => {
-                put(&mut attrs, "lens", Attr::text(o.trim_start_matches("lens:").to_string()))
+                put(&mut attrs, "lens", Attr::text(o.trim_start_matches("lens:")))
             }
             _ => {}
         }
     }
     if let Some(v) = w.venue.and_then(|v| corpus.venues.get(v as usize)) {
-        put(&mut attrs, attr::VENUE, Attr::text(v.name.clone()));
+        put(&mut attrs, attr::VENUE, Attr::text(v.name.as_str()));
     }
     if let Some(dt) = &w.doc_type {
-        put(&mut attrs, "doc_type", Attr::text(dt.value.as_str().to_string()));
+        put(&mut attrs, "doc_type", Attr::text(dt.value.as_str()));
     }
     if let Some(a) = &w.cited_authors {
-        put(&mut attrs, "cited_authors", Attr::text(a.clone()));
+        put(&mut attrs, "cited_authors", Attr::text(a.as_str()));
     }
     if let Some(n) = &w.year_note {
-        put(&mut attrs, "year_note", Attr::text(n.clone()));
+        put(&mut attrs, "year_note", Attr::text(n.as_str()));
     }
     if !w.missing.is_empty() {
         put(&mut attrs, "missing", Attr::text(w.missing.join(",")));
@@ -91,7 +91,7 @@ pub fn agent_node(corpus: &Corpus, i: usize) -> Node {
     let a = &corpus.agents[i];
     let mut attrs = Attrs::new();
     if let Some(o) = &a.orcid {
-        put(&mut attrs, "orcid", Attr::text(o.clone()));
+        put(&mut attrs, "orcid", Attr::text(o.as_str()));
     }
     put(&mut attrs, attr::SOURCES, sources_attr(&a.sources));
     let kind = match a.kind {
@@ -197,7 +197,7 @@ pub fn build(corpus: &Corpus, opts: &BuildOptions) -> CitationGraph {
     );
     for v in &corpus.versions {
         let mut attrs = Attrs::new();
-        put(&mut attrs, attr::BASIS, Attr::text(v.basis.clone()));
+        put(&mut attrs, attr::BASIS, Attr::text(v.basis.as_str()));
         g.add_edge(
             work_ix[v.from as usize],
             work_ix[v.to as usize],
