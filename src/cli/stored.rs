@@ -701,7 +701,7 @@ impl<'de> Visitor<'de> for AttrsIn<'_> {
                 .0
                 .get(n as usize)
                 .ok_or_else(|| de::Error::custom("kept attribute name out of range"))?;
-            a.insert(name.clone(), v.into());
+            a.insert(*name, v.into());
         }
         Ok(a)
     }
