@@ -21,15 +21,104 @@ pub use record::*;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 
+/// A shared, immutable text one pointer wide (an `Arc<str>` is two): the
+/// input labels and record keys of [`Provenance`]s, of which a big corpus
+/// holds millions of copies. Derefs to `str`; compares, orders, hashes,
+/// prints and serialises as its text.
+#[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct SharedText(Arc<Box<str>>);
+
+impl SharedText {
+    /// The text.
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl Default for SharedText {
+    fn default() -> Self {
+        SharedText::from("")
+    }
+}
+
+impl std::ops::Deref for SharedText {
+    type Target = str;
+    fn deref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl AsRef<str> for SharedText {
+    fn as_ref(&self) -> &str {
+        &self.0
+    }
+}
+
+impl std::borrow::Borrow<str> for SharedText {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
+impl From<&str> for SharedText {
+    fn from(text: &str) -> Self {
+        SharedText(Arc::new(text.into()))
+    }
+}
+
+impl From<String> for SharedText {
+    fn from(text: String) -> Self {
+        SharedText(Arc::new(text.into_boxed_str()))
+    }
+}
+
+impl PartialEq<str> for SharedText {
+    fn eq(&self, other: &str) -> bool {
+        **self.0 == *other
+    }
+}
+
+impl PartialEq<&str> for SharedText {
+    fn eq(&self, other: &&str) -> bool {
+        **self.0 == **other
+    }
+}
+
+impl std::fmt::Debug for SharedText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        std::fmt::Debug::fmt(&**self.0, f)
+    }
+}
+
+impl std::fmt::Display for SharedText {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl Serialize for SharedText {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.0)
+    }
+}
+
+impl<'de> Deserialize<'de> for SharedText {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = String::deserialize(d)?;
+        Ok(SharedText::from(text))
+    }
+}
+
 /// Where a fact came from: the input, the line in it, and the record key.
 ///
 /// `input` is the input's label as the user gave it (a path, later an API URL);
 /// `line` is 1-based, 0 when unknown; `record` is the record's key inside the
 /// input (a listing number, a BibTeX key, a WoS UT ...) when the input holds several.
 ///
-/// The texts are shared (`Arc<str>`): a corpus holds millions of
-/// provenances, most of them copies of a record's or a citation's, and a copy
-/// costs a reference count, not two strings. [`Provenance::new`] also shares
+/// The texts are shared ([`SharedText`], one pointer each): a corpus holds
+/// millions of provenances, most of them copies of a record's or a
+/// citation's, and a copy costs a reference count, not two strings; a
+/// provenance is 24 bytes. [`Provenance::new`] also shares
 /// the input label and the record key with the provenance made (or read)
 /// before it on the same thread, so provenances made or read one after the
 /// other for one record share their texts too.
@@ -37,13 +126,13 @@ use std::sync::Arc;
 #[serde(from = "ProvenanceIn")]
 pub struct Provenance {
     /// Label of the input (path as given on the command line, or an API address).
-    pub input: Arc<str>,
+    pub input: SharedText,
     /// 1-based line where the fact (or its record) starts; 0 when unknown.
     #[serde(default, skip_serializing_if = "is_zero")]
     pub line: u32,
     /// Key of the record inside the input, when the input holds several.
     #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub record: Option<Arc<str>>,
+    pub record: Option<SharedText>,
 }
 
 fn is_zero(n: &u32) -> bool {
@@ -68,23 +157,23 @@ impl From<ProvenanceIn> for Provenance {
 
 thread_local! {
     /// The input label of the last provenance made on this thread.
-    static LAST_INPUT: std::cell::RefCell<Option<Arc<str>>> = const { std::cell::RefCell::new(None) };
+    static LAST_INPUT: std::cell::RefCell<Option<SharedText>> = const { std::cell::RefCell::new(None) };
     /// The record key of the last provenance made on this thread with one.
-    static LAST_RECORD: std::cell::RefCell<Option<Arc<str>>> = const { std::cell::RefCell::new(None) };
+    static LAST_RECORD: std::cell::RefCell<Option<SharedText>> = const { std::cell::RefCell::new(None) };
 }
 
 /// `text` as a shared text: the one in `last` when equal, else a new one
 /// left in `last`.
-pub(crate) fn shared(
-    last: &'static std::thread::LocalKey<std::cell::RefCell<Option<Arc<str>>>>,
+pub(crate) fn shared<T: Clone + std::ops::Deref<Target = str> + for<'a> From<&'a str>>(
+    last: &'static std::thread::LocalKey<std::cell::RefCell<Option<T>>>,
     text: &str,
-) -> Arc<str> {
+) -> T {
     last.with(|last| {
         let mut last = last.borrow_mut();
         match last.as_ref() {
             Some(a) if **a == *text => a.clone(),
             _ => {
-                let a: Arc<str> = Arc::from(text);
+                let a = T::from(text);
                 *last = Some(a.clone());
                 a
             }
@@ -92,7 +181,7 @@ pub(crate) fn shared(
     })
 }
 
-fn shared_input(label: &str) -> Arc<str> {
+fn shared_input(label: &str) -> SharedText {
     shared(&LAST_INPUT, label)
 }
 
@@ -104,7 +193,7 @@ impl Provenance {
     }
 
     /// [`Provenance::new`] with a record key shared with another provenance.
-    pub fn with_record(input: impl AsRef<str>, line: u32, record: Option<Arc<str>>) -> Self {
+    pub fn with_record(input: impl AsRef<str>, line: u32, record: Option<SharedText>) -> Self {
         Provenance { input: shared_input(input.as_ref()), line, record }
     }
 }
