@@ -394,7 +394,7 @@ fn publisher_reference_markup_in_callouts() {
                 (Howes, McCutcheon, Owen, & Murray, Reference Howes, McCutcheon, Owen and Murray2017).";
     let cites = ingest::callouts::extract("t", text, 0);
     let got: Vec<(String, Option<i32>, String)> =
-        cites.iter().map(|c| (c.authors[0].family.clone(), c.year, c.year_suffix.clone())).collect();
+        cites.iter().map(|c| (c.authors[0].family.clone(), c.year, c.detail().year_suffix.clone())).collect();
     assert_eq!(
         got,
         vec![

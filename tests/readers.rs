@@ -328,9 +328,9 @@ mod bibliographic {
         let structured = &r.citations[1];
         assert_eq!(
             (
-                structured.venue.as_deref(),
-                structured.volume.as_deref(),
-                structured.first_page.as_deref(),
+                structured.detail().venue.as_deref(),
+                structured.detail().volume.as_deref(),
+                structured.detail().first_page.as_deref(),
                 structured.year
             ),
             (Some("PHILOSOPHICAL TRANSACTIONS"), Some("5"), Some("2020"), Some(1670))
@@ -784,8 +784,8 @@ mod databases {
         assert!(ceh.at.line > r.at.line);
         let aria = r.citations.iter().find(|c| c.raw.starts_with("Aria M, 2017")).expect("Aria 2017");
         assert_eq!(aria.ids, vec![Identifier::Doi("10.1016/j.joi.2017.08.007".into())]);
-        assert_eq!(aria.volume.as_deref(), Some("11"));
-        assert_eq!(aria.first_page.as_deref(), Some("959"));
+        assert_eq!(aria.detail().volume.as_deref(), Some("11"));
+        assert_eq!(aria.detail().first_page.as_deref(), Some("959"));
         // Records with ORCIDs in OI get them on the matching author.
         assert!(p.records.iter().any(|r| r.authors.iter().any(|a| a.orcid.is_some())));
     }
@@ -830,7 +830,7 @@ mod databases {
         let cheng = r.citations.iter().find(|c| c.raw.starts_with("Cheng M.")).expect("Cheng entry");
         assert_eq!(cheng.authors.len(), 3);
         assert_eq!(cheng.year, Some(2025));
-        assert_eq!(cheng.venue.as_deref(), Some("Spine (Phila Pa 1976)"));
+        assert_eq!(cheng.detail().venue.as_deref(), Some("Spine (Phila Pa 1976)"));
     }
 
     #[test]
@@ -863,7 +863,7 @@ mod databases {
         assert!(biggest > 300, "{biggest}");
         let kale = namd.citations.iter().find(|c| c.raw.starts_with("Kalé")).expect("Kalé");
         assert_eq!(kale.year, Some(1999));
-        assert_eq!(kale.venue.as_deref(), Some("J Comp Phys"));
+        assert_eq!(kale.detail().venue.as_deref(), Some("J Comp Phys"));
     }
 
     #[test]
@@ -950,7 +950,7 @@ mod databases {
         let c = &r.citations[0];
         assert_eq!(c.ids, vec![Identifier::Doi("10.1038/sj.npp.1301164".into())]);
         assert_eq!(c.year, Some(2006));
-        assert_eq!(c.first_page.as_deref(), Some("2376"));
+        assert_eq!(c.detail().first_page.as_deref(), Some("2376"));
         assert_eq!(c.authors[0].family, "Arnsten");
 
         let (_, p) = read(&format!("{API}/crossref/works_query_ecology_rows2.json"));
@@ -1526,7 +1526,9 @@ mod seed_kinds {
         let cits = &r.citations;
         let summary: Vec<String> = cits
             .iter()
-            .map(|c| format!("{:?} {:?} {:?} x{} @{}", c.raw, c.year, c.year_note, c.count, c.at.line))
+            .map(|c| {
+                format!("{:?} {:?} {:?} x{} @{}", c.raw, c.year, c.detail().year_note, c.count, c.at.line)
+            })
             .collect();
         assert_eq!(cits.len(), expected.len(), "{summary:#?}");
         for &(first, year, et_al, count, line) in expected {
@@ -1550,7 +1552,7 @@ mod seed_kinds {
             assert!(c.authors[0].is_org && c.authors.len() == 1, "{org}");
         }
         let iaimh = cited(cits, "Irish Association for Infant Mental Health", None).expect("n.d.");
-        assert_eq!(iaimh.year_note.as_deref(), Some("n.d."));
+        assert_eq!(iaimh.detail().year_note.as_deref(), Some("n.d."));
         assert!(iaimh.authors[0].is_org);
         let total: u32 = cits.iter().map(|c| c.count).sum();
         assert_eq!(total, 29);
@@ -1707,8 +1709,8 @@ mod seed_kinds {
                     .map(|a| if a.is_org { format!("[{}]", a.family) } else { a.family.clone() })
                     .collect();
                 let year = c.year.map_or_else(
-                    || c.year_note.clone().unwrap_or_default(),
-                    |y| format!("{y}{}", c.year_suffix),
+                    || c.detail().year_note.clone().unwrap_or_default(),
+                    |y| format!("{y}{}", c.detail().year_suffix),
                 );
                 format!("{}{} {} x{}", names.join("&"), if c.et_al { "+" } else { "" }, year, c.count)
             })
@@ -2075,7 +2077,7 @@ mod wild_exports {
             }
             let titles: Vec<(String, BTreeSet<String>)> = cits
                 .iter()
-                .filter_map(|c| c.title.as_deref())
+                .filter_map(|c| c.detail().title.as_deref())
                 .map(|t| {
                     let words = norm::fold(t)
                         .split(|c: char| !c.is_ascii_alphanumeric())

@@ -1,7 +1,9 @@
 //! Resolution: one work per real work, one agent per real person, no citation
 //! lost or double-counted, provenance on everything, order independence.
 
-use citemap::model::{Author, Citation, Corpus, Date, Identifier, Provenance, Record, WorkKind};
+use citemap::model::{
+    Author, Citation, CitationDetail, Corpus, Date, Identifier, Provenance, Record, WorkKind,
+};
 use citemap::resolve::{resolve, Options};
 
 fn rec(input: &str, line: u32) -> Record {
@@ -187,9 +189,9 @@ fn year_suffixes_tell_works_apart() {
     let mut a = rec("a.txt", 1);
     a.title = Some("A citing paper with two works of one year".into());
     let mut x = callout("a.txt", 3, &["Smith"], false, 2015, 1);
-    x.year_suffix = "a".into();
+    x.detail_mut().year_suffix = "a".into();
     let mut y = callout("a.txt", 4, &["Smith"], false, 2015, 1);
-    y.year_suffix = "b".into();
+    y.detail_mut().year_suffix = "b".into();
     a.citations = vec![x, y];
     let c = run(&[a]);
     assert_eq!(c.works.iter().filter(|w| w.kind == WorkKind::CitedWork).count(), 2);
@@ -226,9 +228,13 @@ fn two_sources_of_one_paper_do_not_double_its_citations() {
         raw: "Hayes L, 2015, J INFANT MENT HEALTH, V36, P100".into(),
         authors: vec![Author::person("Hayes L")],
         year: Some(2015),
-        venue: Some("J INFANT MENT HEALTH".into()),
-        volume: Some("36".into()),
-        first_page: Some("100".into()),
+        detail: CitationDetail {
+            venue: Some("J INFANT MENT HEALTH".into()),
+            volume: Some("36".into()),
+            first_page: Some("100".into()),
+            ..CitationDetail::default()
+        }
+        .boxed(),
         count: 1,
         at: Provenance::new(input, 20, None),
         ..Citation::default()
@@ -275,8 +281,12 @@ fn entry(
             .map(|a| vec![Author { raw: a.to_string(), family: a.to_string(), ..Author::default() }])
             .unwrap_or_default(),
         year: Some(year),
-        venue: Some(venue.to_string()),
-        title: title.map(str::to_string),
+        detail: CitationDetail {
+            venue: Some(venue.to_string()),
+            title: title.map(str::to_string),
+            ..CitationDetail::default()
+        }
+        .boxed(),
         count: 1,
         at: Provenance::new(input, line, None),
         ..Citation::default()

@@ -178,10 +178,10 @@ fn from_record(r: &Record, seed: &str, found_by: String) -> Sighting {
 fn from_citation(c: &Citation, seed: &str, found_by: String) -> Sighting {
     Sighting {
         ids: c.ids.clone(),
-        title: c.title.clone(),
+        title: c.detail().title.clone(),
         year: c.year,
         first_author: c.authors.first().map(|a| a.raw.clone()),
-        venue: c.venue.clone(),
+        venue: c.detail().venue.clone(),
         seed: seed.to_string(),
         found_by,
     }

@@ -21,7 +21,7 @@
 //! agree. Linear in the text.
 
 use crate::model::norm::alnum_key;
-use crate::model::{Author, Citation, Provenance};
+use crate::model::{Author, Citation, CitationDetail, Provenance};
 use std::collections::HashMap;
 
 /// Lowercase words allowed between the capitalised words of a name
@@ -897,10 +897,9 @@ fn merge(input: &str, joined: &Joined, mut found: Vec<Callout>, line_offset: u32
             authors,
             et_al: c.names.et_al,
             year,
-            year_suffix,
-            year_note,
             count: 1,
             at: Provenance::new(input, line, None),
+            detail: CitationDetail { year_suffix, year_note, ..CitationDetail::default() }.boxed(),
             ..Citation::default()
         });
     }
@@ -934,7 +933,7 @@ mod tests {
             .into_iter()
             .map(|c| {
                 let names = c.authors.iter().map(|a| a.family.clone()).collect::<Vec<_>>().join("+");
-                (names, c.year, c.year_suffix, c.et_al, c.count)
+                (names, c.year, c.detail().year_suffix.clone(), c.et_al, c.count)
             })
             .collect()
     }

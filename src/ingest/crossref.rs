@@ -222,32 +222,32 @@ fn reference(item: &Value, at: Provenance) -> Citation {
             c.year = Some(year);
             let suffix: String =
                 y.chars().skip(digits.len()).filter(char::is_ascii_lowercase).take(2).collect();
-            c.year_suffix = suffix;
+            c.detail_mut().year_suffix = suffix;
         }
     }
     if let Some(t) = s(item, "article-title").or_else(|| s(item, "volume-title")) {
-        c.title = Some(squash_ws(t));
+        c.detail_mut().title = Some(squash_ws(t));
     }
     if let Some(j) = s(item, "journal-title").or_else(|| s(item, "series-title")) {
-        c.venue = Some(squash_ws(j));
+        c.detail_mut().venue = Some(squash_ws(j));
     }
     if let Some(v) = s(item, "volume") {
-        c.volume = Some(v.to_string());
+        c.detail_mut().volume = Some(v.to_string());
     }
     if let Some(i) = s(item, "issue") {
-        c.issue = Some(i.to_string());
+        c.detail_mut().issue = Some(i.to_string());
     }
     if let Some(p) = s(item, "first-page") {
-        c.first_page = Some(p.to_string());
+        c.detail_mut().first_page = Some(p.to_string());
     }
     if c.raw.is_empty() {
         let parts: Vec<String> = [
             s(item, "author").map(str::to_string),
             c.year.map(|y| y.to_string()),
-            c.title.clone(),
-            c.venue.clone(),
-            c.volume.clone(),
-            c.first_page.clone(),
+            c.detail().title.clone(),
+            c.detail().venue.clone(),
+            c.detail().volume.clone(),
+            c.detail().first_page.clone(),
             s(item, "DOI").map(|d| format!("doi:{d}")),
         ]
         .into_iter()

@@ -16,7 +16,9 @@ use super::dates;
 use super::normalize::{self, LineIndex};
 use super::refs;
 use crate::model::norm::{normalize_orcid, squash_ws, strip_tags};
-use crate::model::{Author, Citation, Date, Diagnostic, Identifier, Parsed, Provenance, Record};
+use crate::model::{
+    Author, Citation, CitationDetail, Date, Diagnostic, Identifier, Parsed, Provenance, Record,
+};
 use serde_json::Value;
 
 /// The format name written into [`Record::source_kind`].
@@ -432,11 +434,15 @@ fn to_citation(v: &Value, at: Provenance) -> Option<Citation> {
             raw,
             authors: author.iter().map(|a| Author::person(a)).collect(),
             year,
-            title,
-            venue,
-            volume: str_of(v.get("volume")),
-            issue: str_of(v.get("issue")),
-            first_page: str_of(v.get("first-page")),
+            detail: CitationDetail {
+                title,
+                venue,
+                volume: str_of(v.get("volume")),
+                issue: str_of(v.get("issue")),
+                first_page: str_of(v.get("first-page")),
+                ..CitationDetail::default()
+            }
+            .boxed(),
             count: 1,
             at,
             ..Citation::default()

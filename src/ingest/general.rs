@@ -315,8 +315,8 @@ fn json_citation(v: &Value, at: &Provenance) -> Option<Citation> {
                     c.ids.push(d);
                 }
             }
-            if c.title.is_none() {
-                c.title = ["article-title", "title", "volume-title"]
+            if c.detail().title.is_none() {
+                c.detail_mut().title = ["article-title", "title", "volume-title"]
                     .iter()
                     .find_map(|k| get(o, k).and_then(|x| text_value(x, 0)));
             }
@@ -329,9 +329,9 @@ fn json_citation(v: &Value, at: &Provenance) -> Option<Citation> {
                 }
             }
             if c.raw.is_empty() {
-                c.raw = c.title.clone().unwrap_or_default();
+                c.raw = c.detail().title.clone().unwrap_or_default();
             }
-            (!c.ids.is_empty() || c.title.is_some() || (c.year.is_some() && !c.authors.is_empty()))
+            (!c.ids.is_empty() || c.detail().title.is_some() || (c.year.is_some() && !c.authors.is_empty()))
                 .then_some(c)
         }
         _ => None,
@@ -1440,12 +1440,13 @@ fn list_items<'a>(lines: &[&'a Line<'a>], start: usize) -> Vec<(u32, String)> {
 /// title, a year and a source), not the continuation of the one above.
 fn is_whole_citation(t: &str) -> bool {
     let c = refs::parse_free_text(t, Provenance::default());
-    c.year.is_some() && c.title.is_some() && (!c.authors.is_empty() || c.venue.is_some())
+    c.year.is_some() && c.detail().title.is_some() && (!c.authors.is_empty() || c.detail().venue.is_some())
 }
 
 /// A citation string is usable as a record: authors or a title, and a year.
 fn usable(c: &Citation) -> bool {
-    (c.year.is_some() || c.year_note.is_some()) && (c.title.is_some() || !c.authors.is_empty())
+    (c.year.is_some() || c.detail().year_note.is_some())
+        && (c.detail().title.is_some() || !c.authors.is_empty())
 }
 
 /// Words that make the first sentence of a reference an organisation author.
@@ -1497,13 +1498,13 @@ fn fix_org_led(c: &mut Citation) {
     let title_end = rest.find(". ").or_else(|| rest.find(" [")).unwrap_or(rest.len());
     let title = rest.get(..title_end).unwrap_or("").trim().trim_end_matches('.').to_string();
     if !title.is_empty() {
-        c.title = Some(title);
+        c.detail_mut().title = Some(title);
     }
 }
 
 /// True when the text was cut inside the title (nothing follows it).
 fn title_cut(c: &Citation) -> bool {
-    c.title.as_deref().is_some_and(|t| {
+    c.detail().title.as_deref().is_some_and(|t| {
         let raw = c.raw.trim_end();
         raw.ends_with(t.trim_end_matches('.'))
             || c.raw.find(t).is_some_and(|p| c.raw.get(p + t.len()..).is_some_and(|r| r.trim().len() < 2))
@@ -1517,16 +1518,20 @@ fn record_from_citation(input: &str, c: &Citation, line: u32, key: String, rule:
     fix_org_led(&mut c);
     // "Carney RM, Freedland KE. Depression and …" read without a year: the
     // last author taken for the title.
-    if let Some(t) = c.title.clone().filter(|t| person(t).is_some() && t.split_whitespace().count() <= 3) {
+    if let Some(t) =
+        c.detail().title.clone().filter(|t| person(t).is_some() && t.split_whitespace().count() <= 3)
+    {
         if let Some(after) = c.raw.split_once(&format!("{t}. ")).map(|(_, r)| r.to_string()) {
             if let Some(a) = person(&t) {
                 c.authors.push(a);
             }
             let end = after.find(". ").unwrap_or(after.len());
-            c.title = Some(after.get(..end).unwrap_or("").trim().to_string()).filter(|x| !x.is_empty());
+            c.detail_mut().title =
+                Some(after.get(..end).unwrap_or("").trim().to_string()).filter(|x| !x.is_empty());
         }
     }
     rec.title = c
+        .detail()
         .title
         .clone()
         .map(|t| t.trim_end_matches('.').to_string())
@@ -1546,10 +1551,10 @@ fn record_from_citation(input: &str, c: &Citation, line: u32, key: String, rule:
         rec.published = Some(crate::model::Date::year(y));
         found.add("year", rule, 0.85);
     }
-    rec.venue_abbrev = c.venue.clone();
-    rec.volume = c.volume.clone();
-    rec.issue = c.issue.clone();
-    rec.pages = c.first_page.clone();
+    rec.venue_abbrev = c.detail().venue.clone();
+    rec.volume = c.detail().volume.clone();
+    rec.issue = c.detail().issue.clone();
+    rec.pages = c.detail().first_page.clone();
     rec.mark_missing();
     if let Some(d) = found.note(input, line, Some(key)) {
         PENDING_NOTE.with(|p| p.borrow_mut().push(d));
@@ -1693,12 +1698,12 @@ fn read_listing(input: &str, lines: &[&Line<'_>], truncated: bool) -> Option<Vec
         .map(|(i, (no, c))| {
             let mut c = c.clone();
             if truncated && i + 1 == n && title_cut(&c) {
-                if let (Some(t), Some(y)) = (&c.title, c.year) {
+                if let (Some(t), Some(y)) = (&c.detail().title, c.year) {
                     if t.contains(&y.to_string()) {
                         c.year = None;
                     }
                 }
-                c.title = None;
+                c.detail_mut().title = None;
             }
             record_from_citation(input, &c, *no, (i + 1).to_string(), "citation string in list")
         })
@@ -2036,11 +2041,11 @@ fn read_page(input: &str, lines: &[&Line<'_>], _text: &str, truncated: bool) -> 
                 let rest = t.get(pos + 3..).unwrap_or("");
                 let authors_part = rest.split(". - ").next().unwrap_or("");
                 let mut c = Citation { raw: t.clone(), count: 1, ..Citation::default() };
-                c.title = Some(title);
+                c.detail_mut().title = Some(title);
                 c.authors = authors_part.split(", ").filter_map(person).collect();
                 if let Some(v) = venue_line(t) {
                     c.year = Some(v.year);
-                    c.venue = v.venue;
+                    c.detail_mut().venue = v.venue;
                 }
                 own = Some(c);
                 break;
@@ -2154,7 +2159,7 @@ fn read_page(input: &str, lines: &[&Line<'_>], _text: &str, truncated: bool) -> 
                 found.add("year", "page citation string", 0.85);
             }
             if rec.venue.is_none() {
-                rec.venue.clone_from(&c.venue);
+                rec.venue.clone_from(&c.detail().venue);
             }
         }
     }
@@ -2305,8 +2310,8 @@ fn read_page(input: &str, lines: &[&Line<'_>], _text: &str, truncated: bool) -> 
             if truncated && i + 1 == n && c.year.is_none() {
                 continue;
             }
-            if truncated && i + 1 == n {
-                c.title = c.title.filter(|_| c.venue.is_some());
+            if truncated && i + 1 == n && c.detail().venue.is_none() {
+                c.detail_mut().title = None;
             }
             if usable(&c) || !c.ids.is_empty() {
                 rec.citations.push(c);
@@ -2396,7 +2401,7 @@ fn find_title(
             }
         }
     }
-    let own_title = own.and_then(|c| c.title.clone()).map(|t| clean_title(&t));
+    let own_title = own.and_then(|c| c.detail().title.clone()).map(|t| clean_title(&t));
     let end = abs_start.unwrap_or(ref_start).min(ref_start).min(80);
     let search_end = if end < 2 { ref_start.min(80) } else { end };
     let mut best: Option<(i32, usize, String)> = None;

@@ -1049,8 +1049,11 @@ fn each_text(r: &mut Record, f: &mut dyn FnMut(&'static str, &mut String)) {
     }
     for c in &mut r.citations {
         f("reference", &mut c.raw);
-        opt("reference title", &mut c.title, f);
-        opt("reference venue", &mut c.venue, f);
+        // Details only where there are some (none are made).
+        if let Some(d) = c.detail.as_deref_mut() {
+            opt("reference title", &mut d.title, f);
+            opt("reference venue", &mut d.venue, f);
+        }
         for a in &mut c.authors {
             author("cited author name", a, f);
         }

@@ -10,7 +10,7 @@
 //! `References`, RIS `N1 - References:`) into entries.
 
 use crate::model::norm::{normalize_doi, parse_person, squash_ws};
-use crate::model::{Author, Citation, Identifier, Provenance};
+use crate::model::{Author, Citation, CitationDetail, Identifier, Provenance};
 use regex::Regex;
 use std::sync::LazyLock;
 
@@ -89,15 +89,15 @@ pub fn parse_wos_cr(raw: &str, at: Provenance) -> Citation {
     }
     for f in rest {
         if let Some(v) = wos_numbered(f, 'V') {
-            c.volume.get_or_insert(v.to_string());
+            c.detail_mut().volume.get_or_insert(v.to_string());
         } else if let Some(p) = wos_numbered(f, 'P') {
-            c.first_page.get_or_insert(p.to_string());
+            c.detail_mut().first_page.get_or_insert(p.to_string());
         } else if let Some(n) = f.strip_prefix("ARTN ").or_else(|| f.strip_prefix("Artn ")) {
-            c.first_page.get_or_insert(n.trim().to_string());
+            c.detail_mut().first_page.get_or_insert(n.trim().to_string());
         } else if f.starts_with("UNSP ") || f.starts_with("PII ") || f.starts_with("CP") && f.len() < 6 {
             continue;
-        } else if c.venue.is_none() && !f.is_empty() {
-            c.venue = Some(bracketed_venue(f));
+        } else if c.detail().venue.is_none() && !f.is_empty() {
+            c.detail_mut().venue = Some(bracketed_venue(f));
         } else if c.year.is_none() && is_year(f) {
             c.year = f.parse().ok();
         }
@@ -302,14 +302,15 @@ pub fn parse_pubmed_citation(raw: &str, at: Provenance) -> Citation {
         let get = |i: usize| m.get(i).map(|g| g.as_str().trim().to_string()).filter(|s| !s.is_empty());
         c.authors.clear();
         c.et_al = false;
-        c.title = None;
-        c.venue = get(1);
         c.year = get(2).and_then(|y| y.parse().ok());
-        c.year_suffix.clear();
-        c.year_note = None;
-        c.volume = get(3);
-        c.issue = get(4);
-        c.first_page = get(5);
+        c.detail = CitationDetail {
+            venue: get(1),
+            volume: get(3),
+            issue: get(4),
+            first_page: get(5),
+            ..CitationDetail::default()
+        }
+        .boxed();
     }
     c
 }
@@ -355,7 +356,7 @@ pub fn parse_free_text(raw: &str, at: Provenance) -> Citation {
     if let Some(m) = PAREN_YEAR_RE.captures(work) {
         let whole = m.get(0).map(|g| (g.start(), g.end())).unwrap_or((0, 0));
         c.year = m.get(1).and_then(|y| y.as_str().parse().ok());
-        c.year_suffix = m.get(2).map(|s| s.as_str().to_string()).unwrap_or_default();
+        c.detail_mut().year_suffix = m.get(2).map(|s| s.as_str().to_string()).unwrap_or_default();
         let before = work.get(..whole.0).unwrap_or("").trim().trim_end_matches(',').trim();
         let after_raw = work.get(whole.1..).unwrap_or("").trim_start();
         let apa = after_raw.starts_with('.');
@@ -369,7 +370,7 @@ pub fn parse_free_text(raw: &str, at: Provenance) -> Citation {
             parse_year_in_middle(before, after, apa, &mut c);
         }
     } else if let Some(m) = NOTE_YEAR_RE.find(work) {
-        c.year_note = Some(m.as_str().trim_matches(['(', ')']).to_lowercase());
+        c.detail_mut().year_note = Some(m.as_str().trim_matches(['(', ')']).to_lowercase());
         let before = work.get(..m.start()).unwrap_or("").trim();
         let after = work.get(m.end()..).unwrap_or("").trim().trim_start_matches(['.', ',']).trim();
         parse_year_in_middle(before, after, true, &mut c);
@@ -499,11 +500,11 @@ fn parse_year_in_middle(before: &str, after: &str, apa: bool, c: &mut Citation) 
             c.authors.push(Author::org(&leftover));
         } else {
             // Scopus older layout: `Authors, Title (year) Source, vol (issue), pp.`
-            c.title = Some(leftover);
+            c.detail_mut().title = Some(leftover);
         }
     }
     let after = after.trim();
-    if c.title.is_some() {
+    if c.detail().title.is_some() {
         parse_source_tail(after, c);
         return;
     }
@@ -517,7 +518,7 @@ fn parse_year_in_middle(before: &str, after: &str, apa: bool, c: &mut Citation) 
         let inner_start = q.len_utf8();
         if let Some(end) = after.get(inner_start..).and_then(|s| s.find(close)) {
             let title = after.get(inner_start..inner_start + end).unwrap_or("");
-            c.title = Some(title.trim().trim_end_matches([',', '.']).to_string());
+            c.detail_mut().title = Some(title.trim().trim_end_matches([',', '.']).to_string());
             let rest = after.get(inner_start + end + close.len_utf8()..).unwrap_or("");
             parse_source_tail(rest.trim_start_matches([',', '.', ' ']), c);
             return;
@@ -528,11 +529,11 @@ fn parse_year_in_middle(before: &str, after: &str, apa: bool, c: &mut Citation) 
         let title = after.get(..end).unwrap_or("").trim();
         let rest = after.get(end + 1..).unwrap_or("").trim();
         if !rest.is_empty() {
-            c.title = Some(title.to_string()).filter(|t| !t.is_empty());
+            c.detail_mut().title = Some(title.to_string()).filter(|t| !t.is_empty());
             parse_source_tail(rest.trim_start_matches(['.', ' ']), c);
-            if c.venue.is_none() && c.volume.is_none() {
+            if c.detail().venue.is_none() && c.detail().volume.is_none() {
                 // "Title. Publisher." (book): keep the publisher as the venue.
-                c.venue = Some(rest.trim_end_matches('.').to_string()).filter(|v| !v.is_empty());
+                c.detail_mut().venue = Some(rest.trim_end_matches('.').to_string()).filter(|v| !v.is_empty());
             }
             return;
         }
@@ -611,41 +612,41 @@ fn parse_source_tail(s: &str, c: &mut Citation) {
         let tok = tok.trim_end_matches('.').trim();
         if let Some(cap) = VOL_ISSUE_RE.captures(tok) {
             numbers_started = true;
-            c.volume.get_or_insert_with(|| cap[1].to_string());
-            c.issue.get_or_insert_with(|| cap[2].trim().to_string());
+            c.detail_mut().volume.get_or_insert_with(|| cap[1].to_string());
+            c.detail_mut().issue.get_or_insert_with(|| cap[2].trim().to_string());
             if let Some(p) = cap.get(3) {
-                c.first_page.get_or_insert_with(|| p.as_str().to_string());
+                c.detail_mut().first_page.get_or_insert_with(|| p.as_str().to_string());
             }
         } else if let Some(cap) = PAGES_RE.captures(tok).filter(|_| {
             tok.starts_with('p')
                 || tok.contains(['-', '–', '—'])
                 || tok.starts_with("Art")
-                || c.volume.is_some()
+                || c.detail().volume.is_some()
         }) {
             numbers_started = true;
             if tok.starts_with('p')
                 || tok.contains(['-', '–', '—'])
-                || c.volume.is_some() && c.issue.is_some()
+                || c.detail().volume.is_some() && c.detail().issue.is_some()
             {
-                c.first_page.get_or_insert_with(|| cap[1].to_string());
-            } else if c.issue.is_none() && tok.chars().all(|ch| ch.is_ascii_digit()) {
-                c.issue = Some(tok.to_string());
+                c.detail_mut().first_page.get_or_insert_with(|| cap[1].to_string());
+            } else if c.detail().issue.is_none() && tok.chars().all(|ch| ch.is_ascii_digit()) {
+                c.detail_mut().issue = Some(tok.to_string());
             } else {
-                c.first_page.get_or_insert_with(|| cap[1].to_string());
+                c.detail_mut().first_page.get_or_insert_with(|| cap[1].to_string());
             }
         } else if tok.chars().all(|ch| ch.is_ascii_digit()) && tok.len() <= 6 {
             numbers_started = true;
-            if c.volume.is_none() {
-                c.volume = Some(tok.to_string());
-            } else if c.issue.is_none() {
-                c.issue = Some(tok.to_string());
+            if c.detail().volume.is_none() {
+                c.detail_mut().volume = Some(tok.to_string());
+            } else if c.detail().issue.is_none() {
+                c.detail_mut().issue = Some(tok.to_string());
             }
         } else if !numbers_started {
             venue_parts.push(raw_tok);
         }
     }
-    if c.venue.is_none() && !venue_parts.is_empty() {
-        c.venue = Some(venue_parts.join(", "));
+    if c.detail().venue.is_none() && !venue_parts.is_empty() {
+        c.detail_mut().venue = Some(venue_parts.join(", "));
     }
 }
 
@@ -687,21 +688,21 @@ fn parse_scopus_new(before: &str, c: &mut Citation) {
     for n in nums {
         if let Some(p) = n.strip_prefix("pp.").or_else(|| n.strip_prefix("p.")) {
             let first = p.trim().split(['-', '–']).next().unwrap_or("").trim();
-            c.first_page.get_or_insert(first.to_string());
+            c.detail_mut().first_page.get_or_insert(first.to_string());
         } else if let Some(p) = n.strip_prefix("Art. No.") {
-            c.first_page.get_or_insert(p.trim().to_string());
-        } else if c.volume.is_none() {
-            c.volume = Some(n.to_string());
-        } else if c.issue.is_none() {
-            c.issue = Some(n.to_string());
+            c.detail_mut().first_page.get_or_insert(p.trim().to_string());
+        } else if c.detail().volume.is_none() {
+            c.detail_mut().volume = Some(n.to_string());
+        } else if c.detail().issue.is_none() {
+            c.detail_mut().issue = Some(n.to_string());
         }
     }
     match tokens.len() {
         0 => {}
-        1 => c.title = Some(tokens[0].to_string()),
+        1 => c.detail_mut().title = Some(tokens[0].to_string()),
         n => {
-            c.venue = Some(tokens[n - 1].to_string());
-            c.title = Some(tokens[..n - 1].join(", ").trim_end_matches('.').to_string());
+            c.detail_mut().venue = Some(tokens[n - 1].to_string());
+            c.detail_mut().title = Some(tokens[..n - 1].join(", ").trim_end_matches('.').to_string());
         }
     }
 }
@@ -794,19 +795,25 @@ fn parse_nature(before: &str, c: &mut Citation) -> bool {
     let rest = rest.trim();
     match sentence_end(rest) {
         Some(end) => {
-            c.title = Some(rest.get(..end).unwrap_or("").trim().to_string()).filter(|t| !t.is_empty());
+            c.detail_mut().title =
+                Some(rest.get(..end).unwrap_or("").trim().to_string()).filter(|t| !t.is_empty());
             let src = rest.get(end + 1..).unwrap_or("").trim();
             match NATURE_SOURCE_RE.captures(src) {
                 Some(cap) => {
-                    c.venue = cap.get(1).map(|m| m.as_str().trim().trim_end_matches(',').to_string());
-                    c.volume = cap.get(2).map(|m| m.as_str().to_string());
-                    c.issue = cap.get(3).map(|m| m.as_str().to_string());
-                    c.first_page = cap.get(4).map(|m| m.as_str().trim_end_matches('.').to_string());
+                    c.detail_mut().venue =
+                        cap.get(1).map(|m| m.as_str().trim().trim_end_matches(',').to_string());
+                    c.detail_mut().volume = cap.get(2).map(|m| m.as_str().to_string());
+                    c.detail_mut().issue = cap.get(3).map(|m| m.as_str().to_string());
+                    c.detail_mut().first_page =
+                        cap.get(4).map(|m| m.as_str().trim_end_matches('.').to_string());
                 }
-                None => c.venue = Some(src.trim_end_matches('.').to_string()).filter(|v| !v.is_empty()),
+                None => {
+                    c.detail_mut().venue =
+                        Some(src.trim_end_matches('.').to_string()).filter(|v| !v.is_empty())
+                }
             }
         }
-        None => c.title = Some(rest.to_string()).filter(|t| !t.is_empty()),
+        None => c.detail_mut().title = Some(rest.to_string()).filter(|t| !t.is_empty()),
     }
     true
 }
@@ -815,10 +822,10 @@ fn parse_nature(before: &str, c: &mut Citation) -> bool {
 fn parse_vancouver(work: &str, cap: &regex::Captures<'_>, c: &mut Citation) {
     let Some(whole) = cap.get(0) else { return };
     c.year = cap.get(1).and_then(|y| y.as_str().parse().ok());
-    c.year_suffix = cap.get(2).map(|s| s.as_str().to_string()).unwrap_or_default();
-    c.volume = cap.get(3).map(|m| m.as_str().to_string());
-    c.issue = cap.get(4).map(|m| m.as_str().to_string());
-    c.first_page = cap.get(5).map(|m| m.as_str().to_string());
+    c.detail_mut().year_suffix = cap.get(2).map(|s| s.as_str().to_string()).unwrap_or_default();
+    c.detail_mut().volume = cap.get(3).map(|m| m.as_str().to_string());
+    c.detail_mut().issue = cap.get(4).map(|m| m.as_str().to_string());
+    c.detail_mut().first_page = cap.get(5).map(|m| m.as_str().to_string());
     let head = work.get(..whole.start()).unwrap_or("").trim().trim_end_matches(['.', ' ']);
     // Sentences: authors. title. venue
     let mut sentences: Vec<&str> = Vec::new();
@@ -843,10 +850,10 @@ fn parse_vancouver(work: &str, cap: &regex::Captures<'_>, c: &mut Citation) {
     let remaining = sentences.get(idx..).unwrap_or(&[]);
     match remaining.len() {
         0 => {}
-        1 => c.venue = Some(remaining[0].to_string()),
+        1 => c.detail_mut().venue = Some(remaining[0].to_string()),
         n => {
-            c.title = Some(remaining[..n - 1].join(". "));
-            c.venue = Some(remaining[n - 1].to_string());
+            c.detail_mut().title = Some(remaining[..n - 1].join(". "));
+            c.detail_mut().venue = Some(remaining[n - 1].to_string());
         }
     }
 }
@@ -863,16 +870,17 @@ fn sentence_end_loose(s: &str) -> Option<usize> {
 fn parse_unknown(work: &str, c: &mut Citation) {
     if let Some(m) = ANY_YEAR_RE.captures_iter(work).last() {
         c.year = m.get(1).and_then(|y| y.as_str().parse().ok());
-        c.year_suffix = m.get(2).map(|s| s.as_str().to_string()).unwrap_or_default();
+        c.detail_mut().year_suffix = m.get(2).map(|s| s.as_str().to_string()).unwrap_or_default();
     }
     let tokens: Vec<&str> = work.split(", ").collect();
     let used = take_comma_pairs(&tokens, c);
     let rest = tokens.get(used..).unwrap_or(&[]).join(", ");
     let rest = rest.trim();
     if let Some(end) = sentence_end(rest) {
-        c.title = Some(rest.get(..end).unwrap_or("").trim().to_string()).filter(|t| !t.is_empty());
+        c.detail_mut().title =
+            Some(rest.get(..end).unwrap_or("").trim().to_string()).filter(|t| !t.is_empty());
     } else if !rest.is_empty() && used > 0 {
-        c.title = Some(rest.trim_end_matches('.').to_string());
+        c.detail_mut().title = Some(rest.trim_end_matches('.').to_string());
     }
 }
 
@@ -992,9 +1000,9 @@ mod tests {
                 assert_eq!(c.authors[0].given, k.given, "{}", k.raw);
             }
             assert_eq!(c.year, k.year, "{}", k.raw);
-            assert_eq!(c.venue.as_deref(), k.venue, "{}", k.raw);
-            assert_eq!(c.volume.as_deref(), k.volume, "{}", k.raw);
-            assert_eq!(c.first_page.as_deref(), k.page, "{}", k.raw);
+            assert_eq!(c.detail().venue.as_deref(), k.venue, "{}", k.raw);
+            assert_eq!(c.detail().volume.as_deref(), k.volume, "{}", k.raw);
+            assert_eq!(c.detail().first_page.as_deref(), k.page, "{}", k.raw);
             let want: Vec<Identifier> = k.dois.iter().map(|d| doi(d)).collect();
             assert_eq!(c.ids, want, "{}", k.raw);
             assert_eq!(c.count, 1);
@@ -1023,9 +1031,9 @@ mod tests {
         assert_eq!(c.authors[0].family, "Zhang");
         assert_eq!(c.authors[0].given, "Tiemin");
         assert_eq!(c.authors[0].raw, "张铁民 Zhang Tiemin");
-        assert_eq!(c.venue.as_deref(), Some("农业机械学报"));
+        assert_eq!(c.detail().venue.as_deref(), Some("农业机械学报"));
         assert_eq!(c.year, Some(2015));
-        assert_eq!(c.volume.as_deref(), Some("46"));
+        assert_eq!(c.detail().volume.as_deref(), Some("46"));
         let c = parse_wos_cr("*EUR NETW CANC REG, 2006, EUR CANC REG BAS POP", at());
         assert!(c.authors[0].is_org);
         assert_eq!(c.authors[0].family, "EUR NETW CANC REG");
@@ -1035,17 +1043,22 @@ mod tests {
     fn pubmed_citation_strings() {
         let c = parse_pubmed_citation("Biochem J. 1987 Mar 1;242(2):385-92.", at());
         assert!(c.authors.is_empty());
-        assert_eq!(c.venue.as_deref(), Some("Biochem J"));
+        assert_eq!(c.detail().venue.as_deref(), Some("Biochem J"));
         assert_eq!(c.year, Some(1987));
-        assert_eq!(c.volume.as_deref(), Some("242"));
-        assert_eq!(c.issue.as_deref(), Some("2"));
-        assert_eq!(c.first_page.as_deref(), Some("385"));
+        assert_eq!(c.detail().volume.as_deref(), Some("242"));
+        assert_eq!(c.detail().issue.as_deref(), Some("2"));
+        assert_eq!(c.detail().first_page.as_deref(), Some("385"));
         let c = parse_pubmed_citation("Health Technol Assess. 2006 Oct;10(36):iii-iv, xi-xiii, 1-154", at());
-        assert_eq!(c.venue.as_deref(), Some("Health Technol Assess"));
-        assert_eq!(c.volume.as_deref(), Some("10"));
+        assert_eq!(c.detail().venue.as_deref(), Some("Health Technol Assess"));
+        assert_eq!(c.detail().volume.as_deref(), Some("10"));
         let c = parse_pubmed_citation("Syst Rev. 2015 Mar 28;4:36", at());
         assert_eq!(
-            (c.venue.as_deref(), c.year, c.volume.as_deref(), c.first_page.as_deref()),
+            (
+                c.detail().venue.as_deref(),
+                c.year,
+                c.detail().volume.as_deref(),
+                c.detail().first_page.as_deref()
+            ),
             (Some("Syst Rev"), Some(2015), Some("4"), Some("36"))
         );
         // A full reference still has its authors.
@@ -1077,12 +1090,12 @@ mod tests {
         let fams: Vec<&str> = c.authors.iter().map(|a| a.family.as_str()).collect();
         assert_eq!(fams, k.families, "authors of {}", k.raw);
         assert_eq!(c.year, k.year, "year of {}", k.raw);
-        assert_eq!(c.year_suffix, k.suffix, "suffix of {}", k.raw);
-        assert_eq!(c.title.as_deref(), k.title, "title of {}", k.raw);
-        assert_eq!(c.venue.as_deref(), k.venue, "venue of {}", k.raw);
-        assert_eq!(c.volume.as_deref(), k.volume, "volume of {}", k.raw);
-        assert_eq!(c.issue.as_deref(), k.issue, "issue of {}", k.raw);
-        assert_eq!(c.first_page.as_deref(), k.page, "page of {}", k.raw);
+        assert_eq!(c.detail().year_suffix, k.suffix, "suffix of {}", k.raw);
+        assert_eq!(c.detail().title.as_deref(), k.title, "title of {}", k.raw);
+        assert_eq!(c.detail().venue.as_deref(), k.venue, "venue of {}", k.raw);
+        assert_eq!(c.detail().volume.as_deref(), k.volume, "volume of {}", k.raw);
+        assert_eq!(c.detail().issue.as_deref(), k.issue, "issue of {}", k.raw);
+        assert_eq!(c.detail().first_page.as_deref(), k.page, "page of {}", k.raw);
         let ids: Vec<String> = c.ids.iter().map(|i| i.to_string()).collect();
         assert_eq!(ids, k.ids, "ids of {}", k.raw);
     }
@@ -1287,11 +1300,11 @@ mod tests {
             at(),
         );
         assert_eq!(c.year, Some(2017));
-        assert_eq!(c.year_suffix, "a");
+        assert_eq!(c.detail().year_suffix, "a");
         assert!(c.authors[0].is_org);
         assert_eq!(c.authors[0].family, "Deutsche Welle");
         assert_eq!(
-            c.title.as_deref(),
+            c.detail().title.as_deref(),
             Some("German politicians protest against Turkish prime minister's speech in Germany")
         );
         // From works_doi_10.1038_srep16696.json.
@@ -1301,18 +1314,18 @@ mod tests {
         );
         assert_eq!(c.authors[0].family, "Spillantini");
         assert!(c.et_al);
-        assert_eq!(c.title.as_deref(), Some("Alpha-synuclein in Lewy bodies"));
-        assert_eq!(c.venue.as_deref(), Some("Nature"));
-        assert_eq!(c.volume.as_deref(), Some("388"));
-        assert_eq!(c.first_page.as_deref(), Some("839"));
+        assert_eq!(c.detail().title.as_deref(), Some("Alpha-synuclein in Lewy bodies"));
+        assert_eq!(c.detail().venue.as_deref(), Some("Nature"));
+        assert_eq!(c.detail().volume.as_deref(), Some("388"));
+        assert_eq!(c.detail().first_page.as_deref(), Some("839"));
     }
 
     #[test]
     fn question_titles_keep_their_mark() {
         let c = parse_free_text("Goldberg, M. S. (2000). Is there a cause-and-effect relationship? Nat. Cell Biol., 2, E115–E119.", at());
-        assert_eq!(c.title.as_deref(), Some("Is there a cause-and-effect relationship?"));
-        assert_eq!(c.venue.as_deref(), Some("Nat. Cell Biol."));
-        assert_eq!(c.first_page.as_deref(), Some("E115"));
+        assert_eq!(c.detail().title.as_deref(), Some("Is there a cause-and-effect relationship?"));
+        assert_eq!(c.detail().venue.as_deref(), Some("Nat. Cell Biol."));
+        assert_eq!(c.detail().first_page.as_deref(), Some("E115"));
     }
 
     #[test]
@@ -1323,18 +1336,18 @@ mod tests {
         );
         assert_eq!(c.authors.len(), 1);
         assert_eq!(c.year, Some(1970));
-        assert_eq!(c.title, None);
-        assert_eq!(c.venue.as_deref(), Some("Integer Programming and Network Flows"));
-        assert_eq!(c.volume, None);
+        assert_eq!(c.detail().title, None);
+        assert_eq!(c.detail().venue.as_deref(), Some("Integer Programming and Network Flows"));
+        assert_eq!(c.detail().volume, None);
     }
 
     #[test]
     fn year_notes_and_books() {
         let c = parse_free_text("Smith, J. (n.d.). A book without a date. Oxford University Press.", at());
         assert_eq!(c.year, None);
-        assert_eq!(c.year_note.as_deref(), Some("n.d."));
+        assert_eq!(c.detail().year_note.as_deref(), Some("n.d."));
         assert_eq!(c.authors[0].family, "Smith");
-        assert_eq!(c.title.as_deref(), Some("A book without a date"));
+        assert_eq!(c.detail().title.as_deref(), Some("A book without a date"));
     }
 
     #[test]

@@ -13,7 +13,9 @@
 use super::dates;
 use super::table;
 use crate::model::norm::squash_ws;
-use crate::model::{Author, Citation, Date, Diagnostic, Identifier, Parsed, Provenance, Record};
+use crate::model::{
+    Author, Citation, CitationDetail, Date, Diagnostic, Identifier, Parsed, Provenance, Record,
+};
 use serde_json::Value;
 
 /// Format name used in `source_kind`.
@@ -291,9 +293,13 @@ fn push_paper(input: &str, p: &Value, n: usize, line: u32, parsed: &mut Parsed) 
             raw: r.title.clone().or_else(|| r.ids.first().map(ToString::to_string)).unwrap_or_default(),
             authors: r.authors.clone(),
             year: r.published.map(|d| d.year),
-            title: r.title.clone(),
-            venue: r.venue.clone(),
-            volume: r.volume.clone(),
+            detail: CitationDetail {
+                title: r.title.clone(),
+                venue: r.venue.clone(),
+                volume: r.volume.clone(),
+                ..CitationDetail::default()
+            }
+            .boxed(),
             ids: r.ids.clone(),
             count: 1,
             at: c.at.clone(),
@@ -366,9 +372,13 @@ fn citation(p: &Value, at: Provenance) -> Citation {
         raw,
         authors: authors_of(p),
         year: p.get("year").and_then(Value::as_i64).and_then(|y| i32::try_from(y).ok()),
-        title,
-        venue: venue_of(p),
-        volume: p.get("journal").and_then(|j| s(j, "volume")).map(str::to_string),
+        detail: CitationDetail {
+            title,
+            venue: venue_of(p),
+            volume: p.get("journal").and_then(|j| s(j, "volume")).map(str::to_string),
+            ..CitationDetail::default()
+        }
+        .boxed(),
         ids,
         count: 1,
         at,

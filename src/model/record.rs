@@ -270,7 +270,15 @@ impl Author {
 /// A work cited by a record: one entry of a reference list or one distinct
 /// in-text callout (several callouts of the same work are one `Citation` with
 /// `count` > 1).
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+///
+/// What a reference gives beyond its authors, year and identifiers (title,
+/// venue, volume ...) is in [`CitationDetail`], boxed and only when there is
+/// some: most citations an API gives are an identifier and nothing else, and
+/// an input of 100k works holds millions of citations. Read it with
+/// [`Citation::detail`], change it with [`Citation::detail_mut`]. Serialised
+/// flat, every field beside the others, as before the split.
+#[derive(Clone, Debug, Default, Deserialize)]
+#[serde(from = "CitationIn")]
 pub struct Citation {
     /// The reference as written (reference-list entry, or the first callout).
     pub raw: String,
@@ -283,6 +291,22 @@ pub struct Citation {
     /// Publication year.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
+    /// Identifiers given in the reference (DOIs, PMID, OpenAlex id ...).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub ids: Vec<Identifier>,
+    /// How many times the citing record cites it (callouts); 1 for a list entry.
+    pub count: u32,
+    /// Where the citation (or its first callout) is.
+    pub at: Provenance,
+    /// Title, venue, volume ... when the reference gives any (`None` when
+    /// it gives none); read through [`Citation::detail`].
+    #[serde(skip)]
+    pub detail: Option<Box<CitationDetail>>,
+}
+
+/// The parts of a [`Citation`] beyond its authors, year and identifiers.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CitationDetail {
     /// Year suffix that tells apart works of one author and year ("a" in 2015a).
     #[serde(default, skip_serializing_if = "String::is_empty")]
     pub year_suffix: String,
@@ -304,13 +328,179 @@ pub struct Citation {
     /// First page or article number.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_page: Option<String>,
-    /// Identifiers given in the reference (DOIs, PMID, OpenAlex id ...).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub ids: Vec<Identifier>,
-    /// How many times the citing record cites it (callouts); 1 for a list entry.
-    pub count: u32,
-    /// Where the citation (or its first callout) is.
-    pub at: Provenance,
+}
+
+/// What [`Citation::detail`] gives for a citation without details.
+static NO_DETAIL: CitationDetail = CitationDetail {
+    year_suffix: String::new(),
+    year_note: None,
+    title: None,
+    venue: None,
+    volume: None,
+    issue: None,
+    first_page: None,
+};
+
+impl CitationDetail {
+    /// True when no field is set.
+    pub fn is_empty(&self) -> bool {
+        self == &NO_DETAIL
+    }
+
+    /// Boxed for [`Citation::detail`], `None` when empty.
+    pub fn boxed(self) -> Option<Box<CitationDetail>> {
+        (!self.is_empty()).then(|| Box::new(self))
+    }
+}
+
+impl Citation {
+    /// Title, venue, volume ...: all empty when the reference gives none.
+    pub fn detail(&self) -> &CitationDetail {
+        self.detail.as_deref().unwrap_or(&NO_DETAIL)
+    }
+
+    /// The details, to change them (made when there were none).
+    pub fn detail_mut(&mut self) -> &mut CitationDetail {
+        self.detail.get_or_insert_with(Box::default)
+    }
+
+    /// Sets every detail at once.
+    pub fn set_detail(&mut self, detail: CitationDetail) {
+        self.detail = detail.boxed();
+    }
+
+    /// `self` with `detail` (for building a citation in one expression).
+    pub fn with_detail(mut self, detail: CitationDetail) -> Self {
+        self.set_detail(detail);
+        self
+    }
+}
+
+/// Equal when every field is, details compared by value (no details and
+/// empty details are the same).
+impl PartialEq for Citation {
+    fn eq(&self, other: &Self) -> bool {
+        self.raw == other.raw
+            && self.authors == other.authors
+            && self.et_al == other.et_al
+            && self.year == other.year
+            && self.ids == other.ids
+            && self.count == other.count
+            && self.at == other.at
+            && self.detail() == other.detail()
+    }
+}
+
+impl Eq for Citation {}
+
+/// Serialised flat, in the order of the fields before the details were
+/// split off, so kept records and written files read as before.
+impl Serialize for Citation {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let d = self.detail();
+        CitationOut {
+            raw: &self.raw,
+            authors: &self.authors,
+            et_al: self.et_al,
+            year: self.year,
+            year_suffix: &d.year_suffix,
+            year_note: &d.year_note,
+            title: &d.title,
+            venue: &d.venue,
+            volume: &d.volume,
+            issue: &d.issue,
+            first_page: &d.first_page,
+            ids: &self.ids,
+            count: self.count,
+            at: &self.at,
+        }
+        .serialize(s)
+    }
+}
+
+/// A [`Citation`] as written: every field flat.
+#[derive(Serialize)]
+#[serde(rename = "Citation")]
+struct CitationOut<'a> {
+    raw: &'a str,
+    #[serde(skip_serializing_if = "<[Author]>::is_empty")]
+    authors: &'a [Author],
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    et_al: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    year: Option<i32>,
+    #[serde(skip_serializing_if = "str::is_empty")]
+    year_suffix: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    year_note: &'a Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    title: &'a Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    venue: &'a Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    volume: &'a Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    issue: &'a Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    first_page: &'a Option<String>,
+    #[serde(skip_serializing_if = "<[Identifier]>::is_empty")]
+    ids: &'a [Identifier],
+    count: u32,
+    at: &'a Provenance,
+}
+
+/// A [`Citation`] as serialised: every field flat.
+#[derive(Deserialize)]
+struct CitationIn {
+    raw: String,
+    #[serde(default)]
+    authors: Vec<Author>,
+    #[serde(default)]
+    et_al: bool,
+    #[serde(default)]
+    year: Option<i32>,
+    #[serde(default)]
+    year_suffix: String,
+    #[serde(default)]
+    year_note: Option<String>,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    venue: Option<String>,
+    #[serde(default)]
+    volume: Option<String>,
+    #[serde(default)]
+    issue: Option<String>,
+    #[serde(default)]
+    first_page: Option<String>,
+    #[serde(default)]
+    ids: Vec<Identifier>,
+    count: u32,
+    at: Provenance,
+}
+
+impl From<CitationIn> for Citation {
+    fn from(c: CitationIn) -> Self {
+        let detail = CitationDetail {
+            year_suffix: c.year_suffix,
+            year_note: c.year_note,
+            title: c.title,
+            venue: c.venue,
+            volume: c.volume,
+            issue: c.issue,
+            first_page: c.first_page,
+        };
+        Citation {
+            raw: c.raw,
+            authors: c.authors,
+            et_al: c.et_al,
+            year: c.year,
+            ids: c.ids,
+            count: c.count,
+            at: c.at,
+            detail: detail.boxed(),
+        }
+    }
 }
 
 /// Two sources (or two fields of one source) that disagree about a fact.

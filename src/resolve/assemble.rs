@@ -533,10 +533,11 @@ impl WorkDrafts {
         let claims = |f: &dyn Fn(&Citation) -> Option<String>| -> Vec<(String, Provenance)> {
             cits.iter().filter_map(|c| f(c).map(|v| (v, c.at.clone()))).collect()
         };
-        let (title, _) = choose(claims(&|c| c.title.clone()), |t| norm::title_key(t), |t| t.len() as i64);
-        let (volume, _) = choose(claims(&|c| c.volume.clone()), |t| norm::alnum_key(t), |_| 0);
-        let (issue, _) = choose(claims(&|c| c.issue.clone()), |t| norm::alnum_key(t), |_| 0);
-        let (pages, _) = choose(claims(&|c| c.first_page.clone()), |t| norm::alnum_key(t), |_| 0);
+        let (title, _) =
+            choose(claims(&|c| c.detail().title.clone()), |t| norm::title_key(t), |t| t.len() as i64);
+        let (volume, _) = choose(claims(&|c| c.detail().volume.clone()), |t| norm::alnum_key(t), |_| 0);
+        let (issue, _) = choose(claims(&|c| c.detail().issue.clone()), |t| norm::alnum_key(t), |_| 0);
+        let (pages, _) = choose(claims(&|c| c.detail().first_page.clone()), |t| norm::alnum_key(t), |_| 0);
         let (year, _) = choose(
             cits.iter().filter_map(|c| c.year.map(|y| (y, c.at.clone()))).collect(),
             |y| y.to_string(),
@@ -554,8 +555,8 @@ impl WorkDrafts {
         let et_al = best.is_some_and(|c| c.et_al);
         let cited_authors = Some(byline_text(&families, et_al)).filter(|s| !s.is_empty());
         let year_suffix =
-            cits.iter().map(|c| c.year_suffix.clone()).find(|s| !s.is_empty()).unwrap_or_default();
-        let year_note = cits.iter().find_map(|c| c.year_note.clone());
+            cits.iter().map(|c| c.detail().year_suffix.clone()).find(|s| !s.is_empty()).unwrap_or_default();
+        let year_note = cits.iter().find_map(|c| c.detail().year_note.clone());
         let mut ids: BTreeMap<Identifier, Vec<Provenance>> = BTreeMap::new();
         let mut venue_slot = None;
         for c in cits {
@@ -563,7 +564,7 @@ impl WorkDrafts {
                 ids.entry(id.clone()).or_default().push(c.at.clone());
             }
             if venue_slot.is_none() {
-                venue_slot = self.venues.add(c.venue.as_deref(), None, &[], &c.at);
+                venue_slot = self.venues.add(c.detail().venue.as_deref(), None, &[], &c.at);
             }
         }
         let ids = sourced_ids(ids);

@@ -50,7 +50,10 @@ enum Count {
 /// A reference-list entry may list only its first author (WoS), so one author
 /// or "et al." there says "at least".
 fn author_count(c: &Citation) -> Count {
-    let callout = c.title.is_none() && c.venue.is_none() && c.ids.is_empty() && c.volume.is_none();
+    let callout = c.detail().title.is_none()
+        && c.detail().venue.is_none()
+        && c.ids.is_empty()
+        && c.detail().volume.is_none();
     match (callout, c.et_al) {
         (true, true) => Count::AtLeast(c.authors.len().max(3)),
         (true, false) => Count::Exactly(c.authors.len()),
@@ -75,12 +78,12 @@ fn author_key(a: &crate::model::Author) -> String {
 /// The block key of a citation: first author (or organisation), year or note, suffix.
 fn block_key(c: &Citation) -> Option<String> {
     let first = c.authors.first().map(author_key).filter(|k| !k.is_empty())?;
-    let year = match (c.year, &c.year_note) {
+    let year = match (c.year, &c.detail().year_note) {
         (Some(y), _) => y.to_string(),
         (None, Some(n)) => norm::alnum_key(n),
         (None, None) => "?".into(),
     };
-    Some(format!("{first}|{year}|{}", c.year_suffix.to_lowercase()))
+    Some(format!("{first}|{year}|{}", c.detail().year_suffix.to_lowercase()))
 }
 
 /// True when two titles can be one work's: similar keys, or one key holding
@@ -98,7 +101,8 @@ fn titles_agree(a: &str, b: &str) -> bool {
 /// different works: different titles and different first authors (a
 /// source that put one paper's DOI on another reference).
 fn id_contradicted(a: &Citation, b: &Citation) -> bool {
-    let titles_differ = matches!((&a.title, &b.title), (Some(x), Some(y)) if !titles_agree(x, y));
+    let titles_differ =
+        matches!((&a.detail().title, &b.detail().title), (Some(x), Some(y)) if !titles_agree(x, y));
     let authors_differ = match (a.authors.first(), b.authors.first()) {
         (Some(x), Some(y)) => author_key(x) != author_key(y),
         _ => false,
@@ -109,7 +113,7 @@ fn id_contradicted(a: &Citation, b: &Citation) -> bool {
 /// True when titles (when both give one), volume, issue and first page
 /// (when both give them) leave room for one work.
 fn locators_agree(a: &Citation, b: &Citation) -> bool {
-    if let (Some(ta), Some(tb)) = (&a.title, &b.title) {
+    if let (Some(ta), Some(tb)) = (&a.detail().title, &b.detail().title) {
         if !titles_agree(ta, tb) {
             return false;
         }
@@ -118,7 +122,9 @@ fn locators_agree(a: &Citation, b: &Citation) -> bool {
         (Some(x), Some(y)) => norm::alnum_key(x) != norm::alnum_key(y),
         _ => false,
     };
-    !(differs(&a.volume, &b.volume) || differs(&a.first_page, &b.first_page) || differs(&a.issue, &b.issue))
+    !(differs(&a.detail().volume, &b.detail().volume)
+        || differs(&a.detail().first_page, &b.detail().first_page)
+        || differs(&a.detail().issue, &b.detail().issue))
 }
 
 /// True when the bibliographic fields of `a` and `b` (title, volume, issue,
@@ -134,7 +140,7 @@ fn fields_agree(a: &Citation, b: &Citation, with_venue: bool) -> bool {
     if same_scheme_conflict {
         return false;
     }
-    match (&a.venue, &b.venue) {
+    match (&a.detail().venue, &b.detail().venue) {
         (Some(va), Some(vb)) if with_venue => venues_agree(va, vb),
         _ => true,
     }
@@ -154,7 +160,7 @@ fn compatible(a: &Citation, b: &Citation) -> bool {
             return false;
         }
     }
-    if let (Some(va), Some(vb)) = (&a.venue, &b.venue) {
+    if let (Some(va), Some(vb)) = (&a.detail().venue, &b.detail().venue) {
         if !venues_agree(va, vb) {
             return false;
         }
@@ -169,8 +175,8 @@ fn compatible(a: &Citation, b: &Citation) -> bool {
     // Without a year ("n.d.", or none given) author and year say nothing:
     // something positive (a title, a venue, or the same text) must agree.
     if a.year.is_none() || b.year.is_none() {
-        let agree = matches!((&a.title, &b.title), (Some(_), Some(_)))
-            || matches!((&a.venue, &b.venue), (Some(_), Some(_)))
+        let agree = matches!((&a.detail().title, &b.detail().title), (Some(_), Some(_)))
+            || matches!((&a.detail().venue, &b.detail().venue), (Some(_), Some(_)))
             || raw_key(a) == raw_key(b);
         if !agree {
             return false;
@@ -371,7 +377,7 @@ pub(crate) fn resolve(
     let mut blocks: BTreeMap<String, Vec<usize>> = BTreeMap::new();
     for (&root, members) in &sets {
         let c = cit(pending[members[0]]);
-        let key = block_key(c).unwrap_or_else(|| match &c.title {
+        let key = block_key(c).unwrap_or_else(|| match &c.detail().title {
             Some(t) => format!("title|{}", norm::title_key(t)),
             None => format!("raw|{}", norm::alnum_key(&c.raw)),
         });
@@ -383,7 +389,12 @@ pub(crate) fn resolve(
         let mut roots = roots.clone();
         let info = |root: &usize| {
             let c = cit(pending[sets[root][0]]);
-            (c.title.is_none(), c.venue.is_none(), std::cmp::Reverse(c.authors.len()), *root)
+            (
+                c.detail().title.is_none(),
+                c.detail().venue.is_none(),
+                std::cmp::Reverse(c.authors.len()),
+                *root,
+            )
         };
         roots.sort_by_key(info);
         let mut block_groups: Vec<Vec<usize>> = Vec::new();
@@ -422,7 +433,7 @@ pub(crate) fn resolve(
     let vpy = |g: &Vec<usize>| -> Option<(i32, String, String)> {
         g.iter().find_map(|&k| {
             let c = cit(pending[k]);
-            match (c.year, &c.volume, &c.first_page) {
+            match (c.year, &c.detail().volume, &c.detail().first_page) {
                 (Some(y), Some(v), Some(p)) => Some((y, norm::alnum_key(v), norm::alnum_key(p))),
                 _ => None,
             }
@@ -498,20 +509,19 @@ pub(crate) fn resolve(
             continue;
         }
         let first = cit(pending[g[0]]);
-        let (Some(year), Some(venue)) = (first.year, first.venue.as_deref()) else { continue };
+        let (Some(year), Some(venue)) = (first.year, first.detail().venue.as_deref()) else { continue };
         let mut hits: Vec<usize> = citing(g)
             .into_iter()
             .filter_map(|w| by_citing_year.get(&(w, year)))
             .flatten()
             .copied()
             .filter(|&t| {
-                final_groups[t]
-                    .iter()
-                    .any(|&k| cit(pending[k]).venue.as_deref().is_some_and(|v| venue_abbreviates(venue, v)))
-                    && g.iter().all(|&x| {
-                        // The venue matched by abbreviation above.
-                        final_groups[t].iter().all(|&y| fields_agree(cit(pending[x]), cit(pending[y]), false))
-                    })
+                final_groups[t].iter().any(|&k| {
+                    cit(pending[k]).detail().venue.as_deref().is_some_and(|v| venue_abbreviates(venue, v))
+                }) && g.iter().all(|&x| {
+                    // The venue matched by abbreviation above.
+                    final_groups[t].iter().all(|&y| fields_agree(cit(pending[x]), cit(pending[y]), false))
+                })
             })
             .collect();
         hits.sort_unstable();
@@ -611,7 +621,7 @@ fn match_paper(
     if id_hits.is_empty() {
         // An ISBN is the book's: it links a citation only to a book record
         // (not a chapter or paper in it), and only when the titles agree.
-        let tk = c.title.as_deref().map(norm::title_key);
+        let tk = c.detail().title.as_deref().map(norm::title_key);
         id_hits = c
             .ids
             .iter()
@@ -659,7 +669,7 @@ fn match_paper(
         v.dedup();
         v
     };
-    let (hits, how) = if let Some(t) = &c.title {
+    let (hits, how) = if let Some(t) = &c.detail().title {
         let tk = norm::title_key(t);
         (
             pick(&|r| {
@@ -667,8 +677,11 @@ fn match_paper(
             }),
             "title",
         )
-    } else if c.volume.is_some() && c.first_page.is_some() {
-        let (v, p) = (c.volume.as_deref().map(norm::alnum_key), c.first_page.as_deref().map(norm::alnum_key));
+    } else if c.detail().volume.is_some() && c.detail().first_page.is_some() {
+        let (v, p) = (
+            c.detail().volume.as_deref().map(norm::alnum_key),
+            c.detail().first_page.as_deref().map(norm::alnum_key),
+        );
         (
             pick(&|r| {
                 r.volume.as_deref().map(norm::alnum_key) == v
@@ -676,7 +689,7 @@ fn match_paper(
             }),
             "volume and page",
         )
-    } else if c.venue.is_none() {
+    } else if c.detail().venue.is_none() {
         (pick(&|r| form_fits_record(c, r)), "author form")
     } else {
         (Vec::new(), "")
