@@ -676,3 +676,47 @@ impl Record {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn citation_details_are_boxed_only_when_given_and_serialise_flat() {
+        let at = Provenance::new("refs.txt", 3, None);
+        let bare = Citation { raw: "W2".into(), count: 1, at: at.clone(), ..Citation::default() };
+        assert!(bare.detail.is_none() && bare.detail().is_empty());
+        // Empty details made on the way compare equal to none.
+        let mut touched = bare.clone();
+        touched.detail_mut().title = None;
+        assert!(touched.detail.is_some());
+        assert_eq!(touched, bare);
+        assert!(CitationDetail::default().boxed().is_none());
+
+        let full = Citation {
+            raw: "Hayes L, 2015a, J INFANT MENT HEALTH, V36, P100".into(),
+            year: Some(2015),
+            count: 1,
+            at,
+            ..Citation::default()
+        }
+        .with_detail(CitationDetail {
+            year_suffix: "a".into(),
+            venue: Some("J INFANT MENT HEALTH".into()),
+            volume: Some("36".into()),
+            first_page: Some("100".into()),
+            ..CitationDetail::default()
+        });
+        assert_ne!(full, bare);
+        // Flat, in the order of the fields before the split.
+        let json = serde_json::to_string(&full).unwrap();
+        assert_eq!(
+            json,
+            r#"{"raw":"Hayes L, 2015a, J INFANT MENT HEALTH, V36, P100","year":2015,"year_suffix":"a","venue":"J INFANT MENT HEALTH","volume":"36","first_page":"100","count":1,"at":{"input":"refs.txt","line":3}}"#
+        );
+        assert_eq!(serde_json::from_str::<Citation>(&json).unwrap(), full);
+        let bare_json = serde_json::to_string(&bare).unwrap();
+        let back: Citation = serde_json::from_str(&bare_json).unwrap();
+        assert!(back.detail.is_none());
+    }
+}
