@@ -17,11 +17,10 @@ mod attrs;
 pub mod labels;
 pub use attrs::{key as attr_key, AttrKey, Attrs};
 
-use crate::model::Provenance;
+use crate::model::{Provenance, SharedText};
 use petgraph::graph::{DiGraph, NodeIndex};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::sync::Arc;
 
 /// Attribute names with a fixed meaning in every export (the GraphML contract).
 pub mod attr {
@@ -62,7 +61,7 @@ pub mod attr {
 pub enum Attr {
     /// Text, shared: equal texts made one after the other (the `sources`
     /// of a paper's node and of its dozens of edges) are one allocation.
-    Str(Arc<str>),
+    Str(SharedText),
     /// Integer.
     Int(i64),
     /// Floating point (written with fixed formatting by exporters).
@@ -103,19 +102,19 @@ impl<'de> Deserialize<'de> for Attr {
 
 thread_local! {
     /// The text last read on this thread (see [`shared_text`]).
-    static LAST_TEXT: std::cell::RefCell<Option<Arc<str>>> = const { std::cell::RefCell::new(None) };
+    static LAST_TEXT: std::cell::RefCell<Option<SharedText>> = const { std::cell::RefCell::new(None) };
 }
 
 /// `text` as a shared text: the one read before it on this thread when
 /// equal (a kept graph lists a paper's edges one after the other, all with
 /// the same `sources`), else a new one.
-fn shared_text(text: &str) -> Arc<str> {
+fn shared_text(text: &str) -> SharedText {
     crate::model::shared(&LAST_TEXT, text)
 }
 
 impl Attr {
     /// A text attribute.
-    pub fn text(s: impl Into<Arc<str>>) -> Attr {
+    pub fn text(s: impl Into<SharedText>) -> Attr {
         Attr::Str(s.into())
     }
     /// A text attribute sharing its text with the one made by this function
@@ -349,7 +348,7 @@ pub fn sources_text(sources: &[Provenance]) -> String {
 
 thread_local! {
     /// The sources last given to [`sources_attr`] on this thread, and their attribute.
-    static LAST_SOURCES: std::cell::RefCell<(Vec<Provenance>, Option<Arc<str>>)> =
+    static LAST_SOURCES: std::cell::RefCell<(Vec<Provenance>, Option<SharedText>)> =
         const { std::cell::RefCell::new((Vec::new(), None)) };
 }
 
@@ -362,7 +361,7 @@ pub fn sources_attr(sources: &[Provenance]) -> Attr {
         if let (true, Some(text)) = (last.0 == sources, &last.1) {
             return Attr::Str(text.clone());
         }
-        let text: Arc<str> = Arc::from(sources_text(sources));
+        let text = SharedText::from(sources_text(sources));
         last.0.clear();
         last.0.extend_from_slice(sources);
         last.1 = Some(text.clone());
@@ -424,7 +423,7 @@ mod tests {
         };
         let (first, again) = (text(sources_attr(&a)), text(sources_attr(&a.clone())));
         assert_eq!(&*first, "refs.ris:12 [R1]");
-        assert!(Arc::ptr_eq(&first, &again), "a run of equal sources is one text");
+        assert!(SharedText::ptr_eq(&first, &again), "a run of equal sources is one text");
         let other = text(sources_attr(&b));
         assert_eq!(&*other, "refs.ris:40 [R2]");
         // Back to the first: equal text, made again.
@@ -434,7 +433,7 @@ mod tests {
         let read: Vec<Attr> = serde_json::from_str(r#"["x; y", "x; y", 3, "z"]"#).unwrap();
         match (&read[0], &read[1], &read[3]) {
             (Attr::Str(p), Attr::Str(q), Attr::Str(z)) => {
-                assert!(Arc::ptr_eq(p, q));
+                assert!(SharedText::ptr_eq(p, q));
                 assert_eq!(&**z, "z");
             }
             other => panic!("{other:?}"),

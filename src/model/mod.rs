@@ -23,7 +23,8 @@ use std::sync::Arc;
 
 /// A shared, immutable text one pointer wide (an `Arc<str>` is two): the
 /// input labels and record keys of [`Provenance`]s, of which a big corpus
-/// holds millions of copies. Derefs to `str`; compares, orders, hashes,
+/// holds millions of copies, and the text attributes of graphs
+/// (`graph::Attr::Str`). Derefs to `str`; compares, orders, hashes,
 /// prints and serialises as its text.
 #[derive(Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct SharedText(Arc<Box<str>>);
@@ -32,6 +33,11 @@ impl SharedText {
     /// The text.
     pub fn as_str(&self) -> &str {
         &self.0
+    }
+
+    /// True when both are the same allocation (not merely equal texts).
+    pub fn ptr_eq(a: &SharedText, b: &SharedText) -> bool {
+        Arc::ptr_eq(&a.0, &b.0)
     }
 }
 
