@@ -247,18 +247,23 @@ pub fn analyse(corpus: &Corpus, opts: &AnalysisOptions) -> Analysis {
 
 /// [`analyse`], telling `on_step` as each step starts.
 pub fn analyse_with(corpus: &Corpus, opts: &AnalysisOptions, on_step: &mut dyn FnMut(Step)) -> Analysis {
+    // Independent steps run side by side (`rayon::join`): each is
+    // deterministic on its own, so the results do not depend on the number
+    // of threads. Progress names both when they start.
     on_step(Step::Network { works: corpus.works.len() });
     let chosen = opts.network.resolve(corpus);
-    let mut network = network::build(corpus, &chosen.options);
     on_step(Step::Graph);
-    let mut graph = graph::build(corpus, &opts.graph);
+    let (mut network, mut graph) =
+        rayon::join(|| network::build(corpus, &chosen.options), || graph::build(corpus, &opts.graph));
     on_step(Step::Clustering { nodes: network.graph.node_count(), edges: network.graph.edge_count() });
     let clusters = cluster(corpus, &mut network, Some(&mut graph), &opts.cluster, &opts.naming);
     on_step(Step::GraphMetrics { nodes: graph.node_count() });
-    let m = metrics::compute(&graph, corpus, &opts.metrics);
-    metrics::annotate(&mut graph, &m);
     on_step(Step::NetworkMetrics { nodes: network.node_count() });
-    let mn = metrics::compute(&network, corpus, &opts.metrics);
+    let (m, mn) = rayon::join(
+        || metrics::compute(&graph, corpus, &opts.metrics),
+        || metrics::compute(&network, corpus, &opts.metrics),
+    );
+    metrics::annotate(&mut graph, &m);
     metrics::annotate(&mut network, &mn);
     Analysis {
         graph,

@@ -265,18 +265,22 @@ pub fn write_atomic(path: &Path, fill: impl FnOnce(&mut dyn Write) -> std::io::R
         .prefix(&format!("{TMP_PREFIX}{}-", std::process::id()))
         .tempfile_in(dir)
         .with_context(|| format!("creating a file in {}", dir.display()))?;
-    {
-        let mut w = BufWriter::new(tmp.as_file());
-        fill(&mut w).with_context(|| format!("writing {}", path.display()))?;
-        w.flush().with_context(|| format!("writing {}", path.display()))?;
-    }
+    // Past the page cache where the file system allows it (`direct`), else
+    // through it; durable either way before the rename.
+    let written = match super::direct::open(tmp.path()) {
+        Some(mut d) => fill(&mut d).and_then(|()| d.finish()),
+        None => {
+            let mut w = BufWriter::new(tmp.as_file());
+            fill(&mut w).and_then(|()| w.flush()).and_then(|()| tmp.as_file().sync_all())
+        }
+    };
+    written.with_context(|| format!("writing {}", path.display()))?;
     // Temporary files are created private (0600); outputs are ordinary files.
     #[cfg(unix)]
     {
         use std::os::unix::fs::PermissionsExt;
         tmp.as_file().set_permissions(fs::Permissions::from_mode(0o644)).ok();
     }
-    tmp.as_file().sync_all().with_context(|| format!("writing {}", path.display()))?;
     let tmp = tmp.into_temp_path();
     let tmp = STAGED.with(|s| match s.borrow_mut().as_mut() {
         Some(staged) => {

@@ -13,6 +13,7 @@ mod commands;
 mod completions;
 mod config;
 mod dedup;
+mod direct;
 mod enrich;
 mod export;
 mod files;
