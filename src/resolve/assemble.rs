@@ -240,22 +240,38 @@ pub(crate) fn assemble(
     agents: &Agents,
     mut diagnostics: Vec<Diagnostic>,
 ) -> Corpus {
-    let mut drafts = WorkDrafts::default();
-    // Exactly one work per paper group and per cited-only group: room for
-    // all of them at once (a work is about 750 bytes; doubling would copy
-    // and overshoot hundreds of megabytes at 100k records).
-    let n_works = groups.members.len() + cited.groups.len();
-    drafts.works.reserve_exact(n_works);
-    drafts.keys.reserve_exact(n_works);
-    drafts.venue_slots.reserve_exact(n_works);
-    for (g, members) in groups.members.iter().enumerate() {
-        let recs: Vec<&Record> = members.iter().map(|&i| &records[i]).collect();
-        drafts.add_paper(&recs, &groups.matched_on[g]);
-    }
-    for members in &cited.groups {
-        let cits: Vec<&Citation> = members.iter().map(|&(r, c)| &records[r].citations[c]).collect();
-        drafts.add_cited(&cits);
-    }
+    // The works (phases 1-2) and the people, authorships and citations
+    // (phases 3-5) do not depend on each other: built side by side, each in
+    // its fixed order, so the result does not depend on the thread count.
+    let make_drafts = || {
+        let mut drafts = WorkDrafts::default();
+        // Exactly one work per paper group and per cited-only group: room for
+        // all of them at once (a work is about 750 bytes; doubling would copy
+        // and overshoot hundreds of megabytes at 100k records).
+        let n_works = groups.members.len() + cited.groups.len();
+        drafts.works.reserve_exact(n_works);
+        drafts.keys.reserve_exact(n_works);
+        drafts.venue_slots.reserve_exact(n_works);
+        for (g, members) in groups.members.iter().enumerate() {
+            let recs: Vec<&Record> = members.iter().map(|&i| &records[i]).collect();
+            drafts.add_paper(&recs, &groups.matched_on[g]);
+        }
+        for members in &cited.groups {
+            let cits: Vec<&Citation> = members.iter().map(|&(r, c)| &records[r].citations[c]).collect();
+            drafts.add_cited(&cits);
+        }
+        drafts
+    };
+    let make_edges = || {
+        let people = people(agents);
+        let authorships = authorships(records, groups, cited, agents);
+        let mut found = Vec::new();
+        let cites = cites(records, groups, cited, &mut found);
+        (people, authorships, cites, found)
+    };
+    let (drafts, (mut people, authorships, cites, found)) = rayon::join(make_drafts, make_edges);
+    // Sorted and deduplicated below: their order here does not matter.
+    diagnostics.extend(found);
     let WorkDrafts {
         mut works,
         keys,
@@ -265,9 +281,6 @@ pub(crate) fn assemble(
         subjects: subject_table,
         about,
     } = drafts;
-    let mut people = people(agents);
-    let authorships = authorships(records, groups, cited, agents);
-    let cites = cites(records, groups, cited, &mut diagnostics);
     label_works(&mut works, &authorships, &people.items);
     let (mut venues, work_venues) = venues(&venue_table, &venue_slots);
     let (mut subjects, subject_index) = subjects(subject_table);
@@ -908,7 +921,10 @@ impl Edges {
                 sources: sorted_sources(srcs),
             })
             .collect();
-        authorships.sort_by_key(|a| (a.work, a.position, a.agent));
+        // Keys are unique (one row per work and agent, one per edge, one
+        // venue per work, one row per work and subject): an unstable sort
+        // gives the same order, with no scratch copy of millions of rows.
+        authorships.sort_unstable_by_key(|a| (a.work, a.position, a.agent));
         let mut cites: Vec<Cites> = self
             .cites
             .into_iter()
@@ -919,7 +935,7 @@ impl Edges {
                 sources: sorted_sources(c.sources),
             })
             .collect();
-        cites.sort_by_key(|c| (c.from, c.to));
+        cites.sort_unstable_by_key(|c| (c.from, c.to));
         let mut published_in: Vec<PublishedIn> = works
             .iter()
             .enumerate()
@@ -927,7 +943,7 @@ impl Edges {
                 w.venue.map(|v| PublishedIn { work: wi as u32, venue: v, sources: w.sources.clone() })
             })
             .collect();
-        published_in.sort_by_key(|p| (p.work, p.venue));
+        published_in.sort_unstable_by_key(|p| (p.work, p.venue));
         let mut about: Vec<About> = self
             .about
             .into_iter()
@@ -937,7 +953,7 @@ impl Edges {
                 sources: sorted_sources(srcs),
             })
             .collect();
-        about.sort_by_key(|a| (a.work, a.subject));
+        about.sort_unstable_by_key(|a| (a.work, a.subject));
         let mut conflicts: Vec<WorkConflict> = self
             .conflicts
             .into_iter()
