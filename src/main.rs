@@ -25,7 +25,7 @@ fn main() -> std::process::ExitCode {
 /// costs about 20 times what touching the same memory in 4 KiB pages does
 /// (2 GB: 13.2 s against 0.7 s), and that page zeroing was 44% of a 100k
 /// `map`'s samples. Without them `map` at 100k took 48.8 s instead of
-/// 69.9 s, at the same peak (ARCHITECTURE.md, "Memory"). The flag is the
+/// 69.9 s, at the same peak (ARCHITECTURE.md, dependencies). The flag is the
 /// process's, so it also covers the arena mimalloc reserved before `main`.
 fn no_transparent_huge_pages() {
     #[cfg(target_os = "linux")]

@@ -247,16 +247,16 @@ pub fn analyse(corpus: &Corpus, opts: &AnalysisOptions) -> Analysis {
 
 /// [`analyse`], telling `on_step` as each step starts.
 pub fn analyse_with(corpus: &Corpus, opts: &AnalysisOptions, on_step: &mut dyn FnMut(Step)) -> Analysis {
-    // Independent steps run side by side (`rayon::join`): each is
-    // deterministic on its own, so the results do not depend on the number
-    // of threads. Progress names both when they start.
     on_step(Step::Network { works: corpus.works.len() });
     let chosen = opts.network.resolve(corpus);
+    let mut network = network::build(corpus, &chosen.options);
     on_step(Step::Graph);
-    let (mut network, mut graph) =
-        rayon::join(|| network::build(corpus, &chosen.options), || graph::build(corpus, &opts.graph));
+    let mut graph = graph::build(corpus, &opts.graph);
     on_step(Step::Clustering { nodes: network.graph.node_count(), edges: network.graph.edge_count() });
     let clusters = cluster(corpus, &mut network, Some(&mut graph), &opts.cluster, &opts.naming);
+    // The two graphs' metrics are independent: computed side by side
+    // (`rayon::join`), each deterministic on its own, so the results do not
+    // depend on the number of threads. Progress names both as they start.
     on_step(Step::GraphMetrics { nodes: graph.node_count() });
     on_step(Step::NetworkMetrics { nodes: network.node_count() });
     let (m, mn) = rayon::join(

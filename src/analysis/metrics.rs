@@ -447,22 +447,79 @@ pub fn betweenness_csr(adj: &Csr, sample: Option<(usize, u64)>) -> Vec<f64> {
         Some((k, seed)) => sample_sources(n, k, seed),
         None => (0..n).collect(),
     };
+    // The passes run on a relabelled copy ([`Relabelled`]) whose rows hold
+    // the same neighbours in the same order: every pass visits and adds in
+    // exactly the order it would on `adj`, so the sums are bit-identical.
+    let local = Relabelled::of(adj);
+    let sources: Vec<usize> = sources.iter().map(|&s| local.new_of[s] as usize).collect();
     const CHUNK: usize = 8;
     let threads = rayon::current_num_threads().max(1);
-    let mut bc = vec![0.0f64; n];
+    let mut bc_local = vec![0.0f64; n];
     for group in sources.chunks(CHUNK * threads * 2) {
         use rayon::prelude::*;
-        let partials: Vec<Vec<f64>> = group.par_chunks(CHUNK).map(|chunk| brandes(adj, chunk)).collect();
+        let partials: Vec<Vec<f64>> =
+            group.par_chunks(CHUNK).map(|chunk| brandes(&local.csr, chunk)).collect();
         for p in partials {
-            for (b, x) in bc.iter_mut().zip(p) {
+            for (b, x) in bc_local.iter_mut().zip(p) {
                 *b += x;
             }
         }
     }
+    let mut bc: Vec<f64> = local.new_of.iter().map(|&new| bc_local[new as usize]).collect();
+    drop(bc_local);
     // Undirected: each pair was counted from both ends.
     let scale = if sources.len() < n && !sources.is_empty() { n as f64 / sources.len() as f64 } else { 1.0 };
     bc.iter_mut().for_each(|x| *x *= scale / 2.0);
     bc
+}
+
+/// A CSR renumbered in breadth-first order, so that a node's neighbours
+/// mostly have numbers near its own.
+///
+/// Node numbers follow the graph's ids, which are hashes: neighbours are
+/// scattered over the whole state array and nearly every step of a pass
+/// misses the cache. Numbered in breadth-first order (from node 0, then
+/// from the first unnumbered node of each other component), neighbours sit
+/// close together. Each row keeps its neighbours in their original order.
+struct Relabelled {
+    csr: Csr,
+    /// Old number -> new number.
+    new_of: Vec<u32>,
+}
+
+impl Relabelled {
+    fn of(adj: &Csr) -> Relabelled {
+        const UNSET: u32 = u32::MAX;
+        let n = adj.len();
+        let mut new_of = vec![UNSET; n];
+        let mut order: Vec<u32> = Vec::with_capacity(n);
+        for root in 0..n {
+            if new_of[root] != UNSET {
+                continue;
+            }
+            new_of[root] = order.len() as u32;
+            order.push(root as u32);
+            let mut head = order.len() - 1;
+            while head < order.len() {
+                let v = order[head] as usize;
+                head += 1;
+                for &w in adj.row(v) {
+                    if new_of[w as usize] == UNSET {
+                        new_of[w as usize] = order.len() as u32;
+                        order.push(w);
+                    }
+                }
+            }
+        }
+        let mut offsets = Vec::with_capacity(n + 1);
+        offsets.push(0usize);
+        let mut targets = Vec::with_capacity(adj.targets.len());
+        for &old in &order {
+            targets.extend(adj.row(old as usize).iter().map(|&w| new_of[w as usize]));
+            offsets.push(targets.len());
+        }
+        Relabelled { csr: Csr { offsets, targets }, new_of }
+    }
 }
 
 /// Dependencies accumulated from `sources` (Brandes 2001, unweighted).
