@@ -42,13 +42,24 @@ pub struct Direct {
 }
 
 /// Opens the (new, empty) file at `path` for direct writes, or `None` where
-/// that is not possible (not Linux, or a file system without `O_DIRECT`).
+/// that is not possible (not Linux, or a file system that refuses
+/// `O_DIRECT` when opening or on a first aligned write).
 pub fn open(path: &Path) -> Option<Direct> {
     #[cfg(target_os = "linux")]
     {
+        use std::io::{Seek, SeekFrom};
         use std::os::unix::fs::OpenOptionsExt;
-        let file = std::fs::OpenOptions::new().write(true).custom_flags(libc::O_DIRECT).open(path).ok()?;
-        Some(Direct { file, buf: vec![Block([0; BLOCK]); BUFFER / BLOCK], filled: 0, written: 0 })
+        let mut file =
+            std::fs::OpenOptions::new().write(true).custom_flags(libc::O_DIRECT).open(path).ok()?;
+        let buf = vec![Block([0; BLOCK]); BUFFER / BLOCK];
+        // Some file systems open with O_DIRECT and then refuse the writes:
+        // one block written and taken back tells, before any output is at
+        // stake.
+        let probe: &[u8] = bytemuck::cast_slice(&buf[..1]);
+        file.write_all(probe).ok()?;
+        file.set_len(0).ok()?;
+        file.seek(SeekFrom::Start(0)).ok()?;
+        Some(Direct { file, buf, filled: 0, written: 0 })
     }
     #[cfg(not(target_os = "linux"))]
     {
