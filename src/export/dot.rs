@@ -10,12 +10,14 @@
 //! shared [`crate::escape::write_dot`] does it.
 //!
 //! The writer streams: strings are escaped straight into the output (no
-//! per-value strings), so its memory does not grow with the graph.
+//! per-value strings); nodes and edges are formatted in parallel chunks and
+//! written in order ([`super::chunks`]), so its memory does not grow with
+//! the graph and the file does not depend on the number of threads.
 
-use super::num;
+use super::{chunks, num};
 use crate::escape::{dot as escape, write_dot as write_escaped};
 use crate::graph::{Attr, CitationGraph, NodeKind};
-use petgraph::visit::EdgeRef;
+use petgraph::graph::NodeIndex;
 use std::io::{self, Write};
 
 /// DOT settings.
@@ -78,8 +80,8 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
     )?;
     writeln!(w, "  node [style=filled, fontname=\"DejaVu Sans\", fontsize=10];")?;
     writeln!(w, "  edge [fontname=\"DejaVu Sans\", fontsize=8, color=\"#888888\"];")?;
-    for ix in g.graph.node_indices() {
-        let n = &g.graph[ix];
+    chunks::write_items(w, g.graph.node_count(), |w, i| {
+        let n = &g.graph[NodeIndex::new(i)];
         let (shape, fill) = style(n.kind);
         w.write_all(b"  \"")?;
         write_escaped(w, &n.id)?;
@@ -97,10 +99,12 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
                 write_attr(w, k, v)?;
             }
         }
-        w.write_all(b"];\n")?;
-    }
-    for e in g.graph.edge_references() {
-        let (s, t, ed) = (&g.graph[e.source()], &g.graph[e.target()], e.weight());
+        w.write_all(b"];\n")
+    })?;
+    let edges = g.graph.raw_edges();
+    chunks::write_items(w, edges.len(), |w, i| {
+        let e = &edges[i];
+        let (s, t, ed) = (&g.graph[e.source()], &g.graph[e.target()], &e.weight);
         let arrow = if ed.kind.is_undirected() { ", dir=none" } else { "" };
         w.write_all(b"  \"")?;
         write_escaped(w, &s.id)?;
@@ -120,7 +124,7 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
                 write_attr(w, k, v)?;
             }
         }
-        w.write_all(b"];\n")?;
-    }
+        w.write_all(b"];\n")
+    })?;
     writeln!(w, "}}")
 }

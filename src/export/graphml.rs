@@ -9,13 +9,15 @@
 //! dropped ([`crate::escape`]), so any title yields a well-formed file.
 //!
 //! The writer streams: values are escaped straight into the output (no
-//! per-value strings), so its memory does not grow with the graph.
+//! per-value strings); nodes and edges are formatted in parallel chunks and
+//! written in order ([`super::chunks`]), so its memory does not grow with
+//! the graph and the file does not depend on the number of threads.
 
-use super::num;
 use super::xml_text::write_xml as write_escaped;
+use super::{chunks, num};
 use crate::escape::xml as escape;
 use crate::graph::{Attr, CitationGraph};
-use petgraph::visit::EdgeRef;
+use petgraph::graph::NodeIndex;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -97,8 +99,8 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
         write_value(w, v)?;
         w.write_all(b"</data>\n")
     };
-    for ix in g.graph.node_indices() {
-        let n = &g.graph[ix];
+    chunks::write_items(w, g.graph.node_count(), |w, i| {
+        let n = &g.graph[NodeIndex::new(i)];
         w.write_all(b"    <node id=\"")?;
         write_escaped(w, &n.id)?;
         w.write_all(b"\">\n      <data key=\"n_kind\">")?;
@@ -111,12 +113,14 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
                 data(w, b"n", k, v)?;
             }
         }
-        w.write_all(b"    </node>\n")?;
-    }
-    for e in g.graph.edge_references() {
-        let ed = e.weight();
+        w.write_all(b"    </node>\n")
+    })?;
+    let edges = g.graph.raw_edges();
+    chunks::write_items(w, edges.len(), |w, i| {
+        let e = &edges[i];
+        let ed = &e.weight;
         w.write_all(b"    <edge id=\"e")?;
-        num::write_int(w, e.id().index() as i64)?;
+        num::write_int(w, i as i64)?;
         w.write_all(b"\" source=\"")?;
         write_escaped(w, &g.graph[e.source()].id)?;
         w.write_all(b"\" target=\"")?;
@@ -131,8 +135,8 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
                 data(w, b"e", k, v)?;
             }
         }
-        w.write_all(b"    </edge>\n")?;
-    }
+        w.write_all(b"    </edge>\n")
+    })?;
     writeln!(w, "  </graph>")?;
     writeln!(w, "</graphml>")
 }

@@ -3,6 +3,7 @@
 //! **Invariant:** output depends only on the graph and options (sorted
 //! iteration, fixed float formatting), and everything from the data is escaped
 //! for the target format.
+mod chunks;
 pub mod csl_json;
 pub mod csv;
 pub mod dot;

@@ -210,6 +210,20 @@ impl Attrs {
         }
     }
 
+    /// [`Attrs::insert`], quickest when keys come in name order (as a kept
+    /// graph holds them): a key after the last one is appended after one
+    /// comparison, without a search.
+    pub fn insert_ordered(&mut self, key: impl Into<AttrKey>, value: Attr) -> Option<Attr> {
+        let key = key.into();
+        match self.0.last() {
+            Some((last, _)) if last.as_ref() >= key.as_ref() => self.insert(key, value),
+            _ => {
+                self.0.push((key, value));
+                None
+            }
+        }
+    }
+
     /// No attributes, with room for `n`.
     pub fn with_capacity(n: usize) -> Self {
         Attrs(Vec::with_capacity(n))

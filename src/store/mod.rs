@@ -23,7 +23,7 @@ mod responses;
 mod results;
 
 pub use responses::{Body, Response};
-pub use results::{Fingerprint, Saved, KEEP_PER_KIND};
+pub use results::{Fingerprint, Packing, Saved, KEEP_PER_KIND, PLAIN_MARK};
 
 use crate::model::{Diagnostic, Parsed, Record};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};

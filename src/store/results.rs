@@ -9,8 +9,10 @@
 //! a changed input, setting or build simply finds nothing and recomputes.
 //! Values are MessagePack (`rmp-serde`, structs as maps so every serde
 //! attribute of the model round-trips, floats bit-exact) compressed with zlib
-//! and cut into chunks of [`super::RAW_CHUNK_BYTES`], written and read as a
-//! stream, so no second copy of a big result is held.
+//! ([`Packing::Zlib`]) or, for a value that compresses its own parts
+//! ([`Packing::Plain`]), stored as they are behind one [`PLAIN_MARK`] byte;
+//! either way cut into chunks of [`super::RAW_CHUNK_BYTES`], written and read
+//! as a stream, so no second copy of a big result is held.
 //!
 //! **Invariants:** a result is written in one transaction, and only when the
 //! store still holds the inputs it was computed from; results of an older
@@ -31,6 +33,22 @@ pub const KEEP_PER_KIND: i64 = 4;
 
 /// Buffer between the MessagePack coder and zlib, each way.
 const IO_BUFFER: usize = 1 << 20;
+
+/// How a result's MessagePack is kept.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Packing {
+    /// Compressed as one zlib stream (what most results are).
+    Zlib,
+    /// As it is, after [`PLAIN_MARK`]: for a value whose big parts are
+    /// compressed on their own, in parallel (a kept graph), which one stream
+    /// around them would only slow down.
+    Plain,
+}
+
+/// The first byte of a [`Packing::Plain`] result. A zlib stream starts
+/// with its method byte, whose low four bits are 8 (deflate); this byte's
+/// are 0, so the two never meet.
+pub const PLAIN_MARK: u8 = b'P';
 
 /// Creates the result tables when absent.
 pub(super) fn create(conn: &Connection) -> Result<(), Error> {
@@ -111,18 +129,29 @@ impl Store {
             .conn
             .prepare_cached("SELECT data FROM result_chunks WHERE kind = ?1 AND key = ?2 ORDER BY seq")?;
         let mut rows = st.query(params![kind, key])?;
-        let chunks = ChunkReader { rows: &mut rows, current: Vec::new(), at: 0, error: None };
-        // Buffered on both sides: the decoder reads a few bytes at a time,
-        // and each read straight from the inflater would run it once.
-        let z = flate2::read::ZlibDecoder::new(std::io::BufReader::with_capacity(1 << 16, chunks));
-        let mut z = std::io::BufReader::with_capacity(IO_BUFFER, z);
-        let value = rmp_serde::decode::from_read(&mut z);
-        let reader = z.into_inner().into_inner().into_inner();
-        if let Some(e) = reader.error {
+        let mut chunks = ChunkReader { rows: &mut rows, current: Vec::new(), at: 0, error: None };
+        let mut first = [0u8; 1];
+        let read_first = chunks.read(&mut first);
+        let value = match read_first {
+            Ok(1) if first[0] == PLAIN_MARK => {
+                let mut plain = std::io::BufReader::with_capacity(IO_BUFFER, &mut chunks);
+                rmp_serde::decode::from_read(&mut plain).ok()
+            }
+            Ok(1) => {
+                // Buffered on both sides: the decoder reads a few bytes at a time,
+                // and each read straight from the inflater would run it once.
+                let stream = std::io::BufReader::with_capacity(1 << 16, (&first[..]).chain(&mut chunks));
+                let z = flate2::read::ZlibDecoder::new(stream);
+                let mut z = std::io::BufReader::with_capacity(IO_BUFFER, z);
+                rmp_serde::decode::from_read(&mut z).ok()
+            }
+            _ => None,
+        };
+        if let Some(e) = chunks.error {
             return Err(e.into());
         }
         // A result an older build wrote in another shape is recomputed, not an error.
-        Ok(value.ok())
+        Ok(value)
     }
 
     /// Stores `value` as the result (`kind`, `key`) computed from the inputs
@@ -137,7 +166,19 @@ impl Store {
         state: &str,
         value: &T,
     ) -> Result<Saved, Error> {
-        self.write_unwaiting(|tx| write_result(tx, kind, key, state, value))
+        self.save_result_as(kind, key, state, value, Packing::Zlib)
+    }
+
+    /// [`Store::save_result`], kept as `packing` says.
+    pub fn save_result_as<T: Serialize>(
+        &mut self,
+        kind: &str,
+        key: &str,
+        state: &str,
+        value: &T,
+        packing: Packing,
+    ) -> Result<Saved, Error> {
+        self.write_unwaiting(|tx| write_result(tx, kind, key, state, value, packing))
     }
 
     /// Runs `write` in a transaction taken at once (no waiting: a reading
@@ -195,6 +236,7 @@ fn write_result<T: Serialize>(
     key: &str,
     state: &str,
     value: &T,
+    packing: Packing,
 ) -> Result<Saved, Error> {
     if state_of(tx)? != state {
         return Ok(Saved::Stale);
@@ -202,19 +244,29 @@ fn write_result<T: Serialize>(
     tx.execute("DELETE FROM result_chunks WHERE kind = ?1 AND key = ?2", params![kind, key])?;
     tx.execute("DELETE FROM results WHERE kind = ?1 AND key = ?2", params![kind, key])?;
     let mut writer = ChunkWriter { tx, kind, key, buf: Vec::with_capacity(RAW_CHUNK_BYTES), seq: 0, raw: 0 };
-    {
-        let mut z = flate2::write::ZlibEncoder::new(&mut writer, flate2::Compression::fast());
-        let mut counted = Counted { inner: &mut z, n: 0 };
+    // The encoder writes a few bytes at a time: deflate (or a chunk row)
+    // runs per buffer, not per write.
+    let encode = |out: &mut dyn Write| -> Result<u64, Error> {
+        let mut counted = Counted { inner: out, n: 0 };
         {
-            // The encoder writes a few bytes at a time: deflate runs per buffer, not per write.
             let mut buffered = std::io::BufWriter::with_capacity(IO_BUFFER, &mut counted);
             rmp_serde::encode::write_named(&mut buffered, value)
                 .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
             buffered.flush()?;
         }
-        let n = counted.n;
-        z.finish()?;
-        writer.raw = n;
+        Ok(counted.n)
+    };
+    match packing {
+        Packing::Zlib => {
+            let mut z = flate2::write::ZlibEncoder::new(&mut writer, flate2::Compression::fast());
+            let n = encode(&mut z)?;
+            z.finish()?;
+            writer.raw = n;
+        }
+        Packing::Plain => {
+            writer.write_all(&[PLAIN_MARK])?;
+            writer.raw = encode(&mut writer)?;
+        }
     }
     writer.flush_chunk()?;
     let written =
@@ -244,12 +296,12 @@ fn write_result<T: Serialize>(
 }
 
 /// Counts the bytes written through it.
-struct Counted<'a, W: Write> {
+struct Counted<'a, W: Write + ?Sized> {
     inner: &'a mut W,
     n: u64,
 }
 
-impl<W: Write> Write for Counted<'_, W> {
+impl<W: Write + ?Sized> Write for Counted<'_, W> {
     fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
         let n = self.inner.write(buf)?;
         self.n += n as u64;
@@ -336,7 +388,7 @@ impl Read for ChunkReader<'_, '_> {
 mod tests {
     use super::*;
 
-    #[derive(Serialize, serde::Deserialize, PartialEq, Debug)]
+    #[derive(Serialize, serde::Deserialize, PartialEq, Debug, Clone)]
     struct Value {
         name: String,
         #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -356,7 +408,22 @@ mod tests {
         assert_eq!(back.name, v.name);
         assert_eq!(back.weights[0].to_bits(), v.weights[0].to_bits());
         assert_eq!(back.weights[2].to_bits(), v.weights[2].to_bits());
-        assert_eq!(s.load_result::<Value>("corpus", "k2").expect("load"), Some(big));
+        assert_eq!(s.load_result::<Value>("corpus", "k2").expect("load"), Some(big.clone()));
+        // Kept plain: read back the same, whatever its size.
+        for (key, value) in [("p1", &v), ("p2", &big)] {
+            let saved = s.save_result_as("graph", key, &state, value, Packing::Plain).expect("save");
+            assert!(matches!(saved, Saved::Written(_)));
+            let first: Vec<u8> = s
+                .conn
+                .query_row(
+                    "SELECT data FROM result_chunks WHERE kind = 'graph' AND key = ?1 AND seq = 0",
+                    [key],
+                    |r| r.get(0),
+                )
+                .expect("first chunk");
+            assert_eq!(first[0], PLAIN_MARK);
+            assert_eq!(s.load_result::<Value>("graph", key).expect("load").as_ref(), Some(value));
+        }
         assert_eq!(s.load_result::<Value>("analysis", "k1").expect("load"), None);
         // A new input: results of the old state are refused, then removed.
         let parsed = crate::model::Parsed::default();
