@@ -42,7 +42,7 @@ use std::io::Read;
 use std::path::Path;
 
 /// Version of the layout of kept results; raised when it changes.
-pub const FORMAT: &str = "citemap-results-3";
+pub const FORMAT: &str = "citemap-results-4";
 
 /// Where a result came from (for reports and progress lines).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -63,19 +63,127 @@ impl Origin {
     }
 }
 
-/// The corpus as kept: the dedup pairs are left out of the corpus's own
-/// serde (JSON summaries), so they travel beside it.
-#[derive(Serialize)]
+/// The corpus as kept: its fields in a fixed order, the big lists (works,
+/// agents and the edge lists) in parts encoded and decoded in parallel
+/// ([`PartedOut`]); the dedup pairs, left out of the corpus's own serde
+/// (JSON summaries), travel last.
 struct CorpusOut<'a> {
     corpus: &'a Corpus,
     pairs: &'a [DedupPair],
 }
 
+impl Serialize for CorpusOut<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let c = self.corpus;
+        (
+            PartedOut(&c.works),
+            PartedOut(&c.agents),
+            &c.venues,
+            &c.subjects,
+            PartedOut(&c.authorships),
+            PartedOut(&c.cites),
+            PartedOut(&c.published_in),
+            PartedOut(&c.about),
+            &c.conflicts,
+            &c.diagnostics,
+            &c.versions,
+            &c.dedup,
+            self.pairs,
+        )
+            .serialize(s)
+    }
+}
+
 /// [`CorpusOut`], read back.
-#[derive(Deserialize)]
 struct CorpusIn {
     corpus: Corpus,
     pairs: Vec<DedupPair>,
+}
+
+impl<'de> Deserialize<'de> for CorpusIn {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        #[allow(clippy::type_complexity)]
+        let (
+            works,
+            agents,
+            venues,
+            subjects,
+            authorships,
+            cites,
+            published_in,
+            about,
+            conflicts,
+            diagnostics,
+            versions,
+            dedup,
+            pairs,
+        ): (
+            PartedIn<_>,
+            PartedIn<_>,
+            _,
+            _,
+            PartedIn<_>,
+            PartedIn<_>,
+            PartedIn<_>,
+            PartedIn<_>,
+            _,
+            _,
+            _,
+            _,
+            _,
+        ) = Deserialize::deserialize(d)?;
+        let corpus = Corpus {
+            works: works.0,
+            agents: agents.0,
+            venues,
+            subjects,
+            authorships: authorships.0,
+            cites: cites.0,
+            published_in: published_in.0,
+            about: about.0,
+            conflicts,
+            diagnostics,
+            versions,
+            dedup,
+        };
+        Ok(CorpusIn { corpus, pairs })
+    }
+}
+
+/// A list kept in parts of [`PART_ITEMS`], each compressed on its own,
+/// encoded a window at a time in parallel ([`write_parts`]).
+struct PartedOut<'a, T>(&'a [T]);
+
+impl<T: Serialize + Sync> Serialize for PartedOut<'_, T> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let items = self.0;
+        s.collect_seq(write_parts(items.len(), |range| pack_part(&items[range])))
+    }
+}
+
+/// [`PartedOut`], read back: parts decoded in parallel ([`read_parts`]).
+struct PartedIn<T>(Vec<T>);
+
+impl<'de, T: serde::de::DeserializeOwned + Send> Deserialize<'de> for PartedIn<T> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V<T>(std::marker::PhantomData<T>);
+        impl<'de, T: serde::de::DeserializeOwned + Send> Visitor<'de> for V<T> {
+            type Value = PartedIn<T>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a list kept in parts")
+            }
+            fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<PartedIn<T>, A::Error> {
+                let mut out = Vec::with_capacity(seq.size_hint().unwrap_or(0).saturating_mul(PART_ITEMS));
+                read_parts(seq, unpack_part::<T>, |items| {
+                    out.extend(items);
+                    Ok(())
+                })?;
+                out.shrink_to_fit();
+                Ok(PartedIn(out))
+            }
+        }
+        d.deserialize_seq(V(std::marker::PhantomData))
+    }
 }
 
 /// A thesaurus given with `--thesaurus`, read and checked up front.
@@ -226,7 +334,7 @@ impl Project {
             }
         };
         let out = CorpusOut { corpus: &corpus, pairs: &corpus.dedup.pairs };
-        self.keep("corpus", &self.corpus_key.clone(), &out)?;
+        self.keep_as("corpus", &self.corpus_key.clone(), &out, Packing::Plain)?;
         self.keep_lookup(&corpus)?;
         progress::step(format_args!("corpus: {}", Origin::Computed.as_str()));
         Ok((corpus, Origin::Computed))
@@ -795,10 +903,17 @@ where
     serde::Deserializer::deserialize_seq(&mut de, Items(seed)).map_err(|e| e.to_string())
 }
 
+/// The items of one part a [`PartedOut`] wrote.
+fn unpack_part<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<Vec<T>, String> {
+    let mut plain = Vec::new();
+    flate2::read::ZlibDecoder::new(bytes).read_to_end(&mut plain).map_err(|e| e.to_string())?;
+    rmp_serde::from_slice(&plain).map_err(|e| e.to_string())
+}
+
 /// One part of a kept graph: its items' MessagePack, compressed on its own
 /// (the graph is kept as [`Packing::Plain`], so parts are compressed and
 /// uncompressed in parallel rather than as one stream).
-fn pack_part<T: Serialize>(items: &T) -> Result<Vec<u8>, String> {
+fn pack_part<T: Serialize + ?Sized>(items: &T) -> Result<Vec<u8>, String> {
     use std::io::Write;
     let plain = rmp_serde::to_vec_named(items).map_err(|e| e.to_string())?;
     let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
@@ -1038,6 +1153,46 @@ mod tests {
         assert!(with_edges(edge(1)).is_some(), "a part made here");
         assert!(with_edges(edge(99)).is_none(), "edge to node 99");
         assert!(with_edges(PartIn(vec![1, 2, 3])).is_none(), "a part that is not zlib");
+    }
+
+    /// A corpus whose lists take many parts reads back the same, and its
+    /// kept bytes do not depend on the number of threads.
+    #[test]
+    fn corpus_of_many_parts_reads_back_and_packs_alike_on_any_thread_count() {
+        use citemap::model::{Cites, Identifier};
+        let mut r = Record::new(Provenance::new("a.ris", 1, None), "ris");
+        r.title = Some("Peer support for mental health".into());
+        r.add_id(Identifier::doi("10.1186/S12916-024-03260-Y").unwrap());
+        let mut corpus = citemap::resolve::resolve(&[r], &Default::default());
+        let n = 3 * PART_ITEMS * 4 + 11;
+        let first = corpus.works[0].clone();
+        corpus.works = (0..n)
+            .map(|i| {
+                let mut w = first.clone();
+                w.id = format!("W{i:06}");
+                w
+            })
+            .collect();
+        corpus.cites = (0..2 * n as u32)
+            .map(|i| Cites {
+                from: i % n as u32,
+                to: (i * 7) % n as u32,
+                count: 1 + i % 3,
+                sources: vec![Provenance::new("a.ris", i, None)],
+            })
+            .collect();
+        let pack = |threads: usize| {
+            let pool = rayon::ThreadPoolBuilder::new().num_threads(threads).build().unwrap();
+            pool.install(|| {
+                rmp_serde::to_vec(&CorpusOut { corpus: &corpus, pairs: &corpus.dedup.pairs }).unwrap()
+            })
+        };
+        let bytes = pack(1);
+        assert!(bytes == pack(3), "the same bytes on 1 and 3 threads");
+        let back: CorpusIn = rmp_serde::from_slice(&bytes).unwrap();
+        assert_eq!(back.pairs, corpus.dedup.pairs);
+        assert!(back.corpus == corpus, "the corpus reads back the same");
+        assert!(rmp_serde::from_slice::<CorpusIn>(&bytes[..bytes.len() / 2]).is_err(), "cut short");
     }
 
     /// A graph of many parts (several windows of them) reads back the same,
