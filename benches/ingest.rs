@@ -100,6 +100,12 @@ const FILES: [(&str, &str); 3] =
     [("works.jsonl", "openalex jsonl"), ("works.wos.txt", "wos plain text"), ("works.ris", "ris")];
 
 fn main() {
+    // As the `citemap` binary runs (src/main.rs): transparent huge pages
+    // off, unless MIMALLOC_ALLOW_THP asks for them.
+    #[cfg(target_os = "linux")]
+    if std::env::var_os("MIMALLOC_ALLOW_THP").is_none_or(|v| v == "0") {
+        let _ = rustix::thread::disable_transparent_huge_pages(true);
+    }
     let Some(dir) = std::env::var_os("CITEMAP_BENCH_DIR") else {
         println!("set CITEMAP_BENCH_DIR to a directory written by ../shared/bench/gen_corpus.py (works.jsonl, works.wos.txt, works.ris)");
         return;

@@ -11,6 +11,7 @@
 
 use rayon::prelude::*;
 use std::io::{self, Write};
+use std::ops::Range;
 
 /// Items formatted into one buffer.
 pub(crate) const ITEMS_PER_CHUNK: usize = 4096;
@@ -26,6 +27,21 @@ pub(crate) fn write_items<F>(w: &mut dyn Write, n: usize, format: F) -> io::Resu
 where
     F: Fn(&mut Vec<u8>, usize) -> io::Result<()> + Sync,
 {
+    write_ranges(w, n, |buf, range| {
+        for i in range {
+            format(buf, i)?;
+        }
+        Ok(())
+    })
+}
+
+/// [`write_items`] for a writer that formats a whole chunk at once (one
+/// CSV writer per chunk, say): `format` gets a chunk's range of items and an
+/// empty buffer for them.
+pub(crate) fn write_ranges<F>(w: &mut dyn Write, n: usize, format: F) -> io::Result<()>
+where
+    F: Fn(&mut Vec<u8>, Range<usize>) -> io::Result<()> + Sync,
+{
     let chunks = n.div_ceil(ITEMS_PER_CHUNK);
     let window = (rayon::current_num_threads() * CHUNKS_PER_THREAD).max(1);
     let format_window = |first: usize| -> io::Result<Vec<Vec<u8>>> {
@@ -33,9 +49,7 @@ where
             .into_par_iter()
             .map(|c| {
                 let mut buf = Vec::new();
-                for i in c * ITEMS_PER_CHUNK..n.min((c + 1) * ITEMS_PER_CHUNK) {
-                    format(&mut buf, i)?;
-                }
+                format(&mut buf, c * ITEMS_PER_CHUNK..n.min((c + 1) * ITEMS_PER_CHUNK))?;
                 Ok(buf)
             })
             .collect()

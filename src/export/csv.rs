@@ -11,7 +11,7 @@
 use super::num;
 use crate::graph::{Attr, Attrs, CitationGraph};
 use crate::text_safety::{neutralise_formula, strip_controls};
-use petgraph::visit::EdgeRef;
+use petgraph::graph::NodeIndex;
 use std::collections::BTreeSet;
 use std::io::{self, Write};
 
@@ -99,23 +99,34 @@ pub fn write_nodes_with(
         fixed.extend(["x", "y"]);
     }
     let cols = columns(gr.node_weights().map(|n| &n.attrs), &fixed);
+    header(w, fixed.iter().copied().chain(cols.iter().map(String::as_str)))?;
+    super::chunks::write_ranges(w, gr.node_count(), |buf, rows| {
+        let mut out = ::csv::Writer::from_writer(buf);
+        for i in rows {
+            let n = &gr[NodeIndex::new(i)];
+            out.write_field(cell(&n.id, raw).as_bytes()).map_err(to_io)?;
+            out.write_field(n.kind.as_str()).map_err(to_io)?;
+            out.write_field(cell(&n.label, raw).as_bytes()).map_err(to_io)?;
+            if let Some(p) = positions {
+                let (x, y) = p.get(i).copied().unwrap_or((0.0, 0.0));
+                num::with_float(x as f64, |t| out.write_field(t)).map_err(to_io)?;
+                num::with_float(y as f64, |t| out.write_field(t)).map_err(to_io)?;
+            }
+            for c in &cols {
+                write_attr_cell(&mut out, n.attrs.get(c), raw).map_err(to_io)?;
+            }
+            end_row(&mut out).map_err(to_io)?;
+        }
+        out.flush()
+    })
+}
+
+/// Writes the header row; the rows follow in chunks formatted in parallel
+/// ([`super::chunks`]), each by a CSV writer of its own (same settings, so
+/// the same bytes as one writer for the whole table).
+fn header<'a>(w: &mut dyn Write, names: impl Iterator<Item = &'a str>) -> io::Result<()> {
     let mut out = ::csv::Writer::from_writer(w);
-    out.write_record(fixed.iter().copied().chain(cols.iter().map(String::as_str))).map_err(to_io)?;
-    for ix in gr.node_indices() {
-        let n = &gr[ix];
-        out.write_field(cell(&n.id, raw).as_bytes()).map_err(to_io)?;
-        out.write_field(n.kind.as_str()).map_err(to_io)?;
-        out.write_field(cell(&n.label, raw).as_bytes()).map_err(to_io)?;
-        if let Some(p) = positions {
-            let (x, y) = p.get(ix.index()).copied().unwrap_or((0.0, 0.0));
-            num::with_float(x as f64, |t| out.write_field(t)).map_err(to_io)?;
-            num::with_float(y as f64, |t| out.write_field(t)).map_err(to_io)?;
-        }
-        for c in &cols {
-            write_attr_cell(&mut out, n.attrs.get(c), raw).map_err(to_io)?;
-        }
-        end_row(&mut out).map_err(to_io)?;
-    }
+    out.write_record(names).map_err(to_io)?;
     out.flush()
 }
 
@@ -129,20 +140,23 @@ pub fn write_edges_with(g: &CitationGraph, w: &mut dyn Write, raw: bool) -> io::
     let gr = &g.graph;
     let fixed = ["source", "target", "kind", "weight"];
     let cols = columns(gr.edge_weights().map(|e| &e.attrs), &fixed);
-    let mut out = ::csv::Writer::from_writer(w);
-    out.write_record(fixed.iter().copied().chain(cols.iter().map(String::as_str))).map_err(to_io)?;
-    for e in gr.edge_references() {
-        let ew = e.weight();
-        out.write_field(cell(&gr[e.source()].id, raw).as_bytes()).map_err(to_io)?;
-        out.write_field(cell(&gr[e.target()].id, raw).as_bytes()).map_err(to_io)?;
-        out.write_field(ew.kind.as_str()).map_err(to_io)?;
-        num::with_float(ew.weight, |t| out.write_field(t)).map_err(to_io)?;
-        for c in &cols {
-            write_attr_cell(&mut out, ew.attrs.get(c), raw).map_err(to_io)?;
+    header(w, fixed.iter().copied().chain(cols.iter().map(String::as_str)))?;
+    let edges = gr.raw_edges();
+    super::chunks::write_ranges(w, edges.len(), |buf, rows| {
+        let mut out = ::csv::Writer::from_writer(buf);
+        for e in &edges[rows] {
+            let ew = &e.weight;
+            out.write_field(cell(&gr[e.source()].id, raw).as_bytes()).map_err(to_io)?;
+            out.write_field(cell(&gr[e.target()].id, raw).as_bytes()).map_err(to_io)?;
+            out.write_field(ew.kind.as_str()).map_err(to_io)?;
+            num::with_float(ew.weight, |t| out.write_field(t)).map_err(to_io)?;
+            for c in &cols {
+                write_attr_cell(&mut out, ew.attrs.get(c), raw).map_err(to_io)?;
+            }
+            end_row(&mut out).map_err(to_io)?;
         }
-        end_row(&mut out).map_err(to_io)?;
-    }
-    out.flush()
+        out.flush()
+    })
 }
 
 /// Writes the table chosen in `opts`.
@@ -150,5 +164,60 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
     match opts.table {
         Table::Nodes => write_nodes(g, w, opts.positions.as_deref()),
         Table::Edges => write_edges(g, w),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::graph::{Edge, EdgeKind, Node, NodeKind};
+
+    /// Tables over several chunks read back row for row, quoted cells and
+    /// all, with the header once.
+    #[test]
+    fn tables_over_several_chunks_read_back() {
+        let mut g = CitationGraph::new();
+        let n = 3 * super::super::chunks::ITEMS_PER_CHUNK + 17;
+        let label = |i: usize| format!("Work {i}, \"quoted\"\nsecond line");
+        let ix: Vec<_> = (0..n)
+            .map(|i| {
+                let mut attrs = Attrs::new();
+                if i % 2 == 0 {
+                    attrs.insert("year", Attr::Int(i as i64));
+                }
+                let node = Node {
+                    id: format!("W{i}"),
+                    kind: NodeKind::Paper,
+                    label: label(i),
+                    attrs,
+                    sources: vec![],
+                };
+                g.add_node(node)
+            })
+            .collect();
+        for i in 0..n {
+            let e =
+                Edge { kind: EdgeKind::Cites, weight: i as f64 / 4.0, attrs: Attrs::new(), sources: vec![] };
+            g.add_edge(ix[i], ix[(i * 7 + 1) % n], e);
+        }
+        let mut out = Vec::new();
+        write_nodes(&g, &mut out, None).unwrap();
+        let mut rows = ::csv::Reader::from_reader(out.as_slice());
+        assert_eq!(rows.headers().unwrap(), vec!["id", "kind", "label", "year"]);
+        let rows: Vec<::csv::StringRecord> = rows.records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), n);
+        for (i, r) in rows.iter().enumerate() {
+            assert_eq!(&r[0], format!("W{i}"));
+            assert_eq!(&r[2], label(i));
+            assert_eq!(&r[3], if i % 2 == 0 { i.to_string() } else { String::new() });
+        }
+        let mut out = Vec::new();
+        write_edges(&g, &mut out).unwrap();
+        let rows: Vec<::csv::StringRecord> =
+            ::csv::Reader::from_reader(out.as_slice()).records().map(Result::unwrap).collect();
+        assert_eq!(rows.len(), n);
+        for (i, r) in rows.iter().enumerate() {
+            assert_eq!((&r[0], &r[1]), (format!("W{i}").as_str(), format!("W{}", (i * 7 + 1) % n).as_str()));
+        }
     }
 }

@@ -12,6 +12,7 @@
 //! the whole document.
 
 use crate::graph::{format_float, Attr, Attrs, CitationGraph};
+use petgraph::graph::NodeIndex;
 use petgraph::visit::EdgeRef;
 use serde_json::{Map, Number, Value};
 use std::collections::BTreeMap;
@@ -80,26 +81,42 @@ fn is_multigraph(g: &CitationGraph) -> bool {
     false
 }
 
-/// The edge objects in edge order (`key`: the edge's number among those of
-/// its ordered pair, written only in a multigraph).
-fn edge_values<'a>(g: &'a CitationGraph, multigraph: bool) -> impl Iterator<Item = Value> + 'a {
-    let gr = &g.graph;
-    let mut seen: BTreeMap<(usize, usize), usize> = BTreeMap::new();
-    gr.edge_references().map(move |e| {
-        let w = e.weight();
-        let mut m = Map::new();
-        m.insert("source".into(), Value::String(gr[e.source()].id.clone()));
-        m.insert("target".into(), Value::String(gr[e.target()].id.clone()));
-        if multigraph {
+/// Each edge's number among the edges of its ordered pair before it, in
+/// edge order (a multigraph's `key`).
+fn edge_keys(g: &CitationGraph) -> Vec<u32> {
+    let mut seen: BTreeMap<(usize, usize), u32> = BTreeMap::new();
+    g.graph
+        .raw_edges()
+        .iter()
+        .map(|e| {
             let key = seen.entry((e.source().index(), e.target().index())).or_insert(0);
-            m.insert("key".into(), Value::from(*key));
             *key += 1;
-        }
-        m.insert("kind".into(), Value::String(w.kind.as_str().into()));
-        m.insert("weight".into(), float_value(w.weight));
-        put_attrs(&mut m, &w.attrs);
-        Value::Object(m)
-    })
+            *key - 1
+        })
+        .collect()
+}
+
+/// One edge object (`key`, the edge's number among those of its ordered
+/// pair, written only in a multigraph).
+fn edge_value(g: &CitationGraph, e: &petgraph::graph::Edge<crate::graph::Edge>, key: Option<u32>) -> Value {
+    let gr = &g.graph;
+    let w = &e.weight;
+    let mut m = Map::new();
+    m.insert("source".into(), Value::String(gr[e.source()].id.clone()));
+    m.insert("target".into(), Value::String(gr[e.target()].id.clone()));
+    if let Some(key) = key {
+        m.insert("key".into(), Value::from(key));
+    }
+    m.insert("kind".into(), Value::String(w.kind.as_str().into()));
+    m.insert("weight".into(), float_value(w.weight));
+    put_attrs(&mut m, &w.attrs);
+    Value::Object(m)
+}
+
+/// The edge objects in edge order.
+fn edge_values<'a>(g: &'a CitationGraph, multigraph: bool) -> impl Iterator<Item = Value> + 'a {
+    let keys: Vec<u32> = if multigraph { edge_keys(g) } else { Vec::new() };
+    g.graph.raw_edges().iter().enumerate().map(move |(i, e)| edge_value(g, e, keys.get(i).copied()))
 }
 
 /// Builds the node-link document of `g`.
@@ -119,34 +136,37 @@ pub fn to_value(g: &CitationGraph, opts: &Options) -> Value {
     Value::Object(doc)
 }
 
-/// Writes the array of `items` as the value of a top-level key: pretty,
-/// each item's lines indented by two levels, as `serde_json` indents them
-/// in the whole document (its strings hold no raw line breaks).
-fn write_array(w: &mut dyn Write, pretty: bool, items: impl Iterator<Item = Value>) -> io::Result<()> {
-    let mut buf = Vec::new();
-    let mut any = false;
+/// Writes the array of items `0..n` (each made by `item`) as the value of a
+/// top-level key: pretty, each item's lines indented by two levels, as
+/// `serde_json` indents them in the whole document (its strings hold no raw
+/// line breaks). Items are made and formatted in parallel chunks and written
+/// in order ([`super::chunks`]).
+fn write_items<F>(w: &mut dyn Write, pretty: bool, n: usize, item: F) -> io::Result<()>
+where
+    F: Fn(usize) -> Value + Sync,
+{
     w.write_all(b"[")?;
-    for v in items {
-        if any {
-            w.write_all(b",")?;
+    super::chunks::write_items(w, n, |out, i| {
+        if i > 0 {
+            out.write_all(b",")?;
         }
-        any = true;
-        buf.clear();
+        let v = item(i);
         if pretty {
-            w.write_all(b"\n    ")?;
+            let mut buf = Vec::new();
+            out.write_all(b"\n    ")?;
             serde_json::to_writer_pretty(&mut buf, &v)?;
             for (i, line) in buf.split(|&b| b == b'\n').enumerate() {
                 if i > 0 {
-                    w.write_all(b"\n    ")?;
+                    out.write_all(b"\n    ")?;
                 }
-                w.write_all(line)?;
+                out.write_all(line)?;
             }
         } else {
-            serde_json::to_writer(&mut buf, &v)?;
-            w.write_all(&buf)?;
+            serde_json::to_writer(&mut *out, &v)?;
         }
-    }
-    if any && pretty {
+        Ok(())
+    })?;
+    if n > 0 && pretty {
         w.write_all(b"\n  ")?;
     }
     w.write_all(b"]")
@@ -174,8 +194,16 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
             "directed" => w.write_all(b"true")?,
             "multigraph" => w.write_all(if multigraph { b"true" } else { b"false" })?,
             "graph" => w.write_all(b"{}")?,
-            "nodes" => write_array(w, opts.pretty, g.graph.node_indices().map(|ix| node_value(g, ix, opts)))?,
-            _ => write_array(w, opts.pretty, edge_values(g, multigraph))?,
+            "nodes" => {
+                write_items(w, opts.pretty, g.graph.node_count(), |i| node_value(g, NodeIndex::new(i), opts))?
+            }
+            _ => {
+                // A multigraph's `key`s count the edges before in each
+                // ordered pair: counted first, in order.
+                let keys: Vec<u32> = if multigraph { edge_keys(g) } else { Vec::new() };
+                let edges = g.graph.raw_edges();
+                write_items(w, opts.pretty, edges.len(), |i| edge_value(g, &edges[i], keys.get(i).copied()))?
+            }
         }
     }
     if opts.pretty {
@@ -219,9 +247,17 @@ mod tests {
         g.add_edge(a, b, edge(1.0));
         let mut multi = g.clone();
         multi.add_edge(a, b, edge(2.5));
-        for graph in [&g, &multi, &empty] {
+        // Over several chunks of nodes and edges, pairs repeated (a multigraph).
+        let mut big = CitationGraph::new();
+        let ix: Vec<_> = (0..3000).map(|i| big.add_node(node(&format!("W{i}"), "x"))).collect();
+        for i in 0..10_000 {
+            big.add_edge(ix[i % 3000], ix[(i * 7) % 3000], edge(i as f64 / 3.0));
+        }
+        assert!(is_multigraph(&big));
+        for graph in [&g, &multi, &empty, &big] {
             for pretty in [true, false] {
-                for positions in [None, Some(vec![(1.5f32, -2.0f32), (0.0, 3.25)])] {
+                let positions = (graph.graph.node_count() == 2).then(|| vec![(1.5f32, -2.0f32), (0.0, 3.25)]);
+                for positions in [None, positions] {
                     let opts = Options { pretty, positions };
                     let mut streamed = Vec::new();
                     write(graph, &mut streamed, &opts).unwrap();
