@@ -535,7 +535,7 @@ struct HeadIn {
 /// entries.
 struct PackedGraph<'a>(&'a CitationGraph);
 
-/// Nodes or edges in one part of a kept graph.
+/// Items (nodes, edges, works ...) in one part of a kept graph or corpus list.
 const PART_ITEMS: usize = 8192;
 
 /// Parts encoded or decoded at once, per thread: enough to keep every thread
@@ -897,22 +897,26 @@ where
             Ok(out)
         }
     }
-    let mut plain = Vec::new();
-    flate2::read::ZlibDecoder::new(bytes).read_to_end(&mut plain).map_err(|e| e.to_string())?;
+    let plain = inflate_part(bytes)?;
     let mut de = rmp_serde::Deserializer::from_read_ref(&plain);
     serde::Deserializer::deserialize_seq(&mut de, Items(seed)).map_err(|e| e.to_string())
 }
 
 /// The items of one part a [`PartedOut`] wrote.
 fn unpack_part<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<Vec<T>, String> {
-    let mut plain = Vec::new();
-    flate2::read::ZlibDecoder::new(bytes).read_to_end(&mut plain).map_err(|e| e.to_string())?;
-    rmp_serde::from_slice(&plain).map_err(|e| e.to_string())
+    rmp_serde::from_slice(&inflate_part(bytes)?).map_err(|e| e.to_string())
 }
 
-/// One part of a kept graph: its items' MessagePack, compressed on its own
-/// (the graph is kept as [`Packing::Plain`], so parts are compressed and
-/// uncompressed in parallel rather than as one stream).
+/// The MessagePack of one part, uncompressed ([`pack_part`] wrote it).
+fn inflate_part(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let mut plain = Vec::new();
+    flate2::read::ZlibDecoder::new(bytes).read_to_end(&mut plain).map_err(|e| e.to_string())?;
+    Ok(plain)
+}
+
+/// One part of a kept graph or corpus list: its items' MessagePack,
+/// compressed on its own (both are kept as [`Packing::Plain`], so parts are
+/// compressed and uncompressed in parallel rather than as one stream).
 fn pack_part<T: Serialize + ?Sized>(items: &T) -> Result<Vec<u8>, String> {
     use std::io::Write;
     let plain = rmp_serde::to_vec_named(items).map_err(|e| e.to_string())?;

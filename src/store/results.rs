@@ -40,7 +40,7 @@ pub enum Packing {
     /// Compressed as one zlib stream (what most results are).
     Zlib,
     /// As it is, after [`PLAIN_MARK`]: for a value whose big parts are
-    /// compressed on their own, in parallel (a kept graph), which one stream
+    /// compressed on their own, in parallel (a kept graph or corpus), which one stream
     /// around them would only slow down.
     Plain,
 }
