@@ -38,11 +38,10 @@ use serde::de::{self, DeserializeSeed, SeqAccess, Visitor};
 use serde::ser::{SerializeSeq, SerializeTuple};
 use serde::{Deserialize, Serialize, Serializer};
 use std::collections::BTreeMap;
-use std::io::Read;
 use std::path::Path;
 
 /// Version of the layout of kept results; raised when it changes.
-pub const FORMAT: &str = "citemap-results-4";
+pub const FORMAT: &str = "citemap-results-5";
 
 /// Where a result came from (for reports and progress lines).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -909,20 +908,18 @@ fn unpack_part<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<Vec<T>, S
 
 /// The MessagePack of one part, uncompressed ([`pack_part`] wrote it).
 fn inflate_part(bytes: &[u8]) -> Result<Vec<u8>, String> {
-    let mut plain = Vec::new();
-    flate2::read::ZlibDecoder::new(bytes).read_to_end(&mut plain).map_err(|e| e.to_string())?;
-    Ok(plain)
+    snap::raw::Decoder::new().decompress_vec(bytes).map_err(|e| e.to_string())
 }
 
 /// One part of a kept graph or corpus list: its items' MessagePack,
-/// compressed on its own (both are kept as [`Packing::Plain`], so parts are
-/// compressed and uncompressed in parallel rather than as one stream).
+/// compressed on its own with Snappy (both are kept as [`Packing::Plain`],
+/// so parts are compressed and uncompressed in parallel rather than as one
+/// stream). Snappy rather than zlib: at 100k works the kept network is 103
+/// MB instead of 94 MB, and reading it back for an export takes 0.15 s
+/// less of 1 s (zlib's inflate was a quarter of the decoding).
 fn pack_part<T: Serialize + ?Sized>(items: &T) -> Result<Vec<u8>, String> {
-    use std::io::Write;
     let plain = rmp_serde::to_vec_named(items).map_err(|e| e.to_string())?;
-    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
-    z.write_all(&plain).map_err(|e| e.to_string())?;
-    z.finish().map_err(|e| e.to_string())
+    snap::raw::Encoder::new().compress_vec(&plain).map_err(|e| e.to_string())
 }
 
 /// One kept node: `(id, kind, label, attrs, sources)`.
@@ -1156,7 +1153,7 @@ mod tests {
         };
         assert!(with_edges(edge(1)).is_some(), "a part made here");
         assert!(with_edges(edge(99)).is_none(), "edge to node 99");
-        assert!(with_edges(PartIn(vec![1, 2, 3])).is_none(), "a part that is not zlib");
+        assert!(with_edges(PartIn(vec![1, 2, 3])).is_none(), "a part that is not Snappy");
     }
 
     /// A corpus whose lists take many parts reads back the same, and its

@@ -13,9 +13,7 @@
 
 use crate::graph::{format_float, Attr, Attrs, CitationGraph};
 use petgraph::graph::NodeIndex;
-use petgraph::visit::EdgeRef;
 use serde_json::{Map, Number, Value};
-use std::collections::BTreeMap;
 use std::io::{self, Write};
 
 /// JSON settings.
@@ -67,33 +65,37 @@ fn node_value(g: &CitationGraph, ix: petgraph::graph::NodeIndex, opts: &Options)
     Value::Object(m)
 }
 
+/// The ordered pairs of the edges, sorted (with the edge number last, so
+/// equal pairs stay in edge order).
+fn sorted_pairs(g: &CitationGraph) -> Vec<(u32, u32, u32)> {
+    let mut pairs: Vec<(u32, u32, u32)> = g
+        .graph
+        .raw_edges()
+        .iter()
+        .enumerate()
+        .map(|(i, e)| (e.source().index() as u32, e.target().index() as u32, i as u32))
+        .collect();
+    pairs.sort_unstable();
+    pairs
+}
+
 /// Whether some ordered pair has more than one edge (networkx then reads
 /// the document as a multigraph, with a `key` per edge).
 fn is_multigraph(g: &CitationGraph) -> bool {
-    let mut seen: BTreeMap<(usize, usize), usize> = BTreeMap::new();
-    for e in g.graph.edge_references() {
-        let c = seen.entry((e.source().index(), e.target().index())).or_insert(0);
-        *c += 1;
-        if *c > 1 {
-            return true;
-        }
-    }
-    false
+    sorted_pairs(g).windows(2).any(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1))
 }
 
 /// Each edge's number among the edges of its ordered pair before it, in
 /// edge order (a multigraph's `key`).
 fn edge_keys(g: &CitationGraph) -> Vec<u32> {
-    let mut seen: BTreeMap<(usize, usize), u32> = BTreeMap::new();
-    g.graph
-        .raw_edges()
-        .iter()
-        .map(|e| {
-            let key = seen.entry((e.source().index(), e.target().index())).or_insert(0);
-            *key += 1;
-            *key - 1
-        })
-        .collect()
+    let pairs = sorted_pairs(g);
+    let mut keys = vec![0u32; pairs.len()];
+    for (k, &(a, b, i)) in pairs.iter().enumerate() {
+        if k > 0 && (pairs[k - 1].0, pairs[k - 1].1) == (a, b) {
+            keys[i as usize] = keys[pairs[k - 1].2 as usize] + 1;
+        }
+    }
+    keys
 }
 
 /// One edge object (`key`, the edge's number among those of its ordered
@@ -136,35 +138,142 @@ pub fn to_value(g: &CitationGraph, opts: &Options) -> Value {
     Value::Object(doc)
 }
 
-/// Writes the array of items `0..n` (each made by `item`) as the value of a
-/// top-level key: pretty, each item's lines indented by two levels, as
-/// `serde_json` indents them in the whole document (its strings hold no raw
-/// line breaks). Items are made and formatted in parallel chunks and written
-/// in order ([`super::chunks`]).
+/// A value of one object entry, borrowed from the graph.
+#[derive(Clone, Copy)]
+enum Val<'a> {
+    Str(&'a str),
+    Int(i64),
+    Float(f64),
+    Bool(bool),
+}
+
+impl<'a> From<&'a Attr> for Val<'a> {
+    fn from(a: &'a Attr) -> Val<'a> {
+        match a {
+            Attr::Str(s) => Val::Str(s),
+            Attr::Int(i) => Val::Int(*i),
+            Attr::Float(f) => Val::Float(*f),
+            Attr::Bool(b) => Val::Bool(*b),
+        }
+    }
+}
+
+/// Writes `v` as `serde_json` writes the [`Value`] [`attr_value`] and
+/// [`float_value`] make of it.
+fn put_val(out: &mut Vec<u8>, v: Val<'_>) -> io::Result<()> {
+    match v {
+        Val::Str(s) => serde_json::to_writer(&mut *out, s).map_err(io::Error::from),
+        Val::Int(i) => super::num::write_int(out, i),
+        // As `float_value`: the fixed text read back as a number, which
+        // `serde_json` then writes in its own (shortest) form.
+        Val::Float(f) => {
+            let f = super::num::with_float(f, |t| t.parse::<f64>().unwrap_or(0.0));
+            serde_json::to_writer(&mut *out, &f).map_err(io::Error::from)
+        }
+        Val::Bool(b) => super::num::write_bool(out, b),
+    }
+}
+
+/// Writes one object of `fixed` entries and `attrs` (an attribute named
+/// like a fixed entry is left out), keys in the order of a
+/// [`serde_json::Map`] (sorted), as `serde_json` writes it: pretty at the
+/// indentation of an item of a top-level array, or on one line.
+fn put_object(out: &mut Vec<u8>, pretty: bool, fixed: &[(&str, Val<'_>)], attrs: &Attrs) -> io::Result<()> {
+    let mut all: Vec<(&str, Val<'_>)> = Vec::with_capacity(fixed.len() + attrs.len());
+    all.extend_from_slice(fixed);
+    all.extend(
+        attrs.iter().filter(|(k, _)| !fixed.iter().any(|(f, _)| f == k)).map(|(k, v)| (k, Val::from(v))),
+    );
+    all.sort_unstable_by(|a, b| a.0.cmp(b.0));
+    if all.is_empty() {
+        out.extend_from_slice(b"{}");
+        return Ok(());
+    }
+    out.push(b'{');
+    for (i, (k, v)) in all.iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        if pretty {
+            out.extend_from_slice(b"\n      ");
+        }
+        serde_json::to_writer(&mut *out, k).map_err(io::Error::from)?;
+        out.extend_from_slice(if pretty { b": " } else { b":" });
+        put_val(out, *v)?;
+    }
+    if pretty {
+        out.extend_from_slice(b"\n    ");
+    }
+    out.push(b'}');
+    Ok(())
+}
+
+/// Writes node `i`'s object.
+fn put_node(out: &mut Vec<u8>, g: &CitationGraph, i: usize, opts: &Options) -> io::Result<()> {
+    let n = &g.graph[NodeIndex::new(i)];
+    let mut fixed = [
+        ("id", Val::Str(&n.id)),
+        ("kind", Val::Str(n.kind.as_str())),
+        ("label", Val::Str(&n.label)),
+        ("x", Val::Int(0)),
+        ("y", Val::Int(0)),
+    ];
+    let count = match opts.positions.as_ref().and_then(|p| p.get(i)) {
+        Some(&(x, y)) => {
+            fixed[3].1 = Val::Float(x as f64);
+            fixed[4].1 = Val::Float(y as f64);
+            5
+        }
+        None => 3,
+    };
+    put_object(out, opts.pretty, &fixed[..count], &n.attrs)
+}
+
+/// Writes edge `i`'s object (`key` only in a multigraph, as [`edge_value`]).
+fn put_edge(
+    out: &mut Vec<u8>,
+    g: &CitationGraph,
+    i: usize,
+    key: Option<u32>,
+    pretty: bool,
+) -> io::Result<()> {
+    let gr = &g.graph;
+    let e = &gr.raw_edges()[i];
+    let w = &e.weight;
+    let mut fixed = [
+        ("source", Val::Str(&gr[e.source()].id)),
+        ("target", Val::Str(&gr[e.target()].id)),
+        ("kind", Val::Str(w.kind.as_str())),
+        ("weight", Val::Float(w.weight)),
+        ("key", Val::Int(0)),
+    ];
+    let count = match key {
+        Some(k) => {
+            fixed[4].1 = Val::Int(i64::from(k));
+            5
+        }
+        None => 4,
+    };
+    put_object(out, pretty, &fixed[..count], &w.attrs)
+}
+
+/// Writes the array of items `0..n` (each written by `item`) as the value
+/// of a top-level key: pretty, each item's lines indented by two levels, as
+/// `serde_json` indents them in the whole document, or on one line. Items
+/// are formatted in parallel chunks and written in order ([`super::chunks`]).
 fn write_items<F>(w: &mut dyn Write, pretty: bool, n: usize, item: F) -> io::Result<()>
 where
-    F: Fn(usize) -> Value + Sync,
+    F: Fn(&mut Vec<u8>, usize) -> io::Result<()> + Sync,
 {
     w.write_all(b"[")?;
     super::chunks::write_items(w, n, |out, i| {
         if i > 0 {
-            out.write_all(b",")?;
+            out.push(b',');
         }
-        let v = item(i);
         if pretty {
-            let mut buf = Vec::new();
-            out.write_all(b"\n    ")?;
-            serde_json::to_writer_pretty(&mut buf, &v)?;
-            for (i, line) in buf.split(|&b| b == b'\n').enumerate() {
-                if i > 0 {
-                    out.write_all(b"\n    ")?;
-                }
-                out.write_all(line)?;
-            }
-        } else {
-            serde_json::to_writer(&mut *out, &v)?;
+            out.extend_from_slice(b"\n    ");
         }
-        Ok(())
+        item(out, i)
     })?;
     if n > 0 && pretty {
         w.write_all(b"\n  ")?;
@@ -194,15 +303,14 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
             "directed" => w.write_all(b"true")?,
             "multigraph" => w.write_all(if multigraph { b"true" } else { b"false" })?,
             "graph" => w.write_all(b"{}")?,
-            "nodes" => {
-                write_items(w, opts.pretty, g.graph.node_count(), |i| node_value(g, NodeIndex::new(i), opts))?
-            }
+            "nodes" => write_items(w, opts.pretty, g.graph.node_count(), |out, i| put_node(out, g, i, opts))?,
             _ => {
                 // A multigraph's `key`s count the edges before in each
                 // ordered pair: counted first, in order.
                 let keys: Vec<u32> = if multigraph { edge_keys(g) } else { Vec::new() };
-                let edges = g.graph.raw_edges();
-                write_items(w, opts.pretty, edges.len(), |i| edge_value(g, &edges[i], keys.get(i).copied()))?
+                write_items(w, opts.pretty, g.graph.edge_count(), |out, i| {
+                    put_edge(out, g, i, keys.get(i).copied(), opts.pretty)
+                })?
             }
         }
     }
@@ -252,6 +360,10 @@ mod tests {
         let ix: Vec<_> = (0..3000).map(|i| big.add_node(node(&format!("W{i}"), "x"))).collect();
         for i in 0..10_000 {
             big.add_edge(ix[i % 3000], ix[(i * 7) % 3000], edge(i as f64 / 3.0));
+        }
+        // Weights the fixed text turns into other numbers: big, tiny, not finite.
+        for w in [1e20, -1e-9, f64::NAN, f64::INFINITY, 123456.0000005, -0.0] {
+            big.add_edge(ix[1], ix[2], edge(w));
         }
         assert!(is_multigraph(&big));
         for graph in [&g, &multi, &empty, &big] {
