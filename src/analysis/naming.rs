@@ -32,7 +32,7 @@ use crate::graph::{format_float, CitationGraph};
 use crate::model::{norm, Corpus};
 use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::BTreeMap;
 
 /// Options of [`summarise`] (`[naming]` in `config.toml`; their `Default` is
 /// the only place the naming defaults live).
@@ -132,79 +132,132 @@ struct TermIndex {
 fn index_terms(corpus: &Corpus, works: &[bool], max_ngram: usize) -> TermIndex {
     use rayon::prelude::*;
     let subjects_of = corpus.subjects_by_work();
-    let mut ids: HashMap<String, u32> = HashMap::default();
-    let mut idx = TermIndex { keys: Vec::new(), surface: Vec::new(), by_work: Vec::new(), df: Vec::new() };
-    // The phrases of a work and their stems, `(written, stemmed)` per run:
-    // computed on the rayon pool a block of works at a time; term ids are
-    // then given in work order, so they do not depend on the thread count.
-    type Runs = Vec<(Vec<String>, Vec<String>)>;
-    let runs_of = |w: usize| -> Runs {
-        if !works.get(w).copied().unwrap_or(false) {
-            return Vec::new();
-        }
-        tokens::work_texts(corpus, w, &subjects_of)
-            .iter()
-            .flat_map(|t| tokens::phrases(t))
-            .map(|run| {
-                let stems: Vec<String> = run.iter().map(|x| tokens::stem(x)).collect();
-                (run, stems)
-            })
-            .collect()
-    };
-    const BLOCK: usize = 4096;
-    let (mut key, mut written) = (String::new(), String::new());
-    let join_into = |out: &mut String, words: &[String]| {
-        out.clear();
-        for (i, x) in words.iter().enumerate() {
-            if i > 0 {
-                out.push(' ');
-            }
-            out.push_str(x);
-        }
-    };
-    for first in (0..works.len()).step_by(BLOCK) {
-        let block: Vec<Runs> =
-            (first..(first + BLOCK).min(works.len())).into_par_iter().map(runs_of).collect();
-        for runs in block {
-            let mut set = BTreeSet::new();
-            for (run, stems) in &runs {
-                for len in 1..=max_ngram.clamp(1, 3) {
-                    for start in 0..stems.len().saturating_sub(len - 1) {
-                        let (Some(k), Some(s)) = (stems.get(start..start + len), run.get(start..start + len))
-                        else {
-                            continue;
-                        };
-                        join_into(&mut key, k);
-                        let id = match ids.get(key.as_str()) {
-                            Some(&id) => id,
-                            None => {
-                                let id = idx.keys.len() as u32;
-                                ids.insert(key.clone(), id);
-                                idx.keys.push(key.clone());
-                                idx.surface.push(BTreeMap::new());
-                                idx.df.push(0);
-                                id
-                            }
-                        };
-                        join_into(&mut written, s);
-                        let surface = &mut idx.surface[id as usize];
-                        match surface.get_mut(written.as_str()) {
-                            Some(c) => *c += 1,
-                            None => {
-                                surface.insert(written.clone(), 1);
+    // Blocks of works are indexed on the rayon pool, each with term ids of
+    // its own in the order the block first meets them ([`BlockTerms`]); the
+    // blocks are then merged in work order, a new term taking the next id.
+    // A term's id is thus the rank of its first occurrence in the whole
+    // corpus, whatever the thread count, as if the works were read one by
+    // one; the sequential merge looks up each term once per block, not once
+    // per occurrence.
+    let index_block = |range: std::ops::Range<usize>| -> BlockTerms {
+        let mut b = BlockTerms::default();
+        let (mut key, mut written) = (String::new(), String::new());
+        for w in range {
+            let mut set: Vec<u32> = Vec::new();
+            if works.get(w).copied().unwrap_or(false) {
+                for text in tokens::work_texts(corpus, w, &subjects_of) {
+                    for run in tokens::phrases(&text) {
+                        let stems: Vec<String> = run.iter().map(|x| tokens::stem(x)).collect();
+                        for len in 1..=max_ngram.clamp(1, 3) {
+                            for start in 0..stems.len().saturating_sub(len - 1) {
+                                let (Some(k), Some(s)) = (stems.get(start..start + len), run.get(start..start + len))
+                                else {
+                                    continue;
+                                };
+                                join_words(&mut key, k);
+                                join_words(&mut written, s);
+                                set.push(b.add(&key, &written));
                             }
                         }
-                        set.insert(id);
                     }
                 }
             }
-            for &t in &set {
-                idx.df[t as usize] += 1;
+            set.sort_unstable();
+            set.dedup();
+            b.by_work.push(set);
+        }
+        b
+    };
+    const BLOCK: usize = 2048;
+    let blocks: Vec<std::ops::Range<usize>> =
+        (0..works.len()).step_by(BLOCK).map(|first| first..(first + BLOCK).min(works.len())).collect();
+    let window = (rayon::current_num_threads() * 2).max(1);
+    let mut ids: HashMap<String, u32> = HashMap::default();
+    let mut idx = TermIndex { keys: Vec::new(), surface: Vec::new(), by_work: Vec::new(), df: Vec::new() };
+    for group in blocks.chunks(window) {
+        let indexed: Vec<BlockTerms> = group.par_iter().cloned().map(index_block).collect();
+        for b in indexed {
+            let global: Vec<u32> = b
+                .keys
+                .into_iter()
+                .map(|key| match ids.get(key.as_str()) {
+                    Some(&id) => id,
+                    None => {
+                        let id = idx.keys.len() as u32;
+                        ids.insert(key.clone(), id);
+                        idx.keys.push(key);
+                        idx.surface.push(BTreeMap::new());
+                        idx.df.push(0);
+                        id
+                    }
+                })
+                .collect();
+            for (local, forms) in b.surface.into_iter().enumerate() {
+                let surface = &mut idx.surface[global[local] as usize];
+                for (form, n) in forms {
+                    *surface.entry(form).or_insert(0) += n;
+                }
             }
-            idx.by_work.push(set.into_iter().collect());
+            for set in b.by_work {
+                let mut set: Vec<u32> = set.into_iter().map(|t| global[t as usize]).collect();
+                set.sort_unstable();
+                for &t in &set {
+                    idx.df[t as usize] += 1;
+                }
+                idx.by_work.push(set);
+            }
         }
     }
     idx
+}
+
+/// `words` joined by single spaces, in `out`.
+fn join_words(out: &mut String, words: &[String]) {
+    out.clear();
+    for (i, x) in words.iter().enumerate() {
+        if i > 0 {
+            out.push(' ');
+        }
+        out.push_str(x);
+    }
+}
+
+/// The terms of one block of works, numbered in the order the block first
+/// meets them.
+#[derive(Default)]
+struct BlockTerms {
+    /// Local id -> key.
+    keys: Vec<String>,
+    /// Key -> local id.
+    ids: HashMap<String, u32>,
+    /// Local id -> written form -> count.
+    surface: Vec<HashMap<String, u32>>,
+    /// Sorted local ids per work of the block.
+    by_work: Vec<Vec<u32>>,
+}
+
+impl BlockTerms {
+    /// Counts one occurrence of `key` written as `written`; its local id.
+    fn add(&mut self, key: &str, written: &str) -> u32 {
+        let id = match self.ids.get(key) {
+            Some(&id) => id,
+            None => {
+                let id = self.keys.len() as u32;
+                self.ids.insert(key.to_string(), id);
+                self.keys.push(key.to_string());
+                self.surface.push(HashMap::default());
+                id
+            }
+        };
+        let forms = &mut self.surface[id as usize];
+        match forms.get_mut(written) {
+            Some(c) => *c += 1,
+            None => {
+                forms.insert(written.to_string(), 1);
+            }
+        }
+        id
+    }
 }
 
 /// Works behind each node of `graph` (work nodes, authors, subjects, venues).
