@@ -150,7 +150,8 @@ fn index_terms(corpus: &Corpus, works: &[bool], max_ngram: usize) -> TermIndex {
                         let stems: Vec<String> = run.iter().map(|x| tokens::stem(x)).collect();
                         for len in 1..=max_ngram.clamp(1, 3) {
                             for start in 0..stems.len().saturating_sub(len - 1) {
-                                let (Some(k), Some(s)) = (stems.get(start..start + len), run.get(start..start + len))
+                                let (Some(k), Some(s)) =
+                                    (stems.get(start..start + len), run.get(start..start + len))
                                 else {
                                     continue;
                                 };

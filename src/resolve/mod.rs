@@ -15,7 +15,8 @@
 //!    organisation, same year and suffix, compatible co-authors and titles).
 //!    Ambiguous matches are reported as diagnostics, never guessed.
 //! 3. [`people`]: authors -> agents (ORCID first; family name + compatible
-//!    initials and given names; ambiguity reported).
+//!    initials and given names; ambiguity reported). People are grouped
+//!    beside step 2 (on the rayon pool), organisations after it.
 //! 4. [`assemble`]: fields merged with their sources, conflicts recorded,
 //!    stable ids, labels, and sorted edges.
 //!
@@ -153,7 +154,15 @@ pub fn linkage(records: &[Record], opts: &Options) -> Linkage {
 pub fn resolve(records: &[Record], opts: &Options) -> Corpus {
     let mut diagnostics = Vec::new();
     let groups = works::group(records, opts, &mut diagnostics);
-    let cited = cited::resolve(records, &groups, opts, &mut diagnostics);
-    let agents = people::resolve(records, &cited, &mut diagnostics);
+    // Cited works and people do not depend on each other: resolved side by
+    // side, their diagnostics kept in this order.
+    let (mut cited_diags, mut people_diags) = (Vec::new(), Vec::new());
+    let (cited, people) = rayon::join(
+        || cited::resolve(records, &groups, opts, &mut cited_diags),
+        || people::people(records, &mut people_diags),
+    );
+    diagnostics.append(&mut cited_diags);
+    diagnostics.append(&mut people_diags);
+    let agents = people::resolve(records, &cited, people);
     assemble::assemble(records, &groups, &cited, &agents, diagnostics)
 }

@@ -174,42 +174,17 @@ fn bridge_compound_surnames(
     groups.retain(|g| !g.is_empty());
 }
 
-/// Resolves the authors of `records` (and organisation authors of cited works).
-pub(crate) fn resolve(records: &[Record], cited: &Cited, diags: &mut Vec<Diagnostic>) -> Agents {
-    let mut record_authors: Vec<Vec<usize>> =
-        records.iter().map(|r| vec![usize::MAX; r.authors.len()]).collect();
-    let mut drafts: Vec<AgentDraft> = Vec::new();
+/// People grouped, before organisations are added ([`people`]).
+pub(crate) struct People {
+    /// Per person, in agent order: the byline slots (record, position) of
+    /// its names and its draft.
+    groups: Vec<(Vec<(usize, usize)>, AgentDraft)>,
+}
 
-    // Organisations, from records and from cited works.
-    let mut orgs: BTreeMap<String, Vec<OrgMention>> = BTreeMap::new();
-    for (ri, r) in records.iter().enumerate() {
-        for (pos, a) in r.authors.iter().enumerate() {
-            if a.is_org {
-                orgs.entry(norm::alnum_key(&a.family)).or_default().push((
-                    r.at.clone(),
-                    a.clone(),
-                    Some((ri, pos)),
-                    None,
-                ));
-            }
-        }
-    }
-    for (gi, members) in cited.groups.iter().enumerate() {
-        for &(r, c) in members {
-            let cit = &records[r].citations[c];
-            if let Some(a) = cit.authors.first().filter(|a| a.is_org) {
-                orgs.entry(norm::alnum_key(&a.family)).or_default().push((
-                    cit.at.clone(),
-                    a.clone(),
-                    None,
-                    Some(gi),
-                ));
-            }
-        }
-    }
-    let mut cited_orgs = vec![None; cited.groups.len()];
-
-    // People: ORCID sets, then blocks by family name and first initial.
+/// Groups the people among the authors of `records` (ORCID sets, then
+/// blocks by family name and first initial). Needs no cited works, so it
+/// runs beside [`super::cited::resolve`].
+pub(crate) fn people(records: &[Record], diags: &mut Vec<Diagnostic>) -> People {
     let mut names: Vec<Name> = Vec::new();
     let mut slots: Vec<(usize, usize)> = Vec::new();
     for (ri, r) in records.iter().enumerate() {
@@ -271,23 +246,68 @@ pub(crate) fn resolve(records: &[Record], cited: &Cited, diags: &mut Vec<Diagnos
         }
     }
 
-    let mut all: Vec<AgentDraft> = Vec::new();
     let mut people_members: Vec<Vec<usize>> = blocks.into_values().flatten().collect();
     bridge_compound_surnames(&mut people_members, &names, &slots, records);
     for m in &mut people_members {
         m.sort_by(|&a, &b| names[a].at.cmp(names[b].at).then(slots[a].cmp(&slots[b])));
     }
     people_members.sort_by(|a, b| names[a[0]].at.cmp(names[b[0]].at).then(slots[a[0]].cmp(&slots[b[0]])));
-    for m in people_members {
+    use rayon::prelude::*;
+    let groups = people_members
+        .par_iter()
+        .map(|m| {
+            let draft = AgentDraft {
+                is_org: false,
+                names: m.iter().map(|&i| (names[i].at.clone(), names[i].author.clone())).collect(),
+            };
+            (m.iter().map(|&i| slots[i]).collect(), draft)
+        })
+        .collect();
+    People { groups }
+}
+
+/// Resolves the authors of `records` into agents: the people grouped by
+/// [`people`], then organisations (also from the authors of cited works).
+pub(crate) fn resolve(records: &[Record], cited: &Cited, people: People) -> Agents {
+    let mut record_authors: Vec<Vec<usize>> =
+        records.iter().map(|r| vec![usize::MAX; r.authors.len()]).collect();
+    let mut drafts: Vec<AgentDraft> = Vec::new();
+    // Organisations, from records and from cited works.
+    let mut orgs: BTreeMap<String, Vec<OrgMention>> = BTreeMap::new();
+    for (ri, r) in records.iter().enumerate() {
+        for (pos, a) in r.authors.iter().enumerate() {
+            if a.is_org {
+                orgs.entry(norm::alnum_key(&a.family)).or_default().push((
+                    r.at.clone(),
+                    a.clone(),
+                    Some((ri, pos)),
+                    None,
+                ));
+            }
+        }
+    }
+    for (gi, members) in cited.groups.iter().enumerate() {
+        for &(r, c) in members {
+            let cit = &records[r].citations[c];
+            if let Some(a) = cit.authors.first().filter(|a| a.is_org) {
+                orgs.entry(norm::alnum_key(&a.family)).or_default().push((
+                    cit.at.clone(),
+                    a.clone(),
+                    None,
+                    Some(gi),
+                ));
+            }
+        }
+    }
+    let mut cited_orgs = vec![None; cited.groups.len()];
+
+    let mut all: Vec<AgentDraft> = Vec::with_capacity(people.groups.len() + orgs.len());
+    for (slots, draft) in people.groups {
         let idx = all.len();
-        for &i in &m {
-            let (ri, pos) = slots[i];
+        for (ri, pos) in slots {
             record_authors[ri][pos] = idx;
         }
-        all.push(AgentDraft {
-            is_org: false,
-            names: m.iter().map(|&i| (names[i].at.clone(), names[i].author.clone())).collect(),
-        });
+        all.push(draft);
     }
     for (_, mut members) in orgs {
         members.sort_by(|a, b| a.0.cmp(&b.0));
