@@ -828,28 +828,38 @@ fn hybrid_rows(
 /// empty state after each row.
 struct HybridScratch {
     comp: Vec<[f64; 4]>,
-    shared: Vec<[u32; 2]>,
-    mark: Vec<bool>,
+    /// Per partner: shared references and shared citers, and whether it is
+    /// in `touched`; together, so the inner loop makes one memory access per
+    /// partner it meets.
+    shared: Vec<Shared>,
     touched: Vec<u32>,
     cand: Vec<(u32, f64)>,
+}
+
+/// One partner's counts in a [`HybridScratch`] row.
+#[derive(Clone, Copy, Default)]
+struct Shared {
+    counts: [u32; 2],
+    touched: bool,
 }
 
 impl HybridScratch {
     fn new(n: usize) -> Self {
         HybridScratch {
             comp: vec![[f64::NAN; 4]; n],
-            shared: vec![[0u32; 2]; n],
-            mark: vec![false; n],
+            shared: vec![Shared::default(); n],
             touched: Vec::new(),
             cand: Vec::new(),
         }
     }
 
-    fn touch(&mut self, b: u32) {
-        if !self.mark[b as usize] {
-            self.mark[b as usize] = true;
+    fn touch(&mut self, b: u32) -> &mut Shared {
+        let s = &mut self.shared[b as usize];
+        if !s.touched {
+            s.touched = true;
             self.touched.push(b);
         }
+        s
     }
 
     /// Row `a` of [`hybrid_rows`]: its `k` heaviest pairs pushed to `out`.
@@ -887,8 +897,7 @@ impl HybridScratch {
                 }
                 for &b in list {
                     if b != a32 && (b as usize) < n {
-                        self.touch(b);
-                        self.shared[b as usize][slot - 1] += 1;
+                        self.touch(b).counts[slot - 1] += 1;
                     }
                 }
             }
@@ -906,7 +915,7 @@ impl HybridScratch {
         for &b in &self.touched {
             let bi = b as usize;
             for (slot, lists) in [(1usize, refs), (2, citers)] {
-                let c = self.shared[bi][slot - 1];
+                let c = self.shared[bi].counts[slot - 1];
                 if c > 0 {
                     let (ka, kb) = (lists[a].len() as f64, lists[bi].len() as f64);
                     self.comp[bi][slot] = c as f64 / (ka * kb).sqrt();
@@ -931,8 +940,7 @@ impl HybridScratch {
         }
         for &b in &self.touched {
             self.comp[b as usize] = [f64::NAN; 4];
-            self.shared[b as usize] = [0, 0];
-            self.mark[b as usize] = false;
+            self.shared[b as usize] = Shared::default();
         }
         self.touched.clear();
     }
