@@ -322,17 +322,32 @@ pub(crate) fn resolve(
         }
     }
 
-    let mut targets: Vec<Vec<Option<Target>>> =
-        records.iter().map(|r| vec![None; r.citations.len()]).collect();
+    // Each record's citations are matched on their own: on the rayon pool,
+    // results and diagnostics joined in record order.
+    use rayon::prelude::*;
+    let matched: Vec<(Vec<Option<Target>>, Vec<Diagnostic>)> = records
+        .par_iter()
+        .enumerate()
+        .map(|(ri, r)| {
+            let own = groups.record_group[ri];
+            let mut found = Vec::new();
+            let row = r
+                .citations
+                .iter()
+                .map(|c| {
+                    match_paper(c, records, groups, (&by_id, &by_isbn), &by_author_year, own, &mut found)
+                        .map(Target::Paper)
+                })
+                .collect();
+            (row, found)
+        })
+        .collect();
+    let mut targets: Vec<Vec<Option<Target>>> = Vec::with_capacity(records.len());
     let mut pending: Vec<(usize, usize)> = Vec::new();
-    for (ri, r) in records.iter().enumerate() {
-        let own = groups.record_group[ri];
-        for (ci, c) in r.citations.iter().enumerate() {
-            match match_paper(c, records, groups, (&by_id, &by_isbn), &by_author_year, own, diags) {
-                Some(g) => targets[ri][ci] = Some(Target::Paper(g)),
-                None => pending.push((ri, ci)),
-            }
-        }
+    for (ri, (row, found)) in matched.into_iter().enumerate() {
+        pending.extend(row.iter().enumerate().filter(|(_, t)| t.is_none()).map(|(ci, _)| (ri, ci)));
+        targets.push(row);
+        diags.extend(found);
     }
 
     // Group the cited-only citations: identifiers first (union-find), then blocks.
@@ -369,26 +384,46 @@ pub(crate) fn resolve(
     // Id-joined sets become seeds; then blocks merge sets whose every member is
     // compatible with every member of the joining set.
     // Each set is keyed by its first (smallest) member, its "root" below.
-    let mut by_root: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
+    // Sets are numbered in the order of their first members, so a set's
+    // number orders as its root does.
+    let mut set_of_root: Vec<u32> = vec![u32::MAX; pending.len()];
+    let mut sets: Vec<Vec<usize>> = Vec::new();
     for k in 0..pending.len() {
-        by_root.entry(id_sets.find_mut(k)).or_default().push(k);
+        let r = id_sets.find_mut(k);
+        match set_of_root[r] {
+            u32::MAX => {
+                set_of_root[r] = sets.len() as u32;
+                sets.push(vec![k]);
+            }
+            s => sets[s as usize].push(k),
+        }
     }
-    let sets: BTreeMap<usize, Vec<usize>> = by_root.into_values().map(|m| (m[0], m)).collect();
-    let mut blocks: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-    for (&root, members) in &sets {
-        let c = cit(pending[members[0]]);
-        let key = block_key(c).unwrap_or_else(|| match &c.detail().title {
-            Some(t) => format!("title|{}", norm::title_key(t)),
-            None => format!("raw|{}", norm::alnum_key(&c.raw)),
-        });
-        blocks.entry(key).or_default().push(root);
-    }
+    drop(set_of_root);
+    // Blocks in key order, each with its sets in order (the keys made on
+    // the pool).
+    let keys: Vec<String> = sets
+        .par_iter()
+        .map(|members| {
+            let c = cit(pending[members[0]]);
+            block_key(c).unwrap_or_else(|| match &c.detail().title {
+                Some(t) => format!("title|{}", norm::title_key(t)),
+                None => format!("raw|{}", norm::alnum_key(&c.raw)),
+            })
+        })
+        .collect();
+    let mut by_key: Vec<u32> = (0..sets.len() as u32).collect();
+    by_key.par_sort_unstable_by(|&a, &b| keys[a as usize].cmp(&keys[b as usize]).then(a.cmp(&b)));
+    let blocks: Vec<Vec<usize>> = by_key
+        .chunk_by(|&a, &b| keys[a as usize] == keys[b as usize])
+        .map(|block| block.iter().map(|&s| s as usize).collect())
+        .collect();
+    drop(keys);
     let mut final_groups: Vec<Vec<usize>> = Vec::new();
-    for roots in blocks.values() {
+    for roots in &blocks {
         // Most informative sets first, so title-less callouts meet full references.
         let mut roots = roots.clone();
         let info = |root: &usize| {
-            let c = cit(pending[sets[root][0]]);
+            let c = cit(pending[sets[*root][0]]);
             (
                 c.detail().title.is_none(),
                 c.detail().venue.is_none(),
@@ -399,7 +434,7 @@ pub(crate) fn resolve(
         roots.sort_by_key(info);
         let mut block_groups: Vec<Vec<usize>> = Vec::new();
         for root in roots {
-            let members = &sets[&root];
+            let members = &sets[root];
             let fits: Vec<usize> = block_groups
                 .iter()
                 .enumerate()
