@@ -908,6 +908,13 @@ fn unpack_part<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<Vec<T>, S
 
 /// The MessagePack of one part, uncompressed ([`pack_part`] wrote it).
 fn inflate_part(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    // The length a part claims is allocated before its data is checked: a
+    // damaged part must not ask for more than Snappy can expand to (a copy
+    // of at most 64 bytes per 2 bytes of input).
+    let claimed = snap::raw::decompress_len(bytes).map_err(|e| e.to_string())?;
+    if claimed > bytes.len().saturating_mul(32) {
+        return Err(format!("a kept part of {} bytes claims {claimed} bytes uncompressed", bytes.len()));
+    }
     snap::raw::Decoder::new().decompress_vec(bytes).map_err(|e| e.to_string())
 }
 
@@ -1154,6 +1161,13 @@ mod tests {
         assert!(with_edges(edge(1)).is_some(), "a part made here");
         assert!(with_edges(edge(99)).is_none(), "edge to node 99");
         assert!(with_edges(PartIn(vec![1, 2, 3])).is_none(), "a part that is not Snappy");
+        // A part claiming 4 GB (the varint length 0xFFFFFFFF) is refused before
+        // anything is allocated.
+        assert!(
+            with_edges(PartIn(vec![0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0, 0])).is_none(),
+            "a part claiming 4 GB"
+        );
+        assert!(inflate_part(&[0xFF, 0xFF, 0xFF, 0xFF, 0x0F, 0, 0]).unwrap_err().contains("claims"));
     }
 
     /// A corpus whose lists take many parts reads back the same, and its
