@@ -59,19 +59,40 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
     node_types.insert("label".into(), "string");
     edge_types.insert("kind".into(), "string");
     edge_types.insert("weight".into(), "double");
-    for n in g.graph.node_weights() {
-        for (k, v) in &n.attrs {
-            if keep(k) {
-                merge_type(&mut node_types, k, v.graphml_type());
-            }
-        }
+    // The attribute types, scanned in parallel chunks: a name keeps its type
+    // when every item agrees and becomes `string` otherwise, whatever the
+    // order the chunks are merged in.
+    fn scan<'a, T: Sync>(
+        items: &'a [T],
+        attrs: impl Fn(&'a T) -> &'a crate::graph::Attrs + Sync,
+        keep: &(impl Fn(&str) -> bool + Sync),
+    ) -> BTreeMap<String, &'static str> {
+        use rayon::prelude::*;
+        items
+            .par_chunks(16_384)
+            .map(|chunk| {
+                let mut types = BTreeMap::new();
+                for item in chunk {
+                    for (k, v) in attrs(item) {
+                        if keep(k) {
+                            merge_type(&mut types, k, v.graphml_type());
+                        }
+                    }
+                }
+                types
+            })
+            .reduce(BTreeMap::new, |mut a, b| {
+                for (k, t) in b {
+                    merge_type(&mut a, &k, t);
+                }
+                a
+            })
     }
-    for e in g.graph.edge_weights() {
-        for (k, v) in &e.attrs {
-            if keep(k) {
-                merge_type(&mut edge_types, k, v.graphml_type());
-            }
-        }
+    for (k, t) in scan(g.graph.raw_nodes(), |n| &n.weight.attrs, &keep) {
+        merge_type(&mut node_types, &k, t);
+    }
+    for (k, t) in scan(g.graph.raw_edges(), |e| &e.weight.attrs, &keep) {
+        merge_type(&mut edge_types, &k, t);
     }
     let directed = g.graph.edge_weights().all(|e| !e.kind.is_undirected());
     writeln!(w, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
