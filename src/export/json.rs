@@ -4,14 +4,14 @@
 //! weight, ...}]}`; networkx before 3.4 reads it with `link="edges"`).
 //!
 //! Attributes keep their types (strings, integers, numbers, booleans); floats
-//! go through [`format_float`], so output is byte-stable.
+//! go through [`format_float`](crate::graph::format_float), so output is byte-stable.
 //!
 //! [`write`] streams: one node or edge object at a time is built and
 //! written, never the whole document ([`to_value`] builds it, for callers
 //! that want the value), and the bytes are those `serde_json` writes for
 //! the whole document.
 
-use crate::graph::{format_float, Attr, Attrs, CitationGraph};
+use crate::graph::{Attr, Attrs, CitationGraph};
 use petgraph::graph::NodeIndex;
 use serde_json::{Map, Number, Value};
 use std::io::{self, Write};
@@ -27,8 +27,14 @@ pub struct Options {
 
 /// A float as a JSON number with fixed formatting (non-finite values become 0).
 pub fn float_value(f: f64) -> Value {
-    let f = format_float(f).parse::<f64>().unwrap_or(0.0);
-    Number::from_f64(f).map(Value::Number).unwrap_or(Value::from(0))
+    Number::from_f64(fixed_number(f)).map(Value::Number).unwrap_or(Value::from(0))
+}
+
+/// The number a JSON float stands for: the fixed text of
+/// [`format_float`](crate::graph::format_float) read back (so `serde_json`
+/// writes it in its shortest form).
+fn fixed_number(f: f64) -> f64 {
+    super::num::with_float(f, |t| t.parse::<f64>().unwrap_or(0.0))
 }
 
 /// An attribute as a JSON value.
@@ -65,9 +71,12 @@ fn node_value(g: &CitationGraph, ix: petgraph::graph::NodeIndex, opts: &Options)
     Value::Object(m)
 }
 
-/// The ordered pairs of the edges, sorted (with the edge number last, so
+/// Each edge's number among the edges of its ordered pair before it, in
+/// edge order (a multigraph's `key`), when some ordered pair has more than
+/// one edge (networkx then reads the document as a multigraph); `None`
+/// otherwise. Counted by sorting the pairs (with the edge number last, so
 /// equal pairs stay in edge order).
-fn sorted_pairs(g: &CitationGraph) -> Vec<(u32, u32, u32)> {
+fn multigraph_keys(g: &CitationGraph) -> Option<Vec<u32>> {
     let mut pairs: Vec<(u32, u32, u32)> = g
         .graph
         .raw_edges()
@@ -76,26 +85,15 @@ fn sorted_pairs(g: &CitationGraph) -> Vec<(u32, u32, u32)> {
         .map(|(i, e)| (e.source().index() as u32, e.target().index() as u32, i as u32))
         .collect();
     pairs.sort_unstable();
-    pairs
-}
-
-/// Whether some ordered pair has more than one edge (networkx then reads
-/// the document as a multigraph, with a `key` per edge).
-fn is_multigraph(g: &CitationGraph) -> bool {
-    sorted_pairs(g).windows(2).any(|w| (w[0].0, w[0].1) == (w[1].0, w[1].1))
-}
-
-/// Each edge's number among the edges of its ordered pair before it, in
-/// edge order (a multigraph's `key`).
-fn edge_keys(g: &CitationGraph) -> Vec<u32> {
-    let pairs = sorted_pairs(g);
     let mut keys = vec![0u32; pairs.len()];
+    let mut repeated = false;
     for (k, &(a, b, i)) in pairs.iter().enumerate() {
         if k > 0 && (pairs[k - 1].0, pairs[k - 1].1) == (a, b) {
             keys[i as usize] = keys[pairs[k - 1].2 as usize] + 1;
+            repeated = true;
         }
     }
-    keys
+    repeated.then_some(keys)
 }
 
 /// One edge object (`key`, the edge's number among those of its ordered
@@ -116,9 +114,12 @@ fn edge_value(g: &CitationGraph, e: &petgraph::graph::Edge<crate::graph::Edge>, 
 }
 
 /// The edge objects in edge order.
-fn edge_values<'a>(g: &'a CitationGraph, multigraph: bool) -> impl Iterator<Item = Value> + 'a {
-    let keys: Vec<u32> = if multigraph { edge_keys(g) } else { Vec::new() };
-    g.graph.raw_edges().iter().enumerate().map(move |(i, e)| edge_value(g, e, keys.get(i).copied()))
+fn edge_values<'a>(g: &'a CitationGraph, keys: Option<&'a [u32]>) -> impl Iterator<Item = Value> + 'a {
+    g.graph
+        .raw_edges()
+        .iter()
+        .enumerate()
+        .map(move |(i, e)| edge_value(g, e, keys.and_then(|k| k.get(i).copied())))
 }
 
 /// Builds the node-link document of `g`.
@@ -127,8 +128,9 @@ pub fn to_value(g: &CitationGraph, opts: &Options) -> Value {
     let nodes: Vec<Value> = gr.node_indices().map(|ix| node_value(g, ix, opts)).collect();
     // networkx reads `key` only in multigraphs, so it is written only when
     // some ordered pair has more than one edge.
-    let multigraph = is_multigraph(g);
-    let links: Vec<Value> = edge_values(g, multigraph).collect();
+    let keys = multigraph_keys(g);
+    let multigraph = keys.is_some();
+    let links: Vec<Value> = edge_values(g, keys.as_deref()).collect();
     let mut doc = Map::new();
     doc.insert("directed".into(), Value::Bool(true));
     doc.insert("multigraph".into(), Value::Bool(multigraph));
@@ -166,10 +168,7 @@ fn put_val(out: &mut Vec<u8>, v: Val<'_>) -> io::Result<()> {
         Val::Int(i) => super::num::write_int(out, i),
         // As `float_value`: the fixed text read back as a number, which
         // `serde_json` then writes in its own (shortest) form.
-        Val::Float(f) => {
-            let f = super::num::with_float(f, |t| t.parse::<f64>().unwrap_or(0.0));
-            serde_json::to_writer(&mut *out, &f).map_err(io::Error::from)
-        }
+        Val::Float(f) => serde_json::to_writer(&mut *out, &fixed_number(f)).map_err(io::Error::from),
         Val::Bool(b) => super::num::write_bool(out, b),
     }
 }
@@ -283,7 +282,10 @@ where
 
 /// Writes `g` as node-link JSON, one node or edge at a time.
 pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result<()> {
-    let multigraph = is_multigraph(g);
+    // A multigraph's `key`s count the edges before in each ordered pair:
+    // counted first, in order.
+    let keys = multigraph_keys(g);
+    let multigraph = keys.is_some();
     // The top-level keys in the order a JSON object keeps them.
     let order: Map<String, Value> = ["directed", "multigraph", "graph", "nodes", "edges"]
         .iter()
@@ -304,14 +306,9 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
             "multigraph" => w.write_all(if multigraph { b"true" } else { b"false" })?,
             "graph" => w.write_all(b"{}")?,
             "nodes" => write_items(w, opts.pretty, g.graph.node_count(), |out, i| put_node(out, g, i, opts))?,
-            _ => {
-                // A multigraph's `key`s count the edges before in each
-                // ordered pair: counted first, in order.
-                let keys: Vec<u32> = if multigraph { edge_keys(g) } else { Vec::new() };
-                write_items(w, opts.pretty, g.graph.edge_count(), |out, i| {
-                    put_edge(out, g, i, keys.get(i).copied(), opts.pretty)
-                })?
-            }
+            _ => write_items(w, opts.pretty, g.graph.edge_count(), |out, i| {
+                put_edge(out, g, i, keys.as_ref().and_then(|k| k.get(i).copied()), opts.pretty)
+            })?,
         }
     }
     if opts.pretty {
@@ -365,7 +362,7 @@ mod tests {
         for w in [1e20, -1e-9, f64::NAN, f64::INFINITY, 123456.0000005, -0.0] {
             big.add_edge(ix[1], ix[2], edge(w));
         }
-        assert!(is_multigraph(&big));
+        assert!(multigraph_keys(&big).is_some() && multigraph_keys(&g).is_none());
         for graph in [&g, &multi, &empty, &big] {
             for pretty in [true, false] {
                 let positions = (graph.graph.node_count() == 2).then(|| vec![(1.5f32, -2.0f32), (0.0, 3.25)]);

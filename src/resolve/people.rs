@@ -271,7 +271,6 @@ pub(crate) fn people(records: &[Record], diags: &mut Vec<Diagnostic>) -> People 
 pub(crate) fn resolve(records: &[Record], cited: &Cited, people: People) -> Agents {
     let mut record_authors: Vec<Vec<usize>> =
         records.iter().map(|r| vec![usize::MAX; r.authors.len()]).collect();
-    let mut drafts: Vec<AgentDraft> = Vec::new();
     // Organisations, from records and from cited works.
     let mut orgs: BTreeMap<String, Vec<OrgMention>> = BTreeMap::new();
     for (ri, r) in records.iter().enumerate() {
@@ -325,6 +324,5 @@ pub(crate) fn resolve(records: &[Record], cited: &Cited, people: People) -> Agen
             names: members.into_iter().map(|(p, a, _, _)| (p, a)).collect(),
         });
     }
-    drafts.append(&mut all);
-    Agents { record_authors, cited_orgs, drafts }
+    Agents { record_authors, cited_orgs, drafts: all }
 }
