@@ -976,10 +976,10 @@ impl<R: Read> Read for LineCap<R> {
             // Fast path (nearly always): no line of this chunk goes past the
             // bound, so the bytes pass untouched and only lines are counted.
             let chunk = &buf[..n];
-            match chunk.iter().position(|&b| b == b'\n') {
+            match memchr::memchr(b'\n', chunk) {
                 Some(first) if self.len + first as u64 <= self.max && n as u64 <= self.max => {
-                    let last = chunk.iter().rposition(|&b| b == b'\n').unwrap_or(first);
-                    let lines = chunk.iter().filter(|&&b| b == b'\n').count();
+                    let last = memchr::memrchr(b'\n', chunk).unwrap_or(first);
+                    let lines = memchr::memchr_iter(b'\n', chunk).count();
                     self.line = self.line.saturating_add(u32::try_from(lines).unwrap_or(u32::MAX));
                     self.len = (n - 1 - last) as u64;
                     return Ok(n);

@@ -13,7 +13,7 @@ use super::dates;
 use super::table;
 use crate::model::norm::normalize_orcid;
 use crate::model::{Author, Citation, Date, Diagnostic, Identifier, Parsed, Provenance, Record};
-use serde::de::{Deserializer, MapAccess, Visitor};
+use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::borrow::Cow;
 use std::io::BufRead;
@@ -285,12 +285,8 @@ impl<'de: 'a, 'a> Deserialize<'de> for InvertedIndex<'a> {
             fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
                 let mut out = Vec::new();
                 while let Some(w) = map.next_key::<S<'a>>()? {
-                    let positions: Vec<u32> = map.next_value()?;
-                    for p in positions {
-                        if out.len() < MAX_ABSTRACT_WORDS {
-                            out.push((p, w.clone()));
-                        }
-                    }
+                    // The positions go straight into `out`: no vector per word.
+                    map.next_value_seed(Positions { word: w, out: &mut out })?;
                 }
                 Ok(InvertedIndex(out))
             }
@@ -299,14 +295,59 @@ impl<'de: 'a, 'a> Deserialize<'de> for InvertedIndex<'a> {
     }
 }
 
+/// The position list of one word of an inverted index, read into
+/// `(position, word)` pairs (at most [`MAX_ABSTRACT_WORDS`] in all).
+struct Positions<'o, 'a> {
+    word: S<'a>,
+    out: &'o mut Vec<(u32, S<'a>)>,
+}
+
+impl<'de: 'a, 'a> DeserializeSeed<'de> for Positions<'_, 'a> {
+    type Value = ();
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_seq(self)
+    }
+}
+
+impl<'de: 'a, 'a> Visitor<'de> for Positions<'_, 'a> {
+    type Value = ();
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("a list of word positions")
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        while let Some(p) = seq.next_element::<u32>()? {
+            if self.out.len() < MAX_ABSTRACT_WORDS {
+                self.out.push((p, self.word.clone()));
+            }
+        }
+        Ok(())
+    }
+}
+
 /// The plain abstract from an inverted index (words in position order).
+///
+/// Positions are nearly always `0..n` with each used once: then every word
+/// is put straight in its slot, with no sort. Otherwise (a position used
+/// twice, or positions far beyond the word count) the pairs are sorted by
+/// position, as they always were; both give the same text when positions
+/// are distinct.
 fn abstract_text(idx: InvertedIndex<'_>) -> Option<String> {
     let mut pairs = idx.0;
     if pairs.is_empty() {
         return None;
     }
+    let len: usize = pairs.iter().map(|(_, w)| w.as_str().len() + 1).sum::<usize>() - 1;
+    let mut s = String::with_capacity(len);
+    if let Some(slots) = placed(&pairs) {
+        for (i, w) in slots.into_iter().flatten().enumerate() {
+            if i > 0 {
+                s.push(' ');
+            }
+            s.push_str(w);
+        }
+        return Some(s);
+    }
     pairs.sort_unstable_by_key(|(p, _)| *p);
-    let mut s = String::with_capacity(pairs.iter().map(|(_, w)| w.as_str().len() + 1).sum());
     for (i, (_, w)) in pairs.iter().enumerate() {
         if i > 0 {
             s.push(' ');
@@ -314,6 +355,24 @@ fn abstract_text(idx: InvertedIndex<'_>) -> Option<String> {
         s.push_str(w.as_str());
     }
     Some(s)
+}
+
+/// The words of `pairs` in slots by position, when every position is used
+/// once and the highest is not far beyond the word count; `None` otherwise.
+fn placed<'p>(pairs: &'p [(u32, S<'_>)]) -> Option<Vec<Option<&'p str>>> {
+    let top = pairs.iter().map(|&(p, _)| p as usize).max()?;
+    if top > 2 * pairs.len() + 64 {
+        return None;
+    }
+    let mut slots: Vec<Option<&str>> = vec![None; top + 1];
+    for (p, w) in pairs {
+        let slot = &mut slots[*p as usize];
+        if slot.is_some() {
+            return None;
+        }
+        *slot = Some(w.as_str());
+    }
+    Some(slots)
 }
 
 /// The string with whitespace squashed; `None` when empty. Allocates once,
@@ -645,20 +704,16 @@ pub fn read_stream<R: BufRead>(
     let mut seen: u64 = 0;
     let mut utf8 = super::normalize::Utf8Lines::default();
     let mut ready: Vec<LineOut> = Vec::new();
-    // One chunk's buffers, used again for the next: no fresh 4 MiB per chunk.
-    let mut chunk = Chunk::default();
+    // Two chunks' buffers, used in turn: the next chunk is read while the
+    // one before is parsed, and no fresh 4 MiB is taken per chunk.
+    let mut spare = Chunk::default();
+    let mut chunk = fill_chunk(&mut reader, &mut line_no, Chunk::default())?;
     loop {
-        chunk = match fill_chunk(&mut reader, &mut line_no, chunk) {
-            Ok(c) => c,
-            Err(e) => {
-                deliver(input, std::mem::take(&mut ready), &mut utf8, on_record, diagnostics);
-                return Err(e);
-            }
-        };
         let first = seen;
         seen += chunk.lines.len() as u64;
-        let mut parsed = Vec::new();
         let last = chunk.lines.is_empty();
+        let mut parsed = Vec::new();
+        let mut next = None;
         let delivering = std::mem::take(&mut ready);
         rayon::in_place_scope(|s| {
             if !last {
@@ -666,11 +721,25 @@ pub fn read_stream<R: BufRead>(
                 s.spawn(move |_| *parsed = parse_chunk(input, chunk, first));
             }
             deliver(input, delivering, &mut utf8, on_record, diagnostics);
+            if !last {
+                next = Some(fill_chunk(&mut reader, &mut line_no, std::mem::take(&mut spare)));
+            }
         });
         if last {
             return Ok(seen);
         }
         ready = parsed;
+        spare = std::mem::replace(
+            &mut chunk,
+            match next {
+                Some(Ok(c)) => c,
+                Some(Err(e)) => {
+                    deliver(input, ready, &mut utf8, on_record, diagnostics);
+                    return Err(e);
+                }
+                None => Chunk::default(),
+            },
+        );
     }
 }
 
@@ -824,5 +893,55 @@ mod tests {
         assert_eq!(p.records[1].title.as_deref(), Some("B"));
         assert_eq!(p.diagnostics.len(), 1);
         assert_eq!(p.diagnostics[0].at.line, 2);
+    }
+
+    /// Words put in slots give the text the sort gives, for dense, gapped,
+    /// shuffled, repeated and far-apart positions (the last two sorted).
+    #[test]
+    fn abstract_slots_agree_with_sorting() {
+        fn sorted(pairs: &[(u32, S<'_>)]) -> String {
+            let mut p = pairs.to_vec();
+            p.sort_unstable_by_key(|(q, _)| *q);
+            p.iter().map(|(_, w)| w.as_str()).collect::<Vec<_>>().join(" ")
+        }
+        let words = ["a", "bb", "", "ccc", "d", "ee"];
+        let mut seed = 7u64;
+        let mut next = || {
+            seed = seed.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+            (seed >> 33) as u32
+        };
+        for case in 0..400u32 {
+            let n = 1 + next() % 40;
+            let spread = match case % 4 {
+                0 => n,
+                1 => 2 * n,
+                2 => n / 2 + 1,
+                _ => 1000 + n * 50,
+            };
+            let pairs: Vec<(u32, S<'_>)> = (0..n)
+                .map(|i| {
+                    let pos = if case % 4 == 0 { (n - 1 - i + case) % n } else { next() % spread };
+                    (pos, S(Cow::Borrowed(words[(next() % 6) as usize])))
+                })
+                .collect();
+            let distinct = {
+                let mut p: Vec<u32> = pairs.iter().map(|x| x.0).collect();
+                p.sort_unstable();
+                p.windows(2).all(|w| w[0] != w[1])
+            };
+            let got = abstract_text(InvertedIndex(pairs.clone())).unwrap();
+            if distinct {
+                assert_eq!(got, sorted(&pairs), "case {case}");
+            }
+            if case % 4 == 0 {
+                assert!(placed(&pairs).is_some(), "dense positions are placed");
+            }
+            if !distinct {
+                assert!(placed(&pairs).is_none(), "repeated positions are sorted");
+            }
+        }
+        // Gaps are skipped, not filled.
+        let gapped = vec![(5, S(Cow::Borrowed("b"))), (0, S(Cow::Borrowed("a")))];
+        assert_eq!(abstract_text(InvertedIndex(gapped)).as_deref(), Some("a b"));
     }
 }

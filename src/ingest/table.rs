@@ -138,7 +138,14 @@ pub fn book_isbn_only(r: &mut crate::model::Record) -> Option<Diagnostic> {
 /// the common case in the hot loops of the readers.
 pub fn squash_cow(s: &str) -> std::borrow::Cow<'_, str> {
     let t = s.trim();
-    let clean = !t.contains("  ") && !t.chars().any(|c| c.is_whitespace() && c != ' ');
+    // Whitespace other than a space is a control byte (tab to carriage
+    // return) in ASCII text; only text with other bytes needs the char scan.
+    let odd_space = if t.is_ascii() {
+        t.bytes().any(|b| (0x09..=0x0D).contains(&b))
+    } else {
+        t.chars().any(|c| c.is_whitespace() && c != ' ')
+    };
+    let clean = !odd_space && !t.contains("  ");
     if clean {
         std::borrow::Cow::Borrowed(t)
     } else {
