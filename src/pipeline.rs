@@ -186,14 +186,31 @@ pub fn cluster(
     cluster: &ClusterOptions,
     naming: &NamingOptions,
 ) -> Clusters {
+    let clusters = find_clusters(corpus, network, cluster, naming);
+    annotate_clusters(network, &clusters);
+    if let Some(g) = full {
+        annotate_clusters(g, &clusters);
+    }
+    clusters
+}
+
+/// The clusters of `network` and their summaries, without writing them into
+/// any graph (see [`annotate_clusters`]).
+fn find_clusters(
+    corpus: &Corpus,
+    network: &CitationGraph,
+    cluster: &ClusterOptions,
+    naming: &NamingOptions,
+) -> Clusters {
     let partition = cluster::leiden(network, cluster);
     let summaries = naming::summarise(corpus, network, &partition, naming);
-    let names = naming::names(&summaries);
-    cluster::annotate(network, &partition, &names);
-    if let Some(g) = full {
-        cluster::annotate(g, &partition, &names);
-    }
     Clusters { partition, summaries }
+}
+
+/// Writes each node's cluster and cluster name into `graph`.
+fn annotate_clusters(graph: &mut CitationGraph, clusters: &Clusters) {
+    let names = naming::names(&clusters.summaries);
+    cluster::annotate(graph, &clusters.partition, &names);
 }
 
 /// What [`analyse`] computed. Serde covers every field, so the store can
@@ -249,22 +266,38 @@ pub fn analyse(corpus: &Corpus, opts: &AnalysisOptions) -> Analysis {
 pub fn analyse_with(corpus: &Corpus, opts: &AnalysisOptions, on_step: &mut dyn FnMut(Step)) -> Analysis {
     on_step(Step::Network { works: corpus.works.len() });
     let chosen = opts.network.resolve(corpus);
-    let mut network = network::build(corpus, &chosen.options);
+    // The steps below depend only on the corpus and on the graphs as built,
+    // and each is deterministic on its own (on any number of threads): they
+    // run side by side (`rayon::join`) so that one step's sequential part
+    // (Leiden, cluster summaries, attribute maps) overlaps another's parallel
+    // work. The results are those of running them one after the other.
+    // Progress names each step as it starts.
     on_step(Step::Graph);
-    let mut graph = graph::build(corpus, &opts.graph);
+    let (mut network, mut graph) =
+        rayon::join(|| network::build(corpus, &chosen.options), || graph::build(corpus, &opts.graph));
     on_step(Step::Clustering { nodes: network.graph.node_count(), edges: network.graph.edge_count() });
-    let clusters = cluster(corpus, &mut network, Some(&mut graph), &opts.cluster, &opts.naming);
-    // The two graphs' metrics are independent: computed side by side
-    // (`rayon::join`), each deterministic on its own, so the results do not
-    // depend on the number of threads. Progress names both as they start.
     on_step(Step::GraphMetrics { nodes: graph.node_count() });
     on_step(Step::NetworkMetrics { nodes: network.node_count() });
-    let (m, mn) = rayon::join(
-        || metrics::compute(&graph, corpus, &opts.metrics),
-        || metrics::compute(&network, corpus, &opts.metrics),
+    let (clusters, (m, mn)) = rayon::join(
+        || find_clusters(corpus, &network, &opts.cluster, &opts.naming),
+        || {
+            rayon::join(
+                || metrics::compute(&graph, corpus, &opts.metrics),
+                || metrics::compute(&network, corpus, &opts.metrics),
+            )
+        },
     );
-    metrics::annotate(&mut graph, &m);
-    metrics::annotate(&mut network, &mn);
+    // Clusters first, then metrics, on each graph, as when run in turn.
+    rayon::join(
+        || {
+            annotate_clusters(&mut network, &clusters);
+            metrics::annotate(&mut network, &mn);
+        },
+        || {
+            annotate_clusters(&mut graph, &clusters);
+            metrics::annotate(&mut graph, &m);
+        },
+    );
     Analysis {
         graph,
         network,
