@@ -157,6 +157,12 @@ struct VenueTable {
 }
 
 impl VenueTable {
+    /// True when [`VenueTable::add`] gives these a slot: a name or
+    /// abbreviation with a letter or digit, or an ISSN.
+    fn names_any(name: Option<&str>, abbrev: Option<&str>, issn: &[String]) -> bool {
+        !issn.is_empty() || [name, abbrev].into_iter().flatten().any(|n| !norm::alnum_key(n).is_empty())
+    }
+
     /// Adds a venue mention and returns its slot (`None` when it names nothing).
     fn add(
         &mut self,
@@ -256,9 +262,17 @@ pub(crate) fn assemble(
             let recs: Vec<&Record> = members.iter().map(|&i| &records[i]).collect();
             drafts.add_paper(&recs, &groups.matched_on[g]);
         }
-        for members in &cited.groups {
-            let cits: Vec<&Citation> = members.iter().map(|&(r, c)| &records[r].citations[c]).collect();
-            drafts.add_cited(&cits);
+        // Cited-only works are made on the pool a window at a time and
+        // added in group order (the venue table numbers venues as met).
+        use rayon::prelude::*;
+        let cits_of = |members: &[(usize, usize)]| -> Vec<&Citation> {
+            members.iter().map(|&(r, c)| &records[r].citations[c]).collect()
+        };
+        for window in cited.groups.chunks(CITED_WINDOW) {
+            let made: Vec<CitedDraft> = window.par_iter().map(|m| cited_draft(&cits_of(m))).collect();
+            for (draft, members) in made.into_iter().zip(window) {
+                drafts.add_cited(draft, &cits_of(members));
+            }
         }
         drafts
     };
@@ -285,13 +299,29 @@ pub(crate) fn assemble(
     let (mut venues, work_venues) = venues(&venue_table, &venue_slots);
     let (mut subjects, subject_index) = subjects(subject_table);
 
-    let work_perm = assign_ids(&mut works, &keys, 'W', |w, id| w.id = id, |w| w.sources.first());
-    let agent_perm =
-        assign_ids(&mut people.items, &people.keys, 'A', |a, id| a.id = id, |a| a.sources.first());
-    let venue_perm =
-        assign_ids(&mut venues.items, &venues.keys, 'V', |v, id| v.id = id, |v| v.sources.first());
-    let subject_perm =
-        assign_ids(&mut subjects.items, &subjects.keys, 'S', |s, id| s.id = id, |s| s.sources.first());
+    // Each kind's ids depend on its own items only: the four side by side.
+    let ((work_perm, agent_perm), (venue_perm, subject_perm)) = rayon::join(
+        || {
+            rayon::join(
+                || assign_ids(&mut works, &keys, 'W', |w, id| w.id = id, |w| w.sources.first()),
+                || assign_ids(&mut people.items, &people.keys, 'A', |a, id| a.id = id, |a| a.sources.first()),
+            )
+        },
+        || {
+            rayon::join(
+                || assign_ids(&mut venues.items, &venues.keys, 'V', |v, id| v.id = id, |v| v.sources.first()),
+                || {
+                    assign_ids(
+                        &mut subjects.items,
+                        &subjects.keys,
+                        'S',
+                        |s, id| s.id = id,
+                        |s| s.sources.first(),
+                    )
+                },
+            )
+        },
+    );
     for (old, venue) in work_venues.iter().enumerate() {
         works[work_perm[old]].venue = venue.map(|v| venue_perm[v] as u32);
     }
@@ -316,6 +346,10 @@ pub(crate) fn assemble(
         diagnostics,
     }
 }
+
+/// Cited-only works made on the pool at a time (bounds the drafts held
+/// before they are added).
+const CITED_WINDOW: usize = 16_384;
 
 /// Works under construction, papers first and then cited-only works, each in
 /// group order, with what the later phases need about them: the key their
@@ -542,94 +576,108 @@ impl WorkDrafts {
     /// Phase 2: one cited-only work from the citations of one group: fields
     /// chosen from what most citations say, the byline of the fullest author
     /// list.
-    fn add_cited(&mut self, cits: &[&Citation]) {
-        let claims = |f: &dyn Fn(&Citation) -> Option<String>| -> Vec<(String, Provenance)> {
-            cits.iter().filter_map(|c| f(c).map(|v| (v, c.at.clone()))).collect()
-        };
-        let (title, _) =
-            choose(claims(&|c| c.detail().title.clone()), |t| norm::title_key(t), |t| t.len() as i64);
-        let (volume, _) = choose(claims(&|c| c.detail().volume.clone()), |t| norm::alnum_key(t), |_| 0);
-        let (issue, _) = choose(claims(&|c| c.detail().issue.clone()), |t| norm::alnum_key(t), |_| 0);
-        let (pages, _) = choose(claims(&|c| c.detail().first_page.clone()), |t| norm::alnum_key(t), |_| 0);
-        let (year, _) = choose(
-            cits.iter().filter_map(|c| c.year.map(|y| (y, c.at.clone()))).collect(),
-            |y| y.to_string(),
-            |_| 0,
-        );
-        // The fullest author list describes the work best.
-        let best = cits
-            .iter()
-            .max_by(|a, b| {
-                (a.authors.len(), !a.et_al).cmp(&(b.authors.len(), !b.et_al)).then(b.at.cmp(&a.at))
-            })
-            .copied();
-        let families: Vec<String> =
-            best.map(|c| c.authors.iter().map(|a| a.family.clone()).collect()).unwrap_or_default();
-        let et_al = best.is_some_and(|c| c.et_al);
-        let cited_authors = Some(byline_text(&families, et_al)).filter(|s| !s.is_empty());
-        let year_suffix =
-            cits.iter().map(|c| c.detail().year_suffix.clone()).find(|s| !s.is_empty()).unwrap_or_default();
-        let year_note = cits.iter().find_map(|c| c.detail().year_note.clone());
-        let mut ids: BTreeMap<Identifier, Vec<Provenance>> = BTreeMap::new();
-        let mut venue_slot = None;
-        for c in cits {
-            for id in &c.ids {
-                ids.entry(id.clone()).or_default().push(c.at.clone());
-            }
-            if venue_slot.is_none() {
-                venue_slot = self.venues.add(c.detail().venue.as_deref(), None, &[], &c.at);
-            }
-        }
-        let ids = sourced_ids(ids);
-        let key = match ids.first() {
-            Some(id) => format!("{}", id.value),
-            None => format!(
-                "cited:{}|{}|{}|{}|{}",
-                families.iter().map(|f| norm::family_key(f)).collect::<Vec<_>>().join(","),
-                if et_al { "etal" } else { "" },
-                year_text(year.as_ref().map(|y| y.value), &year_suffix, year_note.as_deref()),
-                title.as_ref().map(|t| norm::title_key(&t.value)).unwrap_or_default(),
-                if families.is_empty() && title.is_none() {
-                    norm::alnum_key(&cits[0].raw)
-                } else {
-                    String::new()
-                },
-            ),
-        };
-        let mut missing = Vec::new();
-        if title.is_none() {
-            missing.push("title".to_string());
-        }
-        self.works.push(Work {
-            id: String::new(),
-            kind: WorkKind::CitedWork,
-            label: String::new(),
-            title,
-            alt_titles: Vec::new(),
-            ids,
-            year,
-            year_suffix,
-            year_note,
-            published: None,
-            epublished: None,
-            venue: None,
-            volume,
-            issue,
-            pages,
-            abstract_text: None,
-            language: None,
-            doc_type: None,
-            times_cited: None,
-            keywords: Vec::new(),
-            affiliations: Vec::new(),
-            cited_authors,
-            missing,
-            sources: sorted_sources(cits.iter().map(|c| c.at.clone())),
-            matched_on: Vec::new(),
+    /// Adds a cited-only work made by [`cited_draft`]; `venue_from` is the
+    /// citation (of `cits`) whose venue it is published in.
+    fn add_cited(&mut self, (work, key, venue_from): CitedDraft, cits: &[&Citation]) {
+        let venue_slot = venue_from.and_then(|k| {
+            let c = cits[k];
+            self.venues.add(c.detail().venue.as_deref(), None, &[], &c.at)
         });
+        self.works.push(work);
         self.keys.push(key);
         self.venue_slots.push(venue_slot);
     }
+}
+
+/// A cited-only work, the key of its stable id, and which of its citations
+/// names its venue: everything of [`WorkDrafts::add_cited`] that depends on
+/// its citations only (made on the pool).
+type CitedDraft = (Work, String, Option<usize>);
+
+/// The [`CitedDraft`] of the citations of one cited-only group. The venue is
+/// the first citation's whose venue names anything (the venue table gives
+/// a slot to exactly those).
+fn cited_draft(cits: &[&Citation]) -> CitedDraft {
+    let claims = |f: &dyn Fn(&Citation) -> Option<String>| -> Vec<(String, Provenance)> {
+        cits.iter().filter_map(|c| f(c).map(|v| (v, c.at.clone()))).collect()
+    };
+    let (title, _) =
+        choose(claims(&|c| c.detail().title.clone()), |t| norm::title_key(t), |t| t.len() as i64);
+    let (volume, _) = choose(claims(&|c| c.detail().volume.clone()), |t| norm::alnum_key(t), |_| 0);
+    let (issue, _) = choose(claims(&|c| c.detail().issue.clone()), |t| norm::alnum_key(t), |_| 0);
+    let (pages, _) = choose(claims(&|c| c.detail().first_page.clone()), |t| norm::alnum_key(t), |_| 0);
+    let (year, _) = choose(
+        cits.iter().filter_map(|c| c.year.map(|y| (y, c.at.clone()))).collect(),
+        |y| y.to_string(),
+        |_| 0,
+    );
+    // The fullest author list describes the work best.
+    let best = cits
+        .iter()
+        .max_by(|a, b| (a.authors.len(), !a.et_al).cmp(&(b.authors.len(), !b.et_al)).then(b.at.cmp(&a.at)))
+        .copied();
+    let families: Vec<String> =
+        best.map(|c| c.authors.iter().map(|a| a.family.clone()).collect()).unwrap_or_default();
+    let et_al = best.is_some_and(|c| c.et_al);
+    let cited_authors = Some(byline_text(&families, et_al)).filter(|s| !s.is_empty());
+    let year_suffix =
+        cits.iter().map(|c| c.detail().year_suffix.clone()).find(|s| !s.is_empty()).unwrap_or_default();
+    let year_note = cits.iter().find_map(|c| c.detail().year_note.clone());
+    let mut ids: BTreeMap<Identifier, Vec<Provenance>> = BTreeMap::new();
+    for c in cits {
+        for id in &c.ids {
+            ids.entry(id.clone()).or_default().push(c.at.clone());
+        }
+    }
+    let venue_from = cits.iter().position(|c| VenueTable::names_any(c.detail().venue.as_deref(), None, &[]));
+    let ids = sourced_ids(ids);
+    let key = match ids.first() {
+        Some(id) => format!("{}", id.value),
+        None => format!(
+            "cited:{}|{}|{}|{}|{}",
+            families.iter().map(|f| norm::family_key(f)).collect::<Vec<_>>().join(","),
+            if et_al { "etal" } else { "" },
+            year_text(year.as_ref().map(|y| y.value), &year_suffix, year_note.as_deref()),
+            title.as_ref().map(|t| norm::title_key(&t.value)).unwrap_or_default(),
+            if families.is_empty() && title.is_none() {
+                norm::alnum_key(&cits[0].raw)
+            } else {
+                String::new()
+            },
+        ),
+    };
+    let mut missing = Vec::new();
+    if title.is_none() {
+        missing.push("title".to_string());
+    }
+    let work = Work {
+        id: String::new(),
+        kind: WorkKind::CitedWork,
+        label: String::new(),
+        title,
+        alt_titles: Vec::new(),
+        ids,
+        year,
+        year_suffix,
+        year_note,
+        published: None,
+        epublished: None,
+        venue: None,
+        volume,
+        issue,
+        pages,
+        abstract_text: None,
+        language: None,
+        doc_type: None,
+        times_cited: None,
+        keywords: Vec::new(),
+        affiliations: Vec::new(),
+        cited_authors,
+        missing,
+        sources: sorted_sources(cits.iter().map(|c| c.at.clone())),
+        matched_on: Vec::new(),
+    };
+    (work, key, venue_from)
 }
 
 /// The work index of a citation target: papers first, then cited-only works.
@@ -1055,22 +1103,32 @@ fn assign_ids<T>(
     set: impl Fn(&mut T, String),
     first_source: impl Fn(&T) -> Option<&Provenance>,
 ) -> Vec<usize> {
+    use rayon::prelude::*;
     let mut order: Vec<usize> = (0..items.len()).collect();
     {
         // Compared by reference: no provenance is copied per comparison.
+        // Stable sorts with a total order: the same order on any thread count.
         let firsts: Vec<Option<&Provenance>> = items.iter().map(&first_source).collect();
-        order.sort_by(|&a, &b| keys[a].cmp(&keys[b]).then(firsts[a].cmp(&firsts[b])));
+        order.par_sort_by(|&a, &b| keys[a].cmp(&keys[b]).then(firsts[a].cmp(&firsts[b])));
     }
-    let mut seen: BTreeMap<&str, usize> = BTreeMap::new();
-    let mut ids = vec![String::new(); items.len()];
-    for &i in &order {
-        let n = seen.entry(keys[i].as_str()).or_insert(0);
-        *n += 1;
-        let key = if *n == 1 { keys[i].clone() } else { format!("{}#{}", keys[i], n) };
-        ids[i] = stable_id(prefix, &key);
+    // Equal keys are neighbours in `order`: the n-th of a key (from 1) is
+    // its place in its run. The ids (hashes) are then made on the pool.
+    let mut nth = vec![0usize; items.len()];
+    let mut run = 0;
+    for (k, &i) in order.iter().enumerate() {
+        run = if k > 0 && keys[order[k - 1]] == keys[i] { run + 1 } else { 1 };
+        nth[i] = run;
     }
+    let ids: Vec<String> = (0..items.len())
+        .into_par_iter()
+        .map(|i| match nth[i] {
+            1 => stable_id(prefix, &keys[i]),
+            n => stable_id(prefix, &format!("{}#{}", keys[i], n)),
+        })
+        .collect();
+    drop((order, nth));
     let mut idx: Vec<usize> = (0..items.len()).collect();
-    idx.sort_by(|&a, &b| ids[a].cmp(&ids[b]));
+    idx.par_sort_by(|&a, &b| ids[a].cmp(&ids[b]));
     let mut perm = vec![0; items.len()];
     for (new, &old) in idx.iter().enumerate() {
         perm[old] = new;

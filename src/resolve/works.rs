@@ -231,20 +231,22 @@ fn disjoint_scheme<K: Clone + Ord>(
 impl Uf {
     fn new(feats: &[Features]) -> Uf {
         let n = feats.len();
-        let mut registry = Vec::with_capacity(n);
-        let mut internal = Vec::with_capacity(n);
-        for f in feats {
-            let mut m: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
-            for id in &f.registry {
-                m.entry(id.scheme()).or_default().insert(id.value().to_string());
-            }
-            registry.push(m);
-            let mut m: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
-            for id in &f.internal {
-                m.entry(internal_scheme(id).to_string()).or_default().insert(id.value().to_string());
-            }
-            internal.push(m);
-        }
+        use rayon::prelude::*;
+        // Each record's identifier maps depend on that record only: made on the pool.
+        let (registry, internal): (Vec<_>, Vec<_>) = feats
+            .par_iter()
+            .map(|f| {
+                let mut reg: BTreeMap<&'static str, BTreeSet<String>> = BTreeMap::new();
+                for id in &f.registry {
+                    reg.entry(id.scheme()).or_default().insert(id.value().to_string());
+                }
+                let mut int: BTreeMap<String, BTreeSet<String>> = BTreeMap::new();
+                for id in &f.internal {
+                    int.entry(internal_scheme(id).to_string()).or_default().insert(id.value().to_string());
+                }
+                (reg, int)
+            })
+            .unzip();
         Uf {
             sets: UnionFind::new(n),
             registry,
@@ -479,16 +481,28 @@ impl Grouper<'_> {
     /// Rule 4: near-identical titles in one first-author + year block (typos,
     /// punctuation, a record exported twice).
     fn by_similar_title(&mut self, blocks: &BTreeMap<(String, i32), Vec<usize>>) {
+        use rayon::prelude::*;
         let pairs = block_pairs(&self.feats, blocks.values());
-        for (a, b) in pairs {
-            // A preprint and an article are two works (linked later as versions).
-            if self.uf.same(a, b) || self.feats[a].preprint != self.feats[b].preprint {
-                continue;
-            }
-            let (fa, fb) = (&self.feats[a], &self.feats[b]);
-            let sim = similarity(&fa.title, &fb.title, 400);
-            let strong = strong_match(fa, fb, sim, self.opts);
-            if strong || (venues_compatible(fa, fb) && sim >= self.opts.title_similarity) {
+        // Whether two records are alike enough depends on the two only: judged
+        // on the pool (`Some(strong)` when alike). The merges are then made in
+        // pair order, skipping pairs already joined, as when judged in turn.
+        let (feats, opts) = (&self.feats, self.opts);
+        let alike: Vec<Option<bool>> = pairs
+            .par_iter()
+            .map(|&(a, b)| {
+                let (fa, fb) = (&feats[a], &feats[b]);
+                // A preprint and an article are two works (linked later as versions).
+                if fa.preprint != fb.preprint {
+                    return None;
+                }
+                let sim = similarity(&fa.title, &fb.title, 400);
+                let strong = strong_match(fa, fb, sim, opts);
+                (strong || (venues_compatible(fa, fb) && sim >= opts.title_similarity)).then_some(strong)
+            })
+            .collect();
+        for (&(a, b), verdict) in pairs.iter().zip(alike) {
+            let Some(strong) = verdict else { continue };
+            if !self.uf.same(a, b) {
                 self.merge(a, b, MatchRule::SimilarTitle, strong);
             }
         }
@@ -615,8 +629,9 @@ pub(crate) fn group(records: &[Record], opts: &Options, diags: &mut Vec<Diagnost
     let n = records.len();
     // Canonical order, so the grouping does not depend on input order.
     let mut order: Vec<usize> = (0..n).collect();
-    order.sort_by(|&a, &b| records[a].at.cmp(&records[b].at).then(a.cmp(&b)));
-    let feats: Vec<Features> = records.iter().map(features).collect();
+    use rayon::prelude::*;
+    order.par_sort_by(|&a, &b| records[a].at.cmp(&records[b].at).then(a.cmp(&b)));
+    let feats: Vec<Features> = records.par_iter().map(features).collect();
     let uf = Uf::new(&feats);
     let mut author_year: BTreeMap<(String, i32), Vec<usize>> = BTreeMap::new();
     for &i in &order {
