@@ -330,6 +330,7 @@ pub fn annotate(graph: &mut CitationGraph, m: &Metrics) {
 
 /// Weighted PageRank by power iteration on CSR (module documentation).
 pub fn pagerank(graph: &CitationGraph, damping: f64, iterations: usize) -> Vec<f64> {
+    use rayon::prelude::*;
     let n = graph.node_count();
     if n == 0 {
         return Vec::new();
@@ -363,22 +364,52 @@ pub fn pagerank(graph: &CitationGraph, damping: f64, iterations: usize) -> Vec<f
     drop(pairs);
     drop(weights);
     let total: Vec<f64> = (0..n).map(|i| wt[csr.offsets[i]..csr.offsets[i + 1]].iter().sum()).collect();
+    // Incoming rows (the transpose), each in the order the contributions
+    // were once pushed: by source, then by the source's row order. Each
+    // node's new rank is then summed on its own (on the pool) in exactly
+    // the order the push-style loop added to it, so ranks are bit-identical
+    // whatever the thread count.
+    let mut in_off = vec![0usize; n + 1];
+    for &j in &csr.targets {
+        in_off[j as usize + 1] += 1;
+    }
+    for i in 0..n {
+        in_off[i + 1] += in_off[i];
+    }
+    let mut in_src = vec![0u32; csr.targets.len()];
+    let mut in_wt = vec![0.0f64; csr.targets.len()];
+    let mut fill = in_off.clone();
+    for i in 0..n {
+        let (lo, hi) = (csr.offsets[i], csr.offsets[i + 1]);
+        for (&j, &w) in csr.targets[lo..hi].iter().zip(&wt[lo..hi]) {
+            let slot = &mut fill[j as usize];
+            in_src[*slot] = i as u32;
+            in_wt[*slot] = w;
+            *slot += 1;
+        }
+    }
+    drop((csr, wt, fill));
     let nf = n as f64;
     let mut rank = vec![1.0 / nf; n];
     let mut next = vec![0.0; n];
+    let mut share = vec![0.0; n];
+    const ROWS: usize = 4096;
     for _ in 0..iterations {
         let dangling: f64 = (0..n).filter(|&i| total[i] <= 0.0).map(|i| rank[i]).sum();
         let base = (1.0 - damping) / nf + damping * dangling / nf;
-        next.iter_mut().for_each(|x| *x = base);
         for i in 0..n {
-            if total[i] > 0.0 {
-                let share = damping * rank[i] / total[i];
-                let (lo, hi) = (csr.offsets[i], csr.offsets[i + 1]);
-                for (&j, &w) in csr.targets[lo..hi].iter().zip(&wt[lo..hi]) {
-                    next[j as usize] += share * w;
-                }
-            }
+            share[i] = if total[i] > 0.0 { damping * rank[i] / total[i] } else { 0.0 };
         }
+        next.par_chunks_mut(ROWS).enumerate().for_each(|(c, rows)| {
+            for (k, x) in rows.iter_mut().enumerate() {
+                let j = c * ROWS + k;
+                let mut acc = base;
+                for e in in_off[j]..in_off[j + 1] {
+                    acc += share[in_src[e] as usize] * in_wt[e];
+                }
+                *x = acc;
+            }
+        });
         std::mem::swap(&mut rank, &mut next);
     }
     rank
