@@ -206,9 +206,14 @@ const STOP_WORDS: &[&str] = &[
     "however",
 ];
 
+/// [`STOP_WORDS`] as a set: every token of every title and abstract is
+/// looked up, and a scan of the list cost a comparison per stop word.
+static STOP_SET: std::sync::LazyLock<rustc_hash::FxHashSet<&'static str>> =
+    std::sync::LazyLock::new(|| STOP_WORDS.iter().copied().collect());
+
 /// True for stop words (input already folded to lowercase ASCII).
 pub fn is_stop_word(token: &str) -> bool {
-    STOP_WORDS.contains(&token)
+    STOP_SET.contains(token)
 }
 
 /// A light English stemmer (an "S-stemmer" plus common derivational endings),
