@@ -184,12 +184,19 @@ def pipeline(jsonl, out_dir, leiden_iterations=2):
 def citemap_stages(stderr, wall):
     """Stage durations from citemap's progress lines `[  12.3 s, 1.2 GB] what`:
     each line starts a step, which lasts until the next line (the first step,
-    reading, from the start; the last one until the process ends)."""
+    reading, from the start; the last one until the process ends). Lines
+    printed at the same moment are steps that run side by side (the network
+    and the full graph; clustering and both graphs' metrics): they are one
+    stage, named together."""
     marks = [(0.0, "start (reading the input)")]
     for line in stderr.splitlines():
         m = re.match(r"\[\s*([0-9.]+) s(?:,\s*([0-9.]+) GB)?\] (.*)", line)
         if m:
-            marks.append((float(m.group(1)), m.group(3)))
+            t, what = float(m.group(1)), m.group(3)
+            if marks and marks[-1][0] == t and len(marks) > 1:
+                marks[-1] = (t, marks[-1][1] + " + " + what)
+            else:
+                marks.append((t, what))
     ends = [t for t, _ in marks[1:]] + [max(wall, marks[-1][0])]
     return [(what, t1 - t0) for (t0, what), t1 in zip(marks, ends)]
 
