@@ -439,7 +439,7 @@ mod tests {
     /// The text written straight is the `Display` of each source joined by "; ".
     #[test]
     fn sources_text_is_the_display_of_each_source() {
-        let sources = vec![
+        let sources = [
             Provenance::new("a.ris", 12, Some("W1".into())),
             Provenance::new("b.jsonl", 0, None),
             Provenance::new("dir/ç.txt", 4_294_967_295, Some("key [x]".into())),
