@@ -282,6 +282,21 @@ fn a_store_without_keys_gains_them_on_the_next_ingest() {
     }
     let (out, _) = run(&store, &["--json", "ingest", RIS]);
     let v: serde_json::Value = serde_json::from_slice(&out).expect("ingest --json");
+    // Keys loaded in bulk into a store without keys: the index by key is
+    // built again before the batch is kept.
+    let conn = rusqlite::Connection::open(&store).expect("open");
+    let index: i64 = conn
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE type = 'index' AND name = 'record_keys_by_key'",
+            [],
+            |r| r.get(0),
+        )
+        .expect("index");
+    assert_eq!(index, 1, "the index of keys by key is there");
+    let plan: String = conn
+        .query_row("EXPLAIN QUERY PLAN SELECT input_id FROM record_keys WHERE key = 'x'", [], |r| r.get(3))
+        .expect("plan");
+    assert!(plan.contains("record_keys_by_key"), "{plan}");
     let full = full_counts(&[WOS], RIS);
     assert_eq!(v["files"][0]["merged"].as_u64(), Some(full.0), "{v}");
     assert_eq!(v["changes"]["citation_edges_added"].as_i64(), Some(full.3), "{v}");

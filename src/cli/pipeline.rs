@@ -269,6 +269,20 @@ fn read_into_store(o: &Opened, ctx: &Ctx, b: &mut Batch, sha: String) -> Result<
     let mut bytes = 0u64;
     let (mut records, mut references) = (0usize, 0usize);
     let mut store_error = None;
+    // Records are stored a batch at a time: their blocking keys and JSON are
+    // made on the pool, then stored in order (the same rows as one by one).
+    const BATCH: usize = 1024;
+    let mut pending: Vec<Record> = Vec::with_capacity(BATCH);
+    let store_pending = |pending: &mut Vec<Record>, store_error: &mut Option<citemap::store::Error>| {
+        use rayon::prelude::*;
+        let keys: Vec<Vec<String>> = pending.par_iter().map(citemap::resolve::blocking_keys).collect();
+        let added =
+            spool.borrow_mut().add_records_keyed(pending, &keys, citemap::resolve::BLOCKING_KEYS_VERSION);
+        pending.clear();
+        if let Err(e) = added {
+            store_error.get_or_insert(e);
+        }
+    };
     let read = stream(
         &o.path,
         file,
@@ -280,14 +294,13 @@ fn read_into_store(o: &Opened, ctx: &Ctx, b: &mut Batch, sha: String) -> Result<
         &mut |r| {
             records += 1;
             references += r.citations.len();
-            let keys = citemap::resolve::blocking_keys(&r);
-            let added =
-                spool.borrow_mut().add_record_keyed(&r, &keys, citemap::resolve::BLOCKING_KEYS_VERSION);
-            if let Err(e) = added {
-                store_error.get_or_insert(e);
+            pending.push(r);
+            if pending.len() >= BATCH {
+                store_pending(&mut pending, &mut store_error);
             }
         },
     );
+    store_pending(&mut pending, &mut store_error);
     let spool = spool.into_inner();
     if let Some(e) = store_error {
         return Err(e.into());

@@ -32,6 +32,23 @@ pub(super) fn create(conn: &Connection) -> Result<(), Error> {
     Ok(())
 }
 
+/// True when no record has blocking keys.
+pub(super) fn none(conn: &Connection) -> Result<bool, Error> {
+    Ok(conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM record_keys)", [], |r| r.get(0))?)
+}
+
+/// Drops the index of keys by key (for a bulk load; see [`create_index`]).
+pub(super) fn drop_index(conn: &Connection) -> Result<(), Error> {
+    conn.execute_batch("DROP INDEX IF EXISTS record_keys_by_key;")?;
+    Ok(())
+}
+
+/// Builds the index of keys by key when absent.
+pub(super) fn create_index(conn: &Connection) -> Result<(), Error> {
+    conn.execute_batch("CREATE INDEX IF NOT EXISTS record_keys_by_key ON record_keys (key);")?;
+    Ok(())
+}
+
 /// Adds the keys of record `seq` of input `input`.
 pub(super) fn insert(conn: &Connection, input: i64, seq: i64, keys: &[String]) -> Result<(), Error> {
     let mut st =
