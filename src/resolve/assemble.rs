@@ -573,11 +573,8 @@ impl WorkDrafts {
         self.venue_slots.push(venue_slot);
     }
 
-    /// Phase 2: one cited-only work from the citations of one group: fields
-    /// chosen from what most citations say, the byline of the fullest author
-    /// list.
-    /// Adds a cited-only work made by [`cited_draft`]; `venue_from` is the
-    /// citation (of `cits`) whose venue it is published in.
+    /// Phase 2: adds the cited-only work [`cited_draft`] made from `cits`,
+    /// with the venue of the citation `venue_from` points at.
     fn add_cited(&mut self, (work, key, venue_from): CitedDraft, cits: &[&Citation]) {
         let venue_slot = venue_from.and_then(|k| {
             let c = cits[k];
@@ -594,9 +591,10 @@ impl WorkDrafts {
 /// its citations only (made on the pool).
 type CitedDraft = (Work, String, Option<usize>);
 
-/// The [`CitedDraft`] of the citations of one cited-only group. The venue is
-/// the first citation's whose venue names anything (the venue table gives
-/// a slot to exactly those).
+/// The [`CitedDraft`] of the citations of one cited-only group: fields
+/// chosen from what most citations say, the byline of the fullest author
+/// list. The venue is the first citation's whose venue names anything (the
+/// venue table gives a slot to exactly those).
 fn cited_draft(cits: &[&Citation]) -> CitedDraft {
     let claims = |f: &dyn Fn(&Citation) -> Option<String>| -> Vec<(String, Provenance)> {
         cits.iter().filter_map(|c| f(c).map(|v| (v, c.at.clone()))).collect()
