@@ -4,7 +4,7 @@
 //! has to be resolved with instead of reading all of them.
 //!
 //! The store does not compute keys (it depends only on the model): the
-//! caller hands them in with each record ([`super::RawSpool::add_record_keyed`])
+//! caller hands them in with each record ([`super::RawSpool::add_records_keyed`])
 //! with the version of the function that made them. `keyed_inputs` lists the
 //! inputs whose every record has keys of a version; an input stored without
 //! them (by an older build, or through the response cache) is keyed later

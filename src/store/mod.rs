@@ -461,10 +461,10 @@ impl RawSpool<'_> {
         Ok(())
     }
 
-    /// [`RawSpool::add_record_keyed`] for each of `records` with its keys
-    /// (`keys[i]` for `records[i]`), in order. The records are turned into
-    /// JSON on the pool and stored one after the other: what is stored is
-    /// what adding them one by one stores.
+    /// Adds each of `records` with its blocking keys (`keys[i]` for
+    /// `records[i]`, made by the key function of `version`), in order. The
+    /// records are turned into JSON on the pool and stored one after the
+    /// other: what is stored is what adding them one by one stores.
     pub fn add_records_keyed(
         &mut self,
         records: &[Record],
@@ -480,14 +480,9 @@ impl RawSpool<'_> {
         Ok(())
     }
 
-    /// Adds the next record with its blocking keys (of `version`), kept in
-    /// the same transaction so an incremental ingest can find the stored
-    /// records a new one has to be resolved with.
-    pub fn add_record_keyed(&mut self, r: &Record, keys: &[String], version: &str) -> Result<(), Error> {
-        self.add_json_keyed(&serde_json::to_string(r)?, keys, version)
-    }
-
-    /// [`RawSpool::add_record_keyed`] with the record as its JSON text.
+    /// Adds the next record, as its JSON text, with its blocking keys (of
+    /// `version`), kept in the same transaction so an incremental ingest can
+    /// find the stored records a new one has to be resolved with.
     fn add_json_keyed(&mut self, json: &str, keys: &[String], version: &str) -> Result<(), Error> {
         let seq = self.records;
         let keyed = std::mem::replace(&mut self.keyed, KeyedSoFar::Not);
