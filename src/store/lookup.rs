@@ -6,7 +6,8 @@
 //! same corpus key:
 //! - one row per work and per person or organisation (`lookup_works`,
 //!   `lookup_agents`: MessagePack, structs as maps, zlib-compressed row by
-//!   row) and one holding every venue (`lookup_venues`), a work's row
+//!   row) and the venues (`lookup_venues`: row 0 every venue without its
+//!   sources, row `1 + v` the sources of venue `v`), a work's row
 //!   carrying its authorships, the citations it makes, the works citing it
 //!   and its conflicts, each with its position in the corpus's own list, and
 //!   a person's row the works they wrote; beside each, the bare links as
@@ -212,6 +213,13 @@ fn compressor() -> flate2::Compress {
     flate2::Compress::new(flate2::Compression::fast(), true)
 }
 
+/// Rows as [`Lookup::blobs`] gives them, decoded on the pool (same order).
+fn decode_all<T: serde::de::DeserializeOwned + Send>(
+    blobs: Vec<(u32, Vec<u8>)>,
+) -> Result<Vec<(u32, T)>, Error> {
+    blobs.into_par_iter().map(|(i, d)| Ok((i, decode(&d)?))).collect()
+}
+
 fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
     use std::io::Read;
     let mut raw = Vec::with_capacity(bytes.len() * 4);
@@ -371,11 +379,23 @@ fn write_lookup(tx: &Transaction<'_>, key: &str, state: &str, c: &Corpus) -> Res
                 }
             }
         }
-        // Venues are few: one row holds them all, so works keep their
-        // venue index.
-        let data = encode(&mut compressor(), &c.venues)?;
+        // Venues are few: row 0 holds them all without their sources, so
+        // works keep their venue index; row `1 + v` holds venue `v`'s
+        // sources (every record that named it: most of the venues' bytes).
+        let bare: Vec<Venue> = c.venues.iter().map(|v| Venue { sources: Vec::new(), ..v.clone() }).collect();
+        let data = encode(&mut compressor(), &bare)?;
         bytes += data.len() as u64;
-        tx.execute("INSERT INTO lookup_venues (idx, data) VALUES (0, ?1)", params![data])?;
+        let mut venue = tx.prepare("INSERT INTO lookup_venues (idx, data) VALUES (?1, ?2)")?;
+        venue.execute(params![0i64, data])?;
+        let sources: Vec<Vec<u8>> = c
+            .venues
+            .par_iter()
+            .map_init(compressor, |z, v| encode(z, &v.sources))
+            .collect::<Result<_, Error>>()?;
+        for (v, data) in sources.into_iter().enumerate() {
+            bytes += data.len() as u64;
+            venue.execute(params![v as i64 + 1, data])?;
+        }
     }
     tx.execute_batch("CREATE INDEX lookup_terms_term ON lookup_terms (term)")?;
     tx.execute("INSERT INTO lookup_meta (id, key, state) VALUES (1, ?1, ?2)", params![key, state])?;
@@ -390,8 +410,8 @@ pub struct Lookup<'a> {
 /// A small corpus assembled from a [`Lookup`], and where its items sit in
 /// the full corpus.
 pub struct Part {
-    /// The works and agents asked for, every venue, and the
-    /// authorships, citations and conflicts among them; nothing else
+    /// The works and agents asked for, every venue (with its sources only
+    /// when asked for, see [`Lookup::corpus`]), and the authorships, citations and conflicts among them; nothing else
     /// (no subjects, published-in or about edges, versions, diagnostics or
     /// deduplication report).
     pub corpus: Corpus,
@@ -452,16 +472,17 @@ impl Lookup<'_> {
         self.containing("lookup_agent_text", &[text.to_string()])
     }
 
-    fn work_row(&self, i: u32) -> Result<Option<WorkRow>, Error> {
-        let mut st = self.conn.prepare_cached("SELECT data FROM lookup_works WHERE idx = ?1")?;
-        let data: Option<Vec<u8>> = st.query_row(params![i as i64], |r| r.get(0)).optional()?;
-        data.map(|d| decode(&d)).transpose()
-    }
-
-    fn agent_row(&self, i: u32) -> Result<Option<AgentRow>, Error> {
-        let mut st = self.conn.prepare_cached("SELECT data FROM lookup_agents WHERE idx = ?1")?;
-        let data: Option<Vec<u8>> = st.query_row(params![i as i64], |r| r.get(0)).optional()?;
-        data.map(|d| decode(&d)).transpose()
+    /// The rows `ids` of `table` that it holds, in the order of `ids`, as
+    /// stored (see [`decode_all`]).
+    fn blobs(&self, table: &str, ids: &BTreeSet<u32>) -> Result<Vec<(u32, Vec<u8>)>, Error> {
+        let mut st = self.conn.prepare_cached(&format!("SELECT data FROM {table} WHERE idx = ?1"))?;
+        let mut blobs = Vec::with_capacity(ids.len());
+        for &i in ids {
+            if let Some(d) = st.query_row(params![i as i64], |r| r.get::<_, Vec<u8>>(0)).optional()? {
+                blobs.push((i, d));
+            }
+        }
+        Ok(blobs)
     }
 
     fn links(&self, table: &str, i: u32) -> Result<Vec<u32>, Error> {
@@ -491,26 +512,51 @@ impl Lookup<'_> {
 
     /// Assembles the works `works` and agents `agents` (full-corpus indices)
     /// into a [`Part`]; indices the look-up does not hold are left out.
-    pub fn corpus(&self, works: &BTreeSet<u32>, agents: &BTreeSet<u32>) -> Result<Part, Error> {
-        let mut rows = Vec::with_capacity(works.len());
-        let mut work_at = BTreeMap::new();
-        for &i in works {
-            if let Some(r) = self.work_row(i)? {
-                work_at.insert(i, rows.len() as u32);
-                rows.push((i, r));
+    /// Every venue is there; with `venue_sources`, the venues of the part's
+    /// works carry their sources, else no venue does (at 100k works reading
+    /// them all takes longer than the rest of a `query coauthors`).
+    pub fn corpus(
+        &self,
+        works: &BTreeSet<u32>,
+        agents: &BTreeSet<u32>,
+        venue_sources: bool,
+    ) -> Result<Part, Error> {
+        // Rows are read one after the other (the connection is one
+        // thread's) and decoded side by side on the pool: at 100k works a
+        // `query coauthors` decodes about 2,000 rows, and inflating and
+        // decoding them is most of its time. The venues' row is decoded
+        // beside them.
+        let work_blobs = self.blobs("lookup_works", works)?;
+        let agent_blobs = self.blobs("lookup_agents", agents)?;
+        let venue_blob = self
+            .conn
+            .query_row("SELECT data FROM lookup_venues WHERE idx = 0", [], |r| r.get::<_, Vec<u8>>(0))
+            .optional()?;
+        let ((rows, agent_rows), venues) = rayon::join(
+            || rayon::join(|| decode_all::<WorkRow>(work_blobs), || decode_all::<AgentRow>(agent_blobs)),
+            || venue_blob.map_or(Ok(Vec::new()), |d| decode::<Vec<Venue>>(&d)),
+        );
+        let (rows, agent_rows, mut venues) = (rows?, agent_rows?, venues?);
+        if venue_sources {
+            let wanted: BTreeSet<u32> =
+                rows.iter().filter_map(|(_, r)| r.work.venue).map(|v| v + 1).collect();
+            for (v, sources) in
+                decode_all::<Vec<crate::model::Provenance>>(self.blobs("lookup_venues", &wanted)?)?
+            {
+                if let Some(venue) = venues.get_mut(v as usize - 1) {
+                    venue.sources = sources;
+                }
             }
         }
+        let work_at: BTreeMap<u32, u32> = rows.iter().enumerate().map(|(k, (i, _))| (*i, k as u32)).collect();
         let mut agent_list = Vec::with_capacity(agents.len());
         let mut agent_at = BTreeMap::new();
         let mut agent_idx = Vec::with_capacity(agents.len());
-        for &i in agents {
-            if let Some(r) = self.agent_row(i)? {
-                agent_at.insert(i, agent_list.len() as u32);
-                agent_list.push(r.agent);
-                agent_idx.push(i);
-            }
+        for (i, r) in agent_rows {
+            agent_at.insert(i, agent_list.len() as u32);
+            agent_list.push(r.agent);
+            agent_idx.push(i);
         }
-        let venues = self.venues()?;
         let mut authorships = Vec::new();
         let mut cites = Vec::new();
         let mut conflicts = Vec::new();
@@ -553,14 +599,6 @@ impl Lookup<'_> {
             ..Corpus::default()
         };
         Ok(Part { corpus, works: work_idx, agents: agent_idx })
-    }
-
-    fn venues(&self) -> Result<Vec<Venue>, Error> {
-        let data: Option<Vec<u8>> = self
-            .conn
-            .query_row("SELECT data FROM lookup_venues WHERE idx = 0", [], |r| r.get(0))
-            .optional()?;
-        Ok(data.map(|d| decode(&d)).transpose()?.unwrap_or_default())
     }
 }
 
