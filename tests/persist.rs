@@ -352,8 +352,14 @@ fn map_keeps_its_results_for_itself_and_later_commands() {
         args.extend(["map", WOS, RIS, "--out", to, "--format", "dot,graphml"]);
         run(&store, &args)
     };
+    // A map into a new store reads each input once: into the store and
+    // into memory together.
     let (_, err) = map(&out("m1"), &[]);
     assert!(computed(&err, "corpus") && computed(&err, "analysis"), "{err}");
+    for f in [WOS, RIS] {
+        let reads = err.lines().filter(|l| l.contains(&format!("{f}: 15 records read"))).count();
+        assert_eq!(reads, 1, "{f} not read once: {err}");
+    }
     let (_, err) = map(&out("m2"), &[]);
     assert!(loaded(&err, "corpus") && loaded(&err, "analysis"), "{err}");
     assert!(!err.contains("resolving") && !err.contains("clustering"), "the second map recomputed: {err}");
@@ -369,6 +375,25 @@ fn map_keeps_its_results_for_itself_and_later_commands() {
     assert_eq!(v["results"]["analysis"], "loaded", "{v}");
     let summary = std::fs::read_to_string(dir.path().join("m1/summary.json")).expect("summary");
     assert!(!summary.contains("\"results\""), "summary.json says where results came from");
+
+    // A map that reads no record writes nothing and leaves the store as it was.
+    let before = std::fs::read(&store).expect("store");
+    let empty = dir.path().join("empty.ris");
+    std::fs::write(&empty, "").expect("empty file");
+    let o = Command::new(env!("CARGO_BIN_EXE_citemap"))
+        .arg("--store")
+        .arg(&store)
+        .args(["map", empty.to_str().expect("utf-8"), "--out", &out("m4")])
+        .output()
+        .expect("citemap runs");
+    assert!(!o.status.success(), "a map of nothing succeeded");
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("nothing written"),
+        "{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert_eq!(std::fs::read(&store).expect("store"), before, "a map of nothing changed the store");
+    assert!(!dir.path().join("m4").exists());
 
     // The same map without a store (as before): the same files.
     let plain = tempfile::tempdir().expect("tempdir");

@@ -34,7 +34,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
         }
         Store::open(path).with_context(|| format!("opening the store {}", path.display()))?.records()?
     } else {
-        let mut inputs = read_inputs(&args.paths, ctx, None)?;
+        let mut inputs = read_inputs(&args.paths, ctx, super::pipeline::Destination::Memory)?;
         if !ctx.quiet && !ctx.json {
             print_diagnostics(inputs.iter().flat_map(|i| i.report.diagnostics.iter()));
         }

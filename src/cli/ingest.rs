@@ -2,7 +2,7 @@
 //! and report, per file, the format detected, records read, records merged
 //! with other sources, and what was skipped and why.
 
-use super::pipeline::{print_diagnostics, read_inputs, ReadInput};
+use super::pipeline::{print_diagnostics, read_inputs, Destination, ReadInput};
 use super::Ctx;
 use anyhow::{Context, Result};
 use citemap::resolve;
@@ -40,10 +40,24 @@ struct FileReport<'a> {
 /// stored before are only hashed, results kept for the old inputs dropped
 /// when one is added); returns the store and what each file came to.
 pub fn add(paths: &[PathBuf], ctx: &Ctx) -> Result<(Store, Vec<ReadInput>)> {
+    add_with(paths, ctx, false)
+}
+
+/// [`add`], the records read also kept in memory ([`ReadInput::parsed`],
+/// see [`Destination::StoreAndMemory`]) when `keep`; then nothing is
+/// stored when no record was read.
+pub fn add_with(paths: &[PathBuf], ctx: &Ctx, keep: bool) -> Result<(Store, Vec<ReadInput>)> {
     let mut store = super::commands::open_store(ctx)?;
     let inputs = {
         let mut batch = super::commands::write_batch(&mut store, ctx)?;
-        let inputs = read_inputs(paths, ctx, Some(&mut batch))?;
+        let dest =
+            if keep { Destination::StoreAndMemory(&mut batch) } else { Destination::Store(&mut batch) };
+        let inputs = read_inputs(paths, ctx, dest)?;
+        if keep && inputs.iter().all(|i| i.parsed.as_ref().is_none_or(|p| p.records.is_empty())) {
+            // Dropped without commit: the store is left as it was.
+            drop(batch);
+            return Ok((store, inputs));
+        }
         key_stored_records(&mut batch)?;
         if inputs.iter().any(|i| i.status.as_deref() == Some("added")) {
             batch.clear_results()?;

@@ -14,7 +14,7 @@
 use super::analyse::{analyse, default_cluster_args};
 use super::files::write_atomic;
 use super::network::NetworkArgs;
-use super::pipeline::{print_diagnostics, read_inputs, InputReport};
+use super::pipeline::{print_diagnostics, read_inputs, Destination, InputReport};
 use super::stored::{Origin, Project, Want};
 use super::Ctx;
 use anyhow::{bail, Context, Result};
@@ -244,7 +244,13 @@ pub fn counts(read: RecordCounts, corpus: &Corpus, g: &CitationGraph) -> Counts 
 pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
     let formats = if args.format.is_empty() { ctx.config.map.formats.clone() } else { args.format.clone() };
     super::files::check_out_dir(&args.out)?;
-    let mut inputs = read_inputs(&args.paths, ctx, None)?;
+    // With a store the inputs are read once, into the store and to memory.
+    let (mut inputs, store) = if uses_store(args, ctx) {
+        let (store, inputs) = super::ingest::add_with(&args.paths, ctx, true)?;
+        (inputs, Some(store))
+    } else {
+        (read_inputs(&args.paths, ctx, Destination::Memory)?, None)
+    };
     let mut records: Vec<Record> =
         inputs.iter_mut().filter_map(|i| i.parsed.take()).flat_map(|p| p.records).collect();
     if args.online {
@@ -262,7 +268,10 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
         }
         bail!("no records read from the inputs: nothing written, {} left as it was", args.out.display());
     }
-    let project = if uses_store(args, ctx) { stored_project(args, ctx, &inputs)? } else { None };
+    let project = match store {
+        Some(store) => stored_project(ctx, store, &inputs)?,
+        None => None,
+    };
     let done = super::files::output_set(|| write_map(args, ctx, &inputs, records, formats, project));
     // As at the end of `write_map`: the process ends, its memory goes at once.
     std::mem::forget(inputs);
@@ -280,25 +289,21 @@ fn uses_store(args: &Args, ctx: &Ctx) -> bool {
         && args.paths.iter().all(|p| p.as_os_str() != "-" && !super::files::is_stream(p))
 }
 
-/// Ingests the inputs into the store; the store's results when it then
-/// holds exactly these inputs (same bytes under the same names), else
-/// `None` (the map is computed from the records read, and not kept).
-fn stored_project(args: &Args, ctx: &Ctx, read: &[super::pipeline::ReadInput]) -> Result<Option<Project>> {
-    let (store, added) = super::ingest::add(&args.paths, ctx)?;
+/// The store's results when `store`, into which `read` went, holds
+/// exactly these inputs (same bytes under the same names), else `None`
+/// (the map is computed from the records read, and not kept).
+fn stored_project(
+    ctx: &Ctx,
+    store: citemap::store::Store,
+    read: &[super::pipeline::ReadInput],
+) -> Result<Option<Project>> {
     let stored = store.inputs()?;
     drop(store);
-    let ids: std::collections::BTreeSet<i64> = added.iter().filter_map(|i| i.input_id).collect();
-    let same_names = added
+    let ids: std::collections::BTreeSet<i64> = read.iter().filter_map(|i| i.input_id).collect();
+    let same_names = read
         .iter()
         .all(|i| i.input_id.is_none_or(|id| stored.iter().any(|s| s.id == id && s.label == i.report.path)));
-    // What was read in memory is what went into the store.
-    let same_reads = read.len() == added.len()
-        && read.iter().zip(&added).all(|(r, a)| {
-            a.report.path == r.report.path
-                && (r.report.format.is_some() == a.input_id.is_some())
-                && (a.input_id.is_none() || r.report.sha256 == a.report.sha256)
-        });
-    let exact = same_names && same_reads && stored.iter().map(|s| s.id).eq(ids.iter().copied());
+    let exact = same_names && stored.iter().map(|s| s.id).eq(ids.iter().copied());
     if !exact {
         super::progress::step("results not kept: the store holds other inputs than these");
         return Ok(None);

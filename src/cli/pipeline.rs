@@ -114,15 +114,27 @@ struct Outcome {
     bytes: u64,
 }
 
+/// Where the records of [`read_inputs`] go.
+pub enum Destination<'a, 'b> {
+    /// Kept in memory ([`ReadInput::parsed`]).
+    Memory,
+    /// Into the store only: each readable input's raw bytes and records
+    /// (with their blocking keys) go into the batch as they are read, so a
+    /// streamed input is held in memory neither as text nor as records.
+    Store(&'a mut Batch<'b>),
+    /// Into the store as with `Store`, and kept in memory too (`map` with a
+    /// store reads its inputs once); an input the store holds already is
+    /// read to memory.
+    StoreAndMemory(&'a mut Batch<'b>),
+}
+
 /// Reads every file under `paths`, one at a time, streaming each through its
-/// reader (see [`ingest::read_each`]). With `batch`, each readable input's raw
-/// bytes and records (with their blocking keys) go into the store as they are
-/// read, so a streamed input is held in memory neither as text nor as records.
+/// reader (see [`ingest::read_each`]), its records going to `dest`.
 ///
 /// Phases per input: [`open`] (find, spool streams), then either
 /// [`read_to_memory`] or, with a store, [`already_stored`] and
 /// [`read_into_store`]; each phase that fails reports the input and moves on.
-pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut batch: Option<&mut Batch>) -> Result<Vec<ReadInput>> {
+pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut dest: Destination<'_, '_>) -> Result<Vec<ReadInput>> {
     let found = files::collect(paths, ctx.config.ingest.skip_hidden);
     let total = found.len();
     let mut out = Vec::with_capacity(total);
@@ -134,11 +146,19 @@ pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut batch: Option<&mut Batch>) 
                 continue;
             }
         };
-        let read = match batch.as_deref_mut() {
-            None => read_to_memory(&opened, ctx),
-            Some(b) => match already_stored(b, &opened)? {
+        let read = match &mut dest {
+            Destination::Memory => read_to_memory(&opened, ctx),
+            Destination::Store(b) => match already_stored(b, &opened)? {
                 Err(stored) => *stored,
-                Ok(sha) => read_into_store(&opened, ctx, b, sha)?,
+                Ok(sha) => read_into_store(&opened, ctx, b, sha, false)?,
+            },
+            Destination::StoreAndMemory(b) => match already_stored(b, &opened)? {
+                Err(stored) => ReadInput {
+                    status: stored.status,
+                    input_id: stored.input_id,
+                    ..read_to_memory(&opened, ctx)
+                },
+                Ok(sha) => read_into_store(&opened, ctx, b, sha, true)?,
             },
         };
         out.push(read);
@@ -258,8 +278,9 @@ fn already_stored(b: &Batch, o: &Opened) -> Result<Result<String, Box<ReadInput>
 }
 
 /// Phase 3, with a store: bytes, records and their blocking keys go into the
-/// store as they are read, in `b`'s transaction.
-fn read_into_store(o: &Opened, ctx: &Ctx, b: &mut Batch, sha: String) -> Result<ReadInput> {
+/// store as they are read, in `b`'s transaction; with `keep` the records
+/// are kept in memory too.
+fn read_into_store(o: &Opened, ctx: &Ctx, b: &mut Batch, sha: String, keep: bool) -> Result<ReadInput> {
     let file = match std::fs::File::open(&o.disk) {
         Ok(f) => f,
         Err(e) => return Ok(unreadable(o.path.clone(), e.to_string())),
@@ -273,12 +294,17 @@ fn read_into_store(o: &Opened, ctx: &Ctx, b: &mut Batch, sha: String) -> Result<
     // made on the pool, then stored in order (the same rows as one by one).
     const BATCH: usize = 1024;
     let mut pending: Vec<Record> = Vec::with_capacity(BATCH);
-    let store_pending = |pending: &mut Vec<Record>, store_error: &mut Option<citemap::store::Error>| {
+    let mut kept: Vec<Record> = Vec::new();
+    let mut store_pending = |pending: &mut Vec<Record>, store_error: &mut Option<citemap::store::Error>| {
         use rayon::prelude::*;
         let keys: Vec<Vec<String>> = pending.par_iter().map(citemap::resolve::blocking_keys).collect();
         let added =
             spool.borrow_mut().add_records_keyed(pending, &keys, citemap::resolve::BLOCKING_KEYS_VERSION);
-        pending.clear();
+        if keep {
+            kept.append(pending);
+        } else {
+            pending.clear();
+        }
         if let Err(e) = added {
             store_error.get_or_insert(e);
         }
@@ -326,10 +352,25 @@ fn read_into_store(o: &Opened, ctx: &Ctx, b: &mut Batch, sha: String) -> Result<
             ("skipped".to_string(), sha, None)
         }
     };
+    let known = format.is_some();
     let outcome = Outcome { format, diagnostics, seen, records, references, bytes };
+    if !keep {
+        return Ok(ReadInput {
+            report: report(&o.path, Some(sha256), outcome),
+            parsed: None,
+            status: Some(status),
+            input_id,
+        });
+    }
+    // Kept: as [`read_to_memory`] reports it (no hash of an input whose kind
+    // was not known, no records from it).
+    if !known {
+        kept.clear();
+    }
+    let parsed = Parsed { records: kept, diagnostics: outcome.diagnostics.clone(), seen };
     Ok(ReadInput {
-        report: report(&o.path, Some(sha256), outcome),
-        parsed: None,
+        report: report(&o.path, known.then_some(sha256), outcome),
+        parsed: Some(parsed),
         status: Some(status),
         input_id,
     })
