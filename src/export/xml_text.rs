@@ -24,9 +24,47 @@ const NEEDS_ESCAPER: [bool; 256] = {
     t
 };
 
+/// Eight bytes at once: `true` when a byte of `x` may need the escaper
+/// (below 0x20, or one of `&<>"'` or 0xEF), `false` only when none does.
+/// Tab and line breaks answer `true` too; the caller looks again byte by
+/// byte. The tests are the usual word-at-a-time ones: a byte below `n`
+/// (`n <= 0x80`) sets its top bit in `(x - n) & !x & 0x80..`, a zero byte
+/// does the same in `(x - 1) & !x & 0x80..`, and `x ^ c` has a zero byte
+/// where `x` holds `c`.
+#[inline]
+fn word_may_need_escaper(x: u64) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    #[inline]
+    fn zero_byte(v: u64) -> u64 {
+        v.wrapping_sub(ONES) & !v & HIGH
+    }
+    let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+    let markup = zero_byte(x ^ (ONES * b'&' as u64))
+        | zero_byte(x ^ (ONES * b'<' as u64))
+        | zero_byte(x ^ (ONES * b'>' as u64))
+        | zero_byte(x ^ (ONES * b'"' as u64))
+        | zero_byte(x ^ (ONES * b'\'' as u64))
+        | zero_byte(x ^ (ONES * 0xEF));
+    below_space | markup != 0
+}
+
+/// True when a byte of `s` needs the escaper ([`NEEDS_ESCAPER`]): eight
+/// bytes at a time, byte by byte where a word may hold one and at the end.
+fn needs_escaper(s: &[u8]) -> bool {
+    let mut words = s.chunks_exact(8);
+    for chunk in &mut words {
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        if word_may_need_escaper(x) && chunk.iter().any(|&b| NEEDS_ESCAPER[b as usize]) {
+            return true;
+        }
+    }
+    words.remainder().iter().any(|&b| NEEDS_ESCAPER[b as usize])
+}
+
 /// Writes `s` escaped as [`crate::escape::write_xml`] does.
 pub fn write_xml(w: &mut dyn Write, s: &str) -> io::Result<()> {
-    if s.bytes().any(|b| NEEDS_ESCAPER[b as usize]) {
+    if needs_escaper(s.as_bytes()) {
         crate::escape::write_xml(w, s)
     } else {
         w.write_all(s.as_bytes())
@@ -36,6 +74,30 @@ pub fn write_xml(w: &mut dyn Write, s: &str) -> io::Result<()> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_word_test_misses_no_byte_that_needs_the_escaper() {
+        // Every byte value at every place of a word, among bytes that need
+        // nothing (and among the bytes that are near the tested ones).
+        for fill in [b'a', b' ', 0x7F, 0x80, 0xFF, b'!', b'=', b'?', b'%'] {
+            for b in 0..=255u8 {
+                for at in 0..8 {
+                    let mut word = [fill; 8];
+                    word[at] = b;
+                    let want = word.iter().any(|&c| NEEDS_ESCAPER[c as usize]);
+                    assert_eq!(needs_escaper(&word), want, "{word:?}");
+                    if want {
+                        assert!(word_may_need_escaper(u64::from_le_bytes(word)), "{word:?}");
+                    }
+                    // In the tail, after one full word.
+                    let mut long = vec![b'x'; 8];
+                    long.extend_from_slice(&word[..at + 1]);
+                    let want = long.iter().any(|&c| NEEDS_ESCAPER[c as usize]);
+                    assert_eq!(needs_escaper(&long), want, "{long:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn writes_what_the_escaper_writes() {
