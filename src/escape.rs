@@ -102,12 +102,69 @@ pub fn dot(s: &str) -> String {
     out
 }
 
+/// Eight bytes at once: `true` when a byte of `x` is below 0x20 or is one
+/// of `set`, `false` only when none is (a `true` may be wrong: the caller
+/// looks again byte by byte). The usual word-at-a-time tests: a byte below
+/// `n` (`n <= 0x80`) sets its top bit in `(x - n) & !x & 0x80..`, a zero
+/// byte does the same in `(x - 1) & !x & 0x80..`, and `x ^ c` has a zero
+/// byte where `x` holds `c`.
+#[inline]
+pub(crate) fn word_may_hold(x: u64, set: &[u8]) -> bool {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let zero_byte = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    let mut hit = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
+    for &c in set {
+        hit |= zero_byte(x ^ (ONES * u64::from(c)));
+    }
+    hit != 0
+}
+
+/// True when a byte of `s` is marked in `table`, where `table` marks every
+/// byte of `set` and no byte at or above 0x20 outside it: eight bytes at a
+/// time ([`word_may_hold`]), byte by byte in a word that may hold one and
+/// in the tail.
+#[inline]
+pub(crate) fn any_marked(s: &[u8], table: &[bool; 256], set: &[u8]) -> bool {
+    let mut words = s.chunks_exact(8);
+    for chunk in &mut words {
+        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
+        if word_may_hold(x, set) && chunk.iter().any(|&b| table[b as usize]) {
+            return true;
+        }
+    }
+    words.remainder().iter().any(|&b| table[b as usize])
+}
+
+/// Bytes of a character [`dot_replacement`] changes: control bytes, `"`,
+/// `\`, DEL, and 0xC2, the lead byte of U+0080..U+00BF (whose first 32 are
+/// control characters).
+const DOT_BYTES: [u8; 4] = [b'"', b'\\', 0x7F, 0xC2];
+const DOT_TABLE: [bool; 256] = {
+    let mut t = [false; 256];
+    let mut b = 0;
+    while b < 0x20 {
+        t[b] = true;
+        b += 1;
+    }
+    let mut i = 0;
+    while i < DOT_BYTES.len() {
+        t[DOT_BYTES[i] as usize] = true;
+        i += 1;
+    }
+    t
+};
+
 /// Writes `s` escaped as [`dot`] does, without building a string.
 pub fn write_dot(w: &mut dyn Write, s: &str) -> io::Result<()> {
     // Escaping at most doubles the length: only a string that could pass
     // Graphviz's limit needs the cutting path.
     if s.len() * 2 + 3 > MAX_DOT_STRING_BYTES {
         return w.write_all(dot(s).as_bytes());
+    }
+    // Most labels and ids hold no byte of a changed character.
+    if !any_marked(s.as_bytes(), &DOT_TABLE, &DOT_BYTES) {
+        return w.write_all(s.as_bytes());
     }
     let mut start = 0;
     for (i, c) in s.char_indices() {
@@ -160,6 +217,32 @@ mod tests {
         assert!(e.ends_with("\\\\…"), "cut between escapes");
         assert_eq!(streamed(write_dot, &long), e);
         assert_eq!(dot(&"é".repeat(5)), "ééééé");
+    }
+
+    #[test]
+    fn dot_writes_every_character_as_the_escaper_does() {
+        for c in (0u32..0x800).chain(0xD000..0xD800).chain(0xE000..0x10000).filter_map(char::from_u32) {
+            for s in [format!("{c}"), format!("abcdefg{c}"), format!("abcdefgh{c}ijklmnop")] {
+                assert_eq!(streamed(write_dot, &s), dot(&s), "{s:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn the_word_test_misses_no_marked_byte() {
+        for fill in [b'a', b' ', 0x7E, 0x80, 0xC3, 0xFF, b'!', b'#', b'[', b']'] {
+            for b in 0..=255u8 {
+                for at in 0..8 {
+                    let mut word = [fill; 8];
+                    word[at] = b;
+                    let want = word.iter().any(|&c| DOT_TABLE[c as usize]);
+                    assert_eq!(any_marked(&word, &DOT_TABLE, &DOT_BYTES), want, "{word:?}");
+                    if want {
+                        assert!(word_may_hold(u64::from_le_bytes(word), &DOT_BYTES), "{word:?}");
+                    }
+                }
+            }
+        }
     }
 
     #[test]

@@ -553,6 +553,23 @@ impl Relabelled {
     }
 }
 
+/// A node not reached yet in a pass.
+const UNSEEN: u32 = u32::MAX;
+
+/// One node's path count and dependency in one source's pass.
+#[derive(Clone, Copy)]
+struct Acc {
+    sigma: f64,
+    delta: f64,
+}
+
+const ZERO: Acc = Acc { sigma: 0.0, delta: 0.0 };
+
+/// A pass's sums, distances and path counts with dependencies, for `n` nodes.
+fn pass_state(n: usize) -> (Vec<f64>, Vec<u32>, Vec<Acc>) {
+    (vec![0.0; n], vec![UNSEEN; n], vec![ZERO; n])
+}
+
 /// Dependencies accumulated from `sources` (Brandes 2001, unweighted), the
 /// predecessors of each node kept while going forward.
 ///
@@ -565,18 +582,9 @@ impl Relabelled {
 /// breadth-first order as in the textbook, so every dependency sums the
 /// same terms in the same order: the results are bit-identical.
 fn brandes(adj: &Csr, sources: &[usize]) -> Vec<f64> {
-    const UNSEEN: u32 = u32::MAX;
     const NONE: u32 = u32::MAX;
-    #[derive(Clone, Copy)]
-    struct Acc {
-        sigma: f64,
-        delta: f64,
-    }
-    const ZERO: Acc = Acc { sigma: 0.0, delta: 0.0 };
     let n = adj.len();
-    let mut bc = vec![0.0f64; n];
-    let mut dist = vec![UNSEEN; n];
-    let mut acc = vec![ZERO; n];
+    let (mut bc, mut dist, mut acc) = pass_state(n);
     // Head of each node's predecessor list (an index into `pred`).
     let mut head_of = vec![NONE; n];
     // (predecessor, next entry of the same list).
@@ -686,18 +694,8 @@ mod tests {
     /// The textbook pass before predecessors were kept: they are found again
     /// going back, by scanning each node's neighbours for distance one less.
     fn brandes_scan(adj: &Csr, sources: &[usize]) -> Vec<f64> {
-        const UNSEEN: u32 = u32::MAX;
-        /// One node's path count and dependency in one source's pass.
-        #[derive(Clone, Copy)]
-        struct Acc {
-            sigma: f64,
-            delta: f64,
-        }
-        const ZERO: Acc = Acc { sigma: 0.0, delta: 0.0 };
         let n = adj.len();
-        let mut bc = vec![0.0f64; n];
-        let mut dist = vec![UNSEEN; n];
-        let mut acc = vec![ZERO; n];
+        let (mut bc, mut dist, mut acc) = pass_state(n);
         // Breadth-first order; it is also the queue (`head` is the next to visit).
         let mut order: Vec<u32> = Vec::with_capacity(n);
         for &s in sources {

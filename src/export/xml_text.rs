@@ -24,42 +24,13 @@ const NEEDS_ESCAPER: [bool; 256] = {
     t
 };
 
-/// Eight bytes at once: `true` when a byte of `x` may need the escaper
-/// (below 0x20, or one of `&<>"'` or 0xEF), `false` only when none does.
-/// Tab and line breaks answer `true` too; the caller looks again byte by
-/// byte. The tests are the usual word-at-a-time ones: a byte below `n`
-/// (`n <= 0x80`) sets its top bit in `(x - n) & !x & 0x80..`, a zero byte
-/// does the same in `(x - 1) & !x & 0x80..`, and `x ^ c` has a zero byte
-/// where `x` holds `c`.
-#[inline]
-fn word_may_need_escaper(x: u64) -> bool {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    #[inline]
-    fn zero_byte(v: u64) -> u64 {
-        v.wrapping_sub(ONES) & !v & HIGH
-    }
-    let below_space = x.wrapping_sub(ONES * 0x20) & !x & HIGH;
-    let markup = zero_byte(x ^ (ONES * b'&' as u64))
-        | zero_byte(x ^ (ONES * b'<' as u64))
-        | zero_byte(x ^ (ONES * b'>' as u64))
-        | zero_byte(x ^ (ONES * b'"' as u64))
-        | zero_byte(x ^ (ONES * b'\'' as u64))
-        | zero_byte(x ^ (ONES * 0xEF));
-    below_space | markup != 0
-}
+/// The markup bytes and 0xEF of [`NEEDS_ESCAPER`] (the rest are control bytes).
+const ESCAPER_BYTES: [u8; 6] = [b'&', b'<', b'>', b'"', b'\'', 0xEF];
 
-/// True when a byte of `s` needs the escaper ([`NEEDS_ESCAPER`]): eight
-/// bytes at a time, byte by byte where a word may hold one and at the end.
+/// True when a byte of `s` needs the escaper ([`NEEDS_ESCAPER`]), eight
+/// bytes at a time ([`crate::escape::any_marked`]).
 fn needs_escaper(s: &[u8]) -> bool {
-    let mut words = s.chunks_exact(8);
-    for chunk in &mut words {
-        let x = u64::from_le_bytes(chunk.try_into().expect("eight bytes"));
-        if word_may_need_escaper(x) && chunk.iter().any(|&b| NEEDS_ESCAPER[b as usize]) {
-            return true;
-        }
-    }
-    words.remainder().iter().any(|&b| NEEDS_ESCAPER[b as usize])
+    crate::escape::any_marked(s, &NEEDS_ESCAPER, &ESCAPER_BYTES)
 }
 
 /// Writes `s` escaped as [`crate::escape::write_xml`] does.
@@ -87,7 +58,8 @@ mod tests {
                     let want = word.iter().any(|&c| NEEDS_ESCAPER[c as usize]);
                     assert_eq!(needs_escaper(&word), want, "{word:?}");
                     if want {
-                        assert!(word_may_need_escaper(u64::from_le_bytes(word)), "{word:?}");
+                        let x = u64::from_le_bytes(word);
+                        assert!(crate::escape::word_may_hold(x, &ESCAPER_BYTES), "{word:?}");
                     }
                     // In the tail, after one full word.
                     let mut long = vec![b'x'; 8];
