@@ -40,13 +40,17 @@ struct FileReport<'a> {
 /// stored before are only hashed, results kept for the old inputs dropped
 /// when one is added); returns the store and what each file came to.
 pub fn add(paths: &[PathBuf], ctx: &Ctx) -> Result<(Store, Vec<ReadInput>)> {
-    add_with(paths, ctx, false)
+    add_to(paths, ctx, false)
 }
 
 /// [`add`], the records read also kept in memory ([`ReadInput::parsed`],
-/// see [`Destination::StoreAndMemory`]) when `keep`; then nothing is
-/// stored when no record was read.
-pub fn add_with(paths: &[PathBuf], ctx: &Ctx, keep: bool) -> Result<(Store, Vec<ReadInput>)> {
+/// see [`Destination::StoreAndMemory`]); nothing is stored when no record
+/// was read.
+pub fn add_keeping(paths: &[PathBuf], ctx: &Ctx) -> Result<(Store, Vec<ReadInput>)> {
+    add_to(paths, ctx, true)
+}
+
+fn add_to(paths: &[PathBuf], ctx: &Ctx, keep: bool) -> Result<(Store, Vec<ReadInput>)> {
     let mut store = super::commands::open_store(ctx)?;
     let inputs = {
         let mut batch = super::commands::write_batch(&mut store, ctx)?;

@@ -15,7 +15,7 @@
 use anyhow::Result;
 use citemap::analysis::query;
 use citemap::model::norm;
-use citemap::store::lookup::{Lookup, Part, Term};
+use citemap::store::lookup::{Lookup, Part, Term, VenueSources};
 use std::collections::BTreeSet;
 
 /// The part `show work QUERY` reads.
@@ -35,7 +35,7 @@ pub fn for_work(l: &Lookup<'_>, q: &str) -> Result<Part> {
         works.extend(l.citation_neighbours(*one)?);
         agents.extend(l.authors_of(*one)?);
     }
-    Ok(l.corpus(&works, &agents, true)?)
+    Ok(l.corpus(&works, &agents, VenueSources::OfTheWorks)?)
 }
 
 /// The part `show person QUERY` reads.
@@ -51,13 +51,13 @@ pub fn for_person(l: &Lookup<'_>, q: &str) -> Result<Part> {
         candidates.extend(l.agents_with(Term::Family(&norm::family_key(&p.family)))?);
         candidates.extend(l.agents_containing(&norm::alnum_key(q))?);
     }
-    let first = l.corpus(&BTreeSet::new(), &candidates, false)?;
+    let first = l.corpus(&BTreeSet::new(), &candidates, VenueSources::None)?;
     let hits = super::show::find_agents(&first.corpus, q);
     let mut works = BTreeSet::new();
     if let [one] = hits.as_slice() {
         works.extend(l.works_of(first.agents[*one])?);
     }
-    Ok(l.corpus(&works, &candidates, false)?)
+    Ok(l.corpus(&works, &candidates, VenueSources::None)?)
 }
 
 /// The part `query coauthors NAME --depth DEPTH` reads.
@@ -78,7 +78,7 @@ pub fn for_coauthors(l: &Lookup<'_>, name: &str, depth: u32) -> Result<Part> {
             candidates.extend(l.agents_with(Term::Organisation(&norm::alnum_key(q)))?);
         }
     }
-    let first = l.corpus(&BTreeSet::new(), &candidates, false)?;
+    let first = l.corpus(&BTreeSet::new(), &candidates, VenueSources::None)?;
     // Whom the name finds decides what is read: the neighbourhood of the one
     // person found, or the works of every candidate (their counts are shown).
     let mut agents = candidates.clone();
@@ -113,5 +113,5 @@ pub fn for_coauthors(l: &Lookup<'_>, name: &str, depth: u32) -> Result<Part> {
         }
         query::Lookup::NotFound { .. } => {}
     }
-    Ok(l.corpus(&works, &agents, false)?)
+    Ok(l.corpus(&works, &agents, VenueSources::None)?)
 }

@@ -246,7 +246,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
     super::files::check_out_dir(&args.out)?;
     // With a store the inputs are read once, into the store and to memory.
     let (mut inputs, store) = if uses_store(args, ctx) {
-        let (store, inputs) = super::ingest::add_with(&args.paths, ctx, true)?;
+        let (store, inputs) = super::ingest::add_keeping(&args.paths, ctx)?;
         (inputs, Some(store))
     } else {
         (read_inputs(&args.paths, ctx, Destination::Memory)?, None)

@@ -407,13 +407,24 @@ pub struct Lookup<'a> {
     conn: &'a Connection,
 }
 
+/// Which venues of a [`Part`] carry their sources (every record that named
+/// the venue: at 100k works reading them all takes longer than the rest of
+/// a `query coauthors`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum VenueSources {
+    /// The venues of the part's works.
+    OfTheWorks,
+    /// None.
+    None,
+}
+
 /// A small corpus assembled from a [`Lookup`], and where its items sit in
 /// the full corpus.
 pub struct Part {
-    /// The works and agents asked for, every venue (with its sources only
-    /// when asked for, see [`Lookup::corpus`]), and the authorships, citations and conflicts among them; nothing else
-    /// (no subjects, published-in or about edges, versions, diagnostics or
-    /// deduplication report).
+    /// The works and agents asked for, every venue (with its sources as
+    /// [`VenueSources`] says), and the authorships, citations and conflicts
+    /// among them; nothing else (no subjects, published-in or about edges,
+    /// versions, diagnostics or deduplication report).
     pub corpus: Corpus,
     /// Full-corpus index of each work of `corpus`.
     pub works: Vec<u32>,
@@ -512,14 +523,12 @@ impl Lookup<'_> {
 
     /// Assembles the works `works` and agents `agents` (full-corpus indices)
     /// into a [`Part`]; indices the look-up does not hold are left out.
-    /// Every venue is there; with `venue_sources`, the venues of the part's
-    /// works carry their sources, else no venue does (at 100k works reading
-    /// them all takes longer than the rest of a `query coauthors`).
+    /// Every venue is there, with its sources as `venue_sources` says.
     pub fn corpus(
         &self,
         works: &BTreeSet<u32>,
         agents: &BTreeSet<u32>,
-        venue_sources: bool,
+        venue_sources: VenueSources,
     ) -> Result<Part, Error> {
         // Rows are read one after the other (the connection is one
         // thread's) and decoded side by side on the pool: at 100k works a
@@ -537,9 +546,10 @@ impl Lookup<'_> {
             || venue_blob.map_or(Ok(Vec::new()), |d| decode::<Vec<Venue>>(&d)),
         );
         let (rows, agent_rows, mut venues) = (rows?, agent_rows?, venues?);
-        if venue_sources {
+        if venue_sources == VenueSources::OfTheWorks {
+            // Venue `v`'s sources are in row `1 + v`.
             let wanted: BTreeSet<u32> =
-                rows.iter().filter_map(|(_, r)| r.work.venue).map(|v| v + 1).collect();
+                rows.iter().filter_map(|(_, r)| r.work.venue.and_then(|v| v.checked_add(1))).collect();
             for (v, sources) in
                 decode_all::<Vec<crate::model::Provenance>>(self.blobs("lookup_venues", &wanted)?)?
             {
