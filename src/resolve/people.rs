@@ -63,16 +63,148 @@ fn name_of<'a>(at: &'a Provenance, author: &'a Author) -> Name<'a> {
     }
 }
 
+/// True when two names may be one person: the same ORCID when both have one,
+/// else [`names_compatible`].
+#[cfg(test)]
 fn compatible(a: &Name, b: &Name) -> bool {
     if let (Some(x), Some(y)) = (&a.author.orcid, &b.author.orcid) {
         return x == y;
     }
+    names_compatible(a, b)
+}
+
+/// The name part of [`compatible`]: initials prefix-compatible, and full
+/// first given names equal when both are known.
+fn names_compatible(a: &Name, b: &Name) -> bool {
     if !(a.initials.starts_with(&b.initials) || b.initials.starts_with(&a.initials)) {
         return false;
     }
     match (&a.first_given, &b.first_given) {
         (Some(x), Some(y)) => x == y,
         _ => true,
+    }
+}
+
+/// What [`compatible`] can tell of a group's members: since it reads only a
+/// name's ORCID, initials and first given name, one member of each distinct
+/// ORCID and each distinct (initials, first given name) stands for all, so
+/// "compatible with every member" costs the number of distinct forms instead
+/// of the number of members (a person named thousands of times in a
+/// million-work corpus).
+#[derive(Default)]
+struct Forms {
+    /// One member (index into the names) per distinct ORCID.
+    orcids: Vec<usize>,
+    /// One member per distinct (initials, first given) among members with an ORCID.
+    with_orcid: Vec<usize>,
+    /// One member per distinct (initials, first given) among members without.
+    without_orcid: Vec<usize>,
+}
+
+impl Forms {
+    /// Records member `i`.
+    fn add(&mut self, names: &[Name], i: usize) {
+        let n = &names[i];
+        let same_form = |m: &usize| names[*m].initials == n.initials && names[*m].first_given == n.first_given;
+        match &n.author.orcid {
+            Some(o) => {
+                if !self.orcids.iter().any(|&m| names[m].author.orcid.as_ref() == Some(o)) {
+                    self.orcids.push(i);
+                }
+                if !self.with_orcid.iter().any(same_form) {
+                    self.with_orcid.push(i);
+                }
+            }
+            None => {
+                if !self.without_orcid.iter().any(same_form) {
+                    self.without_orcid.push(i);
+                }
+            }
+        }
+    }
+
+    /// True when `n` is [`compatible`] with every member recorded.
+    fn admit(&self, names: &[Name], n: &Name) -> bool {
+        match &n.author.orcid {
+            Some(o) => {
+                self.orcids.iter().all(|&m| names[m].author.orcid.as_ref() == Some(o))
+                    && self.without_orcid.iter().all(|&m| names_compatible(&names[m], n))
+            }
+            None => self.with_orcid.iter().chain(&self.without_orcid).all(|&m| names_compatible(&names[m], n)),
+        }
+    }
+}
+
+/// The groups of one block (family name and first initial) with what finds,
+/// for a name, the groups that may admit it without looking at every group:
+/// groups without an ORCID, and groups by the full first given names of
+/// their members. Each list may hold groups that no longer fit (a group
+/// that gained an ORCID or another given name); [`Forms::admit`] decides.
+#[derive(Default)]
+struct Block {
+    /// Members of each group (indices into the names).
+    groups: Vec<Vec<usize>>,
+    /// Forms of each group's members.
+    forms: Vec<Forms>,
+    /// Groups that had no member with an ORCID when last looked at.
+    no_orcid: Vec<usize>,
+    /// Groups with a member of this first given name.
+    by_given: HashMap<String, Vec<usize>>,
+    /// Groups whose first member had no first given name.
+    givenless: Vec<usize>,
+}
+
+impl Block {
+    /// A new, empty group; its index.
+    fn new_group(&mut self) -> usize {
+        self.groups.push(Vec::new());
+        self.forms.push(Forms::default());
+        self.groups.len() - 1
+    }
+
+    /// Puts name `i` into group `gi`.
+    fn add(&mut self, names: &[Name], gi: usize, i: usize) {
+        let n = &names[i];
+        let first = self.groups[gi].is_empty();
+        if first && n.author.orcid.is_none() {
+            self.no_orcid.push(gi);
+        }
+        match &n.first_given {
+            Some(g) => {
+                let list = self.by_given.entry(g.clone()).or_default();
+                if list.last() != Some(&gi) && (first || !list.contains(&gi)) {
+                    list.push(gi);
+                    list.sort_unstable();
+                }
+            }
+            None if first => self.givenless.push(gi),
+            None => {}
+        }
+        self.groups[gi].push(i);
+        self.forms[gi].add(names, i);
+    }
+
+    /// Every group that may admit `n` (a superset of those that do),
+    /// ascending, into `out`.
+    fn candidates(&self, n: &Name, out: &mut Vec<usize>) {
+        out.clear();
+        // A name whose ORCID no group holds fits only groups without one; a
+        // full first given name fits only groups of that name or with none.
+        let orcid = n.author.orcid.as_ref().map(|_| &self.no_orcid);
+        let given = n.first_given.as_ref().map(|g| (self.by_given.get(g).map_or(&[][..], Vec::as_slice), &self.givenless));
+        match (orcid, given) {
+            (Some(none), Some((named, givenless))) if none.len() <= named.len() + givenless.len() => {
+                out.extend_from_slice(none)
+            }
+            (_, Some((named, givenless))) => {
+                out.extend_from_slice(named);
+                out.extend_from_slice(givenless);
+                out.sort_unstable();
+                out.dedup();
+            }
+            (Some(none), None) => out.extend_from_slice(none),
+            (None, None) => out.extend(0..self.groups.len()),
+        }
     }
 }
 
@@ -197,56 +329,47 @@ pub(crate) fn people(records: &[Record], diags: &mut Vec<Diagnostic>) -> People 
     }
     let mut order: Vec<usize> = (0..names.len()).collect();
     order.sort_by(|&a, &b| names[a].at.cmp(names[b].at).then(slots[a].cmp(&slots[b])));
-    let mut blocks: BTreeMap<(String, String), Vec<Vec<usize>>> = BTreeMap::new();
+    let mut blocks: BTreeMap<(String, String), Block> = BTreeMap::new();
     let mut orcid_set: HashMap<String, (String, String, usize)> = HashMap::default();
     // Most informative names first: ORCID, full given name, longer initials.
     order.sort_by_key(|&i| {
         let n = &names[i];
         (n.author.orcid.is_none(), n.first_given.is_none(), std::cmp::Reverse(n.initials.len()), i)
     });
+    let mut candidates: Vec<usize> = Vec::new();
     for &i in &order {
         let n = &names[i];
         let first_initial = n.initials.chars().next().map(String::from).unwrap_or_default();
         let key = (n.family.clone(), first_initial);
         if let Some(orcid) = &n.author.orcid {
             if let Some((f, ini, g)) = orcid_set.get(orcid) {
-                if let Some(groups) = blocks.get_mut(&(f.clone(), ini.clone())) {
-                    groups[*g].push(i);
+                if let Some(block) = blocks.get_mut(&(f.clone(), ini.clone())) {
+                    block.add(&names, *g, i);
                     continue;
                 }
             }
         }
-        let groups = blocks.entry(key.clone()).or_default();
-        let fits: Vec<usize> = groups
-            .iter()
-            .enumerate()
-            .filter(|(_, g)| g.iter().all(|&m| compatible(&names[m], n)))
-            .map(|(gi, _)| gi)
-            .collect();
+        let block = blocks.entry(key.clone()).or_default();
+        block.candidates(n, &mut candidates);
+        let fits: Vec<usize> = candidates.iter().copied().filter(|&gi| block.forms[gi].admit(&names, n)).collect();
         let gi = match fits.as_slice() {
-            [one] => {
-                groups[*one].push(i);
-                *one
-            }
-            [] => {
-                groups.push(vec![i]);
-                groups.len() - 1
-            }
+            [one] => *one,
+            [] => block.new_group(),
             many => {
                 diags.push(Diagnostic::warning(
                     n.at.clone(),
                     format!("author \"{}\" fits {} different people: kept apart", n.author.raw, many.len()),
                 ));
-                groups.push(vec![i]);
-                groups.len() - 1
+                block.new_group()
             }
         };
+        block.add(&names, gi, i);
         if let Some(orcid) = &n.author.orcid {
             orcid_set.entry(orcid.clone()).or_insert((key.0, key.1, gi));
         }
     }
 
-    let mut people_members: Vec<Vec<usize>> = blocks.into_values().flatten().collect();
+    let mut people_members: Vec<Vec<usize>> = blocks.into_values().flat_map(|b| b.groups).collect();
     bridge_compound_surnames(&mut people_members, &names, &slots, records);
     for m in &mut people_members {
         m.sort_by(|&a, &b| names[a].at.cmp(names[b].at).then(slots[a].cmp(&slots[b])));
@@ -325,4 +448,120 @@ pub(crate) fn resolve(records: &[Record], cited: &Cited, people: People) -> Agen
         });
     }
     Agents { record_authors, cited_orgs, drafts: all }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn author(family: &str, given: &str, orcid: Option<&str>) -> Author {
+        Author {
+            raw: format!("{given} {family}"),
+            family: family.into(),
+            given: given.into(),
+            orcid: orcid.map(String::from),
+            ..Author::default()
+        }
+    }
+
+    proptest! {
+        /// A group's forms admit a name exactly when every member is
+        /// compatible with it, whatever the members (including members
+        /// that are not compatible with each other, as the ORCID path adds).
+        #[test]
+        fn forms_admit_as_every_member_would(
+            members in proptest::collection::vec((0usize..6, 0usize..3), 0..12),
+            candidate in (0usize..6, 0usize..3),
+        ) {
+            const GIVEN: [&str; 6] = ["J", "J V", "Ji-woo", "Ji-woo V.", "K", "John"];
+            const ORCID: [Option<&str>; 3] = [None, Some("0000-0001-0000-0001"), Some("0000-0002-0000-0002")];
+            let at = Provenance::new("a.jsonl", 1, None);
+            let authors: Vec<Author> = members
+                .iter()
+                .chain(std::iter::once(&candidate))
+                .map(|&(g, o)| author("Fenford", GIVEN[g], ORCID[o]))
+                .collect();
+            let names: Vec<Name> = authors.iter().map(|a| name_of(&at, a)).collect();
+            let (n, group) = names.split_last().unwrap();
+            let mut forms = Forms::default();
+            for i in 0..group.len() {
+                forms.add(&names, i);
+            }
+            let every = group.iter().all(|m| compatible(m, n));
+            prop_assert_eq!(forms.admit(&names, n), every);
+        }
+    }
+
+    /// The grouping as first written: every group of the block looked at,
+    /// every member compared. The oracle for [`people`]'s indexes.
+    fn brute_force(names: &[Name]) -> Vec<Vec<usize>> {
+        let mut order: Vec<usize> = (0..names.len()).collect();
+        order.sort_by_key(|&i| {
+            let n = &names[i];
+            (n.author.orcid.is_none(), n.first_given.is_none(), std::cmp::Reverse(n.initials.len()), i)
+        });
+        let mut blocks: BTreeMap<(String, String), Vec<Vec<usize>>> = BTreeMap::new();
+        let mut orcid_set: HashMap<String, ((String, String), usize)> = HashMap::default();
+        for &i in &order {
+            let n = &names[i];
+            let key = (n.family.clone(), n.initials.chars().next().map(String::from).unwrap_or_default());
+            if let Some((k, g)) = n.author.orcid.as_ref().and_then(|o| orcid_set.get(o)) {
+                blocks.get_mut(k).unwrap()[*g].push(i);
+                continue;
+            }
+            let groups = blocks.entry(key.clone()).or_default();
+            let fits: Vec<usize> =
+                (0..groups.len()).filter(|&g| groups[g].iter().all(|&m| compatible(&names[m], n))).collect();
+            let gi = if let [one] = fits.as_slice() {
+                groups[*one].push(i);
+                *one
+            } else {
+                groups.push(vec![i]);
+                groups.len() - 1
+            };
+            if let Some(o) = &n.author.orcid {
+                orcid_set.entry(o.clone()).or_insert((key, gi));
+            }
+        }
+        let mut out: Vec<Vec<usize>> = blocks.into_values().flatten().collect();
+        for g in &mut out {
+            g.sort_unstable();
+        }
+        out.sort();
+        out
+    }
+
+    proptest! {
+        /// [`people`] groups names as the brute force does, on names that
+        /// share family names, initials, given names and ORCIDs in every mix.
+        #[test]
+        fn people_group_as_brute_force(
+            picks in proptest::collection::vec((0usize..2, 0usize..7, 0usize..4), 1..40),
+        ) {
+            const FAMILY: [&str; 2] = ["Fenford", "Kelescu"];
+            const GIVEN: [&str; 7] = ["J", "J V", "Ji-woo", "Ji-woo V.", "K", "John", ""];
+            const ORCID: [Option<&str>; 4] =
+                [None, None, Some("0000-0001-0000-0001"), Some("0000-0002-0000-0002")];
+            let records: Vec<Record> = picks
+                .iter()
+                .enumerate()
+                .map(|(k, &(f, g, o))| {
+                    let mut r = Record::new(Provenance::new("a.ris", k as u32 + 1, None), "ris");
+                    r.authors.push(author(FAMILY[f], GIVEN[g], ORCID[o]));
+                    r
+                })
+                .collect();
+            let mut diags = Vec::new();
+            let people = people(&records, &mut diags);
+            let mut got: Vec<Vec<usize>> =
+                people.groups.iter().map(|(slots, _)| slots.iter().map(|&(ri, _)| ri).collect()).collect();
+            for g in &mut got {
+                g.sort_unstable();
+            }
+            got.sort();
+            let names: Vec<Name> = records.iter().map(|r| name_of(&r.at, &r.authors[0])).collect();
+            prop_assert_eq!(got, brute_force(&names));
+        }
+    }
 }
