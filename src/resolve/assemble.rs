@@ -692,6 +692,7 @@ pub(super) fn work_of(groups: &Groups, target: Target) -> usize {
 fn people(agents: &Agents) -> Keyed<Agent> {
     let mut items: Vec<Agent> = Vec::new();
     let mut keys: Vec<String> = Vec::new();
+    let nobody = crate::model::Author::default();
     for d in &agents.drafts {
         let mut variants: BTreeMap<String, Sourced<String>> = BTreeMap::new();
         let mut affiliations: BTreeMap<String, Sourced<String>> = BTreeMap::new();
@@ -715,8 +716,8 @@ fn people(agents: &Agents) -> Keyed<Agent> {
                 };
                 score(&x.1).cmp(&score(&y.1)).then(y.0.cmp(&x.0))
             })
-            .map(|(_, a)| a.clone())
-            .unwrap_or_default();
+            .map(|(_, a)| *a)
+            .unwrap_or(&nobody);
         let name = if d.is_org || best.given.is_empty() {
             best.family.clone()
         } else {
@@ -743,7 +744,7 @@ fn people(agents: &Agents) -> Keyed<Agent> {
             orcid,
             variants: variants.into_values().collect(),
             affiliations: affiliations.into_values().collect(),
-            sources: sorted_sources(d.names.iter().map(|(p, _)| p.clone())),
+            sources: sorted_sources(d.names.iter().map(|(p, _)| (*p).clone())),
         });
         keys.push(key);
     }

@@ -18,26 +18,27 @@ use rustc_hash::FxHashMap as HashMap;
 use std::collections::BTreeMap;
 
 /// One resolved agent before assembly: its member names with their sources.
-pub(crate) struct AgentDraft {
+pub(crate) struct AgentDraft<'r> {
     /// True for organisations.
     pub is_org: bool,
-    /// Every (source, author) naming this agent, sorted by source.
-    pub names: Vec<(Provenance, Author)>,
+    /// Every (source, author) naming this agent, sorted by source: borrowed
+    /// from the records, not copied (six million names in a million works).
+    pub names: Vec<(&'r Provenance, &'r Author)>,
 }
 
 /// The agents and who points at them.
-pub(crate) struct Agents {
+pub(crate) struct Agents<'r> {
     /// Per record, per byline position: agent index.
     pub record_authors: Vec<Vec<usize>>,
     /// Per cited-only group: organisation agents among its authors (first author only).
     pub cited_orgs: Vec<Option<usize>>,
     /// The agents, ordered by first source.
-    pub drafts: Vec<AgentDraft>,
+    pub drafts: Vec<AgentDraft<'r>>,
 }
 
 /// An organisation named as an author: source, name, the byline slot
 /// (record, position) or the cited-only group it comes from.
-type OrgMention = (Provenance, Author, Option<(usize, usize)>, Option<usize>);
+type OrgMention<'r> = (&'r Provenance, &'r Author, Option<(usize, usize)>, Option<usize>);
 
 struct Name<'a> {
     at: &'a Provenance,
@@ -307,16 +308,16 @@ fn bridge_compound_surnames(
 }
 
 /// People grouped, before organisations are added ([`people`]).
-pub(crate) struct People {
+pub(crate) struct People<'r> {
     /// Per person, in agent order: the byline slots (record, position) of
     /// its names and its draft.
-    groups: Vec<(Vec<(usize, usize)>, AgentDraft)>,
+    groups: Vec<(Vec<(usize, usize)>, AgentDraft<'r>)>,
 }
 
 /// Groups the people among the authors of `records` (ORCID sets, then
 /// blocks by family name and first initial). Needs no cited works, so it
 /// runs beside [`super::cited::resolve`].
-pub(crate) fn people(records: &[Record], diags: &mut Vec<Diagnostic>) -> People {
+pub(crate) fn people<'r>(records: &'r [Record], diags: &mut Vec<Diagnostic>) -> People<'r> {
     let mut names: Vec<Name> = Vec::new();
     let mut slots: Vec<(usize, usize)> = Vec::new();
     for (ri, r) in records.iter().enumerate() {
@@ -381,7 +382,7 @@ pub(crate) fn people(records: &[Record], diags: &mut Vec<Diagnostic>) -> People 
         .map(|m| {
             let draft = AgentDraft {
                 is_org: false,
-                names: m.iter().map(|&i| (names[i].at.clone(), names[i].author.clone())).collect(),
+                names: m.iter().map(|&i| (names[i].at, names[i].author)).collect(),
             };
             (m.iter().map(|&i| slots[i]).collect(), draft)
         })
@@ -391,17 +392,17 @@ pub(crate) fn people(records: &[Record], diags: &mut Vec<Diagnostic>) -> People 
 
 /// Resolves the authors of `records` into agents: the people grouped by
 /// [`people`], then organisations (also from the authors of cited works).
-pub(crate) fn resolve(records: &[Record], cited: &Cited, people: People) -> Agents {
+pub(crate) fn resolve<'r>(records: &'r [Record], cited: &Cited, people: People<'r>) -> Agents<'r> {
     let mut record_authors: Vec<Vec<usize>> =
         records.iter().map(|r| vec![usize::MAX; r.authors.len()]).collect();
     // Organisations, from records and from cited works.
-    let mut orgs: BTreeMap<String, Vec<OrgMention>> = BTreeMap::new();
+    let mut orgs: BTreeMap<String, Vec<OrgMention<'r>>> = BTreeMap::new();
     for (ri, r) in records.iter().enumerate() {
         for (pos, a) in r.authors.iter().enumerate() {
             if a.is_org {
                 orgs.entry(norm::alnum_key(&a.family)).or_default().push((
-                    r.at.clone(),
-                    a.clone(),
+                    &r.at,
+                    a,
                     Some((ri, pos)),
                     None,
                 ));
@@ -413,8 +414,8 @@ pub(crate) fn resolve(records: &[Record], cited: &Cited, people: People) -> Agen
             let cit = &records[r].citations[c];
             if let Some(a) = cit.authors.first().filter(|a| a.is_org) {
                 orgs.entry(norm::alnum_key(&a.family)).or_default().push((
-                    cit.at.clone(),
-                    a.clone(),
+                    &cit.at,
+                    a,
                     None,
                     Some(gi),
                 ));
