@@ -346,15 +346,29 @@ impl CitationGraph {
 /// Each source's `Display` is written into one string: a cited work of a big
 /// corpus has a source per citing record, and the graph has hundreds of
 /// thousands of them (no string per source, no list to join).
+/// Each source is written as its `Display` is, piece by piece (no
+/// formatter machinery), into a string sized once.
 pub fn sources_text(sources: &[Provenance]) -> String {
-    use std::fmt::Write;
-    let mut out = String::new();
+    let size: usize = sources
+        .iter()
+        .map(|p| 2 + p.input.len() + 11 + p.record.as_ref().map_or(0, |r| r.len() + 3))
+        .sum();
+    let mut out = String::with_capacity(size);
+    let mut line = itoa::Buffer::new();
     for (i, p) in sources.iter().enumerate() {
         if i > 0 {
             out.push_str("; ");
         }
-        // Writing into a `String` does not fail.
-        let _ = write!(out, "{p}");
+        out.push_str(&p.input);
+        if p.line > 0 {
+            out.push(':');
+            out.push_str(line.format(p.line));
+        }
+        if let Some(r) = &p.record {
+            out.push_str(" [");
+            out.push_str(r);
+            out.push(']');
+        }
     }
     out
 }
@@ -436,6 +450,14 @@ mod tests {
         ];
         assert_eq!(sources_text(&sources[..0]), "");
         assert_eq!(sources_text(&sources), "a.ris:12 [W1]; b.jsonl; dir/ç.txt:4294967295 [key [x]]");
+        // As each source's `Display`, whatever the line and record.
+        for p in [
+            Provenance::new("x", 1, None),
+            Provenance::new("", 0, Some("".into())),
+            Provenance::new("in; put", 99, Some("r".into())),
+        ] {
+            assert_eq!(sources_text(std::slice::from_ref(&p)), p.to_string());
+        }
     }
 
     #[test]
