@@ -783,7 +783,7 @@ mod databases {
         assert_eq!(ceh.at.record, r.at.record);
         assert!(ceh.at.line > r.at.line);
         let aria = r.citations.iter().find(|c| c.raw.starts_with("Aria M, 2017")).expect("Aria 2017");
-        assert_eq!(aria.ids, vec![Identifier::Doi("10.1016/j.joi.2017.08.007".into())]);
+        assert_eq!(aria.ids.to_vec(), vec![Identifier::Doi("10.1016/j.joi.2017.08.007".into())]);
         assert_eq!(aria.detail().volume.as_deref(), Some("11"));
         assert_eq!(aria.detail().first_page.as_deref(), Some("959"));
         // Records with ORCIDs in OI get them on the matching author.
@@ -948,7 +948,7 @@ mod databases {
         assert_eq!(r.authors[0].family, "Sadasivan");
         assert_eq!(r.venue.as_deref(), Some("PLoS ONE"));
         let c = &r.citations[0];
-        assert_eq!(c.ids, vec![Identifier::Doi("10.1038/sj.npp.1301164".into())]);
+        assert_eq!(c.ids.to_vec(), vec![Identifier::Doi("10.1038/sj.npp.1301164".into())]);
         assert_eq!(c.year, Some(2006));
         assert_eq!(c.detail().first_page.as_deref(), Some("2376"));
         assert_eq!(c.authors[0].family, "Arnsten");
@@ -1004,7 +1004,7 @@ mod databases {
         assert!(p
             .records
             .iter()
-            .all(|r| r.citations[0].ids == vec![Identifier::S2("CorpusId:14514057".into())]));
+            .all(|r| r.citations[0].ids.to_vec() == vec![Identifier::S2("CorpusId:14514057".into())]));
 
         let (_, p) = read(&format!("{API}/semantic-scholar/citation_item_with_contexts.json"));
         assert!(p.records.is_empty() || p.records.iter().all(|r| r.source_kind == "semantic-scholar"));

@@ -207,7 +207,7 @@ fn a_citation_with_a_doi_points_at_the_paper_record() {
     citing.title = Some("A qualitative study of network groups".into());
     citing.citations = vec![Citation {
         raw: "Braun V, 2006, QUAL RES PSYCHOL, V3, P77, DOI 10.1191/1478088706QP063OA".into(),
-        ids: vec![Identifier::doi("10.1191/1478088706QP063OA").unwrap()],
+        ids: vec![Identifier::doi("10.1191/1478088706QP063OA").unwrap()].into(),
         year: Some(2006),
         count: 1,
         at: Provenance::new("wos.txt", 30, None),

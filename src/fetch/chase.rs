@@ -177,7 +177,7 @@ fn from_record(r: &Record, seed: &str, found_by: String) -> Sighting {
 
 fn from_citation(c: &Citation, seed: &str, found_by: String) -> Sighting {
     Sighting {
-        ids: c.ids.clone(),
+        ids: c.ids.to_vec(),
         title: c.detail().title.clone(),
         year: c.year,
         first_author: c.authors.first().map(|a| a.raw.clone()),
@@ -636,7 +636,7 @@ mod tests {
         let mut r = Record::new(Provenance::new("u", 0, None), "t");
         r.ids = ids;
         for c in cites {
-            r.citations.push(Citation { ids: vec![c], count: 1, ..Citation::default() });
+            r.citations.push(Citation { ids: smallvec::smallvec![c], count: 1, ..Citation::default() });
         }
         r
     }

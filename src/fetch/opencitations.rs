@@ -86,7 +86,13 @@ pub fn parse(input: &str, text: &str) -> Parsed {
         });
         let at = Provenance::new(input, 0, Some(get("oci").to_string()).filter(|s| !s.is_empty()));
         let raw = cited.first().map(|c| c.to_string()).unwrap_or_default();
-        parsed.records[i].citations.push(Citation { raw, ids: cited, count: 1, at, ..Citation::default() });
+        parsed.records[i].citations.push(Citation {
+            raw,
+            ids: cited.into(),
+            count: 1,
+            at,
+            ..Citation::default()
+        });
     }
     parsed
 }

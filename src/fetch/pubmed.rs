@@ -104,7 +104,7 @@ pub fn parse_elink(input: &str, text: &str) -> Parsed {
                 for id in ids.iter().filter_map(|i| Identifier::pmid(i)) {
                     r.citations.push(Citation {
                         raw: id.to_string(),
-                        ids: vec![id],
+                        ids: smallvec::smallvec![id],
                         count: 1,
                         at: at.clone(),
                         ..Citation::default()
@@ -119,7 +119,7 @@ pub fn parse_elink(input: &str, text: &str) -> Parsed {
                     r.ids.push(id);
                     r.citations.push(Citation {
                         raw: from_id.to_string(),
-                        ids: vec![from_id.clone()],
+                        ids: smallvec::smallvec![from_id.clone()],
                         count: 1,
                         at,
                         ..Citation::default()

@@ -349,10 +349,8 @@ impl CitationGraph {
 /// Each source is written as its `Display` is, piece by piece (no
 /// formatter machinery), into a string sized once.
 pub fn sources_text(sources: &[Provenance]) -> String {
-    let size: usize = sources
-        .iter()
-        .map(|p| 2 + p.input.len() + 11 + p.record.as_ref().map_or(0, |r| r.len() + 3))
-        .sum();
+    let size: usize =
+        sources.iter().map(|p| 2 + p.input.len() + 11 + p.record.as_ref().map_or(0, |r| r.len() + 3)).sum();
     let mut out = String::with_capacity(size);
     let mut line = itoa::Buffer::new();
     for (i, p) in sources.iter().enumerate() {

@@ -293,7 +293,7 @@ fn json_citation(v: &Value, at: &Provenance) -> Option<Citation> {
             if let Some(w) = OPENALEX_RE.captures(s).and_then(|c| c.get(1)) {
                 return Some(Citation {
                     raw: s.clone(),
-                    ids: vec![Identifier::Openalex(w.as_str().to_string())],
+                    ids: smallvec::smallvec![Identifier::Openalex(w.as_str().to_string())],
                     count: 1,
                     at: at.clone(),
                     ..Citation::default()

@@ -77,7 +77,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
         for lens in split(get("References")) {
             r.citations.push(Citation {
                 raw: lens.clone(),
-                ids: vec![Identifier::Other(format!("lens:{lens}"))],
+                ids: smallvec::smallvec![Identifier::Other(format!("lens:{lens}"))],
                 count: 1,
                 at: Provenance::new(input, *line, Some(key.clone())),
                 ..Citation::default()

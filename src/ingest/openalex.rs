@@ -529,7 +529,7 @@ fn to_record(w: Work<'_>, input: &str, line: u32, n: usize, diagnostics: &mut Ve
         }
         r.citations.push(Citation {
             raw: rw.0.into_owned(),
-            ids: vec![Identifier::Openalex(id)],
+            ids: smallvec::smallvec![Identifier::Openalex(id)],
             count: 1,
             at: r.at.clone(),
             ..Citation::default()
@@ -888,7 +888,7 @@ mod tests {
         let p = parse("t.jsonl", text);
         assert_eq!(p.records.len(), 2);
         assert_eq!(p.records[0].abstract_text.as_deref(), Some("Hello world"));
-        assert_eq!(p.records[0].citations[0].ids, vec![Identifier::Openalex("W2".into())]);
+        assert_eq!(p.records[0].citations[0].ids.to_vec(), vec![Identifier::Openalex("W2".into())]);
         assert_eq!(p.records[1].at.line, 3);
         assert_eq!(p.records[1].title.as_deref(), Some("B"));
         assert_eq!(p.diagnostics.len(), 1);

@@ -142,7 +142,7 @@ fn page(input: &str, text: &str, data: &[Value], parsed: &mut Parsed) {
             if let Some(ids) = &owner {
                 r.citations.push(Citation {
                     raw: ids.first().map(|i| i.to_string()).unwrap_or_default(),
-                    ids: ids.clone(),
+                    ids: ids.as_slice().into(),
                     count: 1,
                     at: r.at.clone(),
                     ..Citation::default()
@@ -300,7 +300,7 @@ fn push_paper(input: &str, p: &Value, n: usize, line: u32, parsed: &mut Parsed) 
                 ..CitationDetail::default()
             }
             .boxed(),
-            ids: r.ids.clone(),
+            ids: r.ids.as_slice().into(),
             count: 1,
             at: c.at.clone(),
             ..Citation::default()
@@ -379,7 +379,7 @@ fn citation(p: &Value, at: Provenance) -> Citation {
             ..CitationDetail::default()
         }
         .boxed(),
-        ids,
+        ids: ids.into(),
         count: 1,
         at,
         ..Citation::default()

@@ -292,8 +292,8 @@ pub struct Citation {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub year: Option<i32>,
     /// Identifiers given in the reference (DOIs, PMID, OpenAlex id ...).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
-    pub ids: Vec<Identifier>,
+    #[serde(default, skip_serializing_if = "smallvec::SmallVec::is_empty")]
+    pub ids: CitationIds,
     /// How many times the citing record cites it (callouts); 1 for a list entry.
     pub count: u32,
     /// Where the citation (or its first callout) is.
@@ -303,6 +303,11 @@ pub struct Citation {
     #[serde(skip)]
     pub detail: Option<Box<CitationDetail>>,
 }
+
+/// The identifiers of a [`Citation`]: most references give one (an OpenAlex
+/// list gives nothing else), held in place; more spill to the heap. Tens of
+/// millions of citations in a million works.
+pub type CitationIds = smallvec::SmallVec<[Identifier; 1]>;
 
 /// The parts of a [`Citation`] beyond its authors, year and identifiers.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -495,7 +500,7 @@ impl From<CitationIn> for Citation {
             authors: c.authors,
             et_al: c.et_al,
             year: c.year,
-            ids: c.ids,
+            ids: c.ids.into(),
             count: c.count,
             at: c.at,
             detail: detail.boxed(),

@@ -714,7 +714,7 @@ fn people(agents: &Agents) -> Keyed<Agent> {
                 let score = |a: &crate::model::Author| {
                     (!norm::given_is_initials(&a.given) && !a.given.is_empty(), a.given.len())
                 };
-                score(&x.1).cmp(&score(&y.1)).then(y.0.cmp(&x.0))
+                score(x.1).cmp(&score(y.1)).then(y.0.cmp(x.0))
             })
             .map(|(_, a)| *a)
             .unwrap_or(&nobody);

@@ -106,7 +106,8 @@ impl Forms {
     /// Records member `i`.
     fn add(&mut self, names: &[Name], i: usize) {
         let n = &names[i];
-        let same_form = |m: &usize| names[*m].initials == n.initials && names[*m].first_given == n.first_given;
+        let same_form =
+            |m: &usize| names[*m].initials == n.initials && names[*m].first_given == n.first_given;
         match &n.author.orcid {
             Some(o) => {
                 if !self.orcids.iter().any(|&m| names[m].author.orcid.as_ref() == Some(o)) {
@@ -131,7 +132,9 @@ impl Forms {
                 self.orcids.iter().all(|&m| names[m].author.orcid.as_ref() == Some(o))
                     && self.without_orcid.iter().all(|&m| names_compatible(&names[m], n))
             }
-            None => self.with_orcid.iter().chain(&self.without_orcid).all(|&m| names_compatible(&names[m], n)),
+            None => {
+                self.with_orcid.iter().chain(&self.without_orcid).all(|&m| names_compatible(&names[m], n))
+            }
         }
     }
 }
@@ -192,7 +195,10 @@ impl Block {
         // A name whose ORCID no group holds fits only groups without one; a
         // full first given name fits only groups of that name or with none.
         let orcid = n.author.orcid.as_ref().map(|_| &self.no_orcid);
-        let given = n.first_given.as_ref().map(|g| (self.by_given.get(g).map_or(&[][..], Vec::as_slice), &self.givenless));
+        let given = n
+            .first_given
+            .as_ref()
+            .map(|g| (self.by_given.get(g).map_or(&[][..], Vec::as_slice), &self.givenless));
         match (orcid, given) {
             (Some(none), Some((named, givenless))) if none.len() <= named.len() + givenless.len() => {
                 out.extend_from_slice(none)
@@ -352,7 +358,8 @@ pub(crate) fn people<'r>(records: &'r [Record], diags: &mut Vec<Diagnostic>) -> 
         }
         let block = blocks.entry(key.clone()).or_default();
         block.candidates(n, &mut candidates);
-        let fits: Vec<usize> = candidates.iter().copied().filter(|&gi| block.forms[gi].admit(&names, n)).collect();
+        let fits: Vec<usize> =
+            candidates.iter().copied().filter(|&gi| block.forms[gi].admit(&names, n)).collect();
         let gi = match fits.as_slice() {
             [one] => *one,
             [] => block.new_group(),
@@ -400,12 +407,7 @@ pub(crate) fn resolve<'r>(records: &'r [Record], cited: &Cited, people: People<'
     for (ri, r) in records.iter().enumerate() {
         for (pos, a) in r.authors.iter().enumerate() {
             if a.is_org {
-                orgs.entry(norm::alnum_key(&a.family)).or_default().push((
-                    &r.at,
-                    a,
-                    Some((ri, pos)),
-                    None,
-                ));
+                orgs.entry(norm::alnum_key(&a.family)).or_default().push((&r.at, a, Some((ri, pos)), None));
             }
         }
     }
@@ -413,12 +415,7 @@ pub(crate) fn resolve<'r>(records: &'r [Record], cited: &Cited, people: People<'
         for &(r, c) in members {
             let cit = &records[r].citations[c];
             if let Some(a) = cit.authors.first().filter(|a| a.is_org) {
-                orgs.entry(norm::alnum_key(&a.family)).or_default().push((
-                    &cit.at,
-                    a,
-                    None,
-                    Some(gi),
-                ));
+                orgs.entry(norm::alnum_key(&a.family)).or_default().push((&cit.at, a, None, Some(gi)));
             }
         }
     }
@@ -433,7 +430,7 @@ pub(crate) fn resolve<'r>(records: &'r [Record], cited: &Cited, people: People<'
         all.push(draft);
     }
     for (_, mut members) in orgs {
-        members.sort_by(|a, b| a.0.cmp(&b.0));
+        members.sort_by(|a, b| a.0.cmp(b.0));
         let idx = all.len();
         for (_, _, slot, cited_group) in &members {
             if let Some((ri, pos)) = slot {
