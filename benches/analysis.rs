@@ -176,7 +176,7 @@ fn load(path: &str) -> std::io::Result<Corpus> {
         }
         for r in &rec.referenced_works {
             let to = position[short(r).as_str()];
-            c.cites.push(Cites { from, to, count: 1, sources: vec![at.clone()] });
+            c.cites.push(Cites { from, to, count: 1, sources: smallvec::smallvec![at.clone()] });
         }
     }
     c.authorships.sort_by_key(|a| (a.work, a.position));

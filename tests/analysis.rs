@@ -104,7 +104,7 @@ impl Builder {
         let cites: Vec<Cites> = self
             .cites
             .iter()
-            .map(|(f, t)| Cites { from: w(f), to: w(t), count: 1, sources: vec![prov()] })
+            .map(|(f, t)| Cites { from: w(f), to: w(t), count: 1, sources: vec![prov()].into() })
             .collect();
         c.authorships = authorships;
         c.authorships.sort_by_key(|x| (x.work, x.position));

@@ -386,7 +386,7 @@ mod corpus_path {
         ];
         let mut cites: Vec<Cites> = edges
             .iter()
-            .map(|&(a, b)| Cites { from: idx(a), to: idx(b), count: 1, sources: vec![p(a)] })
+            .map(|&(a, b)| Cites { from: idx(a), to: idx(b), count: 1, sources: vec![p(a)].into() })
             .collect();
         cites.sort_by_key(|c| (c.from, c.to));
         Corpus { works, cites, ..Corpus::default() }

@@ -711,7 +711,7 @@ pub fn build(corpus: &Corpus, opts: &NetworkOptions) -> CitationGraph {
                         from: c.from,
                         to: c.to,
                         count: c.count.max(1),
-                        sources: c.sources.clone(),
+                        sources: c.sources.to_vec(),
                     }),
                 }
             }

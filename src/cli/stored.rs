@@ -1193,7 +1193,7 @@ mod tests {
                 from: i % n as u32,
                 to: (i * 7) % n as u32,
                 count: 1 + i % 3,
-                sources: vec![Provenance::new("a.ris", i, None)],
+                sources: vec![Provenance::new("a.ris", i, None)].into(),
             })
             .collect();
         let pack = |threads: usize| {

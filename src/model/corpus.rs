@@ -201,9 +201,14 @@ pub struct Cites {
     /// Times cited in the citing work: the largest count any one source gives
     /// (two sources of one paper do not double the count).
     pub count: u32,
-    /// Every source that asserted the citation.
-    pub sources: Vec<Provenance>,
+    /// Every source that asserted the citation: held in place when one did
+    /// (the usual case; tens of millions of edges in a million works).
+    pub sources: EdgeSources,
 }
+
+/// The sources of a [`Cites`] edge: one held in place, more on the heap.
+/// Serialised as a list, like a `Vec`.
+pub type EdgeSources = smallvec::SmallVec<[Provenance; 1]>;
 
 /// `work` appeared in `venue`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -979,7 +979,12 @@ impl Edges {
                 from: perms.work[c.from as usize] as u32,
                 to: perms.work[c.to as usize] as u32,
                 count: c.count,
-                sources: sorted_sources(c.sources),
+                sources: {
+                    let mut s: crate::model::EdgeSources = c.sources.into_iter().collect();
+                    s.sort();
+                    s.dedup();
+                    s
+                },
             })
             .collect();
         cites.sort_unstable_by_key(|c| (c.from, c.to));
