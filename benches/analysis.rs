@@ -170,7 +170,7 @@ fn load(path: &str) -> std::io::Result<Corpus> {
                     work: from,
                     agent,
                     position: k as u32,
-                    sources: vec![at.clone()],
+                    sources: smallvec::smallvec![at.clone()],
                 });
             }
         }

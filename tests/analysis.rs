@@ -98,7 +98,12 @@ impl Builder {
         let mut authorships = Vec::new();
         for (wk, ak) in &self.authored {
             let p = pos.entry(wk.clone()).or_insert(0u32);
-            authorships.push(Authorship { work: w(wk), agent: a(ak), position: *p, sources: vec![prov()] });
+            authorships.push(Authorship {
+                work: w(wk),
+                agent: a(ak),
+                position: *p,
+                sources: vec![prov()].into(),
+            });
             *p += 1;
         }
         let cites: Vec<Cites> = self

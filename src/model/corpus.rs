@@ -187,8 +187,8 @@ pub struct Authorship {
     pub agent: u32,
     /// 0-based byline position.
     pub position: u32,
-    /// Who said so.
-    pub sources: Vec<Provenance>,
+    /// Who said so (one source held in place, as for citation edges).
+    pub sources: EdgeSources,
 }
 
 /// `from` cites `to`, `count` times (in-text callouts; 1 for a reference-list entry).
@@ -206,7 +206,8 @@ pub struct Cites {
     pub sources: EdgeSources,
 }
 
-/// The sources of a [`Cites`] edge: one held in place, more on the heap.
+/// The sources of a [`Cites`] or [`Authorship`] edge: one held in place,
+/// more on the heap.
 /// Serialised as a list, like a `Vec`.
 pub type EdgeSources = smallvec::SmallVec<[Provenance; 1]>;
 

@@ -965,7 +965,7 @@ impl Edges {
                 work: perms.work[w] as u32,
                 agent: perms.agent[ag] as u32,
                 position: pos,
-                sources: sorted_sources(srcs),
+                sources: sorted_sources(srcs).into_iter().collect(),
             })
             .collect();
         // Keys are unique (one row per work and agent, one per edge, one
