@@ -150,7 +150,8 @@ struct Block {
     groups: Vec<Vec<usize>>,
     /// Forms of each group's members.
     forms: Vec<Forms>,
-    /// Groups that had no member with an ORCID when last looked at.
+    /// Groups whose first member had no ORCID (a group whose first member
+    /// had one always has one).
     no_orcid: Vec<usize>,
     /// Groups with a member of this first given name.
     by_given: HashMap<String, Vec<usize>>,
@@ -189,7 +190,9 @@ impl Block {
     }
 
     /// Every group that may admit `n` (a superset of those that do),
-    /// ascending, into `out`.
+    /// ascending, into `out`. When `n` has an ORCID, no group may hold it
+    /// yet: [`people`] sends a name whose ORCID a group holds straight to
+    /// that group.
     fn candidates(&self, n: &Name, out: &mut Vec<usize>) {
         out.clear();
         // A name whose ORCID no group holds fits only groups without one; a
