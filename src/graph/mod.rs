@@ -343,11 +343,10 @@ impl CitationGraph {
 
 /// Formats sources as `file:line [record]; ...` for the `sources` attribute.
 ///
-/// Each source's `Display` is written into one string: a cited work of a big
-/// corpus has a source per citing record, and the graph has hundreds of
-/// thousands of them (no string per source, no list to join).
-/// Each source is written as its `Display` is, piece by piece (no
-/// formatter machinery), into a string sized once.
+/// Each source is written as its `Display` is, piece by piece (no formatter
+/// machinery), into one string sized once: a cited work of a big corpus has
+/// a source per citing record, and the graph has hundreds of thousands of
+/// them (no string per source, no list to join).
 pub fn sources_text(sources: &[Provenance]) -> String {
     let size: usize =
         sources.iter().map(|p| 2 + p.input.len() + 11 + p.record.as_ref().map_or(0, |r| r.len() + 3)).sum();

@@ -389,7 +389,12 @@ fn sourced_ids(ids: BTreeMap<Identifier, Vec<Provenance>>) -> Vec<Sourced<Identi
 
 /// Sorted, deduplicated provenances.
 fn sorted_sources(sources: impl IntoIterator<Item = Provenance>) -> Vec<Provenance> {
-    let mut sources: Vec<Provenance> = sources.into_iter().collect();
+    edge_sources(sources).into_vec()
+}
+
+/// [`sorted_sources`] for an edge: one source held in place.
+fn edge_sources(sources: impl IntoIterator<Item = Provenance>) -> crate::model::EdgeSources {
+    let mut sources: crate::model::EdgeSources = sources.into_iter().collect();
     sources.sort();
     sources.dedup();
     sources
@@ -965,7 +970,7 @@ impl Edges {
                 work: perms.work[w] as u32,
                 agent: perms.agent[ag] as u32,
                 position: pos,
-                sources: sorted_sources(srcs).into_iter().collect(),
+                sources: edge_sources(srcs),
             })
             .collect();
         // Keys are unique (one row per work and agent, one per edge, one
@@ -979,12 +984,7 @@ impl Edges {
                 from: perms.work[c.from as usize] as u32,
                 to: perms.work[c.to as usize] as u32,
                 count: c.count,
-                sources: {
-                    let mut s: crate::model::EdgeSources = c.sources.into_iter().collect();
-                    s.sort();
-                    s.dedup();
-                    s
-                },
+                sources: edge_sources(c.sources),
             })
             .collect();
         cites.sort_unstable_by_key(|c| (c.from, c.to));

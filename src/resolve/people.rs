@@ -338,10 +338,10 @@ pub(crate) fn people<'r>(records: &'r [Record], diags: &mut Vec<Diagnostic>) -> 
         }
     }
     let mut order: Vec<usize> = (0..names.len()).collect();
-    order.sort_by(|&a, &b| names[a].at.cmp(names[b].at).then(slots[a].cmp(&slots[b])));
     let mut blocks: BTreeMap<(String, String), Block> = BTreeMap::new();
     let mut orcid_set: HashMap<String, (String, String, usize)> = HashMap::default();
-    // Most informative names first: ORCID, full given name, longer initials.
+    // Most informative names first: ORCID, full given name, longer initials;
+    // the name's index last makes the order total.
     order.sort_by_key(|&i| {
         let n = &names[i];
         (n.author.orcid.is_none(), n.first_given.is_none(), std::cmp::Reverse(n.initials.len()), i)
