@@ -1,8 +1,9 @@
 //! Clustering: Leiden (Traag, Waltman & van Eck 2019) with modularity or the
 //! Constant Potts Model, behind our own [`leiden`] so the engine can be swapped.
 //!
-//! The engine is `leiden-rs` (sequential, seeded: the same graph, options and
-//! seed give the same partition). The graph is clustered as undirected: each
+//! The engine is our own [`leiden`](super::leiden) (sequential, seeded: the
+//! same graph, options and seed give the same partition; why not a crate:
+//! that module's documentation). The graph is clustered as undirected: each
 //! edge adds its weight to the pair whatever its direction (a citation links
 //! the two works), parallel edges are summed, non-finite or negative weights
 //! are ignored.
@@ -15,9 +16,8 @@
 //! [`annotate`] writes `cluster` (Int) and `cluster_name` (Str) on every node
 //! of a graph (nodes the partition does not cover get 0 / "unclustered").
 
+use super::leiden;
 use crate::graph::{attr, Attr, CitationGraph};
-use leiden_rs::{GraphData, GraphDataBuilder, Leiden, LeidenConfig, QualityType};
-use petgraph::unionfind::UnionFind;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -46,7 +46,9 @@ pub struct ClusterOptions {
     pub resolution: f64,
     /// Random seed.
     pub seed: u64,
-    /// Maximum Leiden iterations (local moving, refinement, aggregation).
+    /// Most Leiden iterations (local moving, refinement, aggregation), each
+    /// from the last one's clusters; they stop early when one changes
+    /// nothing (until stable, igraph's `n_iterations = -1`).
     pub iterations: usize,
     /// Cluster pendant nodes (exactly one neighbour, which has others) with
     /// their neighbour instead of passing them to Leiden. A work cited once
@@ -202,21 +204,14 @@ pub fn leiden(graph: &CitationGraph, opts: &ClusterOptions) -> Partition {
     let n = graph.node_count();
     let ids: Vec<String> = graph.graph.node_weights().map(|n| n.id.clone()).collect();
     let edges = undirected_edges(graph);
-    let raw = if opts.attach_leaves {
-        leiden_with_leaves(n, &edges, opts)
-    } else {
-        engine_or_components(n, &edges, opts)
-    };
+    let raw =
+        if opts.attach_leaves { leiden_with_leaves(n, &edges, opts) } else { run_engine(n, &edges, opts) };
     let (clusters, n_clusters) = renumber(&ids, &raw);
     let quality = match opts.quality {
         Quality::Modularity => modularity(n, &edges, &raw, opts.resolution),
         Quality::Cpm => cpm(&edges, &raw, opts.resolution),
     };
     Partition { ids, clusters, n_clusters, modularity: modularity(n, &edges, &raw, 1.0), quality }
-}
-
-fn engine_or_components(n: usize, edges: &[(u32, u32, f64)], opts: &ClusterOptions) -> Vec<usize> {
-    run_engine(n, edges, opts).unwrap_or_else(|| components(n, edges))
 }
 
 /// Leiden on the graph without its pendant nodes, each of which then joins
@@ -241,7 +236,7 @@ fn leiden_with_leaves(n: usize, edges: &[(u32, u32, f64)], opts: &ClusterOptions
         .collect();
     let core: Vec<usize> = (0..n).filter(|&i| leaf_of[i].is_none()).collect();
     if core.len() == n {
-        return engine_or_components(n, edges, opts);
+        return run_engine(n, edges, opts);
     }
     let mut pos = vec![usize::MAX; n];
     for (k, &i) in core.iter().enumerate() {
@@ -254,7 +249,7 @@ fn leiden_with_leaves(n: usize, edges: &[(u32, u32, f64)], opts: &ClusterOptions
         .filter(|&(a, b, _)| a < n && b < n && pos[a] != usize::MAX && pos[b] != usize::MAX)
         .map(|(a, b, w)| (pos[a] as u32, pos[b] as u32, w))
         .collect();
-    let core_raw = engine_or_components(core.len(), &core_edges, opts);
+    let core_raw = run_engine(core.len(), &core_edges, opts);
     (0..n)
         .map(|i| match leaf_of[i] {
             Some(nb) => core_raw[pos[nb]],
@@ -280,44 +275,14 @@ fn cpm(edges: &[(u32, u32, f64)], membership: &[usize], resolution: f64) -> f64 
     (0..k).map(|c| internal[c] - resolution * size[c] * (size[c] - 1.0) / 2.0).sum()
 }
 
-fn run_engine(n: usize, edges: &[(u32, u32, f64)], opts: &ClusterOptions) -> Option<Vec<usize>> {
-    if n == 0 {
-        return Some(Vec::new());
-    }
-    if edges.is_empty() {
-        return Some((0..n).collect());
-    }
-    let mut b = GraphDataBuilder::new(n);
-    for &(a, c, w) in edges {
-        b.add_edge(a as usize, c as usize, w).ok()?;
-    }
-    let data: GraphData = b.build().ok()?;
-    let config = LeidenConfig {
-        max_iterations: opts.iterations.max(1),
-        resolution: if opts.resolution.is_finite() && opts.resolution >= 0.0 { opts.resolution } else { 1.0 },
-        seed: Some(opts.seed),
-        quality: match opts.quality {
-            Quality::Modularity => QualityType::Modularity,
-            Quality::Cpm => QualityType::CPM,
-        },
-        min_iterations: 2.min(opts.iterations.max(1)),
-        ..LeidenConfig::default()
+fn run_engine(n: usize, edges: &[(u32, u32, f64)], opts: &ClusterOptions) -> Vec<usize> {
+    let objective = match opts.quality {
+        Quality::Modularity => leiden::Objective::Modularity,
+        Quality::Cpm => leiden::Objective::Cpm,
     };
-    let out = Leiden::new(config).run(&data).ok()?;
-    let p = out.partition;
-    (p.len() == n).then(|| (0..n).map(|i| p.community_of(i)).collect())
-}
-
-/// Connected components as a fallback partition.
-fn components(n: usize, edges: &[(u32, u32, f64)]) -> Vec<usize> {
-    let mut uf: UnionFind<usize> = UnionFind::new(n);
-    for &(a, b, _) in edges {
-        let (a, b) = (a as usize, b as usize);
-        if a < n && b < n {
-            uf.union(a, b);
-        }
-    }
-    uf.into_labeling()
+    let resolution =
+        if opts.resolution.is_finite() && opts.resolution >= 0.0 { opts.resolution } else { 1.0 };
+    leiden::run(n, edges, objective, resolution, opts.seed, opts.iterations)
 }
 
 /// Stable numbering: 1 = largest, ties by smallest member id; singletons 0.
