@@ -217,23 +217,26 @@ pub fn leiden(graph: &CitationGraph, opts: &ClusterOptions) -> Partition {
 /// Leiden on the graph without its pendant nodes, each of which then joins
 /// its neighbour's cluster (see [`ClusterOptions::attach_leaves`]).
 fn leiden_with_leaves(n: usize, edges: &[(u32, u32, f64)], opts: &ClusterOptions) -> Vec<usize> {
-    let mut neighbours: Vec<Vec<u32>> = vec![Vec::new(); n];
+    // `edges` holds each pair once ([`undirected_edges`]), so counting a
+    // node's edges to others counts its distinct neighbours.
+    let mut degree = vec![0u32; n];
+    let mut other = vec![0u32; n];
     for &(a, b, _) in edges {
         if a != b && (a as usize) < n && (b as usize) < n {
-            neighbours[a as usize].push(b);
-            neighbours[b as usize].push(a);
+            degree[a as usize] += 1;
+            degree[b as usize] += 1;
+            other[a as usize] = b;
+            other[b as usize] = a;
         }
     }
-    for v in &mut neighbours {
-        v.sort_unstable();
-        v.dedup();
-    }
     let leaf_of: Vec<Option<usize>> = (0..n)
-        .map(|i| match neighbours[i].as_slice() {
-            [only] if neighbours[*only as usize].len() > 1 => Some(*only as usize),
+        .map(|i| match degree[i] {
+            1 if degree[other[i] as usize] > 1 => Some(other[i] as usize),
             _ => None,
         })
         .collect();
+    drop(degree);
+    drop(other);
     let core: Vec<usize> = (0..n).filter(|&i| leaf_of[i].is_none()).collect();
     if core.len() == n {
         return run_engine(n, edges, opts);
@@ -242,7 +245,6 @@ fn leiden_with_leaves(n: usize, edges: &[(u32, u32, f64)], opts: &ClusterOptions
     for (k, &i) in core.iter().enumerate() {
         pos[i] = k;
     }
-    drop(neighbours);
     let core_edges: Vec<(u32, u32, f64)> = edges
         .iter()
         .map(|&(a, b, w)| (a as usize, b as usize, w))
@@ -286,20 +288,26 @@ fn run_engine(n: usize, edges: &[(u32, u32, f64)], opts: &ClusterOptions) -> Vec
 }
 
 /// Stable numbering: 1 = largest, ties by smallest member id; singletons 0.
+/// `raw` numbers are the engine's, below the node count.
 fn renumber(ids: &[String], raw: &[usize]) -> (Vec<u32>, u32) {
-    let mut groups: BTreeMap<usize, (usize, &str)> = BTreeMap::new();
+    let k = raw.iter().copied().max().map_or(0, |m| m + 1);
+    // (size, smallest member id) of each raw cluster.
+    let mut groups: Vec<(usize, &str)> = vec![(0, ""); k];
     for (i, &c) in raw.iter().enumerate() {
-        let e = groups.entry(c).or_insert((0, ids[i].as_str()));
-        e.0 += 1;
-        if ids[i].as_str() < e.1 {
-            e.1 = ids[i].as_str();
+        let g = &mut groups[c];
+        if g.0 == 0 || ids[i].as_str() < g.1 {
+            g.1 = ids[i].as_str();
         }
+        g.0 += 1;
     }
     let mut order: Vec<(usize, usize, &str)> =
-        groups.iter().filter(|(_, v)| v.0 >= 2).map(|(&c, &(size, id))| (c, size, id)).collect();
+        groups.iter().enumerate().filter(|(_, g)| g.0 >= 2).map(|(c, &(size, id))| (c, size, id)).collect();
     order.sort_by(|x, y| y.1.cmp(&x.1).then(x.2.cmp(y.2)));
-    let number: BTreeMap<usize, u32> = order.iter().enumerate().map(|(i, x)| (x.0, i as u32 + 1)).collect();
-    (raw.iter().map(|c| number.get(c).copied().unwrap_or(0)).collect(), order.len() as u32)
+    let mut number = vec![0u32; k];
+    for (i, x) in order.iter().enumerate() {
+        number[x.0] = i as u32 + 1;
+    }
+    (raw.iter().map(|&c| number[c]).collect(), order.len() as u32)
 }
 
 /// Writes `cluster` and `cluster_name` on every node of `graph`: the node's
