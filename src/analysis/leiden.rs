@@ -36,6 +36,7 @@
 //! parallel, so the same graph, options and seed give the same partition
 //! on any machine and thread count.
 
+use super::metrics::Csr;
 use super::tokens::SplitMix64;
 use std::collections::VecDeque;
 
@@ -163,28 +164,9 @@ fn first_level(n: usize, edges: &[(u32, u32, f64)], objective: Objective) -> (Le
         }
     }
     drop(fill);
-    // Breadth-first order.
-    const UNSET: u32 = u32::MAX;
-    let mut new_of = vec![UNSET; n];
-    let mut order: Vec<u32> = Vec::with_capacity(n);
-    for root in 0..n {
-        if new_of[root] != UNSET {
-            continue;
-        }
-        new_of[root] = order.len() as u32;
-        order.push(root as u32);
-        let mut head = order.len() - 1;
-        while head < order.len() {
-            let v = order[head] as usize;
-            head += 1;
-            for &w in &targets[offsets[v]..offsets[v + 1]] {
-                if new_of[w as usize] == UNSET {
-                    new_of[w as usize] = order.len() as u32;
-                    order.push(w);
-                }
-            }
-        }
-    }
+    let rows = Csr { offsets, targets };
+    let (order, new_of) = rows.breadth_first_order();
+    let Csr { offsets, targets } = rows;
     let mut level = Level {
         offsets: Vec::with_capacity(n + 1),
         targets: Vec::with_capacity(m2),
@@ -470,19 +452,7 @@ fn unit(rng: &mut SplitMix64) -> f64 {
 /// them in the cache (igraph's refinement takes the clusters one by one too).
 fn by_cluster_shuffled(memb: &[u32], rng: &mut SplitMix64) -> Vec<u32> {
     let n = memb.len();
-    let mut start = vec![0usize; n + 1];
-    for &c in memb {
-        start[c as usize + 1] += 1;
-    }
-    for i in 0..n {
-        start[i + 1] += start[i];
-    }
-    let mut out = vec![0u32; n];
-    let mut fill = start.clone();
-    for (v, &c) in memb.iter().enumerate() {
-        out[fill[c as usize]] = v as u32;
-        fill[c as usize] += 1;
-    }
+    let (start, mut out) = grouped(memb, n);
     for c in 0..n {
         let part = &mut out[start[c]..start[c + 1]];
         for i in (1..part.len()).rev() {
@@ -491,6 +461,25 @@ fn by_cluster_shuffled(memb: &[u32], rng: &mut SplitMix64) -> Vec<u32> {
         }
     }
     out
+}
+
+/// The nodes grouped by `group_of` (numbers below `k`), each group's nodes
+/// in node order (a counting sort): group `g` is `nodes[start[g]..start[g + 1]]`.
+fn grouped(group_of: &[u32], k: usize) -> (Vec<usize>, Vec<u32>) {
+    let mut start = vec![0usize; k + 1];
+    for &g in group_of {
+        start[g as usize + 1] += 1;
+    }
+    for i in 0..k {
+        start[i + 1] += start[i];
+    }
+    let mut nodes = vec![0u32; group_of.len()];
+    let mut fill = start.clone();
+    for (v, &g) in group_of.iter().enumerate() {
+        nodes[fill[g as usize]] = v as u32;
+        fill[g as usize] += 1;
+    }
+    (start, nodes)
 }
 
 /// `0..n` in a random order (Fisher-Yates).
@@ -507,22 +496,8 @@ fn shuffled(n: usize, rng: &mut SplitMix64) -> Vec<u32> {
 /// one node. Each row lists neighbours in order of first contact, weights
 /// summed; edges inside a group are dropped (they add to no move's gain).
 fn aggregate(g: &Level, agg_of: &[u32], k: usize) -> Level {
-    let n = g.len();
-    // Members of each aggregate node, in node order (a counting sort).
-    let mut start = vec![0usize; k + 1];
-    for &a in agg_of {
-        start[a as usize + 1] += 1;
-    }
-    for i in 0..k {
-        start[i + 1] += start[i];
-    }
-    let mut members = vec![0u32; n];
-    let mut fill = start.clone();
-    for (v, &a) in agg_of.iter().enumerate() {
-        members[fill[a as usize]] = v as u32;
-        fill[a as usize] += 1;
-    }
-    drop(fill);
+    // Members of each aggregate node, in node order.
+    let (start, members) = grouped(agg_of, k);
     let mut out = Level {
         offsets: Vec::with_capacity(k + 1),
         targets: Vec::new(),

@@ -182,6 +182,35 @@ impl Csr {
     pub fn row(&self, i: usize) -> &[u32] {
         &self.targets[self.offsets[i]..self.offsets[i + 1]]
     }
+    /// The rows in breadth-first order (from row 0, then from the first row
+    /// not reached of each other component), and each row's place in it:
+    /// `(order, place)` with `order[place[i]] == i`. Numbered so, a node's
+    /// neighbours mostly have numbers near its own.
+    pub fn breadth_first_order(&self) -> (Vec<u32>, Vec<u32>) {
+        const UNSET: u32 = u32::MAX;
+        let n = self.len();
+        let mut place = vec![UNSET; n];
+        let mut order: Vec<u32> = Vec::with_capacity(n);
+        for root in 0..n {
+            if place[root] != UNSET {
+                continue;
+            }
+            place[root] = order.len() as u32;
+            order.push(root as u32);
+            let mut head = order.len() - 1;
+            while head < order.len() {
+                let v = order[head] as usize;
+                head += 1;
+                for &w in self.row(v) {
+                    if place[w as usize] == UNSET {
+                        place[w as usize] = order.len() as u32;
+                        order.push(w);
+                    }
+                }
+            }
+        }
+        (order, place)
+    }
 }
 
 /// Computes the metrics of every node of `graph`; `corpus` supplies the
@@ -520,28 +549,8 @@ struct Relabelled {
 
 impl Relabelled {
     fn of(adj: &Csr) -> Relabelled {
-        const UNSET: u32 = u32::MAX;
         let n = adj.len();
-        let mut new_of = vec![UNSET; n];
-        let mut order: Vec<u32> = Vec::with_capacity(n);
-        for root in 0..n {
-            if new_of[root] != UNSET {
-                continue;
-            }
-            new_of[root] = order.len() as u32;
-            order.push(root as u32);
-            let mut head = order.len() - 1;
-            while head < order.len() {
-                let v = order[head] as usize;
-                head += 1;
-                for &w in adj.row(v) {
-                    if new_of[w as usize] == UNSET {
-                        new_of[w as usize] = order.len() as u32;
-                        order.push(w);
-                    }
-                }
-            }
-        }
+        let (order, new_of) = adj.breadth_first_order();
         let mut offsets = Vec::with_capacity(n + 1);
         offsets.push(0usize);
         let mut targets = Vec::with_capacity(adj.targets.len());
