@@ -108,13 +108,13 @@ pub fn run(
     let mut rng = SplitMix64::new(seed);
     // Clusters on the renumbered nodes.
     let mut memb: Vec<u32> = (0..n as u32).collect();
+    // `memb` is kept numbered by first appearance, so an iteration that
+    // changes nothing gives back the same numbers.
     for _ in 0..iterations.max(1) {
-        let before = numbering(&memb).0;
+        let before = memb.clone();
         iterate(&level, &mut memb, r, &mut rng);
-        let after = numbering(&memb).0;
-        let same = after == before;
-        memb = after;
-        if same {
+        memb = numbering(&memb).0;
+        if memb == before {
             break;
         }
     }
@@ -430,7 +430,7 @@ fn pick(chances: &[(u32, f64)], best: f64, rng: &mut SplitMix64) -> Option<u32> 
         [(c, _)] => Some(*c),
         _ => {
             let sum: f64 = chances.iter().map(|&(_, g)| ((g - best) / THETA).exp()).sum();
-            let mut x = unit(rng) * sum;
+            let mut x = rng.unit() * sum;
             for &(c, g) in chances {
                 x -= ((g - best) / THETA).exp();
                 if x < 0.0 {
@@ -440,11 +440,6 @@ fn pick(chances: &[(u32, f64)], best: f64, rng: &mut SplitMix64) -> Option<u32> 
             chances.last().map(|&(c, _)| c)
         }
     }
-}
-
-/// A number in `[0, 1)`.
-fn unit(rng: &mut SplitMix64) -> f64 {
-    (rng.next_u64() >> 11) as f64 / (1u64 << 53) as f64
 }
 
 /// The nodes cluster by cluster (clusters in number order), each cluster's
@@ -576,19 +571,9 @@ mod tests {
         }
     }
 
-    /// Modularity of `memb` on `edges` (the textbook sum).
+    /// Modularity of `memb` on `edges`, as `cluster` reports it.
     fn modularity(n: usize, edges: &[(u32, u32, f64)], memb: &[usize]) -> f64 {
-        let m: f64 = edges.iter().map(|e| e.2).sum();
-        let mut inside = vec![0.0; n];
-        let mut degree = vec![0.0; n];
-        for &(a, b, w) in edges {
-            degree[memb[a as usize]] += w;
-            degree[memb[b as usize]] += w;
-            if memb[a as usize] == memb[b as usize] {
-                inside[memb[a as usize]] += w;
-            }
-        }
-        (0..n).map(|c| inside[c] / m - (degree[c] / (2.0 * m)).powi(2)).sum()
+        crate::analysis::cluster::modularity(n, edges, memb, 1.0)
     }
 
     /// `groups` planted groups of `size` nodes: dense inside, sparse between.
@@ -600,7 +585,7 @@ mod tests {
             for b in a + 1..n {
                 let same = a / size == b / size;
                 let p = if same { 0.3 } else { 0.01 };
-                if unit(&mut rng) < p {
+                if rng.unit() < p {
                     edges.push((a as u32, b as u32, 1.0));
                 }
             }
@@ -685,7 +670,7 @@ mod tests {
             for a in 0..n {
                 for b in a + 1..n {
                     let p = if group(a) == group(b) { 0.12 } else { 0.006 };
-                    if unit(&mut rng) < p {
+                    if rng.unit() < p {
                         edges.push((a as u32, b as u32, 1.0 + (rng.below(3) as f64)));
                     }
                 }

@@ -348,6 +348,10 @@ impl SplitMix64 {
         z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
         z ^ (z >> 31)
     }
+    /// A number in `[0, 1)` (the top 53 bits).
+    pub fn unit(&mut self) -> f64 {
+        (self.next_u64() >> 11) as f64 / (1u64 << 53) as f64
+    }
     /// A number in `0..n` (`n > 0`; returns 0 for `n == 0`).
     pub fn below(&mut self, n: usize) -> usize {
         if n == 0 {
