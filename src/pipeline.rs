@@ -202,8 +202,10 @@ fn find_clusters(
     cluster: &ClusterOptions,
     naming: &NamingOptions,
 ) -> Clusters {
-    let partition = cluster::leiden(network, cluster);
-    let summaries = naming::summarise(corpus, network, &partition, naming);
+    // The terms do not depend on the clusters: indexed while Leiden runs.
+    let (partition, terms) =
+        rayon::join(|| cluster::leiden(network, cluster), || naming::TermIndex::of(corpus, naming));
+    let summaries = naming::summarise_with(corpus, network, &partition, &terms, naming);
     Clusters { partition, summaries }
 }
 

@@ -121,7 +121,8 @@ impl Partition {
 /// place, with no second list: the network of a 100k-work corpus has
 /// millions of edges.
 pub fn undirected_edges(graph: &CitationGraph) -> Vec<(u32, u32, f64)> {
-    let mut all: Vec<(u32, u32, f64)> = graph
+    let n = graph.node_count();
+    let all: Vec<(u32, u32, f64)> = graph
         .graph
         .raw_edges()
         .iter()
@@ -131,21 +132,27 @@ pub fn undirected_edges(graph: &CitationGraph) -> Vec<(u32, u32, f64)> {
             (a.min(b), a.max(b), e.weight.weight)
         })
         .collect();
-    // Stable (as `sort_by_key`), so the sums below are in edge order.
-    {
-        use rayon::slice::ParallelSliceMut;
-        all.par_sort_by_key(|&(a, b, _)| (a, b));
-    }
+    // Stable, so the sums below are in edge order: by the second node, then
+    // by the first (two counting sorts, O(n + m)).
+    let second: Vec<u32> = all.iter().map(|e| e.1).collect();
+    let by_second = super::leiden::grouped(&second, n).1;
+    drop(second);
+    let first: Vec<u32> = by_second.iter().map(|&i| all[i as usize].0).collect();
+    let by_first = super::leiden::grouped(&first, n).1;
+    drop(first);
+    let mut sorted: Vec<(u32, u32, f64)> =
+        by_first.iter().map(|&j| all[by_second[j as usize] as usize]).collect();
+    drop(all);
     // `later` is folded into `kept`, the first of its run: the same
     // additions in the same order as summing the run one edge at a time.
-    all.dedup_by(|later, kept| {
+    sorted.dedup_by(|later, kept| {
         let same = later.0 == kept.0 && later.1 == kept.1;
         if same {
             kept.2 += later.2;
         }
         same
     });
-    all
+    sorted
 }
 
 /// Modularity `Q = sum_c [ w_c / m - gamma (d_c / 2m)^2 ]` of `membership` on
@@ -207,11 +214,13 @@ pub fn leiden(graph: &CitationGraph, opts: &ClusterOptions) -> Partition {
     let raw =
         if opts.attach_leaves { leiden_with_leaves(n, &edges, opts) } else { run_engine(n, &edges, opts) };
     let (clusters, n_clusters) = renumber(&ids, &raw);
+    let modularity_1 = modularity(n, &edges, &raw, 1.0);
     let quality = match opts.quality {
+        Quality::Modularity if opts.resolution == 1.0 => modularity_1,
         Quality::Modularity => modularity(n, &edges, &raw, opts.resolution),
         Quality::Cpm => cpm(&edges, &raw, opts.resolution),
     };
-    Partition { ids, clusters, n_clusters, modularity: modularity(n, &edges, &raw, 1.0), quality }
+    Partition { ids, clusters, n_clusters, modularity: modularity_1, quality }
 }
 
 /// Leiden on the graph without its pendant nodes, each of which then joins

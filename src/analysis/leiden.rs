@@ -460,7 +460,7 @@ fn by_cluster_shuffled(memb: &[u32], rng: &mut SplitMix64) -> Vec<u32> {
 
 /// The nodes grouped by `group_of` (numbers below `k`), each group's nodes
 /// in node order (a counting sort): group `g` is `nodes[start[g]..start[g + 1]]`.
-fn grouped(group_of: &[u32], k: usize) -> (Vec<usize>, Vec<u32>) {
+pub(crate) fn grouped(group_of: &[u32], k: usize) -> (Vec<usize>, Vec<u32>) {
     let mut start = vec![0usize; k + 1];
     for &g in group_of {
         start[g as usize + 1] += 1;

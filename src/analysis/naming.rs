@@ -118,7 +118,7 @@ pub struct ClusterSummary {
 }
 
 /// Term keys (stemmed n-grams) per work, plus the written forms seen.
-struct TermIndex {
+pub struct TermIndex {
     /// Term id -> key.
     keys: Vec<String>,
     /// Term id -> written form -> count.
@@ -127,6 +127,13 @@ struct TermIndex {
     by_work: Vec<Vec<u32>>,
     /// Works per term.
     df: Vec<u32>,
+}
+
+impl TermIndex {
+    /// The terms of every work of `corpus` (n-grams up to `opts.max_ngram`).
+    pub fn of(corpus: &Corpus, opts: &NamingOptions) -> TermIndex {
+        index_terms(corpus, &vec![true; corpus.works.len()], opts.max_ngram)
+    }
 }
 
 fn index_terms(corpus: &Corpus, works: &[bool], max_ngram: usize) -> TermIndex {
@@ -312,6 +319,19 @@ pub fn summarise(
     partition: &Partition,
     opts: &NamingOptions,
 ) -> Vec<ClusterSummary> {
+    summarise_with(corpus, graph, partition, &TermIndex::of(corpus, opts), opts)
+}
+
+/// [`summarise`] with the corpus's terms indexed already ([`TermIndex::of`]
+/// with the same `corpus` and `opts`): the index does not depend on the
+/// partition, so it can be built while the clusters are found.
+pub fn summarise_with(
+    corpus: &Corpus,
+    graph: &CitationGraph,
+    partition: &Partition,
+    idx: &TermIndex,
+    opts: &NamingOptions,
+) -> Vec<ClusterSummary> {
     let node_works = works_of_nodes(corpus, graph);
     let members = partition.members();
     let mut cluster_works: Vec<Vec<u32>> = Vec::with_capacity(members.len());
@@ -322,54 +342,73 @@ pub fn summarise(
         ws.dedup();
         cluster_works.push(ws);
     }
-    let all = vec![true; corpus.works.len()];
-    let idx = index_terms(corpus, &all, opts.max_ngram);
     let total_df: f64 = idx.df.iter().map(|&d| d as f64).sum();
+    // Each cluster's terms with the number of its works they occur in,
+    // sorted by term (a sort of the term lists, not a map per cluster:
+    // millions of term occurrences at 100k works), clusters side by side.
+    let per_cluster: Vec<Vec<(u32, u32)>> = {
+        use rayon::prelude::*;
+        cluster_works
+            .par_iter()
+            .map(|ws| {
+                let mut all: Vec<u32> = ws
+                    .iter()
+                    .flat_map(|&w| idx.by_work.get(w as usize).map_or(&[][..], Vec::as_slice))
+                    .copied()
+                    .collect();
+                all.sort_unstable();
+                let mut counts: Vec<(u32, u32)> = Vec::new();
+                for t in all {
+                    match counts.last_mut() {
+                        Some((last, n)) if *last == t => *n += 1,
+                        _ => counts.push((t, 1)),
+                    }
+                }
+                counts
+            })
+            .collect()
+    };
     // Clusters each term occurs in, for the "in every cluster" rule.
     let mut n_clusters_with = vec![0u32; idx.keys.len()];
-    let per_cluster: Vec<BTreeMap<u32, u32>> = cluster_works
-        .iter()
-        .map(|ws| {
-            let mut m: BTreeMap<u32, u32> = BTreeMap::new();
-            for &w in ws {
-                for &t in idx.by_work.get(w as usize).map_or(&[][..], Vec::as_slice) {
-                    *m.entry(t).or_insert(0) += 1;
-                }
-            }
-            for &t in m.keys() {
-                n_clusters_with[t as usize] += 1;
-            }
-            m
-        })
-        .collect();
+    for counts in &per_cluster {
+        for &(t, _) in counts {
+            n_clusters_with[t as usize] += 1;
+        }
+    }
     let local = super::network::local_citations(corpus);
     let by_work = agents_by_work(corpus);
     let n_clusters = members.len();
-    let mut out = Vec::with_capacity(n_clusters);
-    for (c, counts) in per_cluster.iter().enumerate() {
-        let ws = &cluster_works[c];
-        let terms = score_terms(&idx, counts, ws.len(), total_df, &n_clusters_with, n_clusters, opts);
-        let mut name = name_from_terms(&terms, opts.name_terms);
-        let most_cited = most_cited(corpus, ws, &local, opts.top);
-        if name.is_empty() {
-            name = most_cited.first().map_or_else(|| format!("cluster {}", c + 1), |w| w.label.clone());
-        }
-        let years: Vec<i32> =
-            ws.iter().filter_map(|&w| corpus.works.get(w as usize)?.year.as_ref().map(|y| y.value)).collect();
-        out.push(ClusterSummary {
-            cluster: c as u32 + 1,
-            name,
-            size: members[c].len(),
-            n_works: ws.len(),
-            terms,
-            authors: top_authors(corpus, &by_work, ws, opts.top),
-            venues: top_venues(corpus, ws, opts.top),
-            year_min: years.iter().copied().min(),
-            year_max: years.iter().copied().max(),
-            most_cited,
-        });
-    }
-    out
+    // Each summary depends on its cluster alone: side by side, in order.
+    use rayon::prelude::*;
+    per_cluster
+        .par_iter()
+        .enumerate()
+        .map(|(c, counts)| {
+            let ws = &cluster_works[c];
+            let terms = score_terms(idx, counts, ws.len(), total_df, &n_clusters_with, n_clusters, opts);
+            let mut name = name_from_terms(&terms, opts.name_terms);
+            let most_cited = most_cited(corpus, ws, &local, opts.top);
+            if name.is_empty() {
+                name = most_cited.first().map_or_else(|| format!("cluster {}", c + 1), |w| w.label.clone());
+            }
+            let years: Vec<i32> = ws
+                .iter()
+                .filter_map(|&w| corpus.works.get(w as usize)?.year.as_ref().map(|y| y.value))
+                .collect();
+            ClusterSummary {
+                cluster: c as u32 + 1,
+                name,
+                size: members[c].len(),
+                n_works: ws.len(),
+                terms,
+                authors: top_authors(corpus, &by_work, ws, opts.top),
+                venues: top_venues(corpus, ws, opts.top),
+                year_min: years.iter().copied().min(),
+                year_max: years.iter().copied().max(),
+                most_cited,
+            }
+        })
+        .collect()
 }
 
 /// The name: the best `n` terms, no term shown beside a phrase containing
@@ -441,20 +480,20 @@ pub fn names(summaries: &[ClusterSummary]) -> BTreeMap<u32, String> {
 
 fn score_terms(
     idx: &TermIndex,
-    counts: &BTreeMap<u32, u32>,
+    counts: &[(u32, u32)],
     n_works: usize,
     total_df: f64,
     n_clusters_with: &[u32],
     n_clusters: usize,
     opts: &NamingOptions,
 ) -> Vec<TermScore> {
-    let n_c: f64 = counts.values().map(|&v| v as f64).sum();
+    let n_c: f64 = counts.iter().map(|&(_, v)| v as f64).sum();
     let n_r = (total_df - n_c).max(0.0);
     let alpha0 = opts.prior * total_df;
     let min_support = if n_works >= 3 { 2 } else { 1 };
     // Longest-phrase support of each shorter term.
     let mut sup: HashMap<String, u32> = HashMap::default();
-    for (&t, &y) in counts {
+    for &(t, y) in counts {
         let key = &idx.keys[t as usize];
         let toks: Vec<&str> = key.split(' ').collect();
         if toks.len() < 2 {
@@ -469,7 +508,7 @@ fn score_terms(
         }
     }
     let mut scored: Vec<TermScore> = Vec::new();
-    for (&t, &y) in counts {
+    for &(t, y) in counts {
         let ti = t as usize;
         if y < min_support || (n_clusters >= 2 && n_clusters_with[ti] as usize >= n_clusters) {
             continue;
