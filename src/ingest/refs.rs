@@ -12,6 +12,7 @@
 use crate::model::norm::{normalize_doi, parse_person, squash_ws};
 use crate::model::{Author, Citation, CitationDetail, Identifier, Provenance};
 use regex::Regex;
+use std::borrow::Cow;
 use std::sync::LazyLock;
 
 static DOI_RE: LazyLock<Regex> =
@@ -315,6 +316,12 @@ pub fn parse_pubmed_citation(raw: &str, at: Provenance) -> Citation {
     c
 }
 
+/// Whether `hay` contains `needle`, ASCII letters matched in either case.
+fn contains_ascii_ci(hay: &str, needle: &str) -> bool {
+    let needle = needle.as_bytes();
+    !needle.is_empty() && hay.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+}
+
 /// Parses one free-text reference (Scopus, APA, Vancouver, Harvard).
 ///
 /// Extracts DOIs, PMIDs and PMCIDs anywhere in the string, the year (with
@@ -323,34 +330,57 @@ pub fn parse_pubmed_citation(raw: &str, at: Provenance) -> Citation {
 pub fn parse_free_text(raw: &str, at: Provenance) -> Citation {
     let text = squash_ws(raw);
     let mut c = Citation { raw: text.clone(), count: 1, at, ..Citation::default() };
-    // Identifiers, then remove them (and URLs) from the working text.
-    for m in DOI_RE.find_iter(&text) {
-        if let Some(id) = Identifier::doi(m.as_str()) {
-            if !c.ids.contains(&id) {
-                c.ids.push(id);
+    // Identifiers, then remove them (and URLs) from the working text. Each
+    // pattern needs a literal (case aside) that most references lack; it is
+    // looked for first, so that a pattern runs only where it can match
+    // (millions of references in a big export).
+    let doi = text.contains("10.");
+    let (pmid, pmc) = (contains_ascii_ci(&text, "pmid"), contains_ascii_ci(&text, "pmc"));
+    if doi {
+        for m in DOI_RE.find_iter(&text) {
+            if let Some(id) = Identifier::doi(m.as_str()) {
+                if !c.ids.contains(&id) {
+                    c.ids.push(id);
+                }
             }
         }
     }
-    for cap in PMID_RE.captures_iter(&text) {
-        if let Some(id) = cap.get(1).and_then(|m| Identifier::pmid(m.as_str())) {
-            if !c.ids.contains(&id) {
-                c.ids.push(id);
+    if pmid {
+        for cap in PMID_RE.captures_iter(&text) {
+            if let Some(id) = cap.get(1).and_then(|m| Identifier::pmid(m.as_str())) {
+                if !c.ids.contains(&id) {
+                    c.ids.push(id);
+                }
             }
         }
     }
-    for cap in PMCID_RE.captures_iter(&text) {
-        if let Some(m) = cap.get(1).or_else(|| cap.get(2)) {
-            let id = Identifier::Pmcid(m.as_str().to_ascii_uppercase());
-            if !c.ids.contains(&id) {
-                c.ids.push(id);
+    if pmc {
+        for cap in PMCID_RE.captures_iter(&text) {
+            if let Some(m) = cap.get(1).or_else(|| cap.get(2)) {
+                let id = Identifier::Pmcid(m.as_str().to_ascii_uppercase());
+                if !c.ids.contains(&id) {
+                    c.ids.push(id);
+                }
             }
         }
     }
-    let work = LEAD_NUMBER_RE.replace(&text, "");
-    let work = DOI_PART_RE.replace_all(&work, "");
-    let work = PMID_RE.replace_all(&work, "");
-    let work = PMCID_RE.replace_all(&work, "");
-    let work = URL_RE.replace_all(&work, "");
+    // Removing one pattern's matches can join two pieces into another's
+    // literal, so each literal is looked for in the text as it is then.
+    let mut work = LEAD_NUMBER_RE.replace(&text, "");
+    for (literal, re) in
+        [("10.", &*DOI_PART_RE), ("pmid", &*PMID_RE), ("pmc", &*PMCID_RE), ("http", &*URL_RE)]
+    {
+        if !contains_ascii_ci(&work, literal) {
+            continue;
+        }
+        let replaced = match re.replace_all(&work, "") {
+            Cow::Owned(s) => Some(s),
+            Cow::Borrowed(_) => None,
+        };
+        if let Some(s) = replaced {
+            work = Cow::Owned(s);
+        }
+    }
     let work = work.trim().trim_end_matches([',', ';', ' ']).trim();
 
     if let Some(m) = PAREN_YEAR_RE.captures(work) {
@@ -904,6 +934,25 @@ mod tests {
 
     fn at() -> Provenance {
         Provenance::new("t", 1, None)
+    }
+
+    #[test]
+    fn identifiers_and_addresses_in_any_case_are_found_and_removed() {
+        let c = parse_free_text(
+            "Smith J, Jones K. Sleep in shift workers. Occup Med. 2019;69(3):201-8. pmid: 30912345; \
+             pmc6543210. Available from: HTTPS://Example.org/paper DOI: 10.1093/OCCMED/KQZ031",
+            at(),
+        );
+        assert!(c.ids.contains(&Identifier::Pmid("30912345".into())), "{:?}", c.ids);
+        assert!(c.ids.contains(&Identifier::Pmcid("PMC6543210".into())), "{:?}", c.ids);
+        assert!(c.ids.iter().any(|i| matches!(i, Identifier::Doi(_))), "{:?}", c.ids);
+        let fields = format!("{:?}", c.detail());
+        for gone in ["30912345", "6543210", "Example.org", "KQZ031"] {
+            assert!(!fields.contains(gone), "{gone} left in {fields}");
+        }
+        assert_eq!(c.year, Some(2019));
+        assert!(contains_ascii_ci("xxPmIdyy", "pmid") && !contains_ascii_ci("pmi", "pmid"));
+        assert!(!contains_ascii_ci("anything", ""));
     }
     fn doi(s: &str) -> Identifier {
         Identifier::Doi(s.to_string())
