@@ -951,6 +951,15 @@ mod tests {
             assert!(!fields.contains(gone), "{gone} left in {fields}");
         }
         assert_eq!(c.year, Some(2019));
+        // Removing the PMID joins "ht" and "tp://": the address that makes
+        // is removed too, as when every pattern ran on every reference.
+        let joined = parse_free_text(
+            "Lee, A. (2020). Night shifts ht, PMID 31234567tp://x.example/a. Occup Med, 70, 1-9.",
+            at(),
+        );
+        assert!(joined.ids.contains(&Identifier::Pmid("31234567".into())), "{:?}", joined.ids);
+        let fields = format!("{:?}", joined.detail());
+        assert!(!fields.contains("x.example"), "address left in {fields}");
         assert!(contains_ascii_ci("xxPmIdyy", "pmid") && !contains_ascii_ci("pmi", "pmid"));
         assert!(!contains_ascii_ci("anything", ""));
     }
