@@ -795,15 +795,19 @@ fn hybrid_rows(
     use rayon::prelude::*;
     const ROWS: usize = 2048;
     let min_weight = opts.min_weight;
+    // Each work's numbers of references and citers, side by side (read for
+    // every partner of every row).
+    let lens: Vec<[u32; 2]> =
+        refs.iter().zip(citers).map(|(r, c)| [r.len() as u32, c.len() as u32]).collect();
     let blocks: Vec<Vec<((u32, u32), Summed)>> = (0..n.div_ceil(ROWS))
         .into_par_iter()
         .map_init(
-            || HybridScratch::new(n),
+            || HybridScratch::new(n, alpha[3] > 0.0),
             |scratch, block| {
                 let first = block * ROWS;
                 let mut out = Vec::new();
                 for a in first..(first + ROWS).min(n) {
-                    scratch.row(a, &alpha, refs, citers, &sim, min_weight, k, &mut out);
+                    scratch.row(a, &alpha, refs, citers, &lens, &sim, min_weight, k, &mut out);
                 }
                 out
             },
@@ -825,31 +829,41 @@ fn hybrid_rows(
 }
 
 /// Scratch arrays of one [`hybrid_rows`] worker: every entry is back to its
-/// empty state after each row.
+/// empty state after each row. A partner's component weights are not kept
+/// per partner but worked out from its counts when the row is finished (an
+/// array of four floats per work was 16 MB per worker at 500k works, more
+/// than the caches hold beside the counts).
 struct HybridScratch {
-    comp: Vec<[f64; 4]>,
-    /// Per partner: shared references and shared citers, and whether it is
-    /// in `touched`; together, so the inner loop makes one memory access per
-    /// partner it meets.
+    /// Per partner: shared references and shared citers, whether one cites
+    /// the other, and whether it is in `touched`; together, so the inner loop
+    /// makes one memory access per partner it meets.
     shared: Vec<Shared>,
+    /// Per partner: the best text similarity (NaN: none); empty when
+    /// similarity is not a component.
+    sim: Vec<f64>,
     touched: Vec<u32>,
-    cand: Vec<(u32, f64)>,
+    /// The row's candidates: partner, total weight, place in `comps`.
+    cand: Vec<(u32, f64, u32)>,
+    /// The candidates' component weights.
+    comps: Vec<[f64; 4]>,
 }
 
 /// One partner's counts in a [`HybridScratch`] row.
 #[derive(Clone, Copy, Default)]
 struct Shared {
     counts: [u32; 2],
+    cited: bool,
     touched: bool,
 }
 
 impl HybridScratch {
-    fn new(n: usize) -> Self {
+    fn new(n: usize, with_similarity: bool) -> Self {
         HybridScratch {
-            comp: vec![[f64::NAN; 4]; n],
             shared: vec![Shared::default(); n],
+            sim: if with_similarity { vec![f64::NAN; n] } else { Vec::new() },
             touched: Vec::new(),
             cand: Vec::new(),
+            comps: Vec::new(),
         }
     }
 
@@ -870,6 +884,7 @@ impl HybridScratch {
         alpha: &[f64; 4],
         refs: &[Vec<u32>],
         citers: &[Vec<u32>],
+        lens: &[[u32; 2]],
         sim: &[Vec<(u32, f64)>],
         min_weight: f64,
         k: usize,
@@ -880,8 +895,7 @@ impl HybridScratch {
         if alpha[0] > 0.0 {
             for &b in refs[a].iter().chain(&citers[a]) {
                 if b != a32 && (b as usize) < n {
-                    self.touch(b);
-                    self.comp[b as usize][0] = 1.0;
+                    self.touch(b).cited = true;
                 }
             }
         }
@@ -906,43 +920,59 @@ impl HybridScratch {
             for &(b, w) in &sim[a] {
                 if b != a32 && (b as usize) < n {
                     self.touch(b);
-                    let c = &mut self.comp[b as usize][3];
-                    *c = if c.is_nan() { w } else { c.max(w) };
+                    if let Some(c) = self.sim.get_mut(b as usize) {
+                        *c = if c.is_nan() { w } else { c.max(w) };
+                    }
                 }
             }
         }
-        // Finish the row: Salton cosines, then the weighted sum in slot order.
-        for &b in &self.touched {
-            let bi = b as usize;
-            for (slot, lists) in [(1usize, refs), (2, citers)] {
-                let c = self.shared[bi].counts[slot - 1];
-                if c > 0 {
-                    let (ka, kb) = (lists[a].len() as f64, lists[bi].len() as f64);
-                    self.comp[bi][slot] = c as f64 / (ka * kb).sqrt();
-                }
-            }
-        }
+        // Finish the row, one pass over the partners (each left empty):
+        // component weights (citation 1; coupling and co-citation as Salton
+        // cosines of the shared counts; the best similarity; NaN where the
+        // pair has none), and their weighted sum in slot order.
         let total = |c: &[f64; 4]| -> f64 {
             (0..4).filter(|&i| alpha[i] > 0.0 && !c[i].is_nan()).map(|i| alpha[i] * c[i]).sum()
         };
         self.cand.clear();
+        self.comps.clear();
         for &b in &self.touched {
-            let t = total(&self.comp[b as usize]);
+            let bi = b as usize;
+            let s = std::mem::take(&mut self.shared[bi]);
+            let mut c = [f64::NAN; 4];
+            if s.cited {
+                c[0] = 1.0;
+            }
+            for slot in 1..3 {
+                let shared = s.counts[slot - 1];
+                if shared > 0 {
+                    let (ka, kb) = (f64::from(lens[a][slot - 1]), f64::from(lens[bi][slot - 1]));
+                    c[slot] = f64::from(shared) / (ka * kb).sqrt();
+                }
+            }
+            if let Some(w) = self.sim.get_mut(bi) {
+                c[3] = std::mem::replace(w, f64::NAN);
+            }
+            let t = total(&c);
             if t.is_finite() && t > 0.0 && t >= min_weight {
-                self.cand.push((b, t));
+                self.cand.push((b, t, self.comps.len() as u32));
+                self.comps.push(c);
             }
         }
-        top_k_scored(&mut self.cand, k);
-        self.cand.sort_unstable_by_key(|&(b, _)| b);
-        for &(b, t) in &self.cand {
-            let key = if a32 < b { (a32, b) } else { (b, a32) };
-            out.push((key, (t, self.comp[b as usize])));
-        }
-        for &b in &self.touched {
-            self.comp[b as usize] = [f64::NAN; 4];
-            self.shared[b as usize] = Shared::default();
-        }
         self.touched.clear();
+        // The `k` heaviest (ties: smaller partner first), as `top_k_scored` keeps them.
+        if self.cand.len() > k {
+            if k == 0 {
+                self.cand.clear();
+            } else {
+                self.cand.select_nth_unstable_by(k - 1, |x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+                self.cand.truncate(k);
+            }
+        }
+        self.cand.sort_unstable_by_key(|&(b, _, _)| b);
+        for &(b, t, i) in &self.cand {
+            let key = if a32 < b { (a32, b) } else { (b, a32) };
+            out.push((key, (t, self.comps[i as usize])));
+        }
     }
 }
 

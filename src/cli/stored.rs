@@ -41,7 +41,7 @@ use std::collections::BTreeMap;
 use std::path::Path;
 
 /// Version of the layout of kept results; raised when it changes.
-pub const FORMAT: &str = "citemap-results-5";
+pub const FORMAT: &str = "citemap-results-6";
 
 /// Where a result came from (for reports and progress lines).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
@@ -771,7 +771,7 @@ impl Serialize for PackedGraph<'_> {
         let nodes = write_parts(g.node_count(), move |range| {
             let items = g.raw_nodes()[range].iter().map(|n| {
                 let n = &n.weight;
-                (&n.id, n.kind, &n.label, AttrsOut { attrs: &n.attrs, names: names_ref }, &n.sources)
+                (&n.id, n.kind.number(), &n.label, AttrsOut { attrs: &n.attrs, names: names_ref }, &n.sources)
             });
             pack_part(&SeqOut(std::cell::Cell::new(Some(items))))
         });
@@ -781,7 +781,7 @@ impl Serialize for PackedGraph<'_> {
                 (
                     e.source().index() as u32,
                     e.target().index() as u32,
-                    w.kind,
+                    w.kind.number(),
                     w.weight,
                     AttrsOut { attrs: &w.attrs, names: names_ref },
                     &w.sources,
@@ -929,7 +929,7 @@ fn pack_part<T: Serialize + ?Sized>(items: &T) -> Result<Vec<u8>, String> {
     snap::raw::Encoder::new().compress_vec(&plain).map_err(|e| e.to_string())
 }
 
-/// One kept node: `(id, kind, label, attrs, sources)`.
+/// One kept node: `(id, kind number, label, attrs, sources)`.
 #[derive(Clone, Copy)]
 struct NodeIn<'a>(&'a [AttrKey]);
 
@@ -948,7 +948,9 @@ impl<'de> Visitor<'de> for NodeIn<'_> {
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Node, A::Error> {
         let missing = || de::Error::custom("kept node ends early");
         let id: String = seq.next_element()?.ok_or_else(missing)?;
-        let kind: NodeKind = seq.next_element()?.ok_or_else(missing)?;
+        let kind: u8 = seq.next_element()?.ok_or_else(missing)?;
+        let kind =
+            NodeKind::from_number(kind).ok_or_else(|| de::Error::custom("kept node kind out of range"))?;
         let label: String = seq.next_element()?.ok_or_else(missing)?;
         let attrs = seq.next_element_seed(AttrsIn(self.0))?.ok_or_else(missing)?;
         let sources: Vec<Provenance> = seq.next_element()?.ok_or_else(missing)?;
@@ -994,7 +996,7 @@ impl<'de> Visitor<'de> for Edges<'_> {
     }
 }
 
-/// One kept edge: `(source, target, kind, weight, attrs, sources)`.
+/// One kept edge: `(source, target, kind number, weight, attrs, sources)`.
 #[derive(Clone, Copy)]
 struct EdgeIn<'a>(&'a [AttrKey]);
 
@@ -1014,7 +1016,9 @@ impl<'de> Visitor<'de> for EdgeIn<'_> {
         let missing = || de::Error::custom("kept edge ends early");
         let from: u32 = seq.next_element()?.ok_or_else(missing)?;
         let to: u32 = seq.next_element()?.ok_or_else(missing)?;
-        let kind: EdgeKind = seq.next_element()?.ok_or_else(missing)?;
+        let kind: u8 = seq.next_element()?.ok_or_else(missing)?;
+        let kind =
+            EdgeKind::from_number(kind).ok_or_else(|| de::Error::custom("kept edge kind out of range"))?;
         let weight: f64 = seq.next_element()?.ok_or_else(missing)?;
         let attrs = seq.next_element_seed(AttrsIn(self.0))?.ok_or_else(missing)?;
         let sources: Vec<Provenance> = seq.next_element()?.ok_or_else(missing)?;
@@ -1147,12 +1151,11 @@ mod tests {
         u.3 = None;
         assert!(read(&pack(u)).is_none(), "two nodes with one id and no index kept");
         assert!(read(&pack(unpack(&graph()))).is_some(), "the same, taken apart and put together");
-        let edge = |to: u32| {
+        let edge_of = |to: u32, kind: u8| {
             let attrs: [u32; 0] = [];
-            PartIn(
-                pack_part(&[(0u32, to, EdgeKind::Cites, 1.0f64, attrs, Vec::<Provenance>::new())]).unwrap(),
-            )
+            PartIn(pack_part(&[(0u32, to, kind, 1.0f64, attrs, Vec::<Provenance>::new())]).unwrap())
         };
+        let edge = |to: u32| edge_of(to, EdgeKind::Cites.number());
         let with_edges = |part: PartIn| {
             let mut u = unpack(&graph());
             u.2 = vec![part];
@@ -1160,6 +1163,7 @@ mod tests {
         };
         assert!(with_edges(edge(1)).is_some(), "a part made here");
         assert!(with_edges(edge(99)).is_none(), "edge to node 99");
+        assert!(with_edges(edge_of(1, EdgeKind::ALL.len() as u8)).is_none(), "an edge kind out of range");
         assert!(with_edges(PartIn(vec![1, 2, 3])).is_none(), "a part that is not Snappy");
         // A part claiming 4 GB (the varint length 0xFFFFFFFF) is refused before
         // anything is allocated.

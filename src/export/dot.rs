@@ -101,15 +101,17 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
         }
         w.write_all(b"];\n")
     })?;
+    let ids =
+        chunks::Texts::of(g.graph.node_count(), |buf, i| write_escaped(buf, &g.graph[NodeIndex::new(i)].id))?;
     let edges = g.graph.raw_edges();
     chunks::write_items(w, edges.len(), |w, i| {
         let e = &edges[i];
-        let (s, t, ed) = (&g.graph[e.source()], &g.graph[e.target()], &e.weight);
+        let ed = &e.weight;
         let arrow = if ed.kind.is_undirected() { ", dir=none" } else { "" };
         w.write_all(b"  \"")?;
-        write_escaped(w, &s.id)?;
+        w.write_all(ids.get(e.source().index()))?;
         w.write_all(b"\" -> \"")?;
-        write_escaped(w, &t.id)?;
+        w.write_all(ids.get(e.target().index()))?;
         w.write_all(b"\" [kind=\"")?;
         w.write_all(ed.kind.as_str().as_bytes())?;
         w.write_all(b"\"")?;

@@ -16,7 +16,7 @@
 use super::xml_text::write_xml as write_escaped;
 use super::{chunks, num};
 use crate::escape::xml as escape;
-use crate::graph::{Attr, CitationGraph};
+use crate::graph::{attr_key, Attr, AttrKey, Attrs, CitationGraph};
 use petgraph::graph::NodeIndex;
 use std::collections::BTreeMap;
 use std::io::{self, Write};
@@ -30,7 +30,7 @@ pub struct Options {
 
 /// Writes an attribute value as GraphML text (floats as [`format_float`]
 /// writes them, without a string per value).
-fn write_value(w: &mut dyn Write, a: &Attr) -> io::Result<()> {
+fn write_value(w: &mut Vec<u8>, a: &Attr) -> io::Result<()> {
     match a {
         Attr::Str(s) => write_escaped(w, s),
         Attr::Int(i) => num::write_int(w, *i),
@@ -59,40 +59,52 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
     node_types.insert("label".into(), "string");
     edge_types.insert("kind".into(), "string");
     edge_types.insert("weight".into(), "double");
-    // The attribute types, scanned in parallel chunks: a name keeps its type
-    // when every item agrees and becomes `string` otherwise, whatever the
-    // order the chunks are merged in.
+    // The attribute types, scanned in parallel chunks by key number: a name
+    // keeps its type when every item agrees and becomes `string` otherwise,
+    // whatever the order the chunks are merged in.
     fn scan<'a, T: Sync>(
         items: &'a [T],
-        attrs: impl Fn(&'a T) -> &'a crate::graph::Attrs + Sync,
-        keep: &(impl Fn(&str) -> bool + Sync),
-    ) -> BTreeMap<String, &'static str> {
+        attrs: impl Fn(&'a T) -> &'a Attrs + Sync,
+    ) -> Vec<Option<(AttrKey, &'static str)>> {
         use rayon::prelude::*;
+        let merge = |types: &mut Vec<Option<(AttrKey, &'static str)>>, k: AttrKey, t: &'static str| {
+            let n = k.number();
+            if types.len() <= n {
+                types.resize(n + 1, None);
+            }
+            match &mut types[n] {
+                Some((_, old)) if *old != t => *old = "string",
+                Some(_) => {}
+                slot @ None => *slot = Some((k, t)),
+            }
+        };
         items
             .par_chunks(16_384)
             .map(|chunk| {
-                let mut types = BTreeMap::new();
+                let mut types = Vec::new();
                 for item in chunk {
-                    for (k, v) in attrs(item) {
-                        if keep(k) {
-                            merge_type(&mut types, k, v.graphml_type());
-                        }
+                    for (k, v) in attrs(item).entries() {
+                        merge(&mut types, k, v.graphml_type());
                     }
                 }
                 types
             })
-            .reduce(BTreeMap::new, |mut a, b| {
-                for (k, t) in b {
-                    merge_type(&mut a, &k, t);
+            .reduce(Vec::new, |mut a, b| {
+                for (k, t) in b.into_iter().flatten() {
+                    merge(&mut a, k, t);
                 }
                 a
             })
     }
-    for (k, t) in scan(g.graph.raw_nodes(), |n| &n.weight.attrs, &keep) {
-        merge_type(&mut node_types, &k, t);
+    for (k, t) in scan(g.graph.raw_nodes(), |n| &n.weight.attrs).into_iter().flatten() {
+        if keep(&k) {
+            merge_type(&mut node_types, &k, t);
+        }
     }
-    for (k, t) in scan(g.graph.raw_edges(), |e| &e.weight.attrs, &keep) {
-        merge_type(&mut edge_types, &k, t);
+    for (k, t) in scan(g.graph.raw_edges(), |e| &e.weight.attrs).into_iter().flatten() {
+        if keep(&k) {
+            merge_type(&mut edge_types, &k, t);
+        }
     }
     let directed = g.graph.edge_weights().all(|e| !e.kind.is_undirected());
     writeln!(w, r#"<?xml version="1.0" encoding="UTF-8"?>"#)?;
@@ -111,52 +123,67 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
         r#"  <graph id="citemap" edgedefault="{}">"#,
         if directed { "directed" } else { "undirected" }
     )?;
-    let data = |w: &mut dyn Write, prefix: &[u8], k: &str, v: &Attr| -> io::Result<()> {
-        w.write_all(b"      <data key=\"")?;
-        w.write_all(prefix)?;
-        w.write_all(b"_")?;
-        write_escaped(w, k)?;
-        w.write_all(b"\">")?;
-        write_value(w, v)?;
-        w.write_all(b"</data>\n")
+    // The opening of each kept attribute's `<data>` element, by key number
+    // (`None`: not written), so a value costs one copy for its markup.
+    let openings = |prefix: &str, types: &BTreeMap<String, &'static str>, skip: &[&str]| {
+        let mut table: Vec<Option<Box<[u8]>>> = Vec::new();
+        for k in types.keys().filter(|k| keep(k) && !skip.contains(&k.as_str())) {
+            let n = attr_key(k).number();
+            if table.len() <= n {
+                table.resize(n + 1, None);
+            }
+            let mut open = format!("      <data key=\"{prefix}_").into_bytes();
+            write_escaped(&mut open, k)?;
+            open.extend_from_slice(b"\">");
+            table[n] = Some(open.into_boxed_slice());
+        }
+        io::Result::Ok(table)
     };
-    chunks::write_items(w, g.graph.node_count(), |w, i| {
-        let n = &g.graph[NodeIndex::new(i)];
-        w.write_all(b"    <node id=\"")?;
-        write_escaped(w, &n.id)?;
-        w.write_all(b"\">\n      <data key=\"n_kind\">")?;
-        w.write_all(n.kind.as_str().as_bytes())?;
-        w.write_all(b"</data>\n      <data key=\"n_label\">")?;
-        write_escaped(w, &n.label)?;
-        w.write_all(b"</data>\n")?;
-        for (k, v) in &n.attrs {
-            if keep(k) {
-                data(w, b"n", k, v)?;
+    let node_openings = openings("n", &node_types, &[])?;
+    let edge_openings = openings("e", &edge_types, &["weight"])?;
+    let data = |buf: &mut Vec<u8>, openings: &[Option<Box<[u8]>>], attrs: &Attrs| -> io::Result<()> {
+        for (k, v) in attrs.entries() {
+            if let Some(Some(open)) = openings.get(k.number()) {
+                buf.extend_from_slice(open);
+                write_value(buf, v)?;
+                buf.extend_from_slice(b"</data>\n");
             }
         }
-        w.write_all(b"    </node>\n")
+        Ok(())
+    };
+    chunks::write_items(w, g.graph.node_count(), |buf, i| {
+        let n = &g.graph[NodeIndex::new(i)];
+        buf.extend_from_slice(b"    <node id=\"");
+        write_escaped(buf, &n.id)?;
+        buf.extend_from_slice(b"\">\n      <data key=\"n_kind\">");
+        buf.extend_from_slice(n.kind.as_str().as_bytes());
+        buf.extend_from_slice(b"</data>\n      <data key=\"n_label\">");
+        write_escaped(buf, &n.label)?;
+        buf.extend_from_slice(b"</data>\n");
+        data(buf, &node_openings, &n.attrs)?;
+        buf.extend_from_slice(b"    </node>\n");
+        Ok(())
     })?;
+    let ids =
+        chunks::Texts::of(g.graph.node_count(), |buf, i| write_escaped(buf, &g.graph[NodeIndex::new(i)].id))?;
     let edges = g.graph.raw_edges();
-    chunks::write_items(w, edges.len(), |w, i| {
+    chunks::write_items(w, edges.len(), |buf, i| {
         let e = &edges[i];
         let ed = &e.weight;
-        w.write_all(b"    <edge id=\"e")?;
-        num::write_int(w, i as i64)?;
-        w.write_all(b"\" source=\"")?;
-        write_escaped(w, &g.graph[e.source()].id)?;
-        w.write_all(b"\" target=\"")?;
-        write_escaped(w, &g.graph[e.target()].id)?;
-        w.write_all(b"\">\n      <data key=\"e_kind\">")?;
-        w.write_all(ed.kind.as_str().as_bytes())?;
-        w.write_all(b"</data>\n      <data key=\"e_weight\">")?;
-        num::write_float(w, ed.weight)?;
-        w.write_all(b"</data>\n")?;
-        for (k, v) in &ed.attrs {
-            if keep(k) && k != "weight" {
-                data(w, b"e", k, v)?;
-            }
-        }
-        w.write_all(b"    </edge>\n")
+        buf.extend_from_slice(b"    <edge id=\"e");
+        num::write_int(buf, i as i64)?;
+        buf.extend_from_slice(b"\" source=\"");
+        buf.extend_from_slice(ids.get(e.source().index()));
+        buf.extend_from_slice(b"\" target=\"");
+        buf.extend_from_slice(ids.get(e.target().index()));
+        buf.extend_from_slice(b"\">\n      <data key=\"e_kind\">");
+        buf.extend_from_slice(ed.kind.as_str().as_bytes());
+        buf.extend_from_slice(b"</data>\n      <data key=\"e_weight\">");
+        num::write_float(buf, ed.weight)?;
+        buf.extend_from_slice(b"</data>\n");
+        data(buf, &edge_openings, &ed.attrs)?;
+        buf.extend_from_slice(b"    </edge>\n");
+        Ok(())
     })?;
     writeln!(w, "  </graph>")?;
     writeln!(w, "</graphml>")

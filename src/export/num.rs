@@ -42,9 +42,10 @@ fn float_text<const N: usize>(f: f64, out: &mut Stack<N>) -> &[u8] {
     if f.fract() == 0.0 && f.abs() < 1e15 {
         // A whole number (counts, weights): its digits, as `{:.6}` less the
         // zero decimals gives them (-0 as 0), without float formatting.
-        if write!(out, "{}", f as i64).is_err() {
-            return b"0";
-        }
+        let mut digits = [0u8; 20];
+        let text = int_text(f as i64, &mut digits);
+        out.buf[..text.len()].copy_from_slice(text);
+        out.len = text.len();
         return out.bytes();
     }
     if let Some(q) = millionths(f) {
@@ -138,7 +139,7 @@ fn millionths_text<const N: usize>(q: u64, negative: bool, out: &mut Stack<N>) -
 }
 
 /// Writes `f` as [`format_float`](crate::graph::format_float) does.
-pub fn write_float(w: &mut dyn Write, f: f64) -> io::Result<()> {
+pub fn write_float<W: Write + ?Sized>(w: &mut W, f: f64) -> io::Result<()> {
     let mut buf = Stack::<FLOAT_ROOM>::new();
     w.write_all(float_text(f, &mut buf))
 }
@@ -172,7 +173,7 @@ fn int_text(i: i64, buf: &mut [u8; 20]) -> &[u8] {
 }
 
 /// Writes `i` in decimal.
-pub fn write_int(w: &mut dyn Write, i: i64) -> io::Result<()> {
+pub fn write_int<W: Write + ?Sized>(w: &mut W, i: i64) -> io::Result<()> {
     let mut buf = [0u8; 20];
     w.write_all(int_text(i, &mut buf))
 }
@@ -184,7 +185,7 @@ pub fn with_int<T>(i: i64, use_text: impl FnOnce(&[u8]) -> T) -> T {
 }
 
 /// Writes `b` as `true` or `false`.
-pub fn write_bool(w: &mut dyn Write, b: bool) -> io::Result<()> {
+pub fn write_bool<W: Write + ?Sized>(w: &mut W, b: bool) -> io::Result<()> {
     w.write_all(if b { b"true" } else { b"false" })
 }
 

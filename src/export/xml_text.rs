@@ -34,7 +34,7 @@ fn needs_escaper(s: &[u8]) -> bool {
 }
 
 /// Writes `s` escaped as [`crate::escape::write_xml`] does.
-pub fn write_xml(w: &mut dyn Write, s: &str) -> io::Result<()> {
+pub fn write_xml<W: Write + ?Sized>(w: &mut W, s: &str) -> io::Result<()> {
     if needs_escaper(s.as_bytes()) {
         crate::escape::write_xml(w, s)
     } else {

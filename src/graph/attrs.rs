@@ -48,6 +48,14 @@ impl AttrKey {
     }
 }
 
+impl AttrKey {
+    /// The key's number: small and dense (the names citemap gives, then the
+    /// others met), for tables indexed by attribute.
+    pub fn number(self) -> usize {
+        self.0 as usize
+    }
+}
+
 impl std::ops::Deref for AttrKey {
     type Target = str;
     fn deref(&self) -> &str {
@@ -72,6 +80,10 @@ impl Ord for AttrKey {
     fn cmp(&self, other: &Self) -> std::cmp::Ordering {
         if self.0 == other.0 {
             return std::cmp::Ordering::Equal;
+        }
+        // `KNOWN` is sorted: two of its names compare as their places.
+        if (self.0 as usize) < KNOWN.len() && (other.0 as usize) < KNOWN.len() {
+            return self.0.cmp(&other.0);
         }
         self.as_str().cmp(other.as_str())
     }
@@ -220,7 +232,7 @@ impl Attrs {
     pub fn insert_ordered(&mut self, key: impl Into<AttrKey>, value: Attr) -> Option<Attr> {
         let key = key.into();
         match self.0.last() {
-            Some((last, _)) if last.as_ref() >= key.as_ref() => self.insert(key, value),
+            Some((last, _)) if *last >= key => self.insert(key, value),
             _ => {
                 self.0.push((key, value));
                 None
@@ -267,6 +279,11 @@ impl Attrs {
     /// `(name, value)` in name order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Attr)> + '_ {
         self.0.iter().map(|(k, v)| (k.as_ref(), v))
+    }
+
+    /// `(key, value)` in name order.
+    pub fn entries(&self) -> impl Iterator<Item = (AttrKey, &Attr)> + '_ {
+        self.0.iter().map(|(k, v)| (*k, v))
     }
 
     /// Names in order.
@@ -387,6 +404,18 @@ impl<'de> Deserialize<'de> for Attrs {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Lookups search `KNOWN` and keys of it compare as their places.
+    #[test]
+    fn known_names_are_sorted_and_order_keys_as_names_do() {
+        assert!(KNOWN.windows(2).all(|w| w[0] < w[1]));
+        let names = ["year", "zz_other", "amstar2", "a_other", "weight", "sources"];
+        for a in names {
+            for b in names {
+                assert_eq!(key(a).cmp(&key(b)), a.cmp(b), "{a} {b}");
+            }
+        }
+    }
 
     #[test]
     fn behaves_like_a_sorted_map() {

@@ -177,6 +177,27 @@ pub enum NodeKind {
 }
 
 impl NodeKind {
+    /// Every kind, in declaration order: a kind's place is its number in
+    /// kept graphs ([`NodeKind::number`]).
+    pub const ALL: [NodeKind; 6] = [
+        NodeKind::Paper,
+        NodeKind::CitedWork,
+        NodeKind::Person,
+        NodeKind::Organisation,
+        NodeKind::Venue,
+        NodeKind::Subject,
+    ];
+
+    /// The kind's place in [`NodeKind::ALL`].
+    pub fn number(self) -> u8 {
+        self as u8
+    }
+
+    /// The kind at place `n` of [`NodeKind::ALL`].
+    pub fn from_number(n: u8) -> Option<NodeKind> {
+        NodeKind::ALL.get(usize::from(n)).copied()
+    }
+
     /// The `kind` attribute value.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -223,6 +244,32 @@ pub enum EdgeKind {
 }
 
 impl EdgeKind {
+    /// Every kind, in declaration order: a kind's place is its number in
+    /// kept graphs ([`EdgeKind::number`]).
+    pub const ALL: [EdgeKind; 11] = [
+        EdgeKind::Authored,
+        EdgeKind::Cites,
+        EdgeKind::PublishedIn,
+        EdgeKind::About,
+        EdgeKind::VersionOf,
+        EdgeKind::Cocitation,
+        EdgeKind::Coupling,
+        EdgeKind::Coauthor,
+        EdgeKind::Cooccurrence,
+        EdgeKind::Similarity,
+        EdgeKind::Hybrid,
+    ];
+
+    /// The kind's place in [`EdgeKind::ALL`].
+    pub fn number(self) -> u8 {
+        self as u8
+    }
+
+    /// The kind at place `n` of [`EdgeKind::ALL`].
+    pub fn from_number(n: u8) -> Option<EdgeKind> {
+        EdgeKind::ALL.get(usize::from(n)).copied()
+    }
+
     /// The `kind` attribute value.
     pub fn as_str(self) -> &'static str {
         match self {
@@ -436,6 +483,18 @@ pub fn node_clusters(graph: &CitationGraph) -> Vec<i64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every kind is at its own number (kept graphs store the number).
+    #[test]
+    fn kinds_are_at_their_numbers() {
+        for (i, k) in NodeKind::ALL.iter().enumerate() {
+            assert_eq!((usize::from(k.number()), NodeKind::from_number(i as u8)), (i, Some(*k)));
+        }
+        for (i, k) in EdgeKind::ALL.iter().enumerate() {
+            assert_eq!((usize::from(k.number()), EdgeKind::from_number(i as u8)), (i, Some(*k)));
+        }
+        assert_eq!((NodeKind::from_number(6), EdgeKind::from_number(11)), (None, None));
+    }
 
     /// Sources are written as `file:line [record]`, joined by "; ".
     #[test]
