@@ -795,10 +795,7 @@ fn hybrid_rows(
     use rayon::prelude::*;
     const ROWS: usize = 2048;
     let min_weight = opts.min_weight;
-    // Each work's numbers of references and citers, side by side (read for
-    // every partner of every row).
-    let lens: Vec<[u32; 2]> =
-        refs.iter().zip(citers).map(|(r, c)| [r.len() as u32, c.len() as u32]).collect();
+    let works = Renumbered::of(refs, citers);
     let blocks: Vec<Vec<((u32, u32), Summed)>> = (0..n.div_ceil(ROWS))
         .into_par_iter()
         .map_init(
@@ -807,7 +804,7 @@ fn hybrid_rows(
                 let first = block * ROWS;
                 let mut out = Vec::new();
                 for a in first..(first + ROWS).min(n) {
-                    scratch.row(a, &alpha, refs, citers, &lens, &sim, min_weight, k, &mut out);
+                    scratch.row(a, &alpha, refs, citers, &works, &sim, min_weight, k, &mut out);
                 }
                 out
             },
@@ -826,6 +823,48 @@ fn hybrid_rows(
         extra.push(c);
     }
     Projected { pairs, extra: Extra::Components(extra) }
+}
+
+/// The works of [`hybrid_rows`] numbered again for its scratch arrays: works
+/// with references first (in id order), then the rest. A row's coupling
+/// partners are citers of its references, so they fall among the first
+/// numbers, and the arrays' entries they touch lie together (by id, about
+/// one work in five has references: at 100k papers, 1.2 MB of counts
+/// instead of cache lines spread over 6 MB).
+struct Renumbered {
+    /// Id order of each new number.
+    old: Vec<u32>,
+    /// New number of each work (by id order).
+    new: Vec<u32>,
+    /// References and citers by id order, as new numbers.
+    refs: Vec<Vec<u32>>,
+    citers: Vec<Vec<u32>>,
+    /// Numbers of references and citers, by new number.
+    lens: Vec<[u32; 2]>,
+}
+
+impl Renumbered {
+    fn of(refs: &[Vec<u32>], citers: &[Vec<u32>]) -> Renumbered {
+        use rayon::prelude::*;
+        let n = refs.len();
+        let mut old: Vec<u32> = (0..n as u32).collect();
+        old.sort_by_key(|&i| refs[i as usize].is_empty());
+        let mut new = vec![0u32; n];
+        for (to, &from) in old.iter().enumerate() {
+            new[from as usize] = to as u32;
+        }
+        // An entry out of range stays out of range (rows skip it).
+        let renumber = |lists: &[Vec<u32>]| -> Vec<Vec<u32>> {
+            lists
+                .par_iter()
+                .map(|l| l.iter().map(|&b| new.get(b as usize).copied().unwrap_or(u32::MAX)).collect())
+                .collect()
+        };
+        let (nrefs, nciters) = rayon::join(|| renumber(refs), || renumber(citers));
+        let len = |lists: &[Vec<u32>], i: u32| lists.get(i as usize).map_or(0, |l| l.len() as u32);
+        let lens = old.iter().map(|&i| [len(refs, i), len(citers, i)]).collect();
+        Renumbered { old, new, refs: nrefs, citers: nciters, lens }
+    }
 }
 
 /// Scratch arrays of one [`hybrid_rows`] worker: every entry is back to its
@@ -876,7 +915,9 @@ impl HybridScratch {
         s
     }
 
-    /// Row `a` of [`hybrid_rows`]: its `k` heaviest pairs pushed to `out`.
+    /// Row `a` (by id order) of [`hybrid_rows`]: its `k` heaviest pairs
+    /// pushed to `out`. Partners are counted under their new numbers
+    /// ([`Renumbered`]) and named by id order in the pairs.
     #[allow(clippy::too_many_arguments)]
     fn row(
         &mut self,
@@ -884,23 +925,25 @@ impl HybridScratch {
         alpha: &[f64; 4],
         refs: &[Vec<u32>],
         citers: &[Vec<u32>],
-        lens: &[[u32; 2]],
+        works: &Renumbered,
         sim: &[Vec<(u32, f64)>],
         min_weight: f64,
         k: usize,
         out: &mut Vec<((u32, u32), Summed)>,
     ) {
         let n = refs.len();
-        let a32 = a as u32;
+        let me = works.new[a];
         if alpha[0] > 0.0 {
-            for &b in refs[a].iter().chain(&citers[a]) {
-                if b != a32 && (b as usize) < n {
+            for &b in works.refs[a].iter().chain(&works.citers[a]) {
+                if b != me && (b as usize) < n {
                     self.touch(b).cited = true;
                 }
             }
         }
-        // Coupling counts shared references, co-citation shared citers.
-        for (slot, (mine, theirs)) in [(1usize, (refs, citers)), (2, (citers, refs))] {
+        // Coupling counts shared references, co-citation shared citers: the
+        // lists of `a` give the works shared (by id order), theirs the
+        // partners (new numbers).
+        for (slot, (mine, theirs)) in [(1usize, (refs, &works.citers)), (2, (citers, &works.refs))] {
             if alpha[slot] <= 0.0 {
                 continue;
             }
@@ -910,7 +953,7 @@ impl HybridScratch {
                     continue;
                 }
                 for &b in list {
-                    if b != a32 && (b as usize) < n {
+                    if b != me && (b as usize) < n {
                         self.touch(b).counts[slot - 1] += 1;
                     }
                 }
@@ -918,7 +961,8 @@ impl HybridScratch {
         }
         if alpha[3] > 0.0 {
             for &(b, w) in &sim[a] {
-                if b != a32 && (b as usize) < n {
+                let b = works.new.get(b as usize).copied().unwrap_or(u32::MAX);
+                if b != me && (b as usize) < n {
                     self.touch(b);
                     if let Some(c) = self.sim.get_mut(b as usize) {
                         *c = if c.is_nan() { w } else { c.max(w) };
@@ -933,6 +977,8 @@ impl HybridScratch {
         let total = |c: &[f64; 4]| -> f64 {
             (0..4).filter(|&i| alpha[i] > 0.0 && !c[i].is_nan()).map(|i| alpha[i] * c[i]).sum()
         };
+        let lens = &works.lens;
+        let a32 = a as u32;
         self.cand.clear();
         self.comps.clear();
         for &b in &self.touched {
@@ -945,7 +991,7 @@ impl HybridScratch {
             for slot in 1..3 {
                 let shared = s.counts[slot - 1];
                 if shared > 0 {
-                    let (ka, kb) = (f64::from(lens[a][slot - 1]), f64::from(lens[bi][slot - 1]));
+                    let (ka, kb) = (f64::from(lens[me as usize][slot - 1]), f64::from(lens[bi][slot - 1]));
                     c[slot] = f64::from(shared) / (ka * kb).sqrt();
                 }
             }
@@ -954,7 +1000,7 @@ impl HybridScratch {
             }
             let t = total(&c);
             if t.is_finite() && t > 0.0 && t >= min_weight {
-                self.cand.push((b, t, self.comps.len() as u32));
+                self.cand.push((works.old[bi], t, self.comps.len() as u32));
                 self.comps.push(c);
             }
         }
