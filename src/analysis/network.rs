@@ -643,9 +643,14 @@ impl Extra {
                 m.insert(attr::COUNT, Attr::Int(pair.count as i64));
             }
             Extra::Components(c) => {
-                for (kind, &w) in COMPONENTS.iter().zip(c.get(e).into_iter().flatten()) {
+                // `w_<kind>` of each component, looked up once.
+                static NAMES: std::sync::OnceLock<[crate::graph::AttrKey; 4]> = std::sync::OnceLock::new();
+                let names = NAMES.get_or_init(|| {
+                    COMPONENTS.map(|kind| crate::graph::attr_key(&format!("w_{}", kind.as_str())))
+                });
+                for (&name, &w) in names.iter().zip(c.get(e).into_iter().flatten()) {
                     if !w.is_nan() {
-                        m.insert(format!("w_{}", kind.as_str()), Attr::Float(w));
+                        m.insert(name, Attr::Float(w));
                     }
                 }
             }

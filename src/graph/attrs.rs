@@ -211,7 +211,7 @@ impl Attrs {
     /// name is kept without allocating.
     pub fn insert(&mut self, key: impl Into<AttrKey>, value: Attr) -> Option<Attr> {
         let key = key.into();
-        match self.find(&key) {
+        match self.0.binary_search_by(|(k, _)| k.cmp(&key)) {
             Ok(i) => Some(std::mem::replace(&mut self.0[i].1, value)),
             Err(i) => {
                 // Grown one at a time while small: a graph has millions of

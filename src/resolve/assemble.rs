@@ -1108,19 +1108,35 @@ fn assign_ids<T>(
     first_source: impl Fn(&T) -> Option<&Provenance>,
 ) -> Vec<usize> {
     use rayon::prelude::*;
-    let mut order: Vec<usize> = (0..items.len()).collect();
+    // Items grouped by key, each group in source order (first provenance,
+    // then index): sorted by a hash of the key first, so most comparisons
+    // are of two numbers, not of two strings somewhere in memory. Only the
+    // groups and the order within them count (the final order is by id).
+    let mut order: Vec<(u64, usize)> = {
+        use std::hash::BuildHasher;
+        let hasher = rustc_hash::FxBuildHasher;
+        keys.par_iter().enumerate().map(|(i, k)| (hasher.hash_one(k.as_str()), i)).collect()
+    };
     {
         // Compared by reference: no provenance is copied per comparison.
-        // Stable sorts with a total order: the same order on any thread count.
+        // A total order (index last): the same order on any thread count.
         let firsts: Vec<Option<&Provenance>> = items.iter().map(&first_source).collect();
-        order.par_sort_by(|&a, &b| keys[a].cmp(&keys[b]).then(firsts[a].cmp(&firsts[b])));
+        order.par_sort_unstable_by(|&(ha, a), &(hb, b)| {
+            ha.cmp(&hb)
+                .then_with(|| keys[a].cmp(&keys[b]))
+                .then_with(|| firsts[a].cmp(&firsts[b]))
+                .then(a.cmp(&b))
+        });
     }
     // Equal keys are neighbours in `order`: the n-th of a key (from 1) is
     // its place in its run. The ids (hashes) are then made on the pool.
     let mut nth = vec![0usize; items.len()];
     let mut run = 0;
-    for (k, &i) in order.iter().enumerate() {
-        run = if k > 0 && keys[order[k - 1]] == keys[i] { run + 1 } else { 1 };
+    for (k, &(h, i)) in order.iter().enumerate() {
+        run = match k.checked_sub(1).map(|p| order[p]) {
+            Some((hp, p)) if hp == h && keys[p] == keys[i] => run + 1,
+            _ => 1,
+        };
         nth[i] = run;
     }
     let ids: Vec<String> = (0..items.len())
@@ -1131,8 +1147,31 @@ fn assign_ids<T>(
         })
         .collect();
     drop((order, nth));
-    let mut idx: Vec<usize> = (0..items.len()).collect();
-    idx.par_sort_by(|&a, &b| ids[a].cmp(&ids[b]));
+    // By id: an id is the prefix and twelve hex digits, so its order is the
+    // order of the digits' number (sorted as numbers, index breaking ties as
+    // the stable sort of the texts did); the texts are compared only if an
+    // id is not of that form.
+    let numbers: Option<Vec<(u64, usize)>> = ids
+        .par_iter()
+        .enumerate()
+        .map(|(i, id)| {
+            let digits = id
+                .get(prefix.len_utf8()..)
+                .filter(|d| d.len() == 12 && d.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')))?;
+            u64::from_str_radix(digits, 16).ok().map(|n| (n, i))
+        })
+        .collect();
+    let idx: Vec<usize> = match numbers {
+        Some(mut numbers) => {
+            numbers.par_sort_unstable();
+            numbers.into_iter().map(|(_, i)| i).collect()
+        }
+        None => {
+            let mut idx: Vec<usize> = (0..items.len()).collect();
+            idx.par_sort_by(|&a, &b| ids[a].cmp(&ids[b]));
+            idx
+        }
+    };
     let mut perm = vec![0; items.len()];
     for (new, &old) in idx.iter().enumerate() {
         perm[old] = new;
@@ -1189,6 +1228,41 @@ mod permute_tests {
         let mut items: Vec<usize> = (0..n).collect();
         permute(&mut items, &perm);
         assert!(perm.iter().enumerate().all(|(old, &new)| items[new] == old));
+    }
+}
+
+#[cfg(test)]
+mod id_tests {
+    use super::{assign_ids, stable_id};
+    use crate::model::Provenance;
+
+    /// Equal keys are told apart in source order (`#2`, `#3` ...), whatever
+    /// order the items come in, and items end sorted by id as texts sort.
+    #[test]
+    fn equal_keys_are_numbered_in_source_order_and_items_sorted_by_id() {
+        let keys: Vec<String> =
+            ["doi:10.1/b", "doi:10.1/a", "doi:10.1/b", "title:x|2020", "doi:10.1/b", "", "title:x|2020"]
+                .map(String::from)
+                .to_vec();
+        let lines = [9u32, 1, 3, 4, 5, 6, 2];
+        let mut items: Vec<(Option<String>, Provenance)> =
+            lines.iter().map(|&l| (None, Provenance::new("in.ris", l, None))).collect();
+        let perm = assign_ids(&mut items, &keys, 'W', |it, id| it.0 = Some(id), |it| Some(&it.1));
+        let id_of =
+            |k: &str, n: usize| if n == 1 { stable_id('W', k) } else { stable_id('W', &format!("{k}#{n}")) };
+        // "doi:10.1/b" at lines 9, 3 and 5: line 3 is the first, 5 the second, 9 the third.
+        let want = [
+            id_of("doi:10.1/b", 3),
+            id_of("doi:10.1/a", 1),
+            id_of("doi:10.1/b", 1),
+            id_of("title:x|2020", 2),
+        ];
+        for (old, id) in want.iter().enumerate() {
+            assert_eq!(items[perm[old]].0.as_ref(), Some(id), "item {old}");
+        }
+        assert_eq!(items[perm[6]].0, Some(id_of("title:x|2020", 1)));
+        let ids: Vec<&str> = items.iter().map(|it| it.0.as_deref().unwrap()).collect();
+        assert!(ids.windows(2).all(|w| w[0] < w[1]), "{ids:?}");
     }
 }
 
