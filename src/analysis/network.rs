@@ -505,6 +505,12 @@ fn top_k_by(v: &mut Vec<u32>, k: usize, weight: impl Fn(u32) -> f64) {
 /// index) is total, so the kept set is the one a full sort would keep; a
 /// selection finds it in linear time.
 fn top_k_scored(v: &mut Vec<(u32, f64)>, k: usize) {
+    top_k_of(v, k, |&(b, w)| (b, w));
+}
+
+/// [`top_k_scored`] for items of any shape: `scored` gives an item's index
+/// and weight.
+fn top_k_of<T>(v: &mut Vec<T>, k: usize, scored: impl Fn(&T) -> (u32, f64)) {
     if v.len() <= k {
         return;
     }
@@ -512,7 +518,10 @@ fn top_k_scored(v: &mut Vec<(u32, f64)>, k: usize) {
         v.clear();
         return;
     }
-    v.select_nth_unstable_by(k - 1, |x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
+    v.select_nth_unstable_by(k - 1, |x, y| {
+        let ((xi, xw), (yi, yw)) = (scored(x), scored(y));
+        yw.total_cmp(&xw).then(xi.cmp(&yi))
+    });
     v.truncate(k);
 }
 
@@ -1010,15 +1019,7 @@ impl HybridScratch {
             }
         }
         self.touched.clear();
-        // The `k` heaviest (ties: smaller partner first), as `top_k_scored` keeps them.
-        if self.cand.len() > k {
-            if k == 0 {
-                self.cand.clear();
-            } else {
-                self.cand.select_nth_unstable_by(k - 1, |x, y| y.1.total_cmp(&x.1).then(x.0.cmp(&y.0)));
-                self.cand.truncate(k);
-            }
-        }
+        top_k_of(&mut self.cand, k, |&(b, t, _)| (b, t));
         self.cand.sort_unstable_by_key(|&(b, _, _)| b);
         for &(b, t, i) in &self.cand {
             let key = if a32 < b { (a32, b) } else { (b, a32) };

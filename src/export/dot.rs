@@ -80,11 +80,14 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
     )?;
     writeln!(w, "  node [style=filled, fontname=\"DejaVu Sans\", fontsize=10];")?;
     writeln!(w, "  edge [fontname=\"DejaVu Sans\", fontsize=8, color=\"#888888\"];")?;
+    // Every node's escaped id, once: for its own line and its edges' lines.
+    let ids =
+        chunks::Texts::of(g.graph.node_count(), |buf, i| write_escaped(buf, &g.graph[NodeIndex::new(i)].id))?;
     chunks::write_items(w, g.graph.node_count(), |w, i| {
         let n = &g.graph[NodeIndex::new(i)];
         let (shape, fill) = style(n.kind);
         w.write_all(b"  \"")?;
-        write_escaped(w, &n.id)?;
+        w.write_all(ids.get(i))?;
         w.write_all(b"\" [label=\"")?;
         write_escaped(w, &n.label)?;
         w.write_all(b"\", kind=\"")?;
@@ -101,8 +104,6 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
         }
         w.write_all(b"];\n")
     })?;
-    let ids =
-        chunks::Texts::of(g.graph.node_count(), |buf, i| write_escaped(buf, &g.graph[NodeIndex::new(i)].id))?;
     let edges = g.graph.raw_edges();
     chunks::write_items(w, edges.len(), |w, i| {
         let e = &edges[i];

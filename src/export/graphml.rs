@@ -151,10 +151,13 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
         }
         Ok(())
     };
+    // Every node's escaped id, once: for its own line and its edges' lines.
+    let ids =
+        chunks::Texts::of(g.graph.node_count(), |buf, i| write_escaped(buf, &g.graph[NodeIndex::new(i)].id))?;
     chunks::write_items(w, g.graph.node_count(), |buf, i| {
         let n = &g.graph[NodeIndex::new(i)];
         buf.extend_from_slice(b"    <node id=\"");
-        write_escaped(buf, &n.id)?;
+        buf.extend_from_slice(ids.get(i));
         buf.extend_from_slice(b"\">\n      <data key=\"n_kind\">");
         buf.extend_from_slice(n.kind.as_str().as_bytes());
         buf.extend_from_slice(b"</data>\n      <data key=\"n_label\">");
@@ -164,8 +167,6 @@ pub fn write(g: &CitationGraph, w: &mut dyn Write, opts: &Options) -> io::Result
         buf.extend_from_slice(b"    </node>\n");
         Ok(())
     })?;
-    let ids =
-        chunks::Texts::of(g.graph.node_count(), |buf, i| write_escaped(buf, &g.graph[NodeIndex::new(i)].id))?;
     let edges = g.graph.raw_edges();
     chunks::write_items(w, edges.len(), |buf, i| {
         let e = &edges[i];

@@ -44,7 +44,8 @@ fn float_text<const N: usize>(f: f64, out: &mut Stack<N>) -> &[u8] {
         // zero decimals gives them (-0 as 0), without float formatting.
         let mut digits = [0u8; 20];
         let text = int_text(f as i64, &mut digits);
-        out.buf[..text.len()].copy_from_slice(text);
+        let Some(slot) = out.buf.get_mut(..text.len()) else { return b"0" };
+        slot.copy_from_slice(text);
         out.len = text.len();
         return out.bytes();
     }

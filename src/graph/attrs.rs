@@ -46,9 +46,7 @@ impl AttrKey {
             }
         }
     }
-}
 
-impl AttrKey {
     /// The key's number: small and dense (the names citemap gives, then the
     /// others met), for tables indexed by attribute.
     pub fn number(self) -> usize {

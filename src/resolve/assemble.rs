@@ -4,7 +4,7 @@
 
 use super::cited::{Cited, Target};
 use super::people::Agents;
-use super::similarity::stable_id;
+use super::similarity::{id_of_number, stable_number};
 use super::works::Groups;
 use crate::model::{
     norm, About, Agent, AgentKind, Authorship, Citation, Cites, Claim, Conflict, Corpus, Diagnostic,
@@ -1139,47 +1139,27 @@ fn assign_ids<T>(
         };
         nth[i] = run;
     }
-    let ids: Vec<String> = (0..items.len())
+    // Each item's id number; ids of one prefix sort as their numbers, so
+    // items are put in id order by sorting the numbers (the index breaking
+    // ties, as a stable sort of the id texts did).
+    let mut numbers: Vec<(u64, usize)> = (0..items.len())
         .into_par_iter()
         .map(|i| match nth[i] {
-            1 => stable_id(prefix, &keys[i]),
-            n => stable_id(prefix, &format!("{}#{}", keys[i], n)),
+            1 => (stable_number(&keys[i]), i),
+            n => (stable_number(&format!("{}#{}", keys[i], n)), i),
         })
         .collect();
     drop((order, nth));
-    // By id: an id is the prefix and twelve hex digits, so its order is the
-    // order of the digits' number (sorted as numbers, index breaking ties as
-    // the stable sort of the texts did); the texts are compared only if an
-    // id is not of that form.
-    let numbers: Option<Vec<(u64, usize)>> = ids
-        .par_iter()
-        .enumerate()
-        .map(|(i, id)| {
-            let digits = id
-                .get(prefix.len_utf8()..)
-                .filter(|d| d.len() == 12 && d.bytes().all(|c| matches!(c, b'0'..=b'9' | b'a'..=b'f')))?;
-            u64::from_str_radix(digits, 16).ok().map(|n| (n, i))
-        })
-        .collect();
-    let idx: Vec<usize> = match numbers {
-        Some(mut numbers) => {
-            numbers.par_sort_unstable();
-            numbers.into_iter().map(|(_, i)| i).collect()
-        }
-        None => {
-            let mut idx: Vec<usize> = (0..items.len()).collect();
-            idx.par_sort_by(|&a, &b| ids[a].cmp(&ids[b]));
-            idx
-        }
-    };
+    for (item, &(n, _)) in items.iter_mut().zip(&numbers) {
+        set(item, id_of_number(prefix, n));
+    }
+    numbers.par_sort_unstable();
+    let idx: Vec<usize> = numbers.into_iter().map(|(_, i)| i).collect();
     let mut perm = vec![0; items.len()];
     for (new, &old) in idx.iter().enumerate() {
         perm[old] = new;
     }
     drop(idx);
-    for (item, id) in items.iter_mut().zip(ids) {
-        set(item, id);
-    }
     permute(items, &perm);
     perm
 }
@@ -1233,7 +1213,8 @@ mod permute_tests {
 
 #[cfg(test)]
 mod id_tests {
-    use super::{assign_ids, stable_id};
+    use super::assign_ids;
+    use super::{id_of_number, stable_number};
     use crate::model::Provenance;
 
     /// Equal keys are told apart in source order (`#2`, `#3` ...), whatever
@@ -1248,8 +1229,9 @@ mod id_tests {
         let mut items: Vec<(Option<String>, Provenance)> =
             lines.iter().map(|&l| (None, Provenance::new("in.ris", l, None))).collect();
         let perm = assign_ids(&mut items, &keys, 'W', |it, id| it.0 = Some(id), |it| Some(&it.1));
-        let id_of =
-            |k: &str, n: usize| if n == 1 { stable_id('W', k) } else { stable_id('W', &format!("{k}#{n}")) };
+        let id_of = |k: &str, n: usize| {
+            id_of_number('W', stable_number(&if n == 1 { k.to_string() } else { format!("{k}#{n}") }))
+        };
         // "doi:10.1/b" at lines 9, 3 and 5: line 3 is the first, 5 the second, 9 the third.
         let want = [
             id_of("doi:10.1/b", 3),

@@ -2,15 +2,16 @@
 
 use sha2::{Digest, Sha256};
 
-/// A stable id: `prefix` + the first 12 hex digits of SHA-256 of `key`.
-pub(crate) fn stable_id(prefix: char, key: &str) -> String {
-    let digest = Sha256::digest(key.as_bytes());
-    let mut s = String::with_capacity(13);
-    s.push(prefix);
-    for b in &digest[..6] {
-        s.push_str(&format!("{b:02x}"));
-    }
-    s
+/// The number behind a stable id (`prefix` + the first 12 hex digits of
+/// SHA-256 of `key`, [`id_of_number`]): the first six bytes of the digest,
+/// big-endian. Ids of one prefix sort as their numbers do.
+pub(crate) fn stable_number(key: &str) -> u64 {
+    Sha256::digest(key.as_bytes())[..6].iter().fold(0, |n, &b| n << 8 | u64::from(b))
+}
+
+/// The stable id of number `n`: `prefix` + its 12 hex digits.
+pub(crate) fn id_of_number(prefix: char, n: u64) -> String {
+    format!("{prefix}{n:012x}")
 }
 
 /// Normalised Levenshtein similarity of two keys, computed on at most the
