@@ -21,6 +21,7 @@
 //!
 //! Every loop runs in node index order, so results are deterministic.
 
+use super::prefetch;
 use super::tokens::SplitMix64;
 use crate::graph::{Attr, CitationGraph};
 use crate::model::Corpus;
@@ -735,24 +736,6 @@ fn brandes(adj: &Csr, leaves: &[u32], passes: &[Pass]) -> Vec<f64> {
 
 /// How many places ahead in a pass's order rows are fetched into the cache.
 const AHEAD: usize = 8;
-
-/// Asks the processor to bring `data[i]` into the cache (a hint: nothing
-/// happens off x86-64 or past the end).
-#[inline(always)]
-fn prefetch<T>(data: &[T], i: usize) {
-    #[cfg(target_arch = "x86_64")]
-    if let Some(x) = data.get(i) {
-        // SAFETY: a prefetch is only a hint; it reads nothing and cannot fault,
-        // and `x` is a valid reference besides.
-        unsafe {
-            std::arch::x86_64::_mm_prefetch::<{ std::arch::x86_64::_MM_HINT_T0 }>(
-                (x as *const T).cast::<i8>(),
-            )
-        };
-    }
-    #[cfg(not(target_arch = "x86_64"))]
-    let _ = (data, i);
-}
 
 /// A distance not set yet in a pass.
 const UNSEEN: u32 = u32::MAX;

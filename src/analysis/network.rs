@@ -961,7 +961,16 @@ impl HybridScratch {
             if alpha[slot] <= 0.0 {
                 continue;
             }
-            for &m in &mine[a] {
+            let row = &mine[a];
+            for (i, &m) in row.iter().enumerate() {
+                // The lists read next are scattered: ask for them early
+                // (the list's place first, then its entries).
+                if let Some(&far) = row.get(i + 2 * AHEAD) {
+                    super::prefetch(theirs, far as usize);
+                }
+                if let Some(near) = row.get(i + AHEAD).and_then(|&m| theirs.get(m as usize)) {
+                    super::prefetch(near, 0);
+                }
                 let Some(list) = theirs.get(m as usize) else { continue };
                 if list.len() < 2 {
                     continue;
@@ -1027,6 +1036,10 @@ impl HybridScratch {
         }
     }
 }
+
+/// How many of a row's references (or citers) ahead [`HybridScratch::row`]
+/// asks for their lists.
+const AHEAD: usize = 4;
 
 /// A hybrid pair's total weight and its component weights (slots of [`COMPONENTS`]).
 type Summed = (f64, [f64; 4]);
