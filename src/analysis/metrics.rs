@@ -678,6 +678,7 @@ fn brandes(adj: &Csr, leaves: &[u32], passes: &[Pass]) -> Vec<f64> {
         while head < order.len() {
             if let Some(&ahead) = order.get(head + AHEAD) {
                 prefetch(&adj.targets, adj.offsets[ahead as usize]);
+                prefetch(&state, ahead as usize);
             }
             if let Some(&far) = order.get(head + 2 * AHEAD) {
                 prefetch(&adj.offsets, far as usize);
