@@ -70,7 +70,18 @@ impl Level {
         let (a, b) = (self.offsets[v], self.offsets[v + 1]);
         (&self.targets[a..b], &self.weights[a..b])
     }
+
+    /// Asks the processor early for row `v` (a hint; see [`super::prefetch`]).
+    fn prefetch_row(&self, v: usize) {
+        if let Some(&a) = self.offsets.get(v) {
+            super::prefetch(&self.targets, a);
+            super::prefetch(&self.weights, a);
+        }
+    }
 }
+
+/// How many nodes ahead in its order a pass asks for their rows.
+const AHEAD: usize = 8;
 
 /// Leiden clusters of the `n` nodes joined by `edges` (`(a, b, weight)`,
 /// undirected; weights that are not finite and positive, and nodes `>= n`,
@@ -270,6 +281,10 @@ fn move_nodes(g: &Level, memb: &mut [u32], r: f64, rng: &mut SplitMix64) -> bool
         if budget == 0 {
             break;
         }
+        // The queue tells which rows come next: asked for early.
+        if let Some(&ahead) = queue.get(AHEAD) {
+            g.prefetch_row(ahead as usize);
+        }
         budget -= 1;
         let v = v as usize;
         in_queue[v] = false;
@@ -352,7 +367,11 @@ fn refine(g: &Level, memb: &[u32], r: f64, rng: &mut SplitMix64) -> Vec<u32> {
     let mut seen = vec![false; n];
     let mut touched: Vec<u32> = Vec::new();
     let mut chances: Vec<(u32, f64)> = Vec::new();
-    for v in by_cluster_shuffled(memb, rng) {
+    let order = by_cluster_shuffled(memb, rng);
+    for (i, &v) in order.iter().enumerate() {
+        if let Some(&ahead) = order.get(i + AHEAD) {
+            g.prefetch_row(ahead as usize);
+        }
         let v = v as usize;
         let own = refined[v];
         if merged_into[own as usize] {
