@@ -80,9 +80,6 @@ impl Level {
     }
 }
 
-/// How many nodes ahead in its order a pass asks for their rows.
-const AHEAD: usize = 8;
-
 /// Leiden clusters of the `n` nodes joined by `edges` (`(a, b, weight)`,
 /// undirected; weights that are not finite and positive, and nodes `>= n`,
 /// are ignored; parallel edges add up).
@@ -282,7 +279,7 @@ fn move_nodes(g: &Level, memb: &mut [u32], r: f64, rng: &mut SplitMix64) -> bool
             break;
         }
         // The queue tells which rows come next: asked for early.
-        if let Some(&ahead) = queue.get(AHEAD) {
+        if let Some(&ahead) = queue.get(super::AHEAD) {
             g.prefetch_row(ahead as usize);
         }
         budget -= 1;
@@ -369,7 +366,7 @@ fn refine(g: &Level, memb: &[u32], r: f64, rng: &mut SplitMix64) -> Vec<u32> {
     let mut chances: Vec<(u32, f64)> = Vec::new();
     let order = by_cluster_shuffled(memb, rng);
     for (i, &v) in order.iter().enumerate() {
-        if let Some(&ahead) = order.get(i + AHEAD) {
+        if let Some(&ahead) = order.get(i + super::AHEAD) {
             g.prefetch_row(ahead as usize);
         }
         let v = v as usize;

@@ -21,8 +21,8 @@
 //!
 //! Every loop runs in node index order, so results are deterministic.
 
-use super::prefetch;
 use super::tokens::SplitMix64;
+use super::{prefetch, AHEAD};
 use crate::graph::{Attr, CitationGraph};
 use crate::model::Corpus;
 use serde::{Deserialize, Serialize};
@@ -676,13 +676,7 @@ fn brandes(adj: &Csr, leaves: &[u32], passes: &[Pass]) -> Vec<f64> {
         order.push(s as u32);
         let mut head = 0;
         while head < order.len() {
-            if let Some(&ahead) = order.get(head + AHEAD) {
-                prefetch(&adj.targets, adj.offsets[ahead as usize]);
-                prefetch(&state, ahead as usize);
-            }
-            if let Some(&far) = order.get(head + 2 * AHEAD) {
-                prefetch(&adj.offsets, far as usize);
-            }
+            ask_early(adj, &state, order.get(head + AHEAD).copied(), order.get(head + 2 * AHEAD).copied());
             let v = order[head];
             head += 1;
             let (dv, sv) = (dist[v as usize], state[v as usize].sigma);
@@ -701,13 +695,12 @@ fn brandes(adj: &Csr, leaves: &[u32], passes: &[Pass]) -> Vec<f64> {
         // Nodes of the component, pendant ones included.
         let mut reached = order.len() as u64;
         for (i, &w) in order.iter().enumerate().rev() {
-            if let Some(&ahead) = i.checked_sub(AHEAD).map(|j| &order[j]) {
-                prefetch(&adj.targets, adj.offsets[ahead as usize]);
-                prefetch(&state, ahead as usize);
-            }
-            if let Some(&far) = i.checked_sub(2 * AHEAD).map(|j| &order[j]) {
-                prefetch(&adj.offsets, far as usize);
-            }
+            ask_early(
+                adj,
+                &state,
+                i.checked_sub(AHEAD).map(|j| order[j]),
+                i.checked_sub(2 * AHEAD).map(|j| order[j]),
+            );
             let w = w as usize;
             reached += u64::from(leaves[w]);
             let Node { sigma: sw, delta } = state[w];
@@ -735,8 +728,18 @@ fn brandes(adj: &Csr, leaves: &[u32], passes: &[Pass]) -> Vec<f64> {
     bc
 }
 
-/// How many places ahead in a pass's order rows are fetched into the cache.
-const AHEAD: usize = 8;
+/// Asks early for what a pass reads when it takes `near` from its order
+/// (its row and its record) and, sooner, `far` (where its row starts).
+#[inline(always)]
+fn ask_early(adj: &Csr, state: &[Node], near: Option<u32>, far: Option<u32>) {
+    if let Some(v) = near {
+        prefetch(&adj.targets, adj.offsets[v as usize]);
+        prefetch(state, v as usize);
+    }
+    if let Some(v) = far {
+        prefetch(&adj.offsets, v as usize);
+    }
+}
 
 /// A distance not set yet in a pass.
 const UNSEEN: u32 = u32::MAX;

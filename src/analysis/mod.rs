@@ -21,6 +21,10 @@ pub mod thesaurus;
 pub mod tokens;
 pub mod umbrella;
 
+/// How many nodes ahead in its order a pass over a graph (betweenness,
+/// Leiden) asks for what it will read ([`prefetch`]).
+pub(crate) const AHEAD: usize = 8;
+
 /// Asks the processor to bring `data[i]` into the cache: a hint, for loops
 /// that know which scattered entries they will read next (nothing happens
 /// off x86-64 or past the end).

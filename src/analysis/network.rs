@@ -965,10 +965,10 @@ impl HybridScratch {
             for (i, &m) in row.iter().enumerate() {
                 // The lists read next are scattered: ask for them early
                 // (the list's place first, then its entries).
-                if let Some(&far) = row.get(i + 2 * AHEAD) {
+                if let Some(&far) = row.get(i + 2 * LISTS_AHEAD) {
                     super::prefetch(theirs, far as usize);
                 }
-                if let Some(near) = row.get(i + AHEAD).and_then(|&m| theirs.get(m as usize)) {
+                if let Some(near) = row.get(i + LISTS_AHEAD).and_then(|&m| theirs.get(m as usize)) {
                     super::prefetch(near, 0);
                 }
                 let Some(list) = theirs.get(m as usize) else { continue };
@@ -1039,7 +1039,7 @@ impl HybridScratch {
 
 /// How many of a row's references (or citers) ahead [`HybridScratch::row`]
 /// asks for their lists.
-const AHEAD: usize = 4;
+const LISTS_AHEAD: usize = 4;
 
 /// A hybrid pair's total weight and its component weights (slots of [`COMPONENTS`]).
 type Summed = (f64, [f64; 4]);
