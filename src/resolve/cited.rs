@@ -9,16 +9,33 @@
 //! suffix, citations that are compatible with every member of a group join it.
 //! A citation that fits several papers or groups is reported and kept apart.
 
-use super::similarity::similarity;
+use super::similarity::similar;
 use super::works::Groups;
 use super::Options;
 use crate::model::{norm, Citation, Diagnostic, Identifier, Record};
 use petgraph::unionfind::UnionFind;
 use rustc_hash::FxHashMap as HashMap;
+use smallvec::SmallVec;
 use std::collections::BTreeMap;
+use std::hash::BuildHasher;
 
 /// Identifier -> record or group indexes.
 type IdIndex<'a> = HashMap<&'a Identifier, Vec<usize>>;
+
+/// Strong identifier -> work groups, keyed by [`id_key`]: the keys are
+/// boxed together while the index is built, not scattered over the records,
+/// and one or two groups sit in the entry itself, so a lookup (one per
+/// identifier of every citation) touches little memory.
+type GroupIndex = HashMap<Box<str>, SmallVec<[usize; 2]>>;
+
+/// `id` as `scheme:value` in `buf` (schemes hold no colon).
+fn id_key<'b>(id: &Identifier, buf: &'b mut String) -> &'b str {
+    buf.clear();
+    buf.push_str(id.scheme());
+    buf.push(':');
+    buf.push_str(id.value());
+    buf
+}
 
 /// Where a citation points.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -90,7 +107,7 @@ fn block_key(c: &Citation) -> Option<String> {
 /// the other (a reference parsed with its authors glued to the title).
 fn titles_agree(a: &str, b: &str) -> bool {
     let (ka, kb) = (norm::title_key(a), norm::title_key(b));
-    if similarity(&ka, &kb, 300) >= 0.85 {
+    if similar(&ka, &kb, 300, 0.85) {
         return true;
     }
     let (short, long) = if ka.len() <= kb.len() { (&ka, &kb) } else { (&kb, &ka) };
@@ -298,16 +315,21 @@ pub(crate) fn resolve(
 ) -> Cited {
     let _ = opts;
     // Paper indexes: identifier -> groups, (first author, year) -> groups.
-    let mut by_id: HashMap<&Identifier, Vec<usize>> = HashMap::default();
+    let mut by_id: GroupIndex = HashMap::default();
+    let mut key = String::new();
     let mut by_isbn: HashMap<&Identifier, Vec<usize>> = HashMap::default();
-    let mut by_author_year: BTreeMap<(String, i32), Vec<usize>> = BTreeMap::new();
+    let mut by_author_year: HashMap<(String, i32), Vec<usize>> = HashMap::default();
     for (i, r) in records.iter().enumerate() {
         let g = groups.record_group[i];
         for id in r.ids.iter().filter(|id| matches!(id, Identifier::Isbn(_))) {
             by_isbn.entry(id).or_default().push(i);
         }
         for id in r.ids.iter().filter(|id| !matches!(id, Identifier::Isbn(_))) {
-            let v = by_id.entry(id).or_default();
+            let k = id_key(id, &mut key);
+            let v = match by_id.get_mut(k) {
+                Some(v) => v,
+                None => by_id.entry(k.into()).or_default(),
+            };
             if !v.contains(&g) {
                 v.push(g);
             }
@@ -331,12 +353,21 @@ pub(crate) fn resolve(
         .map(|(ri, r)| {
             let own = groups.record_group[ri];
             let mut found = Vec::new();
+            let mut key = String::new();
             let row = r
                 .citations
                 .iter()
                 .map(|c| {
-                    match_paper(c, records, groups, (&by_id, &by_isbn), &by_author_year, own, &mut found)
-                        .map(Target::Paper)
+                    match_paper(
+                        c,
+                        records,
+                        groups,
+                        (&by_id, &by_isbn),
+                        &by_author_year,
+                        own,
+                        (&mut key, &mut found),
+                    )
+                    .map(Target::Paper)
                 })
                 .collect();
             (row, found)
@@ -351,36 +382,18 @@ pub(crate) fn resolve(
     }
 
     // Group the cited-only citations: identifiers first (union-find), then blocks.
-    pending
-        .sort_by(|a, b| records[a.0].citations[a.1].at.cmp(&records[b.0].citations[b.1].at).then(a.cmp(b)));
-    let cit = |(r, c): (usize, usize)| &records[r].citations[c];
-    let mut id_sets: UnionFind<usize> = UnionFind::new(pending.len());
-    let mut first_with_id: HashMap<&Identifier, usize> = HashMap::default();
-    for (k, &item) in pending.iter().enumerate() {
-        // An ISBN names a book, and every chapter of it too: it is weak and
-        // joins only through the compatibility checks of the blocks below.
-        for id in cit(item).ids.iter().filter(|i| !matches!(i, Identifier::Isbn(_))) {
-            match first_with_id.get(id) {
-                Some(&j) if id_contradicted(cit(pending[j]), cit(item)) => {
-                    let c = cit(item);
-                    diags.push(Diagnostic::warning(
-                        c.at.clone(),
-                        format!(
-                            "citation \"{}\" shares {id} with \"{}\" but not its title or first author: kept apart",
-                            norm::squash_ws(&c.raw),
-                            norm::squash_ws(&cit(pending[j]).raw)
-                        ),
-                    ));
-                }
-                Some(&j) => {
-                    id_sets.union(j, k);
-                }
-                None => {
-                    first_with_id.insert(id, k);
-                }
-            }
-        }
+    // In citation order (by place, then record and position). A single
+    // input is read in that order already, so the sort is skipped then.
+    let at_order = |a: &(usize, usize), b: &(usize, usize)| {
+        records[a.0].citations[a.1].at.cmp(&records[b.0].citations[b.1].at).then(a.cmp(b))
+    };
+    if !pending.is_sorted_by(|a, b| at_order(a, b).is_le()) {
+        pending.par_sort_by(at_order);
     }
+    let cit = |(r, c): (usize, usize)| &records[r].citations[c];
+    let (mut id_sets, kept_apart) =
+        join_by_identifier(records, &pending, |id| rustc_hash::FxBuildHasher.hash_one(id));
+    diags.extend(kept_apart);
     // Id-joined sets become seeds; then blocks merge sets whose every member is
     // compatible with every member of the joining set.
     // Each set is keyed by its first (smallest) member, its "root" below.
@@ -418,241 +431,391 @@ pub(crate) fn resolve(
         .map(|block| block.iter().map(|&s| s as usize).collect())
         .collect();
     drop(keys);
-    let mut final_groups: Vec<Vec<usize>> = Vec::new();
-    for roots in &blocks {
-        // Most informative sets first, so title-less callouts meet full references.
-        let mut roots = roots.clone();
-        let info = |root: &usize| {
-            let c = cit(pending[sets[*root][0]]);
-            (
-                c.detail().title.is_none(),
-                c.detail().venue.is_none(),
-                std::cmp::Reverse(c.authors.len()),
-                *root,
-            )
-        };
-        roots.sort_by_key(info);
-        let mut block_groups: Vec<Vec<usize>> = Vec::new();
-        for root in roots {
-            let members = &sets[root];
-            let fits: Vec<usize> = block_groups
-                .iter()
-                .enumerate()
-                .filter(|(_, g)| {
-                    g.iter().all(|&x| members.iter().all(|&y| compatible(cit(pending[x]), cit(pending[y]))))
-                })
-                .map(|(i, _)| i)
-                .collect();
-            match fits.as_slice() {
-                [one] => block_groups[*one].extend(members.iter().copied()),
-                [] => block_groups.push(members.clone()),
-                many => {
-                    let c = cit(pending[members[0]]);
-                    diags.push(Diagnostic::warning(
-                        c.at.clone(),
-                        format!(
-                            "citation \"{}\" fits {} different cited works: kept apart",
-                            norm::squash_ws(&c.raw),
-                            many.len()
-                        ),
-                    ));
-                    block_groups.push(members.clone());
+    // Blocks are independent: each is settled on the pool, and their groups
+    // and warnings are joined in block order.
+    let settled: Vec<(Vec<Vec<usize>>, Vec<Diagnostic>)> = blocks
+        .par_iter()
+        .map(|roots| {
+            if let [root] = roots.as_slice() {
+                return (vec![sets[*root].clone()], Vec::new());
+            }
+            // Most informative sets first, so title-less callouts meet full references.
+            let mut roots = roots.clone();
+            let info = |root: &usize| {
+                let c = cit(pending[sets[*root][0]]);
+                (
+                    c.detail().title.is_none(),
+                    c.detail().venue.is_none(),
+                    std::cmp::Reverse(c.authors.len()),
+                    *root,
+                )
+            };
+            roots.sort_by_key(info);
+            let mut block_groups: Vec<Vec<usize>> = Vec::new();
+            let mut found = Vec::new();
+            for root in roots {
+                let members = &sets[root];
+                let fits: Vec<usize> = block_groups
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, g)| {
+                        g.iter()
+                            .all(|&x| members.iter().all(|&y| compatible(cit(pending[x]), cit(pending[y]))))
+                    })
+                    .map(|(i, _)| i)
+                    .collect();
+                match fits.as_slice() {
+                    [one] => block_groups[*one].extend(members.iter().copied()),
+                    [] => block_groups.push(members.clone()),
+                    many => {
+                        let c = cit(pending[members[0]]);
+                        found.push(Diagnostic::warning(
+                            c.at.clone(),
+                            format!(
+                                "citation \"{}\" fits {} different cited works: kept apart",
+                                norm::squash_ws(&c.raw),
+                                many.len()
+                            ),
+                        ));
+                        block_groups.push(members.clone());
+                    }
                 }
             }
-        }
+            (block_groups, found)
+        })
+        .collect();
+    drop(blocks);
+    drop(sets);
+    let mut final_groups: Vec<Vec<usize>> = Vec::with_capacity(settled.len());
+    for (block_groups, found) in settled {
         final_groups.extend(block_groups);
+        diags.extend(found);
     }
     // Citations with no author ("[Anonymous]" in WoS) cannot be blocked by
     // author: join them to the one group citing the same year, volume and
     // first page, when exactly one does.
-    let vpy = |g: &Vec<usize>| -> Option<(i32, String, String)> {
-        g.iter().find_map(|&k| {
-            let c = cit(pending[k]);
-            match (c.year, &c.detail().volume, &c.detail().first_page) {
-                (Some(y), Some(v), Some(p)) => Some((y, norm::alnum_key(v), norm::alnum_key(p))),
-                _ => None,
-            }
-        })
-    };
-    let mut by_vpy: BTreeMap<(i32, String, String), Vec<usize>> = BTreeMap::new();
-    for (gi, g) in final_groups.iter().enumerate() {
-        let authored = g.iter().any(|&k| !cit(pending[k]).authors.is_empty());
-        if let (true, Some(key)) = (authored, vpy(g)) {
-            by_vpy.entry(key).or_default().push(gi);
-        }
-    }
+    // Only groups whose every citation lacks authors take part in the two
+    // joins below.
+    let anonymous: Vec<bool> =
+        final_groups.par_iter().map(|g| g.iter().all(|&k| cit(pending[k]).authors.is_empty())).collect();
     let mut absorbed = vec![false; final_groups.len()];
-    for gi in 0..final_groups.len() {
-        let anonymous = final_groups[gi].iter().all(|&k| cit(pending[k]).authors.is_empty());
-        if !anonymous {
-            continue;
-        }
-        if let Some(key) = vpy(&final_groups[gi]) {
-            if let Some([target]) = by_vpy.get(&key).map(Vec::as_slice) {
-                let agree = final_groups[gi].iter().all(|&x| {
-                    final_groups[*target]
-                        .iter()
-                        .all(|&y| fields_agree(cit(pending[x]), cit(pending[y]), true))
-                });
-                if !agree {
-                    continue;
+    if anonymous.contains(&true) {
+        let vpy = |g: &Vec<usize>| -> Option<(i32, String, String)> {
+            g.iter().find_map(|&k| {
+                let c = cit(pending[k]);
+                match (c.year, &c.detail().volume, &c.detail().first_page) {
+                    (Some(y), Some(v), Some(p)) => Some((y, norm::alnum_key(v), norm::alnum_key(p))),
+                    _ => None,
                 }
-                let moved = std::mem::take(&mut final_groups[gi]);
-                final_groups[*target].extend(moved);
-                absorbed[gi] = true;
+            })
+        };
+        // Each group's key, made once on the pool; the authored groups are
+        // indexed under the keys of anonymous groups alone, the only ones
+        // looked up.
+        let keyed: Vec<Option<(i32, String, String)>> = final_groups.par_iter().map(vpy).collect();
+        let wanted: std::collections::BTreeSet<&(i32, String, String)> =
+            keyed.iter().zip(&anonymous).filter(|(_, &a)| a).filter_map(|(k, _)| k.as_ref()).collect();
+        let mut by_vpy: BTreeMap<&(i32, String, String), Vec<usize>> = BTreeMap::new();
+        for (gi, key) in keyed.iter().enumerate() {
+            if let Some(key) = key.as_ref().filter(|k| !anonymous[gi] && wanted.contains(k)) {
+                by_vpy.entry(key).or_default().push(gi);
             }
         }
-    }
-    // An anonymous citation with only a year and a venue (WoS "[Anonymous],
-    // 1981, ANN CLIN MATER") joins the one group cited by the same citing
-    // work with that year and a venue it abbreviates.
-    let citing = |g: &Vec<usize>| -> Vec<usize> {
-        let mut v: Vec<usize> = g.iter().map(|&k| groups.record_group[pending[k].0]).collect();
-        v.sort_unstable();
-        v.dedup();
-        v
-    };
-    let mut by_citing_year: BTreeMap<(usize, i32), Vec<usize>> = BTreeMap::new();
-    for (gi, g) in final_groups.iter().enumerate() {
-        if absorbed[gi] || g.iter().all(|&k| cit(pending[k]).authors.is_empty()) {
-            continue;
-        }
-        if let Some(y) = g.iter().find_map(|&k| cit(pending[k]).year) {
-            for w in citing(g) {
-                by_citing_year.entry((w, y)).or_default().push(gi);
+        for gi in 0..final_groups.len() {
+            if !anonymous[gi] {
+                continue;
+            }
+            if let Some(key) = &keyed[gi] {
+                if let Some([target]) = by_vpy.get(key).map(Vec::as_slice) {
+                    let agree = final_groups[gi].iter().all(|&x| {
+                        final_groups[*target]
+                            .iter()
+                            .all(|&y| fields_agree(cit(pending[x]), cit(pending[y]), true))
+                    });
+                    if !agree {
+                        continue;
+                    }
+                    let moved = std::mem::take(&mut final_groups[gi]);
+                    final_groups[*target].extend(moved);
+                    absorbed[gi] = true;
+                }
             }
         }
-    }
-    // Where each citation went so far: a record's work group, or a group of
-    // cited-only citations (kept current as anonymous citations move).
-    let mut slot: HashMap<(usize, usize), (bool, usize)> = HashMap::default();
-    for (ri, row) in targets.iter().enumerate() {
-        for (ci, t) in row.iter().enumerate() {
-            if let Some(Target::Paper(g)) = t {
-                slot.insert((ri, ci), (true, *g));
+        // An anonymous citation with only a year and a venue (WoS "[Anonymous],
+        // 1981, ANN CLIN MATER") joins the one group cited by the same citing
+        // work with that year and a venue it abbreviates.
+        let citing = |g: &Vec<usize>| -> Vec<usize> {
+            let mut v: Vec<usize> = g.iter().map(|&k| groups.record_group[pending[k].0]).collect();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        // The (citing work, year) pairs the anonymous groups below look up;
+        // the authored groups are indexed under those alone.
+        // The year of group `gi` when it is an anonymous group still on its
+        // own whose first citation gives a year and a venue.
+        let asks = |final_groups: &[Vec<usize>], absorbed: &[bool], gi: usize| -> Option<i32> {
+            let g = &final_groups[gi];
+            if absorbed[gi] || !anonymous[gi] || g.is_empty() {
+                return None;
+            }
+            let first = cit(pending[g[0]]);
+            first.year.filter(|_| first.detail().venue.is_some())
+        };
+        let mut wanted: HashMap<(usize, i32), ()> = HashMap::default();
+        for gi in 0..final_groups.len() {
+            if let Some(year) = asks(&final_groups, &absorbed, gi) {
+                wanted.extend(citing(&final_groups[gi]).into_iter().map(|w| ((w, year), ())));
             }
         }
-    }
-    for (gi, g) in final_groups.iter().enumerate() {
-        for &k in g {
-            slot.insert(pending[k], (false, gi));
-        }
-    }
-    for gi in 0..final_groups.len() {
-        let g = &final_groups[gi];
-        if absorbed[gi] || g.is_empty() || !g.iter().all(|&k| cit(pending[k]).authors.is_empty()) {
-            continue;
-        }
-        let first = cit(pending[g[0]]);
-        let (Some(year), Some(venue)) = (first.year, first.detail().venue.as_deref()) else { continue };
-        let mut hits: Vec<usize> = citing(g)
-            .into_iter()
-            .filter_map(|w| by_citing_year.get(&(w, year)))
-            .flatten()
-            .copied()
-            .filter(|&t| {
-                final_groups[t].iter().any(|&k| {
-                    cit(pending[k]).detail().venue.as_deref().is_some_and(|v| venue_abbreviates(venue, v))
-                }) && g.iter().all(|&x| {
-                    // The venue matched by abbreviation above.
-                    final_groups[t].iter().all(|&y| fields_agree(cit(pending[x]), cit(pending[y]), false))
-                })
+        let indexed: Vec<Vec<(usize, i32)>> = final_groups
+            .par_iter()
+            .enumerate()
+            .map(|(gi, g)| {
+                if wanted.is_empty() || absorbed[gi] || anonymous[gi] {
+                    return Vec::new();
+                }
+                let Some(y) = g.iter().find_map(|&k| cit(pending[k]).year) else { return Vec::new() };
+                let mut pairs: Vec<(usize, i32)> = g
+                    .iter()
+                    .map(|&k| (groups.record_group[pending[k].0], y))
+                    .filter(|pair| wanted.contains_key(pair))
+                    .collect();
+                pairs.sort_unstable();
+                pairs.dedup();
+                pairs
             })
             .collect();
-        hits.sort_unstable();
-        hits.dedup();
-        // Several candidates: the reference lists of the same citing work in
-        // two exports usually keep the article's order, so a candidate whose
-        // entry has the same neighbours in its list as the anonymous entry has
-        // in its own is the same reference.
-        if hits.len() > 1 {
-            let (ar, ac) = pending[g[0]];
-            let by_order: Vec<usize> = hits
-                .iter()
+        let mut by_citing_year: BTreeMap<(usize, i32), Vec<usize>> = BTreeMap::new();
+        for (gi, pairs) in indexed.into_iter().enumerate() {
+            for pair in pairs {
+                by_citing_year.entry(pair).or_default().push(gi);
+            }
+        }
+        // Where each citation went so far: a record's work group, or a group
+        // of cited-only citations. Made when first needed, then kept current
+        // as anonymous citations move.
+        let mut slot: Option<HashMap<(usize, usize), (bool, usize)>> = None;
+        let make_slot = |final_groups: &[Vec<usize>]| {
+            let mut slot: HashMap<(usize, usize), (bool, usize)> = HashMap::default();
+            for (ri, row) in targets.iter().enumerate() {
+                for (ci, t) in row.iter().enumerate() {
+                    if let Some(Target::Paper(g)) = t {
+                        slot.insert((ri, ci), (true, *g));
+                    }
+                }
+            }
+            for (gi, g) in final_groups.iter().enumerate() {
+                for &k in g {
+                    slot.insert(pending[k], (false, gi));
+                }
+            }
+            slot
+        };
+        for gi in 0..final_groups.len() {
+            let Some(year) = asks(&final_groups, &absorbed, gi) else { continue };
+            let g = &final_groups[gi];
+            let first = cit(pending[g[0]]);
+            let venue = first.detail().venue.as_deref().unwrap_or_default();
+            let mut hits: Vec<usize> = citing(g)
+                .into_iter()
+                .filter_map(|w| by_citing_year.get(&(w, year)))
+                .flatten()
                 .copied()
                 .filter(|&t| {
                     final_groups[t].iter().any(|&k| {
-                        let (r, c) = pending[k];
-                        r != ar
-                            && groups.record_group[r] == groups.record_group[ar]
-                            && same_neighbours(
-                                &slot,
-                                (ar, ac),
-                                (r, c),
-                                records[ar].citations.len(),
-                                records[r].citations.len(),
-                            )
+                        cit(pending[k]).detail().venue.as_deref().is_some_and(|v| venue_abbreviates(venue, v))
+                    }) && g.iter().all(|&x| {
+                        // The venue matched by abbreviation above.
+                        final_groups[t].iter().all(|&y| fields_agree(cit(pending[x]), cit(pending[y]), false))
                     })
                 })
                 .collect();
-            if let [t] = by_order.as_slice() {
-                diags.push(Diagnostic::info(
+            hits.sort_unstable();
+            hits.dedup();
+            // Several candidates: the reference lists of the same citing work in
+            // two exports usually keep the article's order, so a candidate whose
+            // entry has the same neighbours in its list as the anonymous entry has
+            // in its own is the same reference.
+            if hits.len() > 1 {
+                let slot = slot.get_or_insert_with(|| make_slot(&final_groups));
+                let (ar, ac) = pending[g[0]];
+                let by_order: Vec<usize> = hits
+                    .iter()
+                    .copied()
+                    .filter(|&t| {
+                        final_groups[t].iter().any(|&k| {
+                            let (r, c) = pending[k];
+                            r != ar
+                                && groups.record_group[r] == groups.record_group[ar]
+                                && same_neighbours(
+                                    slot,
+                                    (ar, ac),
+                                    (r, c),
+                                    records[ar].citations.len(),
+                                    records[r].citations.len(),
+                                )
+                        })
+                    })
+                    .collect();
+                if let [t] = by_order.as_slice() {
+                    diags.push(Diagnostic::info(
+                        first.at.clone(),
+                        format!(
+                            "anonymous citation \"{}\" fits {} works cited with that year and venue: joined to the one at the same place in the other export's reference list",
+                            norm::squash_ws(&first.raw),
+                            hits.len()
+                        ),
+                    ));
+                    hits = vec![*t];
+                }
+            }
+            match hits.as_slice() {
+                [target] => {
+                    let target = *target;
+                    let moved = std::mem::take(&mut final_groups[gi]);
+                    if let Some(slot) = slot.as_mut() {
+                        for &k in &moved {
+                            slot.insert(pending[k], (false, target));
+                        }
+                    }
+                    final_groups[target].extend(moved);
+                    absorbed[gi] = true;
+                }
+                [] => {}
+                many => diags.push(Diagnostic::warning(
                     first.at.clone(),
                     format!(
-                        "anonymous citation \"{}\" fits {} works cited with that year and venue: joined to the one at the same place in the other export's reference list",
+                        "anonymous citation \"{}\" fits {} works cited with that year and venue: kept apart",
                         norm::squash_ws(&first.raw),
-                        hits.len()
+                        many.len()
                     ),
-                ));
-                hits = vec![*t];
+                )),
             }
-        }
-        match hits.as_slice() {
-            [target] => {
-                let target = *target;
-                let moved = std::mem::take(&mut final_groups[gi]);
-                for &k in &moved {
-                    slot.insert(pending[k], (false, target));
-                }
-                final_groups[target].extend(moved);
-                absorbed[gi] = true;
-            }
-            [] => {}
-            many => diags.push(Diagnostic::warning(
-                first.at.clone(),
-                format!(
-                    "anonymous citation \"{}\" fits {} works cited with that year and venue: kept apart",
-                    norm::squash_ws(&first.raw),
-                    many.len()
-                ),
-            )),
         }
     }
     let final_groups: Vec<Vec<usize>> =
         final_groups.into_iter().zip(absorbed).filter(|(g, a)| !a && !g.is_empty()).map(|(g, _)| g).collect();
+    // Groups are disjoint, so their members and they themselves sort the
+    // same way stably or not.
     let mut groups_out: Vec<Vec<(usize, usize)>> = final_groups
-        .into_iter()
+        .into_par_iter()
         .map(|g| {
             let mut v: Vec<(usize, usize)> = g.into_iter().map(|k| pending[k]).collect();
-            v.sort();
+            v.sort_unstable();
             v
         })
         .collect();
-    groups_out.sort();
+    groups_out.par_sort_unstable();
     for (gi, g) in groups_out.iter().enumerate() {
         for &(r, c) in g {
             targets[r][c] = Some(Target::Cited(gi));
         }
     }
     let targets = targets
-        .into_iter()
+        .into_par_iter()
         .map(|v| v.into_iter().map(|t| t.expect("every citation is matched or grouped")).collect())
         .collect();
     Cited { targets, groups: groups_out }
+}
+
+/// Joins the `pending` citations (as (record, citation) pairs) that share a
+/// strong identifier: each joins the first citation carrying it, unless
+/// their titles and first authors say otherwise (then a warning). An ISBN
+/// names a book, and every chapter of it too: it is weak and joins only
+/// through the compatibility checks of the blocks. The (identifier hash,
+/// citation, position) triples are made and sorted on the pool, so equal
+/// identifiers are runs in citation order; equal hashes are told apart by
+/// the identifiers themselves, so the sets and the warnings (in citation
+/// order) do not depend on `hash`.
+fn join_by_identifier(
+    records: &[Record],
+    pending: &[(usize, usize)],
+    hash: impl Fn(&Identifier) -> u64 + Sync,
+) -> (UnionFind<usize>, Vec<Diagnostic>) {
+    use rayon::prelude::*;
+    let cit = |(r, c): (usize, usize)| &records[r].citations[c];
+    let mut id_sets: UnionFind<usize> = UnionFind::new(pending.len());
+    let hash = &hash;
+    let strong = |id: &&Identifier| !matches!(id, Identifier::Isbn(_));
+    let mut by_hash: Vec<(u64, u32, u32)> = pending
+        .par_iter()
+        .enumerate()
+        .flat_map_iter(|(k, &item)| {
+            cit(item)
+                .ids
+                .iter()
+                .filter(strong)
+                .enumerate()
+                .map(move |(pos, id)| (hash(id), k as u32, pos as u32))
+        })
+        .collect();
+    by_hash.par_sort_unstable();
+    let id_at = |&(_, k, pos): &(u64, u32, u32)| {
+        cit(pending[k as usize])
+            .ids
+            .iter()
+            .filter(strong)
+            .nth(pos as usize)
+            .expect("position of a strong identifier")
+    };
+    // (citation, position, warning) for identifiers shared against the evidence.
+    let mut kept_apart: Vec<(u32, u32, Diagnostic)> = Vec::new();
+    for run in by_hash.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+        // One hash may (rarely) stand for several identifiers: each is taken
+        // in turn, its first citation the one the others join.
+        let mut done = vec![false; run.len()];
+        for first in 0..run.len() {
+            if done[first] {
+                continue;
+            }
+            let id = id_at(&run[first]);
+            let j = run[first].1 as usize;
+            for (x, entry) in run.iter().enumerate().skip(first) {
+                if done[x] || id_at(entry) != id {
+                    continue;
+                }
+                done[x] = true;
+                let (k, item) = (entry.1 as usize, pending[entry.1 as usize]);
+                if k == j {
+                    continue;
+                }
+                if id_contradicted(cit(pending[j]), cit(item)) {
+                    let c = cit(item);
+                    kept_apart.push((
+                        entry.1,
+                        entry.2,
+                        Diagnostic::warning(
+                            c.at.clone(),
+                            format!(
+                                "citation \"{}\" shares {id} with \"{}\" but not its title or first author: kept apart",
+                                norm::squash_ws(&c.raw),
+                                norm::squash_ws(&cit(pending[j]).raw)
+                            ),
+                        ),
+                    ));
+                } else {
+                    id_sets.union(j, k);
+                }
+            }
+        }
+    }
+    kept_apart.sort_by_key(|&(k, pos, _)| (k, pos));
+    (id_sets, kept_apart.into_iter().map(|(_, _, d)| d).collect())
 }
 
 fn match_paper(
     c: &Citation,
     records: &[Record],
     groups: &Groups,
-    (by_id, by_isbn): (&IdIndex<'_>, &IdIndex<'_>),
-    by_author_year: &BTreeMap<(String, i32), Vec<usize>>,
+    (by_id, by_isbn): (&GroupIndex, &IdIndex<'_>),
+    by_author_year: &HashMap<(String, i32), Vec<usize>>,
     own: usize,
-    diags: &mut Vec<Diagnostic>,
+    (key, diags): (&mut String, &mut Vec<Diagnostic>),
 ) -> Option<usize> {
     let strong = |id: &&Identifier| !matches!(id, Identifier::Isbn(_));
     let mut id_hits: Vec<usize> =
-        c.ids.iter().filter(strong).filter_map(|id| by_id.get(id)).flatten().copied().collect();
+        c.ids.iter().filter(strong).filter_map(|id| by_id.get(id_key(id, key))).flatten().copied().collect();
     if id_hits.is_empty() {
         // An ISBN is the book's: it links a citation only to a book record
         // (not a chapter or paper in it), and only when the titles agree.
@@ -667,7 +830,7 @@ fn match_paper(
                 let r = &records[ri];
                 matches!(r.doc_type, None | Some(crate::model::DocType::Book))
                     && match (&tk, r.title.as_deref()) {
-                        (Some(t), Some(rt)) => similarity(&norm::title_key(rt), t, 300) >= 0.85,
+                        (Some(t), Some(rt)) => similar(&norm::title_key(rt), t, 300, 0.85),
                         _ => true,
                     }
             })
@@ -707,9 +870,7 @@ fn match_paper(
     let (hits, how) = if let Some(t) = &c.detail().title {
         let tk = norm::title_key(t);
         (
-            pick(&|r| {
-                r.title.as_deref().is_some_and(|rt| similarity(&norm::title_key(rt), &tk, 300) >= 0.85)
-            }),
+            pick(&|r| r.title.as_deref().is_some_and(|rt| similar(&norm::title_key(rt), &tk, 300, 0.85))),
             "title",
         )
     } else if c.detail().volume.is_some() && c.detail().first_page.is_some() {
@@ -775,6 +936,69 @@ fn same_neighbours(
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::model::Author;
+
+    /// A reference with a first author, a title and identifiers.
+    fn reference(line: u32, family: &str, title: &str, ids: &[Identifier]) -> Citation {
+        let mut c = Citation {
+            raw: format!("{family} {title}"),
+            authors: vec![Author::person(family)],
+            ids: ids.iter().cloned().collect(),
+            at: crate::model::Provenance::new("refs.txt", line, None),
+            ..Citation::default()
+        };
+        c.detail_mut().title = Some(title.to_string());
+        c
+    }
+
+    /// The sets of `uf` over `n` items, each by its first member.
+    fn sets(mut uf: UnionFind<usize>, n: usize) -> Vec<usize> {
+        let mut first = std::collections::HashMap::new();
+        (0..n).map(|k| *first.entry(uf.find_mut(k)).or_insert(k)).collect()
+    }
+
+    #[test]
+    fn identifier_joins_do_not_depend_on_the_hash() {
+        let doi = |d: &str| Identifier::doi(d).expect("a DOI");
+        let oa = |w: &str| Identifier::Openalex(w.to_string());
+        let (a, b, c) = (doi("10.1/a"), doi("10.1/b"), oa("W1"));
+        let records = vec![
+            Record {
+                citations: vec![
+                    reference(1, "Smith J", "Sleep and exercise", std::slice::from_ref(&a)),
+                    reference(2, "Jones K", "River basin governance", &[b.clone(), c.clone()]),
+                    reference(3, "Smith J", "Sleep and exercise in adults", &[a.clone(), c.clone()]),
+                ],
+                ..Record::default()
+            },
+            Record {
+                citations: vec![
+                    // Shares b but neither the title nor the first author: kept apart.
+                    reference(4, "Brown P", "Coral reef decline", std::slice::from_ref(&b)),
+                    reference(5, "Jones K", "River basin governance", &[b.clone(), b.clone()]),
+                    reference(6, "Lee M", "Unrelated work", &[Identifier::Isbn("9780000000001".into())]),
+                ],
+                ..Record::default()
+            },
+        ];
+        let pending: Vec<(usize, usize)> = (0..2).flat_map(|r| (0..3).map(move |c| (r, c))).collect();
+        let (uf, warned) =
+            join_by_identifier(&records, &pending, |id| rustc_hash::FxBuildHasher.hash_one(id));
+        let expected = sets(uf, pending.len());
+        // 0 and 2 share a; 4 shares b with 1. 2 shares W1 with 1, and 3
+        // shares b with 1, but neither their titles nor their first authors:
+        // kept apart, with a warning each (in citation order). 5 has only an
+        // ISBN, which does not join.
+        assert_eq!(expected, vec![0, 1, 0, 3, 1, 5]);
+        assert_eq!(warned.len(), 2, "{warned:?}");
+        assert!(warned[0].message.contains("W1") && warned[1].message.contains("10.1/b"), "{warned:?}");
+        // Every identifier under one hash, or under a few: the same sets and warnings.
+        for hash in [|_: &Identifier| 7u64, |id: &Identifier| id.value().len() as u64 % 2] {
+            let (uf, w) = join_by_identifier(&records, &pending, hash);
+            assert_eq!(sets(uf, pending.len()), expected);
+            assert_eq!(w, warned);
+        }
+    }
 
     #[test]
     fn venues() {

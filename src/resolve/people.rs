@@ -338,7 +338,9 @@ pub(crate) fn people<'r>(records: &'r [Record], diags: &mut Vec<Diagnostic>) -> 
         }
     }
     let mut order: Vec<usize> = (0..names.len()).collect();
-    let mut blocks: BTreeMap<(String, String), Block> = BTreeMap::new();
+    // Blocks by (family, first initial); hashed while names are added, taken
+    // in key order after.
+    let mut blocks: HashMap<(String, String), Block> = HashMap::default();
     let mut orcid_set: HashMap<String, (String, String, usize)> = HashMap::default();
     // Most informative names first: ORCID, full given name, longer initials;
     // the name's index last makes the order total.
@@ -359,7 +361,10 @@ pub(crate) fn people<'r>(records: &'r [Record], diags: &mut Vec<Diagnostic>) -> 
                 }
             }
         }
-        let block = blocks.entry(key.clone()).or_default();
+        let block = match blocks.get_mut(&key) {
+            Some(block) => block,
+            None => blocks.entry(key.clone()).or_default(),
+        };
         block.candidates(n, &mut candidates);
         let fits: Vec<usize> =
             candidates.iter().copied().filter(|&gi| block.forms[gi].admit(&names, n)).collect();
@@ -380,7 +385,9 @@ pub(crate) fn people<'r>(records: &'r [Record], diags: &mut Vec<Diagnostic>) -> 
         }
     }
 
-    let mut people_members: Vec<Vec<usize>> = blocks.into_values().flat_map(|b| b.groups).collect();
+    let mut blocks: Vec<((String, String), Block)> = blocks.into_iter().collect();
+    blocks.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+    let mut people_members: Vec<Vec<usize>> = blocks.into_iter().flat_map(|(_, b)| b.groups).collect();
     bridge_compound_surnames(&mut people_members, &names, &slots, records);
     for m in &mut people_members {
         m.sort_by(|&a, &b| names[a].at.cmp(names[b].at).then(slots[a].cmp(&slots[b])));

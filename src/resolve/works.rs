@@ -28,7 +28,7 @@
 //! or tail, same first author and year), and pairs already in one group are
 //! skipped before any string distance is computed.
 
-use super::similarity::{similarity, years_compatible};
+use super::similarity::{similar, similarity, similarity_bound, years_compatible};
 use super::Options;
 use crate::model::{
     norm, DedupPair, Diagnostic, DocType, IdStrength, Identifier, MatchRule, PairSide, Record,
@@ -468,7 +468,7 @@ impl Grouper<'_> {
                 similarity(&fa.title, &fb.title, 300)
             };
             if title_sim >= 0.8
-                && similarity(&fa.abstract_key, &fb.abstract_key, 4000) >= self.opts.abstract_similarity
+                && similar(&fa.abstract_key, &fb.abstract_key, 4000, self.opts.abstract_similarity)
             {
                 let strong = !fa.title.is_empty()
                     && !fb.title.is_empty()
@@ -493,6 +493,10 @@ impl Grouper<'_> {
                 let (fa, fb) = (&feats[a], &feats[b]);
                 // A preprint and an article are two works (linked later as versions).
                 if fa.preprint != fb.preprint {
+                    return None;
+                }
+                // Every verdict below needs at least this similarity.
+                if similarity_bound(&fa.title, &fb.title, 400) < opts.title_similarity.min(0.8) {
                     return None;
                 }
                 let sim = similarity(&fa.title, &fb.title, 400);
@@ -529,6 +533,9 @@ impl Grouper<'_> {
                 for &c in cands {
                     let fc = &self.feats[c];
                     if fc.preprint || self.uf.same(p, c) {
+                        continue;
+                    }
+                    if similarity_bound(&fp.title, &fc.title, 400) < self.opts.title_similarity {
                         continue;
                     }
                     let sim = similarity(&fp.title, &fc.title, 400);
