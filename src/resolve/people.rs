@@ -327,27 +327,45 @@ pub(crate) struct People<'r> {
 /// blocks by family name and first initial). Needs no cited works, so it
 /// runs beside [`super::cited::resolve`].
 pub(crate) fn people<'r>(records: &'r [Record], diags: &mut Vec<Diagnostic>) -> People<'r> {
-    let mut names: Vec<Name> = Vec::new();
-    let mut slots: Vec<(usize, usize)> = Vec::new();
-    for (ri, r) in records.iter().enumerate() {
-        for (pos, a) in r.authors.iter().enumerate() {
-            if !a.is_org && !a.family.trim().is_empty() {
-                names.push(name_of(&r.at, a));
-                slots.push((ri, pos));
-            }
-        }
+    use rayon::prelude::*;
+    // Names are keyed on the pool, a record at a time, and joined in record order.
+    let per_record: Vec<Vec<(Name, (usize, usize))>> = records
+        .par_iter()
+        .enumerate()
+        .map(|(ri, r)| {
+            r.authors
+                .iter()
+                .enumerate()
+                .filter(|(_, a)| !a.is_org && !a.family.trim().is_empty())
+                .map(|(pos, a)| (name_of(&r.at, a), (ri, pos)))
+                .collect()
+        })
+        .collect();
+    let total = per_record.iter().map(Vec::len).sum();
+    let mut names: Vec<Name> = Vec::with_capacity(total);
+    let mut slots: Vec<(usize, usize)> = Vec::with_capacity(total);
+    for (name, slot) in per_record.into_iter().flatten() {
+        names.push(name);
+        slots.push(slot);
     }
-    let mut order: Vec<usize> = (0..names.len()).collect();
+
     // Blocks by (family, first initial); hashed while names are added, taken
     // in key order after.
     let mut blocks: HashMap<(String, String), Block> = HashMap::default();
     let mut orcid_set: HashMap<String, (String, String, usize)> = HashMap::default();
     // Most informative names first: ORCID, full given name, longer initials;
     // the name's index last makes the order total.
-    order.sort_by_key(|&i| {
-        let n = &names[i];
-        (n.author.orcid.is_none(), n.first_given.is_none(), std::cmp::Reverse(n.initials.len()), i)
-    });
+    // The keys are made in one pass and sorted on the pool (a total order,
+    // so unstable sorting gives the one order).
+    let mut keyed: Vec<(bool, bool, std::cmp::Reverse<usize>, usize)> = names
+        .iter()
+        .enumerate()
+        .map(|(i, n)| {
+            (n.author.orcid.is_none(), n.first_given.is_none(), std::cmp::Reverse(n.initials.len()), i)
+        })
+        .collect();
+    keyed.par_sort_unstable();
+    let order: Vec<usize> = keyed.into_iter().map(|k| k.3).collect();
     let mut candidates: Vec<usize> = Vec::new();
     for &i in &order {
         let n = &names[i];
@@ -389,11 +407,12 @@ pub(crate) fn people<'r>(records: &'r [Record], diags: &mut Vec<Diagnostic>) -> 
     blocks.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     let mut people_members: Vec<Vec<usize>> = blocks.into_iter().flat_map(|(_, b)| b.groups).collect();
     bridge_compound_surnames(&mut people_members, &names, &slots, records);
-    for m in &mut people_members {
-        m.sort_by(|&a, &b| names[a].at.cmp(names[b].at).then(slots[a].cmp(&slots[b])));
-    }
-    people_members.sort_by(|a, b| names[a[0]].at.cmp(names[b[0]].at).then(slots[a[0]].cmp(&slots[b[0]])));
-    use rayon::prelude::*;
+    // Slots are unique, so both orders are total: sorted on the pool.
+    people_members.par_iter_mut().for_each(|m| {
+        m.sort_unstable_by(|&a, &b| names[a].at.cmp(names[b].at).then(slots[a].cmp(&slots[b])))
+    });
+    people_members
+        .par_sort_unstable_by(|a, b| names[a[0]].at.cmp(names[b[0]].at).then(slots[a[0]].cmp(&slots[b[0]])));
     let groups = people_members
         .par_iter()
         .map(|m| {
