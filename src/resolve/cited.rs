@@ -738,53 +738,39 @@ fn join_by_identifier(
     let mut id_sets: UnionFind<usize> = UnionFind::new(pending.len());
     let hash = &hash;
     let strong = |id: &&Identifier| !matches!(id, Identifier::Isbn(_));
-    let mut by_hash: Vec<(u64, u32, u32)> = pending
+    let mut by_hash: Vec<(u64, usize, u32)> = pending
         .par_iter()
         .enumerate()
         .flat_map_iter(|(k, &item)| {
-            cit(item)
-                .ids
-                .iter()
-                .filter(strong)
-                .enumerate()
-                .map(move |(pos, id)| (hash(id), k as u32, pos as u32))
+            cit(item).ids.iter().filter(strong).enumerate().map(move |(pos, id)| (hash(id), k, pos as u32))
         })
         .collect();
     by_hash.par_sort_unstable();
-    let id_at = |&(_, k, pos): &(u64, u32, u32)| {
-        cit(pending[k as usize])
-            .ids
-            .iter()
-            .filter(strong)
-            .nth(pos as usize)
-            .expect("position of a strong identifier")
+    let id_at = |&(_, k, pos): &(u64, usize, u32)| {
+        cit(pending[k]).ids.iter().filter(strong).nth(pos as usize).expect("position of a strong identifier")
     };
     // (citation, position, warning) for identifiers shared against the evidence.
-    let mut kept_apart: Vec<(u32, u32, Diagnostic)> = Vec::new();
-    for run in by_hash.chunk_by(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
-        // One hash may (rarely) stand for several identifiers: each is taken
-        // in turn, its first citation the one the others join.
-        let mut done = vec![false; run.len()];
-        for first in 0..run.len() {
-            if done[first] {
-                continue;
-            }
-            let id = id_at(&run[first]);
-            let j = run[first].1 as usize;
-            for (x, entry) in run.iter().enumerate().skip(first) {
-                if done[x] || id_at(entry) != id {
-                    continue;
-                }
-                done[x] = true;
-                let (k, item) = (entry.1 as usize, pending[entry.1 as usize]);
+    let mut kept_apart: Vec<(usize, u32, Diagnostic)> = Vec::new();
+    for run in by_hash.chunk_by_mut(|a, b| a.0 == b.0).filter(|run| run.len() > 1) {
+        // One hash may (rarely) stand for several identifiers: the run is
+        // then ordered by identifier, citation order kept within each, so
+        // even a constant hash costs a sort, not a comparison of every pair.
+        let first = id_at(&run[0]);
+        if run.iter().any(|entry| id_at(entry) != first) {
+            run.sort_unstable_by(|a, b| id_at(a).cmp(id_at(b)).then((a.1, a.2).cmp(&(b.1, b.2))));
+        }
+        for same in run.chunk_by(|a, b| id_at(a) == id_at(b)) {
+            let (id, j) = (id_at(&same[0]), same[0].1);
+            for &(_, k, pos) in &same[1..] {
                 if k == j {
                     continue;
                 }
+                let item = pending[k];
                 if id_contradicted(cit(pending[j]), cit(item)) {
                     let c = cit(item);
                     kept_apart.push((
-                        entry.1,
-                        entry.2,
+                        k,
+                        pos,
                         Diagnostic::warning(
                             c.at.clone(),
                             format!(
