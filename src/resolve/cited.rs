@@ -14,7 +14,7 @@ use super::works::Groups;
 use super::Options;
 use crate::model::{norm, Citation, Diagnostic, Identifier, Record};
 use petgraph::unionfind::UnionFind;
-use rustc_hash::FxHashMap as HashMap;
+use rustc_hash::{FxHashMap as HashMap, FxHashSet};
 use smallvec::SmallVec;
 use std::collections::BTreeMap;
 use std::hash::BuildHasher;
@@ -550,8 +550,6 @@ pub(crate) fn resolve(
             v.dedup();
             v
         };
-        // The (citing work, year) pairs the anonymous groups below look up;
-        // the authored groups are indexed under those alone.
         // The year of group `gi` when it is an anonymous group still on its
         // own whose first citation gives a year and a venue.
         let asks = |final_groups: &[Vec<usize>], absorbed: &[bool], gi: usize| -> Option<i32> {
@@ -562,24 +560,26 @@ pub(crate) fn resolve(
             let first = cit(pending[g[0]]);
             first.year.filter(|_| first.detail().venue.is_some())
         };
-        let mut wanted: HashMap<(usize, i32), ()> = HashMap::default();
+        // The (citing work, year) pairs the anonymous groups below look up;
+        // the authored groups are indexed under those alone.
+        let mut asked: FxHashSet<(usize, i32)> = FxHashSet::default();
         for gi in 0..final_groups.len() {
             if let Some(year) = asks(&final_groups, &absorbed, gi) {
-                wanted.extend(citing(&final_groups[gi]).into_iter().map(|w| ((w, year), ())));
+                asked.extend(citing(&final_groups[gi]).into_iter().map(|w| (w, year)));
             }
         }
         let indexed: Vec<Vec<(usize, i32)>> = final_groups
             .par_iter()
             .enumerate()
             .map(|(gi, g)| {
-                if wanted.is_empty() || absorbed[gi] || anonymous[gi] {
+                if asked.is_empty() || absorbed[gi] || anonymous[gi] {
                     return Vec::new();
                 }
                 let Some(y) = g.iter().find_map(|&k| cit(pending[k]).year) else { return Vec::new() };
                 let mut pairs: Vec<(usize, i32)> = g
                     .iter()
                     .map(|&k| (groups.record_group[pending[k].0], y))
-                    .filter(|pair| wanted.contains_key(pair))
+                    .filter(|pair| asked.contains(pair))
                     .collect();
                 pairs.sort_unstable();
                 pairs.dedup();
