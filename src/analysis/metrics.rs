@@ -421,30 +421,51 @@ pub fn pagerank(graph: &CitationGraph, damping: f64, iterations: usize) -> Vec<f
         }
     }
     drop((csr, wt, fill));
+    // Nodes renumbered breadth-first over the incoming rows, so that the
+    // ranks a row reads sit near each other (node numbers follow ids, which
+    // are hashes). Each row keeps its terms in their order, and the dangling
+    // ranks are summed in the original node order: the ranks are the same,
+    // bit for bit.
+    let incoming = Csr { offsets: in_off, targets: in_src };
+    let (order, place) = incoming.breadth_first_order();
+    let mut in_off_new = Vec::with_capacity(n + 1);
+    in_off_new.push(0usize);
+    let mut in_src_new: Vec<u32> = Vec::with_capacity(incoming.targets.len());
+    let mut in_wt_new: Vec<f64> = Vec::with_capacity(incoming.targets.len());
+    for &old in &order {
+        let (lo, hi) = (incoming.offsets[old as usize], incoming.offsets[old as usize + 1]);
+        in_src_new.extend(incoming.targets[lo..hi].iter().map(|&i| place[i as usize]));
+        in_wt_new.extend_from_slice(&in_wt[lo..hi]);
+        in_off_new.push(in_src_new.len());
+    }
+    drop((incoming, in_wt));
+    let total: Vec<f64> = order.iter().map(|&i| total[i as usize]).collect();
+    let dangling_at: Vec<u32> =
+        (0..n).filter(|&i| total[place[i] as usize] <= 0.0).map(|i| place[i]).collect();
     let nf = n as f64;
     let mut rank = vec![1.0 / nf; n];
     let mut next = vec![0.0; n];
     let mut share = vec![0.0; n];
     const ROWS: usize = 4096;
     for _ in 0..iterations {
-        let dangling: f64 = (0..n).filter(|&i| total[i] <= 0.0).map(|i| rank[i]).sum();
+        let dangling: f64 = dangling_at.iter().map(|&p| rank[p as usize]).sum();
         let base = (1.0 - damping) / nf + damping * dangling / nf;
-        for i in 0..n {
-            share[i] = if total[i] > 0.0 { damping * rank[i] / total[i] } else { 0.0 };
+        for p in 0..n {
+            share[p] = if total[p] > 0.0 { damping * rank[p] / total[p] } else { 0.0 };
         }
         next.par_chunks_mut(ROWS).enumerate().for_each(|(c, rows)| {
             for (k, x) in rows.iter_mut().enumerate() {
-                let j = c * ROWS + k;
+                let p = c * ROWS + k;
                 let mut acc = base;
-                for e in in_off[j]..in_off[j + 1] {
-                    acc += share[in_src[e] as usize] * in_wt[e];
+                for e in in_off_new[p]..in_off_new[p + 1] {
+                    acc += share[in_src_new[e] as usize] * in_wt_new[e];
                 }
                 *x = acc;
             }
         });
         std::mem::swap(&mut rank, &mut next);
     }
-    rank
+    place.iter().map(|&p| rank[p as usize]).collect()
 }
 
 /// The undirected simple view of `graph` as CSR: rows sorted, no duplicates,
@@ -646,75 +667,97 @@ impl Folded {
 /// Dependencies accumulated from `passes` (Brandes 2001, unweighted) on a
 /// folded graph (see [`Folded`]): `leaves[v]` pendant nodes hang from `v`.
 ///
-/// Going back, each node finds its predecessors by scanning its neighbours
-/// for a distance one less, and nodes are taken in reverse breadth-first
-/// order, as in the textbook: without pendant nodes every dependency sums
-/// the same terms in the same order, so the results are bit-identical to it.
+/// Going forward, each node keeps the places (in breadth-first order) of its
+/// successors, the neighbours one step further from the source; path counts
+/// and dependencies are kept by place too. Going back, each node sums what
+/// its successors pass it, in reverse breadth-first order, which is the
+/// order in which the textbook pass (which pushes from each node to its
+/// predecessors, nodes taken in reverse order) adds the same terms. Without
+/// pendant nodes the results are bit-identical to it.
 ///
 /// A pass reaches nodes in no useful order, so waiting for memory is the
-/// cost that counts. Distances are kept apart from the path counts and
-/// dependencies ([`Node`]): most neighbours scanned need only their
-/// distance, and a small array of distances stays in the cache. Both ways,
+/// cost that counts. Going back this way reads only the arcs of shortest
+/// paths (at most half of the arcs a component has), from a list written
+/// in order, instead of every arc's far end; and nodes of one level sit
+/// together by place, where by number they are scattered. Going forward,
 /// the pass knows which nodes come next (the queue), so it asks for their
 /// rows [`AHEAD`] places early (and for where those rows start, twice as
-/// early): about 40% less time on the full graph of a 100k map.
+/// early).
 fn brandes(adj: &Csr, leaves: &[u32], passes: &[Pass]) -> Vec<f64> {
     let n = adj.len();
     let mut bc = vec![0.0f64; n];
-    let mut dist = vec![UNSEEN; n];
-    let mut state = vec![Node::UNSEEN; n];
+    let mut seen = vec![Seen::UNSEEN; n];
+    // Breadth-first order; it is also the queue (`head` is the next to visit).
     let mut order: Vec<u32> = Vec::with_capacity(n);
+    // By place: shortest paths from the source, then the dependency of the
+    // source on the node plus its pendant nodes.
+    let mut sigma: Vec<f64> = Vec::with_capacity(n);
+    let mut passed: Vec<f64> = Vec::with_capacity(n);
+    // The places of each node's successors, node after node (by place):
+    // those of the node at place `i` are `next[starts[i]..starts[i + 1]]`.
+    let mut next: Vec<u32> = Vec::new();
+    let mut starts: Vec<usize> = Vec::with_capacity(n + 1);
     for pass in passes {
         let s = pass.source as usize;
         for &v in &order {
-            dist[v as usize] = UNSEEN;
-            state[v as usize] = Node::UNSEEN;
+            seen[v as usize] = Seen::UNSEEN;
         }
         order.clear();
-        state[s].sigma = 1.0;
-        dist[s] = 0;
+        sigma.clear();
+        next.clear();
+        starts.clear();
+        seen[s] = Seen { dist: 0, place: 0 };
         order.push(s as u32);
+        sigma.push(1.0);
         let mut head = 0;
         while head < order.len() {
-            ask_early(adj, &state, order.get(head + AHEAD).copied(), order.get(head + 2 * AHEAD).copied());
-            let v = order[head];
+            ask_early(adj, order.get(head + AHEAD).copied(), order.get(head + 2 * AHEAD).copied());
+            let i = head;
+            let v = order[i] as usize;
             head += 1;
-            let (dv, sv) = (dist[v as usize], state[v as usize].sigma);
-            for &w in adj.row(v as usize) {
-                let d = &mut dist[w as usize];
-                if *d == UNSEEN {
-                    *d = dv + 1;
+            let (dv, sv) = (seen[v].dist, sigma[i]);
+            let start = next.len();
+            starts.push(start);
+            for &w in adj.row(v) {
+                let e = &mut seen[w as usize];
+                let j = if e.dist == UNSEEN {
+                    let j = order.len() as u32;
+                    *e = Seen { dist: dv + 1, place: j };
                     order.push(w);
-                } else if *d != dv + 1 {
+                    sigma.push(0.0);
+                    j
+                } else if e.dist == dv + 1 {
+                    e.place
+                } else {
                     continue;
-                }
-                state[w as usize].sigma += sv;
+                };
+                sigma[j as usize] += sv;
+                next.push(j);
             }
+            // Latest place first: the order the textbook pass adds in.
+            next[start..].sort_unstable_by(|a, b| b.cmp(a));
         }
+        starts.push(next.len());
         let times = f64::from(pass.own + pass.pendants);
         // Nodes of the component, pendant ones included.
         let mut reached = order.len() as u64;
-        for (i, &w) in order.iter().enumerate().rev() {
-            ask_early(
-                adj,
-                &state,
-                i.checked_sub(AHEAD).map(|j| order[j]),
-                i.checked_sub(2 * AHEAD).map(|j| order[j]),
-            );
-            let w = w as usize;
+        passed.clear();
+        passed.resize(order.len(), 0.0);
+        for i in (0..order.len()).rev() {
+            if let Some(j) = i.checked_sub(AHEAD) {
+                prefetch(&bc, order[j] as usize);
+                prefetch(leaves, order[j] as usize);
+            }
+            let w = order[i] as usize;
+            let sw = sigma[i];
+            let mut delta = 0.0;
+            for &j in &next[starts[i]..starts[i + 1]] {
+                delta += sw / sigma[j as usize] * (1.0 + passed[j as usize]);
+            }
             reached += u64::from(leaves[w]);
-            let Node { sigma: sw, delta } = state[w];
             // Each pendant node of `w` passes back exactly 1.
             let dlw = delta + f64::from(leaves[w]);
-            if dist[w] > 0 {
-                let before = dist[w] - 1;
-                for &v in adj.row(w) {
-                    if dist[v as usize] == before {
-                        let x = &mut state[v as usize];
-                        x.delta += x.sigma / sw * (1.0 + dlw);
-                    }
-                }
-            }
+            passed[i] = dlw;
             if w != s {
                 bc[w] += times * dlw;
             }
@@ -729,12 +772,11 @@ fn brandes(adj: &Csr, leaves: &[u32], passes: &[Pass]) -> Vec<f64> {
 }
 
 /// Asks early for what a pass reads when it takes `near` from its order
-/// (its row and its record) and, sooner, `far` (where its row starts).
+/// (its row) and, sooner, `far` (where its row starts).
 #[inline(always)]
-fn ask_early(adj: &Csr, state: &[Node], near: Option<u32>, far: Option<u32>) {
+fn ask_early(adj: &Csr, near: Option<u32>, far: Option<u32>) {
     if let Some(v) = near {
         prefetch(&adj.targets, adj.offsets[v as usize]);
-        prefetch(state, v as usize);
     }
     if let Some(v) = far {
         prefetch(&adj.offsets, v as usize);
@@ -744,17 +786,16 @@ fn ask_early(adj: &Csr, state: &[Node], near: Option<u32>, far: Option<u32>) {
 /// A distance not set yet in a pass.
 const UNSEEN: u32 = u32::MAX;
 
-/// One node's state in one source's pass, but its distance (kept apart).
+/// One node's distance from the source in one pass, and its place in the
+/// pass's breadth-first order: read together for each arc.
 #[derive(Clone, Copy)]
-struct Node {
-    /// Shortest paths from the source.
-    sigma: f64,
-    /// Dependency of the source on the node.
-    delta: f64,
+struct Seen {
+    dist: u32,
+    place: u32,
 }
 
-impl Node {
-    const UNSEEN: Node = Node { sigma: 0.0, delta: 0.0 };
+impl Seen {
+    const UNSEEN: Seen = Seen { dist: UNSEEN, place: 0 };
 }
 
 fn components(graph: &CitationGraph, adj: &Csr) -> Vec<u32> {
@@ -809,6 +850,19 @@ pub fn works_per_agent(corpus: &Corpus) -> BTreeMap<usize, usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// One node's state in one source's pass of [`brandes_scan`].
+    #[derive(Clone, Copy)]
+    struct Node {
+        /// Shortest paths from the source.
+        sigma: f64,
+        /// Dependency of the source on the node.
+        delta: f64,
+    }
+
+    impl Node {
+        const UNSEEN: Node = Node { sigma: 0.0, delta: 0.0 };
+    }
 
     /// The textbook pass: no pendant nodes, no fetching ahead; predecessors
     /// are found going back by scanning each node's neighbours for distance
