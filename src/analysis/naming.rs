@@ -121,8 +121,8 @@ pub struct ClusterSummary {
 pub struct TermIndex {
     /// Term id -> key.
     keys: Vec<String>,
-    /// Term id -> written form -> count.
-    surface: Vec<BTreeMap<String, u32>>,
+    /// Term id -> written forms and their counts (each form once).
+    surface: Vec<Vec<(String, u32)>>,
     /// Sorted term ids per work.
     by_work: Vec<Vec<u32>>,
     /// Works per term.
@@ -145,7 +145,7 @@ fn index_terms(corpus: &Corpus, works: &[bool], max_ngram: usize) -> TermIndex {
     // A term's id is thus the rank of its first occurrence in the whole
     // corpus, whatever the thread count, as if the works were read one by
     // one; the sequential merge looks up each term once per block, not once
-    // per occurrence.
+    // per occurrence, with the hash its block computed.
     let index_block = |range: std::ops::Range<usize>| -> BlockTerms {
         let mut b = BlockTerms::default();
         let (mut key, mut written) = (String::new(), String::new());
@@ -154,17 +154,24 @@ fn index_terms(corpus: &Corpus, works: &[bool], max_ngram: usize) -> TermIndex {
             if works.get(w).copied().unwrap_or(false) {
                 for text in tokens::work_texts(corpus, w, &subjects_of) {
                     for run in tokens::phrases(&text) {
-                        let stems: Vec<String> = run.iter().map(|x| tokens::stem(x)).collect();
+                        // Stems are made when a written n-gram is new to the block.
+                        let mut stems: Vec<Option<String>> = vec![None; run.len()];
                         for len in 1..=max_ngram.clamp(1, 3) {
-                            for start in 0..stems.len().saturating_sub(len - 1) {
-                                let (Some(k), Some(s)) =
-                                    (stems.get(start..start + len), run.get(start..start + len))
-                                else {
+                            for start in 0..run.len().saturating_sub(len - 1) {
+                                let Some(s) = run.get(start..start + len) else {
                                     continue;
                                 };
-                                join_words(&mut key, k);
                                 join_words(&mut written, s);
-                                set.push(b.add(&key, &written));
+                                set.push(b.add(&written, || {
+                                    key.clear();
+                                    for (i, (x, st)) in s.iter().zip(&mut stems[start..]).enumerate() {
+                                        if i > 0 {
+                                            key.push(' ');
+                                        }
+                                        key.push_str(st.get_or_insert_with(|| tokens::stem(x)));
+                                    }
+                                    &key
+                                }));
                             }
                         }
                     }
@@ -180,30 +187,30 @@ fn index_terms(corpus: &Corpus, works: &[bool], max_ngram: usize) -> TermIndex {
     let blocks: Vec<std::ops::Range<usize>> =
         (0..works.len()).step_by(BLOCK).map(|first| first..(first + BLOCK).min(works.len())).collect();
     let window = (rayon::current_num_threads() * 2).max(1);
-    let mut ids: HashMap<String, u32> = HashMap::default();
+    let mut ids: HashMap<Hashed, u32> = HashMap::default();
     let mut idx = TermIndex { keys: Vec::new(), surface: Vec::new(), by_work: Vec::new(), df: Vec::new() };
-    for group in blocks.chunks(window) {
-        let indexed: Vec<BlockTerms> = group.par_iter().cloned().map(index_block).collect();
+    let mut merge = |indexed: Vec<BlockTerms>| {
         for b in indexed {
             let global: Vec<u32> = b
                 .keys
                 .into_iter()
-                .map(|key| match ids.get(key.as_str()) {
+                .map(|key| match ids.get(&key) {
                     Some(&id) => id,
                     None => {
                         let id = idx.keys.len() as u32;
-                        ids.insert(key.clone(), id);
-                        idx.keys.push(key);
-                        idx.surface.push(BTreeMap::new());
+                        idx.keys.push(key.key.clone());
+                        ids.insert(key, id);
+                        idx.surface.push(Vec::new());
                         idx.df.push(0);
                         id
                     }
                 })
                 .collect();
-            for (local, forms) in b.surface.into_iter().enumerate() {
-                let surface = &mut idx.surface[global[local] as usize];
-                for (form, n) in forms {
-                    *surface.entry(form).or_insert(0) += n;
+            for (form, (local, n)) in b.forms {
+                let forms = &mut idx.surface[global[local as usize] as usize];
+                match forms.iter_mut().find(|(f, _)| *f == form) {
+                    Some((_, c)) => *c += n,
+                    None => forms.push((form, n)),
                 }
             }
             for set in b.by_work {
@@ -215,7 +222,18 @@ fn index_terms(corpus: &Corpus, works: &[bool], max_ngram: usize) -> TermIndex {
                 idx.by_work.push(set);
             }
         }
+    };
+    // Each group of blocks is indexed while the one before it is merged.
+    let mut pending: Option<Vec<BlockTerms>> = None;
+    for group in blocks.chunks(window) {
+        let before = pending.take();
+        let (indexed, ()) = rayon::join(
+            || group.par_iter().cloned().map(index_block).collect::<Vec<BlockTerms>>(),
+            || before.into_iter().for_each(&mut merge),
+        );
+        pending = Some(indexed);
     }
+    pending.into_iter().for_each(&mut merge);
     idx
 }
 
@@ -230,40 +248,57 @@ fn join_words(out: &mut String, words: &[String]) {
     }
 }
 
+/// A term key with its hash, computed by the block that met it (on the
+/// pool), so that merging blocks, one after the other, hashes no text.
+#[derive(Clone, PartialEq, Eq)]
+struct Hashed {
+    hash: u64,
+    key: String,
+}
+
+impl std::hash::Hash for Hashed {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        state.write_u64(self.hash);
+    }
+}
+
 /// The terms of one block of works, numbered in the order the block first
 /// meets them.
 #[derive(Default)]
 struct BlockTerms {
     /// Local id -> key.
-    keys: Vec<String>,
+    keys: Vec<Hashed>,
     /// Key -> local id.
     ids: HashMap<String, u32>,
-    /// Local id -> written form -> count.
-    surface: Vec<HashMap<String, u32>>,
+    /// Written form -> its term's local id and its count.
+    forms: HashMap<String, (u32, u32)>,
     /// Sorted local ids per work of the block.
     by_work: Vec<Vec<u32>>,
 }
 
 impl BlockTerms {
-    /// Counts one occurrence of `key` written as `written`; its local id.
-    fn add(&mut self, key: &str, written: &str) -> u32 {
+    /// Counts one occurrence of the n-gram written `written`, whose key
+    /// `key` makes (called only when the written form is new to the
+    /// block: a written form has one key); its term's local id. Terms are
+    /// numbered in the order their keys are first met, as the first
+    /// occurrence of a key is that of one of its written forms.
+    fn add<'k>(&mut self, written: &str, key: impl FnOnce() -> &'k str) -> u32 {
+        if let Some((id, n)) = self.forms.get_mut(written) {
+            *n += 1;
+            return *id;
+        }
+        let key = key();
         let id = match self.ids.get(key) {
             Some(&id) => id,
             None => {
                 let id = self.keys.len() as u32;
                 self.ids.insert(key.to_string(), id);
-                self.keys.push(key.to_string());
-                self.surface.push(HashMap::default());
+                let hash = std::hash::BuildHasher::hash_one(&rustc_hash::FxBuildHasher, key);
+                self.keys.push(Hashed { hash, key: key.to_string() });
                 id
             }
         };
-        let forms = &mut self.surface[id as usize];
-        match forms.get_mut(written) {
-            Some(c) => *c += 1,
-            None => {
-                forms.insert(written.to_string(), 1);
-            }
-        }
+        self.forms.insert(written.to_string(), (id, 1));
         id
     }
 }
@@ -531,7 +566,7 @@ fn score_terms(
         }
         let term = idx.surface[ti]
             .iter()
-            .max_by(|a, b| a.1.cmp(b.1).then(b.0.cmp(a.0)))
+            .max_by(|a, b| a.1.cmp(&b.1).then(b.0.cmp(&a.0)))
             .map_or_else(|| key.to_string(), |(s, _)| s.clone());
         // Round so the order does not hinge on the last bits of a float.
         let score: f64 = format_float(z).parse().unwrap_or(z);
