@@ -327,35 +327,35 @@ pub fn annotate(graph: &mut CitationGraph, m: &Metrics) {
         // Room for every metric at once, not doubling past them: a graph
         // of 100k works has more than half a million nodes.
         node.attrs.reserve_exact(9);
-        let mut put = |k: &'static str, v: Attr| {
+        let mut put = |k: crate::graph::AttrKey, v: Attr| {
             node.attrs.insert(k, v);
         };
         if let Some(Some(c)) = m.citations_local.get(i) {
-            put("citations_local", Attr::Int(*c as i64));
+            put(crate::known!("citations_local"), Attr::Int(*c as i64));
         }
         if let Some(Some(c)) = m.citations_global.get(i) {
-            put("citations_global", Attr::Int(*c as i64));
+            put(crate::known!("citations_global"), Attr::Int(*c as i64));
         }
         if let Some(&d) = m.in_degree.get(i) {
-            put("in_degree", Attr::Int(d as i64));
+            put(crate::known!("in_degree"), Attr::Int(d as i64));
         }
         if let Some(&d) = m.out_degree.get(i) {
-            put("out_degree", Attr::Int(d as i64));
+            put(crate::known!("out_degree"), Attr::Int(d as i64));
         }
         if let Some(&d) = m.degree.get(i) {
-            put("degree", Attr::Int(d as i64));
+            put(crate::known!("degree"), Attr::Int(d as i64));
         }
         if let Some(&d) = m.weighted_degree.get(i) {
-            put("weighted_degree", Attr::Float(d));
+            put(crate::known!("weighted_degree"), Attr::Float(d));
         }
         if let Some(&p) = m.pagerank.get(i) {
-            put("pagerank", Attr::Float(p));
+            put(crate::known!("pagerank"), Attr::Float(p));
         }
         if let Some(&b) = m.betweenness.get(i) {
-            put("betweenness", Attr::Float(b));
+            put(crate::known!("betweenness"), Attr::Float(b));
         }
         if let Some(&c) = m.component.get(i) {
-            put("component", Attr::Int(c as i64));
+            put(crate::known!("component"), Attr::Int(c as i64));
         }
     }
 }

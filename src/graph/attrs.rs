@@ -99,6 +99,48 @@ impl std::fmt::Display for AttrKey {
     }
 }
 
+impl AttrKey {
+    /// The key of `name`, a name citemap gives ([`KNOWN`]), worked out when
+    /// compiling in a constant (see [`known!`](crate::known)), so building a
+    /// graph's millions of attributes looks up no names; a name that is not
+    /// one of them fails to compile there.
+    pub const fn known(name: &str) -> AttrKey {
+        let mut i = 0;
+        while i < KNOWN.len() {
+            if same_text(KNOWN[i], name) {
+                return AttrKey(i as u32);
+            }
+            i += 1;
+        }
+        panic!("not an attribute name citemap gives");
+    }
+}
+
+/// `a == b` in a constant.
+const fn same_text(a: &str, b: &str) -> bool {
+    let (a, b) = (a.as_bytes(), b.as_bytes());
+    if a.len() != b.len() {
+        return false;
+    }
+    let mut i = 0;
+    while i < a.len() {
+        if a[i] != b[i] {
+            return false;
+        }
+        i += 1;
+    }
+    true
+}
+
+/// The [`AttrKey`] of a name citemap gives, as a constant:
+/// `known!("pagerank")`, or `known!(attr::TITLE)`.
+#[macro_export]
+macro_rules! known {
+    ($name:expr) => {
+        const { $crate::graph::AttrKey::known($name) }
+    };
+}
+
 impl From<&str> for AttrKey {
     fn from(name: &str) -> Self {
         key(name)
