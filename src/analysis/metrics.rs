@@ -230,8 +230,10 @@ pub fn compute(graph: &CitationGraph, corpus: &Corpus, opts: &MetricsOptions) ->
         weighted_degree: vec![0.0; n],
         ..Metrics::default()
     };
+    let mut next = 0;
     for (i, node) in graph.graph.node_weights().enumerate() {
-        if let Some(w) = corpus.work_by_id(&node.id) {
+        if let Some(w) = corpus.work_by_id_from(&node.id, next) {
+            next = w + 1;
             m.citations_local[i] = local.get(w).copied();
             m.citations_global[i] = corpus.works[w].times_cited.as_ref().map(|t| t.value);
         }

@@ -323,11 +323,13 @@ fn works_of_nodes(corpus: &Corpus, graph: &CitationGraph) -> Vec<Vec<u32>> {
             by_venue.entry(v.id.as_str()).or_default().push(p.work);
         }
     }
+    let mut next = 0;
     graph
         .graph
         .node_weights()
         .map(|n| {
-            if let Some(w) = corpus.work_by_id(&n.id) {
+            if let Some(w) = corpus.work_by_id_from(&n.id, next) {
+                next = w + 1;
                 return vec![w as u32];
             }
             let id = n.id.as_str();

@@ -294,6 +294,34 @@ impl Corpus {
     pub fn work_by_id(&self, id: &str) -> Option<usize> {
         self.works.binary_search_by(|w| w.id.as_str().cmp(id)).ok()
     }
+    /// [`Corpus::work_by_id`] for ids met in increasing order (a graph's
+    /// work nodes): the search starts at `from`, the place after the last
+    /// work found, and widens from there, so ids in work order cost a
+    /// comparison or a few each instead of a search of every work.
+    pub fn work_by_id_from(&self, id: &str, from: usize) -> Option<usize> {
+        let works = &self.works;
+        match works.get(from) {
+            Some(w) if w.id.as_str() == id => return Some(from),
+            Some(w) if w.id.as_str() < id => {}
+            _ => return self.work_by_id(id),
+        }
+        // Every work before `lo` sorts before `id`.
+        let n = works.len();
+        let mut lo = from + 1;
+        let mut step = 1usize;
+        let end = loop {
+            let probe = lo.saturating_add(step - 1);
+            if probe >= n {
+                break n;
+            }
+            if works[probe].id.as_str() >= id {
+                break probe + 1;
+            }
+            lo = probe + 1;
+            step = step.saturating_mul(2);
+        };
+        works[lo..end].binary_search_by(|w| w.id.as_str().cmp(id)).ok().map(|i| lo + i)
+    }
     /// The index of the agent with stable id `id`.
     pub fn agent_by_id(&self, id: &str) -> Option<usize> {
         self.agents.binary_search_by(|a| a.id.as_str().cmp(id)).ok()
