@@ -339,7 +339,7 @@ pub fn annotate(graph: &mut CitationGraph, partition: &Partition, names: &BTreeM
             })
             .clone();
         node.attrs.reserve_exact(2);
-        node.attrs.insert(crate::known!(attr::CLUSTER), Attr::Int(c as i64));
-        node.attrs.insert(crate::known!(attr::CLUSTER_NAME), name);
+        node.attrs.insert(crate::graph::known!(attr::CLUSTER), Attr::Int(c as i64));
+        node.attrs.insert(crate::graph::known!(attr::CLUSTER_NAME), name);
     }
 }

@@ -333,31 +333,31 @@ pub fn annotate(graph: &mut CitationGraph, m: &Metrics) {
             node.attrs.insert(k, v);
         };
         if let Some(Some(c)) = m.citations_local.get(i) {
-            put(crate::known!("citations_local"), Attr::Int(*c as i64));
+            put(crate::graph::known!("citations_local"), Attr::Int(*c as i64));
         }
         if let Some(Some(c)) = m.citations_global.get(i) {
-            put(crate::known!("citations_global"), Attr::Int(*c as i64));
+            put(crate::graph::known!("citations_global"), Attr::Int(*c as i64));
         }
         if let Some(&d) = m.in_degree.get(i) {
-            put(crate::known!("in_degree"), Attr::Int(d as i64));
+            put(crate::graph::known!("in_degree"), Attr::Int(d as i64));
         }
         if let Some(&d) = m.out_degree.get(i) {
-            put(crate::known!("out_degree"), Attr::Int(d as i64));
+            put(crate::graph::known!("out_degree"), Attr::Int(d as i64));
         }
         if let Some(&d) = m.degree.get(i) {
-            put(crate::known!("degree"), Attr::Int(d as i64));
+            put(crate::graph::known!("degree"), Attr::Int(d as i64));
         }
         if let Some(&d) = m.weighted_degree.get(i) {
-            put(crate::known!("weighted_degree"), Attr::Float(d));
+            put(crate::graph::known!("weighted_degree"), Attr::Float(d));
         }
         if let Some(&p) = m.pagerank.get(i) {
-            put(crate::known!("pagerank"), Attr::Float(p));
+            put(crate::graph::known!("pagerank"), Attr::Float(p));
         }
         if let Some(&b) = m.betweenness.get(i) {
-            put(crate::known!("betweenness"), Attr::Float(b));
+            put(crate::graph::known!("betweenness"), Attr::Float(b));
         }
         if let Some(&c) = m.component.get(i) {
-            put(crate::known!("component"), Attr::Int(c as i64));
+            put(crate::graph::known!("component"), Attr::Int(c as i64));
         }
     }
 }

@@ -101,7 +101,7 @@ impl std::fmt::Display for AttrKey {
 
 impl AttrKey {
     /// The key of `name`, a name citemap gives ([`KNOWN`]), worked out when
-    /// compiling in a constant (see [`known!`](crate::known)), so building a
+    /// compiling in a constant (the crate's `graph::known!`), so building a
     /// graph's millions of attributes looks up no names; a name that is not
     /// one of them fails to compile there.
     pub const fn known(name: &str) -> AttrKey {
@@ -133,13 +133,13 @@ const fn same_text(a: &str, b: &str) -> bool {
 }
 
 /// The [`AttrKey`] of a name citemap gives, as a constant:
-/// `known!("pagerank")`, or `known!(attr::TITLE)`.
-#[macro_export]
+/// `graph::known!("pagerank")`, or `graph::known!(attr::TITLE)`.
 macro_rules! known {
     ($name:expr) => {
         const { $crate::graph::AttrKey::known($name) }
     };
 }
+pub(crate) use known;
 
 impl From<&str> for AttrKey {
     fn from(name: &str) -> Self {

@@ -15,6 +15,7 @@ pub use build::{agent_node, build, work_node, BuildOptions};
 
 mod attrs;
 pub mod labels;
+pub(crate) use attrs::known;
 pub use attrs::{key as attr_key, AttrKey, Attrs};
 
 use crate::model::{Provenance, SharedText};

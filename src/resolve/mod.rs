@@ -166,3 +166,33 @@ pub fn resolve(records: &[Record], opts: &Options) -> Corpus {
     let agents = people::resolve(records, &cited, people);
     assemble::assemble(records, &groups, &cited, &agents, diagnostics)
 }
+
+#[cfg(test)]
+mod tests {
+    /// A search from any place finds what a search of every work finds,
+    /// for ids present and absent.
+    #[test]
+    fn work_by_id_from_any_place_agrees_with_work_by_id() {
+        use crate::model::{Identifier, Provenance, Record};
+        let records: Vec<Record> = (0..37)
+            .map(|i| {
+                let mut r = Record::new(Provenance::new("t.ris", i + 1, None), "ris");
+                r.title = Some(format!("Study number {i}"));
+                r.add_id(Identifier::doi(&format!("10.1000/x{i}")).expect("a DOI"));
+                r
+            })
+            .collect();
+        let corpus = super::resolve(&records, &Default::default());
+        let n = corpus.works.len();
+        assert_eq!(n, 37);
+        let mut ids: Vec<String> = corpus.works.iter().map(|w| w.id.clone()).collect();
+        // Absent ids: before the first, between two, after the last.
+        ids.extend(["", "W", "W000000000000~", "~"].map(String::from));
+        ids.extend(corpus.works.iter().map(|w| format!("{}0", w.id)));
+        for id in &ids {
+            for from in 0..n + 2 {
+                assert_eq!(corpus.work_by_id_from(id, from), corpus.work_by_id(id), "{id} from {from}");
+            }
+        }
+    }
+}
