@@ -17,7 +17,7 @@
 //! of a graph (nodes the partition does not cover get 0 / "unclustered").
 
 use super::leiden;
-use crate::graph::{attr, Attr, CitationGraph};
+use crate::graph::{attr, known, Attr, CitationGraph};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -339,7 +339,7 @@ pub fn annotate(graph: &mut CitationGraph, partition: &Partition, names: &BTreeM
             })
             .clone();
         node.attrs.reserve_exact(2);
-        node.attrs.insert(crate::graph::known!(attr::CLUSTER), Attr::Int(c as i64));
-        node.attrs.insert(crate::graph::known!(attr::CLUSTER_NAME), name);
+        node.attrs.insert(known!(attr::CLUSTER), Attr::Int(c as i64));
+        node.attrs.insert(known!(attr::CLUSTER_NAME), name);
     }
 }

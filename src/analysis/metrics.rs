@@ -23,7 +23,7 @@
 
 use super::tokens::SplitMix64;
 use super::{prefetch, AHEAD};
-use crate::graph::{Attr, CitationGraph};
+use crate::graph::{known, Attr, AttrKey, CitationGraph};
 use crate::model::Corpus;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -329,35 +329,35 @@ pub fn annotate(graph: &mut CitationGraph, m: &Metrics) {
         // Room for every metric at once, not doubling past them: a graph
         // of 100k works has more than half a million nodes.
         node.attrs.reserve_exact(9);
-        let mut put = |k: crate::graph::AttrKey, v: Attr| {
+        let mut put = |k: AttrKey, v: Attr| {
             node.attrs.insert(k, v);
         };
         if let Some(Some(c)) = m.citations_local.get(i) {
-            put(crate::graph::known!("citations_local"), Attr::Int(*c as i64));
+            put(known!("citations_local"), Attr::Int(*c as i64));
         }
         if let Some(Some(c)) = m.citations_global.get(i) {
-            put(crate::graph::known!("citations_global"), Attr::Int(*c as i64));
+            put(known!("citations_global"), Attr::Int(*c as i64));
         }
         if let Some(&d) = m.in_degree.get(i) {
-            put(crate::graph::known!("in_degree"), Attr::Int(d as i64));
+            put(known!("in_degree"), Attr::Int(d as i64));
         }
         if let Some(&d) = m.out_degree.get(i) {
-            put(crate::graph::known!("out_degree"), Attr::Int(d as i64));
+            put(known!("out_degree"), Attr::Int(d as i64));
         }
         if let Some(&d) = m.degree.get(i) {
-            put(crate::graph::known!("degree"), Attr::Int(d as i64));
+            put(known!("degree"), Attr::Int(d as i64));
         }
         if let Some(&d) = m.weighted_degree.get(i) {
-            put(crate::graph::known!("weighted_degree"), Attr::Float(d));
+            put(known!("weighted_degree"), Attr::Float(d));
         }
         if let Some(&p) = m.pagerank.get(i) {
-            put(crate::graph::known!("pagerank"), Attr::Float(p));
+            put(known!("pagerank"), Attr::Float(p));
         }
         if let Some(&b) = m.betweenness.get(i) {
-            put(crate::graph::known!("betweenness"), Attr::Float(b));
+            put(known!("betweenness"), Attr::Float(b));
         }
         if let Some(&c) = m.component.get(i) {
-            put(crate::graph::known!("component"), Attr::Int(c as i64));
+            put(known!("component"), Attr::Int(c as i64));
         }
     }
 }

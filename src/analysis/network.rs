@@ -76,7 +76,7 @@
 //! and dropping them would empty co-citation and coupling).
 
 use super::tokens;
-use crate::graph::{attr, sources_attr, Attr, Attrs, CitationGraph, Edge, EdgeKind, Node, NodeKind};
+use crate::graph::{attr, known, sources_attr, Attr, Attrs, CitationGraph, Edge, EdgeKind, Node, NodeKind};
 use crate::model::{norm, AgentKind, Corpus, DocType, WorkKind};
 use petgraph::unionfind::UnionFind;
 use rustc_hash::FxHashMap as HashMap;
@@ -646,10 +646,10 @@ impl Extra {
         match self {
             Extra::None => {}
             Extra::Works => {
-                m.insert(crate::graph::known!("works"), Attr::Int(pair.count as i64));
+                m.insert(known!("works"), Attr::Int(pair.count as i64));
             }
             Extra::Count => {
-                m.insert(crate::graph::known!(attr::COUNT), Attr::Int(pair.count as i64));
+                m.insert(known!(attr::COUNT), Attr::Int(pair.count as i64));
             }
             Extra::Components(c) => {
                 // `w_<kind>` of each component, looked up once.
@@ -682,7 +682,7 @@ pub fn work_node(corpus: &Corpus, i: usize) -> Option<Node> {
         .filter_map(|a| corpus.agents.get(a.agent as usize).map(|p| p.name.as_str()))
         .collect();
     if !byline.is_empty() {
-        node.attrs.insert(crate::graph::known!("authors"), Attr::text(byline.join("; ")));
+        node.attrs.insert(known!("authors"), Attr::text(byline.join("; ")));
     }
     Some(node)
 }
@@ -1469,9 +1469,9 @@ fn assemble_with(
             let (Some(a), Some(b)) = (ix[pair.a as usize], ix[pair.b as usize]) else { return None };
             let (a, b) = if a <= b { (a, b) } else { (b, a) };
             let mut attrs = p.extra.attrs(e, &pair);
-            attrs.insert(crate::graph::known!(attr::WEIGHT), Attr::Float(pair.weight));
+            attrs.insert(known!(attr::WEIGHT), Attr::Float(pair.weight));
             if pair.count > 0 && kind != EdgeKind::Coauthor && kind != EdgeKind::Cooccurrence {
-                attrs.insert(crate::graph::known!(attr::COUNT), Attr::Int(pair.count as i64));
+                attrs.insert(known!(attr::COUNT), Attr::Int(pair.count as i64));
             }
             Some((a, b, Edge { kind, weight: pair.weight, attrs, sources: Vec::new() }))
         })

@@ -449,6 +449,10 @@ mod tests {
     #[test]
     fn known_names_are_sorted_and_order_keys_as_names_do() {
         assert!(KNOWN.windows(2).all(|w| w[0] < w[1]));
+        // The key worked out when compiling is the one looked up at run time.
+        for name in KNOWN {
+            assert!(AttrKey::known(name) == key(name), "{name}");
+        }
         let names = ["year", "zz_other", "amstar2", "a_other", "weight", "sources"];
         for a in names {
             for b in names {

@@ -2,7 +2,7 @@
 //! venue and subject, and one edge per authorship, citation, version
 //! (`version_of`: preprint -> article), venue and subject link.
 
-use super::{attr, sources_attr, Attr, AttrKey, Attrs, CitationGraph, Edge, EdgeKind, Node, NodeKind};
+use super::{attr, known, sources_attr, Attr, AttrKey, Attrs, CitationGraph, Edge, EdgeKind, Node, NodeKind};
 use crate::model::{AgentKind, Corpus, Identifier, WorkKind};
 
 /// Which parts of the corpus become nodes.
@@ -34,50 +34,50 @@ pub fn work_node(corpus: &Corpus, i: usize) -> Node {
     let w = &corpus.works[i];
     let mut attrs = Attrs::new();
     if let Some(t) = &w.title {
-        put(&mut attrs, crate::graph::known!(attr::TITLE), Attr::text(t.value.as_str()));
+        put(&mut attrs, known!(attr::TITLE), Attr::text(t.value.as_str()));
     }
     if let Some(y) = &w.year {
-        put(&mut attrs, crate::graph::known!(attr::YEAR), Attr::Int(y.value as i64));
+        put(&mut attrs, known!(attr::YEAR), Attr::Int(y.value as i64));
     }
     for id in &w.ids {
         match &id.value {
             Identifier::Doi(d) if !attrs.contains_key(attr::DOI) => {
-                put(&mut attrs, crate::graph::known!(attr::DOI), Attr::text(d.as_str()))
+                put(&mut attrs, known!(attr::DOI), Attr::text(d.as_str()))
             }
             Identifier::Pmid(p) if !attrs.contains_key(attr::PMID) => {
-                put(&mut attrs, crate::graph::known!(attr::PMID), Attr::text(p.as_str()))
+                put(&mut attrs, known!(attr::PMID), Attr::text(p.as_str()))
             }
             // The ids OpenAlex and Lens give cited works, so a cited
             // work that has only those is still findable.
             Identifier::Openalex(o) if !attrs.contains_key("openalex") => {
-                put(&mut attrs, crate::graph::known!("openalex"), Attr::text(o.as_str()))
+                put(&mut attrs, known!("openalex"), Attr::text(o.as_str()))
             }
             Identifier::Other(o) if o.starts_with("lens:") && !attrs.contains_key("lens") => {
-                put(&mut attrs, crate::graph::known!("lens"), Attr::text(o.trim_start_matches("lens:")))
+                put(&mut attrs, known!("lens"), Attr::text(o.trim_start_matches("lens:")))
             }
             _ => {}
         }
     }
     if let Some(v) = w.venue.and_then(|v| corpus.venues.get(v as usize)) {
-        put(&mut attrs, crate::graph::known!(attr::VENUE), Attr::text(v.name.as_str()));
+        put(&mut attrs, known!(attr::VENUE), Attr::text(v.name.as_str()));
     }
     if let Some(dt) = &w.doc_type {
-        put(&mut attrs, crate::graph::known!("doc_type"), Attr::text(dt.value.as_str()));
+        put(&mut attrs, known!("doc_type"), Attr::text(dt.value.as_str()));
     }
     if let Some(a) = &w.cited_authors {
-        put(&mut attrs, crate::graph::known!("cited_authors"), Attr::text(a.as_str()));
+        put(&mut attrs, known!("cited_authors"), Attr::text(a.as_str()));
     }
     if let Some(n) = &w.year_note {
-        put(&mut attrs, crate::graph::known!("year_note"), Attr::text(n.as_str()));
+        put(&mut attrs, known!("year_note"), Attr::text(n.as_str()));
     }
     if !w.missing.is_empty() {
-        put(&mut attrs, crate::graph::known!("missing"), Attr::text(w.missing.join(",")));
+        put(&mut attrs, known!("missing"), Attr::text(w.missing.join(",")));
     }
     // Works added by `chase`: which service found them, which way.
     if let Some(f) = crate::fetch::chase::found_by_text(&w.sources, w.ids.iter().map(|i| &i.value)) {
-        put(&mut attrs, crate::graph::known!("found_by"), Attr::text(f));
+        put(&mut attrs, known!("found_by"), Attr::text(f));
     }
-    put(&mut attrs, crate::graph::known!(attr::SOURCES), sources_attr(&w.sources));
+    put(&mut attrs, known!(attr::SOURCES), sources_attr(&w.sources));
     let kind = match w.kind {
         WorkKind::Paper => NodeKind::Paper,
         WorkKind::CitedWork => NodeKind::CitedWork,
@@ -91,9 +91,9 @@ pub fn agent_node(corpus: &Corpus, i: usize) -> Node {
     let a = &corpus.agents[i];
     let mut attrs = Attrs::new();
     if let Some(o) = &a.orcid {
-        put(&mut attrs, crate::graph::known!("orcid"), Attr::text(o.as_str()));
+        put(&mut attrs, known!("orcid"), Attr::text(o.as_str()));
     }
-    put(&mut attrs, crate::graph::known!(attr::SOURCES), sources_attr(&a.sources));
+    put(&mut attrs, known!(attr::SOURCES), sources_attr(&a.sources));
     let kind = match a.kind {
         AgentKind::Person => NodeKind::Person,
         AgentKind::Organisation => NodeKind::Organisation,
@@ -145,9 +145,9 @@ pub fn build(corpus: &Corpus, opts: &BuildOptions) -> CitationGraph {
         for v in &corpus.venues {
             let mut attrs = Attrs::new();
             if !v.issn.is_empty() {
-                put(&mut attrs, crate::graph::known!("issn"), Attr::text(v.issn.join(",")));
+                put(&mut attrs, known!("issn"), Attr::text(v.issn.join(",")));
             }
-            put(&mut attrs, crate::graph::known!(attr::SOURCES), sources_attr(&v.sources));
+            put(&mut attrs, known!(attr::SOURCES), sources_attr(&v.sources));
             venue_ix.push(g.add_node(Node {
                 id: v.id.clone(),
                 kind: NodeKind::Venue,
@@ -161,7 +161,7 @@ pub fn build(corpus: &Corpus, opts: &BuildOptions) -> CitationGraph {
     if opts.subjects {
         for s in &corpus.subjects {
             let mut attrs = Attrs::new();
-            put(&mut attrs, crate::graph::known!(attr::SOURCES), sources_attr(&s.sources));
+            put(&mut attrs, known!(attr::SOURCES), sources_attr(&s.sources));
             subject_ix.push(g.add_node(Node {
                 id: s.id.clone(),
                 kind: NodeKind::Subject,
@@ -172,7 +172,7 @@ pub fn build(corpus: &Corpus, opts: &BuildOptions) -> CitationGraph {
         }
     }
     let edge = |kind: EdgeKind, weight: f64, mut attrs: Attrs, sources: &[crate::model::Provenance]| {
-        put(&mut attrs, crate::graph::known!(attr::SOURCES), sources_attr(sources));
+        put(&mut attrs, known!(attr::SOURCES), sources_attr(sources));
         Edge { kind, weight, attrs, sources: sources.to_vec() }
     };
     if opts.agents {
@@ -180,7 +180,7 @@ pub fn build(corpus: &Corpus, opts: &BuildOptions) -> CitationGraph {
             &corpus.authorships,
             |au| {
                 let mut attrs = Attrs::new();
-                put(&mut attrs, crate::graph::known!(attr::POSITION), Attr::Int(au.position as i64));
+                put(&mut attrs, known!(attr::POSITION), Attr::Int(au.position as i64));
                 (au.agent, au.work, edge(EdgeKind::Authored, 1.0, attrs, &au.sources))
             },
             |(a, w, e)| g.add_edge(agent_ix[a as usize], work_ix[w as usize], e),
@@ -190,14 +190,14 @@ pub fn build(corpus: &Corpus, opts: &BuildOptions) -> CitationGraph {
         &corpus.cites,
         |c| {
             let mut attrs = Attrs::new();
-            put(&mut attrs, crate::graph::known!(attr::COUNT), Attr::Int(c.count as i64));
+            put(&mut attrs, known!(attr::COUNT), Attr::Int(c.count as i64));
             (c.from, c.to, edge(EdgeKind::Cites, c.count as f64, attrs, &c.sources))
         },
         |(a, b, e)| g.add_edge(work_ix[a as usize], work_ix[b as usize], e),
     );
     for v in &corpus.versions {
         let mut attrs = Attrs::new();
-        put(&mut attrs, crate::graph::known!(attr::BASIS), Attr::text(v.basis.as_str()));
+        put(&mut attrs, known!(attr::BASIS), Attr::text(v.basis.as_str()));
         g.add_edge(
             work_ix[v.from as usize],
             work_ix[v.to as usize],
