@@ -318,8 +318,17 @@ pub fn parse_pubmed_citation(raw: &str, at: Provenance) -> Citation {
 
 /// Whether `hay` contains `needle`, ASCII letters matched in either case.
 fn contains_ascii_ci(hay: &str, needle: &str) -> bool {
-    let needle = needle.as_bytes();
-    !needle.is_empty() && hay.as_bytes().windows(needle.len()).any(|w| w.eq_ignore_ascii_case(needle))
+    let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
+    let Some((&first, rest)) = needle.split_first() else { return false };
+    // Candidates are the places of the first byte in either case, found by
+    // memchr; the rest is compared there (references are read by the million).
+    let (lower, upper) = (first.to_ascii_lowercase(), first.to_ascii_uppercase());
+    let last_start = match hay.len().checked_sub(needle.len()) {
+        Some(n) => n,
+        None => return false,
+    };
+    memchr::memchr2_iter(lower, upper, &hay[..=last_start])
+        .any(|at| hay[at + 1..at + needle.len()].eq_ignore_ascii_case(rest))
 }
 
 /// Parses one free-text reference (Scopus, APA, Vancouver, Harvard).
@@ -442,8 +451,13 @@ fn is_name_word(w: &str) -> bool {
 }
 
 fn is_et_al(s: &str) -> bool {
-    let t = s.trim().trim_end_matches('.').to_lowercase();
-    t == "et al" || t == "et al." || t == "and others"
+    // Only ASCII text lowercases to these words (no other character has a
+    // lowercase form among their letters), so an ASCII comparison that
+    // ignores case says the same without making a lowercase copy.
+    let t = s.trim().trim_end_matches('.');
+    t.eq_ignore_ascii_case("et al")
+        || t.eq_ignore_ascii_case("et al.")
+        || t.eq_ignore_ascii_case("and others")
 }
 
 fn push_author(c: &mut Citation, name: &str) {
@@ -476,7 +490,9 @@ fn take_comma_pairs(tokens: &[&str], c: &mut Citation) -> usize {
         let fam_ok = t.split(' ').filter(|w| !w.is_empty()).count() <= 4
             && t.split(' ').filter(|w| !w.is_empty()).all(is_name_word);
         let Some(next) = tokens.get(i + 1).map(|n| n.trim()) else { break };
-        let (init, joined) = match next.split_once(" and ").or_else(|| next.split_once(" & ")) {
+        // Both joiners hold a space, which initials seldom do: looked for first.
+        let joiner = || next.split_once(" and ").or_else(|| next.split_once(" & "));
+        let (init, joined) = match next.contains(' ').then(joiner).flatten() {
             Some((a, b)) => (a.trim(), Some(b.trim())),
             None => (next, None),
         };
@@ -640,19 +656,22 @@ fn parse_source_tail(s: &str, c: &mut Citation) {
         }
         let raw_tok = tok;
         let tok = tok.trim_end_matches('.').trim();
-        if let Some(cap) = VOL_ISSUE_RE.captures(tok) {
+        // Each pattern runs only where it can match: `(` for a volume and
+        // issue, a digit (any script's, as `\d` takes them) for pages.
+        if let Some(cap) = tok.contains('(').then(|| VOL_ISSUE_RE.captures(tok)).flatten() {
             numbers_started = true;
             c.detail_mut().volume.get_or_insert_with(|| cap[1].to_string());
             c.detail_mut().issue.get_or_insert_with(|| cap[2].trim().to_string());
             if let Some(p) = cap.get(3) {
                 c.detail_mut().first_page.get_or_insert_with(|| p.as_str().to_string());
             }
-        } else if let Some(cap) = PAGES_RE.captures(tok).filter(|_| {
-            tok.starts_with('p')
-                || tok.contains(['-', '–', '—'])
-                || tok.starts_with("Art")
-                || c.detail().volume.is_some()
-        }) {
+        } else if let Some(cap) = (tok.starts_with('p')
+            || tok.contains(['-', '–', '—'])
+            || tok.starts_with("Art")
+            || c.detail().volume.is_some())
+        .then(|| tok.chars().any(char::is_numeric).then(|| PAGES_RE.captures(tok)).flatten())
+        .flatten()
+        {
             numbers_started = true;
             if tok.starts_with('p')
                 || tok.contains(['-', '–', '—'])
@@ -962,6 +981,26 @@ mod tests {
         assert!(!fields.contains("x.example"), "address left in {fields}");
         assert!(contains_ascii_ci("xxPmIdyy", "pmid") && !contains_ascii_ci("pmi", "pmid"));
         assert!(!contains_ascii_ci("anything", ""));
+        // Against the plain window by window comparison, on every string of
+        // up to five of these pieces (needles at the start, end, cut short,
+        // in other cases, next to non-ASCII text).
+        let naive = |h: &str, n: &str| {
+            !n.is_empty() && h.as_bytes().windows(n.len()).any(|w| w.eq_ignore_ascii_case(n.as_bytes()))
+        };
+        let pieces = ["p", "P", "m", "id", "ID", "pm", "é", "c", "10.", "ht", "tp"];
+        let mut hay = vec![String::new()];
+        for _ in 0..5 {
+            let longer: Vec<String> =
+                hay.iter().flat_map(|h| pieces.iter().map(move |p| format!("{h}{p}"))).collect();
+            hay.extend(longer);
+            hay.sort();
+            hay.dedup();
+        }
+        for h in &hay {
+            for n in ["pmid", "pmc", "http", "10.", "p", ""] {
+                assert_eq!(contains_ascii_ci(h, n), naive(h, n), "{h:?} {n:?}");
+            }
+        }
     }
     fn doi(s: &str) -> Identifier {
         Identifier::Doi(s.to_string())

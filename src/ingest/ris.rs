@@ -308,6 +308,10 @@ fn ovid_orcids(text: &str) -> Vec<(String, String)> {
         Regex::new(r"([^;/:]+?);\s*ORCID:\s*(?:https?://orcid\.org/)?(\d{4}-\d{4}-\d{4}-\d{3}[\dXx])")
             .expect("static regex")
     });
+    // The pattern needs `ORCID:`, which most texts lack: looked for first.
+    if !text.contains("ORCID:") {
+        return Vec::new();
+    }
     re.captures_iter(text)
         .filter_map(|c| {
             let name = c.get(1)?.as_str().trim().trim_start_matches(',').trim();

@@ -9,6 +9,12 @@ use deunicode::deunicode;
 
 /// Collapses every run of Unicode whitespace to one space and trims.
 pub fn squash_ws(s: &str) -> String {
+    // Most text is squashed already: ASCII without a leading, trailing or
+    // doubled space and without other whitespace is its own result (taken
+    // whole, without the word by word copy below).
+    if is_squashed(s.as_bytes()) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     for word in s.split_whitespace() {
         if !out.is_empty() {
@@ -17,6 +23,23 @@ pub fn squash_ws(s: &str) -> String {
         out.push_str(word);
     }
     out
+}
+
+/// True when `b` is ASCII whose only whitespace is single spaces between
+/// words (what [`squash_ws`] makes of it is itself). Whitespace as
+/// `str::split_whitespace` takes it, in ASCII: tab, line feed, vertical tab,
+/// form feed, carriage return and space.
+fn is_squashed(b: &[u8]) -> bool {
+    let mut after_space = true; // a leading space is not squashed
+    for &c in b {
+        match c {
+            b' ' if after_space => return false,
+            b' ' => after_space = true,
+            0x09..=0x0d | 0x80.. => return false,
+            _ => after_space = false,
+        }
+    }
+    !after_space || b.is_empty()
 }
 
 /// Folds to lowercase ASCII (accents removed, curly quotes straightened) and
@@ -274,6 +297,25 @@ pub fn given_is_initials(given: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn squash_ws_is_the_word_by_word_join() {
+        let words = |s: &str| s.split_whitespace().collect::<Vec<_>>().join(" ");
+        let pieces = [
+            "", " ", "a", "b c", "  ", "\t", "\n", "\u{b}", "\u{c}", "\r", "\u{a0}", "\u{3000}", "é",
+            "\u{1c}", ".", "x",
+        ];
+        // Every string of up to three pieces, so that each kind of space
+        // leads, trails, doubles and sits between words.
+        for a in pieces {
+            for b in pieces {
+                for c in pieces {
+                    let s = format!("{a}{b}{c}");
+                    assert_eq!(squash_ws(&s), words(&s), "{s:?}");
+                }
+            }
+        }
+    }
 
     #[test]
     fn doi_spellings() {
