@@ -60,7 +60,10 @@ impl<T: Send> Batch<T> {
                     .into_par_iter()
                     .map(|(item, at, before)| {
                         let mut d = Vec::new();
-                        let r = convert(item, &mut d);
+                        let mut r = convert(item, &mut d);
+                        // Here, on the pool, rather than where records are
+                        // handed on (where it is then a look at each list).
+                        super::fit_record(&mut r);
                         (r, d, at, before)
                     })
                     .collect();

@@ -743,6 +743,7 @@ pub fn read_each_counted(
     let mut bounded = |mut r: Record| {
         n += 1;
         if cap_record(&mut r, n, &limits, &mut capped) {
+            fit_record(&mut r);
             on_record(r);
         }
     };
@@ -1071,6 +1072,31 @@ fn cut_to(s: &mut String, max: usize) {
 
 /// Applies `limits` to record number `n` (1-based): fields over the bound
 /// are cut, a record over its bound is refused (`false`), each with a warning.
+/// `v` in an allocation of its length (a new one: shrinking in place keeps
+/// the block when it would lose less than half).
+fn fit<T>(v: &mut Vec<T>) {
+    if v.capacity() > v.len() {
+        let mut exact = Vec::with_capacity(v.len());
+        exact.append(v);
+        *v = exact;
+    }
+}
+
+/// Gives each of `r`'s lists an allocation of its length: lists grow by
+/// doubling while read (a byline of two authors gets room for four), and a
+/// big input's records are held until resolved.
+pub(crate) fn fit_record(r: &mut Record) {
+    for c in &mut r.citations {
+        fit(&mut c.authors);
+    }
+    fit(&mut r.citations);
+    fit(&mut r.authors);
+    fit(&mut r.keywords);
+    fit(&mut r.subjects);
+    fit(&mut r.ids);
+    fit(&mut r.affiliations);
+}
+
 fn cap_record(r: &mut Record, n: usize, limits: &Limits, diags: &mut Vec<Diagnostic>) -> bool {
     let field_max = usize::try_from(limits.max_field_bytes).unwrap_or(usize::MAX);
     let mut total = 0u64;

@@ -52,13 +52,28 @@ pub fn fold(s: &str) -> String {
 /// abstracts whatever their punctuation, hyphenation or spacing
 /// (`"Parent-\ninfant  Focus groupmethodology"` -> `"parentinfantfocusgroupmethodology"`).
 pub fn alnum_key(s: &str) -> String {
+    if s.is_ascii() {
+        // What `deunicode` gives ASCII is the text itself: taken byte by byte.
+        let mut out = String::with_capacity(s.len());
+        out.extend(s.bytes().filter(u8::is_ascii_alphanumeric).map(|b| char::from(b.to_ascii_lowercase())));
+        return out;
+    }
     deunicode(s).chars().filter(|c| c.is_ascii_alphanumeric()).map(|c| c.to_ascii_lowercase()).collect()
 }
 
 /// Title key: [`alnum_key`] of the title with a trailing period and HTML
 /// markup removed. Two titles with the same key are the same title.
 pub fn title_key(title: &str) -> String {
+    if !has_markup(title) {
+        return alnum_key(title);
+    }
     alnum_key(&strip_tags(title))
+}
+
+/// True when `s` holds a `<` or `&`, without which [`strip_tags`] leaves
+/// text as it is.
+fn has_markup(s: &str) -> bool {
+    memchr::memchr2(b'<', b'&', s.as_bytes()).is_some()
 }
 
 /// Title key for deduplication: [`title_key`] with `&` read as "and", so
@@ -70,6 +85,9 @@ pub fn title_match_key(title: &str) -> String {
 /// Removes HTML/XML tags (`<p>`, `<i>`, `<span class="nocase">`) and decodes the
 /// common entities, leaving plain text.
 pub fn strip_tags(s: &str) -> String {
+    if !has_markup(s) {
+        return s.to_string();
+    }
     let mut out = String::with_capacity(s.len());
     let mut in_tag = false;
     for c in s.chars() {
@@ -297,6 +315,44 @@ pub fn given_is_initials(given: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn keys_of_plain_text_are_those_of_the_general_path() {
+        let general_alnum = |s: &str| -> String {
+            deunicode(s)
+                .chars()
+                .filter(|c| c.is_ascii_alphanumeric())
+                .map(|c| c.to_ascii_lowercase())
+                .collect()
+        };
+        let general_strip = |s: &str| -> String {
+            let mut out = String::new();
+            let mut in_tag = false;
+            for c in s.chars() {
+                match c {
+                    '<' => in_tag = true,
+                    '>' if in_tag => in_tag = false,
+                    _ if !in_tag => out.push(c),
+                    _ => {}
+                }
+            }
+            decode_entities(&out)
+        };
+        for s in [
+            "",
+            "Parent-\ninfant  Focus groupmethodology",
+            "O'Leary > 2 & co",
+            "a <i>b</i> c",
+            "Ölçüm ve değerlendirme",
+            "x &amp; y",
+            "1 > 0, ~`!@#$%^*()_+-={}[]|\\:;\"',./?",
+            "\u{7f}\u{1}tab\there",
+        ] {
+            assert_eq!(alnum_key(s), general_alnum(s), "{s:?}");
+            assert_eq!(strip_tags(s), general_strip(s), "{s:?}");
+            assert_eq!(title_key(s), general_alnum(&general_strip(s)), "{s:?}");
+        }
+    }
 
     #[test]
     fn squash_ws_is_the_word_by_word_join() {
