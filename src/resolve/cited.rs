@@ -228,12 +228,8 @@ fn compatible_keyed(a: &Citation, ka: &Keys<'_>, b: &Citation, kb: &Keys<'_>) ->
     {
         return false;
     }
-    if !a.ids.is_empty() && !b.ids.is_empty() {
-        let same_scheme_conflict =
-            a.ids.iter().any(|x| b.ids.iter().any(|y| x.scheme() == y.scheme() && x != y));
-        if same_scheme_conflict {
-            return false;
-        }
+    if ids_conflict(a, b) {
+        return false;
     }
     if let (Some(va), Some(vb)) = (&ka.venue, &kb.venue) {
         if !va.agree(vb) {
@@ -257,20 +253,22 @@ fn compatible_keyed(a: &Citation, ka: &Keys<'_>, b: &Citation, kb: &Keys<'_>) ->
     true
 }
 
+/// True when both citations carry identifiers, share none (shared ones were
+/// joined already) and two of them are of one scheme: different works.
+fn ids_conflict(a: &Citation, b: &Citation) -> bool {
+    !a.ids.is_empty()
+        && !b.ids.is_empty()
+        && a.ids.iter().any(|x| b.ids.iter().any(|y| x.scheme() == y.scheme() && x != y))
+}
+
 /// True when nothing known about `a` and `b` says they are different works.
 #[cfg_attr(not(test), allow(dead_code))]
 fn compatible(a: &Citation, b: &Citation) -> bool {
     if !locators_agree(a, b) {
         return false;
     }
-    if !a.ids.is_empty() && !b.ids.is_empty() {
-        // Both carry identifiers but share none (shared ones were joined already):
-        // different works unless their schemes differ.
-        let same_scheme_conflict =
-            a.ids.iter().any(|x| b.ids.iter().any(|y| x.scheme() == y.scheme() && x != y));
-        if same_scheme_conflict {
-            return false;
-        }
+    if ids_conflict(a, b) {
+        return false;
     }
     if let (Some(va), Some(vb)) = (&a.detail().venue, &b.detail().venue) {
         if !venues_agree(va, vb) {
