@@ -1070,8 +1070,6 @@ fn cut_to(s: &mut String, max: usize) {
     s.truncate(end);
 }
 
-/// Applies `limits` to record number `n` (1-based): fields over the bound
-/// are cut, a record over its bound is refused (`false`), each with a warning.
 /// `v` in an allocation of its length (a new one: shrinking in place keeps
 /// the block when it would lose less than half).
 fn fit<T>(v: &mut Vec<T>) {
@@ -1097,6 +1095,8 @@ pub(crate) fn fit_record(r: &mut Record) {
     fit(&mut r.affiliations);
 }
 
+/// Applies `limits` to record number `n` (1-based): fields over the bound
+/// are cut, a record over its bound is refused (`false`), each with a warning.
 fn cap_record(r: &mut Record, n: usize, limits: &Limits, diags: &mut Vec<Diagnostic>) -> bool {
     let field_max = usize::try_from(limits.max_field_bytes).unwrap_or(usize::MAX);
     let mut total = 0u64;
