@@ -213,14 +213,6 @@ pub struct RecordCounts {
     pub references: usize,
 }
 
-/// Frees `records` on a thread of its own, while the command goes on
-/// (millions of small allocations).
-fn let_go(records: Vec<Record>) {
-    if std::thread::Builder::new().name("free records".into()).spawn(move || drop(records)).is_err() {
-        // No thread to be had: the records were freed here.
-    }
-}
-
 /// Counts the corpus and graph.
 pub fn counts(read: RecordCounts, corpus: &Corpus, g: &CitationGraph) -> Counts {
     use citemap::model::{AgentKind, WorkKind};
@@ -348,15 +340,13 @@ fn write_map(
         Some(p) => {
             p.set_thesaurus(args.thesaurus.as_deref())?;
             let cl = default_cluster_args();
-            p.corpus_of(ctx, Some(&records))?;
-            let_go(records);
+            p.corpus_of(ctx, Some(records))?;
             let an = p.analysis_of(ctx, &NetworkArgs::default(), &cl, Want::Both, None)?.analysis;
             (an, p.thesaurus_report.clone())
         }
         None => {
             super::progress::step(format_args!("resolving {} records", records.len()));
-            let mut corpus = resolve::resolve(&records, &ctx.config.resolve);
-            let_go(records);
+            let mut corpus = resolve::resolve_owned(records, &ctx.config.resolve);
             let thesaurus = super::analyse::apply_thesaurus(args.thesaurus.as_deref(), &mut corpus)?;
             let an = analyse(&corpus, &ctx.config, &NetworkArgs::default(), &default_cluster_args())?;
             owned = Some(corpus);

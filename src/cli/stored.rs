@@ -277,8 +277,9 @@ impl Project {
     }
 
     /// [`Project::corpus`], resolving `records` when nothing is kept: they
-    /// must be the store's records (`map` has them in memory already).
-    pub fn corpus_of(&mut self, ctx: &Ctx, records: Option<&[Record]>) -> Result<&Corpus> {
+    /// must be the store's records (`map` has them in memory already). They
+    /// are let go of either way (while resolving, when resolved).
+    pub fn corpus_of(&mut self, ctx: &Ctx, records: Option<Vec<Record>>) -> Result<&Corpus> {
         if self.corpus.is_none() {
             let (mut corpus, origin) = self.stored_corpus(ctx, records)?;
             if let Some(t) = &self.thesaurus {
@@ -311,8 +312,11 @@ impl Project {
         Ok((self.store, corpus))
     }
 
-    fn stored_corpus(&mut self, ctx: &Ctx, given: Option<&[Record]>) -> Result<(Corpus, Origin)> {
+    fn stored_corpus(&mut self, ctx: &Ctx, given: Option<Vec<Record>>) -> Result<(Corpus, Origin)> {
         if let Some(c) = self.store.load_result::<CorpusIn>("corpus", &self.corpus_key)? {
+            if let Some(records) = given {
+                let_go(records);
+            }
             progress::step(format_args!("corpus: {}", Origin::Loaded.as_str()));
             let mut corpus = c.corpus;
             corpus.dedup.pairs = c.pairs;
@@ -324,7 +328,7 @@ impl Project {
         let corpus = match given {
             Some(records) => {
                 progress::step(format_args!("resolving {} records", records.len()));
-                citemap::resolve::resolve(records, &ctx.config.resolve)
+                citemap::resolve::resolve_owned(records, &ctx.config.resolve)
             }
             None => {
                 let records = self.store.records()?;
@@ -390,7 +394,7 @@ impl Project {
         net: &NetworkArgs,
         cl: &ClustersArgs,
         want: Want,
-        records: Option<&[Record]>,
+        records: Option<Vec<Record>>,
     ) -> Result<Partial> {
         let opts = analyse::options(&ctx.config, net, cl)?;
         let key = Fingerprint::new("analysis")
@@ -1060,6 +1064,13 @@ impl<'de> Visitor<'de> for AttrsIn<'_> {
         }
         Ok(a)
     }
+}
+
+/// Frees `records` on a thread of its own, while the command goes on
+/// (millions of small allocations); here when no thread can be had (the
+/// failed spawn drops its closure).
+fn let_go(records: Vec<Record>) {
+    let _ = std::thread::Builder::new().name("free records".into()).spawn(move || drop(records));
 }
 
 #[cfg(test)]

@@ -230,60 +230,88 @@ impl VenueTable {
 /// Indexed sources per edge key, with the position or count the edge carries.
 type EdgeSources<K> = BTreeMap<K, (u32, Vec<Provenance>)>;
 
-/// Builds the corpus from the grouping, citation targets and agents.
-///
-/// The phases run in this order, each a function below: works from the
-/// paper groups ([`WorkDrafts::add_paper`]) and the cited-only groups
-/// ([`WorkDrafts::add_cited`]), people ([`people`]), authorships
-/// ([`authorships`]), citations ([`cites`]), labels ([`label_works`]), venues
-/// ([`venues`]), subjects ([`subjects`]), stable ids ([`assign_ids`]), the
-/// edges in the new order ([`Edges::remap`]), labels of untitled works
-/// ([`label_untitled`]) and preprint versions ([`versions`]).
-pub(crate) fn assemble(
+// The corpus is built in two calls, [`from_citations`] and then [`finish`],
+// so that owned records can let go of their citations in between
+// ([`Records::let_go_of_citations`]). The phases, each a function below:
+// the cited-only works ([`cited_draft`]), people ([`people`]), authorships
+// ([`authorships`]) and citations ([`cites`]); then the works of the paper
+// groups ([`WorkDrafts::add_paper`]) followed by the cited-only works
+// ([`WorkDrafts::add_cited`]), labels ([`label_works`]), venues
+// ([`venues`]), subjects ([`subjects`]), stable ids ([`assign_ids`]), the
+// edges in the new order ([`Edges::remap`]), labels of untitled works
+// ([`label_untitled`]) and preprint versions ([`versions`]).
+
+/// What [`from_citations`] makes: everything the citations and the people
+/// give the corpus, so that the records may let go of their citations
+/// before [`finish`] makes the papers.
+pub(crate) struct FromCitations {
+    /// The cited-only works' drafts, in group order, in windows.
+    cited_windows: Vec<Vec<CitedDraft>>,
+    people: Keyed<Agent>,
+    authorships: EdgeSources<(usize, usize)>,
+    cites: Vec<Cites>,
+    found: Vec<Diagnostic>,
+}
+
+/// The first half of building the corpus: the cited-only works (on the pool a window
+/// at a time) beside the people, authorships and citation edges.
+pub(crate) fn from_citations(
     records: &[Record],
     groups: &Groups,
     cited: &Cited,
-    agents: &Agents,
-    mut diagnostics: Vec<Diagnostic>,
-) -> Corpus {
-    // The works (phases 1-2) and the people, authorships and citations
-    // (phases 3-5) do not depend on each other: built side by side, each in
-    // its fixed order, so the result does not depend on the thread count.
-    let make_drafts = || {
-        let mut drafts = WorkDrafts::default();
-        // Exactly one work per paper group and per cited-only group: room for
-        // all of them at once (a work is about 750 bytes; doubling would copy
-        // and overshoot hundreds of megabytes at 100k records).
-        let n_works = groups.members.len() + cited.groups.len();
-        drafts.works.reserve_exact(n_works);
-        drafts.keys.reserve_exact(n_works);
-        drafts.venue_slots.reserve_exact(n_works);
-        for (g, members) in groups.members.iter().enumerate() {
-            let recs: Vec<&Record> = members.iter().map(|&i| &records[i]).collect();
-            drafts.add_paper(&recs, &groups.matched_on[g]);
-        }
-        // Cited-only works are made on the pool a window at a time and
-        // added in group order (the venue table numbers venues as met).
+    agents: Agents<'_>,
+) -> FromCitations {
+    let make_cited = || {
         use rayon::prelude::*;
         let cits_of = |members: &[(usize, usize)]| -> Vec<&Citation> {
             members.iter().map(|&(r, c)| &records[r].citations[c]).collect()
         };
-        for window in cited.groups.chunks(CITED_WINDOW) {
-            let made: Vec<CitedDraft> = window.par_iter().map(|m| cited_draft(&cits_of(m))).collect();
-            for (draft, members) in made.into_iter().zip(window) {
-                drafts.add_cited(draft, &cits_of(members));
-            }
-        }
-        drafts
+        cited
+            .groups
+            .chunks(CITED_WINDOW)
+            .map(|window| window.par_iter().map(|m| cited_draft(&cits_of(m))).collect())
+            .collect()
     };
     let make_edges = || {
-        let people = people(agents);
-        let authorships = authorships(records, groups, cited, agents);
+        let people = people(&agents);
+        let authorships = authorships(records, groups, cited, &agents);
         let mut found = Vec::new();
         let cites = cites(records, groups, cited, &mut found);
         (people, authorships, cites, found)
     };
-    let (drafts, (mut people, authorships, cites, found)) = rayon::join(make_drafts, make_edges);
+    let (cited_windows, (people, authorships, cites, found)) = rayon::join(make_cited, make_edges);
+    FromCitations { cited_windows, people, authorships, cites, found }
+}
+
+/// The second half of building the corpus from the grouping and what
+/// [`from_citations`] made: the papers (the citations of `records` are not
+/// read), the cited-only works after them, and the rest.
+pub(crate) fn finish(
+    records: &[Record],
+    groups: &Groups,
+    made: FromCitations,
+    mut diagnostics: Vec<Diagnostic>,
+) -> Corpus {
+    let FromCitations { cited_windows, mut people, authorships, cites, found } = made;
+    let mut drafts = WorkDrafts::default();
+    // Exactly one work per paper group and per cited-only group: room for
+    // all of them at once (a work is about 750 bytes; doubling would copy
+    // and overshoot hundreds of megabytes at 100k records).
+    let n_works = groups.members.len() + cited_windows.iter().map(Vec::len).sum::<usize>();
+    drafts.works.reserve_exact(n_works);
+    drafts.keys.reserve_exact(n_works);
+    drafts.venue_slots.reserve_exact(n_works);
+    for (g, members) in groups.members.iter().enumerate() {
+        let recs: Vec<&Record> = members.iter().map(|&i| &records[i]).collect();
+        drafts.add_paper(&recs, &groups.matched_on[g]);
+    }
+    // Cited-only works after the papers, in group order (the venue table
+    // numbers venues as met), each window let go once added.
+    for window in cited_windows {
+        for draft in window {
+            drafts.add_cited(draft);
+        }
+    }
     // Sorted and deduplicated below: their order here does not matter.
     diagnostics.extend(found);
     let WorkDrafts {
@@ -347,9 +375,53 @@ pub(crate) fn assemble(
     }
 }
 
-/// Cited-only works made on the pool at a time (bounds the drafts held
-/// before they are added).
+/// Cited-only works made on the pool at a time: the drafts are held in
+/// windows of this many until the papers are made, and each window is let
+/// go as it is added (moving them never holds two copies of all of them).
 const CITED_WINDOW: usize = 16_384;
+
+/// The records [`assemble`] builds from: borrowed, or owned and then let go
+/// of their citations as soon as what those give is made
+/// ([`super::resolve_owned`]).
+pub(crate) enum Records<'a> {
+    /// The caller keeps the records.
+    Borrowed(&'a [Record]),
+    /// The records are the resolution's to let go of.
+    Owned(Vec<Record>),
+}
+
+impl Records<'_> {
+    pub(crate) fn as_slice(&self) -> &[Record] {
+        match self {
+            Records::Borrowed(r) => r,
+            Records::Owned(r) => r,
+        }
+    }
+
+    /// Owned records let go of their citations, freed on a thread of their
+    /// own when one can be had (freeing tens of millions of small
+    /// allocations takes a while; the next phases need not wait for it).
+    pub(crate) fn let_go_of_citations(&mut self) {
+        if let Records::Owned(records) = self {
+            let citations: Vec<Vec<Citation>> =
+                records.iter_mut().map(|r| std::mem::take(&mut r.citations)).collect();
+            free_aside(citations);
+        }
+    }
+
+    /// Lets go of owned records, as [`Records::let_go_of_citations`] does.
+    pub(crate) fn let_go(self) {
+        if let Records::Owned(records) = self {
+            free_aside(records);
+        }
+    }
+}
+
+/// Drops `items` on a thread of its own, or here when no thread can be had
+/// (the failed spawn drops its closure).
+fn free_aside<T: Send + 'static>(items: T) {
+    let _ = std::thread::Builder::new().name("free records".into()).spawn(move || drop(items));
+}
 
 /// Works under construction, papers first and then cited-only works, each in
 /// group order, with what the later phases need about them: the key their
@@ -578,23 +650,21 @@ impl WorkDrafts {
         self.venue_slots.push(venue_slot);
     }
 
-    /// Phase 2: adds the cited-only work [`cited_draft`] made from `cits`,
-    /// with the venue of the citation `venue_from` points at.
-    fn add_cited(&mut self, (work, key, venue_from): CitedDraft, cits: &[&Citation]) {
-        let venue_slot = venue_from.and_then(|k| {
-            let c = cits[k];
-            self.venues.add(c.detail().venue.as_deref(), None, &[], &c.at)
-        });
+    /// Phase 2: adds the cited-only work [`cited_draft`] made, with the
+    /// venue its citations name.
+    fn add_cited(&mut self, (work, key, venue): CitedDraft) {
+        let venue_slot = venue.and_then(|(name, at)| self.venues.add(Some(&name), None, &[], &at));
         self.works.push(work);
         self.keys.push(key);
         self.venue_slots.push(venue_slot);
     }
 }
 
-/// A cited-only work, the key of its stable id, and which of its citations
-/// names its venue: everything of [`WorkDrafts::add_cited`] that depends on
-/// its citations only (made on the pool).
-type CitedDraft = (Work, String, Option<usize>);
+/// A cited-only work, the key of its stable id, and the venue named by the
+/// first of its citations that names one (with that citation's place):
+/// everything of [`WorkDrafts::add_cited`] that depends on its citations
+/// (made on the pool, before the citations are let go).
+type CitedDraft = (Work, String, Option<(String, Provenance)>);
 
 /// The [`CitedDraft`] of the citations of one cited-only group: fields
 /// chosen from what most citations say, the byline of the fullest author
@@ -632,7 +702,10 @@ fn cited_draft(cits: &[&Citation]) -> CitedDraft {
             ids.entry(id.clone()).or_default().push(c.at.clone());
         }
     }
-    let venue_from = cits.iter().position(|c| VenueTable::names_any(c.detail().venue.as_deref(), None, &[]));
+    let venue = cits.iter().find_map(|c| {
+        let name = c.detail().venue.as_deref()?;
+        VenueTable::names_any(Some(name), None, &[]).then(|| (name.to_string(), c.at.clone()))
+    });
     let ids = sourced_ids(ids);
     let key = match ids.first() {
         Some(id) => format!("{}", id.value),
@@ -680,7 +753,7 @@ fn cited_draft(cits: &[&Citation]) -> CitedDraft {
         sources: sorted_sources(cits.iter().map(|c| c.at.clone())),
         matched_on: Vec::new(),
     };
-    (work, key, venue_from)
+    (work, key, venue)
 }
 
 /// The work index of a citation target: papers first, then cited-only works.
@@ -694,7 +767,7 @@ pub(super) fn work_of(groups: &Groups, target: Target) -> usize {
 /// Phase 3: one agent per draft of `people`: name variants and affiliations
 /// with their sources, the fullest name, and the key of its stable id (ORCID,
 /// else organisation or family + given name).
-fn people(agents: &Agents) -> Keyed<Agent> {
+fn people(agents: &Agents<'_>) -> Keyed<Agent> {
     let mut items: Vec<Agent> = Vec::new();
     let mut keys: Vec<String> = Vec::new();
     let nobody = crate::model::Author::default();

@@ -17,7 +17,8 @@
 //! 3. [`people`]: authors -> agents (ORCID first; family name + compatible
 //!    initials and given names; ambiguity reported). People are grouped
 //!    beside step 2 (on the rayon pool), organisations after it.
-//! 4. [`assemble`]: fields merged with their sources, conflicts recorded,
+//! 4. [`assemble`]: fields merged with their sources (what the citations
+//!    give first, then the papers: see [`resolve_owned`]), conflicts recorded,
 //!    stable ids, labels, and sorted edges.
 //!
 //! **Invariant:** the corpus depends only on the set of records and the
@@ -152,19 +153,40 @@ pub fn linkage(records: &[Record], opts: &Options) -> Linkage {
 /// assert_eq!(corpus.works[0].sources.len(), 2);
 /// ```
 pub fn resolve(records: &[Record], opts: &Options) -> Corpus {
+    resolve_from(assemble::Records::Borrowed(records), opts)
+}
+
+/// [`resolve`], taking the records: each lets go of its citations (most of
+/// its memory: 2.86 of the 3.11 GB 100k RIS records hold) as soon as the
+/// cited works, people, authorships and citation edges are made, before
+/// the papers are, so whole records and the whole corpus are never held at
+/// once. The corpus is the same as [`resolve`]'s.
+pub fn resolve_owned(records: Vec<Record>, opts: &Options) -> Corpus {
+    resolve_from(assemble::Records::Owned(records), opts)
+}
+
+fn resolve_from(mut records: assemble::Records<'_>, opts: &Options) -> Corpus {
     let mut diagnostics = Vec::new();
-    let groups = works::group(records, opts, &mut diagnostics);
-    // Cited works and people do not depend on each other: resolved side by
-    // side, their diagnostics kept in this order.
-    let (mut cited_diags, mut people_diags) = (Vec::new(), Vec::new());
-    let (cited, people) = rayon::join(
-        || cited::resolve(records, &groups, opts, &mut cited_diags),
-        || people::people(records, &mut people_diags),
-    );
-    diagnostics.append(&mut cited_diags);
-    diagnostics.append(&mut people_diags);
-    let agents = people::resolve(records, &cited, people);
-    assemble::assemble(records, &groups, &cited, &agents, diagnostics)
+    let (groups, made) = {
+        let recs = records.as_slice();
+        let groups = works::group(recs, opts, &mut diagnostics);
+        // Cited works and people do not depend on each other: resolved side
+        // by side, their diagnostics kept in this order.
+        let (mut cited_diags, mut people_diags) = (Vec::new(), Vec::new());
+        let (cited, people) = rayon::join(
+            || cited::resolve(recs, &groups, opts, &mut cited_diags),
+            || people::people(recs, &mut people_diags),
+        );
+        diagnostics.append(&mut cited_diags);
+        diagnostics.append(&mut people_diags);
+        let agents = people::resolve(recs, &cited, people);
+        let made = assemble::from_citations(recs, &groups, &cited, agents);
+        (groups, made)
+    };
+    records.let_go_of_citations();
+    let corpus = assemble::finish(records.as_slice(), &groups, made, diagnostics);
+    records.let_go();
+    corpus
 }
 
 #[cfg(test)]
