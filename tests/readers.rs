@@ -152,7 +152,7 @@ mod bibliographic {
         assert_eq!(r.ids.iter().filter(|i| matches!(i, Identifier::Doi(_))).count(), 1);
         assert_eq!(r.doi(), Some("10.1002/cpp.2398"));
         assert_eq!(r.published, Some(Date::year(2019)));
-        assert_eq!(r.authors[0].orcid.as_deref(), Some("0000-0003-1208-2077"));
+        assert_eq!(r.authors[0].orcid(), Some("0000-0003-1208-2077"));
         assert_eq!(r.venue_abbrev.as_deref(), Some("Clin Psychol Psychother"));
         assert_eq!(r.pages, None, "'No Specified' is not a page range");
         // PsycINFO cited references, one per M1 line.
@@ -168,7 +168,7 @@ mod bibliographic {
             Some("Duplication cysts: Diagnosis, management, and the role of endoscopic ultrasound")
         );
         assert!(r.subjects.iter().any(|s| s == "endoscopic ultrasonography"));
-        assert!(r.authors[1].affiliations[0].starts_with("Department of Gastroenterology"));
+        assert!(r.authors[1].affiliations()[0].starts_with("Department of Gastroenterology"));
         assert!(r.citations.is_empty(), "Embase M1 holds e-mail addresses, not references");
 
         // PubMed via EndNote: one KW then untagged MeSH lines; AN is the PMID; ET the e-pub date.
@@ -200,8 +200,8 @@ mod bibliographic {
         assert_eq!(r.at.line, 2);
         assert!(has_id(r, &Identifier::Wos("WOS:000278542800018".into())));
         assert_eq!(family_given(&r.authors[2]), ("Ignacio Pelaez", "Jose"));
-        assert_eq!(r.authors[2].orcid.as_deref(), Some("0000-0002-2606-3849"));
-        assert!(r.authors[1].affiliations[0].starts_with("Natl Technol Univ"));
+        assert_eq!(r.authors[2].orcid(), Some("0000-0002-2606-3849"));
+        assert!(r.authors[1].affiliations()[0].starts_with("Natl Technol Univ"));
         assert_eq!(r.times_cited, Some(29));
         assert_eq!(r.published, Some(Date { year: 2010, month: Some(7), day: Some(15) }));
         assert_eq!(r.pages.as_deref(), Some("2959-2975"));
@@ -241,14 +241,14 @@ mod bibliographic {
         let r = &p.records[0];
         assert_eq!(r.at.record.as_deref(), Some("36206242"));
         assert_eq!(family_given(&r.authors[1]), ("Strzałka", "Dominik"));
-        assert_eq!(r.authors[1].orcid.as_deref(), Some("0000-0002-8887-4321"));
-        assert_eq!(r.authors[1].affiliations.len(), 2);
+        assert_eq!(r.authors[1].orcid(), Some("0000-0002-8887-4321"));
+        assert_eq!(r.authors[1].affiliations().len(), 2);
         assert_eq!(r.doi(), Some("10.1371/journal.pone.0268950"));
         assert!(has_id(r, &Identifier::Pmcid("PMC9543698".into())));
         assert_eq!(r.epublished, Some(Date { year: 2022, month: Some(10), day: Some(7) }));
         assert_eq!((r.venue.as_deref(), r.venue_abbrev.as_deref()), (Some("PloS one"), Some("PLoS One")));
         assert!(r.subjects.iter().any(|s| s == "Decision Making"));
-        let orcids = p.records.iter().flat_map(|r| &r.authors).filter(|a| a.orcid.is_some()).count();
+        let orcids = p.records.iter().flat_map(|r| &r.authors).filter(|a| a.orcid().is_some()).count();
         assert_eq!(orcids, 5);
         assert!(p.records.iter().flat_map(|r| &r.authors).any(|a| a.is_org), "CN collective author");
 
@@ -291,7 +291,7 @@ mod bibliographic {
         assert!(c.ids.contains(&Identifier::Pmid("25144646".into())));
         assert_eq!((c.at.line, c.count), (268, 1));
         assert!(r.authors.iter().any(|a| a.is_org && a.family == "Canadian Respiratory Research Network"));
-        assert_eq!(r.authors[1].orcid.as_deref(), Some("0000-0002-4590-7461"));
+        assert_eq!(r.authors[1].orcid(), Some("0000-0002-4590-7461"));
     }
 
     #[test]
@@ -322,7 +322,7 @@ mod bibliographic {
             .abstract_text
             .as_deref()
             .is_some_and(|a| a.starts_with("The train of thought") && !a.contains('<')));
-        assert_eq!(r.authors[0].affiliations.len(), 1);
+        assert_eq!(r.authors[0].affiliations().len(), 1);
         assert_eq!(r.citations.len(), 76);
         assert!(r.citations.iter().all(|c| c.count == 1));
         let structured = &r.citations[1];
@@ -363,7 +363,7 @@ mod bibliographic {
         assert!(has_id(r, &Identifier::Openalex("W2478892108".into())));
         assert_eq!(r.keywords.len(), 14);
         assert!(p.records.iter().all(|r| r.published.is_none()), "empty date-parts");
-        let orcids = p.records.iter().flat_map(|r| &r.authors).filter(|a| a.orcid.is_some()).count();
+        let orcids = p.records.iter().flat_map(|r| &r.authors).filter(|a| a.orcid().is_some()).count();
         assert_eq!(orcids, 41);
         // note = "OA:FALSE; OA_status:closed; Citations:7"
         assert!(p.records.iter().all(|r| r.times_cited.is_some()));
@@ -485,7 +485,7 @@ mod bibliographic {
         // Record-level affiliations go out as `AD` lines and come back as the record's.
         assert_eq!(text.matches("\nAD  - ").count(), 2, "{text}");
         assert_eq!(p.records[0].affiliations, orig.affiliations, "ris: affiliations");
-        assert!(p.records[0].authors.iter().all(|a| a.affiliations.is_empty()));
+        assert!(p.records[0].authors.iter().all(|a| a.affiliations().is_empty()));
 
         let mut buf = Vec::new();
         export::csl_json::write(&[orig.clone(), orig.clone()], &mut buf).expect("write csl");
@@ -605,12 +605,12 @@ mod bibliographic {
                 "Clinic for Internal and Integrative Medicine, Klinikum Bamberg, Bamberg, Germany",
             ]
         );
-        assert!(r.authors.iter().all(|a| a.affiliations.is_empty()));
+        assert!(r.authors.iter().all(|a| a.affiliations().is_empty()));
         // A single author still takes the `AD`.
         assert_eq!(p.records[1].authors.len(), 1);
         assert!(p.records[1].affiliations.is_empty());
         assert_eq!(
-            p.records[1].authors[0].affiliations,
+            p.records[1].authors[0].affiliations(),
             vec!["Office Uno Column, 419-2, Yota, Onoe-Cho, Kakogawa, Hyogo, Japan"]
         );
 
@@ -637,7 +637,7 @@ mod bibliographic {
         let r = &p.records[0];
         assert!(r.affiliations.is_empty(), "{:?}", r.affiliations);
         let adler = r.authors.iter().find(|a| a.family == "Adler").expect("Adler");
-        assert!(adler.affiliations[0]
+        assert!(adler.affiliations()[0]
             .starts_with("Department of Gastroenterology and Hepatology, University of Utah"));
     }
 
@@ -657,7 +657,7 @@ mod bibliographic {
         let single = record(&p, "Entani2019");
         assert!(single.affiliations.is_empty());
         assert_eq!(
-            single.authors[0].affiliations,
+            single.authors[0].affiliations(),
             vec!["Graduate School of Applied Informatics, University of Hyogo, Kobe, Japan"]
         );
 
@@ -675,10 +675,10 @@ mod bibliographic {
         let cy = "Chung Yuan Christian Univ, Dept Business Adm, Chungli 320, Taiwan.";
         assert!(!r.affiliations.iter().any(|a| a == cy));
         let hu = r.authors.iter().find(|a| a.family == "Hu").expect("Hu");
-        assert_eq!(hu.affiliations, vec![cy]);
+        assert_eq!(hu.affiliations(), vec![cy]);
         // Lines that name their authors stay on them ("Antonio Gomez-Ruiz, Jose").
         let r = record(&p, "WOS:000278542800018");
-        assert!(r.authors.iter().all(|a| !a.affiliations.is_empty()));
+        assert!(r.authors.iter().all(|a| !a.affiliations().is_empty()));
         assert!(!r.affiliations.iter().any(|a| a.contains("Dept Comp Sci")), "{:?}", r.affiliations);
     }
 
@@ -691,13 +691,13 @@ mod bibliographic {
             r.affiliations,
             vec!["Bioinformatics, Institute of Cell and Molecular Science, School of Medicine and Dentistry, Queen Mary, University of London, London EC1 6BQ, UK. j.a.casbon@qmul.ac.uk"]
         );
-        assert!(r.authors.iter().all(|a| a.affiliations.is_empty()));
+        assert!(r.authors.iter().all(|a| a.affiliations().is_empty()));
         // Modern MEDLINE: `AD` after each author stays per author.
         let (_, p) = fixture("medline-nbib/pubmed_mcda_crlf.nbib");
         assert!(p.records.iter().all(|r| r.affiliations.is_empty()));
         let r = record(&p, "32338143");
         assert_eq!(
-            r.authors[0].affiliations,
+            r.authors[0].affiliations(),
             vec!["Telfer School of Management, University of Ottawa, Ottawa, ON, Canada."]
         );
     }
@@ -777,7 +777,7 @@ mod databases {
         assert_eq!(r.doc_type, Some(DocType::Article));
         assert!(r.keywords.contains(&"QGIS".to_string()));
         assert!(r.subjects.contains(&"URBAN EXPANSION".to_string()));
-        assert!(r.authors[0].affiliations[0].starts_with("Univ Technol Sarawak"));
+        assert!(r.authors[0].affiliations()[0].starts_with("Univ Technol Sarawak"));
         let ceh = r.citations.iter().find(|c| c.raw.starts_with("Ceh M, 2018")).expect("Ceh 2018 reference");
         assert_eq!(ceh.ids.len(), 2, "bracketed DOI list");
         assert_eq!(ceh.at.record, r.at.record);
@@ -787,7 +787,7 @@ mod databases {
         assert_eq!(aria.detail().volume.as_deref(), Some("11"));
         assert_eq!(aria.detail().first_page.as_deref(), Some("959"));
         // Records with ORCIDs in OI get them on the matching author.
-        assert!(p.records.iter().any(|r| r.authors.iter().any(|a| a.orcid.is_some())));
+        assert!(p.records.iter().any(|r| r.authors.iter().any(|a| a.orcid().is_some())));
     }
 
     #[test]
@@ -821,7 +821,7 @@ mod databases {
         assert_eq!(r.authors.len(), 4);
         assert_eq!(r.authors[0].family, "Liu");
         assert_eq!(r.authors[0].given, "Fengyuan");
-        assert_eq!(r.authors[0].source_id.as_deref(), Some("60410297700"));
+        assert_eq!(r.authors[0].source_id(), Some("60410297700"));
         assert!(r.ids.contains(&Identifier::Eid("2-s2.0-105030721984".into())));
         assert_eq!(r.doi(), Some("10.1177/20552076261415846"));
         assert_eq!(r.venue_abbrev.as_deref(), Some("Digit. Health"));
@@ -885,10 +885,10 @@ mod databases {
         let r = &p.records[0];
         assert!(r.ids.contains(&Identifier::Openalex("W2755950973".into())));
         assert_eq!(r.authors[0].family, "Aria");
-        assert_eq!(r.authors[0].orcid.as_deref(), Some("0000-0002-8517-9411"));
-        assert_eq!(r.authors[0].source_id.as_deref(), Some("A5069892096"));
+        assert_eq!(r.authors[0].orcid(), Some("0000-0002-8517-9411"));
+        assert_eq!(r.authors[0].source_id(), Some("A5069892096"));
         assert_eq!(
-            r.authors[1].affiliations,
+            r.authors[1].affiliations(),
             vec!["University of Campania \"Luigi Vanvitelli\"".to_string()]
         );
         assert_eq!(r.times_cited, Some(13235));
@@ -908,7 +908,7 @@ mod databases {
         assert_eq!(r.doi(), Some("10.7717/peerj.4375"));
         assert_eq!(r.at.record.as_deref(), Some("W2741809807"));
         assert_eq!(r.abstract_text.is_some(), !raw["abstract_inverted_index"].is_null());
-        assert!(r.authors.iter().any(|a| a.orcid.is_some() && a.source_id.is_some()));
+        assert!(r.authors.iter().any(|a| a.orcid().is_some() && a.source_id().is_some()));
 
         let (_, p) = read(&format!("{API}/openalex/work_W4234567890_paratext_null_title.json"));
         assert_eq!(p.records.len(), 1);
@@ -1222,7 +1222,7 @@ mod databases {
         );
         let loach = r.authors.iter().find(|a| a.family == "Loach").expect("Loach");
         assert_eq!(
-            loach.affiliations,
+            loach.affiliations(),
             vec!["Northwestern Univ, Dept Biochem Mol Biol & Cell Biol, Hogan Hall,Room 2-100, Evanston, IL 60208 USA"]
         );
         // `[names]` addresses stay on their authors only.
@@ -1245,7 +1245,7 @@ mod databases {
         );
         let owen = &r.authors[0];
         assert_eq!(
-            owen.affiliations,
+            owen.affiliations(),
             vec!["Univ Michigan, Dept Sociol, 1225 S Univ Ave, Ann Arbor, MI 48104 USA"],
             "RP"
         );
@@ -1254,7 +1254,7 @@ mod databases {
         assert!(r.affiliations.is_empty(), "{:?}", r.affiliations);
         let wu = r.authors.iter().find(|a| a.family == "Wu").expect("Wu");
         assert_eq!(
-            wu.affiliations[0],
+            wu.affiliations()[0],
             "Ontario Inst Canc Res Informat & Biocomp, Toronto, ON M5G 0A3, Canada"
         );
         for (a, b) in p8.records.iter().zip(&p16.records) {
@@ -1271,7 +1271,7 @@ mod databases {
         // beside the full name "Liu, Fengyuan"), so none is the record's alone.
         let p = ingest::read(&path, text.as_bytes(), &Options::default()).1;
         let r = &p.records[0];
-        assert_eq!(r.authors[0].affiliations, vec![hunan]);
+        assert_eq!(r.authors[0].affiliations(), vec![hunan]);
         assert!(p.records.iter().all(|r| r.affiliations.is_empty()));
         // Without `Authors with affiliations` the same list is kept on the record.
         let header = "\"Authors with affiliations\"";
@@ -1279,7 +1279,7 @@ mod databases {
         let cut = text.replacen(header, "\"Something else\"", 1);
         let p = ingest::read(&path, cut.as_bytes(), &Options::default()).1;
         let r = &p.records[0];
-        assert!(r.authors.iter().all(|a| a.affiliations.is_empty()));
+        assert!(r.authors.iter().all(|a| a.affiliations().is_empty()));
         assert_eq!(
             r.affiliations,
             vec![

@@ -136,14 +136,15 @@ pub fn from_corpus(corpus: &Corpus, include_cited: bool) -> Vec<Record> {
                 .iter()
                 .map(|&(_, ag)| {
                     let a = &corpus.agents[ag as usize];
-                    Author {
+                    let mut author = Author {
                         raw: a.name.clone(),
                         family: a.family.clone(),
                         given: a.given.clone(),
                         is_org: a.kind == AgentKind::Organisation,
-                        orcid: a.orcid.clone(),
                         ..Author::default()
-                    }
+                    };
+                    author.set_orcid(a.orcid.clone());
+                    author
                 })
                 .collect();
             if r.authors.is_empty() {

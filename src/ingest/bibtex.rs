@@ -660,7 +660,7 @@ fn to_record(
     if let Some(affs) = get("affiliations") {
         for a in affs.split("; ") {
             match r.authors.as_mut_slice() {
-                [only] => normalize::push_unique(&mut only.affiliations, a),
+                [only] => normalize::push_unique(only.affiliations_mut(), a),
                 _ => r.add_affiliation(a),
             }
         }
@@ -811,9 +811,9 @@ fn attach_orcids(authors: &mut [Author], raw: &str) {
         }
         if let Some(a) = authors.iter_mut().find(|a| {
             let k = family_key(&a.family);
-            a.orcid.is_none() && !k.is_empty() && (k.contains(&fam) || fam.contains(&k))
+            a.orcid().is_none() && !k.is_empty() && (k.contains(&fam) || fam.contains(&k))
         }) {
-            a.orcid = Some(orcid);
+            a.set_orcid(Some(orcid));
         }
     }
 }
@@ -848,7 +848,7 @@ fn attach_wos_affiliations(r: &mut Record, raw: &str) {
         }
         for i in matched {
             if let Some(a) = r.authors.get_mut(i) {
-                normalize::push_unique(&mut a.affiliations, address);
+                normalize::push_unique(a.affiliations_mut(), address);
             }
         }
     }
@@ -861,7 +861,7 @@ fn attach_wos_affiliations(r: &mut Record, raw: &str) {
             continue;
         }
         match author_by_short_name(&mut r.authors, name) {
-            Some(a) => normalize::push_unique(&mut a.affiliations, address),
+            Some(a) => normalize::push_unique(a.affiliations_mut(), address),
             None => r.add_affiliation(address),
         }
     }

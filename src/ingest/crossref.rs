@@ -167,10 +167,10 @@ fn work(input: &str, m: &Value, n: usize, line: u32) -> Record {
             (None, _, Some(name)) => Author::org(name),
             _ => continue,
         };
-        au.orcid = s(a, "ORCID").and_then(normalize_orcid);
+        au.set_orcid(s(a, "ORCID").and_then(normalize_orcid));
         for aff in a.get("affiliation").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]) {
             if let Some(name) = s(aff, "name") {
-                au.affiliations.push(name.to_string());
+                au.affiliations_mut().push(name.to_string());
             }
         }
         r.authors.push(au);

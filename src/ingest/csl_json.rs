@@ -287,12 +287,12 @@ fn to_author(v: &Value) -> Option<Author> {
         let raw = if given.is_empty() { family.clone() } else { format!("{family}, {given}") };
         Author { raw, family, given, ..Author::default() }
     };
-    a.orcid = str_of(v.get("ORCID")).and_then(|o| normalize_orcid(&o));
+    a.set_orcid(str_of(v.get("ORCID")).and_then(|o| normalize_orcid(&o)));
     if let Some(affs) = v.get("affiliation").and_then(Value::as_array) {
         for aff in affs {
             let name = str_of(aff.get("name")).or_else(|| str_of(Some(aff)));
             if let Some(n) = name {
-                normalize::push_unique(&mut a.affiliations, &n);
+                normalize::push_unique(a.affiliations_mut(), &n);
             }
         }
     }

@@ -251,10 +251,12 @@ fn json_author(v: &Value) -> Option<Author> {
         Value::Object(o) => {
             if let Some(Value::Object(inner)) = get(o, "author") {
                 let mut a = json_author(&Value::Object(inner.clone()))?;
-                if a.orcid.is_none() {
-                    a.orcid = get(o, "orcid")
-                        .and_then(|x| text_value(x, 0))
-                        .and_then(|x| norm::normalize_orcid(&x));
+                if a.orcid().is_none() {
+                    a.set_orcid(
+                        get(o, "orcid")
+                            .and_then(|x| text_value(x, 0))
+                            .and_then(|x| norm::normalize_orcid(&x)),
+                    );
                 }
                 return Some(a);
             }
@@ -277,10 +279,12 @@ fn json_author(v: &Value) -> Option<Author> {
                     None => Author::person(&fam),
                 }
             };
-            a.orcid = ["orcid", "ORCID", "orcid_id"]
-                .iter()
-                .find_map(|k| get(o, k).and_then(|x| text_value(x, 0)))
-                .and_then(|x| norm::normalize_orcid(&x));
+            a.set_orcid(
+                ["orcid", "ORCID", "orcid_id"]
+                    .iter()
+                    .find_map(|k| get(o, k).and_then(|x| text_value(x, 0)))
+                    .and_then(|x| norm::normalize_orcid(&x)),
+            );
             Some(a)
         }
         _ => None,
@@ -1063,7 +1067,7 @@ fn person(raw: &str) -> Option<Author> {
         Author::person(&clean)
     };
     a.raw = squash_ws(raw);
-    a.orcid = orcid;
+    a.set_orcid(orcid);
     Some(a)
 }
 
@@ -2657,7 +2661,7 @@ fn find_authors(
                     .and_then(|m| norm::normalize_orcid(m.as_str()))
                 {
                     if next.split_whitespace().count() <= 3 {
-                        a.orcid = Some(o);
+                        a.set_orcid(Some(o));
                     }
                 }
             }

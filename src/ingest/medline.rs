@@ -153,12 +153,12 @@ fn to_record(input: &str, raw: &RawRecord, ordinal: usize, diags: &mut Vec<Diagn
                     (r.authors.last_mut(), v.contains("ORCID").then(|| normalize_orcid(&v)))
                 {
                     if o.is_some() {
-                        a.orcid = o;
+                        a.set_orcid(o);
                     }
                 }
             }
             "AD" => match r.authors.last_mut() {
-                Some(a) => normalize::push_unique(&mut a.affiliations, &v),
+                Some(a) => normalize::push_unique(a.affiliations_mut(), &v),
                 // Older MEDLINE gives one AD before the authors: the record's.
                 None => r.add_affiliation(&v),
             },
@@ -232,8 +232,8 @@ mod tests {
         assert_eq!(r.title.as_deref(), Some("A title continued."));
         assert_eq!(r.authors.len(), 2);
         assert_eq!(r.authors[0].given, "Jane");
-        assert_eq!(r.authors[0].orcid.as_deref(), Some("0000-0002-1825-0097"));
-        assert_eq!(r.authors[0].affiliations, vec!["Univ X, Town.".to_string()]);
+        assert_eq!(r.authors[0].orcid(), Some("0000-0002-1825-0097"));
+        assert_eq!(r.authors[0].affiliations(), ["Univ X, Town.".to_string()]);
         assert!(r.authors[1].is_org);
         assert_eq!(r.doi(), Some("10.1/abc"));
     }

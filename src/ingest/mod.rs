@@ -1023,8 +1023,10 @@ fn each_text(r: &mut Record, f: &mut dyn FnMut(&'static str, &mut String)) {
         f(name, &mut a.raw);
         f(name, &mut a.family);
         f(name, &mut a.given);
-        for s in &mut a.affiliations {
-            f("affiliation", s);
+        if !a.affiliations().is_empty() {
+            for s in a.affiliations_mut() {
+                f("affiliation", s);
+            }
         }
     }
     opt("title", &mut r.title, f);

@@ -444,17 +444,17 @@ fn to_record(w: Work<'_>, input: &str, line: u32, n: usize, diagnostics: &mut Ve
         if let Some(raw) = nonempty(a.raw_author_name) {
             au.raw = raw;
         }
-        au.orcid = opt_str(&obj.orcid).and_then(normalize_orcid);
-        au.source_id = opt_str(&obj.id).map(short_id).filter(|s| !s.is_empty());
+        au.set_orcid(opt_str(&obj.orcid).and_then(normalize_orcid));
+        au.set_source_id(opt_str(&obj.id).map(short_id).filter(|s| !s.is_empty()));
         for inst in a.institutions.unwrap_or_default() {
             if let Some(name) = nonempty(inst.display_name) {
-                if !au.affiliations.contains(&name) {
-                    au.affiliations.push(name);
+                if !au.affiliations().contains(&name) {
+                    au.affiliations_mut().push(name);
                 }
             }
         }
-        if au.affiliations.is_empty() {
-            au.affiliations = a
+        if au.affiliations().is_empty() {
+            *au.affiliations_mut() = a
                 .raw_affiliation_strings
                 .unwrap_or_default()
                 .into_iter()

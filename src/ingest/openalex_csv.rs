@@ -53,11 +53,11 @@ pub fn parse(input: &str, text: &str) -> Parsed {
         let insts = bars(get("authorships.institutions.display_name"));
         for (i, name) in names.iter().enumerate() {
             let mut a = Author::person(name);
-            a.source_id = ids.get(i).filter(|s| !s.is_empty()).map(|s| super::openalex::short_id(s));
-            a.orcid = orcids.get(i).and_then(|o| normalize_orcid(o));
+            a.set_source_id(ids.get(i).filter(|s| !s.is_empty()).map(|s| super::openalex::short_id(s)));
+            a.set_orcid(orcids.get(i).and_then(|o| normalize_orcid(o)));
             if insts.len() == names.len() {
                 if let Some(inst) = insts.get(i).filter(|s| !s.is_empty()) {
-                    a.affiliations.push(inst.clone());
+                    a.affiliations_mut().push(inst.clone());
                 }
             }
             r.authors.push(a);

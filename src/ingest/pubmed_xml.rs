@@ -78,12 +78,12 @@ fn author(e: &Element) -> Option<Author> {
     };
     for id in e.children_named("Identifier") {
         if id.attr("Source").is_some_and(|s| s.eq_ignore_ascii_case("orcid")) {
-            a.orcid = normalize_orcid(&id.text());
+            a.set_orcid(normalize_orcid(&id.text()));
         }
     }
     for info in e.children_named("AffiliationInfo") {
         if let Some(aff) = info.text_at(&["Affiliation"]) {
-            normalize::push_unique(&mut a.affiliations, &aff);
+            normalize::push_unique(a.affiliations_mut(), &aff);
         }
     }
     Some(a)

@@ -342,7 +342,7 @@ fn assign_named_affiliation(authors: &mut [Author], aff: &str) -> bool {
     let Some(a) = authors.iter_mut().find(|a| !a.is_org && family_key(&a.family) == key) else {
         return false;
     };
-    normalize::push_unique(&mut a.affiliations, rest);
+    normalize::push_unique(a.affiliations_mut(), rest);
     true
 }
 
@@ -379,7 +379,7 @@ fn to_record(input: &str, raw: &RawRecord, key: String, diags: &mut Vec<Diagnost
     let affs: Vec<String> = raw.all(&["AD"]).map(|f| f.joined()).filter(|s| !s.is_empty()).collect();
     if r.authors.len() == 1 {
         for a in &affs {
-            normalize::push_unique(&mut r.authors[0].affiliations, a);
+            normalize::push_unique(r.authors[0].affiliations_mut(), a);
         }
     } else {
         // Scopus, WoS and PubMed-derived exports list addresses without
@@ -394,7 +394,9 @@ fn to_record(input: &str, raw: &RawRecord, key: String, diags: &mut Vec<Diagnost
         for (name, orcid) in ovid_orcids(&f.joined()) {
             let k = family_key(&Author::person(&name).family);
             if let Some(a) = r.authors.iter_mut().find(|a| !k.is_empty() && family_key(&a.family) == k) {
-                a.orcid.get_or_insert(orcid);
+                if a.orcid().is_none() {
+                    a.set_orcid(Some(orcid));
+                }
             }
         }
     }

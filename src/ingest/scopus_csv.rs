@@ -521,7 +521,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
                     _ => (part, None),
                 };
                 let mut a = Author::person(name);
-                a.source_id = id;
+                a.set_source_id(id);
                 if !a.family.is_empty() {
                     r.authors.push(a);
                 }
@@ -536,7 +536,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
             }
             if ids.len() == r.authors.len() {
                 for (a, id) in r.authors.iter_mut().zip(&ids) {
-                    a.source_id = Some((*id).to_string());
+                    a.set_source_id(Some((*id).to_string()));
                 }
             }
         }
@@ -545,7 +545,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
             if entries.len() == r.authors.len() {
                 for (a, e) in r.authors.iter_mut().zip(entries) {
                     if let Some(aff) = strip_author_prefix(e, a) {
-                        a.affiliations.push(aff);
+                        a.affiliations_mut().push(aff);
                     }
                 }
             }
@@ -554,7 +554,7 @@ pub fn parse(input: &str, text: &str) -> Parsed {
         // author's "with affiliations" entry contains are the record's own.
         for aff in get("Affiliations").map(|s| s.split("; ").collect::<Vec<_>>()).unwrap_or_default() {
             let aff = aff.trim();
-            if !r.authors.iter().any(|a| a.affiliations.iter().any(|x| x.contains(aff))) {
+            if !r.authors.iter().any(|a| a.affiliations().iter().any(|x| x.contains(aff))) {
                 r.add_affiliation(aff);
             }
         }

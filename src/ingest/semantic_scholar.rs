@@ -239,7 +239,7 @@ fn authors_of(p: &Value) -> Vec<Author> {
     for a in p.get("authors").and_then(Value::as_array).map(Vec::as_slice).unwrap_or(&[]) {
         if let Some(name) = s(a, "name") {
             let mut au = Author::person(name);
-            au.source_id = a.get("authorId").and_then(id_value);
+            au.set_source_id(a.get("authorId").and_then(id_value));
             out.push(au);
         }
     }

@@ -360,11 +360,11 @@ fn attach_orcids(authors: &mut [Author], oi: &str) {
         let fk = family_key(&who.family);
         let gi = who.given.chars().next().map(|c| c.to_lowercase().to_string()).unwrap_or_default();
         if let Some(a) = authors.iter_mut().find(|a| {
-            a.orcid.is_none()
+            a.orcid().is_none()
                 && family_key(&a.family) == fk
                 && a.given.chars().next().map(|c| c.to_lowercase().to_string()).unwrap_or_default() == gi
         }) {
-            a.orcid = Some(orcid);
+            a.set_orcid(Some(orcid));
         }
     }
 }
@@ -392,8 +392,8 @@ fn attach_affiliations(r: &mut Record, c1: &[(u32, String)]) {
                     .find(|a| family_key(&a.family) == fk && a.given.to_lowercase() == given)
                 {
                     tied = true;
-                    if !a.affiliations.contains(&addr) {
-                        a.affiliations.push(addr.clone());
+                    if !a.affiliations().contains(&addr) {
+                        a.affiliations_mut().push(addr.clone());
                     }
                 }
             }
@@ -404,8 +404,8 @@ fn attach_affiliations(r: &mut Record, c1: &[(u32, String)]) {
             let addr = entry.trim_end_matches('.').to_string();
             match r.authors.as_mut_slice() {
                 [only] => {
-                    if !addr.is_empty() && !only.affiliations.contains(&addr) {
-                        only.affiliations.push(addr);
+                    if !addr.is_empty() && !only.affiliations().contains(&addr) {
+                        only.affiliations_mut().push(addr);
                     }
                 }
                 _ => r.add_affiliation(&addr),
@@ -450,8 +450,8 @@ fn attach_reprint_addresses(r: &mut Record, rp: &str) {
             .find(|a| !fk.is_empty() && !a.is_org && family_key(&a.family) == fk && initial(&a.given) == gi);
         match author {
             Some(a) => {
-                if !a.affiliations.iter().any(|x| x == addr) {
-                    a.affiliations.push(addr.to_string());
+                if !a.affiliations().iter().any(|x| x == addr) {
+                    a.affiliations_mut().push(addr.to_string());
                 }
             }
             None => r.add_affiliation(addr),

@@ -777,11 +777,11 @@ fn people(agents: &Agents<'_>) -> Keyed<Agent> {
         let mut orcid = None;
         for (p, a) in &d.names {
             add_folded(&mut variants, a.raw.clone(), || a.raw.clone(), p);
-            for af in &a.affiliations {
+            for af in a.affiliations() {
                 add_folded(&mut affiliations, norm::fold(af), || af.clone(), p);
             }
             if orcid.is_none() {
-                orcid = a.orcid.clone();
+                orcid = a.orcid().map(str::to_string);
             }
         }
         // The fullest name: longest non-initial given name, then longest given.

@@ -68,7 +68,7 @@ fn name_of<'a>(at: &'a Provenance, author: &'a Author) -> Name<'a> {
 /// else [`names_compatible`].
 #[cfg(test)]
 fn compatible(a: &Name, b: &Name) -> bool {
-    if let (Some(x), Some(y)) = (&a.author.orcid, &b.author.orcid) {
+    if let (Some(x), Some(y)) = (a.author.orcid(), b.author.orcid()) {
         return x == y;
     }
     names_compatible(a, b)
@@ -108,9 +108,9 @@ impl Forms {
         let n = &names[i];
         let same_form =
             |m: &usize| names[*m].initials == n.initials && names[*m].first_given == n.first_given;
-        match &n.author.orcid {
+        match n.author.orcid() {
             Some(o) => {
-                if !self.orcids.iter().any(|&m| names[m].author.orcid.as_ref() == Some(o)) {
+                if !self.orcids.iter().any(|&m| names[m].author.orcid() == Some(o)) {
                     self.orcids.push(i);
                 }
                 if !self.with_orcid.iter().any(same_form) {
@@ -127,9 +127,9 @@ impl Forms {
 
     /// True when `n` is [`compatible`] with every member recorded.
     fn admit(&self, names: &[Name], n: &Name) -> bool {
-        match &n.author.orcid {
+        match n.author.orcid() {
             Some(o) => {
-                self.orcids.iter().all(|&m| names[m].author.orcid.as_ref() == Some(o))
+                self.orcids.iter().all(|&m| names[m].author.orcid() == Some(o))
                     && self.without_orcid.iter().all(|&m| names_compatible(&names[m], n))
             }
             None => {
@@ -171,7 +171,7 @@ impl Block {
     fn add(&mut self, names: &[Name], gi: usize, i: usize) {
         let n = &names[i];
         let first = self.groups[gi].is_empty();
-        if first && n.author.orcid.is_none() {
+        if first && n.author.orcid().is_none() {
             self.no_orcid.push(gi);
         }
         match &n.first_given {
@@ -197,7 +197,7 @@ impl Block {
         out.clear();
         // A name whose ORCID no group holds fits only groups without one; a
         // full first given name fits only groups of that name or with none.
-        let orcid = n.author.orcid.as_ref().map(|_| &self.no_orcid);
+        let orcid = n.author.orcid().map(|_| &self.no_orcid);
         let given = n
             .first_given
             .as_ref()
@@ -285,8 +285,7 @@ fn bridge_compound_surnames(
         }
         let Some(cands) = by_family.get(&words[1]) else { continue };
         let mine = coauthors(&groups[gi]);
-        let orcids: Vec<&String> =
-            groups[gi].iter().filter_map(|&i| names[i].author.orcid.as_ref()).collect();
+        let orcids: Vec<&str> = groups[gi].iter().filter_map(|&i| names[i].author.orcid()).collect();
         let fits: Vec<usize> = cands
             .iter()
             .copied()
@@ -296,10 +295,8 @@ fn bridge_compound_surnames(
             })
             .filter(|&cj| {
                 let theirs = coauthors(&groups[cj]);
-                let shared_orcid = groups[cj]
-                    .iter()
-                    .filter_map(|&i| names[i].author.orcid.as_ref())
-                    .any(|o| orcids.contains(&o));
+                let shared_orcid =
+                    groups[cj].iter().filter_map(|&i| names[i].author.orcid()).any(|o| orcids.contains(&o));
                 shared_orcid || !mine.is_disjoint(&theirs)
             })
             .collect();
@@ -361,7 +358,7 @@ pub(crate) fn people<'r>(records: &'r [Record], diags: &mut Vec<Diagnostic>) -> 
         .iter()
         .enumerate()
         .map(|(i, n)| {
-            (n.author.orcid.is_none(), n.first_given.is_none(), std::cmp::Reverse(n.initials.len()), i)
+            (n.author.orcid().is_none(), n.first_given.is_none(), std::cmp::Reverse(n.initials.len()), i)
         })
         .collect();
     keyed.par_sort_unstable();
@@ -371,7 +368,7 @@ pub(crate) fn people<'r>(records: &'r [Record], diags: &mut Vec<Diagnostic>) -> 
         let n = &names[i];
         let first_initial = n.initials.chars().next().map(String::from).unwrap_or_default();
         let key = (n.family.clone(), first_initial);
-        if let Some(orcid) = &n.author.orcid {
+        if let Some(orcid) = n.author.orcid() {
             if let Some((f, ini, g)) = orcid_set.get(orcid) {
                 if let Some(block) = blocks.get_mut(&(f.clone(), ini.clone())) {
                     block.add(&names, *g, i);
@@ -398,8 +395,8 @@ pub(crate) fn people<'r>(records: &'r [Record], diags: &mut Vec<Diagnostic>) -> 
             }
         };
         block.add(&names, gi, i);
-        if let Some(orcid) = &n.author.orcid {
-            orcid_set.entry(orcid.clone()).or_insert((key.0, key.1, gi));
+        if let Some(orcid) = n.author.orcid() {
+            orcid_set.entry(orcid.to_string()).or_insert((key.0, key.1, gi));
         }
     }
 
@@ -483,13 +480,14 @@ mod tests {
     use proptest::prelude::*;
 
     fn author(family: &str, given: &str, orcid: Option<&str>) -> Author {
-        Author {
+        let mut a = Author {
             raw: format!("{given} {family}"),
             family: family.into(),
             given: given.into(),
-            orcid: orcid.map(String::from),
             ..Author::default()
-        }
+        };
+        a.set_orcid(orcid.map(String::from));
+        a
     }
 
     proptest! {
@@ -526,14 +524,14 @@ mod tests {
         let mut order: Vec<usize> = (0..names.len()).collect();
         order.sort_by_key(|&i| {
             let n = &names[i];
-            (n.author.orcid.is_none(), n.first_given.is_none(), std::cmp::Reverse(n.initials.len()), i)
+            (n.author.orcid().is_none(), n.first_given.is_none(), std::cmp::Reverse(n.initials.len()), i)
         });
         let mut blocks: BTreeMap<(String, String), Vec<Vec<usize>>> = BTreeMap::new();
         let mut orcid_set: HashMap<String, ((String, String), usize)> = HashMap::default();
         for &i in &order {
             let n = &names[i];
             let key = (n.family.clone(), n.initials.chars().next().map(String::from).unwrap_or_default());
-            if let Some((k, g)) = n.author.orcid.as_ref().and_then(|o| orcid_set.get(o)) {
+            if let Some((k, g)) = n.author.orcid().and_then(|o| orcid_set.get(o)) {
                 blocks.get_mut(k).unwrap()[*g].push(i);
                 continue;
             }
@@ -547,8 +545,8 @@ mod tests {
                 groups.push(vec![i]);
                 groups.len() - 1
             };
-            if let Some(o) = &n.author.orcid {
-                orcid_set.entry(o.clone()).or_insert((key, gi));
+            if let Some(o) = n.author.orcid() {
+                orcid_set.entry(o.to_string()).or_insert((key, gi));
             }
         }
         let mut out: Vec<Vec<usize>> = blocks.into_values().flatten().collect();
