@@ -253,8 +253,9 @@ pub(crate) struct FromCitations {
     found: Vec<Diagnostic>,
 }
 
-/// The first half of building the corpus: the cited-only works (on the pool a window
-/// at a time) beside the people, authorships and citation edges.
+/// The first half of building the corpus: the cited-only works (on the
+/// pool, a window at a time) beside the people, authorships and citation
+/// edges.
 pub(crate) fn from_citations(
     records: &[Record],
     groups: &Groups,
@@ -380,7 +381,7 @@ pub(crate) fn finish(
 /// go as it is added (moving them never holds two copies of all of them).
 const CITED_WINDOW: usize = 16_384;
 
-/// The records [`assemble`] builds from: borrowed, or owned and then let go
+/// The records the corpus is built from: borrowed, or owned and then let go
 /// of their citations as soon as what those give is made
 /// ([`super::resolve_owned`]).
 pub(crate) enum Records<'a> {
