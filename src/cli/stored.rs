@@ -315,7 +315,7 @@ impl Project {
     fn stored_corpus(&mut self, ctx: &Ctx, given: Option<Vec<Record>>) -> Result<(Corpus, Origin)> {
         if let Some(c) = self.store.load_result::<CorpusIn>("corpus", &self.corpus_key)? {
             if let Some(records) = given {
-                let_go(records);
+                citemap::resolve::let_go(records);
             }
             progress::step(format_args!("corpus: {}", Origin::Loaded.as_str()));
             let mut corpus = c.corpus;
@@ -1064,13 +1064,6 @@ impl<'de> Visitor<'de> for AttrsIn<'_> {
         }
         Ok(a)
     }
-}
-
-/// Frees `records` on a thread of its own, while the command goes on
-/// (millions of small allocations); here when no thread can be had (the
-/// failed spawn drops its closure).
-fn let_go(records: Vec<Record>) {
-    let _ = std::thread::Builder::new().name("free records".into()).spawn(move || drop(records));
 }
 
 #[cfg(test)]

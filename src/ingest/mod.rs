@@ -1023,10 +1023,8 @@ fn each_text(r: &mut Record, f: &mut dyn FnMut(&'static str, &mut String)) {
         f(name, &mut a.raw);
         f(name, &mut a.family);
         f(name, &mut a.given);
-        if !a.affiliations().is_empty() {
-            for s in a.affiliations_mut() {
-                f("affiliation", s);
-            }
+        for s in a.extra.iter_mut().flat_map(|e| e.affiliations.iter_mut()) {
+            f("affiliation", s);
         }
     }
     opt("title", &mut r.title, f);

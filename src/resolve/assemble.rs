@@ -406,22 +406,16 @@ impl Records<'_> {
         if let Records::Owned(records) = self {
             let citations: Vec<Vec<Citation>> =
                 records.iter_mut().map(|r| std::mem::take(&mut r.citations)).collect();
-            free_aside(citations);
+            super::let_go(citations);
         }
     }
 
     /// Lets go of owned records, as [`Records::let_go_of_citations`] does.
     pub(crate) fn let_go(self) {
         if let Records::Owned(records) = self {
-            free_aside(records);
+            super::let_go(records);
         }
     }
-}
-
-/// Drops `items` on a thread of its own, or here when no thread can be had
-/// (the failed spawn drops its closure).
-fn free_aside<T: Send + 'static>(items: T) {
-    let _ = std::thread::Builder::new().name("free records".into()).spawn(move || drop(items));
 }
 
 /// Works under construction, papers first and then cited-only works, each in

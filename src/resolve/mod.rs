@@ -165,6 +165,14 @@ pub fn resolve_owned(records: Vec<Record>, opts: &Options) -> Corpus {
     resolve_from(assemble::Records::Owned(records), opts)
 }
 
+/// Frees `items` (records, citations) on a thread of its own while the
+/// caller goes on: millions of small allocations take a while to free.
+/// When no thread can be had they are freed here (the failed spawn drops
+/// its closure).
+pub fn let_go<T: Send + 'static>(items: T) {
+    let _ = std::thread::Builder::new().name("free records".into()).spawn(move || drop(items));
+}
+
 fn resolve_from(mut records: assemble::Records<'_>, opts: &Options) -> Corpus {
     let mut diagnostics = Vec::new();
     let (groups, made) = {
