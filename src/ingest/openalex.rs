@@ -16,7 +16,7 @@ use crate::model::{Author, Citation, Date, Diagnostic, Identifier, Parsed, Prove
 use serde::de::{DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use serde::Deserialize;
 use std::borrow::Cow;
-use std::io::BufRead;
+use std::io::{BufRead, Read};
 
 /// Format name used in `source_kind`.
 pub const NAME: &str = "openalex";
@@ -52,7 +52,10 @@ pub fn sniff(text: &str) -> bool {
 
 /// `https://openalex.org/W2741809807` -> `W2741809807` (other strings unchanged).
 pub fn short_id(id: &str) -> String {
-    id.trim().rsplit('/').next().unwrap_or(id).to_string()
+    let t = id.trim();
+    // A byte loop: the last '/' of an id is a dozen bytes from its end,
+    // closer than a searcher's setup.
+    t.as_bytes().iter().rposition(|&b| b == b'/').map_or(t, |i| &t[i + 1..]).to_string()
 }
 
 /// A JSON string borrowed from the input when it has no escapes.
@@ -339,11 +342,11 @@ fn abstract_text(idx: InvertedIndex<'_>) -> Option<String> {
     let len: usize = pairs.iter().map(|(_, w)| w.as_str().len() + 1).sum::<usize>() - 1;
     let mut s = String::with_capacity(len);
     if let Some(slots) = placed(&pairs) {
-        for (i, w) in slots.into_iter().flatten().enumerate() {
+        for (i, k) in slots.into_iter().filter(|&k| k > 0).enumerate() {
             if i > 0 {
                 s.push(' ');
             }
-            s.push_str(w);
+            s.push_str(pairs[k as usize - 1].1.as_str());
         }
         return Some(s);
     }
@@ -357,20 +360,21 @@ fn abstract_text(idx: InvertedIndex<'_>) -> Option<String> {
     Some(s)
 }
 
-/// The words of `pairs` in slots by position, when every position is used
-/// once and the highest is not far beyond the word count; `None` otherwise.
-fn placed<'p>(pairs: &'p [(u32, S<'_>)]) -> Option<Vec<Option<&'p str>>> {
+/// The words of `pairs` in slots by position (each slot 0 or one more than
+/// the word's place in `pairs`), when every position is used once and the
+/// highest is not far beyond the word count; `None` otherwise.
+fn placed(pairs: &[(u32, S<'_>)]) -> Option<Vec<u32>> {
     let top = pairs.iter().map(|&(p, _)| p as usize).max()?;
     if top > 2 * pairs.len() + 64 {
         return None;
     }
-    let mut slots: Vec<Option<&str>> = vec![None; top + 1];
-    for (p, w) in pairs {
+    let mut slots = vec![0u32; top + 1];
+    for (i, (p, _)) in pairs.iter().enumerate() {
         let slot = &mut slots[*p as usize];
-        if slot.is_some() {
+        if *slot != 0 {
             return None;
         }
-        *slot = Some(w.as_str());
+        *slot = i as u32 + 1;
     }
     Some(slots)
 }
@@ -527,12 +531,17 @@ fn to_record(w: Work<'_>, input: &str, line: u32, n: usize, diagnostics: &mut Ve
             empty += 1;
             continue;
         }
+        // Every field given: a default provenance would be made and dropped
+        // per citation.
         r.citations.push(Citation {
             raw: rw.0.into_owned(),
+            authors: Vec::new(),
+            et_al: false,
+            year: None,
             ids: smallvec::smallvec![Identifier::Openalex(id)],
             count: 1,
             at: r.at.clone(),
-            ..Citation::default()
+            detail: None,
         });
     }
     if empty > 0 {
@@ -707,7 +716,8 @@ pub fn read_stream<R: BufRead>(
     // Two chunks' buffers, used in turn: the next chunk is read while the
     // one before is parsed, and no fresh 4 MiB is taken per chunk.
     let mut spare = Chunk::default();
-    let mut chunk = fill_chunk(&mut reader, &mut line_no, Chunk::default())?;
+    let mut tail = Vec::new();
+    let mut chunk = fill_chunk(&mut reader, &mut line_no, &mut tail, Chunk::default())?;
     loop {
         let first = seen;
         seen += chunk.lines.len() as u64;
@@ -722,7 +732,7 @@ pub fn read_stream<R: BufRead>(
             }
             deliver(input, delivering, &mut utf8, on_record, diagnostics);
             if !last {
-                next = Some(fill_chunk(&mut reader, &mut line_no, std::mem::take(&mut spare)));
+                next = Some(fill_chunk(&mut reader, &mut line_no, &mut tail, std::mem::take(&mut spare)));
             }
         });
         if last {
@@ -743,29 +753,63 @@ pub fn read_stream<R: BufRead>(
     }
 }
 
-/// Reads lines (blank ones skipped, a leading BOM dropped) into `chunk`
-/// (emptied first) until it holds [`CHUNK_BYTES`] or the input ends.
-fn fill_chunk<R: BufRead>(reader: &mut R, line_no: &mut u32, mut chunk: Chunk) -> std::io::Result<Chunk> {
+/// Fills `chunk` (emptied first) with `tail`, the unfinished line the chunk
+/// before left, then with the input read in large blocks straight into the
+/// chunk's buffer, until it holds [`CHUNK_BYTES`] and ends a line, or the
+/// input ends; the bytes after its last line end go back to `tail`. Then
+/// finds its lines (blank ones skipped, a leading BOM dropped).
+///
+/// Reading blocks, not lines, saves a copy: a read as large as this goes
+/// past the `BufReader`'s own buffer, and no line is looked for twice.
+/// A chunk holds at most [`CHUNK_BYTES`] plus one line, as the reader bounds
+/// lines (`ingest.max_line_bytes`).
+fn fill_chunk<R: Read>(
+    reader: &mut R,
+    line_no: &mut u32,
+    tail: &mut Vec<u8>,
+    mut chunk: Chunk,
+) -> std::io::Result<Chunk> {
+    /// Read at a time once a chunk is full but its last line goes on.
+    const MORE: usize = 1 << 20;
     chunk.bytes.clear();
     chunk.lines.clear();
-    while chunk.bytes.len() < CHUNK_BYTES {
-        let start = chunk.bytes.len();
-        if reader.read_until(b'\n', &mut chunk.bytes)? == 0 {
+    chunk.bytes.extend_from_slice(tail);
+    tail.clear();
+    loop {
+        let before = chunk.bytes.len();
+        let want = CHUNK_BYTES.saturating_sub(before).max(MORE);
+        chunk.bytes.reserve(want);
+        let got = (&mut *reader).take(want as u64).read_to_end(&mut chunk.bytes)?;
+        if got < want {
+            // The input ended: the chunk ends with it.
             break;
         }
+        if chunk.bytes.len() >= CHUNK_BYTES {
+            // `tail` held no line end, so the last one is in what was read.
+            if let Some(i) = memchr::memrchr(b'\n', &chunk.bytes[before..]) {
+                let cut = before + i + 1;
+                tail.extend_from_slice(&chunk.bytes[cut..]);
+                chunk.bytes.truncate(cut);
+                break;
+            }
+        }
+    }
+    let bytes = &chunk.bytes;
+    let mut start = 0;
+    while start < bytes.len() {
+        let end = memchr::memchr(b'\n', &bytes[start..]).map_or(bytes.len(), |i| start + i);
         *line_no = line_no.saturating_add(1);
-        let mut line = &chunk.bytes[start..];
+        let mut line = &bytes[start..end];
         if *line_no == 1 {
             line = line.strip_prefix(&[0xEF, 0xBB, 0xBF][..]).unwrap_or(line);
         }
         let trimmed = line.trim_ascii();
-        if trimmed.is_empty() {
-            chunk.bytes.truncate(start);
-            continue;
+        if !trimmed.is_empty() {
+            // Offsets of the trimmed line inside the chunk.
+            let lead = trimmed.as_ptr() as usize - bytes.as_ptr() as usize;
+            chunk.lines.push(ChunkLine { no: *line_no, start: lead, end: lead + trimmed.len() });
         }
-        // Offsets of the trimmed line inside the chunk.
-        let lead = trimmed.as_ptr() as usize - chunk.bytes.as_ptr() as usize;
-        chunk.lines.push(ChunkLine { no: *line_no, start: lead, end: lead + trimmed.len() });
+        start = end + 1;
     }
     Ok(chunk)
 }
@@ -880,6 +924,63 @@ mod tests {
         assert!(lines[0].1.starts_with("line is not a readable OpenAlex work"));
         assert_eq!(diags[0].at.record.as_deref(), Some("#5000"));
         assert_eq!(lines[1], (5002, "not valid UTF-8: read with replacement characters"));
+    }
+
+    /// Chunks are read in blocks: a line cut by a chunk's end goes whole to
+    /// the next chunk, a line longer than a chunk is read on to its end, the
+    /// last line needs no line feed, and a reader that gives a few hundred
+    /// bytes at a time gives the same records as the whole text.
+    #[test]
+    fn jsonl_lines_across_chunk_ends_and_longer_than_a_chunk() {
+        /// Gives at most 777 bytes per read.
+        struct Trickle<'a>(&'a [u8]);
+        impl std::io::Read for Trickle<'_> {
+            fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+                let n = buf.len().min(777).min(self.0.len());
+                buf[..n].copy_from_slice(&self.0[..n]);
+                self.0 = &self.0[n..];
+                Ok(n)
+            }
+        }
+        let work =
+            |n: u32, title: &str| format!("{{\"id\":\"https://openalex.org/W{n}\",\"title\":\"{title}\"}}");
+        let mut text: Vec<u8> = b"\xEF\xBB\xBF".to_vec();
+        text.extend_from_slice(work(1, "first").as_bytes());
+        text.extend_from_slice(b"\r\n\n");
+        let long = "y".repeat(CHUNK_BYTES + 100);
+        text.extend_from_slice(work(2, &long).as_bytes());
+        text.extend_from_slice(b"\n");
+        let pad = "z".repeat(3001);
+        let mut n = 2;
+        while text.len() < 3 * CHUNK_BYTES + 12_345 {
+            n += 1;
+            text.extend_from_slice(work(n, &format!("T{n} {pad}")).as_bytes());
+            text.extend_from_slice(b"\n");
+        }
+        text.extend_from_slice(work(99_999, "last, no line feed").as_bytes());
+        let lines = text.iter().filter(|&&b| b == b'\n').count() as u32 + 1;
+        let read = |r: &mut dyn std::io::BufRead| {
+            let mut out = Vec::new();
+            let mut diags = Vec::new();
+            let seen = read_stream("t.jsonl", r, &mut |r| out.push(r), &mut diags).unwrap();
+            assert!(diags.is_empty(), "{diags:?}");
+            (seen, out)
+        };
+        let (seen, whole) = read(&mut &text[..]);
+        let (seen_trickled, trickled) = read(&mut std::io::BufReader::with_capacity(1000, Trickle(&text)));
+        assert_eq!(seen, u64::from(n) + 1);
+        assert_eq!(seen_trickled, seen);
+        assert_eq!(whole, trickled);
+        assert_eq!(whole.len(), n as usize + 1);
+        let first = &whole[0];
+        assert_eq!((first.at.line, first.title.as_deref()), (1, Some("first")));
+        assert_eq!((whole[1].at.line, whole[1].title.as_ref().map(String::len)), (3, Some(long.len())));
+        for (i, r) in whole.iter().enumerate().skip(2).take(n as usize - 2) {
+            assert_eq!(r.at.line, i as u32 + 2, "{:?}", r.at);
+            assert_eq!(r.at.record.as_deref(), Some(format!("W{}", i + 1).as_str()));
+        }
+        let last = whole.last().unwrap();
+        assert_eq!((last.at.line, last.at.record.as_deref()), (lines, Some("W99999")));
     }
 
     #[test]

@@ -59,9 +59,15 @@ impl SharedText {
     }
 }
 
+/// The empty text, one allocation per thread: a default provenance (as in
+/// `..Citation::default()`, once per citation a reader makes) clones it
+/// instead of allocating.
 impl Default for SharedText {
     fn default() -> Self {
-        SharedText::from("")
+        thread_local! {
+            static EMPTY: SharedText = SharedText(Arc::new(Box::from("")));
+        }
+        EMPTY.with(SharedText::clone)
     }
 }
 

@@ -29,7 +29,7 @@ pub fn squash_ws(s: &str) -> String {
 /// words (what [`squash_ws`] makes of it is itself). Whitespace as
 /// `str::split_whitespace` takes it, in ASCII: tab, line feed, vertical tab,
 /// form feed, carriage return and space.
-fn is_squashed(b: &[u8]) -> bool {
+pub(crate) fn is_squashed(b: &[u8]) -> bool {
     let mut after_space = true; // a leading space is not squashed
     for &c in b {
         match c {
@@ -222,13 +222,30 @@ pub fn is_valid_doi(doi: &str) -> bool {
 /// Normalises an ORCID from a URL or bare form to `0000-0002-1825-0097`;
 /// `None` when it does not hold 16 ORCID characters.
 pub fn normalize_orcid(raw: &str) -> Option<String> {
-    let tail = raw.trim().rsplit('/').next().unwrap_or("");
-    let chars: Vec<char> = tail.chars().filter(|c| c.is_ascii_digit() || *c == 'X' || *c == 'x').collect();
-    if chars.len() != 16 {
+    let t = raw.trim();
+    let tail = t.rfind('/').map_or(t, |i| &t[i + 1..]);
+    // The 16 digits (and check character) kept, in a fixed array: no
+    // allocation but the result's.
+    let mut d = [0u8; 16];
+    let mut n = 0;
+    for b in tail.bytes().filter(|b| b.is_ascii_digit() || *b == b'X' || *b == b'x') {
+        if n == d.len() {
+            return None;
+        }
+        d[n] = b.to_ascii_uppercase();
+        n += 1;
+    }
+    if n != d.len() {
         return None;
     }
-    let s: String = chars.iter().map(|c| c.to_ascii_uppercase()).collect();
-    Some(format!("{}-{}-{}-{}", &s[0..4], &s[4..8], &s[8..12], &s[12..16]))
+    let mut s = String::with_capacity(19);
+    for (i, part) in d.chunks(4).enumerate() {
+        if i > 0 {
+            s.push('-');
+        }
+        s.extend(part.iter().map(|&b| char::from(b)));
+    }
+    Some(s)
 }
 
 const PARTICLES: [&str; 14] =
@@ -236,13 +253,16 @@ const PARTICLES: [&str; 14] =
 
 fn is_initials_token(t: &str) -> bool {
     // "N", "N.", "NO", "N.O.", "J-P", "Ch." (short abbreviations)
-    let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
-    if letters.is_empty() {
+    let (mut letters, mut all_upper) = (0usize, true);
+    for c in t.chars().filter(|c| c.is_alphabetic()) {
+        letters += 1;
+        all_upper &= c.is_uppercase();
+    }
+    if letters == 0 {
         return false;
     }
-    let all_upper = letters.iter().all(|c| c.is_uppercase());
     let dotted = t.contains('.');
-    (all_upper && letters.len() <= 3) || (dotted && letters.len() <= 2)
+    (all_upper && letters <= 3) || (dotted && letters <= 2)
 }
 
 /// Parses a personal name written in any common order into an [`Author`].
@@ -251,11 +271,16 @@ fn is_initials_token(t: &str) -> bool {
 /// "Johnson S", "OLeary N"), "I. Family", particles ("van der Berg"), and
 /// strips affiliation markers glued to names ("Smith J1,2", "Smith J*").
 pub fn parse_person(raw: &str) -> Author {
-    let cleaned: String = raw
-        .trim()
-        .trim_end_matches(|c: char| c.is_ascii_digit() || c == ',' || c == '*' || c == '†')
-        .replace(['’', '‘', '`'], "'");
-    let name = squash_ws(&cleaned);
+    let trimmed =
+        raw.trim().trim_end_matches(|c: char| c.is_ascii_digit() || c == ',' || c == '*' || c == '†');
+    // Copied only when a quote is straightened or spaces squashed.
+    let cleaned: std::borrow::Cow<'_, str> = if trimmed.contains(['’', '‘', '`']) {
+        trimmed.replace(['’', '‘', '`'], "'").into()
+    } else {
+        trimmed.into()
+    };
+    let name: std::borrow::Cow<'_, str> =
+        if is_squashed(cleaned.as_bytes()) { cleaned } else { squash_ws(&cleaned).into() };
     let mut a = Author { raw: squash_ws(raw), ..Author::default() };
     if let Some((fam, giv)) = name.split_once(',') {
         a.family = fam.trim().to_string();
@@ -277,7 +302,11 @@ pub fn parse_person(raw: &str) -> Author {
             } else {
                 // "Given [Middle] [particles] Family".
                 let mut fam_start = tokens.len() - 1;
-                while fam_start > 1 && PARTICLES.contains(&tokens[fam_start - 1].to_lowercase().as_str()) {
+                // The particles are ASCII, and no other character lowercases
+                // to one of their letters: comparing ASCII case-blind is
+                // comparing lowercased.
+                while fam_start > 1 && PARTICLES.iter().any(|p| p.eq_ignore_ascii_case(tokens[fam_start - 1]))
+                {
                     fam_start -= 1;
                 }
                 a.family = tokens[fam_start..].join(" ");
@@ -409,5 +438,105 @@ mod tests {
             normalize_orcid("https://orcid.org/0000-0002-1825-009x").as_deref(),
             Some("0000-0002-1825-009X")
         );
+    }
+
+    /// ORCIDs and names come out as the plain versions of these functions
+    /// (characters collected into vectors, lowercased copies) give them;
+    /// the functions now avoid those copies.
+    #[test]
+    fn orcids_and_names_as_the_plain_versions_give_them() {
+        fn plain_orcid(raw: &str) -> Option<String> {
+            let tail = raw.trim().rsplit('/').next().unwrap_or("");
+            let chars: Vec<char> =
+                tail.chars().filter(|c| c.is_ascii_digit() || *c == 'X' || *c == 'x').collect();
+            if chars.len() != 16 {
+                return None;
+            }
+            let s: String = chars.iter().map(|c| c.to_ascii_uppercase()).collect();
+            Some(format!("{}-{}-{}-{}", &s[0..4], &s[4..8], &s[8..12], &s[12..16]))
+        }
+        fn plain_initials_token(t: &str) -> bool {
+            let letters: Vec<char> = t.chars().filter(|c| c.is_alphabetic()).collect();
+            if letters.is_empty() {
+                return false;
+            }
+            let all_upper = letters.iter().all(|c| c.is_uppercase());
+            (all_upper && letters.len() <= 3) || (t.contains('.') && letters.len() <= 2)
+        }
+        fn plain_person(raw: &str) -> (String, String, String) {
+            let cleaned: String = raw
+                .trim()
+                .trim_end_matches(|c: char| c.is_ascii_digit() || c == ',' || c == '*' || c == '†')
+                .replace(['’', '‘', '`'], "'");
+            let name = squash_ws(&cleaned);
+            let raw = squash_ws(raw);
+            if let Some((fam, giv)) = name.split_once(',') {
+                return (raw, fam.trim().to_string(), giv.trim().to_string());
+            }
+            let tokens: Vec<&str> = name.split(' ').filter(|t| !t.is_empty()).collect();
+            let (mut family, mut given) = (String::new(), String::new());
+            match tokens.len() {
+                0 => {}
+                1 => family = tokens[0].to_string(),
+                _ => {
+                    let (last, first) = (tokens[tokens.len() - 1], tokens[0]);
+                    if plain_initials_token(last) && !plain_initials_token(first) {
+                        let split = tokens.iter().rposition(|t| !plain_initials_token(t)).unwrap_or(0);
+                        family = tokens[..=split].join(" ");
+                        given = tokens[split + 1..].join(" ");
+                    } else {
+                        let mut fam_start = tokens.len() - 1;
+                        while fam_start > 1
+                            && PARTICLES.contains(&tokens[fam_start - 1].to_lowercase().as_str())
+                        {
+                            fam_start -= 1;
+                        }
+                        family = tokens[fam_start..].join(" ");
+                        given = tokens[..fam_start].join(" ");
+                    }
+                }
+            }
+            (raw, family, given)
+        }
+        for o in [
+            "https://orcid.org/0000-0002-1825-009x",
+            " 0000-0002-1825-0097 ",
+            "0000000218250097",
+            "https://orcid.org/0000-0002-1825-00977",
+            "https://orcid.org/0000-0002-1825",
+            "orcid.org/0000-0002-1825-0097/",
+            "",
+            "x/xxxx-xxxx-xxxx-xxxx",
+            "０000-0002-1825-0097",
+        ] {
+            assert_eq!(normalize_orcid(o), plain_orcid(o), "{o:?}");
+        }
+        for name in [
+            "Ludwig van Beethoven",
+            "Ludwig VAN Beethoven",
+            "Jean  de la Fontaine",
+            "Anna Della Rovere",
+            "Johan \u{212A}an Dijk",
+            "Johan Van Der Berg",
+            "O’Brien, Pat",
+            "Pat `O` Brien",
+            "Johnson S",
+            "O'Leary NM",
+            "N. O’Leary",
+            "Smith J1,2",
+            "Smith J*",
+            "  Tab\tName  ",
+            "İvan İvanov",
+            "Ch. Dupont",
+            "J.-P. Sartre",
+            "X",
+            "",
+            " ,",
+            "Émile  Zola",
+            "de Gaulle",
+        ] {
+            let a = parse_person(name);
+            assert_eq!((a.raw, a.family, a.given), plain_person(name), "{name:?}");
+        }
     }
 }
