@@ -392,10 +392,13 @@ pub fn parse_free_text(raw: &str, at: Provenance) -> Citation {
     }
     let work = work.trim().trim_end_matches([',', ';', ' ']).trim();
 
-    if let Some(m) = PAREN_YEAR_RE.captures(work) {
-        let whole = m.get(0).map(|g| (g.start(), g.end())).unwrap_or((0, 0));
-        c.year = m.get(1).and_then(|y| y.as_str().parse().ok());
-        c.detail_mut().year_suffix = m.get(2).map(|s| s.as_str().to_string()).unwrap_or_default();
+    if let Some(m) = PAREN_YEAR_RE.find(work) {
+        let whole = (m.start(), m.end());
+        // The match is `(`, a year of four characters, maybe a lowercase
+        // letter, `)`: its groups are read off it, with no capture pass.
+        let (year, suffix) = paren_year_parts(m.as_str());
+        c.year = year.parse().ok();
+        c.detail_mut().year_suffix = suffix.to_string();
         let before = work.get(..whole.0).unwrap_or("").trim().trim_end_matches(',').trim();
         let after_raw = work.get(whole.1..).unwrap_or("").trim_start();
         let apa = after_raw.starts_with('.');
@@ -419,6 +422,36 @@ pub fn parse_free_text(raw: &str, at: Provenance) -> Citation {
         parse_unknown(work, &mut c);
     }
     c
+}
+
+/// The year and the suffix letter (or `""`) of a [`PAREN_YEAR_RE`] match:
+/// the year is the four characters after `(`, and the last of them is a
+/// digit, so a lowercase letter after it is the suffix.
+fn paren_year_parts(m: &str) -> (&str, &str) {
+    let inner = m.strip_prefix('(').unwrap_or(m);
+    let inner = inner.strip_suffix(')').unwrap_or(inner);
+    match inner.char_indices().nth(4) {
+        Some((i, _)) => (&inner[..i], &inner[i..]),
+        None => (inner, ""),
+    }
+}
+
+/// Spans of groups 1 to 3 of `re` in `text` when it matches: what
+/// `captures` gives, read into `locs` (kept per thread) instead of a new
+/// allocation per call.
+fn group_spans(
+    re: &Regex,
+    locs: &'static std::thread::LocalKey<std::cell::RefCell<regex::CaptureLocations>>,
+    text: &str,
+) -> Option<[Option<(usize, usize)>; 3]> {
+    locs.with_borrow_mut(|l| re.captures_read(l, text).map(|_| [l.get(1), l.get(2), l.get(3)]))
+}
+
+thread_local! {
+    static VOL_ISSUE_LOCS: std::cell::RefCell<regex::CaptureLocations> =
+        std::cell::RefCell::new(VOL_ISSUE_RE.capture_locations());
+    static PAGES_LOCS: std::cell::RefCell<regex::CaptureLocations> =
+        std::cell::RefCell::new(PAGES_RE.capture_locations());
 }
 
 /// `Family I.`, `Calin GA`, `Jiang W.-C.`, `Jafari Najaf Abadi MH`, `et al.`
@@ -658,18 +691,23 @@ fn parse_source_tail(s: &str, c: &mut Citation) {
         let tok = tok.trim_end_matches('.').trim();
         // Each pattern runs only where it can match: `(` for a volume and
         // issue, a digit (any script's, as `\d` takes them) for pages.
-        if let Some(cap) = tok.contains('(').then(|| VOL_ISSUE_RE.captures(tok)).flatten() {
+        let group = |span: Option<(usize, usize)>| span.map_or("", |(a, b)| &tok[a..b]);
+        if let Some(cap) =
+            tok.contains('(').then(|| group_spans(&VOL_ISSUE_RE, &VOL_ISSUE_LOCS, tok)).flatten()
+        {
             numbers_started = true;
-            c.detail_mut().volume.get_or_insert_with(|| cap[1].to_string());
-            c.detail_mut().issue.get_or_insert_with(|| cap[2].trim().to_string());
-            if let Some(p) = cap.get(3) {
-                c.detail_mut().first_page.get_or_insert_with(|| p.as_str().to_string());
+            c.detail_mut().volume.get_or_insert_with(|| group(cap[0]).to_string());
+            c.detail_mut().issue.get_or_insert_with(|| group(cap[1]).trim().to_string());
+            if let Some(p) = cap[2] {
+                c.detail_mut().first_page.get_or_insert_with(|| group(Some(p)).to_string());
             }
         } else if let Some(cap) = (tok.starts_with('p')
             || tok.contains(['-', '–', '—'])
             || tok.starts_with("Art")
             || c.detail().volume.is_some())
-        .then(|| tok.chars().any(char::is_numeric).then(|| PAGES_RE.captures(tok)).flatten())
+        .then(|| {
+            tok.chars().any(char::is_numeric).then(|| group_spans(&PAGES_RE, &PAGES_LOCS, tok)).flatten()
+        })
         .flatten()
         {
             numbers_started = true;
@@ -677,11 +715,11 @@ fn parse_source_tail(s: &str, c: &mut Citation) {
                 || tok.contains(['-', '–', '—'])
                 || c.detail().volume.is_some() && c.detail().issue.is_some()
             {
-                c.detail_mut().first_page.get_or_insert_with(|| cap[1].to_string());
+                c.detail_mut().first_page.get_or_insert_with(|| group(cap[0]).to_string());
             } else if c.detail().issue.is_none() && tok.chars().all(|ch| ch.is_ascii_digit()) {
                 c.detail_mut().issue = Some(tok.to_string());
             } else {
-                c.detail_mut().first_page.get_or_insert_with(|| cap[1].to_string());
+                c.detail_mut().first_page.get_or_insert_with(|| group(cap[0]).to_string());
             }
         } else if tok.chars().all(|ch| ch.is_ascii_digit()) && tok.len() <= 6 {
             numbers_started = true;
@@ -953,6 +991,60 @@ mod tests {
 
     fn at() -> Provenance {
         Provenance::new("t", 1, None)
+    }
+
+    /// The groups read off a year match, and those read into kept
+    /// locations, are the ones `captures` gives (the regex as the oracle),
+    /// on references and tokens with suffixes, other scripts' digits and
+    /// near misses.
+    #[test]
+    fn groups_without_captures_are_the_captured_ones() {
+        for s in [
+            "Smith, J. (2015) Title",
+            "Smith (2015a). Title",
+            "(1999b)(2001)",
+            "x (19٤٥) y",
+            "x (20２3z) y",
+            "(1499) (1500c)",
+            "(2015ab) (2016)",
+            "no year (n.d.)",
+            "(2015",
+            "((2015))",
+            "é (2019q)",
+        ] {
+            let want = PAREN_YEAR_RE.captures(s).map(|m| {
+                let g = |i: usize| m.get(i).map_or("", |g| g.as_str());
+                (m.get(0).map(|g| (g.start(), g.end())), g(1).to_string(), g(2).to_string())
+            });
+            let got = PAREN_YEAR_RE.find(s).map(|m| {
+                let (y, x) = paren_year_parts(m.as_str());
+                (Some((m.start(), m.end())), y.to_string(), x.to_string())
+            });
+            assert_eq!(got, want, "{s:?}");
+        }
+        for (re, locs) in [(&*VOL_ISSUE_RE, &VOL_ISSUE_LOCS), (&*PAGES_RE, &PAGES_LOCS)] {
+            for t in [
+                "22 (2)",
+                "vol. 3 (4): 55",
+                "12A (Suppl 1), pp. 5",
+                "7 (x)",
+                "pp. 1286-1298",
+                "p. e12",
+                "Art. no. 101",
+                "pages 5–9.",
+                "e-locator 44",
+                "123",
+                "١٢٣",
+                "(2)",
+                "pp.",
+                "",
+            ] {
+                let want = re.captures(t).map(|m| [1, 2, 3].map(|i| m.get(i).map(|g| (g.start(), g.end()))));
+                // Twice: the kept locations are read afresh each time.
+                assert_eq!(group_spans(re, locs, t), want, "{t:?}");
+                assert_eq!(group_spans(re, locs, t), want, "{t:?}");
+            }
+        }
     }
 
     #[test]
