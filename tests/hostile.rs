@@ -564,27 +564,58 @@ fn export_out_symlink_and_device_refused_unless_force_and_dash_is_stdout() {
 
 // ---------------------------------------------------------------- 5. store
 
+/// Waits (up to 120 s) until another process holds the write lock of the
+/// store at `path`: this test's own attempt to begin a write finds it busy.
+fn until_store_locked(path: &Path) {
+    let deadline = Instant::now() + Duration::from_secs(120);
+    loop {
+        if path.exists() {
+            if let Ok(mut store) = citemap::store::Store::open(path) {
+                store.set_busy_timeout(Duration::ZERO).expect("busy timeout");
+                if let Err(citemap::store::Error::Busy { .. }) = store.batch() {
+                    return;
+                }
+            }
+        }
+        assert!(Instant::now() < deadline, "no other process took the write lock of {}", path.display());
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
 #[test]
 fn two_concurrent_ingests_on_one_store_both_succeed_and_leave_no_wal() {
+    use std::io::BufRead;
     let t = tempfile::tempdir().expect("tempdir");
     std::fs::write(t.path().join("b.ris"), ris(6, "second")).expect("write");
     let fifo = t.path().join("a.ris");
     mkfifo(&fifo);
-    // The first ingest holds the write lock while it waits for its input.
+    // The first ingest holds the write lock while it waits for its input;
+    // the second starts once it does, and the first is fed once the second
+    // says it waits (on a busy machine, fixed pauses were not always enough).
     let first = spawn_ingest(t.path(), "a.ris", "first starts");
-    std::thread::sleep(Duration::from_millis(800));
-    let second = spawn_ingest(t.path(), "b.ris", "second starts");
-    std::thread::sleep(Duration::from_millis(800));
+    until_store_locked(&t.path().join("s.db"));
+    let mut second = spawn_ingest(t.path(), "b.ris", "second starts");
+    let stderr = second.stderr.take().expect("second's stderr");
+    let (said, waits) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains("waiting for another citemap on s.db") {
+                said.send(()).ok();
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    let told = waits.recv_timeout(Duration::from_secs(120)).is_ok();
     std::fs::write(&fifo, ris(5, "first")).expect("feed the first");
     let a = finish(first, 120);
     let b = finish(second, 120);
+    let b_stderr = reader.join().expect("second's stderr read");
     assert!(a.status.success(), "first: {}", text(&a));
-    assert!(b.status.success(), "second: {}", text(&b));
-    assert!(
-        String::from_utf8_lossy(&b.stderr).contains("waiting for another citemap on s.db"),
-        "{}",
-        text(&b)
-    );
+    assert!(b.status.success(), "second: {}{b_stderr}", text(&b));
+    assert!(told, "the second did not say it waits: {}{b_stderr}", text(&b));
     assert_eq!(ingest_report(&a)[0].1, 5);
     assert_eq!(ingest_report(&b)[0].1, 6);
     let store = citemap::store::Store::open(&t.path().join("s.db")).expect("opens");
