@@ -698,8 +698,8 @@ fn parse_source_tail(s: &str, c: &mut Citation) {
             numbers_started = true;
             c.detail_mut().volume.get_or_insert_with(|| group(cap[0]).to_string());
             c.detail_mut().issue.get_or_insert_with(|| group(cap[1]).trim().to_string());
-            if let Some(p) = cap[2] {
-                c.detail_mut().first_page.get_or_insert_with(|| group(Some(p)).to_string());
+            if cap[2].is_some() {
+                c.detail_mut().first_page.get_or_insert_with(|| group(cap[2]).to_string());
             }
         } else if let Some(cap) = (tok.starts_with('p')
             || tok.contains(['-', '–', '—'])

@@ -133,29 +133,7 @@ pub fn book_isbn_only(r: &mut crate::model::Record) -> Option<Diagnostic> {
     ))
 }
 
-/// Like [`squash_ws`](crate::model::norm::squash_ws) (trim, runs of
-/// whitespace to one space) but borrows when `s` is already clean, which is
-/// the common case in the hot loops of the readers.
-pub fn squash_cow(s: &str) -> std::borrow::Cow<'_, str> {
-    let t = s.trim();
-    // Nearly always: ASCII with single spaces between words, seen in one pass.
-    if crate::model::norm::is_squashed(t.as_bytes()) {
-        return std::borrow::Cow::Borrowed(t);
-    }
-    // Whitespace other than a space is a control byte (tab to carriage
-    // return) in ASCII text; only text with other bytes needs the char scan.
-    let odd_space = if t.is_ascii() {
-        t.bytes().any(|b| (0x09..=0x0D).contains(&b))
-    } else {
-        t.chars().any(|c| c.is_whitespace() && c != ' ')
-    };
-    let clean = !odd_space && !t.contains("  ");
-    if clean {
-        std::borrow::Cow::Borrowed(t)
-    } else {
-        std::borrow::Cow::Owned(crate::model::norm::squash_ws(t))
-    }
-}
+pub use crate::model::norm::squash_cow;
 
 /// Empty and `NA` cells count as absent.
 pub fn cell(raw: &str) -> Option<&str> {

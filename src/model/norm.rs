@@ -6,6 +6,7 @@
 
 use super::Author;
 use deunicode::deunicode;
+use std::borrow::Cow;
 
 /// Collapses every run of Unicode whitespace to one space and trims.
 pub fn squash_ws(s: &str) -> String {
@@ -25,11 +26,37 @@ pub fn squash_ws(s: &str) -> String {
     out
 }
 
+/// Like [`squash_ws`] (trim, runs of whitespace to one space) but borrows
+/// when `s` is already clean, which is the common case in the hot loops of
+/// the readers.
+pub fn squash_cow(s: &str) -> Cow<'_, str> {
+    let t = s.trim();
+    // Nearly always: ASCII with single spaces between words, seen in one pass.
+    if is_squashed(t.as_bytes()) {
+        return Cow::Borrowed(t);
+    }
+    // ASCII that is not squashed has a doubled space or other whitespace;
+    // only text with other bytes needs the char scan.
+    let clean = !t.is_ascii() && !t.chars().any(|c| c.is_whitespace() && c != ' ') && !t.contains("  ");
+    if clean {
+        Cow::Borrowed(t)
+    } else {
+        Cow::Owned(squash_ws(t))
+    }
+}
+
+/// `s` after its last `/` (all of `s` when it has none): the id at the end
+/// of an OpenAlex or ORCID address. A byte loop: the last `/` of an id is a
+/// dozen bytes from its end, closer than a searcher's setup.
+pub fn after_last_slash(s: &str) -> &str {
+    s.as_bytes().iter().rposition(|&b| b == b'/').map_or(s, |i| &s[i + 1..])
+}
+
 /// True when `b` is ASCII whose only whitespace is single spaces between
 /// words (what [`squash_ws`] makes of it is itself). Whitespace as
 /// `str::split_whitespace` takes it, in ASCII: tab, line feed, vertical tab,
 /// form feed, carriage return and space.
-pub(crate) fn is_squashed(b: &[u8]) -> bool {
+fn is_squashed(b: &[u8]) -> bool {
     let mut after_space = true; // a leading space is not squashed
     for &c in b {
         match c {
@@ -222,8 +249,7 @@ pub fn is_valid_doi(doi: &str) -> bool {
 /// Normalises an ORCID from a URL or bare form to `0000-0002-1825-0097`;
 /// `None` when it does not hold 16 ORCID characters.
 pub fn normalize_orcid(raw: &str) -> Option<String> {
-    let t = raw.trim();
-    let tail = t.rfind('/').map_or(t, |i| &t[i + 1..]);
+    let tail = after_last_slash(raw.trim());
     // The 16 digits (and check character) kept, in a fixed array: no
     // allocation but the result's.
     let mut d = [0u8; 16];
@@ -274,13 +300,12 @@ pub fn parse_person(raw: &str) -> Author {
     let trimmed =
         raw.trim().trim_end_matches(|c: char| c.is_ascii_digit() || c == ',' || c == '*' || c == '†');
     // Copied only when a quote is straightened or spaces squashed.
-    let cleaned: std::borrow::Cow<'_, str> = if trimmed.contains(['’', '‘', '`']) {
+    let cleaned: Cow<'_, str> = if trimmed.contains(['’', '‘', '`']) {
         trimmed.replace(['’', '‘', '`'], "'").into()
     } else {
         trimmed.into()
     };
-    let name: std::borrow::Cow<'_, str> =
-        if is_squashed(cleaned.as_bytes()) { cleaned } else { squash_ws(&cleaned).into() };
+    let name = squash_cow(&cleaned);
     let mut a = Author { raw: squash_ws(raw), ..Author::default() };
     if let Some((fam, giv)) = name.split_once(',') {
         a.family = fam.trim().to_string();
