@@ -592,9 +592,9 @@ fn two_concurrent_ingests_on_one_store_both_succeed_and_leave_no_wal() {
     // The first ingest holds the write lock while it waits for its input;
     // the second starts once it does, and the first is fed once the second
     // says it waits (on a busy machine, fixed pauses were not always enough).
-    // The store exists first: a citemap that opens a store while another
-    // is still creating its tables waits on that first (silently), and so
-    // would this test's own look at the lock.
+    // The store exists first, so that this test's own look at the lock
+    // (which opens the store) never waits for the first one's creation of
+    // it (that wait is the next test's).
     drop(citemap::store::Store::open(&t.path().join("s.db")).expect("store"));
     let first = spawn_ingest(t.path(), "a.ris", "first starts");
     until_store_locked(&t.path().join("s.db"));
@@ -627,6 +627,45 @@ fn two_concurrent_ingests_on_one_store_both_succeed_and_leave_no_wal() {
     assert_eq!(store.records().expect("records").len(), 11);
     drop(store);
     assert!(!t.path().join("s.db-wal").exists(), "no -wal left after clean exits");
+}
+
+/// A citemap that opens a store while another process is still creating
+/// it (the write lock held, half the tables made) says it waits, then sets
+/// up the rest and ingests once the lock is let go.
+#[test]
+fn an_ingest_into_a_store_being_created_says_it_waits_then_succeeds() {
+    use std::io::BufRead;
+    let t = tempfile::tempdir().expect("tempdir");
+    std::fs::write(t.path().join("b.ris"), ris(6, "second")).expect("write");
+    let creating = rusqlite::Connection::open(t.path().join("s.db")).expect("db");
+    creating.pragma_update(None, "journal_mode", "WAL").expect("wal");
+    creating
+        .execute_batch("BEGIN IMMEDIATE; CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);")
+        .expect("lock");
+    let mut child = spawn_ingest(t.path(), "b.ris", "ingest starts");
+    let stderr = child.stderr.take().expect("stderr");
+    let (said, waits) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains("waiting for another citemap on s.db") {
+                said.send(()).ok();
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    let told = waits.recv_timeout(Duration::from_secs(120)).is_ok();
+    creating.execute_batch("COMMIT;").expect("commit");
+    drop(creating);
+    let o = finish(child, 120);
+    let err = reader.join().expect("stderr read");
+    assert!(told, "the ingest did not say it waits: {}{err}", text(&o));
+    assert!(o.status.success(), "{}{err}", text(&o));
+    assert_eq!(ingest_report(&o)[0].1, 6);
+    let store = citemap::store::Store::open(&t.path().join("s.db")).expect("opens");
+    assert_eq!(store.records().expect("records").len(), 6);
 }
 
 // ---------------------------------------------------- 6. exports for consumers

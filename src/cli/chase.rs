@@ -14,7 +14,6 @@ use anyhow::{bail, Context, Result};
 use citemap::fetch::chase::{self, Candidate, Direction, Seed};
 use citemap::fetch::session::Session;
 use citemap::model::Identifier;
-use citemap::store::Store;
 use std::collections::HashSet;
 use std::io::Write;
 use std::path::PathBuf;
@@ -161,8 +160,7 @@ fn write_ris(w: &mut dyn Write, cands: &[Candidate]) -> std::io::Result<()> {
 pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
     let services = services(&args.services)?;
     let policy = args.cache.policy()?;
-    let path = &ctx.config.store.path;
-    let mut store = Store::open(path).with_context(|| format!("opening the store {}", path.display()))?;
+    let mut store = super::commands::open_store(ctx)?;
     let records = store.records()?;
     let mut seeds: Vec<Seed> = Vec::new();
     match (&args.from, &args.seeds) {

@@ -14,12 +14,23 @@ use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
-/// Opens (creating) the store with the configured busy timeout.
+/// Opens (creating) the store with the configured busy timeout, saying so
+/// on stderr when it has to wait for another citemap creating it.
 pub fn open_store(ctx: &Ctx) -> Result<Store> {
-    let path = &ctx.config.store.path;
-    let mut store = Store::open(path).with_context(|| format!("opening the store {}", path.display()))?;
-    store.set_busy_timeout(std::time::Duration::from_secs(ctx.config.store.busy_timeout_secs))?;
-    Ok(store)
+    open_configured(&ctx.config, ctx.quiet)
+}
+
+/// [`open_store`] from the settings alone.
+pub fn open_configured(config: &citemap::config::Config, quiet: bool) -> Result<Store> {
+    let path = &config.store.path;
+    let shown = path.display().to_string();
+    let timeout = std::time::Duration::from_secs(config.store.busy_timeout_secs);
+    Store::open_waiting(path, timeout, &mut || {
+        if !quiet {
+            eprintln!("waiting for another citemap on {shown}");
+        }
+    })
+    .with_context(|| format!("opening the store {shown}"))
 }
 
 /// Starts a write transaction, saying so on stderr when it has to wait for

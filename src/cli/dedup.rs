@@ -7,10 +7,9 @@
 use super::files::write_atomic;
 use super::pipeline::{print_diagnostics, read_inputs};
 use super::Ctx;
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use citemap::model::{DedupPair, DedupReport, PairSide, Record};
 use citemap::resolve;
-use citemap::store::Store;
 use std::io::Write;
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -32,7 +31,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
         if !path.exists() {
             bail!("no store at {} (run `citemap ingest PATH...` first, or name files)", path.display());
         }
-        Store::open(path).with_context(|| format!("opening the store {}", path.display()))?.records()?
+        super::commands::open_store(ctx)?.records()?
     } else {
         let mut inputs = read_inputs(&args.paths, ctx, super::pipeline::Destination::Memory)?;
         if !ctx.quiet && !ctx.json {

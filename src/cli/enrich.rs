@@ -210,7 +210,7 @@ pub fn unmerged_candidates(config: &Config, corpus: &Corpus) -> Result<Vec<serde
     if !path.exists() {
         return Ok(Vec::new());
     }
-    let store = Store::open(path).with_context(|| format!("opening the store {}", path.display()))?;
+    let store = super::commands::open_configured(config, false)?;
     let mut out = Vec::new();
     if store.search_count()? == 0 {
         return Ok(out);
@@ -477,8 +477,7 @@ pub fn print_report(report: &Report) {
 pub fn online_records(records: &[Record], ctx: &Ctx, cache: &CacheArgs) -> Result<(Vec<Record>, Report)> {
     let corpus = citemap::resolve::resolve(records, &ctx.config.resolve);
     let works = targets(&corpus, false, false);
-    let path = &ctx.config.store.path;
-    let mut store = Store::open(path).with_context(|| format!("opening the store {}", path.display()))?;
+    let mut store = super::commands::open_store(ctx)?;
     let policy = cache.policy()?;
     let client = client(&ctx.config, &policy)?;
     let mut session = Session::new(client, &mut store, policy);
@@ -518,7 +517,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
     }
     let services = services(&args.services)?;
     let policy = args.cache.policy()?;
-    let mut store = Store::open(path).with_context(|| format!("opening the store {}", path.display()))?;
+    let mut store = super::commands::open_store(ctx)?;
     let corpus = citemap::resolve::resolve(&store.records()?, &ctx.config.resolve);
     let works = targets(&corpus, args.all, args.cited);
     super::progress::step(format_args!("enriching {} of {} works", works.len(), corpus.works.len()));

@@ -16,10 +16,8 @@ use crate::model::Record;
 use rusqlite::{params, Connection};
 use std::collections::BTreeSet;
 
-/// Creates the key tables when absent.
-pub(super) fn create(conn: &Connection) -> Result<(), Error> {
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS record_keys (
+/// The tables (and indexes) of this module.
+pub(super) const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS record_keys (
              input_id INTEGER NOT NULL REFERENCES inputs(id),
              seq INTEGER NOT NULL,
              key TEXT NOT NULL,
@@ -27,8 +25,11 @@ pub(super) fn create(conn: &Connection) -> Result<(), Error> {
          CREATE INDEX IF NOT EXISTS record_keys_by_key ON record_keys (key);
          CREATE TABLE IF NOT EXISTS keyed_inputs (
              input_id INTEGER PRIMARY KEY REFERENCES inputs(id),
-             version TEXT NOT NULL);",
-    )?;
+             version TEXT NOT NULL);";
+
+/// Creates the key tables when absent.
+pub(super) fn create(conn: &Connection) -> Result<(), Error> {
+    conn.execute_batch(SCHEMA)?;
     Ok(())
 }
 

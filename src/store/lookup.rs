@@ -40,6 +40,25 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 
+/// The look-up's tables and index.
+pub(super) const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS lookup_meta (
+             id INTEGER PRIMARY KEY CHECK (id = 1),
+             key TEXT NOT NULL,
+             state TEXT NOT NULL);
+         CREATE TABLE IF NOT EXISTS lookup_works (idx INTEGER PRIMARY KEY, data BLOB NOT NULL, links BLOB NOT NULL);
+         CREATE TABLE IF NOT EXISTS lookup_agents (idx INTEGER PRIMARY KEY, data BLOB NOT NULL, links BLOB NOT NULL);
+         CREATE TABLE IF NOT EXISTS lookup_venues (idx INTEGER PRIMARY KEY, data BLOB NOT NULL);
+         CREATE TABLE IF NOT EXISTS lookup_work_text (idx INTEGER PRIMARY KEY, text TEXT NOT NULL);
+         CREATE TABLE IF NOT EXISTS lookup_agent_text (idx INTEGER PRIMARY KEY, text TEXT NOT NULL);
+         CREATE TABLE IF NOT EXISTS lookup_terms (term TEXT NOT NULL, kind INTEGER NOT NULL, idx INTEGER NOT NULL);
+         CREATE INDEX IF NOT EXISTS lookup_terms_term ON lookup_terms (term);";
+
+/// True unless the look-up was written before rows carried their links
+/// (`create` drops such a look-up).
+pub(super) fn current(conn: &Connection) -> bool {
+    conn.prepare("SELECT links FROM lookup_works LIMIT 0").is_ok()
+}
+
 /// Creates the look-up tables when absent. A look-up written before rows
 /// carried their links (no `links` column) is dropped: it is derived data,
 /// written again by the next command that keeps the corpus.
@@ -51,22 +70,10 @@ pub(super) fn create(conn: &Connection) -> Result<(), Error> {
             |r| r.get::<_, i64>(0),
         )
         .map(|n| n > 0)?;
-    if had_works && conn.prepare("SELECT links FROM lookup_works LIMIT 0").is_err() {
+    if had_works && !current(conn) {
         conn.execute_batch("DROP TABLE lookup_works; DROP TABLE lookup_agents; DELETE FROM lookup_meta;")?;
     }
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS lookup_meta (
-             id INTEGER PRIMARY KEY CHECK (id = 1),
-             key TEXT NOT NULL,
-             state TEXT NOT NULL);
-         CREATE TABLE IF NOT EXISTS lookup_works (idx INTEGER PRIMARY KEY, data BLOB NOT NULL, links BLOB NOT NULL);
-         CREATE TABLE IF NOT EXISTS lookup_agents (idx INTEGER PRIMARY KEY, data BLOB NOT NULL, links BLOB NOT NULL);
-         CREATE TABLE IF NOT EXISTS lookup_venues (idx INTEGER PRIMARY KEY, data BLOB NOT NULL);
-         CREATE TABLE IF NOT EXISTS lookup_work_text (idx INTEGER PRIMARY KEY, text TEXT NOT NULL);
-         CREATE TABLE IF NOT EXISTS lookup_agent_text (idx INTEGER PRIMARY KEY, text TEXT NOT NULL);
-         CREATE TABLE IF NOT EXISTS lookup_terms (term TEXT NOT NULL, kind INTEGER NOT NULL, idx INTEGER NOT NULL);
-         CREATE INDEX IF NOT EXISTS lookup_terms_term ON lookup_terms (term);",
-    )?;
+    conn.execute_batch(SCHEMA)?;
     Ok(())
 }
 

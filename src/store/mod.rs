@@ -136,13 +136,151 @@ pub fn hex(digest: &[u8]) -> String {
     digest.iter().map(|b| format!("{b:02x}")).collect()
 }
 
+/// The tables and indexes of the store outside its modules.
+const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+     CREATE TABLE IF NOT EXISTS inputs (
+         id INTEGER PRIMARY KEY,
+         label TEXT NOT NULL,
+         sha256 TEXT NOT NULL UNIQUE,
+         bytes INTEGER NOT NULL,
+         format TEXT,
+         raw BLOB NOT NULL);
+     CREATE TABLE IF NOT EXISTS records (
+         input_id INTEGER NOT NULL REFERENCES inputs(id),
+         seq INTEGER NOT NULL,
+         json TEXT NOT NULL,
+         PRIMARY KEY (input_id, seq));
+     CREATE TABLE IF NOT EXISTS diagnostics (
+         input_id INTEGER NOT NULL REFERENCES inputs(id),
+         seq INTEGER NOT NULL,
+         json TEXT NOT NULL,
+         PRIMARY KEY (input_id, seq));
+     CREATE TABLE IF NOT EXISTS tags (
+         tag TEXT NOT NULL,
+         work TEXT NOT NULL,
+         PRIMARY KEY (tag, work));
+     CREATE TABLE IF NOT EXISTS raw_chunks (
+         input_id INTEGER NOT NULL REFERENCES inputs(id),
+         seq INTEGER NOT NULL,
+         data BLOB NOT NULL,
+         PRIMARY KEY (input_id, seq));";
+
+/// Every schema text of the store, the modules' included.
+const SCHEMAS: [&str; 5] = [SCHEMA, responses::SCHEMA, results::SCHEMA, keys::SCHEMA, lookup::SCHEMA];
+
+/// The names a schema text creates (`... IF NOT EXISTS name ...`).
+fn created_names(schema: &str) -> impl Iterator<Item = &str> {
+    schema.split("IF NOT EXISTS").skip(1).filter_map(|rest| rest.split_whitespace().next())
+}
+
+/// True when the store has every table and index of this build, at this
+/// schema version: opening it then writes nothing (and takes no lock).
+fn schema_ready(conn: &Connection) -> Result<bool, Error> {
+    let mut st = conn.prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'index')")?;
+    let names: std::collections::HashSet<String> =
+        st.query_map([], |r| r.get(0))?.collect::<Result<_, _>>()?;
+    if !SCHEMAS.iter().flat_map(|s| created_names(s)).all(|n| names.contains(n)) {
+        return Ok(false);
+    }
+    let version: Option<String> =
+        conn.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).optional()?;
+    Ok(version == Some(SCHEMA_VERSION.to_string()) && lookup::current(conn))
+}
+
+/// Creates what the store lacks and upgrades a version-1 store, inside the
+/// caller's transaction (which holds the write lock).
+fn set_up(conn: &Connection) -> Result<(), Error> {
+    let has_meta: bool = conn.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
+        [],
+        |r| r.get::<_, i64>(0).map(|n| n > 0),
+    )?;
+    let version: Option<String> = if has_meta {
+        conn.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).optional()?
+    } else {
+        None
+    };
+    let found = version.as_deref().map(|v| v.parse().unwrap_or(-1));
+    if let Some(found) = found.filter(|&f| f != 1 && f != SCHEMA_VERSION) {
+        return Err(Error::Version { found, expected: SCHEMA_VERSION });
+    }
+    conn.execute_batch(SCHEMA)?;
+    responses::create(conn)?;
+    results::create(conn)?;
+    keys::create(conn)?;
+    lookup::create(conn)?;
+    match found {
+        None => {
+            conn.execute(
+                "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)",
+                params![SCHEMA_VERSION.to_string()],
+            )?;
+        }
+        // Version 1 kept each input's raw bytes as one zlib blob in
+        // `inputs.raw`: that blob becomes chunk 0.
+        Some(1) => conn.execute_batch(
+            "INSERT OR IGNORE INTO raw_chunks (input_id, seq, data)
+                 SELECT id, 0, raw FROM inputs WHERE length(raw) > 0;
+             UPDATE inputs SET raw = x'';
+             UPDATE meta SET value = '2' WHERE key = 'schema_version';",
+        )?,
+        Some(_) => {}
+    }
+    Ok(())
+}
+
+/// Takes the write lock in a new transaction (`BEGIN IMMEDIATE`). When
+/// another process holds it, calls `on_wait` once and then waits up to
+/// `timeout` for it. The first attempt does not wait at all, so every wait
+/// is announced: no other writer can slip in between a look at the lock
+/// and the transaction.
+fn begin_immediate<'c>(
+    conn: &'c Connection,
+    timeout: Duration,
+    on_wait: &mut dyn FnMut(),
+) -> Result<Transaction<'c>, Error> {
+    use rusqlite::TransactionBehavior::Immediate;
+    let busy = |e: &rusqlite::Error| matches!(e, rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseBusy);
+    conn.busy_timeout(Duration::ZERO)?;
+    // `new_unchecked` (a shared borrow): the caller holds the connection
+    // alone (`&mut Store`, or the connection being opened).
+    let first = Transaction::new_unchecked(conn, Immediate);
+    conn.busy_timeout(timeout)?;
+    match first {
+        Ok(tx) => Ok(tx),
+        Err(e) if busy(&e) => {
+            on_wait();
+            Transaction::new_unchecked(conn, Immediate).map_err(|e| {
+                if busy(&e) {
+                    Error::Busy { waited: timeout.as_secs() }
+                } else {
+                    e.into()
+                }
+            })
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 impl Store {
     /// Opens (creating when absent) the store at `path`, waiting up to
     /// [`DEFAULT_BUSY_TIMEOUT`] when another process holds its lock.
     pub fn open(path: &Path) -> Result<Store, Error> {
+        Self::open_waiting(path, DEFAULT_BUSY_TIMEOUT, &mut || {})
+    }
+
+    /// [`Store::open`] with a busy timeout of `timeout`, calling `on_wait`
+    /// once before it waits for another process's write lock.
+    ///
+    /// Opening writes only when the file lacks a table of this build (a new
+    /// store, or one from an earlier build): the tables are then created in
+    /// one transaction that takes the write lock at once, so a citemap that
+    /// opens a store while another is still creating it waits its turn, and
+    /// says so, instead of waiting silently in the middle of the creation.
+    pub fn open_waiting(path: &Path, timeout: Duration, on_wait: &mut dyn FnMut()) -> Result<Store, Error> {
         let conn = Connection::open(path)?;
-        conn.busy_timeout(DEFAULT_BUSY_TIMEOUT)?;
-        Self::init(conn)
+        conn.busy_timeout(timeout)?;
+        Self::init(conn, timeout, on_wait)
     }
 
     /// Sets how long a statement or [`Store::batch_waiting`] waits for
@@ -155,74 +293,18 @@ impl Store {
 
     /// An in-memory store (tests, one-shot runs).
     pub fn in_memory() -> Result<Store, Error> {
-        Self::init(Connection::open_in_memory()?)
+        Self::init(Connection::open_in_memory()?, DEFAULT_BUSY_TIMEOUT, &mut || {})
     }
 
-    fn init(conn: Connection) -> Result<Store, Error> {
+    fn init(conn: Connection, timeout: Duration, on_wait: &mut dyn FnMut()) -> Result<Store, Error> {
         conn.pragma_update(None, "journal_mode", "WAL")?;
         conn.pragma_update(None, "foreign_keys", "ON")?;
-        conn.execute_batch(
-            "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-             CREATE TABLE IF NOT EXISTS inputs (
-                 id INTEGER PRIMARY KEY,
-                 label TEXT NOT NULL,
-                 sha256 TEXT NOT NULL UNIQUE,
-                 bytes INTEGER NOT NULL,
-                 format TEXT,
-                 raw BLOB NOT NULL);
-             CREATE TABLE IF NOT EXISTS records (
-                 input_id INTEGER NOT NULL REFERENCES inputs(id),
-                 seq INTEGER NOT NULL,
-                 json TEXT NOT NULL,
-                 PRIMARY KEY (input_id, seq));
-             CREATE TABLE IF NOT EXISTS diagnostics (
-                 input_id INTEGER NOT NULL REFERENCES inputs(id),
-                 seq INTEGER NOT NULL,
-                 json TEXT NOT NULL,
-                 PRIMARY KEY (input_id, seq));
-             CREATE TABLE IF NOT EXISTS tags (
-                 tag TEXT NOT NULL,
-                 work TEXT NOT NULL,
-                 PRIMARY KEY (tag, work));
-             CREATE TABLE IF NOT EXISTS raw_chunks (
-                 input_id INTEGER NOT NULL REFERENCES inputs(id),
-                 seq INTEGER NOT NULL,
-                 data BLOB NOT NULL,
-                 PRIMARY KEY (input_id, seq));",
-        )?;
-        responses::create(&conn)?;
-        results::create(&conn)?;
-        keys::create(&conn)?;
-        lookup::create(&conn)?;
-        let version: Option<String> = conn
-            .query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0))
-            .optional()?;
-        match version {
-            None => {
-                conn.execute(
-                    "INSERT INTO meta (key, value) VALUES ('schema_version', ?1)",
-                    params![SCHEMA_VERSION.to_string()],
-                )?;
-            }
-            Some(v) => {
-                let found = v.parse().unwrap_or(-1);
-                if found == 1 {
-                    // Version 1 kept each input's raw bytes as one zlib blob
-                    // in `inputs.raw`: that blob becomes chunk 0.
-                    let tx = conn.unchecked_transaction()?;
-                    tx.execute_batch(
-                        "INSERT OR IGNORE INTO raw_chunks (input_id, seq, data)
-                             SELECT id, 0, raw FROM inputs WHERE length(raw) > 0;
-                         UPDATE inputs SET raw = x'';
-                         UPDATE meta SET value = '2' WHERE key = 'schema_version';",
-                    )?;
-                    tx.commit()?;
-                } else if found != SCHEMA_VERSION {
-                    return Err(Error::Version { found, expected: SCHEMA_VERSION });
-                }
-            }
+        if !schema_ready(&conn)? {
+            let tx = begin_immediate(&conn, timeout, on_wait)?;
+            set_up(&tx)?;
+            tx.commit()?;
         }
-        Ok(Store { conn, busy_timeout: DEFAULT_BUSY_TIMEOUT })
+        Ok(Store { conn, busy_timeout: timeout })
     }
 
     /// Starts a transaction: everything added through it is kept only when
@@ -239,26 +321,7 @@ impl Store {
     /// two writers go in turns instead of the second failing half-way when
     /// it first writes; readers never wait (WAL).
     pub fn batch_waiting(&mut self, on_wait: &mut dyn FnMut()) -> Result<Batch<'_>, Error> {
-        use rusqlite::TransactionBehavior::Immediate;
-        self.conn.busy_timeout(Duration::ZERO)?;
-        let busy = match self.conn.execute_batch("BEGIN IMMEDIATE; ROLLBACK;") {
-            Ok(()) => false,
-            Err(rusqlite::Error::SqliteFailure(e, _)) if e.code == rusqlite::ErrorCode::DatabaseBusy => true,
-            Err(e) => {
-                self.conn.busy_timeout(self.busy_timeout)?;
-                return Err(e.into());
-            }
-        };
-        self.conn.busy_timeout(self.busy_timeout)?;
-        if busy {
-            on_wait();
-        }
-        let tx = self.conn.transaction_with_behavior(Immediate).map_err(|e| match e {
-            rusqlite::Error::SqliteFailure(f, _) if f.code == rusqlite::ErrorCode::DatabaseBusy => {
-                Error::Busy { waited: self.busy_timeout.as_secs() }
-            }
-            e => e.into(),
-        })?;
+        let tx = begin_immediate(&self.conn, self.busy_timeout, on_wait)?;
         Ok(Batch { tx, key_index_dropped: false })
     }
 
@@ -570,5 +633,86 @@ impl RawSpool<'_> {
             keys::mark(self.tx, id, version)?;
         }
         Ok((Added::New(id), sha))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The names read off the schema texts are the tables and indexes a
+    /// new store has: none missed (a new table would otherwise never make
+    /// an older store be set up again), none made up.
+    #[test]
+    fn created_names_are_what_a_new_store_has() {
+        let store = Store::in_memory().expect("store");
+        let mut st = store
+            .conn
+            .prepare("SELECT name FROM sqlite_master WHERE type IN ('table', 'index') AND name NOT LIKE 'sqlite_%'")
+            .expect("prepare");
+        let mut have: Vec<String> =
+            st.query_map([], |r| r.get(0)).expect("names").map(|n| n.expect("name")).collect();
+        let mut named: Vec<String> =
+            SCHEMAS.iter().flat_map(|s| created_names(s)).map(String::from).collect();
+        have.sort();
+        named.sort();
+        assert_eq!(have, named);
+        assert!(named.contains(&"record_keys_by_key".to_string()) && named.contains(&"meta".to_string()));
+        assert!(schema_ready(&store.conn).expect("ready"));
+    }
+
+    /// A store missing a table (one made by an earlier build) is set up
+    /// again when opened; a ready store opens without the write lock, so
+    /// it opens at once while another connection writes.
+    #[test]
+    fn opening_writes_only_what_is_missing() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("s.db");
+        drop(Store::open(&path).expect("new store"));
+        let other = Connection::open(&path).expect("other");
+        other.execute_batch("DROP TABLE searches;").expect("drop");
+        assert!(!schema_ready(&other).expect("ready?"));
+        drop(Store::open(&path).expect("set up again"));
+        assert!(schema_ready(&other).expect("ready"));
+        other.execute_batch("BEGIN IMMEDIATE;").expect("lock");
+        let mut waited = false;
+        let store =
+            Store::open_waiting(&path, Duration::ZERO, &mut || waited = true).expect("opens while locked");
+        assert!(!waited);
+        // A write now says it waits first, then fails after the timeout (0 s).
+        let mut store = store;
+        match store.batch_waiting(&mut || waited = true) {
+            Err(Error::Busy { waited: 0 }) => {}
+            other => panic!("expected busy, got {:?}", other.map(|_| ())),
+        }
+        assert!(waited);
+        other.execute_batch("ROLLBACK;").expect("unlock");
+        waited = false;
+        store.batch_waiting(&mut || waited = true).expect("batch").commit().expect("commit");
+        assert!(!waited);
+    }
+
+    /// Opening a store that another connection is still creating says it
+    /// waits, and fails after the timeout rather than opening half a store.
+    #[test]
+    fn opening_a_store_being_created_says_it_waits() {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let path = dir.path().join("s.db");
+        let other = Connection::open(&path).expect("other");
+        other.pragma_update(None, "journal_mode", "WAL").expect("wal");
+        other
+            .execute_batch("BEGIN IMMEDIATE; CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);")
+            .expect("lock");
+        let mut waited = false;
+        match Store::open_waiting(&path, Duration::ZERO, &mut || waited = true) {
+            Err(Error::Busy { .. }) => {}
+            other => panic!("expected busy, got {:?}", other.map(|_| ())),
+        }
+        assert!(waited);
+        other.execute_batch("COMMIT;").expect("commit");
+        waited = false;
+        let store = Store::open_waiting(&path, Duration::ZERO, &mut || waited = true).expect("opens");
+        assert!(!waited);
+        assert!(schema_ready(&store.conn).expect("ready"));
     }
 }

@@ -20,10 +20,8 @@ use crate::model::{Parsed, Record};
 use rusqlite::{params, Connection, OptionalExtension};
 use std::io::Read;
 
-/// Creates the `responses` table when absent.
-pub(super) fn create(conn: &Connection) -> Result<(), Error> {
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS responses (
+/// The tables (and indexes) of this module.
+pub(super) const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS responses (
              service TEXT NOT NULL,
              key TEXT NOT NULL,
              url TEXT NOT NULL,
@@ -35,8 +33,11 @@ pub(super) fn create(conn: &Connection) -> Result<(), Error> {
          CREATE TABLE IF NOT EXISTS searches (
              work_key TEXT PRIMARY KEY,
              result TEXT NOT NULL,
-             searched_at INTEGER NOT NULL);",
-    )?;
+             searched_at INTEGER NOT NULL);";
+
+/// Creates the `responses` table when absent.
+pub(super) fn create(conn: &Connection) -> Result<(), Error> {
+    conn.execute_batch(SCHEMA)?;
     Ok(())
 }
 

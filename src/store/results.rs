@@ -50,10 +50,8 @@ pub enum Packing {
 /// are 0, so the two never meet.
 pub const PLAIN_MARK: u8 = b'P';
 
-/// Creates the result tables when absent.
-pub(super) fn create(conn: &Connection) -> Result<(), Error> {
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS results (
+/// The tables (and indexes) of this module.
+pub(super) const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS results (
              kind TEXT NOT NULL,
              key TEXT NOT NULL,
              state TEXT NOT NULL,
@@ -65,8 +63,11 @@ pub(super) fn create(conn: &Connection) -> Result<(), Error> {
              key TEXT NOT NULL,
              seq INTEGER NOT NULL,
              data BLOB NOT NULL,
-             PRIMARY KEY (kind, key, seq));",
-    )?;
+             PRIMARY KEY (kind, key, seq));";
+
+/// Creates the result tables when absent.
+pub(super) fn create(conn: &Connection) -> Result<(), Error> {
+    conn.execute_batch(SCHEMA)?;
     Ok(())
 }
 
