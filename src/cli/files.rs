@@ -122,6 +122,36 @@ thread_local! {
     static STAGED: RefCell<Option<Vec<(tempfile::TempPath, PathBuf)>>> = const { RefCell::new(None) };
 }
 
+/// Runs `here` on this thread and `there` on a thread of its own, side by
+/// side. Files `there` writes with [`write_atomic`] join this thread's
+/// output set (when one is open), so they are renamed into place with the
+/// rest, only when the whole set is complete.
+pub fn side_by_side<A, B, RA, RB>(here: A, there: B) -> (RA, RB)
+where
+    A: FnOnce() -> RA,
+    B: FnOnce() -> RB + Send,
+    RB: Send,
+{
+    let staging = STAGED.with(|s| s.borrow().is_some());
+    std::thread::scope(|scope| {
+        let other = scope.spawn(move || {
+            if staging {
+                STAGED.with(|s| *s.borrow_mut() = Some(Vec::new()));
+            }
+            let r = there();
+            (r, STAGED.with(|s| s.borrow_mut().take()).unwrap_or_default())
+        });
+        let ra = here();
+        let (rb, staged) = other.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        STAGED.with(|s| {
+            if let Some(mine) = s.borrow_mut().as_mut() {
+                mine.extend(staged);
+            }
+        });
+        (ra, rb)
+    })
+}
+
 /// Runs `write`, which writes a command's outputs with [`write_atomic`], as
 /// one set: every file goes to a temporary file beside its destination and
 /// all are renamed into place only when `write` succeeded, so a failure

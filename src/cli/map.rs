@@ -368,9 +368,6 @@ fn write_map(
     };
     let g = &an.graph;
 
-    let mut outputs = Vec::new();
-    let mut picture_date = None;
-    let mut laid_out = None;
     // A network too big to see node by node: the picture draws the most
     // cited works of each cluster, and an overview draws the clusters.
     let drawn_graph = formats
@@ -379,92 +376,109 @@ fn write_map(
         .then(|| layout::select_drawn(&an.network, ctx.config.map.max_drawn))
         .flatten()
         .map(|keep| layout::induced_subgraph(&an.network, &keep));
-    let mut overview_out: Option<String> = None;
-    for &f in &formats {
-        let name = match f {
-            MapFormat::Dot | MapFormat::Graphml => format!("graph.{}", f.as_str()),
-            MapFormat::Svg | MapFormat::Png => format!("map.{}", f.as_str()),
-        };
+    // The graph files and the pictures are written side by side (each in
+    // the order asked); the list of outputs keeps the order asked.
+    let text = |f: MapFormat| -> Result<Vec<String>> {
+        let name = format!("graph.{}", f.as_str());
         let path = args.out.join(&name);
         super::progress::step(format_args!("writing {name}"));
-        let picture_format = match f {
-            MapFormat::Dot => citemap::render::Format::Dot,
-            MapFormat::Graphml => citemap::render::Format::Graphml,
-            MapFormat::Svg => citemap::render::Format::Svg,
-            MapFormat::Png => citemap::render::Format::Png,
-        };
         match f {
             MapFormat::Dot => {
                 write_atomic(&path, |w| export::dot::write(g, w, &export::dot::Options::default()))?
             }
-            MapFormat::Graphml => {
-                write_atomic(&path, |w| export::graphml::write(g, w, &export::graphml::Options::default()))?
+            _ => write_atomic(&path, |w| export::graphml::write(g, w, &export::graphml::Options::default()))?,
+        }
+        Ok(vec![name])
+    };
+    let pictures = |fs: Vec<(usize, MapFormat)>| -> Result<(Vec<(usize, Vec<String>)>, Option<String>)> {
+        let mut written = Vec::new();
+        let mut picture_date = None;
+        let mut laid_out = None;
+        for (i, f) in fs {
+            let name = format!("map.{}", f.as_str());
+            let path = args.out.join(&name);
+            super::progress::step(format_args!("writing {name}"));
+            let picture_format = match f {
+                MapFormat::Svg => citemap::render::Format::Svg,
+                _ => citemap::render::Format::Png,
+            };
+            let mut ra = args.picture.render_args(&ctx.config, path.clone(), Some(picture_format));
+            if ra.title.is_none() {
+                ra.title = Some(format!(
+                    "citemap: {} works in {} clusters",
+                    an.network.node_count(),
+                    an.clusters.summaries.len()
+                ));
             }
-            MapFormat::Svg | MapFormat::Png => {
-                let mut ra = args.picture.render_args(&ctx.config, path.clone(), Some(picture_format));
-                if ra.title.is_none() {
-                    ra.title = Some(format!(
+            picture_date = ra.date.clone();
+            if matches!(
+                ra.picture.view,
+                citemap::render::svg::View::Timeline | citemap::render::svg::View::Umbrella
+            ) {
+                // The historiograph and the review–study map draw
+                // citations, which the full graph keeps.
+                if ra.picture.view == citemap::render::svg::View::Umbrella && args.picture.title.is_none() {
+                    ra.title = Some("citemap: reviews and the primary studies they include".into());
+                }
+                super::render::run_at(&ra, g, None)?;
+                written.push((i, vec![name]));
+                continue;
+            }
+            if let Some(sub) = &drawn_graph {
+                ra.title = ra
+                    .title
+                    .map(|t| format!("{t} ({} drawn: the most cited of each cluster)", sub.node_count()));
+            }
+            let picture = drawn_graph.as_ref().unwrap_or(&an.network);
+            if laid_out.is_none() && ra.picture.engine == citemap::render::Engine::Builtin {
+                laid_out = Some(super::render::positions(picture, &ra));
+            }
+            super::render::run_at(&ra, picture, laid_out.as_ref())?;
+            let mut names = vec![name];
+            if drawn_graph.is_some() {
+                let oname = format!("overview.{}", f.as_str());
+                super::progress::step(format_args!("writing {oname}"));
+                let oopts = OverviewOptions {
+                    width: ra.picture.width,
+                    height: ra.picture.height,
+                    title: format!(
                         "citemap: {} works in {} clusters",
                         an.network.node_count(),
                         an.clusters.summaries.len()
-                    ));
+                    ),
+                    date: ra.date.clone(),
+                    seed: ra.layout.seed,
+                    scale: ra.picture.scale,
+                    ..OverviewOptions::default()
+                };
+                let opath = args.out.join(&oname);
+                if f == MapFormat::Svg {
+                    let svg = overview::overview_svg(&an.network, &oopts);
+                    write_atomic(&opath, |w| w.write_all(svg.as_bytes()))?;
+                } else {
+                    let png = overview::overview_png(&an.network, &oopts)?;
+                    write_atomic(&opath, |w| w.write_all(&png))?;
                 }
-                picture_date = ra.date.clone();
-                if matches!(
-                    ra.picture.view,
-                    citemap::render::svg::View::Timeline | citemap::render::svg::View::Umbrella
-                ) {
-                    // The historiograph and the review–study map draw
-                    // citations, which the full graph keeps.
-                    if ra.picture.view == citemap::render::svg::View::Umbrella && args.picture.title.is_none()
-                    {
-                        ra.title = Some("citemap: reviews and the primary studies they include".into());
-                    }
-                    super::render::run_at(&ra, g, None)?;
-                    outputs.push(name);
-                    continue;
-                }
-                if let Some(sub) = &drawn_graph {
-                    ra.title = ra
-                        .title
-                        .map(|t| format!("{t} ({} drawn: the most cited of each cluster)", sub.node_count()));
-                }
-                let picture = drawn_graph.as_ref().unwrap_or(&an.network);
-                if laid_out.is_none() && ra.picture.engine == citemap::render::Engine::Builtin {
-                    laid_out = Some(super::render::positions(picture, &ra));
-                }
-                super::render::run_at(&ra, picture, laid_out.as_ref())?;
-                if drawn_graph.is_some() {
-                    let oname = format!("overview.{}", f.as_str());
-                    super::progress::step(format_args!("writing {oname}"));
-                    let oopts = OverviewOptions {
-                        width: ra.picture.width,
-                        height: ra.picture.height,
-                        title: format!(
-                            "citemap: {} works in {} clusters",
-                            an.network.node_count(),
-                            an.clusters.summaries.len()
-                        ),
-                        date: ra.date.clone(),
-                        seed: ra.layout.seed,
-                        scale: ra.picture.scale,
-                        ..OverviewOptions::default()
-                    };
-                    let opath = args.out.join(&oname);
-                    if f == MapFormat::Svg {
-                        let svg = overview::overview_svg(&an.network, &oopts);
-                        write_atomic(&opath, |w| w.write_all(svg.as_bytes()))?;
-                    } else {
-                        let png = overview::overview_png(&an.network, &oopts)?;
-                        write_atomic(&opath, |w| w.write_all(&png))?;
-                    }
-                    overview_out = Some(oname);
-                }
+                names.push(oname);
             }
+            written.push((i, names));
         }
-        outputs.push(name);
-        outputs.extend(overview_out.take());
-    }
+        Ok((written, picture_date))
+    };
+    let (texts, picture_formats): (Vec<(usize, MapFormat)>, Vec<(usize, MapFormat)>) = formats
+        .iter()
+        .copied()
+        .enumerate()
+        .partition(|(_, f)| matches!(f, MapFormat::Dot | MapFormat::Graphml));
+    let (texts_written, pictures_written) = super::files::side_by_side(
+        || texts.into_iter().map(|(i, f)| text(f).map(|n| (i, n))).collect::<Result<Vec<_>>>(),
+        || pictures(picture_formats),
+    );
+    let mut written = texts_written?;
+    let (pictures_written, picture_date) = pictures_written?;
+    written.extend(pictures_written);
+    written.sort_by_key(|(i, _)| *i);
+    let mut outputs: Vec<String> = written.into_iter().flat_map(|(_, names)| names).collect();
     outputs.push("summary.json".into());
 
     let warnings: Vec<&Diagnostic> = inputs
