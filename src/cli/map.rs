@@ -325,6 +325,12 @@ struct Results {
 /// writes every output of `map` (inside one output set) and reports. The
 /// records are let go once the corpus is there: the analysis and the
 /// outputs never read them (at 100k works they hold about 2 GB).
+/// A format asked for, with its place in the list asked.
+type Asked = (usize, MapFormat);
+
+/// The files written for the format at a place in the list asked.
+type Written = (usize, Vec<String>);
+
 fn write_map(
     args: &Args,
     ctx: &Ctx,
@@ -390,7 +396,7 @@ fn write_map(
         }
         Ok(vec![name])
     };
-    let pictures = |fs: Vec<(usize, MapFormat)>| -> Result<(Vec<(usize, Vec<String>)>, Option<String>)> {
+    let pictures = |fs: Vec<Asked>| -> Result<(Vec<Written>, Option<String>)> {
         let mut written = Vec::new();
         let mut picture_date = None;
         let mut laid_out = None;
@@ -465,7 +471,7 @@ fn write_map(
         }
         Ok((written, picture_date))
     };
-    let (texts, picture_formats): (Vec<(usize, MapFormat)>, Vec<(usize, MapFormat)>) = formats
+    let (texts, picture_formats): (Vec<Asked>, Vec<Asked>) = formats
         .iter()
         .copied()
         .enumerate()
