@@ -441,6 +441,10 @@ pub fn pagerank(graph: &CitationGraph, damping: f64, iterations: usize) -> Vec<f
         in_off_new.push(in_src_new.len());
     }
     drop((incoming, in_wt));
+    // Every weight 1 (a graph of citations and authorships): the rows are
+    // read without their weights.
+    let unit = in_wt_new.iter().all(|&w| w == 1.0);
+    let in_wt_new = if unit { Vec::new() } else { in_wt_new };
     let total: Vec<f64> = order.iter().map(|&i| total[i as usize]).collect();
     let dangling_at: Vec<u32> =
         (0..n).filter(|&i| total[place[i] as usize] <= 0.0).map(|i| place[i]).collect();
@@ -458,9 +462,17 @@ pub fn pagerank(graph: &CitationGraph, damping: f64, iterations: usize) -> Vec<f
         next.par_chunks_mut(ROWS).enumerate().for_each(|(c, rows)| {
             for (k, x) in rows.iter_mut().enumerate() {
                 let p = c * ROWS + k;
+                let (lo, hi) = (in_off_new[p], in_off_new[p + 1]);
                 let mut acc = base;
-                for e in in_off_new[p]..in_off_new[p + 1] {
-                    acc += share[in_src_new[e] as usize] * in_wt_new[e];
+                if unit {
+                    // `w * 1.0` is `w`: the same sums, without the weights.
+                    for &s in &in_src_new[lo..hi] {
+                        acc += share[s as usize];
+                    }
+                } else {
+                    for (&s, &w) in in_src_new[lo..hi].iter().zip(&in_wt_new[lo..hi]) {
+                        acc += share[s as usize] * w;
+                    }
                 }
                 *x = acc;
             }

@@ -302,9 +302,21 @@ pub(crate) fn finish(
     drafts.works.reserve_exact(n_works);
     drafts.keys.reserve_exact(n_works);
     drafts.venue_slots.reserve_exact(n_works);
-    for (g, members) in groups.members.iter().enumerate() {
-        let recs: Vec<&Record> = members.iter().map(|&i| &records[i]).collect();
-        drafts.add_paper(&recs, &groups.matched_on[g]);
+    // Papers made on the pool a window at a time, added in group order.
+    {
+        use rayon::prelude::*;
+        let recs_of = |members: &[usize]| -> Vec<&Record> { members.iter().map(|&i| &records[i]).collect() };
+        let numbered: Vec<(&Vec<usize>, &BTreeSet<&'static str>)> =
+            groups.members.iter().zip(&groups.matched_on).collect();
+        for window in numbered.chunks(PAPER_WINDOW) {
+            let made: Vec<PaperDraft> = window
+                .par_iter()
+                .map(|(members, matched_on)| paper_draft(&recs_of(members), matched_on))
+                .collect();
+            for ((members, _), draft) in window.iter().zip(made) {
+                drafts.add_paper(&recs_of(members), draft);
+            }
+        }
     }
     // Cited-only works after the papers, in group order (the venue table
     // numbers venues as met), each window let go once added.
@@ -375,6 +387,9 @@ pub(crate) fn finish(
         diagnostics,
     }
 }
+
+/// Papers made on the pool at a time (their drafts held until added).
+const PAPER_WINDOW: usize = 4_096;
 
 /// Cited-only works made on the pool at a time: the drafts are held in
 /// windows of this many until the papers are made, and each window is let
@@ -479,63 +494,16 @@ fn add_folded<T>(
 }
 
 impl WorkDrafts {
-    /// Phase 1: one paper from the records of one group: every field chosen
-    /// from what most records say, identifiers, keywords, affiliations and
-    /// subjects gathered with their sources, conflicts and missing fields
-    /// noted.
-    fn add_paper(&mut self, recs: &[&Record], matched_on: &BTreeSet<&'static str>) {
+    /// Phase 1: adds the paper [`paper_draft`] made from the records of one
+    /// group: its subjects and venue, which number the subject and venue
+    /// tables as met, and its conflicts.
+    fn add_paper(&mut self, recs: &[&Record], draft: PaperDraft) {
+        let PaperDraft { mut work, key, conflicts, subject_keys, venue_keys } = draft;
         let wi = self.works.len();
-        let claims = |f: &dyn Fn(&Record) -> Option<String>| -> Vec<(String, Provenance)> {
-            recs.iter().filter_map(|r| f(r).map(|v| (v, r.at.clone()))).collect()
-        };
-        let words = |s: &String| s.split_whitespace().count() as i64;
-        let (title, title_alts) = choose(claims(&|r| r.title.clone()), |t| norm::title_key(t), words);
-        let (abstract_text, _) = choose(claims(&|r| r.abstract_text.clone()), |t| norm::alnum_key(t), words);
-        let (volume, vol_alts) = choose(claims(&|r| r.volume.clone()), |t| norm::alnum_key(t), |_| 0);
-        let (issue, issue_alts) = choose(claims(&|r| r.issue.clone()), |t| norm::alnum_key(t), |_| 0);
-        let (pages, page_alts) = choose(claims(&|r| r.pages.clone()), |t| norm::alnum_key(t), |_| 0);
-        let (language, _) = choose(claims(&|r| r.language.clone()), |t| norm::fold(t), |_| 0);
-        let date_claims = |f: &dyn Fn(&Record) -> Option<crate::model::Date>| {
-            recs.iter().filter_map(|r| f(r).map(|v| (v, r.at.clone()))).collect::<Vec<_>>()
-        };
-        let detail = |d: &crate::model::Date| d.month.is_some() as i64 + d.day.is_some() as i64;
-        let (published, _) = choose(date_claims(&|r| r.published), |d| d.year.to_string(), detail);
-        let (epublished, _) = choose(date_claims(&|r| r.epublished), |d| d.year.to_string(), detail);
-        let year_claims: Vec<(i32, Provenance)> =
-            recs.iter().filter_map(|r| r.published.map(|d| (d.year, r.at.clone()))).collect();
-        let (mut year, year_alts) = choose(year_claims, |y| y.to_string(), |_| 0);
-        if year.is_none() {
-            year = epublished.as_ref().map(|d| Sourced { value: d.value.year, sources: d.sources.clone() });
-        }
-        let doc_claims: Vec<_> = recs.iter().filter_map(|r| r.doc_type.map(|d| (d, r.at.clone()))).collect();
-        let (doc_type, _) = choose(doc_claims, |d| d.as_str().to_string(), |_| 0);
-        let times_cited = recs
-            .iter()
-            .filter_map(|r| r.times_cited.map(|t| (t, r.at.clone())))
-            .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
-            .map(|(t, p)| Sourced::new(t, p));
-        let mut ids: BTreeMap<Identifier, Vec<Provenance>> = BTreeMap::new();
-        let mut alt_titles: BTreeMap<String, Sourced<(Option<String>, String)>> = BTreeMap::new();
-        let mut keywords: BTreeMap<String, Sourced<String>> = BTreeMap::new();
-        // Record-level affiliations, keyed like keywords and agent affiliations.
-        let mut affiliations: BTreeMap<String, Sourced<String>> = BTreeMap::new();
         let mut venue_slot = None;
-        let mut venue_votes: Vec<(usize, String)> = Vec::new();
-        for r in recs {
-            for af in &r.affiliations {
-                add_folded(&mut affiliations, norm::fold(af), || af.clone(), &r.at);
-            }
-            for id in &r.ids {
-                ids.entry(id.clone()).or_default().push(r.at.clone());
-            }
-            for (lang, t) in &r.alt_titles {
-                add_folded(&mut alt_titles, norm::fold(t), || (lang.clone(), t.clone()), &r.at);
-            }
-            for k in &r.keywords {
-                add_folded(&mut keywords, norm::fold(k), || k.clone(), &r.at);
-            }
-            for s in &r.subjects {
-                let key = norm::fold(s);
+        let mut venue_votes: Vec<(usize, &str)> = Vec::new();
+        for ((r, keys), venue_key) in recs.iter().zip(&subject_keys).zip(&venue_keys) {
+            for (s, key) in r.subjects.iter().zip(keys) {
                 if key.is_empty() {
                     continue;
                 }
@@ -544,103 +512,33 @@ impl WorkDrafts {
                     .or_insert_with(|| (norm::squash_ws(s), Vec::new()))
                     .1
                     .push(r.at.clone());
-                self.about.entry((wi, key)).or_default().push(r.at.clone());
+                self.about.entry((wi, key.clone())).or_default().push(r.at.clone());
             }
             let v = self.venues.add(r.venue.as_deref(), r.venue_abbrev.as_deref(), &r.issn, &r.at);
             if venue_slot.is_none() {
                 venue_slot = v;
             }
-            if let (Some(slot), Some(name)) = (v, r.venue.as_deref()) {
-                venue_votes.push((slot, norm::alnum_key(name)));
+            if let (Some(slot), Some(k)) = (v, venue_key) {
+                venue_votes.push((slot, k.as_str()));
             }
         }
         // The venue name most records give (ties: the first), so one wrong
         // source is outvoted rather than followed; the conflict keeps both.
         let mut votes: BTreeMap<&str, usize> = BTreeMap::new();
         for (_, k) in venue_votes.iter().filter(|(_, k)| !k.is_empty()) {
-            *votes.entry(k.as_str()).or_default() += 1;
+            *votes.entry(k).or_default() += 1;
         }
         let top = votes.values().copied().max().unwrap_or(0);
-        if let Some(&(slot, _)) = venue_votes.iter().find(|(_, k)| !k.is_empty() && votes[k.as_str()] == top)
-        {
+        if let Some(&(slot, _)) = venue_votes.iter().find(|(_, k)| !k.is_empty() && votes[k] == top) {
             venue_slot = Some(slot);
         }
-        // Conflicts between records, and inside records.
-        for (field, alts) in
-            [("title", &title_alts), ("volume", &vol_alts), ("issue", &issue_alts), ("pages", &page_alts)]
-        {
-            if let Some(c) = conflict_of(field, alts, |v| v.clone()) {
-                self.conflicts.push((wi, c));
-            }
-        }
-        if let Some(c) = conflict_of("year", &year_alts, |v| v.to_string()) {
-            self.conflicts.push((wi, c));
-        }
-        let venue_names: BTreeSet<String> =
-            recs.iter().filter_map(|r| r.venue.as_deref()).map(norm::alnum_key).collect();
-        if venue_names.len() > 1 {
-            let alts: Vec<(String, Vec<Provenance>)> =
-                recs.iter().filter_map(|r| r.venue.clone().map(|v| (v, vec![r.at.clone()]))).collect();
-            if let Some(c) = conflict_of("venue", &alts, |v| v.clone()) {
-                self.conflicts.push((wi, c));
-            }
-        }
-        for r in recs {
-            for c in &r.conflicts {
-                self.conflicts.push((wi, c.clone()));
-            }
-        }
-        let mut missing: Vec<String> = Vec::new();
-        if title.is_none() {
-            missing.push("title".into());
-        }
-        if recs.iter().all(|r| r.authors.is_empty()) {
-            missing.push("authors".into());
-        }
-        if year.is_none() {
-            missing.push("year".into());
-        }
         if venue_slot.is_none() {
-            missing.push("venue".into());
+            // In the order of `paper_draft`'s list: before "abstract".
+            let at = work.missing.iter().position(|m| m == "abstract").unwrap_or(work.missing.len());
+            work.missing.insert(at, "venue".into());
         }
-        if abstract_text.is_none() {
-            missing.push("abstract".into());
-        }
-        let ids = sourced_ids(ids);
-        let key = paper_key(
-            &ids,
-            title.as_ref().map(|t| t.value.as_str()),
-            year.as_ref().map(|y| y.value),
-            abstract_text.as_ref().map(|a| a.value.as_str()),
-            &recs[0].at,
-        );
-        self.works.push(Work {
-            id: String::new(),
-            kind: WorkKind::Paper,
-            label: String::new(),
-            title,
-            alt_titles: alt_titles.into_values().collect(),
-            ids,
-            year,
-            year_suffix: String::new(),
-            year_note: None,
-            published,
-            epublished,
-            venue: None,
-            volume,
-            issue,
-            pages,
-            abstract_text,
-            language,
-            doc_type,
-            times_cited,
-            keywords: keywords.into_values().collect(),
-            affiliations: affiliations.into_values().collect(),
-            cited_authors: None,
-            missing,
-            sources: sorted_sources(recs.iter().map(|r| r.at.clone())),
-            matched_on: matched_on.iter().map(|s| s.to_string()).collect(),
-        });
+        self.conflicts.extend(conflicts.into_iter().map(|c| (wi, c)));
+        self.works.push(work);
         self.keys.push(key);
         self.venue_slots.push(venue_slot);
     }
@@ -653,6 +551,144 @@ impl WorkDrafts {
         self.keys.push(key);
         self.venue_slots.push(venue_slot);
     }
+}
+
+/// Everything of a paper that depends on its records alone (made on the
+/// pool): the work without its venue (nor "venue" among its missing
+/// fields), the key of its stable id, its conflicts in order, and per record
+/// the folded keys of its subjects ("" for none) and the key of its venue
+/// name.
+struct PaperDraft {
+    work: Work,
+    key: String,
+    conflicts: Vec<Conflict>,
+    subject_keys: Vec<Vec<String>>,
+    venue_keys: Vec<Option<String>>,
+}
+
+/// The [`PaperDraft`] of the records of one group: every field chosen from
+/// what most records say, identifiers, keywords and affiliations gathered
+/// with their sources, conflicts and missing fields noted.
+fn paper_draft(recs: &[&Record], matched_on: &BTreeSet<&'static str>) -> PaperDraft {
+    let claims = |f: &dyn Fn(&Record) -> Option<String>| -> Vec<(String, Provenance)> {
+        recs.iter().filter_map(|r| f(r).map(|v| (v, r.at.clone()))).collect()
+    };
+    let words = |s: &String| s.split_whitespace().count() as i64;
+    let (title, title_alts) = choose(claims(&|r| r.title.clone()), |t| norm::title_key(t), words);
+    let (abstract_text, _) = choose(claims(&|r| r.abstract_text.clone()), |t| norm::alnum_key(t), words);
+    let (volume, vol_alts) = choose(claims(&|r| r.volume.clone()), |t| norm::alnum_key(t), |_| 0);
+    let (issue, issue_alts) = choose(claims(&|r| r.issue.clone()), |t| norm::alnum_key(t), |_| 0);
+    let (pages, page_alts) = choose(claims(&|r| r.pages.clone()), |t| norm::alnum_key(t), |_| 0);
+    let (language, _) = choose(claims(&|r| r.language.clone()), |t| norm::fold(t), |_| 0);
+    let date_claims = |f: &dyn Fn(&Record) -> Option<crate::model::Date>| {
+        recs.iter().filter_map(|r| f(r).map(|v| (v, r.at.clone()))).collect::<Vec<_>>()
+    };
+    let detail = |d: &crate::model::Date| d.month.is_some() as i64 + d.day.is_some() as i64;
+    let (published, _) = choose(date_claims(&|r| r.published), |d| d.year.to_string(), detail);
+    let (epublished, _) = choose(date_claims(&|r| r.epublished), |d| d.year.to_string(), detail);
+    let year_claims: Vec<(i32, Provenance)> =
+        recs.iter().filter_map(|r| r.published.map(|d| (d.year, r.at.clone()))).collect();
+    let (mut year, year_alts) = choose(year_claims, |y| y.to_string(), |_| 0);
+    if year.is_none() {
+        year = epublished.as_ref().map(|d| Sourced { value: d.value.year, sources: d.sources.clone() });
+    }
+    let doc_claims: Vec<_> = recs.iter().filter_map(|r| r.doc_type.map(|d| (d, r.at.clone()))).collect();
+    let (doc_type, _) = choose(doc_claims, |d| d.as_str().to_string(), |_| 0);
+    let times_cited = recs
+        .iter()
+        .filter_map(|r| r.times_cited.map(|t| (t, r.at.clone())))
+        .max_by(|a, b| a.0.cmp(&b.0).then(b.1.cmp(&a.1)))
+        .map(|(t, p)| Sourced::new(t, p));
+    let mut ids: BTreeMap<Identifier, Vec<Provenance>> = BTreeMap::new();
+    let mut alt_titles: BTreeMap<String, Sourced<(Option<String>, String)>> = BTreeMap::new();
+    let mut keywords: BTreeMap<String, Sourced<String>> = BTreeMap::new();
+    // Record-level affiliations, keyed like keywords and agent affiliations.
+    let mut affiliations: BTreeMap<String, Sourced<String>> = BTreeMap::new();
+    let mut subject_keys = Vec::with_capacity(recs.len());
+    let mut venue_keys = Vec::with_capacity(recs.len());
+    for r in recs {
+        for af in &r.affiliations {
+            add_folded(&mut affiliations, norm::fold(af), || af.clone(), &r.at);
+        }
+        for id in &r.ids {
+            ids.entry(id.clone()).or_default().push(r.at.clone());
+        }
+        for (lang, t) in &r.alt_titles {
+            add_folded(&mut alt_titles, norm::fold(t), || (lang.clone(), t.clone()), &r.at);
+        }
+        for k in &r.keywords {
+            add_folded(&mut keywords, norm::fold(k), || k.clone(), &r.at);
+        }
+        subject_keys.push(r.subjects.iter().map(|s| norm::fold(s)).collect());
+        venue_keys.push(r.venue.as_deref().map(norm::alnum_key));
+    }
+    // Conflicts between records, and inside records.
+    let mut conflicts = Vec::new();
+    for (field, alts) in
+        [("title", &title_alts), ("volume", &vol_alts), ("issue", &issue_alts), ("pages", &page_alts)]
+    {
+        conflicts.extend(conflict_of(field, alts, |v| v.clone()));
+    }
+    conflicts.extend(conflict_of("year", &year_alts, |v| v.to_string()));
+    let venue_names: BTreeSet<&String> = venue_keys.iter().flatten().collect();
+    if venue_names.len() > 1 {
+        let alts: Vec<(String, Vec<Provenance>)> =
+            recs.iter().filter_map(|r| r.venue.clone().map(|v| (v, vec![r.at.clone()]))).collect();
+        conflicts.extend(conflict_of("venue", &alts, |v| v.clone()));
+    }
+    for r in recs {
+        conflicts.extend(r.conflicts.iter().cloned());
+    }
+    // "venue" is added by `add_paper`, which knows the venue.
+    let mut missing: Vec<String> = Vec::new();
+    if title.is_none() {
+        missing.push("title".into());
+    }
+    if recs.iter().all(|r| r.authors.is_empty()) {
+        missing.push("authors".into());
+    }
+    if year.is_none() {
+        missing.push("year".into());
+    }
+    if abstract_text.is_none() {
+        missing.push("abstract".into());
+    }
+    let ids = sourced_ids(ids);
+    let key = paper_key(
+        &ids,
+        title.as_ref().map(|t| t.value.as_str()),
+        year.as_ref().map(|y| y.value),
+        abstract_text.as_ref().map(|a| a.value.as_str()),
+        &recs[0].at,
+    );
+    let work = Work {
+        id: String::new(),
+        kind: WorkKind::Paper,
+        label: String::new(),
+        title,
+        alt_titles: alt_titles.into_values().collect(),
+        ids,
+        year,
+        year_suffix: String::new(),
+        year_note: None,
+        published,
+        epublished,
+        venue: None,
+        volume,
+        issue,
+        pages,
+        abstract_text,
+        language,
+        doc_type,
+        times_cited,
+        keywords: keywords.into_values().collect(),
+        affiliations: affiliations.into_values().collect(),
+        cited_authors: None,
+        missing,
+        sources: sorted_sources(recs.iter().map(|r| r.at.clone())),
+        matched_on: matched_on.iter().map(|s| s.to_string()).collect(),
+    };
+    PaperDraft { work, key, conflicts, subject_keys, venue_keys }
 }
 
 /// A cited-only work, the key of its stable id, and the venue named by the
@@ -1045,9 +1081,12 @@ impl Edges {
         // venue per work, one row per work and subject): an unstable sort
         // gives the same order, with no scratch copy of millions of rows.
         authorships.sort_unstable_by_key(|a| (a.work, a.position, a.agent));
+        // Millions of citations: moved and sorted on the pool (unique keys:
+        // the same order as a sort on one thread).
+        use rayon::prelude::*;
         let mut cites: Vec<Cites> = self
             .cites
-            .into_iter()
+            .into_par_iter()
             .map(|c| Cites {
                 from: perms.work[c.from as usize] as u32,
                 to: perms.work[c.to as usize] as u32,
@@ -1055,7 +1094,7 @@ impl Edges {
                 sources: edge_sources(c.sources),
             })
             .collect();
-        cites.sort_unstable_by_key(|c| (c.from, c.to));
+        cites.par_sort_unstable_by_key(|c| (c.from, c.to));
         let mut published_in: Vec<PublishedIn> = works
             .iter()
             .enumerate()
