@@ -810,25 +810,36 @@ fn hybrid_rows(
     const ROWS: usize = 2048;
     let min_weight = opts.min_weight;
     let works = Renumbered::of(refs, citers);
+    // Each block is a job of its own, so that a thread that comes free
+    // late (another step ran beside this one) still finds rows to take;
+    // scratch arrays (megabytes each) are kept in a pool, not made per job.
+    let pool: std::sync::Mutex<Vec<HybridScratch>> = std::sync::Mutex::new(Vec::new());
     let blocks: Vec<Vec<((u32, u32), Summed)>> = (0..n.div_ceil(ROWS))
         .into_par_iter()
-        .map_init(
-            || HybridScratch::new(n, alpha[3] > 0.0),
-            |scratch, block| {
-                let first = block * ROWS;
-                let mut out = Vec::new();
-                for a in first..(first + ROWS).min(n) {
-                    scratch.row(a, &alpha, refs, citers, &works, &sim, min_weight, k, &mut out);
-                }
-                out
-            },
-        )
+        .with_max_len(1)
+        .map(|block| {
+            let taken = pool.lock().ok().and_then(|mut p| p.pop());
+            let mut scratch = taken.unwrap_or_else(|| HybridScratch::new(n, alpha[3] > 0.0));
+            let first = block * ROWS;
+            let mut out = Vec::new();
+            for a in first..(first + ROWS).min(n) {
+                scratch.row(a, &alpha, refs, citers, &works, &sim, min_weight, k, &mut out);
+            }
+            if let Ok(mut p) = pool.lock() {
+                p.push(scratch);
+            }
+            out
+        })
         .collect();
+    drop(pool);
     let mut out: Vec<((u32, u32), Summed)> = Vec::with_capacity(blocks.iter().map(Vec::len).sum());
     for b in blocks {
         out.extend(b);
     }
-    out.sort_unstable_by_key(|x| x.0);
+    // A pair kept from both ends has the same weights from either row
+    // (shared counts, a product of two lengths, the same similarity), so
+    // which copy the sort puts first does not matter.
+    out.par_sort_unstable_by_key(|x| x.0);
     out.dedup_by(|x, y| x.0 == y.0);
     let mut pairs = Vec::with_capacity(out.len());
     let mut extra = Vec::with_capacity(out.len());
@@ -1462,20 +1473,29 @@ fn assemble_with(
     let kind = opts.kind.edge_kind();
     // Edges in parallel, collected in `kept_edges` order (rayon keeps it).
     use rayon::prelude::*;
-    let mut out: Vec<(petgraph::graph::NodeIndex, petgraph::graph::NodeIndex, Edge)> = kept_edges
-        .par_iter()
+    // The edges whose ends are nodes, then their edges made in place (an
+    // indexed collect writes each straight to its slot).
+    let ends: Vec<(usize, petgraph::graph::NodeIndex, petgraph::graph::NodeIndex)> = kept_edges
+        .iter()
         .filter_map(|&e| {
             let pair = p.pairs[e];
             let (Some(a), Some(b)) = (ix[pair.a as usize], ix[pair.b as usize]) else { return None };
-            let (a, b) = if a <= b { (a, b) } else { (b, a) };
+            Some(if a <= b { (e, a, b) } else { (e, b, a) })
+        })
+        .collect();
+    let mut out: Vec<(petgraph::graph::NodeIndex, petgraph::graph::NodeIndex, Edge)> = ends
+        .par_iter()
+        .map(|&(e, a, b)| {
+            let pair = p.pairs[e];
             let mut attrs = p.extra.attrs(e, &pair);
             attrs.insert(known!(attr::WEIGHT), Attr::Float(pair.weight));
             if pair.count > 0 && kind != EdgeKind::Coauthor && kind != EdgeKind::Cooccurrence {
                 attrs.insert(known!(attr::COUNT), Attr::Int(pair.count as i64));
             }
-            Some((a, b, Edge { kind, weight: pair.weight, attrs, sources: Vec::new() }))
+            (a, b, Edge { kind, weight: pair.weight, attrs, sources: Vec::new() })
         })
         .collect();
+    drop(ends);
     drop(kept_edges);
     drop(p);
     // Stable: pairs of equal ends keep their order.
