@@ -248,8 +248,30 @@ pub fn compute(graph: &CitationGraph, corpus: &Corpus, opts: &MetricsOptions) ->
         m.weighted_degree[a] += w;
         m.weighted_degree[b] += w;
     }
-    m.pagerank = pagerank(graph, opts.damping, opts.pagerank_iterations);
-    let adj = undirected_adjacency(graph);
+    // PageRank and betweenness do not depend on each other: side by side,
+    // so that the sequential parts of one (building its rows) overlap the
+    // other's passes on the pool.
+    let (pagerank, (adj, betweenness)) = rayon::join(
+        || pagerank(graph, opts.damping, opts.pagerank_iterations),
+        || {
+            let adj = undirected_adjacency(graph);
+            let b = betweenness_of(&adj, n, opts);
+            (adj, b)
+        },
+    );
+    m.pagerank = pagerank;
+    let (values, sampled, info) = betweenness;
+    m.betweenness = values;
+    m.betweenness_sampled = sampled;
+    m.betweenness_info = info;
+    m.component = components(graph, &adj);
+    m
+}
+
+/// Betweenness of the undirected adjacency `adj` of a graph of `n` nodes as
+/// `opts` asks: the values (empty when off), whether they were sampled, and
+/// what was computed.
+fn betweenness_of(adj: &Csr, n: usize, opts: &MetricsOptions) -> (Vec<f64>, bool, BetweennessInfo) {
     let sample = match opts.betweenness {
         Betweenness::Off => None,
         Betweenness::Exact => Some(None),
@@ -259,12 +281,15 @@ pub fn compute(graph: &CitationGraph, corpus: &Corpus, opts: &MetricsOptions) ->
             Some((k < n).then_some((k, opts.seed)))
         }
     };
-    m.betweenness_info = match sample {
-        None => BetweennessInfo { method: BetweennessMethod::Off, nodes: n, ..Default::default() },
+    match sample {
+        None => (
+            Vec::new(),
+            false,
+            BetweennessInfo { method: BetweennessMethod::Off, nodes: n, ..Default::default() },
+        ),
         Some(s) => {
-            m.betweenness = betweenness_csr(&adj, s);
-            m.betweenness_sampled = s.is_some();
-            match s {
+            let values = betweenness_csr(adj, s);
+            let info = match s {
                 None => BetweennessInfo {
                     method: BetweennessMethod::Exact,
                     nodes: n,
@@ -283,11 +308,10 @@ pub fn compute(graph: &CitationGraph, corpus: &Corpus, opts: &MetricsOptions) ->
                         error_bound_raw: Some(raw),
                     }
                 }
-            }
+            };
+            (values, s.is_some(), info)
         }
-    };
-    m.component = components(graph, &adj);
-    m
+    }
 }
 
 /// Sources of a sample: `samples`, fewer when `samples` sources would take
@@ -456,9 +480,12 @@ pub fn pagerank(graph: &CitationGraph, damping: f64, iterations: usize) -> Vec<f
     for _ in 0..iterations {
         let dangling: f64 = dangling_at.iter().map(|&p| rank[p as usize]).sum();
         let base = (1.0 - damping) / nf + damping * dangling / nf;
-        for p in 0..n {
-            share[p] = if total[p] > 0.0 { damping * rank[p] / total[p] } else { 0.0 };
-        }
+        share.par_chunks_mut(ROWS).enumerate().for_each(|(c, shares)| {
+            let from = c * ROWS;
+            for ((s, &r), &t) in shares.iter_mut().zip(&rank[from..]).zip(&total[from..]) {
+                *s = if t > 0.0 { damping * r / t } else { 0.0 };
+            }
+        });
         next.par_chunks_mut(ROWS).enumerate().for_each(|(c, rows)| {
             for (k, x) in rows.iter_mut().enumerate() {
                 let p = c * ROWS + k;
