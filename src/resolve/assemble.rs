@@ -273,14 +273,20 @@ pub(crate) fn from_citations(
             .map(|window| window.par_iter().map(|m| cited_draft(&cits_of(m))).collect())
             .collect()
     };
+    // People and authorships, and citation edges, do not depend on each
+    // other: side by side too (the citation edges were one thread's work at
+    // the end of this step).
     let make_edges = || {
-        let people = people(&agents);
-        let authorships = authorships(records, groups, cited, &agents);
-        let mut found = Vec::new();
-        let cites = cites(records, groups, cited, &mut found);
-        (people, authorships, cites, found)
+        rayon::join(
+            || (people(&agents), authorships(records, groups, cited, &agents)),
+            || {
+                let mut found = Vec::new();
+                let cites = cites(records, groups, cited, &mut found);
+                (cites, found)
+            },
+        )
     };
-    let (cited_windows, (people, authorships, cites, found)) = rayon::join(make_cited, make_edges);
+    let (cited_windows, ((people, authorships), (cites, found))) = rayon::join(make_cited, make_edges);
     FromCitations { cited_windows, people, authorships, cites, found }
 }
 
