@@ -582,9 +582,30 @@ fn until_store_locked(path: &Path) {
     }
 }
 
+/// Reads a citemap's stderr on a thread of its own: the receiver hears
+/// once per "waiting for another citemap on s.db" line, and the thread gives
+/// back everything read.
+fn watch_for_wait(
+    stderr: std::process::ChildStderr,
+) -> (std::sync::mpsc::Receiver<()>, std::thread::JoinHandle<String>) {
+    use std::io::BufRead;
+    let (said, waits) = std::sync::mpsc::channel();
+    let reader = std::thread::spawn(move || {
+        let mut all = String::new();
+        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.contains("waiting for another citemap on s.db") {
+                said.send(()).ok();
+            }
+            all.push_str(&line);
+            all.push('\n');
+        }
+        all
+    });
+    (waits, reader)
+}
+
 #[test]
 fn two_concurrent_ingests_on_one_store_both_succeed_and_leave_no_wal() {
-    use std::io::BufRead;
     let t = tempfile::tempdir().expect("tempdir");
     std::fs::write(t.path().join("b.ris"), ris(6, "second")).expect("write");
     let fifo = t.path().join("a.ris");
@@ -599,19 +620,7 @@ fn two_concurrent_ingests_on_one_store_both_succeed_and_leave_no_wal() {
     let first = spawn_ingest(t.path(), "a.ris", "first starts");
     until_store_locked(&t.path().join("s.db"));
     let mut second = spawn_ingest(t.path(), "b.ris", "second starts");
-    let stderr = second.stderr.take().expect("second's stderr");
-    let (said, waits) = std::sync::mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        let mut all = String::new();
-        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
-            if line.contains("waiting for another citemap on s.db") {
-                said.send(()).ok();
-            }
-            all.push_str(&line);
-            all.push('\n');
-        }
-        all
-    });
+    let (waits, reader) = watch_for_wait(second.stderr.take().expect("second's stderr"));
     let told = waits.recv_timeout(Duration::from_secs(120)).is_ok();
     std::fs::write(&fifo, ris(5, "first")).expect("feed the first");
     let a = finish(first, 120);
@@ -634,7 +643,6 @@ fn two_concurrent_ingests_on_one_store_both_succeed_and_leave_no_wal() {
 /// up the rest and ingests once the lock is let go.
 #[test]
 fn an_ingest_into_a_store_being_created_says_it_waits_then_succeeds() {
-    use std::io::BufRead;
     let t = tempfile::tempdir().expect("tempdir");
     std::fs::write(t.path().join("b.ris"), ris(6, "second")).expect("write");
     let creating = rusqlite::Connection::open(t.path().join("s.db")).expect("db");
@@ -643,19 +651,7 @@ fn an_ingest_into_a_store_being_created_says_it_waits_then_succeeds() {
         .execute_batch("BEGIN IMMEDIATE; CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);")
         .expect("lock");
     let mut child = spawn_ingest(t.path(), "b.ris", "ingest starts");
-    let stderr = child.stderr.take().expect("stderr");
-    let (said, waits) = std::sync::mpsc::channel();
-    let reader = std::thread::spawn(move || {
-        let mut all = String::new();
-        for line in std::io::BufReader::new(stderr).lines().map_while(Result::ok) {
-            if line.contains("waiting for another citemap on s.db") {
-                said.send(()).ok();
-            }
-            all.push_str(&line);
-            all.push('\n');
-        }
-        all
-    });
+    let (waits, reader) = watch_for_wait(child.stderr.take().expect("stderr"));
     let told = waits.recv_timeout(Duration::from_secs(120)).is_ok();
     creating.execute_batch("COMMIT;").expect("commit");
     drop(creating);
