@@ -125,24 +125,34 @@ thread_local! {
 /// Runs `here` on this thread and `there` on a thread of its own, side by
 /// side. Files `there` writes with [`write_atomic`] join this thread's
 /// output set (when one is open), so they are renamed into place with the
-/// rest, only when the whole set is complete.
-pub fn side_by_side<A, B, RA, RB>(here: A, there: B) -> (RA, RB)
+/// rest, only when the whole set is complete. When no thread can be had,
+/// `there` runs here after `here`.
+pub fn side_by_side<A, B, RA, RB>(here: A, there: B) -> (RA, Result<RB>)
 where
     A: FnOnce() -> RA,
-    B: FnOnce() -> RB + Send,
+    B: FnOnce() -> Result<RB> + Send,
     RB: Send,
 {
     let staging = STAGED.with(|s| s.borrow().is_some());
+    // Taken by whichever runs it: the thread, or this one if none started.
+    let there = std::sync::Mutex::new(Some(there));
+    let run = || match there.lock().ok().and_then(|mut t| t.take()) {
+        Some(f) => f(),
+        None => Err(anyhow::anyhow!("internal: a side-by-side step ran twice")),
+    };
     std::thread::scope(|scope| {
-        let other = scope.spawn(move || {
+        let spawned = std::thread::Builder::new().spawn_scoped(scope, || {
             if staging {
                 STAGED.with(|s| *s.borrow_mut() = Some(Vec::new()));
             }
-            let r = there();
+            let r = run();
             (r, STAGED.with(|s| s.borrow_mut().take()).unwrap_or_default())
         });
         let ra = here();
-        let (rb, staged) = other.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+        let (rb, staged) = match spawned {
+            Ok(other) => other.join().unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            Err(_) => (run(), Vec::new()),
+        };
         STAGED.with(|s| {
             if let Some(mine) = s.borrow_mut().as_mut() {
                 mine.extend(staged);

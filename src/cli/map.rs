@@ -321,16 +321,18 @@ struct Results {
     stored: bool,
 }
 
-/// Resolves `records` (or reads the store's results, with `project`),
-/// writes every output of `map` (inside one output set) and reports. The
-/// records are let go once the corpus is there: the analysis and the
-/// outputs never read them (at 100k works they hold about 2 GB).
 /// A format asked for, with its place in the list asked.
 type Asked = (usize, MapFormat);
 
 /// The files written for the format at a place in the list asked.
 type Written = (usize, Vec<String>);
 
+/// Resolves `records` (or reads the store's results, with `project`),
+/// writes every output of `map` (inside one output set) and reports. The
+/// records are let go once the corpus is there: the analysis and the
+/// outputs never read them (at 100k works they hold about 2 GB). The graph
+/// files are written on this thread and the pictures beside them on one of
+/// their own ([`super::files::side_by_side`]).
 fn write_map(
     args: &Args,
     ctx: &Ctx,
