@@ -664,6 +664,26 @@ fn an_ingest_into_a_store_being_created_says_it_waits_then_succeeds() {
     assert_eq!(store.records().expect("records").len(), 6);
 }
 
+/// A folder where one output goes: the command fails before any output
+/// is renamed into place, so the other outputs are not replaced either.
+#[test]
+fn a_folder_in_place_of_one_output_leaves_every_output_as_it_was() {
+    let t = tempfile::tempdir().expect("tempdir");
+    std::fs::write(t.path().join("a.ris"), ris(4, "folder")).expect("write");
+    std::fs::create_dir_all(t.path().join("out").join("map.svg")).expect("folder");
+    std::fs::write(t.path().join("out").join("graph.dot"), "old").expect("old output");
+    let o = run(t.path(), &["-q", "map", "a.ris", "--out", "out", "--date", "2026-01-01"]);
+    assert!(!o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("a folder is there"), "{}", text(&o));
+    assert_eq!(std::fs::read_to_string(t.path().join("out").join("graph.dot")).expect("dot"), "old");
+    assert!(!t.path().join("out").join("graph.graphml").exists());
+    let left: Vec<String> = std::fs::read_dir(t.path().join("out"))
+        .expect("out")
+        .map(|e| e.expect("entry").file_name().to_string_lossy().into_owned())
+        .collect();
+    assert!(left.iter().all(|n| !n.starts_with(".citemap-tmp")), "{left:?}");
+}
+
 // ---------------------------------------------------- 6. exports for consumers
 
 /// A store holding records whose text attacks each consumer.

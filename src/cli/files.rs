@@ -173,6 +173,11 @@ pub fn output_set<T>(write: impl FnOnce() -> Result<T>) -> Result<T> {
     let staged = STAGED.with(|s| std::mem::replace(&mut *s.borrow_mut(), outer)).unwrap_or_default();
     // On failure the temporary files are removed as `staged` drops.
     let value = result?;
+    // A folder where a file goes would fail its rename after the others
+    // had replaced theirs: refused before any is renamed.
+    if let Some((_, dest)) = staged.iter().find(|(_, d)| fs::symlink_metadata(d).is_ok_and(|m| m.is_dir())) {
+        bail!("cannot write {}: a folder is there", dest.display());
+    }
     for (tmp, dest) in staged {
         tmp.persist(&dest)
             .map_err(|e| e.error)
