@@ -321,6 +321,24 @@ struct Results {
     stored: bool,
 }
 
+/// Peak memory of a map per record read, roughly: maps of 100k generated
+/// works peak at 3.5-4.2 GB (JSON Lines, WoS and RIS; CHANGELOG, session 26).
+const PEAK_BYTES_PER_RECORD: u64 = 40_000;
+
+/// A warning when a map of `records` records is likely to need more memory
+/// at its peak than the `room` this process has, said before the long part
+/// of the run rather than found when the system stops it.
+fn memory_warning(records: usize, room: u64) -> Option<String> {
+    let need = (records as u64).saturating_mul(PEAK_BYTES_PER_RECORD);
+    (need > room).then(|| {
+        format!(
+            "mapping {records} records may need about {:.0} GB of memory at its peak, and about {:.0} GB can be had here: the run may stop for lack of memory",
+            need as f64 / 1e9,
+            room as f64 / 1e9
+        )
+    })
+}
+
 /// A format asked for, with its place in the list asked.
 type Asked = (usize, MapFormat);
 
@@ -343,6 +361,12 @@ fn write_map(
 ) -> Result<ExitCode> {
     let read =
         RecordCounts { records: records.len(), references: records.iter().map(|r| r.citations.len()).sum() };
+    if let Some(warning) = super::progress::memory_room().and_then(|room| memory_warning(read.records, room))
+    {
+        if !ctx.quiet {
+            eprintln!("warning: {warning}");
+        }
+    }
     let mut owned = None;
     let (an, thesaurus) = match project.as_mut() {
         Some(p) => {
@@ -629,4 +653,20 @@ fn write_map(
         p.leak_corpus();
     }
     Ok(ExitCode::SUCCESS)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_map_too_big_for_the_memory_is_warned_of() {
+        assert_eq!(memory_warning(100_000, 24_000_000_000), None);
+        let w = memory_warning(1_010_070, 23_000_000_000).expect("a warning");
+        assert!(
+            w.contains("1010070 records") && w.contains("about 40 GB") && w.contains("about 23 GB"),
+            "{w}"
+        );
+        assert_eq!(memory_warning(0, 0), None);
+    }
 }

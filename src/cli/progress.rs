@@ -24,6 +24,40 @@ pub fn peak_memory() -> Option<u64> {
     Some(kb * 1024)
 }
 
+/// Memory this process can grow to, in bytes, where the system tells it
+/// (Linux): its resident memory plus what the system has available, within
+/// its address-space limit and its cgroup's memory limit (what the cgroup
+/// holds beside this process counted as taken).
+pub fn memory_room() -> Option<u64> {
+    let read = |p: &str| std::fs::read_to_string(p).ok();
+    let rss = kb_field(&read("/proc/self/status")?, "VmRSS:")?;
+    let mut room = rss.saturating_add(kb_field(&read("/proc/meminfo")?, "MemAvailable:")?);
+    if let Some(limit) = read("/proc/self/limits").and_then(|t| address_limit(&t)) {
+        room = room.min(limit);
+    }
+    let number = |p: &str| read(p).and_then(|t| t.trim().parse::<u64>().ok());
+    if let (Some(max), Some(current)) =
+        (number("/sys/fs/cgroup/memory.max"), number("/sys/fs/cgroup/memory.current"))
+    {
+        room = room.min(max.saturating_sub(current).saturating_add(rss));
+    }
+    Some(room)
+}
+
+/// The value in bytes of a `Name:   123 kB` line of `/proc` text.
+fn kb_field(text: &str, name: &str) -> Option<u64> {
+    let line = text.lines().find(|l| l.starts_with(name))?;
+    let kb: u64 = line[name.len()..].split_whitespace().next()?.parse().ok()?;
+    Some(kb.saturating_mul(1024))
+}
+
+/// The soft address-space limit in `/proc/self/limits` text (none when
+/// unlimited).
+fn address_limit(limits: &str) -> Option<u64> {
+    let line = limits.lines().find(|l| l.starts_with("Max address space"))?;
+    line["Max address space".len()..].split_whitespace().next()?.parse().ok()
+}
+
 /// Prints one progress line (when enabled).
 pub fn step(what: impl std::fmt::Display) {
     if !ENABLED.load(Ordering::Relaxed) {
@@ -33,5 +67,23 @@ pub fn step(what: impl std::fmt::Display) {
     match peak_memory() {
         Some(b) => eprintln!("[{secs:7.1} s, {:5.2} GB] {what}", b as f64 / 1e9),
         None => eprintln!("[{secs:7.1} s] {what}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proc_texts_are_read() {
+        let status = "Name:\tcitemap\nVmHWM:\t  2048 kB\nVmRSS:\t  1024 kB\n";
+        assert_eq!(kb_field(status, "VmRSS:"), Some(1024 * 1024));
+        assert_eq!(kb_field(status, "VmSwap:"), None);
+        let limits = "Limit                     Soft Limit           Hard Limit           Units     \n\
+                      Max address space         23552000000          unlimited            bytes     \n";
+        assert_eq!(address_limit(limits), Some(23_552_000_000));
+        let unlimited = "Max address space         unlimited            unlimited            bytes     \n";
+        assert_eq!(address_limit(unlimited), None);
+        assert!(memory_room().is_none_or(|r| r > 0));
     }
 }
