@@ -1,7 +1,9 @@
 //! Progress lines on stderr for long work: each step says what starts, with
 //! the time since the run began and the peak memory so far (Linux: `VmHWM`),
 //! e.g. `[  12.3 s, 1.2 GB] clustering 57643 nodes`. Off with `--quiet` or
-//! `--json`, so scripts get clean output.
+//! `--json`, so scripts get clean output. Also what memory the process can
+//! still have ([`memory_room`]), for `map`'s warning before a run too big
+//! for the machine.
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
