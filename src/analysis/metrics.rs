@@ -260,18 +260,15 @@ pub fn compute(graph: &CitationGraph, corpus: &Corpus, opts: &MetricsOptions) ->
         },
     );
     m.pagerank = pagerank;
-    let (values, sampled, info) = betweenness;
-    m.betweenness = values;
-    m.betweenness_sampled = sampled;
-    m.betweenness_info = info;
+    (m.betweenness, m.betweenness_info) = betweenness;
+    m.betweenness_sampled = m.betweenness_info.method == BetweennessMethod::Sampled;
     m.component = components(graph, &adj);
     m
 }
 
 /// Betweenness of the undirected adjacency `adj` of a graph of `n` nodes as
-/// `opts` asks: the values (empty when off), whether they were sampled, and
-/// what was computed.
-fn betweenness_of(adj: &Csr, n: usize, opts: &MetricsOptions) -> (Vec<f64>, bool, BetweennessInfo) {
+/// `opts` asks: the values (empty when off) and what was computed.
+fn betweenness_of(adj: &Csr, n: usize, opts: &MetricsOptions) -> (Vec<f64>, BetweennessInfo) {
     let sample = match opts.betweenness {
         Betweenness::Off => None,
         Betweenness::Exact => Some(None),
@@ -282,11 +279,9 @@ fn betweenness_of(adj: &Csr, n: usize, opts: &MetricsOptions) -> (Vec<f64>, bool
         }
     };
     match sample {
-        None => (
-            Vec::new(),
-            false,
-            BetweennessInfo { method: BetweennessMethod::Off, nodes: n, ..Default::default() },
-        ),
+        None => {
+            (Vec::new(), BetweennessInfo { method: BetweennessMethod::Off, nodes: n, ..Default::default() })
+        }
         Some(s) => {
             let values = betweenness_csr(adj, s);
             let info = match s {
@@ -309,7 +304,7 @@ fn betweenness_of(adj: &Csr, n: usize, opts: &MetricsOptions) -> (Vec<f64>, bool
                     }
                 }
             };
-            (values, s.is_some(), info)
+            (values, info)
         }
     }
 }

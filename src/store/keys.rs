@@ -16,7 +16,7 @@ use crate::model::Record;
 use rusqlite::{params, Connection};
 use std::collections::BTreeSet;
 
-/// The tables (and indexes) of this module.
+/// The tables (and indexes) of this module, created by [`super::Store`] when absent.
 pub(super) const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS record_keys (
              input_id INTEGER NOT NULL REFERENCES inputs(id),
              seq INTEGER NOT NULL,
@@ -26,12 +26,6 @@ pub(super) const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS record_keys (
          CREATE TABLE IF NOT EXISTS keyed_inputs (
              input_id INTEGER PRIMARY KEY REFERENCES inputs(id),
              version TEXT NOT NULL);";
-
-/// Creates the key tables when absent.
-pub(super) fn create(conn: &Connection) -> Result<(), Error> {
-    conn.execute_batch(SCHEMA)?;
-    Ok(())
-}
 
 /// True when no record has blocking keys.
 pub(super) fn none(conn: &Connection) -> Result<bool, Error> {

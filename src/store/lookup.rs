@@ -59,10 +59,10 @@ pub(super) fn current(conn: &Connection) -> bool {
     conn.prepare("SELECT links FROM lookup_works LIMIT 0").is_ok()
 }
 
-/// Creates the look-up tables when absent. A look-up written before rows
-/// carried their links (no `links` column) is dropped: it is derived data,
-/// written again by the next command that keeps the corpus.
-pub(super) fn create(conn: &Connection) -> Result<(), Error> {
+/// Drops a look-up written before rows carried their links (no `links`
+/// column), before the tables are created: it is derived data, written
+/// again by the next command that keeps the corpus.
+pub(super) fn drop_outdated(conn: &Connection) -> Result<(), Error> {
     let had_works: bool = conn
         .query_row(
             "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'lookup_works'",
@@ -73,7 +73,6 @@ pub(super) fn create(conn: &Connection) -> Result<(), Error> {
     if had_works && !current(conn) {
         conn.execute_batch("DROP TABLE lookup_works; DROP TABLE lookup_agents; DELETE FROM lookup_meta;")?;
     }
-    conn.execute_batch(SCHEMA)?;
     Ok(())
 }
 
@@ -636,7 +635,8 @@ mod tests {
              INSERT INTO lookup_works VALUES (0, x'00');",
         )
         .expect("old tables");
-        create(&conn).expect("create");
+        drop_outdated(&conn).expect("drop");
+        conn.execute_batch(SCHEMA).expect("create");
         let meta: i64 = conn.query_row("SELECT count(*) FROM lookup_meta", [], |r| r.get(0)).expect("meta");
         let rows: i64 = conn.query_row("SELECT count(*) FROM lookup_works", [], |r| r.get(0)).expect("rows");
         assert_eq!((meta, rows), (0, 0));
@@ -644,7 +644,8 @@ mod tests {
         assert!(conn.prepare("SELECT links FROM lookup_agents").is_ok());
         // A current look-up is left as it is.
         conn.execute("INSERT INTO lookup_meta VALUES (1, 'k', 's')", []).expect("meta");
-        create(&conn).expect("create again");
+        drop_outdated(&conn).expect("drop again");
+        conn.execute_batch(SCHEMA).expect("create again");
         let meta: i64 = conn.query_row("SELECT count(*) FROM lookup_meta", [], |r| r.get(0)).expect("meta");
         assert_eq!(meta, 1);
     }

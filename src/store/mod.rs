@@ -182,33 +182,33 @@ fn schema_ready(conn: &Connection) -> Result<bool, Error> {
     if !SCHEMAS.iter().flat_map(|s| created_names(s)).all(|n| names.contains(n)) {
         return Ok(false);
     }
-    let version: Option<String> =
-        conn.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).optional()?;
-    Ok(version == Some(SCHEMA_VERSION.to_string()) && lookup::current(conn))
+    Ok(schema_version(conn)? == Some(SCHEMA_VERSION.to_string()) && lookup::current(conn))
 }
 
-/// Creates what the store lacks and upgrades a version-1 store, inside the
-/// caller's transaction (which holds the write lock).
-fn set_up(conn: &Connection) -> Result<(), Error> {
+/// The schema version the store says it has (none for a new file).
+fn schema_version(conn: &Connection) -> Result<Option<String>, Error> {
     let has_meta: bool = conn.query_row(
         "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'meta'",
         [],
         |r| r.get::<_, i64>(0).map(|n| n > 0),
     )?;
-    let version: Option<String> = if has_meta {
-        conn.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).optional()?
-    } else {
-        None
-    };
-    let found = version.as_deref().map(|v| v.parse().unwrap_or(-1));
+    if !has_meta {
+        return Ok(None);
+    }
+    Ok(conn.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).optional()?)
+}
+
+/// Creates what the store lacks and upgrades a version-1 store, inside the
+/// caller's transaction (which holds the write lock).
+fn set_up(conn: &Connection) -> Result<(), Error> {
+    let found = schema_version(conn)?.map(|v| v.parse().unwrap_or(-1));
     if let Some(found) = found.filter(|&f| f != 1 && f != SCHEMA_VERSION) {
         return Err(Error::Version { found, expected: SCHEMA_VERSION });
     }
-    conn.execute_batch(SCHEMA)?;
-    responses::create(conn)?;
-    results::create(conn)?;
-    keys::create(conn)?;
-    lookup::create(conn)?;
+    lookup::drop_outdated(conn)?;
+    for schema in SCHEMAS {
+        conn.execute_batch(schema)?;
+    }
     match found {
         None => {
             conn.execute(

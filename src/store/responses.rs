@@ -17,10 +17,10 @@
 
 use super::{Added, Error, Store};
 use crate::model::{Parsed, Record};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, OptionalExtension};
 use std::io::Read;
 
-/// The tables (and indexes) of this module.
+/// The tables (and indexes) of this module, created by [`super::Store`] when absent.
 pub(super) const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS responses (
              service TEXT NOT NULL,
              key TEXT NOT NULL,
@@ -34,12 +34,6 @@ pub(super) const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS responses (
              work_key TEXT PRIMARY KEY,
              result TEXT NOT NULL,
              searched_at INTEGER NOT NULL);";
-
-/// Creates the `responses` table when absent.
-pub(super) fn create(conn: &Connection) -> Result<(), Error> {
-    conn.execute_batch(SCHEMA)?;
-    Ok(())
-}
 
 /// One cached answer.
 #[derive(Clone, Debug, PartialEq, Eq, serde::Serialize)]

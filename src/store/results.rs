@@ -50,7 +50,7 @@ pub enum Packing {
 /// are 0, so the two never meet.
 pub const PLAIN_MARK: u8 = b'P';
 
-/// The tables (and indexes) of this module.
+/// The tables (and indexes) of this module, created by [`super::Store`] when absent.
 pub(super) const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS results (
              kind TEXT NOT NULL,
              key TEXT NOT NULL,
@@ -64,12 +64,6 @@ pub(super) const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS results (
              seq INTEGER NOT NULL,
              data BLOB NOT NULL,
              PRIMARY KEY (kind, key, seq));";
-
-/// Creates the result tables when absent.
-pub(super) fn create(conn: &Connection) -> Result<(), Error> {
-    conn.execute_batch(SCHEMA)?;
-    Ok(())
-}
 
 /// What a result write came to.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
