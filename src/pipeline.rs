@@ -275,8 +275,13 @@ pub fn analyse_with(corpus: &Corpus, opts: &AnalysisOptions, on_step: &mut dyn F
     // work. The results are those of running them one after the other.
     // Progress names each step as it starts.
     on_step(Step::Graph);
-    let (mut network, mut graph) =
-        rayon::join(|| network::build(corpus, &chosen.options), || graph::build(corpus, &opts.graph));
+    // The works' `sources` texts are made once, for both graphs.
+    let sources = graph::work_sources(corpus);
+    let (mut network, mut graph) = rayon::join(
+        || network::build_with(corpus, &chosen.options, Some(&sources)),
+        || graph::build_with(corpus, &opts.graph, Some(&sources)),
+    );
+    drop(sources);
     on_step(Step::Clustering { nodes: network.graph.node_count(), edges: network.graph.edge_count() });
     on_step(Step::GraphMetrics { nodes: graph.node_count() });
     on_step(Step::NetworkMetrics { nodes: network.node_count() });

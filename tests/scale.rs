@@ -172,6 +172,50 @@ fn pagerank_on_csr_is_bit_identical_to_the_list_version() {
     }
 }
 
+/// The undirected view as first written: every edge's two pairs sorted,
+/// repeats dropped, self-loops left out.
+fn undirected_by_sorting_pairs(g: &CitationGraph) -> metrics::Csr {
+    let mut pairs: Vec<(u32, u32)> = Vec::new();
+    for e in g.graph.raw_edges() {
+        let (a, b) = (e.source().index() as u32, e.target().index() as u32);
+        if a != b {
+            pairs.push((a, b));
+            pairs.push((b, a));
+        }
+    }
+    pairs.sort_unstable();
+    pairs.dedup();
+    metrics::Csr::from_pairs(g.node_count(), &pairs)
+}
+
+#[test]
+fn undirected_adjacency_is_the_sorted_pairs_without_repeats_or_loops() {
+    for seed in [1, 2, 3] {
+        let mut g = random_graph(300, 2000, seed);
+        // Repeats in both directions, self-loops and isolated nodes.
+        let ix: Vec<_> = g.graph.node_indices().collect();
+        for k in 0..200 {
+            let (a, b) = (ix[k % 50], ix[(k * 7) % 50]);
+            let e = Edge { kind: EdgeKind::Cites, weight: 1.0, attrs: Attrs::new(), sources: vec![] };
+            g.add_edge(a, b, e.clone());
+            g.add_edge(b, a, e);
+        }
+        for i in 0..20 {
+            g.add_node(Node {
+                id: format!("X{i}"),
+                kind: NodeKind::Paper,
+                label: String::new(),
+                attrs: Attrs::new(),
+                sources: vec![],
+            });
+        }
+        let got = metrics::undirected_adjacency(&g);
+        let want = undirected_by_sorting_pairs(&g);
+        assert_eq!((&got.offsets, &got.targets), (&want.offsets, &want.targets), "seed {seed}");
+        assert!((0..got.len()).any(|i| got.row(i).is_empty()), "isolated nodes kept");
+    }
+}
+
 fn sha(path: &std::path::Path) -> String {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()

@@ -508,17 +508,50 @@ pub fn pagerank(graph: &CitationGraph, damping: f64, iterations: usize) -> Vec<f
 /// no self-loops.
 pub fn undirected_adjacency(graph: &CitationGraph) -> Csr {
     let n = graph.node_count();
-    let mut pairs: Vec<(u32, u32)> = Vec::with_capacity(graph.edge_count() * 2);
-    for e in graph.graph.raw_edges() {
-        let (a, b) = (e.source().index() as u32, e.target().index() as u32);
-        if a != b {
-            pairs.push((a, b));
-            pairs.push((b, a));
+    let ends = || {
+        graph.graph.raw_edges().iter().filter_map(|e| {
+            let (a, b) = (e.source().index(), e.target().index());
+            (a != b).then_some((a, b))
+        })
+    };
+    // Rows by a counting sort on both ends, then each row sorted and its
+    // repeats dropped, moved down in place: one sort of a dozen numbers per
+    // row instead of one of every pair (twice the edges).
+    let mut offsets = vec![0usize; n + 1];
+    for (a, b) in ends() {
+        offsets[a + 1] += 1;
+        offsets[b + 1] += 1;
+    }
+    for i in 0..n {
+        offsets[i + 1] += offsets[i];
+    }
+    let mut fill = offsets.clone();
+    let mut targets = vec![0u32; offsets[n]];
+    for (a, b) in ends() {
+        targets[fill[a]] = b as u32;
+        fill[a] += 1;
+        targets[fill[b]] = a as u32;
+        fill[b] += 1;
+    }
+    drop(fill);
+    let mut kept = 0usize;
+    for i in 0..n {
+        let (lo, hi) = (offsets[i], offsets[i + 1]);
+        targets[lo..hi].sort_unstable();
+        offsets[i] = kept;
+        let mut last = None;
+        for k in lo..hi {
+            let t = targets[k];
+            if last != Some(t) {
+                targets[kept] = t;
+                kept += 1;
+                last = Some(t);
+            }
         }
     }
-    pairs.sort_unstable();
-    pairs.dedup();
-    Csr::from_pairs(n, &pairs)
+    offsets[n] = kept;
+    targets.truncate(kept);
+    Csr { offsets, targets }
 }
 
 /// Brandes betweenness on an undirected adjacency (lists of neighbours);
@@ -733,6 +766,7 @@ fn brandes(adj: &Csr, leaves: &[u32], passes: &[Pass]) -> Vec<f64> {
     // those of the node at place `i` are `next[starts[i]..starts[i + 1]]`.
     let mut next: Vec<u32> = Vec::new();
     let mut starts: Vec<usize> = Vec::with_capacity(n + 1);
+    let mut earlier: Vec<u32> = Vec::new();
     for pass in passes {
         let s = pass.source as usize;
         for &v in &order {
@@ -754,24 +788,36 @@ fn brandes(adj: &Csr, leaves: &[u32], passes: &[Pass]) -> Vec<f64> {
             let (dv, sv) = (seen[v].dist, sigma[i]);
             let start = next.len();
             starts.push(start);
+            // Successors met for the first time go to `next` (their places
+            // rise as they are met), those met before to `earlier`.
+            earlier.clear();
             for &w in adj.row(v) {
                 let e = &mut seen[w as usize];
-                let j = if e.dist == UNSEEN {
+                if e.dist == UNSEEN {
                     let j = order.len() as u32;
                     *e = Seen { dist: dv + 1, place: j };
                     order.push(w);
-                    sigma.push(0.0);
-                    j
+                    sigma.push(sv);
+                    next.push(j);
                 } else if e.dist == dv + 1 {
-                    e.place
-                } else {
-                    continue;
-                };
-                sigma[j as usize] += sv;
-                next.push(j);
+                    let j = e.place;
+                    sigma[j as usize] += sv;
+                    earlier.push(j);
+                }
             }
-            // Latest place first: the order the textbook pass adds in.
-            next[start..].sort_unstable_by(|a, b| b.cmp(a));
+            // Latest place first: the order the textbook pass adds in. The
+            // new places are all later than those met before (they were
+            // handed out after them) and rise in the order met, so the row
+            // is the new ones reversed, then the earlier ones, latest first.
+            // A row that names a node twice (a multigraph's) meets one of
+            // its new places again: that row is sorted whole.
+            next[start..].reverse();
+            let first_new = order.len() - (next.len() - start);
+            earlier.sort_unstable_by(|a, b| b.cmp(a));
+            next.extend_from_slice(&earlier);
+            if earlier.first().is_some_and(|&j| j as usize >= first_new) {
+                next[start..].sort_unstable_by(|a, b| b.cmp(a));
+            }
         }
         starts.push(next.len());
         let times = f64::from(pass.own + pass.pendants);

@@ -77,7 +77,7 @@
 
 use super::tokens;
 use crate::graph::{attr, known, sources_attr, Attr, Attrs, CitationGraph, Edge, EdgeKind, Node, NodeKind};
-use crate::model::{norm, AgentKind, Corpus, DocType, WorkKind};
+use crate::model::{norm, AgentKind, Corpus, DocType, SharedText, WorkKind};
 use petgraph::unionfind::UnionFind;
 use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
@@ -672,7 +672,14 @@ impl Extra {
 /// builds (the one place work attributes are made) plus the byline
 /// (`authors`, as a network has no people); `None` when `i` is out of range.
 pub fn work_node(corpus: &Corpus, i: usize) -> Option<Node> {
-    let mut node = (i < corpus.works.len()).then(|| crate::graph::work_node(corpus, i))?;
+    work_node_with(corpus, i, None)
+}
+
+/// [`work_node`] with the works' `sources` texts made already
+/// ([`crate::graph::work_sources`]).
+fn work_node_with(corpus: &Corpus, i: usize, sources: Option<&[SharedText]>) -> Option<Node> {
+    let text = sources.and_then(|s| s.get(i));
+    let mut node = (i < corpus.works.len()).then(|| crate::graph::work_node_with(corpus, i, text))?;
     // The byline, so a map of works (which has no people) can be searched
     // by any author: authorships are sorted by (work, position).
     let from = corpus.authorships.partition_point(|a| (a.work as usize) < i);
@@ -698,6 +705,13 @@ pub fn agent_node(corpus: &Corpus, i: usize) -> Option<Node> {
 /// Complexity: linear in the corpus plus the pair incidences of the chosen
 /// projection (text similarity: bounded by the pruned postings lists).
 pub fn build(corpus: &Corpus, opts: &NetworkOptions) -> CitationGraph {
+    build_with(corpus, opts, None)
+}
+
+/// [`build`] with the works' `sources` texts made already
+/// ([`crate::graph::work_sources`]), shared with the full graph built from
+/// the same corpus.
+pub fn build_with(corpus: &Corpus, opts: &NetworkOptions, sources: Option<&[SharedText]>) -> CitationGraph {
     let ok = eligible_works(corpus, &opts.filters);
     match opts.kind {
         NetworkKind::Coauthor => build_coauthor(corpus, opts, &ok),
@@ -729,14 +743,14 @@ pub fn build(corpus: &Corpus, opts: &NetworkOptions) -> CitationGraph {
                     }),
                 }
             }
-            finish_citation(corpus, opts, &ok, edges)
+            finish_citation(corpus, opts, &ok, edges, sources)
         }
         kind => {
             let p = work_projection(corpus, opts, &ok, kind);
             let ids: Vec<&str> = corpus.works.iter().map(|w| w.id.as_str()).collect();
             let make = |order: &[usize]| -> Vec<Option<Node>> {
                 use rayon::prelude::*;
-                order.par_iter().map(|&i| work_node(corpus, i)).collect()
+                order.par_iter().map(|&i| work_node_with(corpus, i, sources)).collect()
             };
             assemble_with(&ok, &ids, make, p, opts)
         }
@@ -1515,6 +1529,7 @@ fn finish_citation(
     opts: &NetworkOptions,
     ok: &[bool],
     mut edges: Vec<CiteEdge>,
+    sources: Option<&[SharedText]>,
 ) -> CitationGraph {
     let n = corpus.works.len();
     edges.retain(|e| e.count as f64 >= opts.min_weight);
@@ -1525,7 +1540,7 @@ fn finish_citation(
     let mut ix = vec![None; n];
     for i in 0..n {
         if keep[i] {
-            if let Some(node) = work_node(corpus, i) {
+            if let Some(node) = work_node_with(corpus, i, sources) {
                 ix[i] = Some(g.add_node(node));
             }
         }

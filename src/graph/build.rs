@@ -3,7 +3,7 @@
 //! (`version_of`: preprint -> article), venue and subject link.
 
 use super::{attr, known, sources_attr, Attr, AttrKey, Attrs, CitationGraph, Edge, EdgeKind, Node, NodeKind};
-use crate::model::{AgentKind, Corpus, Identifier, WorkKind};
+use crate::model::{AgentKind, Corpus, Identifier, SharedText, WorkKind};
 
 /// Which parts of the corpus become nodes.
 #[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
@@ -31,6 +31,21 @@ fn put(attrs: &mut Attrs, key: AttrKey, value: Attr) {
 /// the one place work attributes are built, for the full graph and for
 /// every derived network ([`crate::analysis::network`]).
 pub fn work_node(corpus: &Corpus, i: usize) -> Node {
+    work_node_with(corpus, i, None)
+}
+
+/// The `sources` text of every work ([`crate::graph::sources_text`]), made
+/// once on the pool for the graphs built from one corpus, which then share
+/// it: a cited work of a big corpus names every record that cites it, and
+/// the full graph and the network both have a node for it.
+pub fn work_sources(corpus: &Corpus) -> Vec<SharedText> {
+    use rayon::prelude::*;
+    corpus.works.par_iter().map(|w| SharedText::from(super::sources_text(&w.sources))).collect()
+}
+
+/// [`work_node`] with the work's `sources` text made already (the entry
+/// of [`work_sources`] for it), or made here when `None`.
+pub fn work_node_with(corpus: &Corpus, i: usize, sources: Option<&SharedText>) -> Node {
     let w = &corpus.works[i];
     let mut attrs = Attrs::new();
     if let Some(t) = &w.title {
@@ -77,7 +92,11 @@ pub fn work_node(corpus: &Corpus, i: usize) -> Node {
     if let Some(f) = crate::fetch::chase::found_by_text(&w.sources, w.ids.iter().map(|i| &i.value)) {
         put(&mut attrs, known!("found_by"), Attr::text(f));
     }
-    put(&mut attrs, known!(attr::SOURCES), sources_attr(&w.sources));
+    let text = match sources {
+        Some(t) => Attr::Str(t.clone()),
+        None => sources_attr(&w.sources),
+    };
+    put(&mut attrs, known!(attr::SOURCES), text);
     let kind = match w.kind {
         WorkKind::Paper => NodeKind::Paper,
         WorkKind::CitedWork => NodeKind::CitedWork,
@@ -119,6 +138,11 @@ fn in_order<T: Sync, R: Send>(items: &[T], make: impl Fn(&T) -> R + Sync, mut ad
 ///
 /// Complexity: O(n + m) in corpus entities and edges.
 pub fn build(corpus: &Corpus, opts: &BuildOptions) -> CitationGraph {
+    build_with(corpus, opts, None)
+}
+
+/// [`build`] with the works' `sources` texts made already ([`work_sources`]).
+pub fn build_with(corpus: &Corpus, opts: &BuildOptions, sources: Option<&[SharedText]>) -> CitationGraph {
     let mut g = CitationGraph::new();
     let nodes = corpus.works.len()
         + if opts.agents { corpus.agents.len() } else { 0 }
@@ -133,7 +157,11 @@ pub fn build(corpus: &Corpus, opts: &BuildOptions) -> CitationGraph {
     g.graph.reserve_exact_edges(edges);
     let work_indices: Vec<usize> = (0..corpus.works.len()).collect();
     let mut work_ix = Vec::with_capacity(corpus.works.len());
-    in_order(&work_indices, |&i| work_node(corpus, i), |n| work_ix.push(g.add_node(n)));
+    in_order(
+        &work_indices,
+        |&i| work_node_with(corpus, i, sources.and_then(|s| s.get(i))),
+        |n| work_ix.push(g.add_node(n)),
+    );
     drop(work_indices);
     let mut agent_ix = Vec::with_capacity(corpus.agents.len());
     if opts.agents {

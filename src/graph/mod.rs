@@ -11,7 +11,7 @@
 
 mod build;
 
-pub use build::{agent_node, build, work_node, BuildOptions};
+pub use build::{agent_node, build, build_with, work_node, work_node_with, work_sources, BuildOptions};
 
 mod attrs;
 pub mod labels;
