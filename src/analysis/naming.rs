@@ -137,6 +137,11 @@ impl TermIndex {
 }
 
 fn index_terms(corpus: &Corpus, works: &[bool], max_ngram: usize) -> TermIndex {
+    index_terms_in_blocks(corpus, works, max_ngram, 2048)
+}
+
+/// [`index_terms`] with blocks of `block` works.
+fn index_terms_in_blocks(corpus: &Corpus, works: &[bool], max_ngram: usize, block: usize) -> TermIndex {
     use rayon::prelude::*;
     let subjects_of = corpus.subjects_by_work();
     // Blocks of works are indexed on the rayon pool, each with term ids of
@@ -148,44 +153,38 @@ fn index_terms(corpus: &Corpus, works: &[bool], max_ngram: usize) -> TermIndex {
     // per occurrence, with the hash its block computed.
     let index_block = |range: std::ops::Range<usize>| -> BlockTerms {
         let mut b = BlockTerms::default();
-        let (mut key, mut written) = (String::new(), String::new());
+        let mut grams = Grams::default();
+        let (mut key, mut ids) = (String::new(), Vec::new());
         for w in range {
             let mut set: Vec<u32> = Vec::new();
             if works.get(w).copied().unwrap_or(false) {
                 for text in tokens::work_texts(corpus, w, &subjects_of) {
-                    for run in tokens::phrases(&text) {
-                        // Stems are made when a written n-gram is new to the block.
-                        let mut stems: Vec<Option<String>> = vec![None; run.len()];
+                    tokens::for_each_phrase(text, |run| {
+                        ids.clear();
+                        ids.extend(run.iter().map(|x| grams.word(x)));
                         for len in 1..=max_ngram.clamp(1, 3) {
                             for start in 0..run.len().saturating_sub(len - 1) {
-                                let Some(s) = run.get(start..start + len) else {
+                                let Some(s) = ids.get(start..start + len) else {
                                     continue;
                                 };
-                                join_words(&mut written, s);
-                                set.push(b.add(&written, || {
-                                    key.clear();
-                                    for (i, (x, st)) in s.iter().zip(&mut stems[start..]).enumerate() {
-                                        if i > 0 {
-                                            key.push(' ');
-                                        }
-                                        key.push_str(st.get_or_insert_with(|| tokens::stem(x)));
-                                    }
-                                    &key
-                                }));
+                                let mut gram = [Grams::NONE; 3];
+                                gram[..len].copy_from_slice(s);
+                                set.push(grams.add(&mut b, gram, &mut key));
                             }
                         }
-                    }
+                    });
                 }
             }
             set.sort_unstable();
             set.dedup();
             b.by_work.push(set);
         }
+        grams.finish(&mut b);
         b
     };
-    const BLOCK: usize = 2048;
+    let block = block.max(1);
     let blocks: Vec<std::ops::Range<usize>> =
-        (0..works.len()).step_by(BLOCK).map(|first| first..(first + BLOCK).min(works.len())).collect();
+        (0..works.len()).step_by(block).map(|first| first..(first + block).min(works.len())).collect();
     let window = (rayon::current_num_threads() * 2).max(1);
     let mut ids: HashMap<Hashed, u32> = HashMap::default();
     let mut idx = TermIndex { keys: Vec::new(), surface: Vec::new(), by_work: Vec::new(), df: Vec::new() };
@@ -237,17 +236,6 @@ fn index_terms(corpus: &Corpus, works: &[bool], max_ngram: usize) -> TermIndex {
     idx
 }
 
-/// `words` joined by single spaces, in `out`.
-fn join_words(out: &mut String, words: &[String]) {
-    out.clear();
-    for (i, x) in words.iter().enumerate() {
-        if i > 0 {
-            out.push(' ');
-        }
-        out.push_str(x);
-    }
-}
-
 /// A term key with its hash, computed by the block that met it (on the
 /// pool), so that merging blocks, one after the other, hashes no text.
 #[derive(Clone, PartialEq, Eq)]
@@ -270,25 +258,18 @@ struct BlockTerms {
     keys: Vec<Hashed>,
     /// Key -> local id.
     ids: HashMap<String, u32>,
-    /// Written form -> its term's local id and its count.
-    forms: HashMap<String, (u32, u32)>,
+    /// Each written form once, in the order first met, with its term's
+    /// local id and its count.
+    forms: Vec<(String, (u32, u32))>,
     /// Sorted local ids per work of the block.
     by_work: Vec<Vec<u32>>,
 }
 
 impl BlockTerms {
-    /// Counts one occurrence of the n-gram written `written`, whose key
-    /// `key` makes (called only when the written form is new to the
-    /// block: a written form has one key); its term's local id. Terms are
-    /// numbered in the order their keys are first met, as the first
-    /// occurrence of a key is that of one of its written forms.
-    fn add<'k>(&mut self, written: &str, key: impl FnOnce() -> &'k str) -> u32 {
-        if let Some((id, n)) = self.forms.get_mut(written) {
-            *n += 1;
-            return *id;
-        }
-        let key = key();
-        let id = match self.ids.get(key) {
+    /// The local id of the term `key`, numbered in the order keys are
+    /// first met; its hash is kept for the merge.
+    fn term(&mut self, key: &str) -> u32 {
+        match self.ids.get(key) {
             Some(&id) => id,
             None => {
                 let id = self.keys.len() as u32;
@@ -297,9 +278,81 @@ impl BlockTerms {
                 self.keys.push(Hashed { hash, key: key.to_string() });
                 id
             }
-        };
-        self.forms.insert(written.to_string(), (id, 1));
+        }
+    }
+}
+
+/// The n-grams one block meets, as the numbers of their words: a word is
+/// looked up once per occurrence, and an n-gram by its numbers, not by its
+/// written text (two thirds of the lookups of naming a 100k corpus were of
+/// written n-grams). A written n-gram is its words joined by spaces and a
+/// word has no space, so numbers and written forms name the same n-grams.
+#[derive(Default)]
+struct Grams {
+    /// Word -> number, in the order met.
+    numbers: HashMap<String, u32>,
+    /// Number -> word, and its stem once made.
+    words: Vec<(String, Option<String>)>,
+    /// N-gram (numbers of its words, [`Grams::NONE`] after the last) -> its
+    /// place in `forms`.
+    places: HashMap<[u32; 3], u32>,
+    /// Each written n-gram in the order first met: its words, its term's
+    /// local id and its count.
+    forms: Vec<([u32; 3], u32, u32)>,
+}
+
+impl Grams {
+    /// No word: the place after the last word of a shorter n-gram.
+    const NONE: u32 = u32::MAX;
+
+    /// The number of `word`.
+    fn word(&mut self, word: &str) -> u32 {
+        if let Some(&n) = self.numbers.get(word) {
+            return n;
+        }
+        let n = self.words.len() as u32;
+        self.numbers.insert(word.to_string(), n);
+        self.words.push((word.to_string(), None));
+        n
+    }
+
+    /// Counts one occurrence of `gram`; its term's local id in `b`. The key
+    /// (the words' stems joined by spaces, stems made when first needed) is
+    /// made when the n-gram is new to the block: a written n-gram has one
+    /// key, and terms are numbered in the order their keys are first met.
+    fn add(&mut self, b: &mut BlockTerms, gram: [u32; 3], key: &mut String) -> u32 {
+        if let Some(&place) = self.places.get(&gram) {
+            let form = &mut self.forms[place as usize];
+            form.2 += 1;
+            return form.1;
+        }
+        key.clear();
+        for (i, &n) in gram.iter().take_while(|&&n| n != Self::NONE).enumerate() {
+            if i > 0 {
+                key.push(' ');
+            }
+            let (word, stem) = &mut self.words[n as usize];
+            key.push_str(stem.get_or_insert_with(|| tokens::stem(word)));
+        }
+        let id = b.term(key);
+        self.places.insert(gram, self.forms.len() as u32);
+        self.forms.push((gram, id, 1));
         id
+    }
+
+    /// Puts the written n-grams in `b.forms`, in the order first met.
+    fn finish(self, b: &mut BlockTerms) {
+        b.forms.reserve_exact(self.forms.len());
+        for (gram, id, count) in self.forms {
+            let mut written = String::new();
+            for (i, &n) in gram.iter().take_while(|&&n| n != Self::NONE).enumerate() {
+                if i > 0 {
+                    written.push(' ');
+                }
+                written.push_str(&self.words[n as usize].0);
+            }
+            b.forms.push((written, (id, count)));
+        }
     }
 }
 
@@ -677,6 +730,69 @@ mod tests {
 
     fn t(term: &str) -> TermScore {
         TermScore { term: term.into(), score: 1.0, works: 1, corpus_works: 1 }
+    }
+
+    /// The term index read one work after the other, every n-gram looked
+    /// up by its written text.
+    fn index_one_by_one(corpus: &Corpus, max_ngram: usize) -> TermIndex {
+        let subjects_of = corpus.subjects_by_work();
+        let mut ids: HashMap<String, u32> = HashMap::default();
+        let mut idx =
+            TermIndex { keys: Vec::new(), surface: Vec::new(), by_work: Vec::new(), df: Vec::new() };
+        for w in 0..corpus.works.len() {
+            let mut set = std::collections::BTreeSet::new();
+            for text in tokens::work_texts(corpus, w, &subjects_of) {
+                for run in tokens::phrases(text) {
+                    for len in 1..=max_ngram {
+                        for start in 0..run.len().saturating_sub(len - 1) {
+                            let words = &run[start..start + len];
+                            let key = words.iter().map(|x| tokens::stem(x)).collect::<Vec<_>>().join(" ");
+                            let id = *ids.entry(key.clone()).or_insert_with(|| {
+                                idx.keys.push(key);
+                                idx.surface.push(Vec::new());
+                                idx.df.push(0);
+                                idx.keys.len() as u32 - 1
+                            });
+                            let written = words.join(" ");
+                            let forms = &mut idx.surface[id as usize];
+                            match forms.iter_mut().find(|(f, _)| *f == written) {
+                                Some((_, n)) => *n += 1,
+                                None => forms.push((written, 1)),
+                            }
+                            set.insert(id);
+                        }
+                    }
+                }
+            }
+            for &t in &set {
+                idx.df[t as usize] += 1;
+            }
+            idx.by_work.push(set.into_iter().collect());
+        }
+        idx
+    }
+
+    #[test]
+    fn terms_indexed_in_blocks_are_those_read_one_by_one() {
+        let text = include_str!("../../tests/fixtures/exports-wild/medline-metaknowledge.nbib");
+        let parsed = crate::ingest::medline::parse("m.nbib", text);
+        let corpus = crate::resolve::resolve(&parsed.records, &Default::default());
+        assert!(corpus.works.len() > 50, "{} works", corpus.works.len());
+        let want = index_one_by_one(&corpus, 3);
+        assert!(want.keys.len() > 1000, "{} terms", want.keys.len());
+        let all = vec![true; corpus.works.len()];
+        for block in [1, 7, 2048] {
+            let mut got = index_terms_in_blocks(&corpus, &all, 3, block);
+            assert_eq!(got.keys, want.keys, "blocks of {block}");
+            assert_eq!(got.by_work, want.by_work, "blocks of {block}");
+            assert_eq!(got.df, want.df, "blocks of {block}");
+            // Each term's written forms, whose order the names do not read.
+            let mut sorted = want.surface.clone();
+            for forms in got.surface.iter_mut().chain(&mut sorted) {
+                forms.sort();
+            }
+            assert_eq!(got.surface, sorted, "blocks of {block}");
+        }
     }
 
     #[test]

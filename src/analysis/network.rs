@@ -1139,7 +1139,7 @@ fn similarity(corpus: &Corpus, ok: &[bool], o: &SimilarityOptions) -> Vec<Pair> 
         let mut tf: BTreeMap<u32, u32> = BTreeMap::new();
         if eligible {
             for t in tokens::work_texts(corpus, w, &subjects_of) {
-                for tok in tokens::tokens(&t) {
+                for tok in tokens::tokens(t) {
                     let next = vocab.len() as u32;
                     let id = *vocab.entry(tok).or_insert(next);
                     *tf.entry(id).or_insert(0) += 1;

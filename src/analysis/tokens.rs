@@ -260,72 +260,100 @@ pub fn stem(token: &str) -> String {
 /// Tokens are lowercase ASCII of at least two characters that contain a
 /// letter; markup is stripped first.
 pub fn phrases(text: &str) -> Vec<Vec<String>> {
-    let folded = norm::fold(&norm::strip_tags(text));
     let mut runs = Vec::new();
-    let mut run: Vec<String> = Vec::new();
-    let mut word = String::new();
-    let flush_word = |word: &mut String, run: &mut Vec<String>, runs: &mut Vec<Vec<String>>| {
-        if word.is_empty() {
-            return;
-        }
-        let w = std::mem::take(word);
-        let has_letter = w.chars().any(|c| c.is_ascii_alphabetic());
-        if w.len() < 2 || !has_letter || is_stop_word(&w) {
-            if !run.is_empty() {
-                runs.push(std::mem::take(run));
-            }
-        } else {
-            run.push(w);
-        }
-    };
-    for c in folded.chars() {
-        if c.is_ascii_alphanumeric() {
-            word.push(c);
-        } else if c == '\'' {
-            // "women's" -> "women": drop the possessive, keep the run.
-            continue;
-        } else {
-            flush_word(&mut word, &mut run, &mut runs);
-            if c != ' ' && c != '-' && !run.is_empty() {
-                runs.push(std::mem::take(&mut run));
-            }
-        }
-    }
-    flush_word(&mut word, &mut run, &mut runs);
-    if !run.is_empty() {
-        runs.push(run);
-    }
+    for_each_phrase(text, |run| runs.push(run.iter().map(|w| w.to_string()).collect()));
     runs
+}
+
+/// Calls `each` with every run of [`phrases`], in order, its tokens
+/// borrowed from one folded copy of `text` (no string per token).
+pub fn for_each_phrase(text: &str, mut each: impl FnMut(&[&str])) {
+    let folded = phrase_text(text);
+    let mut run: Vec<&str> = Vec::new();
+    // Where the token being read starts.
+    let mut start: Option<usize> = None;
+    // A space after the end ends the last token without ending its run.
+    for (i, b) in folded.bytes().enumerate().chain(std::iter::once((folded.len(), b' '))) {
+        if b.is_ascii_alphanumeric() {
+            start.get_or_insert(i);
+            continue;
+        }
+        // `i` follows an ASCII byte, so it is a character boundary.
+        if let Some(from) = start.take() {
+            let token = &folded[from..i];
+            if token.len() < 2 || !token.bytes().any(|c| c.is_ascii_alphabetic()) || is_stop_word(token) {
+                if !run.is_empty() {
+                    each(&run);
+                    run.clear();
+                }
+            } else {
+                run.push(token);
+            }
+        }
+        if b != b' ' && b != b'-' && !run.is_empty() {
+            each(&run);
+            run.clear();
+        }
+    }
+    if !run.is_empty() {
+        each(&run);
+    }
+}
+
+/// The text [`for_each_phrase`] reads: [`norm::fold`] of `text` without
+/// markup, and without apostrophes ("women's" reads "womens"). Plain ASCII
+/// (no markup, no control character) is folded here in one copy: lower
+/// case, each whitespace character a space (the tokens and runs are those
+/// of the squashed text).
+fn phrase_text(text: &str) -> String {
+    let space = |b: u8| matches!(b, b' ' | b'\t' | b'\n' | 0x0b | 0x0c | b'\r');
+    let plain = text.bytes().all(|b| (matches!(b, 0x20..=0x7e) && b != b'<' && b != b'&') || space(b));
+    if plain {
+        let mut out = String::with_capacity(text.len());
+        out.extend(text.bytes().filter(|&b| b != b'\'').map(|b| {
+            if space(b) {
+                ' '
+            } else {
+                char::from(b.to_ascii_lowercase())
+            }
+        }));
+        return out;
+    }
+    let mut folded = norm::fold(&norm::strip_tags(text));
+    folded.retain(|c| c != '\'');
+    folded
 }
 
 /// Content tokens of `text`, stemmed, in order (see [`phrases`]).
 pub fn tokens(text: &str) -> Vec<String> {
-    phrases(text).into_iter().flatten().map(|t| stem(&t)).collect()
+    let mut out = Vec::new();
+    for_each_phrase(text, |run| out.extend(run.iter().map(|t| stem(t))));
+    out
 }
 
 /// The text fields of work `w` used for similarity and naming: title,
 /// abstract, subject headings and keywords, each as a separate string so
 /// phrases never run across fields.
-pub fn work_texts(corpus: &Corpus, w: usize, subjects_of: &[Vec<u32>]) -> Vec<String> {
+pub fn work_texts<'c>(corpus: &'c Corpus, w: usize, subjects_of: &[Vec<u32>]) -> Vec<&'c str> {
     let mut out = Vec::new();
     let Some(work) = corpus.works.get(w) else {
         return out;
     };
     if let Some(t) = &work.title {
-        out.push(t.value.clone());
+        out.push(t.value.as_str());
     }
     if let Some(a) = &work.abstract_text {
-        out.push(a.value.clone());
+        out.push(a.value.as_str());
     }
     if let Some(subs) = subjects_of.get(w) {
         for &s in subs {
             if let Some(sub) = corpus.subjects.get(s as usize) {
-                out.push(sub.name.clone());
+                out.push(sub.name.as_str());
             }
         }
     }
     for k in &work.keywords {
-        out.push(k.value.clone());
+        out.push(k.value.as_str());
     }
     out
 }
@@ -364,6 +392,76 @@ impl SplitMix64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// [`phrases`] as first written: the text folded whole, a string per
+    /// token.
+    fn phrases_as_first_written(text: &str) -> Vec<Vec<String>> {
+        let folded = norm::fold(&norm::strip_tags(text));
+        let mut runs = Vec::new();
+        let mut run: Vec<String> = Vec::new();
+        let mut word = String::new();
+        let flush_word = |word: &mut String, run: &mut Vec<String>, runs: &mut Vec<Vec<String>>| {
+            if word.is_empty() {
+                return;
+            }
+            let w = std::mem::take(word);
+            let has_letter = w.chars().any(|c| c.is_ascii_alphabetic());
+            if w.len() < 2 || !has_letter || is_stop_word(&w) {
+                if !run.is_empty() {
+                    runs.push(std::mem::take(run));
+                }
+            } else {
+                run.push(w);
+            }
+        };
+        for c in folded.chars() {
+            if c.is_ascii_alphanumeric() {
+                word.push(c);
+            } else if c == '\'' {
+                continue;
+            } else {
+                flush_word(&mut word, &mut run, &mut runs);
+                if c != ' ' && c != '-' && !run.is_empty() {
+                    runs.push(std::mem::take(&mut run));
+                }
+            }
+        }
+        flush_word(&mut word, &mut run, &mut runs);
+        if !run.is_empty() {
+            runs.push(run);
+        }
+        runs
+    }
+
+    #[test]
+    fn phrases_are_those_of_the_text_folded_whole() {
+        // Printable ASCII is its own transliteration, so plain text may be
+        // folded here without `deunicode`.
+        for b in 0x20u8..=0x7e {
+            let c = char::from(b).to_string();
+            assert_eq!(deunicode::deunicode(&c), c, "{b:#x}");
+        }
+        let mut texts: Vec<String> = vec![
+            "Women's health: a  systematic review\tof\x0bself-care\r\n(2019) in the U.K.".into(),
+            "<i>In vivo</i> effects of IL-6 &amp; TNF-α on Müller glia — a study".into(),
+            "it's the 'end' of 2020s' data; x-ray, co-operation ... 3D printing".into(),
+            "\x01control\x02 chars\x7f and NUL\0 here".into(),
+            String::new(),
+        ];
+        let medline = include_str!("../../tests/fixtures/exports-wild/medline-metaknowledge.nbib");
+        texts.extend(medline.split("\n\n").map(str::to_string));
+        // Random texts over an alphabet of the characters that matter.
+        let alphabet: Vec<char> =
+            "ab Zq09'-.,;<>&#\t\n\r\x0b\x0céß—“”αΩ\u{a0}\u{3000}\x01\x7f!?()".chars().collect();
+        let mut rng = SplitMix64::new(3);
+        for _ in 0..3000 {
+            let len = rng.below(40);
+            texts.push((0..len).map(|_| alphabet[rng.below(alphabet.len())]).collect());
+        }
+        for t in &texts {
+            assert_eq!(phrases(t), phrases_as_first_written(t), "{t:?}");
+        }
+    }
 
     #[test]
     fn stems_merge_plurals() {
