@@ -121,7 +121,9 @@ pub struct ClusterSummary {
 pub struct TermIndex {
     /// Term id -> key.
     keys: Vec<String>,
-    /// Term id -> written forms and their counts (each form once).
+    /// Term id -> written forms and their counts (each form once, in no
+    /// order that matters: the name takes the most frequent, then the first
+    /// in text order).
     surface: Vec<Vec<(String, u32)>>,
     /// Sorted term ids per work.
     by_work: Vec<Vec<u32>>,
@@ -284,9 +286,10 @@ impl BlockTerms {
 
 /// The n-grams one block meets, as the numbers of their words: a word is
 /// looked up once per occurrence, and an n-gram by its numbers, not by its
-/// written text (two thirds of the lookups of naming a 100k corpus were of
-/// written n-grams). A written n-gram is its words joined by spaces and a
-/// word has no space, so numbers and written forms name the same n-grams.
+/// written text (each word used to cost a look-up of the written text of
+/// its unigram, bigram and trigram). A written n-gram is its words joined
+/// by spaces and a word has no space, so numbers and written forms name the
+/// same n-grams.
 #[derive(Default)]
 struct Grams {
     /// Word -> number, in the order met.
