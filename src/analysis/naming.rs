@@ -122,8 +122,8 @@ pub struct TermIndex {
     /// Term id -> key.
     keys: Vec<String>,
     /// Term id -> written forms and their counts (each form once, in no
-    /// order that matters: the name takes the most frequent, then the first
-    /// in text order).
+    /// order that matters: a name takes the most frequent form, then the
+    /// alphabetically first).
     surface: Vec<Vec<(String, u32)>>,
     /// Sorted term ids per work.
     by_work: Vec<Vec<u32>>,
