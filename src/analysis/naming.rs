@@ -3,7 +3,7 @@
 //! Each cluster's works (a work node is its own work; a person, subject or
 //! venue node brings the works it authored, is about or published) are read
 //! for terms: unigrams, bigrams and trigrams of stemmed content words from
-//! titles, abstracts, subject headings and keywords ([`super::tokens::phrases`]),
+//! titles, abstracts, subject headings and keywords ([`super::tokens::for_each_phrase`]),
 //! counted once per work.
 //!
 //! Terms are scored by the **log-odds ratio with an informative Dirichlet

@@ -20,10 +20,7 @@ pub fn init(enabled: bool) {
 
 /// Peak resident memory of this process in bytes, where the system tells it.
 pub fn peak_memory() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    let kb: u64 = line.split_whitespace().nth(1)?.parse().ok()?;
-    Some(kb * 1024)
+    kb_field(&std::fs::read_to_string("/proc/self/status").ok()?, "VmHWM:")
 }
 
 /// Memory this process can grow to, in bytes, where the system tells it
@@ -80,6 +77,7 @@ mod tests {
     fn proc_texts_are_read() {
         let status = "Name:\tcitemap\nVmHWM:\t  2048 kB\nVmRSS:\t  1024 kB\n";
         assert_eq!(kb_field(status, "VmRSS:"), Some(1024 * 1024));
+        assert_eq!(kb_field(status, "VmHWM:"), Some(2048 * 1024));
         assert_eq!(kb_field(status, "VmSwap:"), None);
         let limits = "Limit                     Soft Limit           Hard Limit           Units     \n\
                       Max address space         23552000000          unlimited            bytes     \n";
