@@ -217,13 +217,24 @@ fn the_store_spools_raw_bytes_in_chunks_and_keeps_one_copy() {
     // The same bytes again: nothing new, and nothing of the second copy left.
     let again = b.add_input("copy.bin", &data, Some("ris"), &parsed).unwrap();
     assert!(matches!(again, Added::AlreadyStored { ref label, .. } if label == "big.bin"));
-    let abandoned = b.spool().unwrap();
+    // The same bytes spooled again: found at the end, with chunks still
+    // being compressed, and removed.
+    let mut twice = b.spool().unwrap();
+    for piece in data.chunks(3_000_017) {
+        twice.write(piece).unwrap();
+    }
+    let (again, _) = twice.finish("twice.bin", Some("ris"), &parsed.diagnostics).unwrap();
+    assert!(matches!(again, Added::AlreadyStored { ref label, .. } if label == "big.bin"));
+    // Abandoned half-way, chunks in flight: nothing of it is kept.
+    let mut abandoned = b.spool().unwrap();
+    abandoned.write(&data[..store::RAW_CHUNK_BYTES * 2 + 5]).unwrap();
     abandoned.abandon().unwrap();
     b.commit().unwrap();
     assert_eq!(s.raw("big.bin").unwrap().as_deref(), Some(&data[..]));
     let inputs = s.inputs().unwrap();
     assert_eq!(inputs.len(), 1, "{inputs:?}");
     assert_eq!(inputs[0].bytes, data.len() as u64);
+    drop(s);
 }
 
 #[test]

@@ -333,10 +333,11 @@ impl Project {
             None => {
                 let records = self.store.records()?;
                 progress::step(format_args!("resolving {} records", records.len()));
-                citemap::resolve::resolve(&records, &ctx.config.resolve)
+                citemap::resolve::resolve_owned(records, &ctx.config.resolve)
             }
         };
         let out = CorpusOut { corpus: &corpus, pairs: &corpus.dedup.pairs };
+        progress::step("keeping the corpus");
         self.keep_as("corpus", &self.corpus_key.clone(), &out, Packing::Plain)?;
         self.keep_lookup(&corpus)?;
         progress::step(format_args!("corpus: {}", Origin::Computed.as_str()));
@@ -346,6 +347,7 @@ impl Project {
     /// Keeps the indexed look-up of the corpus (`citemap::store::lookup`),
     /// which `show` and `query coauthors` read instead of the whole corpus.
     fn keep_lookup(&mut self, corpus: &Corpus) -> Result<()> {
+        progress::step("keeping the look-up for show and query");
         match self.store.save_lookup(&self.corpus_key, &self.state, corpus)? {
             Saved::Written(n) => progress::step(format_args!("look-up: kept ({:.0} MB)", n as f64 / 1e6)),
             Saved::Busy => progress::step(format_args!("look-up: not kept (the store is busy)")),
@@ -419,6 +421,7 @@ impl Project {
             works: works_of(&an.graph),
         };
         // The head last: a head kept means both graphs are.
+        progress::step("keeping the analysis");
         self.keep_as("network", &key, &PackedGraph(&an.network), Packing::Plain)?;
         self.keep_as("graph", &key, &PackedGraph(&an.graph), Packing::Plain)?;
         self.keep("analysis", &key, &head)?;

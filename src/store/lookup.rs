@@ -5,8 +5,9 @@
 //! Beside the corpus result ([`super::results`]) the store keeps, for the
 //! same corpus key:
 //! - one row per work and per person or organisation (`lookup_works`,
-//!   `lookup_agents`: MessagePack, structs as maps, zlib-compressed row by
-//!   row) and the venues (`lookup_venues`: row 0 every venue without its
+//!   `lookup_agents`: MessagePack, structs as maps, Snappy-compressed row
+//!   by row, a batch of rows encoded on the pool while the batch before is
+//!   inserted) and the venues (`lookup_venues`: row 0 every venue without its
 //!   sources, row `1 + v` the sources of venue `v`), a work's row
 //!   carrying its authorships, the citations it makes, the works citing it
 //!   and its conflicts, each with its position in the corpus's own list, and
@@ -185,23 +186,14 @@ struct AgentRowOut<'a> {
 const ROWS_PER_BATCH: usize = 4096;
 
 /// A row's bytes: MessagePack (structs as maps, so every serde attribute of
-/// the model round-trips), zlib-compressed with `z` (reset first, so one
-/// compressor serves many rows without allocating its tables again).
-fn encode<T: Serialize>(z: &mut flate2::Compress, v: &T) -> Result<Vec<u8>, Error> {
+/// the model round-trips), compressed with Snappy by `z` (one encoder
+/// serves many rows). Snappy sizes its table to the row, where zlib cleared
+/// its whole table for every row, which took longer than compressing the
+/// small rows most works have.
+fn encode<T: Serialize>(z: &mut snap::raw::Encoder, v: &T) -> Result<Vec<u8>, Error> {
     let raw =
         rmp_serde::encode::to_vec_named(v).map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
-    z.reset();
-    let mut out = Vec::with_capacity(raw.len() / 2 + 64);
-    loop {
-        let consumed = z.total_in() as usize;
-        let status = z
-            .compress_vec(&raw[consumed..], &mut out, flate2::FlushCompress::Finish)
-            .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
-        if status == flate2::Status::StreamEnd {
-            return Ok(out);
-        }
-        out.reserve(out.capacity().max(64));
-    }
+    z.compress_vec(&raw).map_err(|e| Error::Io(std::io::Error::other(e.to_string())))
 }
 
 /// `u32`s as little-endian bytes.
@@ -214,9 +206,9 @@ fn unpack(b: &[u8]) -> Vec<u32> {
     b.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect()
 }
 
-/// A fresh compressor for [`encode`].
-fn compressor() -> flate2::Compress {
-    flate2::Compress::new(flate2::Compression::fast(), true)
+/// A fresh encoder for [`encode`].
+fn compressor() -> snap::raw::Encoder {
+    snap::raw::Encoder::new()
 }
 
 /// Rows as [`Lookup::blobs`] gives them, decoded on the pool (same order).
@@ -227,10 +219,47 @@ fn decode_all<T: serde::de::DeserializeOwned + Send>(
 }
 
 fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
-    use std::io::Read;
-    let mut raw = Vec::with_capacity(bytes.len() * 4);
-    flate2::read::ZlibDecoder::new(bytes).read_to_end(&mut raw)?;
+    let raw = snap::raw::Decoder::new()
+        .decompress_vec(bytes)
+        .map_err(|e| Error::Io(std::io::Error::other(e.to_string())))?;
     rmp_serde::from_slice(&raw).map_err(|e| Error::Io(std::io::Error::other(e.to_string())))
+}
+
+/// Encodes `batches` in order on the pool, each batch while the one before
+/// it is handed to `write` on the calling thread (which holds the
+/// transaction, so the SQLite inserts overlap the next batch's encoding).
+/// `encode_batch` runs on a helper thread; the first error of either side
+/// ends the walk.
+fn pipelined<B: Send, E: Send>(
+    mut batches: impl Iterator<Item = B>,
+    encode_batch: impl Fn(&B) -> Result<E, Error> + Sync,
+    mut write: impl FnMut(B, E) -> Result<(), Error>,
+) -> Result<(), Error> {
+    let Some(first) = batches.next() else { return Ok(()) };
+    let encoded = encode_batch(&first)?;
+    let mut current = Some((first, encoded));
+    std::thread::scope(|s| {
+        while let Some((batch, encoded)) = current.take() {
+            let helper = batches.next().map(|b| {
+                let encode_batch = &encode_batch;
+                s.spawn(move || {
+                    let e = encode_batch(&b);
+                    (b, e)
+                })
+            });
+            let written = write(batch, encoded);
+            // Joined before an error of `write` is returned, so a helper
+            // never outlives the walk unjoined.
+            let next = helper.map(|h| h.join());
+            written?;
+            if let Some(joined) = next {
+                let (b, e) =
+                    joined.map_err(|_| Error::Io(std::io::Error::other("look-up encoding failed")))?;
+                current = Some((b, e?));
+            }
+        }
+        Ok(())
+    })
 }
 
 impl Store {
@@ -291,100 +320,107 @@ fn write_lookup(tx: &Transaction<'_>, key: &str, state: &str, c: &Corpus) -> Res
         let mut row = tx.prepare("INSERT INTO lookup_works (idx, data, links) VALUES (?1, ?2, ?3)")?;
         let mut text = tx.prepare("INSERT INTO lookup_work_text (idx, text) VALUES (?1, ?2)")?;
         let mut term = tx.prepare("INSERT INTO lookup_terms (term, kind, idx) VALUES (?1, ?2, ?3)")?;
-        let mut rows: Vec<WorkRowOut<'_>> = c
-            .works
-            .iter()
-            .enumerate()
-            .map(|(i, w)| WorkRowOut {
-                work: w,
-                authorships: std::mem::take(&mut authorships[i]),
-                cites: std::mem::take(&mut cites[i]),
-                cited_by: {
-                    let mut v = std::mem::take(&mut cited_by[i]);
-                    v.dedup();
-                    v
-                },
-                conflicts: std::mem::take(&mut conflicts[i]),
-            })
-            .collect();
-        for (b, batch) in rows.chunks_mut(ROWS_PER_BATCH).enumerate() {
-            let encoded: Vec<(Vec<u8>, String)> = batch
-                .par_iter()
-                .map_init(compressor, |z, r| Ok((encode(z, r)?, work_text(r.work))))
-                .collect::<Result<_, Error>>()?;
-            for (k, (r, (data, hay))) in batch.iter_mut().zip(encoded).enumerate() {
-                let i = (b * ROWS_PER_BATCH + k) as i64;
-                bytes += data.len() as u64;
-                let mut authors: Vec<u32> = r.authorships.iter().map(|(_, a)| a.agent).collect();
-                authors.sort_unstable();
-                authors.dedup();
-                let mut near: Vec<u32> =
-                    r.cites.iter().map(|(_, e)| e.to).chain(r.cited_by.iter().copied()).collect();
-                near.sort_unstable();
-                near.dedup();
-                let mut links = vec![authors.len() as u32];
-                links.extend(authors);
-                links.extend(near);
-                row.execute(params![i, data, pack(&links)])?;
-                text.execute(params![i, hay])?;
-                term.execute(params![Term::WorkId(&r.work.id).text(), KIND_WORK, i])?;
-                let mut seen = BTreeSet::new();
-                for id in &r.work.ids {
-                    let t = Term::Identifier(&id.value).text();
-                    if seen.insert(t.clone()) {
-                        term.execute(params![t, KIND_WORK, i])?;
+        // Rows are made a batch at a time (taking their lists out of the
+        // tables above), encoded on the pool while the batch before is
+        // inserted here.
+        let work_batches = (0..n).step_by(ROWS_PER_BATCH).map(|lo| {
+            let hi = (lo + ROWS_PER_BATCH).min(n);
+            (lo..hi)
+                .map(|i| WorkRowOut {
+                    work: &c.works[i],
+                    authorships: std::mem::take(&mut authorships[i]),
+                    cites: std::mem::take(&mut cites[i]),
+                    cited_by: {
+                        let mut v = std::mem::take(&mut cited_by[i]);
+                        v.dedup();
+                        v
+                    },
+                    conflicts: std::mem::take(&mut conflicts[i]),
+                })
+                .collect::<Vec<_>>()
+        });
+        let mut i = 0i64;
+        pipelined(
+            work_batches,
+            |batch| {
+                batch
+                    .par_iter()
+                    .map_init(compressor, |z, r| Ok((encode(z, r)?, work_text(r.work))))
+                    .collect::<Result<Vec<_>, Error>>()
+            },
+            |batch, encoded| {
+                for (r, (data, hay)) in batch.iter().zip(encoded) {
+                    bytes += data.len() as u64;
+                    let mut authors: Vec<u32> = r.authorships.iter().map(|(_, a)| a.agent).collect();
+                    authors.sort_unstable();
+                    authors.dedup();
+                    let mut near: Vec<u32> =
+                        r.cites.iter().map(|(_, e)| e.to).chain(r.cited_by.iter().copied()).collect();
+                    near.sort_unstable();
+                    near.dedup();
+                    let mut links = vec![authors.len() as u32];
+                    links.extend(authors);
+                    links.extend(near);
+                    row.execute(params![i, data, pack(&links)])?;
+                    text.execute(params![i, hay])?;
+                    term.execute(params![Term::WorkId(&r.work.id).text(), KIND_WORK, i])?;
+                    let mut seen = BTreeSet::new();
+                    for id in &r.work.ids {
+                        let t = Term::Identifier(&id.value).text();
+                        if seen.insert(t.clone()) {
+                            term.execute(params![t, KIND_WORK, i])?;
+                        }
                     }
+                    i += 1;
                 }
-                *r = WorkRowOut {
-                    work: r.work,
-                    authorships: Vec::new(),
-                    cites: Vec::new(),
-                    cited_by: Vec::new(),
-                    conflicts: Vec::new(),
-                };
-            }
-        }
-        drop(rows);
+                Ok(())
+            },
+        )?;
         let mut row = tx.prepare("INSERT INTO lookup_agents (idx, data, links) VALUES (?1, ?2, ?3)")?;
         let mut text = tx.prepare("INSERT INTO lookup_agent_text (idx, text) VALUES (?1, ?2)")?;
-        let agents: Vec<AgentRowOut<'_>> = c
-            .agents
-            .iter()
-            .enumerate()
-            .map(|(i, a)| {
-                let mut works = std::mem::take(&mut works_of[i]);
-                works.sort_unstable();
-                works.dedup();
-                AgentRowOut { agent: a, works }
-            })
-            .collect();
-        for (b, batch) in agents.chunks(ROWS_PER_BATCH).enumerate() {
-            let encoded: Vec<Vec<u8>> =
-                batch.par_iter().map_init(compressor, encode).collect::<Result<_, Error>>()?;
-            for (k, (r, data)) in batch.iter().zip(encoded).enumerate() {
-                let i = (b * ROWS_PER_BATCH + k) as i64;
-                let a = r.agent;
-                bytes += data.len() as u64;
-                row.execute(params![i, data, pack(&r.works)])?;
-                text.execute(params![i, agent_text(a)])?;
-                let mut terms = BTreeSet::new();
-                terms.insert(Term::AgentId(&a.id).text());
-                if let Some(o) = &a.orcid {
-                    terms.insert(Term::Orcid(o).text());
+        let m = c.agents.len();
+        let agent_batches = (0..m).step_by(ROWS_PER_BATCH).map(|lo| {
+            let hi = (lo + ROWS_PER_BATCH).min(m);
+            (lo..hi)
+                .map(|i| {
+                    let mut works = std::mem::take(&mut works_of[i]);
+                    works.sort_unstable();
+                    works.dedup();
+                    AgentRowOut { agent: &c.agents[i], works }
+                })
+                .collect::<Vec<_>>()
+        });
+        let mut i = 0i64;
+        pipelined(
+            agent_batches,
+            |batch| batch.par_iter().map_init(compressor, encode).collect::<Result<Vec<_>, Error>>(),
+            |batch, encoded| {
+                for (r, data) in batch.iter().zip(encoded) {
+                    let a = r.agent;
+                    bytes += data.len() as u64;
+                    row.execute(params![i, data, pack(&r.works)])?;
+                    text.execute(params![i, agent_text(a)])?;
+                    let mut terms = BTreeSet::new();
+                    terms.insert(Term::AgentId(&a.id).text());
+                    if let Some(o) = &a.orcid {
+                        terms.insert(Term::Orcid(o).text());
+                    }
+                    if a.kind == AgentKind::Organisation {
+                        terms.insert(Term::Organisation(&norm::alnum_key(&a.name)).text());
+                    }
+                    terms.insert(Term::Family(&norm::family_key(&a.family)).text());
+                    for v in &a.variants {
+                        let p = norm::parse_person(&v.value);
+                        terms.insert(Term::Family(&norm::family_key(&p.family)).text());
+                    }
+                    for t in terms {
+                        term.execute(params![t, KIND_AGENT, i])?;
+                    }
+                    i += 1;
                 }
-                if a.kind == AgentKind::Organisation {
-                    terms.insert(Term::Organisation(&norm::alnum_key(&a.name)).text());
-                }
-                terms.insert(Term::Family(&norm::family_key(&a.family)).text());
-                for v in &a.variants {
-                    let p = norm::parse_person(&v.value);
-                    terms.insert(Term::Family(&norm::family_key(&p.family)).text());
-                }
-                for t in terms {
-                    term.execute(params![t, KIND_AGENT, i])?;
-                }
-            }
-        }
+                Ok(())
+            },
+        )?;
         // Venues are few: row 0 holds them all without their sources, so
         // works keep their venue index; row `1 + v` holds venue `v`'s
         // sources (every record that named it: most of the venues' bytes).
@@ -621,6 +657,51 @@ impl Lookup<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Every batch is written once, in order, with its own encoding; the
+    /// first error of either side ends the walk and is what it returns.
+    #[test]
+    fn pipelined_writes_each_batch_in_order_with_its_encoding() {
+        let fail = |at: usize| Error::Io(std::io::Error::other(format!("failed at {at}")));
+        let mut seen = Vec::new();
+        pipelined(
+            (0..7usize).map(|b| vec![b; b + 1]),
+            |batch| Ok(batch.iter().sum::<usize>()),
+            |batch, sum| {
+                seen.push((batch[0], sum));
+                Ok(())
+            },
+        )
+        .expect("no error");
+        assert_eq!(seen, (0..7).map(|b| (b, b * (b + 1))).collect::<Vec<_>>());
+        let mut written = Vec::new();
+        let err = pipelined(
+            0..7usize,
+            |&b| if b == 4 { Err(fail(b)) } else { Ok(b) },
+            |b, _| {
+                written.push(b);
+                Ok(())
+            },
+        )
+        .expect_err("the encoding of batch 4 fails");
+        assert_eq!((written, err.to_string().contains("failed at 4")), (vec![0, 1, 2, 3], true));
+        let mut written = Vec::new();
+        let err = pipelined(
+            0..7usize,
+            |&b| Ok(b),
+            |b, _| {
+                written.push(b);
+                if b == 2 {
+                    Err(fail(b))
+                } else {
+                    Ok(())
+                }
+            },
+        )
+        .expect_err("the write of batch 2 fails");
+        assert_eq!((written, err.to_string().contains("failed at 2")), (vec![0, 1, 2], true));
+        assert!(pipelined(std::iter::empty::<usize>(), |&b| Ok(b), |_, _| Err(fail(0))).is_ok());
+    }
 
     /// A look-up kept before rows carried their links is dropped (rows
     /// and key) and its tables made again with the `links` column.

@@ -1,7 +1,8 @@
 //! The project's embedded store: one SQLite file (rusqlite, bundled SQLite)
 //! holding every input's raw bytes (zlib-compressed in chunks of
 //! [`RAW_CHUNK_BYTES`], so an input of any size streams in through a
-//! [`RawSpool`] without being held in memory), its content hash, the
+//! [`RawSpool`] without being held in memory; a chunk is compressed on a
+//! thread of its own while reading goes on), its content hash, the
 //! format it was read as, the records and diagnostics read from it, and user
 //! tags on works.
 //!
@@ -38,6 +39,10 @@ pub const SCHEMA_VERSION: i64 = 2;
 
 /// Raw bytes per stored chunk (each chunk is its own zlib stream).
 pub const RAW_CHUNK_BYTES: usize = 8 << 20;
+
+/// Stored records read before they are decoded together (see
+/// [`Store::records`]).
+const RECORDS_PER_WINDOW: usize = 2048;
 
 /// What went wrong with the store.
 #[derive(Debug, thiserror::Error)]
@@ -333,14 +338,30 @@ impl Store {
     }
 
     /// Every stored record, by input then position.
+    ///
+    /// Rows are read [`RECORDS_PER_WINDOW`] at a time and each window is
+    /// decoded on the pool (the JSON decoding is most of the time: at 100k
+    /// records it took 3.8 s on one thread).
     pub fn records(&self) -> Result<Vec<Record>, Error> {
+        use rayon::prelude::*;
         let mut st = self.conn.prepare("SELECT json FROM records ORDER BY input_id, seq")?;
         let mut rows = st.query([])?;
         let mut out = Vec::new();
+        let mut window: Vec<String> = Vec::with_capacity(RECORDS_PER_WINDOW);
+        let decode = |window: &mut Vec<String>, out: &mut Vec<Record>| -> Result<(), Error> {
+            let decoded: Vec<Record> =
+                window.par_iter().map(|json| serde_json::from_str(json)).collect::<Result<_, _>>()?;
+            out.extend(decoded);
+            window.clear();
+            Ok(())
+        };
         while let Some(r) = rows.next()? {
-            let json: String = r.get(0)?;
-            out.push(serde_json::from_str(&json)?);
+            window.push(r.get(0)?);
+            if window.len() == RECORDS_PER_WINDOW {
+                decode(&mut window, &mut out)?;
+            }
         }
+        decode(&mut window, &mut out)?;
         Ok(out)
     }
 
@@ -445,6 +466,7 @@ impl Batch<'_> {
             bytes: 0,
             buf: Vec::new(),
             seq: 0,
+            packing: std::collections::VecDeque::new(),
             records: 0,
             keyed: KeyedSoFar::Empty,
         })
@@ -477,9 +499,18 @@ pub struct RawSpool<'a> {
     bytes: u64,
     buf: Vec<u8>,
     seq: i64,
+    /// Chunks being compressed, oldest first: `(seq, helper)`.
+    packing: std::collections::VecDeque<(i64, Compressing)>,
     records: i64,
     keyed: KeyedSoFar,
 }
+
+/// A raw chunk being compressed on a thread of its own.
+type Compressing = std::thread::JoinHandle<std::io::Result<Vec<u8>>>;
+
+/// Raw chunks compressed at a time beside the reading, at most: each is
+/// [`RAW_CHUNK_BYTES`] in memory until it is stored.
+const CHUNKS_IN_FLIGHT: usize = 2;
 
 /// Whether every record spooled so far came with its blocking keys.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -574,24 +605,58 @@ impl RawSpool<'_> {
         self.bytes == 0
     }
 
+    /// Hands the chunk held to a thread that compresses it (so the input
+    /// goes on being read meanwhile), storing the oldest compressed chunks
+    /// while more than [`CHUNKS_IN_FLIGHT`] are under way.
     fn flush(&mut self) -> Result<(), Error> {
         if self.buf.is_empty() {
             return Ok(());
         }
-        let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
-        z.write_all(&self.buf)?;
-        let compressed = z.finish()?;
+        // A full chunk is likely followed by another: room for it at once.
+        let next =
+            if self.buf.len() == RAW_CHUNK_BYTES { Vec::with_capacity(RAW_CHUNK_BYTES) } else { Vec::new() };
+        let chunk = std::mem::replace(&mut self.buf, next);
+        let helper = std::thread::spawn(move || {
+            let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+            z.write_all(&chunk)?;
+            z.finish()
+        });
+        self.packing.push_back((self.seq, helper));
+        self.seq += 1;
+        while self.packing.len() > CHUNKS_IN_FLIGHT {
+            self.store_oldest()?;
+        }
+        Ok(())
+    }
+
+    /// Waits for the oldest chunk being compressed and stores it.
+    fn store_oldest(&mut self) -> Result<(), Error> {
+        let Some((seq, helper)) = self.packing.pop_front() else { return Ok(()) };
+        let compressed = helper
+            .join()
+            .map_err(|_| Error::Io(std::io::Error::other("compressing the raw bytes failed")))??;
         self.tx.execute(
             "INSERT INTO raw_chunks (input_id, seq, data) VALUES (?1, ?2, ?3)",
-            params![self.id, self.seq, compressed],
+            params![self.id, seq, compressed],
         )?;
-        self.seq += 1;
-        self.buf.clear();
+        Ok(())
+    }
+
+    /// Every chunk held or being compressed, stored.
+    fn store_all(&mut self) -> Result<(), Error> {
+        self.flush()?;
+        while !self.packing.is_empty() {
+            self.store_oldest()?;
+        }
         Ok(())
     }
 
     /// Removes what was spooled (the input is not kept).
-    pub fn abandon(self) -> Result<(), Error> {
+    pub fn abandon(mut self) -> Result<(), Error> {
+        // Chunks still being compressed are waited for, not stored.
+        for (_, helper) in std::mem::take(&mut self.packing) {
+            let _ = helper.join();
+        }
         self.tx.execute("DELETE FROM raw_chunks WHERE input_id = ?1", params![self.id])?;
         self.tx.execute("DELETE FROM records WHERE input_id = ?1", params![self.id])?;
         keys::remove(self.tx, self.id)?;
@@ -619,7 +684,7 @@ impl RawSpool<'_> {
             self.abandon()?;
             return Ok((Added::AlreadyStored { id, label }, sha));
         }
-        self.flush()?;
+        self.store_all()?;
         let id = self.id;
         self.tx.execute(
             "UPDATE inputs SET label = ?2, sha256 = ?3, bytes = ?4, format = ?5 WHERE id = ?1",
