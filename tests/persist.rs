@@ -363,6 +363,8 @@ fn map_keeps_its_results_for_itself_and_later_commands() {
     let (_, err) = map(&out("m2"), &[]);
     assert!(loaded(&err, "corpus") && loaded(&err, "analysis"), "{err}");
     assert!(!err.contains("resolving") && !err.contains("clustering"), "the second map recomputed: {err}");
+    // Nor are the inputs read again: their reports are the stored ones.
+    assert!(!err.contains("records read"), "the second map read its inputs: {err}");
     for f in ["graph.dot", "graph.graphml", "summary.json"] {
         let a = std::fs::read(dir.path().join("m1").join(f)).expect("first map");
         let b = std::fs::read(dir.path().join("m2").join(f)).expect("second map");
@@ -449,4 +451,32 @@ fn map_keeps_its_results_for_itself_and_later_commands() {
         std::fs::read(dir.path().join("one/graph.dot")).expect("dot"),
         std::fs::read(dir.path().join("one-alone/graph.dot")).expect("dot")
     );
+
+    // Files ingested before and mapped now: not read again, resolved from
+    // the stored records, and the same outputs as the first map's.
+    let ingested = dir.path().join("ingested.db");
+    ingest(&ingested, &[WOS, RIS]);
+    let (_, err) = run(&ingested, &["map", WOS, RIS, "--out", &out("m5"), "--format", "dot,graphml"]);
+    assert!(computed(&err, "corpus") && !err.contains("records read"), "{err}");
+    for f in ["graph.dot", "graph.graphml", "summary.json"] {
+        let a = std::fs::read_to_string(dir.path().join("m1").join(f)).expect("first map");
+        let b = std::fs::read_to_string(dir.path().join("m5").join(f)).expect("map of ingested files");
+        // The settings name the store.
+        let b = b.replace(ingested.to_str().expect("utf-8"), store.to_str().expect("utf-8"));
+        assert_eq!(a, b, "{f} differs between a map of new files and one of ingested files");
+    }
+    // A store whose inputs were kept without their counts (an earlier
+    // build): the files are read again, and the summary is the same.
+    let older = dir.path().join("older.db");
+    ingest(&older, &[WOS, RIS]);
+    rusqlite::Connection::open(&older)
+        .expect("store")
+        .execute("DELETE FROM input_counts", [])
+        .expect("delete");
+    let (_, err) = run(&older, &["map", WOS, RIS, "--out", &out("m6"), "--format", "dot,graphml"]);
+    assert!(err.contains("15 records read"), "{err}");
+    let a = std::fs::read_to_string(dir.path().join("m1/summary.json")).expect("first map");
+    let b = std::fs::read_to_string(dir.path().join("m6/summary.json")).expect("map of an older store");
+    let b = b.replace(older.to_str().expect("utf-8"), store.to_str().expect("utf-8"));
+    assert_eq!(a, b, "summary.json differs");
 }

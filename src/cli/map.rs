@@ -243,6 +243,21 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
     } else {
         (read_inputs(&args.paths, ctx, Destination::Memory)?, None)
     };
+    // Inputs stored before under the same names were not read: their
+    // records are in the store. When every input with records is such
+    // an input, the project reads them from there (or reads its kept
+    // corpus instead); otherwise, or when the store holds other inputs
+    // too (no project), they are read here.
+    let all_in_store = inputs.iter().all(|i| i.in_store_only() || i.report.records == 0)
+        && inputs.iter().any(|i| i.in_store_only());
+    let read_stored = |inputs: &mut Vec<super::pipeline::ReadInput>| {
+        for i in inputs.iter_mut().filter(|i| i.in_store_only()) {
+            super::pipeline::read_to_memory_again(i, ctx);
+        }
+    };
+    if !all_in_store {
+        read_stored(&mut inputs);
+    }
     let mut records: Vec<Record> =
         inputs.iter_mut().filter_map(|i| i.parsed.take()).flat_map(|p| p.records).collect();
     if args.online {
@@ -252,7 +267,7 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
         }
         records.extend(fetched);
     }
-    if records.is_empty() {
+    if records.is_empty() && !all_in_store {
         // A run that read nothing (a typo in a path) leaves the previous
         // outputs as they were.
         if !ctx.quiet {
@@ -264,7 +279,21 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
         Some(store) => stored_project(ctx, store, &inputs)?,
         None => None,
     };
-    let done = super::files::output_set(|| write_map(args, ctx, &inputs, records, formats, project));
+    if all_in_store && project.is_none() {
+        read_stored(&mut inputs);
+        records = inputs.iter_mut().filter_map(|i| i.parsed.take()).flat_map(|p| p.records).collect();
+    }
+    let in_store = all_in_store && project.is_some();
+    let read = if in_store {
+        RecordCounts {
+            records: inputs.iter().map(|i| i.report.records).sum(),
+            references: inputs.iter().map(|i| i.report.references).sum(),
+        }
+    } else {
+        RecordCounts { records: records.len(), references: records.iter().map(|r| r.citations.len()).sum() }
+    };
+    let records = (!in_store).then_some(records);
+    let done = super::files::output_set(|| write_map(args, ctx, &inputs, read, records, formats, project));
     // As at the end of `write_map`: the process ends, its memory goes at once.
     std::mem::forget(inputs);
     done
@@ -355,12 +384,11 @@ fn write_map(
     args: &Args,
     ctx: &Ctx,
     inputs: &[super::pipeline::ReadInput],
-    records: Vec<Record>,
+    read: RecordCounts,
+    records: Option<Vec<Record>>,
     formats: Vec<MapFormat>,
     mut project: Option<Project>,
 ) -> Result<ExitCode> {
-    let read =
-        RecordCounts { records: records.len(), references: records.iter().map(|r| r.citations.len()).sum() };
     if let Some(warning) = super::progress::memory_room().and_then(|room| memory_warning(read.records, room))
     {
         if !ctx.quiet {
@@ -372,11 +400,13 @@ fn write_map(
         Some(p) => {
             p.set_thesaurus(args.thesaurus.as_deref())?;
             let cl = default_cluster_args();
-            p.corpus_of(ctx, Some(records))?;
+            // No records: they are in the store (see `run`).
+            p.corpus_of(ctx, records)?;
             let an = p.analysis_of(ctx, &NetworkArgs::default(), &cl, Want::Both, None)?.analysis;
             (an, p.thesaurus_report.clone())
         }
         None => {
+            let records = records.context("records are read when no store keeps the results")?;
             super::progress::step(format_args!("resolving {} records", records.len()));
             let mut corpus = resolve::resolve_owned(records, &ctx.config.resolve);
             let thesaurus = super::analyse::apply_thesaurus(args.thesaurus.as_deref(), &mut corpus)?;

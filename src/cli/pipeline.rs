@@ -40,6 +40,7 @@ pub struct InputReport {
 
 /// One read input: its report, its records when readable, and what the
 /// store did with it when one was given.
+#[derive(Debug)]
 pub struct ReadInput {
     /// The report.
     pub report: InputReport,
@@ -50,6 +51,14 @@ pub struct ReadInput {
     pub status: Option<String>,
     /// The stored input holding it (with a store, unless skipped).
     pub input_id: Option<i64>,
+}
+
+impl ReadInput {
+    /// True for an input whose records are in the store and not in memory
+    /// (stored before, under this name, and not read again).
+    pub fn in_store_only(&self) -> bool {
+        self.parsed.is_none() && self.input_id.is_some() && self.report.records > 0
+    }
 }
 
 fn label(p: &std::path::Path) -> String {
@@ -123,8 +132,12 @@ pub enum Destination<'a, 'b> {
     /// streamed input is held in memory neither as text nor as records.
     Store(&'a mut Batch<'b>),
     /// Into the store as with `Store`, and kept in memory too (`map` with a
-    /// store reads its inputs once); an input the store holds already is
-    /// read to memory.
+    /// store reads its inputs once). An input the store holds already under
+    /// the same name, with what reading it counted, is not read: its report
+    /// is the stored one and its records stay in the store
+    /// ([`ReadInput::in_store_only`]; [`read_to_memory_again`] reads it
+    /// when they are needed after all). Any other stored input is read to
+    /// memory.
     StoreAndMemory(&'a mut Batch<'b>),
 }
 
@@ -153,10 +166,13 @@ pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut dest: Destination<'_, '_>) 
                 Ok(sha) => read_into_store(&opened, ctx, b, sha, false)?,
             },
             Destination::StoreAndMemory(b) => match already_stored(b, &opened)? {
-                Err(stored) => ReadInput {
-                    status: stored.status,
-                    input_id: stored.input_id,
-                    ..read_to_memory(&opened, ctx)
+                Err(stored) => match stored_report(b, &stored)? {
+                    Some(report) => ReadInput { report, ..*stored },
+                    None => ReadInput {
+                        status: stored.status,
+                        input_id: stored.input_id,
+                        ..read_to_memory(&opened, ctx)
+                    },
                 },
                 Ok(sha) => read_into_store(&opened, ctx, b, sha, true)?,
             },
@@ -277,6 +293,41 @@ fn already_stored(b: &Batch, o: &Opened) -> Result<Result<String, Box<ReadInput>
     })))
 }
 
+/// The report reading `stored` (an input found already stored) would give,
+/// from what the store kept of its first reading: `None` when it was
+/// stored under another name (the diagnostics name the input) or without
+/// its counts.
+fn stored_report(b: &Batch, stored: &ReadInput) -> Result<Option<InputReport>> {
+    let (Some(id), Some(status)) = (stored.input_id, &stored.status) else { return Ok(None) };
+    if status.strip_prefix("already stored as ") != Some(stored.report.path.as_str()) {
+        return Ok(None);
+    }
+    let Some(counts) = b.read_counts(id)? else { return Ok(None) };
+    let r = &stored.report;
+    Ok(Some(InputReport {
+        path: r.path.clone(),
+        sha256: r.sha256.clone(),
+        bytes: r.bytes,
+        format: r.format.clone(),
+        records_in: usize::try_from(counts.seen).unwrap_or(usize::MAX),
+        records: r.records,
+        references: usize::try_from(counts.references).unwrap_or(usize::MAX),
+        skipped: (r.records == 0).then(|| "no records found".to_string()),
+        diagnostics: counts.diagnostics,
+    }))
+}
+
+/// Reads an input left in the store by [`Destination::StoreAndMemory`]
+/// ([`ReadInput::in_store_only`]) to memory, keeping its status and
+/// stored input; the report is the reading's, which is the stored one.
+pub fn read_to_memory_again(input: &mut ReadInput, ctx: &Ctx) {
+    let path = input.report.path.clone();
+    let opened = Opened { disk: PathBuf::from(&path), path, _spooled: None };
+    let read = read_to_memory(&opened, ctx);
+    input.report = read.report;
+    input.parsed = read.parsed;
+}
+
 /// Phase 3, with a store: bytes, records and their blocking keys go into the
 /// store as they are read, in `b`'s transaction; with `keep` the records
 /// are kept in memory too.
@@ -342,7 +393,10 @@ fn read_into_store(o: &Opened, ctx: &Ctx, b: &mut Batch, sha: String, keep: bool
         Some(f) => {
             let (added, sha) = spool.finish(&o.path, Some(f.name()), &diagnostics)?;
             match added {
-                Added::New(id) => ("added".to_string(), sha, Some(id)),
+                Added::New(id) => {
+                    b.set_read_counts(id, seen as u64, references as u64)?;
+                    ("added".to_string(), sha, Some(id))
+                }
                 Added::AlreadyStored { id, label } => (format!("already stored as {label}"), sha, Some(id)),
             }
         }

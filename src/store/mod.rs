@@ -40,6 +40,35 @@ pub const SCHEMA_VERSION: i64 = 2;
 /// Raw bytes per stored chunk (each chunk is its own zlib stream).
 pub const RAW_CHUNK_BYTES: usize = 8 << 20;
 
+/// What reading one stored input counted and reported (see
+/// [`Batch::set_read_counts`]).
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReadCounts {
+    /// Records the reader met, dropped ones included.
+    pub seen: u64,
+    /// References (citations) the kept records carry.
+    pub references: u64,
+    /// The reader's diagnostics, in order.
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+fn read_counts(conn: &Connection, id: i64) -> Result<Option<ReadCounts>, Error> {
+    let counts: Option<(i64, i64)> = conn
+        .query_row("SELECT seen, refs FROM input_counts WHERE input_id = ?1", params![id], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .optional()?;
+    let Some((seen, refs)) = counts else { return Ok(None) };
+    let mut st = conn.prepare("SELECT json FROM diagnostics WHERE input_id = ?1 ORDER BY seq")?;
+    let mut rows = st.query(params![id])?;
+    let mut diagnostics = Vec::new();
+    while let Some(r) = rows.next()? {
+        let json: String = r.get(0)?;
+        diagnostics.push(serde_json::from_str(&json)?);
+    }
+    Ok(Some(ReadCounts { seen: seen.max(0) as u64, references: refs.max(0) as u64, diagnostics }))
+}
+
 /// Stored records read before they are decoded together (see
 /// [`Store::records`]).
 const RECORDS_PER_WINDOW: usize = 2048;
@@ -168,7 +197,11 @@ const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, val
          input_id INTEGER NOT NULL REFERENCES inputs(id),
          seq INTEGER NOT NULL,
          data BLOB NOT NULL,
-         PRIMARY KEY (input_id, seq));";
+         PRIMARY KEY (input_id, seq));
+     CREATE TABLE IF NOT EXISTS input_counts (
+         input_id INTEGER PRIMARY KEY REFERENCES inputs(id),
+         seen INTEGER NOT NULL,
+         refs INTEGER NOT NULL);";
 
 /// Every schema text of the store, the modules' included.
 const SCHEMAS: [&str; 5] = [SCHEMA, responses::SCHEMA, results::SCHEMA, keys::SCHEMA, lookup::SCHEMA];
@@ -365,6 +398,13 @@ impl Store {
         Ok(out)
     }
 
+    /// What reading input `id` counted and reported (see
+    /// [`Batch::set_read_counts`]); `None` for an input stored without its
+    /// counts (by an earlier build, or an API answer).
+    pub fn read_counts(&self, id: i64) -> Result<Option<ReadCounts>, Error> {
+        read_counts(&self.conn, id)
+    }
+
     /// Every stored diagnostic, by input then position.
     pub fn diagnostics(&self) -> Result<Vec<Diagnostic>, Error> {
         let mut st = self.conn.prepare("SELECT json FROM diagnostics ORDER BY input_id, seq")?;
@@ -428,6 +468,23 @@ impl Batch<'_> {
             spool.add_record(r)?;
         }
         Ok(spool.finish(label, format, &parsed.diagnostics)?.0)
+    }
+
+    /// Keeps what reading input `id` counted beside its records: the
+    /// records the reader met (`seen`, dropped ones included) and the
+    /// references the kept records carry, so a later `map` of the same
+    /// file can report it without reading it again ([`Store::read_counts`]).
+    pub fn set_read_counts(&mut self, id: i64, seen: u64, references: u64) -> Result<(), Error> {
+        self.tx.execute(
+            "INSERT OR REPLACE INTO input_counts (input_id, seen, refs) VALUES (?1, ?2, ?3)",
+            params![id, seen as i64, references as i64],
+        )?;
+        Ok(())
+    }
+
+    /// [`Store::read_counts`], inside this batch.
+    pub fn read_counts(&self, id: i64) -> Result<Option<ReadCounts>, Error> {
+        read_counts(&self.tx, id)
     }
 
     /// The stored input whose bytes have this hex SHA-256, if any.
