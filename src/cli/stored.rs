@@ -156,7 +156,8 @@ struct PartedOut<'a, T>(&'a [T]);
 impl<T: Serialize + Sync> Serialize for PartedOut<'_, T> {
     fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
         let items = self.0;
-        s.collect_seq(write_parts(items.len(), |range| pack_part(&items[range])))
+        let encode = |range: std::ops::Range<usize>| pack_part(&items[range]);
+        std::thread::scope(|scope| s.collect_seq(write_parts(scope, items.len(), &encode)))
     }
 }
 
@@ -566,51 +567,92 @@ impl Serialize for PartOut {
 }
 
 /// The parts of `n` items, each encoded by `encode` (given the item range)
-/// in parallel a window at a time, handed out in order: no more than one
-/// window of encoded bytes is held at once. The exact count is known
-/// up front, so the MessagePack array is written as it comes (an array of
-/// unknown length would be buffered whole first).
-struct Parts<F> {
+/// in parallel a window at a time, handed out in order: while one window is
+/// handed out (and written by the caller), the next is encoded on a thread
+/// of `scope`, so no more than two windows of encoded bytes are held at
+/// once. The exact count is known up front, so the MessagePack array is
+/// written as it comes (an array of unknown length would be buffered whole
+/// first).
+struct Parts<'s, 'e, F> {
+    scope: &'s std::thread::Scope<'s, 'e>,
     n: usize,
-    encode: F,
+    encode: &'e F,
     next: usize,
     parts: usize,
     ready: std::vec::IntoIter<PartOut>,
+    /// The window being encoded, and how many parts it has.
+    ahead: Option<(std::thread::ScopedJoinHandle<'s, Vec<PartOut>>, usize)>,
 }
 
-fn write_parts<F>(n: usize, encode: F) -> Parts<F>
+fn write_parts<'s, 'e, F>(scope: &'s std::thread::Scope<'s, 'e>, n: usize, encode: &'e F) -> Parts<'s, 'e, F>
 where
     F: Fn(std::ops::Range<usize>) -> Result<Vec<u8>, String> + Sync,
 {
-    Parts { n, encode, next: 0, parts: n.div_ceil(PART_ITEMS), ready: Vec::new().into_iter() }
+    Parts {
+        scope,
+        n,
+        encode,
+        next: 0,
+        parts: n.div_ceil(PART_ITEMS),
+        ready: Vec::new().into_iter(),
+        ahead: None,
+    }
 }
 
-impl<F> Iterator for Parts<F>
+/// Parts `window` of `n` items, encoded in parallel.
+fn encode_window<F>(n: usize, encode: &F, window: std::ops::Range<usize>) -> Vec<PartOut>
+where
+    F: Fn(std::ops::Range<usize>) -> Result<Vec<u8>, String> + Sync,
+{
+    use rayon::prelude::*;
+    window.into_par_iter().map(|p| PartOut(encode(p * PART_ITEMS..n.min((p + 1) * PART_ITEMS)))).collect()
+}
+
+impl<F> Parts<'_, '_, F>
+where
+    F: Fn(std::ops::Range<usize>) -> Result<Vec<u8>, String> + Sync,
+{
+    /// The next window's parts (`next..`), to encode.
+    fn take_window(&mut self) -> std::ops::Range<usize> {
+        let last = self.parts.min(self.next + parts_window());
+        let window = self.next..last;
+        self.next = last;
+        window
+    }
+}
+
+impl<F> Iterator for Parts<'_, '_, F>
 where
     F: Fn(std::ops::Range<usize>) -> Result<Vec<u8>, String> + Sync,
 {
     type Item = PartOut;
     fn next(&mut self) -> Option<PartOut> {
-        use rayon::prelude::*;
         if let Some(p) = self.ready.next() {
             return Some(p);
         }
-        if self.next == self.parts {
-            return None;
+        let encoded = match self.ahead.take() {
+            Some((helper, _)) => helper
+                .join()
+                .unwrap_or_else(|_| vec![PartOut(Err("encoding a kept part failed".to_string()))]),
+            None if self.next == self.parts => return None,
+            None => {
+                let window = self.take_window();
+                encode_window(self.n, self.encode, window)
+            }
+        };
+        if self.next < self.parts {
+            let window = self.take_window();
+            let len = window.len();
+            let (n, encode) = (self.n, self.encode);
+            self.ahead = Some((self.scope.spawn(move || encode_window(n, encode, window)), len));
         }
-        let (n, encode) = (self.n, &self.encode);
-        let last = self.parts.min(self.next + parts_window());
-        let encoded: Vec<PartOut> = (self.next..last)
-            .into_par_iter()
-            .map(|p| PartOut(encode(p * PART_ITEMS..n.min((p + 1) * PART_ITEMS))))
-            .collect();
-        self.next = last;
         self.ready = encoded.into_iter();
         self.ready.next()
     }
 
     fn size_hint(&self) -> (usize, Option<usize>) {
-        let left = self.ready.len() + (self.parts - self.next);
+        let ahead = self.ahead.as_ref().map_or(0, |(_, len)| *len);
+        let left = self.ready.len() + ahead + (self.parts - self.next);
         (left, Some(left))
     }
 }
@@ -775,14 +817,14 @@ impl Serialize for PackedGraph<'_> {
         let own_index = self.0.index.len() == g.node_count()
             && self.0.index.iter().all(|(k, &ix)| g.node_weight(ix).is_some_and(|n| &n.id == k));
         let names_ref = &names;
-        let nodes = write_parts(g.node_count(), move |range| {
+        let encode_nodes = move |range: std::ops::Range<usize>| {
             let items = g.raw_nodes()[range].iter().map(|n| {
                 let n = &n.weight;
                 (&n.id, n.kind.number(), &n.label, AttrsOut { attrs: &n.attrs, names: names_ref }, &n.sources)
             });
             pack_part(&SeqOut(std::cell::Cell::new(Some(items))))
-        });
-        let edges = write_parts(g.edge_count(), move |range| {
+        };
+        let encode_edges = move |range: std::ops::Range<usize>| {
             let items = g.raw_edges()[range].iter().map(|e| {
                 let w = &e.weight;
                 (
@@ -795,15 +837,19 @@ impl Serialize for PackedGraph<'_> {
                 )
             });
             pack_part(&SeqOut(std::cell::Cell::new(Some(items))))
-        });
+        };
         let index: Option<Vec<(&str, u32)>> = (!own_index)
             .then(|| self.0.index.iter().map(|(k, ix)| (k.as_str(), ix.index() as u32)).collect());
-        let mut t = s.serialize_tuple(4)?;
-        t.serialize_element(&names.keys().collect::<Vec<_>>())?;
-        t.serialize_element(&SeqOut(std::cell::Cell::new(Some(nodes))))?;
-        t.serialize_element(&SeqOut(std::cell::Cell::new(Some(edges))))?;
-        t.serialize_element(&index)?;
-        t.end()
+        std::thread::scope(|scope| {
+            let nodes = write_parts(scope, g.node_count(), &encode_nodes);
+            let edges = write_parts(scope, g.edge_count(), &encode_edges);
+            let mut t = s.serialize_tuple(4)?;
+            t.serialize_element(&names.keys().collect::<Vec<_>>())?;
+            t.serialize_element(&SeqOut(std::cell::Cell::new(Some(nodes))))?;
+            t.serialize_element(&SeqOut(std::cell::Cell::new(Some(edges))))?;
+            t.serialize_element(&index)?;
+            t.end()
+        })
     }
 }
 
