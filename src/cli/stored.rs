@@ -644,7 +644,20 @@ where
             let window = self.take_window();
             let len = window.len();
             let (n, encode) = (self.n, self.encode);
-            self.ahead = Some((self.scope.spawn(move || encode_window(n, encode, window)), len));
+            let mine = window.clone();
+            match std::thread::Builder::new()
+                .spawn_scoped(self.scope, move || encode_window(n, encode, window))
+            {
+                Ok(helper) => self.ahead = Some((helper, len)),
+                // No thread to be had: this window and the next are handed
+                // out together.
+                Err(_) => {
+                    let mut both = encoded;
+                    both.extend(encode_window(n, encode, mine));
+                    self.ready = both.into_iter();
+                    return self.ready.next();
+                }
+            }
         }
         self.ready = encoded.into_iter();
         self.ready.next()

@@ -230,31 +230,44 @@ fn decode<T: serde::de::DeserializeOwned>(bytes: &[u8]) -> Result<T, Error> {
 /// transaction, so the SQLite inserts overlap the next batch's encoding).
 /// `encode_batch` runs on a helper thread; the first error of either side
 /// ends the walk.
-fn pipelined<B: Send, E: Send>(
+fn pipelined<B: Send + Sync, E: Send>(
     mut batches: impl Iterator<Item = B>,
     encode_batch: impl Fn(&B) -> Result<E, Error> + Sync,
     mut write: impl FnMut(B, E) -> Result<(), Error>,
 ) -> Result<(), Error> {
+    use std::sync::Arc;
     let Some(first) = batches.next() else { return Ok(()) };
     let encoded = encode_batch(&first)?;
     let mut current = Some((first, encoded));
     std::thread::scope(|s| {
         while let Some((batch, encoded)) = current.take() {
+            // The helper holds a second handle on the batch, so it is
+            // still here when no thread can be had (then it is encoded
+            // after the write).
             let helper = batches.next().map(|b| {
+                let b = Arc::new(b);
+                let theirs = Arc::clone(&b);
                 let encode_batch = &encode_batch;
-                s.spawn(move || {
-                    let e = encode_batch(&b);
-                    (b, e)
-                })
+                let spawned = std::thread::Builder::new().spawn_scoped(s, move || encode_batch(&theirs)).ok();
+                (b, spawned)
             });
             let written = write(batch, encoded);
             // Joined before an error of `write` is returned, so a helper
             // never outlives the walk unjoined.
-            let next = helper.map(|h| h.join());
+            let next = helper.map(|(b, spawned)| {
+                let e = match spawned {
+                    Some(h) => h
+                        .join()
+                        .unwrap_or_else(|_| Err(Error::Io(std::io::Error::other("look-up encoding failed")))),
+                    None => encode_batch(&b),
+                };
+                (b, e)
+            });
             written?;
-            if let Some(joined) = next {
-                let (b, e) =
-                    joined.map_err(|_| Error::Io(std::io::Error::other("look-up encoding failed")))?;
+            if let Some((b, e)) = next {
+                // The helper has ended: this is the only handle left.
+                let b = Arc::try_unwrap(b)
+                    .map_err(|_| Error::Io(std::io::Error::other("look-up batch still shared")))?;
                 current = Some((b, e?));
             }
         }

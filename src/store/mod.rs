@@ -562,8 +562,21 @@ pub struct RawSpool<'a> {
     keyed: KeyedSoFar,
 }
 
-/// A raw chunk being compressed on a thread of its own.
-type Compressing = std::thread::JoinHandle<std::io::Result<Vec<u8>>>;
+/// A raw chunk being compressed on a thread of its own, or compressed
+/// already (when no thread could be had).
+enum Compressing {
+    /// On its thread.
+    Helper(std::thread::JoinHandle<std::io::Result<Vec<u8>>>),
+    /// Done here.
+    Done(Vec<u8>),
+}
+
+/// A raw chunk as stored: one zlib stream.
+fn compress_chunk(bytes: &[u8]) -> std::io::Result<Vec<u8>> {
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
+    z.write_all(bytes)?;
+    z.finish()
+}
 
 /// Raw chunks compressed at a time beside the reading, at most: each is
 /// [`RAW_CHUNK_BYTES`] in memory until it is stored.
@@ -672,13 +685,17 @@ impl RawSpool<'_> {
         // A full chunk is likely followed by another: room for it at once.
         let next =
             if self.buf.len() == RAW_CHUNK_BYTES { Vec::with_capacity(RAW_CHUNK_BYTES) } else { Vec::new() };
-        let chunk = std::mem::replace(&mut self.buf, next);
-        let helper = std::thread::spawn(move || {
-            let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::fast());
-            z.write_all(&chunk)?;
-            z.finish()
-        });
-        self.packing.push_back((self.seq, helper));
+        let chunk = std::sync::Arc::new(std::mem::replace(&mut self.buf, next));
+        let theirs = std::sync::Arc::clone(&chunk);
+        let spawned = std::thread::Builder::new()
+            .name("compress raw bytes".into())
+            .spawn(move || compress_chunk(&theirs));
+        let packing = match spawned {
+            Ok(helper) => Compressing::Helper(helper),
+            // No thread to be had (the failed spawn let go of its copy).
+            Err(_) => Compressing::Done(compress_chunk(&chunk)?),
+        };
+        self.packing.push_back((self.seq, packing));
         self.seq += 1;
         while self.packing.len() > CHUNKS_IN_FLIGHT {
             self.store_oldest()?;
@@ -688,10 +705,13 @@ impl RawSpool<'_> {
 
     /// Waits for the oldest chunk being compressed and stores it.
     fn store_oldest(&mut self) -> Result<(), Error> {
-        let Some((seq, helper)) = self.packing.pop_front() else { return Ok(()) };
-        let compressed = helper
-            .join()
-            .map_err(|_| Error::Io(std::io::Error::other("compressing the raw bytes failed")))??;
+        let Some((seq, packing)) = self.packing.pop_front() else { return Ok(()) };
+        let compressed = match packing {
+            Compressing::Helper(helper) => helper
+                .join()
+                .map_err(|_| Error::Io(std::io::Error::other("compressing the raw bytes failed")))??,
+            Compressing::Done(bytes) => bytes,
+        };
         self.tx.execute(
             "INSERT INTO raw_chunks (input_id, seq, data) VALUES (?1, ?2, ?3)",
             params![self.id, seq, compressed],
@@ -711,8 +731,10 @@ impl RawSpool<'_> {
     /// Removes what was spooled (the input is not kept).
     pub fn abandon(mut self) -> Result<(), Error> {
         // Chunks still being compressed are waited for, not stored.
-        for (_, helper) in std::mem::take(&mut self.packing) {
-            let _ = helper.join();
+        for (_, packing) in std::mem::take(&mut self.packing) {
+            if let Compressing::Helper(helper) = packing {
+                let _ = helper.join();
+            }
         }
         self.tx.execute("DELETE FROM raw_chunks WHERE input_id = ?1", params![self.id])?;
         self.tx.execute("DELETE FROM records WHERE input_id = ?1", params![self.id])?;
