@@ -40,7 +40,6 @@ pub struct InputReport {
 
 /// One read input: its report, its records when readable, and what the
 /// store did with it when one was given.
-#[derive(Debug)]
 pub struct ReadInput {
     /// The report.
     pub report: InputReport,
@@ -162,11 +161,11 @@ pub fn read_inputs(paths: &[PathBuf], ctx: &Ctx, mut dest: Destination<'_, '_>) 
         let read = match &mut dest {
             Destination::Memory => read_to_memory(&opened, ctx),
             Destination::Store(b) => match already_stored(b, &opened)? {
-                Err(stored) => *stored,
+                Err((stored, _)) => *stored,
                 Ok(sha) => read_into_store(&opened, ctx, b, sha, false)?,
             },
             Destination::StoreAndMemory(b) => match already_stored(b, &opened)? {
-                Err(stored) => match stored_report(b, &stored)? {
+                Err((stored, label)) => match stored_report(b, &stored, label.as_deref())? {
                     Some(report) => ReadInput { report, ..*stored },
                     None => ReadInput {
                         status: stored.status,
@@ -263,43 +262,50 @@ fn read_to_memory(o: &Opened, ctx: &Ctx) -> ReadInput {
     ReadInput { report: report(&o.path, sha256, outcome), parsed: Some(parsed), status: None, input_id: None }
 }
 
+/// The report of an input not read, and the label it is stored under
+/// (`None`: it could not be read).
+type NotRead = (Box<ReadInput>, Option<String>);
+
 /// Phase 2, with a store: `Err` with the report when the same bytes are
 /// stored already (one pass to hash a file is much cheaper than reading it)
 /// or the file cannot be read; else the hex SHA-256 of the file.
-fn already_stored(b: &Batch, o: &Opened) -> Result<Result<String, Box<ReadInput>>> {
+fn already_stored(b: &Batch, o: &Opened) -> Result<Result<String, NotRead>> {
     let sha = match hash_file(&o.disk) {
         Ok(sha) => sha,
-        Err(e) => return Ok(Err(Box::new(unreadable(o.path.clone(), e.to_string())))),
+        Err(e) => return Ok(Err((Box::new(unreadable(o.path.clone(), e.to_string())), None))),
     };
     let Some(stored) = b.input_by_sha(&sha)? else { return Ok(Ok(sha)) };
     super::progress::step(format_args!("{}: already stored as {}", o.path, stored.label));
     // Not read again: the store keeps the records out only.
     let n = usize::try_from(stored.records).unwrap_or(usize::MAX);
-    Ok(Err(Box::new(ReadInput {
-        report: InputReport {
-            path: o.path.clone(),
-            sha256: Some(sha),
-            bytes: stored.bytes,
-            format: stored.format,
-            records_in: n,
-            records: n,
-            references: 0,
-            skipped: None,
-            diagnostics: Vec::new(),
-        },
-        parsed: None,
-        status: Some(format!("already stored as {}", stored.label)),
-        input_id: Some(stored.id),
-    })))
+    Ok(Err((
+        Box::new(ReadInput {
+            report: InputReport {
+                path: o.path.clone(),
+                sha256: Some(sha),
+                bytes: stored.bytes,
+                format: stored.format,
+                records_in: n,
+                records: n,
+                references: 0,
+                skipped: None,
+                diagnostics: Vec::new(),
+            },
+            parsed: None,
+            status: Some(format!("already stored as {}", stored.label)),
+            input_id: Some(stored.id),
+        }),
+        Some(stored.label),
+    )))
 }
 
-/// The report reading `stored` (an input found already stored) would give,
-/// from what the store kept of its first reading: `None` when it was
-/// stored under another name (the diagnostics name the input) or without
-/// its counts.
-fn stored_report(b: &Batch, stored: &ReadInput) -> Result<Option<InputReport>> {
-    let (Some(id), Some(status)) = (stored.input_id, &stored.status) else { return Ok(None) };
-    if status.strip_prefix("already stored as ") != Some(stored.report.path.as_str()) {
+/// The report reading `stored` (an input found already stored under
+/// `label`) would give, from what the store kept of its first reading:
+/// `None` when it was stored under another name (the diagnostics name the
+/// input) or without its counts.
+fn stored_report(b: &Batch, stored: &ReadInput, label: Option<&str>) -> Result<Option<InputReport>> {
+    let Some(id) = stored.input_id else { return Ok(None) };
+    if label != Some(stored.report.path.as_str()) {
         return Ok(None);
     }
     let Some(counts) = b.read_counts(id)? else { return Ok(None) };

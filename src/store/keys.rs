@@ -70,18 +70,6 @@ pub(super) fn mark(conn: &Connection, input: i64, version: &str) -> Result<(), E
     Ok(())
 }
 
-/// Decodes the records of `sql` (one `json` column) run with `args`.
-fn records_of(conn: &Connection, sql: &str, args: impl rusqlite::Params) -> Result<Vec<Record>, Error> {
-    let mut st = conn.prepare_cached(sql)?;
-    let mut rows = st.query(args)?;
-    let mut out = Vec::new();
-    while let Some(r) = rows.next()? {
-        let json: String = r.get(0)?;
-        out.push(serde_json::from_str(&json)?);
-    }
-    Ok(out)
-}
-
 impl Batch<'_> {
     /// Inputs whose records have no keys of `version` yet, in order.
     pub fn unkeyed_inputs(&self, version: &str) -> Result<Vec<i64>, Error> {
@@ -95,7 +83,11 @@ impl Batch<'_> {
 
     /// The records of input `input`, in order.
     pub fn input_records(&self, input: i64) -> Result<Vec<Record>, Error> {
-        records_of(&self.tx, "SELECT json FROM records WHERE input_id = ?1 ORDER BY seq", params![input])
+        super::json_rows::<Record>(
+            &self.tx,
+            "SELECT json FROM records WHERE input_id = ?1 ORDER BY seq",
+            params![input],
+        )
     }
 
     /// Replaces the keys of input `input` with `keys` (one list per record,
@@ -139,14 +131,14 @@ impl Store {
     pub fn records_at(&self, inputs: &[i64], at: &[RecordAt]) -> Result<Vec<Record>, Error> {
         let mut out = Vec::new();
         for &i in inputs {
-            out.extend(records_of(
+            out.extend(super::json_rows::<Record>(
                 &self.conn,
                 "SELECT json FROM records WHERE input_id = ?1 ORDER BY seq",
                 params![i],
             )?);
         }
         for &(i, seq) in at {
-            out.extend(records_of(
+            out.extend(super::json_rows::<Record>(
                 &self.conn,
                 "SELECT json FROM records WHERE input_id = ?1 AND seq = ?2",
                 params![i, seq],

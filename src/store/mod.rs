@@ -52,6 +52,22 @@ pub struct ReadCounts {
     pub diagnostics: Vec<Diagnostic>,
 }
 
+/// Decodes the rows of `sql` (one JSON column) run with `args`.
+fn json_rows<T: serde::de::DeserializeOwned>(
+    conn: &Connection,
+    sql: &str,
+    args: impl rusqlite::Params,
+) -> Result<Vec<T>, Error> {
+    let mut st = conn.prepare_cached(sql)?;
+    let mut rows = st.query(args)?;
+    let mut out = Vec::new();
+    while let Some(r) = rows.next()? {
+        let json: String = r.get(0)?;
+        out.push(serde_json::from_str(&json)?);
+    }
+    Ok(out)
+}
+
 fn read_counts(conn: &Connection, id: i64) -> Result<Option<ReadCounts>, Error> {
     let counts: Option<(i64, i64)> = conn
         .query_row("SELECT seen, refs FROM input_counts WHERE input_id = ?1", params![id], |r| {
@@ -59,13 +75,8 @@ fn read_counts(conn: &Connection, id: i64) -> Result<Option<ReadCounts>, Error> 
         })
         .optional()?;
     let Some((seen, refs)) = counts else { return Ok(None) };
-    let mut st = conn.prepare("SELECT json FROM diagnostics WHERE input_id = ?1 ORDER BY seq")?;
-    let mut rows = st.query(params![id])?;
-    let mut diagnostics = Vec::new();
-    while let Some(r) = rows.next()? {
-        let json: String = r.get(0)?;
-        diagnostics.push(serde_json::from_str(&json)?);
-    }
+    let diagnostics =
+        json_rows(conn, "SELECT json FROM diagnostics WHERE input_id = ?1 ORDER BY seq", params![id])?;
     Ok(Some(ReadCounts { seen: seen.max(0) as u64, references: refs.max(0) as u64, diagnostics }))
 }
 
@@ -398,23 +409,9 @@ impl Store {
         Ok(out)
     }
 
-    /// What reading input `id` counted and reported (see
-    /// [`Batch::set_read_counts`]); `None` for an input stored without its
-    /// counts (by an earlier build, or an API answer).
-    pub fn read_counts(&self, id: i64) -> Result<Option<ReadCounts>, Error> {
-        read_counts(&self.conn, id)
-    }
-
     /// Every stored diagnostic, by input then position.
     pub fn diagnostics(&self) -> Result<Vec<Diagnostic>, Error> {
-        let mut st = self.conn.prepare("SELECT json FROM diagnostics ORDER BY input_id, seq")?;
-        let mut rows = st.query([])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let json: String = r.get(0)?;
-            out.push(serde_json::from_str(&json)?);
-        }
-        Ok(out)
+        json_rows(&self.conn, "SELECT json FROM diagnostics ORDER BY input_id, seq", [])
     }
 
     /// The raw bytes of the input with `label` (the first one stored under it).
@@ -473,7 +470,7 @@ impl Batch<'_> {
     /// Keeps what reading input `id` counted beside its records: the
     /// records the reader met (`seen`, dropped ones included) and the
     /// references the kept records carry, so a later `map` of the same
-    /// file can report it without reading it again ([`Store::read_counts`]).
+    /// file can report it without reading it again ([`Batch::read_counts`]).
     pub fn set_read_counts(&mut self, id: i64, seen: u64, references: u64) -> Result<(), Error> {
         self.tx.execute(
             "INSERT OR REPLACE INTO input_counts (input_id, seen, refs) VALUES (?1, ?2, ?3)",
@@ -482,7 +479,9 @@ impl Batch<'_> {
         Ok(())
     }
 
-    /// [`Store::read_counts`], inside this batch.
+    /// What reading input `id` counted and reported (see
+    /// [`Batch::set_read_counts`]); `None` for an input stored without its
+    /// counts (by an earlier build, or an API answer).
     pub fn read_counts(&self, id: i64) -> Result<Option<ReadCounts>, Error> {
         read_counts(&self.tx, id)
     }

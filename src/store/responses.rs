@@ -146,14 +146,7 @@ impl Store {
 
     /// The records stored for input `id`, in order.
     pub fn input_records(&self, id: i64) -> Result<Vec<Record>, Error> {
-        let mut st = self.conn.prepare_cached("SELECT json FROM records WHERE input_id = ?1 ORDER BY seq")?;
-        let mut rows = st.query(params![id])?;
-        let mut out = Vec::new();
-        while let Some(r) = rows.next()? {
-            let json: String = r.get(0)?;
-            out.push(serde_json::from_str(&json)?);
-        }
-        Ok(out)
+        super::json_rows(&self.conn, "SELECT json FROM records WHERE input_id = ?1 ORDER BY seq", params![id])
     }
 
     /// The raw bytes of input `id`.
