@@ -60,6 +60,13 @@ pub struct StoreConfig {
     /// Seconds a command waits for another citemap writing to the same store
     /// before giving up.
     pub busy_timeout_secs: u64,
+    /// Before an input is read into the store, check that the disk holding
+    /// the store has room for it ([`crate::store::disk_needed`]); an input
+    /// that would not fit is skipped with an error instead of failing the
+    /// ingest when the disk is full.
+    pub check_free_space: bool,
+    /// Bytes to leave free on that disk beyond what an input needs.
+    pub keep_free_bytes: u64,
 }
 
 impl Default for StoreConfig {
@@ -67,6 +74,8 @@ impl Default for StoreConfig {
         StoreConfig {
             path: PathBuf::from("citemap.db"),
             busy_timeout_secs: crate::store::DEFAULT_BUSY_TIMEOUT.as_secs(),
+            check_free_space: true,
+            keep_free_bytes: 1 << 30,
         }
     }
 }

@@ -480,3 +480,50 @@ fn map_keeps_its_results_for_itself_and_later_commands() {
     let b = b.replace(older.to_str().expect("utf-8"), store.to_str().expect("utf-8"));
     assert_eq!(a, b, "summary.json differs");
 }
+
+/// An input the store's disk has no room for is skipped with an error that
+/// says how much room it needs and how much is free; the other inputs are
+/// still stored, and the check can be turned off. (A real disk cannot be
+/// filled in a test: `store.keep_free_bytes` asks for more than any disk
+/// has, 10^18 bytes, beyond what the input needs.)
+#[test]
+fn an_input_without_room_on_the_disk_is_skipped_with_the_room_it_needs() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let store = dir.path().join("s.db");
+    let cfg = dir.path().join("full-disk.toml");
+    std::fs::write(&cfg, "[store]\nkeep_free_bytes = 1000000000000000000\n").expect("config");
+    let ingest_with = |cfg_text: Option<&Path>, files: &[&str]| {
+        let mut c = Command::new(env!("CARGO_BIN_EXE_citemap"));
+        if let Some(cfg) = cfg_text {
+            c.arg("--config").arg(cfg);
+        }
+        c.arg("--store").arg(&store).args(["--json", "ingest"]).args(files).output().expect("citemap runs")
+    };
+    let o = ingest_with(Some(&cfg), &[WOS]);
+    assert_eq!(o.status.code(), Some(1), "{}", String::from_utf8_lossy(&o.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json report");
+    let file = &report["files"][0];
+    assert_eq!(file["status"], "skipped", "{report}");
+    let reason = file["reason"].as_str().expect("a reason");
+    assert!(reason.starts_with("not enough free disk for the store"), "{reason}");
+    assert!(reason.contains("GB are free") && reason.contains("s.db"), "{reason}");
+    assert_eq!(file["diagnostics"][0]["severity"], "error", "{report}");
+
+    // Without the check the same file goes in; an input stored before is
+    // not read again, so it needs no room.
+    let off = dir.path().join("off.toml");
+    std::fs::write(&off, "[store]\ncheck_free_space = false\n").expect("config");
+    let o = ingest_with(Some(&off), &[WOS]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let o = ingest_with(Some(&cfg), &[WOS, RIS]);
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json report");
+    assert!(
+        report["files"][0]["status"].as_str().is_some_and(|s| s.starts_with("already stored")),
+        "{report}"
+    );
+    assert_eq!(report["files"][1]["status"], "skipped", "{report}");
+    let o = ingest_with(None, &[RIS]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).expect("json report");
+    assert_eq!(report["files"][0]["status"], "added", "{report}");
+}

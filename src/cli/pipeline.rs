@@ -10,7 +10,7 @@ use citemap::store::{self, Added, Batch};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 use std::io::Read;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// What happened to one input.
 #[derive(Debug, Serialize)]
@@ -80,12 +80,14 @@ impl<R: Read> Read for Tee<'_, R> {
 }
 
 fn unreadable(path: String, why: String) -> ReadInput {
+    skipped(path, format!("cannot read: {why}"))
+}
+
+/// An input skipped with an error saying `why`.
+fn skipped(path: String, why: String) -> ReadInput {
     ReadInput {
         report: InputReport {
-            diagnostics: vec![Diagnostic::error(
-                Provenance::new(&path, 0, None),
-                format!("cannot read: {why}"),
-            )],
+            diagnostics: vec![Diagnostic::error(Provenance::new(&path, 0, None), why.clone())],
             path,
             sha256: None,
             bytes: 0,
@@ -93,7 +95,7 @@ fn unreadable(path: String, why: String) -> ReadInput {
             records_in: 0,
             records: 0,
             references: 0,
-            skipped: Some(format!("cannot read: {why}")),
+            skipped: Some(why),
         },
         parsed: None,
         status: Some("skipped".to_string()),
@@ -337,7 +339,48 @@ pub fn read_to_memory_again(input: &mut ReadInput, ctx: &Ctx) {
 /// Phase 3, with a store: bytes, records and their blocking keys go into the
 /// store as they are read, in `b`'s transaction; with `keep` the records
 /// are kept in memory too.
+/// Why the file at `disk` cannot go into the store (not enough free disk
+/// for it, see [`citemap::store::disk_needed`]), or `None` when it fits, the
+/// check is off (`store.check_free_space`), or the system does not say.
+fn no_room(disk: &Path, settings: &citemap::config::StoreConfig) -> Option<String> {
+    if !settings.check_free_space {
+        return None;
+    }
+    let text = ingest::compress::text_size_hint(disk).ok()?;
+    let free = citemap::store::free_space(&settings.path)?;
+    room_error(text, free, settings)
+}
+
+/// [`no_room`]'s message for an input of `text` bytes of text, with `free`
+/// bytes free on the store's disk.
+fn room_error(text: u64, free: u64, settings: &citemap::config::StoreConfig) -> Option<String> {
+    let need = citemap::store::disk_needed(text, settings.keep_free_bytes);
+    (need > free).then(|| {
+        format!(
+            "not enough free disk for the store: reading it needs {} free beside {} ({} times its {} of text, and store.keep_free_bytes of {} left free), and {} are free; free some, or put the store on another disk (--store)",
+            bytes_text(need),
+            citemap::text_safety::strip_controls(&settings.path.display().to_string()),
+            citemap::store::DISK_PER_INPUT_BYTE,
+            bytes_text(text),
+            bytes_text(settings.keep_free_bytes),
+            bytes_text(free)
+        )
+    })
+}
+
+/// `b` bytes for a message: "1.2 GB", "3.4 MB" or "512 bytes".
+fn bytes_text(b: u64) -> String {
+    match b {
+        0..1_000_000 => format!("{b} bytes"),
+        1_000_000..1_000_000_000 => format!("{:.1} MB", b as f64 / 1e6),
+        _ => format!("{:.1} GB", b as f64 / 1e9),
+    }
+}
+
 fn read_into_store(o: &Opened, ctx: &Ctx, b: &mut Batch, sha: String, keep: bool) -> Result<ReadInput> {
+    if let Some(why) = no_room(&o.disk, &ctx.config.store) {
+        return Ok(skipped(o.path.clone(), why));
+    }
     let file = match std::fs::File::open(&o.disk) {
         Ok(f) => f,
         Err(e) => return Ok(unreadable(o.path.clone(), e.to_string())),
@@ -517,5 +560,27 @@ pub fn print_diagnostics<'a>(diags: impl IntoIterator<Item = &'a Diagnostic>) {
             // Messages quote input text: sanitised for the terminal.
             eprintln!("{}", citemap::text_safety::strip_controls(&d.to_string()));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn room_error_names_what_is_needed_and_what_is_free() {
+        let settings = citemap::config::StoreConfig { keep_free_bytes: 1 << 30, ..Default::default() };
+        // 4.5 times 2 GB of text plus 1 GiB left free: 10.07 GB.
+        assert!(room_error(2_000_000_000, 10_100_000_000, &settings).is_none());
+        let why = room_error(2_000_000_000, 10_000_000_000, &settings).expect("no room");
+        assert!(
+            why.contains("needs 10.1 GB free beside citemap.db (4.5 times its 2.0 GB of text")
+                && why.contains("and 10.0 GB are free"),
+            "{why}"
+        );
+        let off = citemap::config::StoreConfig { check_free_space: false, ..Default::default() };
+        assert!(no_room(Path::new("no such file"), &off).is_none());
+        assert_eq!(bytes_text(999_999), "999999 bytes");
+        assert_eq!(bytes_text(2_500_000), "2.5 MB");
     }
 }

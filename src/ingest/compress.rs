@@ -139,6 +139,24 @@ impl<R: Read> Counted<R> {
     }
 }
 
+/// Bytes of text the file at `path` holds, as far as can be told without
+/// reading it: its size, or for gzip the size its last member says it
+/// expands to (the trailer's ISIZE, which counts modulo 4 GiB and only that
+/// member), never less than the compressed size.
+pub fn text_size_hint(path: &std::path::Path) -> std::io::Result<u64> {
+    use std::io::{Seek, SeekFrom};
+    let mut f = std::fs::File::open(path)?;
+    let len = f.metadata()?.len();
+    let mut magic = [0u8; 2];
+    if len < 18 || f.read_exact(&mut magic).is_err() || !is_gzip(&magic) {
+        return Ok(len);
+    }
+    let mut trailer = [0u8; 4];
+    f.seek(SeekFrom::End(-4))?;
+    f.read_exact(&mut trailer)?;
+    Ok(len.max(u64::from(u32::from_le_bytes(trailer))))
+}
+
 /// True when `e` is how a gzip decoder reports corrupt or truncated data
 /// (rather than a failure of the reader underneath).
 pub fn is_corrupt_data(e: &std::io::Error) -> bool {
@@ -158,6 +176,28 @@ impl<R: Read> Read for Counted<R> {
 mod tests {
     use super::*;
     use flate2::write::GzEncoder;
+
+    #[test]
+    fn text_size_hint_is_the_expanded_size_of_gzip_and_the_size_of_the_rest() {
+        use std::io::Write;
+        let dir = tempfile::tempdir().unwrap();
+        let text = "TY  - JOUR\nTI  - A title\nER  - \n".repeat(2000);
+        let plain = dir.path().join("a.ris");
+        std::fs::write(&plain, &text).unwrap();
+        assert_eq!(text_size_hint(&plain).unwrap(), text.len() as u64);
+        let mut enc = GzEncoder::new(Vec::new(), flate2::Compression::default());
+        enc.write_all(text.as_bytes()).unwrap();
+        let gz = enc.finish().unwrap();
+        assert!(gz.len() < text.len() / 10);
+        let packed = dir.path().join("a.ris.gz");
+        std::fs::write(&packed, &gz).unwrap();
+        assert_eq!(text_size_hint(&packed).unwrap(), text.len() as u64);
+        // A short file with the magic number is only its size.
+        let stub = dir.path().join("b.gz");
+        std::fs::write(&stub, [0x1f, 0x8b, 8]).unwrap();
+        assert_eq!(text_size_hint(&stub).unwrap(), 3);
+        assert!(text_size_hint(&dir.path().join("missing")).is_err());
+    }
     use std::io::Write;
 
     fn gz(data: &[u8]) -> Vec<u8> {

@@ -171,6 +171,31 @@ pub struct Store {
 /// store's write lock (ten minutes: an ingest of a big export takes that).
 pub const DEFAULT_BUSY_TIMEOUT: Duration = Duration::from_secs(600);
 
+/// Disk an input takes while it is ingested, per byte of its text: the
+/// store grows by about twice the text (records as JSON beside the
+/// compressed raw bytes; 9.7 GB for a 4.6 GB file of a million works), and
+/// SQLite's write-ahead log holds as much again until the commit. Rounded
+/// up, so that a file the check lets through fits.
+pub const DISK_PER_INPUT_BYTE: f64 = 4.5;
+
+/// Disk an ingest of `text_bytes` bytes of input text needs beside the
+/// store, by [`DISK_PER_INPUT_BYTE`], plus `keep_free` bytes left free.
+pub fn disk_needed(text_bytes: u64, keep_free: u64) -> u64 {
+    ((text_bytes as f64 * DISK_PER_INPUT_BYTE).ceil() as u64).saturating_add(keep_free)
+}
+
+/// Bytes an unprivileged writer can still put on the file system that
+/// holds the store at `path` (its folder; the working directory for a bare
+/// file name), or `None` where the system does not say.
+pub fn free_space(path: &Path) -> Option<u64> {
+    let folder = match path.parent() {
+        Some(p) if !p.as_os_str().is_empty() => p,
+        _ => Path::new("."),
+    };
+    let s = rustix::fs::statvfs(folder).ok()?;
+    Some(s.f_bavail.saturating_mul(s.f_frsize))
+}
+
 /// Hex SHA-256 of `bytes`.
 pub fn sha256_hex(bytes: &[u8]) -> String {
     hex(&Sha256::digest(bytes))
