@@ -277,6 +277,73 @@ fn a_version_1_store_is_upgraded_in_place() {
     assert_eq!(Store::open(&db).unwrap().raw("a.ris").unwrap().as_deref(), Some(&raw[..]));
 }
 
+/// Records are stored packed (zlib-compressed JSON, schema version 3). A
+/// version-2 store, whose records are JSON text, is read as it is and marked
+/// version 3 when opened; records added to it later are packed, and both
+/// kinds read back; a store of a later version is refused.
+#[test]
+fn records_are_packed_and_a_version_2_store_is_read_as_it_is() {
+    let tmp = tempfile::tempdir().unwrap();
+    let db = tmp.path().join("s.db");
+    let ingest = |file: &str| {
+        let o = Command::new(env!("CARGO_BIN_EXE_citemap"))
+            .arg("--store")
+            .arg(&db)
+            .args(["--quiet", "ingest", file])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    };
+    ingest("tests/fixtures/merge/works.ris");
+    let first = Store::open(&db).unwrap().records().unwrap();
+    assert_eq!(first.len(), 15);
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let rows: Vec<(i64, i64, Vec<u8>)> = c
+        .prepare("SELECT input_id, seq, json FROM records WHERE typeof(json) = 'blob'")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(rows.len(), 15, "every record is stored packed");
+    // Made a version-2 store: each record as its JSON text.
+    for (input, seq, packed) in &rows {
+        let mut json = String::new();
+        flate2::read::ZlibDecoder::new(&packed[..]).read_to_string(&mut json).unwrap();
+        assert!(json.len() > packed.len(), "packing made a record bigger");
+        c.execute(
+            "UPDATE records SET json = ?3 WHERE input_id = ?1 AND seq = ?2",
+            rusqlite::params![input, seq, json],
+        )
+        .unwrap();
+    }
+    c.execute("UPDATE meta SET value = '2' WHERE key = 'schema_version'", []).unwrap();
+    drop(c);
+    assert_eq!(Store::open(&db).unwrap().records().unwrap(), first, "version-2 records read back");
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let version: String =
+        c.query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, "3");
+    drop(c);
+    ingest("tests/fixtures/merge/works.wos.txt");
+    let both = Store::open(&db).unwrap().records().unwrap();
+    assert_eq!(both.len(), 30);
+    assert_eq!(both[..15], first[..], "the text records read as before");
+    let c = rusqlite::Connection::open(&db).unwrap();
+    let kinds: Vec<(String, i64)> = c
+        .prepare("SELECT typeof(json), count(*) FROM records GROUP BY 1 ORDER BY 1")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+        .unwrap()
+        .map(Result::unwrap)
+        .collect();
+    assert_eq!(kinds, [("blob".to_string(), 15), ("text".to_string(), 15)]);
+    c.execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'", []).unwrap();
+    drop(c);
+    let err = Store::open(&db).err().expect("a later version is refused").to_string();
+    assert!(err.contains("schema version 4 is not supported"), "{err}");
+}
+
 /// `citemap --json ingest FILE` run in `dir`: the report of that file.
 fn ingest_json(dir: &Path, file: &str) -> serde_json::Value {
     let o = Command::new(env!("CARGO_BIN_EXE_citemap"))

@@ -570,12 +570,12 @@ mod tests {
     #[test]
     fn room_error_names_what_is_needed_and_what_is_free() {
         let settings = citemap::config::StoreConfig { keep_free_bytes: 1 << 30, ..Default::default() };
-        // 4.5 times 2 GB of text plus 1 GiB left free: 10.07 GB.
-        assert!(room_error(2_000_000_000, 10_100_000_000, &settings).is_none());
-        let why = room_error(2_000_000_000, 10_000_000_000, &settings).expect("no room");
+        // 4 times 2 GB of text plus 1 GiB left free: 9.07 GB.
+        assert!(room_error(2_000_000_000, 9_100_000_000, &settings).is_none());
+        let why = room_error(2_000_000_000, 9_000_000_000, &settings).expect("no room");
         assert!(
-            why.contains("needs 10.1 GB free beside citemap.db (4.5 times its 2.0 GB of text")
-                && why.contains("and 10.0 GB are free"),
+            why.contains("needs 9.1 GB free beside citemap.db (4 times its 2.0 GB of text")
+                && why.contains("and 9.0 GB are free"),
             "{why}"
         );
         let off = citemap::config::StoreConfig { check_free_space: false, ..Default::default() };

@@ -83,7 +83,7 @@ impl Batch<'_> {
 
     /// The records of input `input`, in order.
     pub fn input_records(&self, input: i64) -> Result<Vec<Record>, Error> {
-        super::json_rows::<Record>(
+        super::record_rows(
             &self.tx,
             "SELECT json FROM records WHERE input_id = ?1 ORDER BY seq",
             params![input],
@@ -131,14 +131,14 @@ impl Store {
     pub fn records_at(&self, inputs: &[i64], at: &[RecordAt]) -> Result<Vec<Record>, Error> {
         let mut out = Vec::new();
         for &i in inputs {
-            out.extend(super::json_rows::<Record>(
+            out.extend(super::record_rows(
                 &self.conn,
                 "SELECT json FROM records WHERE input_id = ?1 ORDER BY seq",
                 params![i],
             )?);
         }
         for &(i, seq) in at {
-            out.extend(super::json_rows::<Record>(
+            out.extend(super::record_rows(
                 &self.conn,
                 "SELECT json FROM records WHERE input_id = ?1 AND seq = ?2",
                 params![i, seq],

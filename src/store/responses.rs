@@ -146,7 +146,11 @@ impl Store {
 
     /// The records stored for input `id`, in order.
     pub fn input_records(&self, id: i64) -> Result<Vec<Record>, Error> {
-        super::json_rows(&self.conn, "SELECT json FROM records WHERE input_id = ?1 ORDER BY seq", params![id])
+        super::record_rows(
+            &self.conn,
+            "SELECT json FROM records WHERE input_id = ?1 ORDER BY seq",
+            params![id],
+        )
     }
 
     /// The raw bytes of input `id`.
@@ -174,7 +178,7 @@ impl Store {
         for (i, r) in records.iter().enumerate() {
             tx.execute(
                 "INSERT INTO records (input_id, seq, json) VALUES (?1, ?2, ?3)",
-                params![id, i as i64, serde_json::to_string(r)?],
+                params![id, i as i64, super::pack_record(r)?],
             )?;
         }
         if !records.is_empty() {
