@@ -72,17 +72,69 @@ fn json_rows<T: serde::de::DeserializeOwned>(
 /// A record as the store keeps it (version 3): its JSON text compressed
 /// with zlib at the fast level. A record's JSON repeats its provenance in
 /// every citation and the names of its fields: at 100k OpenAlex works it
-/// took 752 MB as text, 7.5 KB a record and more than the input itself,
-/// and 172 MB compressed. Less to write, to log and to commit (measured in
-/// the CHANGELOG, session 29); reading it back costs an inflate before the
-/// JSON decoding.
+/// took 752 MB as text, 7.5 KB a record and more than the input itself, and
+/// takes 172 MB packed. Snappy was three times as fast but left records
+/// with abstracts nearly twice as big (RIS: a store of 900 MB instead of
+/// 524 MB); zlib's cost was mostly clearing its tables for each record, so
+/// a worker keeps one compressor ([`Packer`]) and resets it (measured in
+/// the CHANGELOG, session 29). Less to write, to log and to commit; reading
+/// it back costs an inflate before the JSON decoding.
 pub fn pack_record(r: &Record) -> Result<Vec<u8>, Error> {
-    let json = serde_json::to_vec(r)?;
-    let mut z =
-        flate2::write::ZlibEncoder::new(Vec::with_capacity(json.len() / 3), flate2::Compression::fast());
-    z.write_all(&json)?;
-    Ok(z.finish()?)
+    Packer::new().pack(r)
 }
+
+/// A zlib compressor kept for many records ([`pack_record`]).
+pub struct Packer(flate2::Compress);
+
+impl Default for Packer {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Packer {
+    /// A compressor at zlib's fast level.
+    pub fn new() -> Packer {
+        Packer(flate2::Compress::new(flate2::Compression::fast(), true))
+    }
+
+    /// `r` packed as [`pack_record`] packs it.
+    pub fn pack(&mut self, r: &Record) -> Result<Vec<u8>, Error> {
+        let json = serde_json::to_vec(r)?;
+        self.0.reset();
+        let mut out = Vec::with_capacity(json.len() / 3 + 64);
+        loop {
+            let before = self.0.total_in();
+            let status = self
+                .0
+                .compress_vec(&json[before as usize..], &mut out, flate2::FlushCompress::Finish)
+                .map_err(|e| Error::Io(std::io::Error::other(e)))?;
+            if status == flate2::Status::StreamEnd {
+                return Ok(out);
+            }
+            out.reserve(out.capacity().max(1024));
+        }
+    }
+}
+
+/// The JSON of a record [`pack_record`] packed; at most `limit` bytes (a
+/// corrupt store must not make citemap ask for gigabytes).
+fn unpack_record(packed: &[u8], limit: u64) -> Result<Vec<u8>, Error> {
+    let mut json = Vec::with_capacity(packed.len().saturating_mul(4));
+    flate2::read::ZlibDecoder::new(packed).take(limit.saturating_add(1)).read_to_end(&mut json)?;
+    if json.len() as u64 > limit {
+        return Err(Error::Io(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("a stored record expands beyond {limit} bytes"),
+        )));
+    }
+    Ok(json)
+}
+
+/// Most bytes a stored record's JSON may take when read back: records are
+/// cut at 16 MiB of text when read (`ingest.max_record_bytes`), and JSON
+/// escapes can at most double that, with room to spare.
+const MAX_RECORD_JSON: u64 = 256 << 20;
 
 /// A stored record's column as read: JSON text (schema versions before 3)
 /// or the compressed JSON of [`pack_record`].
@@ -110,11 +162,7 @@ impl StoredRecord {
     fn decode(&self) -> Result<Record, Error> {
         match self {
             StoredRecord::Text(t) => Ok(serde_json::from_slice(t)?),
-            StoredRecord::Packed(b) => {
-                let mut json = Vec::with_capacity(b.len() * 5);
-                flate2::read::ZlibDecoder::new(&b[..]).read_to_end(&mut json)?;
-                Ok(serde_json::from_slice(&json)?)
-            }
+            StoredRecord::Packed(b) => Ok(serde_json::from_slice(&unpack_record(b, MAX_RECORD_JSON)?)?),
         }
     }
 }
@@ -729,7 +777,8 @@ impl RawSpool<'_> {
         version: &str,
     ) -> Result<(), Error> {
         use rayon::prelude::*;
-        let packed: Vec<Result<Vec<u8>, Error>> = records.par_iter().map(pack_record).collect();
+        let packed: Vec<Result<Vec<u8>, Error>> =
+            records.par_iter().map_init(Packer::new, |z, r| z.pack(r)).collect();
         for (packed, keys) in packed.into_iter().zip(keys) {
             self.add_packed_keyed(&packed?, keys, version)?;
         }
@@ -875,6 +924,32 @@ impl RawSpool<'_> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A packed record reads back as it was, the same from a fresh packer
+    /// as from one used before; one that expands beyond the limit, or is
+    /// not zlib at all, is an error, not a huge allocation or a panic.
+    #[test]
+    fn packed_records_read_back_and_corrupt_ones_are_errors() {
+        let mut r = Record::new(crate::model::Provenance::new("a.ris", 3, Some("k".into())), "ris");
+        r.title = Some("A title that repeats, a title that repeats, a title that repeats".to_string());
+        let packed = pack_record(&r).expect("packed");
+        let json = serde_json::to_vec(&r).expect("json");
+        assert!(packed.len() < json.len());
+        let mut z = Packer::new();
+        let mut big = r.clone();
+        big.abstract_text = Some("word ".repeat(100_000));
+        assert!(z.pack(&big).expect("big").len() > 1000);
+        assert_eq!(z.pack(&r).expect("again"), packed, "a used packer packs as a fresh one");
+        let back: Record =
+            serde_json::from_slice(&unpack_record(&packed, MAX_RECORD_JSON).expect("unpacked"))
+                .expect("json");
+        assert_eq!(back, r);
+        let err = unpack_record(&packed, json.len() as u64 - 1).expect_err("beyond the limit");
+        assert!(err.to_string().contains("expands beyond"), "{err}");
+        assert!(unpack_record(&packed[..packed.len() / 2], MAX_RECORD_JSON).is_err());
+        assert!(StoredRecord::Packed(b"{not zlib".to_vec()).decode().is_err());
+        assert_eq!(StoredRecord::Text(json).decode().expect("text"), r);
+    }
 
     /// The names read off the schema texts are the tables and indexes a
     /// new store has: none missed (a new table would otherwise never make
