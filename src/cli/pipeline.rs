@@ -209,6 +209,9 @@ fn open(f: Found, i: usize, total: usize, ctx: &Ctx) -> Result<Opened, Box<ReadI
 /// Streams `file` through its reader, showing every byte to `sink` and every
 /// record to `on_record`; the bytes the reader did not need are read too, so
 /// `sink` sees the whole file when its kind was known.
+///
+/// A file that takes long says how far it has got every
+/// [`super::progress::EVERY`] ([`reading_line`]).
 fn stream(
     path: &str,
     file: std::fs::File,
@@ -216,13 +219,48 @@ fn stream(
     sink: &mut dyn FnMut(&[u8]) -> std::io::Result<()>,
     on_record: &mut dyn FnMut(Record),
 ) -> std::io::Result<(Option<ingest::Format>, Vec<Diagnostic>, usize)> {
-    let mut tee = Tee { inner: file, sink };
+    use std::cell::{Cell, RefCell};
+    let total = file.metadata().ok().map(|m| m.len()).filter(|&n| n > 0);
+    let (done, records) = (Cell::new(0u64), Cell::new(0usize));
+    let ticker = RefCell::new(super::progress::Ticker::new(super::progress::EVERY));
+    let say = || {
+        if ticker.borrow_mut().due() {
+            super::progress::step(reading_line(path, done.get(), total, records.get()));
+        }
+    };
+    let mut counted_sink = |data: &[u8]| {
+        done.set(done.get() + data.len() as u64);
+        say();
+        sink(data)
+    };
+    let mut counted_record = |r: Record| {
+        records.set(records.get() + 1);
+        on_record(r);
+    };
+    let mut tee = Tee { inner: file, sink: &mut counted_sink };
     let limit = ctx.config.ingest.max_file_bytes;
-    let r = ingest::read_each_counted(path, &mut tee, &ctx.config.ingest.options(), limit, on_record)?;
+    let r =
+        ingest::read_each_counted(path, &mut tee, &ctx.config.ingest.options(), limit, &mut counted_record)?;
     if r.0.is_some() {
         std::io::copy(&mut tee, &mut std::io::sink())?;
     }
     Ok(r)
+}
+
+/// How far reading `path` has got: `done` bytes of `total` (its size, when
+/// known) and the records met so far. The bytes are those of the file as
+/// stored (compressed for a `.gz`), read ahead of the records a little.
+fn reading_line(path: &str, done: u64, total: Option<u64>, records: usize) -> String {
+    let path = citemap::text_safety::strip_controls(path);
+    match total {
+        Some(t) => format!(
+            "{path}: {} of {} read ({}%), {records} records",
+            bytes_text(done),
+            bytes_text(t),
+            done.saturating_mul(100) / t.max(1)
+        ),
+        None => format!("{path}: {} read, {records} records", bytes_text(done)),
+    }
 }
 
 /// Phase 2, without a store: the records are kept in memory.
@@ -582,5 +620,15 @@ mod tests {
         assert!(no_room(Path::new("no such file"), &off).is_none());
         assert_eq!(bytes_text(999_999), "999999 bytes");
         assert_eq!(bytes_text(2_500_000), "2.5 MB");
+    }
+
+    #[test]
+    fn reading_line_says_how_far_and_how_many() {
+        assert_eq!(
+            reading_line("c1m/works.jsonl", 1_200_000_000, Some(4_643_041_982), 262_144),
+            "c1m/works.jsonl: 1.2 GB of 4.6 GB read (25%), 262144 records"
+        );
+        assert_eq!(reading_line("-", 5_000_000, None, 10), "-: 5.0 MB read, 10 records");
+        assert!(!reading_line("a\x1b[2Jb.ris", 0, Some(0), 0).contains('\x1b'));
     }
 }

@@ -57,6 +57,35 @@ fn address_limit(limits: &str) -> Option<u64> {
     line["Max address space".len()..].split_whitespace().next()?.parse().ok()
 }
 
+/// How often a long step says how far it has gone ([`Ticker`]).
+pub const EVERY: std::time::Duration = std::time::Duration::from_secs(5);
+
+/// Tells a long step when to say how far it has gone: at most once every
+/// `every`, and never before `every` has passed (a short step says nothing
+/// more than its start and end).
+pub struct Ticker {
+    every: std::time::Duration,
+    last: Instant,
+}
+
+impl Ticker {
+    /// A ticker whose first tick is `every` from now.
+    pub fn new(every: std::time::Duration) -> Ticker {
+        Ticker { every, last: Instant::now() }
+    }
+
+    /// True when `every` has passed since the last tick (or the start);
+    /// the next tick is then `every` from now. False while progress lines
+    /// are off, so nothing is formatted for nothing.
+    pub fn due(&mut self) -> bool {
+        if !ENABLED.load(Ordering::Relaxed) || self.last.elapsed() < self.every {
+            return false;
+        }
+        self.last = Instant::now();
+        true
+    }
+}
+
 /// Prints one progress line (when enabled).
 pub fn step(what: impl std::fmt::Display) {
     if !ENABLED.load(Ordering::Relaxed) {
@@ -72,6 +101,20 @@ pub fn step(what: impl std::fmt::Display) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_ticker_ticks_once_per_interval_and_only_when_enabled() {
+        init(true);
+        let mut t = Ticker::new(std::time::Duration::from_millis(30));
+        assert!(!t.due(), "before the first interval");
+        std::thread::sleep(std::time::Duration::from_millis(40));
+        assert!(t.due());
+        assert!(!t.due(), "the clock restarts at a tick");
+        let mut zero = Ticker::new(std::time::Duration::ZERO);
+        assert!(zero.due());
+        init(false);
+        assert!(!zero.due(), "progress lines off");
+    }
 
     #[test]
     fn proc_texts_are_read() {
