@@ -176,10 +176,10 @@ impl<R: Read> Read for Counted<R> {
 mod tests {
     use super::*;
     use flate2::write::GzEncoder;
+    use std::io::Write;
 
     #[test]
     fn text_size_hint_is_the_expanded_size_of_gzip_and_the_size_of_the_rest() {
-        use std::io::Write;
         let dir = tempfile::tempdir().unwrap();
         let text = "TY  - JOUR\nTI  - A title\nER  - \n".repeat(2000);
         let plain = dir.path().join("a.ris");
@@ -198,7 +198,6 @@ mod tests {
         assert_eq!(text_size_hint(&stub).unwrap(), 3);
         assert!(text_size_hint(&dir.path().join("missing")).is_err());
     }
-    use std::io::Write;
 
     fn gz(data: &[u8]) -> Vec<u8> {
         let mut e = GzEncoder::new(Vec::new(), flate2::Compression::default());

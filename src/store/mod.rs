@@ -35,7 +35,8 @@ use std::time::Duration;
 
 /// The schema version this build writes and reads. Version 1 (raw bytes in
 /// one blob per input) and version 2 (records as JSON text, which this build
-/// still reads: see [`StoredRecord`]) are upgraded in place when opened.
+/// still reads beside the packed ones of [`pack_record`]) are upgraded in
+/// place when opened.
 pub const SCHEMA_VERSION: i64 = 3;
 
 /// Raw bytes per stored chunk (each chunk is its own zlib stream).
