@@ -263,6 +263,20 @@ fn reading_line(path: &str, done: u64, total: Option<u64>, records: usize) -> St
     }
 }
 
+/// How far hashing `path` (to see whether the store holds it) has got.
+fn hashing_line(path: &str, done: u64, total: Option<u64>) -> String {
+    let path = citemap::text_safety::strip_controls(path);
+    match total {
+        Some(t) => format!(
+            "{path}: {} of {} hashed ({}%), to see whether the store holds it",
+            bytes_text(done),
+            bytes_text(t),
+            done.saturating_mul(100) / t.max(1)
+        ),
+        None => format!("{path}: {} hashed, to see whether the store holds it", bytes_text(done)),
+    }
+}
+
 /// Phase 2, without a store: the records are kept in memory.
 fn read_to_memory(o: &Opened, ctx: &Ctx) -> ReadInput {
     let file = match std::fs::File::open(&o.disk) {
@@ -310,7 +324,7 @@ type NotRead = (Box<ReadInput>, Option<String>);
 /// stored already (one pass to hash a file is much cheaper than reading it)
 /// or the file cannot be read; else the hex SHA-256 of the file.
 fn already_stored(b: &Batch, o: &Opened) -> Result<Result<String, NotRead>> {
-    let sha = match hash_file(&o.disk) {
+    let sha = match hash_file(&o.disk, &o.path) {
         Ok(sha) => sha,
         Err(e) => return Ok(Err((Box::new(unreadable(o.path.clone(), e.to_string())), None))),
     };
@@ -580,13 +594,25 @@ fn spool_stream(p: &std::path::Path) -> std::io::Result<tempfile::NamedTempFile>
 }
 
 /// Hex SHA-256 of a file's bytes, read in a stream.
-fn hash_file(p: &std::path::Path) -> std::io::Result<String> {
+///
+/// A file that takes long to hash (one not in the page cache: 13 s for a
+/// 4.6 GB file here) says how far it has got every
+/// [`super::progress::EVERY`], as reading does.
+fn hash_file(p: &std::path::Path, label: &str) -> std::io::Result<String> {
+    let file = std::fs::File::open(p)?;
+    let total = file.metadata().ok().map(|m| m.len()).filter(|&n| n > 0);
+    let mut ticker = super::progress::Ticker::new(super::progress::EVERY);
+    let mut done = 0u64;
     let mut hash = Sha256::new();
     let mut sink = |data: &[u8]| -> std::io::Result<()> {
         hash.update(data);
+        done += data.len() as u64;
+        if ticker.due() {
+            super::progress::step(hashing_line(label, done, total));
+        }
         Ok(())
     };
-    let mut tee = Tee { inner: std::fs::File::open(p)?, sink: &mut sink };
+    let mut tee = Tee { inner: file, sink: &mut sink };
     std::io::copy(&mut tee, &mut std::io::sink())?;
     Ok(store::hex(&hash.finalize()))
 }
@@ -630,5 +656,10 @@ mod tests {
         );
         assert_eq!(reading_line("-", 5_000_000, None, 10), "-: 5.0 MB read, 10 records");
         assert!(!reading_line("a\x1b[2Jb.ris", 0, Some(0), 0).contains('\x1b'));
+        assert_eq!(
+            hashing_line("big.ris", 500_000_000, Some(2_000_000_000)),
+            "big.ris: 500.0 MB of 2.0 GB hashed (25%), to see whether the store holds it"
+        );
+        assert_eq!(hashing_line("-", 1000, None), "-: 1000 bytes hashed, to see whether the store holds it");
     }
 }
