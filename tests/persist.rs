@@ -465,6 +465,27 @@ fn map_keeps_its_results_for_itself_and_later_commands() {
         let b = b.replace(ingested.to_str().expect("utf-8"), store.to_str().expect("utf-8"));
         assert_eq!(a, b, "{f} differs between a map of new files and one of ingested files");
     }
+    // A file stored before mapped with a new one: its records come from
+    // the store (the file is not parsed again), and the graph is the one a
+    // fresh store gives.
+    let half = dir.path().join("half.db");
+    ingest(&half, &[WOS]);
+    let map_both =
+        |db: &Path, to: &str| run(db, &["map", WOS, RIS, "--out", to, "--format", "dot,graphml"]).1;
+    let err = map_both(&half, &out("m7"));
+    assert!(
+        !err.contains(&format!("{WOS}: 15 records read")) && err.contains(&format!("{RIS}: 15 records read")),
+        "{err}"
+    );
+    map_both(&dir.path().join("half-fresh.db"), &out("m8"));
+    for f in ["graph.dot", "graph.graphml"] {
+        assert_eq!(
+            std::fs::read(dir.path().join("m7").join(f)).expect("map"),
+            std::fs::read(dir.path().join("m8").join(f)).expect("fresh map"),
+            "{f}: a stored file mapped with a new one"
+        );
+    }
+
     // A store whose inputs were kept without their counts (an earlier
     // build): the files are read again, and the summary is the same.
     let older = dir.path().join("older.db");

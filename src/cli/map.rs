@@ -250,13 +250,14 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
     // too (no project), they are read here.
     let all_in_store = inputs.iter().all(|i| i.in_store_only() || i.report.records == 0)
         && inputs.iter().any(|i| i.in_store_only());
-    let read_stored = |inputs: &mut Vec<super::pipeline::ReadInput>| {
-        for i in inputs.iter_mut().filter(|i| i.in_store_only()) {
-            super::pipeline::read_to_memory_again(i, ctx);
-        }
+    let read_stored = |inputs: &mut Vec<super::pipeline::ReadInput>, store: &citemap::store::Store| {
+        inputs
+            .iter_mut()
+            .filter(|i| i.in_store_only())
+            .try_for_each(|i| super::pipeline::records_from_store(i, store))
     };
-    if !all_in_store {
-        read_stored(&mut inputs);
+    if let (false, Some(store)) = (all_in_store, &store) {
+        read_stored(&mut inputs, store)?;
     }
     let mut records: Vec<Record> =
         inputs.iter_mut().filter_map(|i| i.parsed.take()).flat_map(|p| p.records).collect();
@@ -275,14 +276,15 @@ pub fn run(args: &Args, ctx: &Ctx) -> Result<ExitCode> {
         }
         bail!("no records read from the inputs: nothing written, {} left as it was", args.out.display());
     }
-    let project = match store {
+    let project = match &store {
         Some(store) => stored_project(ctx, store, &inputs)?,
         None => None,
     };
-    if all_in_store && project.is_none() {
-        read_stored(&mut inputs);
+    if let (true, None, Some(store)) = (all_in_store, &project, &store) {
+        read_stored(&mut inputs, store)?;
         records = inputs.iter_mut().filter_map(|i| i.parsed.take()).flat_map(|p| p.records).collect();
     }
+    drop(store);
     let in_store = all_in_store && project.is_some();
     let read = if in_store {
         RecordCounts {
@@ -315,11 +317,10 @@ fn uses_store(args: &Args, ctx: &Ctx) -> bool {
 /// (the map is computed from the records read, and not kept).
 fn stored_project(
     ctx: &Ctx,
-    store: citemap::store::Store,
+    store: &citemap::store::Store,
     read: &[super::pipeline::ReadInput],
 ) -> Result<Option<Project>> {
     let stored = store.inputs()?;
-    drop(store);
     let ids: std::collections::BTreeSet<i64> = read.iter().filter_map(|i| i.input_id).collect();
     let same_names = read
         .iter()

@@ -136,7 +136,7 @@ pub enum Destination<'a, 'b> {
     /// store reads its inputs once). An input the store holds already under
     /// the same name, with what reading it counted, is not read: its report
     /// is the stored one and its records stay in the store
-    /// ([`ReadInput::in_store_only`]; [`read_to_memory_again`] reads it
+    /// ([`ReadInput::in_store_only`]; [`records_from_store`] takes them
     /// when they are needed after all). Any other stored input is read to
     /// memory.
     StoreAndMemory(&'a mut Batch<'b>),
@@ -251,29 +251,26 @@ fn stream(
 /// known) and the records met so far. The bytes are those of the file as
 /// stored (compressed for a `.gz`), read ahead of the records a little.
 fn reading_line(path: &str, done: u64, total: Option<u64>, records: usize) -> String {
-    let path = citemap::text_safety::strip_controls(path);
-    match total {
-        Some(t) => format!(
-            "{path}: {} of {} read ({}%), {records} records",
-            bytes_text(done),
-            bytes_text(t),
-            done.saturating_mul(100) / t.max(1)
-        ),
-        None => format!("{path}: {} read, {records} records", bytes_text(done)),
-    }
+    how_far(path, "read", done, total, &format!(", {records} records"))
 }
 
 /// How far hashing `path` (to see whether the store holds it) has got.
 fn hashing_line(path: &str, done: u64, total: Option<u64>) -> String {
+    how_far(path, "hashed", done, total, ", to see whether the store holds it")
+}
+
+/// `path: <done> of <total> <verb> (<percent>%)<then>`, or without the total
+/// and percentage when the size is not known.
+fn how_far(path: &str, verb: &str, done: u64, total: Option<u64>, then: &str) -> String {
     let path = citemap::text_safety::strip_controls(path);
     match total {
         Some(t) => format!(
-            "{path}: {} of {} hashed ({}%), to see whether the store holds it",
+            "{path}: {} of {} {verb} ({}%){then}",
             bytes_text(done),
             bytes_text(t),
             done.saturating_mul(100) / t.max(1)
         ),
-        None => format!("{path}: {} hashed, to see whether the store holds it", bytes_text(done)),
+        None => format!("{path}: {} {verb}{then}", bytes_text(done)),
     }
 }
 
@@ -377,20 +374,18 @@ fn stored_report(b: &Batch, stored: &ReadInput, label: Option<&str>) -> Result<O
     }))
 }
 
-/// Reads an input left in the store by [`Destination::StoreAndMemory`]
-/// ([`ReadInput::in_store_only`]) to memory, keeping its status and
-/// stored input; the report is the reading's, which is the stored one.
-pub fn read_to_memory_again(input: &mut ReadInput, ctx: &Ctx) {
-    let path = input.report.path.clone();
-    let opened = Opened { disk: PathBuf::from(&path), path, _spooled: None };
-    let read = read_to_memory(&opened, ctx);
-    input.report = read.report;
-    input.parsed = read.parsed;
+/// Takes the records of an input left in the store by
+/// [`Destination::StoreAndMemory`] ([`ReadInput::in_store_only`]) from the
+/// store into memory; its report (the stored one) stays. The store holds
+/// what reading the file gave, so the file is not read again (it may be
+/// standard input or a pipe, read once already).
+pub fn records_from_store(input: &mut ReadInput, store: &store::Store) -> Result<()> {
+    let Some(id) = input.input_id else { return Ok(()) };
+    let records = store.input_records(id)?;
+    input.parsed = Some(Parsed { records, diagnostics: Vec::new(), seen: input.report.records_in });
+    Ok(())
 }
 
-/// Phase 3, with a store: bytes, records and their blocking keys go into the
-/// store as they are read, in `b`'s transaction; with `keep` the records
-/// are kept in memory too.
 /// Why the file at `disk` cannot go into the store (not enough free disk
 /// for it, see [`citemap::store::disk_needed`]), or `None` when it fits, the
 /// check is off (`store.check_free_space`), or the system does not say.
@@ -429,6 +424,9 @@ fn bytes_text(b: u64) -> String {
     }
 }
 
+/// Phase 3, with a store: bytes, records and their blocking keys go into the
+/// store as they are read, in `b`'s transaction; with `keep` the records
+/// are kept in memory too.
 fn read_into_store(o: &Opened, ctx: &Ctx, b: &mut Batch, sha: String, keep: bool) -> Result<ReadInput> {
     if let Some(why) = no_room(&o.disk, &ctx.config.store) {
         return Ok(skipped(o.path.clone(), why));
