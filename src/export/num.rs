@@ -49,6 +49,9 @@ fn float_text<const N: usize>(f: f64, out: &mut Stack<N>) -> &[u8] {
         out.len = text.len();
         return out.bytes();
     }
+    if crate::graph::is_small_float(f) && f.is_finite() {
+        return small_text(f, out);
+    }
     if let Some(q) = millionths(f) {
         return millionths_text(q, f < 0.0, out);
     }
@@ -67,6 +70,24 @@ fn float_text<const N: usize>(f: f64, out: &mut Stack<N>) -> &[u8] {
     } else {
         s
     }
+}
+
+/// A value below [`SMALL_FLOAT`](crate::graph::SMALL_FLOAT) in exponent
+/// form, as [`format_float`](crate::graph::format_float) writes it.
+fn small_text<const N: usize>(f: f64, out: &mut Stack<N>) -> &[u8] {
+    use std::fmt::Write as _;
+    let mut raw = Stack::<40>::new();
+    if write!(raw, "{f:.5e}").is_err() {
+        return b"0";
+    }
+    // Only ASCII was written.
+    let text = std::str::from_utf8(raw.bytes()).unwrap_or("0");
+    for part in crate::graph::trim_exponent_form(text) {
+        if out.write_str(part).is_err() {
+            return b"0";
+        }
+    }
+    out.bytes()
 }
 
 /// Below this magnitude [`millionths`] rounds exactly in 128-bit integers
@@ -234,6 +255,34 @@ mod tests {
             let mut buf = Stack::<FLOAT_ROOM>::new();
             let fast = String::from_utf8(float_text(f, &mut buf).to_vec()).unwrap();
             assert_eq!(fast, format_float(f), "{f:e} ({:#x})", f.to_bits());
+        }
+    }
+
+    /// Small values keep six significant digits: the PageRank of a node
+    /// among half a million is not written as `0.000001`.
+    #[test]
+    fn small_values_keep_six_significant_digits() {
+        for (f, text) in [
+            (2.384_561_234e-6, "2.38456e-6"),
+            (2.5e-6, "2.5e-6"),
+            (5e-4, "5e-4"),
+            (-1.2e-5, "-1.2e-5"),
+            (0.000_999_999_9, "1e-3"),
+            (0.001, "0.001"),
+            (0.001_234_567_8, "0.001235"),
+            (1e-320, "9.99989e-321"),
+            (0.0, "0"),
+            (-0.0, "0"),
+        ] {
+            assert_eq!(format_float(f), text, "{f:e}");
+            assert_eq!(with_float(f, str::to_string), text, "{f:e}");
+        }
+        // Read back, a small value is within half a unit of its sixth digit.
+        let mut x = 1.0e-9f64;
+        while x < 1e-3 {
+            let back: f64 = format_float(x).parse().unwrap();
+            assert!(((back - x) / x).abs() <= 5e-6, "{x:e} -> {back:e}");
+            x *= 1.37;
         }
     }
 
