@@ -977,7 +977,7 @@ fn label_works(works: &mut [Work], authorships: &EdgeSources<(usize, usize)>, ag
                 Some(a) => format!("{} {year}", readable_name(a)),
                 None => match &w.title {
                     Some(t) => format!("{} {year}", truncate(&t.value, 40)),
-                    None => year.clone(),
+                    None => id_label(w).unwrap_or_else(|| year.clone()),
                 },
             },
             WorkKind::Paper => {
@@ -994,6 +994,25 @@ fn label_works(works: &mut [Work], authorships: &EdgeSources<(usize, usize)>, ag
             }
         };
     }
+}
+
+/// The label of a cited work known only by identifiers (an OpenAlex
+/// reference list, a Crossref reference giving only a DOI): its first
+/// identifier (`doi:10.1000/x`, `openalex:W2741809807`, `lens:013-507-…`;
+/// the first in the order of [`Identifier`]'s schemes), then the year or the year's note when given.
+/// "n.d." alone said nothing of which work it was, and such works are most
+/// of the nodes of a map made from OpenAlex.
+fn id_label(w: &Work) -> Option<String> {
+    let id = match w.ids.iter().map(|i| &i.value).min()? {
+        // Already `database:id` (`lens:013-507-404-965-47X`).
+        Identifier::Other(v) => v.clone(),
+        id => id.to_string(),
+    };
+    Some(match (&w.year, &w.year_note) {
+        (Some(y), _) => format!("{id} {}{}", y.value, w.year_suffix),
+        (None, Some(note)) => format!("{id} {note}"),
+        (None, None) => id.to_string(),
+    })
 }
 
 /// Phase 7: one venue per non-empty slot of `table` (the full name most
@@ -1364,6 +1383,50 @@ mod id_tests {
 #[cfg(test)]
 mod label_tests {
     use super::{abstract_label, readable_name};
+
+    /// A cited work known only by identifiers is labelled with its first
+    /// one (a DOI before an OpenAlex id) and its year when given, not "n.d.".
+    #[test]
+    fn cited_works_known_by_identifiers_only_are_labelled_with_one() {
+        use crate::model::{Author, Citation, Identifier, Provenance, Record, WorkKind};
+        let at = Provenance::new("t.jsonl", 1, None);
+        let cite = |ids: Vec<Identifier>, year: Option<i32>, author: Option<&str>| Citation {
+            raw: "ref".into(),
+            ids: ids.into_iter().collect(),
+            year,
+            authors: author.map(|a| vec![Author::person(a)]).unwrap_or_default(),
+            count: 1,
+            at: at.clone(),
+            ..Default::default()
+        };
+        let mut r = Record::new(at.clone(), "openalex");
+        r.title = Some("A citing paper".into());
+        r.citations = vec![
+            cite(vec![Identifier::Openalex("W2741809807".into())], None, None),
+            cite(
+                vec![Identifier::Openalex("W1".into()), Identifier::doi("10.1000/ABC").expect("a DOI")],
+                Some(2015),
+                None,
+            ),
+            cite(vec![Identifier::Other("lens:013-507-404-965-47X".into())], None, None),
+            cite(vec![], Some(2019), None),
+            cite(vec![Identifier::doi("10.1000/smith").expect("a DOI")], Some(2020), Some("Smith")),
+        ];
+        let corpus = crate::resolve::resolve(&[r], &Default::default());
+        let mut labels: Vec<&str> =
+            corpus.works.iter().filter(|w| w.kind == WorkKind::CitedWork).map(|w| w.label.as_str()).collect();
+        labels.sort_unstable();
+        assert_eq!(
+            labels,
+            [
+                "2019",
+                "Smith 2020",
+                "doi:10.1000/abc 2015",
+                "lens:013-507-404-965-47X",
+                "openalex:W2741809807"
+            ]
+        );
+    }
 
     #[test]
     fn capital_names_read_as_names_and_acronyms_stay() {
