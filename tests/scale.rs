@@ -223,6 +223,38 @@ fn undirected_adjacency_is_the_sorted_pairs_without_repeats_or_loops() {
     }
 }
 
+/// `gen_corpus.py --n n --seed seed` as JSON Lines in a new folder, mapped
+/// from there as `works.jsonl` into `out` (with `config` as the config file
+/// when given) writing `formats`: the folder (kept while it lives) and `out`.
+fn generate_and_map(
+    n: &str,
+    seed: &str,
+    config: Option<&str>,
+    formats: &str,
+) -> (tempfile::TempDir, std::path::PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let gen = Command::new("python3")
+        .arg(std::fs::canonicalize("../shared/bench/gen_corpus.py").expect("../shared/bench/gen_corpus.py"))
+        .args(["--n", n, "--seed", seed, "--formats", "jsonl", "--out"])
+        .arg(tmp.path())
+        .output()
+        .expect("python3 runs");
+    assert!(gen.status.success(), "{}", String::from_utf8_lossy(&gen.stderr));
+    let mut map = Command::new(env!("CARGO_BIN_EXE_citemap"));
+    map.current_dir(tmp.path()).env_remove("SOURCE_DATE_EPOCH").arg("-q");
+    if let Some(text) = config {
+        std::fs::write(tmp.path().join("given.toml"), text).unwrap();
+        map.args(["--config", "given.toml"]);
+    }
+    let o = map
+        .args(["map", "works.jsonl", "--out", "out", "--date", "2026-01-01", "--format", formats])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "map failed: {}", String::from_utf8_lossy(&o.stderr));
+    let out = tmp.path().join("out");
+    (tmp, out)
+}
+
 fn sha(path: &std::path::Path) -> String {
     let bytes = std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     Sha256::digest(&bytes).iter().map(|b| format!("{b:02x}")).collect()
@@ -251,24 +283,7 @@ const BEFORE_GRAPHML: &str = "e49a2b82e90a8e55dea490ed65eb1df8e284bdbc20ce191e63
 
 #[test]
 fn generated_corpus_graph_is_unchanged_and_big_pictures_draw_a_selection() {
-    let tmp = tempfile::tempdir().unwrap();
-    let gen = Command::new("python3")
-        .arg(std::fs::canonicalize("../shared/bench/gen_corpus.py").expect("../shared/bench/gen_corpus.py"))
-        .args(["--n", "300", "--seed", "7", "--formats", "jsonl", "--out"])
-        .arg(tmp.path())
-        .output()
-        .expect("python3 runs");
-    assert!(gen.status.success(), "{}", String::from_utf8_lossy(&gen.stderr));
-    std::fs::write(tmp.path().join("big.toml"), "[map]\nmax_drawn = 200\n").unwrap();
-    let o = Command::new(env!("CARGO_BIN_EXE_citemap"))
-        .current_dir(tmp.path())
-        .env_remove("SOURCE_DATE_EPOCH")
-        .args(["-q", "--config", "big.toml", "map", "works.jsonl", "--out", "out", "--date", "2026-01-01"])
-        .args(["--format", "dot,graphml,svg"])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "map failed: {}", String::from_utf8_lossy(&o.stderr));
-    let out = tmp.path().join("out");
+    let (_tmp, out) = generate_and_map("300", "7", Some("[map]\nmax_drawn = 200\n"), "dot,graphml,svg");
     assert_eq!(sha(&out.join("graph.dot")), BEFORE_DOT, "graph.dot changed (see BEFORE_DOT)");
     assert_eq!(sha(&out.join("graph.graphml")), BEFORE_GRAPHML, "graph.graphml changed (see BEFORE_GRAPHML)");
     let s: Value = serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
@@ -349,22 +364,7 @@ const TEN_K_GRAPHML: &str = "a25ae7628823a6ba82bdade85b1dd45ddc3bd77315b97f3d87e
 
 #[test]
 fn a_10k_corpus_maps_to_the_same_graph_as_before() {
-    let tmp = tempfile::tempdir().unwrap();
-    let gen = Command::new("python3")
-        .arg(std::fs::canonicalize("../shared/bench/gen_corpus.py").expect("../shared/bench/gen_corpus.py"))
-        .args(["--n", "10000", "--seed", "42", "--formats", "jsonl", "--out"])
-        .arg(tmp.path())
-        .output()
-        .expect("python3 runs");
-    assert!(gen.status.success(), "{}", String::from_utf8_lossy(&gen.stderr));
-    let o = Command::new(env!("CARGO_BIN_EXE_citemap"))
-        .current_dir(tmp.path())
-        .env_remove("SOURCE_DATE_EPOCH")
-        .args(["-q", "map", "works.jsonl", "--out", "out", "--date", "2026-01-01", "--format", "dot,graphml"])
-        .output()
-        .unwrap();
-    assert!(o.status.success(), "map failed: {}", String::from_utf8_lossy(&o.stderr));
-    let out = tmp.path().join("out");
+    let (_tmp, out) = generate_and_map("10000", "42", None, "dot,graphml");
     let s: Value = serde_json::from_str(&std::fs::read_to_string(out.join("summary.json")).unwrap()).unwrap();
     let c = &s["counts"];
     assert_eq!(
