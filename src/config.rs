@@ -171,6 +171,9 @@ pub struct MapConfig {
     /// most cited works of each cluster (every cluster shown) and an
     /// `overview.svg`/`overview.png` with one disc per cluster. 0: no limit.
     pub max_drawn: usize,
+    /// Most member labels listed per cluster in `summary.json`, the most
+    /// cited first (the graph files hold every member's cluster). 0: all.
+    pub summary_members: usize,
 }
 
 impl Default for MapConfig {
@@ -178,6 +181,7 @@ impl Default for MapConfig {
         MapConfig {
             formats: vec![MapFormat::Dot, MapFormat::Graphml, MapFormat::Svg, MapFormat::Png],
             max_drawn: 1500,
+            summary_members: 200,
         }
     }
 }

@@ -303,6 +303,35 @@ fn generated_corpus_graph_is_unchanged_and_big_pictures_draw_a_selection() {
     let overview = std::fs::read_to_string(out.join("overview.svg")).unwrap();
     let clusters = s["clusters"].as_array().unwrap().len();
     assert_eq!(overview.matches("<circle").count(), clusters.min(60));
+    // The summary lists at most `map.summary_members` (200) labels per
+    // cluster, the most cited first, and counts the others.
+    let graphml = std::fs::read_to_string(out.join("graph.graphml")).unwrap();
+    let data = |node: &str, key: &str| -> Option<String> {
+        let open = format!("<data key=\"n_{key}\">");
+        let from = node.find(&open)? + open.len();
+        Some(node[from..from + node[from..].find('<')?].to_string())
+    };
+    // Cluster -> (citations, label) of its works in the full graph.
+    let mut works: std::collections::BTreeMap<i64, Vec<(i64, String)>> = Default::default();
+    for node in graphml.split("<node ").skip(1) {
+        let (Some(c), Some(label)) = (data(node, "cluster"), data(node, "label")) else { continue };
+        let cited = data(node, "citations_local").map_or(0, |c| c.parse::<i64>().unwrap());
+        works.entry(c.parse().unwrap()).or_default().push((cited, label));
+    }
+    let mut cut = 0;
+    for c in s["clusters"].as_array().unwrap() {
+        let members: Vec<&str> =
+            c["members"].as_array().unwrap().iter().map(|m| m.as_str().unwrap()).collect();
+        let (size, unlisted) =
+            (c["size"].as_u64().unwrap() as usize, c["unlisted"].as_u64().unwrap_or(0) as usize);
+        assert_eq!((members.len(), members.len() + unlisted), (size.min(200), size), "{c}");
+        cut += usize::from(unlisted > 0);
+        let of = &works[&c["cluster"].as_i64().unwrap()];
+        let most = of.iter().map(|w| w.0).max().unwrap();
+        let first = of.iter().find(|w| w.1 == members[0]).unwrap();
+        assert_eq!(first.0, most, "cluster {}: {} is not among the most cited", c["cluster"], members[0]);
+    }
+    assert!(cut > 0, "no cluster of the 300-work corpus is over 200 members");
 }
 
 #[test]

@@ -159,6 +159,8 @@ struct MapView<'a> {
     formats: &'a [MapFormat],
     #[serde(skip_serializing_if = "Option::is_none")]
     max_drawn: Option<usize>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    summary_members: Option<usize>,
 }
 
 fn settings_view(config: &citemap::config::Config) -> SettingsView<'_> {
@@ -186,6 +188,8 @@ fn settings_view(config: &citemap::config::Config) -> SettingsView<'_> {
         map: MapView {
             formats: &map.formats,
             max_drawn: (map.max_drawn != defaults.map.max_drawn).then_some(map.max_drawn),
+            summary_members: (map.summary_members != defaults.map.summary_members)
+                .then_some(map.summary_members),
         },
         fetch,
         metrics: (*metrics != defaults.metrics).then_some(metrics),
@@ -203,7 +207,15 @@ struct ClusterLine {
     cluster: u32,
     name: String,
     size: usize,
+    /// Member labels, the most cited first (`map.summary_members` of them).
     members: Vec<String>,
+    /// Members not listed.
+    #[serde(skip_serializing_if = "is_zero")]
+    unlisted: usize,
+}
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 /// What was read: records, and the references they carry.
@@ -567,13 +579,31 @@ fn write_map(
             ConflictReport { work: &w.id, label: &w.label, conflict: &c.conflict }
         })
         .collect();
-    // Member labels per cluster, gathered in one pass over the network.
-    let mut members: BTreeMap<i64, Vec<String>> = BTreeMap::new();
+    // Member labels per cluster, gathered in one pass over the network,
+    // then the most cited first (ties by label, then in node order) and
+    // only as many as `map.summary_members` asks.
+    let mut members: BTreeMap<i64, Vec<(i64, &str)>> = BTreeMap::new();
     for n in an.network.graph.node_weights() {
         if let Some(citemap::graph::Attr::Int(k)) = n.attrs.get("cluster") {
-            members.entry(*k).or_default().push(n.label.clone());
+            let cited = match n.attrs.get("citations_local") {
+                Some(citemap::graph::Attr::Int(c)) => *c,
+                _ => 0,
+            };
+            members.entry(*k).or_default().push((cited, n.label.as_str()));
         }
     }
+    let listed = match ctx.config.map.summary_members {
+        0 => usize::MAX,
+        k => k,
+    };
+    let mut members: BTreeMap<i64, (Vec<String>, usize)> = members
+        .into_iter()
+        .map(|(k, mut v)| {
+            v.sort_by(|a, b| b.0.cmp(&a.0).then_with(|| a.1.cmp(b.1)));
+            let unlisted = v.len().saturating_sub(listed);
+            (k, (v.into_iter().take(listed).map(|(_, l)| l.to_string()).collect(), unlisted))
+        })
+        .collect();
     let summary = Summary {
         tool: "citemap",
         version: citemap::VERSION,
@@ -602,11 +632,9 @@ fn write_map(
             .clusters
             .summaries
             .iter()
-            .map(|c| ClusterLine {
-                cluster: c.cluster,
-                name: c.name.clone(),
-                size: c.size,
-                members: members.remove(&(c.cluster as i64)).unwrap_or_default(),
+            .map(|c| {
+                let (members, unlisted) = members.remove(&(c.cluster as i64)).unwrap_or_default();
+                ClusterLine { cluster: c.cluster, name: c.name.clone(), size: c.size, members, unlisted }
             })
             .collect(),
         picture_date,
