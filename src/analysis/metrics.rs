@@ -6,8 +6,9 @@
 //! - **PageRank**: power iteration on a compressed sparse row (CSR) copy of
 //!   the weighted out-lists, damping 0.85, a fixed number of iterations
 //!   (fewer when the ranks reach a fixed point bit for bit, after which
-//!   every iteration would give them again), dangling mass spread uniformly. Edges of the undirected derived kinds
-//!   count in both directions; `cites` and other corpus edges in their direction.
+//!   every iteration would give them again), dangling mass spread
+//!   uniformly. Edges of the undirected derived kinds count in both
+//!   directions; `cites` and other corpus edges in their direction.
 //! - **Betweenness**: Brandes (2001) on the undirected, unweighted view (hops),
 //!   each pair counted once, on a CSR adjacency. [`Betweenness::Auto`] is exact
 //!   up to `exact_limit` nodes; above, `samples` distinct source nodes (fewer

@@ -49,7 +49,7 @@ fn float_text<const N: usize>(f: f64, out: &mut Stack<N>) -> &[u8] {
         out.len = text.len();
         return out.bytes();
     }
-    if crate::graph::is_small_float(f) && f.is_finite() {
+    if crate::graph::is_small_float(f) {
         return small_text(f, out);
     }
     if let Some(q) = millionths(f) {

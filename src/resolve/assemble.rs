@@ -999,9 +999,9 @@ fn label_works(works: &mut [Work], authorships: &EdgeSources<(usize, usize)>, ag
 /// The label of a cited work known only by identifiers (an OpenAlex
 /// reference list, a Crossref reference giving only a DOI): its first
 /// identifier (`doi:10.1000/x`, `openalex:W2741809807`, `lens:013-507-…`;
-/// the first in the order of [`Identifier`]'s schemes), then the year or the year's note when given.
-/// "n.d." alone said nothing of which work it was, and such works are most
-/// of the nodes of a map made from OpenAlex.
+/// the first in the order of [`Identifier`]'s schemes), then the year or the
+/// year's note when given. "n.d." alone said nothing of which work it was,
+/// and such works are most of the nodes of a map made from OpenAlex.
 fn id_label(w: &Work) -> Option<String> {
     let id = match w.ids.iter().map(|i| &i.value).min()? {
         // Already `database:id` (`lens:013-507-404-965-47X`).
@@ -1011,7 +1011,7 @@ fn id_label(w: &Work) -> Option<String> {
     Some(match (&w.year, &w.year_note) {
         (Some(y), _) => format!("{id} {}{}", y.value, w.year_suffix),
         (None, Some(note)) => format!("{id} {note}"),
-        (None, None) => id.to_string(),
+        (None, None) => id,
     })
 }
 
