@@ -328,8 +328,13 @@ fn generated_corpus_graph_is_unchanged_and_big_pictures_draw_a_selection() {
         cut += usize::from(unlisted > 0);
         let of = &works[&c["cluster"].as_i64().unwrap()];
         let most = of.iter().map(|w| w.0).max().unwrap();
-        let first = of.iter().find(|w| w.1 == members[0]).unwrap();
-        assert_eq!(first.0, most, "cluster {}: {} is not among the most cited", c["cluster"], members[0]);
+        // Compared by label, among the most cited (labels may repeat).
+        assert!(
+            of.iter().any(|w| w.0 == most && w.1 == members[0]),
+            "cluster {}: {} is not among the most cited",
+            c["cluster"],
+            members[0]
+        );
     }
     assert!(cut > 0, "no cluster of the 300-work corpus is over 200 members");
 }
