@@ -178,11 +178,14 @@ pub fn output_set<T>(write: impl FnOnce() -> Result<T>) -> Result<T> {
     if let Some((_, dest)) = staged.iter().find(|(_, d)| fs::symlink_metadata(d).is_ok_and(|m| m.is_dir())) {
         bail!("cannot write {}: a folder is there", dest.display());
     }
-    for (tmp, dest) in staged {
-        tmp.persist(&dest)
-            .map_err(|e| e.error)
-            .with_context(|| format!("renaming into {}", dest.display()))?;
-    }
+    super::progress::renaming(|| -> Result<()> {
+        for (tmp, dest) in staged {
+            tmp.persist(&dest)
+                .map_err(|e| e.error)
+                .with_context(|| format!("renaming into {}", dest.display()))?;
+        }
+        Ok(())
+    })?;
     Ok(value)
 }
 

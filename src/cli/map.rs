@@ -374,7 +374,7 @@ fn memory_warning(records: usize, room: u64) -> Option<String> {
     let need = (records as u64).saturating_mul(PEAK_BYTES_PER_RECORD);
     (need > room).then(|| {
         format!(
-            "mapping {records} records may need about {:.0} GB of memory at its peak, and about {:.0} GB can be had here: the run may stop for lack of memory",
+            "mapping {records} records may need about {:.0} GB of memory at its peak, and about {:.0} GB can be had here: the run may stop for lack of memory (it stops itself, with nothing written, when less than 1 GB is left)",
             need as f64 / 1e9,
             room as f64 / 1e9
         )
@@ -407,6 +407,9 @@ fn write_map(
         if !ctx.quiet {
             eprintln!("warning: {warning}");
         }
+        // Such a run stops with a message when memory runs out, not by
+        // the system's hand.
+        super::progress::guard_memory(format!("mapping {} records", read.records));
     }
     let mut owned = None;
     let (an, thesaurus) = match project.as_mut() {

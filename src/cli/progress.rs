@@ -3,8 +3,10 @@
 //! e.g. `[  12.3 s, 1.2 GB] clustering 57643 nodes`. Off with `--quiet` or
 //! `--json`, so scripts get clean output. Also what memory the process can
 //! still have ([`memory_room`]), for `map`'s warning before a run too big
-//! for the machine.
+//! for the machine, and a guard that stops such a run cleanly when memory
+//! runs out ([`guard_memory`]).
 
+use std::io::Write;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::OnceLock;
 use std::time::Instant;
@@ -41,6 +43,84 @@ pub fn memory_room() -> Option<u64> {
         room = room.min(max.saturating_sub(current).saturating_add(rss));
     }
     Some(room)
+}
+
+/// What is left of the memory this process can have, in bytes (Linux): the
+/// least of what the system has available, its address-space limit less its
+/// address space, and its cgroup's limit less what the cgroup holds.
+pub fn memory_left() -> Option<u64> {
+    let read = |p: &str| std::fs::read_to_string(p).ok();
+    let number = |p: &str| read(p).and_then(|t| t.trim().parse::<u64>().ok());
+    let cgroup = number("/sys/fs/cgroup/memory.max").zip(number("/sys/fs/cgroup/memory.current"));
+    left_of(
+        &read("/proc/self/status")?,
+        &read("/proc/meminfo")?,
+        read("/proc/self/limits").as_deref(),
+        cgroup,
+    )
+}
+
+/// [`memory_left`] from the texts of `/proc/self/status`, `/proc/meminfo`
+/// and `/proc/self/limits` and the cgroup's `(memory.max, memory.current)`.
+fn left_of(status: &str, meminfo: &str, limits: Option<&str>, cgroup: Option<(u64, u64)>) -> Option<u64> {
+    let mut left = kb_field(meminfo, "MemAvailable:")?;
+    if let (Some(limit), Some(size)) = (limits.and_then(address_limit), kb_field(status, "VmSize:")) {
+        left = left.min(limit.saturating_sub(size));
+    }
+    if let Some((max, current)) = cgroup {
+        left = left.min(max.saturating_sub(current));
+    }
+    Some(left)
+}
+
+/// Memory kept free by [`guard_memory`]: below this much left, a run stops.
+/// An address-space limit is reached a whole allocator arena (1 GiB) at a
+/// time, so that room is kept too.
+pub const MEMORY_RESERVE: u64 = 1 << 30;
+
+/// How often [`guard_memory`] looks.
+const GUARD_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
+
+/// True while a set of outputs is renamed into place ([`renaming`]).
+static RENAMING: AtomicBool = AtomicBool::new(false);
+
+/// Runs `rename` (the renames that put a complete set of outputs in
+/// place) without [`guard_memory`] stopping the process in the middle,
+/// which would leave some outputs new and others old.
+pub fn renaming<T>(rename: impl FnOnce() -> T) -> T {
+    RENAMING.store(true, Ordering::SeqCst);
+    let value = rename();
+    RENAMING.store(false, Ordering::SeqCst);
+    value
+}
+
+/// Watches, for the rest of the run, what memory is left ([`memory_left`]),
+/// and when less than [`MEMORY_RESERVE`] is, stops the process with exit
+/// code 1 and a message naming `what` was being done, before the system
+/// stops it without one (an allocation failing, or the kernel's
+/// out-of-memory killer taking it or another process). For runs already
+/// warned to be too big for the machine: nothing is written then (outputs
+/// are renamed into place only when complete, and a store's transaction
+/// that is not committed leaves the store as it was).
+pub fn guard_memory(what: String) {
+    let spawned = std::thread::Builder::new().name("memory guard".into()).spawn(move || loop {
+        std::thread::sleep(GUARD_EVERY);
+        let Some(left) = memory_left() else { return };
+        if left < MEMORY_RESERVE && !RENAMING.load(Ordering::SeqCst) {
+            let used = std::fs::read_to_string("/proc/self/status").ok().and_then(|s| kb_field(&s, "VmRSS:"));
+            // Not `eprintln!`, which panics (here: ends this thread, not
+            // the run) when standard error is gone.
+            let _ = writeln!(
+                std::io::stderr(),
+                "error: stopped for lack of memory while {what}: {:.1} GB in use and {:.0} MB left; nothing was written (earlier outputs and the store are as they were)",
+                used.unwrap_or(0) as f64 / 1e9,
+                left as f64 / 1e6
+            );
+            std::process::exit(1);
+        }
+    });
+    // No thread to be had: the run goes on unguarded, as without the warning.
+    drop(spawned);
 }
 
 /// The value in bytes of a `Name:   123 kB` line of `/proc` text.
@@ -128,5 +208,27 @@ mod tests {
         let unlimited = "Max address space         unlimited            unlimited            bytes     \n";
         assert_eq!(address_limit(unlimited), None);
         assert!(memory_room().is_none_or(|r| r > 0));
+    }
+
+    #[test]
+    fn memory_left_is_the_least_of_system_address_space_and_cgroup() {
+        let status = "VmSize:\t 3000000 kB\nVmRSS:\t 1000000 kB\n";
+        let meminfo = "MemTotal:  8000000 kB\nMemAvailable:  4000000 kB\n";
+        let kb = |n: u64| n * 1024;
+        // The system alone.
+        assert_eq!(left_of(status, meminfo, None, None), Some(kb(4_000_000)));
+        // An address-space limit counts the address space, not the resident memory.
+        let limits =
+            format!("Max address space         {}          unlimited            bytes     \n", kb(3_500_000));
+        assert_eq!(left_of(status, meminfo, Some(&limits), None), Some(kb(500_000)));
+        let unlimited = "Max address space         unlimited            unlimited            bytes     \n";
+        assert_eq!(left_of(status, meminfo, Some(unlimited), None), Some(kb(4_000_000)));
+        // A cgroup nearly full.
+        assert_eq!(left_of(status, meminfo, None, Some((kb(2_000_000), kb(1_900_000)))), Some(kb(100_000)));
+        // Over its limit (a limit lowered under a running process): nothing left.
+        assert_eq!(left_of(status, meminfo, None, Some((kb(1_000), kb(2_000)))), Some(0));
+        // Without the system's figure nothing is known.
+        assert_eq!(left_of(status, "MemTotal: 1 kB\n", None, None), None);
+        assert!(memory_left().is_none_or(|l| l < u64::MAX));
     }
 }
