@@ -374,7 +374,7 @@ fn memory_warning(records: usize, room: u64) -> Option<String> {
     let need = (records as u64).saturating_mul(PEAK_BYTES_PER_RECORD);
     (need > room).then(|| {
         format!(
-            "mapping {records} records may need about {:.0} GB of memory at its peak, and about {:.0} GB can be had here: the run may stop for lack of memory (it stops itself, with nothing written, when less than 1 GB is left)",
+            "mapping {records} records may need about {:.0} GB of memory at its peak, and about {:.0} GB can be had here: the run may stop for lack of memory (it stops itself, writing no outputs, when less than 1 GB is left)",
             need as f64 / 1e9,
             room as f64 / 1e9
         )

@@ -81,16 +81,18 @@ pub const MEMORY_RESERVE: u64 = 1 << 30;
 /// How often [`guard_memory`] looks.
 const GUARD_EVERY: std::time::Duration = std::time::Duration::from_millis(200);
 
-/// True while a set of outputs is renamed into place ([`renaming`]).
-static RENAMING: AtomicBool = AtomicBool::new(false);
+/// Held while a set of outputs is renamed into place ([`renaming`]); true
+/// once one was.
+static RENAMED: std::sync::Mutex<bool> = std::sync::Mutex::new(false);
 
 /// Runs `rename` (the renames that put a complete set of outputs in
-/// place) without [`guard_memory`] stopping the process in the middle,
-/// which would leave some outputs new and others old.
+/// place) so that [`guard_memory`] never stops the process in the middle,
+/// which would leave some outputs new and others old: the guard waits for
+/// the lock this holds, and once outputs are in place it stops no more.
 pub fn renaming<T>(rename: impl FnOnce() -> T) -> T {
-    RENAMING.store(true, Ordering::SeqCst);
+    let mut renamed = RENAMED.lock().unwrap_or_else(|e| e.into_inner());
     let value = rename();
-    RENAMING.store(false, Ordering::SeqCst);
+    *renamed = true;
     value
 }
 
@@ -99,20 +101,27 @@ pub fn renaming<T>(rename: impl FnOnce() -> T) -> T {
 /// code 1 and a message naming `what` was being done, before the system
 /// stops it without one (an allocation failing, or the kernel's
 /// out-of-memory killer taking it or another process). For runs already
-/// warned to be too big for the machine: nothing is written then (outputs
-/// are renamed into place only when complete, and a store's transaction
-/// that is not committed leaves the store as it was).
+/// warned to be too big for the machine. No outputs are written then
+/// (they are renamed into place only when complete); a store keeps what it
+/// committed before (the inputs read), and a transaction not committed
+/// leaves it as it was.
 pub fn guard_memory(what: String) {
     let spawned = std::thread::Builder::new().name("memory guard".into()).spawn(move || loop {
         std::thread::sleep(GUARD_EVERY);
         let Some(left) = memory_left() else { return };
-        if left < MEMORY_RESERVE && !RENAMING.load(Ordering::SeqCst) {
+        if left < MEMORY_RESERVE {
+            // Held until the process ends: no renaming starts after this.
+            let renamed = RENAMED.lock().unwrap_or_else(|e| e.into_inner());
+            if *renamed {
+                // The outputs are in place: the run is as good as done.
+                return;
+            }
             let used = std::fs::read_to_string("/proc/self/status").ok().and_then(|s| kb_field(&s, "VmRSS:"));
             // Not `eprintln!`, which panics (here: ends this thread, not
             // the run) when standard error is gone.
             let _ = writeln!(
                 std::io::stderr(),
-                "error: stopped for lack of memory while {what}: {:.1} GB in use and {:.0} MB left; nothing was written (earlier outputs and the store are as they were)",
+                "error: stopped for lack of memory while {what}: {:.1} GB in use and {:.0} MB left; no outputs were written (earlier ones are as they were)",
                 used.unwrap_or(0) as f64 / 1e9,
                 left as f64 / 1e6
             );
