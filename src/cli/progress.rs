@@ -46,29 +46,46 @@ pub fn memory_room() -> Option<u64> {
 }
 
 /// What is left of the memory this process can have, in bytes (Linux): the
-/// least of what the system has available, its address-space limit less its
-/// address space, and its cgroup's limit less what the cgroup holds.
+/// least of what the system has available (memory, and swap space: a run
+/// that swaps is slow but ends), its address-space limit less its address
+/// space, and its cgroup's limit less what the cgroup holds (plus the swap
+/// space the cgroup may still use).
 pub fn memory_left() -> Option<u64> {
     let read = |p: &str| std::fs::read_to_string(p).ok();
     let number = |p: &str| read(p).and_then(|t| t.trim().parse::<u64>().ok());
     let cgroup = number("/sys/fs/cgroup/memory.max").zip(number("/sys/fs/cgroup/memory.current"));
+    // `max` (no limit) or no swap accounting: the system's swap space.
+    let cgroup_swap = number("/sys/fs/cgroup/memory.swap.max")
+        .zip(number("/sys/fs/cgroup/memory.swap.current"))
+        .map(|(max, current)| max.saturating_sub(current));
     left_of(
         &read("/proc/self/status")?,
         &read("/proc/meminfo")?,
         read("/proc/self/limits").as_deref(),
         cgroup,
+        cgroup_swap,
     )
 }
 
 /// [`memory_left`] from the texts of `/proc/self/status`, `/proc/meminfo`
-/// and `/proc/self/limits` and the cgroup's `(memory.max, memory.current)`.
-fn left_of(status: &str, meminfo: &str, limits: Option<&str>, cgroup: Option<(u64, u64)>) -> Option<u64> {
-    let mut left = kb_field(meminfo, "MemAvailable:")?;
+/// and `/proc/self/limits`, the cgroup's `(memory.max, memory.current)`
+/// and the swap space its limit leaves it (`memory.swap.max` less
+/// `memory.swap.current`; `None` when unlimited or not accounted).
+fn left_of(
+    status: &str,
+    meminfo: &str,
+    limits: Option<&str>,
+    cgroup: Option<(u64, u64)>,
+    cgroup_swap: Option<u64>,
+) -> Option<u64> {
+    let swap = kb_field(meminfo, "SwapFree:").unwrap_or(0);
+    let mut left = kb_field(meminfo, "MemAvailable:")?.saturating_add(swap);
     if let (Some(limit), Some(size)) = (limits.and_then(address_limit), kb_field(status, "VmSize:")) {
         left = left.min(limit.saturating_sub(size));
     }
     if let Some((max, current)) = cgroup {
-        left = left.min(max.saturating_sub(current));
+        let swap = cgroup_swap.map_or(swap, |s| s.min(swap));
+        left = left.min(max.saturating_sub(current).saturating_add(swap));
     }
     Some(left)
 }
@@ -222,22 +239,29 @@ mod tests {
     #[test]
     fn memory_left_is_the_least_of_system_address_space_and_cgroup() {
         let status = "VmSize:\t 3000000 kB\nVmRSS:\t 1000000 kB\n";
-        let meminfo = "MemTotal:  8000000 kB\nMemAvailable:  4000000 kB\n";
+        let meminfo = "MemTotal:  8000000 kB\nMemAvailable:  4000000 kB\nSwapFree:  0 kB\n";
         let kb = |n: u64| n * 1024;
         // The system alone.
-        assert_eq!(left_of(status, meminfo, None, None), Some(kb(4_000_000)));
+        assert_eq!(left_of(status, meminfo, None, None, None), Some(kb(4_000_000)));
+        // Free swap space counts: a run that swaps ends.
+        let swapping = "MemAvailable:  500000 kB\nSwapFree:  2000000 kB\n";
+        assert_eq!(left_of(status, swapping, None, None, None), Some(kb(2_500_000)));
         // An address-space limit counts the address space, not the resident memory.
         let limits =
             format!("Max address space         {}          unlimited            bytes     \n", kb(3_500_000));
-        assert_eq!(left_of(status, meminfo, Some(&limits), None), Some(kb(500_000)));
+        assert_eq!(left_of(status, meminfo, Some(&limits), None, None), Some(kb(500_000)));
         let unlimited = "Max address space         unlimited            unlimited            bytes     \n";
-        assert_eq!(left_of(status, meminfo, Some(unlimited), None), Some(kb(4_000_000)));
+        assert_eq!(left_of(status, meminfo, Some(unlimited), None, None), Some(kb(4_000_000)));
         // A cgroup nearly full.
-        assert_eq!(left_of(status, meminfo, None, Some((kb(2_000_000), kb(1_900_000)))), Some(kb(100_000)));
+        let nearly_full = Some((kb(2_000_000), kb(1_900_000)));
+        assert_eq!(left_of(status, meminfo, None, nearly_full, None), Some(kb(100_000)));
+        // ... that may swap: within the system's swap space and its own swap limit.
+        assert_eq!(left_of(status, swapping, None, nearly_full, None), Some(kb(2_100_000)));
+        assert_eq!(left_of(status, swapping, None, nearly_full, Some(kb(300_000))), Some(kb(400_000)));
         // Over its limit (a limit lowered under a running process): nothing left.
-        assert_eq!(left_of(status, meminfo, None, Some((kb(1_000), kb(2_000)))), Some(0));
+        assert_eq!(left_of(status, meminfo, None, Some((kb(1_000), kb(2_000))), None), Some(0));
         // Without the system's figure nothing is known.
-        assert_eq!(left_of(status, "MemTotal: 1 kB\n", None, None), None);
+        assert_eq!(left_of(status, "MemTotal: 1 kB\n", None, None, None), None);
         assert!(memory_left().is_none_or(|l| l < u64::MAX));
     }
 }
